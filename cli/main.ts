@@ -1,0 +1,120 @@
+import path from 'node:path';
+import { StartupError } from '../platform/listen';
+import { createLogger } from '../platform/logger';
+import { implementedSystems } from '../subgraphs/catalog';
+import { migrateDownAll, migrateToLatest } from '../subgraphs/kit/db/migrate';
+import { createProgress } from '../subgraphs/kit/seed/progress';
+import { scalePlan } from '../subgraphs/kit/seed/world';
+import { composeGraph, writeComposedGraph } from './compose';
+import { openSystemDatabases } from './databases';
+import { loadStartConfig, startStack } from './start';
+
+const USAGE = `usage: plantgraph <command> [options]
+
+commands:
+  start                     PostgreSQL (embedded unless DATABASE_URL), every subgraph and the gateway
+  seed [--scale N] [--reset] deterministic seed data at scale N (default 1); --reset empties first
+  compose                   writes schema/<system>.graphql and schema/supergraph.graphql from the code
+  migrate [--down]          applies (or reverts) every system's migrations
+`;
+
+function option(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  if (i === -1) return undefined;
+  const value = args[i + 1];
+  if (value === undefined || value.startsWith('--')) throw new StartupError(`${name} needs a value`);
+  return value;
+}
+
+async function start(): Promise<void> {
+  const logger = createLogger('plantgraph');
+  const config = loadStartConfig();
+  const stack = await startStack(config, logger);
+  process.stdout.write(`Plantgraph is running.\n  GraphQL:  ${stack.url}\n  Explorer: ${stack.url} (open in a browser)\n  Stop with Ctrl-C.\n`);
+  let stopping = false;
+  const shutdown = async () => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write('stopping…\n');
+    await stack.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+async function seed(args: string[]): Promise<void> {
+  const raw = option(args, '--scale') ?? '1';
+  const scale = Number(raw);
+  const plan = scalePlan(Number.isInteger(scale) ? scale : NaN);
+  const config = loadStartConfig();
+  const systems = implementedSystems();
+  const dbs = await openSystemDatabases({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, pgPort: config.pgPort, systems });
+  try {
+    const progress = createProgress();
+    const started = Date.now();
+    for (const system of systems) {
+      const db = dbs.databases[system.name]!.db;
+      if (args.includes('--reset')) {
+        await migrateDownAll(db, system.migrations, system.name);
+        await migrateToLatest(db, system.migrations, system.name);
+      } else if (!(await system.isEmpty(db))) {
+        throw new StartupError(`${system.name}: the database already holds data; run "plantgraph seed --scale ${plan.scale} --reset" to replace it`);
+      }
+      await system.seed(db, plan, progress);
+      progress.finish(`${system.name}: seeded at scale ${plan.scale}`);
+    }
+    process.stdout.write(`seeded ${systems.length} systems at scale ${plan.scale} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  } finally {
+    await dbs.close();
+  }
+}
+
+async function compose(): Promise<void> {
+  const graph = await composeGraph(implementedSystems());
+  const written = writeComposedGraph(graph, path.resolve('schema'));
+  for (const file of written) process.stdout.write(`wrote ${path.relative(process.cwd(), file)}\n`);
+}
+
+async function migrate(args: string[]): Promise<void> {
+  const config = loadStartConfig();
+  const systems = implementedSystems();
+  const dbs = await openSystemDatabases({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, pgPort: config.pgPort, systems });
+  try {
+    if (args.includes('--down')) {
+      for (const system of [...systems].reverse()) await migrateDownAll(dbs.databases[system.name]!.db, system.migrations, system.name);
+      process.stdout.write('reverted every migration\n');
+    } else {
+      process.stdout.write('every system is migrated\n');
+    }
+  } finally {
+    await dbs.close();
+  }
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...args] = argv;
+  switch (command) {
+    case 'start':
+      return start();
+    case 'seed':
+      return seed(args);
+    case 'compose':
+      return compose();
+    case 'migrate':
+      return migrate(args);
+    case undefined:
+    case 'help':
+    case '--help':
+      process.stdout.write(USAGE);
+      return;
+    default:
+      throw new StartupError(`unknown command "${command}"\n${USAGE}`);
+  }
+}
+
+main(process.argv.slice(2)).catch((err) => {
+  const message = err instanceof StartupError || err instanceof RangeError ? err.message : (err as Error).stack ?? String(err);
+  process.stderr.write(`plantgraph: ${message}\n`);
+  process.exit(1);
+});

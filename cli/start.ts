@@ -1,0 +1,94 @@
+import path from 'node:path';
+import { createGatewayServer, type GatewayServer } from '../gateway/server';
+import { parsePort, subgraphUrlOverrides } from '../gateway/config';
+import { listen, StartupError } from '../platform/listen';
+import type { Logger } from '../platform/logger';
+import { systemPort, type SystemName } from '../platform/systems';
+import { implementedSystems } from '../subgraphs/catalog';
+import { silentProgress, createProgress } from '../subgraphs/kit/seed/progress';
+import { scalePlan } from '../subgraphs/kit/seed/world';
+import { createSystemServer } from '../subgraphs/kit/system';
+import type { SubgraphServer } from '../subgraphs/kit/server';
+import { openSystemDatabases } from './databases';
+
+export interface StartConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly databaseUrl?: string;
+  readonly dataDir: string;
+  readonly pgPort: number;
+  readonly supergraphPath: string;
+  readonly subgraphUrls: Partial<Record<SystemName, string>>;
+}
+
+/** `npm start`'s configuration: `PORT`, `HOST`, `DATABASE_URL`, `DATA_DIR`, `PG_PORT`, `SUPERGRAPH_PATH`, `<SYSTEM>_URL`. */
+export function loadStartConfig(env: NodeJS.ProcessEnv = process.env): StartConfig {
+  const port = parsePort(env, 'PORT', 4000);
+  return Object.freeze({
+    port,
+    host: env.HOST || '127.0.0.1',
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir: path.resolve(env.DATA_DIR || '.data'),
+    pgPort: parsePort(env, 'PG_PORT', port + 10),
+    supergraphPath: path.resolve(env.SUPERGRAPH_PATH || 'schema/supergraph.graphql'),
+    subgraphUrls: subgraphUrlOverrides(env),
+  });
+}
+
+export interface RunningStack {
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+/** Everything in one process: PostgreSQL (embedded unless `DATABASE_URL`), the subgraphs and the gateway. */
+export async function startStack(config: StartConfig, logger: Logger, options: { quiet?: boolean } = {}): Promise<RunningStack> {
+  // Systems given a <SYSTEM>_URL run elsewhere; only the others are started here.
+  const local = implementedSystems().filter((s) => !config.subgraphUrls[s.name]);
+  const stoppers: { name: string; stop: () => Promise<void> }[] = [];
+  const stopAll = async () => {
+    // Last started, first stopped: the gateway, then the subgraphs, then the databases.
+    for (const { name, stop } of stoppers.reverse()) {
+      await stop().then(
+        () => logger.debug({ component: name }, 'stopped'),
+        (err) => logger.error({ component: name, err: (err as Error).message }, 'error while stopping'),
+      );
+    }
+  };
+  try {
+    const dbs = await openSystemDatabases({
+      databaseUrl: config.databaseUrl,
+      dataDir: config.dataDir,
+      pgPort: config.pgPort,
+      systems: local,
+      onLog: (line) => logger.debug({ postgres: line }),
+    });
+    stoppers.push({ name: 'databases', stop: () => dbs.close() });
+
+    const plan = scalePlan(1);
+    const progress = options.quiet ? silentProgress : createProgress();
+    for (const system of local) {
+      const db = dbs.databases[system.name]!.db;
+      if (await system.isEmpty(db)) {
+        await system.seed(db, plan, progress);
+        progress.finish(`${system.name}: seeded at scale 1`);
+      }
+    }
+
+    const urls: Partial<Record<SystemName, string>> = { ...config.subgraphUrls };
+    for (const system of local) {
+      const server: SubgraphServer = await createSystemServer(system, dbs.databases[system.name]!);
+      stoppers.push({ name: `${system.name} subgraph`, stop: () => server.stop() });
+      const port = systemPort(config.port, system.name);
+      await listen(server.httpServer, port, config.host, `${system.name} subgraph`);
+      urls[system.name] = `http://${config.host}:${port}/graphql`;
+    }
+
+    const gateway: GatewayServer = await createGatewayServer({ supergraph: config.supergraphPath, subgraphUrls: urls, logger });
+    stoppers.push({ name: 'gateway', stop: () => gateway.stop() });
+    await listen(gateway.httpServer, config.port, config.host, 'gateway');
+    return { url: `http://${config.host}:${config.port}/graphql`, stop: stopAll };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}

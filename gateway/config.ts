@@ -1,0 +1,54 @@
+import path from 'node:path';
+import { StartupError } from '../platform/listen';
+import { SYSTEM_NAMES, type SystemName } from '../platform/systems';
+
+export interface GatewayConfig {
+  readonly port: number;
+  readonly host: string;
+  /** The composed supergraph the gateway serves; reloaded when the file changes. */
+  readonly supergraphPath: string;
+  /** `<SYSTEM>_URL` overrides of the subgraph URLs written in the supergraph. */
+  readonly subgraphUrls: Readonly<Partial<Record<SystemName, string>>>;
+}
+
+/** Parses a TCP port from the environment, naming the variable when it is wrong. */
+export function parsePort(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new StartupError(`${name} must be a port number from 0 to 65535, got "${raw}"`);
+  }
+  return port;
+}
+
+/** Reads `<SYSTEM>_URL` overrides, checking that each is an http(s) URL. */
+export function subgraphUrlOverrides(env: NodeJS.ProcessEnv): Partial<Record<SystemName, string>> {
+  const urls: Partial<Record<SystemName, string>> = {};
+  for (const system of SYSTEM_NAMES) {
+    const name = `${system.toUpperCase()}_URL`;
+    const raw = env[name];
+    if (!raw) continue;
+    let parsed: URL;
+    try {
+      parsed = new URL(raw);
+    } catch {
+      throw new StartupError(`${name} must be a URL such as http://127.0.0.1:4001/graphql, got "${raw}"`);
+    }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+      throw new StartupError(`${name} must be an http or https URL, got "${raw}"`);
+    }
+    urls[system] = raw;
+  }
+  return urls;
+}
+
+/** The gateway's configuration, from `env`; fails with every problem named. */
+export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  return Object.freeze({
+    port: parsePort(env, 'PORT', 4000),
+    host: env.HOST || '127.0.0.1',
+    supergraphPath: path.resolve(env.SUPERGRAPH_PATH || 'schema/supergraph.graphql'),
+    subgraphUrls: Object.freeze(subgraphUrlOverrides(env)),
+  });
+}

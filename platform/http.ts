@@ -1,0 +1,125 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+
+/** A plain route beside `/graphql`, keyed `"GET /health"`. */
+export type Route = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+
+export interface GraphQLHttpHandlerOptions<TContext extends BaseContext> {
+  apollo: ApolloServer<TContext>;
+  /** Builds the per-request context (loaders live here, never at module scope). */
+  context: (req: IncomingMessage, res: ServerResponse) => Promise<TContext>;
+  /** Extra routes, keyed by method and path. */
+  routes?: Record<string, Route>;
+  /**
+   * Largest request body accepted; larger bodies get HTTP 413.
+   * @default 1_048_576
+   */
+  maxBodyBytes?: number;
+  /**
+   * Path of the GraphQL endpoint.
+   * @default '/graphql'
+   */
+  path?: string;
+}
+
+/** Writes a JSON body with a status. */
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/** A GraphQL-shaped error response for failures that happen before GraphQL execution. */
+export function sendGraphQLError(res: ServerResponse, status: number, code: string, message: string): void {
+  sendJson(res, status, { errors: [{ message, extensions: { code } }] });
+}
+
+class BodyTooLargeError extends Error {}
+
+function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > limit) {
+      req.resume();
+      reject(new BodyTooLargeError());
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.removeAllListeners('data');
+        req.resume();
+        reject(new BodyTooLargeError());
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function toHeaderMap(req: IncomingMessage): HeaderMap {
+  const headers = new HeaderMap();
+  for (const [key, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+  }
+  return headers;
+}
+
+/** Serves an Apollo Server and a few plain routes on Node's own `http` module. */
+export function createGraphQLHttpHandler<TContext extends BaseContext>(options: GraphQLHttpHandlerOptions<TContext>) {
+  const { apollo, context, routes = {}, maxBodyBytes = 1_048_576, path = '/graphql' } = options;
+
+  return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const method = (req.method ?? 'GET').toUpperCase();
+    try {
+      const route = routes[`${method} ${url.pathname}`];
+      if (route) return await route(req, res);
+      if (url.pathname !== path) {
+        return sendJson(res, 404, { error: `no route for ${method} ${url.pathname}; GraphQL is served at POST ${path}` });
+      }
+
+      let body: unknown = undefined;
+      if (method === 'POST') {
+        const text = await readBody(req, maxBodyBytes);
+        const contentType = String(req.headers['content-type'] ?? '');
+        if (contentType.includes('json')) {
+          try {
+            body = text.length ? JSON.parse(text) : undefined;
+          } catch {
+            return sendGraphQLError(res, 400, 'BAD_REQUEST', 'the request body is not valid JSON; expected {"query": "...", "variables": {...}}');
+          }
+        } else {
+          body = text;
+        }
+      }
+
+      const response = await apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method, headers: toHeaderMap(req), search: url.search, body },
+        context: () => context(req, res),
+      });
+      for (const [key, value] of response.headers) res.setHeader(key, value);
+      res.statusCode = response.status ?? 200;
+      if (response.body.kind === 'complete') {
+        res.end(response.body.string);
+      } else {
+        for await (const chunk of response.body.asyncIterator) res.write(chunk);
+        res.end();
+      }
+    } catch (err) {
+      if (err instanceof BodyTooLargeError) {
+        res.setHeader('connection', 'close');
+        return sendGraphQLError(res, 413, 'PAYLOAD_TOO_LARGE', `the request body is larger than the limit of ${maxBodyBytes} bytes`);
+      }
+      if (!res.headersSent) {
+        sendGraphQLError(res, 500, 'INTERNAL_SERVER_ERROR', 'internal server error');
+      } else {
+        res.end();
+      }
+    }
+  };
+}

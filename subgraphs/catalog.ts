@@ -1,0 +1,14 @@
+import type { SystemName } from '../platform/systems';
+import type { SystemModule } from './kit/system';
+import { erpSystem } from './erp/server';
+import { inventorySystem } from './inventory/server';
+
+/** The systems this build serves, in registry order. */
+export const SYSTEM_MODULES: Partial<Record<SystemName, SystemModule>> = {
+  erp: erpSystem,
+  inventory: inventorySystem,
+};
+
+export function implementedSystems(): SystemModule[] {
+  return Object.values(SYSTEM_MODULES) as SystemModule[];
+}

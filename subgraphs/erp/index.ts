@@ -1,0 +1,4 @@
+import { runSubgraphProcess } from '../kit/main';
+import { erpSystem } from './server';
+
+runSubgraphProcess(erpSystem);

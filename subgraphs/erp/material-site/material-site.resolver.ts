@@ -1,0 +1,22 @@
+import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import type { ErpContext } from '../context';
+import { Material } from '../material/material.type';
+import { listMaterialSites } from './material-site.repository';
+import { MaterialSite } from './material-site.type';
+
+@Resolver(() => MaterialSite)
+export class MaterialSiteResolver {
+  @Query(() => [MaterialSite], { description: 'Material-sites of a site, optionally only the given materials' })
+  materialSites(
+    @Arg('siteId', () => ID) siteId: string,
+    @Arg('materialIds', () => [ID], { nullable: true }) materialIds: string[] | null,
+    @Ctx() ctx: ErpContext,
+  ) {
+    return listMaterialSites(ctx.db, siteId, materialIds);
+  }
+
+  @FieldResolver(() => Material)
+  material(@Root() site: MaterialSite, @Ctx() ctx: ErpContext) {
+    return ctx.loaders.material.load(site.materialId);
+  }
+}

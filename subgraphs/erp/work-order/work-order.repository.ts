@@ -1,0 +1,24 @@
+import type { Kysely } from 'kysely';
+import type { ErpDatabase } from '../db';
+
+export type WorkOrderRow = ErpDatabase['workOrders'];
+
+export interface WorkOrderFilter {
+  siteId: string;
+  status?: readonly string[] | null;
+  dueBefore?: string | null;
+}
+
+export function findWorkOrdersByIds(db: Kysely<ErpDatabase>, ids: readonly string[]): Promise<WorkOrderRow[]> {
+  return db.selectFrom('workOrders').selectAll().where('id', 'in', ids).execute();
+}
+
+export function listWorkOrders(db: Kysely<ErpDatabase>, filter: WorkOrderFilter): Promise<WorkOrderRow[]> {
+  let query = db.selectFrom('workOrders').selectAll().where('siteId', '=', filter.siteId);
+  if (filter.status) {
+    if (filter.status.length === 0) return Promise.resolve([]);
+    query = query.where('orderStatus', 'in', filter.status);
+  }
+  if (filter.dueBefore) query = query.where('dueDate', '<', filter.dueBefore);
+  return query.orderBy('dueDate').orderBy('id').execute();
+}

@@ -1,0 +1,37 @@
+import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { DateScalar } from '../../kit/scalars';
+import type { ErpContext } from '../context';
+import { Customer } from '../customer/customer.type';
+import { ErpOrderStatus } from '../enums';
+import { Material } from '../material/material.type';
+import type { WorkOrderRow } from './work-order.repository';
+import { listWorkOrders } from './work-order.repository';
+import { WorkOrder } from './work-order.type';
+
+@Resolver(() => WorkOrder)
+export class WorkOrderResolver {
+  @Query(() => WorkOrder, { nullable: true })
+  workOrder(@Arg('id', () => ID) id: string, @Ctx() ctx: ErpContext) {
+    return ctx.loaders.workOrder.load(id);
+  }
+
+  @Query(() => [WorkOrder])
+  workOrders(
+    @Arg('siteId', () => ID) siteId: string,
+    @Arg('status', () => [ErpOrderStatus], { nullable: true }) status: ErpOrderStatus[] | null,
+    @Arg('dueBefore', () => DateScalar, { nullable: true }) dueBefore: string | null,
+    @Ctx() ctx: ErpContext,
+  ) {
+    return listWorkOrders(ctx.db, { siteId, status, dueBefore });
+  }
+
+  @FieldResolver(() => Material)
+  material(@Root() order: WorkOrderRow, @Ctx() ctx: ErpContext) {
+    return ctx.loaders.material.load(order.materialId);
+  }
+
+  @FieldResolver(() => Customer, { nullable: true })
+  customer(@Root() order: WorkOrderRow, @Ctx() ctx: ErpContext) {
+    return order.customerId ? ctx.loaders.customer.load(order.customerId) : null;
+  }
+}

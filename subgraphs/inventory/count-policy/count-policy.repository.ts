@@ -1,0 +1,8 @@
+import type { Kysely } from 'kysely';
+import type { InventoryDatabase } from '../db';
+
+export type CountPolicyRow = InventoryDatabase['countPolicies'];
+
+export function findCountPoliciesBySites(db: Kysely<InventoryDatabase>, siteIds: readonly string[]): Promise<CountPolicyRow[]> {
+  return db.selectFrom('countPolicies').selectAll().where('siteId', 'in', siteIds).orderBy('abcClass').execute();
+}

@@ -1,0 +1,4 @@
+import { runSubgraphProcess } from '../kit/main';
+import { inventorySystem } from './server';
+
+runSubgraphProcess(inventorySystem);

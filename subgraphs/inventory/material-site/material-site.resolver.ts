@@ -1,0 +1,62 @@
+import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import type { InventoryContext } from '../context';
+import { CountTask } from '../count-task/count-task.type';
+import { AbcClass } from '../enums';
+import { listDiscrepancies } from './material-site.repository';
+import { MaterialSite } from './material-site.type';
+import { effectiveCount, isWithinTolerance, varianceQuantity } from './variance';
+
+/** What inventory resolves a material-site from: its key, its profile, and ERP's values when required. */
+export interface MaterialSiteParent {
+  materialId: string;
+  siteId: string;
+  abcClass: string | null;
+  binCodes: string[] | null;
+  bookQuantity?: number;
+  material?: { standardCost?: number };
+}
+
+@Resolver(() => MaterialSite)
+export class MaterialSiteResolver {
+  @Query(() => [MaterialSite], { description: 'Material-sites whose last count is unposted: out of tolerance, awaiting approval or posting (discrepancy worklist).' })
+  countDiscrepancies(
+    @Arg('siteId', () => ID) siteId: string,
+    @Arg('abcClass', () => AbcClass, { nullable: true }) abcClass: AbcClass | null,
+    @Ctx() ctx: InventoryContext,
+  ) {
+    return listDiscrepancies(ctx.db, siteId, abcClass);
+  }
+
+  @FieldResolver(() => CountTask, { nullable: true })
+  lastCount(@Root() site: MaterialSiteParent, @Ctx() ctx: InventoryContext) {
+    return ctx.loaders.lastCount.load(site);
+  }
+
+  @FieldResolver(() => Number, { nullable: true })
+  async countVarianceQuantity(@Root() site: MaterialSiteParent, @Ctx() ctx: InventoryContext) {
+    return this.variance(site, ctx);
+  }
+
+  @FieldResolver(() => Boolean, { nullable: true })
+  async withinTolerance(@Root() site: MaterialSiteParent, @Ctx() ctx: InventoryContext) {
+    const variance = await this.variance(site, ctx);
+    if (variance === null || site.bookQuantity === undefined || !site.abcClass) return null;
+    const policies = await ctx.loaders.countPolicies.load(site.siteId);
+    const policy = policies.find((p) => p.abcClass === site.abcClass);
+    return policy ? isWithinTolerance(variance, site.bookQuantity, policy.tolerancePercent) : null;
+  }
+
+  @FieldResolver(() => Number, { nullable: true })
+  async countVarianceValue(@Root() site: MaterialSiteParent, @Ctx() ctx: InventoryContext) {
+    const variance = await this.variance(site, ctx);
+    const cost = site.material?.standardCost;
+    if (variance === null || cost === undefined) return null;
+    return Math.round(variance * cost * 100) / 100;
+  }
+
+  private async variance(site: MaterialSiteParent, ctx: InventoryContext): Promise<number | null> {
+    if (site.bookQuantity === undefined) return null;
+    const last = await ctx.loaders.lastCount.load(site);
+    return last ? varianceQuantity(effectiveCount(last), site.bookQuantity) : null;
+  }
+}

@@ -1,0 +1,133 @@
+import { CamelCasePlugin, Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import { dbQueriesTotal } from '../../../platform/metrics';
+import { StartupError } from '../../../platform/listen';
+
+// NUMERIC and BIGINT come back as JavaScript numbers: quantities here stay far below 2^53.
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+// DATE stays the "YYYY-MM-DD" string it is, never a local-midnight Date.
+pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
+
+export interface Database<T> {
+  readonly system: string;
+  readonly db: Kysely<T>;
+  readonly pool: pg.Pool;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /**
+   * Most connections the pool opens.
+   * @default 10
+   */
+  maxConnections?: number;
+}
+
+/** One Kysely instance per system database; counts every statement as `plantgraph_db_queries_total{system}`. */
+export function createDatabase<T>(system: string, url: string, options: DatabaseOptions = {}): Database<T> {
+  const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 10, connectionTimeoutMillis: 5_000 });
+  // An idle client that loses its server must not crash the process; the next query reports it.
+  pool.on('error', () => undefined);
+  const counter = dbQueriesTotal.labels(system);
+  const db = new Kysely<T>({
+    dialect: new PostgresDialect({ pool }),
+    plugins: [new CamelCasePlugin()],
+    log: () => counter.inc(),
+  });
+  return {
+    system,
+    db,
+    pool,
+    close: () => db.destroy(),
+  };
+}
+
+/** Replaces the database name of a PostgreSQL URL. */
+export function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
+
+/** The database name in a PostgreSQL URL. */
+export function databaseName(url: string): string {
+  return decodeURIComponent(new URL(url).pathname.replace(/^\//, '')) || 'postgres';
+}
+
+/** Describes a URL for messages without its password. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(not a URL)';
+  }
+}
+
+/** Fails fast, with a message naming the server, when a database cannot be reached. */
+export async function assertReachable(url: string, what: string): Promise<void> {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+    if (!/^postgres(ql)?:$/.test(parsed.protocol)) throw new Error('protocol');
+  } catch {
+    throw new StartupError(`${what}: DATABASE_URL must look like postgres://user:password@host:5432/database, got "${url}"`);
+  }
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    await client.query('select 1');
+  } catch (err) {
+    throw new StartupError(`${what}: cannot connect to PostgreSQL at ${redactUrl(url)}: ${(err as Error).message}`);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** Creates each database on the server of `serverUrl` unless it exists. */
+export async function ensureDatabases(serverUrl: string, names: readonly string[]): Promise<void> {
+  const client = new pg.Client({ connectionString: withDatabase(serverUrl, 'postgres'), connectionTimeoutMillis: 5_000 });
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ datname: string }>('select datname from pg_database where datname = any($1)', [names]);
+    const existing = new Set(rows.map((r) => r.datname));
+    for (const name of names) {
+      if (existing.has(name)) continue;
+      try {
+        await client.query(`create database ${client.escapeIdentifier(name)}`);
+      } catch (err) {
+        // Another process created it first (42P04 duplicate_database, or 23505 on the catalog).
+        const code = (err as { code?: string }).code;
+        if (code !== '42P04' && code !== '23505') throw err;
+      }
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+/** Drops databases (tests clean up after themselves). */
+export async function dropDatabases(serverUrl: string, names: readonly string[]): Promise<void> {
+  const client = new pg.Client({ connectionString: withDatabase(serverUrl, 'postgres') });
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    for (const name of names) await client.query(`drop database if exists ${client.escapeIdentifier(name)} with (force)`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** True when the database answers a trivial statement (readiness). */
+export async function isDatabaseReady<T>(database: Database<T>): Promise<boolean> {
+  try {
+    await sql`select 1`.execute(database.db);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,30 @@
+import { listen, StartupError } from '../../platform/listen';
+import { createLogger } from '../../platform/logger';
+import { loadSubgraphConfig } from './config';
+import { assertReachable, createDatabase } from './db/database';
+import { migrateToLatest } from './db/migrate';
+import { createSystemServer, type SystemModule } from './system';
+
+/** Runs one subgraph as its own process (production): migrate its database, then listen. */
+export function runSubgraphProcess(system: SystemModule): void {
+  const logger = createLogger(system.name);
+  (async () => {
+    const config = loadSubgraphConfig(system.name);
+    await assertReachable(config.databaseUrl, `${system.name} subgraph`);
+    const database = createDatabase(system.name, config.databaseUrl);
+    await migrateToLatest(database.db, system.migrations, system.name);
+    const server = await createSystemServer(system, database);
+    const port = await listen(server.httpServer, config.port, config.host, `${system.name} subgraph`);
+    logger.info({ url: `http://${config.host}:${port}/graphql` }, 'subgraph listening');
+    const shutdown = async () => {
+      await server.stop();
+      await database.close();
+      process.exit(0);
+    };
+    process.once('SIGINT', shutdown);
+    process.once('SIGTERM', shutdown);
+  })().catch((err) => {
+    process.stderr.write(`${err instanceof StartupError ? err.message : (err as Error).stack}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,37 @@
+import type { BaseContext } from '@apollo/server';
+import type { GraphQLSchema } from 'graphql';
+import type { Kysely } from 'kysely';
+import type { SystemName } from '../../platform/systems';
+import type { Database } from './db/database';
+import { isDatabaseReady } from './db/database';
+import type { Migrations } from './db/migrate';
+import type { Progress } from './seed/progress';
+import type { ScalePlan } from './seed/world';
+import { createSubgraphServer, type SubgraphServer } from './server';
+
+/** Everything the launcher, the compose script and the tests need to know about one system. */
+export interface SystemModule<TDatabase = any, TContext extends BaseContext = BaseContext> {
+  readonly name: SystemName;
+  readonly migrations: Migrations;
+  /** Builds the subgraph schema; needs no database. */
+  buildSchema(): Promise<GraphQLSchema>;
+  /** A fresh per-request context. */
+  createContext(db: Kysely<TDatabase>): TContext;
+  /** Writes the system's deterministic seed rows into an empty database. */
+  seed(db: Kysely<TDatabase>, plan: ScalePlan, progress: Progress): Promise<void>;
+  /** True when the database holds no seed yet. */
+  isEmpty(db: Kysely<TDatabase>): Promise<boolean>;
+}
+
+/** Builds a system's HTTP server on its database; it does not listen. */
+export async function createSystemServer<TDatabase, TContext extends BaseContext>(
+  system: SystemModule<TDatabase, TContext>,
+  database: Database<TDatabase>,
+): Promise<SubgraphServer> {
+  return createSubgraphServer<TContext>({
+    system: system.name,
+    schema: await system.buildSchema(),
+    context: async () => system.createContext(database.db),
+    ready: () => isDatabaseReady(database),
+  });
+}
