@@ -39,7 +39,7 @@ export async function openSystemDatabases(options: DatabaseSetupOptions): Promis
   let embedded: EmbeddedPostgres | undefined;
   let serverUrl = options.databaseUrl;
   if (serverUrl) {
-    await assertReachable(serverUrl, 'DATABASE_URL');
+    await assertReachable(serverUrl, 'DATABASE_URL', 'postgres');
   } else {
     embedded = await startEmbeddedPostgres({ dataDir: path.join(options.dataDir, 'pg'), port: options.pgPort, onLog: options.onLog });
     serverUrl = withDatabase(embedded.url, 'plantgraph');

@@ -1,7 +1,7 @@
 import { listen, StartupError } from '../../platform/listen';
 import { createLogger } from '../../platform/logger';
 import { loadSubgraphConfig } from './config';
-import { assertReachable, createDatabase } from './db/database';
+import { assertReachable, createDatabase, databaseName, ensureDatabases } from './db/database';
 import { migrateToLatest } from './db/migrate';
 import { createSystemServer, type SystemModule } from './system';
 
@@ -10,7 +10,8 @@ export function runSubgraphProcess(system: SystemModule): void {
   const logger = createLogger(system.name);
   (async () => {
     const config = loadSubgraphConfig(system.name);
-    await assertReachable(config.databaseUrl, `${system.name} subgraph`);
+    await assertReachable(config.databaseUrl, `${system.name} subgraph: DATABASE_URL`, 'postgres');
+    await ensureDatabases(config.databaseUrl, [databaseName(config.databaseUrl)]);
     const database = createDatabase(system.name, config.databaseUrl);
     await migrateToLatest(database.db, system.migrations, system.name);
     const server = await createSystemServer(system, database);

@@ -66,8 +66,11 @@ export function redactUrl(url: string): string {
   }
 }
 
-/** Fails fast, with a message naming the server, when a database cannot be reached. */
-export async function assertReachable(url: string, what: string): Promise<void> {
+/**
+ * Fails fast, with a message naming the server, when PostgreSQL cannot be reached at `url`
+ * (or, with `database`, at another database of the same server).
+ */
+export async function assertReachable(url: string, what: string, database?: string): Promise<void> {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -75,7 +78,7 @@ export async function assertReachable(url: string, what: string): Promise<void> 
   } catch {
     throw new StartupError(`${what}: DATABASE_URL must look like postgres://user:password@host:5432/database, got "${url}"`);
   }
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+  const client = new pg.Client({ connectionString: database ? withDatabase(url, database) : url, connectionTimeoutMillis: 5_000 });
   client.on('error', () => undefined);
   try {
     await client.connect();

@@ -1,6 +1,7 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, chownSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { StartupError } from '../../../platform/listen';
 
@@ -97,8 +98,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   assertNoLeftoverServer(dataDir);
 
   if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
-    const pwFile = path.join(dataDir, '..', `.pgpass-${process.pid}`);
-    writeFileSync(pwFile, `${PASSWORD}\n`, { mode: 0o644 });
+    const pwFile = path.join(os.tmpdir(), `plantgraph-pwfile-${process.pid}-${Date.now()}`);
+    writeFileSync(pwFile, `${PASSWORD}\n`, { mode: 0o600 });
+    if (user) chownSync(pwFile, user.uid, user.gid);
     try {
       await run(embeddedBinary('initdb'), ['-D', dataDir, '-U', USER, `--pwfile=${pwFile}`, '--auth=scram-sha-256', '--encoding=UTF8', '--locale=C'], user);
     } finally {

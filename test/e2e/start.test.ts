@@ -1,0 +1,140 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { SYSTEM_NAMES } from '../../platform/systems';
+import { dropDatabases } from '../../subgraphs/kit/db/database';
+import { postGraphQL } from '../support/stack';
+
+const ROOT = path.join(__dirname, '..', '..');
+const BIN = path.join(ROOT, 'bin', 'plantgraph.js');
+
+interface Run {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+function run(args: string[], env: Record<string, string | undefined>): Run {
+  let output = '';
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: undefined, LOG_LEVEL: 'warn', NODE_ENV: 'development', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+async function waitFor(run: Run, text: string, timeoutMs: number): Promise<void> {
+  const started = Date.now();
+  while (!run.output().includes(text)) {
+    if (run.child.exitCode !== null) throw new Error(`exited (${run.child.exitCode}) before "${text}":\n${run.output()}`);
+    if (Date.now() - started > timeoutMs) throw new Error(`no "${text}" within ${timeoutMs} ms:\n${run.output()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** A base port whose seven ports (gateway + six subgraphs) and PG port (+10) are free now. */
+async function freeBasePort(): Promise<number> {
+  for (;;) {
+    const base = 20_000 + Math.floor(Math.random() * 30_000);
+    const ports = [0, 1, 2, 3, 4, 5, 6, 10].map((i) => base + i);
+    const servers: Server[] = [];
+    try {
+      for (const port of ports) {
+        const s = createServer();
+        await new Promise<void>((resolve, reject) => s.once('error', reject).listen(port, '127.0.0.1', () => resolve()));
+        servers.push(s);
+      }
+      return base;
+    } catch {
+      // taken; try another
+    } finally {
+      await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+    }
+  }
+}
+
+const FOUNDATION_QUERY = '{ materialSites(siteId: "S01") { bookQuantity material { description } abcClass countVarianceQuantity } }';
+
+describe('plantgraph start (all in one process)', () => {
+  let dataDir: string;
+  beforeAll(() => {
+    dataDir = mkdtempSync(path.join(os.tmpdir(), 'plantgraph-start-'));
+    chmodSync(dataDir, 0o755); // PostgreSQL runs as its own user when the suite runs as root
+  });
+  afterAll(async () => {
+    rmSync(dataDir, { recursive: true, force: true });
+    if (process.env.TEST_DATABASE_URL) {
+      await dropDatabases(process.env.TEST_DATABASE_URL, SYSTEM_NAMES.map((s) => `e2e_${process.pid}_${s}`));
+    }
+  });
+
+  it('serves both systems on an embedded PostgreSQL, stops on SIGINT, and reuses the data on a second start', async () => {
+    const base = await freeBasePort();
+    const env = { PORT: String(base), DATA_DIR: dataDir };
+
+    const first = run(['start'], env);
+    try {
+      await waitFor(first, 'Plantgraph is running', 90_000);
+      expect(first.output()).toContain(`http://127.0.0.1:${base}/graphql`);
+      expect(first.output()).toContain('seeded at scale 1');
+      const { body } = await postGraphQL(`http://127.0.0.1:${base}/graphql`, FOUNDATION_QUERY);
+      expect(body.errors).toBeUndefined();
+      expect(body.data.materialSites).toHaveLength(3000);
+      const health = await fetch(`http://127.0.0.1:${base + 1}/health`);
+      expect(await health.json()).toEqual({ status: 'ok', system: 'erp' });
+    } finally {
+      first.child.kill('SIGINT');
+    }
+    expect(await first.exited).toBe(0);
+
+    const second = run(['start'], env);
+    try {
+      await waitFor(second, 'Plantgraph is running', 60_000);
+      expect(second.output()).not.toContain('seeded');
+      const { body } = await postGraphQL(`http://127.0.0.1:${base}/graphql`, '{ countTasks(siteId: "S01", status: [SCHEDULED]) { id } }');
+      expect(body.data.countTasks.length).toBeGreaterThan(0);
+    } finally {
+      second.child.kill('SIGINT');
+    }
+    expect(await second.exited).toBe(0);
+  }, 180_000);
+
+  it('stops with a message naming DATABASE_URL when the database cannot be reached', async () => {
+    const base = await freeBasePort();
+    const bad = run(['start'], { PORT: String(base), DATA_DIR: dataDir, DATABASE_URL: `postgres://postgres@127.0.0.1:${base + 9}/plantgraph` });
+    expect(await bad.exited).toBe(1);
+    expect(bad.output()).toMatch(/DATABASE_URL: cannot connect to PostgreSQL at postgres:\/\/postgres@127\.0\.0\.1:\d+\/plantgraph/);
+    expect(bad.output()).not.toMatch(/\n\s+at /); // no stack trace
+
+    const malformed = run(['start'], { PORT: String(base), DATA_DIR: dataDir, DATABASE_URL: 'not a url' });
+    expect(await malformed.exited).toBe(1);
+    expect(malformed.output()).toContain('DATABASE_URL must look like postgres://');
+  }, 30_000);
+
+  it('stops with a message naming the port when a port is already taken', async () => {
+    const base = await freeBasePort();
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(base + 1, '127.0.0.1', () => resolve()));
+    try {
+      const taken = run(['start'], { PORT: String(base), DATA_DIR: dataDir, ...(process.env.TEST_DATABASE_URL ? { DATABASE_URL: testPrefixUrl() } : {}) });
+      expect(await taken.exited).toBe(1);
+      expect(taken.output()).toContain(`erp subgraph: port ${base + 1} on 127.0.0.1 is already in use`);
+      expect(taken.output()).not.toMatch(/\n\s+at /);
+    } finally {
+      blocker.close();
+    }
+  }, 90_000);
+});
+
+/** The suite's server with a database prefix of its own, so this test's databases do not collide. */
+function testPrefixUrl(): string {
+  const url = new URL(process.env.TEST_DATABASE_URL!);
+  url.pathname = `/e2e_${process.pid}`;
+  return url.toString();
+}

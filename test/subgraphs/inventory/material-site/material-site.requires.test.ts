@@ -1,0 +1,69 @@
+import { dbQueryCount } from '../../../../platform/metrics';
+import { erpSystem } from '../../../../subgraphs/erp/server';
+import { inventorySystem } from '../../../../subgraphs/inventory/server';
+import { startTestStack, type TestStack } from '../../../support/stack';
+
+describe('inventory MaterialSite fields that @require ERP values, through the gateway', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startTestStack([erpSystem, inventorySystem]);
+  });
+  afterAll(() => stack.stop());
+
+  it('computes countVarianceQuantity, withinTolerance and countVarianceValue from ERP book and cost', async () => {
+    const inventory = stack.databases.inventory!.database.db;
+    const erp = stack.databases.erp!.database.db;
+    const task = await inventory
+      .selectFrom('countTasks')
+      .selectAll()
+      .where('status', '=', 'RECOUNT_REQUIRED')
+      .orderBy('id')
+      .limit(1)
+      .executeTakeFirstOrThrow();
+    const book = await erp.selectFrom('materialSites').selectAll().where('materialId', '=', task.materialId).executeTakeFirstOrThrow();
+    const material = await erp.selectFrom('materials').selectAll().where('id', '=', task.materialId).executeTakeFirstOrThrow();
+
+    const { body } = await stack.query(
+      `query ($ids: [ID!]) { materialSites(siteId: "S01", materialIds: $ids) {
+        bookQuantity abcClass lastCount { countedQuantity } countVarianceQuantity withinTolerance countVarianceValue
+      } }`,
+      { ids: [task.materialId] },
+    );
+    expect(body.errors).toBeUndefined();
+    const [site] = body.data.materialSites;
+    const variance = Math.round((task.countedQuantity! - book.bookQuantity) * 1000) / 1000;
+    expect(site.bookQuantity).toBe(book.bookQuantity);
+    expect(site.lastCount.countedQuantity).toBe(task.countedQuantity);
+    expect(site.countVarianceQuantity).toBeCloseTo(variance, 3);
+    expect(site.countVarianceValue).toBeCloseTo(variance * material.standardCost, 1);
+    expect(site.withinTolerance).toBe(false); // seeded RECOUNT_REQUIRED counts are out of tolerance
+  });
+
+  it('answers the foundation query with data from both systems', async () => {
+    const { body } = await stack.query(`{ materialSites(siteId: "S01") { bookQuantity material { description } abcClass countVarianceQuantity } }`);
+    expect(body.errors).toBeUndefined();
+    expect(body.data.materialSites).toHaveLength(3000);
+    const counted = body.data.materialSites.filter((s: { countVarianceQuantity: number | null }) => s.countVarianceQuantity !== null);
+    expect(counted.length).toBeGreaterThan(100);
+    expect(body.data.materialSites[0]).toEqual({
+      bookQuantity: expect.any(Number),
+      material: { description: expect.any(String) },
+      abcClass: expect.stringMatching(/^[ABC]$/),
+      countVarianceQuantity: null,
+    });
+  });
+
+  it('keeps SQL statements per request independent of list length', async () => {
+    const measure = async (ids: string[]) => {
+      const before = (await dbQueryCount('erp')) + (await dbQueryCount('inventory'));
+      const { body } = await stack.query(
+        `query ($ids: [ID!]) { materialSites(siteId: "S01", materialIds: $ids) { material { description } abcClass lastCount { status } countVarianceQuantity withinTolerance } }`,
+        { ids },
+      );
+      expect(body.errors).toBeUndefined();
+      return (await dbQueryCount('erp')) + (await dbQueryCount('inventory')) - before;
+    };
+    const ids = (n: number) => Array.from({ length: n }, (_, i) => `M${String(i + 1).padStart(6, '0')}`);
+    expect(await measure(ids(10))).toBe(await measure(ids(200)));
+  });
+});

@@ -1,0 +1,59 @@
+import { chmodSync, mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import Redis from 'ioredis';
+import { assertReachable } from '../../subgraphs/kit/db/database';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../subgraphs/kit/db/embedded';
+
+declare global {
+  // eslint-disable-next-line no-var
+  var __plantgraphTestPostgres: EmbeddedPostgres | undefined;
+}
+
+/** With REDIS_URL set the suite needs that Redis: fail rather than skip when it does not answer. */
+async function assertRedisReachable(url: string): Promise<void> {
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 3_000, retryStrategy: () => null });
+  try {
+    await redis.connect();
+    await redis.ping();
+  } catch (err) {
+    throw new Error(`test suite (REDIS_URL): cannot reach Redis at ${url}: ${(err as Error).message}`);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * The suite's PostgreSQL: the server named by DATABASE_URL when it is set (it must be reachable:
+ * the suite fails rather than skips), otherwise a throw-away embedded PostgreSQL.
+ */
+export default async function globalSetup(): Promise<void> {
+  process.env.NODE_ENV = 'test';
+  if (process.env.REDIS_URL) await assertRedisReachable(process.env.REDIS_URL);
+  if (process.env.DATABASE_URL) {
+    await assertReachable(process.env.DATABASE_URL, 'test suite (DATABASE_URL)');
+    process.env.TEST_DATABASE_URL = process.env.DATABASE_URL;
+    process.stdout.write(`\ntests run against PostgreSQL at DATABASE_URL\n`);
+    return;
+  }
+  const parent = mkdtempSync(path.join(os.tmpdir(), 'plantgraph-test-'));
+  chmodSync(parent, 0o755); // PostgreSQL runs as its own user when the suite runs as root
+  const dataDir = path.join(parent, 'pg');
+  const pg = await startEmbeddedPostgres({ dataDir, port: await freePort(), ephemeral: true });
+  globalThis.__plantgraphTestPostgres = pg;
+  process.env.TEST_DATABASE_URL = pg.url;
+  process.env.TEST_EMBEDDED_DATA_DIR = dataDir;
+  process.stdout.write(`\ntests run against an embedded PostgreSQL (pid ${pg.pid})\n`);
+}

@@ -1,0 +1,81 @@
+import type { AddressInfo } from 'node:net';
+import type { SupergraphManager } from '@apollo/gateway';
+import { composeGraph } from '../../cli/compose';
+import { createGatewayServer, type GatewayServer } from '../../gateway/server';
+import { createLogger } from '../../platform/logger';
+import type { SystemName } from '../../platform/systems';
+import { createSystemServer, type SystemModule } from '../../subgraphs/kit/system';
+import type { SubgraphServer } from '../../subgraphs/kit/server';
+import { createTestDatabase, type TestDatabase } from './databases';
+
+export interface GraphQLResponse<T = any> {
+  status: number;
+  body: { data?: T; errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[] };
+}
+
+/** Posts a GraphQL operation and returns the HTTP status and parsed body. */
+export async function postGraphQL<T = any>(
+  url: string,
+  query: string,
+  variables?: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Promise<GraphQLResponse<T>> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
+  return { status: response.status, body: (await response.json()) as GraphQLResponse<T>['body'] };
+}
+
+export function listenOnFreePort(server: import('node:http').Server): Promise<string> {
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`));
+  });
+}
+
+/** A supergraph given as a string (tests that need no file). */
+export function staticSupergraph(sdl: string): SupergraphManager {
+  return { initialize: async () => ({ supergraphSdl: sdl }) };
+}
+
+export interface TestStack {
+  readonly gatewayUrl: string;
+  readonly subgraphUrls: Partial<Record<SystemName, string>>;
+  readonly databases: Partial<Record<SystemName, TestDatabase>>;
+  query<T = any>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  stop(): Promise<void>;
+}
+
+/** Seeded databases, the given subgraphs and a gateway over their composed supergraph, all on free ports. */
+export async function startTestStack(systems: readonly SystemModule[]): Promise<TestStack> {
+  const databases: Partial<Record<SystemName, TestDatabase>> = {};
+  const servers: SubgraphServer[] = [];
+  const subgraphUrls: Partial<Record<SystemName, string>> = {};
+  let gateway: GatewayServer | undefined;
+  const stop = async () => {
+    await gateway?.stop();
+    await Promise.all(servers.map((s) => s.stop()));
+    await Promise.all(Object.values(databases).map((d) => d!.drop()));
+  };
+  try {
+    for (const system of systems) {
+      const db = await createTestDatabase(system, { seed: true });
+      databases[system.name] = db;
+      const server = await createSystemServer(system, db.database);
+      servers.push(server);
+      subgraphUrls[system.name] = await listenOnFreePort(server.httpServer);
+    }
+    const { files } = await composeGraph(systems);
+    gateway = await createGatewayServer({
+      supergraph: staticSupergraph(files['supergraph.graphql']!),
+      subgraphUrls,
+      logger: createLogger('test-gateway', { LOG_LEVEL: 'silent' }),
+    });
+    const gatewayUrl = await listenOnFreePort(gateway.httpServer);
+    return { gatewayUrl, subgraphUrls, databases, query: (q, v) => postGraphQL(gatewayUrl, q, v), stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
