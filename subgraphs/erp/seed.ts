@@ -1,9 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Progress } from '../kit/seed/progress';
-import { addDays, between, bookQuantityOf, chunks, ids, pick, siteOfMaterial, unit, type ScalePlan } from '../kit/seed/world';
+import { between, bookQuantityOf, chunks, ids, materialTypeOf, pick, siteOfMaterial, unit, workOrderCount, workOrderFact, type ScalePlan } from '../kit/seed/world';
 import type { ErpDatabase } from './db';
 
-const TYPES = ['RAW', 'RAW', 'RAW', 'SEMI_FINISHED', 'FINISHED', 'FINISHED', 'PACKAGING', 'MRO'] as const;
 const UNITS: Record<string, readonly string[]> = {
   RAW: ['KG', 'M', 'EA', 'L'],
   SEMI_FINISHED: ['EA'],
@@ -18,10 +17,6 @@ const NOUNS: Record<string, readonly string[]> = {
   PACKAGING: ['Carton', 'Pallet', 'Foam insert', 'Stretch film'],
   MRO: ['Bearing', 'Drive belt', 'Filter cartridge', 'Lubricant'],
 };
-
-export function materialTypeOf(n: number): string {
-  return pick('material-type', n, TYPES);
-}
 
 /** ERP's seed: sites, materials with their site stock, customers' credit, production orders. */
 export async function seedErp(db: Kysely<ErpDatabase>, plan: ScalePlan, progress: Progress): Promise<void> {
@@ -74,22 +69,16 @@ export async function seedErp(db: Kysely<ErpDatabase>, plan: ScalePlan, progress
     })))
     .execute();
 
-  const finished = materials.filter((m) => m.materialType === 'FINISHED' || m.materialType === 'SEMI_FINISHED');
-  const total = plan.openWorkOrders + plan.closedWorkOrders;
-  const orders = Array.from({ length: total }, (_, i) => {
-    const n = i + 1;
-    const open = n <= plan.openWorkOrders;
-    const product = pick('wo-material', n, finished);
-    const productNumber = Number(product.id.slice(1));
-    const status = open ? (unit('wo-status', n) < 0.6 ? 'RELEASED' : 'CREATED') : unit('wo-status', n) < 0.3 ? 'TECHNICALLY_COMPLETE' : 'CLOSED';
+  const orders = Array.from({ length: workOrderCount(plan) }, (_, i) => {
+    const order = workOrderFact(plan, i + 1);
     return {
-      id: ids.workOrder(n),
-      materialId: product.id,
-      siteId: ids.site(siteOfMaterial(plan, productNumber)),
-      plannedQuantity: between('wo-qty', n, 10, 500),
-      dueDate: addDays(plan.asOf, open ? between('wo-due', n, -5, 45) : -between('wo-due', n, 1, 90)),
-      orderStatus: status,
-      customerId: product.materialType === 'FINISHED' && unit('mto', n) < 0.5 ? ids.customer(between('wo-customer', n, 1, plan.customers)) : null,
+      id: order.id,
+      materialId: ids.material(order.material),
+      siteId: ids.site(order.site),
+      plannedQuantity: order.plannedQuantity,
+      dueDate: order.dueDate,
+      orderStatus: order.status,
+      customerId: order.customer === null ? null : ids.customer(order.customer),
     };
   });
   done = 0;

@@ -97,3 +97,158 @@ export function addDays(date: string, days: number): string {
 export function* chunks<T>(rows: readonly T[], size = 1000): Generator<T[]> {
   for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Facts more than one system seeds from. Each system stores only its own part of them.
+// ---------------------------------------------------------------------------------------------
+
+export type MaterialKind = 'RAW' | 'SEMI_FINISHED' | 'FINISHED' | 'PACKAGING' | 'MRO';
+const MATERIAL_KINDS: readonly MaterialKind[] = ['RAW', 'RAW', 'RAW', 'SEMI_FINISHED', 'FINISHED', 'FINISHED', 'PACKAGING', 'MRO'];
+
+/** The material type of material number n. */
+export function materialTypeOf(material: number): MaterialKind {
+  return pick('material-type', material, MATERIAL_KINDS);
+}
+
+/** Material numbers of one kind, ascending (memoised per scale). */
+const byKindCache = new Map<string, number[]>();
+export function materialsOfKind(plan: ScalePlan, kinds: readonly MaterialKind[]): number[] {
+  const key = `${plan.materials}:${kinds.join(',')}`;
+  let list = byKindCache.get(key);
+  if (!list) {
+    list = [];
+    for (let n = 1; n <= plan.materials; n++) if (kinds.includes(materialTypeOf(n))) list.push(n);
+    byKindCache.set(key, list);
+  }
+  return list;
+}
+
+export type WorkOrderStatus = 'CREATED' | 'RELEASED' | 'TECHNICALLY_COMPLETE' | 'CLOSED';
+
+export interface WorkOrderFact {
+  readonly number: number;
+  readonly id: string;
+  readonly material: number;
+  readonly site: number;
+  readonly plannedQuantity: number;
+  readonly dueDate: string;
+  readonly status: WorkOrderStatus;
+  /** Make-to-order customer number, if any. */
+  readonly customer: number | null;
+  /** The work center (number) MES dispatches it to; null while not dispatched. */
+  readonly workCenter: number | null;
+}
+
+/** Work order n (1-based): open orders first (1…openWorkOrders), then closed history. */
+export function workOrderFact(plan: ScalePlan, n: number): WorkOrderFact {
+  const open = n <= plan.openWorkOrders;
+  const products = materialsOfKind(plan, ['FINISHED', 'SEMI_FINISHED']);
+  const material = pick('wo-material', n, products);
+  const status: WorkOrderStatus = open
+    ? unit('wo-status', n) < 0.6 ? 'RELEASED' : 'CREATED'
+    : unit('wo-status', n) < 0.3 ? 'TECHNICALLY_COMPLETE' : 'CLOSED';
+  const site = siteOfMaterial(plan, material);
+  const centersPerSite = Math.max(1, Math.floor(plan.workCenters / plan.sites));
+  return {
+    number: n,
+    id: ids.workOrder(n),
+    material,
+    site,
+    plannedQuantity: between('wo-qty', n, 10, 500),
+    dueDate: addDays(plan.asOf, open ? between('wo-due', n, -5, 45) : -between('wo-due', n, 1, 90)),
+    status,
+    customer: materialTypeOf(material) === 'FINISHED' && unit('mto', n) < 0.5 ? between('wo-customer', n, 1, plan.customers) : null,
+    workCenter: status === 'CREATED' ? null : (site - 1) * centersPerSite + between('wo-wc', n, 1, centersPerSite),
+  };
+}
+
+export function workOrderCount(plan: ScalePlan): number {
+  return plan.openWorkOrders + plan.closedWorkOrders;
+}
+
+/** The site (number) of work center n. */
+export function siteOfWorkCenter(plan: ScalePlan, workCenter: number): number {
+  const centersPerSite = Math.max(1, Math.floor(plan.workCenters / plan.sites));
+  return Math.min(plan.sites, Math.floor((workCenter - 1) / centersPerSite) + 1);
+}
+
+export interface LotFact {
+  readonly number: number;
+  readonly id: string;
+  readonly kind: 'RECEIVED' | 'PRODUCED';
+  readonly material: number;
+  readonly site: number;
+  readonly quantity: number;
+  readonly createdAt: Date;
+  /** RECEIVED lots: the supplier number of the goods receipt. */
+  readonly supplier: number | null;
+  /** PRODUCED lots: the work order number that produced it (a closed or open order). */
+  readonly workOrder: number | null;
+  /** PRODUCED lots: the lot numbers it consumed (all older), with quantities. */
+  readonly consumed: readonly { lot: number; quantity: number }[];
+}
+
+/** How many lots the seed has: about 8,000 at scale 1 over 90 days. */
+export function lotCount(plan: ScalePlan): number {
+  return 8000 * plan.scale;
+}
+
+/** Kind and material of lot n: what other lots need to know to consume it. */
+function lotHeader(plan: ScalePlan, n: number): { kind: 'RECEIVED' | 'PRODUCED'; material: number; workOrder: number | null } {
+  if (n <= 50 || unit('lot-kind', n) < 0.35) {
+    return { kind: 'RECEIVED', material: pick('lot-material', n, materialsOfKind(plan, ['RAW', 'PACKAGING'])), workOrder: null };
+  }
+  const workOrder = between('lot-wo', n, 1, workOrderCount(plan));
+  return { kind: 'PRODUCED', material: workOrderFact(plan, workOrder).material, workOrder };
+}
+
+/**
+ * Lot n (1-based, in creation order over the 90 days before `asOf`). About 35 % are received
+ * from suppliers (raw and packaging), the rest produced by work orders. A semi-finished lot
+ * consumes received lots; a finished lot consumes semi-finished lots and packaging, so
+ * genealogy runs two and three levels deep.
+ */
+export function lotFact(plan: ScalePlan, n: number): LotFact {
+  const total = lotCount(plan);
+  const start = new Date(`${plan.asOf}T00:00:00Z`).getTime() - 90 * 86_400_000;
+  const createdAt = new Date(start + Math.floor(((n - 0.5) / total) * 90 * 86_400_000));
+  const header = lotHeader(plan, n);
+  if (header.kind === 'RECEIVED') {
+    return {
+      number: n,
+      id: ids.lot(n),
+      kind: 'RECEIVED',
+      material: header.material,
+      site: siteOfMaterial(plan, header.material),
+      quantity: between('lot-qty', n, 50, 2000),
+      createdAt,
+      supplier: between('lot-supplier', n, 1, plan.suppliers),
+      workOrder: null,
+      consumed: [],
+    };
+  }
+  const finished = materialTypeOf(header.material) === 'FINISHED';
+  const wanted = (k: number) => {
+    const h = lotHeader(plan, k);
+    return finished ? h.kind === 'PRODUCED' && materialTypeOf(h.material) === 'SEMI_FINISHED' : h.kind === 'RECEIVED';
+  };
+  const inputs = between('lot-inputs', n, 1, 3);
+  const consumed: { lot: number; quantity: number }[] = [];
+  for (let k = 0; k < inputs; k++) {
+    let lot = n - 1 - Math.floor(unit(`lot-input-${k}`, n) * Math.min(n - 1, 300));
+    while (lot >= 1 && !wanted(lot)) lot--;
+    if (lot >= 1 && !consumed.some((c) => c.lot === lot)) consumed.push({ lot, quantity: between(`lot-input-qty-${k}`, n, 1, 50) });
+  }
+  return {
+    number: n,
+    id: ids.lot(n),
+    kind: 'PRODUCED',
+    material: header.material,
+    site: workOrderFact(plan, header.workOrder!).site,
+    quantity: between('lot-qty', n, 10, 500),
+    createdAt,
+    supplier: null,
+    workOrder: header.workOrder,
+    consumed,
+  };
+}
