@@ -1,13 +1,16 @@
+import { ANONYMOUS, type Caller } from '../kit/caller';
 import type { Kysely } from 'kysely';
 import type { ErpDatabase } from './db';
 import { createErpLoaders, type ErpLoaders } from './loaders';
 
 export interface ErpContext {
   db: Kysely<ErpDatabase>;
+  /** Who is calling (row-level rules, audit trails). */
+  caller: Caller;
   loaders: ErpLoaders;
 }
 
 /** A fresh context (and fresh loaders) for each request. */
-export function createErpContext(db: Kysely<ErpDatabase>): ErpContext {
-  return { db, loaders: createErpLoaders(db) };
+export function createErpContext(db: Kysely<ErpDatabase>, caller: Caller = ANONYMOUS): ErpContext {
+  return { db, caller, loaders: createErpLoaders(db) };
 }

@@ -1,12 +1,15 @@
+import { ANONYMOUS, type Caller } from '../kit/caller';
 import type { Kysely } from 'kysely';
 import type { InventoryDatabase } from './db';
 import { createInventoryLoaders, type InventoryLoaders } from './loaders';
 
 export interface InventoryContext {
   db: Kysely<InventoryDatabase>;
+  /** Who is calling (row-level rules, audit trails). */
+  caller: Caller;
   loaders: InventoryLoaders;
 }
 
-export function createInventoryContext(db: Kysely<InventoryDatabase>): InventoryContext {
-  return { db, loaders: createInventoryLoaders(db) };
+export function createInventoryContext(db: Kysely<InventoryDatabase>, caller: Caller = ANONYMOUS): InventoryContext {
+  return { db, caller, loaders: createInventoryLoaders(db) };
 }

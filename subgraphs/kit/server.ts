@@ -5,13 +5,14 @@ import type { GraphQLSchema } from 'graphql';
 import { createGraphQLHttpHandler, sendJson } from '../../platform/http';
 import { close } from '../../platform/listen';
 import { registry } from '../../platform/metrics';
+import { ANONYMOUS, type Caller } from './caller';
 
 export interface SubgraphServerOptions<TContext extends BaseContext> {
   /** System name, as in the systems registry. */
   system: string;
   schema: GraphQLSchema;
-  /** Builds the per-request context: fresh loaders on every request. */
-  context: (req: IncomingMessage) => Promise<TContext>;
+  /** Builds the per-request context for the request's caller: fresh loaders on every request. */
+  context: (caller: Caller, req: IncomingMessage) => Promise<TContext>;
   /** Whether the system can serve now (its database answers). */
   ready: () => Promise<boolean>;
 }
@@ -39,7 +40,8 @@ export async function createSubgraphServer<TContext extends BaseContext>(
 
   const handler = createGraphQLHttpHandler<TContext>({
     apollo,
-    context: (req) => context(req),
+    // Until the gateway signs caller identity into a header, every request is anonymous.
+    context: (req) => context(ANONYMOUS, req),
     routes: {
       'GET /health': (_req, res) => sendJson(res, 200, { status: 'ok', system }),
       'GET /ready': async (_req, res) => {

@@ -2,6 +2,7 @@ import type { BaseContext } from '@apollo/server';
 import type { GraphQLSchema } from 'graphql';
 import type { Kysely } from 'kysely';
 import type { SystemName } from '../../platform/systems';
+import type { Caller } from './caller';
 import type { Database } from './db/database';
 import { isDatabaseReady } from './db/database';
 import type { Migrations } from './db/migrate';
@@ -15,8 +16,8 @@ export interface SystemModule<TDatabase = any, TContext extends BaseContext = Ba
   readonly migrations: Migrations;
   /** Builds the subgraph schema; needs no database. */
   buildSchema(): Promise<GraphQLSchema>;
-  /** A fresh per-request context. */
-  createContext(db: Kysely<TDatabase>): TContext;
+  /** A fresh per-request context for a caller. */
+  createContext(db: Kysely<TDatabase>, caller: Caller): TContext;
   /** Writes the system's deterministic seed rows into an empty database. */
   seed(db: Kysely<TDatabase>, plan: ScalePlan, progress: Progress): Promise<void>;
   /** True when the database holds no seed yet. */
@@ -31,7 +32,7 @@ export async function createSystemServer<TDatabase, TContext extends BaseContext
   return createSubgraphServer<TContext>({
     system: system.name,
     schema: await system.buildSchema(),
-    context: async () => system.createContext(database.db),
+    context: async (caller) => system.createContext(database.db, caller),
     ready: () => isDatabaseReady(database),
   });
 }

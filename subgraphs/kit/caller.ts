@@ -1,0 +1,15 @@
+/** Who is calling, as the gateway vouches for it; subgraphs use it for row-level rules and audit trails. */
+export interface Caller {
+  /** Stable subject: a user id, `partner:<key id>` or `service:<name>`. */
+  readonly subject: string;
+  readonly kind: 'user' | 'partner' | 'service';
+  readonly roles: readonly string[];
+  readonly scopes: readonly string[];
+  /** Partners bound to a supplier see only that supplier's rows. */
+  readonly supplierId?: string;
+  /** Partners bound to a customer see only that customer's rows. */
+  readonly customerId?: string;
+}
+
+/** The caller used where no identity is passed (tests that build a subgraph in-process). */
+export const ANONYMOUS: Caller = Object.freeze({ subject: 'anonymous', kind: 'user', roles: [], scopes: [] });
