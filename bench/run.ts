@@ -1,0 +1,293 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { loadQuestions, type Question } from '../questions';
+import { SYSTEM_NAMES, systemPort } from '../platform/systems';
+
+/**
+ * The benchmark: the ten questions, alone and in a mix, against this gateway and a vanilla
+ * `@apollo/server` + `@apollo/gateway` on the same subgraphs and supergraph, alternating
+ * A B A B in one run on one machine, and the ratio between them.
+ *
+ *   npm run bench -- [--scales 1,10] [--duration 10] [--connections 16] [--rounds 2] [--questions q01,q02]
+ *
+ * Uses DATABASE_URL's server when set (databases bench_s<scale>_<system>), else an embedded PostgreSQL.
+ */
+
+const ROOT = path.join(__dirname, '..', '..');
+
+interface Options {
+  scales: number[];
+  duration: number;
+  connections: number;
+  rounds: number;
+  questions: string[] | null;
+}
+
+function parseArgs(argv: string[]): Options {
+  const get = (name: string) => {
+    const i = argv.indexOf(`--${name}`);
+    return i === -1 ? undefined : argv[i + 1];
+  };
+  const numbers = (raw: string | undefined, fallback: number[]) => (raw ? raw.split(',').map(Number) : fallback);
+  const options = {
+    scales: numbers(get('scales'), [1, 10]),
+    duration: Number(get('duration') ?? 10),
+    connections: Number(get('connections') ?? 16),
+    rounds: Number(get('rounds') ?? 2),
+    questions: get('questions')?.split(',') ?? null,
+  };
+  for (const [name, value] of Object.entries({ duration: options.duration, connections: options.connections, rounds: options.rounds })) {
+    if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a whole number ≥ 1, got ${value}`);
+  }
+  return options;
+}
+
+function freeBasePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port < 60_000 ? port : port - 20_000));
+    });
+  });
+}
+
+interface Child {
+  process: ChildProcess;
+  output: () => string;
+}
+
+/** Spawns a compiled script; resolves once it prints `readyText` (or at once without one). */
+function start(script: string, env: Record<string, string | undefined>, readyText: string | null, timeoutMs = 600_000): Promise<Child> {
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const child = spawn(process.execPath, [path.join(ROOT, 'dist', script)], {
+      cwd: ROOT,
+      env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const timer = setTimeout(() => reject(new Error(`${script}: not ready within ${timeoutMs} ms:\n${output}`)), timeoutMs);
+    const onData = (chunk: Buffer) => {
+      const text = chunk.toString();
+      output += text;
+      if (script.includes('subgraphs-process')) process.stderr.write(text.replace(/^\{.*\}\n/gm, ''));
+      if (readyText !== null && output.includes(readyText)) {
+        clearTimeout(timer);
+        resolve({ process: child, output: () => output });
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    if (readyText === null) {
+      clearTimeout(timer);
+      resolve({ process: child, output: () => output });
+    }
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${script} exited (${code}):\n${output}`));
+    });
+  });
+}
+
+async function waitForHttp(url: string, timeoutMs = 30_000): Promise<void> {
+  const started = Date.now();
+  for (;;) {
+    try {
+      const r = await fetch(url);
+      if (r.status < 500) return;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() - started > timeoutMs) throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** CPU time (user + system) of a process so far, in milliseconds, from /proc. */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
+}
+
+interface Stats {
+  requests: Record<string, number>;
+  sql: Record<string, number>;
+}
+const sum = (values: Record<string, number>) => Object.values(values).reduce((a, b) => a + b, 0);
+
+async function graphql(url: string, q: Question): Promise<{ data?: unknown; errors?: { message: string }[] }> {
+  const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: q.document, variables: q.variables }) });
+  return (await r.json()) as { data?: unknown; errors?: { message: string }[] };
+}
+
+interface Measurement {
+  requests: number;
+  throughput: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  cpuMsPerRequest: number;
+  fetchesPerRequest: number;
+  sqlPerRequest: number;
+}
+
+async function measure(target: { url: string; pid: number }, statsUrl: string, bodies: Question[], options: Options): Promise<Measurement> {
+  const before = (await (await fetch(statsUrl)).json()) as Stats;
+  const cpuBefore = cpuMs(target.pid);
+  const result = await autocannon({
+    url: target.url,
+    connections: options.connections,
+    duration: options.duration,
+    requests: bodies.map((q) => ({
+      method: 'POST' as const,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: q.document, variables: q.variables }),
+    })),
+  });
+  const cpuAfter = cpuMs(target.pid);
+  const after = (await (await fetch(statsUrl)).json()) as Stats;
+  const done = result.requests.total || 1;
+  return {
+    requests: result.requests.total,
+    throughput: result.requests.total / result.duration,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.non2xx,
+    cpuMsPerRequest: (cpuAfter - cpuBefore) / done,
+    fetchesPerRequest: (sum(after.requests) - sum(before.requests)) / done,
+    sqlPerRequest: (sum(after.sql) - sum(before.sql)) / done,
+  };
+}
+
+function mean(values: number[]): number {
+  return values.reduce((a, b) => a + b, 0) / values.length;
+}
+
+function combine(ms: Measurement[]): Measurement {
+  return {
+    requests: ms.reduce((a, m) => a + m.requests, 0),
+    throughput: mean(ms.map((m) => m.throughput)),
+    p50: mean(ms.map((m) => m.p50)),
+    p99: mean(ms.map((m) => m.p99)),
+    errors: ms.reduce((a, m) => a + m.errors, 0),
+    cpuMsPerRequest: mean(ms.map((m) => m.cpuMsPerRequest)),
+    fetchesPerRequest: mean(ms.map((m) => m.fetchesPerRequest)),
+    sqlPerRequest: mean(ms.map((m) => m.sqlPerRequest)),
+  };
+}
+
+interface Row {
+  scale: number;
+  workload: string;
+  ours: Measurement;
+  vanilla: Measurement;
+  ratio: number;
+}
+
+const fmt = (n: number, digits = 1) => n.toFixed(digits);
+
+function table(rows: Row[]): string {
+  const header = '| scale | workload | ours req/s | vanilla req/s | ratio | ours p50/p99 ms | vanilla p50/p99 ms | fetches/req | SQL/req | ours CPU ms/req | vanilla CPU ms/req | errors |';
+  const lines = rows.map(
+    (r) =>
+      `| ${r.scale} | ${r.workload} | ${fmt(r.ours.throughput)} | ${fmt(r.vanilla.throughput)} | ${fmt(r.ratio, 2)}× | ${fmt(r.ours.p50)}/${fmt(r.ours.p99)} | ${fmt(r.vanilla.p50)}/${fmt(r.vanilla.p99)} | ${fmt(r.ours.fetchesPerRequest, 2)} | ${fmt(r.ours.sqlPerRequest, 2)} | ${fmt(r.ours.cpuMsPerRequest, 2)} | ${fmt(r.vanilla.cpuMsPerRequest, 2)} | ${r.ours.errors + r.vanilla.errors} |`,
+  );
+  return [header, '|' + '---|'.repeat(12), ...lines].join('\n');
+}
+
+async function benchScale(scale: number, options: Options): Promise<Row[]> {
+  const base = await freeBasePort();
+  const databaseUrl = process.env.DATABASE_URL ? (() => {
+    const u = new URL(process.env.DATABASE_URL!);
+    u.pathname = `/bench_s${scale}`;
+    return u.toString();
+  })() : undefined;
+  process.stderr.write(`\n== scale ${scale}: subgraphs on ${base + 1}…, ${databaseUrl ? 'PostgreSQL at DATABASE_URL' : 'embedded PostgreSQL'}\n`);
+  const children: Child[] = [];
+  try {
+    const subgraphs = await start('bench/subgraphs-process.js', { BENCH_BASE_PORT: String(base), BENCH_SCALE: String(scale), BENCH_DATABASE_URL: databaseUrl }, 'subgraphs ready');
+    children.push(subgraphs);
+
+    // The same supergraph for both gateways, pointing at this run's subgraphs.
+    let supergraph = readFileSync(path.join(ROOT, 'schema', 'supergraph.graphql'), 'utf8');
+    for (const system of SYSTEM_NAMES) {
+      supergraph = supergraph.replace(`http://127.0.0.1:${systemPort(4000, system)}/graphql`, `http://127.0.0.1:${systemPort(base, system)}/graphql`);
+    }
+    const dir = path.join(ROOT, '.data', 'bench-run');
+    mkdirSync(dir, { recursive: true });
+    const supergraphPath = path.join(dir, `supergraph-${base}.graphql`);
+    writeFileSync(supergraphPath, supergraph);
+
+    const oursPort = base + 20;
+    const vanillaPort = base + 21;
+    const ours = await start('gateway/main.js', { PORT: String(oursPort), SUPERGRAPH_PATH: supergraphPath, AUTH_MODE: 'none', NODE_ENV: 'production' }, null);
+    children.push(ours);
+    const vanilla = await start('bench/vanilla-gateway.js', { PORT: String(vanillaPort), SUPERGRAPH_PATH: supergraphPath, NODE_ENV: 'production' }, 'listening');
+    children.push(vanilla);
+    await waitForHttp(`http://127.0.0.1:${oursPort}/health`);
+    const targets = {
+      ours: { url: `http://127.0.0.1:${oursPort}/graphql`, pid: ours.process.pid! },
+      vanilla: { url: `http://127.0.0.1:${vanillaPort}/graphql`, pid: vanilla.process.pid! },
+    };
+    const statsUrl = `http://127.0.0.1:${base + 9}/`;
+
+    // Only questions both gateways answer without errors are measured; the others are reported.
+    const runnable: Question[] = [];
+    for (const q of loadQuestions()) {
+      if (options.questions && !options.questions.includes(q.id)) continue;
+      const [a, b] = await Promise.all([graphql(targets.ours.url, q), graphql(targets.vanilla.url, q)]);
+      const problem = a.errors?.[0]?.message ?? b.errors?.[0]?.message;
+      if (problem) process.stderr.write(`   skip ${q.id} ${q.name}: ${problem}\n`);
+      else runnable.push(q);
+    }
+    if (runnable.length === 0) throw new Error('no question can be answered by this graph yet');
+
+    process.stderr.write(`   warming up both gateways\n`);
+    await measure(targets.ours, statsUrl, runnable, { ...options, duration: 3 });
+    await measure(targets.vanilla, statsUrl, runnable, { ...options, duration: 3 });
+
+    const rows: Row[] = [];
+    const workloads: [string, Question[]][] = [...runnable.map((q) => [`${q.id} ${q.name}`, [q]] as [string, Question[]]), ['mix', runnable]];
+    for (const [name, bodies] of workloads) {
+      const samples: { ours: Measurement[]; vanilla: Measurement[] } = { ours: [], vanilla: [] };
+      for (let round = 0; round < options.rounds; round++) {
+        samples.ours.push(await measure(targets.ours, statsUrl, bodies, options));
+        samples.vanilla.push(await measure(targets.vanilla, statsUrl, bodies, options));
+      }
+      const row: Row = { scale, workload: name, ours: combine(samples.ours), vanilla: combine(samples.vanilla), ratio: 0 };
+      row.ratio = row.ours.throughput / row.vanilla.throughput;
+      rows.push(row);
+      process.stderr.write(`   ${name}: ours ${fmt(row.ours.throughput)} req/s, vanilla ${fmt(row.vanilla.throughput)} req/s, ratio ${fmt(row.ratio, 2)}×\n`);
+    }
+    return rows;
+  } finally {
+    for (const child of children.reverse()) {
+      child.process.kill('SIGTERM');
+      await new Promise((r) => (child.process.exitCode !== null ? r(null) : child.process.once('exit', r)));
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  const options = parseArgs(process.argv.slice(2));
+  const rows: Row[] = [];
+  for (const scale of options.scales) rows.push(...(await benchScale(scale, options)));
+  const markdown = `# Benchmark ${new Date().toISOString()}\n\n${options.connections} connections, ${options.duration} s per round, ${options.rounds} rounds A B A B per workload; ratio = ours / vanilla throughput.\n\n${table(rows)}\n`;
+  process.stdout.write(`\n${markdown}`);
+  const dir = path.join(ROOT, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  writeFileSync(path.join(dir, `${stamp}.json`), JSON.stringify({ options, rows }, null, 2));
+  writeFileSync(path.join(dir, `${stamp}.md`), markdown);
+  process.stdout.write(`\nsaved bench/results/${stamp}.json and .md\n`);
+}
+
+main().catch((err) => {
+  process.stderr.write(`bench: ${(err as Error).message}\n`);
+  process.exit(1);
+});
