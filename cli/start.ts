@@ -8,6 +8,7 @@ import { implementedSystems } from '../subgraphs/catalog';
 import { silentProgress, createProgress } from '../subgraphs/kit/seed/progress';
 import { scalePlan } from '../subgraphs/kit/seed/world';
 import { createSystemServer } from '../subgraphs/kit/system';
+import { startSystemRelay } from '../subgraphs/kit/outbox/system-relay';
 import type { SubgraphServer } from '../subgraphs/kit/server';
 import { openSystemDatabases } from './databases';
 
@@ -86,6 +87,11 @@ export async function startStack(config: StartConfig, logger: Logger, options: {
     const gateway: GatewayServer = await createGatewayServer({ supergraph: config.supergraphPath, subgraphUrls: urls, logger });
     stoppers.push({ name: 'gateway', stop: () => gateway.stop() });
     await listen(gateway.httpServer, config.port, config.host, 'gateway');
+    // Relays deliver outbox commands through the gateway, so they start after it and stop before it.
+    for (const system of local) {
+      const relay = startSystemRelay(system, dbs.databases[system.name]!, { gatewayUrl: `http://${config.host}:${config.port}/graphql` }, logger);
+      if (relay) stoppers.push({ name: `${system.name} relay`, stop: () => relay.stop() });
+    }
     return { url: `http://${config.host}:${config.port}/graphql`, stop: stopAll };
   } catch (err) {
     await stopAll();

@@ -5,9 +5,11 @@ export interface SubgraphConfig {
   readonly port: number;
   readonly host: string;
   readonly databaseUrl: string;
+  /** The gateway the system's outbox relay delivers commands through (`GATEWAY_URL`). */
+  readonly gatewayUrl?: string;
 }
 
-/** One subgraph process's configuration: `PORT` (default its registry port), `HOST`, `DATABASE_URL`. */
+/** One subgraph process's configuration: `PORT` (default its registry port), `HOST`, `DATABASE_URL`, `GATEWAY_URL`. */
 export function loadSubgraphConfig(system: SystemName, env: NodeJS.ProcessEnv = process.env): SubgraphConfig {
   const problems: string[] = [];
   const rawPort = env.PORT;
@@ -15,6 +17,8 @@ export function loadSubgraphConfig(system: SystemName, env: NodeJS.ProcessEnv = 
   if (!Number.isInteger(port) || port < 0 || port > 65_535) problems.push(`PORT must be a port number, got "${rawPort}"`);
   const databaseUrl = env.DATABASE_URL ?? '';
   if (!databaseUrl) problems.push(`DATABASE_URL is required: the ${system} database, e.g. postgres://postgres@127.0.0.1:5432/plantgraph_${system}`);
+  const gatewayUrl = env.GATEWAY_URL || undefined;
+  if (gatewayUrl && !/^https?:\/\/[^/]+/.test(gatewayUrl)) problems.push(`GATEWAY_URL must be the gateway's GraphQL URL, e.g. http://127.0.0.1:4000/graphql, got "${gatewayUrl}"`);
   if (problems.length) throw new StartupError(`${system} subgraph: ${problems.join('; ')}`);
-  return Object.freeze({ port, host: env.HOST || '127.0.0.1', databaseUrl });
+  return Object.freeze({ port, host: env.HOST || '127.0.0.1', databaseUrl, gatewayUrl });
 }

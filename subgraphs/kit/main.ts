@@ -3,6 +3,7 @@ import { createLogger } from '../../platform/logger';
 import { loadSubgraphConfig } from './config';
 import { assertReachable, createDatabase, databaseName, ensureDatabases } from './db/database';
 import { migrateToLatest } from './db/migrate';
+import { startSystemRelay } from './outbox/system-relay';
 import { createSystemServer, type SystemModule } from './system';
 
 /** Runs one subgraph as its own process (production): migrate its database, then listen. */
@@ -17,7 +18,10 @@ export function runSubgraphProcess(system: SystemModule): void {
     const server = await createSystemServer(system, database);
     const port = await listen(server.httpServer, config.port, config.host, `${system.name} subgraph`);
     logger.info({ url: `http://${config.host}:${port}/graphql` }, 'subgraph listening');
+    if (system.outbox && !config.gatewayUrl) logger.warn('GATEWAY_URL is not set: commands wait in the outbox until a relay runs');
+    const relay = config.gatewayUrl ? startSystemRelay(system, database, { gatewayUrl: config.gatewayUrl }, logger) : undefined;
     const shutdown = async () => {
+      await relay?.stop();
       await server.stop();
       await database.close();
       process.exit(0);

@@ -6,6 +6,7 @@ import type { Caller } from './caller';
 import type { Database } from './db/database';
 import { isDatabaseReady } from './db/database';
 import type { Migrations } from './db/migrate';
+import type { OutboxHandlers } from './outbox/relay';
 import type { Progress } from './seed/progress';
 import type { ScalePlan } from './seed/world';
 import { createSubgraphServer, type SubgraphServer } from './server';
@@ -22,6 +23,8 @@ export interface SystemModule<TDatabase = any, TContext extends BaseContext = Ba
   seed(db: Kysely<TDatabase>, plan: ScalePlan, progress: Progress): Promise<void>;
   /** True when the database holds no seed yet. */
   isEmpty(db: Kysely<TDatabase>): Promise<boolean>;
+  /** Handlers of the commands the system sends through its outbox; a system with them runs a relay. */
+  readonly outbox?: OutboxHandlers<TDatabase>;
 }
 
 /** Builds a system's HTTP server on its database; it does not listen. */
