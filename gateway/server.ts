@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import { ApolloGateway, RemoteGraphQLDataSource, type SupergraphManager } from '@apollo/gateway';
+import { ApolloGateway, type SupergraphManager } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { createGraphQLHttpHandler, sendJson } from '../platform/http';
@@ -8,6 +8,10 @@ import type { Logger } from '../platform/logger';
 import { registry } from '../platform/metrics';
 import type { SystemName } from '../platform/systems';
 import { fileSupergraph } from './supergraph';
+import { loadReliabilityConfig, type ReliabilityConfig } from './reliability/policy';
+import { SubgraphHealth } from './reliability/subgraph-health';
+import { SubgraphDataSource, type SendHook } from './subgraph-data-source';
+import type { Fetcher } from '@apollo/utils.fetcher';
 
 export interface GatewayOptions {
   /** Path of the supergraph file (watched), or a ready-made supergraph manager. */
@@ -17,11 +21,22 @@ export interface GatewayOptions {
   logger: Logger;
   /** Reports each supergraph reload (file supergraphs only). */
   onSupergraphReload?: Parameters<typeof fileSupergraph>[0]['onReload'];
+  /**
+   * Timeouts, retries and circuit breakers per subgraph.
+   * @default loadReliabilityConfig({}) (3 s timeout, 2 retries, breaker opens after 5 failures for 10 s)
+   */
+  reliability?: ReliabilityConfig;
+  /** The HTTP client for subgraph requests (a keep-alive pool, deduplication); must honour `init.signal`. */
+  fetcher?: Fetcher;
+  /** Hooks run before every subgraph request (signed caller header, trace context). */
+  beforeSend?: readonly SendHook[];
 }
 
 export interface GatewayServer {
   readonly httpServer: Server;
   readonly gateway: ApolloGateway;
+  /** Breakers and readiness of each subgraph. */
+  readonly health: SubgraphHealth;
   stop(): Promise<void>;
 }
 
@@ -33,11 +48,23 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
       ? fileSupergraph({ path: options.supergraph, logger, onReload: options.onSupergraphReload })
       : options.supergraph;
 
+  const health = new SubgraphHealth(options.reliability ?? loadReliabilityConfig({}), logger);
   const gateway = new ApolloGateway({
     supergraphSdl,
     logger,
-    buildService: ({ name, url }) =>
-      new RemoteGraphQLDataSource({ url: subgraphUrls[name as SystemName] ?? url }),
+    buildService: ({ name, url }) => {
+      const target = subgraphUrls[name as SystemName] ?? url!;
+      health.register(name, target);
+      return new SubgraphDataSource({
+        system: name,
+        url: target,
+        policy: health.policy(name),
+        breaker: health.breaker(name),
+        fetcher: options.fetcher,
+        beforeSend: options.beforeSend,
+        logger,
+      });
+    },
   });
 
   const apollo = new ApolloServer({
@@ -58,7 +85,8 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
         res.end();
       },
       'GET /health': (_req, res) => sendJson(res, 200, { status: 'ok' }),
-      'GET /ready': (_req, res) => sendJson(res, 200, { status: 'ready' }),
+      // The gateway stays ready while a system is down: it serves the rest and reports which one.
+      'GET /ready': async (_req, res) => sendJson(res, 200, await health.check()),
       'GET /metrics': async (_req, res) => {
         res.writeHead(200, { 'content-type': registry.contentType });
         res.end(await registry.metrics());
@@ -71,6 +99,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
   return {
     httpServer,
     gateway,
+    health,
     async stop() {
       await close(httpServer);
       await apollo.stop();
