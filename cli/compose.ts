@@ -3,20 +3,71 @@ import path from 'node:path';
 import { composeServices } from '@apollo/composition';
 import { printSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
-import { systemPort } from '../platform/systems';
+import { AUTHORITY, systemPort, type AuthorityRules } from '../platform/systems';
 import type { SystemModule } from '../subgraphs/kit/system';
+import { describeSources } from './authority/describe';
+import { checkSubgraphs, checkSupergraph } from './authority/guards';
+import { buildAuthorityMap } from './authority/map';
+import { renderAuthorityMarkdown } from './authority/markdown';
+import { readSupergraph } from './authority/supergraph';
 
 export interface ComposedGraph {
-  /** `<system>.graphql` → its SDL, and `supergraph.graphql`. */
+  /** `<system>.graphql` → its SDL, `supergraph.graphql`, `authority.json` and `AUTHORITY.md`. */
   readonly files: Readonly<Record<string, string>>;
+  /** Authority rules the graph bends without breaking "one owner per field" (printed by compose). */
+  readonly warnings: readonly string[];
 }
 
 export class CompositionError extends Error {
   override readonly name = 'CompositionError';
 }
 
-/** Prints each subgraph's SDL and composes the supergraph with Apollo's composition. */
-export async function composeGraph(systems: readonly SystemModule[]): Promise<ComposedGraph> {
+/** One subgraph's SDL under its system name. */
+export interface SubgraphSource {
+  readonly name: string;
+  readonly url: string;
+  readonly sdl: string;
+}
+
+export interface ComposeOptions {
+  /**
+   * The authority rules the guards enforce.
+   * @default AUTHORITY from platform/systems
+   */
+  rules?: AuthorityRules;
+}
+
+function failure(title: string, messages: readonly string[]): CompositionError {
+  return new CompositionError(`${title}:\n${messages.map((m) => `  - ${m}`).join('\n')}`);
+}
+
+/**
+ * Composes subgraph SDL with Apollo's composition between the authority guards, and derives the
+ * authority map and the source sentence of every field description from the supergraph.
+ */
+export function composeSubgraphs(subgraphs: readonly SubgraphSource[], options: ComposeOptions = {}): ComposedGraph {
+  const rules = options.rules ?? AUTHORITY;
+  const parsed = subgraphs.map((s) => ({ name: s.name, url: s.url, typeDefs: parse(s.sdl) }));
+  const before = checkSubgraphs(parsed, rules);
+  if (before.errors.length) throw failure('authority check failed', before.errors);
+  const result = composeServices(parsed);
+  if (result.errors) throw failure('composition failed', result.errors.map((e) => e.message));
+  const supergraph = parse(result.supergraphSdl);
+  const model = readSupergraph(supergraph);
+  const after = checkSupergraph(model, rules);
+  if (after.errors.length) throw failure('authority check failed', after.errors);
+  const authority = buildAuthorityMap(model, rules);
+
+  const files: Record<string, string> = {};
+  for (const s of subgraphs) files[`${s.name}.graphql`] = `${s.sdl.trim()}\n`;
+  files['supergraph.graphql'] = `${describeSources(supergraph, authority).trim()}\n`;
+  files['authority.json'] = `${JSON.stringify(authority, null, 2)}\n`;
+  files['AUTHORITY.md'] = renderAuthorityMarkdown(authority, rules);
+  return { files, warnings: [...before.warnings, ...after.warnings] };
+}
+
+/** Prints each system's subgraph SDL and composes the supergraph (see composeSubgraphs). */
+export async function composeGraph(systems: readonly SystemModule[], options: ComposeOptions = {}): Promise<ComposedGraph> {
   const subgraphs = await Promise.all(
     systems.map(async (system) => ({
       name: system.name,
@@ -24,14 +75,7 @@ export async function composeGraph(systems: readonly SystemModule[]): Promise<Co
       sdl: printSubgraphSchema(await system.buildSchema()),
     })),
   );
-  const result = composeServices(subgraphs.map((s) => ({ name: s.name, url: s.url, typeDefs: parse(s.sdl) })));
-  if (result.errors) {
-    throw new CompositionError(`composition failed:\n${result.errors.map((e) => `  - ${e.message}`).join('\n')}`);
-  }
-  const files: Record<string, string> = {};
-  for (const s of subgraphs) files[`${s.name}.graphql`] = `${s.sdl.trim()}\n`;
-  files['supergraph.graphql'] = `${result.supergraphSdl.trim()}\n`;
-  return { files };
+  return composeSubgraphs(subgraphs, options);
 }
 
 /** Writes the composed files; each is replaced by rename so a watching gateway never reads half a file. */

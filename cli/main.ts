@@ -14,7 +14,7 @@ const USAGE = `usage: plantgraph <command> [options]
 commands:
   start                     PostgreSQL (embedded unless DATABASE_URL), every subgraph and the gateway
   seed [--scale N] [--reset] deterministic seed data at scale N (default 1); --reset empties first
-  compose                   writes schema/<system>.graphql and schema/supergraph.graphql from the code
+  compose                   writes schema/ (subgraphs, supergraph, authority map) from the code, after the authority checks
   migrate [--down]          applies (or reverts) every system's migrations
 `;
 
@@ -74,6 +74,7 @@ async function compose(): Promise<void> {
   const graph = await composeGraph(implementedSystems());
   const written = writeComposedGraph(graph, path.resolve('schema'));
   for (const file of written) process.stdout.write(`wrote ${path.relative(process.cwd(), file)}\n`);
+  for (const warning of graph.warnings) process.stderr.write(`warning: ${warning}\n`);
 }
 
 async function migrate(args: string[]): Promise<void> {

@@ -69,6 +69,98 @@ export const SYSTEMS: Readonly<Record<SystemName, SystemInfo>> = Object.freeze({
   },
 });
 
+/**
+ * A declared move of one field from one system to another (Federation's `@override(from:)`).
+ * Composition accepts any `@override`; the compose guards accept only the moves listed here.
+ */
+export interface AuthorityMove {
+  /** `Type.field` */
+  readonly field: string;
+  readonly from: SystemName;
+  readonly to: SystemName;
+  /** Why the field moved; shown in review. */
+  readonly reason: string;
+}
+
+/** The rules the compose guards enforce beyond composition's own. */
+export interface AuthorityRules {
+  /** The system that owns each entity type (its key fields are that system's). */
+  readonly entityOwners: Readonly<Record<string, SystemName>>;
+  /**
+   * Fields only one system of record may serve: `Type.field`, or `Type.*` for every field of a
+   * type. A system of engagement that serves one of them has taken a copy of the record.
+   */
+  readonly reserved: Readonly<Record<string, SystemName>>;
+  /** The only `@override`s the graph accepts. */
+  readonly moves: readonly AuthorityMove[];
+}
+
+/** Who owns which entity, which fields belong to systems of record, and which moves of authority are declared. */
+export const AUTHORITY: AuthorityRules = Object.freeze({
+  entityOwners: Object.freeze({
+    Material: 'erp',
+    MaterialSite: 'erp',
+    WorkOrder: 'erp',
+    Supplier: 'erp',
+    Customer: 'crm',
+    Lot: 'mes',
+    WorkCenter: 'mes',
+    CountTask: 'inventory',
+    Nonconformance: 'quality',
+    Audit: 'audits',
+  }),
+  reserved: Object.freeze({
+    'Material.description': 'erp',
+    'Material.materialType': 'erp',
+    'Material.baseUnitOfMeasure': 'erp',
+    'Material.standardCost': 'erp',
+    'Material.lotControlled': 'erp',
+    'MaterialSite.material': 'erp',
+    'MaterialSite.bookQuantity': 'erp',
+    'MaterialSite.blockedQuantity': 'erp',
+    'MaterialSite.lastMovementAt': 'erp',
+    'WorkOrder.material': 'erp',
+    'WorkOrder.plannedQuantity': 'erp',
+    'WorkOrder.dueDate': 'erp',
+    'WorkOrder.orderStatus': 'erp',
+    'WorkOrder.customer': 'erp',
+    'WorkOrder.dispatchStatus': 'mes',
+    'WorkOrder.goodQuantity': 'mes',
+    'WorkOrder.scrapQuantity': 'mes',
+    'WorkOrder.remainingQuantity': 'mes',
+    'WorkOrder.workCenter': 'mes',
+    'Supplier.name': 'erp',
+    'Supplier.receivedQuantity12m': 'erp',
+    'Supplier.purchaseOrders': 'erp',
+    'Customer.creditLimit': 'erp',
+    'Customer.salesOrders': 'erp',
+    'Customer.name': 'crm',
+    'Customer.segment': 'crm',
+    'Customer.countryCode': 'crm',
+    'Customer.accountManager': 'crm',
+    'Lot.material': 'mes',
+    'Lot.quantity': 'mes',
+    'Lot.lifecycleStatus': 'mes',
+    'Lot.genealogy': 'mes',
+    'Lot.supplier': 'erp',
+    'Lot.shippedTo': 'erp',
+    'WorkCenter.name': 'mes',
+    'WorkCenter.state': 'mes',
+    'PurchaseOrder.*': 'erp',
+    'PurchaseOrderLine.*': 'erp',
+    'SalesOrder.*': 'erp',
+    'InventoryAdjustment.*': 'erp',
+    'StockStatusChange.*': 'erp',
+    'GenealogyEdge.*': 'mes',
+  }),
+  moves: Object.freeze([]),
+});
+
+/** The system of record a field is reserved for, if any. */
+export function reservedOwner(rules: AuthorityRules, typeName: string, fieldName: string): SystemName | undefined {
+  return rules.reserved[`${typeName}.${fieldName}`] ?? rules.reserved[`${typeName}.*`];
+}
+
 /** The port of a system relative to the gateway's port: erp is PORT+1 … audits is PORT+6. */
 export function systemPort(gatewayPort: number, system: SystemName): number {
   return gatewayPort + 1 + SYSTEM_NAMES.indexOf(system);
