@@ -1,0 +1,16 @@
+import type { Kysely } from 'kysely';
+import { ANONYMOUS, type Caller } from '../kit/caller';
+import type { MesDatabase } from './db';
+import { createMesLoaders, type MesLoaders } from './loaders';
+
+export interface MesContext {
+  db: Kysely<MesDatabase>;
+  /** Who is calling (row-level rules, audit trails). */
+  caller: Caller;
+  loaders: MesLoaders;
+}
+
+/** A fresh context (and fresh loaders) for each request. */
+export function createMesContext(db: Kysely<MesDatabase>, caller: Caller = ANONYMOUS): MesContext {
+  return { db, caller, loaders: createMesLoaders(db) };
+}

@@ -1,0 +1,4 @@
+import { runSubgraphProcess } from '../kit/main';
+import { mesSystem } from './server';
+
+runSubgraphProcess(mesSystem);

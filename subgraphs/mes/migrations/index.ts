@@ -1,0 +1,9 @@
+import { auditTrailMigration } from '../../kit/audit-trail';
+import type { Migrations } from '../../kit/db/migrate';
+import { executionMigration } from './001_execution';
+
+/** MES's schema history; names sort in the order they apply. */
+export const mesMigrations: Migrations = {
+  '001_execution': executionMigration,
+  '002_audit_trail': auditTrailMigration,
+};

@@ -1,0 +1,37 @@
+import type { Kysely } from 'kysely';
+import { recordChange } from '../../kit/audit-trail';
+import type { Caller } from '../../kit/caller';
+import type { MesDatabase } from '../db';
+import { fail, inTransaction, ok, type Outcome } from '../outcome';
+import { lockWorkCenter, updateWorkCenterState, type WorkCenterRow } from './work-center.repository';
+
+export interface WorkCenterStateChange {
+  id: string;
+  state: string;
+  reasonCode?: string | null;
+}
+
+const REASON_CODE = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/;
+
+/** Sets a work center's state with its reason, in one transaction with its audit-trail row. */
+export async function setWorkCenterState(
+  db: Kysely<MesDatabase>,
+  caller: Caller,
+  change: WorkCenterStateChange,
+): Promise<Outcome<WorkCenterRow>> {
+  const reasonCode = change.reasonCode ?? null;
+  if (reasonCode !== null && !REASON_CODE.test(reasonCode)) {
+    return fail({
+      code: 'BAD_USER_INPUT',
+      field: 'reasonCode',
+      message: `expected a code of 1 to 64 letters, digits, "_", ".", ":" or "-" (e.g. "BREAKDOWN"), got ${JSON.stringify(reasonCode)}`,
+    });
+  }
+  return inTransaction(db, async (trx) => {
+    const before = await lockWorkCenter(trx, change.id);
+    if (!before) return fail({ code: 'NOT_FOUND', type: 'WorkCenter', id: change.id });
+    const after = await updateWorkCenterState(trx, change.id, change.state, reasonCode);
+    await recordChange(trx, { caller, operation: 'setWorkCenterState', entityType: 'WorkCenter', entityId: after.id, before, after });
+    return ok(after);
+  });
+}

@@ -1,0 +1,38 @@
+import type { Kysely } from 'kysely';
+import type { MesDatabase } from '../db';
+
+export type WorkCenterRow = MesDatabase['workCenters'];
+
+export interface WorkCenterFilter {
+  siteId: string;
+  area?: string | null;
+}
+
+export function findWorkCentersByIds(db: Kysely<MesDatabase>, ids: readonly string[]): Promise<WorkCenterRow[]> {
+  return db.selectFrom('workCenters').selectAll().where('id', 'in', ids).execute();
+}
+
+export function listWorkCenters(db: Kysely<MesDatabase>, filter: WorkCenterFilter): Promise<WorkCenterRow[]> {
+  let query = db.selectFrom('workCenters').selectAll().where('siteId', '=', filter.siteId);
+  if (filter.area) query = query.where('area', '=', filter.area);
+  return query.orderBy('id').execute();
+}
+
+/** The work center, locked until the transaction ends; undefined when it does not exist. */
+export function lockWorkCenter(db: Kysely<MesDatabase>, id: string): Promise<WorkCenterRow | undefined> {
+  return db.selectFrom('workCenters').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+export function updateWorkCenterState(
+  db: Kysely<MesDatabase>,
+  id: string,
+  state: string,
+  reasonCode: string | null,
+): Promise<WorkCenterRow> {
+  return db
+    .updateTable('workCenters')
+    .set({ state, stateReasonCode: reasonCode, stateChangedAt: new Date() })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}

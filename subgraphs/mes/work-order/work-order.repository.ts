@@ -1,0 +1,26 @@
+import type { Kysely, Updateable } from 'kysely';
+import type { MesDatabase } from '../db';
+
+export type WorkOrderRow = MesDatabase['workOrders'];
+
+export function findWorkOrdersByIds(db: Kysely<MesDatabase>, ids: readonly string[]): Promise<WorkOrderRow[]> {
+  return db.selectFrom('workOrders').selectAll().where('id', 'in', ids).execute();
+}
+
+/** The work order's execution record, locked until the transaction ends. */
+export function lockWorkOrder(db: Kysely<MesDatabase>, id: string): Promise<WorkOrderRow | undefined> {
+  return db.selectFrom('workOrders').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+export function updateWorkOrder(
+  db: Kysely<MesDatabase>,
+  id: string,
+  patch: Pick<Updateable<MesDatabase['workOrders']>, 'dispatchStatus' | 'goodQuantity' | 'scrapQuantity' | 'workCenterId'>,
+): Promise<WorkOrderRow> {
+  return db
+    .updateTable('workOrders')
+    .set({ ...patch, updatedAt: new Date() })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}

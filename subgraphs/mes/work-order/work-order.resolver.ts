@@ -1,0 +1,73 @@
+import { Arg, Ctx, FieldResolver, Float, ID, Mutation, Resolver, Root } from 'type-graphql';
+import { ChangeRecord } from '../../kit/audit-trail';
+import type { MesContext } from '../context';
+import { DispatchStatus } from '../enums';
+import { valueOrThrow } from '../errors';
+import { Lot } from '../lot/lot.type';
+import { WorkCenter } from '../work-center/work-center.type';
+import { dispatchWorkOrder } from './work-order.commands';
+import type { WorkOrderRow } from './work-order.repository';
+import { WorkOrder } from './work-order.type';
+
+/** What MES resolves a work order from: ERP's id (and planned quantity when required) and MES's execution record. */
+export interface WorkOrderParent {
+  id: string;
+  plannedQuantity?: number;
+  /** Null for an order MES has not received. */
+  execution: WorkOrderRow | null;
+}
+
+/** The parent of a work order MES reaches itself (a lot's producer, a mutation's result). */
+export const workOrderParent = (row: WorkOrderRow): WorkOrderParent => ({ id: row.id, execution: row });
+
+@Resolver(() => WorkOrder)
+export class WorkOrderResolver {
+  @Mutation(() => WorkOrder, { description: 'Dispatches a work order to a work center of its site; it becomes READY there. Audited.' })
+  async dispatchWorkOrder(
+    @Arg('workOrderId', () => ID) workOrderId: string,
+    @Arg('workCenterId', () => ID) workCenterId: string,
+    @Ctx() ctx: MesContext,
+  ): Promise<WorkOrderParent> {
+    const row = valueOrThrow(await dispatchWorkOrder(ctx.db, ctx.caller, workOrderId, workCenterId));
+    ctx.loaders.workOrder.clear(row.id).prime(row.id, row);
+    return workOrderParent(row);
+  }
+
+  @FieldResolver(() => DispatchStatus, { nullable: true })
+  dispatchStatus(@Root() order: WorkOrderParent) {
+    return order.execution?.dispatchStatus ?? null;
+  }
+
+  @FieldResolver(() => Float, { nullable: true })
+  goodQuantity(@Root() order: WorkOrderParent) {
+    return order.execution?.goodQuantity ?? null;
+  }
+
+  @FieldResolver(() => Float, { nullable: true })
+  scrapQuantity(@Root() order: WorkOrderParent) {
+    return order.execution?.scrapQuantity ?? null;
+  }
+
+  @FieldResolver(() => Float, { nullable: true })
+  remainingQuantity(@Root() order: WorkOrderParent) {
+    // The gateway sends ERP's plannedQuantity with the representation (@requires); MES keeps no copy.
+    if (!order.execution || order.plannedQuantity === undefined || order.plannedQuantity === null) return null;
+    return Math.max(Math.round((order.plannedQuantity - order.execution.goodQuantity) * 1000) / 1000, 0);
+  }
+
+  @FieldResolver(() => WorkCenter, { nullable: true })
+  workCenter(@Root() order: WorkOrderParent, @Ctx() ctx: MesContext) {
+    const id = order.execution?.workCenterId;
+    return id ? ctx.loaders.workCenter.load(id) : null;
+  }
+
+  @FieldResolver(() => [Lot], { nullable: true })
+  producedLots(@Root() order: WorkOrderParent, @Ctx() ctx: MesContext) {
+    return order.execution ? ctx.loaders.producedLots.load(order.id) : null;
+  }
+
+  @FieldResolver(() => [ChangeRecord], { nullable: true })
+  executionHistory(@Root() order: WorkOrderParent, @Ctx() ctx: MesContext) {
+    return ctx.loaders.changeHistory.load({ entityType: 'WorkOrder', entityId: order.id });
+  }
+}
