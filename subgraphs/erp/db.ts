@@ -1,8 +1,10 @@
+import type { Generated } from 'kysely';
+import type { AuditTrailTables } from '../kit/audit-trail';
 
 type Timestamp = Date;
 
 /** ERP's tables as Kysely sees them (camelCase; the database uses snake_case). */
-export interface ErpDatabase {
+export interface ErpDatabase extends AuditTrailTables {
   sites: { id: string; name: string };
   materials: {
     id: string;
@@ -28,5 +30,67 @@ export interface ErpDatabase {
     dueDate: string;
     orderStatus: string;
     customerId: string | null;
+  };
+  inventoryAdjustments: {
+    documentNumber: string;
+    sourceCountTaskId: string;
+    materialId: string;
+    siteId: string;
+    quantityDelta: number;
+    valueDelta: number;
+    reasonCode: string;
+    postedAt: Generated<Timestamp>;
+    postedBy: string;
+  };
+  stockStatusChanges: {
+    documentNumber: string;
+    sourceHoldId: string;
+    lotId: string;
+    materialId: string;
+    siteId: string;
+    quantity: number;
+    toStatus: string;
+    postedAt: Generated<Timestamp>;
+    postedBy: string;
+  };
+  suppliers: { id: string; name: string; countryCode: string };
+  purchaseOrders: {
+    number: string;
+    supplierId: string;
+    status: string;
+    orderDate: string;
+  };
+  purchaseOrderLines: {
+    poNumber: string;
+    lineNumber: number;
+    materialId: string;
+    orderedQuantity: number;
+    receivedQuantity: number;
+    promisedDate: string | null;
+  };
+  goodsReceipts: {
+    documentNumber: string;
+    poNumber: string;
+    lineNumber: number;
+    lotId: string;
+    quantity: number;
+    receivedAt: Timestamp;
+  };
+  salesOrders: {
+    number: string;
+    customerId: string;
+    status: string;
+    orderDate: string;
+    requestedDeliveryDate: string;
+  };
+  outboundDeliveries: {
+    documentNumber: string;
+    salesOrderNumber: string;
+    shippedAt: Timestamp;
+  };
+  deliveryLots: {
+    deliveryNumber: string;
+    lotId: string;
+    quantity: number;
   };
 }

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { createChangeHistoryLoader } from '../kit/audit-trail';
 import { compositeRowLoader, rowLoader } from '../kit/loaders';
 import type { ErpDatabase } from './db';
 import { findCustomersByIds } from './customer/customer.repository';
@@ -16,6 +17,7 @@ export function createErpLoaders(db: Kysely<ErpDatabase>) {
     ),
     customer: rowLoader((ids: readonly string[]) => findCustomersByIds(db, ids), (row) => row.id),
     workOrder: rowLoader((ids: readonly string[]) => findWorkOrdersByIds(db, ids), (row) => row.id),
+    changeHistory: createChangeHistoryLoader(db),
   };
 }
 

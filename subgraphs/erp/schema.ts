@@ -1,5 +1,8 @@
+import { AUDIT_TRAIL_FEDERATION_IMPORTS } from '../kit/audit-trail';
 import { buildSubgraph } from '../kit/schema';
 import type { ErpContext } from './context';
+import { InventoryAdjustmentResolver } from './inventory-adjustment/inventory-adjustment.resolver';
+import { StockStatusChangeResolver } from './stock-status-change/stock-status-change.resolver';
 import { customerReference } from './customer/customer.reference';
 import { Customer } from './customer/customer.type';
 import { materialReference } from './material/material.reference';
@@ -12,9 +15,9 @@ import { WorkOrderResolver } from './work-order/work-order.resolver';
 /** ERP's subgraph schema; needs no database, so `compose` can print it. */
 export function buildErpSchema() {
   return buildSubgraph<ErpContext>({
-    resolvers: [MaterialResolver, MaterialSiteResolver, WorkOrderResolver],
+    resolvers: [MaterialResolver, MaterialSiteResolver, WorkOrderResolver, InventoryAdjustmentResolver, StockStatusChangeResolver],
     orphanedTypes: [Customer],
-    federationImports: ['@key', '@tag'],
+    federationImports: ['@key', '@tag', ...AUDIT_TRAIL_FEDERATION_IMPORTS],
     referenceResolvers: {
       Material: materialReference,
       MaterialSite: materialSiteReference,

@@ -12,6 +12,7 @@
  * fields to another system's entity names its own history field after itself (e.g.
  * `executionHistory`), since one entity field has one owner.
  */
+import 'reflect-metadata';
 import DataLoader from 'dataloader';
 import { GraphQLJSON } from 'graphql-scalars';
 import { sql, type ColumnType, type Generated, type Kysely, type Migration } from 'kysely';
@@ -29,6 +30,7 @@ export interface AuditTrailTables {
     operation: string;
     entityType: string;
     entityId: string;
+    reference: string | null;
     // JSONB: written as JSON text (pg would turn a JS array into a PostgreSQL array), read parsed.
     before: ColumnType<unknown, string | null, never>;
     after: ColumnType<unknown, string | null, never>;
@@ -49,6 +51,7 @@ export async function createAuditTrailTable(db: Kysely<any>): Promise<void> {
     .addColumn('operation', 'text', (c) => c.notNull().check(sql`operation <> ''`))
     .addColumn('entity_type', 'text', (c) => c.notNull())
     .addColumn('entity_id', 'text', (c) => c.notNull())
+    .addColumn('reference', 'text')
     .addColumn('before', 'jsonb')
     .addColumn('after', 'jsonb')
     .addCheckConstraint('audit_trail_records_a_state', sql`before is not null or after is not null`)
@@ -86,6 +89,8 @@ export interface ChangeEntry extends EntityRef {
   caller: Caller;
   /** The mutation (or command) that made the change, e.g. "postInventoryAdjustment". */
   operation: string;
+  /** The business document or source key behind the change (a document number, a command's idempotency key). */
+  reference?: string | null;
   /** The entity's state before the change; null when it was created. */
   before: object | null;
   /** The entity's state after the change; null when it was deleted. */
@@ -93,7 +98,7 @@ export interface ChangeEntry extends EntityRef {
 }
 
 /** Writes one audit-trail row; pass the mutation's transaction so the row commits with the change. */
-export async function recordChange<DB extends AuditTrailTables>(db: Kysely<DB>, entry: ChangeEntry): Promise<ChangeRecord> {
+export async function recordChange(db: Kysely<any>, entry: ChangeEntry): Promise<ChangeRecord> {
   const row = await (db as unknown as Kysely<AuditTrailTables>)
     .insertInto('auditTrail')
     .values({
@@ -102,6 +107,7 @@ export async function recordChange<DB extends AuditTrailTables>(db: Kysely<DB>, 
       operation: entry.operation,
       entityType: entry.entityType,
       entityId: entry.entityId,
+      reference: entry.reference ?? null,
       before: entry.before === null ? null : JSON.stringify(entry.before),
       after: entry.after === null ? null : JSON.stringify(entry.after),
     })
@@ -118,12 +124,13 @@ type AuditTrailRow = {
   operation: string;
   entityType: string;
   entityId: string;
+  reference: string | null;
   before: unknown;
   after: unknown;
 };
 
 /** The audit-trail rows of many entities, newest first. */
-export function findChangesOfEntities<DB extends AuditTrailTables>(db: Kysely<DB>, refs: readonly EntityRef[]): Promise<AuditTrailRow[]> {
+export function findChangesOfEntities(db: Kysely<any>, refs: readonly EntityRef[]): Promise<AuditTrailRow[]> {
   if (refs.length === 0) return Promise.resolve([]);
   return (db as unknown as Kysely<AuditTrailTables>)
     .selectFrom('auditTrail')
@@ -142,7 +149,7 @@ const refKey = (ref: EntityRef) => `${ref.entityType}\u0000${ref.entityId}`;
  * A per-request loader of change histories: every `changeHistory` field of one query level,
  * whatever the entity types, is one SQL statement. Create it in the context function.
  */
-export function createChangeHistoryLoader<DB extends AuditTrailTables>(db: Kysely<DB>): DataLoader<EntityRef, ChangeRecord[], string> {
+export function createChangeHistoryLoader(db: Kysely<any>): DataLoader<EntityRef, ChangeRecord[], string> {
   return new DataLoader<EntityRef, ChangeRecord[], string>(
     async (refs) => {
       const groups = new Map<string, ChangeRecord[]>();
@@ -177,6 +184,7 @@ export function toChangeRecord(row: AuditTrailRow): ChangeRecord {
     operation: row.operation,
     entityType: row.entityType,
     entityId: row.entityId,
+    reference: row.reference,
     before: row.before ?? null,
     after: row.after ?? null,
     changedFields: changedFields(row.before, row.after),
@@ -206,6 +214,9 @@ export class ChangeRecord {
 
   @Field(() => ID, { description: 'Key of the changed entity; composite keys joined with "/"' })
   entityId!: string;
+
+  @Field(() => String, { nullable: true, description: 'The business document or source key behind the change' })
+  reference!: string | null;
 
   @Field(() => GraphQLJSON, { nullable: true, description: 'State before the change; null when the change created it' })
   before!: unknown;

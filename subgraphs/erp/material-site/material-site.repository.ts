@@ -32,3 +32,33 @@ export function listMaterialSites(
   }
   return query.orderBy('materialId').execute();
 }
+
+export type LockedMaterialSite = MaterialSiteRow & { standardCost: number };
+
+/** Locks a material-site row for the rest of the transaction (with its material's standard cost). */
+export function lockMaterialSite(db: Kysely<ErpDatabase>, key: MaterialSiteKey): Promise<LockedMaterialSite | undefined> {
+  return db
+    .selectFrom('materialSites as ms')
+    .innerJoin('materials as m', 'm.id', 'ms.materialId')
+    .selectAll('ms')
+    .select('m.standardCost')
+    .where('ms.materialId', '=', key.materialId)
+    .where('ms.siteId', '=', key.siteId)
+    .forUpdate('ms')
+    .executeTakeFirst();
+}
+
+/** Sets a material-site's stock figures and stamps the movement time. */
+export function updateMaterialSiteStock(
+  db: Kysely<ErpDatabase>,
+  key: MaterialSiteKey,
+  stock: { bookQuantity: number; blockedQuantity: number },
+): Promise<MaterialSiteRow> {
+  return db
+    .updateTable('materialSites')
+    .set({ ...stock, lastMovementAt: new Date() })
+    .where('materialId', '=', key.materialId)
+    .where('siteId', '=', key.siteId)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}

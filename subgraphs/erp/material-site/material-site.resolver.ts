@@ -1,4 +1,5 @@
 import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { ChangeRecord, entityKey } from '../../kit/audit-trail';
 import type { ErpContext } from '../context';
 import { Material } from '../material/material.type';
 import { listMaterialSites } from './material-site.repository';
@@ -18,5 +19,10 @@ export class MaterialSiteResolver {
   @FieldResolver(() => Material)
   material(@Root() site: MaterialSite, @Ctx() ctx: ErpContext) {
     return ctx.loaders.material.load(site.materialId);
+  }
+
+  @FieldResolver(() => [ChangeRecord], { description: 'Postings that changed this stock (adjustments, status changes), newest first' })
+  changeHistory(@Root() site: MaterialSite, @Ctx() ctx: ErpContext) {
+    return ctx.loaders.changeHistory.load({ entityType: 'MaterialSite', entityId: entityKey(site.materialId, site.siteId) });
   }
 }

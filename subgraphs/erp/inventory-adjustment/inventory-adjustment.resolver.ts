@@ -1,0 +1,22 @@
+import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+import type { ErpContext } from '../context';
+import { MaterialSite } from '../material-site/material-site.type';
+import { unwrap } from '../outcome';
+import type { InventoryAdjustmentRow } from './inventory-adjustment.repository';
+import { postInventoryAdjustment } from './inventory-adjustment.service';
+import { InventoryAdjustment, InventoryAdjustmentInput } from './inventory-adjustment.type';
+
+@Resolver(() => InventoryAdjustment)
+export class InventoryAdjustmentResolver {
+  @Mutation(() => InventoryAdjustment, {
+    description: 'Posts an approved cycle count as an inventory adjustment (SAP MI07 / movement 701/702); idempotent on sourceCountTaskId.',
+  })
+  async postInventoryAdjustment(@Arg('input', () => InventoryAdjustmentInput) input: InventoryAdjustmentInput, @Ctx() ctx: ErpContext) {
+    return unwrap(await postInventoryAdjustment(ctx.db, ctx.caller, input));
+  }
+
+  @FieldResolver(() => MaterialSite)
+  materialSite(@Root() adjustment: InventoryAdjustmentRow, @Ctx() ctx: ErpContext) {
+    return ctx.loaders.materialSite.load({ materialId: adjustment.materialId, siteId: adjustment.siteId });
+  }
+}

@@ -1,0 +1,22 @@
+import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+import type { ErpContext } from '../context';
+import { MaterialSite } from '../material-site/material-site.type';
+import { unwrap } from '../outcome';
+import type { StockStatusChangeRow } from './stock-status-change.repository';
+import { changeStockStatus } from './stock-status-change.service';
+import { StockStatusChange, StockStatusChangeInput } from './stock-status-change.type';
+
+@Resolver(() => StockStatusChange)
+export class StockStatusChangeResolver {
+  @Mutation(() => StockStatusChange, {
+    description: 'Moves lot stock between stock statuses when quality places or releases a hold (SAP 344/343); idempotent on sourceHoldId and toStatus.',
+  })
+  async changeStockStatus(@Arg('input', () => StockStatusChangeInput) input: StockStatusChangeInput, @Ctx() ctx: ErpContext) {
+    return unwrap(await changeStockStatus(ctx.db, ctx.caller, input));
+  }
+
+  @FieldResolver(() => MaterialSite)
+  materialSite(@Root() change: StockStatusChangeRow, @Ctx() ctx: ErpContext) {
+    return ctx.loaders.materialSite.load({ materialId: change.materialId, siteId: change.siteId });
+  }
+}

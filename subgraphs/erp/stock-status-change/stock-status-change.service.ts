@@ -1,0 +1,91 @@
+import type { Kysely } from 'kysely';
+import { entityKey, recordChange } from '../../kit/audit-trail';
+import type { Caller } from '../../kit/caller';
+import type { ErpDatabase } from '../db';
+import { StockStatus } from '../enums';
+import { nextMaterialDocumentNumber } from '../inventory-adjustment/inventory-adjustment.repository';
+import { lockMaterialSite, updateMaterialSiteStock } from '../material-site/material-site.repository';
+import { failure, invalid, success, type Outcome } from '../outcome';
+import { checkId, checkQuantity, firstFailure, toBookPrecision } from '../validation';
+import { findStockStatusChangeBySource, insertStockStatusChangeOnce, type StockStatusChangeRow } from './stock-status-change.repository';
+
+export interface StockStatusChangeCommand {
+  lotId: string;
+  materialId: string;
+  siteId: string;
+  quantity: number;
+  toStatus: StockStatus;
+  sourceHoldId: string;
+}
+
+function validate(input: StockStatusChangeCommand) {
+  return firstFailure(
+    checkId('lotId', input.lotId),
+    checkId('materialId', input.materialId),
+    checkId('siteId', input.siteId),
+    checkQuantity('quantity', input.quantity, { positive: true }),
+    // ERP keeps blocked stock per material-site; quality-inspection stock is not managed as its own figure.
+    input.toStatus === StockStatus.QUALITY_INSPECTION
+      ? invalid('toStatus', 'expected BLOCKED (place a hold) or UNRESTRICTED (release it), got QUALITY_INSPECTION')
+      : null,
+    checkId('sourceHoldId', input.sourceHoldId),
+  );
+}
+
+/**
+ * Blocks (BLOCKED) or releases (UNRESTRICTED) lot stock of a material-site, once per hold and
+ * direction: a repeat (also a concurrent one) returns the first posting and changes nothing.
+ */
+export async function changeStockStatus(
+  db: Kysely<ErpDatabase>,
+  caller: Caller,
+  input: StockStatusChangeCommand,
+): Promise<Outcome<StockStatusChangeRow>> {
+  const bad = validate(input);
+  if (bad) return bad;
+  const earlier = await findStockStatusChangeBySource(db, input.sourceHoldId, input.toStatus);
+  if (earlier) return success(earlier);
+
+  return db.transaction().execute(async (trx) => {
+    const key = { materialId: input.materialId, siteId: input.siteId };
+    const site = await lockMaterialSite(trx, key);
+    const committed = await findStockStatusChangeBySource(trx, input.sourceHoldId, input.toStatus);
+    if (committed) return success(committed);
+    if (!site) return failure('NOT_FOUND', `MaterialSite "${input.materialId}" at site "${input.siteId}" does not exist`);
+
+    const quantity = toBookPrecision(input.quantity);
+    const blocking = input.toStatus === StockStatus.BLOCKED;
+    const blocked = toBookPrecision(site.blockedQuantity + (blocking ? quantity : -quantity));
+    if (blocking && blocked > site.bookQuantity) {
+      return invalid('quantity', `${input.materialId} at ${input.siteId} has ${site.bookQuantity} on the book, ${site.blockedQuantity} of it blocked; blocking ${quantity} more would exceed the book`);
+    }
+    if (!blocking && blocked < 0) {
+      return invalid('quantity', `${input.materialId} at ${input.siteId} has ${site.blockedQuantity} blocked; cannot release ${quantity}`);
+    }
+
+    const documentNumber = await nextMaterialDocumentNumber(trx);
+    const posted = await insertStockStatusChangeOnce(trx, {
+      documentNumber,
+      sourceHoldId: input.sourceHoldId,
+      lotId: input.lotId,
+      materialId: input.materialId,
+      siteId: input.siteId,
+      quantity,
+      toStatus: input.toStatus,
+      postedBy: caller.subject,
+    });
+    if (!posted) return success((await findStockStatusChangeBySource(trx, input.sourceHoldId, input.toStatus))!);
+
+    const after = await updateMaterialSiteStock(trx, key, { bookQuantity: site.bookQuantity, blockedQuantity: blocked });
+    await recordChange(trx, {
+      caller,
+      operation: 'changeStockStatus',
+      entityType: 'MaterialSite',
+      entityId: entityKey(input.materialId, input.siteId),
+      reference: documentNumber,
+      before: { bookQuantity: site.bookQuantity, blockedQuantity: site.blockedQuantity },
+      after: { bookQuantity: after.bookQuantity, blockedQuantity: after.blockedQuantity },
+    });
+    return success(posted);
+  });
+}

@@ -1,0 +1,77 @@
+import { erpSystem } from '../../../../subgraphs/erp/server';
+import type { ErpDatabase } from '../../../../subgraphs/erp/db';
+import { startInProcess, user, type InProcessSubgraph } from '../harness';
+
+const CHANGE = `mutation ($input: StockStatusChangeInput!) {
+  changeStockStatus(input: $input) { documentNumber toStatus postedAt lotId quantity materialSite { blockedQuantity } }
+}`;
+
+describe('ERP changeStockStatus', () => {
+  let erp: InProcessSubgraph<ErpDatabase>;
+  beforeAll(async () => {
+    erp = await startInProcess(erpSystem);
+  });
+  afterAll(() => erp.stop());
+
+  const stock = (materialId: string) =>
+    erp.db.selectFrom('materialSites').select(['bookQuantity', 'blockedQuantity']).where('materialId', '=', materialId).executeTakeFirstOrThrow();
+  const input = (over: Record<string, unknown>) => ({
+    lotId: 'L00000001', materialId: 'M000021', siteId: 'S01', quantity: 5, toStatus: 'BLOCKED', sourceHoldId: 'H-1', ...over,
+  });
+
+  it('blocks, then releases, the quantity of the material-site, with an audit row for each', async () => {
+    const blocked = await erp.execute(CHANGE, { input: input({}) }, user('svc-quality', { kind: 'service' }));
+    expect(blocked.errors).toBeUndefined();
+    expect(blocked.data.changeStockStatus).toMatchObject({ toStatus: 'BLOCKED', lotId: 'L00000001', quantity: 5, materialSite: { blockedQuantity: 5 } });
+    expect((await stock('M000021')).blockedQuantity).toBe(5);
+
+    const released = await erp.execute(CHANGE, { input: input({ toStatus: 'UNRESTRICTED' }) });
+    expect(released.errors).toBeUndefined();
+    expect(released.data.changeStockStatus.documentNumber).not.toBe(blocked.data.changeStockStatus.documentNumber);
+    expect((await stock('M000021')).blockedQuantity).toBe(0);
+
+    const audit = await erp.db.selectFrom('auditTrail').selectAll().where('entityId', '=', 'M000021/S01').orderBy('id').execute();
+    expect(audit.map((a) => [a.operation, a.actor, (a.after as any).blockedQuantity])).toEqual([
+      ['changeStockStatus', 'svc-quality', 5],
+      ['changeStockStatus', 'anonymous', 0],
+    ]);
+  });
+
+  it('changes stock once when the same hold and status arrive ten times at once', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => erp.execute(CHANGE, { input: input({ materialId: 'M000022', sourceHoldId: 'H-PAR', quantity: 3 }) })),
+    );
+    for (const r of results) expect(r.errors).toBeUndefined();
+    expect(new Set(results.map((r) => r.data.changeStockStatus.documentNumber)).size).toBe(1);
+    expect((await stock('M000022')).blockedQuantity).toBe(3);
+    const rows = await erp.db.selectFrom('stockStatusChanges').selectAll().where('sourceHoldId', '=', 'H-PAR').execute();
+    expect(rows).toHaveLength(1);
+  });
+
+  it('refuses to block more than the book and to release more than is blocked, naming quantity', async () => {
+    const { bookQuantity } = await stock('M000023');
+    const tooMuch = await erp.execute(CHANGE, { input: input({ materialId: 'M000023', sourceHoldId: 'H-BIG', quantity: bookQuantity + 1 }) });
+    expect(tooMuch.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'quantity' });
+    const release = await erp.execute(CHANGE, { input: input({ materialId: 'M000023', sourceHoldId: 'H-REL', toStatus: 'UNRESTRICTED' }) });
+    expect(release.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'quantity' });
+    expect((await stock('M000023')).blockedQuantity).toBe(0);
+    const rows = await erp.db.selectFrom('stockStatusChanges').selectAll().where('sourceHoldId', 'in', ['H-BIG', 'H-REL']).execute();
+    expect(rows).toHaveLength(0);
+  });
+
+  it.each([
+    [{ quantity: 0 }, 'quantity'],
+    [{ quantity: -2 }, 'quantity'],
+    [{ toStatus: 'QUALITY_INSPECTION' }, 'toStatus'],
+    [{ lotId: '' }, 'lotId'],
+    [{ sourceHoldId: '' }, 'sourceHoldId'],
+  ])('rejects %j naming %s', async (over, field) => {
+    const result = await erp.execute(CHANGE, { input: input({ sourceHoldId: `H-BAD-${field}`, ...over }) });
+    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
+  });
+
+  it('answers NOT_FOUND for an unknown material-site', async () => {
+    const result = await erp.execute(CHANGE, { input: input({ siteId: 'S99', sourceHoldId: 'H-NF' }) });
+    expect(result.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  });
+});
