@@ -12,6 +12,8 @@ import { loadReliabilityConfig, type ReliabilityConfig } from './reliability/pol
 import { SubgraphHealth } from './reliability/subgraph-health';
 import { SubgraphDataSource, type SendHook } from './subgraph-data-source';
 import type { Fetcher } from '@apollo/utils.fetcher';
+import { loggingPlugin } from './plugins/logging.plugin';
+import { metricsPlugin } from './plugins/metrics.plugin';
 
 export interface GatewayOptions {
   /** Path of the supergraph file (watched), or a ready-made supergraph manager. */
@@ -72,7 +74,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     includeStacktraceInErrorResponses: false,
     // The process owns its signals: it stops every server, then the pools, then PostgreSQL.
     stopOnTerminationSignals: false,
-    plugins: [ApolloServerPluginLandingPageDisabled()],
+    plugins: [ApolloServerPluginLandingPageDisabled(), loggingPlugin({ logger }), metricsPlugin()],
   });
   await apollo.start();
 

@@ -4,6 +4,7 @@ import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { Fetcher } from '@apollo/utils.fetcher';
 import { GraphQLError, Kind, type DocumentNode, type GraphQLFormattedError } from 'graphql';
+import { REQUEST_ID_HEADER } from '../platform/http';
 import type { Logger } from '../platform/logger';
 import type { CircuitBreaker } from './reliability/breaker';
 import { subgraphFetchDuration, subgraphFetchErrors, subgraphRetries } from './reliability/metrics';
@@ -31,9 +32,6 @@ export interface SubgraphDataSourceOptions {
   beforeSend?: readonly SendHook[];
   logger?: Logger;
 }
-
-/** Header that carries one request's id from the client through the gateway to every subgraph. */
-export const REQUEST_ID_HEADER = 'x-request-id';
 
 type Failure =
   | { kind: 'unavailable'; reason: string; message: string; retryable: boolean }

@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import type { Logger } from './logger';
 
 /** A plain route beside `/graphql`, keyed `"GET /health"`. */
 export type Route = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
@@ -20,6 +22,27 @@ export interface GraphQLHttpHandlerOptions<TContext extends BaseContext> {
    * @default '/graphql'
    */
   path?: string;
+  /** Writes one access line per request (method, path, status, duration, request id); none when absent. */
+  logger?: Logger;
+}
+
+/** The header that carries a request's id end to end; generated when a client sends none. */
+export const REQUEST_ID_HEADER = 'x-request-id';
+
+const ACCEPTABLE_REQUEST_ID = /^[\w.:@/+=-]{1,128}$/;
+
+/**
+ * The request's id: the client's `x-request-id` when it is a sane token, a new UUID otherwise.
+ * It is written back onto the request headers (so everything downstream reads one value) and
+ * onto the response.
+ */
+export function assignRequestId(req: IncomingMessage, res: ServerResponse): string {
+  const given = req.headers[REQUEST_ID_HEADER];
+  const candidate = Array.isArray(given) ? given[0] : given;
+  const id = candidate && ACCEPTABLE_REQUEST_ID.test(candidate) ? candidate : randomUUID();
+  req.headers[REQUEST_ID_HEADER] = id;
+  res.setHeader(REQUEST_ID_HEADER, id);
+  return id;
 }
 
 /** Writes a JSON body with a status. */
@@ -71,11 +94,26 @@ function toHeaderMap(req: IncomingMessage): HeaderMap {
 
 /** Serves an Apollo Server and a few plain routes on Node's own `http` module. */
 export function createGraphQLHttpHandler<TContext extends BaseContext>(options: GraphQLHttpHandlerOptions<TContext>) {
-  const { apollo, context, routes = {}, maxBodyBytes = 1_048_576, path = '/graphql' } = options;
+  const { apollo, context, routes = {}, maxBodyBytes = 1_048_576, path = '/graphql', logger } = options;
 
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const requestId = assignRequestId(req, res);
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost');
+    } catch {
+      return sendGraphQLError(res, 400, 'BAD_REQUEST', `the request target "${String(req.url).slice(0, 100)}" is not a valid path`);
+    }
     const method = (req.method ?? 'GET').toUpperCase();
+    if (logger) {
+      const started = process.hrtime.bigint();
+      res.once('finish', () => {
+        const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+        // Probes and scrapes come every few seconds; they would drown the requests that matter.
+        const level = url.pathname === path ? 'info' : 'debug';
+        logger[level]({ requestId, method, path: url.pathname, status: res.statusCode, durationMs: Math.round(durationMs * 10) / 10 }, 'request');
+      });
+    }
     try {
       const route = routes[`${method} ${url.pathname}`];
       if (route) return await route(req, res);

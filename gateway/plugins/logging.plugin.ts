@@ -1,0 +1,46 @@
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import { REQUEST_ID_HEADER } from '../../platform/http';
+import type { Logger } from '../../platform/logger';
+
+export interface LoggingPluginOptions {
+  logger: Logger;
+  /**
+   * Operations slower than this are logged at `warn`.
+   * @default 1_000
+   */
+  slowMs?: number;
+}
+
+/**
+ * One JSON line per GraphQL operation: request id, operation name and type, duration, and the
+ * codes of its errors (with the systems that were unavailable), so one id finds a request in the
+ * gateway's and every subgraph's logs.
+ */
+export function loggingPlugin<TContext extends BaseContext>(options: LoggingPluginOptions): ApolloServerPlugin<TContext> {
+  const { logger, slowMs = 1_000 } = options;
+  return {
+    async requestDidStart(start) {
+      const started = process.hrtime.bigint();
+      const requestId = start.request.http?.headers.get(REQUEST_ID_HEADER) ?? undefined;
+      return {
+        async willSendResponse(ctx) {
+          const durationMs = Math.round(Number(process.hrtime.bigint() - started) / 1e5) / 10;
+          const body = ctx.response.body.kind === 'single' ? ctx.response.body.singleResult : undefined;
+          const errors = body?.errors ?? [];
+          const unavailable = [...new Set(errors.filter((e) => e.extensions?.code === 'SUBGRAPH_UNAVAILABLE').map((e) => String(e.extensions?.system)))];
+          const line = {
+            requestId,
+            operationName: ctx.operationName ?? undefined,
+            operationType: ctx.operation?.operation,
+            status: ctx.response.http.status ?? 200,
+            durationMs,
+            errors: errors.length ? [...new Set(errors.map((e) => String(e.extensions?.code ?? 'UNKNOWN')))] : undefined,
+            unavailable: unavailable.length ? unavailable : undefined,
+          };
+          if (unavailable.length || durationMs > slowMs) logger.warn(line, 'graphql operation');
+          else logger.info(line, 'graphql operation');
+        },
+      };
+    },
+  };
+}
