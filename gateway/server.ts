@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import path from 'node:path';
 import { ApolloGateway, type SupergraphManager } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -8,6 +9,7 @@ import type { Logger } from '../platform/logger';
 import { registry } from '../platform/metrics';
 import type { SystemName } from '../platform/systems';
 import { fileSupergraph } from './supergraph';
+import { createExplorer, type ExplorerOptions } from './explorer/explorer';
 import { loadReliabilityConfig, type ReliabilityConfig } from './reliability/policy';
 import { SubgraphHealth } from './reliability/subgraph-health';
 import { SubgraphDataSource, type SendHook } from './subgraph-data-source';
@@ -32,6 +34,11 @@ export interface GatewayOptions {
   fetcher?: Fetcher;
   /** Hooks run before every subgraph request (signed caller header, trace context). */
   beforeSend?: readonly SendHook[];
+  /**
+   * The browser explorer at GET /graphql: where its built files are, headers its page sends.
+   * @default files from dist/explorer, authority from authority.json beside a supergraph file
+   */
+  explorer?: Pick<ExplorerOptions, 'assetsDir' | 'headers' | 'authorityFile'>;
 }
 
 export interface GatewayServer {
@@ -69,6 +76,14 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     },
   });
 
+  // Subscribed before the gateway starts, so that the explorer sees the first supergraph too.
+  const explorer = createExplorer({
+    gateway,
+    logger,
+    authorityFile: typeof options.supergraph === 'string' ? path.join(path.dirname(options.supergraph), 'authority.json') : undefined,
+    ...options.explorer,
+  });
+
   const apollo = new ApolloServer({
     gateway,
     includeStacktraceInErrorResponses: false,
@@ -95,7 +110,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
       },
     },
   });
-  const httpServer = createServer((req, res) => void handler(req, res));
+  const httpServer = createServer((req, res) => void (explorer.matches(req) ? explorer.handle(req, res) : handler(req, res)));
   httpServer.keepAliveTimeout = 65_000;
 
   return {

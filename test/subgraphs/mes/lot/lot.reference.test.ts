@@ -1,0 +1,83 @@
+import { createMesHarness, type MesHarness } from '../mes-harness';
+
+const ENTITIES = `query ($representations: [_Any!]!) {
+  _entities(representations: $representations) {
+    ... on Lot { id quantity material { id } producedBy { id dispatchStatus } }
+    ... on WorkOrder { id dispatchStatus goodQuantity remainingQuantity workCenter { id name } producedLots { id } }
+    ... on WorkCenter { id name state }
+  }
+}`;
+
+const lotIds = (n: number) => Array.from({ length: n }, (_, i) => `L${String(n - i).padStart(8, '0')}`);
+const orderIds = (n: number) => Array.from({ length: n }, (_, i) => `WO${String(n - i).padStart(7, '0')}`);
+
+describe('MES reference resolvers (Lot, WorkOrder, WorkCenter)', () => {
+  let mes: MesHarness;
+  beforeAll(async () => {
+    mes = await createMesHarness();
+  });
+  afterAll(() => mes.drop());
+
+  it('resolves 200 lots with one statement per entity type reached, in representation order', async () => {
+    const ids = lotIds(200);
+    const { data, errors, statements } = await mes.run(ENTITIES, { representations: ids.map((id) => ({ __typename: 'Lot', id })) });
+    expect(errors).toBeUndefined();
+    expect(data._entities.map((e: { id: string }) => e.id)).toEqual(ids);
+    expect(statements).toBe(2); // lots, then the work orders that produced them
+    const row = await mes.db.database.db.selectFrom('lots').selectAll().where('id', '=', ids[0]!).executeTakeFirstOrThrow();
+    expect(data._entities[0]).toMatchObject({ quantity: row.quantity, material: { id: row.materialId }, producedBy: row.producedBy ? { id: row.producedBy } : null });
+  });
+
+  it('sends as many statements for 10 work orders as for 200, and computes remainingQuantity from the planned quantity it is given', async () => {
+    const measure = (ids: string[]) =>
+      mes.run(ENTITIES, { representations: ids.map((id, i) => ({ __typename: 'WorkOrder', id, plannedQuantity: 100 + i })) });
+    const ten = await measure(orderIds(10));
+    const many = await measure(orderIds(200));
+    expect(ten.errors).toBeUndefined();
+    expect(many.errors).toBeUndefined();
+    expect(ten.statements).toBe(many.statements);
+    expect(many.statements).toBe(3); // orders, their work centers, their lots
+
+    const rows = await mes.db.database.db.selectFrom('workOrders').selectAll().where('id', 'in', orderIds(200)).execute();
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    many.data._entities.forEach((e: { id: string; goodQuantity: number; remainingQuantity: number; dispatchStatus: string }, i: number) => {
+      const row = byId.get(e.id)!;
+      expect(e.dispatchStatus).toBe(row.dispatchStatus);
+      expect(e.goodQuantity).toBe(row.goodQuantity);
+      expect(e.remainingQuantity).toBe(Math.max(100 + i - row.goodQuantity, 0));
+    });
+    const lots = await mes.db.database.db.selectFrom('lots').select('id').where('producedBy', '=', 'WO0000001').orderBy('createdAt').orderBy('id').execute();
+    expect(many.data._entities[199].producedLots.map((l: { id: string }) => l.id)).toEqual(lots.map((l) => l.id));
+  });
+
+  it('resolves work centers in one statement and gives null for unknown lots and centers', async () => {
+    const { data, statements } = await mes.run(ENTITIES, {
+      representations: [
+        { __typename: 'WorkCenter', id: 'WC003' },
+        { __typename: 'WorkCenter', id: 'WC999' },
+        { __typename: 'WorkCenter', id: 'WC001' },
+      ],
+    });
+    expect(statements).toBe(1);
+    expect(data._entities.map((e: { id: string } | null) => e?.id ?? null)).toEqual(['WC003', null, 'WC001']);
+    const missing = await mes.run(ENTITIES, { representations: [{ __typename: 'Lot', id: 'L99999999' }] });
+    expect(missing.data._entities).toEqual([null]);
+  });
+
+  it('leaves MES fields null for an order MES has not received, rather than failing', async () => {
+    const { data, errors } = await mes.run(ENTITIES, { representations: [{ __typename: 'WorkOrder', id: 'WO9999999', plannedQuantity: 5 }] });
+    expect(errors).toBeUndefined();
+    expect(data._entities[0]).toEqual({ id: 'WO9999999', dispatchStatus: null, goodQuantity: null, remainingQuantity: null, workCenter: null, producedLots: null });
+  });
+
+  it('answers lots(...) filters from the database', async () => {
+    const { data } = await mes.run(`{ lots(materialId: "M000004") { id material { id } } }`);
+    const rows = await mes.db.database.db.selectFrom('lots').select('id').where('materialId', '=', 'M000004').orderBy('createdAt').orderBy('id').execute();
+    expect(data.lots.map((l: { id: string }) => l.id)).toEqual(rows.map((r) => r.id));
+    const since = await mes.run(`{ lots(siteId: "S01", createdAfter: "2026-10-31T12:00:00Z") { id createdAt } }`);
+    expect(since.data.lots.length).toBeGreaterThan(0);
+    expect(since.data.lots.every((l: { createdAt: string }) => l.createdAt > '2026-10-31T12:00:00')).toBe(true);
+    const bad = await mes.run(`{ lots(createdAfter: "yesterday") { id } }`);
+    expect(bad.errors![0]!.extensions.code).toBe('BAD_USER_INPUT');
+  });
+});
