@@ -1,0 +1,350 @@
+/*
+ * The Plantgraph explorer in the browser: GraphiQL with the ten questions as saved tabs, a
+ * "Sources" panel (which systems the current operation touches, in which order, and where the
+ * last answer came from) and a "Questions" list. Plain browser JavaScript over the prebuilt
+ * React and GraphiQL bundles the gateway serves, so nothing is fetched from outside.
+ */
+(function () {
+  'use strict';
+
+  var React = window.React;
+  var ReactDOM = window.ReactDOM;
+  var GraphiQL = window.GraphiQL;
+  var h = React.createElement;
+
+  var config = JSON.parse(document.getElementById('plantgraph-config').textContent);
+
+  /* ---------- a small store the panels subscribe to (GraphiQL owns the editors) ---------- */
+
+  function createStore(initial) {
+    var state = initial;
+    var listeners = new Set();
+    return {
+      get: function () { return state; },
+      set: function (patch) {
+        state = Object.assign({}, state, patch);
+        listeners.forEach(function (listener) { listener(); });
+      },
+      subscribe: function (listener) {
+        listeners.add(listener);
+        return function () { listeners.delete(listener); };
+      },
+    };
+  }
+
+  var firstOperation = config.operations[0];
+  var store = createStore({
+    query: firstOperation ? firstOperation.document : '',
+    operationName: firstOperation ? firstOperation.name : null,
+    plan: { status: 'idle' },
+    answer: null,
+    systems: {},
+  });
+
+  function useStore() {
+    return React.useSyncExternalStore(store.subscribe, store.get);
+  }
+
+  /* ---------- requests to the gateway ---------- */
+
+  function postJson(url, body, extraHeaders) {
+    var headers = Object.assign({ 'content-type': 'application/json', accept: 'application/json' }, config.headers, extraHeaders || {});
+    return fetch(url, { method: 'POST', headers: headers, body: JSON.stringify(body) }).then(function (response) {
+      return response.json().then(function (json) { return { status: response.status, body: json }; });
+    });
+  }
+
+  function requestPlan(query, operationName) {
+    return postJson(config.planEndpoint, { query: query, operationName: operationName || null }).then(function (result) {
+      if (result.body && result.body.plan) return { status: 'ready', plan: result.body.plan };
+      var errors = (result.body && result.body.errors) || [{ message: 'HTTP ' + result.status }];
+      return { status: 'error', errors: errors };
+    }, function (err) {
+      return { status: 'error', errors: [{ message: String(err && err.message || err) }] };
+    });
+  }
+
+  var planTimer = null;
+  var planSequence = 0;
+  function schedulePlan() {
+    clearTimeout(planTimer);
+    planTimer = setTimeout(function () {
+      var state = store.get();
+      if (!state.query || !state.query.trim()) return store.set({ plan: { status: 'idle' } });
+      var ticket = ++planSequence;
+      store.set({ plan: Object.assign({}, state.plan, { status: 'loading' }) });
+      requestPlan(state.query, state.operationName).then(function (plan) {
+        if (ticket === planSequence) store.set({ plan: plan });
+      });
+    }, 300);
+  }
+
+  var authority = { fields: {}, systems: {} };
+  var authorityLoaded = fetch(config.authorityEndpoint, { headers: Object.assign({ accept: 'application/json' }, config.headers) })
+    .then(function (response) { return response.ok ? response.json() : null; })
+    .then(function (map) {
+      if (!map) return;
+      (map.systems || []).forEach(function (system) { authority.systems[system.name] = system; });
+      (map.fields || []).forEach(function (field) { authority.fields[field.type + '.' + field.field] = field; });
+      store.set({ systems: authority.systems });
+    })
+    .catch(function () { /* the map is a nicety: the explorer works without it */ });
+
+  /** Adds the owning system to field descriptions that do not say it yet. */
+  function annotateIntrospection(result) {
+    var schema = result && result.data && result.data.__schema;
+    if (!schema) return result;
+    schema.types.forEach(function (type) {
+      (type.fields || []).forEach(function (field) {
+        var owner = authority.fields[type.name + '.' + field.name];
+        if (!owner || (field.description || '').indexOf('Authoritative source') !== -1) return;
+        field.description = (field.description ? field.description + '\n\n' : '') + owner.note;
+      });
+    });
+    return result;
+  }
+
+  function fetcher(params, options) {
+    var headers = Object.assign({ 'x-plantgraph-provenance': 'true' }, (options && options.headers) || {});
+    var isIntrospection = params.operationName === 'IntrospectionQuery';
+    var sent = isIntrospection ? null : { query: params.query, operationName: params.operationName || null, at: new Date() };
+    if (sent) store.set({ answer: { status: 'running', operationName: sent.operationName, at: sent.at } });
+    return postJson(config.endpoint, params, headers).then(function (result) {
+      if (isIntrospection) return authorityLoaded.then(function () { return annotateIntrospection(result.body); });
+      var body = result.body || {};
+      var answer = {
+        status: 'done',
+        operationName: sent.operationName,
+        at: sent.at,
+        errors: (body.errors || []).length,
+        provenance: body.extensions && body.extensions.provenance,
+        plan: null,
+      };
+      store.set({ answer: answer });
+      requestPlan(sent.query, sent.operationName).then(function (plan) {
+        if (store.get().answer === answer) store.set({ answer: Object.assign({}, answer, { plan: plan }) });
+      });
+      return body;
+    });
+  }
+
+  /* ---------- rendering helpers ---------- */
+
+  function systemLabel(name) {
+    var system = store.get().systems[name];
+    return system ? system.label : name;
+  }
+
+  function systemKind(name) {
+    var system = store.get().systems[name];
+    return system && system.kind;
+  }
+
+  function SystemChip(props) {
+    var kind = systemKind(props.name);
+    return h('span', {
+      className: 'pg-chip pg-chip-' + (kind || 'other'),
+      title: kind === 'record' ? 'system of record' : kind === 'engagement' ? 'system of engagement' : '',
+      'data-system': props.name,
+    }, systemLabel(props.name));
+  }
+
+  function stagesOf(plan) {
+    var stages = [];
+    plan.fetches.forEach(function (fetch) {
+      var stage = stages[fetch.stage - 1] || (stages[fetch.stage - 1] = []);
+      stage.push(fetch);
+    });
+    return stages.filter(Boolean);
+  }
+
+  function describeFetch(fetch) {
+    if (!fetch.path) return 'root fields';
+    var what = fetch.entityTypes.length ? fetch.entityTypes.join(', ') : 'entities';
+    return what + ' at ' + fetch.path.replace(/\.@/g, '[]');
+  }
+
+  function PlanView(props) {
+    var plan = props.plan;
+    if (!plan.fetches.length) return h('p', { className: 'pg-muted' }, 'No subgraph is called: the gateway answers this alone.');
+    return h('div', null,
+      h('ol', { className: 'pg-stages', 'data-testid': 'plan-stages' }, stagesOf(plan).map(function (stage, i) {
+        return h('li', { key: i },
+          h('span', { className: 'pg-stage-label' }, stage.length > 1 ? 'in parallel' : ''),
+          stage.map(function (fetch, j) {
+            return h('div', { key: j, className: 'pg-fetch' },
+              h(SystemChip, { name: fetch.system }),
+              h('span', { className: 'pg-fetch-what' }, describeFetch(fetch)),
+              h('details', null, h('summary', null, 'operation sent'), h('pre', null, fetch.operation)));
+          }));
+      })),
+      h('details', { className: 'pg-plan-text' }, h('summary', null, 'query plan'), h('pre', null, plan.text)));
+  }
+
+  function ProvenanceView(props) {
+    var provenance = props.provenance;
+    var rows = [];
+    if (Array.isArray(provenance)) {
+      provenance.forEach(function (item) {
+        if (item && typeof item === 'object') {
+          var where = item.path ? [].concat(item.path).join('.') : item.field || item.type || '';
+          var who = item.system || item.subgraph || item.source || '';
+          rows.push([where, who, item]);
+        }
+      });
+    } else if (provenance && typeof provenance === 'object') {
+      Object.keys(provenance).forEach(function (key) {
+        var value = provenance[key];
+        rows.push([key, typeof value === 'string' ? value : Array.isArray(value) ? value.join(', ') : '', value]);
+      });
+    }
+    if (!rows.length) return h('pre', { className: 'pg-json' }, JSON.stringify(provenance, null, 2));
+    return h('table', { className: 'pg-provenance', 'data-testid': 'provenance' },
+      h('tbody', null, rows.slice(0, 200).map(function (row, i) {
+        var who = row[1];
+        return h('tr', { key: i },
+          h('td', null, h('code', null, row[0])),
+          h('td', null, who && typeof who === 'string' && store.get().systems[who] ? h(SystemChip, { name: who }) : typeof who === 'string' && who ? who : h('code', null, JSON.stringify(row[2]))));
+      })));
+  }
+
+  function AnswerView(props) {
+    var answer = props.answer;
+    if (!answer) return h('p', { className: 'pg-muted' }, 'Run an operation to see where its answer came from.');
+    if (answer.status === 'running') return h('p', { className: 'pg-muted' }, 'Running ' + (answer.operationName || 'the operation') + '…');
+    var systems = answer.plan && answer.plan.status === 'ready' ? answer.plan.plan.systems : null;
+    return h('div', { 'data-testid': 'answer-sources' },
+      h('p', null,
+        h('strong', null, answer.operationName || 'Anonymous operation'),
+        ' at ' + answer.at.toLocaleTimeString(),
+        answer.errors ? h('span', { className: 'pg-warn' }, ' — ' + answer.errors + ' error' + (answer.errors > 1 ? 's' : '')) : null),
+      systems
+        ? h('p', null, 'Answered by ', systems.map(function (name, i) {
+          return h(React.Fragment, { key: name }, i ? ', ' : '', h(SystemChip, { name: name }));
+        }), '.')
+        : null,
+      answer.provenance
+        ? h('div', null, h('h4', null, 'Provenance reported by the gateway'), h(ProvenanceView, { provenance: answer.provenance }))
+        : h('p', { className: 'pg-muted' }, 'The response carried no provenance extension; the systems above come from the query plan.'));
+  }
+
+  function SourcesPanel() {
+    var state = useStore();
+    var plan = state.plan;
+    var body;
+    if (plan.status === 'idle') body = h('p', { className: 'pg-muted' }, 'Write an operation to see its plan.');
+    else if (plan.status === 'error') {
+      body = h('div', { className: 'pg-errors' }, plan.errors.map(function (e, i) { return h('p', { key: i }, e.message); }));
+    } else if (!plan.plan) body = h('p', { className: 'pg-muted' }, 'Planning…');
+    else {
+      body = h('div', null,
+        h('p', { 'data-testid': 'plan-systems' }, 'Touches ', plan.plan.systems.map(function (name, i) {
+          return h(React.Fragment, { key: name }, i ? ' → ' : '', h(SystemChip, { name: name }));
+        })),
+        h(PlanView, { plan: plan.plan }));
+    }
+    return h('div', { className: 'pg-panel', 'data-testid': 'sources-panel' },
+      h('div', { className: 'graphiql-doc-explorer-title' }, 'Sources'),
+      h('p', { className: 'pg-muted' }, 'Each field comes from one authoritative system. ', h('a', { href: config.authorityPage, target: '_blank', rel: 'noopener' }, 'Authority map')),
+      h('h3', null, 'This operation', state.operationName ? ' (' + state.operationName + ')' : ''),
+      body,
+      h('h3', null, 'Last answer'),
+      h(AnswerView, { answer: state.answer }));
+  }
+
+  var editorApi = GraphiQL.React && typeof GraphiQL.React.useEditorContext === 'function' ? GraphiQL.React.useEditorContext : null;
+
+  function variablesText(operation) {
+    return JSON.stringify(operation.variables || {}, null, 2);
+  }
+
+  function headersText() {
+    return Object.keys(config.headers || {}).length ? JSON.stringify(config.headers, null, 2) : undefined;
+  }
+
+  function QuestionsPanel() {
+    var editor = editorApi ? editorApi() : null;
+    var open = function (operation) {
+      if (!editor) return;
+      var index = editor.tabs.findIndex(function (tab) { return (tab.query || '').trim() === operation.document.trim(); });
+      if (index >= 0) return editor.changeTab(index);
+      editor.addTab();
+      setTimeout(function () {
+        editor.updateActiveTabValues({ query: operation.document, variables: variablesText(operation) });
+        if (editor.queryEditor) editor.queryEditor.setValue(operation.document);
+        if (editor.variableEditor) editor.variableEditor.setValue(variablesText(operation));
+      }, 0);
+    };
+    return h('div', { className: 'pg-panel', 'data-testid': 'questions-panel' },
+      h('div', { className: 'graphiql-doc-explorer-title' }, 'Questions'),
+      h('p', { className: 'pg-muted' }, 'The ten cross-system questions, with variables from the seed data.'),
+      h('ol', { className: 'pg-questions' }, config.operations.map(function (operation) {
+        return h('li', { key: operation.id },
+          h('button', { type: 'button', className: 'pg-question', onClick: function () { open(operation); }, 'data-question': operation.id },
+            h('span', { className: 'pg-question-id' }, operation.id),
+            ' ' + operation.name,
+            operation.partner ? h('span', { className: 'pg-tag', title: 'asked by a supplier through the partner contract' }, 'partner') : null));
+      })));
+  }
+
+  function icon(path) {
+    return function Icon() {
+      return h('svg', { viewBox: '0 0 24 24', width: 20, height: 20, fill: 'none', stroke: 'currentColor', strokeWidth: 1.6, 'aria-hidden': true },
+        h('path', { d: path }));
+    };
+  }
+
+  var sourcesPlugin = {
+    title: 'Sources',
+    icon: icon('M4 6h6v4H4zM14 4h6v4h-6zM14 16h6v4h-6zM10 8h2v10h2M12 6h2'),
+    content: SourcesPanel,
+  };
+  var questionsPlugin = {
+    title: 'Questions',
+    icon: icon('M5 5h14M5 10h14M5 15h9M5 20h6'),
+    content: QuestionsPanel,
+  };
+
+  function onTabChange(tabsState) {
+    var tab = tabsState.tabs[tabsState.activeTabIndex];
+    if (!tab) return;
+    var state = store.get();
+    if (tab.query === state.query && (tab.operationName || null) === state.operationName) return;
+    store.set({ query: tab.query || '', operationName: tab.operationName || null });
+    schedulePlan();
+  }
+
+  function onEditQuery(value) {
+    if (value === store.get().query) return;
+    store.set({ query: value });
+    schedulePlan();
+  }
+
+  function onEditOperationName(name) {
+    if ((name || null) === store.get().operationName) return;
+    store.set({ operationName: name || null });
+    schedulePlan();
+  }
+
+  var defaultTabs = config.operations.map(function (operation) {
+    return { query: operation.document, variables: variablesText(operation), headers: headersText() };
+  });
+
+  function Explorer() {
+    return h(GraphiQL, {
+      fetcher: fetcher,
+      defaultTabs: defaultTabs.length ? defaultTabs : undefined,
+      defaultHeaders: headersText(),
+      defaultEditorToolsVisibility: 'variables',
+      plugins: [sourcesPlugin, questionsPlugin],
+      visiblePlugin: sourcesPlugin,
+      onTabChange: onTabChange,
+      onEditQuery: onEditQuery,
+      onEditOperationName: onEditOperationName,
+    },
+    h(GraphiQL.Logo, null, h('span', { className: 'pg-logo' }, 'Plantgraph')));
+  }
+
+  ReactDOM.createRoot(document.getElementById('explorer')).render(h(Explorer));
+  schedulePlan();
+})();

@@ -1,0 +1,263 @@
+import { createHash } from 'node:crypto';
+import { statSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ApolloGateway } from '@apollo/gateway';
+import type { Logger } from '../../platform/logger';
+import { sendGraphQLError, sendJson } from '../../platform/http';
+import { deriveAuthority, describeAuthority, mergeAuthority, readAuthorityFile, type AuthorityMap } from './authority-map';
+import { renderAuthorityPage } from './authority-page';
+import { ASSETS_PATH, defaultAssetsDir, loadExplorerAssets, type ExplorerAssets } from './assets';
+import { renderExplorerPage } from './page';
+import { createOperationPlanner, type OperationPlanner } from './plan';
+
+export interface ExplorerOptions {
+  /** The gateway whose supergraph the explorer plans against and maps; subscribe before it starts. */
+  gateway: ApolloGateway;
+  logger: Logger;
+  /**
+   * The built explorer files (`npm run build` writes them).
+   * @default dist/explorer under the project root
+   */
+  assetsDir?: string;
+  /** `schema/authority.json`, when the supergraph comes from a file; owners are derived from the supergraph without it. */
+  authorityFile?: string;
+  /**
+   * Headers the page sends with every request, e.g. a development token.
+   * @default no headers
+   */
+  headers?: () => Record<string, string> | Promise<Record<string, string>>;
+  /**
+   * Path of the GraphQL endpoint the page queries.
+   * @default '/graphql'
+   */
+  graphqlPath?: string;
+  /**
+   * Largest plan request body accepted.
+   * @default 262_144
+   */
+  maxPlanBodyBytes?: number;
+}
+
+export interface Explorer {
+  /** True when the request is the explorer's (a browser asking for /graphql, its assets, its endpoints). */
+  matches(req: IncomingMessage): boolean;
+  handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+}
+
+export const PLAN_PATH = '/explorer/plan';
+export const AUTHORITY_JSON_PATH = '/explorer/authority.json';
+export const AUTHORITY_PAGE_PATH = '/authority';
+
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+
+/** Scripts, styles and data only from the gateway itself: a plant without internet access loses nothing. */
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  // GraphiQL and CodeMirror position elements with inline styles.
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "frame-ancestors 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+].join('; ');
+
+function wantsHtml(req: IncomingMessage): boolean {
+  return String(req.headers.accept ?? '').includes('text/html');
+}
+
+class BodyTooLarge extends Error {}
+
+function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.removeAllListeners('data');
+        req.resume();
+        reject(new BodyTooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function sendHtml(res: ServerResponse, status: number, html: string): void {
+  res.writeHead(status, {
+    'content-type': 'text/html; charset=utf-8',
+    'content-length': Buffer.byteLength(html),
+    'cache-control': 'no-cache',
+    'content-security-policy': CONTENT_SECURITY_POLICY,
+    'x-content-type-options': 'nosniff',
+  });
+  res.end(html);
+}
+
+/**
+ * The analysts' explorer: GraphiQL served offline at GET /graphql for browsers, a planner that
+ * tells which systems an operation touches without running it, and the authority map.
+ */
+export function createExplorer(options: ExplorerOptions): Explorer {
+  const { gateway, logger, graphqlPath = '/graphql', maxPlanBodyBytes = 262_144 } = options;
+  const assetsDir = options.assetsDir ?? defaultAssetsDir();
+  let assets: ExplorerAssets | undefined;
+  let assetsProblem: string | undefined;
+
+  const loadAssets = (): ExplorerAssets | undefined => {
+    if (assets) return assets;
+    const loaded = loadExplorerAssets(assetsDir);
+    if (loaded.ok) {
+      assets = loaded.assets;
+      assetsProblem = undefined;
+    } else if (loaded.reason !== assetsProblem) {
+      assetsProblem = loaded.reason;
+      logger.warn({ assetsDir }, loaded.reason);
+    }
+    return assets;
+  };
+
+  let supergraphSdl: string | undefined;
+  let planner: { sdl: string; planner: OperationPlanner } | undefined;
+  let authority: { key: string; map: AuthorityMap } | undefined;
+  gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => {
+    supergraphSdl = coreSupergraphSdl;
+  });
+
+  const currentPlanner = (): OperationPlanner | undefined => {
+    if (!supergraphSdl) return undefined;
+    if (planner?.sdl !== supergraphSdl) planner = { sdl: supergraphSdl, planner: createOperationPlanner(supergraphSdl) };
+    return planner.planner;
+  };
+
+  const currentAuthority = (): AuthorityMap | undefined => {
+    if (!supergraphSdl) return undefined;
+    let fileVersion = 'none';
+    if (options.authorityFile) {
+      try {
+        fileVersion = String(statSync(options.authorityFile).mtimeMs);
+      } catch {
+        // Not written yet: the supergraph alone says who owns what.
+      }
+    }
+    const key = `${createHash('sha1').update(supergraphSdl).digest('hex')}:${fileVersion}`;
+    if (authority?.key !== key) {
+      const declared = fileVersion !== 'none' && options.authorityFile ? readAuthorityFile(options.authorityFile) : undefined;
+      authority = { key, map: mergeAuthority(deriveAuthority(supergraphSdl), declared) };
+    }
+    return authority.map;
+  };
+
+  const routes: Record<string, (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> | void> = {
+    [`GET ${graphqlPath}`]: async (_req, res) => {
+      const built = loadAssets();
+      if (!built) {
+        return sendHtml(res, 503, `<!doctype html><title>Explorer not built</title><p>${assetsProblem ?? 'the explorer is not built'}</p>`);
+      }
+      const headers = (await options.headers?.()) ?? {};
+      sendHtml(
+        res,
+        200,
+        renderExplorerPage(built, {
+          endpoint: graphqlPath,
+          planEndpoint: PLAN_PATH,
+          authorityEndpoint: AUTHORITY_JSON_PATH,
+          authorityPage: AUTHORITY_PAGE_PATH,
+          operations: built.manifest.operations,
+          headers,
+        }),
+      );
+    },
+    [`POST ${PLAN_PATH}`]: async (req, res) => {
+      let text: string;
+      try {
+        text = await readBody(req, maxPlanBodyBytes);
+      } catch (err) {
+        if (err instanceof BodyTooLarge) {
+          res.setHeader('connection', 'close');
+          return sendGraphQLError(res, 413, 'PAYLOAD_TOO_LARGE', `the plan request is larger than the limit of ${maxPlanBodyBytes} bytes`);
+        }
+        throw err;
+      }
+      let body: unknown;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        return sendGraphQLError(res, 400, 'BAD_REQUEST', 'the request body is not valid JSON; expected {"query": "...", "operationName": "..."}');
+      }
+      const { query, operationName } = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
+      if (typeof query !== 'string' || !query.trim()) {
+        return sendGraphQLError(res, 400, 'BAD_USER_INPUT', `query: expected a GraphQL document as a string, got ${query === undefined ? 'nothing' : typeof query}`);
+      }
+      if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') {
+        return sendGraphQLError(res, 400, 'BAD_USER_INPUT', `operationName: expected a string, got ${typeof operationName}`);
+      }
+      const current = currentPlanner();
+      if (!current) return sendGraphQLError(res, 503, 'SUPERGRAPH_NOT_LOADED', 'the gateway has not loaded a supergraph yet');
+      const result = current.plan(query, operationName);
+      if (!result.ok) return sendJson(res, 400, { errors: result.errors.map((e) => e.toJSON()) });
+      sendJson(res, 200, { plan: result.plan });
+    },
+    [`GET ${AUTHORITY_JSON_PATH}`]: (_req, res) => {
+      const map = currentAuthority();
+      if (!map) return sendGraphQLError(res, 503, 'SUPERGRAPH_NOT_LOADED', 'the gateway has not loaded a supergraph yet');
+      sendJson(res, 200, { ...map, fields: map.fields.map((f) => ({ ...f, note: describeAuthority(f) })) });
+    },
+    [`GET ${AUTHORITY_PAGE_PATH}`]: (_req, res) => {
+      const map = currentAuthority();
+      if (!map) return sendHtml(res, 503, '<!doctype html><title>Authority map</title><p>The gateway has not loaded a supergraph yet.</p>');
+      sendHtml(res, 200, renderAuthorityPage(map));
+    },
+  };
+
+  const serveAsset = (req: IncomingMessage, res: ServerResponse, url: URL): void => {
+    const name = url.pathname.slice(ASSETS_PATH.length);
+    const asset = loadAssets()?.files.get(name);
+    if (!asset) return sendJson(res, 404, { error: `no explorer asset ${name}` });
+    const headers: Record<string, string | number> = {
+      'content-type': asset.contentType,
+      'cache-control': IMMUTABLE,
+      etag: `"${name}"`,
+      vary: 'accept-encoding',
+      'x-content-type-options': 'nosniff',
+    };
+    if (req.headers['if-none-match'] === `"${name}"`) {
+      res.writeHead(304, headers);
+      return void res.end();
+    }
+    const gzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+    const body = gzip ? asset.gzip : asset.body;
+    res.writeHead(200, { ...headers, 'content-length': body.length, ...(gzip ? { 'content-encoding': 'gzip' } : {}) });
+    res.end(req.method === 'HEAD' ? undefined : body);
+  };
+
+  return {
+    matches(req) {
+      const method = (req.method ?? 'GET').toUpperCase();
+      const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+      if (pathname === graphqlPath) return method === 'GET' && wantsHtml(req);
+      if (pathname.startsWith(ASSETS_PATH)) return method === 'GET' || method === 'HEAD';
+      return `${method} ${pathname}` in routes;
+    },
+    async handle(req, res) {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const method = (req.method ?? 'GET').toUpperCase();
+      try {
+        if (url.pathname.startsWith(ASSETS_PATH)) return serveAsset(req, res, url);
+        const route = routes[`${method} ${url.pathname}`];
+        if (!route) return sendJson(res, 404, { error: `no route for ${method} ${url.pathname}` });
+        await route(req, res, url);
+      } catch (err) {
+        logger.error({ err: (err as Error).message, path: url.pathname }, 'explorer request failed');
+        if (!res.headersSent) sendGraphQLError(res, 500, 'INTERNAL_SERVER_ERROR', 'internal server error');
+        else res.end();
+      }
+    },
+  };
+}

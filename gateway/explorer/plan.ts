@@ -1,0 +1,127 @@
+import { Supergraph, operationFromDocument } from '@apollo/federation-internals';
+import { QueryPlanner, prettyFormatQueryPlan, type PlanNode, type QueryPlan } from '@apollo/query-planner';
+import { GraphQLError, Kind, parse, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
+
+/** One fetch the gateway would send to a subgraph. */
+export interface PlannedFetch {
+  /** The subgraph's name as the supergraph spells it (`erp`, `inventory`, …). */
+  readonly system: string;
+  /** 1 for the first round of fetches; fetches of one stage run in parallel. */
+  readonly stage: number;
+  /** Where in the response the fetched data lands (`workOrders.@`); empty for a root fetch. */
+  readonly path: string;
+  /** Entity types fetched through `_entities`, empty for a root fetch. */
+  readonly entityTypes: readonly string[];
+  /** The operation sent to the subgraph. */
+  readonly operation: string;
+}
+
+/** What the gateway would do for an operation, without doing it. */
+export interface OperationPlan {
+  /** Systems touched, in the order of their first fetch. */
+  readonly systems: readonly string[];
+  readonly fetches: readonly PlannedFetch[];
+  /** The planner's own rendering of the plan. */
+  readonly text: string;
+}
+
+export type PlanResult = { ok: true; plan: OperationPlan } | { ok: false; errors: GraphQLError[] };
+
+export interface OperationPlanner {
+  plan(query: string, operationName?: string | null): PlanResult;
+}
+
+/** Builds a planner over one supergraph with the same Federation query planner the gateway runs. */
+export function createOperationPlanner(supergraphSdl: string): OperationPlanner {
+  const supergraph = Supergraph.build(supergraphSdl, { validateSupergraph: false });
+  const apiSchema = supergraph.apiSchema();
+  const graphqlSchema: GraphQLSchema = apiSchema.toGraphQLJSSchema();
+  const planner = new QueryPlanner(supergraph);
+
+  return {
+    plan(query, operationName) {
+      let document: DocumentNode;
+      try {
+        document = parse(query);
+      } catch (err) {
+        return { ok: false, errors: [asBadInput(err as GraphQLError)] };
+      }
+      const invalid = validate(graphqlSchema, document);
+      if (invalid.length) return { ok: false, errors: invalid.map(asValidationError) };
+      try {
+        const operation = operationFromDocument(apiSchema, document, { operationName: operationName || undefined });
+        return { ok: true, plan: summarize(planner.buildQueryPlan(operation)) };
+      } catch (err) {
+        return { ok: false, errors: [asBadInput(err as Error)] };
+      }
+    },
+  };
+}
+
+function asBadInput(err: Error): GraphQLError {
+  return new GraphQLError(err.message, { extensions: { code: 'BAD_USER_INPUT' } });
+}
+
+function asValidationError(err: GraphQLError): GraphQLError {
+  return new GraphQLError(err.message, { nodes: err.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
+}
+
+/** Flattens the plan tree into stages: a sequence advances the stage, a parallel block shares it. */
+export function summarize(plan: QueryPlan): OperationPlan {
+  const fetches: PlannedFetch[] = [];
+  const walk = (node: PlanNode, after: number, path: string): number => {
+    switch (node.kind) {
+      case 'Fetch':
+        fetches.push({
+          system: node.serviceName,
+          stage: after + 1,
+          path,
+          entityTypes: entityTypesOf(node.operation),
+          operation: node.operation,
+        });
+        return after + 1;
+      case 'Flatten':
+        return walk(node.node, after, node.path.join('.'));
+      case 'Sequence':
+        return node.nodes.reduce((stage, child) => walk(child, stage, path), after);
+      case 'Parallel':
+        return Math.max(after, ...node.nodes.map((child) => walk(child, after, path)));
+      case 'Condition': {
+        const branches = [node.ifClause, node.elseClause].filter((n): n is PlanNode => !!n);
+        return Math.max(after, ...branches.map((child) => walk(child, after, path)));
+      }
+      case 'Defer': {
+        const primary = node.primary.node ? walk(node.primary.node, after, path) : after;
+        const deferred = node.deferred.map((d) => (d.node ? walk(d.node, primary, path) : primary));
+        return Math.max(primary, ...deferred);
+      }
+    }
+  };
+  const root = plan.node;
+  if (root) {
+    if (root.kind === 'Subscription') {
+      const first = walk(root.primary, 0, '');
+      if (root.rest) walk(root.rest, first, '');
+    } else {
+      walk(root, 0, '');
+    }
+  }
+  fetches.sort((a, b) => a.stage - b.stage);
+  const systems = [...new Set(fetches.map((f) => f.system))];
+  return { systems, fetches, text: prettyFormatQueryPlan(plan) };
+}
+
+/** The types named by the inline fragments directly under `_entities`. */
+function entityTypesOf(operation: string): string[] {
+  const types = new Set<string>();
+  for (const definition of parse(operation).definitions) {
+    if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
+    for (const field of definition.selectionSet.selections) {
+      if (field.kind !== Kind.FIELD || field.name.value !== '_entities') continue;
+      for (const fragment of field.selectionSet?.selections ?? []) {
+        if (fragment.kind === Kind.INLINE_FRAGMENT && fragment.typeCondition) types.add(fragment.typeCondition.name.value);
+      }
+    }
+  }
+  return [...types];
+}
