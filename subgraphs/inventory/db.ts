@@ -1,8 +1,12 @@
+import type { ColumnType } from 'kysely';
+import type { OutboxDatabase } from '../kit/outbox/outbox.db';
 
 type Timestamp = Date;
+/** A nullable column that inserts may leave out. */
+type Optional<T> = ColumnType<T | null, T | null | undefined, T | null>;
 
 /** Inventory's tables (camelCase here, snake_case in the database). */
-export interface InventoryDatabase {
+export interface InventoryDatabase extends OutboxDatabase {
   countPolicies: { siteId: string; abcClass: string; countsPerYear: number; tolerancePercent: number };
   materialSiteProfiles: { materialId: string; siteId: string; abcClass: string; binCodes: string[] };
   countTasks: {
@@ -18,5 +22,10 @@ export interface InventoryDatabase {
     countedAt: Timestamp | null;
     approvedBy: string | null;
     erpDocumentNumber: string | null;
+    recountedBy: Optional<string>;
+    recountedAt: Optional<Timestamp>;
+    approvedAt: Optional<Timestamp>;
+    rejectionReason: Optional<string>;
+    postedAt: Optional<Timestamp>;
   };
 }

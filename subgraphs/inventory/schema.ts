@@ -1,3 +1,4 @@
+import { createOutboxResolver } from '../kit/outbox/outbox.resolver';
 import { buildSubgraph } from '../kit/schema';
 import type { InventoryContext } from './context';
 import { CountPolicyResolver } from './count-policy/count-policy.resolver';
@@ -7,12 +8,15 @@ import { Material } from './material-site/material.type';
 import { materialSiteReference } from './material-site/material-site.reference';
 import { MaterialSiteResolver } from './material-site/material-site.resolver';
 
+// `inventoryCommands` lists the outbox (parked commands by default); `retryInventoryCommand` sends one again.
+const InventoryOutboxResolver = createOutboxResolver<InventoryContext>({ system: 'inventory', db: (ctx) => ctx.db });
+
 /** Inventory's subgraph schema. */
 export function buildInventorySchema() {
   return buildSubgraph<InventoryContext>({
-    resolvers: [MaterialSiteResolver, CountTaskResolver, CountPolicyResolver],
+    resolvers: [MaterialSiteResolver, CountTaskResolver, CountPolicyResolver, InventoryOutboxResolver],
     orphanedTypes: [Material],
-    federationImports: ['@key', '@external', '@requires'],
+    federationImports: ['@key', '@external', '@requires', '@shareable'],
     referenceResolvers: {
       MaterialSite: materialSiteReference,
       CountTask: countTaskReference,

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
 import type { Progress } from '../kit/seed/progress';
 import { abcClassOf, addDays, between, bookQuantityOf, chunks, ids, siteOfMaterial, unit, type ScalePlan } from '../kit/seed/world';
 import type { InventoryDatabase } from './db';
@@ -24,7 +24,7 @@ function binCodesOf(material: number): string[] {
   });
 }
 
-type Task = InventoryDatabase['countTasks'];
+type Task = Insertable<InventoryDatabase['countTasks']>;
 
 /** Inventory's seed: policies, material-site profiles, 90 days of counts and the coming schedule. */
 export async function seedInventory(db: Kysely<InventoryDatabase>, plan: ScalePlan, progress: Progress): Promise<void> {

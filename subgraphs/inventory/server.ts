@@ -1,4 +1,5 @@
 import type { SystemModule } from '../kit/system';
+import { inventoryOutboxHandlers } from './count-task/count-task.commands';
 import { createInventoryContext, type InventoryContext } from './context';
 import type { InventoryDatabase } from './db';
 import { inventoryMigrations } from './migrations';
@@ -12,5 +13,6 @@ export const inventorySystem: SystemModule<InventoryDatabase, InventoryContext> 
   buildSchema: buildInventorySchema,
   createContext: createInventoryContext,
   seed: seedInventory,
+  outbox: inventoryOutboxHandlers,
   isEmpty: async (db) => !(await db.selectFrom('materialSiteProfiles').select('materialId').limit(1).executeTakeFirst()),
 };

@@ -1,8 +1,8 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely, type Selectable, type Updateable } from 'kysely';
 import type { InventoryDatabase } from '../db';
 import type { MaterialSiteKey } from '../material-site/material-site.repository';
 
-export type CountTaskRow = InventoryDatabase['countTasks'];
+export type CountTaskRow = Selectable<InventoryDatabase['countTasks']>;
 
 export interface CountTaskFilter {
   siteId: string;
@@ -38,4 +38,43 @@ export function findLastCounts(db: Kysely<InventoryDatabase>, keys: readonly Mat
     .orderBy('countedAt', 'desc')
     .orderBy('id', 'desc')
     .execute();
+}
+
+/** Locks one task for the rest of the transaction (a workflow step reads and writes it under the lock). */
+export function lockCountTask(trx: Kysely<InventoryDatabase>, id: string): Promise<CountTaskRow | undefined> {
+  return trx.selectFrom('countTasks').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+export function updateCountTask(trx: Kysely<InventoryDatabase>, id: string, patch: Updateable<InventoryDatabase['countTasks']>): Promise<CountTaskRow> {
+  return trx.updateTable('countTasks').set(patch).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+}
+
+/** Statuses of a task that is still under way: a material with one is not scheduled again. */
+export const OPEN_STATUSES = ['SCHEDULED', 'COUNTED', 'RECOUNT_REQUIRED', 'PENDING_APPROVAL', 'APPROVED'] as const;
+
+/**
+ * Creates a SCHEDULED task for `date` for every material of the site that is due under its
+ * class's policy: its last valid count is older than 365 / countsPerYear days before `date` (or
+ * it was never counted) and no task of it is under way. Task ids derive from site, date and
+ * material, and a per-site lock serialises concurrent calls, so repeating a call creates nothing.
+ */
+export async function scheduleDueCounts(trx: Kysely<InventoryDatabase>, siteId: string, date: string): Promise<number> {
+  await sql`select pg_advisory_xact_lock(hashtext(${`inventory.schedule:${siteId}`}))`.execute(trx);
+  const result = await sql`
+    insert into count_tasks (id, material_id, site_id, bin_code, scheduled_for, status)
+    select 'CT-' || p.site_id || '-' || to_char(${date}::date, 'YYYYMMDD') || '-' || p.material_id,
+           p.material_id, p.site_id, coalesce(p.bin_codes[1], 'UNSLOTTED'), ${date}::date, 'SCHEDULED'
+    from material_site_profiles p
+    join count_policies c on c.site_id = p.site_id and c.abc_class = p.abc_class
+    where p.site_id = ${siteId}
+      and not exists (
+        select 1 from count_tasks t
+        where t.material_id = p.material_id and t.site_id = p.site_id and t.status in (${sql.join([...OPEN_STATUSES])}))
+      and not exists (
+        select 1 from count_tasks t
+        where t.material_id = p.material_id and t.site_id = p.site_id and t.status <> 'REJECTED'
+          and t.counted_at is not null
+          and t.counted_at > ${date}::date - make_interval(secs => 86400 * 365.0 / c.counts_per_year))
+    on conflict (id) do nothing`.execute(trx);
+  return Number(result.numAffectedRows ?? 0);
 }

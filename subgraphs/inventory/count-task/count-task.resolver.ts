@@ -1,11 +1,23 @@
-import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, Float, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { userError } from '../../kit/errors';
+import { CommandDelivery } from '../../kit/outbox/outbox.type';
 import { DateScalar } from '../../kit/scalars';
 import type { InventoryContext } from '../context';
 import { CountStatus } from '../enums';
 import { resolveMaterialSite } from '../material-site/material-site.reference';
 import { MaterialSite } from '../material-site/material-site.type';
+import { countTaskSubject } from './count-task.commands';
 import { listCountTasks, type CountTaskRow } from './count-task.repository';
 import { CountTask } from './count-task.type';
+import * as workflow from './count-task.workflow';
+
+function unwrap<T>(outcome: workflow.Outcome<T>): T {
+  if (outcome.ok) return outcome.value;
+  const extensions: Record<string, unknown> = {};
+  if (outcome.field) extensions.field = outcome.field;
+  if (outcome.status) extensions.status = outcome.status;
+  throw userError(outcome.code, outcome.message, extensions);
+}
 
 @Resolver(() => CountTask)
 export class CountTaskResolver {
@@ -19,8 +31,54 @@ export class CountTaskResolver {
     return listCountTasks(ctx.db, { siteId, status, scheduledFor });
   }
 
+  @Mutation(() => [CountTask], {
+    description: 'Schedules the counts due at the site on the date under its ABC policy (idempotent) and returns the tasks scheduled for that date',
+  })
+  async scheduleCycleCounts(@Arg('siteId', () => ID) siteId: string, @Arg('date', () => DateScalar) date: string, @Ctx() ctx: InventoryContext) {
+    return unwrap(await workflow.scheduleCycleCounts(ctx.db, siteId, date));
+  }
+
+  @Mutation(() => CountTask, {
+    description: "Records a first count (COUNTED); judged against ERP's book it becomes RECOUNT_REQUIRED (outside tolerance) or PENDING_APPROVAL",
+  })
+  async submitCount(
+    @Arg('taskId', () => ID) taskId: string,
+    @Arg('countedQuantity', () => Float) countedQuantity: number,
+    @Arg('countedBy', () => String) countedBy: string,
+    @Ctx() ctx: InventoryContext,
+  ) {
+    return unwrap(await workflow.submitCount(ctx.db, taskId, countedQuantity, countedBy));
+  }
+
+  @Mutation(() => CountTask, { description: 'Records the recount of a count outside tolerance; the task then awaits approval' })
+  async submitRecount(
+    @Arg('taskId', () => ID) taskId: string,
+    @Arg('quantity', () => Float) quantity: number,
+    @Arg('countedBy', () => String) countedBy: string,
+    @Ctx() ctx: InventoryContext,
+  ) {
+    return unwrap(await workflow.submitRecount(ctx.db, taskId, quantity, countedBy));
+  }
+
+  @Mutation(() => CountTask, {
+    description: "Approves (APPROVED) and sends erp.postInventoryAdjustment(counted - book) through the outbox; POSTED with ERP's document number once ERP has posted it",
+  })
+  async approveCount(@Arg('taskId', () => ID) taskId: string, @Arg('approver', () => String) approver: string, @Ctx() ctx: InventoryContext) {
+    return unwrap(await workflow.approveCount(ctx.db, taskId, approver));
+  }
+
+  @Mutation(() => CountTask, { description: 'Rejects a count that is not approved yet; the material becomes due again' })
+  async rejectCount(@Arg('taskId', () => ID) taskId: string, @Arg('reason', () => String) reason: string, @Ctx() ctx: InventoryContext) {
+    return unwrap(await workflow.rejectCount(ctx.db, taskId, reason));
+  }
+
   @FieldResolver(() => MaterialSite)
   materialSite(@Root() task: CountTaskRow, @Ctx() ctx: InventoryContext) {
     return resolveMaterialSite({ materialId: task.materialId, siteId: task.siteId }, ctx);
+  }
+
+  @FieldResolver(() => CommandDelivery, { nullable: true })
+  delivery(@Root() task: CountTaskRow, @Ctx() ctx: InventoryContext) {
+    return ctx.loaders.delivery.load(countTaskSubject(task.id));
   }
 }

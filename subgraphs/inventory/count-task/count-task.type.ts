@@ -1,4 +1,5 @@
 import { Directive, Field, Float, ID, ObjectType } from 'type-graphql';
+import { CommandDelivery } from '../../kit/outbox/outbox.type';
 import { DateScalar, DateTimeScalar } from '../../kit/scalars';
 import { CountStatus } from '../enums';
 import { MaterialSite } from '../material-site/material-site.type';
@@ -38,4 +39,25 @@ export class CountTask {
 
   @Field(() => String, { nullable: true, description: "ERP's inventory adjustment document, once posted" })
   erpDocumentNumber!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Who recounted, when the first count was out of tolerance' })
+  recountedBy!: string | null;
+
+  @Field(() => DateTimeScalar, { nullable: true })
+  recountedAt!: Date | null;
+
+  @Field(() => DateTimeScalar, { nullable: true })
+  approvedAt!: Date | null;
+
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When ERP posted the adjustment' })
+  postedAt!: Date | null;
+
+  @Field(() => String, { nullable: true, description: 'Why the count was rejected' })
+  rejectionReason!: string | null;
+
+  @Field(() => CommandDelivery, {
+    nullable: true,
+    description: 'The latest command this count sent to ERP (reading the book, posting the adjustment) and how its delivery stands',
+  })
+  delivery!: CommandDelivery | null;
 }

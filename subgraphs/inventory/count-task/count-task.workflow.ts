@@ -1,0 +1,111 @@
+import type { Kysely } from 'kysely';
+import type { ErrorCode } from '../../kit/errors';
+import { findCountPoliciesBySites } from '../count-policy/count-policy.repository';
+import type { InventoryDatabase } from '../db';
+import { CountStatus } from '../enums';
+import { enqueueJudgeCount, enqueueReadBookToPost } from './count-task.commands';
+import { listCountTasks, lockCountTask, scheduleDueCounts, updateCountTask, type CountTaskRow } from './count-task.repository';
+
+/** A workflow step's result: the value, or why the step was refused (for the resolver to report). */
+export type Outcome<T> = { ok: true; value: T } | { ok: false; code: ErrorCode; message: string; field?: string; status?: string };
+
+const refused = (code: ErrorCode, message: string, extra: { field?: string; status?: string } = {}): Outcome<never> => ({ ok: false, code, message, ...extra });
+const invalid = (field: string, message: string) => refused('BAD_USER_INPUT', `${field}: ${message}`, { field });
+
+// numeric(16, 3) holds up to 10^13; larger counts are typing errors, not stock.
+const MAX_QUANTITY = 1e12;
+
+function checkQuantity(field: string, value: number): Outcome<never> | null {
+  if (!Number.isFinite(value) || value < 0 || value > MAX_QUANTITY) return invalid(field, `expected a quantity from 0 to ${MAX_QUANTITY}, got ${value}`);
+  return null;
+}
+
+function checkName(field: string, value: string): Outcome<never> | null {
+  const trimmed = value.trim();
+  if (!trimmed || trimmed.length > 200) return invalid(field, `expected a non-empty name of at most 200 characters, got ${JSON.stringify(value)}`);
+  return null;
+}
+
+const round3 = (n: number) => Math.round(n * 1000) / 1000;
+
+/**
+ * Runs one step of a task's life in one transaction: lock the task, check that its status allows
+ * the step, apply it. Nothing is written when the step is refused.
+ */
+async function step(
+  db: Kysely<InventoryDatabase>,
+  taskId: string,
+  action: string,
+  allowed: readonly CountStatus[],
+  apply: (trx: Kysely<InventoryDatabase>, task: CountTaskRow) => Promise<CountTaskRow>,
+): Promise<Outcome<CountTaskRow>> {
+  return db.transaction().execute(async (trx) => {
+    const task = await lockCountTask(trx, taskId);
+    if (!task) return refused('NOT_FOUND', `CountTask "${taskId}" does not exist`);
+    if (!allowed.includes(task.status as CountStatus)) {
+      return refused('INVALID_STATE', `${action}: count task "${taskId}" is ${task.status}; ${action} needs a task that is ${allowed.join(' or ')}`, {
+        status: task.status,
+      });
+    }
+    return { ok: true, value: await apply(trx, task) };
+  });
+}
+
+/** Schedules the counts due at a site on a date (idempotent) and returns that date's tasks. */
+export async function scheduleCycleCounts(db: Kysely<InventoryDatabase>, siteId: string, date: string): Promise<Outcome<CountTaskRow[]>> {
+  return db.transaction().execute(async (trx) => {
+    const policies = await findCountPoliciesBySites(trx, [siteId]);
+    if (policies.length === 0) return refused('NOT_FOUND', `Site "${siteId}" has no count policy`, { field: 'siteId' });
+    await scheduleDueCounts(trx, siteId, date);
+    return { ok: true, value: await listCountTasks(trx, { siteId, scheduledFor: date }) };
+  });
+}
+
+/** Records a first count; ERP's book then decides between RECOUNT_REQUIRED and PENDING_APPROVAL. */
+export async function submitCount(db: Kysely<InventoryDatabase>, taskId: string, countedQuantity: number, countedBy: string): Promise<Outcome<CountTaskRow>> {
+  const bad = checkQuantity('countedQuantity', countedQuantity) ?? checkName('countedBy', countedBy);
+  if (bad) return bad;
+  return step(db, taskId, 'submitCount', [CountStatus.SCHEDULED], async (trx, task) => {
+    const counted = await updateCountTask(trx, task.id, {
+      status: CountStatus.COUNTED,
+      countedQuantity: round3(countedQuantity),
+      countedBy: countedBy.trim(),
+      countedAt: new Date(),
+    });
+    await enqueueJudgeCount(trx, counted);
+    return counted;
+  });
+}
+
+/** Records the recount of a count that was out of tolerance; it then awaits approval. */
+export async function submitRecount(db: Kysely<InventoryDatabase>, taskId: string, quantity: number, countedBy: string): Promise<Outcome<CountTaskRow>> {
+  const bad = checkQuantity('quantity', quantity) ?? checkName('countedBy', countedBy);
+  if (bad) return bad;
+  return step(db, taskId, 'submitRecount', [CountStatus.RECOUNT_REQUIRED], (trx, task) =>
+    updateCountTask(trx, task.id, {
+      status: CountStatus.PENDING_APPROVAL,
+      recountQuantity: round3(quantity),
+      recountedBy: countedBy.trim(),
+      recountedAt: new Date(),
+    }),
+  );
+}
+
+/** Approves a count; the adjustment to ERP's book travels through the outbox, and the task is POSTED when ERP has posted it. */
+export async function approveCount(db: Kysely<InventoryDatabase>, taskId: string, approver: string): Promise<Outcome<CountTaskRow>> {
+  const bad = checkName('approver', approver);
+  if (bad) return bad;
+  return step(db, taskId, 'approveCount', [CountStatus.PENDING_APPROVAL], async (trx, task) => {
+    const approved = await updateCountTask(trx, task.id, { status: CountStatus.APPROVED, approvedBy: approver.trim(), approvedAt: new Date() });
+    await enqueueReadBookToPost(trx, approved);
+    return approved;
+  });
+}
+
+/** Rejects a count that has not been approved; the material becomes due for counting again. */
+export async function rejectCount(db: Kysely<InventoryDatabase>, taskId: string, reason: string): Promise<Outcome<CountTaskRow>> {
+  if (!reason.trim() || reason.length > 2_000) return invalid('reason', `expected a non-empty reason of at most 2000 characters, got ${JSON.stringify(reason.slice(0, 50))}`);
+  return step(db, taskId, 'rejectCount', [CountStatus.COUNTED, CountStatus.RECOUNT_REQUIRED, CountStatus.PENDING_APPROVAL], (trx, task) =>
+    updateCountTask(trx, task.id, { status: CountStatus.REJECTED, rejectionReason: reason.trim() }),
+  );
+}
