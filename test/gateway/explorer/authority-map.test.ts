@@ -1,0 +1,93 @@
+import { composeGraph } from '../../../cli/compose';
+import { deriveAuthority, describeAuthority, mergeAuthority, parseAuthorityFile, type AuthorityMap } from '../../../gateway/explorer/authority-map';
+import { renderAuthoritySvg } from '../../../gateway/explorer/authority-page';
+import { erpSystem } from '../../../subgraphs/erp/server';
+import { inventorySystem } from '../../../subgraphs/inventory/server';
+
+describe('authority map', () => {
+  let supergraph: string;
+  let authorityJson: unknown;
+  let derived: AuthorityMap;
+  const field = (map: AuthorityMap, coordinate: string) => map.fields.find((f) => `${f.type}.${f.field}` === coordinate);
+
+  beforeAll(async () => {
+    const { files } = await composeGraph([erpSystem, inventorySystem]);
+    supergraph = files['supergraph.graphql']!;
+    authorityJson = JSON.parse(files['authority.json']!);
+    derived = deriveAuthority(supergraph);
+  });
+
+  it('derives each field owner from the supergraph, with kind and steward from the systems registry', () => {
+    expect(derived.source).toBe('supergraph');
+    expect(derived.systems.map((s) => [s.name, s.kind])).toEqual([
+      ['erp', 'record'],
+      ['inventory', 'engagement'],
+    ]);
+    expect(field(derived, 'MaterialSite.bookQuantity')).toMatchObject({ system: 'erp', kind: 'record', steward: 'Finance & Supply Chain', key: false });
+    expect(field(derived, 'MaterialSite.abcClass')).toMatchObject({ system: 'inventory', kind: 'engagement', key: false });
+    expect(field(derived, 'Query.countTasks')).toMatchObject({ system: 'inventory' });
+    expect(field(derived, 'Query.material')).toMatchObject({ system: 'erp' });
+  });
+
+  it('marks a computed field with what it requires, and key fields as shared by every holder', () => {
+    expect(field(derived, 'MaterialSite.countVarianceQuantity')).toMatchObject({ system: 'inventory', requires: expect.stringContaining('bookQuantity') });
+    const key = field(derived, 'MaterialSite.materialId')!;
+    expect(key.key).toBe(true);
+    expect([...key.systems].sort()).toEqual(['erp', 'inventory']);
+  });
+
+  it('takes owners from authority.json when it is there, and agrees with the supergraph on every field', () => {
+    const declared = parseAuthorityFile(authorityJson);
+    expect(declared.size).toBeGreaterThan(20);
+    const merged = mergeAuthority(derived, declared);
+    expect(merged.source).toBe('authority.json');
+    for (const f of merged.fields) {
+      const mine = field(derived, `${f.type}.${f.field}`)!;
+      expect([`${f.type}.${f.field}`, f.systems.includes(f.system)]).toEqual([`${f.type}.${f.field}`, true]);
+      if (!mine.key) expect([`${f.type}.${f.field}`, f.system]).toEqual([`${f.type}.${f.field}`, mine.system]);
+    }
+    // A key's source is the entity's owner: ERP owns MaterialSite, inventory holds its key too.
+    expect(field(merged, 'MaterialSite.materialId')).toMatchObject({ system: 'erp', key: true });
+  });
+
+  it('falls back to the supergraph for a file without a fields section, and ignores entries without a system', () => {
+    expect(parseAuthorityFile({ systems: {} }).size).toBe(0);
+    expect(parseAuthorityFile(null).size).toBe(0);
+    expect(parseAuthorityFile({ fields: { 'A.b': { system: null, role: 'shared' }, 'A.c': { system: 'erp' } } })).toEqual(
+      new Map([['A.c', { system: 'erp' }]]),
+    );
+    expect(mergeAuthority(derived, undefined)).toBe(derived);
+  });
+
+  it('says the source in the words of the API schema', () => {
+    expect(describeAuthority(field(derived, 'MaterialSite.bookQuantity')!)).toBe('Authoritative source: ERP (system of record)');
+    expect(describeAuthority(field(derived, 'MaterialSite.abcClass')!)).toBe('Authoritative source: Inventory (system of engagement)');
+    const merged = mergeAuthority(derived, parseAuthorityFile(authorityJson));
+    expect(describeAuthority(field(merged, 'MaterialSite.materialId')!)).toBe('Authoritative source: ERP (system of record); a key that Inventory also holds');
+  });
+
+  it('draws one column per system and puts each field in its owner’s cell', () => {
+    const svg = renderAuthoritySvg(derived);
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg).toContain('data-system="erp" data-kind="record"');
+    expect(svg).toContain('data-system="inventory" data-kind="engagement"');
+    const cell = (type: string, system: string) => {
+      const match = new RegExp(`<g class="cell" data-type="${type}" data-system="${system}">(.*?)</g>`).exec(svg);
+      return match ? [...match[1]!.matchAll(/data-field="([^"]+)"/g)].map((m) => m[1]) : [];
+    };
+    expect(cell('MaterialSite', 'erp')).toEqual(expect.arrayContaining(['MaterialSite.bookQuantity', 'MaterialSite.blockedQuantity']));
+    expect(cell('MaterialSite', 'erp')).not.toContain('MaterialSite.abcClass');
+    expect(cell('MaterialSite', 'inventory')).toEqual(expect.arrayContaining(['MaterialSite.abcClass', 'MaterialSite.countVarianceQuantity']));
+    expect(cell('MaterialSite', 'inventory')).not.toContain('MaterialSite.materialId');
+  });
+
+  it('escapes names so a description or name cannot break the picture', () => {
+    const svg = renderAuthoritySvg({
+      source: 'supergraph',
+      systems: [{ name: 'x<y', label: '<script>' }],
+      fields: [{ type: 'T', field: 'a', system: 'x<y', systems: ['x<y'], key: false }],
+    });
+    expect(svg).not.toContain('<script>');
+    expect(svg).toContain('&lt;script&gt;');
+  });
+});

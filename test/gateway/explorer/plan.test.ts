@@ -1,0 +1,67 @@
+import { composeGraph } from '../../../cli/compose';
+import { createOperationPlanner, type OperationPlanner } from '../../../gateway/explorer/plan';
+import { erpSystem } from '../../../subgraphs/erp/server';
+import { inventorySystem } from '../../../subgraphs/inventory/server';
+
+describe('operation planner', () => {
+  let planner: OperationPlanner;
+  beforeAll(async () => {
+    const { files } = await composeGraph([erpSystem, inventorySystem]);
+    planner = createOperationPlanner(files['supergraph.graphql']!);
+  });
+
+  it('orders the systems as the gateway would call them: ERP first, then inventory for a field that requires ERP data', () => {
+    const result = planner.plan('{ materialSites(siteId: "S01") { bookQuantity abcClass countVarianceQuantity } }');
+    if (!result.ok) throw new Error(result.errors.map((e) => e.message).join('; '));
+    const { plan } = result;
+    expect(plan.systems).toEqual(['erp', 'inventory']);
+    expect(plan.fetches.map((f) => [f.system, f.stage])).toEqual([
+      ['erp', 1],
+      ['inventory', 2],
+    ]);
+    const [root, entities] = plan.fetches;
+    expect(root!.path).toBe('');
+    expect(root!.entityTypes).toEqual([]);
+    expect(entities!.path).toBe('materialSites.@');
+    expect(entities!.entityTypes).toEqual(['MaterialSite']);
+    expect(entities!.operation).toContain('countVarianceQuantity');
+    expect(plan.text).toContain('Fetch(service: "inventory")');
+  });
+
+  it('starts from inventory when inventory owns the root field, and goes to ERP for the material', () => {
+    const result = planner.plan(
+      'query Worklist($siteId: ID!) { countTasks(siteId: $siteId) { id binCode materialSite { material { description } } } }',
+      'Worklist',
+    );
+    expect(result.ok && result.plan.systems).toEqual(['inventory', 'erp']);
+  });
+
+  it('plans one system alone when it answers everything', () => {
+    const result = planner.plan('{ material(id: "M000001") { description } }');
+    expect(result.ok && result.plan.fetches.map((f) => f.system)).toEqual(['erp']);
+  });
+
+  it('plans the named operation of a document with several', () => {
+    const document = 'query A { material(id: "M000001") { description } } query B { countPolicies(siteId: "S01") { abcClass } }';
+    const a = planner.plan(document, 'A');
+    const b = planner.plan(document, 'B');
+    expect(a.ok && a.plan.systems).toEqual(['erp']);
+    expect(b.ok && b.plan.systems).toEqual(['inventory']);
+  });
+
+  it('rejects a field the graph does not have, naming it, as a validation error', () => {
+    const result = planner.plan('{ material(id: "M000001") { colour } }');
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors[0]!.message).toContain('colour');
+    expect(result.errors[0]!.extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+
+  it('rejects a document that does not parse, and an unknown operation name, as bad input', () => {
+    const syntax = planner.plan('{ material(id: ');
+    expect(!syntax.ok && syntax.errors[0]!.extensions.code).toBe('BAD_USER_INPUT');
+    const unknown = planner.plan('query A { material(id: "M000001") { description } }', 'Nope');
+    expect(!unknown.ok && unknown.errors[0]!.extensions.code).toBe('BAD_USER_INPUT');
+    expect(!unknown.ok && unknown.errors[0]!.message).toContain('Nope');
+  });
+});
