@@ -16,6 +16,7 @@ import { SubgraphDataSource, type SendHook } from './subgraph-data-source';
 import type { Fetcher } from '@apollo/utils.fetcher';
 import { loggingPlugin } from './plugins/logging.plugin';
 import { metricsPlugin } from './plugins/metrics.plugin';
+import { operationNamePlugin } from './plugins/operation-name.plugin';
 
 export interface GatewayOptions {
   /** Path of the supergraph file (watched), or a ready-made supergraph manager. */
@@ -89,7 +90,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     includeStacktraceInErrorResponses: false,
     // The process owns its signals: it stops every server, then the pools, then PostgreSQL.
     stopOnTerminationSignals: false,
-    plugins: [ApolloServerPluginLandingPageDisabled(), loggingPlugin({ logger }), metricsPlugin()],
+    plugins: [ApolloServerPluginLandingPageDisabled(), loggingPlugin({ logger }), metricsPlugin(), operationNamePlugin()],
   });
   await apollo.start();
 

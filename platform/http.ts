@@ -59,6 +59,10 @@ export function sendGraphQLError(res: ServerResponse, status: number, code: stri
 
 class BodyTooLargeError extends Error {}
 
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);
@@ -121,6 +125,11 @@ export function createGraphQLHttpHandler<TContext extends BaseContext>(options: 
         return sendJson(res, 404, { error: `no route for ${method} ${url.pathname}; GraphQL is served at POST ${path}` });
       }
 
+      if (method !== 'GET' && method !== 'POST') {
+        res.setHeader('allow', 'GET, POST');
+        return sendGraphQLError(res, 405, 'METHOD_NOT_ALLOWED', `${method} is not supported on ${path}; send queries with POST (or GET for queries only)`);
+      }
+
       let body: unknown = undefined;
       if (method === 'POST') {
         const text = await readBody(req, maxBodyBytes);
@@ -130,6 +139,9 @@ export function createGraphQLHttpHandler<TContext extends BaseContext>(options: 
             body = text.length ? JSON.parse(text) : undefined;
           } catch {
             return sendGraphQLError(res, 400, 'BAD_REQUEST', 'the request body is not valid JSON; expected {"query": "...", "variables": {...}}');
+          }
+          if (isPlainObject(body) && body.query === undefined && body.extensions === undefined) {
+            return sendGraphQLError(res, 400, 'BAD_REQUEST', `the request body has no "query"; expected {"query": "...", "variables": {...}}, got the keys [${Object.keys(body).join(', ')}]`);
           }
         } else {
           body = text;
