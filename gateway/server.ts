@@ -17,6 +17,9 @@ import type { Fetcher } from '@apollo/utils.fetcher';
 import { loggingPlugin } from './plugins/logging.plugin';
 import { metricsPlugin } from './plugins/metrics.plugin';
 import { operationNamePlugin } from './plugins/operation-name.plugin';
+import { createGatewaySecurity, type GatewaySecurityOptions } from './security';
+import { loadSecurityConfig } from './security/config';
+import { resolveSecurity } from './security/setup';
 
 export interface GatewayOptions {
   /** Path of the supergraph file (watched), or a ready-made supergraph manager. */
@@ -40,6 +43,11 @@ export interface GatewayOptions {
    * @default files from dist/explorer, authority from authority.json beside a supergraph file
    */
   explorer?: Pick<ExplorerOptions, 'assetsDir' | 'headers' | 'authorityFile'>;
+  /**
+   * Authentication, field authorization, limits, rate limits and the signed caller header.
+   * @default resolved from the environment (`AUTH_MODE`, `OIDC_*`, `CALLER_SIGNING_KEY`, `REDIS_URL`)
+   */
+  security?: GatewaySecurityOptions;
 }
 
 export interface GatewayServer {
@@ -58,6 +66,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
       ? fileSupergraph({ path: options.supergraph, logger, onReload: options.onSupergraphReload })
       : options.supergraph;
 
+  const security = createGatewaySecurity(options.security ?? (await resolveSecurity(loadSecurityConfig(), logger)).options, logger);
   const health = new SubgraphHealth(options.reliability ?? loadReliabilityConfig({}), logger);
   const gateway = new ApolloGateway({
     supergraphSdl,
@@ -71,12 +80,13 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
         policy: health.policy(name),
         breaker: health.breaker(name),
         fetcher: options.fetcher,
-        beforeSend: options.beforeSend,
+        beforeSend: [security.signCaller, ...(options.beforeSend ?? [])],
         logger,
       });
     },
   });
 
+  security.attach(gateway);
   // Subscribed before the gateway starts, so that the explorer sees the first supergraph too.
   const explorer = createExplorer({
     gateway,
@@ -90,7 +100,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     includeStacktraceInErrorResponses: false,
     // The process owns its signals: it stops every server, then the pools, then PostgreSQL.
     stopOnTerminationSignals: false,
-    plugins: [ApolloServerPluginLandingPageDisabled(), loggingPlugin({ logger }), metricsPlugin(), operationNamePlugin()],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ...security.plugins, loggingPlugin({ logger }), metricsPlugin(), operationNamePlugin()],
   });
   await apollo.start();
 
@@ -98,11 +108,12 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     apollo,
     context: async () => ({}),
     routes: {
+      ...security.routes,
       'GET /': (_req, res) => {
         res.writeHead(302, { location: '/graphql' });
         res.end();
       },
-      'GET /health': (_req, res) => sendJson(res, 200, { status: 'ok' }),
+      'GET /health': (_req, res) => sendJson(res, 200, { status: 'ok', ...security.health() }),
       // The gateway stays ready while a system is down: it serves the rest and reports which one.
       'GET /ready': async (_req, res) => sendJson(res, 200, await health.check()),
       'GET /metrics': async (_req, res) => {
@@ -121,6 +132,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     async stop() {
       await close(httpServer);
       await apollo.stop();
+      await security.stop();
     },
   };
 }

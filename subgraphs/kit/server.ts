@@ -1,11 +1,12 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { ApolloServer, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import type { GraphQLSchema } from 'graphql';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { createGraphQLHttpHandler, sendJson } from '../../platform/http';
-import { close } from '../../platform/listen';
+import { close, StartupError } from '../../platform/listen';
 import { registry } from '../../platform/metrics';
-import { ANONYMOUS, type Caller } from './caller';
+import type { Caller } from './caller';
+import { CALLER_HEADER, CALLER_KEY_ENV, callerKeyFromEnv, createCallerVerifier } from './caller-header';
 
 export interface SubgraphServerOptions<TContext extends BaseContext> {
   /** System name, as in the systems registry. */
@@ -15,6 +16,11 @@ export interface SubgraphServerOptions<TContext extends BaseContext> {
   context: (caller: Caller, req: IncomingMessage) => Promise<TContext>;
   /** Whether the system can serve now (its database answers). */
   ready: () => Promise<boolean>;
+  /**
+   * The key the gateway signs caller headers with; requests without a valid signature get 401.
+   * @default process.env.CALLER_SIGNING_KEY (start-up fails when neither is given)
+   */
+  callerKey?: string;
 }
 
 export interface SubgraphServer {
@@ -29,6 +35,16 @@ export async function createSubgraphServer<TContext extends BaseContext>(
   options: SubgraphServerOptions<TContext>,
 ): Promise<SubgraphServer> {
   const { system, schema, context, ready } = options;
+  const callerKey = options.callerKey ?? callerKeyFromEnv();
+  if (!callerKey) {
+    throw new StartupError(`${system} subgraph: ${CALLER_KEY_ENV} is required: the key the gateway signs caller headers with`);
+  }
+  let verifyCaller: ReturnType<typeof createCallerVerifier>;
+  try {
+    verifyCaller = createCallerVerifier({ key: callerKey });
+  } catch (err) {
+    throw new StartupError(`${system} subgraph: ${(err as Error).message}`);
+  }
   const apollo = new ApolloServer<TContext>({
     schema,
     includeStacktraceInErrorResponses: false,
@@ -40,8 +56,16 @@ export async function createSubgraphServer<TContext extends BaseContext>(
 
   const handler = createGraphQLHttpHandler<TContext>({
     apollo,
-    // Until the gateway signs caller identity into a header, every request is anonymous.
-    context: (req) => context(ANONYMOUS, req),
+    // Only the gateway may call a subgraph: every request, `_service` and `_entities` included,
+    // carries the caller signed by the gateway, or is refused before anything runs.
+    context: (req) => {
+      const header = req.headers[CALLER_HEADER];
+      const verified = verifyCaller(Array.isArray(header) ? header[0] : header);
+      if (!verified.ok) {
+        throw new GraphQLError(verified.reason, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+      }
+      return context(verified.caller, req);
+    },
     routes: {
       'GET /health': (_req, res) => sendJson(res, 200, { status: 'ok', system }),
       'GET /ready': async (_req, res) => {

@@ -5,6 +5,9 @@ import path from 'node:path';
 import Redis from 'ioredis';
 import { assertReachable } from '../../subgraphs/kit/db/database';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../subgraphs/kit/db/embedded';
+import { generateCallerKey } from '../../subgraphs/kit/caller-header';
+import { writeFileSync } from 'node:fs';
+import { loadDevIssuer } from '../../gateway/security/dev-issuer';
 
 declare global {
   // eslint-disable-next-line no-var
@@ -41,6 +44,7 @@ function freePort(): Promise<number> {
  */
 export default async function globalSetup(): Promise<void> {
   process.env.NODE_ENV = 'test';
+  await setUpTestSecurity();
   if (process.env.REDIS_URL) await assertRedisReachable(process.env.REDIS_URL);
   if (process.env.DATABASE_URL) {
     await assertReachable(process.env.DATABASE_URL, 'test suite (DATABASE_URL)');
@@ -56,4 +60,21 @@ export default async function globalSetup(): Promise<void> {
   process.env.TEST_DATABASE_URL = pg.url;
   process.env.TEST_EMBEDDED_DATA_DIR = dataDir;
   process.stdout.write(`\ntests run against an embedded PostgreSQL (pid ${pg.pid})\n`);
+}
+
+/**
+ * Authentication stays on in tests: a throw-away issuer (whose public keys every gateway reads
+ * from OIDC_JWKS_FILE) and a caller signing key shared by the suite's gateways and subgraphs.
+ * test/support/stack.ts mints tokens from the same issuer.
+ */
+async function setUpTestSecurity(): Promise<void> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'plantgraph-test-issuer-'));
+  const issuer = await loadDevIssuer(dir, { issuer: 'urn:plantgraph:test-issuer', audience: 'plantgraph' });
+  const jwksFile = path.join(dir, 'jwks.json');
+  writeFileSync(jwksFile, JSON.stringify(issuer.jwks));
+  process.env.PLANTGRAPH_TEST_ISSUER_DIR = dir;
+  process.env.OIDC_ISSUER = issuer.issuer;
+  process.env.OIDC_AUDIENCE = issuer.audience;
+  process.env.OIDC_JWKS_FILE = jwksFile;
+  process.env.CALLER_SIGNING_KEY = generateCallerKey();
 }

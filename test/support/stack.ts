@@ -7,6 +7,28 @@ import type { SystemName } from '../../platform/systems';
 import { createSystemServer, type SystemModule } from '../../subgraphs/kit/system';
 import type { SubgraphServer } from '../../subgraphs/kit/server';
 import { createTestDatabase, type TestDatabase } from './databases';
+import { loadDevIssuer, type DevIssuer, type TokenRequest } from '../../gateway/security/dev-issuer';
+import type { Caller } from '../../subgraphs/kit/caller';
+import { CALLER_HEADER, signCaller } from '../../subgraphs/kit/caller-header';
+
+let issuer: Promise<DevIssuer> | undefined;
+let adminToken: Promise<string> | undefined;
+
+/** A token from the suite's issuer (see global-setup.ts), which every test gateway trusts. */
+export function testToken(request: TokenRequest = { roles: ['admin'] }): Promise<string> {
+  const dir = process.env.PLANTGRAPH_TEST_ISSUER_DIR;
+  if (!dir) throw new Error('PLANTGRAPH_TEST_ISSUER_DIR is not set: run the tests through jest, whose global setup provides the issuer');
+  issuer ??= loadDevIssuer(dir, { issuer: process.env.OIDC_ISSUER, audience: process.env.OIDC_AUDIENCE });
+  return issuer.then((i) => i.mint(request));
+}
+
+/** The caller tests act as when they call a subgraph directly. */
+export const TEST_CALLER: Caller = Object.freeze({ subject: 'test', kind: 'user', roles: ['admin'], scopes: [] });
+
+/** A caller header signed with the suite's key, as the gateway sends it; each value is good for one request. */
+export function signedCallerHeader(caller: Caller = TEST_CALLER): string {
+  return signCaller(caller, process.env.CALLER_SIGNING_KEY!);
+}
 
 export interface GraphQLResponse<T = any> {
   status: number;
@@ -20,9 +42,15 @@ export async function postGraphQL<T = any>(
   variables?: Record<string, unknown>,
   headers: Record<string, string> = {},
 ): Promise<GraphQLResponse<T>> {
+  // Authenticated unless the test sends credentials of its own: an admin token for gateways, a
+  // signed caller for subgraphs (each ignores the other's header).
+  const given = new Set(Object.keys(headers).map((k) => k.toLowerCase()));
+  const auth: Record<string, string> = {};
+  if (!given.has('authorization') && !given.has('x-api-key')) auth.authorization = `Bearer ${await (adminToken ??= testToken())}`;
+  if (!given.has(CALLER_HEADER)) auth[CALLER_HEADER] = signedCallerHeader();
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
+    headers: { 'content-type': 'application/json', ...auth, ...headers },
     body: JSON.stringify({ query, variables }),
   });
   return { status: response.status, body: (await response.json()) as GraphQLResponse<T>['body'] };

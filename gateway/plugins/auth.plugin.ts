@@ -1,0 +1,61 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { Caller } from '../../subgraphs/kit/caller';
+import { createCallerVerifier, GATEWAY_AUDIENCE } from '../../subgraphs/kit/caller-header';
+import { UNAUTHENTICATED_CALLER, type SecurityContext } from '../security/caller';
+import { gatewayError } from '../security/errors';
+import type { TokenResult } from '../security/jwt';
+
+export interface AuthOptions {
+  /**
+   * `none` accepts every request as an anonymous caller; only for measuring and testing.
+   * @default 'jwt'
+   */
+  mode?: 'jwt' | 'none';
+  /** Verifies `Authorization: Bearer <JWT>`. */
+  verifyToken?: (token: string) => Promise<TokenResult>;
+  /** Finds the partner of `x-api-key`; absent when the gateway has no partner database. */
+  verifyPartnerKey?: (key: string) => Promise<Caller | null>;
+  /** The shared signing key, which also verifies `Authorization: Service <token>` of internal services. */
+  callerKey: string;
+}
+
+type Outcome = { ok: true; caller: Caller } | { ok: false; message: string };
+
+/** Authenticates every request (user JWT, partner API key or service token) and puts the caller in the context. */
+export function authPlugin(options: AuthOptions): ApolloServerPlugin<SecurityContext> {
+  const verifyService = createCallerVerifier({ key: options.callerKey, audience: GATEWAY_AUDIENCE });
+
+  async function authenticate(authorization: string | undefined, apiKey: string | undefined): Promise<Outcome> {
+    if (apiKey) {
+      if (!options.verifyPartnerKey) return { ok: false, message: 'this gateway accepts no partner API keys (it has no partner database)' };
+      const caller = await options.verifyPartnerKey(apiKey);
+      return caller ? { ok: true, caller } : { ok: false, message: 'the API key is not valid or has been revoked' };
+    }
+    if (!authorization) {
+      return { ok: false, message: 'authentication required: send "Authorization: Bearer <token>" (a user) or "x-api-key: <key>" (a partner)' };
+    }
+    const [scheme, credential] = authorization.trim().split(/\s+/, 2);
+    if (/^bearer$/i.test(scheme ?? '') && credential) {
+      if (!options.verifyToken) return { ok: false, message: 'this gateway has no token issuer configured' };
+      return options.verifyToken(credential);
+    }
+    if (/^service$/i.test(scheme ?? '') && credential) {
+      const verified = verifyService(credential);
+      return verified.ok && verified.caller.kind === 'service' ? verified : { ok: false, message: `the service token was rejected: ${verified.ok ? 'not a service' : verified.reason}` };
+    }
+    return { ok: false, message: 'the Authorization header must be "Bearer <token>"' };
+  }
+
+  return {
+    async requestDidStart({ request, contextValue }) {
+      if (options.mode === 'none') {
+        contextValue.caller = UNAUTHENTICATED_CALLER;
+        return;
+      }
+      const headers = request.http?.headers;
+      const outcome = await authenticate(headers?.get('authorization') || undefined, headers?.get('x-api-key') || undefined);
+      if (!outcome.ok) throw gatewayError('UNAUTHENTICATED', 401, outcome.message);
+      contextValue.caller = outcome.caller;
+    },
+  };
+}

@@ -1,0 +1,243 @@
+import { createHash } from 'node:crypto';
+import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
+import {
+  execute,
+  getNamedType,
+  getNullableType,
+  GraphQLError,
+  isCompositeType,
+  isListType,
+  isNonNullType,
+  Kind,
+  print,
+  TypeInfo,
+  validate,
+  visit,
+  visitWithTypeInfo,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLCompositeType,
+  type GraphQLOutputType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
+import type { Caller } from '../../subgraphs/kit/caller';
+import { callerOf, isPartnerCaller } from '../security/caller';
+import { gatewayError } from '../security/errors';
+import { describeRule, isAllowed, type AuthorizationRule, type SupergraphSecurity } from '../security/supergraph-rules';
+
+export interface AuthorizationOptions {
+  /** The rules of the supergraph being served; re-read on every supergraph update. */
+  rules: () => SupergraphSecurity | undefined;
+}
+
+/** Response key of the `__typename` put where removing fields would leave a selection empty. */
+const PLACEHOLDER = '__plantgraph_removed';
+
+interface Segment {
+  key: string;
+  type: GraphQLOutputType;
+}
+
+interface Removed {
+  segments: Segment[];
+  coordinate: string;
+  rule: AuthorizationRule;
+}
+
+type Denial = AuthorizationRule | undefined;
+
+function denial(security: SupergraphSecurity, caller: Caller, typeName: string, fieldName: string): Denial {
+  if (fieldName.startsWith('__')) return undefined;
+  const typeRule = security.typeRules.get(typeName);
+  if (typeRule && !isAllowed(caller, typeRule)) return typeRule;
+  const fieldRule = security.fieldRules.get(`${typeName}.${fieldName}`);
+  if (fieldRule && !isAllowed(caller, fieldRule)) return fieldRule;
+  return undefined;
+}
+
+/** Every selected field the caller may not read, with its response path (fragments expanded). */
+function findDenied(
+  schema: GraphQLSchema,
+  security: SupergraphSecurity,
+  caller: Caller,
+  operation: OperationDefinitionNode,
+  fragments: Record<string, FragmentDefinitionNode>,
+): Removed[] {
+  const removed: Removed[] = [];
+  const walk = (set: SelectionSetNode, parent: GraphQLCompositeType, path: Segment[], seen: Set<string>) => {
+    for (const selection of set.selections) {
+      if (selection.kind === Kind.FIELD) {
+        const name = selection.name.value;
+        const field = 'getFields' in parent ? parent.getFields()[name] : undefined;
+        if (!field) continue;
+        const segments = [...path, { key: (selection.alias ?? selection.name).value, type: field.type }];
+        const rule = denial(security, caller, parent.name, name);
+        if (rule) removed.push({ segments, coordinate: `${parent.name}.${name}`, rule });
+        else if (selection.selectionSet) walk(selection.selectionSet, getNamedType(field.type) as GraphQLCompositeType, segments, seen);
+      } else {
+        const fragment = selection.kind === Kind.FRAGMENT_SPREAD ? fragments[selection.name.value] : selection;
+        const name = selection.kind === Kind.FRAGMENT_SPREAD ? selection.name.value : undefined;
+        if (!fragment || (name && seen.has(name))) continue;
+        const condition = fragment.typeCondition ? schema.getType(fragment.typeCondition.name.value) : parent;
+        if (condition && isCompositeType(condition)) walk(fragment.selectionSet, condition, path, name ? new Set([...seen, name]) : seen);
+      }
+    }
+  };
+  const root = schema.getRootType(operation.operation);
+  if (root) walk(operation.selectionSet, root, [], new Set());
+  return removed;
+}
+
+/** The document without the denied fields; a selection left empty keeps a `__typename` placeholder. */
+function withoutDenied(schema: GraphQLSchema, security: SupergraphSecurity, caller: Caller, document: DocumentNode): DocumentNode {
+  const typeInfo = new TypeInfo(schema);
+  const placeholder: FieldNode = { kind: Kind.FIELD, alias: { kind: Kind.NAME, value: PLACEHOLDER }, name: { kind: Kind.NAME, value: '__typename' } };
+  return visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Field(node) {
+        const parent = typeInfo.getParentType();
+        if (parent && denial(security, caller, parent.name, node.name.value)) return null;
+        return undefined;
+      },
+      SelectionSet: {
+        leave(node) {
+          return node.selections.length ? undefined : { ...node, selections: [placeholder] };
+        },
+      },
+    }),
+  );
+}
+
+/** Nulls one removed field in the response, propagating to the nearest nullable parent as GraphQL does; returns the first path. */
+function nullOut(data: Record<string, unknown>, segments: Segment[]): { path: (string | number)[]; rootNulled: boolean } {
+  let first: (string | number)[] | undefined;
+  const inList = (value: unknown, type: GraphQLOutputType, index: number, path: (string | number)[]): boolean => {
+    const nullable = getNullableType(type);
+    if (value === null || value === undefined) return false;
+    if (isListType(nullable)) {
+      const items = value as unknown[];
+      for (let i = 0; i < items.length; i++) {
+        if (inList(items[i], nullable.ofType, index, [...path, i])) {
+          if (isNonNullType(nullable.ofType)) return true;
+          items[i] = null;
+        }
+      }
+      return false;
+    }
+    return inObject(value as Record<string, unknown>, index + 1, path);
+  };
+  const inObject = (object: Record<string, unknown>, index: number, path: (string | number)[]): boolean => {
+    const segment = segments[index]!;
+    const here = [...path, segment.key];
+    let mustNull: boolean;
+    if (index === segments.length - 1) {
+      first ??= here;
+      mustNull = true;
+    } else {
+      mustNull = inList(object[segment.key], segment.type, index, here);
+    }
+    if (!mustNull) return false;
+    if (isNonNullType(segment.type)) return true;
+    object[segment.key] = null;
+    return false;
+  };
+  const rootNulled = inObject(data, 0, []);
+  return { path: first ?? segments.map((s) => s.key), rootNulled };
+}
+
+function stripPlaceholders(value: unknown): void {
+  if (Array.isArray(value)) value.forEach(stripPlaceholders);
+  else if (value && typeof value === 'object') {
+    const object = value as Record<string, unknown>;
+    delete object[PLACEHOLDER];
+    for (const child of Object.values(object)) stripPlaceholders(child);
+  }
+}
+
+function isIntrospectionOnly(operation: OperationDefinitionNode): boolean {
+  return operation.operation === 'query' && operation.selectionSet.selections.every((s) => s.kind === Kind.FIELD && s.name.value.startsWith('__'));
+}
+
+/**
+ * Field authorization from the supergraph's `@authorized` directives, and the partner contract.
+ * A denied field is cut from the operation before planning, so its subgraph is never asked; it
+ * comes back null with a `FORBIDDEN` error on its path. Partners are validated and introspect
+ * against the `partner`-tagged schema only.
+ */
+export function authorizationPlugin(options: AuthorizationOptions): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      let removed: Removed[] = [];
+      let placeholders = false;
+      return {
+        async didResolveOperation(requestContext: GraphQLRequestContext<any>) {
+          const security = options.rules();
+          const caller = callerOf(requestContext.contextValue);
+          const operation = requestContext.operation;
+          if (!security || !caller || !operation) return;
+          if (isPartnerCaller(caller)) {
+            if (!security.partnerSchema) throw gatewayError('FORBIDDEN', 403, 'the graph offers partners nothing: no root field is tagged "partner"');
+            const errors = validate(security.partnerSchema, requestContext.document!);
+            if (errors.length) {
+              throw gatewayError('GRAPHQL_VALIDATION_FAILED', 400, errors[0]!.message, { errors: errors.map((e) => e.message) });
+            }
+          }
+          const fragments: Record<string, FragmentDefinitionNode> = {};
+          for (const d of requestContext.document!.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
+          removed = findDenied(requestContext.schema, security, caller, operation, fragments);
+          if (!removed.length) return;
+          const document = withoutDenied(requestContext.schema, security, caller, requestContext.document!);
+          const text = print(document);
+          placeholders = text.includes(PLACEHOLDER);
+          // The query plan cache is keyed by the hash: the cut document must not share the full one's plan.
+          const context = requestContext as { document: DocumentNode; queryHash: string; operation: OperationDefinitionNode };
+          context.document = document;
+          context.queryHash = createHash('sha256').update(text).digest('hex');
+          context.operation = document.definitions.find(
+            (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION && (d.name?.value ?? null) === (operation.name?.value ?? null),
+          )!;
+        },
+        async responseForOperation(requestContext) {
+          const security = options.rules();
+          const caller = callerOf(requestContext.contextValue);
+          if (!security?.partnerSchema || !caller || !isPartnerCaller(caller) || !requestContext.operation) return null;
+          if (!isIntrospectionOnly(requestContext.operation)) return null;
+          const result = await execute({
+            schema: security.partnerSchema,
+            document: requestContext.document!,
+            operationName: requestContext.request.operationName,
+            variableValues: requestContext.request.variables,
+          });
+          return { http: requestContext.response.http, body: { kind: 'single', singleResult: { data: result.data, errors: result.errors } } };
+        },
+        async willSendResponse(requestContext) {
+          if (!removed.length && !placeholders) return;
+          const body = requestContext.response.body;
+          if (body.kind !== 'single') return;
+          const result = body.singleResult;
+          const errors = [...(result.errors ?? [])];
+          if (result.data) {
+            const data = result.data as Record<string, unknown>;
+            let rootNulled = false;
+            for (const r of removed) {
+              const { path, rootNulled: nulled } = nullOut(data, r.segments);
+              rootNulled ||= nulled;
+              errors.push(
+                new GraphQLError(`not allowed to read ${r.coordinate}: it needs ${describeRule(r.rule)}`, {
+                  path,
+                  extensions: { code: 'FORBIDDEN', field: r.coordinate },
+                }).toJSON(),
+              );
+            }
+            if (placeholders) stripPlaceholders(data);
+            body.singleResult = { ...result, data: rootNulled ? null : data, errors };
+          }
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,168 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import {
+  getNamedType,
+  getNullableType,
+  isCompositeType,
+  isListType,
+  Kind,
+  Lexer,
+  Source,
+  TokenKind,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type GraphQLCompositeType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
+import { gatewayError } from '../security/errors';
+
+export interface LimitsOptions {
+  /**
+   * Deepest nesting of fields.
+   * @default 15
+   */
+  maxDepth?: number;
+  /**
+   * Aliased fields in one document.
+   * @default 30
+   */
+  maxAliases?: number;
+  /**
+   * Fields at the root of the operation.
+   * @default 10
+   */
+  maxRootFields?: number;
+  /**
+   * Lexical tokens in one document; counted before the document is parsed.
+   * @default 15_000
+   */
+  maxTokens?: number;
+  /**
+   * Estimated cost: every field counts 1, times the estimated length of each list around it.
+   * @default 1_000_000
+   */
+  maxCost?: number;
+  /**
+   * Estimated length of a list whose size no `first`/`limit`/`last` argument bounds.
+   * @default 100
+   */
+  defaultListSize?: number;
+}
+
+function tooComplex(message: string, limit: string, value: number, max: number) {
+  return gatewayError('OPERATION_TOO_COMPLEX', 400, message, { limit, value, max });
+}
+
+/** Counts tokens without building the document, stopping one past the limit. */
+export function countTokens(query: string, max: number): number {
+  const lexer = new Lexer(new Source(query));
+  let count = 0;
+  try {
+    while (lexer.advance().kind !== TokenKind.EOF) if (++count > max) break;
+  } catch {
+    // A lexical error is the parser's to report, with its position.
+  }
+  return count;
+}
+
+interface Measure {
+  depth: number;
+  cost: number;
+}
+
+function measure(
+  schema: GraphQLSchema,
+  selectionSet: SelectionSetNode,
+  parent: GraphQLCompositeType | undefined,
+  fragments: Record<string, FragmentDefinitionNode>,
+  variables: Record<string, unknown>,
+  defaultListSize: number,
+  seen: Set<string>,
+): Measure {
+  let depth = 0;
+  let cost = 0;
+  for (const selection of selectionSet.selections) {
+    if (selection.kind === Kind.FIELD) {
+      const field = parent && 'getFields' in parent ? parent.getFields()[selection.name.value] : undefined;
+      let multiplier = 1;
+      if (field && isListType(getNullableType(field.type))) {
+        multiplier = defaultListSize;
+        for (const arg of selection.arguments ?? []) {
+          if (!['first', 'last', 'limit'].includes(arg.name.value)) continue;
+          const value = arg.value.kind === Kind.INT ? Number(arg.value.value) : arg.value.kind === Kind.VARIABLE ? Number(variables[arg.value.name.value]) : NaN;
+          if (Number.isFinite(value)) multiplier = Math.max(0, value);
+        }
+      }
+      const inner = selection.selectionSet
+        ? measure(schema, selection.selectionSet, field && isCompositeType(getNamedType(field.type)) ? (getNamedType(field.type) as GraphQLCompositeType) : undefined, fragments, variables, defaultListSize, seen)
+        : { depth: 0, cost: 0 };
+      depth = Math.max(depth, inner.depth + 1);
+      cost += multiplier * (1 + inner.cost);
+    } else {
+      const fragment = selection.kind === Kind.FRAGMENT_SPREAD ? fragments[selection.name.value] : selection;
+      if (!fragment) continue;
+      // Validation forbids fragment cycles; the guard keeps a hostile document from looping before that.
+      const name = selection.kind === Kind.FRAGMENT_SPREAD ? selection.name.value : undefined;
+      if (name && seen.has(name)) continue;
+      const condition = fragment.typeCondition ? (schema.getType(fragment.typeCondition.name.value) as GraphQLCompositeType | undefined) : parent;
+      const inner = measure(schema, fragment.selectionSet, condition, fragments, variables, defaultListSize, name ? new Set([...seen, name]) : seen);
+      depth = Math.max(depth, inner.depth);
+      cost += inner.cost;
+    }
+  }
+  return { depth, cost };
+}
+
+function countAliases(document: DocumentNode): number {
+  let aliases = 0;
+  const visit = (set: SelectionSetNode) => {
+    for (const s of set.selections) {
+      if (s.kind === Kind.FIELD && s.alias) aliases++;
+      if (s.kind !== Kind.FRAGMENT_SPREAD && s.selectionSet) visit(s.selectionSet);
+    }
+  };
+  for (const d of document.definitions) if (d.kind === Kind.OPERATION_DEFINITION || d.kind === Kind.FRAGMENT_DEFINITION) visit(d.selectionSet);
+  return aliases;
+}
+
+function rootFieldCount(operation: OperationDefinitionNode, fragments: Record<string, FragmentDefinitionNode>): number {
+  const names = new Set<string>();
+  const collect = (set: SelectionSetNode, seen: Set<string>) => {
+    for (const s of set.selections) {
+      if (s.kind === Kind.FIELD) names.add((s.alias ?? s.name).value);
+      else if (s.kind === Kind.INLINE_FRAGMENT) collect(s.selectionSet, seen);
+      else if (!seen.has(s.name.value) && fragments[s.name.value]) collect(fragments[s.name.value]!.selectionSet, new Set([...seen, s.name.value]));
+    }
+  };
+  collect(operation.selectionSet, new Set());
+  return names.size;
+}
+
+/** Refuses operations that are too large or too expensive before any subgraph is asked (HTTP 400, `OPERATION_TOO_COMPLEX`). */
+export function limitsPlugin(options: LimitsOptions = {}): ApolloServerPlugin {
+  const { maxDepth = 15, maxAliases = 30, maxRootFields = 10, maxTokens = 15_000, maxCost = 1_000_000, defaultListSize = 100 } = options;
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveSource({ source }) {
+          const tokens = countTokens(source, maxTokens);
+          if (tokens > maxTokens) throw tooComplex(`the document has more than ${maxTokens} tokens`, 'tokens', tokens, maxTokens);
+        },
+        async didResolveOperation({ document, operation, schema, request }) {
+          if (!operation) return;
+          const aliases = countAliases(document);
+          if (aliases > maxAliases) throw tooComplex(`the document uses ${aliases} aliases; at most ${maxAliases} are allowed`, 'aliases', aliases, maxAliases);
+          const fragments: Record<string, FragmentDefinitionNode> = {};
+          for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
+          const roots = rootFieldCount(operation, fragments);
+          if (roots > maxRootFields) throw tooComplex(`the operation asks for ${roots} root fields; at most ${maxRootFields} are allowed`, 'rootFields', roots, maxRootFields);
+          const root = schema.getRootType(operation.operation) ?? undefined;
+          const { depth, cost } = measure(schema, operation.selectionSet, root, fragments, request.variables ?? {}, defaultListSize, new Set());
+          if (depth > maxDepth) throw tooComplex(`the operation is nested ${depth} levels deep; at most ${maxDepth} are allowed`, 'depth', depth, maxDepth);
+          if (cost > maxCost) throw tooComplex(`the operation's estimated cost is ${cost}; at most ${maxCost} is allowed (lists count ${defaultListSize} items unless first/limit says otherwise)`, 'cost', cost, maxCost);
+        },
+      };
+    },
+  };
+}

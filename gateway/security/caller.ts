@@ -1,0 +1,22 @@
+import type { Caller } from '../../subgraphs/kit/caller';
+
+/** The role that passes every `@authorized` check. */
+export const ADMIN_ROLE = 'admin';
+
+/** Per-request state the security plugins share: set by the auth plugin, read by the others. */
+export interface SecurityContext {
+  caller?: Caller;
+}
+
+/** The caller of the request, once the auth plugin has authenticated it. */
+export function callerOf(context: unknown): Caller | undefined {
+  return (context as SecurityContext | undefined)?.caller;
+}
+
+/** Whether the caller is held to the partner contract (partner systems and users bound to a supplier or customer). */
+export function isPartnerCaller(caller: Caller): boolean {
+  return caller.kind === 'partner' || Boolean(caller.supplierId) || Boolean(caller.customerId);
+}
+
+/** The caller used when authentication is explicitly off (`AUTH_MODE=none`). */
+export const UNAUTHENTICATED_CALLER: Caller = Object.freeze({ subject: 'anonymous', kind: 'user', roles: [], scopes: [] });

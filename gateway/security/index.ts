@@ -1,0 +1,107 @@
+import type { ApolloGateway } from '@apollo/gateway';
+import type { ApolloServerPlugin } from '@apollo/server';
+import Redis from 'ioredis';
+import type { Logger } from '../../platform/logger';
+import { sendJson, type Route } from '../../platform/http';
+import type { Database } from '../../subgraphs/kit/db/database';
+import { CALLER_HEADER, serviceCaller, signCaller } from '../../subgraphs/kit/caller-header';
+import { authPlugin } from '../plugins/auth.plugin';
+import { authorizationPlugin } from '../plugins/authorization.plugin';
+import { limitsPlugin, type LimitsOptions } from '../plugins/limits.plugin';
+import { persistedDocumentsPlugin } from '../plugins/persisted-documents.plugin';
+import { memoryRateLimitStore, rateLimitPlugin, redisRateLimitStore } from '../plugins/rate-limit.plugin';
+import type { SendHook } from '../subgraph-data-source';
+import { callerOf, UNAUTHENTICATED_CALLER } from './caller';
+import { createTokenVerifier, type IssuerOptions } from './jwt';
+import type { GatewayDatabase } from './partners/partner-key.repository';
+import { createPartnerKeyAuthenticator } from './partners/store';
+import { readSupergraphSecurity, type SupergraphSecurity } from './supergraph-rules';
+import { PARTNER_DOCUMENTS, type TrustedDocument } from './trusted-documents';
+
+export interface GatewaySecurityOptions {
+  /**
+   * `none` turns authentication and field authorization off (warned at start and on /health).
+   * @default 'jwt'
+   */
+  mode?: 'jwt' | 'none';
+  /** The OIDC issuer whose tokens users present; required unless mode is `none`. */
+  issuer?: IssuerOptions;
+  /** Public keys served at `/.well-known/jwks.json` (the development issuer's). */
+  publishJwks?: IssuerOptions['jwks'];
+  /** Signs the caller header to subgraphs and verifies service tokens. */
+  callerKey: string;
+  /** The gateway database holding partner keys; without it partner keys are refused. */
+  partnerDatabase?: Database<GatewayDatabase>;
+  limits?: LimitsOptions;
+  /** Requests per caller per minute, counted in Redis when `redisUrl` is given. */
+  rateLimit?: { perMinute?: number; redisUrl?: string; windowMs?: number };
+  /** @default PARTNER_DOCUMENTS */
+  trustedDocuments?: readonly TrustedDocument[];
+}
+
+export interface GatewaySecurity {
+  readonly plugins: ApolloServerPlugin<any>[];
+  /** Signs the request's caller into the header every subgraph demands. */
+  readonly signCaller: SendHook;
+  readonly routes: Record<string, Route>;
+  /** Fields for `/health`: the authentication mode, and a warning when it is off. */
+  health(): Record<string, unknown>;
+  /** Follows the gateway's supergraph: its `@authorized` rules and its partner contract. */
+  attach(gateway: ApolloGateway): void;
+  stop(): Promise<void>;
+}
+
+/** Builds the gateway's security: plugins, the subgraph signing hook and the JWKS route. */
+export function createGatewaySecurity(options: GatewaySecurityOptions, logger: Logger): GatewaySecurity {
+  const mode = options.mode ?? 'jwt';
+  if (mode === 'jwt' && !options.issuer) throw new Error('gateway security: an issuer is required unless AUTH_MODE=none');
+  if (mode === 'none') logger.warn('AUTH_MODE=none: authentication and field authorization are OFF; every request is served as an anonymous caller');
+
+  let rules: SupergraphSecurity | undefined;
+  const redis = options.rateLimit?.redisUrl ? new Redis(options.rateLimit.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: false }) : undefined;
+  redis?.on('error', (err) => logger.warn({ err: err.message }, 'rate limit store: Redis error'));
+  const store = redis ? redisRateLimitStore(redis) : memoryRateLimitStore();
+
+  const plugins: ApolloServerPlugin<any>[] = [
+    authPlugin({
+      mode,
+      callerKey: options.callerKey,
+      verifyToken: options.issuer ? createTokenVerifier(options.issuer) : undefined,
+      verifyPartnerKey: options.partnerDatabase ? createPartnerKeyAuthenticator(options.partnerDatabase) : undefined,
+    }),
+    rateLimitPlugin({ store, limit: options.rateLimit?.perMinute, windowMs: options.rateLimit?.windowMs }),
+    limitsPlugin(options.limits),
+  ];
+  if (mode === 'jwt') {
+    plugins.push(authorizationPlugin({ rules: () => rules }), persistedDocumentsPlugin({ documents: options.trustedDocuments ?? PARTNER_DOCUMENTS }));
+  }
+
+  const routes: Record<string, Route> = {};
+  if (options.publishJwks) {
+    const jwks = options.publishJwks;
+    routes['GET /.well-known/jwks.json'] = (_req, res) => sendJson(res, 200, jwks);
+  }
+
+  return {
+    plugins,
+    signCaller: (processOptions) => {
+      const caller = processOptions.kind === 'incoming operation' ? callerOf(processOptions.context) ?? UNAUTHENTICATED_CALLER : serviceCaller('gateway');
+      processOptions.request.http?.headers.set(CALLER_HEADER, signCaller(caller, options.callerKey));
+    },
+    routes,
+    health: () => (mode === 'none' ? { auth: 'none', warning: 'AUTH_MODE=none: authentication is off' } : { auth: 'on' }),
+    attach(gateway) {
+      gateway.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => {
+        try {
+          rules = readSupergraphSecurity(coreSupergraphSdl, apiSchema);
+        } catch (err) {
+          logger.error({ err: (err as Error).message }, 'could not read authorization rules from the supergraph; keeping the previous ones');
+        }
+      });
+    },
+    async stop() {
+      await store.close();
+      await options.partnerDatabase?.close();
+    },
+  };
+}

@@ -1,0 +1,110 @@
+import { mapSchema, MapperKind, pruneSchema } from '@graphql-tools/utils';
+import {
+  Kind,
+  parse,
+  type ConstDirectiveNode,
+  type GraphQLSchema,
+  type ConstValueNode,
+} from 'graphql';
+import type { Caller } from '../../subgraphs/kit/caller';
+import { ADMIN_ROLE } from './caller';
+
+/** Who may read a field or a type: any listed role or any listed scope (the admin role always). */
+export interface AuthorizationRule {
+  readonly roles: readonly string[];
+  readonly scopes: readonly string[];
+}
+
+/** What the gateway enforces, read from the directives kept in the supergraph. */
+export interface SupergraphSecurity {
+  /** `@authorized` on fields, keyed `Type.field`. */
+  readonly fieldRules: ReadonlyMap<string, AuthorizationRule>;
+  /** `@authorized` on types: applies to every field of the type. */
+  readonly typeRules: ReadonlyMap<string, AuthorizationRule>;
+  /** The API schema cut down to the `partner` contract; null when nothing at the root is tagged. */
+  readonly partnerSchema: GraphQLSchema | null;
+}
+
+function stringValues(node: ConstValueNode | undefined): string[] {
+  if (!node) return [];
+  if (node.kind === Kind.STRING) return [node.value];
+  if (node.kind === Kind.LIST) return node.values.flatMap(stringValues);
+  return [];
+}
+
+function argument(directive: ConstDirectiveNode, name: string): ConstValueNode | undefined {
+  return directive.arguments?.find((a) => a.name.value === name)?.value;
+}
+
+function ruleOf(directives: readonly ConstDirectiveNode[] | undefined): AuthorizationRule | undefined {
+  const found = directives?.filter((d) => d.name.value === 'authorized') ?? [];
+  if (!found.length) return undefined;
+  return {
+    roles: found.flatMap((d) => stringValues(argument(d, 'roles'))),
+    scopes: found.flatMap((d) => stringValues(argument(d, 'scopes'))),
+  };
+}
+
+function taggedPartner(directives: readonly ConstDirectiveNode[] | undefined, tag: string): boolean {
+  return Boolean(directives?.some((d) => d.name.value === 'tag' && stringValues(argument(d, 'name')).includes(tag)));
+}
+
+/** Whether a caller satisfies a rule. */
+export function isAllowed(caller: Caller, rule: AuthorizationRule): boolean {
+  if (caller.roles.includes(ADMIN_ROLE)) return true;
+  return rule.roles.some((r) => caller.roles.includes(r)) || rule.scopes.some((s) => caller.scopes.includes(s));
+}
+
+/** Says what a rule asks for, for error messages. */
+export function describeRule(rule: AuthorizationRule): string {
+  const parts = [];
+  if (rule.roles.length) parts.push(`role ${rule.roles.join(' or ')}`);
+  if (rule.scopes.length) parts.push(`scope ${rule.scopes.join(' or ')}`);
+  return parts.join(', or ') || 'the admin role';
+}
+
+/** Reads `@authorized` rules and the `partner` tags from a supergraph and derives the partner schema. */
+export function readSupergraphSecurity(supergraphSdl: string, apiSchema: GraphQLSchema, contractTag = 'partner'): SupergraphSecurity {
+  const fieldRules = new Map<string, AuthorizationRule>();
+  const typeRules = new Map<string, AuthorizationRule>();
+  const taggedTypes = new Set<string>();
+  const taggedFields = new Set<string>();
+  for (const definition of parse(supergraphSdl).definitions) {
+    if (
+      definition.kind !== Kind.OBJECT_TYPE_DEFINITION &&
+      definition.kind !== Kind.OBJECT_TYPE_EXTENSION &&
+      definition.kind !== Kind.INTERFACE_TYPE_DEFINITION &&
+      definition.kind !== Kind.INTERFACE_TYPE_EXTENSION
+    ) {
+      continue;
+    }
+    const typeName = definition.name.value;
+    const typeRule = ruleOf(definition.directives);
+    if (typeRule) typeRules.set(typeName, typeRule);
+    if (taggedPartner(definition.directives, contractTag)) taggedTypes.add(typeName);
+    for (const field of definition.fields ?? []) {
+      const coordinate = `${typeName}.${field.name.value}`;
+      const rule = ruleOf(field.directives);
+      if (rule) fieldRules.set(coordinate, rule);
+      if (taggedPartner(field.directives, contractTag)) taggedFields.add(coordinate);
+    }
+  }
+  return { fieldRules, typeRules, partnerSchema: contractSchema(apiSchema, taggedTypes, taggedFields) };
+}
+
+/**
+ * The API schema restricted to a contract: a field stays when it or its type is tagged; a type
+ * stays when it keeps a field and something reachable from the root refers to it.
+ */
+function contractSchema(apiSchema: GraphQLSchema, taggedTypes: Set<string>, taggedFields: Set<string>): GraphQLSchema | null {
+  const fieldsKept = mapSchema(apiSchema, {
+    [MapperKind.COMPOSITE_FIELD]: (config, fieldName, typeName) =>
+      taggedTypes.has(typeName) || taggedFields.has(`${typeName}.${fieldName}`) ? config : null,
+  });
+  const emptyTypesDropped = mapSchema(fieldsKept, {
+    [MapperKind.COMPOSITE_TYPE]: (type) => ('getFields' in type && Object.keys(type.getFields()).length === 0 ? null : type),
+  });
+  const query = emptyTypesDropped.getQueryType();
+  if (!query || Object.keys(query.getFields()).length === 0) return null;
+  return pruneSchema(emptyTypesDropped);
+}
