@@ -17,6 +17,8 @@ import type { Fetcher } from '@apollo/utils.fetcher';
 import { loggingPlugin } from './plugins/logging.plugin';
 import { metricsPlugin } from './plugins/metrics.plugin';
 import { operationNamePlugin } from './plugins/operation-name.plugin';
+import { provenancePlugin } from './plugins/provenance.plugin';
+import { createProvenanceTracker } from './authority/provenance';
 import { createGatewaySecurity, type GatewaySecurityOptions } from './security';
 import { loadSecurityConfig } from './security/config';
 import { resolveSecurity } from './security/setup';
@@ -67,11 +69,12 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
       : options.supergraph;
 
   const security = createGatewaySecurity(options.security ?? (await resolveSecurity(loadSecurityConfig(), logger)).options, logger);
+  const provenance = createProvenanceTracker();
   const health = new SubgraphHealth(options.reliability ?? loadReliabilityConfig({}), logger);
   const gateway = new ApolloGateway({
     supergraphSdl,
     logger,
-    buildService: ({ name, url }) => {
+    buildService: provenance.instrumentServices(({ name, url }) => {
       const target = subgraphUrls[name as SystemName] ?? url!;
       health.register(name, target);
       return new SubgraphDataSource({
@@ -83,7 +86,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
         beforeSend: [security.signCaller, ...(options.beforeSend ?? [])],
         logger,
       });
-    },
+    }),
   });
 
   security.attach(gateway);
@@ -100,7 +103,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     includeStacktraceInErrorResponses: false,
     // The process owns its signals: it stops every server, then the pools, then PostgreSQL.
     stopOnTerminationSignals: false,
-    plugins: [ApolloServerPluginLandingPageDisabled(), ...security.plugins, loggingPlugin({ logger }), metricsPlugin(), operationNamePlugin()],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ...security.plugins, loggingPlugin({ logger }), metricsPlugin(), operationNamePlugin(), provenancePlugin({ tracker: provenance })],
   });
   await apollo.start();
 
