@@ -1,0 +1,67 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { DateScalar } from '../../kit/scalars';
+import type { AuditsContext } from '../context';
+import { AuditStatus, AuditType } from '../enums';
+import { AuditFinding } from '../finding/finding.type';
+import { Material } from '../material/material.type';
+import { WorkCenter } from '../work-center/work-center.type';
+import { scheduleAudit, submitAuditResponses } from './audit.commands';
+import { AuditResponseInput } from './audit.input';
+import { listAudits, type AuditRow } from './audit.repository';
+import { Audit } from './audit.type';
+
+@Resolver(() => Audit)
+export class AuditResolver {
+  @Query(() => Audit, { nullable: true })
+  audit(@Arg('id', () => ID) id: string, @Ctx() ctx: AuditsContext) {
+    return ctx.loaders.audit.load(id);
+  }
+
+  @Query(() => [Audit], { description: 'Audits in date order; from and to are inclusive' })
+  audits(
+    @Arg('workCenterIds', () => [ID], { nullable: true }) workCenterIds: string[] | null,
+    @Arg('status', () => [AuditStatus], { nullable: true }) status: AuditStatus[] | null,
+    @Arg('from', () => DateScalar, { nullable: true }) from: string | null,
+    @Arg('to', () => DateScalar, { nullable: true }) to: string | null,
+    @Ctx() ctx: AuditsContext,
+  ) {
+    return listAudits(ctx.db, { workCenterIds, status, from, to });
+  }
+
+  @FieldResolver(() => WorkCenter)
+  workCenter(@Root() audit: AuditRow) {
+    return { id: audit.workCenterId };
+  }
+
+  @FieldResolver(() => Material, { nullable: true })
+  material(@Root() audit: AuditRow) {
+    return audit.materialId ? { id: audit.materialId } : null;
+  }
+
+  @FieldResolver(() => [AuditFinding])
+  findings(@Root() audit: AuditRow, @Ctx() ctx: AuditsContext) {
+    return ctx.loaders.findingsByAudit.load(audit.id);
+  }
+
+  @Mutation(() => Audit)
+  scheduleAudit(
+    @Arg('workCenterId', () => ID) workCenterId: string,
+    @Arg('auditType', () => AuditType) auditType: AuditType,
+    @Arg('layer', () => Int, { nullable: true }) layer: number | null,
+    @Arg('auditor', () => String) auditor: string,
+    @Arg('date', () => DateScalar) date: string,
+    @Arg('materialId', () => ID, { nullable: true, description: 'The product audited or made at the work center' }) materialId: string | null,
+    @Ctx() ctx: AuditsContext,
+  ) {
+    return scheduleAudit(ctx.db, { workCenterId, auditType, layer, auditor, date, materialId });
+  }
+
+  @Mutation(() => Audit, { description: 'Completes the audit: computes conformanceRate and opens a finding for each nonconforming answer' })
+  submitAuditResponses(
+    @Arg('auditId', () => ID) auditId: string,
+    @Arg('responses', () => [AuditResponseInput]) responses: AuditResponseInput[],
+    @Ctx() ctx: AuditsContext,
+  ) {
+    return submitAuditResponses(ctx.db, auditId, responses);
+  }
+}

@@ -1,0 +1,16 @@
+import type { Kysely } from 'kysely';
+import { ANONYMOUS, type Caller } from '../kit/caller';
+import type { AuditsDatabase } from './db';
+import { createAuditsLoaders, type AuditsLoaders } from './loaders';
+
+export interface AuditsContext {
+  db: Kysely<AuditsDatabase>;
+  /** Who is calling (row-level rules, audit trails). */
+  caller: Caller;
+  loaders: AuditsLoaders;
+}
+
+/** A fresh context (and fresh loaders) for each request. */
+export function createAuditsContext(db: Kysely<AuditsDatabase>, caller: Caller = ANONYMOUS): AuditsContext {
+  return { db, caller, loaders: createAuditsLoaders(db) };
+}

@@ -1,0 +1,40 @@
+import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
+import { CommandDelivery } from '../../kit/outbox';
+import type { AuditsContext } from '../context';
+import { Nonconformance } from '../nonconformance/nonconformance.type';
+import { closeFinding, escalateFinding } from './finding.commands';
+import type { FindingRow } from './finding.repository';
+import { AuditFinding } from './finding.type';
+
+@Resolver(() => AuditFinding)
+export class AuditFindingResolver {
+  @FieldResolver(() => Nonconformance, { nullable: true })
+  nonconformance(@Root() finding: FindingRow) {
+    return finding.nonconformanceId ? { id: finding.nonconformanceId } : null;
+  }
+
+  @FieldResolver(() => CommandDelivery, { nullable: true, description: 'The escalation handed to quality, and how its delivery stands' })
+  escalation(@Root() finding: FindingRow, @Ctx() ctx: AuditsContext) {
+    return finding.escalatedAt ? ctx.loaders.latestCommand.load(`AuditFinding:${finding.id}`) : null;
+  }
+
+  @Mutation(() => AuditFinding)
+  closeFinding(
+    @Arg('auditId', () => ID) auditId: string,
+    @Arg('findingId', () => ID) findingId: string,
+    @Arg('countermeasure', () => String) countermeasure: string,
+    @Ctx() ctx: AuditsContext,
+  ) {
+    return closeFinding(ctx.db, auditId, findingId, countermeasure);
+  }
+
+  @Mutation(() => AuditFinding, { description: 'Creates a quality NCR (source AUDIT) through the outbox and links it to the finding once quality has it.' })
+  escalateFinding(
+    @Arg('auditId', () => ID) auditId: string,
+    @Arg('findingId', () => ID) findingId: string,
+    @Arg('materialId', () => ID, { nullable: true, description: 'The material the NCR names when the audit names none' }) materialId: string | null,
+    @Ctx() ctx: AuditsContext,
+  ) {
+    return escalateFinding(ctx.db, auditId, findingId, materialId);
+  }
+}

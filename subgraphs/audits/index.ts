@@ -1,0 +1,4 @@
+import { runSubgraphProcess } from '../kit/main';
+import { auditsSystem } from './server';
+
+runSubgraphProcess(auditsSystem);

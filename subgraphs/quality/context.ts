@@ -1,0 +1,16 @@
+import type { Kysely } from 'kysely';
+import { ANONYMOUS, type Caller } from '../kit/caller';
+import type { QualityDatabase } from './db';
+import { createQualityLoaders, type QualityLoaders } from './loaders';
+
+export interface QualityContext {
+  db: Kysely<QualityDatabase>;
+  /** Who is calling (row-level rules, audit trails). */
+  caller: Caller;
+  loaders: QualityLoaders;
+}
+
+/** A fresh context (and fresh loaders) for each request. */
+export function createQualityContext(db: Kysely<QualityDatabase>, caller: Caller = ANONYMOUS): QualityContext {
+  return { db, caller, loaders: createQualityLoaders(db) };
+}

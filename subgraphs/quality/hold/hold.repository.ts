@@ -1,0 +1,56 @@
+import { sql, type Kysely } from 'kysely';
+import type { QualityDatabase } from '../db';
+
+export type HoldRow = QualityDatabase['qualityHolds'];
+export type NewHold = Omit<HoldRow, 'id' | 'releasedAt' | 'releaseJustification' | 'erpBlockDocument' | 'erpReleaseDocument'>;
+
+export function findHoldsByLots(db: Kysely<QualityDatabase>, lotIds: readonly string[]): Promise<HoldRow[]> {
+  return db.selectFrom('qualityHolds').selectAll().where('lotId', 'in', lotIds).orderBy('placedAt').orderBy('id').execute();
+}
+
+/** Open holds on any lot of the given materials. */
+export function findOpenHoldsByMaterials(db: Kysely<QualityDatabase>, materialIds: readonly string[]): Promise<HoldRow[]> {
+  return db
+    .selectFrom('qualityHolds')
+    .selectAll()
+    .where('materialId', 'in', materialIds)
+    .where('releasedAt', 'is', null)
+    .orderBy('placedAt')
+    .orderBy('id')
+    .execute();
+}
+
+export function lockHold(db: Kysely<QualityDatabase>, id: string): Promise<HoldRow | undefined> {
+  return db.selectFrom('qualityHolds').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+export function findOpenHoldOfLot(db: Kysely<QualityDatabase>, lotId: string): Promise<HoldRow | undefined> {
+  return db.selectFrom('qualityHolds').selectAll().where('lotId', '=', lotId).where('releasedAt', 'is', null).forUpdate().executeTakeFirst();
+}
+
+/** Places a hold with the next hold number. */
+export function insertHold(db: Kysely<QualityDatabase>, row: NewHold): Promise<HoldRow> {
+  return db
+    .insertInto('qualityHolds')
+    .values({ ...row, id: sql<string>`'QH' || lpad(nextval('hold_number')::text, 6, '0')` })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export function releaseHold(db: Kysely<QualityDatabase>, id: string, justification: string, at: Date): Promise<HoldRow> {
+  return db
+    .updateTable('qualityHolds')
+    .set({ releasedAt: at, releaseJustification: justification })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** Records ERP's material document of a posted stock status change of the hold. */
+export async function recordStockDocument(db: Kysely<QualityDatabase>, id: string, toStatus: 'BLOCKED' | 'UNRESTRICTED', documentNumber: string): Promise<void> {
+  await db
+    .updateTable('qualityHolds')
+    .set(toStatus === 'BLOCKED' ? { erpBlockDocument: documentNumber } : { erpReleaseDocument: documentNumber })
+    .where('id', '=', id)
+    .execute();
+}

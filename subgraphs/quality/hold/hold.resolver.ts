@@ -1,0 +1,30 @@
+import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
+import { CommandDelivery } from '../../kit/outbox';
+import type { QualityContext } from '../context';
+import { Lot } from '../lot/lot.type';
+import { placeQualityHold, releaseQualityHold } from './hold.commands';
+import type { HoldRow } from './hold.repository';
+import { QualityHold } from './hold.type';
+
+@Resolver(() => QualityHold)
+export class QualityHoldResolver {
+  @FieldResolver(() => Lot)
+  lot(@Root() hold: HoldRow) {
+    return { id: hold.lotId };
+  }
+
+  @FieldResolver(() => CommandDelivery, { nullable: true, description: "The latest stock status change handed to ERP for this hold, and how its delivery stands" })
+  stockStatusCommand(@Root() hold: HoldRow, @Ctx() ctx: QualityContext) {
+    return ctx.loaders.latestCommand.load(`QualityHold:${hold.id}`);
+  }
+
+  @Mutation(() => QualityHold, { description: 'Holds a lot quality has an inspection lot for; ERP blocks its stock (through the outbox)' })
+  placeQualityHold(@Arg('lotId', () => ID) lotId: string, @Arg('reason', () => String) reason: string, @Ctx() ctx: QualityContext) {
+    return placeQualityHold(ctx.db, lotId, reason);
+  }
+
+  @Mutation(() => QualityHold, { description: 'Releases a hold; ERP moves the lot stock back to UNRESTRICTED (through the outbox)' })
+  releaseQualityHold(@Arg('holdId', () => ID) holdId: string, @Arg('justification', () => String) justification: string, @Ctx() ctx: QualityContext) {
+    return releaseQualityHold(ctx.db, holdId, justification);
+  }
+}

@@ -1,0 +1,4 @@
+import { runSubgraphProcess } from '../kit/main';
+import { qualitySystem } from './server';
+
+runSubgraphProcess(qualitySystem);

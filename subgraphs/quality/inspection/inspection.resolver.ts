@@ -1,0 +1,61 @@
+import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { QualityContext } from '../context';
+import { InspectionStatus, InspectionType, UsageDecision } from '../enums';
+import { WorkOrder } from '../work-order/work-order.type';
+import { Lot } from '../lot/lot.type';
+import { makeUsageDecision, recordMeasurements } from './inspection.commands';
+import { listInspections, type InspectionRow } from './inspection.repository';
+import { Inspection } from './inspection.type';
+import { MeasurementInput } from './measurement.input';
+import { Measurement } from './measurement.type';
+
+@Resolver(() => Inspection)
+export class InspectionResolver {
+  @Query(() => Inspection, { nullable: true })
+  inspection(@Arg('id', () => ID) id: string, @Ctx() ctx: QualityContext) {
+    return ctx.loaders.inspection.load(id);
+  }
+
+  @Query(() => [Inspection], { description: 'Inspection lots of a site, oldest first' })
+  inspections(
+    @Arg('siteId', () => ID) siteId: string,
+    @Arg('status', () => [InspectionStatus], { nullable: true }) status: InspectionStatus[] | null,
+    @Arg('type', () => InspectionType, { nullable: true }) type: InspectionType | null,
+    @Ctx() ctx: QualityContext,
+  ) {
+    return listInspections(ctx.db, { siteId, status, type });
+  }
+
+  @FieldResolver(() => Lot)
+  lot(@Root() inspection: InspectionRow) {
+    return { id: inspection.lotId };
+  }
+
+  @FieldResolver(() => [Measurement])
+  measurements(@Root() inspection: InspectionRow, @Ctx() ctx: QualityContext) {
+    return ctx.loaders.measurementsByInspection.load(inspection.id);
+  }
+
+  @FieldResolver(() => WorkOrder, { nullable: true })
+  workOrder(@Root() inspection: InspectionRow) {
+    return inspection.workOrderId ? { id: inspection.workOrderId } : null;
+  }
+
+  @Mutation(() => Inspection, { description: 'Records results; conformance is computed from the plan characteristic limits' })
+  recordMeasurements(
+    @Arg('inspectionId', () => ID) inspectionId: string,
+    @Arg('measurements', () => [MeasurementInput]) measurements: MeasurementInput[],
+    @Ctx() ctx: QualityContext,
+  ) {
+    return recordMeasurements(ctx.db, inspectionId, measurements);
+  }
+
+  @Mutation(() => Inspection, { description: 'REJECT places a hold, opens an NCR and calls erp.changeStockStatus(BLOCKED) through the outbox.' })
+  makeUsageDecision(
+    @Arg('inspectionId', () => ID) inspectionId: string,
+    @Arg('decision', () => UsageDecision) decision: UsageDecision,
+    @Ctx() ctx: QualityContext,
+  ) {
+    return makeUsageDecision(ctx.db, inspectionId, decision);
+  }
+}

@@ -1,0 +1,111 @@
+import type { Kysely } from 'kysely';
+import { badInput, notFound, userError } from '../../kit/errors';
+import type { QualityDatabase } from '../db';
+import { requireNonNegative, requireText } from '../validation';
+import {
+  findCapasByNonconformances,
+  findNonconformanceByFinding,
+  insertCapa,
+  insertNonconformance,
+  lockNonconformance,
+  setDisposition,
+  type CapaRow,
+  type NonconformanceRow,
+} from './nonconformance.repository';
+
+export interface NonconformanceValues {
+  source: string;
+  severity: string;
+  description: string;
+  materialId: string;
+  lotId?: string | null;
+  customerId?: string | null;
+  supplierId?: string | null;
+  nonconformingQuantity?: number | null;
+  sourceFindingId?: string | null;
+}
+
+const optional = (value: string | null | undefined) => (value && value.trim() ? value.trim() : null);
+
+/**
+ * Opens an NCR. An escalated audit finding (source AUDIT with sourceFindingId) makes one NCR
+ * however often the command arrives: a repeat returns the first.
+ */
+export async function createNonconformance(db: Kysely<QualityDatabase>, input: NonconformanceValues, now = new Date()): Promise<NonconformanceRow> {
+  const description = requireText('input.description', input.description);
+  const materialId = requireText('input.materialId', input.materialId);
+  const customerId = optional(input.customerId);
+  const supplierId = optional(input.supplierId);
+  const findingId = optional(input.sourceFindingId);
+  if (input.source === 'CUSTOMER_COMPLAINT' && !customerId) throw badInput('input.customerId', 'a CUSTOMER_COMPLAINT names the customer who complained');
+  if (input.source === 'SUPPLIER' && !supplierId) throw badInput('input.supplierId', 'a SUPPLIER nonconformance names the supplier');
+  if (findingId && input.source !== 'AUDIT') throw badInput('input.sourceFindingId', `only an AUDIT nonconformance comes from an audit finding, got source ${input.source}`);
+  const quantity = input.nonconformingQuantity === null || input.nonconformingQuantity === undefined ? null : requireNonNegative('input.nonconformingQuantity', input.nonconformingQuantity);
+  return db.transaction().execute(async (trx) => {
+    if (findingId) {
+      const existing = await findNonconformanceByFinding(trx, findingId);
+      if (existing) return existing;
+    }
+    const created = await insertNonconformance(trx, {
+      source: input.source,
+      severity: input.severity,
+      description,
+      status: 'OPEN',
+      materialId,
+      lotId: optional(input.lotId),
+      customerId,
+      supplierId,
+      nonconformingQuantity: quantity,
+      inspectionId: null,
+      sourceFindingId: findingId,
+      reportedAt: now,
+    });
+    // Two deliveries of one escalation racing: the unique finding id let the first one in.
+    return created ?? (await findNonconformanceByFinding(trx, findingId!))!;
+  });
+}
+
+/** Records the MRB disposition of an OPEN or CONTAINED NCR. */
+export async function dispositionNonconformance(db: Kysely<QualityDatabase>, id: string, disposition: string, now = new Date()): Promise<NonconformanceRow> {
+  return db.transaction().execute(async (trx) => {
+    const ncr = await lockNonconformance(trx, id);
+    if (!ncr) throw notFound('Nonconformance', id);
+    if (ncr.status !== 'OPEN' && ncr.status !== 'CONTAINED') {
+      throw userError('INVALID_STATE', `nonconformance "${id}" is ${ncr.status}; only an OPEN or CONTAINED one can be dispositioned`, { status: ncr.status });
+    }
+    if (disposition === 'RETURN_TO_SUPPLIER' && !ncr.supplierId) {
+      throw badInput('disposition', `RETURN_TO_SUPPLIER needs a nonconformance with a supplier; "${id}" has none`);
+    }
+    return setDisposition(trx, id, disposition, now);
+  });
+}
+
+export interface CapaValues {
+  rootCause?: string | null;
+  correctiveAction: string;
+  dueDate: string;
+}
+
+/** Opens the CAPA of an NCR that is not closed and has none yet. */
+export async function openCapa(db: Kysely<QualityDatabase>, nonconformanceId: string, input: CapaValues, now = new Date()): Promise<CapaRow> {
+  const correctiveAction = requireText('input.correctiveAction', input.correctiveAction);
+  return db.transaction().execute(async (trx) => {
+    const ncr = await lockNonconformance(trx, nonconformanceId);
+    if (!ncr) throw notFound('Nonconformance', nonconformanceId);
+    if (ncr.status === 'CLOSED') throw userError('INVALID_STATE', `nonconformance "${nonconformanceId}" is CLOSED; a CAPA is opened on an NCR that is not closed`, { status: ncr.status });
+    const reported = ncr.reportedAt.toISOString().slice(0, 10);
+    if (input.dueDate < reported) throw badInput('input.dueDate', `expected a date on or after the NCR was reported (${reported}), got ${input.dueDate}`);
+    const [existing] = await findCapasByNonconformances(trx, [nonconformanceId]);
+    if (existing) {
+      throw userError('INVALID_STATE', `nonconformance "${nonconformanceId}" has a CAPA already (status ${existing.status})`, { status: ncr.status, capaStatus: existing.status });
+    }
+    return insertCapa(trx, {
+      nonconformanceId,
+      rootCause: optional(input.rootCause),
+      correctiveAction,
+      dueDate: input.dueDate,
+      status: 'OPEN',
+      openedAt: now,
+    });
+  });
+}

@@ -1,0 +1,74 @@
+import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { QualityContext } from '../context';
+import { Customer } from '../customer/customer.type';
+import { Disposition, NcSource, NcStatus, Severity } from '../enums';
+import { Lot } from '../lot/lot.type';
+import { Material } from '../material/material.type';
+import { Supplier } from '../supplier/supplier.type';
+import { Capa } from './capa.type';
+import { createNonconformance, dispositionNonconformance, openCapa } from './nonconformance.commands';
+import { CapaInput, NonconformanceInput } from './nonconformance.input';
+import { listNonconformances, type NonconformanceRow } from './nonconformance.repository';
+import { Nonconformance } from './nonconformance.type';
+
+@Resolver(() => Nonconformance)
+export class NonconformanceResolver {
+  @Query(() => Nonconformance, { nullable: true })
+  nonconformance(@Arg('id', () => ID) id: string, @Ctx() ctx: QualityContext) {
+    return ctx.loaders.nonconformance.load(id);
+  }
+
+  @Query(() => [Nonconformance], { description: 'NCRs, newest first' })
+  nonconformances(
+    @Arg('status', () => [NcStatus], { nullable: true }) status: NcStatus[] | null,
+    @Arg('source', () => NcSource, { nullable: true }) source: NcSource | null,
+    @Arg('severity', () => Severity, { nullable: true }) severity: Severity | null,
+    @Ctx() ctx: QualityContext,
+  ) {
+    return listNonconformances(ctx.db, { status, source, severity });
+  }
+
+  @FieldResolver(() => Material)
+  material(@Root() ncr: NonconformanceRow) {
+    return { id: ncr.materialId };
+  }
+
+  @FieldResolver(() => Lot, { nullable: true })
+  lot(@Root() ncr: NonconformanceRow) {
+    return ncr.lotId ? { id: ncr.lotId } : null;
+  }
+
+  @FieldResolver(() => Customer, { nullable: true })
+  customer(@Root() ncr: NonconformanceRow) {
+    return ncr.customerId ? { id: ncr.customerId } : null;
+  }
+
+  @FieldResolver(() => Supplier, { nullable: true })
+  supplier(@Root() ncr: NonconformanceRow) {
+    return ncr.supplierId ? { id: ncr.supplierId } : null;
+  }
+
+  @FieldResolver(() => Capa, { nullable: true })
+  capa(@Root() ncr: NonconformanceRow, @Ctx() ctx: QualityContext) {
+    return ctx.loaders.capa.load(ncr.id);
+  }
+
+  @Mutation(() => Nonconformance)
+  createNonconformance(@Arg('input', () => NonconformanceInput) input: NonconformanceInput, @Ctx() ctx: QualityContext) {
+    return createNonconformance(ctx.db, input);
+  }
+
+  @Mutation(() => Nonconformance, { description: 'Records the MRB disposition of an OPEN or CONTAINED NCR' })
+  dispositionNonconformance(
+    @Arg('id', () => ID) id: string,
+    @Arg('disposition', () => Disposition) disposition: Disposition,
+    @Ctx() ctx: QualityContext,
+  ) {
+    return dispositionNonconformance(ctx.db, id, disposition);
+  }
+
+  @Mutation(() => Capa)
+  openCapa(@Arg('nonconformanceId', () => ID) nonconformanceId: string, @Arg('input', () => CapaInput) input: CapaInput, @Ctx() ctx: QualityContext) {
+    return openCapa(ctx.db, nonconformanceId, input);
+  }
+}
