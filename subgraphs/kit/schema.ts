@@ -7,6 +7,24 @@ import { buildSchema, createResolversMap, getMetadataStorage, type NonEmptyArray
 /** The Federation 2 spec version every subgraph links. */
 export const FEDERATION_SPEC = 'https://specs.apollo.dev/federation/v2.6';
 
+/** The project's own authorization directive, kept in the supergraph through `@composeDirective`. */
+export const AUTHORIZED_SPEC = 'https://plantgraph.dev/authorized/v1.0';
+
+const AUTHORIZED_DEFINITION =
+  'directive @authorized(roles: [String!] = [], scopes: [String!] = []) on FIELD_DEFINITION | OBJECT | INTERFACE\n';
+
+/**
+ * The schema extension that links federation and, when the SDL uses `@authorized`, the project's
+ * authorization spec with `@composeDirective`, so that the gateway finds the rule in the supergraph.
+ */
+export function subgraphLinks(federationImports: readonly string[], sdl: string): string {
+  const usesAuthorized = /@authorized\b/.test(sdl);
+  const imports = [...federationImports, ...(usesAuthorized && !federationImports.includes('@composeDirective') ? ['@composeDirective'] : [])];
+  const federation = `@link(url: "${FEDERATION_SPEC}", import: [${imports.map((d) => JSON.stringify(d)).join(', ')}])`;
+  if (!usesAuthorized) return `extend schema ${federation}\n`;
+  return `extend schema ${federation} @link(url: "${AUTHORIZED_SPEC}", import: ["@authorized"]) @composeDirective(name: "@authorized")\n${AUTHORIZED_DEFINITION}`;
+}
+
 /** `__resolveReference` per entity type; each must go through a loader. */
 export type ReferenceResolvers<TContext> = Record<
   string,
@@ -36,14 +54,13 @@ export async function buildSubgraph<TContext>(options: SubgraphSchemaOptions<TCo
     skipCheck: true,
     validate: false,
   });
-  const imports = options.federationImports.map((d) => JSON.stringify(d)).join(', ');
-  const link = `extend schema @link(url: "${FEDERATION_SPEC}", import: [${imports}])\n`;
+  const sdl = printSchemaWithDirectives(typeSchema);
   const resolvers: Record<string, any> = createResolversMap(typeSchema);
   for (const [typeName, reference] of Object.entries(options.referenceResolvers ?? {})) {
     resolvers[typeName] = { ...(resolvers[typeName] ?? {}), ...reference };
   }
   return buildSubgraphSchema({
-    typeDefs: parse(link + printSchemaWithDirectives(typeSchema)),
+    typeDefs: parse(subgraphLinks(options.federationImports, sdl) + sdl),
     resolvers,
   });
 }

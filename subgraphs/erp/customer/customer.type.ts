@@ -6,6 +6,7 @@ export class Customer {
   @Field(() => ID)
   id!: string;
 
+  @Directive('@authorized(roles: ["finance"], scopes: ["finance:read"])')
   @Field(() => Float, { nullable: true, description: 'Credit limit, company currency' })
   creditLimit!: number | null;
 }

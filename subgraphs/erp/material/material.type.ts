@@ -18,6 +18,7 @@ export class Material {
   @Field(() => String, { description: 'UN/CEFACT unit code: EA, KG, M' })
   baseUnitOfMeasure!: string;
 
+  @Directive('@authorized(roles: ["finance"], scopes: ["finance:read"])')
   @Field(() => Float, { description: 'Standard cost per base unit, company currency' })
   standardCost!: number;
 
