@@ -4,7 +4,13 @@ import type { ErpContext } from './context';
 import { InventoryAdjustmentResolver } from './inventory-adjustment/inventory-adjustment.resolver';
 import { StockStatusChangeResolver } from './stock-status-change/stock-status-change.resolver';
 import { customerReference } from './customer/customer.reference';
-import { Customer } from './customer/customer.type';
+import { CustomerResolver } from './customer/customer.resolver';
+import { lotReference } from './lot/lot.reference';
+import { LotResolver } from './lot/lot.resolver';
+import { PurchaseOrderLineResolver } from './purchase-order/purchase-order-line.resolver';
+import { PurchaseOrderResolver } from './purchase-order/purchase-order.resolver';
+import { supplierReference } from './supplier/supplier.reference';
+import { SupplierResolver } from './supplier/supplier.resolver';
 import { materialReference } from './material/material.reference';
 import { MaterialResolver } from './material/material.resolver';
 import { materialSiteReference } from './material-site/material-site.reference';
@@ -15,14 +21,26 @@ import { WorkOrderResolver } from './work-order/work-order.resolver';
 /** ERP's subgraph schema; needs no database, so `compose` can print it. */
 export function buildErpSchema() {
   return buildSubgraph<ErpContext>({
-    resolvers: [MaterialResolver, MaterialSiteResolver, WorkOrderResolver, InventoryAdjustmentResolver, StockStatusChangeResolver],
-    orphanedTypes: [Customer],
+    resolvers: [
+      MaterialResolver,
+      MaterialSiteResolver,
+      WorkOrderResolver,
+      InventoryAdjustmentResolver,
+      StockStatusChangeResolver,
+      SupplierResolver,
+      PurchaseOrderResolver,
+      PurchaseOrderLineResolver,
+      CustomerResolver,
+      LotResolver,
+    ],
     federationImports: ['@key', '@tag', ...AUDIT_TRAIL_FEDERATION_IMPORTS],
     referenceResolvers: {
       Material: materialReference,
       MaterialSite: materialSiteReference,
       WorkOrder: workOrderReference,
       Customer: customerReference,
+      Supplier: supplierReference,
+      Lot: lotReference,
     },
   });
 }

@@ -22,3 +22,12 @@ export function listWorkOrders(db: Kysely<ErpDatabase>, filter: WorkOrderFilter)
   if (filter.dueBefore) query = query.where('dueDate', '<', filter.dueBefore);
   return query.orderBy('dueDate').orderBy('id').execute();
 }
+
+/** Locks a work order for the rest of the transaction. */
+export function lockWorkOrder(db: Kysely<ErpDatabase>, id: string): Promise<WorkOrderRow | undefined> {
+  return db.selectFrom('workOrders').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+export function setWorkOrderStatus(db: Kysely<ErpDatabase>, id: string, orderStatus: string): Promise<WorkOrderRow> {
+  return db.updateTable('workOrders').set({ orderStatus }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+}

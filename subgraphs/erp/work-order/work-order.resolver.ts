@@ -1,11 +1,14 @@
-import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { ChangeRecord } from '../../kit/audit-trail';
 import { DateScalar } from '../../kit/scalars';
 import type { ErpContext } from '../context';
 import { Customer } from '../customer/customer.type';
 import { ErpOrderStatus } from '../enums';
 import { Material } from '../material/material.type';
+import { unwrap } from '../outcome';
 import type { WorkOrderRow } from './work-order.repository';
 import { listWorkOrders } from './work-order.repository';
+import { releaseWorkOrder } from './work-order.service';
 import { WorkOrder } from './work-order.type';
 
 @Resolver(() => WorkOrder)
@@ -33,5 +36,15 @@ export class WorkOrderResolver {
   @FieldResolver(() => Customer, { nullable: true })
   customer(@Root() order: WorkOrderRow, @Ctx() ctx: ErpContext) {
     return order.customerId ? ctx.loaders.customer.load(order.customerId) : null;
+  }
+
+  @Mutation(() => WorkOrder, { description: 'Releases a CREATED production order for execution.' })
+  async releaseWorkOrder(@Arg('id', () => ID) id: string, @Ctx() ctx: ErpContext) {
+    return unwrap(await releaseWorkOrder(ctx.db, ctx.caller, id));
+  }
+
+  @FieldResolver(() => [ChangeRecord], { description: 'Changes ERP made to this order (releases), newest first' })
+  changeHistory(@Root() order: WorkOrderRow, @Ctx() ctx: ErpContext) {
+    return ctx.loaders.changeHistory.load({ entityType: 'WorkOrder', entityId: order.id });
   }
 }

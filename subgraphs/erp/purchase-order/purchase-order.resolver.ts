@@ -1,0 +1,45 @@
+import { Arg, Ctx, Directive, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { ChangeRecord } from '../../kit/audit-trail';
+import { DateScalar } from '../../kit/scalars';
+import type { ErpContext } from '../context';
+import { PurchaseOrderStatus } from '../enums';
+import { unwrap } from '../outcome';
+import type { PurchaseOrderRow } from './purchase-order.repository';
+import { callerSupplier, confirmPurchaseOrderLine } from './purchase-order.service';
+import { PurchaseOrder, PurchaseOrderLine } from './purchase-order.type';
+
+@Resolver(() => PurchaseOrder)
+export class PurchaseOrderResolver {
+  @Directive('@tag(name: "partner")')
+  @Query(() => [PurchaseOrder], {
+    description: "Partner view: POs of the supplier bound to the caller's token (claim supplier_id); row-filtered in ERP.",
+  })
+  myPurchaseOrders(
+    @Arg('status', () => [PurchaseOrderStatus], { nullable: true }) status: PurchaseOrderStatus[] | null,
+    @Ctx() ctx: ErpContext,
+  ) {
+    const supplierId = unwrap(callerSupplier(ctx.caller));
+    return ctx.loaders.purchaseOrdersOfSupplier.load({ id: supplierId, statuses: status });
+  }
+
+  @Directive('@tag(name: "partner")')
+  @Mutation(() => PurchaseOrder, { description: 'Supplier confirms a delivery date on its own PO line.' })
+  async confirmPurchaseOrderLine(
+    @Arg('poNumber', () => ID) poNumber: string,
+    @Arg('materialId', () => ID) materialId: string,
+    @Arg('promisedDate', () => DateScalar) promisedDate: string,
+    @Ctx() ctx: ErpContext,
+  ) {
+    return unwrap(await confirmPurchaseOrderLine(ctx.db, ctx.caller, { poNumber, materialId, promisedDate }));
+  }
+
+  @FieldResolver(() => [PurchaseOrderLine])
+  lines(@Root() order: PurchaseOrderRow, @Ctx() ctx: ErpContext) {
+    return ctx.loaders.purchaseOrderLines.load(order.number);
+  }
+
+  @FieldResolver(() => [ChangeRecord], { description: 'Changes made to this order (confirmed dates), newest first' })
+  changeHistory(@Root() order: PurchaseOrderRow, @Ctx() ctx: ErpContext) {
+    return ctx.loaders.changeHistory.load({ entityType: 'PurchaseOrder', entityId: order.number });
+  }
+}

@@ -1,0 +1,61 @@
+import type { Kysely } from 'kysely';
+import { recordChange } from '../../kit/audit-trail';
+import type { Caller } from '../../kit/caller';
+import type { ErpDatabase } from '../db';
+import { failure, invalid, success, type Outcome } from '../outcome';
+import { checkId, firstFailure } from '../validation';
+import { findLineByMaterial, lockPurchaseOrder, setPromisedDate, type PurchaseOrderRow } from './purchase-order.repository';
+
+const CONFIRMABLE = ['OPEN', 'PARTIALLY_RECEIVED'];
+
+/** The supplier a partner caller is bound to, or why it may not see purchase orders. */
+export function callerSupplier(caller: Caller): Outcome<string> {
+  return caller.supplierId
+    ? success(caller.supplierId)
+    : failure('FORBIDDEN', 'purchase orders of "my" supplier need a caller bound to a supplier (claim supplier_id); this caller has none');
+}
+
+export interface ConfirmLineCommand {
+  poNumber: string;
+  materialId: string;
+  promisedDate: string;
+}
+
+/** A supplier confirms a delivery date on a line of one of its own open purchase orders. */
+export async function confirmPurchaseOrderLine(
+  db: Kysely<ErpDatabase>,
+  caller: Caller,
+  input: ConfirmLineCommand,
+): Promise<Outcome<PurchaseOrderRow>> {
+  const supplier = callerSupplier(caller);
+  if (!supplier.ok) return supplier;
+  const bad = firstFailure(checkId('poNumber', input.poNumber), checkId('materialId', input.materialId));
+  if (bad) return bad;
+
+  return db.transaction().execute(async (trx): Promise<Outcome<PurchaseOrderRow>> => {
+    const order = await lockPurchaseOrder(trx, input.poNumber);
+    if (!order) return failure('NOT_FOUND', `PurchaseOrder "${input.poNumber}" does not exist`);
+    if (order.supplierId !== supplier.value) {
+      return failure('FORBIDDEN', `PurchaseOrder "${input.poNumber}" belongs to another supplier than the caller's (${supplier.value})`);
+    }
+    if (!CONFIRMABLE.includes(order.status)) {
+      return failure('INVALID_STATE', `PurchaseOrder "${input.poNumber}" is ${order.status}; only OPEN or PARTIALLY_RECEIVED orders take a promised date`);
+    }
+    const line = await findLineByMaterial(trx, input.poNumber, input.materialId);
+    if (!line) return failure('NOT_FOUND', `PurchaseOrder "${input.poNumber}" has no line for material "${input.materialId}"`);
+    if (input.promisedDate < order.orderDate) {
+      return invalid('promisedDate', `expected a date on or after the order date ${order.orderDate}, got ${input.promisedDate}`);
+    }
+    const updated = await setPromisedDate(trx, line, input.promisedDate);
+    await recordChange(trx, {
+      caller,
+      operation: 'confirmPurchaseOrderLine',
+      entityType: 'PurchaseOrder',
+      entityId: order.number,
+      reference: `${order.number}/${line.lineNumber}`,
+      before: { lineNumber: line.lineNumber, materialId: line.materialId, promisedDate: line.promisedDate },
+      after: { lineNumber: updated.lineNumber, materialId: updated.materialId, promisedDate: updated.promisedDate },
+    });
+    return success(order);
+  });
+}

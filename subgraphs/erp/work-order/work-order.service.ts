@@ -1,0 +1,31 @@
+import type { Kysely } from 'kysely';
+import { recordChange } from '../../kit/audit-trail';
+import type { Caller } from '../../kit/caller';
+import type { ErpDatabase } from '../db';
+import { ErpOrderStatus } from '../enums';
+import { failure, success, type Outcome } from '../outcome';
+import { checkId } from '../validation';
+import { lockWorkOrder, setWorkOrderStatus, type WorkOrderRow } from './work-order.repository';
+
+/** Releases a created production order for execution (CREATED → RELEASED). */
+export async function releaseWorkOrder(db: Kysely<ErpDatabase>, caller: Caller, id: string): Promise<Outcome<WorkOrderRow>> {
+  const bad = checkId('id', id);
+  if (bad) return bad;
+  return db.transaction().execute(async (trx): Promise<Outcome<WorkOrderRow>> => {
+    const order = await lockWorkOrder(trx, id);
+    if (!order) return failure('NOT_FOUND', `WorkOrder "${id}" does not exist`);
+    if (order.orderStatus !== ErpOrderStatus.CREATED) {
+      return failure('INVALID_STATE', `WorkOrder "${id}" is ${order.orderStatus}; only a CREATED order can be released`);
+    }
+    const released = await setWorkOrderStatus(trx, id, ErpOrderStatus.RELEASED);
+    await recordChange(trx, {
+      caller,
+      operation: 'releaseWorkOrder',
+      entityType: 'WorkOrder',
+      entityId: id,
+      before: { orderStatus: order.orderStatus },
+      after: { orderStatus: released.orderStatus },
+    });
+    return success(released);
+  });
+}
