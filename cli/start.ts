@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { createGatewayServer, type GatewayServer } from '../gateway/server';
 import { parsePort, subgraphUrlOverrides } from '../gateway/config';
+import { loadReliabilityConfig, type ReliabilityConfig } from '../gateway/reliability/policy';
 import { listen, StartupError } from '../platform/listen';
 import type { Logger } from '../platform/logger';
 import { systemPort, type SystemName } from '../platform/systems';
@@ -20,6 +21,8 @@ export interface StartConfig {
   readonly pgPort: number;
   readonly supergraphPath: string;
   readonly subgraphUrls: Partial<Record<SystemName, string>>;
+  /** The gateway's timeouts, retries and breakers per subgraph. */
+  readonly reliability: ReliabilityConfig;
 }
 
 /** `npm start`'s configuration: `PORT`, `HOST`, `DATABASE_URL`, `DATA_DIR`, `PG_PORT`, `SUPERGRAPH_PATH`, `<SYSTEM>_URL`. */
@@ -33,6 +36,7 @@ export function loadStartConfig(env: NodeJS.ProcessEnv = process.env): StartConf
     pgPort: parsePort(env, 'PG_PORT', port + 10),
     supergraphPath: path.resolve(env.SUPERGRAPH_PATH || 'schema/supergraph.graphql'),
     subgraphUrls: subgraphUrlOverrides(env),
+    reliability: loadReliabilityConfig(env),
   });
 }
 
@@ -84,7 +88,7 @@ export async function startStack(config: StartConfig, logger: Logger, options: {
       urls[system.name] = `http://${config.host}:${port}/graphql`;
     }
 
-    const gateway: GatewayServer = await createGatewayServer({ supergraph: config.supergraphPath, subgraphUrls: urls, logger });
+    const gateway: GatewayServer = await createGatewayServer({ supergraph: config.supergraphPath, subgraphUrls: urls, logger, reliability: config.reliability });
     stoppers.push({ name: 'gateway', stop: () => gateway.stop() });
     await listen(gateway.httpServer, config.port, config.host, 'gateway');
     // Relays deliver outbox commands through the gateway, so they start after it and stop before it.

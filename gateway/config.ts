@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { StartupError } from '../platform/listen';
 import { SYSTEM_NAMES, type SystemName } from '../platform/systems';
+import { loadReliabilityConfig, type ReliabilityConfig } from './reliability/policy';
 
 export interface GatewayConfig {
   readonly port: number;
@@ -9,6 +10,19 @@ export interface GatewayConfig {
   readonly supergraphPath: string;
   /** `<SYSTEM>_URL` overrides of the subgraph URLs written in the supergraph. */
   readonly subgraphUrls: Readonly<Partial<Record<SystemName, string>>>;
+  /** Timeouts, retries and breakers per subgraph (`SUBGRAPH_TIMEOUT_MS`, `SUBGRAPH_RETRIES`, …). */
+  readonly reliability: ReliabilityConfig;
+  /** How long a stopping gateway lets requests in flight finish before it cuts them (`SHUTDOWN_GRACE_MS`, default 10000). */
+  readonly shutdownGraceMs: number;
+}
+
+/** Reads `SHUTDOWN_GRACE_MS`: how long a stopping process waits for requests in flight. */
+export function parseShutdownGrace(env: NodeJS.ProcessEnv): number {
+  const raw = env.SHUTDOWN_GRACE_MS;
+  if (raw === undefined || raw === '') return 10_000;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new StartupError(`SHUTDOWN_GRACE_MS must be a number of milliseconds, got "${raw}"`);
+  return value;
 }
 
 /** Parses a TCP port from the environment, naming the variable when it is wrong. */
@@ -50,5 +64,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     host: env.HOST || '127.0.0.1',
     supergraphPath: path.resolve(env.SUPERGRAPH_PATH || 'schema/supergraph.graphql'),
     subgraphUrls: Object.freeze(subgraphUrlOverrides(env)),
+    reliability: loadReliabilityConfig(env),
+    shutdownGraceMs: parseShutdownGrace(env),
   });
 }

@@ -1,4 +1,4 @@
-import { listen, StartupError } from '../platform/listen';
+import { close, listen, StartupError } from '../platform/listen';
 import { createLogger } from '../platform/logger';
 import { loadGatewayConfig } from './config';
 import { createGatewayServer } from './server';
@@ -7,11 +7,24 @@ import { createGatewayServer } from './server';
 async function main(): Promise<void> {
   const logger = createLogger('gateway');
   const config = loadGatewayConfig();
-  const server = await createGatewayServer({ supergraph: config.supergraphPath, subgraphUrls: config.subgraphUrls, logger });
+  const server = await createGatewayServer({
+    supergraph: config.supergraphPath,
+    subgraphUrls: config.subgraphUrls,
+    logger,
+    reliability: config.reliability,
+  });
   const port = await listen(server.httpServer, config.port, config.host, 'gateway');
   logger.info({ url: `http://${config.host}:${port}/graphql` }, 'gateway listening');
-  const shutdown = async () => {
+  let stopping = false;
+  const shutdown = async (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    // A load balancer sees the port close and sends new requests to another replica, while the
+    // requests already here are answered.
+    logger.info({ signal, graceMs: config.shutdownGraceMs }, 'stopping: draining requests in flight');
+    await close(server.httpServer, config.shutdownGraceMs);
     await server.stop();
+    logger.info('gateway stopped');
     process.exit(0);
   };
   process.once('SIGINT', shutdown);

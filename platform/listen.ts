@@ -29,11 +29,22 @@ export function listen(server: Server, port: number, host: string, what: string)
   });
 }
 
-/** Closes an HTTP server: stops accepting, lets requests in flight finish, then drops idle sockets. */
-export function close(server: Server): Promise<void> {
+/**
+ * Closes an HTTP server gracefully: stops accepting, lets requests in flight finish (closing each
+ * keep-alive connection as soon as it falls idle), and after `graceMs` cuts whatever is left.
+ */
+export function close(server: Server, graceMs = 10_000): Promise<void> {
   return new Promise((resolve) => {
     if (!server.listening) return resolve();
-    server.close(() => resolve());
+    // Responses sent while draining tell the client not to reuse the connection.
+    server.prependListener('request', (_req, res) => res.setHeader('connection', 'close'));
+    const sweep = setInterval(() => server.closeIdleConnections(), 25);
+    const deadline = setTimeout(() => server.closeAllConnections(), graceMs);
+    server.close(() => {
+      clearInterval(sweep);
+      clearTimeout(deadline);
+      resolve();
+    });
     server.closeIdleConnections();
   });
 }

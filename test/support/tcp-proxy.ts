@@ -7,6 +7,10 @@ export interface TcpProxy {
   readonly port: number;
   /** The proxied URL for a path of the target (`/graphql`). */
   url(path: string): string;
+  /** Holds each request for `ms` before relaying it (a slow system); 0 relays at once. */
+  setDelay(ms: number): void;
+  /** Connections accepted so far. */
+  readonly connections: number;
   /** Switches mode; open connections are cut so that keep-alive sockets see the change too. */
   setMode(mode: ProxyMode): Promise<void>;
   close(): Promise<void>;
@@ -15,11 +19,14 @@ export interface TcpProxy {
 /** A TCP proxy on 127.0.0.1 in front of a local port, whose behaviour a test switches at will. */
 export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
   let mode: ProxyMode = 'forward';
+  let delayMs = 0;
+  let connections = 0;
   const sockets = new Set<Socket>();
   let server: Server | undefined;
   let port = 0;
 
   const onConnection = (client: Socket) => {
+    connections += 1;
     sockets.add(client);
     client.on('close', () => sockets.delete(client));
     client.on('error', () => undefined);
@@ -34,7 +41,11 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
     client.on('error', () => upstream.destroy());
     client.on('close', () => upstream.destroy());
     upstream.on('close', () => client.destroy());
-    client.pipe(upstream).pipe(client);
+    upstream.pipe(client);
+    client.on('data', (chunk: Buffer) => {
+      if (delayMs === 0) upstream.write(chunk);
+      else setTimeout(() => upstream.writable && upstream.write(chunk), delayMs);
+    });
   };
 
   const open = () =>
@@ -60,7 +71,13 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
     get port() {
       return port;
     },
+    get connections() {
+      return connections;
+    },
     url: (path) => `http://127.0.0.1:${port}${path}`,
+    setDelay(ms) {
+      delayMs = ms;
+    },
     async setMode(next) {
       for (const socket of sockets) socket.destroy();
       if (next === 'refuse' && server) await shut();
