@@ -1,4 +1,4 @@
-import { isSystemName, SYSTEMS, type AuthorityRules, type SystemKind } from '../../platform/systems';
+import { isSystemName, SYSTEM_NAMES, SYSTEMS, type AuthorityRules, type SystemKind } from '../../platform/systems';
 import type { SupergraphField, SupergraphModel, SupergraphType } from './supergraph';
 
 /** A system as the authority map names it. */
@@ -92,7 +92,9 @@ function fieldAuthority(type: SupergraphType, field: SupergraphField, owner: str
 /** Maps every `Type.field` of the supergraph to its authoritative system (written as `schema/authority.json`). */
 export function buildAuthorityMap(model: SupergraphModel, rules: AuthorityRules): AuthorityMap {
   const systems: Record<string, AuthoritySystem> = {};
-  for (const name of model.graphs.values()) systems[name] = systemInfo(name);
+  // Registry order (records first), not the supergraph's alphabetical one.
+  const rank = (name: string) => (isSystemName(name) ? SYSTEM_NAMES.indexOf(name) : SYSTEM_NAMES.length);
+  for (const name of [...model.graphs.values()].sort((a, b) => rank(a) - rank(b))) systems[name] = systemInfo(name);
   const types: Record<string, AuthorityType> = {};
   const fields: Record<string, AuthorityField> = {};
   for (const type of model.types) {
