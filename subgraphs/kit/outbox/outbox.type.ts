@@ -1,3 +1,5 @@
+// type-graphql needs the metadata polyfill before any decorator runs, whichever module loads first.
+import 'reflect-metadata';
 import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { DateTimeScalar } from '../scalars';
 
