@@ -103,13 +103,14 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     includeStacktraceInErrorResponses: false,
     // The process owns its signals: it stops every server, then the pools, then PostgreSQL.
     stopOnTerminationSignals: false,
+    parseOptions: security.parseOptions,
     plugins: [ApolloServerPluginLandingPageDisabled(), ...security.plugins, loggingPlugin({ logger }), metricsPlugin(), operationNamePlugin(), provenancePlugin({ tracker: provenance })],
   });
   await apollo.start();
 
   const handler = createGraphQLHttpHandler({
     apollo,
-    context: async () => ({}),
+    context: (req) => security.context(req),
     routes: {
       ...security.routes,
       'GET /': (_req, res) => {

@@ -1,7 +1,7 @@
-import type { ApolloServerPlugin } from '@apollo/server';
+import type { IncomingMessage } from 'node:http';
 import type { Caller } from '../../subgraphs/kit/caller';
 import { createCallerVerifier, GATEWAY_AUDIENCE } from '../../subgraphs/kit/caller-header';
-import { UNAUTHENTICATED_CALLER, type SecurityContext } from '../security/caller';
+import { UNAUTHENTICATED_CALLER } from '../security/caller';
 import { gatewayError } from '../security/errors';
 import type { TokenResult } from '../security/jwt';
 
@@ -21,8 +21,21 @@ export interface AuthOptions {
 
 type Outcome = { ok: true; caller: Caller } | { ok: false; message: string };
 
-/** Authenticates every request (user JWT, partner API key or service token) and puts the caller in the context. */
-export function authPlugin(options: AuthOptions): ApolloServerPlugin<SecurityContext> {
+export interface Authenticator {
+  /** The caller of a request; throws a 401 GraphQLError naming what is wrong. */
+  authenticate(req: IncomingMessage): Promise<Caller>;
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return (Array.isArray(value) ? value[0] : value) || undefined;
+}
+
+/**
+ * Authenticates every request (user JWT, partner API key or service token) while the context is
+ * built: before parsing, so an unauthenticated caller costs no more than a signature check.
+ */
+export function authPlugin(options: AuthOptions): Authenticator {
   const verifyService = createCallerVerifier({ key: options.callerKey, audience: GATEWAY_AUDIENCE });
 
   async function authenticate(authorization: string | undefined, apiKey: string | undefined): Promise<Outcome> {
@@ -47,15 +60,11 @@ export function authPlugin(options: AuthOptions): ApolloServerPlugin<SecurityCon
   }
 
   return {
-    async requestDidStart({ request, contextValue }) {
-      if (options.mode === 'none') {
-        contextValue.caller = UNAUTHENTICATED_CALLER;
-        return;
-      }
-      const headers = request.http?.headers;
-      const outcome = await authenticate(headers?.get('authorization') || undefined, headers?.get('x-api-key') || undefined);
+    async authenticate(req) {
+      if (options.mode === 'none') return UNAUTHENTICATED_CALLER;
+      const outcome = await authenticate(header(req, 'authorization'), header(req, 'x-api-key'));
       if (!outcome.ok) throw gatewayError('UNAUTHENTICATED', 401, outcome.message);
-      contextValue.caller = outcome.caller;
+      return outcome.caller;
     },
   };
 }

@@ -5,9 +5,6 @@ import {
   isCompositeType,
   isListType,
   Kind,
-  Lexer,
-  Source,
-  TokenKind,
   type DocumentNode,
   type FragmentDefinitionNode,
   type GraphQLCompositeType,
@@ -34,10 +31,6 @@ export interface LimitsOptions {
    */
   maxRootFields?: number;
   /**
-   * Lexical tokens in one document; counted before the document is parsed.
-   * @default 15_000
-   */
-  maxTokens?: number;
   /**
    * Estimated cost: every field counts 1, times the estimated length of each list around it.
    * @default 1_000_000
@@ -52,18 +45,6 @@ export interface LimitsOptions {
 
 function tooComplex(message: string, limit: string, value: number, max: number) {
   return gatewayError('OPERATION_TOO_COMPLEX', 400, message, { limit, value, max });
-}
-
-/** Counts tokens without building the document, stopping one past the limit. */
-export function countTokens(query: string, max: number): number {
-  const lexer = new Lexer(new Source(query));
-  let count = 0;
-  try {
-    while (lexer.advance().kind !== TokenKind.EOF) if (++count > max) break;
-  } catch {
-    // A lexical error is the parser's to report, with its position.
-  }
-  return count;
 }
 
 interface Measure {
@@ -139,16 +120,15 @@ function rootFieldCount(operation: OperationDefinitionNode, fragments: Record<st
   return names.size;
 }
 
-/** Refuses operations that are too large or too expensive before any subgraph is asked (HTTP 400, `OPERATION_TOO_COMPLEX`). */
+/**
+ * Refuses operations that are too large or too expensive before any subgraph is asked (HTTP 400,
+ * `OPERATION_TOO_COMPLEX`). Tokens are limited earlier, by the parser (`parseOptions.maxTokens`).
+ */
 export function limitsPlugin(options: LimitsOptions = {}): ApolloServerPlugin {
-  const { maxDepth = 15, maxAliases = 30, maxRootFields = 10, maxTokens = 15_000, maxCost = 1_000_000, defaultListSize = 100 } = options;
+  const { maxDepth = 15, maxAliases = 30, maxRootFields = 10, maxCost = 1_000_000, defaultListSize = 100 } = options;
   return {
     async requestDidStart() {
       return {
-        async didResolveSource({ source }) {
-          const tokens = countTokens(source, maxTokens);
-          if (tokens > maxTokens) throw tooComplex(`the document has more than ${maxTokens} tokens`, 'tokens', tokens, maxTokens);
-        },
         async didResolveOperation({ document, operation, schema, request }) {
           if (!operation) return;
           const aliases = countAliases(document);

@@ -1,7 +1,6 @@
-import type { ApolloServerPlugin } from '@apollo/server';
 import { HeaderMap } from '@apollo/server';
 import type Redis from 'ioredis';
-import { callerOf } from '../security/caller';
+import type { Caller } from '../../subgraphs/kit/caller';
 import { gatewayError } from '../security/errors';
 
 /** Where counts live: memory for one replica, Redis for all replicas together. */
@@ -60,26 +59,29 @@ export interface RateLimitOptions {
   windowMs?: number;
 }
 
-/** Limits the requests of each caller (user, partner key or service) per fixed window; over the limit: HTTP 429. */
-export function rateLimitPlugin(options: RateLimitOptions): ApolloServerPlugin {
+/** Checks one request of a caller against its budget. */
+export interface RateLimiter {
+  /** Counts the request; throws a 429 GraphQLError (with `retry-after`) when the caller is over the limit. */
+  check(caller: Caller): Promise<void>;
+}
+
+/**
+ * Limits the requests of each caller (user, partner key or service) per fixed window; over the
+ * limit: HTTP 429. It runs while the context is built, right after authentication, before parsing.
+ */
+export function rateLimitPlugin(options: RateLimitOptions): RateLimiter {
   const { store, limit = 600, windowMs = 60_000 } = options;
   return {
-    async requestDidStart() {
-      return {
-        async didResolveSource({ contextValue }) {
-          const caller = callerOf(contextValue);
-          if (!caller) return;
-          const now = Date.now();
-          const windowStart = now - (now % windowMs);
-          const count = await store.hit(caller.subject, windowStart, windowMs);
-          if (count > limit) {
-            const retryAfter = Math.ceil((windowStart + windowMs - now) / 1000);
-            const error = gatewayError('RATE_LIMITED', 429, `rate limit exceeded: ${limit} requests per ${windowMs / 1000} s for ${caller.subject}; retry in ${retryAfter} s`, { retryAfterSeconds: retryAfter });
-            (error.extensions.http as { headers?: HeaderMap }).headers = new HeaderMap([['retry-after', String(retryAfter)]]);
-            throw error;
-          }
-        },
-      };
+    async check(caller) {
+      const now = Date.now();
+      const windowStart = now - (now % windowMs);
+      const count = await store.hit(caller.subject, windowStart, windowMs);
+      if (count > limit) {
+        const retryAfter = Math.ceil((windowStart + windowMs - now) / 1000);
+        const error = gatewayError('RATE_LIMITED', 429, `rate limit exceeded: ${limit} requests per ${windowMs / 1000} s for ${caller.subject}; retry in ${retryAfter} s`, { retryAfterSeconds: retryAfter });
+        (error.extensions.http as { headers?: HeaderMap }).headers = new HeaderMap([['retry-after', String(retryAfter)]]);
+        throw error;
+      }
     },
   };
 }

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { ApolloGateway } from '@apollo/gateway';
 import type { ApolloServerPlugin } from '@apollo/server';
 import Redis from 'ioredis';
@@ -11,7 +12,7 @@ import { limitsPlugin, type LimitsOptions } from '../plugins/limits.plugin';
 import { persistedDocumentsPlugin } from '../plugins/persisted-documents.plugin';
 import { memoryRateLimitStore, rateLimitPlugin, redisRateLimitStore } from '../plugins/rate-limit.plugin';
 import type { SendHook } from '../subgraph-data-source';
-import { callerOf, UNAUTHENTICATED_CALLER } from './caller';
+import { callerOf, UNAUTHENTICATED_CALLER, type SecurityContext } from './caller';
 import { createTokenVerifier, type IssuerOptions } from './jwt';
 import type { GatewayDatabase } from './partners/partner-key.repository';
 import { createPartnerKeyAuthenticator } from './partners/store';
@@ -32,7 +33,13 @@ export interface GatewaySecurityOptions {
   callerKey: string;
   /** The gateway database holding partner keys; without it partner keys are refused. */
   partnerDatabase?: Database<GatewayDatabase>;
-  limits?: LimitsOptions;
+  limits?: LimitsOptions & {
+    /**
+     * Lexical tokens in one document.
+     * @default 15_000
+     */
+    maxTokens?: number;
+  };
   /** Requests per caller per minute, counted in Redis when `redisUrl` is given. */
   rateLimit?: { perMinute?: number; redisUrl?: string; windowMs?: number };
   /** @default PARTNER_DOCUMENTS */
@@ -41,6 +48,10 @@ export interface GatewaySecurityOptions {
 
 export interface GatewaySecurity {
   readonly plugins: ApolloServerPlugin<any>[];
+  /** Authenticates and rate-limits a request while its context is built (401, 429). */
+  context(req: IncomingMessage): Promise<SecurityContext>;
+  /** Apollo Server's parser limits: a document with more tokens is refused before it is parsed whole. */
+  readonly parseOptions: { maxTokens: number };
   /** Signs the request's caller into the header every subgraph demands. */
   readonly signCaller: SendHook;
   readonly routes: Record<string, Route>;
@@ -62,16 +73,14 @@ export function createGatewaySecurity(options: GatewaySecurityOptions, logger: L
   redis?.on('error', (err) => logger.warn({ err: err.message }, 'rate limit store: Redis error'));
   const store = redis ? redisRateLimitStore(redis) : memoryRateLimitStore();
 
-  const plugins: ApolloServerPlugin<any>[] = [
-    authPlugin({
-      mode,
-      callerKey: options.callerKey,
-      verifyToken: options.issuer ? createTokenVerifier(options.issuer) : undefined,
-      verifyPartnerKey: options.partnerDatabase ? createPartnerKeyAuthenticator(options.partnerDatabase) : undefined,
-    }),
-    rateLimitPlugin({ store, limit: options.rateLimit?.perMinute, windowMs: options.rateLimit?.windowMs }),
-    limitsPlugin(options.limits),
-  ];
+  const authenticator = authPlugin({
+    mode,
+    callerKey: options.callerKey,
+    verifyToken: options.issuer ? createTokenVerifier(options.issuer) : undefined,
+    verifyPartnerKey: options.partnerDatabase ? createPartnerKeyAuthenticator(options.partnerDatabase) : undefined,
+  });
+  const rateLimiter = rateLimitPlugin({ store, limit: options.rateLimit?.perMinute, windowMs: options.rateLimit?.windowMs });
+  const plugins: ApolloServerPlugin<any>[] = [limitsPlugin(options.limits)];
   if (mode === 'jwt') {
     plugins.push(authorizationPlugin({ rules: () => rules }), persistedDocumentsPlugin({ documents: options.trustedDocuments ?? PARTNER_DOCUMENTS }));
   }
@@ -84,6 +93,12 @@ export function createGatewaySecurity(options: GatewaySecurityOptions, logger: L
 
   return {
     plugins,
+    parseOptions: { maxTokens: options.limits?.maxTokens ?? 15_000 },
+    async context(req) {
+      const caller = await authenticator.authenticate(req);
+      await rateLimiter.check(caller);
+      return { caller };
+    },
     signCaller: (processOptions) => {
       const caller = processOptions.kind === 'incoming operation' ? callerOf(processOptions.context) ?? UNAUTHENTICATED_CALLER : serviceCaller('gateway');
       processOptions.request.http?.headers.set(CALLER_HEADER, signCaller(caller, options.callerKey));

@@ -1,0 +1,236 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createGatewayServer, type GatewayServer } from '../../../gateway/server';
+import type { GatewaySecurityOptions } from '../../../gateway/security';
+import { createPartnerKey, revokePartnerKey, type GatewayDatabase } from '../../../gateway/security/partners/partner-key.repository';
+import { defaultPartnerScopes, openGatewayDatabase } from '../../../gateway/security/partners/store';
+import { createLogger } from '../../../platform/logger';
+import { erpSystem } from '../../../subgraphs/erp/server';
+import { inventorySystem } from '../../../subgraphs/inventory/server';
+import { dropDatabases, withDatabase, type Database } from '../../../subgraphs/kit/db/database';
+import { composeGraph } from '../../../cli/compose';
+import { listenOnFreePort, postGraphQL, startTestStack, staticSupergraph, testToken, type TestStack } from '../../support/stack';
+import { testServerUrl } from '../../support/databases';
+
+const silent = createLogger('test', { LOG_LEVEL: 'silent' });
+
+function envSecurity(overrides: Partial<GatewaySecurityOptions> = {}): GatewaySecurityOptions {
+  return {
+    issuer: {
+      issuer: process.env.OIDC_ISSUER!,
+      audience: process.env.OIDC_AUDIENCE!,
+      jwks: JSON.parse(readFileSync(process.env.OIDC_JWKS_FILE!, 'utf8')),
+    },
+    callerKey: process.env.CALLER_SIGNING_KEY!,
+    ...overrides,
+  };
+}
+
+const bearer = async (roles: string[], extra: Parameters<typeof testToken>[0] = {}) => ({ authorization: `Bearer ${await testToken({ roles, ...extra })}` });
+
+describe('gateway security', () => {
+  let stack: TestStack;
+  let supergraph: string;
+  let gateway: GatewayServer;
+  let url: string;
+  let gatewayDb: Database<GatewayDatabase>;
+  let gatewayDbName: string;
+  const subgraphQueries: string[] = [];
+
+  beforeAll(async () => {
+    stack = await startTestStack([erpSystem, inventorySystem]);
+    supergraph = (await composeGraph([erpSystem, inventorySystem])).files['supergraph.graphql']!;
+    gatewayDbName = `t_${randomBytes(4).toString('hex')}_gateway`;
+    gatewayDb = await openGatewayDatabase(withDatabase(testServerUrl(), gatewayDbName));
+    gateway = await createGatewayServer({
+      supergraph: staticSupergraph(supergraph),
+      subgraphUrls: stack.subgraphUrls,
+      logger: silent,
+      beforeSend: [(o) => void subgraphQueries.push(o.request.query ?? '')],
+      security: envSecurity({
+        partnerDatabase: gatewayDb,
+        trustedDocuments: [{ name: 'OpenPurchaseOrders', scopes: ['partner:supplier'], query: '{ myPurchaseOrders(status: [OPEN]) { number status } }' }],
+        rateLimit: { perMinute: 10_000 },
+      }),
+    });
+    url = await listenOnFreePort(gateway.httpServer);
+  });
+  afterAll(async () => {
+    await gateway?.stop(); // closes the gateway database too
+    await stack?.stop();
+    await dropDatabases(testServerUrl(), [gatewayDbName]);
+  });
+
+  describe('authentication', () => {
+    it('answers 401 with a GraphQL error when credentials are missing or wrong', async () => {
+      const none = await postGraphQL(url, '{ __typename }', undefined, { authorization: '' });
+      expect(none.status).toBe(401);
+      expect(none.body.errors![0]!.extensions!.code).toBe('UNAUTHENTICATED');
+      const garbage = await postGraphQL(url, '{ __typename }', undefined, { authorization: 'Bearer not.a.token' });
+      expect(garbage.status).toBe(401);
+      const badKey = await postGraphQL(url, '{ __typename }', undefined, { 'x-api-key': 'pgk_pk_000000000000_' + 'x'.repeat(43) });
+      expect(badKey.status).toBe(401);
+    });
+
+    it('says that an expired token has expired', async () => {
+      const token = await testToken({ roles: ['admin'], expiresIn: Math.floor(Date.now() / 1000) - 60 });
+      const { status, body } = await postGraphQL(url, '{ __typename }', undefined, { authorization: `Bearer ${token}` });
+      expect(status).toBe(401);
+      expect(body.errors![0]!.message).toMatch(/expired/);
+    });
+
+    it('rejects a token signed by another key', async () => {
+      const { loadDevIssuer } = await import('../../../gateway/security/dev-issuer');
+      const os = await import('node:os');
+      const path = await import('node:path');
+      const { mkdtempSync, rmSync } = await import('node:fs');
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'plantgraph-other-issuer-'));
+      try {
+        const other = await loadDevIssuer(dir, { issuer: process.env.OIDC_ISSUER, audience: process.env.OIDC_AUDIENCE });
+        const { status } = await postGraphQL(url, '{ __typename }', undefined, { authorization: `Bearer ${await other.mint({ roles: ['admin'] })}` });
+        expect(status).toBe(401);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('accepts a service token minted from the shared signing key, once', async () => {
+      const { serviceAuthorization } = await import('../../../subgraphs/kit/caller-header');
+      const authorization = serviceAuthorization('inventory-relay', process.env.CALLER_SIGNING_KEY!);
+      const first = await postGraphQL(url, '{ __typename }', undefined, { authorization });
+      expect(first.status).toBe(200);
+      const again = await postGraphQL(url, '{ __typename }', undefined, { authorization });
+      expect(again.status).toBe(401);
+    });
+  });
+
+  describe('field authorization', () => {
+    it('nulls Customer.creditLimit for a caller without finance access, never asks ERP for it, and keeps the rest', async () => {
+      subgraphQueries.length = 0;
+      const query = '{ workOrders(siteId: "S01") { id customer { id creditLimit } } }';
+      const { status, body } = await postGraphQL(url, query, undefined, await bearer(['planner']));
+      expect(status).toBe(200);
+      const withCustomer = body.data.workOrders.filter((w: any) => w.customer);
+      expect(withCustomer.length).toBeGreaterThan(0);
+      for (const w of withCustomer) expect(w.customer).toEqual({ id: expect.any(String), creditLimit: null });
+      const forbidden = body.errors!.filter((e) => e.extensions!.code === 'FORBIDDEN');
+      expect(forbidden).toHaveLength(1);
+      expect(forbidden[0]!.path).toEqual(['workOrders', body.data.workOrders.indexOf(withCustomer[0]), 'customer', 'creditLimit']);
+      expect(subgraphQueries.length).toBeGreaterThan(0);
+      expect(subgraphQueries.some((q) => q.includes('creditLimit'))).toBe(false);
+
+      const finance = await postGraphQL(url, query, undefined, await bearer(['finance']));
+      expect(finance.body.errors).toBeUndefined();
+      expect(finance.body.data.workOrders.some((w: any) => typeof w.customer?.creditLimit === 'number')).toBe(true);
+      const scoped = await postGraphQL(url, query, undefined, await bearer([], { scopes: ['finance:read'] }));
+      expect(scoped.body.errors).toBeUndefined();
+    });
+
+    it('propagates the null of a forbidden non-null field (Material.standardCost) to its nullable parent', async () => {
+      const { body } = await postGraphQL(url, '{ material(id: "M000001") { id standardCost } other: material(id: "M000002") { id } }', undefined, await bearer(['planner']));
+      expect(body.data).toEqual({ material: null, other: { id: 'M000002' } });
+      expect(body.errors).toEqual([expect.objectContaining({ path: ['material', 'standardCost'], extensions: expect.objectContaining({ code: 'FORBIDDEN' }) })]);
+      const admin = await postGraphQL(url, '{ material(id: "M000001") { id standardCost } }', undefined, await bearer(['admin']));
+      expect(typeof admin.body.data.material.standardCost).toBe('number');
+    });
+
+    it('does not let a cut document share the query plan of the full one', async () => {
+      const query = '{ material(id: "M000003") { id description standardCost } }';
+      const denied = await postGraphQL(url, query, undefined, await bearer(['planner']));
+      expect(denied.body.data.material).toBeNull();
+      const allowed = await postGraphQL(url, query, undefined, await bearer(['finance']));
+      expect(allowed.body.errors).toBeUndefined();
+      expect(typeof allowed.body.data.material.standardCost).toBe('number');
+    });
+  });
+
+  describe('operation limits', () => {
+    it('refuses a 30-level nested query with 400 before any subgraph is asked', async () => {
+      let nested = 'name';
+      for (let i = 0; i < 30; i++) nested = `ofType { ${nested} }`;
+      subgraphQueries.length = 0;
+      const { status, body } = await postGraphQL(url, `{ __type(name: "Query") { fields { type { ${nested} } } } }`);
+      expect(status).toBe(400);
+      expect(body.errors![0]!.extensions).toMatchObject({ code: 'OPERATION_TOO_COMPLEX', limit: 'depth' });
+      expect(subgraphQueries).toHaveLength(0);
+    });
+
+    it('refuses 2,000 aliases', async () => {
+      const aliases = Array.from({ length: 2000 }, (_, i) => `a${i}: __typename`).join(' ');
+      const { status, body } = await postGraphQL(url, `{ ${aliases} }`);
+      expect(status).toBe(400);
+      expect(body.errors![0]!.extensions).toMatchObject({ code: 'OPERATION_TOO_COMPLEX', limit: 'aliases', value: 2000 });
+    });
+
+    it('refuses too many root fields and too many tokens', async () => {
+      const roots = Array.from({ length: 11 }, (_, i) => `m${i}: material(id: "M00000${i}") { id }`).join(' ');
+      expect((await postGraphQL(url, `{ ${roots} }`)).body.errors![0]!.extensions).toMatchObject({ limit: expect.stringMatching(/aliases|rootFields/) });
+      const tokens = `{ __typename ${'@skip(if: false) '.repeat(4000)}}`;
+      const { status, body } = await postGraphQL(url, tokens);
+      expect(status).toBe(400);
+      expect(body.errors![0]!.message).toMatch(/15000 tokens/);
+    });
+
+    it('refuses a 20 MiB body with 413', async () => {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${await testToken()}` },
+        body: JSON.stringify({ query: `{ __typename } # ${'x'.repeat(20 * 1024 * 1024)}` }),
+      }).catch((err: Error) => err);
+      // The gateway may close the connection before the client has sent everything.
+      if (response instanceof Error) expect(response.message).toMatch(/fetch failed|socket|EPIPE|ECONNRESET/);
+      else expect(response.status).toBe(413);
+    });
+  });
+
+  describe('partners', () => {
+    let key: string;
+    let keyId: string;
+    beforeAll(async () => {
+      ({ key, id: keyId } = await createPartnerKey(gatewayDb.db, { supplierId: 'V00001', scopes: defaultPartnerScopes({ supplierId: 'V00001' }) }));
+    });
+
+    it('stores only a hash of the key', async () => {
+      const rows = await gatewayDb.db.selectFrom('partnerKeys').selectAll().where('id', '=', keyId).execute();
+      expect(rows).toHaveLength(1);
+      expect(JSON.stringify(rows[0])).not.toContain(key.split('_').pop()!);
+      expect(rows[0]!.supplierId).toBe('V00001');
+    });
+
+    it('shows a partner only the partner contract in introspection', async () => {
+      const { status, body } = await postGraphQL(url, '{ __schema { queryType { fields { name } } types { name fields { name } } } }', undefined, { 'x-api-key': key });
+      expect(status).toBe(200);
+      const rootFields = body.data.__schema.queryType.fields.map((f: any) => f.name);
+      expect(rootFields).toContain('myPurchaseOrders');
+      expect(rootFields).not.toContain('materialSites');
+      const types = new Map<string, string[]>(body.data.__schema.types.map((t: any) => [t.name, (t.fields ?? []).map((f: any) => f.name)]));
+      expect(types.has('CountTask')).toBe(false);
+      expect(types.get('Material')).toEqual(expect.arrayContaining(['description', 'baseUnitOfMeasure']));
+      expect(types.get('Material')).not.toContain('standardCost');
+    });
+
+    it('treats fields outside the contract as unknown', async () => {
+      const { status, body } = await postGraphQL(url, '{ materialSites(siteId: "S01") { bookQuantity } }', undefined, { 'x-api-key': key });
+      expect(status).toBe(400);
+      expect(body.errors![0]!.message).toMatch(/Cannot query field "materialSites"/);
+    });
+
+    it('runs only the trusted documents registered for the partner', async () => {
+      const other = await postGraphQL(url, '{ myPurchaseOrders { number } }', undefined, { 'x-api-key': key });
+      expect(other.status).toBe(403);
+      expect(other.body.errors![0]!.extensions!.code).toBe('TRUSTED_DOCUMENT_REQUIRED');
+      const trusted = await postGraphQL(url, 'query { myPurchaseOrders(status: [OPEN]) {\n number\n status } }', undefined, { 'x-api-key': key });
+      expect(trusted.status).toBe(200);
+      expect(Array.isArray(trusted.body.data.myPurchaseOrders)).toBe(true);
+    });
+
+    it('refuses a revoked key', async () => {
+      const { key: doomed, id } = await createPartnerKey(gatewayDb.db, { customerId: 'C00001', scopes: ['partner:customer'] });
+      expect((await postGraphQL(url, '{ __typename }', undefined, { 'x-api-key': doomed })).status).toBe(200);
+      expect(await revokePartnerKey(gatewayDb.db, id)).toBe(true);
+      const { status, body } = await postGraphQL(url, '{ __typename }', undefined, { 'x-api-key': doomed });
+      expect(status).toBe(401);
+      expect(body.errors![0]!.message).toMatch(/revoked/);
+    });
+  });
+});
