@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
@@ -50,7 +51,7 @@ describe("a system's PostgreSQL stopped and started again", () => {
     await startPg();
     await ensureDatabases(pg.url, ['plantgraph_erp']);
     const started = await startSubgraphProcess('erp', {
-      CALLER_SIGNING_KEY: 'faults-test-signing-key-0123456789abcdef',
+      CALLER_SIGNING_KEY: randomBytes(32).toString('hex'),
       DATABASE_URL: withDatabase(pg.url, 'plantgraph_erp'),
     });
     erp = started.proc;

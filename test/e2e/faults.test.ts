@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,7 +13,7 @@ import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
 
 // Every process of the test shares this key and runs without user authentication, so that the
 // faults, not the credentials, are what is exercised.
-const SHARED_ENV = { CALLER_SIGNING_KEY: 'faults-test-signing-key-0123456789abcdef', AUTH_MODE: 'none' };
+const SHARED_ENV = { CALLER_SIGNING_KEY: randomBytes(32).toString('hex'), AUTH_MODE: 'none' };
 const QUERY = '{ materialSites(siteId: "S01", materialIds: ["M000001", "M000002"]) { materialId bookQuantity abcClass } }';
 const TIMEOUT_MS = 600;
 const RESET_MS = 500;
