@@ -1,4 +1,4 @@
-import { invalid, type Failure } from './outcome';
+import { invalid, type Failure } from '../kit/outcome';
 
 /** Upper bound of quantities the numeric(16, 3) columns hold. */
 export const MAX_QUANTITY = 1e12;

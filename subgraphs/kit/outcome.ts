@@ -1,4 +1,4 @@
-import { userError, type ErrorCode } from '../kit/errors';
+import { userError, type ErrorCode } from './errors';
 
 /** An expected failure of a use case: returned, not thrown, and turned into a GraphQL error at the edge. */
 export interface Failure {

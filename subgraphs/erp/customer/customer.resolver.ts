@@ -7,7 +7,11 @@ import { Customer } from './customer.type';
 
 @Resolver(() => Customer)
 export class CustomerResolver {
-  @FieldResolver(() => [SalesOrder], { description: "The customer's sales orders by requested delivery date; all statuses unless given" })
+  // Nullable: ERP contributes it to CRM's Customer, so an ERP outage nulls only this field.
+  @FieldResolver(() => [SalesOrder], {
+    nullable: true,
+    description: "The customer's sales orders by requested delivery date; all statuses unless given",
+  })
   salesOrders(
     @Root() customer: CustomerRow,
     @Arg('status', () => [SalesOrderStatus], { nullable: true }) status: SalesOrderStatus[] | null,

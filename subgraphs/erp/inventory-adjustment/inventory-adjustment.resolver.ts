@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
 import type { ErpContext } from '../context';
 import { MaterialSite } from '../material-site/material-site.type';
-import { unwrap } from '../outcome';
+import { unwrap } from '../../kit/outcome';
 import type { InventoryAdjustmentRow } from './inventory-adjustment.repository';
 import { postInventoryAdjustment } from './inventory-adjustment.service';
 import { InventoryAdjustment, InventoryAdjustmentInput } from './inventory-adjustment.type';

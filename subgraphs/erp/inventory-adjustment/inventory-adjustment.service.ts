@@ -3,7 +3,7 @@ import { entityKey, recordChange } from '../../kit/audit-trail';
 import type { Caller } from '../../kit/caller';
 import type { ErpDatabase } from '../db';
 import { lockMaterialSite, updateMaterialSiteStock } from '../material-site/material-site.repository';
-import { failure, invalid, success, type Outcome } from '../outcome';
+import { failure, invalid, success, type Outcome } from '../../kit/outcome';
 import { checkId, checkQuantity, firstFailure, toBookPrecision } from '../validation';
 import {
   findAdjustmentBySource,

@@ -3,7 +3,7 @@ import { ChangeRecord } from '../../kit/audit-trail';
 import { DateScalar } from '../../kit/scalars';
 import type { ErpContext } from '../context';
 import { PurchaseOrderStatus } from '../enums';
-import { unwrap } from '../outcome';
+import { unwrap } from '../../kit/outcome';
 import type { PurchaseOrderRow } from './purchase-order.repository';
 import { callerSupplier, confirmPurchaseOrderLine } from './purchase-order.service';
 import { PurchaseOrder, PurchaseOrderLine } from './purchase-order.type';

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { recordChange } from '../../kit/audit-trail';
 import type { Caller } from '../../kit/caller';
 import type { ErpDatabase } from '../db';
-import { failure, invalid, success, type Outcome } from '../outcome';
+import { failure, invalid, success, type Outcome } from '../../kit/outcome';
 import { checkId, firstFailure } from '../validation';
 import { findLineByMaterial, lockPurchaseOrder, setPromisedDate, type PurchaseOrderRow } from './purchase-order.repository';
 

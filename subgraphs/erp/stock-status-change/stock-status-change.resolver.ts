@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
 import type { ErpContext } from '../context';
 import { MaterialSite } from '../material-site/material-site.type';
-import { unwrap } from '../outcome';
+import { unwrap } from '../../kit/outcome';
 import type { StockStatusChangeRow } from './stock-status-change.repository';
 import { changeStockStatus } from './stock-status-change.service';
 import { StockStatusChange, StockStatusChangeInput } from './stock-status-change.type';

@@ -5,7 +5,7 @@ import type { ErpDatabase } from '../db';
 import { StockStatus } from '../enums';
 import { nextMaterialDocumentNumber } from '../inventory-adjustment/inventory-adjustment.repository';
 import { lockMaterialSite, updateMaterialSiteStock } from '../material-site/material-site.repository';
-import { failure, invalid, success, type Outcome } from '../outcome';
+import { failure, invalid, success, type Outcome } from '../../kit/outcome';
 import { checkId, checkQuantity, firstFailure, toBookPrecision } from '../validation';
 import { findStockStatusChangeBySource, insertStockStatusChangeOnce, type StockStatusChangeRow } from './stock-status-change.repository';
 

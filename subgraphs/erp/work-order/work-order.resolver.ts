@@ -5,7 +5,7 @@ import type { ErpContext } from '../context';
 import { Customer } from '../customer/customer.type';
 import { ErpOrderStatus } from '../enums';
 import { Material } from '../material/material.type';
-import { unwrap } from '../outcome';
+import { unwrap } from '../../kit/outcome';
 import type { WorkOrderRow } from './work-order.repository';
 import { listWorkOrders } from './work-order.repository';
 import { releaseWorkOrder } from './work-order.service';

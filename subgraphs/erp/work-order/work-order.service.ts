@@ -3,7 +3,7 @@ import { recordChange } from '../../kit/audit-trail';
 import type { Caller } from '../../kit/caller';
 import type { ErpDatabase } from '../db';
 import { ErpOrderStatus } from '../enums';
-import { failure, success, type Outcome } from '../outcome';
+import { failure, success, type Outcome } from '../../kit/outcome';
 import { checkId } from '../validation';
 import { lockWorkOrder, setWorkOrderStatus, type WorkOrderRow } from './work-order.repository';
 

@@ -1,0 +1,16 @@
+import type { Kysely } from 'kysely';
+import { ANONYMOUS, type Caller } from '../kit/caller';
+import type { CrmDatabase } from './db';
+import { createCrmLoaders, type CrmLoaders } from './loaders';
+
+export interface CrmContext {
+  db: Kysely<CrmDatabase>;
+  /** Who is calling (audit trail). */
+  caller: Caller;
+  loaders: CrmLoaders;
+}
+
+/** A fresh context (and fresh loaders) for each request. */
+export function createCrmContext(db: Kysely<CrmDatabase>, caller: Caller = ANONYMOUS): CrmContext {
+  return { db, caller, loaders: createCrmLoaders(db) };
+}

@@ -1,0 +1,42 @@
+import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { ChangeRecord } from '../../kit/audit-trail';
+import { badInput } from '../../kit/errors';
+import { unwrap } from '../../kit/outcome';
+import type { CrmContext } from '../context';
+import { CustomerSegment } from '../enums';
+import { listCustomers, type CustomerRow } from './customer.repository';
+import { updateCustomerProfile } from './customer.service';
+import { Customer, CustomerProfileInput } from './customer.type';
+
+@Resolver(() => Customer)
+export class CustomerResolver {
+  @Query(() => Customer, { nullable: true })
+  customer(@Arg('id', () => ID) id: string, @Ctx() ctx: CrmContext) {
+    return ctx.loaders.customer.load(id);
+  }
+
+  @Query(() => [Customer], { description: 'Customers matching every given filter, by id; search matches part of the name or id, any case' })
+  customers(
+    @Arg('segment', () => CustomerSegment, { nullable: true }) segment: CustomerSegment | null,
+    @Arg('accountManager', () => String, { nullable: true }) accountManager: string | null,
+    @Arg('search', () => String, { nullable: true }) search: string | null,
+    @Ctx() ctx: CrmContext,
+  ) {
+    if (search !== null && search.length > 100) throw badInput('search', `expected at most 100 characters, got ${search.length}`);
+    return listCustomers(ctx.db, { segment, accountManager, search: search?.trim() || null });
+  }
+
+  @Mutation(() => Customer, { description: "Changes a customer's profile; every change leaves an audit-trail row" })
+  async updateCustomerProfile(
+    @Arg('id', () => ID) id: string,
+    @Arg('input', () => CustomerProfileInput) input: CustomerProfileInput,
+    @Ctx() ctx: CrmContext,
+  ) {
+    return unwrap(await updateCustomerProfile(ctx.db, ctx.caller, id, input));
+  }
+
+  @FieldResolver(() => [ChangeRecord], { description: 'Profile changes, newest first' })
+  changeHistory(@Root() customer: CustomerRow, @Ctx() ctx: CrmContext) {
+    return ctx.loaders.changeHistory.load({ entityType: 'Customer', entityId: customer.id });
+  }
+}

@@ -1,0 +1,4 @@
+import { runSubgraphProcess } from '../kit/main';
+import { crmSystem } from './server';
+
+runSubgraphProcess(crmSystem);
