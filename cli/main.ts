@@ -8,6 +8,8 @@ import { scalePlan } from '../subgraphs/kit/seed/world';
 import { composeGraph, writeComposedGraph } from './compose';
 import { openSystemDatabases } from './databases';
 import { loadStartConfig, startStack } from './start';
+import { partner } from './partner';
+import { token } from './token';
 
 const USAGE = `usage: plantgraph <command> [options]
 
@@ -16,6 +18,8 @@ commands:
   seed [--scale N] [--reset] deterministic seed data at scale N (default 1); --reset empties first
   compose                   writes schema/ (subgraphs, supergraph, authority map) from the code, after the authority checks
   migrate [--down]          applies (or reverts) every system's migrations
+  token --role R            a development token (JWT) from the local issuer, alone on stdout
+  partner create|list|revoke  partner API keys (create prints the key alone on stdout)
 `;
 
 function option(args: string[], name: string): string | undefined {
@@ -31,6 +35,7 @@ async function start(): Promise<void> {
   const config = loadStartConfig();
   const stack = await startStack(config, logger);
   process.stdout.write(`Plantgraph is running.\n  GraphQL:  ${stack.url}\n  Explorer: ${stack.url} (open in a browser)\n  Stop with Ctrl-C.\n`);
+  if (stack.token) process.stdout.write(`  Token (admin, 8 h; more with "npx plantgraph token --role R"):\n    Authorization: Bearer ${stack.token}\n`);
   let stopping = false;
   const shutdown = async () => {
     if (stopping) return;
@@ -104,6 +109,12 @@ async function main(argv: string[]): Promise<void> {
       return compose();
     case 'migrate':
       return migrate(args);
+    case 'token':
+      process.stdout.write(`${await token(args)}\n`);
+      return;
+    case 'partner':
+      process.stdout.write(`${await partner(args)}\n`);
+      return;
     case undefined:
     case 'help':
     case '--help':

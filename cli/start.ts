@@ -12,6 +12,10 @@ import { createSystemServer } from '../subgraphs/kit/system';
 import { startSystemRelay } from '../subgraphs/kit/outbox/system-relay';
 import type { SubgraphServer } from '../subgraphs/kit/server';
 import { openSystemDatabases } from './databases';
+import { loadSecurityConfig } from '../gateway/security/config';
+import { gatewayDatabaseUrl } from '../gateway/security/partners/store';
+import { devCallerKey, resolveSecurity } from '../gateway/security/setup';
+import { CALLER_KEY_ENV } from '../subgraphs/kit/caller-header';
 
 export interface StartConfig {
   readonly port: number;
@@ -42,6 +46,8 @@ export function loadStartConfig(env: NodeJS.ProcessEnv = process.env): StartConf
 
 export interface RunningStack {
   readonly url: string;
+  /** A development token (admin) from the local issuer; absent when an OIDC issuer is configured. */
+  readonly token?: string;
   stop(): Promise<void>;
 }
 
@@ -60,6 +66,9 @@ export async function startStack(config: StartConfig, logger: Logger, options: {
     }
   };
   try {
+    // The subgraphs, relays and gateway of this process share one signing key: the configured
+    // one, or one generated once under the data dir.
+    process.env[CALLER_KEY_ENV] ||= devCallerKey(config.dataDir);
     const dbs = await openSystemDatabases({
       databaseUrl: config.databaseUrl,
       dataDir: config.dataDir,
@@ -88,7 +97,17 @@ export async function startStack(config: StartConfig, logger: Logger, options: {
       urls[system.name] = `http://${config.host}:${port}/graphql`;
     }
 
-    const gateway: GatewayServer = await createGatewayServer({ supergraph: config.supergraphPath, subgraphUrls: urls, logger, reliability: config.reliability });
+    const security = await resolveSecurity(loadSecurityConfig({ ...process.env, DATA_DIR: config.dataDir }), logger, { partnerDatabaseUrl: gatewayDatabaseUrl(dbs.serverUrl) });
+    const token = await security.devIssuer?.mint({ roles: ['admin'], subject: 'dev:admin' });
+    const gateway: GatewayServer = await createGatewayServer({
+      supergraph: config.supergraphPath,
+      subgraphUrls: urls,
+      logger,
+      reliability: config.reliability,
+      security: security.options,
+      // The explorer page sends the development token, so that `npm start` works in a browser at once.
+      ...(security.devIssuer ? { explorer: { headers: async () => ({ authorization: `Bearer ${await security.devIssuer!.mint({ roles: ['admin'], subject: 'dev:explorer' })}` }) } } : {}),
+    });
     stoppers.push({ name: 'gateway', stop: () => gateway.stop() });
     await listen(gateway.httpServer, config.port, config.host, 'gateway');
     // Relays deliver outbox commands through the gateway, so they start after it and stop before it.
@@ -96,7 +115,7 @@ export async function startStack(config: StartConfig, logger: Logger, options: {
       const relay = startSystemRelay(system, dbs.databases[system.name]!, { gatewayUrl: `http://${config.host}:${config.port}/graphql` }, logger);
       if (relay) stoppers.push({ name: `${system.name} relay`, stop: () => relay.stop() });
     }
-    return { url: `http://${config.host}:${config.port}/graphql`, stop: stopAll };
+    return { url: `http://${config.host}:${config.port}/graphql`, token, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

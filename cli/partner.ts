@@ -1,0 +1,61 @@
+import path from 'node:path';
+import { StartupError } from '../platform/listen';
+import { withDatabase } from '../subgraphs/kit/db/database';
+import { startEmbeddedPostgres } from '../subgraphs/kit/db/embedded';
+import { createPartnerKey, listPartnerKeys, revokePartnerKey } from '../gateway/security/partners/partner-key.repository';
+import { defaultPartnerScopes, gatewayDatabaseUrl, openGatewayDatabase } from '../gateway/security/partners/store';
+import { parsePort } from '../gateway/config';
+
+function option(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  if (i === -1) return undefined;
+  const value = args[i + 1];
+  if (value === undefined || value.startsWith('--')) throw new StartupError(`${name} needs a value`);
+  return value;
+}
+
+export const PARTNER_USAGE = `partner create --supplier V00001 | --customer C00001 [--scopes S,S2]
+  partner list
+  partner revoke <id>`;
+
+/** `plantgraph partner …`: partner API keys in the gateway database; `create` returns the key, shown only then. */
+export async function partner(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const [action, ...rest] = args;
+  if (action !== 'create' && action !== 'list' && action !== 'revoke') throw new StartupError(`partner: expected create, list or revoke\nusage: plantgraph ${PARTNER_USAGE}`);
+  const supplierId = option(rest, '--supplier');
+  const customerId = option(rest, '--customer');
+  if (action === 'create') {
+    if (Boolean(supplierId) === Boolean(customerId)) throw new StartupError('partner create: give exactly one of --supplier V00001 or --customer C00001');
+    if (supplierId && !/^V\d{5,}$/.test(supplierId)) throw new StartupError(`partner create: --supplier must look like V00001, got "${supplierId}"`);
+    if (customerId && !/^C\d{5,}$/.test(customerId)) throw new StartupError(`partner create: --customer must look like C00001, got "${customerId}"`);
+  }
+  if (action === 'revoke' && !rest[0]) throw new StartupError('partner revoke: give the key id, e.g. pk_0123456789ab (see "plantgraph partner list")');
+
+  // The gateway database lives beside the systems' databases: on DATABASE_URL's server, or in the embedded PostgreSQL.
+  let url = env.GATEWAY_DATABASE_URL || (env.DATABASE_URL ? gatewayDatabaseUrl(env.DATABASE_URL) : undefined);
+  let embedded: Awaited<ReturnType<typeof startEmbeddedPostgres>> | undefined;
+  if (!url) {
+    const port = parsePort(env, 'PORT', 4000);
+    embedded = await startEmbeddedPostgres({ dataDir: path.join(path.resolve(env.DATA_DIR || '.data'), 'pg'), port: parsePort(env, 'PG_PORT', port + 10) });
+    url = gatewayDatabaseUrl(withDatabase(embedded.url, 'plantgraph'));
+  }
+  const database = await openGatewayDatabase(url);
+  try {
+    if (action === 'create') {
+      const scopes = option(rest, '--scopes')?.split(/[,\s]+/).filter(Boolean) ?? defaultPartnerScopes({ supplierId, customerId });
+      const { key } = await createPartnerKey(database.db, { supplierId, customerId, scopes });
+      return key;
+    }
+    if (action === 'list') {
+      const rows = await listPartnerKeys(database.db);
+      return rows
+        .map((r) => [r.id, r.supplierId ? `supplier ${r.supplierId}` : `customer ${r.customerId}`, r.scopes.join(','), r.createdAt.toISOString(), r.revokedAt ? `revoked ${r.revokedAt.toISOString()}` : 'active'].join('\t'))
+        .join('\n');
+    }
+    if (!(await revokePartnerKey(database.db, rest[0]!))) throw new StartupError(`partner revoke: no active key "${rest[0]}"`);
+    return `revoked ${rest[0]}`;
+  } finally {
+    await database.close();
+    await embedded?.stop();
+  }
+}
