@@ -134,6 +134,27 @@ describe('MES reportProduction', () => {
     expect(errors![0]!.message).toContain('CLOSED');
   });
 
+  it('lets only one of two simultaneous reports take the same stock', async () => {
+    const lot = await db()
+      .selectFrom('lots')
+      .selectAll()
+      .where('lifecycleStatus', '=', 'AVAILABLE')
+      .where('siteId', '=', 'S01')
+      .where('quantity', '>=', 100)
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirstOrThrow();
+    const take = Math.round(lot.quantity * 0.6);
+    const report = () =>
+      mes.run(REPORT, { input: { workOrderId: orderId, workCenterId: centerId, goodQuantity: 1, scrapQuantity: 0, consumed: [{ lotId: lot.id, quantity: take }] } });
+    const results = await Promise.all([report(), report()]);
+    const failed = results.filter((r) => r.errors);
+    expect(failed).toHaveLength(1);
+    expect(failed[0]!.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.consumed[0].quantity' });
+    const after = await db().selectFrom('lots').select('quantity').where('id', '=', lot.id).executeTakeFirstOrThrow();
+    expect(after.quantity).toBe(lot.quantity - take);
+  });
+
   it('skips lot numbers already taken by hand', async () => {
     const { rows } = await sql<{ next: string }>`select 'L' || lpad((last_value + 1)::text, 8, '0') as next from lot_numbers`.execute(db());
     await mes.run(REPORT, { input: { workOrderId: orderId, workCenterId: centerId, goodQuantity: 1, scrapQuantity: 0, outputLotId: rows[0]!.next, consumed: [] } });
