@@ -2,12 +2,20 @@ import { close, listen, StartupError } from '../platform/listen';
 import { createLogger } from '../platform/logger';
 import { loadGatewayConfig } from './config';
 import { createGatewayServer } from './server';
+import { loadSecurityConfig } from './security/config';
+import { gatewayDatabaseUrl } from './security/partners/store';
+import { resolveSecurity } from './security/setup';
 
 /** The gateway alone: `PORT`, `HOST`, `SUPERGRAPH_PATH`, `<SYSTEM>_URL`. */
 async function main(): Promise<void> {
   const logger = createLogger('gateway');
   const config = loadGatewayConfig();
+  // Security is configured before anything listens: production without an issuer stops here.
+  const security = await resolveSecurity(loadSecurityConfig(), logger, {
+    partnerDatabaseUrl: process.env.DATABASE_URL ? gatewayDatabaseUrl(process.env.DATABASE_URL) : undefined,
+  });
   const server = await createGatewayServer({
+    security: security.options,
     supergraph: config.supergraphPath,
     subgraphUrls: config.subgraphUrls,
     logger,

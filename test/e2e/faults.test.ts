@@ -15,7 +15,7 @@ import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
 // faults, not the credentials, are what is exercised.
 const SHARED_ENV = { CALLER_SIGNING_KEY: randomBytes(32).toString('hex'), AUTH_MODE: 'none' };
 const QUERY = '{ materialSites(siteId: "S01", materialIds: ["M000001", "M000002"]) { materialId bookQuantity abcClass } }';
-const TIMEOUT_MS = 600;
+const TIMEOUT_MS = 1_000;
 const RESET_MS = 500;
 
 describe('faults with real processes: subgraphs killed, refusing, hanging; the gateway stopped mid-flight', () => {
@@ -127,9 +127,9 @@ describe('faults with real processes: subgraphs killed, refusing, hanging; the g
   });
 
   it('drains requests in flight on SIGTERM, refuses new ones, and exits 0', async () => {
-    proxy.setDelay(1_500); // inventory answers slowly: requests are in flight when the signal comes
+    proxy.setDelay(600); // inventory answers slowly: requests are in flight when the signal comes
     const inFlight = Array.from({ length: 5 }, () => ask());
-    await new Promise((r) => setTimeout(r, 400));
+    await new Promise((r) => setTimeout(r, 200));
     gateway.child.kill('SIGTERM');
     await gateway.waitFor(/draining requests in flight/);
     await expect(fetch(gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: QUERY }) })).rejects.toThrow();
