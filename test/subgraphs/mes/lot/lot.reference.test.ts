@@ -28,6 +28,22 @@ describe('MES reference resolvers (Lot, WorkOrder, WorkCenter)', () => {
     expect(data._entities[0]).toMatchObject({ quantity: row.quantity, material: { id: row.materialId }, producedBy: row.producedBy ? { id: row.producedBy } : null });
   });
 
+  it('sends as many statements for 10 lots as for 200, genealogy and edges included', async () => {
+    const query = `query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on Lot {
+      id producedBy { workCenter { name } producedLots { id } }
+      genealogy(direction: BACKWARD) { depth consumedLot { id producedBy { dispatchStatus } } producedLot { id } }
+    } } }`;
+    const measure = (ids: string[]) => mes.run(query, { representations: ids.map((id) => ({ __typename: 'Lot', id })) });
+    // The newest lots: produced ones among them have inputs, and inputs of inputs.
+    const newest = (n: number) => lotIds(8000).slice(0, n);
+    const ten = await measure(newest(10));
+    const many = await measure(newest(200));
+    expect(ten.errors).toBeUndefined();
+    expect(many.errors).toBeUndefined();
+    expect(many.data._entities.filter((l: { genealogy: unknown[] }) => l.genealogy.length > 0).length).toBeGreaterThan(50);
+    expect(ten.statements).toBe(many.statements);
+  });
+
   it('sends as many statements for 10 work orders as for 200, and computes remainingQuantity from the planned quantity it is given', async () => {
     const measure = (ids: string[]) =>
       mes.run(ENTITIES, { representations: ids.map((id, i) => ({ __typename: 'WorkOrder', id, plannedQuantity: 100 + i })) });
