@@ -9,7 +9,9 @@ export type Failure =
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; failure: Failure };
 
+/** A successful outcome. */
 export const ok = <T>(value: T): Outcome<T> => ({ ok: true, value });
+/** A failed outcome; inside `inTransaction` it rolls the transaction back. */
 export const fail = (failure: Failure): Outcome<never> => ({ ok: false, failure });
 
 class Rollback extends Error {

@@ -9,6 +9,7 @@ export interface LotFilter {
   createdAfter?: Date | null;
 }
 
+/** Lots by id, in no particular order (loaders restore the order of their keys). */
 export function findLotsByIds(db: Kysely<MesDatabase>, ids: readonly string[]): Promise<LotRow[]> {
   return db.selectFrom('lots').selectAll().where('id', 'in', ids).execute();
 }
@@ -18,6 +19,7 @@ export function findLotsByProducers(db: Kysely<MesDatabase>, workOrderIds: reado
   return db.selectFrom('lots').selectAll().where('producedBy', 'in', workOrderIds).orderBy('createdAt').orderBy('id').execute();
 }
 
+/** Lots matching every filter given, oldest first. */
 export function listLots(db: Kysely<MesDatabase>, filter: LotFilter): Promise<LotRow[]> {
   let query = db.selectFrom('lots').selectAll();
   if (filter.materialId) query = query.where('materialId', '=', filter.materialId);
@@ -38,10 +40,12 @@ export async function nextLotId(db: Kysely<MesDatabase>): Promise<string> {
   return rows[0]!.id;
 }
 
+/** Creates a lot and returns it as stored. */
 export function insertLot(db: Kysely<MesDatabase>, lot: LotRow): Promise<LotRow> {
   return db.insertInto('lots').values(lot).returningAll().executeTakeFirstOrThrow();
 }
 
+/** Sets a lot's current quantity and lifecycle status, returning the lot as stored. */
 export function setLotQuantity(db: Kysely<MesDatabase>, id: string, quantity: number, lifecycleStatus: string): Promise<LotRow> {
   return db
     .updateTable('lots')

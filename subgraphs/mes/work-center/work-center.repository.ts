@@ -8,10 +8,12 @@ export interface WorkCenterFilter {
   area?: string | null;
 }
 
+/** Work centers by id, in no particular order. */
 export function findWorkCentersByIds(db: Kysely<MesDatabase>, ids: readonly string[]): Promise<WorkCenterRow[]> {
   return db.selectFrom('workCenters').selectAll().where('id', 'in', ids).execute();
 }
 
+/** Work centers of a site (and area), by id. */
 export function listWorkCenters(db: Kysely<MesDatabase>, filter: WorkCenterFilter): Promise<WorkCenterRow[]> {
   let query = db.selectFrom('workCenters').selectAll().where('siteId', '=', filter.siteId);
   if (filter.area) query = query.where('area', '=', filter.area);
@@ -23,6 +25,7 @@ export function lockWorkCenter(db: Kysely<MesDatabase>, id: string): Promise<Wor
   return db.selectFrom('workCenters').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
 }
 
+/** Sets a work center's state and reason, stamping when it changed. */
 export function updateWorkCenterState(
   db: Kysely<MesDatabase>,
   id: string,

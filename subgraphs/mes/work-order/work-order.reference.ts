@@ -10,4 +10,5 @@ export async function resolveWorkOrder(ref: { id: string; plannedQuantity?: numb
   return { id: ref.id, plannedQuantity: ref.plannedQuantity, execution: row };
 }
 
+/** Entity resolution of ERP's work orders with MES's execution fields. */
 export const workOrderReference = { __resolveReference: resolveWorkOrder };

@@ -3,6 +3,7 @@ import type { MesDatabase } from '../db';
 
 export type WorkOrderRow = MesDatabase['workOrders'];
 
+/** Execution records by work order id, in no particular order. */
 export function findWorkOrdersByIds(db: Kysely<MesDatabase>, ids: readonly string[]): Promise<WorkOrderRow[]> {
   return db.selectFrom('workOrders').selectAll().where('id', 'in', ids).execute();
 }
@@ -12,6 +13,7 @@ export function lockWorkOrder(db: Kysely<MesDatabase>, id: string): Promise<Work
   return db.selectFrom('workOrders').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
 }
 
+/** Changes a work order's execution record, stamping when it changed. */
 export function updateWorkOrder(
   db: Kysely<MesDatabase>,
   id: string,
