@@ -22,7 +22,7 @@ export class CustomerResolver {
     @Arg('search', () => String, { nullable: true }) search: string | null,
     @Ctx() ctx: CrmContext,
   ) {
-    if (search !== null && search.length > 100) throw badInput('search', `expected at most 100 characters, got ${search.length}`);
+    if (search != null && search.length > 100) throw badInput('search', `expected at most 100 characters, got ${search.length}`);
     return listCustomers(ctx.db, { segment, accountManager, search: search?.trim() || null });
   }
 

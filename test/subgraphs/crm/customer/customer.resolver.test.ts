@@ -1,0 +1,105 @@
+import { dbQueryCount } from '../../../../platform/metrics';
+import type { CrmDatabase } from '../../../../subgraphs/crm/db';
+import { crmSystem } from '../../../../subgraphs/crm/server';
+import { customerFact } from '../../../../subgraphs/kit/seed/erp-world';
+import { ids } from '../../../../subgraphs/kit/seed/world';
+import { startInProcess, user, type InProcessSubgraph } from '../../erp/harness';
+
+const UPDATE = `mutation ($id: ID!, $input: CustomerProfileInput!) {
+  updateCustomerProfile(id: $id, input: $input) {
+    id name segment accountManager primaryContactName
+    changeHistory { actor operation entityType entityId before after changedFields }
+  }
+}`;
+
+describe('CRM customers', () => {
+  let crm: InProcessSubgraph<CrmDatabase>;
+  beforeAll(async () => {
+    crm = await startInProcess(crmSystem);
+  });
+  afterAll(() => crm.stop());
+
+  const row = (id: string) => crm.db.selectFrom('customers').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+
+  it('seeds the 150 customers of the world', async () => {
+    const rows = await crm.db.selectFrom('customers').selectAll().orderBy('id').execute();
+    expect(rows).toHaveLength(150);
+    const { number: _n, creditLimit: _c, ...expected } = customerFact(42);
+    expect(rows[41]).toEqual(expected);
+    expect(new Set(rows.map((r) => r.segment))).toEqual(new Set(['STRATEGIC', 'KEY', 'STANDARD', 'DISTRIBUTOR']));
+  });
+
+  it('answers customer(id) and null for an unknown id', async () => {
+    const result = await crm.execute(`{ a: customer(id: "C00001") { id name segment countryCode accountManager primaryContactName } b: customer(id: "C99999") { id } }`);
+    expect(result.errors).toBeUndefined();
+    const { number: _n, creditLimit: _c, ...expected } = customerFact(1);
+    expect(result.data.a).toEqual(expected);
+    expect(result.data.b).toBeNull();
+  });
+
+  it('filters customers by segment, account manager and a literal search', async () => {
+    const manager = customerFact(5).accountManager;
+    const result = await crm.execute(`query ($m: String) { customers(segment: KEY, accountManager: $m) { id segment accountManager } }`, { m: manager });
+    const expected = await crm.db.selectFrom('customers').select('id').where('segment', '=', 'KEY').where('accountManager', '=', manager).orderBy('id').execute();
+    expect(result.errors).toBeUndefined();
+    expect(result.data.customers.map((c: any) => c.id)).toEqual(expected.map((c) => c.id));
+
+    const name = customerFact(17).name;
+    const search = await crm.execute(`query ($s: String) { customers(search: $s) { id } }`, { s: name.slice(-3).toLowerCase() });
+    expect(search.data.customers.map((c: any) => c.id)).toContain('C00017');
+    const wildcard = await crm.execute(`{ customers(search: "%") { id } }`);
+    expect(wildcard.data.customers).toEqual([]);
+  });
+
+  it('updates the given attributes only, clears the contact on null, and leaves an audit-trail row', async () => {
+    const before = await row('C00010');
+    const result = await crm.execute(UPDATE, { id: 'C00010', input: { segment: 'STRATEGIC', primaryContactName: null, name: '  Renamed Works  ' } }, user('sales-ops'));
+    expect(result.errors).toBeUndefined();
+    const after = await row('C00010');
+    expect(after).toEqual({ ...before, segment: 'STRATEGIC', primaryContactName: null, name: 'Renamed Works' });
+    const [change] = result.data.updateCustomerProfile.changeHistory;
+    expect(change).toMatchObject({
+      actor: 'sales-ops',
+      operation: 'updateCustomerProfile',
+      entityType: 'Customer',
+      entityId: 'C00010',
+      before: { name: before.name, segment: before.segment, accountManager: before.accountManager, primaryContactName: before.primaryContactName },
+      after: { name: 'Renamed Works', segment: 'STRATEGIC', accountManager: before.accountManager, primaryContactName: null },
+    });
+    expect(change.changedFields).toEqual(expect.arrayContaining(['name', 'segment']));
+    expect(change.changedFields).not.toContain('accountManager');
+  });
+
+  it.each([
+    [{ name: '   ' }, 'name'],
+    [{ name: null }, 'name'],
+    [{ accountManager: 'x'.repeat(101) }, 'accountManager'],
+    [{ segment: null }, 'segment'],
+    [{ primaryContactName: '' }, 'primaryContactName'],
+    [{}, 'input'],
+  ])('rejects %j naming %s and changes nothing', async (input, field) => {
+    const before = await row('C00011');
+    const result = await crm.execute(UPDATE, { id: 'C00011', input });
+    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
+    expect(await row('C00011')).toEqual(before);
+  });
+
+  it('answers NOT_FOUND for an unknown customer', async () => {
+    const result = await crm.execute(UPDATE, { id: 'C99999', input: { name: 'Nobody' } });
+    expect(result.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  });
+
+  it('resolves 10 and 150 Customer representations with the same statements, in order', async () => {
+    const query = `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { id name changeHistory { id } } } }`;
+    const run = async (count: number) => {
+      const representations = Array.from({ length: count }, (_, i) => ({ __typename: 'Customer', id: ids.customer(count - i) }));
+      const before = await dbQueryCount('crm');
+      const result = await crm.execute(query, { r: representations });
+      expect(result.data._entities.map((c: any) => c.id)).toEqual(representations.map((r) => r.id));
+      return (await dbQueryCount('crm')) - before;
+    };
+    const ten = await run(10);
+    expect(ten).toBe(2);
+    expect(await run(150)).toBe(ten);
+  });
+});
