@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 
@@ -89,20 +89,33 @@ function withoutSourceMapComment(body: Buffer): Buffer {
 
 /**
  * Copies the explorer's files into `outDir` under content-hashed names (so they can be cached for
- * good) and writes `manifest.json` with the saved operations. Runs at build time.
+ * good) and writes `manifest.json` with the saved operations. Runs at build time. The manifest is
+ * written last and renamed into place, so a gateway reading the directory meanwhile sees either
+ * the old build or the new one, and two builds at once write the same bytes.
  */
 export function buildExplorerAssets(outDir: string, operations: readonly SavedOperation[], root: string = projectRoot()): ExplorerManifest {
   const files: Record<string, string> = {};
-  rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
   for (const [logicalName, source] of Object.entries(sources(root))) {
     const body = withoutSourceMapComment(readFileSync(source));
     const name = hashedName(logicalName, body);
-    writeFileSync(path.join(outDir, name), body);
+    const target = path.join(outDir, name);
+    if (!existsSync(target)) {
+      const partial = `${target}.${process.pid}.tmp`;
+      writeFileSync(partial, body);
+      renameSync(partial, target);
+    }
     files[logicalName] = name;
   }
   const manifest: ExplorerManifest = { files, operations };
-  writeFileSync(path.join(outDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  const partial = path.join(outDir, `manifest.json.${process.pid}.tmp`);
+  writeFileSync(partial, `${JSON.stringify(manifest, null, 2)}\n`);
+  renameSync(partial, path.join(outDir, 'manifest.json'));
+  const keep = new Set([...Object.values(files), 'manifest.json']);
+  for (const stale of readdirSync(outDir)) {
+    // Files of earlier builds only; another build's temporary files are its own.
+    if (!keep.has(stale) && !stale.endsWith('.tmp')) rmSync(path.join(outDir, stale), { force: true });
+  }
   return manifest;
 }
 

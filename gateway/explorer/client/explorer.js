@@ -158,6 +158,18 @@
     return stages.filter(Boolean);
   }
 
+  /** Systems by stage, each named at its first stage only: ERP → MES + CRM. */
+  function stageGroups(plan) {
+    var seen = {};
+    return stagesOf(plan).map(function (stage) {
+      return stage.map(function (fetch) { return fetch.system; }).filter(function (name) {
+        if (seen[name]) return false;
+        seen[name] = true;
+        return true;
+      });
+    }).filter(function (group) { return group.length; });
+  }
+
   function describeFetch(fetch) {
     if (!fetch.path) return 'root fields';
     var what = fetch.entityTypes.length ? fetch.entityTypes.join(', ') : 'entities';
@@ -181,30 +193,36 @@
       h('details', { className: 'pg-plan-text' }, h('summary', null, 'query plan'), h('pre', null, plan.text)));
   }
 
+  function plural(n, word) {
+    return n + ' ' + word + (n === 1 ? '' : 's');
+  }
+
+  /**
+   * The gateway's `extensions.provenance`: per system, the response paths it answered, the
+   * fields it only fed to other systems, its fetches and their time. Other shapes show as JSON.
+   */
   function ProvenanceView(props) {
     var provenance = props.provenance;
-    var rows = [];
-    if (Array.isArray(provenance)) {
-      provenance.forEach(function (item) {
-        if (item && typeof item === 'object') {
-          var where = item.path ? [].concat(item.path).join('.') : item.field || item.type || '';
-          var who = item.system || item.subgraph || item.source || '';
-          rows.push([where, who, item]);
-        }
-      });
-    } else if (provenance && typeof provenance === 'object') {
-      Object.keys(provenance).forEach(function (key) {
-        var value = provenance[key];
-        rows.push([key, typeof value === 'string' ? value : Array.isArray(value) ? value.join(', ') : '', value]);
-      });
-    }
-    if (!rows.length) return h('pre', { className: 'pg-json' }, JSON.stringify(provenance, null, 2));
+    var systems = provenance && typeof provenance === 'object' && !Array.isArray(provenance) ? Object.keys(provenance) : [];
+    var readable = systems.length && systems.every(function (name) {
+      var entry = provenance[name];
+      return entry && typeof entry === 'object' && Array.isArray(entry.paths);
+    });
+    if (!readable) return h('pre', { className: 'pg-json', 'data-testid': 'provenance' }, JSON.stringify(provenance, null, 2));
     return h('table', { className: 'pg-provenance', 'data-testid': 'provenance' },
-      h('tbody', null, rows.slice(0, 200).map(function (row, i) {
-        var who = row[1];
-        return h('tr', { key: i },
-          h('td', null, h('code', null, row[0])),
-          h('td', null, who && typeof who === 'string' && store.get().systems[who] ? h(SystemChip, { name: who }) : typeof who === 'string' && who ? who : h('code', null, JSON.stringify(row[2]))));
+      h('tbody', null, systems.map(function (name) {
+        var entry = provenance[name];
+        var inputs = entry.inputs || [];
+        return h('tr', { key: name },
+          h('td', null, h(SystemChip, { name: name })),
+          h('td', null,
+            h('div', null, plural(entry.paths.length, 'field') + ' in the answer' +
+              (inputs.length ? ', ' + plural(inputs.length, 'field') + ' passed on' : '') +
+              (typeof entry.fetches === 'number' ? ', ' + plural(entry.fetches, 'fetch').replace('fetchs', 'fetches') : '') +
+              (typeof entry.fetchMs === 'number' ? ', ' + entry.fetchMs.toFixed(1) + ' ms' : '')),
+            h('details', null,
+              h('summary', null, 'paths'),
+              h('pre', null, entry.paths.join('\n') + (inputs.length ? '\n\npassed on to other systems:\n' + inputs.join('\n') : '')))));
       })));
   }
 
@@ -238,8 +256,10 @@
     } else if (!plan.plan) body = h('p', { className: 'pg-muted' }, 'Planning…');
     else {
       body = h('div', null,
-        h('p', { 'data-testid': 'plan-systems' }, 'Touches ', plan.plan.systems.map(function (name, i) {
-          return h(React.Fragment, { key: name }, i ? ' → ' : '', h(SystemChip, { name: name }));
+        h('p', { 'data-testid': 'plan-systems' }, 'Touches ', stageGroups(plan.plan).map(function (group, i) {
+          return h(React.Fragment, { key: i }, i ? ' → ' : '', group.map(function (name, j) {
+            return h(React.Fragment, { key: name }, j ? ' + ' : '', h(SystemChip, { name: name }));
+          }));
         })),
         h(PlanView, { plan: plan.plan }));
     }
@@ -330,21 +350,34 @@
     return { query: operation.document, variables: variablesText(operation), headers: headersText() };
   });
 
+  // GraphiQL fills the first editors from its props or its storage, not from defaultTabs: on a
+  // first visit (nothing stored yet) the first question's variables are handed over as props.
+  var firstVisit = !window.localStorage || window.localStorage.getItem('graphiql:tabState') === null;
+  var firstProps = firstVisit && firstOperation ? { query: firstOperation.document, variables: variablesText(firstOperation) } : {};
+
   function Explorer() {
-    return h(GraphiQL, {
+    return h(GraphiQL, Object.assign({
       fetcher: fetcher,
       defaultTabs: defaultTabs.length ? defaultTabs : undefined,
       defaultHeaders: headersText(),
       defaultEditorToolsVisibility: 'variables',
       plugins: [sourcesPlugin, questionsPlugin],
-      visiblePlugin: sourcesPlugin,
       onTabChange: onTabChange,
       onEditQuery: onEditQuery,
       onEditOperationName: onEditOperationName,
-    },
+    }, firstProps),
     h(GraphiQL.Logo, null, h('span', { className: 'pg-logo' }, 'Plantgraph')));
   }
 
+  /** Opens the Sources panel once GraphiQL is on screen: its pane opens from the sidebar button only. */
+  function openSourcesPanel(attempt) {
+    var open = document.querySelector('[aria-label="Show Sources"]');
+    if (document.querySelector('[data-testid=sources-panel]')) return;
+    if (open) return open.click();
+    if (attempt < 50) setTimeout(function () { openSourcesPanel(attempt + 1); }, 100);
+  }
+
   ReactDOM.createRoot(document.getElementById('explorer')).render(h(Explorer));
+  openSourcesPanel(0);
   schedulePlan();
 })();

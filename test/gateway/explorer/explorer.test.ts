@@ -127,7 +127,7 @@ describe('explorer routes of the gateway', () => {
       body: JSON.stringify({ query: 'query V { materialSites(siteId: "S01") { abcClass countVarianceQuantity } }', operationName: 'V' }),
     });
     expect(response.status).toBe(200);
-    const { plan } = await response.json();
+    const { plan } = (await response.json()) as any;
     expect(plan.systems).toEqual(['erp', 'inventory']);
     expect(plan.fetches.map((f: { system: string; stage: number }) => `${f.stage}:${f.system}`)).toEqual(['1:erp', '2:inventory']);
   });
@@ -146,7 +146,7 @@ describe('explorer routes of the gateway', () => {
     ];
     for (const [body, status, code, words] of cases) {
       const response = await plan(body);
-      const json = await response.json();
+      const json = (await response.json()) as any;
       expect([body.slice(0, 40), response.status, json.errors[0].extensions.code]).toEqual([body.slice(0, 40), status, code]);
       expect(json.errors[0].message).toContain(words);
     }
@@ -165,7 +165,7 @@ describe('explorer routes of the gateway', () => {
   });
 
   it('serves the authority map as JSON for the page, with the sentence the docs show', async () => {
-    const map = await (await fetch(`${base}/explorer/authority.json`)).json();
+    const map = (await (await fetch(`${base}/explorer/authority.json`)).json()) as any;
     expect(map.source).toBe('authority.json');
     const bookQuantity = map.fields.find((f: { type: string; field: string }) => f.type === 'MaterialSite' && f.field === 'bookQuantity');
     expect(bookQuantity).toMatchObject({ system: 'erp', kind: 'record', note: 'Authoritative source: ERP (system of record)' });

@@ -1,0 +1,171 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { buildExplorerAssets, defaultAssetsDir } from '../../gateway/explorer/assets';
+import { savedOperations } from '../../gateway/explorer/build';
+import { implementedSystems } from '../../subgraphs/catalog';
+import { startTestStack, type TestStack } from '../support/stack';
+
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const ARTIFACTS = path.join(__dirname, '..', 'artifacts');
+const available = existsSync(CHROMIUM);
+// On CI the browser test is required: a missing Chromium fails the suite instead of skipping it.
+if (!available && process.env.CI) {
+  throw new Error(`the explorer's browser test needs Chromium at ${CHROMIUM} on CI (apt-get install chromium)`);
+}
+const describeWithBrowser = available ? describe : describe.skip;
+
+/** True for requests that stay on this machine. */
+function isLoopback(url: string): boolean {
+  const { protocol, hostname } = new URL(url);
+  if (protocol === 'data:' || protocol === 'blob:' || protocol === 'about:') return true;
+  return hostname === '127.0.0.1' || hostname === 'localhost' || hostname === '[::1]';
+}
+
+/** The full text of a GraphiQL editor (CodeMirror draws only the visible lines). */
+function editorText(page: Page, section: string): Promise<string> {
+  return page.locator(`${section} .CodeMirror`).first().evaluate((element) => (element as unknown as { CodeMirror?: { getValue(): string } }).CodeMirror?.getValue() ?? '');
+}
+
+/** Polls until `read` gives a value `check` accepts (the page renders asynchronously); returns the last value. */
+async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    const value = await read();
+    if (check(value) || Date.now() - started > timeoutMs) return value;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describeWithBrowser('explorer in a browser, offline', () => {
+  let stack: TestStack;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let origin: string;
+  const outside: string[] = [];
+  const pageErrors: string[] = [];
+  const graphqlRequests: Record<string, string>[] = [];
+  const authMode = process.env.AUTH_MODE;
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    process.env.AUTH_MODE = 'none';
+    // The page under test is the current source's: build it as `npm run build` would.
+    buildExplorerAssets(defaultAssetsDir(), savedOperations());
+    stack = await startTestStack(implementedSystems());
+    origin = new URL(stack.gatewayUrl).origin;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    // A plant without internet access: anything that would leave this machine is refused, and noted.
+    await context.route('**/*', (route) => {
+      const request = route.request();
+      if (!isLoopback(request.url())) {
+        outside.push(request.url());
+        return route.abort('internetdisconnected');
+      }
+      if (request.method() === 'POST' && new URL(request.url()).pathname === '/graphql') graphqlRequests.push(request.headers());
+      return route.continue();
+    });
+    page = await context.newPage();
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+  }, 180_000);
+
+  afterAll(async () => {
+    if (authMode === undefined) delete process.env.AUTH_MODE;
+    else process.env.AUTH_MODE = authMode;
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  it('loads from the gateway alone, runs q01, and shows the answer and the systems it came from', async () => {
+    await page.goto(`${origin}/`, { waitUntil: 'load' });
+    expect(page.url()).toBe(`${origin}/graphql`);
+    await page.locator('[data-testid=sources-panel]').waitFor({ timeout: 30_000 });
+
+    // q01 is the first saved operation, with the seed's site in its variables.
+    expect(await editorText(page, '.graphiql-query-editor')).toContain('query WorkOrderDashboard');
+    expect(JSON.parse(await editorText(page, '.graphiql-editor-tool'))).toEqual({ siteId: 'S01' });
+    expect(await page.locator('.graphiql-tab').count()).toBe(10);
+
+    // Before running it: the plan names the systems q01 touches, ERP first (it owns the root field).
+    const planned = await (
+      await fetch(`${origin}/explorer/plan`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: savedOperations()[0]!.document }),
+      })
+    ).json() as { plan: { systems: string[] } };
+    expect(planned.plan.systems[0]).toBe('erp');
+    const planChips = page.locator('[data-testid=plan-systems] [data-system]');
+    const shown = await eventually(
+      () => planChips.evaluateAll((chips) => chips.map((c) => c.getAttribute('data-system'))),
+      (systems) => systems.length === planned.plan.systems.length,
+    );
+    expect(shown).toEqual(planned.plan.systems);
+
+    await page.locator('.graphiql-execute-button').click();
+    await page.locator('[data-testid=answer-sources] [data-system]').first().waitFor({ timeout: 30_000 });
+    const response = JSON.parse(await editorText(page, '.result-window')) as {
+      data: { workOrders: { id: string; orderStatus: string }[] };
+      extensions?: { provenance?: unknown };
+    };
+
+    // The answer is the database's: every released work order of S01, and nothing else.
+    const released = await sql<{ id: string }>`select id from work_orders where site_id = 'S01' and order_status = 'RELEASED' order by id`.execute(
+      stack.databases.erp!.database.db,
+    );
+    expect(released.rows.length).toBeGreaterThan(0);
+    expect(response.data.workOrders.map((w) => w.id).sort()).toEqual(released.rows.map((r) => r.id));
+    expect(new Set(response.data.workOrders.map((w) => w.orderStatus))).toEqual(new Set(['RELEASED']));
+
+    // Its sources: the systems of the plan, and the gateway's provenance whenever it sends one.
+    const answerChips = page.locator('[data-testid=answer-sources] [data-system]');
+    expect(await answerChips.evaluateAll((chips) => [...new Set(chips.map((c) => c.getAttribute('data-system')))])).toEqual(
+      expect.arrayContaining(planned.plan.systems),
+    );
+    expect(graphqlRequests.some((headers) => headers['x-plantgraph-provenance'] === 'true')).toBe(true);
+    if (response.extensions?.provenance) expect(await page.locator('[data-testid=provenance]').isVisible()).toBe(true);
+
+    await page.screenshot({ path: path.join(ARTIFACTS, 'explorer.png') });
+    expect(outside).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  }, 120_000);
+
+  it('shows in the docs which system is authoritative for each field', async () => {
+    await page.locator('[aria-label="Show Documentation Explorer"]').click();
+    await page.locator('.graphiql-doc-explorer').getByText('Query', { exact: true }).first().click();
+    // A type's page shows each description's first paragraph; the field's own page shows all of it.
+    await page.locator('.graphiql-doc-explorer-field-name', { hasText: /^workOrders$/ }).first().click();
+    await page.locator('.graphiql-doc-explorer').getByText(/Authoritative source: ERP \(system of record\)/).first().waitFor({ timeout: 15_000 });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'explorer-docs.png') });
+    expect(outside).toEqual([]);
+  }, 60_000);
+
+  it('lists the ten questions and opens one in its tab with its variables', async () => {
+    await page.locator('[aria-label="Show Questions"]').click();
+    const questions = page.locator('[data-testid=questions-panel] [data-question]');
+    await questions.first().waitFor();
+    expect(await questions.count()).toBe(10);
+    await questions.nth(2).click();
+    expect(await eventually(() => page.locator('.graphiql-tab-active').innerText(), (t) => t.includes('Customer360'))).toContain('Customer360');
+    const variables = await eventually(() => editorText(page, '.graphiql-editor-tool'), (t) => t.includes('C00001'));
+    expect(JSON.parse(variables)).toEqual({ id: 'C00001' });
+  }, 60_000);
+
+  it('draws the authority map as a picture at /authority', async () => {
+    const authority = await context.newPage();
+    await authority.goto(`${origin}/authority`, { waitUntil: 'load' });
+    expect(await authority.locator('svg g.system').count()).toBe(implementedSystems().length);
+    expect(await authority.locator('svg g.system[data-kind=record]').first().isVisible()).toBe(true);
+    expect(await authority.locator('svg g.system[data-kind=engagement]').first().isVisible()).toBe(true);
+    expect(await authority.locator('svg [data-field="MaterialSite.bookQuantity"]').count()).toBe(1);
+    await authority.screenshot({ path: path.join(ARTIFACTS, 'authority.png'), fullPage: true });
+    await authority.close();
+    expect(outside).toEqual([]);
+  }, 60_000);
+});
