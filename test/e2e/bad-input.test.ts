@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { request as httpRequest } from 'node:http';
 import { erpSystem } from '../../subgraphs/erp/server';
 import { inventorySystem } from '../../subgraphs/inventory/server';
-import { startTestStack, type TestStack } from '../support/stack';
+import { startTestStack, testToken, type TestStack } from '../support/stack';
 
 interface Case {
   name: string;
@@ -84,10 +84,12 @@ const CASES: Case[] = [
 ];
 
 /** Raw HTTP, so that bodies, methods and headers reach the server exactly as written. */
-function send(base: URL, c: Case): Promise<{ status: number; body: string; contentType: string }> {
+function send(base: URL, c: Case, token: string): Promise<{ status: number; body: string; contentType: string }> {
   return new Promise((resolve, reject) => {
+    // Authenticated, so that what is judged is the request's shape, not its credentials.
+    const headers = { authorization: `Bearer ${token}`, ...c.headers };
     const req = httpRequest(
-      { host: base.hostname, port: base.port, method: c.method ?? 'POST', path: c.path ?? '/graphql', headers: c.headers },
+      { host: base.hostname, port: base.port, method: c.method ?? 'POST', path: c.path ?? '/graphql', headers },
       (res) => {
         let body = '';
         res.setEncoding('utf8');
@@ -104,17 +106,19 @@ function send(base: URL, c: Case): Promise<{ status: number; body: string; conte
 describe('bad input to the gateway: a 4xx with a clear error, never a 5xx, never a crash', () => {
   let stack: TestStack;
   let base: URL;
+  let token: string;
 
   beforeAll(async () => {
     stack = await startTestStack([erpSystem, inventorySystem]);
     base = new URL(stack.gatewayUrl);
+    token = await testToken();
   }, 120_000);
   afterAll(async () => {
     await stack?.stop();
   });
 
   it.each(CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
-    const response = await send(base, c);
+    const response = await send(base, c, token);
     const statuses = Array.isArray(c.status) ? c.status : [c.status];
     // The body is in the failure message: a wrong status alone does not say what went wrong.
     expect(statuses.includes(response.status) ? 'expected status' : `status ${response.status}: ${response.body.slice(0, 300)}`).toBe('expected status');

@@ -8,7 +8,7 @@ import { parse } from 'graphql';
 import pino from 'pino';
 import { createGatewayServer, type GatewayServer } from '../../../gateway/server';
 import { createGraphQLHttpHandler } from '../../../platform/http';
-import { listenOnFreePort, staticSupergraph } from '../../support/stack';
+import { listenOnFreePort, staticSupergraph, testToken } from '../../support/stack';
 
 /** A pino logger whose JSON lines the test reads back. */
 function capturingLogger(name: string) {
@@ -49,8 +49,12 @@ describe('request ids and JSON logs from the gateway to a subgraph', () => {
     await subgraphApollo.stop();
   });
 
-  const ask = (headers: Record<string, string> = {}) =>
-    fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query: 'query Where { plant }' }) });
+  const ask = async (headers: Record<string, string> = {}) =>
+    fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await testToken()}`, ...headers },
+      body: JSON.stringify({ query: 'query Where { plant }' }),
+    });
 
   it('carries the client request id to the subgraph and logs it on both sides', async () => {
     const response = await ask({ 'x-request-id': 'trace-me-42' });
