@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { dbQueryCount } from '../../../platform/metrics';
 import { erpSystem } from '../../../subgraphs/erp/server';
 import { mesSystem } from '../../../subgraphs/mes/server';
@@ -69,6 +70,23 @@ describe('MES through the gateway, with ERP (q01 and q04)', () => {
     expect(short.rows).toBeGreaterThanOrEqual(3);
     expect(long.rows).toBeGreaterThan(short.rows * 5);
     expect(short.statements).toBe(long.statements);
+  });
+
+  it('q01: when MES cannot answer, only its fields are null and the ERP part of the dashboard stands', async () => {
+    await sql`alter table work_orders rename to work_orders_unavailable`.execute(mes());
+    try {
+      const { body } = await stack.query(Q01, { siteId: 'S01', dueBefore: '2026-11-05' });
+      const orders = body.data.workOrders as any[];
+      expect(orders.length).toBeGreaterThan(3);
+      for (const order of orders) {
+        expect(order.plannedQuantity).toEqual(expect.any(Number));
+        expect(order.material.description).toEqual(expect.any(String));
+        expect(order).toMatchObject({ dispatchStatus: null, goodQuantity: null, scrapQuantity: null, remainingQuantity: null, workCenter: null });
+      }
+      expect(body.errors?.length).toBeGreaterThan(0);
+    } finally {
+      await sql`alter table work_orders_unavailable rename to work_orders`.execute(mes());
+    }
   });
 
   it('q04: a lot with its producer and its backward and forward genealogy, with depths', async () => {
