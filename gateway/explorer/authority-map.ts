@@ -20,6 +20,8 @@ export interface FieldAuthority {
   readonly systems: readonly string[];
   /** Part of an entity key: each system holding the entity has it, so it has no single owner. */
   readonly key: boolean;
+  /** A field of a value type several systems return: whichever system returned the parent answers it. */
+  readonly shared?: boolean;
   /** Fields of other systems this one needs first (`@requires`). */
   readonly requires?: string;
 }
@@ -108,6 +110,7 @@ export function deriveAuthority(supergraphSdl: string): AuthorityMap {
           system: owners[0]!,
           systems: owners,
           key: owners.length > 1 && keyFields.has(field.name.value),
+          ...(owners.length > 1 && !keyFields.has(field.name.value) ? { shared: true } : {}),
           ...(requires ? { requires } : {}),
         }),
       );
@@ -194,6 +197,7 @@ export function mergeAuthority(derived: AuthorityMap, declared: Map<string, Decl
 export function describeAuthority(field: FieldAuthority): string {
   const kind = field.kind === 'record' ? ' (system of record)' : field.kind === 'engagement' ? ' (system of engagement)' : '';
   const sentence = `Authoritative source: ${labelOf(field.system)}${kind}`;
+  if (field.shared) return `Answered by whichever of ${field.systems.map(labelOf).join(', ')} returned the parent`;
   const others = field.systems.filter((s) => s !== field.system);
   return field.key && others.length ? `${sentence}; a key that ${others.map(labelOf).join(', ')} also hold${others.length === 1 ? 's' : ''}` : sentence;
 }

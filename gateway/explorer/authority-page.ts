@@ -67,7 +67,8 @@ export function renderAuthoritySvg(map: AuthorityMap): string {
   for (const type of types) {
     const fields = byType.get(type)!;
     const keys = [...new Set(fields.filter((f) => f.key).map((f) => f.field))];
-    const cells = systems.map((s) => fields.filter((f) => !f.key && f.system === s.name));
+    // A shared value-type field sits in the cell of every system that returns it.
+    const cells = systems.map((s) => fields.filter((f) => !f.key && (f.shared ? f.systems.includes(s.name) : f.system === s.name)));
     const lines = Math.max(1 + keys.length, ...cells.map((c) => c.length), 1);
     const height = lines * LAYOUT.line + 2 * LAYOUT.padding;
     parts.push(`<g class="type" data-type="${escapeXml(type)}">`);
@@ -92,9 +93,10 @@ export function renderAuthoritySvg(map: AuthorityMap): string {
         `<rect x="${x}" y="${y}" width="${LAYOUT.systemColumn}" height="${height}" rx="4" fill="${palette(system.kind).cell}" stroke="${palette(system.kind).header}" stroke-opacity="0.35"/>`,
       );
       cell.forEach((field, k) => {
-        const note = field.requires ? ` (requires ${field.requires})` : '';
+        const note = field.requires ? ` (requires ${field.requires})` : field.shared ? ' (shared value type: answered by the system that returned the parent)' : '';
+        const style = field.shared ? 'fill="#777" font-style="italic"' : 'fill="#111"';
         parts.push(
-          `<text class="field" data-field="${escapeXml(`${type}.${field.field}`)}" x="${x + LAYOUT.padding}" y="${y + LAYOUT.padding + 12 + k * LAYOUT.line}" font-size="12" fill="#111">` +
+          `<text class="field${field.shared ? ' shared' : ''}" data-field="${escapeXml(`${type}.${field.field}`)}" x="${x + LAYOUT.padding}" y="${y + LAYOUT.padding + 12 + k * LAYOUT.line}" font-size="12" ${style}>` +
             `<title>${escapeXml(`${type}.${field.field}: ${system.label}${field.steward ? `, steward ${field.steward}` : ''}${note}`)}</title>` +
             `${escapeXml(clip(field.field + (field.requires ? ' ↳' : '')))}</text>`,
         );
@@ -137,7 +139,8 @@ export function renderAuthorityPage(map: AuthorityMap): string {
 <body>
 <h1>Authority map</h1>
 <p>Every field of the graph has one authoritative system. ${source}
-A field marked ↳ is computed by its system from another system's field (<code>@requires</code>).
+A field marked ↳ is computed by its system from another system's field (<code>@requires</code>);
+a field in grey italics belongs to a value type several systems return, answered by whichever returned the parent.
 Explore the data in the <a href="/graphql">explorer</a>.</p>
 <p class="legend"><span style="background:${COLORS.record.header}">system of record</span><span style="background:${COLORS.engagement.header}">system of engagement</span></p>
 <div class="map">${renderAuthoritySvg(map)}</div>

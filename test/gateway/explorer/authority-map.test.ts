@@ -1,3 +1,5 @@
+import { composeServices } from '@apollo/composition';
+import { parse } from 'graphql';
 import { composeGraph } from '../../../cli/compose';
 import { deriveAuthority, describeAuthority, mergeAuthority, parseAuthorityFile, type AuthorityMap } from '../../../gateway/explorer/authority-map';
 import { renderAuthoritySvg } from '../../../gateway/explorer/authority-page';
@@ -79,6 +81,26 @@ describe('authority map', () => {
     expect(cell('MaterialSite', 'erp')).not.toContain('MaterialSite.abcClass');
     expect(cell('MaterialSite', 'inventory')).toEqual(expect.arrayContaining(['MaterialSite.abcClass', 'MaterialSite.countVarianceQuantity']));
     expect(cell('MaterialSite', 'inventory')).not.toContain('MaterialSite.materialId');
+  });
+
+  it('puts a shared value-type field under every system that returns it, and says so', () => {
+    const subgraph = (name: string, root: string) => ({
+      name,
+      url: `http://127.0.0.1/${name}`,
+      typeDefs: parse(`extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@shareable"])
+        type Query { ${root}: Note }
+        type Note @shareable { text: String }`),
+    });
+    const composed = composeServices([subgraph('erp', 'erpNote'), subgraph('mes', 'mesNote')]);
+    if (composed.errors) throw composed.errors[0];
+    const map = deriveAuthority(composed.supergraphSdl);
+    const text = field(map, 'Note.text')!;
+    expect(text).toMatchObject({ shared: true, key: false });
+    expect([...text.systems].sort()).toEqual(['erp', 'mes']);
+    expect(describeAuthority(text)).toMatch(/^Answered by whichever of (ERP, MES|MES, ERP) returned the parent$/);
+    expect(field(map, 'Query.mesNote')).toMatchObject({ system: 'mes' });
+    const svg = renderAuthoritySvg(map);
+    expect(svg.match(/class="field shared" data-field="Note.text"/g)).toHaveLength(2);
   });
 
   it('escapes names so a description or name cannot break the picture', () => {
