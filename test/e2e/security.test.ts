@@ -1,0 +1,187 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import Redis from 'ioredis';
+import { composeGraph } from '../../cli/compose';
+import { SYSTEM_NAMES } from '../../platform/systems';
+import { erpSystem } from '../../subgraphs/erp/server';
+import { dropDatabases } from '../../subgraphs/kit/db/database';
+import { postGraphQL, startTestStack, testToken, type TestStack } from '../support/stack';
+
+const ROOT = path.join(__dirname, '..', '..');
+const BIN = path.join(ROOT, 'bin', 'plantgraph.js');
+const GATEWAY = path.join(ROOT, 'dist', 'gateway', 'main.js');
+
+/** The suite's own security settings, removed so that a process configures itself as a user's would. */
+const NO_SUITE_SECURITY = { OIDC_ISSUER: undefined, OIDC_AUDIENCE: undefined, OIDC_JWKS_FILE: undefined, CALLER_SIGNING_KEY: undefined };
+
+interface Run {
+  child: ChildProcess;
+  stdout: () => string;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+function run(file: string, args: string[], env: Record<string, string | undefined>): Run {
+  let stdout = '';
+  let output = '';
+  const child = spawn(process.execPath, [file, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: undefined, LOG_LEVEL: 'warn', NODE_ENV: 'development', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (c: Buffer) => ((stdout += c.toString()), (output += c.toString())));
+  child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, stdout: () => stdout, output: () => output, exited };
+}
+
+async function waitFor(r: Run, text: string | RegExp, timeoutMs: number): Promise<void> {
+  const started = Date.now();
+  const found = () => (typeof text === 'string' ? r.output().includes(text) : text.test(r.output()));
+  while (!found()) {
+    if (r.child.exitCode !== null) throw new Error(`exited (${r.child.exitCode}) before "${text}":\n${r.output()}`);
+    if (Date.now() - started > timeoutMs) throw new Error(`no "${text}" within ${timeoutMs} ms:\n${r.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function freeBasePort(): Promise<number> {
+  for (;;) {
+    const base = 20_000 + Math.floor(Math.random() * 30_000);
+    const servers: Server[] = [];
+    try {
+      for (const port of [0, 1, 2, 3, 4, 5, 6, 10].map((i) => base + i)) {
+        const s = createServer();
+        await new Promise<void>((resolve, reject) => s.once('error', reject).listen(port, '127.0.0.1', () => resolve()));
+        servers.push(s);
+      }
+      return base;
+    } catch {
+      // taken; try another
+    } finally {
+      await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+    }
+  }
+}
+
+const COST = '{ material(id: "M000001") { id standardCost } }';
+
+describe('security of the running processes', () => {
+  let dataDir: string;
+  const prefix = `e2esec_${randomBytes(3).toString('hex')}`;
+  beforeAll(() => {
+    dataDir = mkdtempSync(path.join(os.tmpdir(), 'plantgraph-security-'));
+    chmodSync(dataDir, 0o755);
+  });
+  afterAll(async () => {
+    rmSync(dataDir, { recursive: true, force: true });
+    await dropDatabases(process.env.TEST_DATABASE_URL!, [...SYSTEM_NAMES, 'gateway'].map((s) => `${prefix}_${s}`));
+  });
+
+  it('npm start: a development issuer and token, partner keys from the command line, subgraphs closed to direct calls', async () => {
+    const base = await freeBasePort();
+    const url = `http://127.0.0.1:${base}/graphql`;
+    const databaseUrl = new URL(process.env.TEST_DATABASE_URL!);
+    databaseUrl.pathname = `/${prefix}`;
+    const env = { ...NO_SUITE_SECURITY, PORT: String(base), DATA_DIR: dataDir, DATABASE_URL: databaseUrl.toString() };
+    const cli = async (...args: string[]) => {
+      const r = run(BIN, args, env);
+      const code = await r.exited;
+      if (code !== 0) throw new Error(`plantgraph ${args.join(' ')} exited ${code}:\n${r.output()}`);
+      return r.stdout().trim();
+    };
+
+    const start = run(BIN, ['start'], env);
+    try {
+      await waitFor(start, /Authorization: Bearer \S+/, 120_000);
+      const token = /Authorization: Bearer (\S+)/.exec(start.output())![1]!;
+
+      const anonymous = await postGraphQL(url, COST, undefined, { authorization: '' });
+      expect(anonymous.status).toBe(401);
+      const admin = await postGraphQL(url, COST, undefined, { authorization: `Bearer ${token}` });
+      expect(admin.body.errors).toBeUndefined();
+      expect(typeof admin.body.data.material.standardCost).toBe('number');
+
+      const jwks = (await (await fetch(`http://127.0.0.1:${base}/.well-known/jwks.json`)).json()) as { keys: { kty: string; d?: string }[] };
+      expect(jwks.keys).toHaveLength(1);
+      expect(jwks.keys[0]!.d).toBeUndefined(); // the public half only
+
+      const planner = await cli('token', '--role', 'planner');
+      expect(planner.split('\n')).toHaveLength(1);
+      const denied = await postGraphQL(url, COST, undefined, { authorization: `Bearer ${planner}` });
+      expect(denied.body.errors![0]!.extensions!.code).toBe('FORBIDDEN');
+
+      const key = await cli('partner', 'create', '--supplier', 'V00001');
+      expect(key).toMatch(/^pgk_pk_[0-9a-f]{12}_\S+$/);
+      const introspection = await postGraphQL(url, '{ __schema { queryType { fields { name } } } }', undefined, { 'x-api-key': key });
+      expect(introspection.status).toBe(200);
+      expect(introspection.body.data.__schema.queryType.fields.map((f: any) => f.name)).not.toContain('materialSites');
+      const id = /pgk_(pk_[0-9a-f]{12})_/.exec(key)![1]!;
+      expect(await cli('partner', 'list')).toContain(id);
+      await cli('partner', 'revoke', id);
+      expect((await postGraphQL(url, '{ __typename }', undefined, { 'x-api-key': key })).status).toBe(401);
+
+      const direct = await fetch(`http://127.0.0.1:${base + 1}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ _service { sdl } }"}' });
+      expect(direct.status).toBe(401);
+    } finally {
+      start.child.kill('SIGINT');
+    }
+    expect(await start.exited).toBe(0);
+  }, 240_000);
+
+  it('the gateway alone refuses to start in production without an issuer', async () => {
+    const gateway = run(GATEWAY, [], { ...NO_SUITE_SECURITY, NODE_ENV: 'production', PORT: '0', DATA_DIR: dataDir });
+    expect(await gateway.exited).toBe(1);
+    expect(gateway.output()).toMatch(/OIDC_ISSUER is required in production/);
+    expect(gateway.output()).toMatch(/CALLER_SIGNING_KEY is required in production/);
+    expect(gateway.output()).not.toMatch(/\n\s+at /);
+  });
+
+  describe('two gateway processes on one Redis', () => {
+    let stack: TestStack;
+    const redisUrl = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
+    const gateways: Run[] = [];
+    beforeAll(async () => {
+      stack = await startTestStack([erpSystem]);
+    });
+    afterAll(async () => {
+      for (const g of gateways) {
+        g.child.kill('SIGTERM');
+        await g.exited;
+      }
+      await stack?.stop();
+    });
+
+    it('share each caller\'s rate limit', async () => {
+      const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      await redis.connect(); // fails the test when the machine's Redis does not answer
+      redis.disconnect();
+      const file = path.join(dataDir, 'supergraph.graphql');
+      writeFileSync(file, (await composeGraph([erpSystem])).files['supergraph.graphql']!);
+      const urls: string[] = [];
+      for (let i = 0; i < 2; i++) {
+        const [port] = await Promise.all([freeBasePort()]);
+        const g = run(GATEWAY, [], {
+          NODE_ENV: 'production',
+          PORT: String(port),
+          SUPERGRAPH_PATH: file,
+          ERP_URL: stack.subgraphUrls.erp,
+          REDIS_URL: redisUrl,
+          RATE_LIMIT_PER_MINUTE: '4',
+          LOG_LEVEL: 'info',
+        });
+        gateways.push(g);
+        await waitFor(g, 'gateway listening', 30_000);
+        urls.push(`http://127.0.0.1:${port}/graphql`);
+      }
+      const caller = { authorization: `Bearer ${await testToken({ roles: ['planner'], subject: `replicas-${randomBytes(4).toString('hex')}` })}` };
+      const statuses: number[] = [];
+      for (const url of [urls[0], urls[1], urls[0], urls[1], urls[0], urls[1]]) statuses.push((await postGraphQL(url!, '{ material(id: "M000001") { id } }', undefined, caller)).status);
+      expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
+    }, 90_000);
+  });
+});
