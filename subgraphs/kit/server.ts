@@ -4,6 +4,7 @@ import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDis
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { createGraphQLHttpHandler, sendJson } from '../../platform/http';
 import { close, StartupError } from '../../platform/listen';
+import { createLogger, type Logger } from '../../platform/logger';
 import { registry } from '../../platform/metrics';
 import type { Caller } from './caller';
 import { CALLER_HEADER, CALLER_KEY_ENV, callerKeyFromEnv, createCallerVerifier } from './caller-header';
@@ -21,6 +22,11 @@ export interface SubgraphServerOptions<TContext extends BaseContext> {
    * @default process.env.CALLER_SIGNING_KEY (start-up fails when neither is given)
    */
   callerKey?: string;
+  /**
+   * Where each request is logged with the request id the gateway passed on.
+   * @default a pino logger named after the system (`LOG_LEVEL`)
+   */
+  logger?: Logger;
 }
 
 export interface SubgraphServer {
@@ -56,6 +62,7 @@ export async function createSubgraphServer<TContext extends BaseContext>(
 
   const handler = createGraphQLHttpHandler<TContext>({
     apollo,
+    logger: options.logger ?? createLogger(system),
     // Only the gateway may call a subgraph: every request, `_service` and `_entities` included,
     // carries the caller signed by the gateway, or is refused before anything runs.
     context: (req) => {

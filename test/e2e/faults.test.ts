@@ -89,8 +89,13 @@ describe('faults with real processes: subgraphs killed, refusing, hanging; the g
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('answers from both systems', async () => {
+  it('answers from both systems, with the request id logged by the gateway and by each subgraph', async () => {
     await expectWhole();
+    const { body } = await postGraphQL(gatewayUrl, QUERY, undefined, { 'x-request-id': 'faults-request-1' });
+    expect(body.errors).toBeUndefined();
+    await gateway.waitFor(/"requestId":"faults-request-1"[^\n]*"graphql operation"/, 5_000);
+    await erp.waitFor(/"requestId":"faults-request-1"[^\n]*"path":"\/graphql"/, 5_000);
+    await inventory.waitFor(/"requestId":"faults-request-1"/, 5_000);
   });
 
   it('nulls the fields of a subgraph that was killed, and serves them again once it is back', async () => {
