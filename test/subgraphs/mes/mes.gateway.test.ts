@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { dbQueryCount } from '../../../platform/metrics';
+import { crmSystem } from '../../../subgraphs/crm/server';
 import { erpSystem } from '../../../subgraphs/erp/server';
 import { mesSystem } from '../../../subgraphs/mes/server';
 import { startTestStack, testToken, type TestStack } from '../../support/stack';
@@ -8,6 +9,7 @@ const Q01 = `query WorkOrderDashboard($siteId: ID!, $dueBefore: Date) {
   workOrders(siteId: $siteId, status: [RELEASED], dueBefore: $dueBefore) {
     id dueDate plannedQuantity orderStatus
     material { description baseUnitOfMeasure }
+    customer { name segment }
     dispatchStatus goodQuantity scrapQuantity
     remainingQuantity
     workCenter { name state }
@@ -24,10 +26,10 @@ const Q04 = `query LotTrace($lotId: ID!) {
   }
 }`;
 
-describe('MES through the gateway, with ERP (q01 and q04)', () => {
+describe('MES through the gateway, with ERP and CRM (q01 and q04)', () => {
   let stack: TestStack;
   beforeAll(async () => {
-    stack = await startTestStack([erpSystem, mesSystem]);
+    stack = await startTestStack([erpSystem, mesSystem, crmSystem]);
   });
   afterAll(() => stack.stop());
 
@@ -47,6 +49,8 @@ describe('MES through the gateway, with ERP (q01 and q04)', () => {
       const run = mesRows.get(order.id)!;
       expect(order.orderStatus).toBe('RELEASED');
       expect(order.plannedQuantity).toBe(plan.plannedQuantity);
+      if (plan.customerId) expect(order.customer.name).toEqual(expect.any(String));
+      else expect(order.customer).toBeNull();
       expect(['READY', 'RUNNING', 'HELD', 'SUSPENDED']).toContain(order.dispatchStatus);
       expect(order.dispatchStatus).toBe(run.dispatchStatus);
       expect(order.goodQuantity).toBe(run.goodQuantity);
@@ -56,6 +60,7 @@ describe('MES through the gateway, with ERP (q01 and q04)', () => {
       expect(order.workCenter).toEqual({ name: center.name, state: center.state });
     }
     expect(orders.some((o) => o.goodQuantity > 0 && o.remainingQuantity < o.plannedQuantity)).toBe(true);
+    expect(orders.some((o) => o.customer !== null)).toBe(true);
   });
 
   it('q01: MES sends as many statements for a short dashboard as for a long one', async () => {
