@@ -67,7 +67,8 @@ function measure(
     if (selection.kind === Kind.FIELD) {
       const field = parent && 'getFields' in parent ? parent.getFields()[selection.name.value] : undefined;
       let multiplier = 1;
-      if (field && isListType(getNullableType(field.type))) {
+      // Introspection lists are bounded by the schema's size, and the depth limit bounds their nesting.
+      if (field && isListType(getNullableType(field.type)) && !parent!.name.startsWith('__')) {
         multiplier = defaultListSize;
         for (const arg of selection.arguments ?? []) {
           if (!['first', 'last', 'limit'].includes(arg.name.value)) continue;
