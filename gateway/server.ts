@@ -10,6 +10,7 @@ import { registry } from '../platform/metrics';
 import type { SystemName } from '../platform/systems';
 import { fileSupergraph } from './supergraph';
 import { createExplorer, type ExplorerOptions } from './explorer/explorer';
+import { explorerAccess } from './explorer/access';
 import { loadReliabilityConfig, type ReliabilityConfig } from './reliability/policy';
 import { SubgraphHealth } from './reliability/subgraph-health';
 import { SubgraphDataSource, type SendHook } from './subgraph-data-source';
@@ -68,7 +69,8 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
       ? fileSupergraph({ path: options.supergraph, logger, onReload: options.onSupergraphReload })
       : options.supergraph;
 
-  const security = createGatewaySecurity(options.security ?? (await resolveSecurity(loadSecurityConfig(), logger)).options, logger);
+  const securityOptions = options.security ?? (await resolveSecurity(loadSecurityConfig(), logger)).options;
+  const security = createGatewaySecurity(securityOptions, logger);
   const provenance = createProvenanceTracker();
   const health = new SubgraphHealth(options.reliability ?? loadReliabilityConfig({}), logger);
   const gateway = new ApolloGateway({
@@ -95,6 +97,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     gateway,
     logger,
     authorityFile: typeof options.supergraph === 'string' ? path.join(path.dirname(options.supergraph), 'authority.json') : undefined,
+    authorize: explorerAccess(securityOptions),
     ...options.explorer,
   });
 

@@ -6,6 +6,7 @@ import type { Logger } from '../../platform/logger';
 import { sendGraphQLError, sendJson } from '../../platform/http';
 import { deriveAuthority, describeAuthority, mergeAuthority, readAuthorityFile, type AuthorityMap } from './authority-map';
 import { renderAuthorityPage } from './authority-page';
+import type { ExplorerAuthorize } from './access';
 import { ASSETS_PATH, defaultAssetsDir, loadExplorerAssets, type ExplorerAssets } from './assets';
 import { renderExplorerPage } from './page';
 import { createOperationPlanner, type OperationPlanner } from './plan';
@@ -26,6 +27,12 @@ export interface ExplorerOptions {
    * @default no headers
    */
   headers?: () => Record<string, string> | Promise<Record<string, string>>;
+  /**
+   * Who may plan operations and read the authority data the page uses (the page itself is public:
+   * it holds no data).
+   * @default everyone
+   */
+  authorize?: ExplorerAuthorize;
   /**
    * Path of the GraphQL endpoint the page queries.
    * @default '/graphql'
@@ -175,6 +182,11 @@ export function createExplorer(options: ExplorerOptions): Explorer {
       );
     },
     [`POST ${PLAN_PATH}`]: async (req, res) => {
+      const access = (await options.authorize?.(req)) ?? { ok: true };
+      if (!access.ok) {
+        req.resume();
+        return sendGraphQLError(res, access.status, access.code, access.message);
+      }
       let text: string;
       try {
         text = await readBody(req, maxPlanBodyBytes);
@@ -204,7 +216,9 @@ export function createExplorer(options: ExplorerOptions): Explorer {
       if (!result.ok) return sendJson(res, 400, { errors: result.errors.map((e) => e.toJSON()) });
       sendJson(res, 200, { plan: result.plan });
     },
-    [`GET ${AUTHORITY_JSON_PATH}`]: (_req, res) => {
+    [`GET ${AUTHORITY_JSON_PATH}`]: async (req, res) => {
+      const access = (await options.authorize?.(req)) ?? { ok: true };
+      if (!access.ok) return sendGraphQLError(res, access.status, access.code, access.message);
       const map = currentAuthority();
       if (!map) return sendGraphQLError(res, 503, 'SUPERGRAPH_NOT_LOADED', 'the gateway has not loaded a supergraph yet');
       sendJson(res, 200, { ...map, fields: map.fields.map((f) => ({ ...f, note: describeAuthority(f) })) });

@@ -9,7 +9,7 @@ import { createGatewayServer, type GatewayServer } from '../../../gateway/server
 import { createLogger } from '../../../platform/logger';
 import { erpSystem } from '../../../subgraphs/erp/server';
 import { inventorySystem } from '../../../subgraphs/inventory/server';
-import { listenOnFreePort, staticSupergraph } from '../../support/stack';
+import { listenOnFreePort, staticSupergraph, testToken } from '../../support/stack';
 
 const logger = createLogger('test', { LOG_LEVEL: 'silent' });
 
@@ -20,10 +20,11 @@ describe('explorer routes of the gateway', () => {
   let unbuilt: GatewayServer;
   let unbuiltBase: string;
 
-  // The explorer's routes are not GraphQL; GraphQL's own authentication is tested elsewhere.
-  const authMode = process.env.AUTH_MODE;
+  let token: string;
+  let auth: Record<string, string>;
   beforeAll(async () => {
-    process.env.AUTH_MODE = 'none';
+    token = await testToken({ roles: ['analyst'], subject: 'explorer-test' });
+    auth = { authorization: `Bearer ${token}` };
     dir = mkdtempSync(path.join(os.tmpdir(), 'plantgraph-explorer-'));
     buildExplorerAssets(path.join(dir, 'assets'), savedOperations());
     const { files } = await composeGraph([erpSystem, inventorySystem]);
@@ -42,8 +43,6 @@ describe('explorer routes of the gateway', () => {
     unbuiltBase = (await listenOnFreePort(unbuilt.httpServer)).replace(/\/graphql$/, '');
   });
   afterAll(async () => {
-    if (authMode === undefined) delete process.env.AUTH_MODE;
-    else process.env.AUTH_MODE = authMode;
     await gateway?.stop();
     await unbuilt?.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -111,9 +110,9 @@ describe('explorer routes of the gateway', () => {
   });
 
   it('leaves GraphQL as it was: POST /graphql answers, GET /graphql without text/html is Apollo’s, / redirects to the explorer', async () => {
-    const post = await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) });
+    const post = await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: JSON.stringify({ query: '{ __typename }' }) });
     expect(await post.json()).toEqual({ data: { __typename: 'Query' } });
-    const get = await fetch(`${base}/graphql?query=${encodeURIComponent('{ __typename }')}`, { headers: { accept: 'application/json', 'apollo-require-preflight': 'true' } });
+    const get = await fetch(`${base}/graphql?query=${encodeURIComponent('{ __typename }')}`, { headers: { accept: 'application/json', 'apollo-require-preflight': 'true', ...auth } });
     expect(get.headers.get('content-type')).toContain('application/json');
     expect(await get.json()).toEqual({ data: { __typename: 'Query' } });
     const root = await fetch(`${base}/`, { redirect: 'manual' });
@@ -123,7 +122,7 @@ describe('explorer routes of the gateway', () => {
   it('plans an operation without running it: the systems it touches, in order', async () => {
     const response = await fetch(`${base}/explorer/plan`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...auth },
       body: JSON.stringify({ query: 'query V { materialSites(siteId: "S01") { abcClass countVarianceQuantity } }', operationName: 'V' }),
     });
     expect(response.status).toBe(200);
@@ -133,8 +132,7 @@ describe('explorer routes of the gateway', () => {
   });
 
   it('answers bad plan requests with a GraphQL error and a 4xx, never a 500', async () => {
-    const plan = (body: string, headers: Record<string, string> = {}) =>
-      fetch(`${base}/explorer/plan`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+    const plan = (body: string) => fetch(`${base}/explorer/plan`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body });
     const cases: [string, number, string, string][] = [
       ['{not json', 400, 'BAD_REQUEST', 'not valid JSON'],
       ['{}', 400, 'BAD_USER_INPUT', 'query'],
@@ -152,6 +150,26 @@ describe('explorer routes of the gateway', () => {
     }
   });
 
+  it('plans only for the users the gateway authenticates: no token, a bad token, a partner are refused', async () => {
+    const body = JSON.stringify({ query: '{ material(id: "M000001") { description } }' });
+    const plan = (headers: Record<string, string>) => fetch(`${base}/explorer/plan`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+    const supplier = await testToken({ roles: ['supplier'], supplierId: 'V00001', scopes: ['partner:supplier'] });
+    const cases: [Record<string, string>, number, string][] = [
+      [{}, 401, 'UNAUTHENTICATED'],
+      [{ authorization: 'Bearer not-a-token' }, 401, 'UNAUTHENTICATED'],
+      [{ authorization: `Bearer ${supplier}` }, 403, 'FORBIDDEN'],
+      [{ 'x-api-key': 'pk_anything' }, 403, 'FORBIDDEN'],
+    ];
+    for (const [headers, status, code] of cases) {
+      const response = await plan(headers);
+      const json = (await response.json()) as any;
+      expect([Object.keys(headers).join(), response.status, json.errors[0].extensions.code]).toEqual([Object.keys(headers).join(), status, code]);
+      expect(json.plan).toBeUndefined();
+    }
+    expect((await fetch(`${base}/explorer/authority.json`)).status).toBe(401);
+    expect((await plan(auth)).status).toBe(200);
+  });
+
   it('draws the authority map at GET /authority from authority.json, systems of record apart from systems of engagement', async () => {
     const response = await fetch(`${base}/authority`);
     expect(response.status).toBe(200);
@@ -165,7 +183,7 @@ describe('explorer routes of the gateway', () => {
   });
 
   it('serves the authority map as JSON for the page, with the sentence the docs show', async () => {
-    const map = (await (await fetch(`${base}/explorer/authority.json`)).json()) as any;
+    const map = (await (await fetch(`${base}/explorer/authority.json`, { headers: auth })).json()) as any;
     expect(map.source).toBe('authority.json');
     const bookQuantity = map.fields.find((f: { type: string; field: string }) => f.type === 'MaterialSite' && f.field === 'bookQuantity');
     expect(bookQuantity).toMatchObject({ system: 'erp', kind: 'record', note: 'Authoritative source: ERP (system of record)' });
@@ -181,7 +199,7 @@ describe('explorer routes of the gateway', () => {
     const response = await fetch(`${unbuiltBase}/graphql`, { headers: { accept: 'text/html' } });
     expect(response.status).toBe(503);
     expect(await response.text()).toContain('npm run build');
-    const post = await fetch(`${unbuiltBase}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) });
+    const post = await fetch(`${unbuiltBase}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: JSON.stringify({ query: '{ __typename }' }) });
     expect(post.status).toBe(200);
   });
 });
