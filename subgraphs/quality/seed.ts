@@ -25,6 +25,11 @@ const COMPLAINTS = [
   'Wrong labels on delivered units',
   'Noise complaint on installed units',
 ];
+const SUPPLIER_DEFECTS = [
+  'Material hardness below specification found at machining',
+  'Contaminated granulate found at the extruder',
+  'Coil width out of tolerance found at the press',
+];
 const ACTIONS = [
   'Add a poka-yoke check at the station',
   'Update the control plan and retrain operators',
@@ -201,19 +206,46 @@ export async function seedQuality(db: Kysely<QualityDatabase>, plan: ScalePlan, 
     const lot = finishedLotAtOrBefore(plan, between('complaint-lot', k, 1, lots));
     if (!lot) continue;
     const order = workOrderFact(plan, lot.workOrder!);
+    // The first complaint comes from the first customer, whom the customer 360 examples show.
+    const customer = k === 1 ? 1 : order.customer ?? between('complaint-customer', k, 1, plan.customers);
     const reportedAt = new Date(Math.min(asOf - 6 * HOUR, lot.createdAt.getTime() + between('complaint-delay', k, 3, 20) * DAY));
     ncrs.push({
       ...base,
       id: next(),
       source: 'CUSTOMER_COMPLAINT',
-      severity: severityOf('ncr-complaint', k),
+      severity: k === 1 ? 'MAJOR' : severityOf('ncr-complaint', k),
       description: pick('complaint-text', k, COMPLAINTS),
       materialId: ids.material(lot.material),
       lotId: lot.id,
-      customerId: ids.customer(order.customer ?? between('complaint-customer', k, 1, plan.customers)),
+      customerId: ids.customer(customer),
       nonconformingQuantity: between('complaint-qty', k, 1, 20),
       reportedAt,
       ...lifecycle('ncr-complaint', k, reportedAt, asOf, false),
+    });
+  }
+  // Supplier defects found on the line in received material; the first is on a lot of supplier 1,
+  // whose scorecard the examples show.
+  for (let k = 1; k <= 10 * plan.scale; k++) {
+    const supplier = k === 1 ? 1 : between('line-supplier', k, 1, plan.suppliers);
+    let lot: LotFact | null = null;
+    for (let n = between('line-lot', k, 1, lots), seen = 0; seen < lots && !lot; n = (n % lots) + 1, seen++) {
+      const candidate = lotFact(plan, n);
+      if (candidate.supplier === supplier) lot = candidate;
+    }
+    if (!lot) continue;
+    const reportedAt = new Date(Math.min(asOf - 6 * HOUR, lot.createdAt.getTime() + between('line-delay', k, 2, 20) * DAY));
+    ncrs.push({
+      ...base,
+      id: next(),
+      source: 'SUPPLIER',
+      severity: severityOf('ncr-line', k),
+      description: pick('line-text', k, SUPPLIER_DEFECTS),
+      materialId: ids.material(lot.material),
+      lotId: lot.id,
+      supplierId: ids.supplier(supplier),
+      nonconformingQuantity: between('line-qty', k, 5, 200),
+      reportedAt,
+      ...lifecycle('ncr-line', k, reportedAt, asOf, true),
     });
   }
   for (let k = 1; k <= 15 * plan.scale; k++) {
@@ -236,7 +268,8 @@ export async function seedQuality(db: Kysely<QualityDatabase>, plan: ScalePlan, 
   for (const batch of chunks(ncrs)) await db.insertInto('nonconformances').values(batch).execute();
 
   const capas = ncrs.flatMap((ncr, i) => {
-    const wanted = ncr.severity === 'MINOR' ? unit('capa', i) < 0.2 : unit('capa', i) < 0.75;
+    // Customer complaints above MINOR always get a CAPA (an 8D for the customer).
+    const wanted = ncr.source === 'CUSTOMER_COMPLAINT' && ncr.severity !== 'MINOR' ? true : ncr.severity === 'MINOR' ? unit('capa', i) < 0.2 : unit('capa', i) < 0.75;
     if (!wanted) return [];
     const age = (asOf - ncr.reportedAt.getTime()) / DAY;
     const status = ncr.status === 'CLOSED' ? 'CLOSED' : age > 20 ? pick('capa-status', i, ['IN_PROGRESS', 'VERIFYING']) : pick('capa-status', i, ['OPEN', 'IN_PROGRESS']);

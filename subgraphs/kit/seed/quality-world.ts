@@ -86,12 +86,13 @@ const HOLD_REASONS = [
 export function lotHoldFact(plan: ScalePlan, n: number): HoldFact | null {
   const inspection = lotInspectionFact(plan, n);
   const rejected = inspection?.decision === 'REJECT';
-  if (!rejected && unit('hold-suspect', n) >= 0.006) return null;
+  const featured = featuredHolds(plan).get(n);
+  if (!rejected && !featured && unit('hold-suspect', n) >= 0.006) return null;
   const lot = inspection?.lot ?? lotFact(plan, n);
   const placedAt = rejected ? inspection!.decidedAt! : new Date(lot.createdAt.getTime() + between('hold-lead', n, 1, 72) * 3_600_000);
   const asOf = new Date(`${plan.asOf}T00:00:00Z`).getTime();
-  const releaseAt = placedAt.getTime() + between('hold-duration', n, 1, 14) * DAY;
-  const released = unit('hold-released', n) < 0.6 && releaseAt < asOf;
+  const releaseAt = Math.min(placedAt.getTime() + between('hold-duration', n, 1, 14) * DAY, asOf - DAY);
+  const released = featured ? featured === 'released' : unit('hold-released', n) < 0.6 && releaseAt < asOf - DAY;
   return {
     lot,
     reason: rejected ? `Usage decision REJECT on ${inspection!.inspectionType.toLowerCase().replace('_', '-')} inspection` : pick('hold-reason', n, HOLD_REASONS),
@@ -99,6 +100,30 @@ export function lotHoldFact(plan: ScalePlan, n: number): HoldFact | null {
     releasedAt: released ? new Date(releaseAt) : null,
     rejected,
   };
+}
+
+/**
+ * Holds the examples of the documentation rely on at every scale: the newest lot of material 1
+ * is on hold (open), and the first lot consumed by lot 54 (the lot the genealogy examples trace)
+ * was held and released.
+ */
+const featuredCache = new Map<string, Map<number, 'open' | 'released'>>();
+function featuredHolds(plan: ScalePlan): Map<number, 'open' | 'released'> {
+  const key = `${plan.scale}:${plan.asOf}`;
+  let featured = featuredCache.get(key);
+  if (!featured) {
+    featured = new Map();
+    for (let n = lotCount(plan); n >= 1; n--) {
+      if (lotFact(plan, n).material === 1) {
+        featured.set(n, 'open');
+        break;
+      }
+    }
+    const input = lotFact(plan, 54).consumed[0];
+    if (input && !featured.has(input.lot)) featured.set(input.lot, 'released');
+    featuredCache.set(key, featured);
+  }
+  return featured;
 }
 
 /** Lot numbers with a hold (memoised per scale). */

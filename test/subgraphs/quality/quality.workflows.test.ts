@@ -108,7 +108,7 @@ describe('quality workflows through the gateway, with hand-offs to ERP', () => {
     const posted = await quality.selectFrom('qualityHolds').selectAll().where('id', '=', hold.id).executeTakeFirstOrThrow();
     expect(posted.erpBlockDocument).toEqual(expect.any(String));
     const change = await erp.selectFrom('stockStatusChanges').selectAll().where('sourceHoldId', '=', hold.id).execute();
-    expect(change.map((c: { documentNumber: string; toStatus: string }) => [c.documentNumber, c.toStatus])).toEqual([[posted.erpBlockDocument, 'BLOCKED']]);
+    expect(change.map((c) => [c.documentNumber, c.toStatus])).toEqual([[posted.erpBlockDocument, 'BLOCKED']]);
 
     const blank = await stack.query(RELEASE, { id: hold.id, j: '  ' });
     expect(blank.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'justification' });
