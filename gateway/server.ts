@@ -73,6 +73,9 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
   const security = createGatewaySecurity(securityOptions, logger);
   const provenance = createProvenanceTracker();
   const health = new SubgraphHealth(options.reliability ?? loadReliabilityConfig({}), logger);
+  // @apollo/gateway otherwise reports usage to Apollo and probes cloud metadata addresses at
+  // construction; a plant's gateway sends nothing off its own network unless told to.
+  process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
   const gateway = new ApolloGateway({
     supergraphSdl,
     logger,
