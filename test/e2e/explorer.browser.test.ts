@@ -5,7 +5,10 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { buildExplorerAssets, defaultAssetsDir } from '../../gateway/explorer/assets';
 import { savedOperations } from '../../gateway/explorer/build';
 import { implementedSystems } from '../../subgraphs/catalog';
-import { startTestStack, type TestStack } from '../support/stack';
+import { composeGraph } from '../../cli/compose';
+import { createGatewayServer, type GatewayServer } from '../../gateway/server';
+import { createLogger } from '../../platform/logger';
+import { listenOnFreePort, startTestStack, staticSupergraph, testToken, type TestStack } from '../support/stack';
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const ARTIFACTS = path.join(__dirname, '..', 'artifacts');
@@ -40,6 +43,7 @@ async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolea
 
 describeWithBrowser('explorer in a browser, offline', () => {
   let stack: TestStack;
+  let gateway: GatewayServer;
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
@@ -47,15 +51,20 @@ describeWithBrowser('explorer in a browser, offline', () => {
   const outside: string[] = [];
   const pageErrors: string[] = [];
   const graphqlRequests: Record<string, string>[] = [];
-  const authMode = process.env.AUTH_MODE;
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    process.env.AUTH_MODE = 'none';
     // The page under test is the current source's: build it as `npm run build` would.
     buildExplorerAssets(defaultAssetsDir(), savedOperations());
     stack = await startTestStack(implementedSystems());
-    origin = new URL(stack.gatewayUrl).origin;
+    // A gateway whose page carries a token, as under `npm start`: authentication stays on.
+    gateway = await createGatewayServer({
+      supergraph: staticSupergraph((await composeGraph(implementedSystems())).files['supergraph.graphql']!),
+      subgraphUrls: stack.subgraphUrls,
+      logger: createLogger('explorer-gateway', { LOG_LEVEL: 'silent' }),
+      explorer: { headers: async () => ({ authorization: `Bearer ${await testToken({ roles: ['admin'], subject: 'explorer' })}` }) },
+    });
+    origin = new URL(await listenOnFreePort(gateway.httpServer)).origin;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -76,9 +85,8 @@ describeWithBrowser('explorer in a browser, offline', () => {
   }, 180_000);
 
   afterAll(async () => {
-    if (authMode === undefined) delete process.env.AUTH_MODE;
-    else process.env.AUTH_MODE = authMode;
     await browser?.close();
+    await gateway?.stop();
     await stack?.stop();
   });
 
@@ -96,7 +104,7 @@ describeWithBrowser('explorer in a browser, offline', () => {
     const planned = await (
       await fetch(`${origin}/explorer/plan`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${await testToken()}` },
         body: JSON.stringify({ query: savedOperations()[0]!.document }),
       })
     ).json() as { plan: { systems: string[] } };
@@ -128,7 +136,8 @@ describeWithBrowser('explorer in a browser, offline', () => {
     expect(await answerChips.evaluateAll((chips) => [...new Set(chips.map((c) => c.getAttribute('data-system')))])).toEqual(
       expect.arrayContaining(planned.plan.systems),
     );
-    expect(graphqlRequests.some((headers) => headers['x-plantgraph-provenance'] === 'true')).toBe(true);
+    // The page asked for provenance, with the token it was given.
+    expect(graphqlRequests.some((headers) => headers['x-plantgraph-provenance'] === 'true' && /^Bearer \S+$/.test(headers.authorization ?? ''))).toBe(true);
     if (response.extensions?.provenance) expect(await page.locator('[data-testid=provenance]').isVisible()).toBe(true);
 
     await page.screenshot({ path: path.join(ARTIFACTS, 'explorer.png') });
@@ -160,7 +169,8 @@ describeWithBrowser('explorer in a browser, offline', () => {
   it('draws the authority map as a picture at /authority', async () => {
     const authority = await context.newPage();
     await authority.goto(`${origin}/authority`, { waitUntil: 'load' });
-    expect(await authority.locator('svg g.system').count()).toBe(implementedSystems().length);
+    const columns = await authority.locator('svg g.system').evaluateAll((groups) => groups.map((g) => g.getAttribute('data-system')));
+    expect(columns).toEqual(expect.arrayContaining(implementedSystems().map((s) => s.name)));
     expect(await authority.locator('svg g.system[data-kind=record]').first().isVisible()).toBe(true);
     expect(await authority.locator('svg g.system[data-kind=engagement]').first().isVisible()).toBe(true);
     expect(await authority.locator('svg [data-field="MaterialSite.bookQuantity"]').count()).toBe(1);
