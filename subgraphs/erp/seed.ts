@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Insertable } from 'kysely';
 import { customerFact, lotShipmentOf, supplierFact } from '../kit/seed/erp-world';
 import type { Progress } from '../kit/seed/progress';
+import { heldLots, lotHoldFact, qualityIds } from '../kit/seed/quality-world';
 import {
   addDays,
   between,
@@ -67,6 +68,7 @@ export async function seedErp(db: Kysely<ErpDatabase>, plan: ScalePlan, progress
   }
 
   const asOf = new Date(`${plan.asOf}T00:00:00Z`).getTime();
+  const holds = stockOfQualityHolds(plan);
   const sites = materials.map((m, i) => {
     const n = i + 1;
     const book = bookQuantityOf(n);
@@ -74,7 +76,7 @@ export async function seedErp(db: Kysely<ErpDatabase>, plan: ScalePlan, progress
       materialId: m.id,
       siteId: ids.site(siteOfMaterial(plan, n)),
       bookQuantity: book,
-      blockedQuantity: 0,
+      blockedQuantity: holds.blocked.get(n) ?? 0,
       lastMovementAt: new Date(asOf - Math.floor(unit('movement', n) * 30 * 86_400_000)),
     };
   });
@@ -111,6 +113,8 @@ export async function seedErp(db: Kysely<ErpDatabase>, plan: ScalePlan, progress
     done += batch.length;
   }
 
+  await insertAll(db, 'stockStatusChanges', holds.documents, progress);
+
   // Drawing a lot walks back through older lots: draw each once for both passes.
   const lots = Array.from({ length: lotCount(plan) }, (_, i) => lotFact(plan, i + 1));
   await seedPurchasing(db, plan, lots, progress);
@@ -118,6 +122,37 @@ export async function seedErp(db: Kysely<ErpDatabase>, plan: ScalePlan, progress
 }
 
 const DAY = 86_400_000;
+
+/**
+ * The stock postings of quality's seeded holds: each hold blocked its lot's quantity (as much of
+ * it as the book holds) and each released hold released it again, under the hold's id and the
+ * document numbers quality's seed records; open holds leave their quantity blocked.
+ */
+function stockOfQualityHolds(plan: ScalePlan) {
+  const blocked = new Map<number, number>();
+  const documents: Insertable<ErpDatabase['stockStatusChanges']>[] = [];
+  heldLots(plan).forEach((n, i) => {
+    const hold = lotHoldFact(plan, n)!;
+    const material = hold.lot.material;
+    const open = hold.releasedAt === null;
+    const already = blocked.get(material) ?? 0;
+    const quantity = Math.min(hold.lot.quantity, bookQuantityOf(material) - (open ? already : 0));
+    if (quantity <= 0) return;
+    const base = {
+      sourceHoldId: qualityIds.hold(i + 1),
+      lotId: hold.lot.id,
+      materialId: ids.material(material),
+      siteId: ids.site(hold.lot.site),
+      quantity: Math.round(quantity * 1000) / 1000,
+      postedBy: 'service:quality',
+    };
+    const document = `SSC-SEED-${String(i + 1).padStart(6, '0')}`;
+    documents.push({ ...base, documentNumber: `${document}-B`, toStatus: 'BLOCKED', postedAt: hold.placedAt });
+    if (open) blocked.set(material, already + base.quantity);
+    else documents.push({ ...base, documentNumber: `${document}-U`, toStatus: 'UNRESTRICTED', postedAt: hold.releasedAt! });
+  });
+  return { blocked, documents };
+}
 const dateOf = (instant: Date) => instant.toISOString().slice(0, 10);
 
 /** Inserts rows in multi-row batches with progress. */

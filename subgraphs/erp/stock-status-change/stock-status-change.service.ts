@@ -34,7 +34,8 @@ function validate(input: StockStatusChangeCommand) {
 
 /**
  * Blocks (BLOCKED) or releases (UNRESTRICTED) lot stock of a material-site, once per hold and
- * direction: a repeat (also a concurrent one) returns the first posting and changes nothing.
+ * direction: a repeat (also a concurrent one) returns the first posting and changes nothing. A
+ * release of a hold ERP has blocked releases at most what that hold blocked.
  */
 export async function changeStockStatus(
   db: Kysely<ErpDatabase>,
@@ -53,8 +54,11 @@ export async function changeStockStatus(
     if (committed) return success(committed);
     if (!site) return failure('NOT_FOUND', `MaterialSite "${input.materialId}" at site "${input.siteId}" does not exist`);
 
-    const quantity = toBookPrecision(input.quantity);
     const blocking = input.toStatus === StockStatus.BLOCKED;
+    // A release gives back what its hold blocked (at most what is asked): a hold whose lot was
+    // larger than the book blocked only the book, and releasing it must not fail for that.
+    const blockedByHold = blocking ? undefined : await findStockStatusChangeBySource(trx, input.sourceHoldId, StockStatus.BLOCKED);
+    const quantity = toBookPrecision(blockedByHold ? Math.min(input.quantity, blockedByHold.quantity) : input.quantity);
     const blocked = toBookPrecision(site.blockedQuantity + (blocking ? quantity : -quantity));
     if (blocking && blocked > site.bookQuantity) {
       return invalid('quantity', `${input.materialId} at ${input.siteId} has ${site.bookQuantity} on the book, ${site.blockedQuantity} of it blocked; blocking ${quantity} more would exceed the book`);

@@ -2,12 +2,13 @@ import { sql } from 'kysely';
 import { crmSystem } from '../../../subgraphs/crm/server';
 import { erpSystem } from '../../../subgraphs/erp/server';
 import { migrateDownAll, migrateToLatest } from '../../../subgraphs/kit/db/migrate';
+import type { SystemModule } from '../../../subgraphs/kit/system';
 import { createTestDatabase } from '../../support/databases';
 
 const tables = async (db: any) =>
   (await sql<{ tablename: string }>`select tablename from pg_tables where schemaname = 'public' and tablename not like 'kysely_%' order by 1`.execute(db)).rows.map((r) => r.tablename);
 
-describe.each([erpSystem, crmSystem])('$name migrations', (system) => {
+describe.each([erpSystem, crmSystem] as SystemModule[])('$name migrations', (system) => {
   it('go down completely and up again', async () => {
     const t = await createTestDatabase(system);
     try {

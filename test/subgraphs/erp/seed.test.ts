@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { ErpDatabase } from '../../../subgraphs/erp/db';
 import { erpSystem } from '../../../subgraphs/erp/server';
 import { lotShipmentOf } from '../../../subgraphs/kit/seed/erp-world';
+import { heldLots, lotHoldFact, qualityIds } from '../../../subgraphs/kit/seed/quality-world';
 import { ids, lotCount, lotFact, scalePlan } from '../../../subgraphs/kit/seed/world';
 import { createTestDatabase, type TestDatabase } from '../../support/databases';
 
@@ -76,5 +77,41 @@ describe('ERP seed at scale 1', () => {
     const open = await t.database.db.selectFrom('salesOrders').select('customerId').where('status', 'in', ['OPEN', 'IN_DELIVERY']).execute();
     expect(open).toHaveLength(300);
     expect(new Set(open.map((o) => o.customerId)).size).toBe(150);
+  });
+});
+
+describe('ERP seed agrees with quality\'s seeded holds', () => {
+  let t: TestDatabase<ErpDatabase>;
+  const plan = scalePlan(1);
+  beforeAll(async () => {
+    t = await createTestDatabase(erpSystem, { seed: true });
+  });
+  afterAll(() => t.drop());
+
+  it('blocks the stock of open holds, under the hold ids and document numbers quality records', async () => {
+    const db = t.database.db;
+    const documents = await db.selectFrom('stockStatusChanges').selectAll().execute();
+    const held = heldLots(plan);
+    const open = held.map((n, i) => ({ n, i, hold: lotHoldFact(plan, n)! })).filter((h) => h.hold.releasedAt === null);
+    expect(open.length).toBeGreaterThan(0);
+    const blocks = documents.filter((d) => d.toStatus === 'BLOCKED');
+    expect(blocks.length).toBeGreaterThan(held.length * 0.9);
+    for (const { i, hold } of open) {
+      const block = blocks.find((d) => d.sourceHoldId === qualityIds.hold(i + 1));
+      if (!block) continue; // the book had nothing left to block
+      expect(block).toMatchObject({ documentNumber: `SSC-SEED-${String(i + 1).padStart(6, '0')}-B`, lotId: hold.lot.id });
+      expect(block.quantity).toBeLessThanOrEqual(hold.lot.quantity);
+    }
+    const { rows } = await sql<{ bad: number }>`
+      select count(*)::int as bad from material_sites ms
+      left join (
+        select material_id, site_id, sum(case when to_status = 'BLOCKED' then quantity else -quantity end) as q
+        from stock_status_changes group by 1, 2
+      ) s using (material_id, site_id)
+      where ms.blocked_quantity <> coalesce(s.q, 0) or ms.blocked_quantity > ms.book_quantity`.execute(db);
+    expect(rows[0]!.bad).toBe(0);
+    // q08's material has an open hold on its newest lot: its stock is blocked.
+    const m1 = await db.selectFrom('materialSites').select('blockedQuantity').where('materialId', '=', 'M000001').executeTakeFirstOrThrow();
+    expect(m1.blockedQuantity).toBeGreaterThan(0);
   });
 });

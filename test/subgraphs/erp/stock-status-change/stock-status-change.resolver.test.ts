@@ -37,6 +37,15 @@ describe('ERP changeStockStatus', () => {
     ]);
   });
 
+  it('releases at most what the hold blocked', async () => {
+    await erp.execute(CHANGE, { input: input({ materialId: 'M000024', sourceHoldId: 'H-PART', quantity: 4 }) });
+    await erp.execute(CHANGE, { input: input({ materialId: 'M000024', sourceHoldId: 'H-OTHER', quantity: 6 }) });
+    const released = await erp.execute(CHANGE, { input: input({ materialId: 'M000024', sourceHoldId: 'H-PART', quantity: 9, toStatus: 'UNRESTRICTED' }) });
+    expect(released.errors).toBeUndefined();
+    expect(released.data.changeStockStatus.quantity).toBe(4);
+    expect((await stock('M000024')).blockedQuantity).toBe(6);
+  });
+
   it('changes stock once when the same hold and status arrive ten times at once', async () => {
     const results = await Promise.all(
       Array.from({ length: 10 }, () => erp.execute(CHANGE, { input: input({ materialId: 'M000022', sourceHoldId: 'H-PAR', quantity: 3 }) })),
