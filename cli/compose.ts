@@ -10,6 +10,7 @@ import { checkSubgraphs, checkSupergraph } from './authority/guards';
 import { buildAuthorityMap } from './authority/map';
 import { renderAuthorityMarkdown } from './authority/markdown';
 import { readSupergraph } from './authority/supergraph';
+import { buildReconciliationSchema, RECONCILED_SYSTEMS, RECONCILIATION, RECONCILIATION_URL } from '../gateway/authority/reconciliation/reconciliation';
 
 export interface ComposedGraph {
   /** `<system>.graphql` → its SDL, `supergraph.graphql`, `authority.json` and `AUTHORITY.md`. */
@@ -35,6 +36,11 @@ export interface ComposeOptions {
    * @default AUTHORITY from platform/systems
    */
   rules?: AuthorityRules;
+  /**
+   * Whether the gateway's reconciliation subgraph joins the graph.
+   * @default true when every system it compares (erp, mes, inventory, quality) is composed
+   */
+  reconciliation?: boolean;
 }
 
 function failure(title: string, messages: readonly string[]): CompositionError {
@@ -68,13 +74,17 @@ export function composeSubgraphs(subgraphs: readonly SubgraphSource[], options: 
 
 /** Prints each system's subgraph SDL and composes the supergraph (see composeSubgraphs). */
 export async function composeGraph(systems: readonly SystemModule[], options: ComposeOptions = {}): Promise<ComposedGraph> {
-  const subgraphs = await Promise.all(
+  const subgraphs: SubgraphSource[] = await Promise.all(
     systems.map(async (system) => ({
       name: system.name,
       url: `http://127.0.0.1:${systemPort(4000, system.name)}/graphql`,
       sdl: printSubgraphSchema(await system.buildSchema()),
     })),
   );
+  const names = new Set<string>(systems.map((s) => s.name));
+  if (options.reconciliation ?? RECONCILED_SYSTEMS.every((name) => names.has(name))) {
+    subgraphs.push({ name: RECONCILIATION, url: RECONCILIATION_URL, sdl: printSubgraphSchema(await buildReconciliationSchema()) });
+  }
   return composeSubgraphs(subgraphs, options);
 }
 

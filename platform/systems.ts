@@ -161,6 +161,24 @@ export function reservedOwner(rules: AuthorityRules, typeName: string, fieldName
   return rules.reserved[`${typeName}.${fieldName}`] ?? rules.reserved[`${typeName}.*`];
 }
 
+/** A source of the graph that is not a system of its own and owns no business fact. */
+export interface DerivedSource {
+  readonly label: string;
+  readonly steward: string;
+  readonly description: string;
+  readonly authoritativeFor: readonly string[];
+}
+
+/** Sources the gateway answers itself: the reconciliation owns only the comparisons it derives. */
+export const DERIVED_SOURCES: Readonly<Record<string, DerivedSource>> = Object.freeze({
+  reconciliation: {
+    label: 'Reconciliation',
+    steward: 'Data Governance',
+    description: 'Answered in the gateway by comparing what a system of engagement and the system of record say, read through the graph',
+    authoritativeFor: ['disagreements between systems of engagement and systems of record'],
+  },
+});
+
 /** The port of a system relative to the gateway's port: erp is PORT+1 … audits is PORT+6. */
 export function systemPort(gatewayPort: number, system: SystemName): number {
   return gatewayPort + 1 + SYSTEM_NAMES.indexOf(system);

@@ -1,4 +1,4 @@
-import { isSystemName, SYSTEM_NAMES, SYSTEMS, type AuthorityRules, type SystemKind } from '../../platform/systems';
+import { DERIVED_SOURCES, isSystemName, SYSTEM_NAMES, SYSTEMS, type AuthorityRules, type SystemKind } from '../../platform/systems';
 import type { SupergraphField, SupergraphModel, SupergraphType } from './supergraph';
 
 /** A system as the authority map names it. */
@@ -52,6 +52,8 @@ export interface AuthorityMap {
 }
 
 function systemInfo(name: string): AuthoritySystem {
+  const derived = DERIVED_SOURCES[name];
+  if (derived) return { label: derived.label, kind: null, steward: derived.steward, description: derived.description, authoritativeFor: derived.authoritativeFor };
   if (!isSystemName(name)) return { label: name, kind: null, steward: null, description: null, authoritativeFor: [] };
   const { label, kind, steward, description, authoritativeFor } = SYSTEMS[name];
   return { label, kind, steward, description, authoritativeFor };
@@ -114,7 +116,7 @@ export function buildAuthorityMap(model: SupergraphModel, rules: AuthorityRules)
 export function sourceSentence(field: AuthorityField, map: AuthorityMap): string {
   if (field.system) {
     const info = map.systems[field.system];
-    const kind = info?.kind ? ` (system of ${info.kind})` : '';
+    const kind = info?.kind ? ` (system of ${info.kind})` : DERIVED_SOURCES[field.system] ? ' (derived at the gateway)' : '';
     return `Authoritative source: ${info?.label ?? field.system}${kind}`;
   }
   const labels = field.systems.map((s) => map.systems[s]?.label ?? s).join(', ');

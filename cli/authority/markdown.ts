@@ -1,4 +1,4 @@
-import type { AuthorityRules } from '../../platform/systems';
+import { DERIVED_SOURCES, type AuthorityRules } from '../../platform/systems';
 import type { AuthorityMap } from './map';
 
 function cell(text: string): string {
@@ -23,7 +23,7 @@ export function renderAuthorityMarkdown(map: AuthorityMap, rules: AuthorityRules
   lines.push('|---|---|---|---|');
   for (const name of systems) {
     const s = map.systems[name]!;
-    lines.push(`| ${cell(s.label)} (\`${name}\`) | ${s.kind ? `system of ${s.kind}` : '?'} | ${cell(s.steward ?? '?')} | ${cell(s.authoritativeFor.join(', '))} |`);
+    lines.push(`| ${cell(s.label)} (\`${name}\`) | ${s.kind ? `system of ${s.kind}` : DERIVED_SOURCES[name] ? 'derived at the gateway' : '?'} | ${cell(s.steward ?? '?')} | ${cell(s.authoritativeFor.join(', '))} |`);
   }
   lines.push('');
   lines.push('## Types by systems');
