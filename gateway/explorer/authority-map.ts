@@ -131,22 +131,38 @@ function orderedSystems(names: Iterable<string>): AuthorityMap['systems'] {
   const unknown = [...names].filter((n) => !isSystemName(n)).sort();
   return [
     ...known.map((s) => ({ name: s.name, label: s.label, kind: s.kind, steward: s.steward })),
-    ...unknown.map((n) => ({ name: n, label: n })),
+    ...unknown.map((n) => ({ name: n, label: n.charAt(0).toUpperCase() + n.slice(1) })),
   ];
 }
 
+/** A system as the authority file describes it. */
+export interface DeclaredSystem {
+  readonly label: string;
+  readonly kind?: SystemKind;
+  readonly steward?: string;
+}
+
+/** What `schema/authority.json` declares: owners by `Type.field`, and the systems by name. */
+export interface DeclaredAuthority {
+  readonly owners: ReadonlyMap<string, DeclaredOwner>;
+  readonly systems: ReadonlyMap<string, DeclaredSystem>;
+}
+
+function asRecord(value: unknown): Record<string, unknown> | undefined {
+  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
 /**
- * Reads the `fields` section of `schema/authority.json` (`{"Type.field": {system, kind, steward,
- * role}}`); entries without a system (value-type fields several systems return) are left out.
+ * Reads `schema/authority.json`: its `fields` section (`{"Type.field": {system, kind, steward,
+ * role}}`, entries without a system, value-type fields several systems return, left out) and its
+ * `systems` section (`{name: {label, kind, steward}}`).
  */
-export function parseAuthorityFile(json: unknown): Map<string, DeclaredOwner> {
+export function parseAuthorityFile(json: unknown): DeclaredAuthority {
   const owners = new Map<string, DeclaredOwner>();
-  const fields = json && typeof json === 'object' ? (json as { fields?: unknown }).fields : undefined;
-  if (!fields || typeof fields !== 'object') return owners;
-  for (const [coordinate, value] of Object.entries(fields as Record<string, unknown>)) {
-    if (!value || typeof value !== 'object') continue;
-    const entry = value as Record<string, unknown>;
-    if (typeof entry.system !== 'string') continue;
+  const systems = new Map<string, DeclaredSystem>();
+  for (const [coordinate, value] of Object.entries(asRecord(asRecord(json)?.fields) ?? {})) {
+    const entry = asRecord(value);
+    if (!entry || typeof entry.system !== 'string') continue;
     owners.set(coordinate, {
       system: entry.system,
       ...(typeof entry.kind === 'string' ? { kind: entry.kind } : {}),
@@ -154,11 +170,20 @@ export function parseAuthorityFile(json: unknown): Map<string, DeclaredOwner> {
       ...(typeof entry.role === 'string' ? { role: entry.role } : {}),
     });
   }
-  return owners;
+  for (const [name, value] of Object.entries(asRecord(asRecord(json)?.systems) ?? {})) {
+    const entry = asRecord(value);
+    if (!entry || typeof entry.label !== 'string') continue;
+    systems.set(name, {
+      label: entry.label,
+      ...(entry.kind === 'record' || entry.kind === 'engagement' ? { kind: entry.kind } : {}),
+      ...(typeof entry.steward === 'string' ? { steward: entry.steward } : {}),
+    });
+  }
+  return { owners, systems };
 }
 
-/** Reads and parses an authority file; undefined when it is absent or unreadable. */
-export function readAuthorityFile(file: string): Map<string, DeclaredOwner> | undefined {
+/** Reads and parses an authority file; undefined when it is absent, unreadable or declares no owner. */
+export function readAuthorityFile(file: string): DeclaredAuthority | undefined {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -166,18 +191,18 @@ export function readAuthorityFile(file: string): Map<string, DeclaredOwner> | un
     return undefined;
   }
   try {
-    const owners = parseAuthorityFile(JSON.parse(text));
-    return owners.size ? owners : undefined;
+    const declared = parseAuthorityFile(JSON.parse(text));
+    return declared.owners.size ? declared : undefined;
   } catch {
     return undefined;
   }
 }
 
 /** The supergraph's fields with the owners the authority file declares, where it declares them. */
-export function mergeAuthority(derived: AuthorityMap, declared: Map<string, DeclaredOwner> | undefined): AuthorityMap {
+export function mergeAuthority(derived: AuthorityMap, declared: DeclaredAuthority | undefined): AuthorityMap {
   if (!declared) return derived;
   const fields = derived.fields.map((f) => {
-    const owner = declared.get(`${f.type}.${f.field}`);
+    const owner = declared.owners.get(`${f.type}.${f.field}`);
     if (!owner) return f;
     const registry = isSystemName(owner.system) ? SYSTEMS[owner.system] : undefined;
     const kind = owner.kind === 'record' || owner.kind === 'engagement' ? owner.kind : registry?.kind;
@@ -190,7 +215,11 @@ export function mergeAuthority(derived: AuthorityMap, declared: Map<string, Decl
       steward: owner.steward ?? registry?.steward,
     };
   });
-  return { ...derived, source: 'authority.json', fields };
+  const systems = derived.systems.map((s) => {
+    const described = declared.systems.get(s.name);
+    return described ? { ...s, label: described.label, kind: described.kind ?? s.kind, steward: described.steward ?? s.steward } : s;
+  });
+  return { ...derived, source: 'authority.json', systems, fields };
 }
 
 /** One line for a field's description: "Authoritative source: ERP (system of record)". */

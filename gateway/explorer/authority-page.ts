@@ -5,14 +5,15 @@ export function escapeXml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
+// Seven columns fit a 1440-pixel screen; field names up to 25 characters fit a column.
 const LAYOUT = {
-  typeColumn: 190,
-  systemColumn: 200,
+  typeColumn: 170,
+  systemColumn: 172,
   header: 78,
   line: 16,
   padding: 8,
   gap: 6,
-  maxChars: 27,
+  maxChars: 25,
 } as const;
 
 const COLORS = {

@@ -69,7 +69,7 @@ describeWithBrowser('explorer in a browser, offline', () => {
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
-    context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     // A plant without internet access: anything that would leave this machine is refused, and noted.
     await context.route('**/*', (route) => {
       const request = route.request();
@@ -168,6 +168,7 @@ describeWithBrowser('explorer in a browser, offline', () => {
 
   it('draws the authority map as a picture at /authority', async () => {
     const authority = await context.newPage();
+    await authority.setViewportSize({ width: 1460, height: 900 });
     await authority.goto(`${origin}/authority`, { waitUntil: 'load' });
     const columns = await authority.locator('svg g.system').evaluateAll((groups) => groups.map((g) => g.getAttribute('data-system')));
     expect(columns).toEqual(expect.arrayContaining(implementedSystems().map((s) => s.name)));
@@ -175,6 +176,7 @@ describeWithBrowser('explorer in a browser, offline', () => {
     expect(await authority.locator('svg g.system[data-kind=engagement]').first().isVisible()).toBe(true);
     expect(await authority.locator('svg [data-field="MaterialSite.bookQuantity"]').count()).toBe(1);
     await authority.screenshot({ path: path.join(ARTIFACTS, 'authority.png'), fullPage: true });
+    await authority.screenshot({ path: path.join(ARTIFACTS, 'authority-top.png'), clip: { x: 0, y: 0, width: 1460, height: 900 } });
     await authority.close();
     expect(outside).toEqual([]);
   }, 60_000);

@@ -40,7 +40,8 @@ describe('authority map', () => {
 
   it('takes owners from authority.json when it is there, and agrees with the supergraph on every field', () => {
     const declared = parseAuthorityFile(authorityJson);
-    expect(declared.size).toBeGreaterThan(20);
+    expect(declared.owners.size).toBeGreaterThan(20);
+    expect(declared.systems.get('inventory')).toEqual({ label: 'Inventory', kind: 'engagement', steward: 'Warehouse' });
     const merged = mergeAuthority(derived, declared);
     expect(merged.source).toBe('authority.json');
     for (const f of merged.fields) {
@@ -53,9 +54,9 @@ describe('authority map', () => {
   });
 
   it('falls back to the supergraph for a file without a fields section, and ignores entries without a system', () => {
-    expect(parseAuthorityFile({ systems: {} }).size).toBe(0);
-    expect(parseAuthorityFile(null).size).toBe(0);
-    expect(parseAuthorityFile({ fields: { 'A.b': { system: null, role: 'shared' }, 'A.c': { system: 'erp' } } })).toEqual(
+    expect(parseAuthorityFile({ systems: {} }).owners.size).toBe(0);
+    expect(parseAuthorityFile(null).owners.size).toBe(0);
+    expect(parseAuthorityFile({ fields: { 'A.b': { system: null, role: 'shared' }, 'A.c': { system: 'erp' } } }).owners).toEqual(
       new Map([['A.c', { system: 'erp' }]]),
     );
     expect(mergeAuthority(derived, undefined)).toBe(derived);
