@@ -1,3 +1,7 @@
+import { composeServices } from '@apollo/composition';
+import { parse } from 'graphql';
+import { checkSupergraph } from '../../../cli/authority/guards';
+import { readSupergraph } from '../../../cli/authority/supergraph';
 import { composeSubgraphs, CompositionError, type SubgraphSource } from '../../../cli/compose';
 import { AUTHORITY, type AuthorityRules } from '../../../platform/systems';
 
@@ -114,6 +118,19 @@ describe('authority guards at compose time', () => {
     const inventory = subgraph('inventory', `type Material @key(fields: "id") { id: ID! abcClass: String! }`);
     const { warnings } = composeSubgraphs([ERP_MATERIAL, inventory]);
     expect(warnings).toEqual([expect.stringContaining("Material.abcClass: inventory contributes it to erp's Material as non-null")]);
+  });
+
+  it('finds two owners in the supergraph itself, whatever let them through', () => {
+    // Composed without the subgraph guards, as a supergraph built elsewhere would be.
+    const erp = subgraph('erp', `type Material @key(fields: "id") { id: ID! description: String! @shareable } type Query { material(id: ID!): Material }`);
+    const crm = subgraph('crm', `type Material @key(fields: "id") { id: ID! description: String! @shareable }`);
+    const result = composeServices([erp, crm].map((s) => ({ name: s.name, url: s.url, typeDefs: parse(s.sdl) })));
+    expect(result.errors).toBeUndefined();
+    const { errors } = checkSupergraph(readSupergraph(parse(result.supergraphSdl!)), AUTHORITY);
+    expect(errors).toEqual([
+      'Material.description: answered by crm and erp; a field has one owner',
+      'Material.description: served by CRM (system of record), but the systems registry reserves it for ERP (system of record); declare it @external in crm and derive with @requires',
+    ]);
   });
 
   it('still reports what composition itself rejects', () => {
