@@ -3,13 +3,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { Fetcher } from '@apollo/utils.fetcher';
-import { GraphQLError, Kind, type DocumentNode, type GraphQLFormattedError } from 'graphql';
+import { GraphQLError, Kind, parse, type DocumentNode, type GraphQLFormattedError } from 'graphql';
 import { REQUEST_ID_HEADER } from '../platform/http';
 import type { Logger } from '../platform/logger';
 import type { CircuitBreaker } from './reliability/breaker';
 import { subgraphFetchDuration, subgraphFetchErrors, subgraphRetries } from './reliability/metrics';
 import { backoffDelay, type SubgraphPolicy } from './reliability/policy';
 import { describeFailure } from './reliability/subgraph-health';
+import { waitClockOf } from './performance/subgraph-wait';
 
 export type ProcessOptions = GraphQLDataSourceProcessOptions<Record<string, any>>;
 
@@ -118,14 +119,20 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource {
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new SubgraphTimeoutError(`no answer within ${this.policy.timeoutMs} ms`)), this.policy.timeoutMs);
     });
-    return Promise.race([super.process(options), timeout]).finally(() => clearTimeout(timer));
+    // The request's wait on subgraphs, told apart from the gateway's own time (overhead metric).
+    const clock = options.kind === 'incoming operation' ? waitClockOf(options.context) : undefined;
+    clock?.start();
+    return Promise.race([super.process(options), timeout]).finally(() => {
+      clearTimeout(timer);
+      clock?.end();
+    });
   }
 
   /** A response with no data and one error per field this fetch was to resolve. */
   private unavailable(options: ProcessOptions, reason: string, detail: string): GatewayGraphQLResponse {
     const message = `${this.system} is unavailable (${detail}); its fields are null`;
     const extensions = { code: 'SUBGRAPH_UNAVAILABLE', system: this.system, reason };
-    const errors: GraphQLFormattedError[] = errorPaths(options).map((path) => ({ message, path, extensions }));
+    const errors: GraphQLFormattedError[] = errorPaths(options).map((path) => (path ? { message, path, extensions } : { message, extensions }));
     return { errors };
   }
 }
@@ -135,8 +142,16 @@ function requestIdOf(options: ProcessOptions): string | undefined {
   return options.incomingRequestContext.request.http?.headers.get(REQUEST_ID_HEADER) ?? undefined;
 }
 
-function operationOf(options: ProcessOptions) {
-  const document: DocumentNode | undefined = options.kind === 'incoming operation' ? options.document : undefined;
+/** The fetch's operation; `parseIfMissing` only on the failure path, where its cost does not matter. */
+function operationOf(options: ProcessOptions, parseIfMissing = false) {
+  let document: DocumentNode | undefined = options.kind === 'incoming operation' ? options.document : undefined;
+  if (!document && parseIfMissing && options.request.query) {
+    try {
+      document = parse(options.request.query);
+    } catch {
+      return undefined;
+    }
+  }
   return document?.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
 }
 
@@ -150,12 +165,12 @@ function isMutation(options: ProcessOptions): boolean {
  * Paths in the subgraph's own response, which the gateway maps onto the client's: an entity fetch
  * points at its first entity, a root fetch at each root field it asked for.
  */
-function errorPaths(options: ProcessOptions): (string | number)[][] {
+function errorPaths(options: ProcessOptions): ((string | number)[] | undefined)[] {
   if (options.request.variables && 'representations' in options.request.variables) return [['_entities', 0]];
-  const operation = operationOf(options);
-  if (!operation || operation.kind !== Kind.OPERATION_DEFINITION) return [[]];
+  const operation = operationOf(options, true);
+  if (!operation || operation.kind !== Kind.OPERATION_DEFINITION) return [undefined];
   const fields = operation.selectionSet.selections.flatMap((s) => (s.kind === Kind.FIELD ? [(s.alias ?? s.name).value] : []));
-  return fields.length ? fields.map((f) => [f]) : [[]];
+  return fields.length ? fields.map((f) => [f]) : [undefined];
 }
 
 function classify(err: unknown): Failure {
