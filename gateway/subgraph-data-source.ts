@@ -10,7 +10,6 @@ import type { CircuitBreaker } from './reliability/breaker';
 import { subgraphFetchDuration, subgraphFetchErrors, subgraphRetries } from './reliability/metrics';
 import { backoffDelay, type SubgraphPolicy } from './reliability/policy';
 import { describeFailure } from './reliability/subgraph-health';
-import { waitClockOf } from './performance/subgraph-wait';
 
 export type ProcessOptions = GraphQLDataSourceProcessOptions<Record<string, any>>;
 
@@ -119,13 +118,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource {
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new SubgraphTimeoutError(`no answer within ${this.policy.timeoutMs} ms`)), this.policy.timeoutMs);
     });
-    // The request's wait on subgraphs, told apart from the gateway's own time (overhead metric).
-    const clock = options.kind === 'incoming operation' ? waitClockOf(options.context) : undefined;
-    clock?.start();
-    return Promise.race([super.process(options), timeout]).finally(() => {
-      clearTimeout(timer);
-      clock?.end();
-    });
+    return Promise.race([super.process(options), timeout]).finally(() => clearTimeout(timer));
   }
 
   /** A response with no data and one error per field this fetch was to resolve. */
