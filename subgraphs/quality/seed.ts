@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Progress } from '../kit/seed/progress';
-import { auditEscalations, heldLots, lotHoldFact, lotInspectionFact, qualityIds } from '../kit/seed/quality-world';
-import { addDays, between, chunks, ids, lotCount, lotFact, materialTypeOf, pick, unit, workOrderFact, type LotFact, type ScalePlan } from '../kit/seed/world';
+import { auditEscalations, cachedLotFact, heldLots, lotHoldFact, lotInspectionFact, qualityIds } from '../kit/seed/quality-world';
+import { addDays, between, chunks, ids, lotCount, materialTypeOf, pick, unit, workOrderFact, type LotFact, type ScalePlan } from '../kit/seed/world';
 import type { QualityDatabase } from './db';
 
 type InspectionRow = QualityDatabase['inspections'];
@@ -73,7 +73,7 @@ function severityOf(stream: string, k: number): string {
 /** A produced lot of a finished product at or before lot n (customer complaints concern what was shipped). */
 function finishedLotAtOrBefore(plan: ScalePlan, n: number): LotFact | null {
   for (let k = n; k >= 1; k--) {
-    const lot = lotFact(plan, k);
+    const lot = cachedLotFact(plan, k);
     if (lot.kind === 'PRODUCED' && materialTypeOf(lot.material) === 'FINISHED') return lot;
   }
   return null;
@@ -93,11 +93,13 @@ export async function seedQuality(db: Kysely<QualityDatabase>, plan: ScalePlan, 
   const measurements: MeasurementRow[] = [];
   const inspectionOfLot = new Map<number, InspectionRow>();
   const rejected: { inspection: InspectionRow; lot: LotFact; failed: string[] }[] = [];
+  const receivedFrom = new Map<number, LotFact[]>();
   const lots = lotCount(plan);
   for (let n = 1; n <= lots; n++) {
     if (n % 1000 === 1) progress.step('quality: inspections', n - 1, lots);
     const fact = lotInspectionFact(plan, n);
     if (!fact) continue;
+    if (fact.lot.supplier !== null) receivedFrom.set(fact.lot.supplier, [...(receivedFrom.get(fact.lot.supplier) ?? []), fact.lot]);
     const row: InspectionRow = {
       id: qualityIds.inspection(inspections.length + 1),
       inspectionType: fact.inspectionType,
@@ -227,12 +229,9 @@ export async function seedQuality(db: Kysely<QualityDatabase>, plan: ScalePlan, 
   // whose scorecard the examples show.
   for (let k = 1; k <= 10 * plan.scale; k++) {
     const supplier = k === 1 ? 1 : between('line-supplier', k, 1, plan.suppliers);
-    let lot: LotFact | null = null;
-    for (let n = between('line-lot', k, 1, lots), seen = 0; seen < lots && !lot; n = (n % lots) + 1, seen++) {
-      const candidate = lotFact(plan, n);
-      if (candidate.supplier === supplier) lot = candidate;
-    }
-    if (!lot) continue;
+    const received = receivedFrom.get(supplier);
+    if (!received) continue;
+    const lot = pick('line-lot', k, received);
     const reportedAt = new Date(Math.min(asOf - 6 * HOUR, lot.createdAt.getTime() + between('line-delay', k, 2, 20) * DAY));
     ncrs.push({
       ...base,
@@ -249,8 +248,8 @@ export async function seedQuality(db: Kysely<QualityDatabase>, plan: ScalePlan, 
     });
   }
   for (let k = 1; k <= 15 * plan.scale; k++) {
-    let lot = lotFact(plan, between('production-lot', k, 1, lots));
-    while (lot.kind !== 'PRODUCED' && lot.number > 1) lot = lotFact(plan, lot.number - 1);
+    let lot = cachedLotFact(plan, between('production-lot', k, 1, lots));
+    while (lot.kind !== 'PRODUCED' && lot.number > 1) lot = cachedLotFact(plan, lot.number - 1);
     const reportedAt = new Date(lot.createdAt.getTime() + between('production-delay', k, 1, 12) * HOUR);
     ncrs.push({
       ...base,

@@ -22,6 +22,21 @@ export const qualityIds = {
   finding: (auditId: string, question: number) => `${auditId}-${String(question).padStart(2, '0')}`,
 };
 
+// Lot facts are costly to derive and quality's facts read each lot several times: keep the facts
+// of one plan (the one being seeded) and drop them when another plan is asked for.
+let cachedPlan = '';
+let cachedLots: LotFact[] = [];
+
+/** `lotFact`, remembered for the plan being seeded. */
+export function cachedLotFact(plan: ScalePlan, n: number): LotFact {
+  const key = `${plan.scale}:${plan.asOf}`;
+  if (key !== cachedPlan) {
+    cachedPlan = key;
+    cachedLots = [];
+  }
+  return (cachedLots[n] ??= lotFact(plan, n));
+}
+
 export interface LotInspectionFact {
   readonly lot: LotFact;
   readonly inspectionType: InspectionKind;
@@ -39,7 +54,7 @@ export interface LotInspectionFact {
  */
 export function lotInspectionFact(plan: ScalePlan, n: number): LotInspectionFact | null {
   if (unit('insp-relevant', n) < 0.05) return null;
-  const lot = lotFact(plan, n);
+  const lot = cachedLotFact(plan, n);
   const inspectionType: InspectionKind =
     lot.kind === 'RECEIVED' ? 'RECEIVING' : unit('insp-type', n) < 0.02 ? 'FIRST_ARTICLE' : unit('insp-type', n) < 0.45 ? 'IN_PROCESS' : 'FINAL';
   const asOf = new Date(`${plan.asOf}T00:00:00Z`).getTime();
@@ -88,7 +103,7 @@ export function lotHoldFact(plan: ScalePlan, n: number): HoldFact | null {
   const rejected = inspection?.decision === 'REJECT';
   const featured = featuredHolds(plan).get(n);
   if (!rejected && !featured && unit('hold-suspect', n) >= 0.006) return null;
-  const lot = inspection?.lot ?? lotFact(plan, n);
+  const lot = inspection?.lot ?? cachedLotFact(plan, n);
   const placedAt = rejected ? inspection!.decidedAt! : new Date(lot.createdAt.getTime() + between('hold-lead', n, 1, 72) * 3_600_000);
   const asOf = new Date(`${plan.asOf}T00:00:00Z`).getTime();
   const releaseAt = Math.min(placedAt.getTime() + between('hold-duration', n, 1, 14) * DAY, asOf - DAY);
@@ -113,13 +128,14 @@ function featuredHolds(plan: ScalePlan): Map<number, 'open' | 'released'> {
   let featured = featuredCache.get(key);
   if (!featured) {
     featured = new Map();
-    for (let n = lotCount(plan); n >= 1; n--) {
-      if (lotFact(plan, n).material === 1) {
+    const lots = lotCount(plan);
+    for (let n = lots; n >= 1; n--) {
+      if (cachedLotFact(plan, n).material === 1) {
         featured.set(n, 'open');
         break;
       }
     }
-    const input = lotFact(plan, 54).consumed[0];
+    const input = lots >= 54 ? cachedLotFact(plan, 54).consumed[0] : undefined;
     if (input && !featured.has(input.lot)) featured.set(input.lot, 'released');
     featuredCache.set(key, featured);
   }
