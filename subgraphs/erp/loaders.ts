@@ -81,7 +81,9 @@ export function createErpLoaders(db: Kysely<ErpDatabase>) {
         const groups = new Map<string, GoodsReceiptRow[]>();
         for (const row of await findReceiptsOfLines(db, keys)) {
           const key = lineKey(row);
-          groups.set(key, [...(groups.get(key) ?? []), row]);
+          const group = groups.get(key);
+          if (group) group.push(row);
+          else groups.set(key, [row]);
         }
         return keys.map((key) => groups.get(lineKey(key)) ?? []);
       },

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { dbQueryCount } from '../../../platform/metrics';
 import { crmSystem } from '../../../subgraphs/crm/server';
 import { erpSystem } from '../../../subgraphs/erp/server';
 import { customerFact, lotShipmentOf, supplierFact } from '../../../subgraphs/kit/seed/erp-world';
@@ -149,5 +150,25 @@ describe('questions through the gateway: ERP and CRM parts', () => {
     expect(shipped).toBeGreaterThan(0);
     const material = await erp().selectFrom('materials').select('description').where('id', '=', ids.material(lotFact(plan, 54).material)).executeTakeFirstOrThrow();
     expect(lot.material.description).toBe(material.description);
+  });
+
+  it('sends as many ERP and CRM statements for 10 lots as for 200 (supplier, shippedTo, customers)', async () => {
+    const asOf = new Date(`${plan.asOf}T00:00:00Z`).getTime();
+    const ask = async (hours: number) => {
+      const before = { erp: await dbQueryCount('erp'), crm: await dbQueryCount('crm') };
+      const { body } = await stack.query(`query ($after: DateTime) {
+        lots(siteId: "S01", createdAfter: $after) { id supplier { id name } shippedTo { id name accountManager creditLimit } }
+      }`, { after: new Date(asOf - hours * 3_600_000).toISOString() });
+      expect(body.errors).toBeUndefined();
+      return { lots: body.data.lots as any[], erp: (await dbQueryCount('erp')) - before.erp, crm: (await dbQueryCount('crm')) - before.crm };
+    };
+    // Lots are spread evenly over 90 days: about 3.7 an hour.
+    const few = await ask(12 * 24 + 3);
+    const many = await ask(12 * 24 + 54);
+    expect(few.lots.length).toBeGreaterThanOrEqual(10);
+    expect(many.lots.length).toBeGreaterThanOrEqual(200);
+    expect(few.lots.some((l) => l.supplier) && few.lots.some((l) => l.shippedTo.length > 0)).toBe(true);
+    expect(few.erp).toBe(many.erp);
+    expect(few.crm).toBe(many.crm);
   });
 });
