@@ -5,6 +5,7 @@ import { UNDECIDED } from '../enums';
 import { findOpenHoldOfLot, insertHold } from '../hold/hold.repository';
 import { enqueueStockStatusChange } from '../hold/stock-handoff';
 import { insertNonconformance } from '../nonconformance/nonconformance.repository';
+import { MAX_STORABLE } from '../validation';
 import {
   findMeasurementsByInspections,
   findPlanCharacteristics,
@@ -58,8 +59,8 @@ export async function recordMeasurements(db: Kysely<QualityDatabase>, inspection
         if (typeof value.attributeOk !== 'boolean') throw badInput(`${field}.attributeOk`, `"${value.characteristic}" is an attribute characteristic: expected attributeOk true or false, got ${JSON.stringify(value.attributeOk ?? null)}`);
         if (value.measuredValue !== null && value.measuredValue !== undefined) throw badInput(`${field}.measuredValue`, `"${value.characteristic}" is an attribute characteristic: expected no measuredValue, got ${value.measuredValue}`);
       } else {
-        if (typeof value.measuredValue !== 'number' || !Number.isFinite(value.measuredValue)) {
-          throw badInput(`${field}.measuredValue`, `"${value.characteristic}" is a variable characteristic: expected a measured value, got ${JSON.stringify(value.measuredValue ?? null)}`);
+        if (typeof value.measuredValue !== 'number' || !Number.isFinite(value.measuredValue) || Math.abs(value.measuredValue) > MAX_STORABLE) {
+          throw badInput(`${field}.measuredValue`, `"${value.characteristic}" is a variable characteristic: expected a measured value within ±${MAX_STORABLE}, got ${JSON.stringify(value.measuredValue ?? null)}`);
         }
         if (value.attributeOk !== null && value.attributeOk !== undefined) throw badInput(`${field}.attributeOk`, `"${value.characteristic}" is a variable characteristic: expected no attributeOk, got ${value.attributeOk}`);
       }

@@ -46,6 +46,8 @@ describe('quality workflows through the gateway, with hand-offs to ERP', () => {
     expect(bad.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'measurements[1].characteristic' });
     const noValue = await stack.query(RECORD, { id: inspection.id, m: [{ characteristic: 'Weight (g)' }] });
     expect(noValue.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'measurements[0].measuredValue' });
+    const huge = await stack.query(RECORD, { id: inspection.id, m: [{ characteristic: 'Weight (g)', measuredValue: 1e20 }] });
+    expect(huge.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'measurements[0].measuredValue' });
     expect(await quality.selectFrom('measurements').select('characteristic').where('inspectionId', '=', inspection.id).execute()).toEqual([]);
     const missing = await stack.query(RECORD, { id: 'IN99999999', m: [{ characteristic: 'Length (mm)', measuredValue: 100 }] });
     expect(missing.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
@@ -151,6 +153,9 @@ describe('quality workflows through the gateway, with hand-offs to ERP', () => {
     expect(noCustomer.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.customerId' });
     const blank = await stack.query(create, { input: { source: 'PRODUCTION', severity: 'MAJOR', description: ' ', materialId: 'M000010' } });
     expect(blank.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.description' });
+
+    const huge = await stack.query(create, { input: { source: 'PRODUCTION', severity: 'MINOR', description: 'Scrap', materialId: 'M000010', nonconformingQuantity: 1e18 } });
+    expect(huge.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.nonconformingQuantity' });
 
     const finding = { source: 'AUDIT', severity: 'MAJOR', description: 'Gauge out of calibration', materialId: 'M000010', sourceFindingId: 'AU9999999-03' };
     const first = await stack.query(create, { input: finding });
