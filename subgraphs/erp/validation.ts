@@ -1,7 +1,13 @@
 import { invalid, type Failure } from '../kit/outcome';
 
-/** Upper bound of quantities the numeric(16, 3) columns hold. */
+/** Upper bound of a quantity in one posting. */
 export const MAX_QUANTITY = 1e12;
+
+/** Upper bound of stock figures (numeric(16, 3) columns hold less than 1e13). */
+export const MAX_STOCK = 1e13 - 1;
+
+/** Upper bound of values in company currency (numeric(16, 2) columns hold less than 1e14). */
+export const MAX_VALUE = 1e14 - 1;
 
 /** Rounds to the book's precision (three decimals), so float noise from callers does not matter. */
 export const toBookPrecision = (value: number) => Math.round(value * 1000) / 1000;

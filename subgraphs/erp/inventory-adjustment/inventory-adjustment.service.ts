@@ -4,7 +4,7 @@ import type { Caller } from '../../kit/caller';
 import type { ErpDatabase } from '../db';
 import { lockMaterialSite, updateMaterialSiteStock } from '../material-site/material-site.repository';
 import { failure, invalid, success, type Outcome } from '../../kit/outcome';
-import { checkId, checkQuantity, firstFailure, toBookPrecision } from '../validation';
+import { checkId, checkQuantity, firstFailure, MAX_STOCK, MAX_VALUE, toBookPrecision } from '../validation';
 import {
   findAdjustmentBySource,
   insertAdjustmentOnce,
@@ -63,6 +63,11 @@ export async function postInventoryAdjustment(
       return invalid('quantityDelta', `${site.blockedQuantity} of ${input.materialId} at ${input.siteId} is blocked; a delta of ${delta} would leave the book (${book}) below it`);
     }
 
+    const value = Math.round(delta * site.standardCost * 100) / 100;
+    if (book > MAX_STOCK || Math.abs(value) > MAX_VALUE) {
+      return invalid('quantityDelta', `a delta of ${delta} would take the book to ${book} (value ${value}), beyond what the books hold`);
+    }
+
     const documentNumber = await nextMaterialDocumentNumber(trx);
     const posted = await insertAdjustmentOnce(trx, {
       documentNumber,
@@ -70,7 +75,7 @@ export async function postInventoryAdjustment(
       materialId: input.materialId,
       siteId: input.siteId,
       quantityDelta: delta,
-      valueDelta: Math.round(delta * site.standardCost * 100) / 100,
+      valueDelta: value,
       reasonCode: input.reasonCode,
       postedBy: caller.subject,
     });

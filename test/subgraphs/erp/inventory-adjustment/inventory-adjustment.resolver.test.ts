@@ -96,6 +96,21 @@ describe('ERP postInventoryAdjustment', () => {
     expect(await adjustments('CT-NEG')).toHaveLength(0);
   });
 
+  it('refuses a delta whose book or value the ledger cannot hold, instead of failing in the database', async () => {
+    const cheap = await erp.db.selectFrom('materials').select(['id', 'standardCost']).orderBy('standardCost').orderBy('id').executeTakeFirstOrThrow();
+    const dear = await erp.db.selectFrom('materials').select(['id', 'standardCost']).orderBy('standardCost', 'desc').executeTakeFirstOrThrow();
+    const valued = await erp.execute(POST, { input: input({ materialId: dear.id, quantityDelta: 9e11, sourceCountTaskId: 'CT-DEAR' }) });
+    expect(valued.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'quantityDelta' });
+
+    const results = [];
+    for (let i = 0; i < 12; i++) {
+      results.push(await erp.execute(POST, { input: input({ materialId: cheap.id, quantityDelta: 9e11, sourceCountTaskId: `CT-BIG-${i}` }) }));
+    }
+    expect(results.filter((r) => !r.errors)).toHaveLength(11);
+    expect(results[11]!.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'quantityDelta' });
+    expect((await stock(cheap.id)).bookQuantity).toBeLessThan(1e13);
+  });
+
   it.each([
     [{ reasonCode: '' }, 'reasonCode'],
     [{ sourceCountTaskId: ' ' }, 'sourceCountTaskId'],
