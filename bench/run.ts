@@ -5,6 +5,7 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { loadQuestions, type Question } from '../questions';
 import { SYSTEM_NAMES, systemPort } from '../platform/systems';
+import { CALLER_KEY_ENV, generateCallerKey } from '../subgraphs/kit/caller-header';
 
 /**
  * The benchmark: the ten questions, alone and in a mix, against this gateway and a vanilla
@@ -17,6 +18,8 @@ import { SYSTEM_NAMES, systemPort } from '../platform/systems';
  */
 
 const ROOT = path.join(__dirname, '..', '..');
+/** One key for the run: subgraphs accept only caller headers signed with it, from either gateway. */
+const CALLER_KEY = process.env[CALLER_KEY_ENV] || generateCallerKey();
 
 interface Options {
   scales: number[];
@@ -45,15 +48,25 @@ function parseArgs(argv: string[]): Options {
   return options;
 }
 
-function freeBasePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port < 60_000 ? port : port - 20_000));
-    });
+    s.once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
   });
+}
+
+/**
+ * A base port whose whole block (subgraphs, PostgreSQL, stats, both gateways: base … base+21) is
+ * free, chosen below the ephemeral range so that other processes' outgoing sockets do not take it.
+ */
+async function freeBasePort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = 20_000 + Math.floor(Math.random() * 400) * 25;
+    const ports = Array.from({ length: 22 }, (_, i) => base + i);
+    if ((await Promise.all(ports.map(portFree))).every(Boolean)) return base;
+  }
+  throw new Error('no free block of 22 ports found from 20000 to 30000');
 }
 
 interface Child {
@@ -67,7 +80,7 @@ function start(script: string, env: Record<string, string | undefined>, readyTex
     let output = '';
     const child = spawn(process.execPath, [path.join(ROOT, 'dist', script)], {
       cwd: ROOT,
-      env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+      env: { ...process.env, LOG_LEVEL: 'warn', [CALLER_KEY_ENV]: CALLER_KEY, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const timer = setTimeout(() => reject(new Error(`${script}: not ready within ${timeoutMs} ms:\n${output}`)), timeoutMs);
@@ -225,7 +238,15 @@ async function benchScale(scale: number, options: Options): Promise<Row[]> {
 
     const oursPort = base + 20;
     const vanillaPort = base + 21;
-    const ours = await start('gateway/main.js', { PORT: String(oursPort), SUPERGRAPH_PATH: supergraphPath, AUTH_MODE: 'none', NODE_ENV: 'production' }, null);
+    const ours = await start('gateway/main.js', {
+      PORT: String(oursPort),
+      SUPERGRAPH_PATH: supergraphPath,
+      AUTH_MODE: 'none',
+      NODE_ENV: 'production',
+      // Every benchmark request comes from one anonymous caller; the per-caller limit (600/min by
+      // default) would measure the limiter, not the gateway. It still runs on every request.
+      RATE_LIMIT_PER_MINUTE: '100000000',
+    }, null);
     children.push(ours);
     const vanilla = await start('bench/vanilla-gateway.js', { PORT: String(vanillaPort), SUPERGRAPH_PATH: supergraphPath, NODE_ENV: 'production' }, 'listening');
     children.push(vanilla);

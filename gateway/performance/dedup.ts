@@ -1,0 +1,87 @@
+import type { Fetcher, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
+import { REQUEST_ID_HEADER } from '../../platform/http';
+import { CALLER_HEADER } from '../../subgraphs/kit/caller-header';
+
+/** Counts of what the deduplicating fetcher did, for tests and metrics. */
+export interface DedupStats {
+  /** Requests sent to a subgraph. */
+  sent: number;
+  /** Requests answered by a request already in flight. */
+  merged: number;
+}
+
+export interface DedupFetcher {
+  readonly fetcher: Fetcher;
+  readonly stats: DedupStats;
+}
+
+// The planner writes `{"query":"query …"` or `{"query":"{…"`; anything else (a mutation, a
+// subscription, a body in another shape) is sent as it is.
+const QUERY_BODY = /^\{"query":"\s*(?:query\b|\{)/;
+
+// Headers that differ between two requests of the same caller without changing the answer: the
+// request id, and the signed caller header, whose nonce and expiry change on every request (the
+// caller it names is part of the key instead).
+const NOT_IN_KEY = new Set([REQUEST_ID_HEADER, CALLER_HEADER, 'traceparent', 'tracestate', 'content-length']);
+
+/** The caller a signed header names, without its nonce and times; '' when there is none. */
+function callerIdentity(header: string | undefined): string {
+  if (!header) return '';
+  const payload = header.split('.')[1];
+  if (!payload) return header;
+  try {
+    const { sub, kind, roles, scopes, sup, cus, aud } = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
+    return JSON.stringify([sub, kind, roles, scopes, sup, cus, aud]);
+  } catch {
+    // Not a header this gateway wrote: only byte-identical headers may share a request.
+    return header;
+  }
+}
+
+function keyOf(url: string, init: FetcherRequestInit): string | undefined {
+  if (init.method !== 'POST' || typeof init.body !== 'string' || !QUERY_BODY.test(init.body)) return undefined;
+  let headers = '';
+  let caller = '';
+  for (const [name, value] of Object.entries(init.headers ?? {})) {
+    const lower = name.toLowerCase();
+    if (lower === CALLER_HEADER) caller = callerIdentity(value);
+    else if (!NOT_IN_KEY.has(lower)) headers += `${lower}:${value}\n`;
+  }
+  return `${url}\n${caller}\n${headers}\n${init.body}`;
+}
+
+/**
+ * Merges identical subgraph queries in flight: a second request with the same URL, body, headers
+ * and caller waits for the first one's answer instead of being sent. Mutations are never merged,
+ * nor requests of different callers; nothing is kept once the answer arrives, so this is not a
+ * cache. The inner fetcher must return responses that can be read more than once via `clone()`.
+ */
+export function dedupFetcher(inner: Fetcher): DedupFetcher {
+  const inFlight = new Map<string, Promise<FetcherResponse>>();
+  const stats: DedupStats = { sent: 0, merged: 0 };
+
+  const fetcher: Fetcher = (url, init = {}) => {
+    const key = keyOf(url, init);
+    if (key === undefined) {
+      stats.sent += 1;
+      return inner(url, init);
+    }
+    const pending = inFlight.get(key);
+    if (pending) {
+      stats.merged += 1;
+      // Each reader gets its own response object over the one body.
+      return pending.then((response) => response.clone());
+    }
+    stats.sent += 1;
+    const request = inner(url, init);
+    inFlight.set(key, request);
+    const forget = () => {
+      if (inFlight.get(key) === request) inFlight.delete(key);
+    };
+    request.then(forget, forget);
+    // The first reader gets a clone too, so that its reading does not consume the shared body.
+    return request.then((response) => response.clone());
+  };
+
+  return { fetcher, stats };
+}
