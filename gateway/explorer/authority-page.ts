@@ -5,7 +5,7 @@ export function escapeXml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
-// Seven columns fit a 1440-pixel screen; field names up to 25 characters fit a column.
+// Seven columns fit a 1440-pixel screen; field names up to 26 characters fit a column.
 const LAYOUT = {
   typeColumn: 170,
   systemColumn: 172,
@@ -13,7 +13,7 @@ const LAYOUT = {
   line: 16,
   padding: 8,
   gap: 6,
-  maxChars: 25,
+  maxChars: 26,
 } as const;
 
 const COLORS = {
@@ -97,7 +97,7 @@ export function renderAuthoritySvg(map: AuthorityMap): string {
         const note = field.requires ? ` (requires ${field.requires})` : field.shared ? ' (shared value type: answered by the system that returned the parent)' : '';
         const style = field.shared ? 'fill="#777" font-style="italic"' : 'fill="#111"';
         parts.push(
-          `<text class="field${field.shared ? ' shared' : ''}" data-field="${escapeXml(`${type}.${field.field}`)}" x="${x + LAYOUT.padding}" y="${y + LAYOUT.padding + 12 + k * LAYOUT.line}" font-size="12" ${style}>` +
+          `<text class="field${field.shared ? ' shared' : ''}" data-field="${escapeXml(`${type}.${field.field}`)}" x="${x + LAYOUT.padding}" y="${y + LAYOUT.padding + 12 + k * LAYOUT.line}" font-size="11.5" ${style}>` +
             `<title>${escapeXml(`${type}.${field.field}: ${system.label}${field.steward ? `, steward ${field.steward}` : ''}${note}`)}</title>` +
             `${escapeXml(clip(field.field + (field.requires ? ' ↳' : '')))}</text>`,
         );

@@ -31,31 +31,55 @@ export interface OperationPlanner {
   plan(query: string, operationName?: string | null): PlanResult;
 }
 
-/** Builds a planner over one supergraph with the same Federation query planner the gateway runs. */
-export function createOperationPlanner(supergraphSdl: string): OperationPlanner {
+const MAX_CACHED_DOCUMENT = 16_384;
+
+/**
+ * Builds a planner over one supergraph with the same Federation query planner the gateway runs.
+ * Plans are kept for the `cacheSize` most recent documents: the page asks again for the plan of
+ * each operation it runs.
+ */
+export function createOperationPlanner(supergraphSdl: string, cacheSize = 200): OperationPlanner {
   const supergraph = Supergraph.build(supergraphSdl, { validateSupergraph: false });
   const apiSchema = supergraph.apiSchema();
   const graphqlSchema: GraphQLSchema = apiSchema.toGraphQLJSSchema();
   const planner = new QueryPlanner(supergraph);
 
-  return {
-    plan(query, operationName) {
-      let document: DocumentNode;
-      try {
-        document = parse(query);
-      } catch (err) {
-        return { ok: false, errors: [asBadInput(err as GraphQLError)] };
-      }
-      const invalid = validate(graphqlSchema, document);
-      if (invalid.length) return { ok: false, errors: invalid.map(asValidationError) };
-      try {
-        const operation = operationFromDocument(apiSchema, document, { operationName: operationName || undefined });
-        return { ok: true, plan: summarize(planner.buildQueryPlan(operation)) };
-      } catch (err) {
-        return { ok: false, errors: [asBadInput(err as Error)] };
-      }
-    },
+  const planUncached = (query: string, operationName?: string | null): PlanResult => {
+    let document: DocumentNode;
+    try {
+      document = parse(query);
+    } catch (err) {
+      return { ok: false, errors: [asBadInput(err as GraphQLError)] };
+    }
+    const invalid = validate(graphqlSchema, document);
+    if (invalid.length) return { ok: false, errors: invalid.map(asValidationError) };
+    try {
+      const operation = operationFromDocument(apiSchema, document, { operationName: operationName || undefined });
+      return { ok: true, plan: summarize(planner.buildQueryPlan(operation)) };
+    } catch (err) {
+      return { ok: false, errors: [asBadInput(err as Error)] };
+    }
   };
+
+  const cache = new Map<string, PlanResult>();
+  const plan = (query: string, operationName?: string | null): PlanResult => {
+    // Large documents are planned every time, so that the cache stays small.
+    if (query.length > MAX_CACHED_DOCUMENT) return planUncached(query, operationName);
+    const key = `${operationName ?? ''}\n${query}`;
+    const cached = cache.get(key);
+    if (cached) {
+      // Map order is insertion order: re-inserting marks the entry as the most recent.
+      cache.delete(key);
+      cache.set(key, cached);
+      return cached;
+    }
+    const result = planUncached(query, operationName);
+    cache.set(key, result);
+    if (cache.size > cacheSize) cache.delete(cache.keys().next().value!);
+    return result;
+  };
+
+  return { plan };
 }
 
 function asBadInput(err: Error): GraphQLError {

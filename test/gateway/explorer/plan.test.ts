@@ -49,6 +49,24 @@ describe('operation planner', () => {
     expect(b.ok && b.plan.systems).toEqual(['inventory']);
   });
 
+  it('keeps the plans of recent documents and forgets the least recently used first', async () => {
+    const { files } = await composeGraph([erpSystem, inventorySystem]);
+    const small = createOperationPlanner(files['supergraph.graphql']!, 2);
+    const a = '{ material(id: "M000001") { description } }';
+    const b = '{ countPolicies(siteId: "S01") { abcClass } }';
+    const c = '{ materialSites(siteId: "S01") { bookQuantity } }';
+    const first = small.plan(a);
+    expect(small.plan(a)).toBe(first);
+    const bFirst = small.plan(b);
+    small.plan(a); // a is now the most recent, b the least
+    small.plan(c); // evicts b
+    expect(small.plan(a)).toBe(first);
+    const again = small.plan(b);
+    expect(again).not.toBe(bFirst);
+    expect(again).toEqual(bFirst);
+    expect(small.plan(a, 'Other')).not.toBe(first);
+  });
+
   it('rejects a field the graph does not have, naming it, as a validation error', () => {
     const result = planner.plan('{ material(id: "M000001") { colour } }');
     expect(result.ok).toBe(false);
