@@ -24,6 +24,7 @@ import { withReconciliation } from './authority/reconciliation/reconciliation';
 import { createGatewaySecurity, type GatewaySecurityOptions } from './security';
 import { loadSecurityConfig } from './security/config';
 import { resolveSecurity } from './security/setup';
+import { createGatewayPerformance, loadPerformanceConfig, type PerformanceConfig } from './performance';
 
 export interface GatewayOptions {
   /** Path of the supergraph file (watched), or a ready-made supergraph manager. */
@@ -52,6 +53,11 @@ export interface GatewayOptions {
    * @default resolved from the environment (`AUTH_MODE`, `OIDC_*`, `CALLER_SIGNING_KEY`, `REDIS_URL`)
    */
   security?: GatewaySecurityOptions;
+  /**
+   * The subgraph connection pool and merging of identical in-flight queries (unused when `fetcher` is given).
+   * @default loadPerformanceConfig() (`SUBGRAPH_CONNECTIONS`, `SUBGRAPH_DEDUP`)
+   */
+  performance?: PerformanceConfig;
 }
 
 export interface GatewayServer {
@@ -74,6 +80,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
   const security = createGatewaySecurity(securityOptions, logger);
   const provenance = createProvenanceTracker();
   const health = new SubgraphHealth(options.reliability ?? loadReliabilityConfig({}), logger);
+  const fetchPath = createGatewayPerformance(options.performance ?? loadPerformanceConfig());
   // @apollo/gateway otherwise reports usage to Apollo and probes cloud metadata addresses at
   // construction; a plant's gateway sends nothing off its own network unless told to.
   process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
@@ -89,7 +96,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
         url: target,
         policy: health.policy(name),
         breaker: health.breaker(name),
-        fetcher: options.fetcher,
+        fetcher: options.fetcher ?? fetchPath.fetcher,
         beforeSend: [security.signCaller, ...(options.beforeSend ?? [])],
         logger,
       });
@@ -112,7 +119,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     // The process owns its signals: it stops every server, then the pools, then PostgreSQL.
     stopOnTerminationSignals: false,
     parseOptions: security.parseOptions,
-    plugins: [ApolloServerPluginLandingPageDisabled(), ...security.plugins, loggingPlugin({ logger }), metricsPlugin(), operationNamePlugin(), provenancePlugin({ tracker: provenance })],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ...security.plugins, loggingPlugin({ logger }), metricsPlugin(), operationNamePlugin(), provenancePlugin({ tracker: provenance }), ...fetchPath.plugins],
   });
   await apollo.start();
 
@@ -144,6 +151,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     async stop() {
       await close(httpServer);
       await apollo.stop();
+      await fetchPath.stop();
       await security.stop();
     },
   };

@@ -10,6 +10,7 @@ import type { CircuitBreaker } from './reliability/breaker';
 import { subgraphFetchDuration, subgraphFetchErrors, subgraphRetries } from './reliability/metrics';
 import { backoffDelay, type SubgraphPolicy } from './reliability/policy';
 import { describeFailure } from './reliability/subgraph-health';
+import { waitClockOf } from './performance/subgraph-wait';
 
 export type ProcessOptions = GraphQLDataSourceProcessOptions<Record<string, any>>;
 
@@ -118,7 +119,13 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource {
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new SubgraphTimeoutError(`no answer within ${this.policy.timeoutMs} ms`)), this.policy.timeoutMs);
     });
-    return Promise.race([super.process(options), timeout]).finally(() => clearTimeout(timer));
+    // The request's wait on subgraphs, told apart from the gateway's own time (overhead metric).
+    const clock = options.kind === 'incoming operation' ? waitClockOf(options.context) : undefined;
+    clock?.start();
+    return Promise.race([super.process(options), timeout]).finally(() => {
+      clearTimeout(timer);
+      clock?.end();
+    });
   }
 
   /** A response with no data and one error per field this fetch was to resolve. */
