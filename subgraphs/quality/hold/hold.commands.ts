@@ -14,8 +14,9 @@ export async function placeQualityHold(db: Kysely<QualityDatabase>, lotId: strin
     // Quality knows a lot's material, site and size from its inspection lot; it keeps no copy of MES's lot.
     const inspection = await findLatestInspectionOfLot(trx, id);
     if (!inspection) throw userError('NOT_FOUND', `Lot "${id}" is not known to quality: it has no inspection lot`, { type: 'Lot', id });
+    const onHold = (holdId: string) => userError('INVALID_STATE', `lot "${id}" is ON_HOLD already (hold ${holdId}); release that hold first`, { status: 'ON_HOLD', holdId });
     const open = await findOpenHoldOfLot(trx, id);
-    if (open) throw userError('INVALID_STATE', `lot "${id}" is ON_HOLD already (hold ${open.id}); release that hold first`, { status: 'ON_HOLD', holdId: open.id });
+    if (open) throw onHold(open.id);
     const hold = await insertHold(trx, {
       lotId: id,
       materialId: inspection.materialId,
@@ -25,6 +26,7 @@ export async function placeQualityHold(db: Kysely<QualityDatabase>, lotId: strin
       inspectionId: null,
       placedAt: now,
     });
+    if (!hold) throw onHold((await findOpenHoldOfLot(trx, id))?.id ?? 'placed concurrently');
     await enqueueStockStatusChange(trx, hold, 'BLOCKED');
     return hold;
   });

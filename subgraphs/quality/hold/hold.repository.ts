@@ -28,13 +28,17 @@ export function findOpenHoldOfLot(db: Kysely<QualityDatabase>, lotId: string): P
   return db.selectFrom('qualityHolds').selectAll().where('lotId', '=', lotId).where('releasedAt', 'is', null).forUpdate().executeTakeFirst();
 }
 
-/** Places a hold with the next hold number. */
-export function insertHold(db: Kysely<QualityDatabase>, row: NewHold): Promise<HoldRow> {
+/**
+ * Places a hold with the next hold number; undefined when the lot has an open hold already
+ * (also one another transaction committed a moment ago).
+ */
+export function insertHold(db: Kysely<QualityDatabase>, row: NewHold): Promise<HoldRow | undefined> {
   return db
     .insertInto('qualityHolds')
     .values({ ...row, id: sql<string>`'QH' || lpad(nextval('hold_number')::text, 6, '0')` })
+    .onConflict((oc) => oc.column('lotId').where('releasedAt', 'is', null).doNothing())
     .returningAll()
-    .executeTakeFirstOrThrow();
+    .executeTakeFirst();
 }
 
 export function releaseHold(db: Kysely<QualityDatabase>, id: string, justification: string, at: Date): Promise<HoldRow> {

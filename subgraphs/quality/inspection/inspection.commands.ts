@@ -111,7 +111,8 @@ export async function makeUsageDecision(db: Kysely<QualityDatabase>, inspectionI
         inspectionId,
         placedAt: now,
       });
-      await enqueueStockStatusChange(trx, hold, 'BLOCKED');
+      // A hold placed by another transaction meanwhile stands for this rejection too.
+      if (hold) await enqueueStockStatusChange(trx, hold, 'BLOCKED');
     }
     await insertNonconformance(trx, {
       source: 'INSPECTION',

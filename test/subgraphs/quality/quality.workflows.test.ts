@@ -3,7 +3,9 @@ import { erpSystem } from '../../../subgraphs/erp/server';
 import type { QualityDatabase } from '../../../subgraphs/quality/db';
 import { qualitySystem } from '../../../subgraphs/quality/server';
 import { startTestStack, testToken, type TestStack } from '../../support/stack';
-import type { Kysely } from 'kysely';
+import type { GraphQLError } from 'graphql';
+import { sql, type Kysely } from 'kysely';
+import { placeQualityHold } from '../../../subgraphs/quality/hold/hold.commands';
 
 const RECORD = `mutation ($id: ID!, $m: [MeasurementInput!]!) {
   recordMeasurements(inspectionId: $id, measurements: $m) { id status measurements { characteristic lowerLimit upperLimit measuredValue conforming } }
@@ -145,6 +147,20 @@ describe('quality workflows through the gateway, with hand-offs to ERP', () => {
     expect(second.body.errors?.[0]?.extensions).toMatchObject({ code: 'INVALID_STATE', status: 'ON_HOLD' });
     const holds = await quality.selectFrom('qualityHolds').select('id').where('lotId', '=', inspection.lotId).where('releasedAt', 'is', null).execute();
     expect(holds).toHaveLength(1);
+  });
+
+  it('places one hold when five requests for the same lot arrive at once', async () => {
+    const { inspection } = await blockableInspection('FINAL', await quality.selectFrom('measurements').select('inspectionId').execute().then((r) => r.map((m) => m.inspectionId)));
+    // Straight to the command, on five warm connections, so that the transactions overlap in PostgreSQL.
+    await Promise.all(Array.from({ length: 5 }, () => sql`select pg_sleep(0.05)`.execute(quality)));
+    const answers = await Promise.allSettled(Array.from({ length: 5 }, (_, i) => placeQualityHold(quality, inspection.lotId, `Suspect batch, report ${i}`)));
+    expect(answers.filter((a) => a.status === 'fulfilled')).toHaveLength(1);
+    for (const refused of answers.filter((a): a is PromiseRejectedResult => a.status === 'rejected')) {
+      expect((refused.reason as GraphQLError).extensions).toMatchObject({ code: 'INVALID_STATE', status: 'ON_HOLD' });
+    }
+    const holds = await quality.selectFrom('qualityHolds').select('id').where('lotId', '=', inspection.lotId).execute();
+    expect(holds).toHaveLength(1);
+    expect(await quality.selectFrom('outboxCommands').select('id').where('subject', '=', `QualityHold:${holds[0]!.id}`).execute()).toHaveLength(1);
   });
 
   it('creates NCRs (one per audit finding however often asked), dispositions them and opens one CAPA', async () => {
