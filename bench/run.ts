@@ -27,6 +27,8 @@ interface Options {
   connections: number;
   rounds: number;
   questions: string[] | null;
+  /** `--env K=V,K=V`: extra environment of this gateway (to measure one setting against another). */
+  oursEnv: Record<string, string>;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -41,6 +43,7 @@ function parseArgs(argv: string[]): Options {
     connections: Number(get('connections') ?? 16),
     rounds: Number(get('rounds') ?? 2),
     questions: get('questions')?.split(',') ?? null,
+    oursEnv: Object.fromEntries((get('env') ?? '').split(',').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])),
   };
   for (const [name, value] of Object.entries({ duration: options.duration, connections: options.connections, rounds: options.rounds })) {
     if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a whole number ≥ 1, got ${value}`);
@@ -147,10 +150,23 @@ interface Measurement {
   cpuMsPerRequest: number;
   fetchesPerRequest: number;
   sqlPerRequest: number;
+  /** Mean time per request the gateway waited on subgraphs, as it records it (ours only). */
+  waitMsPerRequest: number | null;
+  /** Mean time per request the gateway spent on its own work: its request time minus that wait (ours only). */
+  overheadMsPerRequest: number | null;
 }
 
-async function measure(target: { url: string; pid: number }, statsUrl: string, bodies: Question[], options: Options): Promise<Measurement> {
+/** Sums and counts of the gateway's wait/overhead histograms, read from its `/metrics`. */
+async function gatewayTimes(metricsUrl: string | undefined): Promise<{ wait: number; overhead: number; count: number } | null> {
+  if (!metricsUrl) return null;
+  const text = await (await fetch(metricsUrl)).text();
+  const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+  return { wait: value('plantgraph_gateway_subgraph_wait_seconds_sum'), overhead: value('plantgraph_gateway_overhead_seconds_sum'), count: value('plantgraph_gateway_overhead_seconds_count') };
+}
+
+async function measure(target: { url: string; pid: number; metricsUrl?: string }, statsUrl: string, bodies: Question[], options: Options): Promise<Measurement> {
   const before = (await (await fetch(statsUrl)).json()) as Stats;
+  const timesBefore = await gatewayTimes(target.metricsUrl);
   const cpuBefore = cpuMs(target.pid);
   const result = await autocannon({
     url: target.url,
@@ -164,7 +180,9 @@ async function measure(target: { url: string; pid: number }, statsUrl: string, b
   });
   const cpuAfter = cpuMs(target.pid);
   const after = (await (await fetch(statsUrl)).json()) as Stats;
+  const timesAfter = await gatewayTimes(target.metricsUrl);
   const done = result.requests.total || 1;
+  const answered = timesBefore && timesAfter ? timesAfter.count - timesBefore.count || 1 : 1;
   return {
     requests: result.requests.total,
     throughput: result.requests.total / result.duration,
@@ -174,6 +192,8 @@ async function measure(target: { url: string; pid: number }, statsUrl: string, b
     cpuMsPerRequest: (cpuAfter - cpuBefore) / done,
     fetchesPerRequest: (sum(after.requests) - sum(before.requests)) / done,
     sqlPerRequest: (sum(after.sql) - sum(before.sql)) / done,
+    waitMsPerRequest: timesBefore && timesAfter ? ((timesAfter.wait - timesBefore.wait) * 1000) / answered : null,
+    overheadMsPerRequest: timesBefore && timesAfter ? ((timesAfter.overhead - timesBefore.overhead) * 1000) / answered : null,
   };
 }
 
@@ -191,6 +211,8 @@ function combine(ms: Measurement[]): Measurement {
     cpuMsPerRequest: mean(ms.map((m) => m.cpuMsPerRequest)),
     fetchesPerRequest: mean(ms.map((m) => m.fetchesPerRequest)),
     sqlPerRequest: mean(ms.map((m) => m.sqlPerRequest)),
+    waitMsPerRequest: ms[0]!.waitMsPerRequest === null ? null : mean(ms.map((m) => m.waitMsPerRequest!)),
+    overheadMsPerRequest: ms[0]!.overheadMsPerRequest === null ? null : mean(ms.map((m) => m.overheadMsPerRequest!)),
   };
 }
 
@@ -205,12 +227,14 @@ interface Row {
 const fmt = (n: number, digits = 1) => n.toFixed(digits);
 
 function table(rows: Row[]): string {
-  const header = '| scale | workload | ours req/s | vanilla req/s | ratio | ours p50/p99 ms | vanilla p50/p99 ms | fetches/req | SQL/req | ours CPU ms/req | vanilla CPU ms/req | errors |';
-  const lines = rows.map(
-    (r) =>
-      `| ${r.scale} | ${r.workload} | ${fmt(r.ours.throughput)} | ${fmt(r.vanilla.throughput)} | ${fmt(r.ratio, 2)}× | ${fmt(r.ours.p50)}/${fmt(r.ours.p99)} | ${fmt(r.vanilla.p50)}/${fmt(r.vanilla.p99)} | ${fmt(r.ours.fetchesPerRequest, 2)} | ${fmt(r.ours.sqlPerRequest, 2)} | ${fmt(r.ours.cpuMsPerRequest, 2)} | ${fmt(r.vanilla.cpuMsPerRequest, 2)} | ${r.ours.errors + r.vanilla.errors} |`,
-  );
-  return [header, '|' + '---|'.repeat(12), ...lines].join('\n');
+  const header =
+    '| scale | workload | ours req/s | vanilla req/s | ratio | ours p50/p99 ms | vanilla p50/p99 ms | fetches/req ours/vanilla | SQL/req ours/vanilla | ours CPU ms/req | vanilla CPU ms/req | ours wait / overhead ms/req | overhead % of p50 | errors |';
+  const lines = rows.map((r) => {
+    const overhead = r.ours.overheadMsPerRequest;
+    const share = overhead !== null && r.ours.p50 > 0 ? `${fmt((100 * overhead) / r.ours.p50)} %` : 'n/a';
+    return `| ${r.scale} | ${r.workload} | ${fmt(r.ours.throughput)} | ${fmt(r.vanilla.throughput)} | ${fmt(r.ratio, 2)}× | ${fmt(r.ours.p50)}/${fmt(r.ours.p99)} | ${fmt(r.vanilla.p50)}/${fmt(r.vanilla.p99)} | ${fmt(r.ours.fetchesPerRequest, 2)}/${fmt(r.vanilla.fetchesPerRequest, 2)} | ${fmt(r.ours.sqlPerRequest, 2)}/${fmt(r.vanilla.sqlPerRequest, 2)} | ${fmt(r.ours.cpuMsPerRequest, 2)} | ${fmt(r.vanilla.cpuMsPerRequest, 2)} | ${r.ours.waitMsPerRequest === null ? 'n/a' : fmt(r.ours.waitMsPerRequest)} / ${overhead === null ? 'n/a' : fmt(overhead)} | ${share} | ${r.ours.errors + r.vanilla.errors} |`;
+  });
+  return [header, '|' + '---|'.repeat(14), ...lines].join('\n');
 }
 
 async function benchScale(scale: number, options: Options): Promise<Row[]> {
@@ -246,13 +270,14 @@ async function benchScale(scale: number, options: Options): Promise<Row[]> {
       // Every benchmark request comes from one anonymous caller; the per-caller limit (600/min by
       // default) would measure the limiter, not the gateway. It still runs on every request.
       RATE_LIMIT_PER_MINUTE: '100000000',
+      ...options.oursEnv,
     }, null);
     children.push(ours);
     const vanilla = await start('bench/vanilla-gateway.js', { PORT: String(vanillaPort), SUPERGRAPH_PATH: supergraphPath, NODE_ENV: 'production' }, 'listening');
     children.push(vanilla);
     await waitForHttp(`http://127.0.0.1:${oursPort}/health`);
     const targets = {
-      ours: { url: `http://127.0.0.1:${oursPort}/graphql`, pid: ours.process.pid! },
+      ours: { url: `http://127.0.0.1:${oursPort}/graphql`, pid: ours.process.pid!, metricsUrl: `http://127.0.0.1:${oursPort}/metrics` },
       vanilla: { url: `http://127.0.0.1:${vanillaPort}/graphql`, pid: vanilla.process.pid! },
     };
     const statsUrl = `http://127.0.0.1:${base + 9}/`;
@@ -298,7 +323,7 @@ async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   const rows: Row[] = [];
   for (const scale of options.scales) rows.push(...(await benchScale(scale, options)));
-  const markdown = `# Benchmark ${new Date().toISOString()}\n\n${options.connections} connections, ${options.duration} s per round, ${options.rounds} rounds A B A B per workload; ratio = ours / vanilla throughput.\n\n${table(rows)}\n`;
+  const markdown = `# Benchmark ${new Date().toISOString()}\n\n${options.connections} connections, ${options.duration} s per round, ${options.rounds} rounds A B A B per workload; ratio = ours / vanilla throughput${Object.keys(options.oursEnv).length ? `; this gateway with ${Object.entries(options.oursEnv).map(([k, v]) => `${k}=${v}`).join(' ')}` : ''}.\nwait = time the gateway had a subgraph fetch in flight; overhead = the gateway's own time per operation (Apollo request pipeline start to response, minus wait; HTTP parsing and queueing on a busy event loop are not in it), mean per request.\n\n${table(rows)}\n`;
   process.stdout.write(`\n${markdown}`);
   const dir = path.join(ROOT, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
