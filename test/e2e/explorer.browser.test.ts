@@ -44,6 +44,8 @@ async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolea
 describeWithBrowser('explorer in a browser, offline', () => {
   let stack: TestStack;
   let gateway: GatewayServer;
+  let bare: GatewayServer;
+  let bareOrigin: string;
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
@@ -65,6 +67,13 @@ describeWithBrowser('explorer in a browser, offline', () => {
       explorer: { headers: async () => ({ authorization: `Bearer ${await testToken({ roles: ['admin'], subject: 'explorer' })}` }) },
     });
     origin = new URL(await listenOnFreePort(gateway.httpServer)).origin;
+    // And one as in production: the page carries no token, the analyst pastes one.
+    bare = await createGatewayServer({
+      supergraph: staticSupergraph((await composeGraph(implementedSystems())).files['supergraph.graphql']!),
+      subgraphUrls: stack.subgraphUrls,
+      logger: createLogger('explorer-gateway', { LOG_LEVEL: 'silent' }),
+    });
+    bareOrigin = new URL(await listenOnFreePort(bare.httpServer)).origin;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -87,6 +96,7 @@ describeWithBrowser('explorer in a browser, offline', () => {
   afterAll(async () => {
     await browser?.close();
     await gateway?.stop();
+    await bare?.stop();
     await stack?.stop();
   });
 
@@ -180,4 +190,27 @@ describeWithBrowser('explorer in a browser, offline', () => {
     await authority.close();
     expect(outside).toEqual([]);
   }, 60_000);
+
+  it('works with a token pasted into the headers editor when the page carries none, as in production', async () => {
+    const tab = await context.newPage();
+    await tab.goto(`${bareOrigin}/graphql`, { waitUntil: 'load' });
+    await tab.locator('[data-testid=sources-panel]').waitFor({ timeout: 30_000 });
+    // Without credentials the planner refuses, and says why.
+    await tab.locator('[data-testid=sources-panel] .pg-errors').getByText(/authentication required/).waitFor({ timeout: 15_000 });
+
+    await tab.getByRole('button', { name: 'Headers', exact: true }).click();
+    const token = await testToken({ roles: ['admin'], subject: 'analyst' });
+    await tab.locator('.graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror').evaluate((element, value) => {
+      (element as unknown as { CodeMirror: { setValue(v: string): void } }).CodeMirror.setValue(value);
+    }, JSON.stringify({ authorization: `Bearer ${token}` }));
+    await tab.locator('.graphiql-execute-button').click();
+    await tab.locator('[data-testid=answer-sources] [data-system]').first().waitFor({ timeout: 30_000 });
+    const response = JSON.parse(await editorText(tab, '.result-window')) as { data?: { workOrders: unknown[] }; errors?: unknown[] };
+    expect(response.errors).toBeUndefined();
+    expect(response.data!.workOrders.length).toBeGreaterThan(0);
+    // The pasted token reaches the planner too: the current operation's plan shows.
+    await tab.locator('[data-testid=plan-systems] [data-system="erp"]').waitFor({ timeout: 15_000 });
+    await tab.close();
+    expect(outside).toEqual([]);
+  }, 90_000);
 });

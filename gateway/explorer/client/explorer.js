@@ -47,8 +47,16 @@
 
   /* ---------- requests to the gateway ---------- */
 
+  // Headers from GraphiQL's headers editor (a token pasted by the analyst), as last sent: the
+  // planner and the authority data need the same credentials as the queries.
+  var editorHeaders = {};
+
+  function credentials() {
+    return Object.assign({}, config.headers, editorHeaders);
+  }
+
   function postJson(url, body, extraHeaders) {
-    var headers = Object.assign({ 'content-type': 'application/json', accept: 'application/json' }, config.headers, extraHeaders || {});
+    var headers = Object.assign({ 'content-type': 'application/json', accept: 'application/json' }, credentials(), extraHeaders || {});
     return fetch(url, { method: 'POST', headers: headers, body: JSON.stringify(body) }).then(function (response) {
       return response.json().then(function (json) { return { status: response.status, body: json }; });
     });
@@ -79,16 +87,20 @@
     }, 300);
   }
 
-  var authority = { fields: {}, systems: {} };
-  var authorityLoaded = fetch(config.authorityEndpoint, { headers: Object.assign({ accept: 'application/json' }, config.headers) })
-    .then(function (response) { return response.ok ? response.json() : null; })
-    .then(function (map) {
-      if (!map) return;
-      (map.systems || []).forEach(function (system) { authority.systems[system.name] = system; });
-      (map.fields || []).forEach(function (field) { authority.fields[field.type + '.' + field.field] = field; });
-      store.set({ systems: authority.systems });
-    })
-    .catch(function () { /* the map is a nicety: the explorer works without it */ });
+  var authority = { fields: {}, systems: {}, loaded: false };
+  function loadAuthority() {
+    return fetch(config.authorityEndpoint, { headers: Object.assign({ accept: 'application/json' }, credentials()) })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (map) {
+        if (!map) return;
+        authority.loaded = true;
+        (map.systems || []).forEach(function (system) { authority.systems[system.name] = system; });
+        (map.fields || []).forEach(function (field) { authority.fields[field.type + '.' + field.field] = field; });
+        store.set({ systems: authority.systems });
+      })
+      .catch(function () { /* the map is a nicety: the explorer works without it */ });
+  }
+  var authorityLoaded = loadAuthority();
 
   /** Adds the owning system to field descriptions that do not say it yet. */
   function annotateIntrospection(result) {
@@ -105,7 +117,15 @@
   }
 
   function fetcher(params, options) {
-    var headers = Object.assign({ 'x-plantgraph-provenance': 'true' }, (options && options.headers) || {});
+    var given = (options && options.headers) || {};
+    var changed = JSON.stringify(given) !== JSON.stringify(editorHeaders);
+    editorHeaders = given;
+    if (changed) {
+      // New credentials: what was refused before may be allowed now.
+      if (!authority.loaded) authorityLoaded = loadAuthority();
+      schedulePlan();
+    }
+    var headers = { 'x-plantgraph-provenance': 'true' };
     var isIntrospection = params.operationName === 'IntrospectionQuery';
     var sent = isIntrospection ? null : { query: params.query, operationName: params.operationName || null, at: new Date() };
     if (sent) store.set({ answer: { status: 'running', operationName: sent.operationName, at: sent.at } });
