@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { dbQueryCount } from '../../../../platform/metrics';
 import type { CrmDatabase } from '../../../../subgraphs/crm/db';
 import { crmSystem } from '../../../../subgraphs/crm/server';
@@ -49,6 +50,22 @@ describe('CRM customers', () => {
     expect(search.data.customers.map((c: any) => c.id)).toContain('C00017');
     const wildcard = await crm.execute(`{ customers(search: "%") { id } }`);
     expect(wildcard.data.customers).toEqual([]);
+    const byNumber = await crm.execute(`{ customers(search: "c0012") { id } }`);
+    expect(byNumber.data.customers.map((c: any) => c.id)).toEqual(Array.from({ length: 10 }, (_, i) => `C0012${i}`));
+  });
+
+  it('serves the search from the trigram indexes, not a scan, when the table is large enough to care', async () => {
+    const plan = await crm.db.connection().execute(async (conn) => {
+      await sql`set enable_seqscan = off`.execute(conn);
+      try {
+        const { rows } = await sql<{ 'QUERY PLAN': string }>`explain select * from customers where name ilike ${'%works%'} or id ilike ${'%works%'}`.execute(conn);
+        return rows.map((r) => r['QUERY PLAN']).join('\n');
+      } finally {
+        await sql`reset enable_seqscan`.execute(conn);
+      }
+    });
+    expect(plan).toContain('customers_name_trgm_idx');
+    expect(plan).toContain('customers_id_trgm_idx');
   });
 
   it('updates the given attributes only, clears the contact on null, and leaves an audit-trail row', async () => {
