@@ -203,3 +203,58 @@ describe('explorer routes of the gateway', () => {
     expect(post.status).toBe(200);
   });
 });
+
+describe('explorer over a supergraph file', () => {
+  let dir: string;
+  let gateway: GatewayServer;
+  let base: string;
+  let auth: Record<string, string>;
+  let reloads: ((result: { ok: boolean }) => void)[] = [];
+  const nextReload = () => new Promise<{ ok: boolean }>((resolve) => reloads.push(resolve));
+
+  beforeAll(async () => {
+    auth = { authorization: `Bearer ${await testToken({ roles: ['analyst'] })}` };
+    dir = mkdtempSync(path.join(os.tmpdir(), 'plantgraph-explorer-file-'));
+    writeFileSync(path.join(dir, 'supergraph.graphql'), (await composeGraph([erpSystem])).files['supergraph.graphql']!);
+    gateway = await createGatewayServer({
+      supergraph: path.join(dir, 'supergraph.graphql'),
+      logger,
+      explorer: { assetsDir: path.join(dir, 'no-assets') },
+      onSupergraphReload: (result) => {
+        const waiting = reloads;
+        reloads = [];
+        waiting.forEach((resolve) => resolve(result));
+      },
+    });
+    base = (await listenOnFreePort(gateway.httpServer)).replace(/\/graphql$/, '');
+  });
+  afterAll(async () => {
+    await gateway?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const plan = async (query: string) => {
+    const response = await fetch(`${base}/explorer/plan`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: JSON.stringify({ query }) });
+    return { status: response.status, body: (await response.json()) as any };
+  };
+
+  it('plans against the new supergraph once it is reloaded, and reads authority.json once compose writes it beside', async () => {
+    const countTasks = '{ countTasks(siteId: "S01") { id materialSite { bookQuantity } } }';
+    const before = await plan(countTasks);
+    expect([before.status, before.body.errors[0].extensions.code]).toEqual([400, 'GRAPHQL_VALIDATION_FAILED']);
+    expect(await (await fetch(`${base}/authority`)).text()).toContain('is not there yet');
+
+    const { files } = await composeGraph([erpSystem, inventorySystem]);
+    const reloaded = nextReload();
+    writeFileSync(path.join(dir, 'supergraph.graphql'), files['supergraph.graphql']!);
+    expect((await reloaded).ok).toBe(true);
+    const after = await plan(countTasks);
+    expect(after.status).toBe(200);
+    expect(after.body.plan.systems).toEqual(['inventory', 'erp']);
+
+    writeFileSync(path.join(dir, 'authority.json'), files['authority.json']!);
+    const html = await (await fetch(`${base}/authority`)).text();
+    expect(html).toContain('Owners from <code>schema/authority.json</code>');
+    expect(html).toContain('data-system="inventory" data-kind="engagement"');
+  });
+});
