@@ -14,6 +14,21 @@ export interface GatewayConfig {
   readonly reliability: ReliabilityConfig;
   /** How long a stopping gateway lets requests in flight finish before it cuts them (`SHUTDOWN_GRACE_MS`, default 10000). */
   readonly shutdownGraceMs: number;
+  /** Where OpenTelemetry traces go (`OTEL_EXPORTER_OTLP_ENDPOINT`); no tracing when absent. */
+  readonly otlpEndpoint?: string;
+}
+
+/** Reads `OTEL_EXPORTER_OTLP_ENDPOINT`, the OTLP/HTTP collector's base URL. */
+export function parseOtlpEndpoint(env: NodeJS.ProcessEnv): string | undefined {
+  const raw = env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  if (!raw) return undefined;
+  try {
+    const url = new URL(raw);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('protocol');
+  } catch {
+    throw new StartupError(`OTEL_EXPORTER_OTLP_ENDPOINT must be an http(s) URL such as http://127.0.0.1:4318, got "${raw}"`);
+  }
+  return raw;
 }
 
 /** Reads `SHUTDOWN_GRACE_MS`: how long a stopping process waits for requests in flight. */
@@ -66,5 +81,6 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     subgraphUrls: Object.freeze(subgraphUrlOverrides(env)),
     reliability: loadReliabilityConfig(env),
     shutdownGraceMs: parseShutdownGrace(env),
+    otlpEndpoint: parseOtlpEndpoint(env),
   });
 }

@@ -1,6 +1,7 @@
 import { close, listen, StartupError } from '../platform/listen';
 import { createLogger } from '../platform/logger';
 import { loadGatewayConfig } from './config';
+import { tracingPlugin } from './plugins/tracing.plugin';
 import { createGatewayServer } from './server';
 import { loadSecurityConfig } from './security/config';
 import { gatewayDatabaseUrl } from './security/partners/store';
@@ -14,7 +15,10 @@ async function main(): Promise<void> {
   const security = await resolveSecurity(loadSecurityConfig(), logger, {
     partnerDatabaseUrl: process.env.DATABASE_URL ? gatewayDatabaseUrl(process.env.DATABASE_URL) : undefined,
   });
+  const tracing = config.otlpEndpoint ? tracingPlugin({ endpoint: config.otlpEndpoint }) : undefined;
+  if (tracing) logger.info({ endpoint: config.otlpEndpoint }, 'sending OpenTelemetry traces');
   const server = await createGatewayServer({
+    tracing,
     security: security.options,
     supergraph: config.supergraphPath,
     subgraphUrls: config.subgraphUrls,
@@ -32,6 +36,7 @@ async function main(): Promise<void> {
     logger.info({ signal, graceMs: config.shutdownGraceMs }, 'stopping: draining requests in flight');
     await close(server.httpServer, config.shutdownGraceMs);
     await server.stop();
+    await tracing?.shutdown();
     logger.info('gateway stopped');
     process.exit(0);
   };

@@ -18,6 +18,7 @@ import type { Fetcher } from '@apollo/utils.fetcher';
 import { loggingPlugin } from './plugins/logging.plugin';
 import { metricsPlugin } from './plugins/metrics.plugin';
 import { operationNamePlugin } from './plugins/operation-name.plugin';
+import type { GatewayTracing } from './plugins/tracing.plugin';
 import { provenancePlugin } from './plugins/provenance.plugin';
 import { createProvenanceTracker } from './authority/provenance';
 import { withReconciliation } from './authority/reconciliation/reconciliation';
@@ -43,6 +44,8 @@ export interface GatewayOptions {
   fetcher?: Fetcher;
   /** Hooks run before every subgraph request (signed caller header, trace context). */
   beforeSend?: readonly SendHook[];
+  /** OpenTelemetry traces (`tracingPlugin`); none when absent. */
+  tracing?: GatewayTracing;
   /**
    * The browser explorer at GET /graphql: where its built files are, headers its page sends.
    * @default files from dist/explorer, authority from authority.json beside a supergraph file
@@ -97,7 +100,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
         policy: health.policy(name),
         breaker: health.breaker(name),
         fetcher: options.fetcher ?? fetchPath.fetcher,
-        beforeSend: [security.signCaller, ...(options.beforeSend ?? [])],
+        beforeSend: [security.signCaller, ...(options.tracing ? [options.tracing.propagate] : []), ...(options.beforeSend ?? [])],
         logger,
       });
     })),
@@ -119,12 +122,13 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     // The process owns its signals: it stops every server, then the pools, then PostgreSQL.
     stopOnTerminationSignals: false,
     parseOptions: security.parseOptions,
-    plugins: [ApolloServerPluginLandingPageDisabled(), ...security.plugins, loggingPlugin({ logger }), metricsPlugin(), operationNamePlugin(), provenancePlugin({ tracker: provenance }), ...fetchPath.plugins],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ...security.plugins, loggingPlugin({ logger }), metricsPlugin(), operationNamePlugin(), provenancePlugin({ tracker: provenance }), ...fetchPath.plugins, ...(options.tracing ? [options.tracing.plugin] : [])],
   });
   await apollo.start();
 
   const handler = createGraphQLHttpHandler({
     apollo,
+    wrap: options.tracing?.wrap,
     context: (req) => security.context(req),
     routes: {
       ...security.routes,

@@ -24,6 +24,8 @@ export interface GraphQLHttpHandlerOptions<TContext extends BaseContext> {
   path?: string;
   /** Writes one access line per request (method, path, status, duration, request id); none when absent. */
   logger?: Logger;
+  /** Runs around each request, after its id is assigned (a trace span, for one). */
+  wrap?: (req: IncomingMessage, res: ServerResponse, next: () => Promise<void>) => Promise<void>;
 }
 
 /** The header that carries a request's id end to end; generated when a client sends none. */
@@ -98,10 +100,14 @@ function toHeaderMap(req: IncomingMessage): HeaderMap {
 
 /** Serves an Apollo Server and a few plain routes on Node's own `http` module. */
 export function createGraphQLHttpHandler<TContext extends BaseContext>(options: GraphQLHttpHandlerOptions<TContext>) {
-  const { apollo, context, routes = {}, maxBodyBytes = 1_048_576, path = '/graphql', logger } = options;
+  const { apollo, context, routes = {}, maxBodyBytes = 1_048_576, path = '/graphql', logger, wrap } = options;
 
-  return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  return async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const requestId = assignRequestId(req, res);
+    return wrap ? wrap(req, res, () => handle(req, res, requestId)) : handle(req, res, requestId);
+  };
+
+  async function handle(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
     let url: URL;
     try {
       url = new URL(req.url ?? '/', 'http://localhost');
@@ -171,5 +177,5 @@ export function createGraphQLHttpHandler<TContext extends BaseContext>(options: 
         res.end();
       }
     }
-  };
+  }
 }
