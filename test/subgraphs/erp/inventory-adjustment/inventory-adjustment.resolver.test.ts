@@ -87,6 +87,19 @@ describe('ERP postInventoryAdjustment', () => {
     expect(audit).toHaveLength(1);
   });
 
+  it('posts once when one key arrives at once for two material-sites, and moves only that one book', async () => {
+    const before = [await stock('M000015'), await stock('M000016')];
+    const results = await Promise.all(
+      ['M000015', 'M000016'].map((materialId) => erp.execute(POST, { input: input({ materialId, quantityDelta: 4, sourceCountTaskId: 'CT-TWO' }) })),
+    );
+    for (const r of results) expect(r.errors).toBeUndefined();
+    expect(results[0]!.data.postInventoryAdjustment.documentNumber).toBe(results[1]!.data.postInventoryAdjustment.documentNumber);
+    const [posted] = await adjustments('CT-TWO');
+    const after = [await stock('M000015'), await stock('M000016')];
+    const moved = after.map((a, i) => Math.round((a.bookQuantity - before[i]!.bookQuantity) * 1000) / 1000);
+    expect(moved).toEqual(posted!.materialId === 'M000015' ? [4, 0] : [0, 4]);
+  });
+
   it('refuses a delta that would take the book below zero, naming quantityDelta, and writes nothing', async () => {
     const before = await stock('M000013');
     const result = await erp.execute(POST, { input: input({ materialId: 'M000013', quantityDelta: -(before.bookQuantity + 1), sourceCountTaskId: 'CT-NEG' }) });
