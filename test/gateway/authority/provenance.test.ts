@@ -19,10 +19,11 @@ const Q01 = `query WorkOrderDashboard($siteId: ID!) {
 describe('provenance through the gateway as it is built for production', () => {
   let stack: TestStack;
 
+  // Seeding four systems takes a while on a busy machine.
   beforeAll(async () => {
     const { erp, mes, crm, quality } = SYSTEM_MODULES;
     stack = await startTestStack([erp, mes, crm, quality] as SystemModule[]);
-  });
+  }, 180_000);
   afterAll(async () => {
     await stack?.stop();
   });

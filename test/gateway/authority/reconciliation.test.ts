@@ -29,6 +29,7 @@ describe('reconciliation: where a system of engagement and the system of record 
   let quality: Kysely<any>;
   let inventory: Kysely<any>;
 
+  // Seeding four systems takes a while on a busy machine.
   beforeAll(async () => {
     const { erp: e, mes: m, inventory: i, quality: q } = SYSTEM_MODULES;
     stack = await startTestStack([e, m, i, q] as SystemModule[]);
@@ -36,7 +37,7 @@ describe('reconciliation: where a system of engagement and the system of record 
     mes = stack.databases.mes!.database.db;
     quality = stack.databases.quality!.database.db;
     inventory = stack.databases.inventory!.database.db;
-  });
+  }, 180_000);
   afterAll(async () => {
     await stack?.stop();
   });
