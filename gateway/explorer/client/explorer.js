@@ -145,6 +145,9 @@
         if (store.get().answer === answer) store.set({ answer: Object.assign({}, answer, { plan: plan }) });
       });
       return body;
+    }, function (err) {
+      if (sent) store.set({ answer: { status: 'failed', operationName: sent.operationName, at: sent.at, message: String(err && err.message || err) } });
+      throw err;
     });
   }
 
@@ -250,6 +253,7 @@
     var answer = props.answer;
     if (!answer) return h('p', { className: 'pg-muted' }, 'Run an operation to see where its answer came from.');
     if (answer.status === 'running') return h('p', { className: 'pg-muted' }, 'Running ' + (answer.operationName || 'the operation') + '…');
+    if (answer.status === 'failed') return h('p', { className: 'pg-warn' }, 'No answer from the gateway: ' + answer.message);
     var systems = answer.plan && answer.plan.status === 'ready' ? answer.plan.plan.systems : null;
     return h('div', { 'data-testid': 'answer-sources' },
       h('p', null,
@@ -394,7 +398,7 @@
     var open = document.querySelector('[aria-label="Show Sources"]');
     if (document.querySelector('[data-testid=sources-panel]')) return;
     if (open) return open.click();
-    if (attempt < 50) setTimeout(function () { openSourcesPanel(attempt + 1); }, 100);
+    if (attempt < 100) setTimeout(function () { openSourcesPanel(attempt + 1); }, 100);
   }
 
   ReactDOM.createRoot(document.getElementById('explorer')).render(h(Explorer));
