@@ -153,6 +153,7 @@ function stockOfQualityHolds(plan: ScalePlan) {
   });
   return { blocked, documents };
 }
+
 const dateOf = (instant: Date) => instant.toISOString().slice(0, 10);
 
 /** Inserts rows in multi-row batches with progress. */
