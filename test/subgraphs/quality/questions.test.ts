@@ -63,6 +63,18 @@ describe('quality and audits in the cross-system questions', () => {
     }
   });
 
+  it('q01: the inspections of released work orders, batched by work order', async () => {
+    const { data } = await ask('q01');
+    const orders = data.workOrders as any[];
+    expect(orders.length).toBeGreaterThan(50);
+    const inspections = await db('quality').selectFrom('inspections').selectAll().where('workOrderId', 'in', orders.map((o) => o.id)).orderBy('createdAt').orderBy('id').execute();
+    expect(inspections.length).toBeGreaterThan(0);
+    for (const order of orders) {
+      const expected = inspections.filter((i: { workOrderId: string }) => i.workOrderId === order.id);
+      expect(order.inspections).toEqual(expected.map((i: any) => ({ inspectionType: i.inspectionType, status: i.status, usageDecision: i.usageDecision })));
+    }
+  });
+
   it('q09: open NCRs with CAPA, material and supplier from ERP, customer from CRM, lot from MES', async () => {
     const { data } = await ask('q09');
     const open = await db('quality').selectFrom('nonconformances').selectAll().where('status', 'in', ['OPEN', 'CONTAINED']).execute();
