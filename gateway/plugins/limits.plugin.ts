@@ -33,14 +33,20 @@ export interface LimitsOptions {
   /**
   /**
    * Estimated cost: every field counts 1, times the estimated length of each list around it.
-   * @default 1_000_000
+   * @default 10_000_000
    */
   maxCost?: number;
   /**
-   * Estimated length of a list whose size no `first`/`limit`/`last` argument bounds.
+   * Estimated length of a root list whose size no `first`/`limit`/`last` argument bounds.
    * @default 100
    */
   defaultListSize?: number;
+  /**
+   * Estimated length of a list nested in another object (lines of an order, lots of a line):
+   * children are fewer than roots, and counting them as many would refuse ordinary questions.
+   * @default 10
+   */
+  nestedListSize?: number;
 }
 
 function tooComplex(message: string, limit: string, value: number, max: number) {
@@ -59,6 +65,7 @@ function measure(
   fragments: Record<string, FragmentDefinitionNode>,
   variables: Record<string, unknown>,
   defaultListSize: number,
+  nestedListSize: number,
   seen: Set<string>,
 ): Measure {
   let depth = 0;
@@ -69,7 +76,7 @@ function measure(
       let multiplier = 1;
       // Introspection lists are bounded by the schema's size, and the depth limit bounds their nesting.
       if (field && isListType(getNullableType(field.type)) && !parent!.name.startsWith('__')) {
-        multiplier = defaultListSize;
+        multiplier = parent === schema.getQueryType() || parent === schema.getMutationType() ? defaultListSize : nestedListSize;
         for (const arg of selection.arguments ?? []) {
           if (!['first', 'last', 'limit'].includes(arg.name.value)) continue;
           const value = arg.value.kind === Kind.INT ? Number(arg.value.value) : arg.value.kind === Kind.VARIABLE ? Number(variables[arg.value.name.value]) : NaN;
@@ -77,7 +84,7 @@ function measure(
         }
       }
       const inner = selection.selectionSet
-        ? measure(schema, selection.selectionSet, field && isCompositeType(getNamedType(field.type)) ? (getNamedType(field.type) as GraphQLCompositeType) : undefined, fragments, variables, defaultListSize, seen)
+        ? measure(schema, selection.selectionSet, field && isCompositeType(getNamedType(field.type)) ? (getNamedType(field.type) as GraphQLCompositeType) : undefined, fragments, variables, defaultListSize, nestedListSize, seen)
         : { depth: 0, cost: 0 };
       depth = Math.max(depth, inner.depth + 1);
       cost += multiplier * (1 + inner.cost);
@@ -88,7 +95,7 @@ function measure(
       const name = selection.kind === Kind.FRAGMENT_SPREAD ? selection.name.value : undefined;
       if (name && seen.has(name)) continue;
       const condition = fragment.typeCondition ? (schema.getType(fragment.typeCondition.name.value) as GraphQLCompositeType | undefined) : parent;
-      const inner = measure(schema, fragment.selectionSet, condition, fragments, variables, defaultListSize, name ? new Set([...seen, name]) : seen);
+      const inner = measure(schema, fragment.selectionSet, condition, fragments, variables, defaultListSize, nestedListSize, name ? new Set([...seen, name]) : seen);
       depth = Math.max(depth, inner.depth);
       cost += inner.cost;
     }
@@ -121,27 +128,37 @@ function rootFieldCount(operation: OperationDefinitionNode, fragments: Record<st
   return names.size;
 }
 
+/** Depth, aliases, root fields and estimated cost of one operation of a validated document. */
+export function measureOperation(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown> = {},
+  options: Pick<LimitsOptions, 'defaultListSize' | 'nestedListSize'> = {},
+): { depth: number; aliases: number; rootFields: number; cost: number } {
+  const fragments: Record<string, FragmentDefinitionNode> = {};
+  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
+  const root = schema.getRootType(operation.operation) ?? undefined;
+  const { depth, cost } = measure(schema, operation.selectionSet, root, fragments, variables, options.defaultListSize ?? 100, options.nestedListSize ?? 10, new Set());
+  return { depth, aliases: countAliases(document), rootFields: rootFieldCount(operation, fragments), cost };
+}
+
 /**
  * Refuses operations that are too large or too expensive before any subgraph is asked (HTTP 400,
  * `OPERATION_TOO_COMPLEX`). Tokens are limited earlier, by the parser (`parseOptions.maxTokens`).
  */
 export function limitsPlugin(options: LimitsOptions = {}): ApolloServerPlugin {
-  const { maxDepth = 15, maxAliases = 30, maxRootFields = 10, maxCost = 1_000_000, defaultListSize = 100 } = options;
+  const { maxDepth = 15, maxAliases = 30, maxRootFields = 10, maxCost = 10_000_000, defaultListSize = 100, nestedListSize = 10 } = options;
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ document, operation, schema, request }) {
           if (!operation) return;
-          const aliases = countAliases(document);
-          if (aliases > maxAliases) throw tooComplex(`the document uses ${aliases} aliases; at most ${maxAliases} are allowed`, 'aliases', aliases, maxAliases);
-          const fragments: Record<string, FragmentDefinitionNode> = {};
-          for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
-          const roots = rootFieldCount(operation, fragments);
-          if (roots > maxRootFields) throw tooComplex(`the operation asks for ${roots} root fields; at most ${maxRootFields} are allowed`, 'rootFields', roots, maxRootFields);
-          const root = schema.getRootType(operation.operation) ?? undefined;
-          const { depth, cost } = measure(schema, operation.selectionSet, root, fragments, request.variables ?? {}, defaultListSize, new Set());
-          if (depth > maxDepth) throw tooComplex(`the operation is nested ${depth} levels deep; at most ${maxDepth} are allowed`, 'depth', depth, maxDepth);
-          if (cost > maxCost) throw tooComplex(`the operation's estimated cost is ${cost}; at most ${maxCost} is allowed (lists count ${defaultListSize} items unless first/limit says otherwise)`, 'cost', cost, maxCost);
+          const m = measureOperation(schema, document, operation, request.variables ?? {}, { defaultListSize, nestedListSize });
+          if (m.aliases > maxAliases) throw tooComplex(`the document uses ${m.aliases} aliases; at most ${maxAliases} are allowed`, 'aliases', m.aliases, maxAliases);
+          if (m.rootFields > maxRootFields) throw tooComplex(`the operation asks for ${m.rootFields} root fields; at most ${maxRootFields} are allowed`, 'rootFields', m.rootFields, maxRootFields);
+          if (m.depth > maxDepth) throw tooComplex(`the operation is nested ${m.depth} levels deep; at most ${maxDepth} are allowed`, 'depth', m.depth, maxDepth);
+          if (m.cost > maxCost) throw tooComplex(`the operation's estimated cost is ${m.cost}; at most ${maxCost} is allowed (lists count ${defaultListSize} items at the root and ${nestedListSize} below, unless first/limit says otherwise)`, 'cost', m.cost, maxCost);
         },
       };
     },

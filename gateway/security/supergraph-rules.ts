@@ -69,6 +69,7 @@ export function readSupergraphSecurity(supergraphSdl: string, apiSchema: GraphQL
   const typeRules = new Map<string, AuthorizationRule>();
   const taggedTypes = new Set<string>();
   const taggedFields = new Set<string>();
+  const keyFields = new Map<string, Set<string>>();
   for (const definition of parse(supergraphSdl).definitions) {
     if (
       definition.kind !== Kind.OBJECT_TYPE_DEFINITION &&
@@ -82,6 +83,13 @@ export function readSupergraphSecurity(supergraphSdl: string, apiSchema: GraphQL
     const typeRule = ruleOf(definition.directives);
     if (typeRule) typeRules.set(typeName, typeRule);
     if (taggedPartner(definition.directives, contractTag)) taggedTypes.add(typeName);
+    for (const join of definition.directives?.filter((d) => d.name.value === 'join__type') ?? []) {
+      for (const key of stringValues(argument(join, 'key'))) {
+        const names = keyFields.get(typeName) ?? new Set<string>();
+        for (const name of topLevelFields(key)) names.add(name);
+        keyFields.set(typeName, names);
+      }
+    }
     for (const field of definition.fields ?? []) {
       const coordinate = `${typeName}.${field.name.value}`;
       const rule = ruleOf(field.directives);
@@ -89,7 +97,25 @@ export function readSupergraphSecurity(supergraphSdl: string, apiSchema: GraphQL
       if (taggedPartner(field.directives, contractTag)) taggedFields.add(coordinate);
     }
   }
+  // An entity in the contract keeps its key: a partner cannot tell one material from another without its id.
+  for (const [typeName, names] of keyFields) {
+    if (taggedTypes.has(typeName) || [...taggedFields].some((f) => f.startsWith(`${typeName}.`))) {
+      for (const name of names) taggedFields.add(`${typeName}.${name}`);
+    }
+  }
   return { fieldRules, typeRules, partnerSchema: contractSchema(apiSchema, taggedTypes, taggedFields) };
+}
+
+/** The top-level field names of a `@key(fields: …)` selection ("id", "materialId siteId", "id org { id }"). */
+function topLevelFields(selection: string): string[] {
+  const names: string[] = [];
+  let depth = 0;
+  for (const token of selection.match(/[{}]|[_A-Za-z][_0-9A-Za-z]*/g) ?? []) {
+    if (token === '{') depth++;
+    else if (token === '}') depth--;
+    else if (depth === 0) names.push(token);
+  }
+  return names;
 }
 
 /**

@@ -1,0 +1,83 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createGatewayServer, type GatewayServer } from '../../../gateway/server';
+import { createPartnerKey, type GatewayDatabase } from '../../../gateway/security/partners/partner-key.repository';
+import { defaultPartnerScopes, openGatewayDatabase } from '../../../gateway/security/partners/store';
+import { PARTNER_DOCUMENTS } from '../../../gateway/security/trusted-documents';
+import { composeGraph } from '../../../cli/compose';
+import { createLogger } from '../../../platform/logger';
+import { erpSystem } from '../../../subgraphs/erp/server';
+import { qualitySystem } from '../../../subgraphs/quality/server';
+import { dropDatabases, withDatabase, type Database } from '../../../subgraphs/kit/db/database';
+import { testServerUrl } from '../../support/databases';
+import { listenOnFreePort, postGraphQL, startTestStack, staticSupergraph, testToken, type TestStack } from '../../support/stack';
+
+const Q06 = PARTNER_DOCUMENTS.find((d) => d.name === 'MyOpenPurchaseOrders')!.query;
+
+describe('partner contract: the q06 trusted document, end to end', () => {
+  let stack: TestStack;
+  let gateway: GatewayServer;
+  let url: string;
+  let gatewayDb: Database<GatewayDatabase>;
+  const gatewayDbName = `t_${randomBytes(4).toString('hex')}_gateway`;
+
+  beforeAll(async () => {
+    stack = await startTestStack([erpSystem, qualitySystem]);
+    gatewayDb = await openGatewayDatabase(withDatabase(testServerUrl(), gatewayDbName));
+    gateway = await createGatewayServer({
+      supergraph: staticSupergraph((await composeGraph([erpSystem, qualitySystem])).files['supergraph.graphql']!),
+      subgraphUrls: stack.subgraphUrls,
+      logger: createLogger('test', { LOG_LEVEL: 'silent' }),
+      security: {
+        issuer: { issuer: process.env.OIDC_ISSUER!, audience: process.env.OIDC_AUDIENCE!, jwks: JSON.parse(readFileSync(process.env.OIDC_JWKS_FILE!, 'utf8')) },
+        callerKey: process.env.CALLER_SIGNING_KEY!,
+        partnerDatabase: gatewayDb,
+      },
+    });
+    url = await listenOnFreePort(gateway.httpServer);
+  });
+  afterAll(async () => {
+    await gateway?.stop();
+    await stack?.stop();
+    await dropDatabases(testServerUrl(), [gatewayDbName]);
+  });
+
+  async function ownOpenOrders(supplierId: string): Promise<string[]> {
+    const rows = await stack.databases.erp!.database.db
+      .selectFrom('purchaseOrders' as any)
+      .select('number' as any)
+      .where('supplierId' as any, '=', supplierId)
+      .where('status' as any, 'in', ['OPEN', 'PARTIALLY_RECEIVED'])
+      .execute();
+    return rows.map((r: any) => r.number).sort();
+  }
+
+  it('a supplier key runs q06 and sees exactly its own open purchase orders, the signed caller carrying the binding', async () => {
+    let seen = 0;
+    for (const supplierId of ['V00001', 'V00002']) {
+      const { key } = await createPartnerKey(gatewayDb.db, { supplierId, scopes: defaultPartnerScopes({ supplierId }) });
+      const { status, body } = await postGraphQL(url, Q06, undefined, { 'x-api-key': key });
+      expect(body.errors).toBeUndefined();
+      expect(status).toBe(200);
+      expect(body.data.myPurchaseOrders.map((po: any) => po.number).sort()).toEqual(await ownOpenOrders(supplierId));
+      seen += body.data.myPurchaseOrders.length;
+    }
+    expect(seen).toBeGreaterThan(0);
+  });
+
+  it('a supplier user (JWT with supplier_id) is held to the same contract and documents', async () => {
+    const authorization = `Bearer ${await testToken({ roles: ['supplier'], scopes: ['partner:supplier'], supplierId: 'V00001' })}`;
+    const q06 = await postGraphQL(url, Q06, undefined, { authorization });
+    expect(q06.status).toBe(200);
+    expect(q06.body.data.myPurchaseOrders.map((po: any) => po.number).sort()).toEqual(await ownOpenOrders('V00001'));
+    const other = await postGraphQL(url, '{ material(id: "M000001") { id } }', undefined, { authorization });
+    expect(other.status).toBe(400);
+  });
+
+  it('a customer key may not run the supplier document', async () => {
+    const { key } = await createPartnerKey(gatewayDb.db, { customerId: 'C00001', scopes: defaultPartnerScopes({ customerId: 'C00001' }) });
+    const { status, body } = await postGraphQL(url, Q06, undefined, { 'x-api-key': key });
+    expect(status).toBe(403);
+    expect(body.errors![0]!.message).toMatch(/partner:supplier/);
+  });
+});
