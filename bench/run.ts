@@ -164,10 +164,28 @@ async function gatewayTimes(metricsUrl: string | undefined): Promise<{ wait: num
   return { wait: value('plantgraph_gateway_subgraph_wait_seconds_sum'), overhead: value('plantgraph_gateway_overhead_seconds_sum'), count: value('plantgraph_gateway_overhead_seconds_count') };
 }
 
+/**
+ * Waits until the subgraphs are idle: requests a load generator gave up on at the end of the last
+ * round may still be running in a gateway, and would be counted against the next one.
+ */
+async function settle(statsUrl: string): Promise<void> {
+  let last = -1;
+  for (let i = 0; i < 40; i++) {
+    const now = sum(((await (await fetch(statsUrl)).json()) as Stats).requests);
+    if (now === last) return;
+    last = now;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
 async function measure(target: { url: string; pid: number; metricsUrl?: string }, statsUrl: string, bodies: Question[], options: Options): Promise<Measurement> {
+  await settle(statsUrl);
   const before = (await (await fetch(statsUrl)).json()) as Stats;
   const timesBefore = await gatewayTimes(target.metricsUrl);
   const cpuBefore = cpuMs(target.pid);
+  // A gateway may answer 200 with errors (a subgraph timed out, a breaker is open): such answers
+  // are counted as errors, not as throughput.
+  let graphqlErrors = 0;
   const result = await autocannon({
     url: target.url,
     connections: options.connections,
@@ -176,6 +194,9 @@ async function measure(target: { url: string; pid: number; metricsUrl?: string }
       method: 'POST' as const,
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ query: q.document, variables: q.variables }),
+      onResponse: (status: number, body: string) => {
+        if (status === 200 && body.includes('"errors":')) graphqlErrors += 1;
+      },
     })),
   });
   const cpuAfter = cpuMs(target.pid);
@@ -185,10 +206,10 @@ async function measure(target: { url: string; pid: number; metricsUrl?: string }
   const answered = timesBefore && timesAfter ? timesAfter.count - timesBefore.count || 1 : 1;
   return {
     requests: result.requests.total,
-    throughput: result.requests.total / result.duration,
+    throughput: (result.requests.total - graphqlErrors - result.non2xx) / result.duration,
     p50: result.latency.p50,
     p99: result.latency.p99,
-    errors: result.errors + result.non2xx,
+    errors: result.errors + result.non2xx + graphqlErrors,
     cpuMsPerRequest: (cpuAfter - cpuBefore) / done,
     fetchesPerRequest: (sum(after.requests) - sum(before.requests)) / done,
     sqlPerRequest: (sum(after.sql) - sum(before.sql)) / done,
@@ -228,11 +249,11 @@ const fmt = (n: number, digits = 1) => n.toFixed(digits);
 
 function table(rows: Row[]): string {
   const header =
-    '| scale | workload | ours req/s | vanilla req/s | ratio | ours p50/p99 ms | vanilla p50/p99 ms | fetches/req ours/vanilla | SQL/req ours/vanilla | ours CPU ms/req | vanilla CPU ms/req | ours wait / overhead ms/req | overhead % of p50 | errors |';
+    '| scale | workload | ours req/s | vanilla req/s | ratio | ours p50/p99 ms | vanilla p50/p99 ms | fetches/req ours/vanilla | SQL/req ours/vanilla | ours CPU ms/req | vanilla CPU ms/req | ours wait / overhead ms/req | overhead % of p50 | errors ours/vanilla |';
   const lines = rows.map((r) => {
     const overhead = r.ours.overheadMsPerRequest;
     const share = overhead !== null && r.ours.p50 > 0 ? `${fmt((100 * overhead) / r.ours.p50)} %` : 'n/a';
-    return `| ${r.scale} | ${r.workload} | ${fmt(r.ours.throughput)} | ${fmt(r.vanilla.throughput)} | ${fmt(r.ratio, 2)}× | ${fmt(r.ours.p50)}/${fmt(r.ours.p99)} | ${fmt(r.vanilla.p50)}/${fmt(r.vanilla.p99)} | ${fmt(r.ours.fetchesPerRequest, 2)}/${fmt(r.vanilla.fetchesPerRequest, 2)} | ${fmt(r.ours.sqlPerRequest, 2)}/${fmt(r.vanilla.sqlPerRequest, 2)} | ${fmt(r.ours.cpuMsPerRequest, 2)} | ${fmt(r.vanilla.cpuMsPerRequest, 2)} | ${r.ours.waitMsPerRequest === null ? 'n/a' : fmt(r.ours.waitMsPerRequest)} / ${overhead === null ? 'n/a' : fmt(overhead)} | ${share} | ${r.ours.errors + r.vanilla.errors} |`;
+    return `| ${r.scale} | ${r.workload} | ${fmt(r.ours.throughput)} | ${fmt(r.vanilla.throughput)} | ${fmt(r.ratio, 2)}× | ${fmt(r.ours.p50)}/${fmt(r.ours.p99)} | ${fmt(r.vanilla.p50)}/${fmt(r.vanilla.p99)} | ${fmt(r.ours.fetchesPerRequest, 2)}/${fmt(r.vanilla.fetchesPerRequest, 2)} | ${fmt(r.ours.sqlPerRequest, 2)}/${fmt(r.vanilla.sqlPerRequest, 2)} | ${fmt(r.ours.cpuMsPerRequest, 2)} | ${fmt(r.vanilla.cpuMsPerRequest, 2)} | ${r.ours.waitMsPerRequest === null ? 'n/a' : fmt(r.ours.waitMsPerRequest)} / ${overhead === null ? 'n/a' : fmt(overhead)} | ${share} | ${r.ours.errors}/${r.vanilla.errors} |`;
   });
   return [header, '|' + '---|'.repeat(14), ...lines].join('\n');
 }
@@ -270,6 +291,9 @@ async function benchScale(scale: number, options: Options): Promise<Row[]> {
       // Every benchmark request comes from one anonymous caller; the per-caller limit (600/min by
       // default) would measure the limiter, not the gateway. It still runs on every request.
       RATE_LIMIT_PER_MINUTE: '100000000',
+      // The vanilla gateway waits on a subgraph without limit; on a loaded machine the default 3 s
+      // would turn slow answers into fast SUBGRAPH_UNAVAILABLE ones and flatter the figures.
+      SUBGRAPH_TIMEOUT_MS: '60000',
       ...options.oursEnv,
     }, null);
     children.push(ours);
