@@ -158,7 +158,9 @@ describeWithBrowser('explorer in a browser, offline', () => {
   it('shows in the docs which system is authoritative for each field', async () => {
     await page.locator('[aria-label="Show Documentation Explorer"]').click();
     await page.locator('.graphiql-doc-explorer').getByText('Query', { exact: true }).first().click();
-    // A type's page shows each description's first paragraph; the field's own page shows all of it.
+    // A type's page shows each description's first paragraph, which the page ends with the owner…
+    await page.locator('.graphiql-doc-explorer').getByText('Material-sites of a site, optionally only the given materials — ERP').waitFor({ timeout: 15_000 });
+    // …and the field's own page shows the whole sentence.
     await page.locator('.graphiql-doc-explorer-field-name', { hasText: /^workOrders$/ }).first().click();
     await page.locator('.graphiql-doc-explorer').getByText(/Authoritative source: ERP \(system of record\)/).first().waitFor({ timeout: 15_000 });
     await page.screenshot({ path: path.join(ARTIFACTS, 'explorer-docs.png') });

@@ -102,15 +102,23 @@
   }
   var authorityLoaded = loadAuthority();
 
-  /** Adds the owning system to field descriptions that do not say it yet. */
+  /**
+   * Puts the owning system in every field description: the full sentence where the schema lacks
+   * it, and the system's name after the first paragraph, which is all a type's page shows.
+   */
   function annotateIntrospection(result) {
     var schema = result && result.data && result.data.__schema;
     if (!schema) return result;
     schema.types.forEach(function (type) {
       (type.fields || []).forEach(function (field) {
         var owner = authority.fields[type.name + '.' + field.name];
-        if (!owner || (field.description || '').indexOf('Authoritative source') !== -1) return;
-        field.description = (field.description ? field.description + '\n\n' : '') + owner.note;
+        if (!owner || owner.shared) return;
+        var description = field.description || '';
+        if (description.indexOf('Authoritative source') === -1) description = (description ? description + '\n\n' : '') + owner.note;
+        var paragraphs = description.split('\n\n');
+        var label = (authority.systems[owner.system] && authority.systems[owner.system].label) || owner.system;
+        if (paragraphs.length > 1) paragraphs[0] = paragraphs[0] + ' — ' + label;
+        field.description = paragraphs.join('\n\n');
       });
     });
     return result;
