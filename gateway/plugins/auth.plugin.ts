@@ -19,7 +19,7 @@ export interface AuthOptions {
   callerKey: string;
 }
 
-type Outcome = { ok: true; caller: Caller } | { ok: false; message: string };
+type Outcome = { ok: true; caller: Caller } | { ok: false; message: string; status?: number };
 
 export interface Authenticator {
   /** The caller of a request; throws a 401 GraphQLError naming what is wrong. */
@@ -63,7 +63,9 @@ export function authPlugin(options: AuthOptions): Authenticator {
     async authenticate(req) {
       if (options.mode === 'none') return UNAUTHENTICATED_CALLER;
       const outcome = await authenticate(header(req, 'authorization'), header(req, 'x-api-key'));
-      if (!outcome.ok) throw gatewayError('UNAUTHENTICATED', 401, outcome.message);
+      if (!outcome.ok) {
+        throw outcome.status === 503 ? gatewayError('ISSUER_UNAVAILABLE', 503, outcome.message) : gatewayError('UNAUTHENTICATED', 401, outcome.message);
+      }
       return outcome.caller;
     },
   };

@@ -12,7 +12,8 @@ export interface IssuerOptions {
   jwks?: { keys: JWK[] };
 }
 
-export type TokenResult = { ok: true; caller: Caller } | { ok: false; message: string };
+/** A verified caller, or why not; `status` 503 when the issuer's keys cannot be fetched (the token may be fine). */
+export type TokenResult = { ok: true; caller: Caller } | { ok: false; message: string; status?: number };
 
 function stringList(value: unknown): string[] {
   if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string');
@@ -56,8 +57,10 @@ export function createTokenVerifier(options: IssuerOptions): (token: string) => 
       if (err instanceof errors.JWKSNoMatchingKey || err instanceof errors.JWSSignatureVerificationFailed) {
         return { ok: false, message: 'the token signature is not valid for this issuer' };
       }
-      if (err instanceof errors.JOSEError) return { ok: false, message: `the token is not valid: ${err.message}` };
-      throw err;
+      if (err instanceof errors.JWKSTimeout || !(err instanceof errors.JOSEError)) {
+        return { ok: false, status: 503, message: `cannot verify tokens now: the issuer's keys${options.jwksUrl ? ` at ${options.jwksUrl}` : ''} are unreachable` };
+      }
+      return { ok: false, message: `the token is not valid: ${err.message}` };
     }
   };
 }

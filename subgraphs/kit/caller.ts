@@ -1,4 +1,9 @@
-/** Who is calling, as the gateway vouches for it; subgraphs use it for row-level rules and audit trails. */
+/**
+ * Who is calling, as the gateway vouches for it; subgraphs use it for row-level rules and audit trails.
+ * The gateway signs it into every subgraph request (`caller-header.ts`); a process that calls the
+ * gateway on its own behalf (the outbox relay) sends `authorization: serviceAuthorization(name, key)`
+ * with the shared `CALLER_SIGNING_KEY` and arrives here as `{ kind: 'service', subject: 'service:<name>' }`.
+ */
 export interface Caller {
   /** Stable subject: a user id, `partner:<key id>` or `service:<name>`. */
   readonly subject: string;

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import Redis from 'ioredis';
 import { createGatewayServer, type GatewayServer } from '../../../gateway/server';
 import type { GatewaySecurityOptions } from '../../../gateway/security';
@@ -16,6 +17,17 @@ function security(overrides: Partial<GatewaySecurityOptions>): GatewaySecurityOp
     callerKey: process.env.CALLER_SIGNING_KEY!,
     ...overrides,
   };
+}
+
+/** A port nothing listens on: bound, then released. */
+function closedPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 async function redisAvailable(): Promise<boolean> {
@@ -73,6 +85,30 @@ describe('rate limits and AUTH_MODE', () => {
     const statuses: number[] = [];
     for (const url of [first, second, first, second, first, second]) statuses.push((await postGraphQL(url, '{ __typename }', undefined, carol)).status);
     expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
+  });
+
+  it('verifies tokens against the issuer\'s JWKS URL, and answers 503 while the keys cannot be fetched', async () => {
+    const jwks = readFileSync(process.env.OIDC_JWKS_FILE!, 'utf8');
+    let fetched = 0;
+    const issuerServer = createServer((_req, res) => {
+      fetched++;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(jwks);
+    });
+    const jwksUrl = (await listenOnFreePort(issuerServer)).replace('/graphql', '/.well-known/jwks.json');
+    try {
+      const issuer = { issuer: process.env.OIDC_ISSUER!, audience: process.env.OIDC_AUDIENCE!, jwksUrl };
+      const url = await start(security({ issuer }));
+      expect((await postGraphQL(url, '{ __typename }')).status).toBe(200);
+      expect(fetched).toBe(1);
+      const closed = jwksUrl.replace(/:\d+\//, `:${await closedPort()}/`);
+      const unreachable = await start(security({ issuer: { ...issuer, jwksUrl: closed } }));
+      const { status, body } = await postGraphQL(unreachable, '{ __typename }');
+      expect(status).toBe(503);
+      expect(body.errors![0]!.extensions!.code).toBe('ISSUER_UNAVAILABLE');
+    } finally {
+      issuerServer.close();
+    }
   });
 
   it('AUTH_MODE=none serves without credentials and says so on /health', async () => {
