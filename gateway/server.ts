@@ -58,7 +58,7 @@ export interface GatewayOptions {
   security?: GatewaySecurityOptions;
   /**
    * The subgraph connection pool and merging of identical in-flight queries (unused when `fetcher` is given).
-   * @default loadPerformanceConfig() (`SUBGRAPH_CONNECTIONS`, `SUBGRAPH_DEDUP`)
+   * @default loadPerformanceConfig() (`SUBGRAPH_CONNECTIONS`, `SUBGRAPH_DEDUP`, `ENTITY_CACHE`, `REDIS_URL`)
    */
   performance?: PerformanceConfig;
 }
@@ -83,7 +83,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
   const security = createGatewaySecurity(securityOptions, logger);
   const provenance = createProvenanceTracker();
   const health = new SubgraphHealth(options.reliability ?? loadReliabilityConfig({}), logger);
-  const fetchPath = createGatewayPerformance(options.performance ?? loadPerformanceConfig());
+  const fetchPath = createGatewayPerformance(options.performance ?? loadPerformanceConfig(), logger);
   // @apollo/gateway otherwise reports usage to Apollo and probes cloud metadata addresses at
   // construction; a plant's gateway sends nothing off its own network unless told to.
   process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
@@ -99,7 +99,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
         url: target,
         policy: health.policy(name),
         breaker: health.breaker(name),
-        fetcher: options.fetcher ?? fetchPath.fetcher,
+        fetcher: options.fetcher ?? fetchPath.fetcherFor(name),
         beforeSend: [security.signCaller, ...(options.tracing ? [options.tracing.propagate] : []), ...(options.beforeSend ?? [])],
         logger,
       });

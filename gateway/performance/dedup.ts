@@ -38,7 +38,11 @@ function callerIdentity(header: string | undefined): string {
   }
 }
 
-function keyOf(url: string, init: FetcherRequestInit): string | undefined {
+/**
+ * What makes two subgraph requests the same question from the same caller: URL, body, headers but
+ * the per-request ones, and the caller; undefined for anything but a query.
+ */
+export function queryRequestKey(url: string, init: FetcherRequestInit): string | undefined {
   if (init.method !== 'POST' || typeof init.body !== 'string' || !QUERY_BODY.test(init.body)) return undefined;
   let headers = '';
   let caller = '';
@@ -61,7 +65,7 @@ export function dedupFetcher(inner: Fetcher): DedupFetcher {
   const stats: DedupStats = { sent: 0, merged: 0 };
 
   const fetcher: Fetcher = (url, init = {}) => {
-    const key = keyOf(url, init);
+    const key = queryRequestKey(url, init);
     if (key === undefined) {
       stats.sent += 1;
       return inner(url, init);

@@ -1,6 +1,10 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Fetcher } from '@apollo/utils.fetcher';
+import Redis from 'ioredis';
 import { StartupError } from '../../platform/listen';
+import type { Logger } from '../../platform/logger';
+import { SYSTEMS, type SystemName } from '../../platform/systems';
+import { entityCacheFetcher, memoryEntityCacheStore, redisEntityCacheStore, type EntityCacheStats, type EntityCacheStore } from './entity-cache';
 import { dedupFetcher, type DedupStats } from './dedup';
 import { createPooledFetcher } from './pooled-fetcher';
 import { subgraphWaitPlugin } from './subgraph-wait';
@@ -10,25 +14,38 @@ export interface PerformanceConfig {
   readonly connectionsPerSubgraph: number;
   /** `SUBGRAPH_DEDUP`: merge identical in-flight subgraph queries of one caller (default on; `off` to disable). */
   readonly dedup: boolean;
+  /** `ENTITY_CACHE`: reuse entity answers of systems whose registry entry allows it (default off). */
+  readonly entityCache: boolean;
+  /** `REDIS_URL`: where the entity cache lives, shared by replicas; process memory without it. */
+  readonly redisUrl?: string;
 }
 
-/** Reads `SUBGRAPH_CONNECTIONS` and `SUBGRAPH_DEDUP`, naming the variable when one is wrong. */
+function onOff(env: NodeJS.ProcessEnv, name: string, fallback: 'on' | 'off'): boolean {
+  const raw = (env[name] || fallback).toLowerCase();
+  if (!['on', 'off', 'true', 'false', '1', '0'].includes(raw)) throw new StartupError(`${name} must be "on" or "off", got "${env[name]}"`);
+  return ['on', 'true', '1'].includes(raw);
+}
+
+/** Reads `SUBGRAPH_CONNECTIONS`, `SUBGRAPH_DEDUP`, `ENTITY_CACHE` and `REDIS_URL`, naming the variable when one is wrong. */
 export function loadPerformanceConfig(env: NodeJS.ProcessEnv = process.env): PerformanceConfig {
   const rawConnections = env.SUBGRAPH_CONNECTIONS;
   const connectionsPerSubgraph = rawConnections ? Number(rawConnections) : 64;
   if (!Number.isInteger(connectionsPerSubgraph) || connectionsPerSubgraph < 1) {
     throw new StartupError(`SUBGRAPH_CONNECTIONS must be a whole number ≥ 1, got "${rawConnections}"`);
   }
-  const rawDedup = (env.SUBGRAPH_DEDUP ?? 'on').toLowerCase();
-  if (!['on', 'off', 'true', 'false', '1', '0'].includes(rawDedup)) {
-    throw new StartupError(`SUBGRAPH_DEDUP must be "on" or "off", got "${env.SUBGRAPH_DEDUP}"`);
-  }
-  return Object.freeze({ connectionsPerSubgraph, dedup: ['on', 'true', '1'].includes(rawDedup) });
+  return Object.freeze({
+    connectionsPerSubgraph,
+    dedup: onOff(env, 'SUBGRAPH_DEDUP', 'on'),
+    entityCache: onOff(env, 'ENTITY_CACHE', 'off'),
+    redisUrl: env.REDIS_URL || undefined,
+  });
 }
 
 export interface GatewayPerformance {
-  /** The HTTP client of every subgraph data source. */
-  readonly fetcher: Fetcher;
+  /** The HTTP client of one system's data source (with its entity cache, when on and allowed). */
+  fetcherFor(system: string): Fetcher;
+  /** Entity cache hits and misses per system that has one. */
+  readonly entityCacheStats: ReadonlyMap<string, EntityCacheStats>;
   readonly plugins: ApolloServerPlugin<any>[];
   /** What deduplication merged, when it is on. */
   readonly dedupStats?: DedupStats;
@@ -37,13 +54,28 @@ export interface GatewayPerformance {
 }
 
 /** The gateway's fetch path: a keep-alive pool, optional merging of identical queries, wait metrics. */
-export function createGatewayPerformance(config: PerformanceConfig): GatewayPerformance {
+export function createGatewayPerformance(config: PerformanceConfig, logger?: Logger): GatewayPerformance {
   const pool = createPooledFetcher({ connectionsPerOrigin: config.connectionsPerSubgraph });
   const dedup = config.dedup ? dedupFetcher(pool.fetcher) : undefined;
+  const shared = dedup?.fetcher ?? pool.fetcher;
+  const redis = config.entityCache && config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1 }) : undefined;
+  redis?.on('error', (err) => logger?.warn({ err: err.message }, 'entity cache: Redis error'));
+  const store: EntityCacheStore | undefined = config.entityCache ? (redis ? redisEntityCacheStore(redis) : memoryEntityCacheStore()) : undefined;
+  const entityCacheStats = new Map<string, EntityCacheStats>();
   return {
-    fetcher: dedup?.fetcher ?? pool.fetcher,
+    fetcherFor(system) {
+      const ttlSeconds = SYSTEMS[system as SystemName]?.entityCacheTtlSeconds ?? 0;
+      if (!store || ttlSeconds <= 0) return shared;
+      const cache = entityCacheFetcher(shared, { system, ttlSeconds, store, onStoreError: (err) => logger?.warn({ err: err.message, system }, 'entity cache unavailable; asking the subgraph') });
+      entityCacheStats.set(system, cache.stats);
+      return cache.fetcher;
+    },
+    entityCacheStats,
     plugins: [subgraphWaitPlugin()],
     dedupStats: dedup?.stats,
-    stop: () => pool.close(),
+    async stop() {
+      await pool.close();
+      redis?.disconnect();
+    },
   };
 }
