@@ -165,7 +165,8 @@ export function createExplorer(options: ExplorerOptions): Explorer {
     [`GET ${graphqlPath}`]: async (_req, res) => {
       const built = loadAssets();
       if (!built) {
-        return sendHtml(res, 503, `<!doctype html><title>Explorer not built</title><p>${assetsProblem ?? 'the explorer is not built'}</p>`);
+        // The details (paths on the server) are in the log; the page says what to do.
+        return sendHtml(res, 503, '<!doctype html><title>Explorer not built</title><p>The explorer is not built: run <code>npm run build</code>, then reload.</p>');
       }
       const headers = (await options.headers?.()) ?? {};
       sendHtml(
