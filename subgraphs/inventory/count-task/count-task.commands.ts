@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import { enqueueCommand, type NewCommand, type OutboxCommandRow } from '../../kit/outbox/outbox.repository';
-import type { OutboxHandlers } from '../../kit/outbox/relay';
+import { UnusableResultError, type OutboxHandlers } from '../../kit/outbox/relay';
 import { findCountPoliciesBySites } from '../count-policy/count-policy.repository';
 import type { InventoryDatabase } from '../db';
 import { findProfilesByKeys } from '../material-site/material-site.repository';
@@ -58,8 +58,8 @@ function bookFrom(command: OutboxCommandRow, result: Record<string, unknown>): n
   const { siteId, materialIds } = command.variables as { siteId: string; materialIds: string[] };
   const rows = (result.materialSites ?? []) as { materialId: string; siteId: string; bookQuantity: number | null }[];
   const row = rows.find((r) => r.materialId === materialIds[0] && r.siteId === siteId);
-  // A missing book is an answer nobody can act on: failing here keeps the command for a retry or a person.
-  if (!row || typeof row.bookQuantity !== 'number') throw new Error(`ERP has no book quantity for ${materialIds[0]} at ${siteId}`);
+  // ERP does not know the material at the site: re-asking will not change that, so a person must look.
+  if (!row || typeof row.bookQuantity !== 'number') throw new UnusableResultError(`ERP has no book quantity for ${materialIds[0]} at ${siteId}`);
   return row.bookQuantity;
 }
 

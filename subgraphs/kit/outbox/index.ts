@@ -10,6 +10,6 @@ export {
   type OutboxCommandRow,
   type RetryOutcome,
 } from './outbox.repository';
-export { createRelay, backoffDelay, type CommandHandler, type OutboxHandlers, type Relay, type RelayOptions } from './relay';
+export { createRelay, backoffDelay, UnusableResultError, type CommandHandler, type OutboxHandlers, type Relay, type RelayOptions } from './relay';
 export { CommandDelivery, CommandStatus } from './outbox.type';
 export { createOutboxResolver, type OutboxResolverOptions } from './outbox.resolver';

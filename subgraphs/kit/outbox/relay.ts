@@ -11,6 +11,14 @@ export interface CommandHandler<TDatabase> {
   onParked?(trx: Transaction<TDatabase>, command: OutboxCommandRow, error: string): Promise<void>;
 }
 
+/**
+ * Thrown by `onDelivered` when the answer can never be applied (e.g. the target does not know the
+ * thing the command is about): the command is parked at once instead of being re-sent.
+ */
+export class UnusableResultError extends Error {
+  override readonly name = 'UnusableResultError';
+}
+
 /** A system's handlers, by command type. */
 export type OutboxHandlers<TDatabase> = Readonly<Record<string, CommandHandler<TDatabase>>>;
 
@@ -135,7 +143,7 @@ export function createRelay<TDatabase>(options: RelayOptions<TDatabase>): Relay 
 
   /** One command in one transaction; false when none was due. */
   async function deliverNext(): Promise<boolean> {
-    let failure: { command: OutboxCommandRow; error: string } | undefined;
+    let failure: { command: OutboxCommandRow; error: string; permanent: boolean } | undefined;
     const delivered = await db.transaction().execute(async (trx) => {
       const command = await claimNextDueCommand(trx);
       if (!command) return false;
@@ -149,7 +157,7 @@ export function createRelay<TDatabase>(options: RelayOptions<TDatabase>): Relay 
             await handler.onDelivered(trx, command, attempt.data);
           } catch (err) {
             // The delivery happened, but applying it failed: undo the record and retry later.
-            failure = { command, error: `applying the result failed: ${(err as Error).message}` };
+            failure = { command, error: `applying the result failed: ${(err as Error).message}`, permanent: err instanceof UnusableResultError };
             throw err;
           }
         } else {
@@ -165,7 +173,7 @@ export function createRelay<TDatabase>(options: RelayOptions<TDatabase>): Relay 
       if (!failure) throw err;
       await db.transaction().execute(async (trx) => {
         const command = await claimCommand(trx, failure!.command.id);
-        if (command) await fail(trx, command, failure!.error, false);
+        if (command) await fail(trx, command, failure!.error, failure!.permanent);
       });
       return true;
     });

@@ -155,6 +155,22 @@ describe('inventory count workflow through the gateway, with ERP behind the outb
     expect(materialSites[0].lastCount?.id).not.toBe(id);
   });
 
+  it('parks the judgement of a count of a material ERP does not know, and keeps the count', async () => {
+    await inventory.insertInto('materialSiteProfiles').values({ materialId: 'M999999', siteId: 'S01', abcClass: 'C', binCodes: ['Z-01-01'] }).execute();
+    await inventory
+      .insertInto('countTasks')
+      .values({ id: 'CT-UNKNOWN', materialId: 'M999999', siteId: 'S01', binCode: 'Z-01-01', scheduledFor: '2026-11-20', status: 'SCHEDULED', countedQuantity: null, recountQuantity: null, countedBy: null, countedAt: null, approvedBy: null, erpDocumentNumber: null })
+      .execute();
+    await ok(`mutation { submitCount(taskId: "CT-UNKNOWN", countedQuantity: 4, countedBy: "emil.novak") { id } }`);
+    await relay.drain();
+    const { countTasks } = await ok(`{ countTasks(siteId: "S01", status: [COUNTED]) { ${TASK} } }`);
+    expect(countTasks.find((t: { id: string }) => t.id === 'CT-UNKNOWN')).toMatchObject({
+      status: 'COUNTED',
+      countedQuantity: 4,
+      delivery: { type: 'inventory.judgeCount', status: 'PARKED', attempts: 1, lastError: 'applying the result failed: ERP has no book quantity for M999999 at S01' },
+    });
+  });
+
   it('serves delivery with the same number of statements for few and many tasks', async () => {
     const measure = async (status: string) => {
       const before = await dbQueryCount('inventory');

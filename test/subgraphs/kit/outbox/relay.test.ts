@@ -3,7 +3,7 @@ import { dbQueryCount } from '../../../../platform/metrics';
 import { createDatabase, type Database } from '../../../../subgraphs/kit/db/database';
 import { outboxMigration } from '../../../../subgraphs/kit/outbox/outbox.migration';
 import { enqueueCommand, findCommandById, retryParkedCommand, type NewCommand } from '../../../../subgraphs/kit/outbox/outbox.repository';
-import { backoffDelay, createRelay, type OutboxHandlers, type RelayOptions } from '../../../../subgraphs/kit/outbox/relay';
+import { backoffDelay, createRelay, UnusableResultError, type OutboxHandlers, type RelayOptions } from '../../../../subgraphs/kit/outbox/relay';
 import type { SystemModule } from '../../../../subgraphs/kit/system';
 import { createTestDatabase, type TestDatabase } from '../../../support/databases';
 import { startRecordingTarget, type RecordingTarget } from './target';
@@ -38,6 +38,7 @@ const handlers: OutboxHandlers<TestDb> = {
     async onDelivered(trx, command, result) {
       const key = (command.variables as { key: string }).key;
       if (key.startsWith('explode')) throw new Error(`cannot apply ${key}`);
+      if (key.startsWith('unusable')) throw new UnusableResultError(`nothing to apply for ${key}`);
       await trx.insertInto('applied').values({ key, result: result.record as number }).execute();
     },
     async onParked(trx, command) {
@@ -161,6 +162,14 @@ describe('outbox and relay', () => {
     expect(row).toMatchObject({ status: 'PENDING', attempts: 1, deliveredAt: null, result: null });
     expect(row.lastError).toBe('applying the result failed: cannot apply explode-1');
     expect(await db.selectFrom('applied').selectAll().execute()).toEqual([]);
+  });
+
+  it('parks at once a command whose answer can never be applied', async () => {
+    await enqueueCommand(db, record('unusable-1'));
+    await createRelay(relayOptions()).drain();
+    const row = await command('unusable-1');
+    expect(row).toMatchObject({ status: 'PARKED', attempts: 1, deliveredAt: null, lastError: 'applying the result failed: nothing to apply for unusable-1' });
+    expect(await db.selectFrom('applied').select('key').execute()).toEqual([{ key: 'parked:unusable-1' }]);
   });
 
   it('two relays on two connection pools deliver each command exactly once', async () => {
