@@ -1,9 +1,11 @@
 import type { Migrations } from '../../kit/db/migrate';
 import { outboxMigration } from '../../kit/outbox';
 import { qualityMigration } from './001_quality';
+import { decisionChecksMigration } from './003_decision_checks';
 
 /** Quality's schema history. */
 export const qualityMigrations: Migrations = {
   '001_quality': qualityMigration,
   '002_outbox': outboxMigration,
+  '003_decision_checks': decisionChecksMigration,
 };
