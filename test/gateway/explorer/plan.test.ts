@@ -1,5 +1,6 @@
 import { composeGraph } from '../../../cli/compose';
-import { createOperationPlanner, type OperationPlanner } from '../../../gateway/explorer/plan';
+import type { FetchNode, QueryPlan } from '@apollo/query-planner';
+import { createOperationPlanner, summarize, type OperationPlanner } from '../../../gateway/explorer/plan';
 import { erpSystem } from '../../../subgraphs/erp/server';
 import { inventorySystem } from '../../../subgraphs/inventory/server';
 
@@ -81,5 +82,31 @@ describe('operation planner', () => {
     const unknown = planner.plan('query A { material(id: "M000001") { description } }', 'Nope');
     expect(!unknown.ok && unknown.errors[0]!.extensions.code).toBe('BAD_USER_INPUT');
     expect(!unknown.ok && unknown.errors[0]!.message).toContain('Nope');
+  });
+
+  it('puts fetches in stages: a sequence advances, a parallel block, a condition and deferred parts follow their own branches', () => {
+    const fetch = (serviceName: string): FetchNode => ({
+      kind: 'Fetch',
+      serviceName,
+      operation: `{ ${serviceName} }`,
+      operationName: undefined,
+      operationKind: 'query' as FetchNode['operationKind'],
+    });
+    const plan: QueryPlan = {
+      kind: 'QueryPlan',
+      node: {
+        kind: 'Sequence',
+        nodes: [
+          fetch('a'),
+          { kind: 'Parallel', nodes: [{ kind: 'Flatten', path: ['x', '@'], node: fetch('b') }, { kind: 'Sequence', nodes: [fetch('c'), fetch('d')] }] },
+          { kind: 'Condition', condition: 'v', ifClause: fetch('e'), elseClause: fetch('f') },
+          { kind: 'Defer', primary: { node: fetch('g') }, deferred: [{ depends: [], queryPath: [], node: fetch('h') }] },
+        ],
+      },
+    };
+    const summary = summarize(plan);
+    expect(summary.fetches.map((f) => `${f.stage}${f.system}${f.path ? `@${f.path}` : ''}`)).toEqual(['1a', '2b@x.@', '2c', '3d', '4e', '4f', '5g', '6h']);
+    expect(summary.systems).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h']);
+    expect(summarize({ kind: 'QueryPlan' }).fetches).toEqual([]);
   });
 });
