@@ -63,6 +63,18 @@ export function claimNextDueCommand(trx: AnyOutboxDb): Promise<OutboxCommandRow 
     .executeTakeFirst();
 }
 
+/** Whether any command is due, without a transaction or a lock: an idle relay's poll costs one statement. */
+export async function hasDueCommand(db: AnyOutboxDb): Promise<boolean> {
+  const row = await outbox(db)
+    .selectFrom('outboxCommands')
+    .select('id')
+    .where('status', '=', 'PENDING')
+    .where('nextAttemptAt', '<=', sql<Date>`now()`)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 /** Locks one pending command by id, unless another relay holds it. */
 export function claimCommand(trx: AnyOutboxDb, id: string): Promise<OutboxCommandRow | undefined> {
   return outbox(trx)

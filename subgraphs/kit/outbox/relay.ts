@@ -2,7 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { Counter } from 'prom-client';
 import type { Logger } from '../../../platform/logger';
 import { registry } from '../../../platform/metrics';
-import { claimCommand, claimNextDueCommand, recordDelivered, recordFailure, type OutboxCommandRow } from './outbox.repository';
+import { claimCommand, claimNextDueCommand, hasDueCommand, recordDelivered, recordFailure, type OutboxCommandRow } from './outbox.repository';
 
 /** Applies a delivered command's outcome to the enqueuing system, inside the transaction that records the delivery. */
 export interface CommandHandler<TDatabase> {
@@ -190,6 +190,7 @@ export function createRelay<TDatabase>(options: RelayOptions<TDatabase>): Relay 
   }
 
   async function drainOnce(): Promise<number> {
+    if (!(await hasDueCommand(db))) return 0;
     let attempts = 0;
     while (await deliverNext()) {
       attempts += 1;
