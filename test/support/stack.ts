@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { SupergraphManager } from '@apollo/gateway';
 import { composeGraph } from '../../cli/compose';
-import { createGatewayServer, type GatewayServer } from '../../gateway/server';
+import { createGatewayServer, type GatewayOptions, type GatewayServer } from '../../gateway/server';
 import { createLogger } from '../../platform/logger';
 import type { SystemName } from '../../platform/systems';
 import { createSystemServer, type SystemModule } from '../../subgraphs/kit/system';
@@ -76,7 +76,11 @@ export interface TestStack {
 }
 
 /** Seeded databases, the given subgraphs and a gateway over their composed supergraph, all on free ports. */
-export async function startTestStack(systems: readonly SystemModule[]): Promise<TestStack> {
+export async function startTestStack(
+  systems: readonly SystemModule[],
+  /** Gateway options beyond the supergraph, URLs and logger (e.g. a longer subgraph timeout). */
+  gatewayOptions: Partial<Omit<GatewayOptions, 'supergraph' | 'subgraphUrls' | 'logger'>> = {},
+): Promise<TestStack> {
   const databases: Partial<Record<SystemName, TestDatabase>> = {};
   const servers: SubgraphServer[] = [];
   const subgraphUrls: Partial<Record<SystemName, string>> = {};
@@ -99,6 +103,7 @@ export async function startTestStack(systems: readonly SystemModule[]): Promise<
       supergraph: staticSupergraph(files['supergraph.graphql']!),
       subgraphUrls,
       logger: createLogger('test-gateway', { LOG_LEVEL: 'silent' }),
+      ...gatewayOptions,
     });
     const gatewayUrl = await listenOnFreePort(gateway.httpServer);
     return { gatewayUrl, subgraphUrls, databases, query: (q, v) => postGraphQL(gatewayUrl, q, v), stop };

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { loadReliabilityConfig } from '../../../gateway/reliability/policy';
 import { SYSTEM_MODULES } from '../../../subgraphs/catalog';
 import type { SystemModule } from '../../../subgraphs/kit/system';
 import { postGraphQL, startTestStack, type TestStack } from '../../support/stack';
@@ -32,7 +33,8 @@ describe('reconciliation: where a system of engagement and the system of record 
   // Seeding four systems takes a while on a busy machine.
   beforeAll(async () => {
     const { erp: e, mes: m, inventory: i, quality: q } = SYSTEM_MODULES;
-    stack = await startTestStack([e, m, i, q] as SystemModule[]);
+    // A whole site's material-sites through ERP can take longer than the 3 s default on a busy machine.
+    stack = await startTestStack([e, m, i, q] as SystemModule[], { reliability: loadReliabilityConfig({ SUBGRAPH_TIMEOUT_MS: '20000' }) });
     erp = stack.databases.erp!.database.db;
     mes = stack.databases.mes!.database.db;
     quality = stack.databases.quality!.database.db;
