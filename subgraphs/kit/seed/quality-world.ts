@@ -3,7 +3,7 @@
  * audits seeds audits and findings, and a system of record may read them too (ERP's blocked stock
  * of a lot on hold), so the systems agree without reading each other's databases.
  */
-import { addDays, between, ids, lotCount, lotFact, materialsOfKind, pick, unit, type LotFact, type ScalePlan } from './world';
+import { addDays, between, lotCount, lotFact, materialsOfKind, pick, unit, type LotFact, type ScalePlan } from './world';
 
 export type InspectionKind = 'RECEIVING' | 'IN_PROCESS' | 'FINAL' | 'FIRST_ARTICLE';
 export type InspectionState = 'OPEN' | 'IN_PROGRESS' | 'COMPLETED' | 'CANCELLED';
@@ -346,9 +346,4 @@ export function auditEscalations(plan: ScalePlan): AuditEscalationFact[] {
     escalationsCache.set(key, list);
   }
   return list;
-}
-
-/** The work center id of an audit fact. */
-export function auditWorkCenterId(audit: AuditFact): string {
-  return ids.workCenter(audit.workCenter);
 }
