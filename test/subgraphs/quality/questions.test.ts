@@ -1,3 +1,4 @@
+import { dbQueryCount } from '../../../platform/metrics';
 import { loadQuestions, type Question } from '../../../questions';
 import { auditsSystem } from '../../../subgraphs/audits/server';
 import { crmSystem } from '../../../subgraphs/crm/server';
@@ -50,6 +51,22 @@ describe('quality and audits in the cross-system questions', () => {
       const capa = capas.find((c: { nonconformanceId: string }) => c.nonconformanceId === ncr.id);
       expect(finding.nonconformance.capa).toEqual(capa ? { status: capa.status } : null);
     }
+  });
+
+  it('sends quality as many statements for 10 materials as for 200, and for a material with few lots as for one with many', async () => {
+    const measure = async (query: string, variables: Record<string, unknown>) => {
+      const before = await dbQueryCount('quality');
+      const { body } = await stack.query(query, variables);
+      expect(body.errors).toBeUndefined();
+      return (await dbQueryCount('quality')) - before;
+    };
+    const materials = (n: number) => Array.from({ length: n }, (_, i) => `M${String(i + 1).padStart(6, '0')}`);
+    const byMaterial = `query ($ids: [ID!]) { materialSites(siteId: "S01", materialIds: $ids) { material { activeHolds { reason lot { id quantity qualityStatus } } } } }`;
+    expect(await measure(byMaterial, { ids: materials(10) })).toBe(await measure(byMaterial, { ids: materials(200) }));
+    const lots = `query ($m: ID) { lots(materialId: $m) { id qualityStatus holds { placedAt } inspections { usageDecision measurements { conforming } } } }`;
+    const few = await db('mes').selectFrom('lots').select('materialId').groupBy('materialId').having((eb: any) => eb.fn.countAll(), '>=', 3).orderBy('materialId').executeTakeFirstOrThrow();
+    const many = await db('mes').selectFrom('lots').select('materialId').groupBy('materialId').orderBy((eb: any) => eb.fn.countAll(), 'desc').executeTakeFirstOrThrow();
+    expect(await measure(lots, { m: few.materialId })).toBe(await measure(lots, { m: many.materialId }));
   });
 
   it('q01: the inspections of released work orders, batched by work order', async () => {
