@@ -5,7 +5,7 @@ import Redis from 'ioredis';
 import type { Logger } from '../../platform/logger';
 import { sendJson, type Route } from '../../platform/http';
 import type { Database } from '../../subgraphs/kit/db/database';
-import { CALLER_HEADER, serviceCaller, signCaller } from '../../subgraphs/kit/caller-header';
+import { CALLER_HEADER, parseCallerKey, serviceCaller, signCaller } from '../../subgraphs/kit/caller-header';
 import { authPlugin } from '../plugins/auth.plugin';
 import { authorizationPlugin } from '../plugins/authorization.plugin';
 import { limitsPlugin, type LimitsOptions } from '../plugins/limits.plugin';
@@ -69,6 +69,7 @@ export function createGatewaySecurity(options: GatewaySecurityOptions, logger: L
   if (mode === 'none') logger.warn('AUTH_MODE=none: authentication and field authorization are OFF; every request is served as an anonymous caller');
 
   let rules: SupergraphSecurity | undefined;
+  const signingKey = parseCallerKey(options.callerKey);
   const redis = options.rateLimit?.redisUrl ? new Redis(options.rateLimit.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: false }) : undefined;
   redis?.on('error', (err) => logger.warn({ err: err.message }, 'rate limit store: Redis error'));
   const store = redis ? redisRateLimitStore(redis) : memoryRateLimitStore();
@@ -101,7 +102,7 @@ export function createGatewaySecurity(options: GatewaySecurityOptions, logger: L
     },
     signCaller: (processOptions) => {
       const caller = processOptions.kind === 'incoming operation' ? callerOf(processOptions.context) ?? UNAUTHENTICATED_CALLER : serviceCaller('gateway');
-      processOptions.request.http?.headers.set(CALLER_HEADER, signCaller(caller, options.callerKey));
+      processOptions.request.http?.headers.set(CALLER_HEADER, signCaller(caller, signingKey));
     },
     routes,
     health: () => (mode === 'none' ? { auth: 'none', warning: 'AUTH_MODE=none: authentication is off' } : { auth: 'on' }),

@@ -42,10 +42,21 @@ export function createTokenVerifier(options: IssuerOptions): (token: string) => 
   if (options.jwks) keys = createLocalJWKSet(options.jwks);
   else if (options.jwksUrl) keys = createRemoteJWKSet(new URL(options.jwksUrl));
   else throw new Error('an issuer needs jwksUrl or jwks');
+  // A token is immutable: once its signature checks out, it stands for the same caller until it
+  // expires, so a client sending it on every request pays for one signature check, not one each.
+  const verified = new Map<string, { caller: Caller; exp: number }>();
   return async (token) => {
+    const known = verified.get(token);
+    if (known && known.exp > Date.now() / 1000) return { ok: true, caller: known.caller };
+    if (known) verified.delete(token);
     try {
       const { payload } = await jwtVerify(token, keys, { issuer: options.issuer, audience: options.audience, clockTolerance: 5 });
-      return { ok: true, caller: callerFromClaims(payload) };
+      const caller = callerFromClaims(payload);
+      if (typeof payload.exp === 'number') {
+        if (verified.size >= 10_000) verified.delete(verified.keys().next().value!);
+        verified.set(token, { caller, exp: payload.exp });
+      }
+      return { ok: true, caller };
     } catch (err) {
       if (err instanceof errors.JWTExpired) {
         const exp = typeof err.payload.exp === 'number' ? new Date(err.payload.exp * 1000).toISOString() : 'an earlier time';
