@@ -41,7 +41,12 @@ export function authPlugin(options: AuthOptions): Authenticator {
   async function authenticate(authorization: string | undefined, apiKey: string | undefined): Promise<Outcome> {
     if (apiKey) {
       if (!options.verifyPartnerKey) return { ok: false, message: 'this gateway accepts no partner API keys (it has no partner database)' };
-      const caller = await options.verifyPartnerKey(apiKey);
+      let caller: Caller | null;
+      try {
+        caller = await options.verifyPartnerKey(apiKey);
+      } catch {
+        return { ok: false, status: 503, message: 'cannot check API keys now: the gateway database does not answer' };
+      }
       return caller ? { ok: true, caller } : { ok: false, message: 'the API key is not valid or has been revoked' };
     }
     if (!authorization) {
@@ -64,7 +69,7 @@ export function authPlugin(options: AuthOptions): Authenticator {
       if (options.mode === 'none') return UNAUTHENTICATED_CALLER;
       const outcome = await authenticate(header(req, 'authorization'), header(req, 'x-api-key'));
       if (!outcome.ok) {
-        throw outcome.status === 503 ? gatewayError('ISSUER_UNAVAILABLE', 503, outcome.message) : gatewayError('UNAUTHENTICATED', 401, outcome.message);
+        throw outcome.status === 503 ? gatewayError('AUTHENTICATION_UNAVAILABLE', 503, outcome.message) : gatewayError('UNAUTHENTICATED', 401, outcome.message);
       }
       return outcome.caller;
     },

@@ -57,6 +57,11 @@ export interface RateLimitOptions {
    * @default 60_000
    */
   windowMs?: number;
+  /**
+   * Called when the store fails (Redis down); the request is then let through, because an outage
+   * of the counter must not become an outage of the graph.
+   */
+  onStoreError?: (err: Error) => void;
 }
 
 /** Checks one request of a caller against its budget. */
@@ -75,7 +80,13 @@ export function rateLimitPlugin(options: RateLimitOptions): RateLimiter {
     async check(caller) {
       const now = Date.now();
       const windowStart = now - (now % windowMs);
-      const count = await store.hit(caller.subject, windowStart, windowMs);
+      let count: number;
+      try {
+        count = await store.hit(caller.subject, windowStart, windowMs);
+      } catch (err) {
+        options.onStoreError?.(err as Error);
+        return;
+      }
       if (count > limit) {
         const retryAfter = Math.ceil((windowStart + windowMs - now) / 1000);
         const error = gatewayError('RATE_LIMITED', 429, `rate limit exceeded: ${limit} requests per ${windowMs / 1000} s for ${caller.subject}; retry in ${retryAfter} s`, { retryAfterSeconds: retryAfter });

@@ -3,7 +3,7 @@ import { GraphQLError } from 'graphql';
 /** Error codes the gateway itself answers with, before or around execution. */
 export type GatewayErrorCode =
   | 'UNAUTHENTICATED'
-  | 'ISSUER_UNAVAILABLE'
+  | 'AUTHENTICATION_UNAVAILABLE'
   | 'FORBIDDEN'
   | 'RATE_LIMITED'
   | 'OPERATION_TOO_COMPLEX'

@@ -70,7 +70,7 @@ export function createGatewaySecurity(options: GatewaySecurityOptions, logger: L
 
   let rules: SupergraphSecurity | undefined;
   const signingKey = parseCallerKey(options.callerKey);
-  const redis = options.rateLimit?.redisUrl ? new Redis(options.rateLimit.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: false }) : undefined;
+  const redis = options.rateLimit?.redisUrl ? new Redis(options.rateLimit.redisUrl, { maxRetriesPerRequest: 1 }) : undefined;
   redis?.on('error', (err) => logger.warn({ err: err.message }, 'rate limit store: Redis error'));
   const store = redis ? redisRateLimitStore(redis) : memoryRateLimitStore();
 
@@ -80,7 +80,17 @@ export function createGatewaySecurity(options: GatewaySecurityOptions, logger: L
     verifyToken: options.issuer ? createTokenVerifier(options.issuer) : undefined,
     verifyPartnerKey: options.partnerDatabase ? createPartnerKeyAuthenticator(options.partnerDatabase) : undefined,
   });
-  const rateLimiter = rateLimitPlugin({ store, limit: options.rateLimit?.perMinute, windowMs: options.rateLimit?.windowMs });
+  let lastStoreWarning = 0;
+  const rateLimiter = rateLimitPlugin({
+    store,
+    limit: options.rateLimit?.perMinute,
+    windowMs: options.rateLimit?.windowMs,
+    onStoreError: (err) => {
+      if (Date.now() - lastStoreWarning < 10_000) return;
+      lastStoreWarning = Date.now();
+      logger.warn({ err: err.message }, 'rate limit store unavailable: requests pass uncounted until it is back');
+    },
+  });
   const plugins: ApolloServerPlugin<any>[] = [limitsPlugin(options.limits)];
   if (mode === 'jwt') {
     plugins.push(authorizationPlugin({ rules: () => rules }), persistedDocumentsPlugin({ documents: options.trustedDocuments ?? PARTNER_DOCUMENTS }));

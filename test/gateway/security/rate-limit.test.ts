@@ -7,6 +7,8 @@ import type { GatewaySecurityOptions } from '../../../gateway/security';
 import { createLogger } from '../../../platform/logger';
 import { erpSystem } from '../../../subgraphs/erp/server';
 import { composeGraph } from '../../../cli/compose';
+import { createDatabase } from '../../../subgraphs/kit/db/database';
+import type { GatewayDatabase } from '../../../gateway/security/partners/partner-key.repository';
 import { listenOnFreePort, postGraphQL, startTestStack, staticSupergraph, testToken, type TestStack } from '../../support/stack';
 
 const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
@@ -105,10 +107,25 @@ describe('rate limits and AUTH_MODE', () => {
       const unreachable = await start(security({ issuer: { ...issuer, jwksUrl: closed } }));
       const { status, body } = await postGraphQL(unreachable, '{ __typename }');
       expect(status).toBe(503);
-      expect(body.errors![0]!.extensions!.code).toBe('ISSUER_UNAVAILABLE');
+      expect(body.errors![0]!.extensions!.code).toBe('AUTHENTICATION_UNAVAILABLE');
     } finally {
+      issuerServer.closeAllConnections();
       issuerServer.close();
     }
+  });
+
+  it('lets requests through uncounted while Redis is down, and answers 503 while the partner database is', async () => {
+    const port = await closedPort();
+    const url = await start(
+      security({
+        rateLimit: { perMinute: 1, redisUrl: `redis://127.0.0.1:${port}` },
+        partnerDatabase: createDatabase<GatewayDatabase>('gateway', `postgres://postgres@127.0.0.1:${port}/nothing`),
+      }),
+    );
+    for (let i = 0; i < 3; i++) expect((await postGraphQL(url, '{ __typename }')).status).toBe(200);
+    const { status, body } = await postGraphQL(url, '{ __typename }', undefined, { 'x-api-key': `pgk_pk_0123456789ab_${'a'.repeat(43)}` });
+    expect(status).toBe(503);
+    expect(body.errors![0]!.extensions!.code).toBe('AUTHENTICATION_UNAVAILABLE');
   });
 
   it('AUTH_MODE=none serves without credentials and says so on /health', async () => {
