@@ -243,19 +243,37 @@ interface Row {
   ours: Measurement;
   vanilla: Measurement;
   ratio: number;
+  /** Subgraph fetches and SQL statements of one request sent alone to each gateway (no load, nothing merged). */
+  alone: { ours: Probe; vanilla: Probe };
 }
+
+interface Probe {
+  fetches: number;
+  sql: number;
+}
+
+/** Sends one request alone and counts the subgraph fetches and SQL statements it cost. */
+async function probe(url: string, statsUrl: string, q: Question): Promise<Probe> {
+  await settle(statsUrl);
+  const before = (await (await fetch(statsUrl)).json()) as Stats;
+  await graphql(url, q);
+  const after = (await (await fetch(statsUrl)).json()) as Stats;
+  return { fetches: sum(after.requests) - sum(before.requests), sql: sum(after.sql) - sum(before.sql) };
+}
+
+const meanProbe = (ps: Probe[]): Probe => ({ fetches: mean(ps.map((p) => p.fetches)), sql: mean(ps.map((p) => p.sql)) });
 
 const fmt = (n: number, digits = 1) => n.toFixed(digits);
 
 function table(rows: Row[]): string {
   const header =
-    '| scale | workload | ours req/s | vanilla req/s | ratio | ours p50/p99 ms | vanilla p50/p99 ms | fetches/req ours/vanilla | SQL/req ours/vanilla | ours CPU ms/req | vanilla CPU ms/req | ours wait / overhead ms/req | overhead % of p50 | errors ours/vanilla |';
+    '| scale | workload | ours req/s | vanilla req/s | ratio | ours p50/p99 ms | vanilla p50/p99 ms | alone: fetches, SQL ours / vanilla | under load: fetches/req ours/vanilla | under load: SQL/req ours/vanilla | ours CPU ms/req | vanilla CPU ms/req | ours wait / overhead ms/req | overhead % of p50 | errors ours/vanilla |';
   const lines = rows.map((r) => {
     const overhead = r.ours.overheadMsPerRequest;
     const share = overhead !== null && r.ours.p50 > 0 ? `${fmt((100 * overhead) / r.ours.p50)} %` : 'n/a';
-    return `| ${r.scale} | ${r.workload} | ${fmt(r.ours.throughput)} | ${fmt(r.vanilla.throughput)} | ${fmt(r.ratio, 2)}× | ${fmt(r.ours.p50)}/${fmt(r.ours.p99)} | ${fmt(r.vanilla.p50)}/${fmt(r.vanilla.p99)} | ${fmt(r.ours.fetchesPerRequest, 2)}/${fmt(r.vanilla.fetchesPerRequest, 2)} | ${fmt(r.ours.sqlPerRequest, 2)}/${fmt(r.vanilla.sqlPerRequest, 2)} | ${fmt(r.ours.cpuMsPerRequest, 2)} | ${fmt(r.vanilla.cpuMsPerRequest, 2)} | ${r.ours.waitMsPerRequest === null ? 'n/a' : fmt(r.ours.waitMsPerRequest)} / ${overhead === null ? 'n/a' : fmt(overhead)} | ${share} | ${r.ours.errors}/${r.vanilla.errors} |`;
+    return `| ${r.scale} | ${r.workload} | ${fmt(r.ours.throughput)} | ${fmt(r.vanilla.throughput)} | ${fmt(r.ratio, 2)}× | ${fmt(r.ours.p50)}/${fmt(r.ours.p99)} | ${fmt(r.vanilla.p50)}/${fmt(r.vanilla.p99)} | ${fmt(r.alone.ours.fetches)}, ${fmt(r.alone.ours.sql)} / ${fmt(r.alone.vanilla.fetches)}, ${fmt(r.alone.vanilla.sql)} | ${fmt(r.ours.fetchesPerRequest, 2)}/${fmt(r.vanilla.fetchesPerRequest, 2)} | ${fmt(r.ours.sqlPerRequest, 2)}/${fmt(r.vanilla.sqlPerRequest, 2)} | ${fmt(r.ours.cpuMsPerRequest, 2)} | ${fmt(r.vanilla.cpuMsPerRequest, 2)} | ${r.ours.waitMsPerRequest === null ? 'n/a' : fmt(r.ours.waitMsPerRequest)} / ${overhead === null ? 'n/a' : fmt(overhead)} | ${share} | ${r.ours.errors}/${r.vanilla.errors} |`;
   });
-  return [header, '|' + '---|'.repeat(14), ...lines].join('\n');
+  return [header, '|' + '---|'.repeat(15), ...lines].join('\n');
 }
 
 async function benchScale(scale: number, options: Options): Promise<Row[]> {
@@ -317,6 +335,9 @@ async function benchScale(scale: number, options: Options): Promise<Row[]> {
     }
     if (runnable.length === 0) throw new Error('no question can be answered by this graph yet');
 
+    const alone = new Map<string, { ours: Probe; vanilla: Probe }>();
+    for (const q of runnable) alone.set(q.id, { ours: await probe(targets.ours.url, statsUrl, q), vanilla: await probe(targets.vanilla.url, statsUrl, q) });
+
     process.stderr.write(`   warming up both gateways\n`);
     await measure(targets.ours, statsUrl, runnable, { ...options, duration: 3 });
     await measure(targets.vanilla, statsUrl, runnable, { ...options, duration: 3 });
@@ -329,7 +350,15 @@ async function benchScale(scale: number, options: Options): Promise<Row[]> {
         samples.ours.push(await measure(targets.ours, statsUrl, bodies, options));
         samples.vanilla.push(await measure(targets.vanilla, statsUrl, bodies, options));
       }
-      const row: Row = { scale, workload: name, ours: combine(samples.ours), vanilla: combine(samples.vanilla), ratio: 0 };
+      const probes = bodies.map((q) => alone.get(q.id)!);
+      const row: Row = {
+        scale,
+        workload: name,
+        ours: combine(samples.ours),
+        vanilla: combine(samples.vanilla),
+        ratio: 0,
+        alone: { ours: meanProbe(probes.map((p) => p.ours)), vanilla: meanProbe(probes.map((p) => p.vanilla)) },
+      };
       row.ratio = row.ours.throughput / row.vanilla.throughput;
       rows.push(row);
       process.stderr.write(`   ${name}: ours ${fmt(row.ours.throughput)} req/s, vanilla ${fmt(row.vanilla.throughput)} req/s, ratio ${fmt(row.ratio, 2)}×\n`);
@@ -347,7 +376,7 @@ async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   const rows: Row[] = [];
   for (const scale of options.scales) rows.push(...(await benchScale(scale, options)));
-  const markdown = `# Benchmark ${new Date().toISOString()}\n\n${options.connections} connections, ${options.duration} s per round, ${options.rounds} rounds A B A B per workload; ratio = ours / vanilla throughput${Object.keys(options.oursEnv).length ? `; this gateway with ${Object.entries(options.oursEnv).map(([k, v]) => `${k}=${v}`).join(' ')}` : ''}.\nwait = time the gateway had a subgraph fetch in flight; overhead = the gateway's own time per operation (Apollo request pipeline start to response, minus wait; HTTP parsing and queueing on a busy event loop are not in it), mean per request.\n\n${table(rows)}\n`;
+  const markdown = `# Benchmark ${new Date().toISOString()}\n\n${options.connections} connections, ${options.duration} s per round, ${options.rounds} rounds A B A B per workload; ratio = ours / vanilla throughput${Object.keys(options.oursEnv).length ? `; this gateway with ${Object.entries(options.oursEnv).map(([k, v]) => `${k}=${v}`).join(' ')}` : ''}.\nwait = time the gateway had a subgraph fetch in flight; overhead = the gateway's own time per operation (Apollo request pipeline start to response, minus wait; HTTP parsing and queueing on a busy event loop are not in it), mean per request.\nalone = one request sent by itself to each gateway; under load = per completed request during the rounds (requests still in flight when a round ends add fetches but not completions, so slow gateways are overstated).\n\n${table(rows)}\n`;
   process.stdout.write(`\n${markdown}`);
   const dir = path.join(ROOT, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
