@@ -25,6 +25,16 @@ export const PARTNER_DOCUMENTS: readonly TrustedDocument[] = [
   }
 }`,
   },
+  {
+    name: 'ConfirmPurchaseOrderLine',
+    scopes: ['partner:supplier'],
+    query: `mutation ConfirmPurchaseOrderLine($poNumber: ID!, $materialId: ID!, $promisedDate: Date!) {
+  confirmPurchaseOrderLine(poNumber: $poNumber, materialId: $materialId, promisedDate: $promisedDate) {
+    number status
+    lines { lineNumber material { id } promisedDate }
+  }
+}`,
+  },
 ];
 
 /** Canonical text of a document: comments and layout do not make a document a different one. */

@@ -74,6 +74,24 @@ describe('partner contract: the q06 trusted document, end to end', () => {
     expect(other.status).toBe(400);
   });
 
+  it('a supplier key confirms a delivery date on its own purchase order line, and not on another supplier\'s', async () => {
+    const confirm = PARTNER_DOCUMENTS.find((d) => d.name === 'ConfirmPurchaseOrderLine')!.query;
+    const erp = stack.databases.erp!.database.db as any;
+    const own = await erp.selectFrom('purchaseOrders').innerJoin('purchaseOrderLines', 'purchaseOrderLines.poNumber', 'purchaseOrders.number')
+      .select(['purchaseOrders.number as number', 'purchaseOrderLines.materialId as materialId'])
+      .where('purchaseOrders.supplierId', '=', 'V00001').where('purchaseOrders.status', '=', 'OPEN').executeTakeFirstOrThrow();
+    const foreign = await erp.selectFrom('purchaseOrders').innerJoin('purchaseOrderLines', 'purchaseOrderLines.poNumber', 'purchaseOrders.number')
+      .select(['purchaseOrders.number as number', 'purchaseOrderLines.materialId as materialId'])
+      .where('purchaseOrders.supplierId', '<>', 'V00001').where('purchaseOrders.status', '=', 'OPEN').executeTakeFirstOrThrow();
+    const { key } = await createPartnerKey(gatewayDb.db, { supplierId: 'V00001', scopes: defaultPartnerScopes({ supplierId: 'V00001' }) });
+    const ok = await postGraphQL(url, confirm, { poNumber: own.number, materialId: own.materialId, promisedDate: '2026-12-15' }, { 'x-api-key': key });
+    expect(ok.body.errors).toBeUndefined();
+    expect(ok.body.data.confirmPurchaseOrderLine.lines.find((l: any) => l.material.id === own.materialId).promisedDate).toBe('2026-12-15');
+    const denied = await postGraphQL(url, confirm, { poNumber: foreign.number, materialId: foreign.materialId, promisedDate: '2026-12-15' }, { 'x-api-key': key });
+    expect(denied.body.data).toBeNull();
+    expect(['FORBIDDEN', 'NOT_FOUND']).toContain(denied.body.errors![0]!.extensions!.code);
+  });
+
   it('a customer key may not run the supplier document', async () => {
     const { key } = await createPartnerKey(gatewayDb.db, { customerId: 'C00001', scopes: defaultPartnerScopes({ customerId: 'C00001' }) });
     const { status, body } = await postGraphQL(url, Q06, undefined, { 'x-api-key': key });
