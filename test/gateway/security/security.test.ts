@@ -126,6 +126,20 @@ describe('gateway security', () => {
       expect(scoped.body.errors).toBeUndefined();
     });
 
+    it('finds forbidden fields in fragments and under aliases, and leaves no trace of what it cut', async () => {
+      subgraphQueries.length = 0;
+      const query = 'query { workOrders(siteId: "S01") { ...WO } } fragment WO on WorkOrder { id customer { ... on Customer { limit: creditLimit } } }';
+      const { status, body } = await postGraphQL(url, query, undefined, await bearer(['planner']));
+      expect(status).toBe(200);
+      const withCustomer = body.data.workOrders.filter((w: any) => w.customer);
+      expect(withCustomer.length).toBeGreaterThan(0);
+      for (const w of withCustomer) expect(w.customer).toEqual({ limit: null });
+      const forbidden = body.errors!.filter((e) => e.extensions!.code === 'FORBIDDEN');
+      expect(forbidden).toHaveLength(1);
+      expect(forbidden[0]!.path!.slice(-2)).toEqual(['customer', 'limit']);
+      expect(subgraphQueries.some((q) => q.includes('creditLimit'))).toBe(false);
+    });
+
     it('propagates the null of a forbidden non-null field (Material.standardCost) to its nullable parent', async () => {
       const { body } = await postGraphQL(url, '{ material(id: "M000001") { id standardCost } other: material(id: "M000002") { id } }', undefined, await bearer(['planner']));
       expect(body.data).toEqual({ material: null, other: { id: 'M000002' } });
