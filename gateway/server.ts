@@ -122,6 +122,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     // The process owns its signals: it stops every server, then the pools, then PostgreSQL.
     stopOnTerminationSignals: false,
     parseOptions: security.parseOptions,
+    persistedQueries: security.persistedQueries,
     plugins: [ApolloServerPluginLandingPageDisabled(), ...security.plugins, loggingPlugin({ logger }), metricsPlugin(), operationNamePlugin(), provenancePlugin({ tracker: provenance }), ...fetchPath.plugins, ...(options.tracing ? [options.tracing.plugin] : [])],
   });
   await apollo.start();

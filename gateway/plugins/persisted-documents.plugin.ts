@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin } from '@apollo/server';
+import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
 import { Kind } from 'graphql';
 import { callerOf, isPartnerCaller } from '../security/caller';
 import { gatewayError } from '../security/errors';
@@ -33,6 +35,33 @@ export function persistedDocumentsPlugin(options: PersistedDocumentsOptions): Ap
           }
         },
       };
+    },
+  };
+}
+
+/**
+ * The cache behind automatic persisted queries, preloaded with the trusted documents: a partner
+ * may send only `extensions.persistedQuery.sha256Hash` (the SHA-256 of a document's text as
+ * registered). Other documents registered by clients are kept in a bounded map.
+ */
+export function trustedDocumentCache(documents: readonly TrustedDocument[], capacity = 1_000): KeyValueCache<string> {
+  const trusted = new Map(documents.map((d) => [createHash('sha256').update(d.query).digest('hex'), d.query] as const));
+  const registered = new Map<string, string>();
+  // Apollo Server prefixes the keys it uses ("apq:<hash>"); the hash is what matters.
+  const hashOf = (key: string) => key.replace(/^apq:/, '');
+  return {
+    async get(key) {
+      const hash = hashOf(key);
+      return trusted.get(hash) ?? registered.get(hash);
+    },
+    async set(key, value) {
+      const hash = hashOf(key);
+      if (trusted.has(hash)) return;
+      if (registered.size >= capacity) registered.delete(registered.keys().next().value!);
+      registered.set(hash, value);
+    },
+    async delete(key) {
+      registered.delete(hashOf(key));
     },
   };
 }

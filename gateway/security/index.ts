@@ -9,7 +9,8 @@ import { CALLER_HEADER, parseCallerKey, serviceCaller, signCaller } from '../../
 import { authPlugin } from '../plugins/auth.plugin';
 import { authorizationPlugin } from '../plugins/authorization.plugin';
 import { limitsPlugin, type LimitsOptions } from '../plugins/limits.plugin';
-import { persistedDocumentsPlugin } from '../plugins/persisted-documents.plugin';
+import { persistedDocumentsPlugin, trustedDocumentCache } from '../plugins/persisted-documents.plugin';
+import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
 import { memoryRateLimitStore, rateLimitPlugin, redisRateLimitStore } from '../plugins/rate-limit.plugin';
 import type { SendHook } from '../subgraph-data-source';
 import { callerOf, UNAUTHENTICATED_CALLER, type SecurityContext } from './caller';
@@ -52,6 +53,8 @@ export interface GatewaySecurity {
   context(req: IncomingMessage): Promise<SecurityContext>;
   /** Apollo Server's parser limits: a document with more tokens is refused before it is parsed whole. */
   readonly parseOptions: { maxTokens: number };
+  /** Automatic persisted queries, the trusted documents known by hash from the start. */
+  readonly persistedQueries: { cache: KeyValueCache<string> };
   /** Signs the request's caller into the header every subgraph demands. */
   readonly signCaller: SendHook;
   readonly routes: Record<string, Route>;
@@ -105,6 +108,7 @@ export function createGatewaySecurity(options: GatewaySecurityOptions, logger: L
   return {
     plugins,
     parseOptions: { maxTokens: options.limits?.maxTokens ?? 15_000 },
+    persistedQueries: { cache: trustedDocumentCache(options.trustedDocuments ?? PARTNER_DOCUMENTS) },
     async context(req) {
       const caller = await authenticator.authenticate(req);
       await rateLimiter.check(caller);

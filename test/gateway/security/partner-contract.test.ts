@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createGatewayServer, type GatewayServer } from '../../../gateway/server';
 import { createPartnerKey, type GatewayDatabase } from '../../../gateway/security/partners/partner-key.repository';
@@ -63,6 +63,21 @@ describe('partner contract: the q06 trusted document, end to end', () => {
       seen += body.data.myPurchaseOrders.length;
     }
     expect(seen).toBeGreaterThan(0);
+  });
+
+  it('a partner may send a trusted document by its hash alone', async () => {
+    const { key } = await createPartnerKey(gatewayDb.db, { supplierId: 'V00001', scopes: defaultPartnerScopes({ supplierId: 'V00001' }) });
+    const byHash = (sha256Hash: string) =>
+      fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': key },
+        body: JSON.stringify({ extensions: { persistedQuery: { version: 1, sha256Hash } } }),
+      }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
+    const trusted = await byHash(createHash('sha256').update(Q06).digest('hex'));
+    expect(trusted.body.errors).toBeUndefined();
+    expect(trusted.body.data.myPurchaseOrders.map((po: any) => po.number).sort()).toEqual(await ownOpenOrders('V00001'));
+    const unknown = await byHash('0'.repeat(64));
+    expect(unknown.body.errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_FOUND');
   });
 
   it('a supplier user (JWT with supplier_id) is held to the same contract and documents', async () => {
