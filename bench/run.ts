@@ -83,7 +83,8 @@ function start(script: string, env: Record<string, string | undefined>, readyTex
     let output = '';
     const child = spawn(process.execPath, [path.join(ROOT, 'dist', script)], {
       cwd: ROOT,
-      env: { ...process.env, LOG_LEVEL: 'warn', [CALLER_KEY_ENV]: CALLER_KEY, ...env },
+      // Both gateways run with Apollo's usage telemetry off: the benchmark sends nothing off the machine.
+      env: { ...process.env, APOLLO_TELEMETRY_DISABLED: 'true', LOG_LEVEL: 'warn', [CALLER_KEY_ENV]: CALLER_KEY, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const timer = setTimeout(() => reject(new Error(`${script}: not ready within ${timeoutMs} ms:\n${output}`)), timeoutMs);

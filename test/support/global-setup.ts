@@ -44,6 +44,8 @@ function freePort(): Promise<number> {
  */
 export default async function globalSetup(): Promise<void> {
   process.env.NODE_ENV = 'test';
+  // Tests that build an ApolloGateway of their own must not report usage off the machine either.
+  process.env.APOLLO_TELEMETRY_DISABLED = 'true';
   await setUpTestSecurity();
   if (process.env.REDIS_URL) await assertRedisReachable(process.env.REDIS_URL);
   if (process.env.DATABASE_URL) {
