@@ -1,11 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { loadQuestions, type Question } from '../questions';
-import { SYSTEM_NAMES, systemPort } from '../platform/systems';
 import { CALLER_KEY_ENV, generateCallerKey } from '../subgraphs/kit/caller-header';
+import { benchDatabaseUrl, freeBasePort, ROOT, startScript, stopChildren, waitForHttp, writeBenchSupergraph, type Child } from './processes';
 
 /**
  * The benchmark: the ten questions, alone and in a mix, against this gateway and a vanilla
@@ -17,7 +15,6 @@ import { CALLER_KEY_ENV, generateCallerKey } from '../subgraphs/kit/caller-heade
  * Uses DATABASE_URL's server when set (databases bench_s<scale>_<system>), else an embedded PostgreSQL.
  */
 
-const ROOT = path.join(__dirname, '..', '..');
 /** One key for the run: subgraphs accept only caller headers signed with it, from either gateway. */
 const CALLER_KEY = process.env[CALLER_KEY_ENV] || generateCallerKey();
 
@@ -49,79 +46,6 @@ function parseArgs(argv: string[]): Options {
     if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a whole number ≥ 1, got ${value}`);
   }
   return options;
-}
-
-function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.once('error', () => resolve(false));
-    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
-  });
-}
-
-/**
- * A base port whose whole block (subgraphs, PostgreSQL, stats, both gateways: base … base+21) is
- * free, chosen below the ephemeral range so that other processes' outgoing sockets do not take it.
- */
-async function freeBasePort(): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * 400) * 25;
-    const ports = Array.from({ length: 22 }, (_, i) => base + i);
-    if ((await Promise.all(ports.map(portFree))).every(Boolean)) return base;
-  }
-  throw new Error('no free block of 22 ports found from 20000 to 30000');
-}
-
-interface Child {
-  process: ChildProcess;
-  output: () => string;
-}
-
-/** Spawns a compiled script; resolves once it prints `readyText` (or at once without one). */
-function start(script: string, env: Record<string, string | undefined>, readyText: string | null, timeoutMs = 600_000): Promise<Child> {
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const child = spawn(process.execPath, [path.join(ROOT, 'dist', script)], {
-      cwd: ROOT,
-      // Both gateways run with Apollo's usage telemetry off: the benchmark sends nothing off the machine.
-      env: { ...process.env, APOLLO_TELEMETRY_DISABLED: 'true', LOG_LEVEL: 'warn', [CALLER_KEY_ENV]: CALLER_KEY, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const timer = setTimeout(() => reject(new Error(`${script}: not ready within ${timeoutMs} ms:\n${output}`)), timeoutMs);
-    const onData = (chunk: Buffer) => {
-      const text = chunk.toString();
-      output += text;
-      if (script.includes('subgraphs-process')) process.stderr.write(text.replace(/^\{.*\}\n/gm, ''));
-      if (readyText !== null && output.includes(readyText)) {
-        clearTimeout(timer);
-        resolve({ process: child, output: () => output });
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    if (readyText === null) {
-      clearTimeout(timer);
-      resolve({ process: child, output: () => output });
-    }
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${script} exited (${code}):\n${output}`));
-    });
-  });
-}
-
-async function waitForHttp(url: string, timeoutMs = 30_000): Promise<void> {
-  const started = Date.now();
-  for (;;) {
-    try {
-      const r = await fetch(url);
-      if (r.status < 500) return;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() - started > timeoutMs) throw new Error(`${url} did not answer within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 /** CPU time (user + system) of a process so far, in milliseconds, from /proc. */
@@ -279,11 +203,9 @@ function table(rows: Row[]): string {
 
 async function benchScale(scale: number, options: Options): Promise<Row[]> {
   const base = await freeBasePort();
-  const databaseUrl = process.env.DATABASE_URL ? (() => {
-    const u = new URL(process.env.DATABASE_URL!);
-    u.pathname = `/bench_s${scale}`;
-    return u.toString();
-  })() : undefined;
+  const databaseUrl = benchDatabaseUrl(scale);
+  const start = (script: string, env: Record<string, string | undefined>, ready: string | null) =>
+    startScript(script, { [CALLER_KEY_ENV]: CALLER_KEY, ...env }, ready, { echo: script.includes('subgraphs-process') });
   process.stderr.write(`\n== scale ${scale}: subgraphs on ${base + 1}…, ${databaseUrl ? 'PostgreSQL at DATABASE_URL' : 'embedded PostgreSQL'}\n`);
   const children: Child[] = [];
   try {
@@ -291,14 +213,7 @@ async function benchScale(scale: number, options: Options): Promise<Row[]> {
     children.push(subgraphs);
 
     // The same supergraph for both gateways, pointing at this run's subgraphs.
-    let supergraph = readFileSync(path.join(ROOT, 'schema', 'supergraph.graphql'), 'utf8');
-    for (const system of SYSTEM_NAMES) {
-      supergraph = supergraph.replace(`http://127.0.0.1:${systemPort(4000, system)}/graphql`, `http://127.0.0.1:${systemPort(base, system)}/graphql`);
-    }
-    const dir = path.join(ROOT, '.data', 'bench-run');
-    mkdirSync(dir, { recursive: true });
-    const supergraphPath = path.join(dir, `supergraph-${base}.graphql`);
-    writeFileSync(supergraphPath, supergraph);
+    const supergraphPath = writeBenchSupergraph(base, 'supergraph');
 
     const oursPort = base + 20;
     const vanillaPort = base + 21;
@@ -366,10 +281,7 @@ async function benchScale(scale: number, options: Options): Promise<Row[]> {
     }
     return rows;
   } finally {
-    for (const child of children.reverse()) {
-      child.process.kill('SIGTERM');
-      await new Promise((r) => (child.process.exitCode !== null ? r(null) : child.process.once('exit', r)));
-    }
+    await stopChildren(children);
   }
 }
 

@@ -1,11 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { loadQuestions, type Question } from '../questions';
-import { SYSTEM_NAMES, systemPort } from '../platform/systems';
+import { benchDatabaseUrl, freeBasePort, ROOT, startScript as start, stopChildren, waitForHttp, writeBenchSupergraph, type Child } from './processes';
 
 /**
  * The soak benchmark: the questions the current graph can answer, in a mix, for minutes, against
@@ -17,8 +15,6 @@ import { SYSTEM_NAMES, systemPort } from '../platform/systems';
  *
  * Uses DATABASE_URL's server when set (databases bench_s<scale>_<system>), else an embedded PostgreSQL.
  */
-
-const ROOT = path.join(__dirname, '..', '..');
 
 interface Options {
   /** Seconds of load. */
@@ -44,67 +40,6 @@ function parseArgs(argv: string[]): Options {
     if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a whole number ≥ 1, got ${value}`);
   }
   return options;
-}
-
-function freeBasePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port < 60_000 ? port : port - 20_000));
-    });
-  });
-}
-
-interface Child {
-  process: ChildProcess;
-  output: () => string;
-}
-
-/** Spawns a compiled script and resolves once its output matches `ready` (at once when null). */
-function start(script: string, env: Record<string, string | undefined>, ready: RegExp | null, timeoutMs = 600_000): Promise<Child> {
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const child = spawn(process.execPath, [path.join(ROOT, 'dist', script)], {
-      cwd: ROOT,
-      env: { ...process.env, LOG_LEVEL: 'warn', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const timer = setTimeout(() => reject(new Error(`${script}: not ready within ${timeoutMs} ms:\n${output}`)), timeoutMs);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      // Keep only the tail: a soak runs long and its children may log.
-      if (output.length > 200_000) output = output.slice(-100_000);
-      if (ready?.test(output)) {
-        clearTimeout(timer);
-        resolve({ process: child, output: () => output });
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    if (ready === null) {
-      clearTimeout(timer);
-      resolve({ process: child, output: () => output });
-    }
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${script} exited (${code}):\n${output}`));
-    });
-  });
-}
-
-async function waitForHttp(url: string, timeoutMs = 60_000): Promise<void> {
-  const started = Date.now();
-  for (;;) {
-    try {
-      if ((await fetch(url)).status < 500) return;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() - started > timeoutMs) throw new Error(`${url} did not answer within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 /** Resident set size of a process, in MiB, from /proc. */
@@ -166,13 +101,7 @@ function growth(samples: Sample[], value: (s: Sample) => number): Growth {
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   const base = await freeBasePort();
-  const databaseUrl = process.env.DATABASE_URL
-    ? (() => {
-        const u = new URL(process.env.DATABASE_URL!);
-        u.pathname = `/bench_s${options.scale}`;
-        return u.toString();
-      })()
-    : undefined;
+  const databaseUrl = benchDatabaseUrl(options.scale);
   process.stderr.write(`soak: scale ${options.scale}, ${options.duration} s, ${options.connections} connections; ${databaseUrl ? 'PostgreSQL at DATABASE_URL' : 'embedded PostgreSQL'}\n`);
   const children: Child[] = [];
   // The gateway signs the caller of each subgraph request with this key; the subgraphs check it.
@@ -181,14 +110,7 @@ async function main(): Promise<void> {
     const subgraphs = await start('bench/subgraphs-process.js', { CALLER_SIGNING_KEY: callerKey, BENCH_BASE_PORT: String(base), BENCH_SCALE: String(options.scale), BENCH_DATABASE_URL: databaseUrl }, /subgraphs ready/);
     children.push(subgraphs);
 
-    let supergraph = readFileSync(path.join(ROOT, 'schema', 'supergraph.graphql'), 'utf8');
-    for (const system of SYSTEM_NAMES) {
-      supergraph = supergraph.replace(`http://127.0.0.1:${systemPort(4000, system)}/graphql`, `http://127.0.0.1:${systemPort(base, system)}/graphql`);
-    }
-    const dir = path.join(ROOT, '.data', 'bench-run');
-    mkdirSync(dir, { recursive: true });
-    const supergraphPath = path.join(dir, `soak-supergraph-${base}.graphql`);
-    writeFileSync(supergraphPath, supergraph);
+    const supergraphPath = writeBenchSupergraph(base, 'soak-supergraph');
 
     const gatewayPort = base + 20;
     // Authentication off (logged by the gateway) and no rate limit worth the name: the soak
@@ -290,10 +212,7 @@ async function main(): Promise<void> {
     process.stdout.write(`\nsaved bench/results/soak-${stamp}.json and .md\n`);
     if (errors > 0 || !gatewayHeap.levelsOff || !gatewayRss.levelsOff) process.exitCode = 1;
   } finally {
-    for (const child of children.reverse()) {
-      child.process.kill('SIGTERM');
-      await new Promise((r) => (child.process.exitCode !== null ? r(null) : child.process.once('exit', r)));
-    }
+    await stopChildren(children);
   }
 }
 

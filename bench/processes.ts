@@ -1,0 +1,127 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { SYSTEM_NAMES, systemPort } from '../platform/systems';
+
+/** What the benchmarks share: spawning the compiled processes, ports, the supergraph they serve. */
+
+export const ROOT = path.join(__dirname, '..', '..');
+
+export interface Child {
+  process: ChildProcess;
+  output: () => string;
+}
+
+export interface StartOptions {
+  /**
+   * How long to wait for `ready`.
+   * @default 600_000
+   */
+  timeoutMs?: number;
+  /** Copy the child's non-JSON output to our stderr (seed progress). */
+  echo?: boolean;
+}
+
+/** Spawns a compiled script under dist/; resolves once its output matches `ready` (at once when null). */
+export function startScript(script: string, env: Record<string, string | undefined>, ready: string | RegExp | null, options: StartOptions = {}): Promise<Child> {
+  const { timeoutMs = 600_000, echo = false } = options;
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const child = spawn(process.execPath, [path.join(ROOT, 'dist', script)], {
+      cwd: ROOT,
+      // Apollo's usage telemetry off for every gateway: the benchmarks send nothing off the machine.
+      env: { ...process.env, APOLLO_TELEMETRY_DISABLED: 'true', LOG_LEVEL: 'warn', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const isReady = () => (typeof ready === 'string' ? output.includes(ready) : ready !== null && ready.test(output));
+    const timer = setTimeout(() => reject(new Error(`${script}: not ready within ${timeoutMs} ms:\n${output}`)), timeoutMs);
+    const onData = (chunk: Buffer) => {
+      const text = chunk.toString();
+      output += text;
+      // Keep only the tail: a soak runs long and its children may log.
+      if (output.length > 200_000) output = output.slice(-100_000);
+      if (echo) process.stderr.write(text.replace(/^\{.*\}\n/gm, ''));
+      if (isReady()) {
+        clearTimeout(timer);
+        resolve({ process: child, output: () => output });
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    if (ready === null) {
+      clearTimeout(timer);
+      resolve({ process: child, output: () => output });
+    }
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${script} exited (${code}):\n${output}`));
+    });
+  });
+}
+
+/** Stops children, last started first, and waits for each to exit. */
+export async function stopChildren(children: Child[]): Promise<void> {
+  for (const child of [...children].reverse()) {
+    if (child.process.exitCode !== null) continue;
+    const exited = new Promise((r) => child.process.once('exit', r));
+    child.process.kill('SIGTERM');
+    await exited;
+  }
+}
+
+/** Resolves once `url` answers below 500. */
+export async function waitForHttp(url: string, timeoutMs = 60_000): Promise<void> {
+  const started = Date.now();
+  for (;;) {
+    try {
+      if ((await fetch(url)).status < 500) return;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() - started > timeoutMs) throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+  });
+}
+
+/**
+ * A base port whose whole block (subgraphs, PostgreSQL, stats, gateways: base … base+21) is
+ * free, chosen below the ephemeral range so that other processes' outgoing sockets do not take it.
+ */
+export async function freeBasePort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = 20_000 + Math.floor(Math.random() * 400) * 25;
+    const ports = Array.from({ length: 22 }, (_, i) => base + i);
+    if ((await Promise.all(ports.map(portFree))).every(Boolean)) return base;
+  }
+  throw new Error('no free block of 22 ports found from 20000 to 30000');
+}
+
+/** The benchmark's databases at a scale: `bench_s<scale>_<system>` on DATABASE_URL's server, or undefined (embedded). */
+export function benchDatabaseUrl(scale: number): string | undefined {
+  if (!process.env.DATABASE_URL) return undefined;
+  const url = new URL(process.env.DATABASE_URL);
+  url.pathname = `/bench_s${scale}`;
+  return url.toString();
+}
+
+/** Writes the committed supergraph with its subgraph URLs moved to this run's ports; returns its path. */
+export function writeBenchSupergraph(base: number, name: string): string {
+  let supergraph = readFileSync(path.join(ROOT, 'schema', 'supergraph.graphql'), 'utf8');
+  for (const system of SYSTEM_NAMES) {
+    supergraph = supergraph.replace(`http://127.0.0.1:${systemPort(4000, system)}/graphql`, `http://127.0.0.1:${systemPort(base, system)}/graphql`);
+  }
+  const dir = path.join(ROOT, '.data', 'bench-run');
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${name}-${base}.graphql`);
+  writeFileSync(file, supergraph);
+  return file;
+}
