@@ -8,6 +8,7 @@ import { close } from '../platform/listen';
 import type { Logger } from '../platform/logger';
 import { registry } from '../platform/metrics';
 import type { SystemName } from '../platform/systems';
+import { enforceScalars } from './scalars';
 import { fileSupergraph } from './supergraph';
 import { createExplorer, type ExplorerOptions } from './explorer/explorer';
 import { explorerAccess } from './explorer/access';
@@ -106,6 +107,8 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     })),
   });
 
+  // Registered first: every schema the gateway loads checks Date and DateTime inputs itself.
+  gateway.onSchemaLoadOrUpdate(({ apiSchema }) => enforceScalars(apiSchema));
   security.attach(gateway);
   // Subscribed before the gateway starts, so that the explorer sees the first supergraph too.
   const explorer = createExplorer({

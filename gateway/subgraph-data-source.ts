@@ -99,7 +99,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource {
           // The system answered; the request itself was wrong. That says nothing about its health.
           this.breaker.release();
           subgraphFetchErrors.labels(this.system, 'response').inc();
-          throw err;
+          return this.rejected(err);
         }
         this.breaker.recordFailure(failure.message);
         subgraphFetchErrors.labels(this.system, failure.reason).inc();
@@ -126,6 +126,21 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource {
       clearTimeout(timer);
       clock?.end();
     });
+  }
+
+  /**
+   * A subgraph that refused the request (HTTP 4xx) answers with its own errors and codes, not with
+   * an INTERNAL_SERVER_ERROR that carries its internal URL and raw response.
+   */
+  private rejected(err: unknown): GatewayGraphQLResponse {
+    if (!(err instanceof GraphQLError)) throw err;
+    const response = err.extensions?.response as { status?: number; body?: { errors?: GraphQLFormattedError[] } } | undefined;
+    if (!response) throw err;
+    const given = Array.isArray(response.body?.errors) ? response.body!.errors : [];
+    const errors: GraphQLFormattedError[] = given.length
+      ? given.map((e) => ({ message: e.message, extensions: { code: e.extensions?.code ?? 'SUBGRAPH_REJECTED', system: this.system } }))
+      : [{ message: `${this.system} refused the request (HTTP ${response.status})`, extensions: { code: 'SUBGRAPH_REJECTED', system: this.system } }];
+    return { errors };
   }
 
   /** A response with no data and one error per field this fetch was to resolve. */
