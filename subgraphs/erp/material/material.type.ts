@@ -19,8 +19,10 @@ export class Material {
   baseUnitOfMeasure!: string;
 
   @Directive('@authorized(roles: ["finance"], scopes: ["finance:read"])')
-  @Field(() => Float, { description: 'Standard cost per base unit, company currency' })
-  standardCost!: number;
+  // Nullable (the domain sketch says Float!): callers without finance access get null and a
+  // FORBIDDEN error here, and a non-null field would take the whole material down with it.
+  @Field(() => Float, { nullable: true, description: 'Standard cost per base unit, company currency; finance read access only' })
+  standardCost!: number | null;
 
   @Field(() => Boolean, { description: 'Batch management active' })
   lotControlled!: boolean;

@@ -3,7 +3,7 @@ import type { MaterialSiteParent } from './material-site.resolver';
 
 /** Resolves a material-site with inventory's profile, keeping ERP's `@requires` values from the representation. */
 export async function resolveMaterialSite(
-  ref: { materialId: string; siteId: string; bookQuantity?: number; material?: { standardCost?: number } },
+  ref: { materialId: string; siteId: string; bookQuantity?: number; material?: { standardCost?: number | null } },
   ctx: InventoryContext,
 ): Promise<MaterialSiteParent> {
   const profile = await ctx.loaders.profile.load({ materialId: ref.materialId, siteId: ref.siteId });

@@ -13,7 +13,7 @@ export interface MaterialSiteParent {
   abcClass: string | null;
   binCodes: string[] | null;
   bookQuantity?: number;
-  material?: { standardCost?: number };
+  material?: { standardCost?: number | null };
 }
 
 @Resolver(() => MaterialSite)
@@ -50,7 +50,7 @@ export class MaterialSiteResolver {
   async countVarianceValue(@Root() site: MaterialSiteParent, @Ctx() ctx: InventoryContext) {
     const variance = await this.variance(site, ctx);
     const cost = site.material?.standardCost;
-    if (variance === null || cost === undefined) return null;
+    if (variance === null || cost === undefined || cost === null) return null;
     return Math.round(variance * cost * 100) / 100;
   }
 

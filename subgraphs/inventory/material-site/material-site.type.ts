@@ -37,7 +37,9 @@ export class MaterialSite {
   @Field(() => Boolean, { nullable: true, description: '|variance| / bookQuantity within the abcClass tolerance' })
   withinTolerance!: boolean | null;
 
+  // Derived from the standard cost, so it is as confidential as the cost itself.
+  @Directive('@authorized(roles: ["finance"], scopes: ["finance:read"])')
   @Directive('@requires(fields: "bookQuantity material { standardCost }")')
-  @Field(() => Float, { nullable: true, description: 'Variance quantity x ERP standard cost' })
+  @Field(() => Float, { nullable: true, description: 'Variance quantity x ERP standard cost; finance read access only' })
   countVarianceValue!: number | null;
 }

@@ -8,6 +8,6 @@ export class Material {
   id!: string;
 
   @Directive('@external')
-  @Field(() => Float, { description: 'ERP' })
-  standardCost!: number;
+  @Field(() => Float, { nullable: true, description: 'ERP' })
+  standardCost!: number | null;
 }

@@ -140,9 +140,9 @@ describe('gateway security', () => {
       expect(subgraphQueries.some((q) => q.includes('creditLimit'))).toBe(false);
     });
 
-    it('propagates the null of a forbidden non-null field (Material.standardCost) to its nullable parent', async () => {
+    it('nulls only the forbidden Material.standardCost, keeping the rest of the material', async () => {
       const { body } = await postGraphQL(url, '{ material(id: "M000001") { id standardCost } other: material(id: "M000002") { id } }', undefined, await bearer(['planner']));
-      expect(body.data).toEqual({ material: null, other: { id: 'M000002' } });
+      expect(body.data).toEqual({ material: { id: 'M000001', standardCost: null }, other: { id: 'M000002' } });
       expect(body.errors).toEqual([expect.objectContaining({ path: ['material', 'standardCost'], extensions: expect.objectContaining({ code: 'FORBIDDEN' }) })]);
       const admin = await postGraphQL(url, '{ material(id: "M000001") { id standardCost } }', undefined, await bearer(['admin']));
       expect(typeof admin.body.data.material.standardCost).toBe('number');
@@ -151,10 +151,23 @@ describe('gateway security', () => {
     it('does not let a cut document share the query plan of the full one', async () => {
       const query = '{ material(id: "M000003") { id description standardCost } }';
       const denied = await postGraphQL(url, query, undefined, await bearer(['planner']));
-      expect(denied.body.data.material).toBeNull();
+      expect(denied.body.data.material).toEqual({ id: 'M000003', description: expect.any(String), standardCost: null });
       const allowed = await postGraphQL(url, query, undefined, await bearer(['finance']));
       expect(allowed.body.errors).toBeUndefined();
       expect(typeof allowed.body.data.material.standardCost).toBe('number');
+    });
+
+    it('guards a value derived from the standard cost (countVarianceValue) like the cost itself', async () => {
+      const query = '{ countDiscrepancies(siteId: "S01", abcClass: A) { materialId countVarianceQuantity countVarianceValue } }';
+      const denied = await postGraphQL(url, query, undefined, await bearer(['planner']));
+      const sites = denied.body.data.countDiscrepancies as { countVarianceQuantity: number | null; countVarianceValue: number | null }[];
+      expect(sites.length).toBeGreaterThan(0);
+      expect(sites.every((s) => s.countVarianceValue === null)).toBe(true);
+      expect(sites.some((s) => typeof s.countVarianceQuantity === 'number')).toBe(true);
+      expect(denied.body.errors!.every((e) => e.extensions!.code === 'FORBIDDEN' && e.path!.at(-1) === 'countVarianceValue')).toBe(true);
+      const allowed = await postGraphQL(url, query, undefined, await bearer(['finance']));
+      expect(allowed.body.errors).toBeUndefined();
+      expect(allowed.body.data.countDiscrepancies.some((s: { countVarianceValue: number | null }) => typeof s.countVarianceValue === 'number')).toBe(true);
     });
   });
 
