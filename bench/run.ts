@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { loadQuestions, type Question } from '../questions';
-import { CALLER_KEY_ENV, generateCallerKey } from '../subgraphs/kit/caller-header';
+import { CALLER_KEY_ENV, generateCallerKey } from '../platform/caller-header';
 import { benchDatabaseUrl, freeBasePort, ROOT, startScript, stopChildren, waitForHttp, writeBenchSupergraph, type Child } from './processes';
 
 /**

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
-import { CALLER_HEADER, signCaller } from '../subgraphs/kit/caller-header';
-import type { Caller } from '../subgraphs/kit/caller';
+import { CALLER_HEADER, signCaller } from '../platform/caller-header';
+import type { Caller } from '../platform/caller';
 
 /**
  * The baseline of the benchmark: `@apollo/server` + `@apollo/gateway` with default settings,

@@ -15,7 +15,7 @@ import { openSystemDatabases } from './databases';
 import { loadSecurityConfig } from '../gateway/security/config';
 import { gatewayDatabaseUrl } from '../gateway/security/partners/store';
 import { devCallerKey, resolveSecurity } from '../gateway/security/setup';
-import { CALLER_KEY_ENV } from '../subgraphs/kit/caller-header';
+import { CALLER_KEY_ENV } from '../platform/caller-header';
 
 export interface StartConfig {
   readonly port: number;

@@ -1,6 +1,6 @@
 import type { Fetcher, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
 import { REQUEST_ID_HEADER } from '../../platform/http';
-import { CALLER_HEADER } from '../../subgraphs/kit/caller-header';
+import { CALLER_HEADER } from '../../platform/caller-header';
 
 /** Counts of what the deduplicating fetcher did, for tests and metrics. */
 export interface DedupStats {

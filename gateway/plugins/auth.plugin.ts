@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import type { Caller } from '../../subgraphs/kit/caller';
-import { createCallerVerifier, GATEWAY_AUDIENCE } from '../../subgraphs/kit/caller-header';
+import type { Caller } from '../../platform/caller';
+import { createCallerVerifier, GATEWAY_AUDIENCE } from '../../platform/caller-header';
 import { UNAUTHENTICATED_CALLER } from '../security/caller';
 import { gatewayError } from '../security/errors';
 import type { TokenResult } from '../security/jwt';

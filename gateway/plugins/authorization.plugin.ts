@@ -23,7 +23,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
-import type { Caller } from '../../subgraphs/kit/caller';
+import type { Caller } from '../../platform/caller';
 import { callerOf, isPartnerCaller } from '../security/caller';
 import { gatewayError } from '../security/errors';
 import { describeRule, isAllowed, type AuthorizationRule, type SupergraphSecurity } from '../security/supergraph-rules';

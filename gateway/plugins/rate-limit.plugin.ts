@@ -1,6 +1,6 @@
 import { HeaderMap } from '@apollo/server';
 import type Redis from 'ioredis';
-import type { Caller } from '../../subgraphs/kit/caller';
+import type { Caller } from '../../platform/caller';
 import { gatewayError } from '../security/errors';
 
 /** Where counts live: memory for one replica, Redis for all replicas together. */

@@ -1,4 +1,4 @@
-import type { Caller } from '../../subgraphs/kit/caller';
+import type { Caller } from '../../platform/caller';
 
 /** The role that passes every `@authorized` check. */
 export const ADMIN_ROLE = 'admin';

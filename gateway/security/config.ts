@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { StartupError } from '../../platform/listen';
-import { CALLER_KEY_ENV, parseCallerKey } from '../../subgraphs/kit/caller-header';
+import { CALLER_KEY_ENV, parseCallerKey } from '../../platform/caller-header';
 import { DEFAULT_AUDIENCE } from './dev-issuer';
 
 /** Security settings of a gateway process, from the environment. */

@@ -5,7 +5,7 @@ import Redis from 'ioredis';
 import type { Logger } from '../../platform/logger';
 import { sendJson, type Route } from '../../platform/http';
 import type { Database } from '../../subgraphs/kit/db/database';
-import { CALLER_HEADER, parseCallerKey, serviceCaller, signCaller } from '../../subgraphs/kit/caller-header';
+import { CALLER_HEADER, parseCallerKey, serviceCaller, signCaller } from '../../platform/caller-header';
 import { authPlugin } from '../plugins/auth.plugin';
 import { authorizationPlugin } from '../plugins/authorization.plugin';
 import { limitsPlugin, type LimitsOptions } from '../plugins/limits.plugin';

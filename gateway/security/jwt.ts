@@ -1,5 +1,5 @@
 import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JWK, type JWTPayload, type JWTVerifyGetKey } from 'jose';
-import type { Caller } from '../../subgraphs/kit/caller';
+import type { Caller } from '../../platform/caller';
 
 export interface IssuerOptions {
   /** Expected `iss`. */

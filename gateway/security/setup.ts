@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../../platform/logger';
-import { generateCallerKey } from '../../subgraphs/kit/caller-header';
+import { generateCallerKey } from '../../platform/caller-header';
 import type { SecurityConfig } from './config';
 import { loadDevIssuer, type DevIssuer } from './dev-issuer';
 import type { GatewaySecurityOptions } from './index';

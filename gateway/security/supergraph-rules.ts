@@ -6,7 +6,7 @@ import {
   type GraphQLSchema,
   type ConstValueNode,
 } from 'graphql';
-import type { Caller } from '../../subgraphs/kit/caller';
+import type { Caller } from '../../platform/caller';
 import { ADMIN_ROLE } from './caller';
 
 /** Who may read a field or a type: any listed role or any listed scope (the admin role always). */

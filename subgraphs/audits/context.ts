@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { ANONYMOUS, type Caller } from '../kit/caller';
+import { ANONYMOUS, type Caller } from '../../platform/caller';
 import type { AuditsDatabase } from './db';
 import { createAuditsLoaders, type AuditsLoaders } from './loaders';
 

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { ANONYMOUS, type Caller } from '../kit/caller';
+import { ANONYMOUS, type Caller } from '../../platform/caller';
 import type { CrmDatabase } from './db';
 import { createCrmLoaders, type CrmLoaders } from './loaders';
 

@@ -1,4 +1,4 @@
-import { ANONYMOUS, type Caller } from '../kit/caller';
+import { ANONYMOUS, type Caller } from '../../platform/caller';
 import type { Kysely } from 'kysely';
 import type { InventoryDatabase } from './db';
 import { createInventoryLoaders, type InventoryLoaders } from './loaders';

@@ -17,7 +17,7 @@ import DataLoader from 'dataloader';
 import { GraphQLJSON } from 'graphql-scalars';
 import { sql, type ColumnType, type Generated, type Kysely, type Migration } from 'kysely';
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
-import type { Caller } from './caller';
+import type { Caller } from '../../platform/caller';
 import { DateTimeScalar } from './scalars';
 
 /** The audit-trail table as Kysely sees it; add it to a system's database interface. */

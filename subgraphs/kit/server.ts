@@ -6,8 +6,8 @@ import { createGraphQLHttpHandler, sendJson } from '../../platform/http';
 import { close, StartupError } from '../../platform/listen';
 import { createLogger, type Logger } from '../../platform/logger';
 import { registry } from '../../platform/metrics';
-import type { Caller } from './caller';
-import { CALLER_HEADER, CALLER_KEY_ENV, callerKeyFromEnv, createCallerVerifier } from './caller-header';
+import type { Caller } from '../../platform/caller';
+import { CALLER_HEADER, CALLER_KEY_ENV, callerKeyFromEnv, createCallerVerifier } from '../../platform/caller-header';
 
 export interface SubgraphServerOptions<TContext extends BaseContext> {
   /** System name, as in the systems registry. */

@@ -2,7 +2,7 @@ import type { BaseContext } from '@apollo/server';
 import type { GraphQLSchema } from 'graphql';
 import type { Kysely } from 'kysely';
 import type { SystemName } from '../../platform/systems';
-import type { Caller } from './caller';
+import type { Caller } from '../../platform/caller';
 import type { Database } from './db/database';
 import { isDatabaseReady } from './db/database';
 import type { Migrations } from './db/migrate';

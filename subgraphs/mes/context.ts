@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { ANONYMOUS, type Caller } from '../kit/caller';
+import { ANONYMOUS, type Caller } from '../../platform/caller';
 import type { MesDatabase } from './db';
 import { createMesLoaders, type MesLoaders } from './loaders';
 

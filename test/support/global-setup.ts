@@ -5,7 +5,7 @@ import path from 'node:path';
 import Redis from 'ioredis';
 import { assertReachable } from '../../subgraphs/kit/db/database';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../subgraphs/kit/db/embedded';
-import { generateCallerKey } from '../../subgraphs/kit/caller-header';
+import { generateCallerKey } from '../../platform/caller-header';
 import { writeFileSync } from 'node:fs';
 import { loadDevIssuer } from '../../gateway/security/dev-issuer';
 

@@ -8,8 +8,8 @@ import { createSystemServer, type SystemModule } from '../../subgraphs/kit/syste
 import type { SubgraphServer } from '../../subgraphs/kit/server';
 import { createTestDatabase, type TestDatabase } from './databases';
 import { loadDevIssuer, type DevIssuer, type TokenRequest } from '../../gateway/security/dev-issuer';
-import type { Caller } from '../../subgraphs/kit/caller';
-import { CALLER_HEADER, signCaller } from '../../subgraphs/kit/caller-header';
+import type { Caller } from '../../platform/caller';
+import { CALLER_HEADER, signCaller } from '../../platform/caller-header';
 
 let issuer: Promise<DevIssuer> | undefined;
 let adminToken: Promise<string> | undefined;

@@ -1,6 +1,6 @@
 import { assertReachable, createDatabase, ensureDatabases, withDatabase, type Database } from '../../../subgraphs/kit/db/database';
 import { migrateToLatest } from '../../../subgraphs/kit/db/migrate';
-import type { Caller } from '../../../subgraphs/kit/caller';
+import type { Caller } from '../../../platform/caller';
 import { gatewayMigrations } from './migrations';
 import { findActivePartnerKey, type GatewayDatabase, type PartnerKeyRow } from './partner-key.repository';
 

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { recordChange } from '../../kit/audit-trail';
-import type { Caller } from '../../kit/caller';
+import type { Caller } from '../../../platform/caller';
 import { failure, invalid, success, type Failure, type Outcome } from '../../kit/outcome';
 import type { CrmDatabase } from '../db';
 import type { CustomerSegment } from '../enums';

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { entityKey, recordChange } from '../../kit/audit-trail';
-import type { Caller } from '../../kit/caller';
+import type { Caller } from '../../../platform/caller';
 import type { ErpDatabase } from '../db';
 import { lockMaterialSite, updateMaterialSiteStock } from '../material-site/material-site.repository';
 import { failure, invalid, success, type Outcome } from '../../kit/outcome';

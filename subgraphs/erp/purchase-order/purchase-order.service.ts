@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { recordChange } from '../../kit/audit-trail';
-import type { Caller } from '../../kit/caller';
+import type { Caller } from '../../../platform/caller';
 import type { ErpDatabase } from '../db';
 import { failure, invalid, success, type Outcome } from '../../kit/outcome';
 import { checkId, firstFailure } from '../validation';

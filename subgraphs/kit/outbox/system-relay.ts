@@ -1,5 +1,5 @@
 import type { Logger } from '../../../platform/logger';
-import { callerKeyFromEnv, serviceAuthorization } from '../caller-header';
+import { callerKeyFromEnv, serviceAuthorization } from '../../../platform/caller-header';
 import type { Database } from '../db/database';
 import type { SystemModule } from '../system';
 import { createRelay, type Relay, type RelayOptions } from './relay';

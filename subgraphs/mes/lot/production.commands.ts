@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import { recordChange } from '../../kit/audit-trail';
-import type { Caller } from '../../kit/caller';
+import type { Caller } from '../../../platform/caller';
 import type { MesDatabase } from '../db';
 import { CONSUMABLE_LOT, DispatchStatus, LotLifecycleStatus } from '../enums';
 import { addGenealogyEdges } from '../genealogy/genealogy.repository';

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { recordChange } from '../../kit/audit-trail';
-import type { Caller } from '../../kit/caller';
+import type { Caller } from '../../../platform/caller';
 import type { MesDatabase } from '../db';
 import { DispatchStatus } from '../enums';
 import { fail, inTransaction, ok, type Outcome } from '../outcome';

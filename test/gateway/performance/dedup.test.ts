@@ -2,8 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dedupFetcher } from '../../../gateway/performance/dedup';
 import { createPooledFetcher, type PooledFetcher } from '../../../gateway/performance/pooled-fetcher';
-import type { Caller } from '../../../subgraphs/kit/caller';
-import { CALLER_HEADER, createCallerVerifier, generateCallerKey, signCaller } from '../../../subgraphs/kit/caller-header';
+import type { Caller } from '../../../platform/caller';
+import { CALLER_HEADER, createCallerVerifier, generateCallerKey, signCaller } from '../../../platform/caller-header';
 
 const key = generateCallerKey();
 const alice: Caller = { subject: 'alice', kind: 'user', roles: ['planner'], scopes: [] };

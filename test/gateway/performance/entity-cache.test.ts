@@ -5,8 +5,8 @@ import { createGatewayPerformance } from '../../../gateway/performance';
 import { entityCacheFetcher, memoryEntityCacheStore, redisEntityCacheStore } from '../../../gateway/performance/entity-cache';
 import { createPooledFetcher, type PooledFetcher } from '../../../gateway/performance/pooled-fetcher';
 import { SYSTEMS, SYSTEM_NAMES } from '../../../platform/systems';
-import type { Caller } from '../../../subgraphs/kit/caller';
-import { CALLER_HEADER, generateCallerKey, signCaller } from '../../../subgraphs/kit/caller-header';
+import type { Caller } from '../../../platform/caller';
+import { CALLER_HEADER, generateCallerKey, signCaller } from '../../../platform/caller-header';
 
 const key = generateCallerKey();
 const alice: Caller = { subject: 'alice', kind: 'user', roles: [], scopes: [] };

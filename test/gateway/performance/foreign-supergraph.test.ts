@@ -9,7 +9,7 @@ import { parse } from 'graphql';
 import { createGatewayServer, type GatewayServer } from '../../../gateway/server';
 import { gatewayOverheadSeconds, subgraphWaitSeconds } from '../../../gateway/performance/subgraph-wait';
 import { createLogger } from '../../../platform/logger';
-import { generateCallerKey } from '../../../subgraphs/kit/caller-header';
+import { generateCallerKey } from '../../../platform/caller-header';
 import { listenOnFreePort, postGraphQL } from '../../support/stack';
 
 /**

@@ -8,7 +8,7 @@ import { SYSTEM_MODULES } from '../../../subgraphs/catalog';
 import type { SubgraphServer } from '../../../subgraphs/kit/server';
 import { createSystemServer, type SystemModule } from '../../../subgraphs/kit/system';
 import { createTestDatabase, type TestDatabase } from '../../support/databases';
-import { CALLER_HEADER } from '../../../subgraphs/kit/caller-header';
+import { CALLER_HEADER } from '../../../platform/caller-header';
 import { listenOnFreePort, postGraphQL, signedCallerHeader, type GraphQLResponse } from '../../support/stack';
 
 interface Stack {

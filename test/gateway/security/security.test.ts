@@ -95,7 +95,7 @@ describe('gateway security', () => {
     });
 
     it('accepts a service token minted from the shared signing key, once', async () => {
-      const { serviceAuthorization } = await import('../../../subgraphs/kit/caller-header');
+      const { serviceAuthorization } = await import('../../../platform/caller-header');
       const authorization = serviceAuthorization('inventory-relay', process.env.CALLER_SIGNING_KEY!);
       const first = await postGraphQL(url, '{ __typename }', undefined, { authorization });
       expect(first.status).toBe(200);

@@ -1,4 +1,4 @@
-import { generateCallerKey, signCaller, CALLER_HEADER, createCallerVerifier } from '../../../subgraphs/kit/caller-header';
+import { generateCallerKey, signCaller, CALLER_HEADER, createCallerVerifier } from '../../../platform/caller-header';
 import { erpSystem } from '../../../subgraphs/erp/server';
 import { inventorySystem } from '../../../subgraphs/inventory/server';
 import { postGraphQL, signedCallerHeader, startTestStack, TEST_CALLER, type TestStack } from '../../support/stack';

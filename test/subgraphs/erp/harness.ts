@@ -1,7 +1,7 @@
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import type { Kysely } from 'kysely';
-import { ANONYMOUS, type Caller } from '../../../subgraphs/kit/caller';
+import { ANONYMOUS, type Caller } from '../../../platform/caller';
 import type { SystemModule } from '../../../subgraphs/kit/system';
 import { createTestDatabase, type TestDatabase } from '../../support/databases';
 

@@ -1,7 +1,7 @@
 import { dbQueryCount } from '../../../platform/metrics';
 import { crmSystem } from '../../../subgraphs/crm/server';
 import { changedFields, createChangeHistoryLoader, entityKey, recordChange } from '../../../subgraphs/kit/audit-trail';
-import type { Caller } from '../../../subgraphs/kit/caller';
+import type { Caller } from '../../../platform/caller';
 import { createTestDatabase, type TestDatabase } from '../../support/databases';
 
 const caller: Caller = { subject: 'service:relay', kind: 'service', roles: [], scopes: [] };

@@ -1,6 +1,6 @@
 import { graphql, type GraphQLSchema } from 'graphql';
 import { dbQueryCount } from '../../../platform/metrics';
-import { ANONYMOUS, type Caller } from '../../../subgraphs/kit/caller';
+import { ANONYMOUS, type Caller } from '../../../platform/caller';
 import type { MesDatabase } from '../../../subgraphs/mes/db';
 import { mesSystem } from '../../../subgraphs/mes/server';
 import { createTestDatabase, type TestDatabase } from '../../support/databases';

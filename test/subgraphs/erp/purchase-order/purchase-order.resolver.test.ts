@@ -1,6 +1,6 @@
 import type { ErpDatabase } from '../../../../subgraphs/erp/db';
 import { erpSystem } from '../../../../subgraphs/erp/server';
-import type { Caller } from '../../../../subgraphs/kit/caller';
+import type { Caller } from '../../../../platform/caller';
 import { startInProcess, user, type InProcessSubgraph } from '../harness';
 
 const partner = (supplierId: string): Caller => ({ subject: `partner:key-${supplierId}`, kind: 'partner', roles: [], scopes: ['partner:supplier'], supplierId });
