@@ -34,7 +34,7 @@ export interface AuthorizationOptions {
 }
 
 /** Response key of the `__typename` put where removing fields would leave a selection empty. */
-const PLACEHOLDER = '__plantgraph_removed';
+const FILLER_ALIAS = '__plantgraph_removed';
 
 interface Segment {
   key: string;
@@ -91,10 +91,10 @@ function findDenied(
   return removed;
 }
 
-/** The document without the denied fields; a selection left empty keeps a `__typename` placeholder. */
+/** The document without the denied fields; a selection left empty keeps a `__typename` filler field (GraphQL forbids empty selections). */
 function withoutDenied(schema: GraphQLSchema, security: SupergraphSecurity, caller: Caller, document: DocumentNode): DocumentNode {
   const typeInfo = new TypeInfo(schema);
-  const placeholder: FieldNode = { kind: Kind.FIELD, alias: { kind: Kind.NAME, value: PLACEHOLDER }, name: { kind: Kind.NAME, value: '__typename' } };
+  const filler: FieldNode = { kind: Kind.FIELD, alias: { kind: Kind.NAME, value: FILLER_ALIAS }, name: { kind: Kind.NAME, value: '__typename' } };
   return visit(
     document,
     visitWithTypeInfo(typeInfo, {
@@ -105,7 +105,7 @@ function withoutDenied(schema: GraphQLSchema, security: SupergraphSecurity, call
       },
       SelectionSet: {
         leave(node) {
-          return node.selections.length ? undefined : { ...node, selections: [placeholder] };
+          return node.selections.length ? undefined : { ...node, selections: [filler] };
         },
       },
     }),
@@ -149,12 +149,12 @@ function nullOut(data: Record<string, unknown>, segments: Segment[]): { path: (s
   return { path: first ?? segments.map((s) => s.key), rootNulled };
 }
 
-function stripPlaceholders(value: unknown): void {
-  if (Array.isArray(value)) value.forEach(stripPlaceholders);
+function stripFillers(value: unknown): void {
+  if (Array.isArray(value)) value.forEach(stripFillers);
   else if (value && typeof value === 'object') {
     const object = value as Record<string, unknown>;
-    delete object[PLACEHOLDER];
-    for (const child of Object.values(object)) stripPlaceholders(child);
+    delete object[FILLER_ALIAS];
+    for (const child of Object.values(object)) stripFillers(child);
   }
 }
 
@@ -172,7 +172,7 @@ export function authorizationPlugin(options: AuthorizationOptions): ApolloServer
   return {
     async requestDidStart() {
       let removed: Removed[] = [];
-      let placeholders = false;
+      let hasFillers = false;
       return {
         async didResolveOperation(requestContext: GraphQLRequestContext<any>) {
           const security = options.rules();
@@ -192,7 +192,7 @@ export function authorizationPlugin(options: AuthorizationOptions): ApolloServer
           if (!removed.length) return;
           const document = withoutDenied(requestContext.schema, security, caller, requestContext.document!);
           const text = print(document);
-          placeholders = text.includes(PLACEHOLDER);
+          hasFillers = text.includes(FILLER_ALIAS);
           // The query plan cache is keyed by the hash: the cut document must not share the full one's plan.
           const context = requestContext as { document: DocumentNode; queryHash: string; operation: OperationDefinitionNode };
           context.document = document;
@@ -215,7 +215,7 @@ export function authorizationPlugin(options: AuthorizationOptions): ApolloServer
           return { http: requestContext.response.http, body: { kind: 'single', singleResult: { data: result.data, errors: result.errors } } };
         },
         async willSendResponse(requestContext) {
-          if (!removed.length && !placeholders) return;
+          if (!removed.length && !hasFillers) return;
           const body = requestContext.response.body;
           if (body.kind !== 'single') return;
           const result = body.singleResult;
@@ -233,7 +233,7 @@ export function authorizationPlugin(options: AuthorizationOptions): ApolloServer
                 }).toJSON(),
               );
             }
-            if (placeholders) stripPlaceholders(data);
+            if (hasFillers) stripFillers(data);
             body.singleResult = { ...result, data: rootNulled ? null : data, errors };
           }
         },
