@@ -27,6 +27,26 @@ interface Payload {
   jti: string;
 }
 
+/**
+ * The rights a signed header grants, as a canonical string: kind, roles, scopes, partner binding and
+ * audience, not the subject, the times or the nonce. Two requests whose headers give the same
+ * rights have the same answer (the rule in caller.ts). The signature is not checked: this reads a
+ * header the gateway itself just signed. A value that is not such a header is its own key, so
+ * only byte-identical values compare equal; no header at all is ''.
+ */
+export function callerRightsOfHeader(header: string | undefined): string {
+  if (!header) return '';
+  const payload = header.split('.')[1];
+  if (!payload) return header;
+  try {
+    const { kind, roles, scopes, sup, cus, aud } = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Partial<Payload>;
+    const sorted = (list: readonly string[] | undefined) => (Array.isArray(list) ? [...list].sort() : null);
+    return JSON.stringify([kind, sorted(roles), sorted(scopes), sup ?? null, cus ?? null, aud]);
+  } catch {
+    return header;
+  }
+}
+
 export type VerifyResult = { ok: true; caller: Caller } | { ok: false; reason: string };
 
 /** Generates a fresh signing key, hex-encoded. */

@@ -1,6 +1,6 @@
 import type { Fetcher, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
 import { REQUEST_ID_HEADER } from '../../platform/http';
-import { CALLER_HEADER } from '../../platform/caller-header';
+import { CALLER_HEADER, callerRightsOfHeader } from '../../platform/caller-header';
 
 /** Counts of what the deduplicating fetcher did, for tests and metrics. */
 export interface DedupStats {
@@ -19,46 +19,34 @@ export interface DedupFetcher {
 // subscription, a body in another shape) is sent as it is.
 const QUERY_BODY = /^\{"query":"\s*(?:query\b|\{)/;
 
-// Headers that differ between two requests of the same caller without changing the answer: the
-// request id, and the signed caller header, whose nonce and expiry change on every request (the
-// caller it names is part of the key instead).
+// Headers that differ between two requests without changing the answer: the request id, trace
+// context, and the signed caller header, whose subject, nonce and expiry differ from request to
+// request (the rights it grants are part of the key instead).
 const NOT_IN_KEY = new Set([REQUEST_ID_HEADER, CALLER_HEADER, 'traceparent', 'tracestate', 'content-length']);
 
-/** The caller a signed header names, without its nonce and times; '' when there is none. */
-function callerIdentity(header: string | undefined): string {
-  if (!header) return '';
-  const payload = header.split('.')[1];
-  if (!payload) return header;
-  try {
-    const { sub, kind, roles, scopes, sup, cus, aud } = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
-    return JSON.stringify([sub, kind, roles, scopes, sup, cus, aud]);
-  } catch {
-    // Not a header this gateway wrote: only byte-identical headers may share a request.
-    return header;
-  }
-}
-
 /**
- * What makes two subgraph requests the same question from the same caller: URL, body, headers but
- * the per-request ones, and the caller; undefined for anything but a query.
+ * What makes two subgraph requests the same question with the same answer: URL, body, headers but
+ * the per-request ones, and the rights of the caller (subgraphs answer a query by the caller's
+ * rights, never by who asks: platform/caller.ts); undefined for anything but a query.
  */
 export function queryRequestKey(url: string, init: FetcherRequestInit): string | undefined {
   if (init.method !== 'POST' || typeof init.body !== 'string' || !QUERY_BODY.test(init.body)) return undefined;
   let headers = '';
-  let caller = '';
+  let rights = '';
   for (const [name, value] of Object.entries(init.headers ?? {})) {
     const lower = name.toLowerCase();
-    if (lower === CALLER_HEADER) caller = callerIdentity(value);
+    if (lower === CALLER_HEADER) rights = callerRightsOfHeader(value);
     else if (!NOT_IN_KEY.has(lower)) headers += `${lower}:${value}\n`;
   }
-  return `${url}\n${caller}\n${headers}\n${init.body}`;
+  return `${url}\n${rights}\n${headers}\n${init.body}`;
 }
 
 /**
  * Merges identical subgraph queries in flight: a second request with the same URL, body, headers
- * and caller waits for the first one's answer instead of being sent. Mutations are never merged,
- * nor requests of different callers; nothing is kept once the answer arrives, so this is not a
- * cache. The inner fetcher must return responses that can be read more than once via `clone()`.
+ * and caller rights waits for the first one's answer instead of being sent. Mutations are never
+ * merged, nor requests of callers whose rights differ (roles, scopes, partner binding); nothing is
+ * kept once the answer arrives, so this is not a cache. The inner fetcher must return responses
+ * that can be read more than once via `clone()`.
  */
 export function dedupFetcher(inner: Fetcher): DedupFetcher {
   const inFlight = new Map<string, Promise<FetcherResponse>>();

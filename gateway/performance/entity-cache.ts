@@ -69,9 +69,10 @@ export interface EntityCacheStats {
 const ENTITIES = /^\{"query":"\s*query\b[^"]*_entities\(/;
 
 /**
- * Reuses a system's answers to identical entity fetches of the same caller for the system's TTL.
- * The caller is part of the key, so one caller's row-filtered answer is never served to another;
- * answers with errors are never kept; mutations are never cached.
+ * Reuses a system's answers to identical entity fetches for the system's TTL, between callers with
+ * the same rights. The rights are part of the key, so an answer filtered for one partner or role
+ * is never served to a caller with other rights; answers with errors are never kept; mutations
+ * are never cached.
  */
 export function entityCacheFetcher(inner: Fetcher, options: EntityCacheOptions): { fetcher: Fetcher; stats: EntityCacheStats } {
   const stats: EntityCacheStats = { hits: 0, misses: 0 };

@@ -12,7 +12,7 @@ import { subgraphWaitPlugin } from './subgraph-wait';
 export interface PerformanceConfig {
   /** `SUBGRAPH_CONNECTIONS`: keep-alive sockets per subgraph (default 64). */
   readonly connectionsPerSubgraph: number;
-  /** `SUBGRAPH_DEDUP`: merge identical in-flight subgraph queries of one caller (default on; `off` to disable). */
+  /** `SUBGRAPH_DEDUP`: merge identical in-flight subgraph queries of callers with the same rights (default on; `off` to disable). */
   readonly dedup: boolean;
   /** `ENTITY_CACHE`: reuse entity answers of systems whose registry entry allows it (default off). */
   readonly entityCache: boolean;

@@ -8,12 +8,17 @@ import { createLogger, type Logger } from '../../platform/logger';
 import { registry } from '../../platform/metrics';
 import type { Caller } from '../../platform/caller';
 import { CALLER_HEADER, CALLER_KEY_ENV, callerKeyFromEnv, createCallerVerifier } from '../../platform/caller-header';
+import { callerGuardPlugin, guardCaller } from './caller-guard';
 
 export interface SubgraphServerOptions<TContext extends BaseContext> {
   /** System name, as in the systems registry. */
   system: string;
   schema: GraphQLSchema;
-  /** Builds the per-request context for the request's caller: fresh loaders on every request. */
+  /**
+   * Builds the per-request context for the request's caller: fresh loaders on every request. Keep
+   * the caller given here as the context's `caller`: while a query runs its subject is unreadable
+   * (caller-guard.ts).
+   */
   context: (caller: Caller, req: IncomingMessage) => Promise<TContext>;
   /** Whether the system can serve now (its database answers). */
   ready: () => Promise<boolean>;
@@ -56,7 +61,7 @@ export async function createSubgraphServer<TContext extends BaseContext>(
     includeStacktraceInErrorResponses: false,
     // The process owns its signals: it stops every server, then the pools, then PostgreSQL.
     stopOnTerminationSignals: false,
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), callerGuardPlugin()],
   });
   await apollo.start();
 
@@ -71,7 +76,8 @@ export async function createSubgraphServer<TContext extends BaseContext>(
       if (!verified.ok) {
         throw new GraphQLError(verified.reason, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
       }
-      return context(verified.caller, req);
+      // Queries see the caller's rights only; a mutation may read who it is (caller-guard.ts).
+      return context(guardCaller(verified.caller), req);
     },
     routes: {
       'GET /health': (_req, res) => sendJson(res, 200, { status: 'ok', system }),

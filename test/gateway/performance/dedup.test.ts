@@ -7,11 +7,16 @@ import { CALLER_HEADER, createCallerVerifier, generateCallerKey, signCaller } fr
 
 const key = generateCallerKey();
 const alice: Caller = { subject: 'alice', kind: 'user', roles: ['planner'], scopes: [] };
+// Bob has Alice's rights (roles listed in another order); Carol is a planner with finance access.
+const bob: Caller = { subject: 'bob', kind: 'user', roles: ['planner'], scopes: [] };
+const carol: Caller = { subject: 'carol', kind: 'user', roles: ['finance', 'planner'], scopes: [] };
+const dave: Caller = { subject: 'dave', kind: 'user', roles: ['planner', 'finance'], scopes: [] };
 const supplier: Caller = { subject: 'partner:k1', kind: 'partner', roles: [], scopes: ['partner:supplier'], supplierId: 'V00001' };
 
 /**
  * A subgraph stand-in that verifies the signed caller like a real subgraph (a replayed header is
- * refused), answers after 40 ms with the caller it saw, and counts the requests it received.
+ * refused), answers after 40 ms with the rights of the caller it saw (as every subgraph does: a
+ * query's answer never depends on who asks), and counts the requests it received.
  */
 function subgraph(): { server: Server; received: () => number; url: () => string } {
   let received = 0;
@@ -24,7 +29,7 @@ function subgraph(): { server: Server; received: () => number; url: () => string
       const verified = verify(req.headers[CALLER_HEADER] as string | undefined);
       setTimeout(() => {
         res.writeHead(verified.ok ? 200 : 401, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(verified.ok ? { data: { caller: verified.caller.subject, supplier: verified.caller.supplierId ?? null, n, body } } : { errors: [{ message: verified.reason }] }));
+        res.end(JSON.stringify(verified.ok ? { data: { roles: verified.caller.roles.join('+'), supplier: verified.caller.supplierId ?? null, n, body } } : { errors: [{ message: verified.reason }] }));
       }, 40).unref();
     });
   });
@@ -57,17 +62,36 @@ describe('merging identical in-flight subgraph requests', () => {
     const answers = await Promise.all(Array.from({ length: 5 }, (_, i) => send(dedup.fetcher, alice, QUERY, `r${i}`)));
     expect(target.received()).toBe(1);
     expect(dedup.stats).toEqual({ sent: 1, merged: 4 });
-    for (const answer of answers) expect(answer).toEqual({ status: 200, body: { data: { caller: 'alice', supplier: null, n: 1, body: QUERY } } });
+    for (const answer of answers) expect(answer).toEqual({ status: 200, body: { data: { roles: 'planner', supplier: null, n: 1, body: QUERY } } });
     // Separate objects: one reader changing its answer does not change another's.
     expect(answers[0]!.body).not.toBe(answers[1]!.body);
   });
 
-  it('never merges requests of different callers', async () => {
+  it('merges the queries of different callers with the same rights, whatever order their roles come in', async () => {
     const dedup = dedupFetcher(pool.fetcher);
-    const [a, s] = await Promise.all([send(dedup.fetcher, alice, QUERY, 'a'), send(dedup.fetcher, supplier, QUERY, 's')]);
+    const answers = await Promise.all([send(dedup.fetcher, alice, QUERY, 'a'), send(dedup.fetcher, bob, QUERY, 'b'), send(dedup.fetcher, carol, QUERY, 'c'), send(dedup.fetcher, dave, QUERY, 'd')]);
     expect(target.received()).toBe(2);
-    expect(a.body.data).toMatchObject({ caller: 'alice', supplier: null });
-    expect(s.body.data).toMatchObject({ caller: 'partner:k1', supplier: 'V00001' });
+    expect(answers.map((a) => a.body.data.roles)).toEqual(['planner', 'planner', 'finance+planner', 'finance+planner']);
+  });
+
+  it('never merges requests of callers whose rights differ: roles, scopes, partner binding', async () => {
+    const dedup = dedupFetcher(pool.fetcher);
+    const otherSupplier: Caller = { ...supplier, subject: 'partner:k2', supplierId: 'V00002' };
+    const scoped: Caller = { ...alice, scopes: ['finance:read'] };
+    const [a, f, s, o, sc] = await Promise.all([
+      send(dedup.fetcher, alice, QUERY, 'a'),
+      send(dedup.fetcher, carol, QUERY, 'f'),
+      send(dedup.fetcher, supplier, QUERY, 's'),
+      send(dedup.fetcher, otherSupplier, QUERY, 'o'),
+      send(dedup.fetcher, scoped, QUERY, 'sc'),
+    ]);
+    expect(target.received()).toBe(5);
+    expect(dedup.stats.merged).toBe(0);
+    expect(a.body.data).toMatchObject({ roles: 'planner', supplier: null });
+    expect(f.body.data).toMatchObject({ roles: 'finance+planner', supplier: null });
+    expect(s.body.data).toMatchObject({ supplier: 'V00001' });
+    expect(o.body.data).toMatchObject({ supplier: 'V00002' });
+    expect(sc.body.data.n).not.toBe(a.body.data.n);
   });
 
   it('never merges mutations', async () => {

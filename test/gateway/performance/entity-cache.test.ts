@@ -70,12 +70,15 @@ describe('entity cache', () => {
     expect(cache.stats).toEqual({ hits: 1, misses: 2 });
   });
 
-  it("never serves one caller's answer to another", async () => {
+  it('serves an answer to callers with the same rights, never to a caller whose rights differ', async () => {
     const cache = entityCacheFetcher(pool.fetcher, { system: 'crm', ttlSeconds: 60, store: memoryEntityCacheStore({ now: () => clock }) });
     await ask(cache.fetcher, ENTITIES, alice);
+    expect(await ask(cache.fetcher, ENTITIES, { ...alice, subject: 'bob' })).toEqual({ data: { _entities: [{ name: 'answer 1' }] } });
     expect(await ask(cache.fetcher, ENTITIES, partner)).toEqual({ data: { _entities: [{ name: 'answer 2' }] } });
     expect(await ask(cache.fetcher, ENTITIES, partner)).toEqual({ data: { _entities: [{ name: 'answer 2' }] } });
-    expect(target.received()).toBe(2);
+    expect(await ask(cache.fetcher, ENTITIES, { ...partner, subject: 'partner:k2', customerId: 'C00002' })).toEqual({ data: { _entities: [{ name: 'answer 3' }] } });
+    expect(await ask(cache.fetcher, ENTITIES, { ...alice, roles: ['finance'] })).toEqual({ data: { _entities: [{ name: 'answer 4' }] } });
+    expect(target.received()).toBe(4);
   });
 
   it('caches neither root fields, nor mutations, nor answers with errors, nor anything when the TTL is 0', async () => {
