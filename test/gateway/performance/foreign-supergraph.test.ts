@@ -135,4 +135,17 @@ describe('the gateway on a foreign supergraph (AUTH_MODE=none)', () => {
     expect(wait).toBeGreaterThanOrEqual(0.039);
     expect(wait).toBeLessThan(5);
   });
+
+  it("tells the client each request's own time and subgraph wait in a Server-Timing header", async () => {
+    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: QUERY }) });
+    expect(response.status).toBe(200);
+    const timing = response.headers.get('server-timing') ?? '';
+    const match = /^gateway;desc="own time";dur=(\d+\.\d\d), subgraphs;desc="waiting on subgraphs";dur=(\d+\.\d\d)$/.exec(timing);
+    expect(match).not.toBeNull();
+    const [own, wait] = [Number(match![1]), Number(match![2])];
+    // Two sequential fetches of at least 20 ms each; the gateway's own share is what is left.
+    expect(wait).toBeGreaterThanOrEqual(39);
+    expect(own).toBeGreaterThanOrEqual(0);
+    expect(own).toBeLessThan(wait + 1000);
+  });
 });
