@@ -31,14 +31,22 @@ const NOT_IN_KEY = new Set([REQUEST_ID_HEADER, CALLER_HEADER, 'traceparent', 'tr
  */
 export function queryRequestKey(url: string, init: FetcherRequestInit): string | undefined {
   if (init.method !== 'POST' || typeof init.body !== 'string' || !QUERY_BODY.test(init.body)) return undefined;
+  return `${audienceKey(url, init.headers)}\n${init.body}`;
+}
+
+/**
+ * Whom a request is for and with which rights: URL, the headers but the per-request ones, and the
+ * rights of the caller. Two requests with the same audience key may share a subgraph request.
+ */
+export function audienceKey(url: string, requestHeaders: FetcherRequestInit['headers']): string {
   let headers = '';
   let rights = '';
-  for (const [name, value] of Object.entries(init.headers ?? {})) {
+  for (const [name, value] of Object.entries(requestHeaders ?? {})) {
     const lower = name.toLowerCase();
     if (lower === CALLER_HEADER) rights = callerRightsOfHeader(value);
     else if (!NOT_IN_KEY.has(lower)) headers += `${lower}:${value}\n`;
   }
-  return `${url}\n${rights}\n${headers}\n${init.body}`;
+  return `${url}\n${rights}\n${headers}`;
 }
 
 /**

@@ -6,6 +6,7 @@ import type { Logger } from '../../platform/logger';
 import { SYSTEMS, type SystemName } from '../../platform/systems';
 import { entityCacheFetcher, memoryEntityCacheStore, redisEntityCacheStore, type EntityCacheStats, type EntityCacheStore } from './entity-cache';
 import { dedupFetcher, type DedupStats } from './dedup';
+import { entityBatchFetcher, type EntityBatchStats } from './entity-batcher';
 import { createPooledFetcher } from './pooled-fetcher';
 import { subgraphWaitPlugin } from './subgraph-wait';
 
@@ -14,6 +15,8 @@ export interface PerformanceConfig {
   readonly connectionsPerSubgraph: number;
   /** `SUBGRAPH_DEDUP`: merge identical in-flight subgraph queries of callers with the same rights (default on; `off` to disable). */
   readonly dedup: boolean;
+  /** `SUBGRAPH_BATCH`: send concurrent entity fetches to one subgraph as one request (default on; `off` to disable). */
+  readonly batch: boolean;
   /** `ENTITY_CACHE`: reuse entity answers of systems whose registry entry allows it (default off). */
   readonly entityCache: boolean;
   /** `REDIS_URL`: where the entity cache lives, shared by replicas; process memory without it. */
@@ -26,7 +29,7 @@ function onOff(env: NodeJS.ProcessEnv, name: string, fallback: 'on' | 'off'): bo
   return ['on', 'true', '1'].includes(raw);
 }
 
-/** Reads `SUBGRAPH_CONNECTIONS`, `SUBGRAPH_DEDUP`, `ENTITY_CACHE` and `REDIS_URL`, naming the variable when one is wrong. */
+/** Reads `SUBGRAPH_CONNECTIONS`, `SUBGRAPH_DEDUP`, `SUBGRAPH_BATCH`, `ENTITY_CACHE` and `REDIS_URL`, naming the variable when one is wrong. */
 export function loadPerformanceConfig(env: NodeJS.ProcessEnv = process.env): PerformanceConfig {
   const rawConnections = env.SUBGRAPH_CONNECTIONS;
   const connectionsPerSubgraph = rawConnections ? Number(rawConnections) : 64;
@@ -36,6 +39,7 @@ export function loadPerformanceConfig(env: NodeJS.ProcessEnv = process.env): Per
   return Object.freeze({
     connectionsPerSubgraph,
     dedup: onOff(env, 'SUBGRAPH_DEDUP', 'on'),
+    batch: onOff(env, 'SUBGRAPH_BATCH', 'on'),
     entityCache: onOff(env, 'ENTITY_CACHE', 'off'),
     redisUrl: env.REDIS_URL || undefined,
   });
@@ -49,15 +53,23 @@ export interface GatewayPerformance {
   readonly plugins: ApolloServerPlugin<any>[];
   /** What deduplication merged, when it is on. */
   readonly dedupStats?: DedupStats;
+  /** What entity batching combined, when it is on. */
+  readonly batchStats?: EntityBatchStats;
   /** Closes the pooled sockets; call after the server stopped taking requests. */
   stop(): Promise<void>;
 }
 
-/** The gateway's fetch path: a keep-alive pool, optional merging of identical queries, wait metrics. */
+/**
+ * The gateway's fetch path, outermost first: the entity cache (where allowed), merging of
+ * identical in-flight queries, batching of concurrent entity fetches, the keep-alive pool; and
+ * the wait metrics. Merging comes before batching, so a batch never carries the same fetch twice.
+ */
 export function createGatewayPerformance(config: PerformanceConfig, logger?: Logger): GatewayPerformance {
   const pool = createPooledFetcher({ connectionsPerOrigin: config.connectionsPerSubgraph });
-  const dedup = config.dedup ? dedupFetcher(pool.fetcher) : undefined;
-  const shared = dedup?.fetcher ?? pool.fetcher;
+  const batch = config.batch ? entityBatchFetcher(pool.fetcher) : undefined;
+  const batched = batch?.fetcher ?? pool.fetcher;
+  const dedup = config.dedup ? dedupFetcher(batched) : undefined;
+  const shared = dedup?.fetcher ?? batched;
   const redis = config.entityCache && config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1 }) : undefined;
   redis?.on('error', (err) => logger?.warn({ err: err.message }, 'entity cache: Redis error'));
   const store: EntityCacheStore | undefined = config.entityCache ? (redis ? redisEntityCacheStore(redis) : memoryEntityCacheStore()) : undefined;
@@ -73,6 +85,7 @@ export function createGatewayPerformance(config: PerformanceConfig, logger?: Log
     entityCacheStats,
     plugins: [subgraphWaitPlugin()],
     dedupStats: dedup?.stats,
+    batchStats: batch?.stats,
     async stop() {
       await pool.close();
       redis?.disconnect();
