@@ -18,6 +18,7 @@ import { GraphQLJSON } from 'graphql-scalars';
 import { sql, type ColumnType, type Generated, type Kysely, type Migration } from 'kysely';
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
 import type { Caller } from '../../platform/caller';
+import { textArray, unnestPairs } from './db/key-arrays';
 import { DateTimeScalar } from './scalars';
 
 /** The audit-trail table as Kysely sees it; add it to a system's database interface. */
@@ -135,8 +136,8 @@ export function findChangesOfEntities(db: Kysely<any>, refs: readonly EntityRef[
   return (db as unknown as Kysely<AuditTrailTables>)
     .selectFrom('auditTrail')
     .selectAll()
-    .where(({ eb, refTuple, tuple }) =>
-      eb(refTuple('entityType', 'entityId'), 'in', refs.map((r) => tuple(r.entityType, r.entityId))),
+    .where(({ eb, refTuple }) =>
+      eb(refTuple('entityType', 'entityId'), 'in', unnestPairs(textArray(refs.map((r) => r.entityType)), textArray(refs.map((r) => r.entityId)))),
     )
     .orderBy('occurredAt', 'desc')
     .orderBy('id', 'desc')

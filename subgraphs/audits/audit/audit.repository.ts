@@ -13,19 +13,20 @@ export interface AuditFilter {
 }
 
 export function findAuditsByIds(db: Kysely<AuditsDatabase>, ids: readonly string[]): Promise<AuditRow[]> {
-  return db.selectFrom('audits').selectAll().where('id', 'in', ids).execute();
+  return db.selectFrom('audits').selectAll().where('id', '=', (eb) => eb.fn.any(eb.val(ids))).execute();
 }
 
 /** Audits matching a filter (dates inclusive), in date order. */
 export function listAudits(db: Kysely<AuditsDatabase>, filter: AuditFilter): Promise<AuditRow[]> {
   let query = db.selectFrom('audits').selectAll();
-  if (filter.workCenterIds) {
-    if (filter.workCenterIds.length === 0) return Promise.resolve([]);
-    query = query.where('workCenterId', 'in', filter.workCenterIds);
+  const { workCenterIds, status } = filter;
+  if (workCenterIds) {
+    if (workCenterIds.length === 0) return Promise.resolve([]);
+    query = query.where('workCenterId', '=', (eb) => eb.fn.any(eb.val(workCenterIds)));
   }
-  if (filter.status) {
-    if (filter.status.length === 0) return Promise.resolve([]);
-    query = query.where('status', 'in', filter.status);
+  if (status) {
+    if (status.length === 0) return Promise.resolve([]);
+    query = query.where('status', '=', (eb) => eb.fn.any(eb.val(status)));
   }
   if (filter.from) query = query.where('scheduledFor', '>=', filter.from);
   if (filter.to) query = query.where('scheduledFor', '<=', filter.to);

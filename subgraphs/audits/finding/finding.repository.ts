@@ -4,7 +4,7 @@ import type { AuditsDatabase } from '../db';
 export type FindingRow = AuditsDatabase['auditFindings'];
 
 export function findFindingsByAudits(db: Kysely<AuditsDatabase>, auditIds: readonly string[]): Promise<FindingRow[]> {
-  return db.selectFrom('auditFindings').selectAll().where('auditId', 'in', auditIds).orderBy('auditId').orderBy('id').execute();
+  return db.selectFrom('auditFindings').selectAll().where('auditId', '=', (eb) => eb.fn.any(eb.val(auditIds))).orderBy('auditId').orderBy('id').execute();
 }
 
 /** One finding of one audit, locked until the transaction ends. */

@@ -11,7 +11,7 @@ export interface CustomerFilter {
 }
 
 export function findCustomersByIds(db: Kysely<CrmDatabase>, ids: readonly string[]): Promise<CustomerRow[]> {
-  return db.selectFrom('customers').selectAll().where('id', 'in', ids).execute();
+  return db.selectFrom('customers').selectAll().where('id', '=', (eb) => eb.fn.any(eb.val(ids))).execute();
 }
 
 /** Customers matching every given filter, by id. */

@@ -7,7 +7,7 @@ export function findSuppliersOfLots(db: Kysely<ErpDatabase>, lotIds: readonly st
     .selectFrom('goodsReceipts as gr')
     .innerJoin('purchaseOrders as po', 'po.number', 'gr.poNumber')
     .select(['gr.lotId', 'po.supplierId'])
-    .where('gr.lotId', 'in', lotIds)
+    .where('gr.lotId', '=', (eb) => eb.fn.any(eb.val(lotIds)))
     .execute();
 }
 
@@ -19,7 +19,7 @@ export function findCustomersOfLots(db: Kysely<ErpDatabase>, lotIds: readonly st
     .innerJoin('salesOrders as so', 'so.number', 'od.salesOrderNumber')
     .select(['dl.lotId', 'so.customerId'])
     .distinct()
-    .where('dl.lotId', 'in', lotIds)
+    .where('dl.lotId', '=', (eb) => eb.fn.any(eb.val(lotIds)))
     .orderBy('dl.lotId')
     .orderBy('so.customerId')
     .execute();

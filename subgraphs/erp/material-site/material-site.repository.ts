@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { textArray, unnestPairs } from '../../kit/db/key-arrays';
 import type { ErpDatabase } from '../db';
 
 export type MaterialSiteRow = ErpDatabase['materialSites'];
@@ -14,8 +15,8 @@ export function findMaterialSitesByKeys(db: Kysely<ErpDatabase>, keys: readonly 
   return db
     .selectFrom('materialSites')
     .selectAll()
-    .where(({ eb, refTuple, tuple }) =>
-      eb(refTuple('materialId', 'siteId'), 'in', keys.map((k) => tuple(k.materialId, k.siteId))),
+    .where(({ eb, refTuple }) =>
+      eb(refTuple('materialId', 'siteId'), 'in', unnestPairs(textArray(keys.map((k) => k.materialId)), textArray(keys.map((k) => k.siteId)))),
     )
     .execute();
 }
@@ -28,7 +29,7 @@ export function listMaterialSites(
   let query = db.selectFrom('materialSites').selectAll().where('siteId', '=', siteId);
   if (materialIds) {
     if (materialIds.length === 0) return Promise.resolve([]);
-    query = query.where('materialId', 'in', materialIds);
+    query = query.where('materialId', '=', (eb) => eb.fn.any(eb.val(materialIds)));
   }
   return query.orderBy('materialId').execute();
 }

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { intArray, textArray, unnestPairs } from '../../kit/db/key-arrays';
 import type { ErpDatabase } from '../db';
 
 export type PurchaseOrderRow = ErpDatabase['purchaseOrders'];
@@ -16,20 +17,22 @@ export function findPurchaseOrdersOfSuppliers(
   supplierIds: readonly string[],
   statuses: readonly string[] | null,
 ): Promise<PurchaseOrderRow[]> {
-  let query = db.selectFrom('purchaseOrders').selectAll().where('supplierId', 'in', supplierIds);
-  if (statuses) query = query.where('status', 'in', statuses);
+  let query = db.selectFrom('purchaseOrders').selectAll().where('supplierId', '=', (eb) => eb.fn.any(eb.val(supplierIds)));
+  if (statuses) query = query.where('status', '=', (eb) => eb.fn.any(eb.val(statuses)));
   return query.orderBy('number').execute();
 }
 
 export function findLinesOfPurchaseOrders(db: Kysely<ErpDatabase>, poNumbers: readonly string[]): Promise<PurchaseOrderLineRow[]> {
-  return db.selectFrom('purchaseOrderLines').selectAll().where('poNumber', 'in', poNumbers).orderBy('poNumber').orderBy('lineNumber').execute();
+  return db.selectFrom('purchaseOrderLines').selectAll().where('poNumber', '=', (eb) => eb.fn.any(eb.val(poNumbers))).orderBy('poNumber').orderBy('lineNumber').execute();
 }
 
 export function findReceiptsOfLines(db: Kysely<ErpDatabase>, keys: readonly PurchaseOrderLineKey[]): Promise<GoodsReceiptRow[]> {
   return db
     .selectFrom('goodsReceipts')
     .selectAll()
-    .where(({ eb, refTuple, tuple }) => eb(refTuple('poNumber', 'lineNumber'), 'in', keys.map((k) => tuple(k.poNumber, k.lineNumber))))
+    .where(({ eb, refTuple }) =>
+      eb(refTuple('poNumber', 'lineNumber'), 'in', unnestPairs(textArray(keys.map((k) => k.poNumber)), intArray(keys.map((k) => k.lineNumber)))),
+    )
     .orderBy('receivedAt')
     .orderBy('documentNumber')
     .execute();

@@ -9,7 +9,7 @@ export function findSalesOrdersOfCustomers(
   customerIds: readonly string[],
   statuses: readonly string[] | null,
 ): Promise<SalesOrderRow[]> {
-  let query = db.selectFrom('salesOrders').selectAll().where('customerId', 'in', customerIds);
-  if (statuses) query = query.where('status', 'in', statuses);
+  let query = db.selectFrom('salesOrders').selectAll().where('customerId', '=', (eb) => eb.fn.any(eb.val(customerIds)));
+  if (statuses) query = query.where('status', '=', (eb) => eb.fn.any(eb.val(statuses)));
   return query.orderBy('requestedDeliveryDate').orderBy('number').execute();
 }

@@ -4,7 +4,7 @@ import type { ErpDatabase } from '../db';
 export type SupplierRow = ErpDatabase['suppliers'];
 
 export function findSuppliersByIds(db: Kysely<ErpDatabase>, ids: readonly string[]): Promise<SupplierRow[]> {
-  return db.selectFrom('suppliers').selectAll().where('id', 'in', ids).execute();
+  return db.selectFrom('suppliers').selectAll().where('id', '=', (eb) => eb.fn.any(eb.val(ids))).execute();
 }
 
 /** Quantity received on goods receipts in the twelve months before now, per supplier (suppliers without receipts are absent). */
@@ -13,7 +13,7 @@ export function sumReceivedLast12Months(db: Kysely<ErpDatabase>, supplierIds: re
     .selectFrom('goodsReceipts as gr')
     .innerJoin('purchaseOrders as po', 'po.number', 'gr.poNumber')
     .select(['po.supplierId', (eb) => eb.fn.sum<number>('gr.quantity').as('quantity')])
-    .where('po.supplierId', 'in', supplierIds)
+    .where('po.supplierId', '=', (eb) => eb.fn.any(eb.val(supplierIds)))
     .where('gr.receivedAt', '>=', sql<Date>`now() - interval '12 months'`)
     .groupBy('po.supplierId')
     .execute();

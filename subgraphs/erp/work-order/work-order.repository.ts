@@ -10,14 +10,15 @@ export interface WorkOrderFilter {
 }
 
 export function findWorkOrdersByIds(db: Kysely<ErpDatabase>, ids: readonly string[]): Promise<WorkOrderRow[]> {
-  return db.selectFrom('workOrders').selectAll().where('id', 'in', ids).execute();
+  return db.selectFrom('workOrders').selectAll().where('id', '=', (eb) => eb.fn.any(eb.val(ids))).execute();
 }
 
 export function listWorkOrders(db: Kysely<ErpDatabase>, filter: WorkOrderFilter): Promise<WorkOrderRow[]> {
   let query = db.selectFrom('workOrders').selectAll().where('siteId', '=', filter.siteId);
-  if (filter.status) {
-    if (filter.status.length === 0) return Promise.resolve([]);
-    query = query.where('orderStatus', 'in', filter.status);
+  const { status } = filter;
+  if (status) {
+    if (status.length === 0) return Promise.resolve([]);
+    query = query.where('orderStatus', '=', (eb) => eb.fn.any(eb.val(status)));
   }
   if (filter.dueBefore) query = query.where('dueDate', '<', filter.dueBefore);
   return query.orderBy('dueDate').orderBy('id').execute();

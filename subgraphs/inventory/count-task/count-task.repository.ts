@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Selectable, type Updateable } from 'kysely';
+import { textArray, unnestPairs } from '../../kit/db/key-arrays';
 import type { InventoryDatabase } from '../db';
 import type { MaterialSiteKey } from '../material-site/material-site.repository';
 
@@ -12,16 +13,17 @@ export interface CountTaskFilter {
 
 export function listCountTasks(db: Kysely<InventoryDatabase>, filter: CountTaskFilter): Promise<CountTaskRow[]> {
   let query = db.selectFrom('countTasks').selectAll().where('siteId', '=', filter.siteId);
-  if (filter.status) {
-    if (filter.status.length === 0) return Promise.resolve([]);
-    query = query.where('status', 'in', filter.status);
+  const { status } = filter;
+  if (status) {
+    if (status.length === 0) return Promise.resolve([]);
+    query = query.where('status', '=', (eb) => eb.fn.any(eb.val(status)));
   }
   if (filter.scheduledFor) query = query.where('scheduledFor', '=', filter.scheduledFor);
   return query.orderBy('scheduledFor').orderBy('id').execute();
 }
 
 export function findCountTasksByIds(db: Kysely<InventoryDatabase>, ids: readonly string[]): Promise<CountTaskRow[]> {
-  return db.selectFrom('countTasks').selectAll().where('id', 'in', ids).execute();
+  return db.selectFrom('countTasks').selectAll().where('id', '=', (eb) => eb.fn.any(eb.val(ids))).execute();
 }
 
 /** The latest counted task of each material-site, one statement for the whole batch. */
@@ -30,7 +32,9 @@ export function findLastCounts(db: Kysely<InventoryDatabase>, keys: readonly Mat
     .selectFrom('countTasks')
     .selectAll()
     .distinctOn(['materialId', 'siteId'])
-    .where(({ eb, refTuple, tuple }) => eb(refTuple('materialId', 'siteId'), 'in', keys.map((k) => tuple(k.materialId, k.siteId))))
+    .where(({ eb, refTuple }) =>
+      eb(refTuple('materialId', 'siteId'), 'in', unnestPairs(textArray(keys.map((k) => k.materialId)), textArray(keys.map((k) => k.siteId)))),
+    )
     .where('countedAt', 'is not', null)
     .where('status', '<>', 'REJECTED')
     .orderBy('materialId')

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { textArray, unnestPairs } from '../../kit/db/key-arrays';
 import type { InventoryDatabase } from '../db';
 import { UNPOSTED_COUNTED } from '../enums';
 
@@ -15,7 +16,9 @@ export function findProfilesByKeys(db: Kysely<InventoryDatabase>, keys: readonly
   return db
     .selectFrom('materialSiteProfiles')
     .selectAll()
-    .where(({ eb, refTuple, tuple }) => eb(refTuple('materialId', 'siteId'), 'in', keys.map((k) => tuple(k.materialId, k.siteId))))
+    .where(({ eb, refTuple }) =>
+      eb(refTuple('materialId', 'siteId'), 'in', unnestPairs(textArray(keys.map((k) => k.materialId)), textArray(keys.map((k) => k.siteId)))),
+    )
     .execute();
 }
 
@@ -31,7 +34,7 @@ export function listDiscrepancies(db: Kysely<InventoryDatabase>, siteId: string,
           .select('t.id')
           .whereRef('t.materialId', '=', 'p.materialId')
           .whereRef('t.siteId', '=', 'p.siteId')
-          .where('t.status', 'in', UNPOSTED_COUNTED),
+          .where('t.status', '=', (eb) => eb.fn.any(eb.val(UNPOSTED_COUNTED))),
       ),
     );
   if (abcClass) query = query.where('p.abcClass', '=', abcClass);

@@ -11,12 +11,12 @@ export interface LotFilter {
 
 /** Lots by id, in no particular order (loaders restore the order of their keys). */
 export function findLotsByIds(db: Kysely<MesDatabase>, ids: readonly string[]): Promise<LotRow[]> {
-  return db.selectFrom('lots').selectAll().where('id', 'in', ids).execute();
+  return db.selectFrom('lots').selectAll().where('id', '=', (eb) => eb.fn.any(eb.val(ids))).execute();
 }
 
 /** Lots of many work orders at once (one statement per batch of parents). */
 export function findLotsByProducers(db: Kysely<MesDatabase>, workOrderIds: readonly string[]): Promise<LotRow[]> {
-  return db.selectFrom('lots').selectAll().where('producedBy', 'in', workOrderIds).orderBy('createdAt').orderBy('id').execute();
+  return db.selectFrom('lots').selectAll().where('producedBy', '=', (eb) => eb.fn.any(eb.val(workOrderIds))).orderBy('createdAt').orderBy('id').execute();
 }
 
 /** Lots matching every filter given, oldest first. */
@@ -31,7 +31,7 @@ export function listLots(db: Kysely<MesDatabase>, filter: LotFilter): Promise<Lo
 /** Locks lots in id order (so concurrent reports cannot deadlock) and returns those that exist. */
 export function lockLots(db: Kysely<MesDatabase>, ids: readonly string[]): Promise<LotRow[]> {
   if (ids.length === 0) return Promise.resolve([]);
-  return db.selectFrom('lots').selectAll().where('id', 'in', ids).orderBy('id').forUpdate().execute();
+  return db.selectFrom('lots').selectAll().where('id', '=', (eb) => eb.fn.any(eb.val(ids))).orderBy('id').forUpdate().execute();
 }
 
 /** The next lot number MES assigns, formatted like the seeded ones (L00000001). */

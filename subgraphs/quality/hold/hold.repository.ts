@@ -5,7 +5,7 @@ export type HoldRow = QualityDatabase['qualityHolds'];
 export type NewHold = Omit<HoldRow, 'id' | 'releasedAt' | 'releaseJustification' | 'erpBlockDocument' | 'erpReleaseDocument'>;
 
 export function findHoldsByLots(db: Kysely<QualityDatabase>, lotIds: readonly string[]): Promise<HoldRow[]> {
-  return db.selectFrom('qualityHolds').selectAll().where('lotId', 'in', lotIds).orderBy('placedAt').orderBy('id').execute();
+  return db.selectFrom('qualityHolds').selectAll().where('lotId', '=', (eb) => eb.fn.any(eb.val(lotIds))).orderBy('placedAt').orderBy('id').execute();
 }
 
 /** Open holds on any lot of the given materials. */
@@ -13,7 +13,7 @@ export function findOpenHoldsByMaterials(db: Kysely<QualityDatabase>, materialId
   return db
     .selectFrom('qualityHolds')
     .selectAll()
-    .where('materialId', 'in', materialIds)
+    .where('materialId', '=', (eb) => eb.fn.any(eb.val(materialIds)))
     .where('releasedAt', 'is', null)
     .orderBy('placedAt')
     .orderBy('id')

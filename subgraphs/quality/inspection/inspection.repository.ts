@@ -12,23 +12,24 @@ export interface InspectionFilter {
 }
 
 export function findInspectionsByIds(db: Kysely<QualityDatabase>, ids: readonly string[]): Promise<InspectionRow[]> {
-  return db.selectFrom('inspections').selectAll().where('id', 'in', ids).execute();
+  return db.selectFrom('inspections').selectAll().where('id', '=', (eb) => eb.fn.any(eb.val(ids))).execute();
 }
 
 /** Inspections of many lots in one statement, oldest first per lot. */
 export function findInspectionsByLots(db: Kysely<QualityDatabase>, lotIds: readonly string[]): Promise<InspectionRow[]> {
-  return db.selectFrom('inspections').selectAll().where('lotId', 'in', lotIds).orderBy('createdAt').orderBy('id').execute();
+  return db.selectFrom('inspections').selectAll().where('lotId', '=', (eb) => eb.fn.any(eb.val(lotIds))).orderBy('createdAt').orderBy('id').execute();
 }
 
 export function findInspectionsByWorkOrders(db: Kysely<QualityDatabase>, workOrderIds: readonly string[]): Promise<InspectionRow[]> {
-  return db.selectFrom('inspections').selectAll().where('workOrderId', 'in', workOrderIds).orderBy('createdAt').orderBy('id').execute();
+  return db.selectFrom('inspections').selectAll().where('workOrderId', '=', (eb) => eb.fn.any(eb.val(workOrderIds))).orderBy('createdAt').orderBy('id').execute();
 }
 
 export function listInspections(db: Kysely<QualityDatabase>, filter: InspectionFilter): Promise<InspectionRow[]> {
   let query = db.selectFrom('inspections').selectAll().where('siteId', '=', filter.siteId);
-  if (filter.status) {
-    if (filter.status.length === 0) return Promise.resolve([]);
-    query = query.where('status', 'in', filter.status);
+  const { status } = filter;
+  if (status) {
+    if (status.length === 0) return Promise.resolve([]);
+    query = query.where('status', '=', (eb) => eb.fn.any(eb.val(status)));
   }
   if (filter.type) query = query.where('inspectionType', '=', filter.type);
   return query.orderBy('createdAt').orderBy('id').execute();
@@ -45,7 +46,7 @@ export function findLatestInspectionOfLot(db: Kysely<QualityDatabase>, lotId: st
 }
 
 export function findMeasurementsByInspections(db: Kysely<QualityDatabase>, inspectionIds: readonly string[]): Promise<MeasurementRow[]> {
-  return db.selectFrom('measurements').selectAll().where('inspectionId', 'in', inspectionIds).orderBy('inspectionId').orderBy('position').execute();
+  return db.selectFrom('measurements').selectAll().where('inspectionId', '=', (eb) => eb.fn.any(eb.val(inspectionIds))).orderBy('inspectionId').orderBy('position').execute();
 }
 
 export function findPlanCharacteristics(db: Kysely<QualityDatabase>, inspectionType: string): Promise<PlanCharacteristicRow[]> {

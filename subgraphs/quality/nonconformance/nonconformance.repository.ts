@@ -12,14 +12,15 @@ export interface NonconformanceFilter {
 }
 
 export function findNonconformancesByIds(db: Kysely<QualityDatabase>, ids: readonly string[]): Promise<NonconformanceRow[]> {
-  return db.selectFrom('nonconformances').selectAll().where('id', 'in', ids).execute();
+  return db.selectFrom('nonconformances').selectAll().where('id', '=', (eb) => eb.fn.any(eb.val(ids))).execute();
 }
 
 export function listNonconformances(db: Kysely<QualityDatabase>, filter: NonconformanceFilter): Promise<NonconformanceRow[]> {
   let query = db.selectFrom('nonconformances').selectAll();
-  if (filter.status) {
-    if (filter.status.length === 0) return Promise.resolve([]);
-    query = query.where('status', 'in', filter.status);
+  const { status } = filter;
+  if (status) {
+    if (status.length === 0) return Promise.resolve([]);
+    query = query.where('status', '=', (eb) => eb.fn.any(eb.val(status)));
   }
   if (filter.source) query = query.where('source', '=', filter.source);
   if (filter.severity) query = query.where('severity', '=', filter.severity);
@@ -31,7 +32,7 @@ export function findComplaintsByCustomers(db: Kysely<QualityDatabase>, customerI
   return db
     .selectFrom('nonconformances')
     .selectAll()
-    .where('customerId', 'in', customerIds)
+    .where('customerId', '=', (eb) => eb.fn.any(eb.val(customerIds)))
     .where('source', '=', 'CUSTOMER_COMPLAINT')
     .orderBy('reportedAt', 'desc')
     .orderBy('id', 'desc')
@@ -39,7 +40,7 @@ export function findComplaintsByCustomers(db: Kysely<QualityDatabase>, customerI
 }
 
 export function findCapasByNonconformances(db: Kysely<QualityDatabase>, ids: readonly string[]): Promise<CapaRow[]> {
-  return db.selectFrom('capas').selectAll().where('nonconformanceId', 'in', ids).execute();
+  return db.selectFrom('capas').selectAll().where('nonconformanceId', '=', (eb) => eb.fn.any(eb.val(ids))).execute();
 }
 
 export function lockNonconformance(db: Kysely<QualityDatabase>, id: string): Promise<NonconformanceRow | undefined> {
@@ -86,7 +87,7 @@ export function sumSupplierRejections(db: Kysely<QualityDatabase>, supplierIds: 
   return db
     .selectFrom('nonconformances')
     .select((eb) => [eb.ref('supplierId').$notNull().as('supplierId'), eb.fn.coalesce(eb.fn.sum<number>('nonconformingQuantity'), sql<number>`0`).as('rejectedQuantity')])
-    .where('supplierId', 'in', supplierIds)
+    .where('supplierId', '=', (eb) => eb.fn.any(eb.val(supplierIds)))
     .where('source', '=', 'SUPPLIER')
     .where('reportedAt', '>=', since)
     .groupBy('supplierId')
