@@ -3,6 +3,9 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { loadQuestions, type Question } from '../questions';
 import { CALLER_KEY_ENV, generateCallerKey } from '../platform/caller-header';
+import { BENCH_ROLES, createBenchCallers, type BenchCallers, type Rights } from './callers';
+import { postGraphql, problemOf, type GraphqlAnswer, type Variables } from './graphql-client';
+import { buildPools, POOL_SIZE, type Pool } from './pools';
 import { benchDatabaseUrl, freeBasePort, ROOT, startScript, stopChildren, waitForHttp, writeBenchSupergraph, type Child } from './processes';
 
 /**
@@ -11,6 +14,12 @@ import { benchDatabaseUrl, freeBasePort, ROOT, startScript, stopChildren, waitFo
  * A B A B in one run on one machine, and the ratio between them.
  *
  *   npm run bench -- [--scales 1,10] [--duration 10] [--connections 16] [--rounds 2] [--questions q01,q02]
+ *                    [--callers 1] [--rights same|distinct] [--vary] [--env K=V,K=V]
+ *
+ * By default all load comes from one anonymous caller asking each question with its fixed
+ * variables. `--callers N` makes it N authenticated users (this gateway under AUTH_MODE=jwt),
+ * `--rights distinct` gives each of them rights of its own, `--vary` draws every request's
+ * variables from pools of real values: workloads where merging identical requests cannot help.
  *
  * Uses DATABASE_URL's server when set (databases bench_s<scale>_<system>), else an embedded PostgreSQL.
  */
@@ -26,6 +35,12 @@ interface Options {
   questions: string[] | null;
   /** `--env K=V,K=V`: extra environment of this gateway (to measure one setting against another). */
   oursEnv: Record<string, string>;
+  /** `--callers N`: users the load comes from, one per connection in turn; 1 is the anonymous caller of AUTH_MODE=none. */
+  callers: number;
+  /** `--rights`: whether the callers share their rights or each has its own (only with callers > 1). */
+  rights: Rights;
+  /** `--vary`: every request's variables drawn from a pool per question instead of the fixed ones. */
+  vary: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -34,18 +49,30 @@ function parseArgs(argv: string[]): Options {
     return i === -1 ? undefined : argv[i + 1];
   };
   const numbers = (raw: string | undefined, fallback: number[]) => (raw ? raw.split(',').map(Number) : fallback);
-  const options = {
+  const options: Options = {
     scales: numbers(get('scales'), [1, 10]),
     duration: Number(get('duration') ?? 10),
     connections: Number(get('connections') ?? 16),
     rounds: Number(get('rounds') ?? 2),
     questions: get('questions')?.split(',') ?? null,
     oursEnv: Object.fromEntries((get('env') ?? '').split(',').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])),
+    callers: Number(get('callers') ?? 1),
+    rights: (get('rights') ?? 'same') as Rights,
+    vary: argv.includes('--vary'),
   };
-  for (const [name, value] of Object.entries({ duration: options.duration, connections: options.connections, rounds: options.rounds })) {
+  for (const [name, value] of Object.entries({ duration: options.duration, connections: options.connections, rounds: options.rounds, callers: options.callers })) {
     if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a whole number ≥ 1, got ${value}`);
   }
+  checkLoadOptions(options);
   return options;
+}
+
+/** Refuses combinations whose figures would claim a load that was not sent. */
+function checkLoadOptions(options: Options): void {
+  if (options.rights !== 'same' && options.rights !== 'distinct') throw new Error(`--rights must be "same" or "distinct", got "${options.rights}"`);
+  if (options.rights === 'distinct' && options.callers === 1) throw new Error('--rights distinct needs --callers > 1 (one caller has nobody to differ from)');
+  // Each connection is one caller: with more callers than connections some would never ask.
+  if (options.callers > options.connections) throw new Error(`--callers (${options.callers}) must not exceed --connections (${options.connections}): each connection is one caller`);
 }
 
 /** CPU time (user + system) of a process so far, in milliseconds, from /proc. */
@@ -61,9 +88,55 @@ interface Stats {
 }
 const sum = (values: Record<string, number>) => Object.values(values).reduce((a, b) => a + b, 0);
 
-async function graphql(url: string, q: Question): Promise<{ data?: unknown; errors?: { message: string }[] }> {
-  const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: q.document, variables: q.variables }) });
-  return (await r.json()) as { data?: unknown; errors?: { message: string }[] };
+/**
+ * What the load generator sends besides the questions: who asks, and with which variables.
+ * Built once per scale, the same for both gateways.
+ */
+interface Load {
+  /** `authorization` header per caller; empty for the one anonymous caller of AUTH_MODE=none. */
+  readonly authorizations: readonly string[];
+  /** Request bodies per question id, drawn in turn (`--vary`); null: each question's fixed variables. */
+  readonly bodies: ReadonlyMap<string, readonly string[]> | null;
+}
+
+/** The headers of caller 0, which checks, probes and pool queries go with. */
+function firstCallerHeaders(load: Pick<Load, 'authorizations'>): Record<string, string> {
+  const authorization = load.authorizations[0];
+  return authorization ? { authorization } : {};
+}
+
+/** One question asked outside the load, as caller 0 (so that this gateway under AUTH_MODE=jwt accepts it). */
+function graphql(url: string, q: Question, load: Pick<Load, 'authorizations'>, variables: Variables = q.variables): Promise<GraphqlAnswer> {
+  return postGraphql(url, q.document, variables, firstCallerHeaders(load));
+}
+
+const bodyOf = (q: Question, variables: Variables) => JSON.stringify({ query: q.document, variables });
+
+/**
+ * Hands out each question's pooled bodies in turn, one counter per question shared by all
+ * connections: concurrent requests get consecutive, hence different, variables. Made afresh per
+ * round, so both gateways get the same sequence.
+ */
+function poolDrawer(bodies: ReadonlyMap<string, readonly string[]>): (id: string) => string {
+  const next = new Map<string, number>();
+  return (id) => {
+    const pool = bodies.get(id)!;
+    const i = next.get(id) ?? 0;
+    next.set(id, i + 1);
+    return pool[i % pool.length]!;
+  };
+}
+
+/** autocannon's request list for one connection: its caller's header, and a fresh body per request under --vary. */
+function requestsOf(questions: Question[], authorization: string | undefined, draw: ((id: string) => string) | null, onResponse: (status: number, body: string) => void): autocannon.Request[] {
+  return questions.map((q) => ({
+    method: 'POST' as const,
+    headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+    // Under --vary, setupRequest replaces this body every time autocannon builds the request, the first time included.
+    body: bodyOf(q, q.variables),
+    ...(draw ? { setupRequest: (request: autocannon.Request) => ({ ...request, body: draw(q.id) }) } : {}),
+    onResponse,
+  }));
 }
 
 interface Measurement {
@@ -103,7 +176,7 @@ async function settle(statsUrl: string): Promise<void> {
   }
 }
 
-async function measure(target: { url: string; pid: number; metricsUrl?: string }, statsUrl: string, bodies: Question[], options: Options): Promise<Measurement> {
+async function measure(target: { url: string; pid: number; metricsUrl?: string }, statsUrl: string, bodies: Question[], options: Options, load: Load): Promise<Measurement> {
   await settle(statsUrl);
   const before = (await (await fetch(statsUrl)).json()) as Stats;
   const timesBefore = await gatewayTimes(target.metricsUrl);
@@ -111,18 +184,22 @@ async function measure(target: { url: string; pid: number; metricsUrl?: string }
   // A gateway may answer 200 with errors (a subgraph timed out, a breaker is open): such answers
   // are counted as errors, not as throughput.
   let graphqlErrors = 0;
+  const onResponse = (status: number, body: string) => {
+    if (status === 200 && body.includes('"errors":')) graphqlErrors += 1;
+  };
+  const draw = load.bodies ? poolDrawer(load.bodies) : null;
+  // Connection i is caller i mod N, its header set once when autocannon sets the connection up.
+  // (A request's `context` would not do: autocannon resets it each time a connection starts
+  // over at the first request of the list.)
+  let connection = 0;
   const result = await autocannon({
     url: target.url,
     connections: options.connections,
     duration: options.duration,
-    requests: bodies.map((q) => ({
-      method: 'POST' as const,
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: q.document, variables: q.variables }),
-      onResponse: (status: number, body: string) => {
-        if (status === 200 && body.includes('"errors":')) graphqlErrors += 1;
-      },
-    })),
+    requests: requestsOf(bodies, load.authorizations[0], draw, onResponse),
+    ...(load.authorizations.length
+      ? { setupClient: (client: autocannon.Client) => client.setRequests(requestsOf(bodies, load.authorizations[connection++ % load.authorizations.length], draw, onResponse)) }
+      : {}),
   });
   const cpuAfter = cpuMs(target.pid);
   const after = (await (await fetch(statsUrl)).json()) as Stats;
@@ -178,10 +255,10 @@ interface Probe {
 }
 
 /** Sends one request alone and counts the subgraph fetches and SQL statements it cost. */
-async function probe(url: string, statsUrl: string, q: Question): Promise<Probe> {
+async function probe(url: string, statsUrl: string, q: Question, load: Pick<Load, 'authorizations'>): Promise<Probe> {
   await settle(statsUrl);
   const before = (await (await fetch(statsUrl)).json()) as Stats;
-  await graphql(url, q);
+  await graphql(url, q, load);
   const after = (await (await fetch(statsUrl)).json()) as Stats;
   return { fetches: sum(after.requests) - sum(before.requests), sql: sum(after.sql) - sum(before.sql) };
 }
@@ -201,12 +278,71 @@ function table(rows: Row[]): string {
   return [header, '|' + '---|'.repeat(15), ...lines].join('\n');
 }
 
-async function benchScale(scale: number, options: Options): Promise<Row[]> {
+/** The environment of this gateway beyond `--env`: authentication as the load mode asks. */
+function oursAuthEnv(authEnv: Readonly<Record<string, string>> | null): Record<string, string> {
+  // The one anonymous caller of the default mode needs no tokens; several callers must be told apart.
+  return authEnv ? { ...authEnv } : { AUTH_MODE: 'none' };
+}
+
+/** Fails the run unless this gateway refuses a request without a token: the callers would be measured as anonymous otherwise. */
+async function assertAuthenticates(url: string, q: Question): Promise<void> {
+  const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: bodyOf(q, q.variables) });
+  await r.text();
+  if (r.status !== 401) throw new Error(`this gateway answered ${r.status} to a request without a token; --callers needs it to authenticate (AUTH_MODE=jwt)`);
+  process.stderr.write(`   this gateway refuses a request without a token (401): callers are authenticated\n`);
+}
+
+/** The questions both gateways answer without errors (with the fixed variables); the others are reported and skipped. */
+async function answerable(urls: { ours: string; vanilla: string }, options: Options, load: Pick<Load, 'authorizations'>): Promise<Question[]> {
+  const runnable: Question[] = [];
+  for (const q of loadQuestions()) {
+    if (options.questions && !options.questions.includes(q.id)) continue;
+    const [a, b] = await Promise.all([graphql(urls.ours, q, load), graphql(urls.vanilla, q, load)]);
+    const problem = problemOf(a) ?? problemOf(b);
+    if (problem) process.stderr.write(`   skip ${q.id} ${q.name}: ${problem}\n`);
+    else runnable.push(q);
+  }
+  return runnable;
+}
+
+/**
+ * `--vary`: the pools of the runnable questions, probed through both gateways; a question whose
+ * pool ends up empty is skipped like one that cannot be answered. Returns the bodies per question
+ * and the questions left.
+ */
+async function varyBodies(runnable: Question[], scale: number, urls: { ours: string; vanilla: string }, load: Pick<Load, 'authorizations'>): Promise<{ bodies: Map<string, string[]>; runnable: Question[]; sizes: Record<string, number> }> {
+  const headers = firstCallerHeaders(load);
+  const through = (url: string) => (document: string, variables: Variables) => postGraphql(url, document, variables, headers);
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  log(`   building --vary pools (up to ${POOL_SIZE} values per question), probing each value through both gateways`);
+  const started = Date.now();
+  const pools = await buildPools(runnable, scale, through(urls.ours), [through(urls.ours), through(urls.vanilla)], log);
+  log(`   pools built and probed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  const bodies = new Map<string, string[]>();
+  const sizes: Record<string, number> = {};
+  for (const q of runnable) {
+    const pool: Pool = pools.get(q.id)!;
+    sizes[q.id] = pool.variables.length;
+    const dropped = pool.candidates - pool.variables.length;
+    log(`   ${q.id} ${q.name}: ${pool.variables.length} of ${pool.candidates} values${dropped ? ` (${dropped} dropped, e.g. ${pool.firstProblem})` : ''}`);
+    if (pool.variables.length) bodies.set(q.id, pool.variables.map((v) => bodyOf(q, v)));
+    else log(`   skip ${q.id} ${q.name}: no value of its pool is answered without errors by both gateways`);
+  }
+  return { bodies, runnable: runnable.filter((q) => bodies.has(q.id)), sizes };
+}
+
+interface ScaleResult {
+  rows: Row[];
+  /** `--vary`: values per question's pool at this scale; null with the fixed variables. */
+  pools: Record<string, number> | null;
+}
+
+async function benchScale(scale: number, options: Options, callers: BenchCallers | null): Promise<ScaleResult> {
   const base = await freeBasePort();
   const databaseUrl = benchDatabaseUrl(scale);
   const start = (script: string, env: Record<string, string | undefined>, ready: string | null) =>
     startScript(script, { [CALLER_KEY_ENV]: CALLER_KEY, ...env }, ready, { echo: script.includes('subgraphs-process') });
-  process.stderr.write(`\n== scale ${scale}: subgraphs on ${base + 1}…, ${databaseUrl ? 'PostgreSQL at DATABASE_URL' : 'embedded PostgreSQL'}\n`);
+  process.stderr.write(`\n== scale ${scale}: subgraphs on ${base + 1}…, ${databaseUrl ? 'PostgreSQL at DATABASE_URL' : 'embedded PostgreSQL'}; load: ${describeLoad(options)}\n`);
   const children: Child[] = [];
   try {
     const subgraphs = await start('bench/subgraphs-process.js', { BENCH_BASE_PORT: String(base), BENCH_SCALE: String(scale), BENCH_DATABASE_URL: databaseUrl }, 'subgraphs ready');
@@ -220,10 +356,10 @@ async function benchScale(scale: number, options: Options): Promise<Row[]> {
     const ours = await start('gateway/main.js', {
       PORT: String(oursPort),
       SUPERGRAPH_PATH: supergraphPath,
-      AUTH_MODE: 'none',
+      ...oursAuthEnv(callers?.gatewayEnv ?? null),
       NODE_ENV: 'production',
-      // Every benchmark request comes from one anonymous caller; the per-caller limit (600/min by
-      // default) would measure the limiter, not the gateway. It still runs on every request.
+      // The per-caller limit (600/min by default) would measure the limiter, not the gateway: the
+      // load of one caller, or of each of --callers, is far above it. It still runs on every request.
       RATE_LIMIT_PER_MINUTE: '100000000',
       // The vanilla gateway waits on a subgraph without limit; on a loaded machine the default 3 s
       // would turn slow answers into fast SUBGRAPH_UNAVAILABLE ones and flatter the figures.
@@ -231,6 +367,7 @@ async function benchScale(scale: number, options: Options): Promise<Row[]> {
       ...options.oursEnv,
     }, null);
     children.push(ours);
+    // The vanilla gateway has no authentication: it gets the callers' headers and ignores them.
     const vanilla = await start('bench/vanilla-gateway.js', { PORT: String(vanillaPort), SUPERGRAPH_PATH: supergraphPath, NODE_ENV: 'production' }, 'listening');
     children.push(vanilla);
     await waitForHttp(`http://127.0.0.1:${oursPort}/health`);
@@ -238,33 +375,38 @@ async function benchScale(scale: number, options: Options): Promise<Row[]> {
       ours: { url: `http://127.0.0.1:${oursPort}/graphql`, pid: ours.process.pid!, metricsUrl: `http://127.0.0.1:${oursPort}/metrics` },
       vanilla: { url: `http://127.0.0.1:${vanillaPort}/graphql`, pid: vanilla.process.pid! },
     };
+    const urls = { ours: targets.ours.url, vanilla: targets.vanilla.url };
     const statsUrl = `http://127.0.0.1:${base + 9}/`;
+    const callerLoad = { authorizations: callers?.authorizations ?? [] };
 
-    // Only questions both gateways answer without errors are measured; the others are reported.
-    const runnable: Question[] = [];
-    for (const q of loadQuestions()) {
-      if (options.questions && !options.questions.includes(q.id)) continue;
-      const [a, b] = await Promise.all([graphql(targets.ours.url, q), graphql(targets.vanilla.url, q)]);
-      const problem = a.errors?.[0]?.message ?? b.errors?.[0]?.message;
-      if (problem) process.stderr.write(`   skip ${q.id} ${q.name}: ${problem}\n`);
-      else runnable.push(q);
-    }
+    let runnable = await answerable(urls, options, callerLoad);
     if (runnable.length === 0) throw new Error('no question can be answered by this graph yet');
+    if (callers) await assertAuthenticates(urls.ours, runnable[0]!);
+    let load: Load = { ...callerLoad, bodies: null };
+    let pools: Record<string, number> | null = null;
+    if (options.vary) {
+      const varied = await varyBodies(runnable, scale, urls, callerLoad);
+      runnable = varied.runnable;
+      if (runnable.length === 0) throw new Error('no question has a --vary pool both gateways answer');
+      load = { ...callerLoad, bodies: varied.bodies };
+      pools = varied.sizes;
+    }
 
+    // The alone probe keeps the fixed variables: it is the cost of one known request.
     const alone = new Map<string, { ours: Probe; vanilla: Probe }>();
-    for (const q of runnable) alone.set(q.id, { ours: await probe(targets.ours.url, statsUrl, q), vanilla: await probe(targets.vanilla.url, statsUrl, q) });
+    for (const q of runnable) alone.set(q.id, { ours: await probe(targets.ours.url, statsUrl, q, load), vanilla: await probe(targets.vanilla.url, statsUrl, q, load) });
 
     process.stderr.write(`   warming up both gateways\n`);
-    await measure(targets.ours, statsUrl, runnable, { ...options, duration: 3 });
-    await measure(targets.vanilla, statsUrl, runnable, { ...options, duration: 3 });
+    await measure(targets.ours, statsUrl, runnable, { ...options, duration: 3 }, load);
+    await measure(targets.vanilla, statsUrl, runnable, { ...options, duration: 3 }, load);
 
     const rows: Row[] = [];
     const workloads: [string, Question[]][] = [...runnable.map((q) => [`${q.id} ${q.name}`, [q]] as [string, Question[]]), ['mix', runnable]];
     for (const [name, bodies] of workloads) {
       const samples: { ours: Measurement[]; vanilla: Measurement[] } = { ours: [], vanilla: [] };
       for (let round = 0; round < options.rounds; round++) {
-        samples.ours.push(await measure(targets.ours, statsUrl, bodies, options));
-        samples.vanilla.push(await measure(targets.vanilla, statsUrl, bodies, options));
+        samples.ours.push(await measure(targets.ours, statsUrl, bodies, options, load));
+        samples.vanilla.push(await measure(targets.vanilla, statsUrl, bodies, options, load));
       }
       const probes = bodies.map((q) => alone.get(q.id)!);
       const row: Row = {
@@ -279,22 +421,51 @@ async function benchScale(scale: number, options: Options): Promise<Row[]> {
       rows.push(row);
       process.stderr.write(`   ${name}: ours ${fmt(row.ours.throughput)} req/s, vanilla ${fmt(row.vanilla.throughput)} req/s, ratio ${fmt(row.ratio, 2)}×\n`);
     }
-    return rows;
+    return { rows, pools };
   } finally {
     await stopChildren(children);
   }
 }
 
+/** Who the load comes from and what it asks, in words, for the log and the report's header. */
+function describeLoad(options: Options): string {
+  const who =
+    options.callers === 1
+      ? 'one anonymous caller (this gateway with AUTH_MODE=none)'
+      : `${options.callers} callers with tokens of their own (this gateway with AUTH_MODE=jwt), connection i being caller i mod ${options.callers}; ` +
+        (options.rights === 'distinct'
+          ? `rights distinct: roles ${BENCH_ROLES.join(', ')} and a scope of its own each, so no two callers have the same rights`
+          : `rights same: roles ${BENCH_ROLES.join(', ')} for all`);
+  const what = options.vary ? `variables drawn in turn per request from pools of up to ${POOL_SIZE} real values per question (--vary)` : 'the fixed variables of questions/index.ts';
+  return `${who}; ${what}`;
+}
+
+/** The pool sizes per scale, for the report's header. */
+function describePools(pools: Map<number, Record<string, number>>): string {
+  return [...pools].map(([scale, sizes]) => `scale ${scale}: ${Object.entries(sizes).map(([id, n]) => `${id} ${n}`).join(', ')}`).join('; ');
+}
+
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
+  const callers = options.callers > 1 ? await createBenchCallers(options.callers, options.rights) : null;
   const rows: Row[] = [];
-  for (const scale of options.scales) rows.push(...(await benchScale(scale, options)));
-  const markdown = `# Benchmark ${new Date().toISOString()}\n\n${options.connections} connections, ${options.duration} s per round, ${options.rounds} rounds A B A B per workload; ratio = ours / vanilla throughput${Object.keys(options.oursEnv).length ? `; this gateway with ${Object.entries(options.oursEnv).map(([k, v]) => `${k}=${v}`).join(' ')}` : ''}.\nwait = time the gateway had a subgraph fetch in flight; overhead = the gateway's own time per operation (Apollo request pipeline start to response, minus wait; HTTP parsing and queueing on a busy event loop are not in it), mean per request.\nalone = one request sent by itself to each gateway; under load = per completed request during the rounds (requests still in flight when a round ends add fetches but not completions, so slow gateways are overstated).\n\n${table(rows)}\n`;
+  const pools = new Map<number, Record<string, number>>();
+  try {
+    for (const scale of options.scales) {
+      const result = await benchScale(scale, options, callers);
+      rows.push(...result.rows);
+      if (result.pools) pools.set(scale, result.pools);
+    }
+  } finally {
+    callers?.dispose();
+  }
+  const poolLine = pools.size ? `\nvalues per --vary pool (questions without variables have one): ${describePools(pools)}.` : '';
+  const markdown = `# Benchmark ${new Date().toISOString()}\n\n${options.connections} connections, ${options.duration} s per round, ${options.rounds} rounds A B A B per workload; ratio = ours / vanilla throughput${Object.keys(options.oursEnv).length ? `; this gateway with ${Object.entries(options.oursEnv).map(([k, v]) => `${k}=${v}`).join(' ')}` : ''}.\nload (callers ${options.callers}, rights ${options.rights}, vary ${options.vary ? 'on' : 'off'}): ${describeLoad(options)}.${poolLine}\nwait = time the gateway had a subgraph fetch in flight; overhead = the gateway's own time per operation (Apollo request pipeline start to response, minus wait; HTTP parsing and queueing on a busy event loop are not in it), mean per request.\nalone = one request sent by itself to each gateway, with the fixed variables; under load = per completed request during the rounds (requests still in flight when a round ends add fetches but not completions, so slow gateways are overstated).\n\n${table(rows)}\n`;
   process.stdout.write(`\n${markdown}`);
   const dir = path.join(ROOT, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  writeFileSync(path.join(dir, `${stamp}.json`), JSON.stringify({ options, rows }, null, 2));
+  writeFileSync(path.join(dir, `${stamp}.json`), JSON.stringify({ options, pools: Object.fromEntries(pools), rows }, null, 2));
   writeFileSync(path.join(dir, `${stamp}.md`), markdown);
   process.stdout.write(`\nsaved bench/results/${stamp}.json and .md\n`);
 }
