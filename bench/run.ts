@@ -128,7 +128,7 @@ function poolDrawer(bodies: ReadonlyMap<string, readonly string[]>): (id: string
 }
 
 /** autocannon's request list for one connection: its caller's header, and a fresh body per request under --vary. */
-function requestsOf(questions: Question[], authorization: string | undefined, draw: ((id: string) => string) | null, onResponse: (status: number, body: string) => void): autocannon.Request[] {
+function requestsOf(questions: Question[], authorization: string | undefined, draw: ((id: string) => string) | null, onResponse: OnResponse): autocannon.Request[] {
   return questions.map((q) => ({
     method: 'POST' as const,
     headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
@@ -137,6 +137,19 @@ function requestsOf(questions: Question[], authorization: string | undefined, dr
     ...(draw ? { setupRequest: (request: autocannon.Request) => ({ ...request, body: draw(q.id) }) } : {}),
     onResponse,
   }));
+}
+
+/** What autocannon hands each response to: status, body, the connection's context, headers. */
+type OnResponse = (status: number, body: string, context: object, headers: autocannon.Request['headers']) => void;
+
+// This gateway's `Server-Timing` header: its own time per request, in ms.
+const OWN_TIME = /gateway;desc="own time";dur=([\d.]+)/;
+
+function median(values: number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 interface Measurement {
@@ -152,6 +165,8 @@ interface Measurement {
   waitMsPerRequest: number | null;
   /** Mean time per request the gateway spent on its own work: its request time minus that wait (ours only). */
   overheadMsPerRequest: number | null;
+  /** Median of the gateway's own time over the responses, from each one's `Server-Timing` header (ours only). */
+  overheadP50Ms: number | null;
 }
 
 /** Sums and counts of the gateway's wait/overhead histograms, read from its `/metrics`. */
@@ -184,8 +199,12 @@ async function measure(target: { url: string; pid: number; metricsUrl?: string }
   // A gateway may answer 200 with errors (a subgraph timed out, a breaker is open): such answers
   // are counted as errors, not as throughput.
   let graphqlErrors = 0;
-  const onResponse = (status: number, body: string) => {
+  const ownTimes: number[] = [];
+  const onResponse: OnResponse = (status, body, _context, headers) => {
     if (status === 200 && body.includes('"errors":')) graphqlErrors += 1;
+    const timing = headers?.['server-timing'];
+    const own = typeof timing === 'string' ? OWN_TIME.exec(timing) : null;
+    if (own) ownTimes.push(Number(own[1]));
   };
   const draw = load.bodies ? poolDrawer(load.bodies) : null;
   // Connection i is caller i mod N, its header set once when autocannon sets the connection up.
@@ -217,6 +236,7 @@ async function measure(target: { url: string; pid: number; metricsUrl?: string }
     sqlPerRequest: (sum(after.sql) - sum(before.sql)) / done,
     waitMsPerRequest: timesBefore && timesAfter ? ((timesAfter.wait - timesBefore.wait) * 1000) / answered : null,
     overheadMsPerRequest: timesBefore && timesAfter ? ((timesAfter.overhead - timesBefore.overhead) * 1000) / answered : null,
+    overheadP50Ms: median(ownTimes),
   };
 }
 
@@ -236,6 +256,7 @@ function combine(ms: Measurement[]): Measurement {
     sqlPerRequest: mean(ms.map((m) => m.sqlPerRequest)),
     waitMsPerRequest: ms[0]!.waitMsPerRequest === null ? null : mean(ms.map((m) => m.waitMsPerRequest!)),
     overheadMsPerRequest: ms[0]!.overheadMsPerRequest === null ? null : mean(ms.map((m) => m.overheadMsPerRequest!)),
+    overheadP50Ms: ms.some((m) => m.overheadP50Ms === null) ? null : mean(ms.map((m) => m.overheadP50Ms!)),
   };
 }
 
@@ -269,13 +290,14 @@ const fmt = (n: number, digits = 1) => n.toFixed(digits);
 
 function table(rows: Row[]): string {
   const header =
-    '| scale | workload | ours req/s | vanilla req/s | ratio | ours p50/p99 ms | vanilla p50/p99 ms | alone: fetches, SQL ours / vanilla | under load: fetches/req ours/vanilla | under load: SQL/req ours/vanilla | ours CPU ms/req | vanilla CPU ms/req | ours wait / overhead ms/req | overhead % of p50 | errors ours/vanilla |';
+    '| scale | workload | ours req/s | vanilla req/s | ratio | ours p50/p99 ms | vanilla p50/p99 ms | alone: fetches, SQL ours / vanilla | under load: fetches/req ours/vanilla | under load: SQL/req ours/vanilla | ours CPU ms/req | vanilla CPU ms/req | ours wait / overhead ms/req (means) | ours overhead p50 ms | overhead p50 % of p50 | errors ours/vanilla |';
   const lines = rows.map((r) => {
     const overhead = r.ours.overheadMsPerRequest;
-    const share = overhead !== null && r.ours.p50 > 0 ? `${fmt((100 * overhead) / r.ours.p50)} %` : 'n/a';
-    return `| ${r.scale} | ${r.workload} | ${fmt(r.ours.throughput)} | ${fmt(r.vanilla.throughput)} | ${fmt(r.ratio, 2)}× | ${fmt(r.ours.p50)}/${fmt(r.ours.p99)} | ${fmt(r.vanilla.p50)}/${fmt(r.vanilla.p99)} | ${fmt(r.alone.ours.fetches)}, ${fmt(r.alone.ours.sql)} / ${fmt(r.alone.vanilla.fetches)}, ${fmt(r.alone.vanilla.sql)} | ${fmt(r.ours.fetchesPerRequest, 2)}/${fmt(r.vanilla.fetchesPerRequest, 2)} | ${fmt(r.ours.sqlPerRequest, 2)}/${fmt(r.vanilla.sqlPerRequest, 2)} | ${fmt(r.ours.cpuMsPerRequest, 2)} | ${fmt(r.vanilla.cpuMsPerRequest, 2)} | ${r.ours.waitMsPerRequest === null ? 'n/a' : fmt(r.ours.waitMsPerRequest)} / ${overhead === null ? 'n/a' : fmt(overhead)} | ${share} | ${r.ours.errors}/${r.vanilla.errors} |`;
+    const ownP50 = r.ours.overheadP50Ms;
+    const share = ownP50 !== null && r.ours.p50 > 0 ? `${fmt((100 * ownP50) / r.ours.p50)} %` : 'n/a';
+    return `| ${r.scale} | ${r.workload} | ${fmt(r.ours.throughput)} | ${fmt(r.vanilla.throughput)} | ${fmt(r.ratio, 2)}× | ${fmt(r.ours.p50)}/${fmt(r.ours.p99)} | ${fmt(r.vanilla.p50)}/${fmt(r.vanilla.p99)} | ${fmt(r.alone.ours.fetches)}, ${fmt(r.alone.ours.sql)} / ${fmt(r.alone.vanilla.fetches)}, ${fmt(r.alone.vanilla.sql)} | ${fmt(r.ours.fetchesPerRequest, 2)}/${fmt(r.vanilla.fetchesPerRequest, 2)} | ${fmt(r.ours.sqlPerRequest, 2)}/${fmt(r.vanilla.sqlPerRequest, 2)} | ${fmt(r.ours.cpuMsPerRequest, 2)} | ${fmt(r.vanilla.cpuMsPerRequest, 2)} | ${r.ours.waitMsPerRequest === null ? 'n/a' : fmt(r.ours.waitMsPerRequest)} / ${overhead === null ? 'n/a' : fmt(overhead)} | ${ownP50 === null ? 'n/a' : fmt(ownP50, 2)} | ${share} | ${r.ours.errors}/${r.vanilla.errors} |`;
   });
-  return [header, '|' + '---|'.repeat(15), ...lines].join('\n');
+  return [header, '|' + '---|'.repeat(16), ...lines].join('\n');
 }
 
 /** The environment of this gateway beyond `--env`: authentication as the load mode asks. */
@@ -460,7 +482,7 @@ async function main(): Promise<void> {
     callers?.dispose();
   }
   const poolLine = pools.size ? `\nvalues per --vary pool (questions without variables have one): ${describePools(pools)}.` : '';
-  const markdown = `# Benchmark ${new Date().toISOString()}\n\n${options.connections} connections, ${options.duration} s per round, ${options.rounds} rounds A B A B per workload; ratio = ours / vanilla throughput${Object.keys(options.oursEnv).length ? `; this gateway with ${Object.entries(options.oursEnv).map(([k, v]) => `${k}=${v}`).join(' ')}` : ''}.\nload (callers ${options.callers}, rights ${options.rights}, vary ${options.vary ? 'on' : 'off'}): ${describeLoad(options)}.${poolLine}\nwait = time the gateway had a subgraph fetch in flight; overhead = the gateway's own time per operation (Apollo request pipeline start to response, minus wait; HTTP parsing and queueing on a busy event loop are not in it), mean per request.\nalone = one request sent by itself to each gateway, with the fixed variables; under load = per completed request during the rounds (requests still in flight when a round ends add fetches but not completions, so slow gateways are overstated).\n\n${table(rows)}\n`;
+  const markdown = `# Benchmark ${new Date().toISOString()}\n\n${options.connections} connections, ${options.duration} s per round, ${options.rounds} rounds A B A B per workload; ratio = ours / vanilla throughput${Object.keys(options.oursEnv).length ? `; this gateway with ${Object.entries(options.oursEnv).map(([k, v]) => `${k}=${v}`).join(' ')}` : ''}.\nload (callers ${options.callers}, rights ${options.rights}, vary ${options.vary ? 'on' : 'off'}): ${describeLoad(options)}.${poolLine}\nwait = time the gateway had a subgraph fetch in flight; overhead = the gateway's own time per operation (Apollo request pipeline start to response, minus wait; HTTP parsing and queueing on a busy event loop are not in it): the mean per request from its /metrics, and the median over the responses from each one's Server-Timing header, as a share of the p50 latency the load generator saw.\nalone = one request sent by itself to each gateway, with the fixed variables; under load = per completed request during the rounds (requests still in flight when a round ends add fetches but not completions, so slow gateways are overstated).\n\n${table(rows)}\n`;
   process.stdout.write(`\n${markdown}`);
   const dir = path.join(ROOT, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
