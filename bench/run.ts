@@ -367,7 +367,8 @@ async function benchScale(scale: number, options: Options, callers: BenchCallers
   process.stderr.write(`\n== scale ${scale}: subgraphs on ${base + 1}…, ${databaseUrl ? 'PostgreSQL at DATABASE_URL' : 'embedded PostgreSQL'}; load: ${describeLoad(options)}\n`);
   const children: Child[] = [];
   try {
-    const subgraphs = await start('bench/subgraphs-process.js', { BENCH_BASE_PORT: String(base), BENCH_SCALE: String(scale), BENCH_DATABASE_URL: databaseUrl }, 'subgraphs ready');
+    // Production mode, as the gateways and as the Dockerfile runs every process (graphql-js checks more outside it).
+    const subgraphs = await start('bench/subgraphs-process.js', { BENCH_BASE_PORT: String(base), BENCH_SCALE: String(scale), BENCH_DATABASE_URL: databaseUrl, NODE_ENV: 'production' }, 'subgraphs ready');
     children.push(subgraphs);
 
     // The same supergraph for both gateways, pointing at this run's subgraphs.

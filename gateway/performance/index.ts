@@ -6,7 +6,7 @@ import type { Logger } from '../../platform/logger';
 import { SYSTEMS, type SystemName } from '../../platform/systems';
 import { entityCacheFetcher, memoryEntityCacheStore, redisEntityCacheStore, type EntityCacheStats, type EntityCacheStore } from './entity-cache';
 import { dedupFetcher, type DedupStats } from './dedup';
-import { entityBatchFetcher, type EntityBatchStats } from './entity-batcher';
+import { subgraphBatchFetcher, type SubgraphBatchStats } from './subgraph-batcher';
 import { createPooledFetcher } from './pooled-fetcher';
 import { subgraphWaitPlugin } from './subgraph-wait';
 
@@ -15,8 +15,10 @@ export interface PerformanceConfig {
   readonly connectionsPerSubgraph: number;
   /** `SUBGRAPH_DEDUP`: merge identical in-flight subgraph queries of callers with the same rights (default on; `off` to disable). */
   readonly dedup: boolean;
-  /** `SUBGRAPH_BATCH`: send concurrent entity fetches to one subgraph as one request (default on; `off` to disable). */
+  /** `SUBGRAPH_BATCH`: send concurrent entity fetches, and root queries, to one subgraph as one request (default on; `off` to disable). */
   readonly batch: boolean;
+  /** `SUBGRAPH_BATCH_CONCURRENCY`: requests in flight to one subgraph before batchable fetches wait and gather (default 8). */
+  readonly batchConcurrency: number;
   /** `ENTITY_CACHE`: reuse entity answers of systems whose registry entry allows it (default off). */
   readonly entityCache: boolean;
   /** `REDIS_URL`: where the entity cache lives, shared by replicas; process memory without it. */
@@ -29,17 +31,20 @@ function onOff(env: NodeJS.ProcessEnv, name: string, fallback: 'on' | 'off'): bo
   return ['on', 'true', '1'].includes(raw);
 }
 
-/** Reads `SUBGRAPH_CONNECTIONS`, `SUBGRAPH_DEDUP`, `SUBGRAPH_BATCH`, `ENTITY_CACHE` and `REDIS_URL`, naming the variable when one is wrong. */
+function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  const value = raw ? Number(raw) : fallback;
+  if (!Number.isInteger(value) || value < 1) throw new StartupError(`${name} must be a whole number ≥ 1, got "${raw}"`);
+  return value;
+}
+
+/** Reads `SUBGRAPH_CONNECTIONS`, `SUBGRAPH_DEDUP`, `SUBGRAPH_BATCH`, `SUBGRAPH_BATCH_CONCURRENCY`, `ENTITY_CACHE` and `REDIS_URL`, naming the variable when one is wrong. */
 export function loadPerformanceConfig(env: NodeJS.ProcessEnv = process.env): PerformanceConfig {
-  const rawConnections = env.SUBGRAPH_CONNECTIONS;
-  const connectionsPerSubgraph = rawConnections ? Number(rawConnections) : 64;
-  if (!Number.isInteger(connectionsPerSubgraph) || connectionsPerSubgraph < 1) {
-    throw new StartupError(`SUBGRAPH_CONNECTIONS must be a whole number ≥ 1, got "${rawConnections}"`);
-  }
   return Object.freeze({
-    connectionsPerSubgraph,
+    connectionsPerSubgraph: wholeNumber(env, 'SUBGRAPH_CONNECTIONS', 64),
     dedup: onOff(env, 'SUBGRAPH_DEDUP', 'on'),
     batch: onOff(env, 'SUBGRAPH_BATCH', 'on'),
+    batchConcurrency: wholeNumber(env, 'SUBGRAPH_BATCH_CONCURRENCY', 8),
     entityCache: onOff(env, 'ENTITY_CACHE', 'off'),
     redisUrl: env.REDIS_URL || undefined,
   });
@@ -53,20 +58,20 @@ export interface GatewayPerformance {
   readonly plugins: ApolloServerPlugin<any>[];
   /** What deduplication merged, when it is on. */
   readonly dedupStats?: DedupStats;
-  /** What entity batching combined, when it is on. */
-  readonly batchStats?: EntityBatchStats;
+  /** What batching combined, when it is on. */
+  readonly batchStats?: SubgraphBatchStats;
   /** Closes the pooled sockets; call after the server stopped taking requests. */
   stop(): Promise<void>;
 }
 
 /**
  * The gateway's fetch path, outermost first: the entity cache (where allowed), merging of
- * identical in-flight queries, batching of concurrent entity fetches, the keep-alive pool; and
+ * identical in-flight queries, batching of concurrent fetches to one subgraph, the keep-alive pool; and
  * the wait metrics. Merging comes before batching, so a batch never carries the same fetch twice.
  */
 export function createGatewayPerformance(config: PerformanceConfig, logger?: Logger): GatewayPerformance {
   const pool = createPooledFetcher({ connectionsPerOrigin: config.connectionsPerSubgraph });
-  const batch = config.batch ? entityBatchFetcher(pool.fetcher) : undefined;
+  const batch = config.batch ? subgraphBatchFetcher(pool.fetcher, { concurrency: config.batchConcurrency }) : undefined;
   const batched = batch?.fetcher ?? pool.fetcher;
   const dedup = config.dedup ? dedupFetcher(batched) : undefined;
   const shared = dedup?.fetcher ?? batched;
