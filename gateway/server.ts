@@ -126,7 +126,8 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     stopOnTerminationSignals: false,
     parseOptions: security.parseOptions,
     persistedQueries: security.persistedQueries,
-    plugins: [ApolloServerPluginLandingPageDisabled(), ...security.plugins, loggingPlugin({ logger }), metricsPlugin(), operationNamePlugin(), provenancePlugin({ tracker: provenance }), ...fetchPath.plugins, ...(options.tracing ? [options.tracing.plugin] : [])],
+    // Operation merging first: it takes the executed result before other plugins' willSendResponse change it.
+    plugins: [...(fetchPath.operationMerge ? [fetchPath.operationMerge] : []), ApolloServerPluginLandingPageDisabled(), ...security.plugins, loggingPlugin({ logger }), metricsPlugin(), operationNamePlugin(), provenancePlugin({ tracker: provenance }), ...fetchPath.plugins, ...(options.tracing ? [options.tracing.plugin] : [])],
   });
   await apollo.start();
 

@@ -9,12 +9,16 @@ import { dedupFetcher, type DedupStats } from './dedup';
 import { subgraphBatchFetcher, type SubgraphBatchStats } from './subgraph-batcher';
 import { createPooledFetcher } from './pooled-fetcher';
 import { subgraphWaitPlugin } from './subgraph-wait';
+import { operationMergePlugin, type OperationMergeStats } from '../plugins/operation-merge.plugin';
+import { asksForProvenance } from '../plugins/provenance.plugin';
 
 export interface PerformanceConfig {
   /** `SUBGRAPH_CONNECTIONS`: keep-alive sockets per subgraph (default 64). */
   readonly connectionsPerSubgraph: number;
   /** `SUBGRAPH_DEDUP`: merge identical in-flight subgraph queries of callers with the same rights (default on; `off` to disable). */
   readonly dedup: boolean;
+  /** `OPERATION_DEDUP`: identical queries in flight of callers with the same rights share one execution (default on; `off` to disable). */
+  readonly operationDedup: boolean;
   /** `SUBGRAPH_BATCH`: send concurrent entity fetches, and root queries, to one subgraph as one request (default on; `off` to disable). */
   readonly batch: boolean;
   /** `SUBGRAPH_BATCH_CONCURRENCY`: requests in flight to one subgraph before batchable fetches wait and gather (default 8). */
@@ -38,11 +42,12 @@ function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): nu
   return value;
 }
 
-/** Reads `SUBGRAPH_CONNECTIONS`, `SUBGRAPH_DEDUP`, `SUBGRAPH_BATCH`, `SUBGRAPH_BATCH_CONCURRENCY`, `ENTITY_CACHE` and `REDIS_URL`, naming the variable when one is wrong. */
+/** Reads `SUBGRAPH_CONNECTIONS`, `SUBGRAPH_DEDUP`, `OPERATION_DEDUP`, `SUBGRAPH_BATCH`, `SUBGRAPH_BATCH_CONCURRENCY`, `ENTITY_CACHE` and `REDIS_URL`, naming the variable when one is wrong. */
 export function loadPerformanceConfig(env: NodeJS.ProcessEnv = process.env): PerformanceConfig {
   return Object.freeze({
     connectionsPerSubgraph: wholeNumber(env, 'SUBGRAPH_CONNECTIONS', 64),
     dedup: onOff(env, 'SUBGRAPH_DEDUP', 'on'),
+    operationDedup: onOff(env, 'OPERATION_DEDUP', 'on'),
     batch: onOff(env, 'SUBGRAPH_BATCH', 'on'),
     batchConcurrency: wholeNumber(env, 'SUBGRAPH_BATCH_CONCURRENCY', 8),
     entityCache: onOff(env, 'ENTITY_CACHE', 'off'),
@@ -56,6 +61,10 @@ export interface GatewayPerformance {
   /** Entity cache hits and misses per system that has one. */
   readonly entityCacheStats: ReadonlyMap<string, EntityCacheStats>;
   readonly plugins: ApolloServerPlugin<any>[];
+  /** Merging of identical queries in flight, when on: register it before every other plugin. */
+  readonly operationMerge?: ApolloServerPlugin<any>;
+  /** What operation merging did, when it is on. */
+  readonly operationMergeStats?: OperationMergeStats;
   /** What deduplication merged, when it is on. */
   readonly dedupStats?: DedupStats;
   /** What batching combined, when it is on. */
@@ -79,6 +88,8 @@ export function createGatewayPerformance(config: PerformanceConfig, logger?: Log
   redis?.on('error', (err) => logger?.warn({ err: err.message }, 'entity cache: Redis error'));
   const store: EntityCacheStore | undefined = config.entityCache ? (redis ? redisEntityCacheStore(redis) : memoryEntityCacheStore()) : undefined;
   const entityCacheStats = new Map<string, EntityCacheStats>();
+  // A request asking for provenance reads its own fetches, so it always executes itself.
+  const merge = config.operationDedup ? operationMergePlugin({ excluded: (request) => asksForProvenance(request) }) : undefined;
   return {
     fetcherFor(system) {
       const ttlSeconds = SYSTEMS[system as SystemName]?.entityCacheTtlSeconds ?? 0;
@@ -89,6 +100,8 @@ export function createGatewayPerformance(config: PerformanceConfig, logger?: Log
     },
     entityCacheStats,
     plugins: [subgraphWaitPlugin()],
+    operationMerge: merge?.plugin,
+    operationMergeStats: merge?.stats,
     dedupStats: dedup?.stats,
     batchStats: batch?.stats,
     async stop() {

@@ -1,4 +1,4 @@
-import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import type { ApolloServerPlugin, BaseContext, GraphQLRequest } from '@apollo/server';
 import { summarizeProvenance, type ProvenanceTracker } from '../authority/provenance';
 
 export interface ProvenancePluginOptions {
@@ -11,17 +11,24 @@ export interface ProvenancePluginOptions {
   header?: string;
 }
 
+/** The request header that asks for provenance. */
+export const PROVENANCE_HEADER = 'x-plantgraph-provenance';
+
+/** Whether a request asks for provenance, by header (value `true`) or `extensions: { provenance: true }`. */
+export function asksForProvenance(request: GraphQLRequest, header = PROVENANCE_HEADER): boolean {
+  return request.http?.headers.get(header)?.trim().toLowerCase() === 'true' || request.extensions?.provenance === true;
+}
+
 /**
  * Adds `extensions.provenance` to the response of a request that asks for it: which system
  * answered which paths of the response and how long its fetches took, from the subgraph fetches
  * the query plan executed. Other requests get nothing added.
  */
 export function provenancePlugin<TContext extends BaseContext>(options: ProvenancePluginOptions): ApolloServerPlugin<TContext> {
-  const { tracker, header = 'x-plantgraph-provenance' } = options;
+  const { tracker, header = PROVENANCE_HEADER } = options;
   return {
     async requestDidStart({ request, contextValue }) {
-      const asked = request.http?.headers.get(header)?.trim().toLowerCase() === 'true' || request.extensions?.provenance === true;
-      if (!asked) return;
+      if (!asksForProvenance(request, header)) return;
       tracker.enable(contextValue);
       return {
         async willSendResponse({ response, contextValue: context, schema, document, operationName }) {

@@ -1,0 +1,85 @@
+import type { ApolloServerPlugin, BaseContext, GraphQLRequest } from '@apollo/server';
+import type { Caller } from '../../platform/caller';
+import { callerOf } from '../security/caller';
+
+export interface OperationMergeOptions {
+  /** Requests that must run on their own (the provenance plugin's, which reads the request's own fetches). */
+  excluded?: (request: GraphQLRequest) => boolean;
+}
+
+/** Counts of what operation merging did, for tests and the benchmark. */
+export interface OperationMergeStats {
+  /** Queries that ran the plan themselves. */
+  executed: number;
+  /** Queries answered from an identical query in flight. */
+  merged: number;
+}
+
+/** The rights a caller has, as a canonical string: what a query's answer may depend on (platform/caller.ts). */
+function rightsOf(caller: Caller | undefined): string {
+  if (!caller) return '';
+  return JSON.stringify([caller.kind, [...caller.roles].sort(), [...caller.scopes].sort(), caller.supplierId ?? null, caller.customerId ?? null]);
+}
+
+/**
+ * Merges identical queries in flight at the gateway's front door: a query whose document (after
+ * field authorization cut what the caller may not read), operation name and variables are those
+ * of one already executing, for a caller with the same rights, waits for that one's result
+ * instead of planning, fetching and shaping its own. Sound for the reason subgraph merging is
+ * (platform/caller.ts): an answer depends on the caller's rights, never on who asks.
+ *
+ * The shared result is the executed one, taken before any plugin's `willSendResponse` touches
+ * it; every request gets its own copy and runs its own `willSendResponse` hooks (authorization's
+ * FORBIDDEN errors, timing headers). Register this plugin first, so its hook reads the result
+ * before the others change it. Mutations never merge; a leader whose result has errors or a
+ * status other than 200 is not shared, and its followers execute on their own. Nothing is kept
+ * once the leader answers: this is not a cache.
+ */
+export function operationMergePlugin<TContext extends BaseContext>(options: OperationMergeOptions = {}): { plugin: ApolloServerPlugin<TContext>; stats: OperationMergeStats } {
+  const inFlight = new Map<string, Promise<string | null>>();
+  const stats: OperationMergeStats = { executed: 0, merged: 0 };
+  const plugin: ApolloServerPlugin<TContext> = {
+    async requestDidStart({ request }) {
+      if (options.excluded?.(request)) return;
+      let led: { key: string; settle: (snapshot: string | null) => void } | undefined;
+      const release = (snapshot: string | null) => {
+        if (!led) return;
+        inFlight.delete(led.key);
+        led.settle(snapshot);
+        led = undefined;
+      };
+      return {
+        async responseForOperation(ctx) {
+          if (ctx.operation?.operation !== 'query' || !ctx.queryHash) return null;
+          const key = `${rightsOf(callerOf(ctx.contextValue))}\n${ctx.queryHash}\n${ctx.operationName ?? ''}\n${JSON.stringify(ctx.request.variables ?? {})}`;
+          const pending = inFlight.get(key);
+          if (pending) {
+            const snapshot = await pending;
+            if (snapshot !== null) {
+              stats.merged += 1;
+              return { http: ctx.response.http, body: { kind: 'single', singleResult: JSON.parse(snapshot) } };
+            }
+            // The leader's result is not shared: execute this one on its own.
+            stats.executed += 1;
+            return null;
+          }
+          stats.executed += 1;
+          let settle!: (snapshot: string | null) => void;
+          inFlight.set(key, new Promise<string | null>((resolve) => (settle = resolve)));
+          led = { key, settle };
+          return null;
+        },
+        async didEncounterErrors() {
+          release(null);
+        },
+        async willSendResponse({ response }) {
+          if (!led) return;
+          const body = response.body;
+          const ok = body.kind === 'single' && !body.singleResult.errors?.length && (response.http.status ?? 200) === 200;
+          release(ok ? JSON.stringify(body.singleResult) : null);
+        },
+      };
+    },
+  };
+  return { plugin, stats };
+}
