@@ -26,7 +26,10 @@ export interface DatabaseOptions {
 
 /** One Kysely instance per system database; counts every statement as `plantgraph_db_queries_total{system}`. */
 export function createDatabase<T>(system: string, url: string, options: DatabaseOptions = {}): Database<T> {
-  const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 10, connectionTimeoutMillis: 5_000 });
+  // JIT compilation off for every session: a statement whose estimated cost passes jit_above_cost
+  // (the recursive genealogy walk does) spent 15-200 ms compiling to run in under 20 ms. A
+  // connection string's own `options` still win.
+  const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 10, connectionTimeoutMillis: 5_000, options: '-c jit=off' });
   // An idle client that loses its server must not crash the process; the next query reports it.
   pool.on('error', () => undefined);
   const counter = dbQueriesTotal.labels(system);

@@ -41,7 +41,10 @@ export async function traceGenealogy(
       select t.root_id, e.consumed_lot_id, e.produced_lot_id, e.quantity, t.depth + 1,
              t.path || ${to}, ${to} = any (t.path)
         from trace t
-        join genealogy_edges e on ${from} = ${frontier}
+       -- Each step looks up the frontier's edges by index. As a plain join the planner, which
+       -- cannot know how small the frontier is, hashes it against a scan of every edge at each
+       -- step; "offset 0" keeps the lateral subquery from being flattened back into that join.
+       cross join lateral (select * from genealogy_edges e where ${from} = ${frontier} offset 0) as e
        where not t.cyclic and t.depth < ${maxDepth}::int
     )
     select root_id, consumed_lot_id, produced_lot_id, quantity, depth
