@@ -57,7 +57,7 @@ export function audienceKey(url: string, requestHeaders: FetcherRequestInit['hea
  * that can be read more than once via `clone()`.
  */
 export function dedupFetcher(inner: Fetcher): DedupFetcher {
-  const inFlight = new Map<string, Promise<FetcherResponse>>();
+  const inFlight = new Map<string, { request: Promise<FetcherResponse>; readers: number }>();
   const stats: DedupStats = { sent: 0, merged: 0 };
 
   const fetcher: Fetcher = (url, init = {}) => {
@@ -69,18 +69,21 @@ export function dedupFetcher(inner: Fetcher): DedupFetcher {
     const pending = inFlight.get(key);
     if (pending) {
       stats.merged += 1;
+      pending.readers += 1;
       // Each reader gets its own response object over the one body.
-      return pending.then((response) => response.clone());
+      return pending.request.then((response) => response.clone());
     }
     stats.sent += 1;
     const request = inner(url, init);
-    inFlight.set(key, request);
+    const entry = { request, readers: 1 };
+    inFlight.set(key, entry);
     const forget = () => {
-      if (inFlight.get(key) === request) inFlight.delete(key);
+      if (inFlight.get(key) === entry) inFlight.delete(key);
     };
     request.then(forget, forget);
-    // The first reader gets a clone too, so that its reading does not consume the shared body.
-    return request.then((response) => response.clone());
+    // By the time this runs the request is no longer joinable, so the count is final: a reader
+    // alone takes the response itself; when others share it, every reader reads a clone.
+    return request.then((response) => (entry.readers === 1 ? response : response.clone()));
   };
 
   return { fetcher, stats };

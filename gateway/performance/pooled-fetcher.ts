@@ -92,6 +92,49 @@ export class BufferedResponse implements FetcherResponse {
 }
 
 /**
+ * A response whose body is already decoded (a member's share of a batched answer): its one reader
+ * takes the value without a second JSON pass. `clone()` serialises it once and gives each clone
+ * its own copy to decode, so readers of a merged request never share objects (the gateway merges
+ * entity answers into the objects it is given).
+ */
+export class ParsedResponse implements FetcherResponse {
+  readonly redirected = false;
+  readonly bodyUsed = false;
+  readonly ok: boolean;
+  readonly headers: FetcherHeaders;
+  private serialised?: Buffer;
+
+  constructor(
+    readonly url: string,
+    readonly status: number,
+    readonly statusText: string,
+    private readonly rawHeaders: IncomingHttpHeaders,
+    private readonly value: unknown,
+  ) {
+    this.ok = status >= 200 && status < 300;
+    this.headers = new ResponseHeaders(rawHeaders);
+  }
+
+  private bytes(): Buffer {
+    this.serialised ??= Buffer.from(JSON.stringify(this.value), 'utf8');
+    return this.serialised;
+  }
+  async text(): Promise<string> {
+    return this.bytes().toString('utf8');
+  }
+  async json(): Promise<any> {
+    return this.value;
+  }
+  async arrayBuffer(): Promise<ArrayBuffer> {
+    const body = this.bytes();
+    return body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer;
+  }
+  clone(): FetcherResponse {
+    return new BufferedResponse(this.url, this.status, this.statusText, this.rawHeaders, this.bytes());
+  }
+}
+
+/**
  * A subgraph HTTP client on a keep-alive pool (undici's request API, without the WHATWG fetch
  * layer). Network failures are raised as `fetch` raises them (`TypeError('fetch failed')` with
  * the cause), so timeouts, retries and breakers classify them the same way.

@@ -118,8 +118,9 @@ export function splitRootAnswer(answer: Answer, members: number): Answer[] | und
     const head = Array.isArray(error.path) && typeof error.path[0] === 'string' ? PREFIX.exec(error.path[0]) : null;
     const part = head ? parts[Number(head[1])] : undefined;
     if (part) part.errors.push({ ...error, path: [head![2], ...error.path!.slice(1)] });
-    else for (const each of parts) each.errors.push(error);
+    // Each member gets its own copy: the gateway may keep and change what it is given.
+    else for (const each of parts) each.errors.push(structuredClone(error));
   }
   const { data: _data, errors: _errors, ...rest } = answer;
-  return parts.map((part) => ({ ...rest, data: part.data, ...(part.errors.length ? { errors: part.errors } : {}) }));
+  return parts.map((part) => ({ ...structuredClone(rest), data: part.data, ...(part.errors.length ? { errors: part.errors } : {}) }));
 }

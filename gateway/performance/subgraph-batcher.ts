@@ -1,6 +1,6 @@
 import type { Fetcher, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
 import { audienceKey } from './dedup';
-import { BufferedResponse } from './pooled-fetcher';
+import { BufferedResponse, ParsedResponse } from './pooled-fetcher';
 import { combinedVariables, rootBatchTemplate, splitRootAnswer, type RootBatchTemplate } from './root-batch';
 
 /** Counts of what the batcher did, for tests and the benchmark. */
@@ -20,7 +20,7 @@ export interface SubgraphBatchOptions {
    */
   maxRepresentations?: number;
   /**
-   * Most root queries combined into one request; a batch that reaches it is closed.
+   * Most fetches combined into one request; a batch that reaches it is closed.
    * @default 32
    */
   maxOperations?: number;
@@ -52,8 +52,9 @@ interface RequestBody {
 interface Member {
   init: FetcherRequestInit;
   body: RequestBody;
-  /** Entity fetches: its representations. */
+  /** Entity fetches: its representations, and its other variables as JSON. */
   representations?: unknown[];
+  others?: string;
   signal?: AbortSignal;
   resolve(response: FetcherResponse): void;
   reject(err: unknown): void;
@@ -118,7 +119,8 @@ function entityErrorsFor(errors: GraphQLErrorShape[], start: number, length: num
     if (Array.isArray(path) && path[0] === '_entities' && typeof path[1] === 'number') {
       if (path[1] >= start && path[1] < start + length) own.push({ ...error, path: ['_entities', path[1] - start, ...path.slice(2)] });
     } else {
-      own.push(error);
+      // Each member gets its own copy: the gateway may keep and change what it is given.
+      own.push(structuredClone(error));
     }
   }
   return own;
@@ -142,8 +144,9 @@ function parseAnswer(text: string): Record<string, any> | undefined {
 /**
  * Sends the fetches that concurrent requests make to one subgraph in fewer requests. Entity
  * fetches with the same operation and the same other variables go as one `_entities` request with
- * their representations concatenated; root queries with the same text and other variables go as
- * one document, each member's fields aliased and its variables renamed (root-batch.ts). Members
+ * their representations concatenated; root queries with the same text and other variables, and
+ * entity fetches whose other variables differ, go as one document, each member's fields aliased
+ * and its variables renamed (root-batch.ts). Members
  * must have the same headers (but the per-request ones) and callers with the same rights, as for
  * merging (dedup.ts): a subgraph answers by the caller's rights, never by who asks. Answers, and
  * the errors in them, are divided back to their members.
@@ -233,8 +236,28 @@ export function subgraphBatchFetcher(inner: Fetcher, options: SubgraphBatchOptio
       send(url, members[0]!.init).then(members[0]!.resolve, members[0]!.reject);
       return;
     }
-    if (batch.kind === 'entities') sendEntities(url, members);
-    else sendRoots(url, members, batch.template!);
+    if (batch.kind === 'root') {
+      sendRoots(url, members, batch.template!);
+      return;
+    }
+    // Entity fetches with the same other variables share one `_entities` field; fetches whose
+    // other variables differ (field arguments) are combined as aliased root fields instead.
+    const groups = new Map<string, Member[]>();
+    for (const m of members) groups.set(m.others!, [...(groups.get(m.others!) ?? []), m]);
+    if (groups.size === 1) {
+      sendEntities(url, members);
+      return;
+    }
+    const template = templateOf(members[0]!.body.query);
+    if (template) {
+      sendRoots(url, members, template);
+      return;
+    }
+    stats.sent += groups.size - 1;
+    for (const group of groups.values()) {
+      if (group.length === 1) send(url, group[0]!.init).then(group[0]!.resolve, group[0]!.reject);
+      else sendEntities(url, group);
+    }
   };
 
   const combinedInit = (members: Member[], body: RequestBody): FetcherRequestInit => ({
@@ -253,7 +276,7 @@ export function subgraphBatchFetcher(inner: Fetcher, options: SubgraphBatchOptio
 
   const answerEach = (members: Member[], url: string, response: FetcherResponse, parts: Record<string, unknown>[]) => {
     const headers = Object.fromEntries(response.headers);
-    members.forEach((m, i) => m.resolve(new BufferedResponse(url, response.status, response.statusText, headers, Buffer.from(JSON.stringify(parts[i]), 'utf8'))));
+    members.forEach((m, i) => m.resolve(new ParsedResponse(url, response.status, response.statusText, headers, parts[i])));
   };
 
   const sendEntities = (url: string, members: Member[]): void => {
@@ -273,10 +296,10 @@ export function subgraphBatchFetcher(inner: Fetcher, options: SubgraphBatchOptio
         let start = 0;
         const parts = members.map((m) => {
           const length = m.representations!.length;
-          const part: Record<string, unknown> = { ...answer, data: { ...answer!.data, _entities: entities.slice(start, start + length) } };
+          const { data: _data, errors: _errors, ...rest } = answer!;
+          const part: Record<string, unknown> = { ...structuredClone(rest), data: { _entities: entities.slice(start, start + length) } };
           const errors = entityErrorsFor(answer!.errors ?? [], start, length);
           if (errors.length > 0) part.errors = errors;
-          else delete part.errors;
           start += length;
           return part;
         });
@@ -324,12 +347,12 @@ export function subgraphBatchFetcher(inner: Fetcher, options: SubgraphBatchOptio
     let kind: Batch['kind'];
     let template: RootBatchTemplate | undefined;
     let representations: unknown[] | undefined;
-    let variablesInKey: unknown;
+    let others: string | undefined;
     if (ENTITIES.test(text) && Array.isArray(body.variables?.representations)) {
       kind = 'entities';
-      const { representations: given, ...others } = body.variables!;
+      const { representations: given, ...rest } = body.variables!;
       representations = given as unknown[];
-      variablesInKey = others;
+      others = JSON.stringify(rest);
     } else {
       template = templateOf(body.query);
       if (!template) return send(url, init);
@@ -337,7 +360,7 @@ export function subgraphBatchFetcher(inner: Fetcher, options: SubgraphBatchOptio
     }
     stats.requests += 1;
     const { variables: _variables, ...rest } = body;
-    const key = `${kind}\n${audienceKey(url, init.headers)}\n${JSON.stringify(rest)}\n${kind === 'entities' ? JSON.stringify(variablesInKey) : ''}`;
+    const key = `${kind}\n${audienceKey(url, init.headers)}\n${JSON.stringify(rest)}`;
     const subgraph = subgraphOf(url);
     return new Promise<FetcherResponse>((resolve, reject) => {
       let batch = subgraph.open.get(key);
@@ -348,9 +371,9 @@ export function subgraphBatchFetcher(inner: Fetcher, options: SubgraphBatchOptio
       const signal = init.signal ?? undefined;
       // A request whose own time ran out stops waiting; the batch goes on for the others.
       signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
-      batch.members.push({ init, body, representations, signal, resolve, reject });
+      batch.members.push({ init, body, representations, others, signal, resolve, reject });
       batch.size += kind === 'entities' ? representations!.length : 1;
-      if (batch.size >= (kind === 'entities' ? maxRepresentations : maxOperations)) {
+      if (batch.members.length >= maxOperations || (kind === 'entities' && batch.size >= maxRepresentations)) {
         subgraph.open.delete(key);
         subgraph.full.push(batch);
         flush(url, subgraph);

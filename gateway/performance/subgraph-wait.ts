@@ -38,6 +38,11 @@ export class WaitClock {
     if (--this.inFlight === 0) this.total += performance.now() - this.since;
   }
 
+  /** Counts `ms` of waiting done elsewhere on this request's behalf (a merged query's leader's fetches). */
+  add(ms: number): void {
+    this.total += ms;
+  }
+
   /** Milliseconds waited so far, counting a fetch still in flight up to now. */
   elapsedMs(): number {
     return this.total + (this.inFlight > 0 ? performance.now() - this.since : 0);

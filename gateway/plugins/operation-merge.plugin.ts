@@ -1,4 +1,6 @@
+import { performance } from 'node:perf_hooks';
 import type { ApolloServerPlugin, BaseContext, GraphQLRequest } from '@apollo/server';
+import { waitClockOf } from '../performance/subgraph-wait';
 import type { Caller } from '../../platform/caller';
 import { callerOf } from '../security/caller';
 
@@ -13,6 +15,12 @@ export interface OperationMergeStats {
   executed: number;
   /** Queries answered from an identical query in flight. */
   merged: number;
+}
+
+/** A leader's result as its followers get it, and the share of its execution spent waiting on subgraphs. */
+interface Shared {
+  snapshot: string | null;
+  waitShare: number;
 }
 
 /** The rights a caller has, as a canonical string: what a query's answer may depend on (platform/caller.ts). */
@@ -34,18 +42,24 @@ function rightsOf(caller: Caller | undefined): string {
  * before the others change it. Mutations never merge; a leader whose result has errors or a
  * status other than 200 is not shared, and its followers execute on their own. Nothing is kept
  * once the leader answers: this is not a cache.
+ *
+ * A follower's time waiting for its leader counts as waiting on subgraphs in the share the
+ * leader's own execution did (the wait clock of subgraph-wait.ts), the rest as the gateway's own
+ * time: the overhead figures stay those of the work done.
  */
 export function operationMergePlugin<TContext extends BaseContext>(options: OperationMergeOptions = {}): { plugin: ApolloServerPlugin<TContext>; stats: OperationMergeStats } {
-  const inFlight = new Map<string, Promise<string | null>>();
+  const inFlight = new Map<string, Promise<Shared>>();
   const stats: OperationMergeStats = { executed: 0, merged: 0 };
   const plugin: ApolloServerPlugin<TContext> = {
     async requestDidStart({ request }) {
       if (options.excluded?.(request)) return;
-      let led: { key: string; settle: (snapshot: string | null) => void } | undefined;
+      let led: { key: string; settle: (shared: Shared) => void; started: number; waitedBefore: number; context: object } | undefined;
       const release = (snapshot: string | null) => {
         if (!led) return;
         inFlight.delete(led.key);
-        led.settle(snapshot);
+        const executionMs = performance.now() - led.started;
+        const waitedMs = waitClockOf(led.context).elapsedMs() - led.waitedBefore;
+        led.settle({ snapshot, waitShare: executionMs > 0 ? Math.min(1, waitedMs / executionMs) : 0 });
         led = undefined;
       };
       return {
@@ -54,7 +68,9 @@ export function operationMergePlugin<TContext extends BaseContext>(options: Oper
           const key = `${rightsOf(callerOf(ctx.contextValue))}\n${ctx.queryHash}\n${ctx.operationName ?? ''}\n${JSON.stringify(ctx.request.variables ?? {})}`;
           const pending = inFlight.get(key);
           if (pending) {
-            const snapshot = await pending;
+            const started = performance.now();
+            const { snapshot, waitShare } = await pending;
+            waitClockOf(ctx.contextValue as object).add((performance.now() - started) * waitShare);
             if (snapshot !== null) {
               stats.merged += 1;
               return { http: ctx.response.http, body: { kind: 'single', singleResult: JSON.parse(snapshot) } };
@@ -64,9 +80,10 @@ export function operationMergePlugin<TContext extends BaseContext>(options: Oper
             return null;
           }
           stats.executed += 1;
-          let settle!: (snapshot: string | null) => void;
-          inFlight.set(key, new Promise<string | null>((resolve) => (settle = resolve)));
-          led = { key, settle };
+          let settle!: (shared: Shared) => void;
+          inFlight.set(key, new Promise<Shared>((resolve) => (settle = resolve)));
+          const context = ctx.contextValue as object;
+          led = { key, settle, started: performance.now(), waitedBefore: waitClockOf(context).elapsedMs(), context };
           return null;
         },
         async didEncounterErrors() {

@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dedupFetcher } from '../../../gateway/performance/dedup';
-import { createPooledFetcher, type PooledFetcher } from '../../../gateway/performance/pooled-fetcher';
+import { createPooledFetcher, ParsedResponse, type PooledFetcher } from '../../../gateway/performance/pooled-fetcher';
+import type { Fetcher } from '@apollo/utils.fetcher';
 import type { Caller } from '../../../platform/caller';
 import { CALLER_HEADER, createCallerVerifier, generateCallerKey, signCaller } from '../../../platform/caller-header';
 
@@ -125,5 +126,25 @@ describe('merging identical in-flight subgraph requests', () => {
     await new Promise<void>((resolve) => target.server.listen(port, '127.0.0.1', resolve));
     const answer = await dedup.fetcher(url, { method: 'POST', headers: { [CALLER_HEADER]: signCaller(alice, key) }, body: QUERY });
     expect(answer.status).toBe(200);
+  });
+
+  it('hands a lone reader the decoded answer itself, and merged readers copies of their own', async () => {
+    const value = { data: { lot: { id: 'L1', tags: ['a'] } } };
+    let sent = 0;
+    const inner: Fetcher = async (url) => {
+      sent += 1;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      return new ParsedResponse(url, 200, 'OK', { 'content-type': 'application/json' }, value);
+    };
+    const merging = dedupFetcher(inner);
+    const init = { method: 'POST', headers: { [CALLER_HEADER]: signCaller(alice, key) }, body: QUERY };
+    const lone = await (await merging.fetcher('http://subgraph/graphql', init)).json();
+    expect(lone).toBe(value);
+    const readers = await Promise.all([1, 2, 3].map(() => merging.fetcher('http://subgraph/graphql', { ...init, headers: { [CALLER_HEADER]: signCaller(bob, key) } }).then((r) => r.json())));
+    expect(sent).toBe(2);
+    readers[0].data.lot.tags.push('changed by the first reader');
+    expect(readers[1]).toEqual({ data: { lot: { id: 'L1', tags: ['a'] } } });
+    expect(readers[2]).not.toBe(readers[1]);
+    expect(readers.some((r) => r === value)).toBe(false);
   });
 });

@@ -1,6 +1,7 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { buildSchema } from 'graphql';
 import { operationMergePlugin } from '../../../gateway/plugins/operation-merge.plugin';
+import { waitClockOf } from '../../../gateway/performance/subgraph-wait';
 import type { Caller } from '../../../platform/caller';
 
 const planner = (subject: string): Caller => ({ subject, kind: 'user', roles: ['planner'], scopes: [] });
@@ -93,6 +94,45 @@ describe('merging identical queries in flight', () => {
     expect(alice.data).toEqual({ order: { id: 'O1', note: null } });
     expect(bob.data).toEqual({ order: { id: 'O1', note: 'note on O1' } });
     expect(erin.data).toEqual({ order: { id: 'O1', note: 'note on O1' } });
+    await apollo.stop();
+  });
+
+  it("counts a follower's wait for its leader as waiting on subgraphs in the share the leader's execution did", async () => {
+    const merge = operationMergePlugin();
+    // What each request's wait clock holds when its response goes (Apollo Server hands plugins and
+    // resolvers its own copy of the context).
+    const waited = new Map<string, number>();
+    const reader: ApolloServerPlugin<{ caller: Caller }> = {
+      async requestDidStart() {
+        return {
+          async willSendResponse({ contextValue }) {
+            waited.set(contextValue.caller.subject, waitClockOf(contextValue).elapsedMs());
+          },
+        };
+      },
+    };
+    // The leader's resolver waits 40 ms "on a subgraph", as the data source records it.
+    const apollo = new ApolloServer<{ caller: Caller }>({
+      schema,
+      rootValue: {
+        order: async ({ id }: { id: string }, context: { caller: Caller }) => {
+          const clock = waitClockOf(context);
+          clock.start();
+          await new Promise((resolve) => setTimeout(resolve, 40));
+          clock.end();
+          return { id, note: null };
+        },
+      },
+      plugins: [merge.plugin, reader],
+    });
+    await apollo.start();
+    await Promise.all(['alice', 'bob'].map((who) => apollo.executeOperation({ query: ORDER, variables: { id: 'O1' } }, { contextValue: { caller: planner(who) } })));
+    expect(merge.stats).toEqual({ executed: 1, merged: 1 });
+    const [leader, follower] = [waited.get('alice')!, waited.get('bob')!];
+    expect(leader).toBeGreaterThanOrEqual(35);
+    // Nearly all of the leader's execution was waiting, so nearly all of the follower's wait is too.
+    expect(follower).toBeGreaterThan(25);
+    expect(follower).toBeLessThanOrEqual(leader + 5);
     await apollo.stop();
   });
 
