@@ -159,6 +159,8 @@ interface Measurement {
   p99: number;
   errors: number;
   cpuMsPerRequest: number;
+  /** CPU time of the subgraphs' process per request (all six subgraphs run in it). */
+  subgraphCpuMsPerRequest: number;
   fetchesPerRequest: number;
   sqlPerRequest: number;
   /** Mean time per request the gateway waited on subgraphs, as it records it (ours only). */
@@ -191,11 +193,13 @@ async function settle(statsUrl: string): Promise<void> {
   }
 }
 
-async function measure(target: { url: string; pid: number; metricsUrl?: string }, statsUrl: string, bodies: Question[], options: Options, load: Load): Promise<Measurement> {
+async function measure(target: { url: string; pid: number; metricsUrl?: string }, subgraphs: { statsUrl: string; pid: number }, bodies: Question[], options: Options, load: Load): Promise<Measurement> {
+  const { statsUrl } = subgraphs;
   await settle(statsUrl);
   const before = (await (await fetch(statsUrl)).json()) as Stats;
   const timesBefore = await gatewayTimes(target.metricsUrl);
   const cpuBefore = cpuMs(target.pid);
+  const subgraphCpuBefore = cpuMs(subgraphs.pid);
   // A gateway may answer 200 with errors (a subgraph timed out, a breaker is open): such answers
   // are counted as errors, not as throughput.
   let graphqlErrors = 0;
@@ -221,6 +225,7 @@ async function measure(target: { url: string; pid: number; metricsUrl?: string }
       : {}),
   });
   const cpuAfter = cpuMs(target.pid);
+  const subgraphCpuAfter = cpuMs(subgraphs.pid);
   const after = (await (await fetch(statsUrl)).json()) as Stats;
   const timesAfter = await gatewayTimes(target.metricsUrl);
   const done = result.requests.total || 1;
@@ -232,6 +237,7 @@ async function measure(target: { url: string; pid: number; metricsUrl?: string }
     p99: result.latency.p99,
     errors: result.errors + result.non2xx + graphqlErrors,
     cpuMsPerRequest: (cpuAfter - cpuBefore) / done,
+    subgraphCpuMsPerRequest: (subgraphCpuAfter - subgraphCpuBefore) / done,
     fetchesPerRequest: (sum(after.requests) - sum(before.requests)) / done,
     sqlPerRequest: (sum(after.sql) - sum(before.sql)) / done,
     waitMsPerRequest: timesBefore && timesAfter ? ((timesAfter.wait - timesBefore.wait) * 1000) / answered : null,
@@ -252,6 +258,7 @@ function combine(ms: Measurement[]): Measurement {
     p99: mean(ms.map((m) => m.p99)),
     errors: ms.reduce((a, m) => a + m.errors, 0),
     cpuMsPerRequest: mean(ms.map((m) => m.cpuMsPerRequest)),
+    subgraphCpuMsPerRequest: mean(ms.map((m) => m.subgraphCpuMsPerRequest)),
     fetchesPerRequest: mean(ms.map((m) => m.fetchesPerRequest)),
     sqlPerRequest: mean(ms.map((m) => m.sqlPerRequest)),
     waitMsPerRequest: ms[0]!.waitMsPerRequest === null ? null : mean(ms.map((m) => m.waitMsPerRequest!)),
@@ -290,14 +297,14 @@ const fmt = (n: number, digits = 1) => n.toFixed(digits);
 
 function table(rows: Row[]): string {
   const header =
-    '| scale | workload | ours req/s | vanilla req/s | ratio | ours p50/p99 ms | vanilla p50/p99 ms | alone: fetches, SQL ours / vanilla | under load: fetches/req ours/vanilla | under load: SQL/req ours/vanilla | ours CPU ms/req | vanilla CPU ms/req | ours wait / overhead ms/req (means) | ours overhead p50 ms | overhead p50 % of p50 | errors ours/vanilla |';
+    '| scale | workload | ours req/s | vanilla req/s | ratio | ours p50/p99 ms | vanilla p50/p99 ms | alone: fetches, SQL ours / vanilla | under load: fetches/req ours/vanilla | under load: SQL/req ours/vanilla | ours CPU ms/req | vanilla CPU ms/req | subgraphs CPU ms/req ours/vanilla | ours wait / overhead ms/req (means) | ours overhead p50 ms | overhead p50 % of p50 | errors ours/vanilla |';
   const lines = rows.map((r) => {
     const overhead = r.ours.overheadMsPerRequest;
     const ownP50 = r.ours.overheadP50Ms;
     const share = ownP50 !== null && r.ours.p50 > 0 ? `${fmt((100 * ownP50) / r.ours.p50)} %` : 'n/a';
-    return `| ${r.scale} | ${r.workload} | ${fmt(r.ours.throughput)} | ${fmt(r.vanilla.throughput)} | ${fmt(r.ratio, 2)}× | ${fmt(r.ours.p50)}/${fmt(r.ours.p99)} | ${fmt(r.vanilla.p50)}/${fmt(r.vanilla.p99)} | ${fmt(r.alone.ours.fetches)}, ${fmt(r.alone.ours.sql)} / ${fmt(r.alone.vanilla.fetches)}, ${fmt(r.alone.vanilla.sql)} | ${fmt(r.ours.fetchesPerRequest, 2)}/${fmt(r.vanilla.fetchesPerRequest, 2)} | ${fmt(r.ours.sqlPerRequest, 2)}/${fmt(r.vanilla.sqlPerRequest, 2)} | ${fmt(r.ours.cpuMsPerRequest, 2)} | ${fmt(r.vanilla.cpuMsPerRequest, 2)} | ${r.ours.waitMsPerRequest === null ? 'n/a' : fmt(r.ours.waitMsPerRequest)} / ${overhead === null ? 'n/a' : fmt(overhead)} | ${ownP50 === null ? 'n/a' : fmt(ownP50, 2)} | ${share} | ${r.ours.errors}/${r.vanilla.errors} |`;
+    return `| ${r.scale} | ${r.workload} | ${fmt(r.ours.throughput)} | ${fmt(r.vanilla.throughput)} | ${fmt(r.ratio, 2)}× | ${fmt(r.ours.p50)}/${fmt(r.ours.p99)} | ${fmt(r.vanilla.p50)}/${fmt(r.vanilla.p99)} | ${fmt(r.alone.ours.fetches)}, ${fmt(r.alone.ours.sql)} / ${fmt(r.alone.vanilla.fetches)}, ${fmt(r.alone.vanilla.sql)} | ${fmt(r.ours.fetchesPerRequest, 2)}/${fmt(r.vanilla.fetchesPerRequest, 2)} | ${fmt(r.ours.sqlPerRequest, 2)}/${fmt(r.vanilla.sqlPerRequest, 2)} | ${fmt(r.ours.cpuMsPerRequest, 2)} | ${fmt(r.vanilla.cpuMsPerRequest, 2)} | ${fmt(r.ours.subgraphCpuMsPerRequest, 2)}/${fmt(r.vanilla.subgraphCpuMsPerRequest, 2)} | ${r.ours.waitMsPerRequest === null ? 'n/a' : fmt(r.ours.waitMsPerRequest)} / ${overhead === null ? 'n/a' : fmt(overhead)} | ${ownP50 === null ? 'n/a' : fmt(ownP50, 2)} | ${share} | ${r.ours.errors}/${r.vanilla.errors} |`;
   });
-  return [header, '|' + '---|'.repeat(16), ...lines].join('\n');
+  return [header, '|' + '---|'.repeat(17), ...lines].join('\n');
 }
 
 /** The environment of this gateway beyond `--env`: authentication as the load mode asks. */
@@ -400,6 +407,7 @@ async function benchScale(scale: number, options: Options, callers: BenchCallers
     };
     const urls = { ours: targets.ours.url, vanilla: targets.vanilla.url };
     const statsUrl = `http://127.0.0.1:${base + 9}/`;
+    const subgraphsTarget = { statsUrl, pid: subgraphs.process.pid! };
     const callerLoad = { authorizations: callers?.authorizations ?? [] };
 
     let runnable = await answerable(urls, options, callerLoad);
@@ -420,16 +428,16 @@ async function benchScale(scale: number, options: Options, callers: BenchCallers
     for (const q of runnable) alone.set(q.id, { ours: await probe(targets.ours.url, statsUrl, q, load), vanilla: await probe(targets.vanilla.url, statsUrl, q, load) });
 
     process.stderr.write(`   warming up both gateways\n`);
-    await measure(targets.ours, statsUrl, runnable, { ...options, duration: 3 }, load);
-    await measure(targets.vanilla, statsUrl, runnable, { ...options, duration: 3 }, load);
+    await measure(targets.ours, subgraphsTarget, runnable, { ...options, duration: 3 }, load);
+    await measure(targets.vanilla, subgraphsTarget, runnable, { ...options, duration: 3 }, load);
 
     const rows: Row[] = [];
     const workloads: [string, Question[]][] = [...runnable.map((q) => [`${q.id} ${q.name}`, [q]] as [string, Question[]]), ['mix', runnable]];
     for (const [name, bodies] of workloads) {
       const samples: { ours: Measurement[]; vanilla: Measurement[] } = { ours: [], vanilla: [] };
       for (let round = 0; round < options.rounds; round++) {
-        samples.ours.push(await measure(targets.ours, statsUrl, bodies, options, load));
-        samples.vanilla.push(await measure(targets.vanilla, statsUrl, bodies, options, load));
+        samples.ours.push(await measure(targets.ours, subgraphsTarget, bodies, options, load));
+        samples.vanilla.push(await measure(targets.vanilla, subgraphsTarget, bodies, options, load));
       }
       const probes = bodies.map((q) => alone.get(q.id)!);
       const row: Row = {
