@@ -48,12 +48,12 @@ function rightsOf(caller: Caller | undefined): string {
  * time: the overhead figures stay those of the work done.
  */
 export function operationMergePlugin<TContext extends BaseContext>(options: OperationMergeOptions = {}): { plugin: ApolloServerPlugin<TContext>; stats: OperationMergeStats } {
-  const inFlight = new Map<string, Promise<Shared>>();
+  const inFlight = new Map<string, { shared: Promise<Shared>; followers: number }>();
   const stats: OperationMergeStats = { executed: 0, merged: 0 };
   const plugin: ApolloServerPlugin<TContext> = {
     async requestDidStart({ request }) {
       if (options.excluded?.(request)) return;
-      let led: { key: string; settle: (shared: Shared) => void; started: number; waitedBefore: number; context: object } | undefined;
+      let led: { key: string; entry: { followers: number }; settle: (shared: Shared) => void; started: number; waitedBefore: number; context: object } | undefined;
       const release = (snapshot: string | null) => {
         if (!led) return;
         inFlight.delete(led.key);
@@ -68,8 +68,9 @@ export function operationMergePlugin<TContext extends BaseContext>(options: Oper
           const key = `${rightsOf(callerOf(ctx.contextValue))}\n${ctx.queryHash}\n${ctx.operationName ?? ''}\n${JSON.stringify(ctx.request.variables ?? {})}`;
           const pending = inFlight.get(key);
           if (pending) {
+            pending.followers += 1;
             const started = performance.now();
-            const { snapshot, waitShare } = await pending;
+            const { snapshot, waitShare } = await pending.shared;
             waitClockOf(ctx.contextValue as object).add((performance.now() - started) * waitShare);
             if (snapshot !== null) {
               stats.merged += 1;
@@ -81,9 +82,10 @@ export function operationMergePlugin<TContext extends BaseContext>(options: Oper
           }
           stats.executed += 1;
           let settle!: (shared: Shared) => void;
-          inFlight.set(key, new Promise<Shared>((resolve) => (settle = resolve)));
+          const entry = { shared: new Promise<Shared>((resolve) => (settle = resolve)), followers: 0 };
+          inFlight.set(key, entry);
           const context = ctx.contextValue as object;
-          led = { key, settle, started: performance.now(), waitedBefore: waitClockOf(context).elapsedMs(), context };
+          led = { key, entry, settle, started: performance.now(), waitedBefore: waitClockOf(context).elapsedMs(), context };
           return null;
         },
         async didEncounterErrors() {
@@ -93,7 +95,8 @@ export function operationMergePlugin<TContext extends BaseContext>(options: Oper
           if (!led) return;
           const body = response.body;
           const ok = body.kind === 'single' && !body.singleResult.errors?.length && (response.http.status ?? 200) === 200;
-          release(ok ? JSON.stringify(body.singleResult) : null);
+          // Serialised only when someone waits for it: a query nobody shared costs nothing more.
+          release(ok && led.entry.followers > 0 ? JSON.stringify(body.singleResult) : null);
         },
       };
     },
