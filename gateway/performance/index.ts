@@ -11,6 +11,7 @@ import { createPooledFetcher } from './pooled-fetcher';
 import { subgraphWaitPlugin } from './subgraph-wait';
 import { operationMergePlugin, type OperationMergeStats } from '../plugins/operation-merge.plugin';
 import { asksForProvenance } from '../plugins/provenance.plugin';
+import { installResultShaping } from './result-shaping';
 
 export interface PerformanceConfig {
   /** `SUBGRAPH_CONNECTIONS`: keep-alive sockets per subgraph (default 64). */
@@ -27,6 +28,8 @@ export interface PerformanceConfig {
   readonly entityCache: boolean;
   /** `REDIS_URL`: where the entity cache lives, shared by replicas; process memory without it. */
   readonly redisUrl?: string;
+  /** `RESULT_SHAPING`: how answers are cut to the client's selection, `planned` (default) or `apollo` (`@apollo/gateway`'s own). */
+  readonly resultShaping: 'planned' | 'apollo';
 }
 
 function onOff(env: NodeJS.ProcessEnv, name: string, fallback: 'on' | 'off'): boolean {
@@ -42,7 +45,13 @@ function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): nu
   return value;
 }
 
-/** Reads `SUBGRAPH_CONNECTIONS`, `SUBGRAPH_DEDUP`, `OPERATION_DEDUP`, `SUBGRAPH_BATCH`, `SUBGRAPH_BATCH_CONCURRENCY`, `ENTITY_CACHE` and `REDIS_URL`, naming the variable when one is wrong. */
+function shaping(env: NodeJS.ProcessEnv): 'planned' | 'apollo' {
+  const raw = (env.RESULT_SHAPING || 'planned').toLowerCase();
+  if (raw !== 'planned' && raw !== 'apollo') throw new StartupError(`RESULT_SHAPING must be "planned" or "apollo", got "${env.RESULT_SHAPING}"`);
+  return raw;
+}
+
+/** Reads `SUBGRAPH_CONNECTIONS`, `SUBGRAPH_DEDUP`, `OPERATION_DEDUP`, `SUBGRAPH_BATCH`, `SUBGRAPH_BATCH_CONCURRENCY`, `ENTITY_CACHE`, `REDIS_URL` and `RESULT_SHAPING`, naming the variable when one is wrong. */
 export function loadPerformanceConfig(env: NodeJS.ProcessEnv = process.env): PerformanceConfig {
   return Object.freeze({
     connectionsPerSubgraph: wholeNumber(env, 'SUBGRAPH_CONNECTIONS', 64),
@@ -52,6 +61,7 @@ export function loadPerformanceConfig(env: NodeJS.ProcessEnv = process.env): Per
     batchConcurrency: wholeNumber(env, 'SUBGRAPH_BATCH_CONCURRENCY', 8),
     entityCache: onOff(env, 'ENTITY_CACHE', 'off'),
     redisUrl: env.REDIS_URL || undefined,
+    resultShaping: shaping(env),
   });
 }
 
@@ -77,8 +87,10 @@ export interface GatewayPerformance {
  * The gateway's fetch path, outermost first: the entity cache (where allowed), merging of
  * identical in-flight queries, batching of concurrent fetches to one subgraph, the keep-alive pool; and
  * the wait metrics. Merging comes before batching, so a batch never carries the same fetch twice.
+ * Also chooses how the gateways of this process shape answers (`RESULT_SHAPING`).
  */
 export function createGatewayPerformance(config: PerformanceConfig, logger?: Logger): GatewayPerformance {
+  installResultShaping(config.resultShaping);
   const pool = createPooledFetcher({ connectionsPerOrigin: config.connectionsPerSubgraph });
   const batch = config.batch ? subgraphBatchFetcher(pool.fetcher, { concurrency: config.batchConcurrency }) : undefined;
   const batched = batch?.fetcher ?? pool.fetcher;

@@ -123,7 +123,7 @@ describe('entity cache', () => {
 
   it("follows each system's TTL in the registry: shop-floor systems are never cached", async () => {
     for (const system of ['mes', 'inventory', 'quality'] as const) expect(SYSTEMS[system].entityCacheTtlSeconds).toBe(0);
-    const performance = createGatewayPerformance({ connectionsPerSubgraph: 4, dedup: true, batch: true, batchConcurrency: 8, operationDedup: true, entityCache: true });
+    const performance = createGatewayPerformance({ connectionsPerSubgraph: 4, dedup: true, batch: true, batchConcurrency: 8, operationDedup: true, entityCache: true, resultShaping: 'planned' });
     try {
       for (const system of SYSTEM_NAMES) performance.fetcherFor(system);
       performance.fetcherFor('someone-elses-subgraph');
@@ -132,7 +132,7 @@ describe('entity cache', () => {
     } finally {
       await performance.stop();
     }
-    const off = createGatewayPerformance({ connectionsPerSubgraph: 4, dedup: true, batch: true, batchConcurrency: 8, operationDedup: true, entityCache: false });
+    const off = createGatewayPerformance({ connectionsPerSubgraph: 4, dedup: true, batch: true, batchConcurrency: 8, operationDedup: true, entityCache: false, resultShaping: 'planned' });
     for (const system of SYSTEM_NAMES) off.fetcherFor(system);
     expect(off.entityCacheStats.size).toBe(0);
     await off.stop();
