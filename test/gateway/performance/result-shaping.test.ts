@@ -1,25 +1,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import {
-  buildSchema,
-  isCompositeType,
-  isEnumType,
-  isListType,
-  isNonNullType,
-  isObjectType,
-  operationFromDocument,
-  possibleRuntimeTypes,
-  Supergraph,
-  type CompositeType,
-  type Operation,
-  type Schema,
-  type SelectionSet,
-  type Type,
-} from '@apollo/federation-internals';
+import { buildSchema, operationFromDocument, Supergraph, type Operation } from '@apollo/federation-internals';
 import { parse, type GraphQLError } from 'graphql';
 import { apolloComputeResponse, computeResponse, installResultShaping, resultShapingMode } from '../../../gateway/performance/result-shaping';
 import * as gatewayShaping from '@apollo/gateway/dist/resultShaping';
 import { loadQuestions } from '../../../questions';
+import { answerFor, seededRandom } from '../../../bench/answers';
 import { loadPerformanceConfig } from '../../../gateway/performance';
 
 /**
@@ -29,77 +15,6 @@ import { loadPerformanceConfig } from '../../../gateway/performance';
  * with nulls where the schema says non-null, values of the wrong type, unknown `__typename`s,
  * missing fields and extra ones.
  */
-
-/** A small seeded generator (mulberry32), so each case is the same on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-interface Corruption {
-  /** Chance that any value is replaced by something wrong for its type. */
-  rate: number;
-}
-
-function leafValue(rand: () => number, type: Type): unknown {
-  const name = (type as { name: string }).name;
-  if (isEnumType(type)) return type.values[Math.floor(rand() * type.values.length)]!.name;
-  switch (name) {
-    case 'Int':
-      return Math.floor(rand() * 2000) - 1000;
-    case 'Float':
-      return rand() * 100;
-    case 'Boolean':
-      return rand() < 0.5;
-    case 'ID':
-      return rand() < 0.8 ? `id-${Math.floor(rand() * 1e6)}` : Math.floor(rand() * 1000);
-    case 'String':
-      return `s${Math.floor(rand() * 1e6)}`;
-    default:
-      return rand() < 0.5 ? `custom-${Math.floor(rand() * 100)}` : { any: [1, 'json'] };
-  }
-}
-
-const WRONG: unknown[] = [null, null, 'text', 42, 1.5, true, {}, [], { __typename: 'NoSuchType' }, '', 0, [null]];
-
-/** An answer to `selectionSet` on `parentType`, as subgraphs merged by the gateway would give it. */
-function answerFor(schema: Schema, rand: () => number, corruption: Corruption, selectionSet: SelectionSet, parentType: CompositeType): Record<string, unknown> {
-  const runtime = possibleRuntimeTypes(parentType);
-  const concrete = runtime[Math.floor(rand() * runtime.length)]!;
-  const out: Record<string, unknown> = {};
-  if (!isObjectType(parentType) || rand() < 0.7) out.__typename = rand() < corruption.rate ? WRONG[Math.floor(rand() * WRONG.length)] : concrete.name;
-  const fill = (set: SelectionSet) => {
-    for (const selection of set.selections()) {
-      if (selection.kind === 'FieldSelection') {
-        const field = selection.element;
-        if (field.definition.isSchemaIntrospectionField() || field.name === '__typename') continue;
-        if (rand() < corruption.rate / 2) continue; // missing
-        out[field.responseName()] = valueFor(schema, rand, corruption, field.definition.type!, selection.selectionSet);
-      } else {
-        const condition = selection.element.typeCondition;
-        if (!condition || condition.name === concrete.name || rand() < 0.3) fill(selection.selectionSet);
-      }
-    }
-  };
-  fill(selectionSet);
-  if (rand() < 0.3) out.internalKey = 'a field the plan fetched for itself';
-  return out;
-}
-
-function valueFor(schema: Schema, rand: () => number, corruption: Corruption, type: Type, selectionSet: SelectionSet | undefined): unknown {
-  if (rand() < corruption.rate) return WRONG[Math.floor(rand() * WRONG.length)];
-  if (isNonNullType(type)) return valueFor(schema, rand, corruption, type.ofType, selectionSet);
-  if (rand() < 0.1) return null;
-  if (isListType(type)) return Array.from({ length: Math.floor(rand() * 4) }, () => valueFor(schema, rand, corruption, type.ofType, selectionSet));
-  if (isCompositeType(type)) return answerFor(schema, rand, corruption, selectionSet!, type);
-  return leafValue(rand, type);
-}
 
 function outcome(shape: typeof computeResponse, operation: Operation, variables: Record<string, unknown>, input: Record<string, unknown>) {
   try {
@@ -118,16 +33,12 @@ function outcome(shape: typeof computeResponse, operation: Operation, variables:
   }
 }
 
-function compare(operation: Operation, variables: Record<string, unknown>, cases: number, seed: number, rate: number): { differences: number; withErrors: number; threw: number } {
-  const schema = operation.schema();
-  const root = schema.schemaDefinition.rootType(operation.rootKind)!;
+function compare(operation: Operation, variables: Record<string, unknown>, cases: number, seed: number, corruption: number): { differences: number; withErrors: number; threw: number } {
   let differences = 0;
   let withErrors = 0;
   let threw = 0;
   for (let i = 0; i < cases; i++) {
-    const rand = random(seed + i);
-    const input = answerFor(schema, rand, { rate }, operation.selectionSet, root);
-    delete input.__typename;
+    const input = answerFor(operation, { random: seededRandom(seed + i), corruption });
     const ours = outcome(computeResponse, operation, variables, input);
     const theirs = outcome(apolloComputeResponse, operation, variables, input);
     expect(ours).toEqual(theirs);
