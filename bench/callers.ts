@@ -9,6 +9,9 @@ import { ROOT } from './processes';
  * public key set in a file this gateway reads, and one user token per caller.
  */
 
+/** The scope of a supplier's users (`--partner`): with a `supplier_id` claim, it makes them partner callers. */
+export const PARTNER_SCOPE = 'partner:supplier';
+
 /** `--rights`: `same` gives every caller the same roles; `distinct` adds a scope of its own to each. */
 export type Rights = 'same' | 'distinct';
 
@@ -35,10 +38,11 @@ function scopesOf(n: number, rights: Rights): string[] {
 
 /**
  * Creates a fresh ES256 key under `.data/bench-run/`, writes its key set for `OIDC_JWKS_FILE` and
- * mints `count` tokens with distinct subjects. A key of its own per run means no token of an
+ * mints `count` tokens with distinct subjects: users with `BENCH_ROLES`, or with `partner` (a
+ * supplier id) users of that supplier, scope `partner:supplier` and claim `supplier_id`. A key of its own per run means no token of an
  * earlier run, and no development token, is accepted by the measured gateway.
  */
-export async function createBenchCallers(count: number, rights: Rights): Promise<BenchCallers> {
+export async function createBenchCallers(count: number, rights: Rights, partner: string | null = null): Promise<BenchCallers> {
   const parent = path.join(ROOT, '.data', 'bench-run');
   mkdirSync(parent, { recursive: true });
   const dir = mkdtempSync(path.join(parent, 'issuer-'));
@@ -49,7 +53,9 @@ export async function createBenchCallers(count: number, rights: Rights): Promise
     const authorizations: string[] = [];
     for (let n = 1; n <= count; n++) {
       // Long enough for a run at every scale; the key is deleted when the run ends anyway.
-      const token = await issuer.mint({ subject: `bench-user-${n}`, roles: BENCH_ROLES, scopes: scopesOf(n, rights), expiresIn: '24h' });
+      const token = partner
+        ? await issuer.mint({ subject: `bench-partner-${n}`, scopes: [PARTNER_SCOPE, ...scopesOf(n, rights)], supplierId: partner, expiresIn: '24h' })
+        : await issuer.mint({ subject: `bench-user-${n}`, roles: BENCH_ROLES, scopes: scopesOf(n, rights), expiresIn: '24h' });
       authorizations.push(`Bearer ${token}`);
     }
     return {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { loadQuestions, type Question } from '../questions';
 import { CALLER_KEY_ENV, generateCallerKey } from '../platform/caller-header';
-import { BENCH_ROLES, createBenchCallers, type BenchCallers, type Rights } from './callers';
+import { BENCH_ROLES, createBenchCallers, PARTNER_SCOPE, type BenchCallers, type Rights } from './callers';
 import { postGraphql, problemOf, type GraphqlAnswer, type Variables } from './graphql-client';
 import { buildPools, POOL_SIZE, type Pool } from './pools';
 import { benchDatabaseUrl, freeBasePort, ROOT, startScript, stopChildren, waitForHttp, writeBenchSupergraph, type Child } from './processes';
@@ -14,12 +14,14 @@ import { benchDatabaseUrl, freeBasePort, ROOT, startScript, stopChildren, waitFo
  * A B A B in one run on one machine, and the ratio between them.
  *
  *   npm run bench -- [--scales 1,10] [--duration 10] [--connections 16] [--rounds 2] [--questions q01,q02]
- *                    [--callers 1] [--rights same|distinct] [--vary] [--env K=V,K=V]
+ *                    [--callers 1] [--rights same|distinct] [--vary] [--partner V00001] [--env K=V,K=V]
  *
  * By default all load comes from one anonymous caller asking each question with its fixed
  * variables. `--callers N` makes it N authenticated users (this gateway under AUTH_MODE=jwt),
  * `--rights distinct` gives each of them rights of its own, `--vary` draws every request's
  * variables from pools of real values: workloads where merging identical requests cannot help.
+ * `--partner <supplier>` measures the partner question (q06) instead, asked by users of that
+ * supplier through this gateway's partner contract; the vanilla gateway signs the same supplier.
  *
  * Uses DATABASE_URL's server when set (databases bench_s<scale>_<system>), else an embedded PostgreSQL.
  */
@@ -41,6 +43,8 @@ interface Options {
   rights: Rights;
   /** `--vary`: every request's variables drawn from a pool per question instead of the fixed ones. */
   vary: boolean;
+  /** `--partner <supplier id>`: the partner questions only, asked by that supplier's users; null: the others. */
+  partner: string | null;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -59,6 +63,7 @@ function parseArgs(argv: string[]): Options {
     callers: Number(get('callers') ?? 1),
     rights: (get('rights') ?? 'same') as Rights,
     vary: argv.includes('--vary'),
+    partner: get('partner') ?? null,
   };
   for (const [name, value] of Object.entries({ duration: options.duration, connections: options.connections, rounds: options.rounds, callers: options.callers })) {
     if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a whole number ≥ 1, got ${value}`);
@@ -73,6 +78,13 @@ function checkLoadOptions(options: Options): void {
   if (options.rights === 'distinct' && options.callers === 1) throw new Error('--rights distinct needs --callers > 1 (one caller has nobody to differ from)');
   // Each connection is one caller: with more callers than connections some would never ask.
   if (options.callers > options.connections) throw new Error(`--callers (${options.callers}) must not exceed --connections (${options.connections}): each connection is one caller`);
+  if (options.partner !== null && !/^V\d{5}$/.test(options.partner)) throw new Error(`--partner must be a supplier id like V00001, got "${options.partner}"`);
+}
+
+/** Who the vanilla gateway signs into its subgraph requests: the anonymous caller, or under `--partner` a user of that supplier. */
+function vanillaCaller(options: Options): string | undefined {
+  if (options.partner === null) return undefined;
+  return JSON.stringify({ subject: 'bench-partner-1', kind: 'user', roles: [], scopes: [PARTNER_SCOPE], supplierId: options.partner });
 }
 
 /** CPU time (user + system) of a process so far, in milliseconds, from /proc. */
@@ -326,6 +338,10 @@ async function answerable(urls: { ours: string; vanilla: string }, options: Opti
   const runnable: Question[] = [];
   for (const q of loadQuestions()) {
     if (options.questions && !options.questions.includes(q.id)) continue;
+    if (q.partner !== (options.partner !== null)) {
+      if (!options.questions || options.questions.includes(q.id)) process.stderr.write(`   skip ${q.id} ${q.name}: ${q.partner ? 'a partner question (measured with --partner <supplier>)' : 'not a partner question (--partner measures only those)'}\n`);
+      continue;
+    }
     const [a, b] = await Promise.all([graphql(urls.ours, q, load), graphql(urls.vanilla, q, load)]);
     const problem = problemOf(a) ?? problemOf(b);
     if (problem) process.stderr.write(`   skip ${q.id} ${q.name}: ${problem}\n`);
@@ -398,7 +414,7 @@ async function benchScale(scale: number, options: Options, callers: BenchCallers
     }, null);
     children.push(ours);
     // The vanilla gateway has no authentication: it gets the callers' headers and ignores them.
-    const vanilla = await start('bench/vanilla-gateway.js', { PORT: String(vanillaPort), SUPERGRAPH_PATH: supergraphPath, NODE_ENV: 'production' }, 'listening');
+    const vanilla = await start('bench/vanilla-gateway.js', { PORT: String(vanillaPort), SUPERGRAPH_PATH: supergraphPath, NODE_ENV: 'production', BENCH_CALLER: vanillaCaller(options) }, 'listening');
     children.push(vanilla);
     await waitForHttp(`http://127.0.0.1:${oursPort}/health`);
     const targets = {
@@ -460,8 +476,10 @@ async function benchScale(scale: number, options: Options, callers: BenchCallers
 
 /** Who the load comes from and what it asks, in words, for the log and the report's header. */
 function describeLoad(options: Options): string {
-  const who =
-    options.callers === 1
+  const who = options.partner !== null
+    ? `${options.callers} user${options.callers > 1 ? 's' : ''} of supplier ${options.partner} with tokens of their own (scope ${PARTNER_SCOPE}, claim supplier_id; this gateway with AUTH_MODE=jwt, serving them its partner contract), the vanilla gateway signing the same supplier; ` +
+      (options.rights === 'distinct' ? 'rights distinct: a scope of its own each' : 'rights same')
+    : options.callers === 1
       ? 'one anonymous caller (this gateway with AUTH_MODE=none)'
       : `${options.callers} callers with tokens of their own (this gateway with AUTH_MODE=jwt), connection i being caller i mod ${options.callers}; ` +
         (options.rights === 'distinct'
@@ -478,7 +496,7 @@ function describePools(pools: Map<number, Record<string, number>>): string {
 
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
-  const callers = options.callers > 1 ? await createBenchCallers(options.callers, options.rights) : null;
+  const callers = options.callers > 1 || options.partner !== null ? await createBenchCallers(options.callers, options.rights, options.partner) : null;
   const rows: Row[] = [];
   const pools = new Map<number, Record<string, number>>();
   try {

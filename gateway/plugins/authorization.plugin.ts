@@ -163,6 +163,21 @@ function isIntrospectionOnly(operation: OperationDefinitionNode): boolean {
 }
 
 /**
+ * Validation errors of a document against the partner contract, worked out once per document and
+ * contract: Apollo Server hands the same parsed document to every request with the same text, and
+ * a new supergraph brings a new contract schema, so neither key can go stale.
+ */
+const partnerValidations = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, readonly GraphQLError[]>>();
+
+function partnerValidation(schema: GraphQLSchema, document: DocumentNode): readonly GraphQLError[] {
+  let bySchema = partnerValidations.get(schema);
+  if (!bySchema) partnerValidations.set(schema, (bySchema = new WeakMap()));
+  let errors = bySchema.get(document);
+  if (!errors) bySchema.set(document, (errors = validate(schema, document)));
+  return errors;
+}
+
+/**
  * Field authorization from the supergraph's `@authorized` directives, and the partner contract.
  * A denied field is cut from the operation before planning, so its subgraph is never asked; it
  * comes back null with a `FORBIDDEN` error on its path. Partners are validated and introspect
@@ -181,7 +196,7 @@ export function authorizationPlugin(options: AuthorizationOptions): ApolloServer
           if (!security || !caller || !operation) return;
           if (isPartnerCaller(caller)) {
             if (!security.partnerSchema) throw gatewayError('FORBIDDEN', 403, 'the graph offers partners nothing: no root field is tagged "partner"');
-            const errors = validate(security.partnerSchema, requestContext.document!);
+            const errors = partnerValidation(security.partnerSchema, requestContext.document!);
             if (errors.length) {
               throw gatewayError('GRAPHQL_VALIDATION_FAILED', 400, errors[0]!.message, { errors: errors.map((e) => e.message) });
             }

@@ -17,6 +17,17 @@ export interface PersistedDocumentsOptions {
  */
 export function persistedDocumentsPlugin(options: PersistedDocumentsOptions): ApolloServerPlugin {
   const byText = new Map(options.documents.map((d) => [canonicalDocument(d.query), d] as const));
+  // A partner's system sends the same few texts again and again: each is parsed and printed once.
+  const bySource = new Map<string, TrustedDocument | null>();
+  const trustedFor = (source: string): TrustedDocument | null => {
+    let trusted = bySource.get(source);
+    if (trusted === undefined) {
+      trusted = byText.get(canonicalDocument(source)) ?? null;
+      if (bySource.size >= 1_000) bySource.delete(bySource.keys().next().value!);
+      bySource.set(source, trusted);
+    }
+    return trusted;
+  };
   return {
     async requestDidStart() {
       return {
@@ -26,7 +37,7 @@ export function persistedDocumentsPlugin(options: PersistedDocumentsOptions): Ap
           const introspection = operation.operation === 'query' && operation.selectionSet.selections.every((s) => s.kind === Kind.FIELD && s.name.value.startsWith('__'));
           if (introspection) return;
           // The text as sent, not the document: authorization may already have cut fields from that.
-          const trusted = byText.get(canonicalDocument(source!));
+          const trusted = trustedFor(source!);
           if (!trusted) {
             throw gatewayError('TRUSTED_DOCUMENT_REQUIRED', 403, `partners may run only the documents registered for them (${options.documents.map((d) => d.name).join(', ') || 'none'}); this document is not one of them`);
           }

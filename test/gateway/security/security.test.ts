@@ -236,19 +236,24 @@ describe('gateway security', () => {
       expect(types.get('Material')).not.toContain('standardCost');
     });
 
-    it('treats fields outside the contract as unknown', async () => {
-      const { status, body } = await postGraphQL(url, '{ materialSites(siteId: "S01") { bookQuantity } }', undefined, { 'x-api-key': key });
-      expect(status).toBe(400);
-      expect(body.errors![0]!.message).toMatch(/Cannot query field "materialSites"/);
+    it('treats fields outside the contract as unknown, every time the document comes', async () => {
+      // The second request finds the contract's verdict on this document already made.
+      for (let i = 0; i < 2; i++) {
+        const { status, body } = await postGraphQL(url, '{ materialSites(siteId: "S01") { bookQuantity } }', undefined, { 'x-api-key': key });
+        expect(status).toBe(400);
+        expect(body.errors![0]!.message).toMatch(/Cannot query field "materialSites"/);
+      }
     });
 
-    it('runs only the trusted documents registered for the partner', async () => {
-      const other = await postGraphQL(url, '{ myPurchaseOrders { number } }', undefined, { 'x-api-key': key });
-      expect(other.status).toBe(403);
-      expect(other.body.errors![0]!.extensions!.code).toBe('TRUSTED_DOCUMENT_REQUIRED');
-      const trusted = await postGraphQL(url, 'query { myPurchaseOrders(status: [OPEN]) {\n number\n status } }', undefined, { 'x-api-key': key });
-      expect(trusted.status).toBe(200);
-      expect(Array.isArray(trusted.body.data.myPurchaseOrders)).toBe(true);
+    it('runs only the trusted documents registered for the partner, every time the text comes', async () => {
+      for (let i = 0; i < 2; i++) {
+        const other = await postGraphQL(url, '{ myPurchaseOrders { number } }', undefined, { 'x-api-key': key });
+        expect(other.status).toBe(403);
+        expect(other.body.errors![0]!.extensions!.code).toBe('TRUSTED_DOCUMENT_REQUIRED');
+        const trusted = await postGraphQL(url, 'query { myPurchaseOrders(status: [OPEN]) {\n number\n status } }', undefined, { 'x-api-key': key });
+        expect(trusted.status).toBe(200);
+        expect(Array.isArray(trusted.body.data.myPurchaseOrders)).toBe(true);
+      }
     });
 
     it('refuses a revoked key', async () => {
