@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, randomFillSync, timingSafeEqual } from 'node:crypto';
 import type { Caller } from './caller';
 
 /** The header in which the gateway vouches for the caller of a subgraph request. */
@@ -68,6 +68,22 @@ export function callerKeyFromEnv(env: NodeJS.ProcessEnv = process.env): string |
   return env[CALLER_KEY_ENV] || undefined;
 }
 
+const NONCE_BYTES = 12;
+// Nonces are cut from a buffer of random bytes refilled when used up: one call to the system's
+// generator per 256 headers instead of one per header (about 4 µs each), same randomness.
+const noncePool = Buffer.alloc(NONCE_BYTES * 256);
+let nonceOffset = noncePool.length;
+
+function nonce(): string {
+  if (nonceOffset + NONCE_BYTES > noncePool.length) {
+    randomFillSync(noncePool);
+    nonceOffset = 0;
+  }
+  const value = noncePool.toString('base64url', nonceOffset, nonceOffset + NONCE_BYTES);
+  nonceOffset += NONCE_BYTES;
+  return value;
+}
+
 function mac(key: Buffer, data: string): string {
   return createHmac('sha256', key).update(data).digest('base64url');
 }
@@ -101,7 +117,7 @@ export function signCaller(caller: Caller, key: string | Buffer, options: SignOp
     aud: options.audience ?? SUBGRAPH_AUDIENCE,
     iat,
     exp: iat + (options.ttlSeconds ?? 30),
-    jti: randomBytes(12).toString('base64url'),
+    jti: nonce(),
   };
   const body = `${VERSION}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
   return `${body}.${mac(secret, body)}`;
