@@ -23,6 +23,19 @@ export interface StartOptions {
   echo?: boolean;
 }
 
+/** The value after `--name` on a command line, or undefined. */
+export function argument(argv: readonly string[], name: string): string | undefined {
+  const i = argv.indexOf(`--${name}`);
+  return i === -1 ? undefined : argv[i + 1];
+}
+
+/** Fails, naming the option, unless every value is a whole number ≥ 1. */
+export function requireWholeNumbers(values: Record<string, number>): void {
+  for (const [name, value] of Object.entries(values)) {
+    if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a whole number ≥ 1, got ${value}`);
+  }
+}
+
 /** Spawns a compiled script under dist/; resolves once its output matches `ready` (at once when null). */
 export function startScript(script: string, env: Record<string, string | undefined>, ready: string | RegExp | null, options: StartOptions = {}): Promise<Child> {
   const { timeoutMs = 600_000, echo = false } = options;

@@ -5,7 +5,7 @@ import { parse } from 'graphql';
 import { apolloComputeResponse, computeResponse } from '../gateway/performance/result-shaping';
 import { loadQuestions } from '../questions';
 import { answerFor, seededRandom } from './answers';
-import { ROOT } from './processes';
+import { argument, requireWholeNumbers, ROOT } from './processes';
 
 /**
  * The result-shaping benchmark: for each of the ten questions, a valid answer generated from the
@@ -28,14 +28,9 @@ interface Options {
 }
 
 function parseArgs(argv: string[]): Options {
-  const get = (name: string) => {
-    const i = argv.indexOf(`--${name}`);
-    return i === -1 ? undefined : argv[i + 1];
-  };
+  const get = (name: string) => argument(argv, name);
   const options: Options = { items: Number(get('items') ?? 20), rounds: Number(get('rounds') ?? 5), ms: Number(get('ms') ?? 300) };
-  for (const [name, value] of Object.entries(options)) {
-    if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a whole number ≥ 1, got ${value}`);
-  }
+  requireWholeNumbers({ ...options });
   return options;
 }
 
@@ -103,4 +98,9 @@ function main(): void {
   process.stdout.write(`\nsaved bench/results/shaping-${stamp}.json and .md\n`);
 }
 
-main();
+try {
+  main();
+} catch (err) {
+  process.stderr.write(`bench:shaping: ${(err as Error).message}\n`);
+  process.exit(1);
+}

@@ -6,7 +6,7 @@ import { CALLER_KEY_ENV, generateCallerKey } from '../platform/caller-header';
 import { BENCH_ROLES, createBenchCallers, PARTNER_SCOPE, type BenchCallers, type Rights } from './callers';
 import { postGraphql, problemOf, type GraphqlAnswer, type Variables } from './graphql-client';
 import { buildPools, POOL_SIZE, type Pool } from './pools';
-import { benchDatabaseUrl, freeBasePort, ROOT, startScript, stopChildren, waitForHttp, writeBenchSupergraph, type Child } from './processes';
+import { argument, benchDatabaseUrl, freeBasePort, requireWholeNumbers, ROOT, startScript, stopChildren, waitForHttp, writeBenchSupergraph, type Child } from './processes';
 
 /**
  * The benchmark: the ten questions, alone and in a mix, against this gateway and a vanilla
@@ -48,10 +48,7 @@ interface Options {
 }
 
 function parseArgs(argv: string[]): Options {
-  const get = (name: string) => {
-    const i = argv.indexOf(`--${name}`);
-    return i === -1 ? undefined : argv[i + 1];
-  };
+  const get = (name: string) => argument(argv, name);
   const numbers = (raw: string | undefined, fallback: number[]) => (raw ? raw.split(',').map(Number) : fallback);
   const options: Options = {
     scales: numbers(get('scales'), [1, 10]),
@@ -65,9 +62,7 @@ function parseArgs(argv: string[]): Options {
     vary: argv.includes('--vary'),
     partner: get('partner') ?? null,
   };
-  for (const [name, value] of Object.entries({ duration: options.duration, connections: options.connections, rounds: options.rounds, callers: options.callers })) {
-    if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a whole number ≥ 1, got ${value}`);
-  }
+  requireWholeNumbers({ duration: options.duration, connections: options.connections, rounds: options.rounds, callers: options.callers });
   checkLoadOptions(options);
   return options;
 }

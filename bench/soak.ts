@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { loadQuestions, type Question } from '../questions';
-import { benchDatabaseUrl, freeBasePort, ROOT, startScript as start, stopChildren, waitForHttp, writeBenchSupergraph, type Child } from './processes';
+import { argument, benchDatabaseUrl, freeBasePort, requireWholeNumbers, ROOT, startScript as start, stopChildren, waitForHttp, writeBenchSupergraph, type Child } from './processes';
 
 /**
  * The soak benchmark: the questions the current graph can answer, in a mix, for minutes, against
@@ -26,19 +26,14 @@ interface Options {
 }
 
 function parseArgs(argv: string[]): Options {
-  const get = (name: string) => {
-    const i = argv.indexOf(`--${name}`);
-    return i === -1 ? undefined : argv[i + 1];
-  };
+  const get = (name: string) => argument(argv, name);
   const options: Options = {
     duration: Number(get('duration') ?? 300),
     connections: Number(get('connections') ?? 16),
     sample: Number(get('sample') ?? 5),
     scale: Number(get('scale') ?? 1),
   };
-  for (const [name, value] of Object.entries(options)) {
-    if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a whole number ≥ 1, got ${value}`);
-  }
+  requireWholeNumbers({ ...options });
   return options;
 }
 
