@@ -1,6 +1,7 @@
 import { Supergraph, operationFromDocument } from '@apollo/federation-internals';
 import { QueryPlanner, prettyFormatQueryPlan, type PlanNode, type QueryPlan } from '@apollo/query-planner';
 import { GraphQLError, Kind, parse, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { setBounded } from '../../platform/bounded-map';
 
 /** One fetch the gateway would send to a subgraph. */
 export interface PlannedFetch {
@@ -74,8 +75,7 @@ export function createOperationPlanner(supergraphSdl: string, cacheSize = 200): 
       return cached;
     }
     const result = planUncached(query, operationName);
-    cache.set(key, result);
-    if (cache.size > cacheSize) cache.delete(cache.keys().next().value!);
+    setBounded(cache, key, result, cacheSize);
     return result;
   };
 

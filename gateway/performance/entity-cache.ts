@@ -3,6 +3,7 @@ import type { Fetcher } from '@apollo/utils.fetcher';
 import type Redis from 'ioredis';
 import { queryRequestKey } from './dedup';
 import { BufferedResponse } from './pooled-fetcher';
+import { setBounded } from '../../platform/bounded-map';
 
 /** Where cached entity answers live: process memory, or Redis shared by every gateway replica. */
 export interface EntityCacheStore {
@@ -30,8 +31,7 @@ export function memoryEntityCacheStore(options: { maxEntries?: number; now?: () 
     },
     async set(key, value, ttlMs) {
       entries.delete(key);
-      entries.set(key, { value, expires: now() + ttlMs });
-      while (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
+      setBounded(entries, key, { value, expires: now() + ttlMs }, maxEntries);
     },
   };
 }

@@ -5,6 +5,7 @@ import { Kind } from 'graphql';
 import { callerOf, isPartnerCaller } from '../security/caller';
 import { gatewayError } from '../security/errors';
 import { canonicalDocument, type TrustedDocument } from '../security/trusted-documents';
+import { setBounded } from '../../platform/bounded-map';
 
 export interface PersistedDocumentsOptions {
   /** The documents partners may run. */
@@ -23,8 +24,7 @@ export function persistedDocumentsPlugin(options: PersistedDocumentsOptions): Ap
     let trusted = bySource.get(source);
     if (trusted === undefined) {
       trusted = byText.get(canonicalDocument(source)) ?? null;
-      if (bySource.size >= 1_000) bySource.delete(bySource.keys().next().value!);
-      bySource.set(source, trusted);
+      setBounded(bySource, source, trusted, 1_000);
     }
     return trusted;
   };
@@ -68,8 +68,7 @@ export function trustedDocumentCache(documents: readonly TrustedDocument[], capa
     async set(key, value) {
       const hash = hashOf(key);
       if (trusted.has(hash)) return;
-      if (registered.size >= capacity) registered.delete(registered.keys().next().value!);
-      registered.set(hash, value);
+      setBounded(registered, hash, value, capacity);
     },
     async delete(key) {
       registered.delete(hashOf(key));

@@ -1,5 +1,6 @@
 import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JWK, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { Caller } from '../../platform/caller';
+import { setBounded } from '../../platform/bounded-map';
 
 export interface IssuerOptions {
   /** Expected `iss`. */
@@ -53,8 +54,7 @@ export function createTokenVerifier(options: IssuerOptions): (token: string) => 
       const { payload } = await jwtVerify(token, keys, { issuer: options.issuer, audience: options.audience, clockTolerance: 5 });
       const caller = callerFromClaims(payload);
       if (typeof payload.exp === 'number') {
-        if (verified.size >= 10_000) verified.delete(verified.keys().next().value!);
-        verified.set(token, { caller, exp: payload.exp });
+        setBounded(verified, token, { caller, exp: payload.exp }, 10_000);
       }
       return { ok: true, caller };
     } catch (err) {
