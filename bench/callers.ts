@@ -2,15 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadDevIssuer } from '../gateway/security/dev-issuer';
+import { defaultPartnerScopes } from '../gateway/security/partners/store';
 import { ROOT } from './processes';
 
 /**
  * The benchmark's authenticated callers (`--callers N`): a token issuer made for the run, its
  * public key set in a file this gateway reads, and one user token per caller.
  */
-
-/** The scope of a supplier's users (`--partner`): with a `supplier_id` claim, it makes them partner callers. */
-export const PARTNER_SCOPE = 'partner:supplier';
 
 /** `--rights`: `same` gives every caller the same roles; `distinct` adds a scope of its own to each. */
 export type Rights = 'same' | 'distinct';
@@ -39,7 +37,7 @@ function scopesOf(n: number, rights: Rights): string[] {
 /**
  * Creates a fresh ES256 key under `.data/bench-run/`, writes its key set for `OIDC_JWKS_FILE` and
  * mints `count` tokens with distinct subjects: users with `BENCH_ROLES`, or with `partner` (a
- * supplier id) users of that supplier, scope `partner:supplier` and claim `supplier_id`. A key of its own per run means no token of an
+ * supplier id) users of that supplier, with a partner key's default scopes and claim `supplier_id`. A key of its own per run means no token of an
  * earlier run, and no development token, is accepted by the measured gateway.
  */
 export async function createBenchCallers(count: number, rights: Rights, partner: string | null = null): Promise<BenchCallers> {
@@ -54,7 +52,7 @@ export async function createBenchCallers(count: number, rights: Rights, partner:
     for (let n = 1; n <= count; n++) {
       // Long enough for a run at every scale; the key is deleted when the run ends anyway.
       const token = partner
-        ? await issuer.mint({ subject: `bench-partner-${n}`, scopes: [PARTNER_SCOPE, ...scopesOf(n, rights)], supplierId: partner, expiresIn: '24h' })
+        ? await issuer.mint({ subject: `bench-partner-${n}`, scopes: [...defaultPartnerScopes({ supplierId: partner }), ...scopesOf(n, rights)], supplierId: partner, expiresIn: '24h' })
         : await issuer.mint({ subject: `bench-user-${n}`, roles: BENCH_ROLES, scopes: scopesOf(n, rights), expiresIn: '24h' });
       authorizations.push(`Bearer ${token}`);
     }

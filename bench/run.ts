@@ -3,7 +3,8 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { loadQuestions, type Question } from '../questions';
 import { CALLER_KEY_ENV, generateCallerKey } from '../platform/caller-header';
-import { BENCH_ROLES, createBenchCallers, PARTNER_SCOPE, type BenchCallers, type Rights } from './callers';
+import { BENCH_ROLES, createBenchCallers, type BenchCallers, type Rights } from './callers';
+import { defaultPartnerScopes } from '../gateway/security/partners/store';
 import { postGraphql, problemOf, type GraphqlAnswer, type Variables } from './graphql-client';
 import { buildPools, POOL_SIZE, type Pool } from './pools';
 import { argument, benchDatabaseUrl, freeBasePort, requireWholeNumbers, ROOT, startScript, stopChildren, waitForHttp, writeBenchSupergraph, type Child } from './processes';
@@ -79,7 +80,7 @@ function checkLoadOptions(options: Options): void {
 /** Who the vanilla gateway signs into its subgraph requests: the anonymous caller, or under `--partner` a user of that supplier. */
 function vanillaCaller(options: Options): string | undefined {
   if (options.partner === null) return undefined;
-  return JSON.stringify({ subject: 'bench-partner-1', kind: 'user', roles: [], scopes: [PARTNER_SCOPE], supplierId: options.partner });
+  return JSON.stringify({ subject: 'bench-partner-1', kind: 'user', roles: [], scopes: defaultPartnerScopes({ supplierId: options.partner }), supplierId: options.partner });
 }
 
 /** CPU time (user + system) of a process so far, in milliseconds, from /proc. */
@@ -471,17 +472,22 @@ async function benchScale(scale: number, options: Options, callers: BenchCallers
 
 /** Who the load comes from and what it asks, in words, for the log and the report's header. */
 function describeLoad(options: Options): string {
-  const who = options.partner !== null
-    ? `${options.callers} user${options.callers > 1 ? 's' : ''} of supplier ${options.partner} with tokens of their own (scope ${PARTNER_SCOPE}, claim supplier_id; this gateway with AUTH_MODE=jwt, serving them its partner contract), the vanilla gateway signing the same supplier; ` +
-      (options.rights === 'distinct' ? 'rights distinct: a scope of its own each' : 'rights same')
-    : options.callers === 1
-      ? 'one anonymous caller (this gateway with AUTH_MODE=none)'
-      : `${options.callers} callers with tokens of their own (this gateway with AUTH_MODE=jwt), connection i being caller i mod ${options.callers}; ` +
-        (options.rights === 'distinct'
-          ? `rights distinct: roles ${BENCH_ROLES.join(', ')} and a scope of its own each, so no two callers have the same rights`
-          : `rights same: roles ${BENCH_ROLES.join(', ')} for all`);
   const what = options.vary ? `variables drawn in turn per request from pools of up to ${POOL_SIZE} real values per question (--vary)` : 'the fixed variables of questions/index.ts';
-  return `${who}; ${what}`;
+  return `${describeCallers(options)}; ${what}`;
+}
+
+function describeCallers(options: Options): string {
+  if (options.partner !== null) {
+    const users = `${options.callers} user${options.callers > 1 ? 's' : ''} of supplier ${options.partner}`;
+    const rights = options.rights === 'distinct' ? 'rights distinct: a scope of its own each' : 'rights same';
+    return `${users} with tokens of their own (scopes ${defaultPartnerScopes({ supplierId: options.partner }).join(', ')}, claim supplier_id; this gateway with AUTH_MODE=jwt, serving them its partner contract), the vanilla gateway signing the same supplier; ${rights}`;
+  }
+  if (options.callers === 1) return 'one anonymous caller (this gateway with AUTH_MODE=none)';
+  const rights =
+    options.rights === 'distinct'
+      ? `rights distinct: roles ${BENCH_ROLES.join(', ')} and a scope of its own each, so no two callers have the same rights`
+      : `rights same: roles ${BENCH_ROLES.join(', ')} for all`;
+  return `${options.callers} callers with tokens of their own (this gateway with AUTH_MODE=jwt), connection i being caller i mod ${options.callers}; ${rights}`;
 }
 
 /** The pool sizes per scale, for the report's header. */

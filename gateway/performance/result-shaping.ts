@@ -338,8 +338,6 @@ export function computeResponse(args: Input): Output {
   return { data: bubbled ? null : data, errors: run.errors };
 }
 
-let installed: 'planned' | 'apollo' = 'apollo';
-
 /**
  * Makes `@apollo/gateway` shape answers with the planned shaper (`planned`, the default of
  * `RESULT_SHAPING`) or its own (`apollo`). The gateway reads the function from its module on every
@@ -347,10 +345,9 @@ let installed: 'planned' | 'apollo' = 'apollo';
  */
 export function installResultShaping(mode: 'planned' | 'apollo'): void {
   (apolloShaping as { computeResponse: (input: Input) => Output }).computeResponse = mode === 'planned' ? computeResponse : apolloComputeResponse;
-  installed = mode;
 }
 
 /** Which shaper the gateways of this process use. */
 export function resultShapingMode(): 'planned' | 'apollo' {
-  return installed;
+  return apolloShaping.computeResponse === computeResponse ? 'planned' : 'apollo';
 }
