@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
+import { freePortBlock } from '../platform/ports';
 import { SYSTEM_NAMES, systemPort } from '../platform/systems';
 
 /** What the benchmarks share: spawning the compiled processes, ports, the supergraph they serve. */
@@ -97,25 +97,9 @@ export async function waitForHttp(url: string, timeoutMs = 60_000): Promise<void
   }
 }
 
-function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.once('error', () => resolve(false));
-    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
-  });
-}
-
-/**
- * A base port whose whole block (subgraphs, PostgreSQL, stats, gateways: base … base+21) is
- * free, chosen below the ephemeral range so that other processes' outgoing sockets do not take it.
- */
-export async function freeBasePort(): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * 400) * 25;
-    const ports = Array.from({ length: 22 }, (_, i) => base + i);
-    if ((await Promise.all(ports.map(portFree))).every(Boolean)) return base;
-  }
-  throw new Error('no free block of 22 ports found from 20000 to 30000');
+/** A base port whose whole block (subgraphs, PostgreSQL, stats, gateways: base … base+21) is free. */
+export function freeBasePort(): Promise<number> {
+  return freePortBlock(Array.from({ length: 22 }, (_, i) => i));
 }
 
 /** The benchmark's databases at a scale: `bench_s<scale>_<system>` on DATABASE_URL's server, or undefined (embedded). */

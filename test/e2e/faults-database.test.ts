@@ -1,22 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../subgraphs/kit/db/embedded';
 import { ensureDatabases, withDatabase } from '../../subgraphs/kit/db/database';
 import { startSubgraphProcess, type NodeProcess } from '../support/processes';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { freePortBlock } from '../../platform/ports';
 
 async function readiness(url: string): Promise<{ status: number; body: any }> {
   const response = await fetch(url.replace('/graphql', '/ready'));
@@ -47,7 +36,7 @@ describe("a system's PostgreSQL stopped and started again", () => {
   beforeAll(async () => {
     parent = mkdtempSync(path.join(os.tmpdir(), 'plantgraph-pgfault-'));
     chmodSync(parent, 0o755); // PostgreSQL runs as its own user when the suite runs as root
-    pgPort = await freePort();
+    pgPort = await freePortBlock([0]);
     await startPg();
     await ensureDatabases(pg.url, ['plantgraph_erp']);
     const started = await startSubgraphProcess('erp', {

@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import Redis from 'ioredis';
 import { composeGraph } from '../../cli/compose';
+import { freePortBlock } from '../../platform/ports';
 import { SYSTEM_NAMES } from '../../platform/systems';
 import { erpSystem } from '../../subgraphs/erp/server';
 import { dropDatabases } from '../../subgraphs/kit/db/database';
@@ -49,24 +49,8 @@ async function waitFor(r: Run, text: string | RegExp, timeoutMs: number): Promis
   }
 }
 
-async function freeBasePort(): Promise<number> {
-  for (;;) {
-    const base = 20_000 + Math.floor(Math.random() * 30_000);
-    const servers: Server[] = [];
-    try {
-      for (const port of [0, 1, 2, 3, 4, 5, 6, 10].map((i) => base + i)) {
-        const s = createServer();
-        await new Promise<void>((resolve, reject) => s.once('error', reject).listen(port, '127.0.0.1', () => resolve()));
-        servers.push(s);
-      }
-      return base;
-    } catch {
-      // taken; try another
-    } finally {
-      await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-    }
-  }
-}
+/** `plantgraph start`'s ports: the gateway on PORT, the six subgraphs above it, PostgreSQL on PORT + 10. */
+const freeBasePort = () => freePortBlock([0, 1, 2, 3, 4, 5, 6, 10]);
 
 const COST = '{ material(id: "M000001") { id standardCost } }';
 
@@ -164,7 +148,7 @@ describe('security of the running processes', () => {
       writeFileSync(file, (await composeGraph([erpSystem])).files['supergraph.graphql']!);
       const urls: string[] = [];
       for (let i = 0; i < 2; i++) {
-        const [port] = await Promise.all([freeBasePort()]);
+        const port = await freePortBlock([0]);
         const g = run(GATEWAY, [], {
           NODE_ENV: 'production',
           PORT: String(port),

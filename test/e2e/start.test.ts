@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
+import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePortBlock } from '../../platform/ports';
 import { SYSTEM_NAMES } from '../../platform/systems';
 import { dropDatabases } from '../../subgraphs/kit/db/database';
 import { postGraphQL } from '../support/stack';
@@ -38,26 +39,9 @@ async function waitFor(run: Run, text: string, timeoutMs: number): Promise<void>
   }
 }
 
-/** A base port whose seven ports (gateway + six subgraphs) and PG port (+10) are free now. */
-async function freeBasePort(): Promise<number> {
-  for (;;) {
-    const base = 20_000 + Math.floor(Math.random() * 30_000);
-    const ports = [0, 1, 2, 3, 4, 5, 6, 10].map((i) => base + i);
-    const servers: Server[] = [];
-    try {
-      for (const port of ports) {
-        const s = createServer();
-        await new Promise<void>((resolve, reject) => s.once('error', reject).listen(port, '127.0.0.1', () => resolve()));
-        servers.push(s);
-      }
-      return base;
-    } catch {
-      // taken; try another
-    } finally {
-      await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-    }
-  }
-}
+/** `plantgraph start`'s ports: the gateway on PORT, the six subgraphs above it, PostgreSQL on PORT + 10. */
+const START_PORTS = [0, 1, 2, 3, 4, 5, 6, 10];
+const freeBasePort = () => freePortBlock(START_PORTS);
 
 const FOUNDATION_QUERY = '{ materialSites(siteId: "S01") { bookQuantity material { description } abcClass countVarianceQuantity } }';
 

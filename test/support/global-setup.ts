@@ -1,5 +1,4 @@
 import { chmodSync, mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import Redis from 'ioredis';
@@ -8,6 +7,7 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../subgraphs/ki
 import { generateCallerKey } from '../../platform/caller-header';
 import { writeFileSync } from 'node:fs';
 import { loadDevIssuer } from '../../gateway/security/dev-issuer';
+import { freePortBlock } from '../../platform/ports';
 
 declare global {
   // eslint-disable-next-line no-var
@@ -25,17 +25,6 @@ async function assertRedisReachable(url: string): Promise<void> {
   } finally {
     redis.disconnect();
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /**
@@ -57,7 +46,7 @@ export default async function globalSetup(): Promise<void> {
   const parent = mkdtempSync(path.join(os.tmpdir(), 'plantgraph-test-'));
   chmodSync(parent, 0o755); // PostgreSQL runs as its own user when the suite runs as root
   const dataDir = path.join(parent, 'pg');
-  const pg = await startEmbeddedPostgres({ dataDir, port: await freePort(), ephemeral: true });
+  const pg = await startEmbeddedPostgres({ dataDir, port: await freePortBlock([0]), ephemeral: true });
   globalThis.__plantgraphTestPostgres = pg;
   process.env.TEST_DATABASE_URL = pg.url;
   process.env.TEST_EMBEDDED_DATA_DIR = dataDir;

@@ -5,6 +5,7 @@ import Redis from 'ioredis';
 import { createGatewayServer, type GatewayServer } from '../../../gateway/server';
 import type { GatewaySecurityOptions } from '../../../gateway/security';
 import { createLogger } from '../../../platform/logger';
+import { freePortBlock } from '../../../platform/ports';
 import { erpSystem } from '../../../subgraphs/erp/server';
 import { composeGraph } from '../../../cli/compose';
 import { createDatabase } from '../../../subgraphs/kit/db/database';
@@ -21,16 +22,8 @@ function security(overrides: Partial<GatewaySecurityOptions>): GatewaySecurityOp
   };
 }
 
-/** A port nothing listens on: bound, then released. */
-function closedPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+/** A port nothing listens on, below the ephemeral range so that no outgoing socket takes it meanwhile. */
+const closedPort = () => freePortBlock([0]);
 
 async function redisAvailable(): Promise<boolean> {
   const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 2_000 });
