@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { StartupError } from '../platform/listen';
+import { PG_PORT_OFFSET } from '../platform/systems';
 import { withDatabase } from '../subgraphs/kit/db/database';
 import { embeddedServerUrl, startEmbeddedPostgres } from '../subgraphs/kit/db/embedded';
 import { createPartnerKey, listPartnerKeys, revokePartnerKey } from '../gateway/security/partners/partner-key.repository';
@@ -37,7 +38,7 @@ export async function partner(args: string[], env: NodeJS.ProcessEnv = process.e
   let embedded: Awaited<ReturnType<typeof startEmbeddedPostgres>> | undefined;
   if (!url) {
     const dataDir = path.join(path.resolve(env.DATA_DIR || '.data'), 'pg');
-    const pgPort = parsePort(env, 'PG_PORT', parsePort(env, 'PORT', 4000) + 10);
+    const pgPort = parsePort(env, 'PG_PORT', parsePort(env, 'PORT', 4000) + PG_PORT_OFFSET);
     if (existsSync(path.join(dataDir, 'postmaster.pid'))) {
       // `npm start` is running: use its PostgreSQL rather than start a second one on the same data.
       url = gatewayDatabaseUrl(withDatabase(embeddedServerUrl(pgPort), 'plantgraph'));

@@ -4,7 +4,7 @@ import { parsePort, subgraphUrlOverrides } from '../gateway/config';
 import { loadReliabilityConfig, type ReliabilityConfig } from '../gateway/reliability/policy';
 import { listen, StartupError } from '../platform/listen';
 import type { Logger } from '../platform/logger';
-import { systemPort, type SystemName } from '../platform/systems';
+import { PG_PORT_OFFSET, systemPort, type SystemName } from '../platform/systems';
 import { implementedSystems } from '../subgraphs/catalog';
 import { silentProgress, createProgress } from '../subgraphs/kit/seed/progress';
 import { scalePlan } from '../subgraphs/kit/seed/world';
@@ -37,7 +37,7 @@ export function loadStartConfig(env: NodeJS.ProcessEnv = process.env): StartConf
     host: env.HOST || '127.0.0.1',
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir: path.resolve(env.DATA_DIR || '.data'),
-    pgPort: parsePort(env, 'PG_PORT', port + 10),
+    pgPort: parsePort(env, 'PG_PORT', port + PG_PORT_OFFSET),
     supergraphPath: path.resolve(env.SUPERGRAPH_PATH || 'schema/supergraph.graphql'),
     subgraphUrls: subgraphUrlOverrides(env),
     reliability: loadReliabilityConfig(env),

@@ -198,6 +198,12 @@ export function systemPort(gatewayPort: number, system: SystemName): number {
   return gatewayPort + 1 + SYSTEM_NAMES.indexOf(system);
 }
 
+/** The embedded PostgreSQL's port relative to the gateway's port, unless `PG_PORT` moves it. */
+export const PG_PORT_OFFSET = 10;
+
+/** Every port `plantgraph start` binds, relative to PORT: the gateway, the six subgraphs, the embedded PostgreSQL. */
+export const START_PORT_OFFSETS: readonly number[] = [0, ...SYSTEM_NAMES.map((system) => systemPort(0, system)), PG_PORT_OFFSET];
+
 export function isSystemName(value: string): value is SystemName {
   return (SYSTEM_NAMES as readonly string[]).includes(value);
 }

@@ -6,7 +6,7 @@ import path from 'node:path';
 import Redis from 'ioredis';
 import { composeGraph } from '../../cli/compose';
 import { freePortBlock } from '../../platform/ports';
-import { SYSTEM_NAMES } from '../../platform/systems';
+import { START_PORT_OFFSETS, SYSTEM_NAMES } from '../../platform/systems';
 import { erpSystem } from '../../subgraphs/erp/server';
 import { dropDatabases } from '../../subgraphs/kit/db/database';
 import { postGraphQL, startTestStack, testToken, type TestStack } from '../support/stack';
@@ -49,8 +49,7 @@ async function waitFor(r: Run, text: string | RegExp, timeoutMs: number): Promis
   }
 }
 
-/** `plantgraph start`'s ports: the gateway on PORT, the six subgraphs above it, PostgreSQL on PORT + 10. */
-const freeBasePort = () => freePortBlock([0, 1, 2, 3, 4, 5, 6, 10]);
+const freeBasePort = () => freePortBlock(START_PORT_OFFSETS);
 
 const COST = '{ material(id: "M000001") { id standardCost } }';
 

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { freePortBlock } from '../../platform/ports';
-import { SYSTEM_NAMES } from '../../platform/systems';
+import { START_PORT_OFFSETS, SYSTEM_NAMES } from '../../platform/systems';
 import { dropDatabases } from '../../subgraphs/kit/db/database';
 import { postGraphQL } from '../support/stack';
 
@@ -39,9 +39,7 @@ async function waitFor(run: Run, text: string, timeoutMs: number): Promise<void>
   }
 }
 
-/** `plantgraph start`'s ports: the gateway on PORT, the six subgraphs above it, PostgreSQL on PORT + 10. */
-const START_PORTS = [0, 1, 2, 3, 4, 5, 6, 10];
-const freeBasePort = () => freePortBlock(START_PORTS);
+const freeBasePort = () => freePortBlock(START_PORT_OFFSETS);
 
 const FOUNDATION_QUERY = '{ materialSites(siteId: "S01") { bookQuantity material { description } abcClass countVarianceQuantity } }';
 
