@@ -8,8 +8,15 @@ export interface CircuitBreakerOptions {
    */
   failureThreshold?: number;
   /**
-   * How long the circuit stays open before one probe request is let through.
-   * @default 10_000
+   * How long the circuit stays open before the first probe request is let through; each probe
+   * that fails doubles the wait before the next, up to `resetTimeoutMs`. A system that comes back
+   * is found within one wait, and a probe that lands while it is still starting costs little.
+   * @default 1_000
+   */
+  probeIntervalMs?: number;
+  /**
+   * The longest an open circuit fails fast before it lets the next probe through.
+   * @default 5_000
    */
   resetTimeoutMs?: number;
   /** Called on every change of state (metrics, logs). */
@@ -35,6 +42,8 @@ export class CircuitBreaker {
   private state: BreakerState = 'closed';
   private failures = 0;
   private openedAt = 0;
+  /** How long the current open period lasts before a probe. */
+  private waitMs = 0;
   private probeInFlight = false;
   private lastCheck: number | null = null;
   private lastSuccess: number | null = null;
@@ -42,22 +51,24 @@ export class CircuitBreaker {
   private lastError: string | null = null;
   private readonly failureThreshold: number;
   private readonly resetTimeoutMs: number;
+  private readonly probeIntervalMs: number;
   private readonly now: () => number;
 
   constructor(private readonly options: CircuitBreakerOptions = {}) {
     this.failureThreshold = options.failureThreshold ?? 5;
-    this.resetTimeoutMs = options.resetTimeoutMs ?? 10_000;
+    this.resetTimeoutMs = options.resetTimeoutMs ?? 5_000;
+    this.probeIntervalMs = Math.min(options.probeIntervalMs ?? 1_000, this.resetTimeoutMs);
     this.now = options.now ?? Date.now;
   }
 
   /**
-   * Asks to send one request. Returns false while the circuit is open; once the reset timeout
-   * has passed, lets exactly one probe through (half-open) and refuses the others until it ends.
+   * Asks to send one request. Returns false while the circuit is open; once its wait has passed,
+   * lets exactly one probe through (half-open) and refuses the others until it ends.
    */
   tryAcquire(): boolean {
     if (this.state === 'closed') return true;
     if (this.state === 'open') {
-      if (this.now() - this.openedAt < this.resetTimeoutMs) return false;
+      if (this.now() - this.openedAt < this.waitMs) return false;
       this.transition('half-open');
     }
     if (this.probeInFlight) return false;
@@ -83,7 +94,13 @@ export class CircuitBreaker {
     this.lastError = error;
     this.failures += 1;
     this.probeInFlight = false;
-    if (this.state === 'half-open' || (this.state === 'closed' && this.failures >= this.failureThreshold)) {
+    if (this.state === 'half-open') {
+      // A failed probe: wait twice as long as last time before the next one, never past the reset timeout.
+      this.waitMs = Math.min(this.resetTimeoutMs, this.waitMs * 2);
+      this.openedAt = now;
+      this.transition('open');
+    } else if (this.state === 'closed' && this.failures >= this.failureThreshold) {
+      this.waitMs = this.probeIntervalMs;
       this.openedAt = now;
       this.transition('open');
     }
@@ -98,8 +115,8 @@ export class CircuitBreaker {
   }
 
   get current(): BreakerState {
-    // An open circuit whose timeout has passed is reported as half-open: the next request probes.
-    if (this.state === 'open' && this.now() - this.openedAt >= this.resetTimeoutMs) return 'half-open';
+    // An open circuit whose wait has passed is reported as half-open: the next request probes.
+    if (this.state === 'open' && this.now() - this.openedAt >= this.waitMs) return 'half-open';
     return this.state;
   }
 
@@ -112,7 +129,7 @@ export class CircuitBreaker {
       lastSuccess: iso(this.lastSuccess),
       lastFailure: iso(this.lastFailure),
       lastError: this.lastError,
-      retryAt: this.state === 'open' ? iso(this.openedAt + this.resetTimeoutMs) : null,
+      retryAt: this.state === 'open' ? iso(this.openedAt + this.waitMs) : null,
     };
   }
 

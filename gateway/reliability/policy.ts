@@ -25,8 +25,14 @@ export interface SubgraphPolicy {
    */
   readonly breakerFailureThreshold: number;
   /**
-   * How long an open circuit fails fast before it lets one probe through.
-   * @default 10_000
+   * How long a circuit that has just opened fails fast before it lets one probe through; each
+   * failed probe doubles the wait, up to `breakerResetMs`.
+   * @default 1_000
+   */
+  readonly breakerProbeMs: number;
+  /**
+   * The longest an open circuit fails fast before the next probe.
+   * @default 5_000
    */
   readonly breakerResetMs: number;
 }
@@ -36,7 +42,8 @@ export const DEFAULT_POLICY: SubgraphPolicy = Object.freeze({
   retries: 2,
   retryBaseDelayMs: 50,
   breakerFailureThreshold: 5,
-  breakerResetMs: 10_000,
+  breakerProbeMs: 1_000,
+  breakerResetMs: 5_000,
 });
 
 export interface ReliabilityConfig {
@@ -50,6 +57,7 @@ const VARIABLES: readonly [keyof SubgraphPolicy, string, number][] = [
   ['retries', 'SUBGRAPH_RETRIES', 0],
   ['retryBaseDelayMs', 'SUBGRAPH_RETRY_DELAY_MS', 0],
   ['breakerFailureThreshold', 'BREAKER_FAILURE_THRESHOLD', 1],
+  ['breakerProbeMs', 'BREAKER_PROBE_MS', 1],
   ['breakerResetMs', 'BREAKER_RESET_MS', 1],
 ];
 
@@ -66,7 +74,7 @@ function readInteger(env: NodeJS.ProcessEnv, name: string, min: number, problems
 
 /**
  * Reads the subgraph policy: `SUBGRAPH_TIMEOUT_MS`, `SUBGRAPH_RETRIES`, `SUBGRAPH_RETRY_DELAY_MS`,
- * `BREAKER_FAILURE_THRESHOLD`, `BREAKER_RESET_MS`, and `<SYSTEM>_TIMEOUT_MS` per system.
+ * `BREAKER_FAILURE_THRESHOLD`, `BREAKER_PROBE_MS`, `BREAKER_RESET_MS`, and `<SYSTEM>_TIMEOUT_MS` per system.
  */
 export function loadReliabilityConfig(env: NodeJS.ProcessEnv = process.env): ReliabilityConfig {
   const problems: string[] = [];

@@ -40,6 +40,7 @@ export class SubgraphHealth {
       const policy = this.policy(system);
       breaker = new CircuitBreaker({
         failureThreshold: policy.breakerFailureThreshold,
+        probeIntervalMs: policy.breakerProbeMs,
         resetTimeoutMs: policy.breakerResetMs,
         onStateChange: (state, previous) => {
           setBreakerState(system, state);

@@ -15,7 +15,7 @@ import { startTcpProxy, type TcpProxy } from '../../support/tcp-proxy';
 const silent = createLogger('test', { LOG_LEVEL: 'silent' });
 
 const reliability: ReliabilityConfig = {
-  defaults: { ...DEFAULT_POLICY, timeoutMs: 500, retries: 2, retryBaseDelayMs: 10, breakerFailureThreshold: 3, breakerResetMs: 1_000 },
+  defaults: { ...DEFAULT_POLICY, timeoutMs: 500, retries: 2, retryBaseDelayMs: 10, breakerFailureThreshold: 3, breakerProbeMs: 1_000, breakerResetMs: 1_000 },
   systems: {},
 };
 
