@@ -18,6 +18,12 @@ export interface GraphQLHttpHandlerOptions<TContext extends BaseContext> {
    */
   maxBodyBytes?: number;
   /**
+   * Deepest nesting of arrays and objects a JSON body may have (the body itself is level 1);
+   * deeper bodies get HTTP 400 before anything parses their variables.
+   * @default 32
+   */
+  maxBodyDepth?: number;
+  /**
    * Path of the GraphQL endpoint.
    * @default '/graphql'
    */
@@ -65,6 +71,15 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+// The bytes of each request body as received, for checks that must see them unparsed (the
+// digest a subgraph's caller header is sealed over).
+const rawBodies = new WeakMap<IncomingMessage, Buffer>();
+
+/** The body of a request as it arrived, once the handler has read it; undefined before, and for GET. */
+export function requestBodyOf(req: IncomingMessage): Buffer | undefined {
+  return rawBodies.get(req);
+}
+
 function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);
@@ -85,9 +100,38 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
       }
       chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => {
+      const raw = Buffer.concat(chunks);
+      rawBodies.set(req, raw);
+      resolve(raw.toString('utf8'));
+    });
     req.on('error', reject);
   });
+}
+
+/** Whether a parsed JSON value nests arrays and objects deeper than `limit` levels; walks without recursion. */
+export function nestsDeeperThan(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop()!;
+    if (typeof current !== 'object' || current === null) continue;
+    if (depth > limit) return true;
+    for (const child of Array.isArray(current) ? current : Object.values(current)) {
+      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+    }
+  }
+  return false;
+}
+
+/** Whether the `variables` of a GET request parse to JSON nested deeper than the body allows at that place. */
+function getVariablesNestTooDeep(url: URL, maxBodyDepth: number): boolean {
+  const text = url.searchParams.get('variables');
+  if (!text) return false;
+  try {
+    return nestsDeeperThan(JSON.parse(text), maxBodyDepth - 1);
+  } catch {
+    return false; // Apollo Server answers malformed variables itself.
+  }
 }
 
 function toHeaderMap(req: IncomingMessage): HeaderMap {
@@ -100,7 +144,7 @@ function toHeaderMap(req: IncomingMessage): HeaderMap {
 
 /** Serves an Apollo Server and a few plain routes on Node's own `http` module. */
 export function createGraphQLHttpHandler<TContext extends BaseContext>(options: GraphQLHttpHandlerOptions<TContext>) {
-  const { apollo, context, routes = {}, maxBodyBytes = 1_048_576, path = '/graphql', logger, wrap } = options;
+  const { apollo, context, routes = {}, maxBodyBytes = 1_048_576, maxBodyDepth = 32, path = '/graphql', logger, wrap } = options;
 
   return async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const requestId = assignRequestId(req, res);
@@ -146,12 +190,19 @@ export function createGraphQLHttpHandler<TContext extends BaseContext>(options: 
           } catch {
             return sendGraphQLError(res, 400, 'BAD_REQUEST', 'the request body is not valid JSON; expected {"query": "...", "variables": {...}}');
           }
+          if (nestsDeeperThan(body, maxBodyDepth)) {
+            logger?.warn({ requestId, maxBodyDepth }, 'request body refused: nested too deep');
+            return sendGraphQLError(res, 400, 'BAD_REQUEST', `the request body nests objects and arrays more than ${maxBodyDepth} levels deep; expected variables at most ${maxBodyDepth - 2} levels deep`);
+          }
           if (isPlainObject(body) && body.query === undefined && body.extensions === undefined) {
             return sendGraphQLError(res, 400, 'BAD_REQUEST', `the request body has no "query"; expected {"query": "...", "variables": {...}}, got the keys [${Object.keys(body).join(', ')}]`);
           }
         } else {
           body = text;
         }
+      } else if (getVariablesNestTooDeep(url, maxBodyDepth)) {
+        logger?.warn({ requestId, maxBodyDepth }, 'request variables refused: nested too deep');
+        return sendGraphQLError(res, 400, 'BAD_REQUEST', `the variables nest objects and arrays more than ${maxBodyDepth - 1} levels deep`);
       }
 
       const response = await apollo.executeHTTPGraphQLRequest({
@@ -171,6 +222,7 @@ export function createGraphQLHttpHandler<TContext extends BaseContext>(options: 
         res.setHeader('connection', 'close');
         return sendGraphQLError(res, 413, 'PAYLOAD_TOO_LARGE', `the request body is larger than the limit of ${maxBodyBytes} bytes`);
       }
+      logger?.error({ requestId, err }, 'request failed');
       if (!res.headersSent) {
         sendGraphQLError(res, 500, 'INTERNAL_SERVER_ERROR', 'internal server error');
       } else {

@@ -1,5 +1,6 @@
 /** Date and DateTime: one definition for the subgraphs that serve them and the gateway that checks client input. */
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
+import { preview } from './preview';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -10,7 +11,7 @@ function isRealDate(value: string): boolean {
 
 function parseDate(value: unknown): string {
   if (typeof value !== 'string' || !DATE.test(value) || !isRealDate(value)) {
-    throw new GraphQLError(`Date: expected a calendar date as "YYYY-MM-DD", got ${JSON.stringify(value)}`, {
+    throw new GraphQLError(`Date: expected a calendar date as "YYYY-MM-DD", got ${preview(value)}`, {
       extensions: { code: 'BAD_USER_INPUT' },
     });
   }
@@ -20,7 +21,7 @@ function parseDate(value: unknown): string {
 function parseDateTime(value: unknown): Date {
   const parsed = typeof value === 'string' ? new Date(value) : undefined;
   if (!parsed || Number.isNaN(parsed.getTime()) || !/^\d{4}-\d{2}-\d{2}T/.test(value as string)) {
-    throw new GraphQLError(`DateTime: expected an ISO 8601 date-time such as "2026-01-31T08:00:00Z", got ${JSON.stringify(value)}`, {
+    throw new GraphQLError(`DateTime: expected an ISO 8601 date-time such as "2026-01-31T08:00:00Z", got ${preview(value)}`, {
       extensions: { code: 'BAD_USER_INPUT' },
     });
   }

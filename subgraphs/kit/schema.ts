@@ -3,6 +3,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { parse, type GraphQLSchema } from 'graphql';
 import { buildSchema, createResolversMap, getMetadataStorage, type NonEmptyArray } from 'type-graphql';
+import { guardTextInputs } from './validation';
 
 /** The Federation 2 spec version every subgraph links. */
 export const FEDERATION_SPEC = 'https://specs.apollo.dev/federation/v2.6';
@@ -59,8 +60,11 @@ export async function buildSubgraph<TContext>(options: SubgraphSchemaOptions<TCo
   for (const [typeName, reference] of Object.entries(options.referenceResolvers ?? {})) {
     resolvers[typeName] = { ...(resolvers[typeName] ?? {}), ...reference };
   }
-  return buildSubgraphSchema({
-    typeDefs: parse(subgraphLinks(options.federationImports, sdl) + sdl),
-    resolvers,
-  });
+  // Every string argument is bounded and free of control characters before any resolver runs.
+  return guardTextInputs(
+    buildSubgraphSchema({
+      typeDefs: parse(subgraphLinks(options.federationImports, sdl) + sdl),
+      resolvers,
+    }),
+  );
 }

@@ -1,14 +1,18 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { ApolloServer, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { GraphQLError, type GraphQLSchema } from 'graphql';
+import type { GraphQLSchema } from 'graphql';
 import { createGraphQLHttpHandler, sendJson } from '../../platform/http';
 import { close, StartupError } from '../../platform/listen';
 import { createLogger, type Logger } from '../../platform/logger';
 import { registry } from '../../platform/metrics';
 import type { Caller } from '../../platform/caller';
-import { CALLER_HEADER, CALLER_KEY_ENV, callerKeyFromEnv, createCallerVerifier } from '../../platform/caller-header';
+import { CALLER_KEY_ENV, callerKeyFromEnv, parseCallerKey } from '../../platform/caller-header';
+import { memoryNonceStore, type NonceStore } from '../../platform/nonce-store';
+import { createCallerDoor } from './caller-door';
+import { authorizationPlugin } from './authorization';
 import { callerGuardPlugin, guardCaller } from './caller-guard';
+import { internalErrorLogPlugin, maskInternalError } from './error-masking';
 
 export interface SubgraphServerOptions<TContext extends BaseContext> {
   /** System name, as in the systems registry. */
@@ -27,6 +31,12 @@ export interface SubgraphServerOptions<TContext extends BaseContext> {
    * @default process.env.CALLER_SIGNING_KEY (start-up fails when neither is given)
    */
   callerKey?: string;
+  /**
+   * Where the nonces of accepted caller headers are remembered: share one store (Redis) between
+   * the replicas of a system, or a header could be replayed to another replica. The caller closes it.
+   * @default this process's memory
+   */
+  nonces?: NonceStore;
   /**
    * Where each request is logged with the request id the gateway passed on.
    * @default a pino logger named after the system (`LOG_LEVEL`)
@@ -50,35 +60,35 @@ export async function createSubgraphServer<TContext extends BaseContext>(
   if (!callerKey) {
     throw new StartupError(`${system} subgraph: ${CALLER_KEY_ENV} is required: the key the gateway signs caller headers with`);
   }
-  let verifyCaller: ReturnType<typeof createCallerVerifier>;
   try {
-    verifyCaller = createCallerVerifier({ key: callerKey });
+    parseCallerKey(callerKey);
   } catch (err) {
     throw new StartupError(`${system} subgraph: ${(err as Error).message}`);
   }
+  const logger = options.logger ?? createLogger(system);
   const apollo = new ApolloServer<TContext>({
     schema,
     includeStacktraceInErrorResponses: false,
+    // Database errors and bugs are logged with the request id; the client reads a generic message.
+    formatError: maskInternalError,
     // The process owns its signals: it stops every server, then the pools, then PostgreSQL.
     stopOnTerminationSignals: false,
     // No cache hints are used, and the cache-control plugin would wrap every field resolver to read them.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), callerGuardPlugin()],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), callerGuardPlugin(), authorizationPlugin<TContext>(schema), internalErrorLogPlugin<TContext>(logger)],
   });
   await apollo.start();
 
+  const callerDoor = createCallerDoor({ system, key: callerKey, nonces: options.nonces ?? memoryNonceStore(), logger });
   const handler = createGraphQLHttpHandler<TContext>({
     apollo,
-    logger: options.logger ?? createLogger(system),
+    logger,
     // Only the gateway may call a subgraph: every request, `_service` and `_entities` included,
     // carries the caller signed by the gateway, or is refused before anything runs.
-    context: (req) => {
-      const header = req.headers[CALLER_HEADER];
-      const verified = verifyCaller(Array.isArray(header) ? header[0] : header);
-      if (!verified.ok) {
-        throw new GraphQLError(verified.reason, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
-      }
+    // The header is bound to this system and to this request's body (caller-door.ts).
+    context: async (req) => {
+      const caller = await callerDoor(req);
       // Queries see the caller's rights only; a mutation may read who it is (caller-guard.ts).
-      return context(guardCaller(verified.caller), req);
+      return context(guardCaller(caller), req);
     },
     routes: {
       'GET /health': (_req, res) => sendJson(res, 200, { status: 'ok', system }),

@@ -1,9 +1,10 @@
 import { badInput } from '../kit/errors';
+import { preview } from '../../platform/preview';
 
 /** The trimmed text, or a BAD_USER_INPUT naming the field when it is blank. */
 export function requireText(field: string, value: string | null | undefined): string {
   const text = (value ?? '').trim();
-  if (!text) throw badInput(field, `expected a non-empty text, got ${JSON.stringify(value ?? null)}`);
+  if (!text) throw badInput(field, `expected a non-empty text, got ${preview(value ?? null)}`);
   return text;
 }
 

@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { recordChange } from '../../kit/audit-trail';
 import type { Caller } from '../../../platform/caller';
+import { preview } from '../../../platform/preview';
 import type { MesDatabase } from '../db';
 import { CONSUMABLE_LOT, DispatchStatus, LotLifecycleStatus } from '../enums';
 import { addGenealogyEdges } from '../genealogy/genealogy.repository';
@@ -39,7 +40,7 @@ function validate(report: ProductionReport): Outcome<ProductionReport> {
   }
   const outputLotId = report.outputLotId ?? null;
   if (outputLotId !== null && !LOT_ID.test(outputLotId)) {
-    return fail(badInput('input.outputLotId', `expected a lot number of 1 to 40 letters, digits, "_", ".", "-" or "/", got ${JSON.stringify(outputLotId)}`));
+    return fail(badInput('input.outputLotId', `expected a lot number of 1 to 40 letters, digits, "_", ".", "-" or "/", got ${preview(outputLotId)}`));
   }
   const seen = new Set<string>();
   const consumed: { lotId: string; quantity: number }[] = [];
