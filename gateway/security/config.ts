@@ -2,6 +2,8 @@ import path from 'node:path';
 import { StartupError } from '../../platform/listen';
 import { CALLER_KEY_ENV, parseCallerKey } from '../../platform/caller-header';
 import { DEFAULT_AUDIENCE } from './dev-issuer';
+import { parseTrustedProxies } from './client-address';
+import { DEFAULT_TOKEN_MAX_LIFETIME_SECONDS } from './jwt';
 
 /** Security settings of a gateway process, from the environment. */
 export interface SecurityConfig {
@@ -19,6 +21,14 @@ export interface SecurityConfig {
   readonly databaseUrl?: string;
   readonly redisUrl?: string;
   readonly ratePerMinute: number;
+  /** `AUTH_FAILURES_PER_MINUTE`: failed authentications one client address may cause per minute (default 30). */
+  readonly authFailuresPerMinute: number;
+  /** `TRUSTED_PROXIES`: proxies whose `X-Forwarded-For` names the client (addresses, CIDR ranges). */
+  readonly trustedProxies: readonly string[];
+  /** `TOKEN_MAX_LIFETIME`: the longest lifetime of a user token accepted, in seconds (default 1 day). */
+  readonly tokenMaxLifetimeSeconds: number;
+  /** `OPS_TOKEN`: the bearer token that opens `/metrics` and the details of `/ready` on the public listener. */
+  readonly opsToken?: string;
   readonly dataDir: string;
   readonly production: boolean;
 }
@@ -31,7 +41,19 @@ function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number, pro
   return value;
 }
 
-/** Reads `AUTH_MODE`, `OIDC_*`, `CALLER_SIGNING_KEY`, `REDIS_URL`, `RATE_LIMIT_PER_MINUTE`; production without an issuer fails. */
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
+
+/** Reads a duration such as "3600", "90m", "8h" or "1d" as seconds. */
+function duration(env: NodeJS.ProcessEnv, name: string, fallback: number, problems: string[]): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const match = /^(\d+)\s*([smhd]?)$/.exec(raw.trim());
+  const seconds = match ? Number(match[1]) * UNIT_SECONDS[match[2] || 's']! : 0;
+  if (!seconds) problems.push(`${name} must be a positive duration such as 3600, 90m, 8h or 1d, got "${raw.slice(0, 40)}"`);
+  return seconds;
+}
+
+/** Reads `AUTH_MODE`, `OIDC_*`, `CALLER_SIGNING_KEY`, `REDIS_URL`, `RATE_LIMIT_PER_MINUTE`, `AUTH_FAILURES_PER_MINUTE`, `TRUSTED_PROXIES`, `TOKEN_MAX_LIFETIME`, `OPS_TOKEN`; production without an issuer fails. */
 export function loadSecurityConfig(env: NodeJS.ProcessEnv = process.env): SecurityConfig {
   const problems: string[] = [];
   const production = env.NODE_ENV === 'production';
@@ -60,6 +82,12 @@ export function loadSecurityConfig(env: NodeJS.ProcessEnv = process.env): Securi
     problems.push(`${CALLER_KEY_ENV} is required in production: the key the gateway signs caller headers with (the same in every subgraph)`);
   }
   const ratePerMinute = positiveInt(env, 'RATE_LIMIT_PER_MINUTE', 600, problems);
+  const authFailuresPerMinute = positiveInt(env, 'AUTH_FAILURES_PER_MINUTE', 30, problems);
+  const tokenMaxLifetimeSeconds = duration(env, 'TOKEN_MAX_LIFETIME', DEFAULT_TOKEN_MAX_LIFETIME_SECONDS, problems);
+  const proxies = parseTrustedProxies(env.TRUSTED_PROXIES);
+  if (!proxies.ok) problems.push(proxies.message);
+  const opsToken = env.OPS_TOKEN || undefined;
+  if (opsToken && opsToken.length < 16) problems.push(`OPS_TOKEN must be at least 16 characters (a random secret), got ${opsToken.length}`);
   if (problems.length) throw new StartupError(`gateway: ${problems.join('; ')}`);
   return Object.freeze({
     mode,
@@ -71,6 +99,10 @@ export function loadSecurityConfig(env: NodeJS.ProcessEnv = process.env): Securi
     databaseUrl: env.GATEWAY_DATABASE_URL || undefined,
     redisUrl: env.REDIS_URL || undefined,
     ratePerMinute,
+    authFailuresPerMinute,
+    trustedProxies: Object.freeze(proxies.ok ? [...proxies.proxies] : []),
+    tokenMaxLifetimeSeconds,
+    opsToken,
     dataDir: path.resolve(env.DATA_DIR || '.data'),
     production,
   });

@@ -11,7 +11,15 @@ export interface IssuerOptions {
   jwksUrl?: string;
   /** The issuer's public keys given directly (the development issuer, an offline key set). */
   jwks?: { keys: JWK[] };
+  /**
+   * Longest lifetime a token may have, from `iat` (or from now, without `iat`) to `exp`, in seconds.
+   * @default 86_400 (`TOKEN_MAX_LIFETIME`)
+   */
+  maxLifetimeSeconds?: number;
 }
+
+/** The longest token lifetime accepted unless configured otherwise: one day. */
+export const DEFAULT_TOKEN_MAX_LIFETIME_SECONDS = 86_400;
 
 /** A verified caller, or why not; `status` 503 when the issuer's keys cannot be fetched (the token may be fine). */
 export type TokenResult = { ok: true; caller: Caller } | { ok: false; message: string; status?: number };
@@ -22,19 +30,59 @@ function stringList(value: unknown): string[] {
   return [];
 }
 
-/** Maps the claims of a verified token onto a caller: `roles`, `scope`/`scp`, `supplier_id`, `customer_id`. */
-export function callerFromClaims(payload: JWTPayload): Caller {
+/** The caller a token stands for, or why the token cannot stand for one. */
+export type ClaimsResult = { ok: true; caller: Caller } | { ok: false; message: string };
+
+/** A short, printable picture of a claim value for error messages: never more than a prefix of it. */
+function describeValue(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  const kind = Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value === 'string' ? 'a string' : `a ${typeof value}`;
+  return `${kind} (${text.length > 40 ? `${text.slice(0, 40)}…` : text})`;
+}
+
+/**
+ * A binding claim (`supplier_id`, `customer_id`) must be a non-empty string when present: an
+ * array, a number or "" would otherwise drop the binding and leave an unbound internal user.
+ */
+function bindingClaim(payload: JWTPayload, name: string): { ok: true; value?: string } | { ok: false; message: string } {
+  if (!(name in payload) || payload[name] === undefined) return { ok: true };
+  const value = payload[name];
+  if (typeof value === 'string' && value.trim() !== '') return { ok: true, value };
+  return { ok: false, message: `the token was rejected: claim "${name}" must be one non-empty string (one ${name === 'supplier_id' ? 'supplier' : 'customer'}), got ${describeValue(value)}` };
+}
+
+/** Maps the claims of a verified token onto a caller: `sub`, `roles`, `scope`/`scp`, `supplier_id`, `customer_id`. */
+export function callerFromClaims(payload: JWTPayload): ClaimsResult {
+  if (typeof payload.sub !== 'string' || payload.sub.trim() === '') {
+    return { ok: false, message: `the token was rejected: claim "sub" must name the user as a non-empty string, got ${payload.sub === undefined ? 'nothing' : describeValue(payload.sub)}` };
+  }
+  const supplier = bindingClaim(payload, 'supplier_id');
+  if (!supplier.ok) return supplier;
+  const customer = bindingClaim(payload, 'customer_id');
+  if (!customer.ok) return customer;
   const realmRoles = (payload.realm_access as { roles?: unknown } | undefined)?.roles;
-  const supplierId = typeof payload.supplier_id === 'string' ? payload.supplier_id : undefined;
-  const customerId = typeof payload.customer_id === 'string' ? payload.customer_id : undefined;
-  return Object.freeze({
-    subject: payload.sub ?? 'unknown',
-    kind: 'user' as const,
-    roles: Object.freeze([...new Set([...stringList(payload.roles), ...stringList(realmRoles)])]),
-    scopes: Object.freeze([...new Set([...stringList(payload.scope), ...stringList(payload.scp)])]),
-    ...(supplierId ? { supplierId } : {}),
-    ...(customerId ? { customerId } : {}),
-  });
+  return {
+    ok: true,
+    caller: Object.freeze({
+      subject: payload.sub,
+      kind: 'user' as const,
+      roles: Object.freeze([...new Set([...stringList(payload.roles), ...stringList(realmRoles)])]),
+      scopes: Object.freeze([...new Set([...stringList(payload.scope), ...stringList(payload.scp)])]),
+      ...(supplier.value ? { supplierId: supplier.value } : {}),
+      ...(customer.value ? { customerId: customer.value } : {}),
+    }),
+  };
+}
+
+/** Checks that a token expires, and not later than the longest lifetime allowed. */
+function lifetimeProblem(payload: JWTPayload, maxLifetimeSeconds: number): string | undefined {
+  if (typeof payload.exp !== 'number') return 'the token was rejected: claim "exp" is missing; tokens must expire';
+  const from = typeof payload.iat === 'number' ? payload.iat : Math.floor(Date.now() / 1000);
+  const lifetime = payload.exp - from;
+  if (lifetime > maxLifetimeSeconds) {
+    return `the token was rejected: it lives ${lifetime} s (iat to exp), longer than the ${maxLifetimeSeconds} s this gateway accepts (TOKEN_MAX_LIFETIME)`;
+  }
+  return undefined;
 }
 
 /** Verifies bearer tokens against the issuer's key set, issuer and audience. */
@@ -46,17 +94,19 @@ export function createTokenVerifier(options: IssuerOptions): (token: string) => 
   // A token is immutable: once its signature checks out, it stands for the same caller until it
   // expires, so a client sending it on every request pays for one signature check, not one each.
   const verified = new Map<string, { caller: Caller; exp: number }>();
+  const maxLifetime = options.maxLifetimeSeconds ?? DEFAULT_TOKEN_MAX_LIFETIME_SECONDS;
   return async (token) => {
     const known = verified.get(token);
     if (known && known.exp > Date.now() / 1000) return { ok: true, caller: known.caller };
     if (known) verified.delete(token);
     try {
       const { payload } = await jwtVerify(token, keys, { issuer: options.issuer, audience: options.audience, clockTolerance: 5 });
-      const caller = callerFromClaims(payload);
-      if (typeof payload.exp === 'number') {
-        setBounded(verified, token, { caller, exp: payload.exp }, 10_000);
-      }
-      return { ok: true, caller };
+      const tooLong = lifetimeProblem(payload, maxLifetime);
+      if (tooLong) return { ok: false, message: tooLong };
+      const claims = callerFromClaims(payload);
+      if (!claims.ok) return claims;
+      setBounded(verified, token, { caller: claims.caller, exp: payload.exp! }, 10_000);
+      return claims;
     } catch (err) {
       if (err instanceof errors.JWTExpired) {
         const exp = typeof err.payload.exp === 'number' ? new Date(err.payload.exp * 1000).toISOString() : 'an earlier time';

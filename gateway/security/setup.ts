@@ -35,10 +35,10 @@ export async function resolveSecurity(config: SecurityConfig, logger: Logger, ex
   if (config.mode === 'jwt') {
     if (config.issuer) {
       const jwks = config.jwksFile ? (JSON.parse(readFileSync(config.jwksFile, 'utf8')) as NonNullable<GatewaySecurityOptions['publishJwks']>) : undefined;
-      issuer = { issuer: config.issuer, audience: config.audience, jwksUrl: config.jwksUrl, jwks };
+      issuer = { issuer: config.issuer, audience: config.audience, jwksUrl: config.jwksUrl, jwks, maxLifetimeSeconds: config.tokenMaxLifetimeSeconds };
     } else {
       devIssuer = await loadDevIssuer(devIssuerDir(config.dataDir), { audience: config.audience });
-      issuer = { issuer: devIssuer.issuer, audience: devIssuer.audience, jwks: devIssuer.jwks };
+      issuer = { issuer: devIssuer.issuer, audience: devIssuer.audience, jwks: devIssuer.jwks, maxLifetimeSeconds: config.tokenMaxLifetimeSeconds };
       logger.info({ issuer: devIssuer.issuer }, 'using the local development issuer (set OIDC_ISSUER in production)');
     }
   }
@@ -54,7 +54,8 @@ export async function resolveSecurity(config: SecurityConfig, logger: Logger, ex
       publishJwks: devIssuer?.jwks,
       callerKey,
       partnerDatabase,
-      rateLimit: { perMinute: config.ratePerMinute, redisUrl: config.redisUrl },
+      rateLimit: { perMinute: config.ratePerMinute, redisUrl: config.redisUrl, authFailuresPerMinute: config.authFailuresPerMinute, trustedProxies: config.trustedProxies },
+      opsToken: config.opsToken,
     },
   };
 }
