@@ -8,9 +8,11 @@ export interface AuditsContext {
   /** Who is calling (row-level rules, audit trails). */
   caller: Caller;
   loaders: AuditsLoaders;
+  /** The request's `Idempotency-Key` header: mutations apply once per key (kit/idempotency). */
+  idempotencyKey?: string;
 }
 
 /** A fresh context (and fresh loaders) for each request. */
-export function createAuditsContext(db: Kysely<AuditsDatabase>, caller: Caller = ANONYMOUS): AuditsContext {
-  return { db, caller, loaders: createAuditsLoaders(db) };
+export function createAuditsContext(db: Kysely<AuditsDatabase>, caller: Caller = ANONYMOUS, idempotencyKey?: string): AuditsContext {
+  return { db, caller, loaders: createAuditsLoaders(db), idempotencyKey };
 }

@@ -1,9 +1,10 @@
 import type { OutboxDatabase } from '../kit/outbox';
+import type { IdempotencyDatabase } from '../kit/idempotency';
 
 type Timestamp = Date;
 
 /** Audits' tables (camelCase here, snake_case in the database). */
-export interface AuditsDatabase extends OutboxDatabase {
+export interface AuditsDatabase extends OutboxDatabase, IdempotencyDatabase {
   audits: {
     id: string;
     auditType: string;

@@ -8,9 +8,11 @@ export interface CrmContext {
   /** Who is calling (audit trail). */
   caller: Caller;
   loaders: CrmLoaders;
+  /** The request's `Idempotency-Key` header: mutations apply once per key (kit/idempotency). */
+  idempotencyKey?: string;
 }
 
 /** A fresh context (and fresh loaders) for each request. */
-export function createCrmContext(db: Kysely<CrmDatabase>, caller: Caller = ANONYMOUS): CrmContext {
-  return { db, caller, loaders: createCrmLoaders(db) };
+export function createCrmContext(db: Kysely<CrmDatabase>, caller: Caller = ANONYMOUS, idempotencyKey?: string): CrmContext {
+  return { db, caller, loaders: createCrmLoaders(db), idempotencyKey };
 }

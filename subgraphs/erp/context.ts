@@ -8,9 +8,11 @@ export interface ErpContext {
   /** Who is calling (row-level rules, audit trails). */
   caller: Caller;
   loaders: ErpLoaders;
+  /** The request's `Idempotency-Key` header: mutations apply once per key (kit/idempotency). */
+  idempotencyKey?: string;
 }
 
 /** A fresh context (and fresh loaders) for each request. */
-export function createErpContext(db: Kysely<ErpDatabase>, caller: Caller = ANONYMOUS): ErpContext {
-  return { db, caller, loaders: createErpLoaders(db) };
+export function createErpContext(db: Kysely<ErpDatabase>, caller: Caller = ANONYMOUS, idempotencyKey?: string): ErpContext {
+  return { db, caller, loaders: createErpLoaders(db), idempotencyKey };
 }

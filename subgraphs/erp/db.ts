@@ -1,10 +1,11 @@
 import type { Generated } from 'kysely';
 import type { AuditTrailTables } from '../kit/audit-trail';
+import type { IdempotencyDatabase } from '../kit/idempotency';
 
 type Timestamp = Date;
 
 /** ERP's tables as Kysely sees them (camelCase; the database uses snake_case). */
-export interface ErpDatabase extends AuditTrailTables {
+export interface ErpDatabase extends AuditTrailTables, IdempotencyDatabase {
   sites: { id: string; name: string };
   materials: {
     id: string;
@@ -41,6 +42,8 @@ export interface ErpDatabase extends AuditTrailTables {
     reasonCode: string;
     postedAt: Generated<Timestamp>;
     postedBy: string;
+    /** What the posting was asked (kit/idempotency fingerprint); null on postings made before it was kept. */
+    commandFingerprint?: string | null;
   };
   stockStatusChanges: {
     documentNumber: string;
@@ -52,6 +55,8 @@ export interface ErpDatabase extends AuditTrailTables {
     toStatus: string;
     postedAt: Generated<Timestamp>;
     postedBy: string;
+    /** What the change was asked (kit/idempotency fingerprint); null on changes made before it was kept. */
+    commandFingerprint?: string | null;
   };
   suppliers: { id: string; name: string; countryCode: string };
   purchaseOrders: {

@@ -8,8 +8,10 @@ export interface InventoryContext {
   /** Who is calling (row-level rules, audit trails). */
   caller: Caller;
   loaders: InventoryLoaders;
+  /** The request's `Idempotency-Key` header: mutations apply once per key (kit/idempotency). */
+  idempotencyKey?: string;
 }
 
-export function createInventoryContext(db: Kysely<InventoryDatabase>, caller: Caller = ANONYMOUS): InventoryContext {
-  return { db, caller, loaders: createInventoryLoaders(db) };
+export function createInventoryContext(db: Kysely<InventoryDatabase>, caller: Caller = ANONYMOUS, idempotencyKey?: string): InventoryContext {
+  return { db, caller, loaders: createInventoryLoaders(db), idempotencyKey };
 }

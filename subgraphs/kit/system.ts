@@ -9,6 +9,7 @@ import type { Migrations } from './db/migrate';
 import type { OutboxHandlers } from './outbox/relay';
 import type { Progress } from './seed/progress';
 import type { ScalePlan } from './seed/world';
+import { idempotencyKeyOf } from './idempotency';
 import { createSubgraphServer, type SubgraphServer } from './server';
 
 /** Everything the launcher, the compose script and the tests need to know about one system. */
@@ -17,8 +18,8 @@ export interface SystemModule<TDatabase = any, TContext extends BaseContext = Ba
   readonly migrations: Migrations;
   /** Builds the subgraph schema; needs no database. */
   buildSchema(): Promise<GraphQLSchema>;
-  /** A fresh per-request context for a caller. */
-  createContext(db: Kysely<TDatabase>, caller: Caller): TContext;
+  /** A fresh per-request context for a caller, with the request's idempotency key when it has one. */
+  createContext(db: Kysely<TDatabase>, caller: Caller, idempotencyKey?: string): TContext;
   /** Writes the system's deterministic seed rows into an empty database. */
   seed(db: Kysely<TDatabase>, plan: ScalePlan, progress: Progress): Promise<void>;
   /** True when the database holds no seed yet. */
@@ -35,7 +36,7 @@ export async function createSystemServer<TDatabase, TContext extends BaseContext
   return createSubgraphServer<TContext>({
     system: system.name,
     schema: await system.buildSchema(),
-    context: async (caller) => system.createContext(database.db, caller),
+    context: async (caller, req) => system.createContext(database.db, caller, idempotencyKeyOf(req.headers)),
     ready: () => isDatabaseReady(database),
   });
 }

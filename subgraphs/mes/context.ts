@@ -8,9 +8,11 @@ export interface MesContext {
   /** Who is calling (row-level rules, audit trails). */
   caller: Caller;
   loaders: MesLoaders;
+  /** The request's `Idempotency-Key` header: mutations apply once per key (kit/idempotency). */
+  idempotencyKey?: string;
 }
 
 /** A fresh context (and fresh loaders) for each request. */
-export function createMesContext(db: Kysely<MesDatabase>, caller: Caller = ANONYMOUS): MesContext {
-  return { db, caller, loaders: createMesLoaders(db) };
+export function createMesContext(db: Kysely<MesDatabase>, caller: Caller = ANONYMOUS, idempotencyKey?: string): MesContext {
+  return { db, caller, loaders: createMesLoaders(db), idempotencyKey };
 }

@@ -1,9 +1,10 @@
 import type { AuditTrailTables } from '../kit/audit-trail';
+import type { IdempotencyDatabase } from '../kit/idempotency';
 
 type Timestamp = Date;
 
 /** MES's tables as Kysely sees them (camelCase; the database uses snake_case). */
-export interface MesDatabase extends AuditTrailTables {
+export interface MesDatabase extends AuditTrailTables, IdempotencyDatabase {
   workCenters: {
     id: string;
     name: string;

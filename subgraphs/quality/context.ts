@@ -8,9 +8,11 @@ export interface QualityContext {
   /** Who is calling (row-level rules, audit trails). */
   caller: Caller;
   loaders: QualityLoaders;
+  /** The request's `Idempotency-Key` header: mutations apply once per key (kit/idempotency). */
+  idempotencyKey?: string;
 }
 
 /** A fresh context (and fresh loaders) for each request. */
-export function createQualityContext(db: Kysely<QualityDatabase>, caller: Caller = ANONYMOUS): QualityContext {
-  return { db, caller, loaders: createQualityLoaders(db) };
+export function createQualityContext(db: Kysely<QualityDatabase>, caller: Caller = ANONYMOUS, idempotencyKey?: string): QualityContext {
+  return { db, caller, loaders: createQualityLoaders(db), idempotencyKey };
 }

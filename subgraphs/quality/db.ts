@@ -1,9 +1,10 @@
 import type { OutboxDatabase } from '../kit/outbox';
+import type { IdempotencyDatabase } from '../kit/idempotency';
 
 type Timestamp = Date;
 
 /** Quality's tables (camelCase here, snake_case in the database). */
-export interface QualityDatabase extends OutboxDatabase {
+export interface QualityDatabase extends OutboxDatabase, IdempotencyDatabase {
   planCharacteristics: {
     inspectionType: string;
     characteristic: string;

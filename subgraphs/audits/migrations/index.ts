@@ -1,9 +1,11 @@
 import type { Migrations } from '../../kit/db/migrate';
 import { outboxMigration } from '../../kit/outbox';
 import { auditsMigration } from './001_audits';
+import { idempotencyMigration } from '../../kit/idempotency';
 
 /** Audits' schema history. */
 export const auditsMigrations: Migrations = {
   '001_audits': auditsMigration,
   '002_outbox': outboxMigration,
+  '004_idempotency': idempotencyMigration,
 };

@@ -2,10 +2,12 @@ import type { Migrations } from '../../kit/db/migrate';
 import { coreMigration } from './001_core';
 import { postingsMigration } from './002_postings';
 import { partnersMigration } from './003_partners';
+import { erpIdempotencyMigration } from './005_idempotency';
 
 /** ERP's schema history; names sort in the order they apply. */
 export const erpMigrations: Migrations = {
   '001_core': coreMigration,
   '002_postings': postingsMigration,
   '003_partners': partnersMigration,
+  '005_idempotency': erpIdempotencyMigration,
 };

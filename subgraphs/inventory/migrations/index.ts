@@ -2,10 +2,12 @@ import type { Migrations } from '../../kit/db/migrate';
 import { countingMigration } from './001_counting';
 import { inventoryOutboxMigration } from './002_outbox';
 import { countWorkflowMigration } from './003_count_workflow';
+import { idempotencyMigration } from '../../kit/idempotency';
 
 /** Inventory's schema history. */
 export const inventoryMigrations: Migrations = {
   '001_counting': countingMigration,
   '002_outbox': inventoryOutboxMigration,
   '003_count_workflow': countWorkflowMigration,
+  '005_idempotency': idempotencyMigration,
 };

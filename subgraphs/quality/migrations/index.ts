@@ -2,10 +2,12 @@ import type { Migrations } from '../../kit/db/migrate';
 import { outboxMigration } from '../../kit/outbox';
 import { qualityMigration } from './001_quality';
 import { decisionChecksMigration } from './003_decision_checks';
+import { idempotencyMigration } from '../../kit/idempotency';
 
 /** Quality's schema history. */
 export const qualityMigrations: Migrations = {
   '001_quality': qualityMigration,
   '002_outbox': outboxMigration,
   '003_decision_checks': decisionChecksMigration,
+  '005_idempotency': idempotencyMigration,
 };
