@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { MesDatabase } from './db';
+import { transact } from '../kit/db/transact';
 
 /** Why a command did not happen; expected failures travel as values, not exceptions. */
 export type Failure =
@@ -26,7 +27,7 @@ export async function inTransaction<T>(
   work: (trx: Transaction<MesDatabase>) => Promise<Outcome<T>>,
 ): Promise<Outcome<T>> {
   try {
-    return await db.transaction().execute(async (trx) => {
+    return await transact(db, async (trx) => {
       const outcome = await work(trx);
       if (!outcome.ok) throw new Rollback(outcome.failure);
       return outcome;

@@ -4,6 +4,7 @@ import { CHECKLISTS, qualityIds, type AuditKind } from '../../kit/seed/quality-w
 import type { AuditsDatabase } from '../db';
 import { insertFindings, type FindingRow } from '../finding/finding.repository';
 import { completeAudit, insertAudit, insertResponses, lockAudit, type AuditRow, type ResponseRow } from './audit.repository';
+import { transact } from '../../kit/db/transact';
 
 const text = (field: string, value: string | null | undefined): string => {
   const trimmed = (value ?? '').trim();
@@ -58,7 +59,7 @@ export interface ResponseValues {
  */
 export async function submitAuditResponses(db: Kysely<AuditsDatabase>, auditId: string, responses: readonly ResponseValues[], now = new Date()): Promise<AuditRow> {
   if (responses.length === 0) throw badInput('responses', 'expected at least one answer, got none');
-  return db.transaction().execute(async (trx) => {
+  return transact(db, async (trx) => {
     const audit = await lockAudit(trx, auditId);
     if (!audit) throw notFound('Audit', auditId);
     if (audit.status !== 'SCHEDULED' && audit.status !== 'IN_PROGRESS') {

@@ -1,4 +1,6 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { idempotent } from '../../kit/idempotency';
 import { DateScalar } from '../../kit/scalars';
 import type { AuditsContext } from '../context';
 import { AuditStatus, AuditType } from '../enums';
@@ -52,8 +54,10 @@ export class AuditResolver {
     @Arg('date', () => DateScalar) date: string,
     @Arg('materialId', () => ID, { nullable: true, description: 'The product audited or made at the work center' }) materialId: string | null,
     @Ctx() ctx: AuditsContext,
+    @Info() info: GraphQLResolveInfo,
   ) {
-    return scheduleAudit(ctx.db, { workCenterId, auditType, layer, auditor, date, materialId });
+    const command = { workCenterId, auditType, layer, auditor, date, materialId };
+    return idempotent(ctx, info, command, (db) => scheduleAudit(db, command));
   }
 
   @Mutation(() => Audit, { description: 'Completes the audit: computes conformanceRate and opens a finding for each nonconforming answer' })
@@ -61,7 +65,8 @@ export class AuditResolver {
     @Arg('auditId', () => ID) auditId: string,
     @Arg('responses', () => [AuditResponseInput]) responses: AuditResponseInput[],
     @Ctx() ctx: AuditsContext,
+    @Info() info: GraphQLResolveInfo,
   ) {
-    return submitAuditResponses(ctx.db, auditId, responses);
+    return idempotent(ctx, info, { auditId, responses }, (db) => submitAuditResponses(db, auditId, responses));
   }
 }

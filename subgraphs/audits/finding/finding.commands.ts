@@ -4,6 +4,7 @@ import { lockAudit } from '../audit/audit.repository';
 import type { AuditsDatabase } from '../db';
 import { enqueueEscalation } from './escalation-handoff';
 import { closeFindingRow, lockFinding, markEscalated, type FindingRow } from './finding.repository';
+import { transact } from '../../kit/db/transact';
 
 async function lockOpenFinding(trx: Kysely<AuditsDatabase>, auditId: string, findingId: string, action: string) {
   const audit = await lockAudit(trx, auditId);
@@ -18,7 +19,7 @@ async function lockOpenFinding(trx: Kysely<AuditsDatabase>, auditId: string, fin
 export async function closeFinding(db: Kysely<AuditsDatabase>, auditId: string, findingId: string, countermeasure: string, now = new Date()): Promise<FindingRow> {
   const action = countermeasure?.trim();
   if (!action) throw badInput('countermeasure', `expected a non-empty text, got ${JSON.stringify(countermeasure ?? null)}`);
-  return db.transaction().execute(async (trx) => {
+  return transact(db, async (trx) => {
     await lockOpenFinding(trx, auditId, findingId, 'closed');
     return closeFindingRow(trx, findingId, action, now);
   });
@@ -30,7 +31,7 @@ export async function closeFinding(db: Kysely<AuditsDatabase>, auditId: string, 
  * audit's material, or `materialId` when the audit names none.
  */
 export async function escalateFinding(db: Kysely<AuditsDatabase>, auditId: string, findingId: string, materialId?: string | null, now = new Date()): Promise<FindingRow> {
-  return db.transaction().execute(async (trx) => {
+  return transact(db, async (trx) => {
     const { audit, finding } = await lockOpenFinding(trx, auditId, findingId, 'escalated');
     if (finding.escalatedAt) {
       const ncr = finding.nonconformanceId ? `NCR ${finding.nonconformanceId}` : 'its NCR is being created';

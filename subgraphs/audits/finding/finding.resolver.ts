@@ -1,4 +1,6 @@
-import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Info, Mutation, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { idempotent } from '../../kit/idempotency';
 import { CommandDelivery } from '../../kit/outbox';
 import type { AuditsContext } from '../context';
 import { Nonconformance } from '../nonconformance/nonconformance.type';
@@ -24,8 +26,9 @@ export class AuditFindingResolver {
     @Arg('findingId', () => ID) findingId: string,
     @Arg('countermeasure', () => String) countermeasure: string,
     @Ctx() ctx: AuditsContext,
+    @Info() info: GraphQLResolveInfo,
   ) {
-    return closeFinding(ctx.db, auditId, findingId, countermeasure);
+    return idempotent(ctx, info, { auditId, findingId, countermeasure }, (db) => closeFinding(db, auditId, findingId, countermeasure));
   }
 
   @Mutation(() => AuditFinding, { description: 'Creates a quality NCR (source AUDIT) through the outbox and links it to the finding once quality has it.' })
@@ -34,7 +37,8 @@ export class AuditFindingResolver {
     @Arg('findingId', () => ID) findingId: string,
     @Arg('materialId', () => ID, { nullable: true, description: 'The material the NCR names when the audit names none' }) materialId: string | null,
     @Ctx() ctx: AuditsContext,
+    @Info() info: GraphQLResolveInfo,
   ) {
-    return escalateFinding(ctx.db, auditId, findingId, materialId);
+    return idempotent(ctx, info, { auditId, findingId, materialId }, (db) => escalateFinding(db, auditId, findingId, materialId));
   }
 }

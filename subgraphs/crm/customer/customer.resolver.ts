@@ -1,4 +1,6 @@
-import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { idempotent } from '../../kit/idempotency';
 import { ChangeRecord } from '../../kit/audit-trail';
 import { badInput } from '../../kit/errors';
 import { unwrap } from '../../kit/outcome';
@@ -31,8 +33,9 @@ export class CustomerResolver {
     @Arg('id', () => ID) id: string,
     @Arg('input', () => CustomerProfileInput) input: CustomerProfileInput,
     @Ctx() ctx: CrmContext,
+    @Info() info: GraphQLResolveInfo,
   ) {
-    return unwrap(await updateCustomerProfile(ctx.db, ctx.caller, id, input));
+    return unwrap(await idempotent(ctx, info, { id, input }, (db) => updateCustomerProfile(db, ctx.caller, id, input)));
   }
 
   @FieldResolver(() => [ChangeRecord], { description: 'Profile changes, newest first' })

@@ -5,6 +5,7 @@ import { failure, invalid, success, type Failure, type Outcome } from '../../kit
 import type { CrmDatabase } from '../db';
 import type { CustomerSegment } from '../enums';
 import { lockCustomer, updateCustomer, type CustomerRow } from './customer.repository';
+import { transact } from '../../kit/db/transact';
 
 export interface CustomerProfileChange {
   name?: string | null;
@@ -67,7 +68,7 @@ export async function updateCustomerProfile(
   if (!id.trim()) return invalid('id', 'expected a customer id, got an empty string');
   const changes = changesOf(input);
   if ('ok' in changes) return changes as Failure;
-  return db.transaction().execute(async (trx): Promise<Outcome<CustomerRow>> => {
+  return transact(db, async (trx): Promise<Outcome<CustomerRow>> => {
     const before = await lockCustomer(trx, id);
     if (!before) return failure('NOT_FOUND', `Customer "${id}" does not exist`);
     const after = await updateCustomer(trx, id, changes);

@@ -1,4 +1,6 @@
-import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, Info, Mutation, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { idempotent } from '../../kit/idempotency';
 import type { ErpContext } from '../context';
 import { MaterialSite } from '../material-site/material-site.type';
 import { unwrap } from '../../kit/outcome';
@@ -11,8 +13,8 @@ export class InventoryAdjustmentResolver {
   @Mutation(() => InventoryAdjustment, {
     description: 'Posts an approved cycle count as an inventory adjustment (SAP MI07 / movement 701/702); idempotent on sourceCountTaskId.',
   })
-  async postInventoryAdjustment(@Arg('input', () => InventoryAdjustmentInput) input: InventoryAdjustmentInput, @Ctx() ctx: ErpContext) {
-    return unwrap(await postInventoryAdjustment(ctx.db, ctx.caller, input));
+  async postInventoryAdjustment(@Arg('input', () => InventoryAdjustmentInput) input: InventoryAdjustmentInput, @Ctx() ctx: ErpContext, @Info() info: GraphQLResolveInfo) {
+    return unwrap(await idempotent(ctx, info, { input }, (db) => postInventoryAdjustment(db, ctx.caller, input)));
   }
 
   @FieldResolver(() => MaterialSite)

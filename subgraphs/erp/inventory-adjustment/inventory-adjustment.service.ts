@@ -4,6 +4,7 @@ import type { Caller } from '../../../platform/caller';
 import type { ErpDatabase } from '../db';
 import { lockMaterialSite, updateMaterialSiteStock } from '../material-site/material-site.repository';
 import { failure, invalid, success, type Outcome } from '../../kit/outcome';
+import { createKeyedReplay } from '../business-key';
 import { checkId, checkQuantity, firstFailure, MAX_STOCK, MAX_VALUE, toBookPrecision } from '../validation';
 import {
   findAdjustmentBySource,
@@ -11,6 +12,7 @@ import {
   nextMaterialDocumentNumber,
   type InventoryAdjustmentRow,
 } from './inventory-adjustment.repository';
+import { transact } from '../../kit/db/transact';
 
 export interface InventoryAdjustmentCommand {
   materialId: string;
@@ -34,7 +36,8 @@ function validate(input: InventoryAdjustmentCommand) {
 
 /**
  * Posts an approved count as an adjustment of the book, once per source count task: a repeat
- * (also a concurrent one) returns the first posting and changes nothing.
+ * (also a concurrent one) returns the first posting and changes nothing; a repeat of the task id
+ * with another material, site, delta or reason is refused (IDEMPOTENCY_KEY_REUSED).
  */
 export async function postInventoryAdjustment(
   db: Kysely<ErpDatabase>,
@@ -43,15 +46,26 @@ export async function postInventoryAdjustment(
 ): Promise<Outcome<InventoryAdjustmentRow>> {
   const bad = validate(input);
   if (bad) return bad;
+  const { fingerprint, replay } = createKeyedReplay<InventoryAdjustmentRow>({
+    operation: 'postInventoryAdjustment',
+    keyField: 'sourceCountTaskId',
+    key: input.sourceCountTaskId,
+    command: { ...input, quantityDelta: toBookPrecision(input.quantityDelta) },
+    matchesRow: (row) =>
+      row.materialId === input.materialId &&
+      row.siteId === input.siteId &&
+      row.quantityDelta === toBookPrecision(input.quantityDelta) &&
+      row.reasonCode === input.reasonCode,
+  });
   const earlier = await findAdjustmentBySource(db, input.sourceCountTaskId);
-  if (earlier) return success(earlier);
+  if (earlier) return replay(earlier);
 
-  return db.transaction().execute(async (trx) => {
+  return transact(db, async (trx) => {
     const key = { materialId: input.materialId, siteId: input.siteId };
     // The row lock serialises postings to one material-site, repeats of one key included.
     const site = await lockMaterialSite(trx, key);
     const committed = await findAdjustmentBySource(trx, input.sourceCountTaskId);
-    if (committed) return success(committed);
+    if (committed) return replay(committed);
     if (!site) return failure('NOT_FOUND', `MaterialSite "${input.materialId}" at site "${input.siteId}" does not exist`);
 
     const delta = toBookPrecision(input.quantityDelta);
@@ -78,9 +92,10 @@ export async function postInventoryAdjustment(
       valueDelta: value,
       reasonCode: input.reasonCode,
       postedBy: caller.subject,
+      commandFingerprint: fingerprint,
     });
     // Same key for another material-site, committed meanwhile: the first posting stands, nothing moves.
-    if (!posted) return success((await findAdjustmentBySource(trx, input.sourceCountTaskId))!);
+    if (!posted) return replay((await findAdjustmentBySource(trx, input.sourceCountTaskId))!);
 
     const after = await updateMaterialSiteStock(trx, key, { bookQuantity: book, blockedQuantity: site.blockedQuantity });
     await recordChange(trx, {

@@ -1,4 +1,6 @@
-import { Arg, Ctx, Directive, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, Directive, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { idempotent } from '../../kit/idempotency';
 import { ChangeRecord } from '../../kit/audit-trail';
 import { DateScalar } from '../../kit/scalars';
 import type { ErpContext } from '../context';
@@ -29,8 +31,10 @@ export class PurchaseOrderResolver {
     @Arg('materialId', () => ID) materialId: string,
     @Arg('promisedDate', () => DateScalar) promisedDate: string,
     @Ctx() ctx: ErpContext,
+    @Info() info: GraphQLResolveInfo,
   ) {
-    return unwrap(await confirmPurchaseOrderLine(ctx.db, ctx.caller, { poNumber, materialId, promisedDate }));
+    const command = { poNumber, materialId, promisedDate };
+    return unwrap(await idempotent(ctx, info, command, (db) => confirmPurchaseOrderLine(db, ctx.caller, command)));
   }
 
   @FieldResolver(() => [PurchaseOrderLine])

@@ -5,6 +5,7 @@ import type { ErpDatabase } from '../db';
 import { failure, invalid, success, type Outcome } from '../../kit/outcome';
 import { checkId, firstFailure } from '../validation';
 import { findLineByMaterial, lockPurchaseOrder, setPromisedDate, type PurchaseOrderRow } from './purchase-order.repository';
+import { transact } from '../../kit/db/transact';
 
 const CONFIRMABLE = ['OPEN', 'PARTIALLY_RECEIVED'];
 
@@ -32,7 +33,7 @@ export async function confirmPurchaseOrderLine(
   const bad = firstFailure(checkId('poNumber', input.poNumber), checkId('materialId', input.materialId));
   if (bad) return bad;
 
-  return db.transaction().execute(async (trx): Promise<Outcome<PurchaseOrderRow>> => {
+  return transact(db, async (trx): Promise<Outcome<PurchaseOrderRow>> => {
     const order = await lockPurchaseOrder(trx, input.poNumber);
     if (!order) return failure('NOT_FOUND', `PurchaseOrder "${input.poNumber}" does not exist`);
     if (order.supplierId !== supplier.value) {

@@ -1,4 +1,6 @@
-import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, Info, Mutation, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { idempotent } from '../../kit/idempotency';
 import type { ErpContext } from '../context';
 import { MaterialSite } from '../material-site/material-site.type';
 import { unwrap } from '../../kit/outcome';
@@ -11,8 +13,8 @@ export class StockStatusChangeResolver {
   @Mutation(() => StockStatusChange, {
     description: 'Moves lot stock between stock statuses when quality places or releases a hold (SAP 344/343); idempotent on sourceHoldId and toStatus.',
   })
-  async changeStockStatus(@Arg('input', () => StockStatusChangeInput) input: StockStatusChangeInput, @Ctx() ctx: ErpContext) {
-    return unwrap(await changeStockStatus(ctx.db, ctx.caller, input));
+  async changeStockStatus(@Arg('input', () => StockStatusChangeInput) input: StockStatusChangeInput, @Ctx() ctx: ErpContext, @Info() info: GraphQLResolveInfo) {
+    return unwrap(await idempotent(ctx, info, { input }, (db) => changeStockStatus(db, ctx.caller, input)));
   }
 
   @FieldResolver(() => MaterialSite)

@@ -6,8 +6,10 @@ import { StockStatus } from '../enums';
 import { nextMaterialDocumentNumber } from '../inventory-adjustment/inventory-adjustment.repository';
 import { lockMaterialSite, updateMaterialSiteStock } from '../material-site/material-site.repository';
 import { failure, invalid, success, type Outcome } from '../../kit/outcome';
+import { createKeyedReplay } from '../business-key';
 import { checkId, checkQuantity, firstFailure, toBookPrecision } from '../validation';
 import { findStockStatusChangeBySource, insertStockStatusChangeOnce, type StockStatusChangeRow } from './stock-status-change.repository';
+import { transact } from '../../kit/db/transact';
 
 export interface StockStatusChangeCommand {
   lotId: string;
@@ -44,14 +46,22 @@ export async function changeStockStatus(
 ): Promise<Outcome<StockStatusChangeRow>> {
   const bad = validate(input);
   if (bad) return bad;
+  // The key is the hold with the direction; a repeat must name the same lot, material-site and quantity.
+  const { fingerprint, replay } = createKeyedReplay<StockStatusChangeRow>({
+    operation: 'changeStockStatus',
+    keyField: 'sourceHoldId',
+    key: input.sourceHoldId,
+    command: { ...input, quantity: toBookPrecision(input.quantity) },
+    matchesRow: (row) => row.lotId === input.lotId && row.materialId === input.materialId && row.siteId === input.siteId,
+  });
   const earlier = await findStockStatusChangeBySource(db, input.sourceHoldId, input.toStatus);
-  if (earlier) return success(earlier);
+  if (earlier) return replay(earlier);
 
-  return db.transaction().execute(async (trx) => {
+  return transact(db, async (trx) => {
     const key = { materialId: input.materialId, siteId: input.siteId };
     const site = await lockMaterialSite(trx, key);
     const committed = await findStockStatusChangeBySource(trx, input.sourceHoldId, input.toStatus);
-    if (committed) return success(committed);
+    if (committed) return replay(committed);
     if (!site) return failure('NOT_FOUND', `MaterialSite "${input.materialId}" at site "${input.siteId}" does not exist`);
 
     const blocking = input.toStatus === StockStatus.BLOCKED;
@@ -77,8 +87,9 @@ export async function changeStockStatus(
       quantity,
       toStatus: input.toStatus,
       postedBy: caller.subject,
+      commandFingerprint: fingerprint,
     });
-    if (!posted) return success((await findStockStatusChangeBySource(trx, input.sourceHoldId, input.toStatus))!);
+    if (!posted) return replay((await findStockStatusChangeBySource(trx, input.sourceHoldId, input.toStatus))!);
 
     const after = await updateMaterialSiteStock(trx, key, { bookQuantity: site.bookQuantity, blockedQuantity: blocked });
     await recordChange(trx, {

@@ -1,4 +1,6 @@
-import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { idempotent } from '../../kit/idempotency';
 import { ChangeRecord } from '../../kit/audit-trail';
 import { DateScalar } from '../../kit/scalars';
 import type { ErpContext } from '../context';
@@ -39,8 +41,8 @@ export class WorkOrderResolver {
   }
 
   @Mutation(() => WorkOrder, { description: 'Releases a CREATED production order for execution.' })
-  async releaseWorkOrder(@Arg('id', () => ID) id: string, @Ctx() ctx: ErpContext) {
-    return unwrap(await releaseWorkOrder(ctx.db, ctx.caller, id));
+  async releaseWorkOrder(@Arg('id', () => ID) id: string, @Ctx() ctx: ErpContext, @Info() info: GraphQLResolveInfo) {
+    return unwrap(await idempotent(ctx, info, { id }, (db) => releaseWorkOrder(db, ctx.caller, id)));
   }
 
   @FieldResolver(() => [ChangeRecord], { description: 'Changes ERP made to this order (releases), newest first' })

@@ -6,12 +6,13 @@ import { ErpOrderStatus } from '../enums';
 import { failure, success, type Outcome } from '../../kit/outcome';
 import { checkId } from '../validation';
 import { lockWorkOrder, setWorkOrderStatus, type WorkOrderRow } from './work-order.repository';
+import { transact } from '../../kit/db/transact';
 
 /** Releases a created production order for execution (CREATED → RELEASED). */
 export async function releaseWorkOrder(db: Kysely<ErpDatabase>, caller: Caller, id: string): Promise<Outcome<WorkOrderRow>> {
   const bad = checkId('id', id);
   if (bad) return bad;
-  return db.transaction().execute(async (trx): Promise<Outcome<WorkOrderRow>> => {
+  return transact(db, async (trx): Promise<Outcome<WorkOrderRow>> => {
     const order = await lockWorkOrder(trx, id);
     if (!order) return failure('NOT_FOUND', `WorkOrder "${id}" does not exist`);
     if (order.orderStatus !== ErpOrderStatus.CREATED) {

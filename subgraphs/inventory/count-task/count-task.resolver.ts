@@ -1,4 +1,6 @@
-import { Arg, Ctx, FieldResolver, Float, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, Float, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { idempotent } from '../../kit/idempotency';
 import { userError } from '../../kit/errors';
 import { CommandDelivery } from '../../kit/outbox/outbox.type';
 import { DateScalar } from '../../kit/scalars';
@@ -34,8 +36,13 @@ export class CountTaskResolver {
   @Mutation(() => [CountTask], {
     description: 'Schedules the counts due at the site on the date under its ABC policy (idempotent) and returns the tasks scheduled for that date',
   })
-  async scheduleCycleCounts(@Arg('siteId', () => ID) siteId: string, @Arg('date', () => DateScalar) date: string, @Ctx() ctx: InventoryContext) {
-    return unwrap(await workflow.scheduleCycleCounts(ctx.db, siteId, date));
+  async scheduleCycleCounts(
+    @Arg('siteId', () => ID) siteId: string,
+    @Arg('date', () => DateScalar) date: string,
+    @Ctx() ctx: InventoryContext,
+    @Info() info: GraphQLResolveInfo,
+  ) {
+    return unwrap(await idempotent(ctx, info, { siteId, date }, (db) => workflow.scheduleCycleCounts(db, siteId, date)));
   }
 
   @Mutation(() => CountTask, {
@@ -46,8 +53,9 @@ export class CountTaskResolver {
     @Arg('countedQuantity', () => Float) countedQuantity: number,
     @Arg('countedBy', () => String) countedBy: string,
     @Ctx() ctx: InventoryContext,
+    @Info() info: GraphQLResolveInfo,
   ) {
-    return unwrap(await workflow.submitCount(ctx.db, taskId, countedQuantity, countedBy));
+    return unwrap(await idempotent(ctx, info, { taskId, countedQuantity, countedBy }, (db) => workflow.submitCount(db, taskId, countedQuantity, countedBy)));
   }
 
   @Mutation(() => CountTask, { description: 'Records the recount of a count outside tolerance; the task then awaits approval' })
@@ -56,20 +64,31 @@ export class CountTaskResolver {
     @Arg('quantity', () => Float) quantity: number,
     @Arg('countedBy', () => String) countedBy: string,
     @Ctx() ctx: InventoryContext,
+    @Info() info: GraphQLResolveInfo,
   ) {
-    return unwrap(await workflow.submitRecount(ctx.db, taskId, quantity, countedBy));
+    return unwrap(await idempotent(ctx, info, { taskId, quantity, countedBy }, (db) => workflow.submitRecount(db, taskId, quantity, countedBy)));
   }
 
   @Mutation(() => CountTask, {
     description: "Approves (APPROVED) and sends erp.postInventoryAdjustment(counted - book) through the outbox; POSTED with ERP's document number once ERP has posted it",
   })
-  async approveCount(@Arg('taskId', () => ID) taskId: string, @Arg('approver', () => String) approver: string, @Ctx() ctx: InventoryContext) {
-    return unwrap(await workflow.approveCount(ctx.db, taskId, approver));
+  async approveCount(
+    @Arg('taskId', () => ID) taskId: string,
+    @Arg('approver', () => String) approver: string,
+    @Ctx() ctx: InventoryContext,
+    @Info() info: GraphQLResolveInfo,
+  ) {
+    return unwrap(await idempotent(ctx, info, { taskId, approver }, (db) => workflow.approveCount(db, taskId, approver)));
   }
 
   @Mutation(() => CountTask, { description: 'Rejects a count that is not approved yet; the material becomes due again' })
-  async rejectCount(@Arg('taskId', () => ID) taskId: string, @Arg('reason', () => String) reason: string, @Ctx() ctx: InventoryContext) {
-    return unwrap(await workflow.rejectCount(ctx.db, taskId, reason));
+  async rejectCount(
+    @Arg('taskId', () => ID) taskId: string,
+    @Arg('reason', () => String) reason: string,
+    @Ctx() ctx: InventoryContext,
+    @Info() info: GraphQLResolveInfo,
+  ) {
+    return unwrap(await idempotent(ctx, info, { taskId, reason }, (db) => workflow.rejectCount(db, taskId, reason)));
   }
 
   @FieldResolver(() => MaterialSite)

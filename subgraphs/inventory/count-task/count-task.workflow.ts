@@ -5,6 +5,7 @@ import type { InventoryDatabase } from '../db';
 import { CountStatus } from '../enums';
 import { enqueueJudgeCount, enqueueReadBookToPost } from './count-task.commands';
 import { listCountTasks, lockCountTask, scheduleDueCounts, updateCountTask, type CountTaskRow } from './count-task.repository';
+import { transact } from '../../kit/db/transact';
 
 /** A workflow step's result: the value, or why the step was refused (for the resolver to report). */
 export type Outcome<T> = { ok: true; value: T } | { ok: false; code: ErrorCode; message: string; field?: string; status?: string };
@@ -39,7 +40,7 @@ async function step(
   allowed: readonly CountStatus[],
   apply: (trx: Kysely<InventoryDatabase>, task: CountTaskRow) => Promise<CountTaskRow>,
 ): Promise<Outcome<CountTaskRow>> {
-  return db.transaction().execute(async (trx) => {
+  return transact(db, async (trx) => {
     const task = await lockCountTask(trx, taskId);
     if (!task) return refused('NOT_FOUND', `CountTask "${taskId}" does not exist`);
     if (!allowed.includes(task.status as CountStatus)) {
@@ -53,7 +54,7 @@ async function step(
 
 /** Schedules the counts due at a site on a date (idempotent) and returns that date's tasks. */
 export async function scheduleCycleCounts(db: Kysely<InventoryDatabase>, siteId: string, date: string): Promise<Outcome<CountTaskRow[]>> {
-  return db.transaction().execute(async (trx) => {
+  return transact(db, async (trx) => {
     const policies = await findCountPoliciesBySites(trx, [siteId]);
     if (policies.length === 0) return refused('NOT_FOUND', `Site "${siteId}" has no count policy`, { field: 'siteId' });
     await scheduleDueCounts(trx, siteId, date);

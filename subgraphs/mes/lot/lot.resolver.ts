@@ -1,4 +1,6 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { idempotent } from '../../kit/idempotency';
 import { ChangeRecord } from '../../kit/audit-trail';
 import { badInput } from '../../kit/errors';
 import { DateTimeScalar } from '../../kit/scalars';
@@ -36,8 +38,8 @@ export class LotResolver {
   }
 
   @Mutation(() => Lot, { description: 'Reports good/scrap output, creates/updates the output lot and its genealogy edges.' })
-  async reportProduction(@Arg('input', () => ProductionReportInput) input: ProductionReportInput, @Ctx() ctx: MesContext) {
-    const lot = valueOrThrow(await reportProduction(ctx.db, ctx.caller, input));
+  async reportProduction(@Arg('input', () => ProductionReportInput) input: ProductionReportInput, @Ctx() ctx: MesContext, @Info() info: GraphQLResolveInfo) {
+    const lot = valueOrThrow(await idempotent(ctx, info, { input }, (db) => reportProduction(db, ctx.caller, input)));
     ctx.loaders.lot.clearAll();
     ctx.loaders.workOrder.clear(input.workOrderId);
     return lot;

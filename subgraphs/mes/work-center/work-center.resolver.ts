@@ -1,4 +1,6 @@
-import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { idempotent } from '../../kit/idempotency';
 import { ChangeRecord } from '../../kit/audit-trail';
 import type { MesContext } from '../context';
 import { WorkCenterState } from '../enums';
@@ -24,8 +26,10 @@ export class WorkCenterResolver {
     @Arg('state', () => WorkCenterState) state: WorkCenterState,
     @Arg('reasonCode', () => String, { nullable: true }) reasonCode: string | null,
     @Ctx() ctx: MesContext,
+    @Info() info: GraphQLResolveInfo,
   ) {
-    const row = valueOrThrow(await setWorkCenterState(ctx.db, ctx.caller, { id, state, reasonCode }));
+    const command = { id, state, reasonCode };
+    const row = valueOrThrow(await idempotent(ctx, info, command, (db) => setWorkCenterState(db, ctx.caller, command)));
     ctx.loaders.workCenter.clear(id).prime(id, row);
     return row;
   }

@@ -1,4 +1,6 @@
-import { Arg, Ctx, FieldResolver, Float, ID, Mutation, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, Float, ID, Info, Mutation, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { idempotent } from '../../kit/idempotency';
 import { ChangeRecord } from '../../kit/audit-trail';
 import type { MesContext } from '../context';
 import { DispatchStatus } from '../enums';
@@ -27,8 +29,9 @@ export class WorkOrderResolver {
     @Arg('workOrderId', () => ID) workOrderId: string,
     @Arg('workCenterId', () => ID) workCenterId: string,
     @Ctx() ctx: MesContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<WorkOrderParent> {
-    const row = valueOrThrow(await dispatchWorkOrder(ctx.db, ctx.caller, workOrderId, workCenterId));
+    const row = valueOrThrow(await idempotent(ctx, info, { workOrderId, workCenterId }, (db) => dispatchWorkOrder(db, ctx.caller, workOrderId, workCenterId)));
     ctx.loaders.workOrder.clear(row.id).prime(row.id, row);
     return workOrderParent(row);
   }

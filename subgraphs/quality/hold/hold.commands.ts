@@ -5,12 +5,13 @@ import { findLatestInspectionOfLot } from '../inspection/inspection.repository';
 import { requireText } from '../validation';
 import { findOpenHoldOfLot, insertHold, lockHold, releaseHold, type HoldRow } from './hold.repository';
 import { enqueueStockStatusChange } from './stock-handoff';
+import { transact } from '../../kit/db/transact';
 
 /** Holds a lot quality has an inspection lot for, and hands the blocking of its stock to ERP. */
 export async function placeQualityHold(db: Kysely<QualityDatabase>, lotId: string, reason: string, now = new Date()): Promise<HoldRow> {
   const id = requireText('lotId', lotId);
   const text = requireText('reason', reason);
-  return db.transaction().execute(async (trx) => {
+  return transact(db, async (trx) => {
     // Quality knows a lot's material, site and size from its inspection lot; it keeps no copy of MES's lot.
     const inspection = await findLatestInspectionOfLot(trx, id);
     if (!inspection) throw userError('NOT_FOUND', `Lot "${id}" is not known to quality: it has no inspection lot`, { type: 'Lot', id });
@@ -35,7 +36,7 @@ export async function placeQualityHold(db: Kysely<QualityDatabase>, lotId: strin
 /** Releases an open hold and hands the release of the lot stock to ERP. */
 export async function releaseQualityHold(db: Kysely<QualityDatabase>, holdId: string, justification: string, now = new Date()): Promise<HoldRow> {
   const text = requireText('justification', justification);
-  return db.transaction().execute(async (trx) => {
+  return transact(db, async (trx) => {
     const hold = await lockHold(trx, holdId);
     if (!hold) throw notFound('QualityHold', holdId);
     if (hold.releasedAt) {

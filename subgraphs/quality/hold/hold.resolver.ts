@@ -1,4 +1,6 @@
-import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Info, Mutation, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { idempotent } from '../../kit/idempotency';
 import { CommandDelivery } from '../../kit/outbox';
 import type { QualityContext } from '../context';
 import { Lot } from '../lot/lot.type';
@@ -19,12 +21,17 @@ export class QualityHoldResolver {
   }
 
   @Mutation(() => QualityHold, { description: 'Holds a lot quality has an inspection lot for; ERP blocks its stock (through the outbox)' })
-  placeQualityHold(@Arg('lotId', () => ID) lotId: string, @Arg('reason', () => String) reason: string, @Ctx() ctx: QualityContext) {
-    return placeQualityHold(ctx.db, lotId, reason);
+  placeQualityHold(@Arg('lotId', () => ID) lotId: string, @Arg('reason', () => String) reason: string, @Ctx() ctx: QualityContext, @Info() info: GraphQLResolveInfo) {
+    return idempotent(ctx, info, { lotId, reason }, (db) => placeQualityHold(db, lotId, reason));
   }
 
   @Mutation(() => QualityHold, { description: 'Releases a hold; ERP moves the lot stock back to UNRESTRICTED (through the outbox)' })
-  releaseQualityHold(@Arg('holdId', () => ID) holdId: string, @Arg('justification', () => String) justification: string, @Ctx() ctx: QualityContext) {
-    return releaseQualityHold(ctx.db, holdId, justification);
+  releaseQualityHold(
+    @Arg('holdId', () => ID) holdId: string,
+    @Arg('justification', () => String) justification: string,
+    @Ctx() ctx: QualityContext,
+    @Info() info: GraphQLResolveInfo,
+  ) {
+    return idempotent(ctx, info, { holdId, justification }, (db) => releaseQualityHold(db, holdId, justification));
   }
 }

@@ -16,6 +16,7 @@ import {
   type MeasurementRow,
   type PlanCharacteristicRow,
 } from './inspection.repository';
+import { transact } from '../../kit/db/transact';
 
 export interface MeasurementValue {
   characteristic: string;
@@ -42,7 +43,7 @@ async function lockUndecided(trx: Kysely<QualityDatabase>, id: string, action: s
 /** Records results against the inspection plan's limits; the inspection moves to IN_PROGRESS. */
 export async function recordMeasurements(db: Kysely<QualityDatabase>, inspectionId: string, values: readonly MeasurementValue[], now = new Date()): Promise<InspectionRow> {
   if (values.length === 0) throw badInput('measurements', 'expected at least one measurement, got none');
-  return db.transaction().execute(async (trx) => {
+  return transact(db, async (trx) => {
     const inspection = await lockUndecided(trx, inspectionId, 'results can be recorded');
     const plan = await findPlanCharacteristics(trx, inspection.inspectionType);
     const byName = new Map(plan.map((c) => [c.characteristic, c] as const));
@@ -87,7 +88,7 @@ export async function recordMeasurements(db: Kysely<QualityDatabase>, inspection
  * NCR and hands the blocking of the lot stock to ERP, all in the same transaction.
  */
 export async function makeUsageDecision(db: Kysely<QualityDatabase>, inspectionId: string, decision: string, now = new Date()): Promise<InspectionRow> {
-  return db.transaction().execute(async (trx) => {
+  return transact(db, async (trx) => {
     const inspection = await lockUndecided(trx, inspectionId, 'a usage decision can be made');
     const plan = await findPlanCharacteristics(trx, inspection.inspectionType);
     const results = await findMeasurementsByInspections(trx, [inspectionId]);

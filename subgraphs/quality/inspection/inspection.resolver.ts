@@ -1,4 +1,6 @@
-import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { idempotent } from '../../kit/idempotency';
 import type { QualityContext } from '../context';
 import { InspectionStatus, InspectionType, UsageDecision } from '../enums';
 import { WorkOrder } from '../work-order/work-order.type';
@@ -46,8 +48,9 @@ export class InspectionResolver {
     @Arg('inspectionId', () => ID) inspectionId: string,
     @Arg('measurements', () => [MeasurementInput]) measurements: MeasurementInput[],
     @Ctx() ctx: QualityContext,
+    @Info() info: GraphQLResolveInfo,
   ) {
-    return recordMeasurements(ctx.db, inspectionId, measurements);
+    return idempotent(ctx, info, { inspectionId, measurements }, (db) => recordMeasurements(db, inspectionId, measurements));
   }
 
   @Mutation(() => Inspection, { description: 'REJECT places a hold, opens an NCR and calls erp.changeStockStatus(BLOCKED) through the outbox.' })
@@ -55,7 +58,8 @@ export class InspectionResolver {
     @Arg('inspectionId', () => ID) inspectionId: string,
     @Arg('decision', () => UsageDecision) decision: UsageDecision,
     @Ctx() ctx: QualityContext,
+    @Info() info: GraphQLResolveInfo,
   ) {
-    return makeUsageDecision(ctx.db, inspectionId, decision);
+    return idempotent(ctx, info, { inspectionId, decision }, (db) => makeUsageDecision(db, inspectionId, decision));
   }
 }

@@ -12,6 +12,7 @@ import {
   type CapaRow,
   type NonconformanceRow,
 } from './nonconformance.repository';
+import { transact } from '../../kit/db/transact';
 
 export interface NonconformanceValues {
   source: string;
@@ -41,7 +42,7 @@ export async function createNonconformance(db: Kysely<QualityDatabase>, input: N
   if (input.source === 'SUPPLIER' && !supplierId) throw badInput('input.supplierId', 'a SUPPLIER nonconformance names the supplier');
   if (findingId && input.source !== 'AUDIT') throw badInput('input.sourceFindingId', `only an AUDIT nonconformance comes from an audit finding, got source ${input.source}`);
   const quantity = input.nonconformingQuantity === null || input.nonconformingQuantity === undefined ? null : requireNonNegative('input.nonconformingQuantity', input.nonconformingQuantity);
-  return db.transaction().execute(async (trx) => {
+  return transact(db, async (trx) => {
     if (findingId) {
       const existing = await findNonconformanceByFinding(trx, findingId);
       if (existing) return existing;
@@ -67,7 +68,7 @@ export async function createNonconformance(db: Kysely<QualityDatabase>, input: N
 
 /** Records the MRB disposition of an OPEN or CONTAINED NCR. */
 export async function dispositionNonconformance(db: Kysely<QualityDatabase>, id: string, disposition: string, now = new Date()): Promise<NonconformanceRow> {
-  return db.transaction().execute(async (trx) => {
+  return transact(db, async (trx) => {
     const ncr = await lockNonconformance(trx, id);
     if (!ncr) throw notFound('Nonconformance', id);
     if (ncr.status !== 'OPEN' && ncr.status !== 'CONTAINED') {
@@ -89,7 +90,7 @@ export interface CapaValues {
 /** Opens the CAPA of an NCR that is not closed and has none yet. */
 export async function openCapa(db: Kysely<QualityDatabase>, nonconformanceId: string, input: CapaValues, now = new Date()): Promise<CapaRow> {
   const correctiveAction = requireText('input.correctiveAction', input.correctiveAction);
-  return db.transaction().execute(async (trx) => {
+  return transact(db, async (trx) => {
     const ncr = await lockNonconformance(trx, nonconformanceId);
     if (!ncr) throw notFound('Nonconformance', nonconformanceId);
     if (ncr.status === 'CLOSED') throw userError('INVALID_STATE', `nonconformance "${nonconformanceId}" is CLOSED; a CAPA is opened on an NCR that is not closed`, { status: ncr.status });

@@ -1,4 +1,6 @@
-import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { idempotent } from '../../kit/idempotency';
 import type { QualityContext } from '../context';
 import { Customer } from '../customer/customer.type';
 import { Disposition, NcSource, NcStatus, Severity } from '../enums';
@@ -54,8 +56,8 @@ export class NonconformanceResolver {
   }
 
   @Mutation(() => Nonconformance)
-  createNonconformance(@Arg('input', () => NonconformanceInput) input: NonconformanceInput, @Ctx() ctx: QualityContext) {
-    return createNonconformance(ctx.db, input);
+  createNonconformance(@Arg('input', () => NonconformanceInput) input: NonconformanceInput, @Ctx() ctx: QualityContext, @Info() info: GraphQLResolveInfo) {
+    return idempotent(ctx, info, { input }, (db) => createNonconformance(db, input));
   }
 
   @Mutation(() => Nonconformance, { description: 'Records the MRB disposition of an OPEN or CONTAINED NCR' })
@@ -63,12 +65,18 @@ export class NonconformanceResolver {
     @Arg('id', () => ID) id: string,
     @Arg('disposition', () => Disposition) disposition: Disposition,
     @Ctx() ctx: QualityContext,
+    @Info() info: GraphQLResolveInfo,
   ) {
-    return dispositionNonconformance(ctx.db, id, disposition);
+    return idempotent(ctx, info, { id, disposition }, (db) => dispositionNonconformance(db, id, disposition));
   }
 
   @Mutation(() => Capa)
-  openCapa(@Arg('nonconformanceId', () => ID) nonconformanceId: string, @Arg('input', () => CapaInput) input: CapaInput, @Ctx() ctx: QualityContext) {
-    return openCapa(ctx.db, nonconformanceId, input);
+  openCapa(
+    @Arg('nonconformanceId', () => ID) nonconformanceId: string,
+    @Arg('input', () => CapaInput) input: CapaInput,
+    @Ctx() ctx: QualityContext,
+    @Info() info: GraphQLResolveInfo,
+  ) {
+    return idempotent(ctx, info, { nonconformanceId, input }, (db) => openCapa(db, nonconformanceId, input));
   }
 }

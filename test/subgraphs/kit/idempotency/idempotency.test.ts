@@ -1,0 +1,114 @@
+import { graphql, type GraphQLSchema } from 'graphql';
+import { sql } from 'kysely';
+import type { Caller } from '../../../../platform/caller';
+import type { MesDatabase } from '../../../../subgraphs/mes/db';
+import { mesSystem } from '../../../../subgraphs/mes/server';
+import { createTestDatabase, type TestDatabase } from '../../../support/databases';
+
+const SET_STATE = `mutation ($id: ID!, $state: WorkCenterState!, $reason: String) {
+  setWorkCenterState(id: $id, state: $state, reasonCode: $reason) { id state stateReasonCode }
+}`;
+
+const user = (subject: string): Caller => ({ subject, kind: 'user', roles: ['production'], scopes: [] });
+const ana = user('ana.ruiz');
+
+describe('kit idempotency: a mutation applies once per caller, key and root field', () => {
+  let database: TestDatabase<MesDatabase>;
+  let schema: GraphQLSchema;
+  const db = () => database.database.db;
+  const run = async (query: string, variables: Record<string, unknown>, key?: string, caller: Caller = ana) => {
+    const result = await graphql({ schema, source: query, variableValues: variables, contextValue: mesSystem.createContext(db(), caller, key) });
+    return { data: result.data as any, errors: result.errors?.map((e) => ({ message: e.message, extensions: e.extensions as Record<string, unknown> })) };
+  };
+  const changesOf = async (id: string) =>
+    Number((await sql<{ n: string }>`select count(*) as n from audit_trail where entity_type = 'WorkCenter' and entity_id = ${id}`.execute(db())).rows[0]!.n);
+  const keysStored = async () => Number((await sql<{ n: string }>`select count(*) as n from idempotency_keys`.execute(db())).rows[0]!.n);
+
+  beforeAll(async () => {
+    database = await createTestDatabase(mesSystem, { seed: true });
+    schema = await mesSystem.buildSchema();
+  });
+  afterAll(() => database.drop());
+
+  it('returns the first outcome to a repeat with the same key and input, and writes nothing more', async () => {
+    const first = await run(SET_STATE, { id: 'WC001', state: 'DOWN', reason: 'BREAKDOWN' }, 'k-repeat');
+    expect(first.errors).toBeUndefined();
+    expect(await changesOf('WC001')).toBe(1);
+    // Meanwhile the center moves on; the repeat still answers what the first call did, and changes nothing.
+    await run(SET_STATE, { id: 'WC001', state: 'IDLE' }, 'k-other');
+    const repeat = await run(SET_STATE, { id: 'WC001', state: 'DOWN', reason: 'BREAKDOWN' }, 'k-repeat');
+    expect(repeat).toEqual(first);
+    expect(await changesOf('WC001')).toBe(2);
+    const row = await db().selectFrom('workCenters').select(['state']).where('id', '=', 'WC001').executeTakeFirstOrThrow();
+    expect(row.state).toBe('IDLE');
+  });
+
+  it('refuses the same key with another input, naming the key, and writes nothing', async () => {
+    await run(SET_STATE, { id: 'WC002', state: 'DOWN', reason: 'BREAKDOWN' }, 'k-reused');
+    const keys = await keysStored();
+    const reused = await run(SET_STATE, { id: 'WC002', state: 'IDLE' }, 'k-reused');
+    expect(reused.data).toBeNull();
+    expect(reused.errors![0]!.extensions).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', idempotencyKey: 'k-reused', operation: 'setWorkCenterState' });
+    expect(reused.errors![0]!.message).toMatch(/Idempotency-Key "k-reused" was used for setWorkCenterState with another input/);
+    expect(await changesOf('WC002')).toBe(1);
+    expect(await keysStored()).toBe(keys);
+    const row = await db().selectFrom('workCenters').select(['state']).where('id', '=', 'WC002').executeTakeFirstOrThrow();
+    expect(row.state).toBe('DOWN');
+  });
+
+  it('keeps each root field of one request apart, and each caller apart', async () => {
+    const both = await run(
+      `mutation { a: setWorkCenterState(id: "WC003", state: DOWN, reasonCode: "BREAKDOWN") { state } b: setWorkCenterState(id: "WC003", state: IDLE) { state } }`,
+      {},
+      'k-fields',
+    );
+    expect(both.errors).toBeUndefined();
+    expect(both.data).toEqual({ a: { state: 'DOWN' }, b: { state: 'IDLE' } });
+    expect(await changesOf('WC003')).toBe(2);
+    // Another caller's key of the same name is its own: applied, and the first caller's outcome is not shown.
+    const other = await run(SET_STATE, { id: 'WC003', state: 'CHANGEOVER', reason: 'SKU_CHANGE' }, 'k-fields', user('emil.novak'));
+    expect(other.errors).toBeUndefined();
+    expect(await changesOf('WC003')).toBe(3);
+  });
+
+  it('keeps no outcome of a failed attempt: the key may be used again', async () => {
+    const failed = await run(SET_STATE, { id: 'WC004', state: 'DOWN', reason: '  ' }, 'k-failed');
+    expect(failed.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'reasonCode' });
+    const fixed = await run(SET_STATE, { id: 'WC004', state: 'DOWN', reason: 'BREAKDOWN' }, 'k-failed');
+    expect(fixed.errors).toBeUndefined();
+    expect(await changesOf('WC004')).toBe(1);
+  });
+
+  it('applies concurrent repeats once, each getting the same answer', async () => {
+    const answers = await Promise.all(Array.from({ length: 6 }, () => run(SET_STATE, { id: 'WC005', state: 'DOWN', reason: 'BREAKDOWN' }, 'k-race')));
+    expect(answers.every((a) => a.errors === undefined)).toBe(true);
+    expect(new Set(answers.map((a) => JSON.stringify(a.data))).size).toBe(1);
+    expect(await changesOf('WC005')).toBe(1);
+  });
+
+  it('applies every call without a key, and refuses a key that is empty, too long or not printable', async () => {
+    await run(SET_STATE, { id: 'WC006', state: 'DOWN', reason: 'BREAKDOWN' });
+    await run(SET_STATE, { id: 'WC006', state: 'DOWN', reason: 'BREAKDOWN' });
+    expect(await changesOf('WC006')).toBe(2);
+    for (const key of ['', 'x'.repeat(256), 'bad\nkey']) {
+      const refused = await run(SET_STATE, { id: 'WC006', state: 'IDLE' }, key);
+      expect(refused.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'Idempotency-Key' });
+      expect(refused.errors![0]!.message.length).toBeLessThan(160);
+    }
+    expect(await changesOf('WC006')).toBe(2);
+  });
+
+  it('applies a production report once under its key (reportProduction had no key of its own)', async () => {
+    const order = await db().selectFrom('workOrders').selectAll().where('dispatchStatus', '=', 'READY').orderBy('id').limit(1).executeTakeFirstOrThrow();
+    const input = { workOrderId: order.id, workCenterId: order.workCenterId, goodQuantity: 10, scrapQuantity: 0, consumed: [] };
+    const REPORT = `mutation ($input: ProductionReportInput!) { reportProduction(input: $input) { id quantity } }`;
+    const first = await run(REPORT, { input }, 'k-report');
+    expect(first.errors).toBeUndefined();
+    const again = await run(REPORT, { input }, 'k-report');
+    expect(again).toEqual(first);
+    const lot = await db().selectFrom('lots').select(['quantity']).where('id', '=', first.data.reportProduction.id).executeTakeFirstOrThrow();
+    expect(lot.quantity).toBe(10);
+    const changed = await run(REPORT, { input: { ...input, goodQuantity: 11 } }, 'k-report');
+    expect(changed.errors![0]!.extensions).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+  });
+});
