@@ -1,7 +1,7 @@
 import type { Caller } from '../../platform/caller';
 
 /** The role that passes every `@authorized` check. */
-export const ADMIN_ROLE = 'admin';
+export { ADMIN_ROLE } from '../../platform/authorization';
 
 /** Per-request state the security plugins share: set by the auth plugin, read by the others. */
 export interface SecurityContext {

@@ -5,15 +5,16 @@ import {
   type ConstDirectiveNode,
   type GraphQLSchema,
   type ConstValueNode,
+  type DefinitionNode,
+  type DocumentNode,
+  type InterfaceTypeDefinitionNode,
+  type InterfaceTypeExtensionNode,
+  type ObjectTypeDefinitionNode,
+  type ObjectTypeExtensionNode,
 } from 'graphql';
-import type { Caller } from '../../platform/caller';
-import { ADMIN_ROLE } from './caller';
+import { ruleOfDirectives as ruleOf, type AuthorizationRule } from '../../platform/authorization';
 
-/** Who may read a field or a type: any listed role or any listed scope (the admin role always). */
-export interface AuthorizationRule {
-  readonly roles: readonly string[];
-  readonly scopes: readonly string[];
-}
+export { describeRule, isAllowed, type AuthorizationRule } from '../../platform/authorization';
 
 /** What the gateway enforces, read from the directives kept in the supergraph. */
 export interface SupergraphSecurity {
@@ -36,52 +37,47 @@ function argument(directive: ConstDirectiveNode, name: string): ConstValueNode |
   return directive.arguments?.find((a) => a.name.value === name)?.value;
 }
 
-function ruleOf(directives: readonly ConstDirectiveNode[] | undefined): AuthorizationRule | undefined {
-  const found = directives?.filter((d) => d.name.value === 'authorized') ?? [];
-  if (!found.length) return undefined;
-  return {
-    roles: found.flatMap((d) => stringValues(argument(d, 'roles'))),
-    scopes: found.flatMap((d) => stringValues(argument(d, 'scopes'))),
-  };
-}
-
 function taggedPartner(directives: readonly ConstDirectiveNode[] | undefined, tag: string): boolean {
   return Boolean(directives?.some((d) => d.name.value === 'tag' && stringValues(argument(d, 'name')).includes(tag)));
 }
 
-/** Whether a caller satisfies a rule. */
-export function isAllowed(caller: Caller, rule: AuthorizationRule): boolean {
-  if (caller.roles.includes(ADMIN_ROLE)) return true;
-  return rule.roles.some((r) => caller.roles.includes(r)) || rule.scopes.some((s) => caller.scopes.includes(s));
+/** The `@authorized` rules of a supergraph (or any SDL that applies the directive), by field and by type. */
+export function readAuthorizationRules(document: DocumentNode): Pick<SupergraphSecurity, 'fieldRules' | 'typeRules'> {
+  const fieldRules = new Map<string, AuthorizationRule>();
+  const typeRules = new Map<string, AuthorizationRule>();
+  for (const definition of document.definitions) {
+    if (!isObjectOrInterface(definition)) continue;
+    const typeRule = ruleOf(definition.directives);
+    if (typeRule) typeRules.set(definition.name.value, typeRule);
+    for (const field of definition.fields ?? []) {
+      const rule = ruleOf(field.directives);
+      if (rule) fieldRules.set(`${definition.name.value}.${field.name.value}`, rule);
+    }
+  }
+  return { fieldRules, typeRules };
 }
 
-/** Says what a rule asks for, for error messages. */
-export function describeRule(rule: AuthorizationRule): string {
-  const parts = [];
-  if (rule.roles.length) parts.push(`role ${rule.roles.join(' or ')}`);
-  if (rule.scopes.length) parts.push(`scope ${rule.scopes.join(' or ')}`);
-  return parts.join(', or ') || 'the admin role';
+type ObjectOrInterfaceNode = ObjectTypeDefinitionNode | ObjectTypeExtensionNode | InterfaceTypeDefinitionNode | InterfaceTypeExtensionNode;
+
+function isObjectOrInterface(definition: DefinitionNode): definition is ObjectOrInterfaceNode {
+  return (
+    definition.kind === Kind.OBJECT_TYPE_DEFINITION ||
+    definition.kind === Kind.OBJECT_TYPE_EXTENSION ||
+    definition.kind === Kind.INTERFACE_TYPE_DEFINITION ||
+    definition.kind === Kind.INTERFACE_TYPE_EXTENSION
+  );
 }
 
 /** Reads `@authorized` rules and the `partner` tags from a supergraph and derives the partner schema. */
 export function readSupergraphSecurity(supergraphSdl: string, apiSchema: GraphQLSchema, contractTag = 'partner'): SupergraphSecurity {
-  const fieldRules = new Map<string, AuthorizationRule>();
-  const typeRules = new Map<string, AuthorizationRule>();
+  const document = parse(supergraphSdl);
+  const { fieldRules, typeRules } = readAuthorizationRules(document);
   const taggedTypes = new Set<string>();
   const taggedFields = new Set<string>();
   const keyFields = new Map<string, Set<string>>();
-  for (const definition of parse(supergraphSdl).definitions) {
-    if (
-      definition.kind !== Kind.OBJECT_TYPE_DEFINITION &&
-      definition.kind !== Kind.OBJECT_TYPE_EXTENSION &&
-      definition.kind !== Kind.INTERFACE_TYPE_DEFINITION &&
-      definition.kind !== Kind.INTERFACE_TYPE_EXTENSION
-    ) {
-      continue;
-    }
+  for (const definition of document.definitions) {
+    if (!isObjectOrInterface(definition)) continue;
     const typeName = definition.name.value;
-    const typeRule = ruleOf(definition.directives);
-    if (typeRule) typeRules.set(typeName, typeRule);
     if (taggedPartner(definition.directives, contractTag)) taggedTypes.add(typeName);
     for (const join of definition.directives?.filter((d) => d.name.value === 'join__type') ?? []) {
       for (const key of stringValues(argument(join, 'key'))) {
@@ -92,8 +88,6 @@ export function readSupergraphSecurity(supergraphSdl: string, apiSchema: GraphQL
     }
     for (const field of definition.fields ?? []) {
       const coordinate = `${typeName}.${field.name.value}`;
-      const rule = ruleOf(field.directives);
-      if (rule) fieldRules.set(coordinate, rule);
       if (taggedPartner(field.directives, contractTag)) taggedFields.add(coordinate);
     }
   }

@@ -1,0 +1,3 @@
+export { authorizationPlugin } from './authorization.plugin';
+export { authorizedDirective, Permit, type PermitRule } from './permit';
+export { readSchemaRules, type SchemaRules } from './schema-rules';
