@@ -2,6 +2,8 @@ import { CamelCasePlugin, Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { dbQueriesTotal } from '../../../platform/metrics';
 import { StartupError } from '../../../platform/listen';
+import { createLogger, type Logger } from '../../../platform/logger';
+import { dbConnectionErrorsTotal } from './connection-metrics';
 
 // NUMERIC and BIGINT come back as JavaScript numbers: quantities here stay far below 2^53.
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
@@ -22,6 +24,11 @@ export interface DatabaseOptions {
    * @default 10
    */
   maxConnections?: number;
+  /**
+   * Where lost connections are reported.
+   * @default a logger named after the system, created when the first connection is lost
+   */
+  logger?: Logger;
 }
 
 /** One Kysely instance per system database; counts every statement as `plantgraph_db_queries_total{system}`. */
@@ -30,8 +37,7 @@ export function createDatabase<T>(system: string, url: string, options: Database
   // (the recursive genealogy walk does) spent 15-200 ms compiling to run in under 20 ms. A
   // connection string's own `options` still win.
   const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 10, connectionTimeoutMillis: 5_000, options: '-c jit=off' });
-  // An idle client that loses its server must not crash the process; the next query reports it.
-  pool.on('error', () => undefined);
+  watchConnections(system, pool, options.logger);
   const counter = dbQueriesTotal.labels(system);
   const db = new Kysely<T>({
     dialect: new PostgresDialect({ pool }),
@@ -44,6 +50,26 @@ export function createDatabase<T>(system: string, url: string, options: Database
     pool,
     close: () => db.destroy(),
   };
+}
+
+/**
+ * Keeps a lost connection (a server restart, a failover, `pg_terminate_backend`) from crashing the
+ * process. The pool listens only to its idle clients; a client that is checked out (in a
+ * transaction, or held while a relay waits for the gateway) emits 'error' with nobody listening,
+ * which Node turns into an uncaught exception. Every client gets its own listener here; the query
+ * in progress fails and its caller retries, and the pool discards the client and opens a new one.
+ */
+function watchConnections(system: string, pool: pg.Pool, logger: Logger | undefined): void {
+  let log = logger;
+  pool.on('connect', (client) =>
+    client.on('error', (err: Error & { code?: string }) => {
+      dbConnectionErrorsTotal.labels(system).inc();
+      log ??= createLogger(system);
+      log.warn({ system, code: err.code, err: err.message }, 'database connection lost; the pool opens a new one');
+    }),
+  );
+  // The pool re-emits an idle client's error; the client's own listener has reported it already.
+  pool.on('error', () => undefined);
 }
 
 /** Replaces the database name of a PostgreSQL URL. */
