@@ -1,5 +1,5 @@
 import type { Migrations } from '../../kit/db/migrate';
-import { outboxMigration } from '../../kit/outbox';
+import { outboxMigration, outboxOrderMigration } from '../../kit/outbox';
 import { auditsMigration } from './001_audits';
 import { idempotencyMigration } from '../../kit/idempotency';
 
@@ -7,5 +7,6 @@ import { idempotencyMigration } from '../../kit/idempotency';
 export const auditsMigrations: Migrations = {
   '001_audits': auditsMigration,
   '002_outbox': outboxMigration,
+  '003_outbox_order': outboxOrderMigration,
   '004_idempotency': idempotencyMigration,
 };

@@ -2,6 +2,7 @@ import type { Migrations } from '../../kit/db/migrate';
 import { countingMigration } from './001_counting';
 import { inventoryOutboxMigration } from './002_outbox';
 import { countWorkflowMigration } from './003_count_workflow';
+import { outboxOrderMigration } from '../../kit/outbox/outbox-order.migration';
 import { idempotencyMigration } from '../../kit/idempotency';
 
 /** Inventory's schema history. */
@@ -9,5 +10,6 @@ export const inventoryMigrations: Migrations = {
   '001_counting': countingMigration,
   '002_outbox': inventoryOutboxMigration,
   '003_count_workflow': countWorkflowMigration,
+  '004_outbox_order': outboxOrderMigration,
   '005_idempotency': idempotencyMigration,
 };

@@ -8,6 +8,8 @@ type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 /** One command to another system, written in the same transaction as the state change it follows. */
 export interface OutboxCommandTable {
   id: Generated<string>;
+  /** Place in the order commands were written; one subject's commands are delivered in this order. */
+  seq: Generated<number>;
   /** Unique: enqueueing the same key twice keeps one command, and the target records it to apply it once. */
   idempotencyKey: string;
   /** Which handler of the enqueuing system applies the outcome (e.g. `inventory.postAdjustment`). */

@@ -46,32 +46,34 @@ export async function enqueueCommand(trx: AnyOutboxDb, command: NewCommand): Pro
   return db.selectFrom('outboxCommands').selectAll().where('idempotencyKey', '=', command.idempotencyKey).executeTakeFirstOrThrow();
 }
 
+// Due, and first of its subject: a command waits while an earlier command about the same subject
+// is pending (whatever its backoff), so a release never overtakes its block. Parked commands do
+// not hold the queue up; the target's model has to make the rest safe without them.
+const dueAndFirstOfSubject = sql<boolean>`status = 'PENDING' and next_attempt_at <= now() and not exists (
+  select 1 from outbox_commands earlier
+  where earlier.subject = outbox_commands.subject and earlier.status = 'PENDING' and earlier.seq < outbox_commands.seq)`;
+
 /**
  * Locks the next due command for the rest of the transaction, skipping commands another relay
- * holds; undefined when nothing is due.
+ * holds and commands behind an earlier pending command of their subject; undefined when nothing
+ * can be sent now.
  */
 export function claimNextDueCommand(trx: AnyOutboxDb): Promise<OutboxCommandRow | undefined> {
   return outbox(trx)
     .selectFrom('outboxCommands')
     .selectAll()
-    .where('status', '=', 'PENDING')
-    .where('nextAttemptAt', '<=', sql<Date>`now()`)
+    .where(dueAndFirstOfSubject)
     .orderBy('nextAttemptAt')
+    .orderBy('seq')
     .limit(1)
     .forUpdate()
     .skipLocked()
     .executeTakeFirst();
 }
 
-/** Whether any command is due, without a transaction or a lock: an idle relay's poll costs one statement. */
+/** Whether any command can be sent now, without a transaction or a lock: an idle relay's poll costs one statement. */
 export async function hasDueCommand(db: AnyOutboxDb): Promise<boolean> {
-  const row = await outbox(db)
-    .selectFrom('outboxCommands')
-    .select('id')
-    .where('status', '=', 'PENDING')
-    .where('nextAttemptAt', '<=', sql<Date>`now()`)
-    .limit(1)
-    .executeTakeFirst();
+  const row = await outbox(db).selectFrom('outboxCommands').select('id').where(dueAndFirstOfSubject).limit(1).executeTakeFirst();
   return row !== undefined;
 }
 
@@ -124,6 +126,25 @@ export async function recordFailure(
     .executeTakeFirstOrThrow();
 }
 
+/** Makes the pending commands to one target that wait in backoff due now (the target answered again). */
+export async function wakeWaitingCommands(trx: AnyOutboxDb, targetSystem: string): Promise<void> {
+  await outbox(trx)
+    .updateTable('outboxCommands')
+    .set({ nextAttemptAt: sql<Date>`now()` })
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('outboxCommands')
+        .select('id')
+        .where('status', '=', 'PENDING')
+        .where('targetSystem', '=', targetSystem)
+        .where('nextAttemptAt', '>', sql<Date>`now()`)
+        // Another relay's command in flight keeps its own schedule; waiting for its lock could deadlock.
+        .forUpdate()
+        .skipLocked(),
+    )
+    .execute();
+}
+
 /** The latest command about each subject (its delivery state), one statement for the whole batch. */
 export function findLatestCommandsBySubjects(db: AnyOutboxDb, subjects: readonly string[]): Promise<OutboxCommandRow[]> {
   return outbox(db)
@@ -132,8 +153,7 @@ export function findLatestCommandsBySubjects(db: AnyOutboxDb, subjects: readonly
     .distinctOn('subject')
     .where('subject', '=', (eb) => eb.fn.any(eb.val(subjects)))
     .orderBy('subject')
-    .orderBy('createdAt', 'desc')
-    .orderBy('id', 'desc')
+    .orderBy('seq', 'desc')
     .execute();
 }
 
@@ -169,4 +189,43 @@ export async function retryParkedCommand(db: AnyOutboxDb, id: string): Promise<R
   if (updated) return { ok: true, command: updated };
   const current = await findCommandById(db, id);
   return current ? { ok: false, reason: 'NOT_PARKED', status: current.status } : { ok: false, reason: 'NOT_FOUND' };
+}
+
+/** Makes every parked command of this outbox due now with a fresh round of attempts; returns them, oldest first. */
+export function retryParkedCommands(db: AnyOutboxDb, filter: { type?: string; targetSystem?: string } = {}): Promise<OutboxCommandRow[]> {
+  let update = outbox(db)
+    .updateTable('outboxCommands')
+    .set({ status: 'PENDING', attempts: 0, nextAttemptAt: sql<Date>`now()`, updatedAt: sql<Date>`now()` })
+    .where('status', '=', 'PARKED');
+  if (filter.type) update = update.where('type', '=', filter.type);
+  if (filter.targetSystem) update = update.where('targetSystem', '=', filter.targetSystem);
+  return update
+    .returningAll()
+    .execute()
+    .then((rows) => rows.sort((a, b) => a.seq - b.seq));
+}
+
+/** How an outbox stands: commands per status, and the oldest pending command's age and attempts. */
+export interface OutboxSummary {
+  counts: Record<CommandStatus, number>;
+  oldestPending: { createdAt: Date; attempts: number; nextAttemptAt: Date; lastError: string | null } | null;
+}
+
+/** Counts commands per status and finds the oldest pending one: two statements. */
+export async function summarizeOutbox(db: AnyOutboxDb): Promise<OutboxSummary> {
+  const rows = await outbox(db)
+    .selectFrom('outboxCommands')
+    .select(['status', (eb) => eb.fn.countAll<number>().as('count')])
+    .groupBy('status')
+    .execute();
+  const counts: Record<CommandStatus, number> = { PENDING: 0, DELIVERED: 0, PARKED: 0 };
+  for (const row of rows) counts[row.status] = Number(row.count);
+  const oldest = await outbox(db)
+    .selectFrom('outboxCommands')
+    .select(['createdAt', 'attempts', 'nextAttemptAt', 'lastError'])
+    .where('status', '=', 'PENDING')
+    .orderBy('seq')
+    .limit(1)
+    .executeTakeFirst();
+  return { counts, oldestPending: oldest ?? null };
 }

@@ -2,7 +2,16 @@ import type { Kysely, Transaction } from 'kysely';
 import { Counter } from 'prom-client';
 import type { Logger } from '../../../platform/logger';
 import { registry } from '../../../platform/metrics';
-import { claimCommand, claimNextDueCommand, hasDueCommand, recordDelivered, recordFailure, type OutboxCommandRow } from './outbox.repository';
+import {
+  claimCommand,
+  claimNextDueCommand,
+  hasDueCommand,
+  recordDelivered,
+  recordFailure,
+  wakeWaitingCommands,
+  type OutboxCommandRow,
+} from './outbox.repository';
+import { DEFAULT_RETRY_BUDGET } from './relay-config';
 
 /** Applies a delivered command's outcome to the enqueuing system, inside the transaction that records the delivery. */
 export interface CommandHandler<TDatabase> {
@@ -32,8 +41,9 @@ export interface RelayOptions<TDatabase> {
   /** Extra request headers per command, e.g. the relay's service identity. */
   headers?: (command: OutboxCommandRow) => Record<string, string> | Promise<Record<string, string>>;
   /**
-   * Failed attempts after which a command is parked until someone retries it.
-   * @default 10
+   * Failed attempts after which a command is parked until someone retries it. With the default
+   * delays, 500 attempts span more than four hours of a system being down.
+   * @default 500
    */
   maxAttempts?: number;
   /**
@@ -42,8 +52,8 @@ export interface RelayOptions<TDatabase> {
    */
   baseDelayMs?: number;
   /**
-   * Longest delay between two attempts.
-   * @default 300000
+   * Longest delay between two attempts: also the longest a command waits after its target is back.
+   * @default 60000
    */
   maxDelayMs?: number;
   /**
@@ -69,6 +79,13 @@ export interface Relay {
   /** Delivers every command due now, one at a time; resolves to the number of attempts made. */
   drain(): Promise<number>;
 }
+
+const relayFailures = new Counter({
+  name: 'plantgraph_outbox_relay_failures_total',
+  help: 'Relay passes cut short by the outbox database (unreachable, connection lost); the command in flight is sent again',
+  labelNames: ['system'] as const,
+  registers: [registry],
+});
 
 const deliveries = new Counter({
   name: 'plantgraph_outbox_deliveries_total',
@@ -128,9 +145,9 @@ export function createRelay<TDatabase>(options: RelayOptions<TDatabase>): Relay 
     db,
     gatewayUrl,
     handlers,
-    maxAttempts = 10,
-    baseDelayMs = 1_000,
-    maxDelayMs = 300_000,
+    maxAttempts = DEFAULT_RETRY_BUDGET.maxAttempts,
+    baseDelayMs = DEFAULT_RETRY_BUDGET.baseDelayMs,
+    maxDelayMs = DEFAULT_RETRY_BUDGET.maxDelayMs,
     pollIntervalMs = 500,
     requestTimeoutMs = 10_000,
     logger,
@@ -163,6 +180,8 @@ export function createRelay<TDatabase>(options: RelayOptions<TDatabase>): Relay 
         } else {
           logger?.warn({ system, type: command.type }, 'outbox: no handler for a delivered command type');
         }
+        // The target answers again after failures: what waits for it in backoff goes now, not in a minute.
+        if (command.attempts > 0) await wakeWaitingCommands(trx, command.targetSystem);
         deliveries.labels(system, 'delivered').inc();
         logger?.info({ system, command: command.id, type: command.type, key: command.idempotencyKey }, 'outbox: delivered');
         return true;
@@ -211,7 +230,8 @@ export function createRelay<TDatabase>(options: RelayOptions<TDatabase>): Relay 
       try {
         await drain();
       } catch (err) {
-        logger?.error({ system, err: (err as Error).message }, 'outbox: relay pass failed; will try again');
+        relayFailures.labels(system).inc();
+        logger?.error({ system, err: (err as Error).message, code: (err as { code?: string }).code }, 'outbox: relay pass failed; will try again');
       }
       if (!running) break;
       await new Promise<void>((resolve) => {

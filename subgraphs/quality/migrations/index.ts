@@ -1,5 +1,5 @@
 import type { Migrations } from '../../kit/db/migrate';
-import { outboxMigration } from '../../kit/outbox';
+import { outboxMigration, outboxOrderMigration } from '../../kit/outbox';
 import { qualityMigration } from './001_quality';
 import { decisionChecksMigration } from './003_decision_checks';
 import { idempotencyMigration } from '../../kit/idempotency';
@@ -9,5 +9,6 @@ export const qualityMigrations: Migrations = {
   '001_quality': qualityMigration,
   '002_outbox': outboxMigration,
   '003_decision_checks': decisionChecksMigration,
+  '004_outbox_order': outboxOrderMigration,
   '005_idempotency': idempotencyMigration,
 };

@@ -2,6 +2,7 @@ import { sql, type Kysely, type Migration } from 'kysely';
 import { dbQueryCount } from '../../../../platform/metrics';
 import { createDatabase, type Database } from '../../../../subgraphs/kit/db/database';
 import { outboxMigration } from '../../../../subgraphs/kit/outbox/outbox.migration';
+import { outboxOrderMigration } from '../../../../subgraphs/kit/outbox/outbox-order.migration';
 import { enqueueCommand, findCommandById, retryParkedCommand, type NewCommand } from '../../../../subgraphs/kit/outbox/outbox.repository';
 import { backoffDelay, createRelay, UnusableResultError, type OutboxHandlers, type RelayOptions } from '../../../../subgraphs/kit/outbox/relay';
 import type { SystemModule } from '../../../../subgraphs/kit/system';
@@ -21,7 +22,7 @@ const appliedMigration: Migration = {
 };
 const outboxTestSystem = {
   name: 'outboxtest',
-  migrations: { '001_outbox': outboxMigration, '002_applied': appliedMigration },
+  migrations: { '001_outbox': outboxMigration, '002_applied': appliedMigration, '003_outbox_order': outboxOrderMigration },
 } as unknown as SystemModule<TestDb>;
 
 const record = (key: string, subject?: string): NewCommand => ({
