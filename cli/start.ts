@@ -16,6 +16,7 @@ import { loadSecurityConfig } from '../gateway/security/config';
 import { gatewayDatabaseUrl } from '../gateway/security/partners/store';
 import { devCallerKey, resolveSecurity } from '../gateway/security/setup';
 import { CALLER_KEY_ENV } from '../platform/caller-header';
+import { createNonceStore } from '../platform/nonce-store';
 
 export interface StartConfig {
   readonly port: number;
@@ -27,9 +28,11 @@ export interface StartConfig {
   readonly subgraphUrls: Partial<Record<SystemName, string>>;
   /** The gateway's timeouts, retries and breakers per subgraph. */
   readonly reliability: ReliabilityConfig;
+  /** Where the subgraphs keep nonces of caller headers (`REDIS_URL`); process memory without it. */
+  readonly redisUrl?: string;
 }
 
-/** `npm start`'s configuration: `PORT`, `HOST`, `DATABASE_URL`, `DATA_DIR`, `PG_PORT`, `SUPERGRAPH_PATH`, `<SYSTEM>_URL`. */
+/** `npm start`'s configuration: `PORT`, `HOST`, `DATABASE_URL`, `DATA_DIR`, `PG_PORT`, `SUPERGRAPH_PATH`, `<SYSTEM>_URL`, `REDIS_URL`. */
 export function loadStartConfig(env: NodeJS.ProcessEnv = process.env): StartConfig {
   const port = parsePort(env, 'PORT', 4000);
   return Object.freeze({
@@ -41,6 +44,7 @@ export function loadStartConfig(env: NodeJS.ProcessEnv = process.env): StartConf
     supergraphPath: path.resolve(env.SUPERGRAPH_PATH || 'schema/supergraph.graphql'),
     subgraphUrls: subgraphUrlOverrides(env),
     reliability: loadReliabilityConfig(env),
+    redisUrl: env.REDIS_URL || undefined,
   });
 }
 
@@ -89,8 +93,11 @@ export async function startStack(config: StartConfig, logger: Logger, options: {
     }
 
     const urls: Partial<Record<SystemName, string>> = { ...config.subgraphUrls };
+    // One nonce store for the subgraphs of this process; each header names one system anyway.
+    const nonces = createNonceStore({ redisUrl: config.redisUrl, onError: (err) => logger.warn({ err: err.message }, 'caller nonce store: Redis error') });
+    stoppers.push({ name: 'caller nonce store', stop: () => nonces.close() });
     for (const system of local) {
-      const server: SubgraphServer = await createSystemServer(system, dbs.databases[system.name]!);
+      const server: SubgraphServer = await createSystemServer(system, dbs.databases[system.name]!, { nonces });
       stoppers.push({ name: `${system.name} subgraph`, stop: () => server.stop() });
       const port = systemPort(config.port, system.name);
       await listen(server.httpServer, port, config.host, `${system.name} subgraph`);

@@ -84,7 +84,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
   const security = createGatewaySecurity(securityOptions, logger);
   const provenance = createProvenanceTracker();
   const health = new SubgraphHealth(options.reliability ?? loadReliabilityConfig({}), logger);
-  const fetchPath = createGatewayPerformance(options.performance ?? loadPerformanceConfig(), logger);
+  const fetchPath = createGatewayPerformance(options.performance ?? loadPerformanceConfig(), logger, security.sealCaller);
   // @apollo/gateway otherwise reports usage to Apollo and probes cloud metadata addresses at
   // construction; a plant's gateway sends nothing off its own network unless told to.
   process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
@@ -100,8 +100,9 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
         url: target,
         policy: health.policy(name),
         breaker: health.breaker(name),
-        fetcher: options.fetcher ?? fetchPath.fetcherFor(name),
-        beforeSend: [security.signCaller, ...(options.tracing ? [options.tracing.propagate] : []), ...(options.beforeSend ?? [])],
+        // The caller header is addressed to this system here and sealed over the final body at the last step.
+        fetcher: options.fetcher ? security.sealCaller(options.fetcher) : fetchPath.fetcherFor(name),
+        beforeSend: [security.signCallerFor(name), ...(options.tracing ? [options.tracing.propagate] : []), ...(options.beforeSend ?? [])],
         logger,
       });
     })),

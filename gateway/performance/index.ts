@@ -87,13 +87,16 @@ export interface GatewayPerformance {
  * The gateway's fetch path, outermost first: the entity cache (where allowed), merging of
  * identical in-flight queries, batching of concurrent fetches to one subgraph, the keep-alive pool; and
  * the wait metrics. Merging comes before batching, so a batch never carries the same fetch twice.
+ * `lastStep` wraps the pool, below every step that changes bodies: the caller header is sealed
+ * there, over the body actually sent (gateway/security/caller-seal.ts).
  * Also chooses how the gateways of this process shape answers (`RESULT_SHAPING`).
  */
-export function createGatewayPerformance(config: PerformanceConfig, logger?: Logger): GatewayPerformance {
+export function createGatewayPerformance(config: PerformanceConfig, logger?: Logger, lastStep?: (inner: Fetcher) => Fetcher): GatewayPerformance {
   installResultShaping(config.resultShaping);
   const pool = createPooledFetcher({ connectionsPerOrigin: config.connectionsPerSubgraph });
-  const batch = config.batch ? subgraphBatchFetcher(pool.fetcher, { concurrency: config.batchConcurrency }) : undefined;
-  const batched = batch?.fetcher ?? pool.fetcher;
+  const wire = lastStep ? lastStep(pool.fetcher) : pool.fetcher;
+  const batch = config.batch ? subgraphBatchFetcher(wire, { concurrency: config.batchConcurrency }) : undefined;
+  const batched = batch?.fetcher ?? wire;
   const dedup = config.dedup ? dedupFetcher(batched) : undefined;
   const shared = dedup?.fetcher ?? batched;
   const redis = config.entityCache && config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1 }) : undefined;

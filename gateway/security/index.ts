@@ -5,7 +5,9 @@ import Redis from 'ioredis';
 import type { Logger } from '../../platform/logger';
 import { sendJson, type Route } from '../../platform/http';
 import type { Database } from '../../subgraphs/kit/db/database';
-import { CALLER_HEADER, parseCallerKey, serviceCaller, signCaller } from '../../platform/caller-header';
+import { CALLER_HEADER, callerClaims, parseCallerKey, serviceCaller } from '../../platform/caller-header';
+import type { Fetcher } from '@apollo/utils.fetcher';
+import { callerSealingFetcher } from './caller-seal';
 import { authPlugin } from '../plugins/auth.plugin';
 import { authorizationPlugin } from '../plugins/authorization.plugin';
 import { limitsPlugin, type LimitsOptions } from '../plugins/limits.plugin';
@@ -55,8 +57,10 @@ export interface GatewaySecurity {
   readonly parseOptions: { maxTokens: number };
   /** Automatic persisted queries, the trusted documents known by hash from the start. */
   readonly persistedQueries: { cache: KeyValueCache<string> };
-  /** Signs the request's caller into the header every subgraph demands. */
-  readonly signCaller: SendHook;
+  /** Puts the request's caller, addressed to `system`, into the header every subgraph demands; sealed by `sealCaller`. */
+  signCallerFor(system: string): SendHook;
+  /** Wraps the last fetcher before the wire: seals each caller header over the body actually sent (caller-seal.ts). */
+  sealCaller(inner: Fetcher): Fetcher;
   readonly routes: Record<string, Route>;
   /** Fields for `/health`: the authentication mode, and a warning when it is off. */
   health(): Record<string, unknown>;
@@ -114,10 +118,11 @@ export function createGatewaySecurity(options: GatewaySecurityOptions, logger: L
       await rateLimiter.check(caller);
       return { caller };
     },
-    signCaller: (processOptions) => {
+    signCallerFor: (system) => (processOptions) => {
       const caller = processOptions.kind === 'incoming operation' ? callerOf(processOptions.context) ?? UNAUTHENTICATED_CALLER : serviceCaller('gateway');
-      processOptions.request.http?.headers.set(CALLER_HEADER, signCaller(caller, signingKey));
+      processOptions.request.http?.headers.set(CALLER_HEADER, callerClaims(caller, system));
     },
+    sealCaller: (inner) => callerSealingFetcher(inner, signingKey),
     routes,
     health: () => (mode === 'none' ? { auth: 'none', warning: 'AUTH_MODE=none: authentication is off' } : { auth: 'on' }),
     attach(gateway) {

@@ -5,6 +5,7 @@ import { assertReachable, createDatabase, databaseName, ensureDatabases } from '
 import { migrateToLatest } from './db/migrate';
 import { startSystemRelay } from './outbox/system-relay';
 import { createSystemServer, type SystemModule } from './system';
+import { createNonceStore } from '../../platform/nonce-store';
 
 /** Runs one subgraph as its own process (production): migrate its database, then listen. */
 export function runSubgraphProcess(system: SystemModule): void {
@@ -15,7 +16,9 @@ export function runSubgraphProcess(system: SystemModule): void {
     await ensureDatabases(config.databaseUrl, [databaseName(config.databaseUrl)]);
     const database = createDatabase(system.name, config.databaseUrl);
     await migrateToLatest(database.db, system.migrations, system.name);
-    const server = await createSystemServer(system, database);
+    // Replicas of the system share the nonces of caller headers through Redis: a header is good once across all of them.
+    const nonces = createNonceStore({ redisUrl: config.redisUrl, onError: (err) => logger.warn({ err: err.message }, 'caller nonce store: Redis error') });
+    const server = await createSystemServer(system, database, { nonces });
     const port = await listen(server.httpServer, config.port, config.host, `${system.name} subgraph`);
     logger.info({ url: `http://${config.host}:${port}/graphql` }, 'subgraph listening');
     if (system.outbox && !config.gatewayUrl) logger.warn('GATEWAY_URL is not set: commands wait in the outbox until a relay runs');
@@ -23,6 +26,7 @@ export function runSubgraphProcess(system: SystemModule): void {
     const shutdown = async () => {
       await relay?.stop();
       await server.stop();
+      await nonces.close();
       await database.close();
       process.exit(0);
     };

@@ -10,7 +10,7 @@ import type { OutboxHandlers } from './outbox/relay';
 import type { Progress } from './seed/progress';
 import type { ScalePlan } from './seed/world';
 import { idempotencyKeyOf } from './idempotency';
-import { createSubgraphServer, type SubgraphServer } from './server';
+import { createSubgraphServer, type SubgraphServer, type SubgraphServerOptions } from './server';
 
 /** Everything the launcher, the compose script and the tests need to know about one system. */
 export interface SystemModule<TDatabase = any, TContext extends BaseContext = BaseContext> {
@@ -32,8 +32,10 @@ export interface SystemModule<TDatabase = any, TContext extends BaseContext = Ba
 export async function createSystemServer<TDatabase, TContext extends BaseContext>(
   system: SystemModule<TDatabase, TContext>,
   database: Database<TDatabase>,
+  options: Pick<SubgraphServerOptions<TContext>, 'nonces'> = {},
 ): Promise<SubgraphServer> {
   return createSubgraphServer<TContext>({
+    ...options,
     system: system.name,
     schema: await system.buildSchema(),
     context: async (caller, req) => system.createContext(database.db, caller, idempotencyKeyOf(req.headers)),

@@ -25,9 +25,22 @@ export function testToken(request: TokenRequest = { roles: ['admin'] }): Promise
 /** The caller tests act as when they call a subgraph directly. */
 export const TEST_CALLER: Caller = Object.freeze({ subject: 'test', kind: 'user', roles: ['admin'], scopes: [] });
 
-/** A caller header signed with the suite's key, as the gateway sends it; each value is good for one request. */
-export function signedCallerHeader(caller: Caller = TEST_CALLER): string {
-  return signCaller(caller, process.env.CALLER_SIGNING_KEY!);
+/**
+ * A caller header signed with the suite's key, as the gateway sends it: for one system (`audience`)
+ * and one request body, good once.
+ */
+export function signedCallerHeader(target: { audience: string; body: string }, caller: Caller = TEST_CALLER): string {
+  return signCaller(caller, process.env.CALLER_SIGNING_KEY!, target);
+}
+
+/** The system a URL serves, as its `/health` says; undefined for a gateway (which names none). */
+export async function systemAt(url: string): Promise<string | undefined> {
+  try {
+    const health = (await (await fetch(new URL('/health', url))).json()) as { system?: unknown };
+    return typeof health.system === 'string' ? health.system : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export interface GraphQLResponse<T = any> {
@@ -43,15 +56,19 @@ export async function postGraphQL<T = any>(
   headers: Record<string, string> = {},
 ): Promise<GraphQLResponse<T>> {
   // Authenticated unless the test sends credentials of its own: an admin token for gateways, a
-  // signed caller for subgraphs (each ignores the other's header).
+  // caller signed for the subgraph and this body (each ignores the other's header).
   const given = new Set(Object.keys(headers).map((k) => k.toLowerCase()));
   const auth: Record<string, string> = {};
   if (!given.has('authorization') && !given.has('x-api-key')) auth.authorization = `Bearer ${await (adminToken ??= testToken())}`;
-  if (!given.has(CALLER_HEADER)) auth[CALLER_HEADER] = signedCallerHeader();
+  const body = JSON.stringify({ query, variables });
+  if (!given.has(CALLER_HEADER)) {
+    const system = await systemAt(url);
+    if (system) auth[CALLER_HEADER] = signedCallerHeader({ audience: system, body });
+  }
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...auth, ...headers },
-    body: JSON.stringify({ query, variables }),
+    body,
   });
   return { status: response.status, body: (await response.json()) as GraphQLResponse<T>['body'] };
 }

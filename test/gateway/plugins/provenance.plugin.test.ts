@@ -8,8 +8,10 @@ import { SYSTEM_MODULES } from '../../../subgraphs/catalog';
 import type { SubgraphServer } from '../../../subgraphs/kit/server';
 import { createSystemServer, type SystemModule } from '../../../subgraphs/kit/system';
 import { createTestDatabase, type TestDatabase } from '../../support/databases';
-import { CALLER_HEADER } from '../../../platform/caller-header';
-import { listenOnFreePort, postGraphQL, signedCallerHeader, type GraphQLResponse } from '../../support/stack';
+import { CALLER_HEADER, callerClaims, parseCallerKey } from '../../../platform/caller-header';
+import { listenOnFreePort, postGraphQL, TEST_CALLER, type GraphQLResponse } from '../../support/stack';
+import { callerSealingFetcher } from '../../../gateway/security/caller-seal';
+import type { Fetcher } from '@apollo/utils.fetcher';
 
 interface Stack {
   gatewayUrl: string;
@@ -44,8 +46,9 @@ async function startProvenanceStack(systems: SystemModule[]): Promise<Stack> {
         ({ name }) =>
           new RemoteGraphQLDataSource({
             url: urls[name],
-            // Subgraphs answer only requests the gateway vouches for.
-            willSendRequest: ({ request }) => void request.http?.headers.set(CALLER_HEADER, signedCallerHeader()),
+            // Subgraphs answer only requests the gateway vouches for, sealed over each body sent.
+            fetcher: callerSealingFetcher(fetch as unknown as Fetcher, parseCallerKey(process.env.CALLER_SIGNING_KEY!)),
+            willSendRequest: ({ request }) => void request.http?.headers.set(CALLER_HEADER, callerClaims(TEST_CALLER, name)),
           }),
       ),
     });

@@ -34,7 +34,8 @@ describe('the caller a subgraph resolver sees', () => {
   afterAll(() => server.stop());
 
   const ask = async (query: string, caller: Caller = alice) => {
-    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', [CALLER_HEADER]: signCaller(caller, key) }, body: JSON.stringify({ query }) });
+    const body = JSON.stringify({ query });
+    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', [CALLER_HEADER]: signCaller(caller, key, { audience: 'guarded', body }) }, body });
     return (await response.json()) as { data?: Record<string, unknown>; errors?: { message: string }[] };
   };
 
