@@ -63,15 +63,37 @@ describe('ERP postInventoryAdjustment', () => {
     });
   });
 
-  it('returns the first posting for a repeated source key and changes nothing', async () => {
+  it('returns the first posting for a repeated source key and payload, and changes nothing', async () => {
     const first = await erp.execute(POST, { input: input({ sourceCountTaskId: 'CT-2', quantityDelta: 1 }) });
     const book = (await stock('M000011')).bookQuantity;
-    const repeat = await erp.execute(POST, { input: input({ sourceCountTaskId: 'CT-2', quantityDelta: 999 }) });
+    const repeat = await erp.execute(POST, { input: input({ sourceCountTaskId: 'CT-2', quantityDelta: 1.0000001 }) });
     expect(repeat.errors).toBeUndefined();
     expect(repeat.data.postInventoryAdjustment.documentNumber).toBe(first.data.postInventoryAdjustment.documentNumber);
     expect(repeat.data.postInventoryAdjustment.quantityDelta).toBe(1);
     expect((await stock('M000011')).bookQuantity).toBe(book);
     expect(await adjustments('CT-2')).toHaveLength(1);
+  });
+
+  it('refuses a source key repeated with another delta, material or reason, naming the key, and changes nothing', async () => {
+    const first = await erp.execute(POST, { input: input({ sourceCountTaskId: 'CT-3', quantityDelta: 1 }) });
+    const book = (await stock('M000011')).bookQuantity;
+    for (const over of [{ quantityDelta: 999 }, { materialId: 'M000012' }, { reasonCode: 'DAMAGE' }]) {
+      const repeat = await erp.execute(POST, { input: input({ sourceCountTaskId: 'CT-3', quantityDelta: 1, ...over }) });
+      expect(repeat.data).toBeNull();
+      expect(repeat.errors![0]!.extensions).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', field: 'sourceCountTaskId' });
+      expect(repeat.errors![0]!.message).toContain(`"CT-3" was posted as document ${first.data.postInventoryAdjustment.documentNumber} with another payload`);
+    }
+    expect((await stock('M000011')).bookQuantity).toBe(book);
+    expect(await adjustments('CT-3')).toHaveLength(1);
+  });
+
+  it('checks a posting made before payloads were fingerprinted against its own fields', async () => {
+    await erp.execute(POST, { input: input({ sourceCountTaskId: 'CT-OLD', quantityDelta: 2 }) });
+    await erp.db.updateTable('inventoryAdjustments').set({ commandFingerprint: null }).where('sourceCountTaskId', '=', 'CT-OLD').execute();
+    const same = await erp.execute(POST, { input: input({ sourceCountTaskId: 'CT-OLD', quantityDelta: 2 }) });
+    expect(same.errors).toBeUndefined();
+    const other = await erp.execute(POST, { input: input({ sourceCountTaskId: 'CT-OLD', quantityDelta: 3 }) });
+    expect(other.errors![0]!.extensions).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
   });
 
   it('posts once when ten requests with the same key arrive at once', async () => {
@@ -87,13 +109,13 @@ describe('ERP postInventoryAdjustment', () => {
     expect(audit).toHaveLength(1);
   });
 
-  it('posts once when one key arrives at once for two material-sites, and moves only that one book', async () => {
+  it('posts once when one key arrives at once for two material-sites, refuses the other, and moves only that one book', async () => {
     const before = [await stock('M000015'), await stock('M000016')];
     const results = await Promise.all(
       ['M000015', 'M000016'].map((materialId) => erp.execute(POST, { input: input({ materialId, quantityDelta: 4, sourceCountTaskId: 'CT-TWO' }) })),
     );
-    for (const r of results) expect(r.errors).toBeUndefined();
-    expect(results[0]!.data.postInventoryAdjustment.documentNumber).toBe(results[1]!.data.postInventoryAdjustment.documentNumber);
+    expect(results.filter((r) => r.errors === undefined)).toHaveLength(1);
+    expect(results.filter((r) => r.errors?.[0]?.extensions?.code === 'IDEMPOTENCY_KEY_REUSED')).toHaveLength(1);
     const [posted] = await adjustments('CT-TWO');
     const after = [await stock('M000015'), await stock('M000016')];
     const moved = after.map((a, i) => Math.round((a.bookQuantity - before[i]!.bookQuantity) * 1000) / 1000);

@@ -57,6 +57,20 @@ describe('ERP changeStockStatus', () => {
     expect(rows).toHaveLength(1);
   });
 
+  it('refuses a hold and status repeated with another lot, material-site or quantity, and changes nothing', async () => {
+    const first = await erp.execute(CHANGE, { input: input({ materialId: 'M000025', sourceHoldId: 'H-REUSE', quantity: 2 }) });
+    expect(first.errors).toBeUndefined();
+    const same = await erp.execute(CHANGE, { input: input({ materialId: 'M000025', sourceHoldId: 'H-REUSE', quantity: 2 }) });
+    expect(same.data.changeStockStatus.documentNumber).toBe(first.data.changeStockStatus.documentNumber);
+    for (const over of [{ quantity: 3 }, { lotId: 'L00000002' }, { materialId: 'M000026' }]) {
+      const repeat = await erp.execute(CHANGE, { input: input({ materialId: 'M000025', sourceHoldId: 'H-REUSE', quantity: 2, ...over }) });
+      expect(repeat.data).toBeNull();
+      expect(repeat.errors![0]!.extensions).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', field: 'sourceHoldId' });
+    }
+    expect((await stock('M000025')).blockedQuantity).toBe(2);
+    expect((await stock('M000026')).blockedQuantity).toBe(0);
+  });
+
   it('refuses to block more than the book and to release more than is blocked, naming quantity', async () => {
     const { bookQuantity } = await stock('M000023');
     const tooMuch = await erp.execute(CHANGE, { input: input({ materialId: 'M000023', sourceHoldId: 'H-BIG', quantity: bookQuantity + 1 }) });
