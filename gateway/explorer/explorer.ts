@@ -5,7 +5,7 @@ import type { ApolloGateway } from '@apollo/gateway';
 import type { Logger } from '../../platform/logger';
 import { sendGraphQLError, sendJson } from '../../platform/http';
 import { deriveAuthority, describeAuthority, mergeAuthority, readAuthorityFile, type AuthorityMap } from './authority-map';
-import { renderAuthorityPage } from './authority-page';
+import { escapeXml, renderAuthorityPage } from './authority-page';
 import type { ExplorerAuthorize } from './access';
 import { ASSETS_PATH, defaultAssetsDir, loadExplorerAssets, type ExplorerAssets } from './assets';
 import { renderExplorerPage } from './page';
@@ -23,12 +23,13 @@ export interface ExplorerOptions {
   /** `schema/authority.json`, when the supergraph comes from a file; owners are derived from the supergraph without it. */
   authorityFile?: string;
   /**
-   * Headers the page sends with every request, e.g. a development token.
+   * Headers the page sends with every request, e.g. a development token; given the request for
+   * the page, so that it can decide who gets them.
    * @default no headers
    */
-  headers?: () => Record<string, string> | Promise<Record<string, string>>;
+  headers?: (req: IncomingMessage) => Record<string, string> | Promise<Record<string, string>>;
   /**
-   * Who may plan operations and read the authority data the page uses (the page itself is public:
+   * Who may plan operations and read the authority map and its data (the page itself is public:
    * it holds no data).
    * @default everyone
    */
@@ -161,14 +162,28 @@ export function createExplorer(options: ExplorerOptions): Explorer {
     return authority.map;
   };
 
+  /** Runs the access check; when refused, answers the request and returns false. */
+  const admitted = async (req: IncomingMessage, res: ServerResponse, html = false): Promise<boolean> => {
+    const access = (await options.authorize?.(req)) ?? { ok: true };
+    if (access.ok) return true;
+    req.resume();
+    for (const [name, value] of Object.entries(access.headers ?? {})) res.setHeader(name, value);
+    if (html) {
+      sendHtml(res, access.status, `<!doctype html><title>Authority map</title><p>${escapeXml(access.message)}</p><p>Open the authority map from the explorer, which sends your token, or send <code>Authorization: Bearer &lt;token&gt;</code>.</p>`);
+    } else {
+      sendGraphQLError(res, access.status, access.code, access.message);
+    }
+    return false;
+  };
+
   const routes: Record<string, (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> | void> = {
-    [`GET ${graphqlPath}`]: async (_req, res) => {
+    [`GET ${graphqlPath}`]: async (req, res) => {
       const built = loadAssets();
       if (!built) {
         // The details (paths on the server) are in the log; the page says what to do.
         return sendHtml(res, 503, '<!doctype html><title>Explorer not built</title><p>The explorer is not built: run <code>npm run build</code>, then reload.</p>');
       }
-      const headers = (await options.headers?.()) ?? {};
+      const headers = (await options.headers?.(req)) ?? {};
       sendHtml(
         res,
         200,
@@ -183,11 +198,7 @@ export function createExplorer(options: ExplorerOptions): Explorer {
       );
     },
     [`POST ${PLAN_PATH}`]: async (req, res) => {
-      const access = (await options.authorize?.(req)) ?? { ok: true };
-      if (!access.ok) {
-        req.resume();
-        return sendGraphQLError(res, access.status, access.code, access.message);
-      }
+      if (!(await admitted(req, res))) return;
       let text: string;
       try {
         text = await readBody(req, maxPlanBodyBytes);
@@ -218,13 +229,13 @@ export function createExplorer(options: ExplorerOptions): Explorer {
       sendJson(res, 200, { plan: result.plan });
     },
     [`GET ${AUTHORITY_JSON_PATH}`]: async (req, res) => {
-      const access = (await options.authorize?.(req)) ?? { ok: true };
-      if (!access.ok) return sendGraphQLError(res, access.status, access.code, access.message);
+      if (!(await admitted(req, res))) return;
       const map = currentAuthority();
       if (!map) return sendGraphQLError(res, 503, 'SUPERGRAPH_NOT_LOADED', 'the gateway has not loaded a supergraph yet');
       sendJson(res, 200, { ...map, fields: map.fields.map((f) => ({ ...f, note: describeAuthority(f) })) });
     },
-    [`GET ${AUTHORITY_PAGE_PATH}`]: (_req, res) => {
+    [`GET ${AUTHORITY_PAGE_PATH}`]: async (req, res) => {
+      if (!(await admitted(req, res, true))) return;
       const map = currentAuthority();
       if (!map) return sendHtml(res, 503, '<!doctype html><title>Authority map</title><p>The gateway has not loaded a supergraph yet.</p>');
       sendHtml(res, 200, renderAuthorityPage(map));

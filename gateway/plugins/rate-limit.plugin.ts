@@ -1,43 +1,87 @@
+import { randomBytes } from 'node:crypto';
 import { HeaderMap } from '@apollo/server';
 import type Redis from 'ioredis';
-import type { Caller } from '../../platform/caller';
+import { setBounded } from '../../platform/bounded-map';
 import { gatewayError } from '../security/errors';
 
-/** Where counts live: memory for one replica, Redis for all replicas together. */
+/** What a store says about one key's sliding window. */
+export interface WindowState {
+  /** Whether the request fits: fewer than `limit` requests of the key in the last `windowMs`. */
+  readonly allowed: boolean;
+  /** Requests of the key in the window, this one included when it was counted. */
+  readonly count: number;
+  /** When `allowed` is false: milliseconds until the oldest request in the window leaves it. */
+  readonly retryAfterMs: number;
+}
+
+/** Where request times live: memory for one replica, Redis for all replicas together. */
 export interface RateLimitStore {
-  /** Counts one request of `key` in the window starting at `windowStart`; returns the count so far. */
-  hit(key: string, windowStart: number, windowMs: number): Promise<number>;
+  /**
+   * Looks at the requests of `key` in the last `windowMs` (a sliding window) and, when `record`
+   * is true and there are fewer than `limit`, counts this one; a refused request is not counted.
+   */
+  take(key: string, limit: number, windowMs: number, record: boolean): Promise<WindowState>;
   close(): Promise<void>;
 }
 
-/** Counts in this process; right for one gateway replica. */
-export function memoryRateLimitStore(): RateLimitStore {
-  const counts = new Map<string, { windowStart: number; count: number }>();
+/** Request times kept in this process; right for one gateway replica. */
+export function memoryRateLimitStore(maxKeys = 50_000): RateLimitStore {
+  const times = new Map<string, number[]>();
   return {
-    async hit(key, windowStart) {
-      const current = counts.get(key);
-      if (!current || current.windowStart !== windowStart) {
-        // Old windows go as soon as a new one starts, so the map holds one entry per active caller.
-        if (counts.size > 10_000) for (const [k, v] of counts) if (v.windowStart !== windowStart) counts.delete(k);
-        counts.set(key, { windowStart, count: 1 });
-        return 1;
+    async take(key, limit, windowMs, record) {
+      const now = Date.now();
+      const kept = (times.get(key) ?? []).filter((t) => t > now - windowMs);
+      const allowed = kept.length < limit;
+      if (allowed && record) kept.push(now);
+      if (kept.length) {
+        // Keys whose window emptied go when the map is full, so it holds about one entry per active caller.
+        if (!times.has(key) && times.size >= maxKeys) {
+          for (const [k, v] of times) if (!v.length || v[v.length - 1]! <= now - windowMs) times.delete(k);
+          if (times.size >= maxKeys) times.delete(times.keys().next().value!);
+        }
+        times.set(key, kept);
+      } else {
+        times.delete(key);
       }
-      current.count += 1;
-      return current.count;
+      return { allowed, count: kept.length, retryAfterMs: allowed ? 0 : kept[0]! + windowMs - now };
     },
-    async close() {},
+    async close() {
+      times.clear();
+    },
   };
 }
 
-/** Counts in Redis, shared by every gateway replica. */
+/**
+ * One sorted set per key, scored by request time (Redis's own clock, the same for every replica):
+ * drop what left the window, count, add when under the limit. One script, so two replicas counting
+ * the same caller at once cannot both take the last place.
+ */
+const SLIDING_WINDOW = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local window = tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+local count = redis.call('ZCARD', KEYS[1])
+if count < tonumber(ARGV[1]) then
+  if ARGV[3] == '1' then
+    redis.call('ZADD', KEYS[1], now, now .. ':' .. ARGV[4])
+    redis.call('PEXPIRE', KEYS[1], window)
+    count = count + 1
+  end
+  return {1, count, 0}
+end
+local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+return {0, count, tonumber(oldest[2]) + window - now}
+`;
+
+/** Request times in Redis, shared by every gateway replica. */
 export function redisRateLimitStore(redis: Redis, prefix = 'plantgraph:ratelimit:'): RateLimitStore {
+  redis.defineCommand('plantgraphSlidingWindow', { numberOfKeys: 1, lua: SLIDING_WINDOW });
+  const run = (redis as unknown as { plantgraphSlidingWindow(...args: (string | number)[]): Promise<[number, number, number]> }).plantgraphSlidingWindow.bind(redis);
   return {
-    async hit(key, windowStart, windowMs) {
-      const name = `${prefix}${key}:${windowStart}`;
-      const results = await redis.multi().incr(name).pexpire(name, windowMs * 2).exec();
-      const [error, count] = results?.[0] ?? [new Error('no reply from Redis')];
-      if (error) throw error;
-      return Number(count);
+    async take(key, limit, windowMs, record) {
+      const [allowed, count, retryAfterMs] = await run(`${prefix}${key}`, limit, windowMs, record ? '1' : '0', randomBytes(6).toString('hex'));
+      return { allowed: allowed === 1, count: Number(count), retryAfterMs: Math.max(0, Number(retryAfterMs)) };
     },
     async close() {
       redis.disconnect();
@@ -48,15 +92,21 @@ export function redisRateLimitStore(redis: Redis, prefix = 'plantgraph:ratelimit
 export interface RateLimitOptions {
   store: RateLimitStore;
   /**
-   * Requests each caller may send per window.
+   * Requests each caller may send in any window.
    * @default 600
    */
   limit?: number;
   /**
-   * Window length in milliseconds.
+   * Window length in milliseconds; the window slides with every request.
    * @default 60_000
    */
   windowMs?: number;
+  /**
+   * Failed authentications one client address may cause in any window; beyond it the address is
+   * refused before its credentials are looked at.
+   * @default 30
+   */
+  failureLimit?: number;
   /**
    * Called when the store fails (Redis down); the request is then let through, because an outage
    * of the counter must not become an outage of the graph.
@@ -64,35 +114,63 @@ export interface RateLimitOptions {
   onStoreError?: (err: Error) => void;
 }
 
-/** Checks one request of a caller against its budget. */
+/** Checks requests against their budgets. */
 export interface RateLimiter {
-  /** Counts the request; throws a 429 GraphQLError (with `retry-after`) when the caller is over the limit. */
-  check(caller: Caller): Promise<void>;
+  /** Counts one request of `key` (a caller or a client address); throws a 429 GraphQLError (with `retry-after`) when over the limit. */
+  check(key: string, describe: string): Promise<void>;
+  /** Throws a 429 when the address has failed authentication too often; counts nothing. */
+  checkFailures(address: string): Promise<void>;
+  /** Counts one failed authentication of the address. */
+  recordFailure(address: string): Promise<void>;
+}
+
+function rateLimited(message: string, retryAfterMs: number) {
+  const retryAfter = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  const error = gatewayError('RATE_LIMITED', 429, `${message}; retry in ${retryAfter} s`, { retryAfterSeconds: retryAfter });
+  (error.extensions.http as { headers?: HeaderMap }).headers = new HeaderMap([['retry-after', String(retryAfter)]]);
+  return error;
 }
 
 /**
- * Limits the requests of each caller (user, partner key or service) per fixed window; over the
- * limit: HTTP 429. It runs while the context is built, right after authentication, before parsing.
+ * Limits requests per caller (user, partner key or service) or per client address in a sliding
+ * window, and failed authentications per client address; over the limit: HTTP 429. It runs while
+ * the context is built, around authentication, before parsing.
  */
 export function rateLimitPlugin(options: RateLimitOptions): RateLimiter {
-  const { store, limit = 600, windowMs = 60_000 } = options;
+  const { store, limit = 600, windowMs = 60_000, failureLimit = 30 } = options;
+  const seconds = windowMs / 1000;
+  // Addresses that failed on this replica within the window: only their requests pay for a look
+  // at the shared failure count, so a caller that never fails costs no extra store round trip.
+  const suspects = new Map<string, number>();
+  const take = async (key: string, max: number, record: boolean): Promise<WindowState | undefined> => {
+    try {
+      return await store.take(key, max, windowMs, record);
+    } catch (err) {
+      options.onStoreError?.(err as Error);
+      return undefined;
+    }
+  };
   return {
-    async check(caller) {
-      const now = Date.now();
-      const windowStart = now - (now % windowMs);
-      let count: number;
-      try {
-        count = await store.hit(caller.subject, windowStart, windowMs);
-      } catch (err) {
-        options.onStoreError?.(err as Error);
+    async check(key, describe) {
+      const state = await take(key, limit, true);
+      if (state && !state.allowed) throw rateLimited(`rate limit exceeded: ${limit} requests per ${seconds} s for ${describe}`, state.retryAfterMs);
+    },
+    async checkFailures(address) {
+      const lastFailure = suspects.get(address);
+      if (lastFailure === undefined) return;
+      if (lastFailure <= Date.now() - windowMs) {
+        suspects.delete(address);
         return;
       }
-      if (count > limit) {
-        const retryAfter = Math.ceil((windowStart + windowMs - now) / 1000);
-        const error = gatewayError('RATE_LIMITED', 429, `rate limit exceeded: ${limit} requests per ${windowMs / 1000} s for ${caller.subject}; retry in ${retryAfter} s`, { retryAfterSeconds: retryAfter });
-        (error.extensions.http as { headers?: HeaderMap }).headers = new HeaderMap([['retry-after', String(retryAfter)]]);
-        throw error;
+      const state = await take(`auth-failed:${address}`, failureLimit, false);
+      if (state && !state.allowed) {
+        throw rateLimited(`too many failed authentications: ${failureLimit} per ${seconds} s from ${address}`, state.retryAfterMs);
       }
+    },
+    async recordFailure(address) {
+      suspects.delete(address);
+      setBounded(suspects, address, Date.now(), 100_000);
+      await take(`auth-failed:${address}`, Number.MAX_SAFE_INTEGER, true);
     },
   };
 }

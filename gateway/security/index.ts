@@ -15,7 +15,11 @@ import { persistedDocumentsPlugin, trustedDocumentCache } from '../plugins/persi
 import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
 import { memoryRateLimitStore, rateLimitPlugin, redisRateLimitStore } from '../plugins/rate-limit.plugin';
 import type { SendHook } from '../subgraph-data-source';
-import { callerOf, UNAUTHENTICATED_CALLER, type SecurityContext } from './caller';
+import { GraphQLError } from 'graphql';
+import type { Caller } from '../../platform/caller';
+import type { AccessResult } from '../explorer/access';
+import { callerOf, isPartnerCaller, UNAUTHENTICATED_CALLER, type SecurityContext } from './caller';
+import { clientAddressOf } from './client-address';
 import { createTokenVerifier, type IssuerOptions } from './jwt';
 import type { GatewayDatabase } from './partners/partner-key.repository';
 import { createPartnerKeyAuthenticator } from './partners/store';
@@ -43,8 +47,21 @@ export interface GatewaySecurityOptions {
      */
     maxTokens?: number;
   };
-  /** Requests per caller per minute, counted in Redis when `redisUrl` is given. */
-  rateLimit?: { perMinute?: number; redisUrl?: string; windowMs?: number };
+  /**
+   * Requests per caller per minute (per client address with `mode: 'none'`) in a sliding window,
+   * counted in Redis when `redisUrl` is given; failed authentications per client address.
+   */
+  rateLimit?: {
+    perMinute?: number;
+    redisUrl?: string;
+    windowMs?: number;
+    /** @default 30 */
+    authFailuresPerMinute?: number;
+    /** Proxies whose `X-Forwarded-For` names the client (addresses, CIDR ranges). @default [] */
+    trustedProxies?: readonly string[];
+  };
+  /** The bearer token that opens `/metrics` and the details of `/ready`; without it they are on the ops listener only. */
+  opsToken?: string;
   /** @default PARTNER_DOCUMENTS */
   trustedDocuments?: readonly TrustedDocument[];
 }
@@ -53,6 +70,8 @@ export interface GatewaySecurity {
   readonly plugins: ApolloServerPlugin<any>[];
   /** Authenticates and rate-limits a request while its context is built (401, 429). */
   context(req: IncomingMessage): Promise<SecurityContext>;
+  /** The same door for the explorer's data endpoints, for users only (partners see the contract alone). */
+  authorizeExplorer(req: IncomingMessage): Promise<AccessResult>;
   /** Apollo Server's parser limits: a document with more tokens is refused before it is parsed whole. */
   readonly parseOptions: { maxTokens: number };
   /** Automatic persisted queries, the trusted documents known by hash from the start. */
@@ -92,6 +111,7 @@ export function createGatewaySecurity(options: GatewaySecurityOptions, logger: L
     store,
     limit: options.rateLimit?.perMinute,
     windowMs: options.rateLimit?.windowMs,
+    failureLimit: options.rateLimit?.authFailuresPerMinute,
     onStoreError: (err) => {
       if (Date.now() - lastStoreWarning < 10_000) return;
       lastStoreWarning = Date.now();
@@ -101,6 +121,27 @@ export function createGatewaySecurity(options: GatewaySecurityOptions, logger: L
   const plugins: ApolloServerPlugin<any>[] = [limitsPlugin(options.limits)];
   if (mode === 'jwt') {
     plugins.push(authorizationPlugin({ rules: () => rules }), persistedDocumentsPlugin({ documents: options.trustedDocuments ?? PARTNER_DOCUMENTS }));
+  }
+
+  const clientAddress = clientAddressOf(options.rateLimit?.trustedProxies ?? []);
+
+  /** Who calls, within its budget: failures counted per address, requests per caller (per address when authentication is off). */
+  async function admit(req: IncomingMessage): Promise<Caller> {
+    const address = clientAddress(req);
+    if (mode === 'none') {
+      await rateLimiter.check(`address:${address}`, `client ${address}`);
+      return UNAUTHENTICATED_CALLER;
+    }
+    await rateLimiter.checkFailures(address);
+    let caller: Caller;
+    try {
+      caller = await authenticator.authenticate(req);
+    } catch (err) {
+      if (err instanceof GraphQLError && err.extensions.code === 'UNAUTHENTICATED') await rateLimiter.recordFailure(address);
+      throw err;
+    }
+    await rateLimiter.check(`${caller.kind}:${caller.subject}`, caller.subject);
+    return caller;
   }
 
   const routes: Record<string, Route> = {};
@@ -114,9 +155,24 @@ export function createGatewaySecurity(options: GatewaySecurityOptions, logger: L
     parseOptions: { maxTokens: options.limits?.maxTokens ?? 15_000 },
     persistedQueries: { cache: trustedDocumentCache(options.trustedDocuments ?? PARTNER_DOCUMENTS) },
     async context(req) {
-      const caller = await authenticator.authenticate(req);
-      await rateLimiter.check(caller);
-      return { caller };
+      return { caller: await admit(req) };
+    },
+    async authorizeExplorer(req) {
+      let caller: Caller;
+      try {
+        caller = await admit(req);
+      } catch (err) {
+        if (!(err instanceof GraphQLError)) throw err;
+        const http = err.extensions.http as { status?: number; headers?: Map<string, string> } | undefined;
+        return { ok: false, status: http?.status ?? 401, code: String(err.extensions.code), message: err.message, headers: Object.fromEntries(http?.headers ?? []) };
+      }
+      if (mode === 'jwt' && caller.kind === 'partner') {
+        return { ok: false, status: 403, code: 'FORBIDDEN', message: 'the explorer is for users; partner systems query the partner contract at POST /graphql' };
+      }
+      if (mode === 'jwt' && isPartnerCaller(caller)) {
+        return { ok: false, status: 403, code: 'FORBIDDEN', message: 'the explorer is for internal users; a user bound to a supplier or customer sees the partner contract only' };
+      }
+      return { ok: true };
     },
     signCallerFor: (system) => (processOptions) => {
       const caller = processOptions.kind === 'incoming operation' ? callerOf(processOptions.context) ?? UNAUTHENTICATED_CALLER : serviceCaller('gateway');

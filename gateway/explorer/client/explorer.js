@@ -55,6 +55,21 @@
     return Object.assign({}, config.headers, editorHeaders);
   }
 
+  // The authority map is for users, like the data: a plain link would arrive without the token,
+  // so the page fetches the map with its credentials and shows it in a new tab.
+  function openAuthorityPage(event) {
+    event.preventDefault();
+    var tab = window.open('', '_blank');
+    fetch(config.authorityPage, { headers: Object.assign({ accept: 'text/html' }, credentials()) })
+      .then(function (response) { return response.text(); })
+      .then(function (html) {
+        var url = URL.createObjectURL(new Blob([html], { type: 'text/html' }));
+        if (tab) tab.location.href = url;
+        else window.location.href = url;
+      })
+      .catch(function (err) { if (tab) tab.document.body.textContent = 'Could not load the authority map: ' + err.message; });
+  }
+
   function postJson(url, body, extraHeaders) {
     var headers = Object.assign({ 'content-type': 'application/json', accept: 'application/json' }, credentials(), extraHeaders || {});
     return fetch(url, { method: 'POST', headers: headers, body: JSON.stringify(body) }).then(function (response) {
@@ -297,7 +312,7 @@
     }
     return h('div', { className: 'pg-panel', 'data-testid': 'sources-panel' },
       h('div', { className: 'graphiql-doc-explorer-title' }, 'Sources'),
-      h('p', { className: 'pg-muted' }, 'Each field comes from one authoritative system. ', h('a', { href: config.authorityPage, target: '_blank', rel: 'noopener' }, 'Authority map')),
+      h('p', { className: 'pg-muted' }, 'Each field comes from one authoritative system. ', h('a', { href: config.authorityPage, target: '_blank', rel: 'noopener', onClick: openAuthorityPage }, 'Authority map')),
       h('h3', null, 'This operation', state.operationName ? ' (' + state.operationName + ')' : ''),
       body,
       h('h3', null, 'Last answer'),

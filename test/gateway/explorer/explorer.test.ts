@@ -150,7 +150,7 @@ describe('explorer routes of the gateway', () => {
     }
   });
 
-  it('plans only for the users the gateway authenticates: no token, a bad token, a partner are refused', async () => {
+  it('plans only for the users the gateway authenticates: no token, a bad token, a bound user, an unknown key are refused', async () => {
     const body = JSON.stringify({ query: '{ material(id: "M000001") { description } }' });
     const plan = (headers: Record<string, string>) => fetch(`${base}/explorer/plan`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
     const supplier = await testToken({ roles: ['supplier'], supplierId: 'V00001', scopes: ['partner:supplier'] });
@@ -158,7 +158,7 @@ describe('explorer routes of the gateway', () => {
       [{}, 401, 'UNAUTHENTICATED'],
       [{ authorization: 'Bearer not-a-token' }, 401, 'UNAUTHENTICATED'],
       [{ authorization: `Bearer ${supplier}` }, 403, 'FORBIDDEN'],
-      [{ 'x-api-key': 'pk_anything' }, 403, 'FORBIDDEN'],
+      [{ 'x-api-key': 'pk_anything' }, 401, 'UNAUTHENTICATED'],
     ];
     for (const [headers, status, code] of cases) {
       const response = await plan(headers);
@@ -167,11 +167,21 @@ describe('explorer routes of the gateway', () => {
       expect(json.plan).toBeUndefined();
     }
     expect((await fetch(`${base}/explorer/authority.json`)).status).toBe(401);
+    expect((await fetch(`${base}/explorer/authority.json`, { headers: { authorization: `Bearer ${supplier}` } })).status).toBe(403);
     expect((await plan(auth)).status).toBe(200);
   });
 
+  it('shows the authority map to users only: without a token it says how to open it, and lists no field', async () => {
+    const response = await fetch(`${base}/authority`, { headers: { accept: 'text/html' } });
+    expect(response.status).toBe(401);
+    expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    const html = await response.text();
+    expect(html).toContain('Open the authority map from the explorer');
+    expect(html).not.toContain('data-field=');
+  });
+
   it('draws the authority map at GET /authority from authority.json, systems of record apart from systems of engagement', async () => {
-    const response = await fetch(`${base}/authority`);
+    const response = await fetch(`${base}/authority`, { headers: auth });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
     const html = await response.text();
@@ -190,7 +200,7 @@ describe('explorer routes of the gateway', () => {
   });
 
   it('derives the map from the supergraph while authority.json is not there', async () => {
-    const html = await (await fetch(`${unbuiltBase}/authority`)).text();
+    const html = await (await fetch(`${unbuiltBase}/authority`, { headers: auth })).text();
     expect(html).toContain('derived from the running supergraph');
     expect(html).toContain('data-field="MaterialSite.abcClass"');
   });
@@ -242,7 +252,7 @@ describe('explorer over a supergraph file', () => {
     const countTasks = '{ countTasks(siteId: "S01") { id materialSite { bookQuantity } } }';
     const before = await plan(countTasks);
     expect([before.status, before.body.errors[0].extensions.code]).toEqual([400, 'GRAPHQL_VALIDATION_FAILED']);
-    expect(await (await fetch(`${base}/authority`)).text()).toContain('is not there yet');
+    expect(await (await fetch(`${base}/authority`, { headers: auth })).text()).toContain('is not there yet');
 
     const { files } = await composeGraph([erpSystem, inventorySystem]);
     const reloaded = nextReload();
@@ -253,7 +263,7 @@ describe('explorer over a supergraph file', () => {
     expect(after.body.plan.systems).toEqual(['inventory', 'erp']);
 
     writeFileSync(path.join(dir, 'authority.json'), files['authority.json']!);
-    const html = await (await fetch(`${base}/authority`)).text();
+    const html = await (await fetch(`${base}/authority`, { headers: auth })).text();
     expect(html).toContain('Owners from <code>schema/authority.json</code>');
     expect(html).toContain('data-system="inventory" data-kind="engagement"');
   });
