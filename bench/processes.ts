@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { freePortBlock } from '../platform/ports';
@@ -7,6 +8,16 @@ import { SYSTEM_NAMES, systemPort } from '../platform/systems';
 /** What the benchmarks share: spawning the compiled processes, ports, the supergraph they serve. */
 
 export const ROOT = path.join(__dirname, '..', '..');
+
+/** The ops token the benchmarks give the gateway (`OPS_TOKEN`) and present on its `/metrics`. */
+export const BENCH_OPS_TOKEN = randomBytes(24).toString('hex');
+
+/** Reads the gateway's `/metrics` with the ops token. */
+export async function scrapeMetrics(metricsUrl: string): Promise<string> {
+  const response = await fetch(metricsUrl, { headers: { authorization: `Bearer ${BENCH_OPS_TOKEN}` } });
+  if (!response.ok) throw new Error(`${metricsUrl} answered ${response.status}: ${(await response.text()).slice(0, 200)}`);
+  return response.text();
+}
 
 export interface Child {
   process: ChildProcess;

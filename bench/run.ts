@@ -7,7 +7,7 @@ import { BENCH_ROLES, createBenchCallers, type BenchCallers, type Rights } from 
 import { defaultPartnerScopes } from '../gateway/security/partners/store';
 import { postGraphql, problemOf, type GraphqlAnswer, type Variables } from './graphql-client';
 import { buildPools, POOL_SIZE, type Pool } from './pools';
-import { argument, benchDatabaseUrl, freeBasePort, requireWholeNumbers, ROOT, startScript, stopChildren, waitForHttp, writeBenchSupergraph, type Child } from './processes';
+import { argument, BENCH_OPS_TOKEN, benchDatabaseUrl, freeBasePort, requireWholeNumbers, ROOT, scrapeMetrics, startScript, stopChildren, waitForHttp, writeBenchSupergraph, type Child } from './processes';
 
 /**
  * The benchmark: the ten questions, alone and in a mix, against this gateway and a vanilla
@@ -182,7 +182,7 @@ interface Measurement {
 /** Sums and counts of the gateway's wait/overhead histograms, read from its `/metrics`. */
 async function gatewayTimes(metricsUrl: string | undefined): Promise<{ wait: number; overhead: number; count: number } | null> {
   if (!metricsUrl) return null;
-  const text = await (await fetch(metricsUrl)).text();
+  const text = await scrapeMetrics(metricsUrl);
   const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
   return { wait: value('plantgraph_gateway_subgraph_wait_seconds_sum'), overhead: value('plantgraph_gateway_overhead_seconds_sum'), count: value('plantgraph_gateway_overhead_seconds_count') };
 }
@@ -403,6 +403,7 @@ async function benchScale(scale: number, options: Options, callers: BenchCallers
       // The per-caller limit (600/min by default) would measure the limiter, not the gateway: the
       // load of one caller, or of each of --callers, is far above it. It still runs on every request.
       RATE_LIMIT_PER_MINUTE: '100000000',
+      OPS_TOKEN: BENCH_OPS_TOKEN,
       // The vanilla gateway waits on a subgraph without limit; on a loaded machine the default 3 s
       // would turn slow answers into fast SUBGRAPH_UNAVAILABLE ones and flatter the figures.
       SUBGRAPH_TIMEOUT_MS: '60000',

@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { loadQuestions, type Question } from '../questions';
-import { argument, benchDatabaseUrl, freeBasePort, requireWholeNumbers, ROOT, startScript as start, stopChildren, waitForHttp, writeBenchSupergraph, type Child } from './processes';
+import { argument, BENCH_OPS_TOKEN, benchDatabaseUrl, freeBasePort, requireWholeNumbers, ROOT, scrapeMetrics, startScript as start, stopChildren, waitForHttp, writeBenchSupergraph, type Child } from './processes';
 
 /**
  * The soak benchmark: the questions the current graph can answer, in a mix, for minutes, against
@@ -45,7 +45,7 @@ function rssMiB(pid: number): number {
 
 /** The gateway's V8 heap in use, in MiB, from its own `/metrics`. */
 async function heapMiB(metricsUrl: string): Promise<number> {
-  const text = await (await fetch(metricsUrl)).text();
+  const text = await scrapeMetrics(metricsUrl);
   const line = text.split('\n').find((l) => l.startsWith('plantgraph_process_nodejs_heap_size_used_bytes'));
   return Number(line?.split(' ').pop() ?? 0) / 1024 / 1024;
 }
@@ -110,7 +110,7 @@ async function main(): Promise<void> {
     const gatewayPort = base + 20;
     // Authentication off (logged by the gateway) and no rate limit worth the name: the soak
     // measures the data path, not token checks or throttling.
-    const gateway = await start('gateway/main.js', { PORT: String(gatewayPort), SUPERGRAPH_PATH: supergraphPath, AUTH_MODE: 'none', NODE_ENV: 'production', CALLER_SIGNING_KEY: callerKey, RATE_LIMIT_PER_MINUTE: '1000000000' }, null);
+    const gateway = await start('gateway/main.js', { PORT: String(gatewayPort), SUPERGRAPH_PATH: supergraphPath, AUTH_MODE: 'none', NODE_ENV: 'production', CALLER_SIGNING_KEY: callerKey, RATE_LIMIT_PER_MINUTE: '1000000000', OPS_TOKEN: BENCH_OPS_TOKEN }, null);
     children.push(gateway);
     const url = `http://127.0.0.1:${gatewayPort}/graphql`;
     const metricsUrl = `http://127.0.0.1:${gatewayPort}/metrics`;

@@ -16,6 +16,8 @@ export interface GatewayConfig {
   readonly shutdownGraceMs: number;
   /** Where OpenTelemetry traces go (`OTEL_EXPORTER_OTLP_ENDPOINT`); no tracing when absent. */
   readonly otlpEndpoint?: string;
+  /** The ops listener (`OPS_PORT`; `OPS_HOST`, default 127.0.0.1): `/ready` details and `/metrics` without a token; none when absent. */
+  readonly ops?: { readonly host: string; readonly port: number };
 }
 
 /** Reads `OTEL_EXPORTER_OTLP_ENDPOINT`, the OTLP/HTTP collector's base URL. */
@@ -82,5 +84,6 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     reliability: loadReliabilityConfig(env),
     shutdownGraceMs: parseShutdownGrace(env),
     otlpEndpoint: parseOtlpEndpoint(env),
+    ops: env.OPS_PORT ? Object.freeze({ host: env.OPS_HOST || '127.0.0.1', port: parsePort(env, 'OPS_PORT', 0) }) : undefined,
   });
 }

@@ -27,6 +27,10 @@ async function main(): Promise<void> {
   });
   const port = await listen(server.httpServer, config.port, config.host, 'gateway');
   logger.info({ url: `http://${config.host}:${port}/graphql` }, 'gateway listening');
+  if (config.ops) {
+    const opsPort = await listen(server.opsServer, config.ops.port, config.ops.host, 'gateway ops listener');
+    logger.info({ url: `http://${config.ops.host}:${opsPort}/metrics` }, 'ops listener: /health, /ready and /metrics');
+  }
   let stopping = false;
   const shutdown = async (signal: NodeJS.Signals) => {
     if (stopping) return;

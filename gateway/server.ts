@@ -3,15 +3,14 @@ import path from 'node:path';
 import { ApolloGateway, type SupergraphManager } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { createGraphQLHttpHandler, sendJson } from '../platform/http';
+import { createGraphQLHttpHandler } from '../platform/http';
 import { close } from '../platform/listen';
 import type { Logger } from '../platform/logger';
-import { registry } from '../platform/metrics';
+import { createOpsServer, opsRoutes } from '../platform/ops';
 import type { SystemName } from '../platform/systems';
 import { enforceScalars } from './scalars';
 import { fileSupergraph } from './supergraph';
 import { createExplorer, type ExplorerOptions } from './explorer/explorer';
-import { explorerAccess } from './explorer/access';
 import { loadReliabilityConfig, type ReliabilityConfig } from './reliability/policy';
 import { SubgraphHealth } from './reliability/subgraph-health';
 import { SubgraphDataSource, type SendHook } from './subgraph-data-source';
@@ -69,6 +68,8 @@ export interface GatewayServer {
   readonly gateway: ApolloGateway;
   /** Breakers and readiness of each subgraph. */
   readonly health: SubgraphHealth;
+  /** `/health`, `/ready` with details and `/metrics` without a token, for a private address (`OPS_HOST`, `OPS_PORT`); it does not listen. */
+  readonly opsServer: Server;
   stop(): Promise<void>;
 }
 
@@ -116,7 +117,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     gateway,
     logger,
     authorityFile: typeof options.supergraph === 'string' ? path.join(path.dirname(options.supergraph), 'authority.json') : undefined,
-    authorize: explorerAccess(securityOptions),
+    authorize: (req) => security.authorizeExplorer(req),
     ...options.explorer,
   });
 
@@ -132,6 +133,15 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
   });
   await apollo.start();
 
+  const ops = opsRoutes({
+    token: securityOptions.opsToken,
+    health: security.health,
+    // The gateway stays ready while a system is down: it serves the rest and reports which one.
+    ready: async () => {
+      const { status, systems } = await health.check();
+      return { ready: true, status, details: { systems } };
+    },
+  });
   const handler = createGraphQLHttpHandler({
     apollo,
     wrap: options.tracing?.wrap,
@@ -142,23 +152,20 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
         res.writeHead(302, { location: '/graphql' });
         res.end();
       },
-      'GET /health': (_req, res) => sendJson(res, 200, { status: 'ok', ...security.health() }),
-      // The gateway stays ready while a system is down: it serves the rest and reports which one.
-      'GET /ready': async (_req, res) => sendJson(res, 200, await health.check()),
-      'GET /metrics': async (_req, res) => {
-        res.writeHead(200, { 'content-type': registry.contentType });
-        res.end(await registry.metrics());
-      },
+      ...ops.public,
     },
   });
   const httpServer = createServer((req, res) => void (explorer.matches(req) ? explorer.handle(req, res) : handler(req, res)));
   httpServer.keepAliveTimeout = 65_000;
+  const opsServer = createOpsServer(ops.ops);
 
   return {
     httpServer,
     gateway,
     health,
+    opsServer,
     async stop() {
+      if (opsServer.listening) await close(opsServer);
       await close(httpServer);
       await apollo.stop();
       await fetchPath.stop();

@@ -8,7 +8,7 @@ import { erpSystem } from '../../subgraphs/erp/server';
 import { inventorySystem } from '../../subgraphs/inventory/server';
 import { createTestDatabase, type TestDatabase } from '../support/databases';
 import { runNode, startSubgraphProcess, type NodeProcess } from '../support/processes';
-import { postGraphQL } from '../support/stack';
+import { opsHeaders, postGraphQL } from '../support/stack';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
 
 // Every process of the test shares this key and runs without user authentication, so that the
@@ -102,7 +102,7 @@ describe('faults with real processes: subgraphs killed, refusing, hanging; the g
     inventory.child.kill('SIGKILL');
     await inventory.exited;
     await expectInventoryNulled(['refused', 'reset', 'network']);
-    const ready = await fetch(gatewayUrl.replace('/graphql', '/ready'));
+    const ready = await fetch(gatewayUrl.replace('/graphql', '/ready'), { headers: opsHeaders() });
     expect(ready.status).toBe(200);
     const report = (await ready.json()) as any;
     expect(report.systems.inventory.ready).toBe(false);

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -68,4 +69,6 @@ async function setUpTestSecurity(): Promise<void> {
   process.env.OIDC_AUDIENCE = issuer.audience;
   process.env.OIDC_JWKS_FILE = jwksFile;
   process.env.CALLER_SIGNING_KEY = generateCallerKey();
+  // Gateways built from the environment open /metrics and the details of /ready to this token.
+  process.env.OPS_TOKEN = randomBytes(24).toString('hex');
 }

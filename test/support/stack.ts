@@ -22,6 +22,11 @@ export function testToken(request: TokenRequest = { roles: ['admin'] }): Promise
   return issuer.then((i) => i.mint(request));
 }
 
+/** The header that opens a gateway's `/metrics` and the details of its `/ready` (OPS_TOKEN, set by global-setup.ts). */
+export function opsHeaders(): Record<string, string> {
+  return { authorization: `Bearer ${process.env.OPS_TOKEN}` };
+}
+
 /** The caller tests act as when they call a subgraph directly. */
 export const TEST_CALLER: Caller = Object.freeze({ subject: 'test', kind: 'user', roles: ['admin'], scopes: [] });
 

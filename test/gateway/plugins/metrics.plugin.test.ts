@@ -7,7 +7,7 @@ import { parse } from 'graphql';
 import { createGatewayServer, type GatewayServer } from '../../../gateway/server';
 import { createGraphQLHttpHandler } from '../../../platform/http';
 import { createLogger } from '../../../platform/logger';
-import { listenOnFreePort, postGraphQL, staticSupergraph } from '../../support/stack';
+import { listenOnFreePort, opsHeaders, postGraphQL, staticSupergraph } from '../../support/stack';
 
 /** Reads one sample of the Prometheus text exposition. */
 function sample(text: string, name: string, labels: Record<string, string>): number {
@@ -41,7 +41,7 @@ describe('gateway metrics on /metrics', () => {
     await subgraphApollo.stop();
   });
 
-  const scrape = async () => (await fetch(url.replace('/graphql', '/metrics'))).text();
+  const scrape = async () => (await fetch(url.replace('/graphql', '/metrics'), { headers: opsHeaders() })).text();
 
   it('counts requests by outcome, times operations and subgraph fetches, and shows breaker state', async () => {
     const before = await scrape();

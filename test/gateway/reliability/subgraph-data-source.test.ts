@@ -9,7 +9,7 @@ import { createGatewayServer, type GatewayServer } from '../../../gateway/server
 import { createLogger } from '../../../platform/logger';
 import { erpSystem } from '../../../subgraphs/erp/server';
 import { inventorySystem } from '../../../subgraphs/inventory/server';
-import { listenOnFreePort, postGraphQL, staticSupergraph, startTestStack, type TestStack } from '../../support/stack';
+import { listenOnFreePort, opsHeaders, postGraphQL, staticSupergraph, startTestStack, type TestStack } from '../../support/stack';
 import { startTcpProxy, type TcpProxy } from '../../support/tcp-proxy';
 
 const silent = createLogger('test', { LOG_LEVEL: 'silent' });
@@ -89,7 +89,7 @@ describe('gateway data source: timeouts, retries and circuit breaker against a r
     expect(body.errors![0]!.extensions).toMatchObject({ code: 'SUBGRAPH_UNAVAILABLE', system: 'inventory', reason: 'circuit_open' });
     expect(body.data.materialSites[0].bookQuantity).toEqual(expect.any(Number));
 
-    const ready = await fetch(url.replace('/graphql', '/ready'));
+    const ready = await fetch(url.replace('/graphql', '/ready'), { headers: opsHeaders() });
     expect(ready.status).toBe(200);
     const report = (await ready.json()) as any;
     expect(report.status).toBe('degraded');
@@ -120,7 +120,7 @@ describe('gateway data source: timeouts, retries and circuit breaker against a r
     expect(body.errors).toBeUndefined();
     expect(body.data.materialSites[0].abcClass).toMatch(/^[ABC]$/);
     expect(gateway.health.breaker('inventory').current).toBe('closed');
-    const report = (await (await fetch(url.replace('/graphql', '/ready'))).json()) as any;
+    const report = (await (await fetch(url.replace('/graphql', '/ready'), { headers: opsHeaders() })).json()) as any;
     expect(report.status).toBe('ready');
   });
 });
