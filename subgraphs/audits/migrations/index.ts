@@ -7,6 +7,6 @@ import { idempotencyMigration } from '../../kit/idempotency';
 export const auditsMigrations: Migrations = {
   '001_audits': auditsMigration,
   '002_outbox': outboxMigration,
-  '003_outbox_order': outboxOrderMigration,
   '004_idempotency': idempotencyMigration,
+  '005_outbox_order': outboxOrderMigration,
 };

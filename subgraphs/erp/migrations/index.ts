@@ -3,6 +3,7 @@ import { coreMigration } from './001_core';
 import { postingsMigration } from './002_postings';
 import { partnersMigration } from './003_partners';
 import { erpIdempotencyMigration } from './005_idempotency';
+import { stockStatusPerHoldMigration } from './006_stock_status_per_hold';
 
 /** ERP's schema history; names sort in the order they apply. */
 export const erpMigrations: Migrations = {
@@ -10,4 +11,5 @@ export const erpMigrations: Migrations = {
   '002_postings': postingsMigration,
   '003_partners': partnersMigration,
   '005_idempotency': erpIdempotencyMigration,
+  '006_stock_status_per_hold': stockStatusPerHoldMigration,
 };

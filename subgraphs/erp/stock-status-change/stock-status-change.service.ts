@@ -36,8 +36,10 @@ function validate(input: StockStatusChangeCommand) {
 
 /**
  * Blocks (BLOCKED) or releases (UNRESTRICTED) lot stock of a material-site, once per hold and
- * direction: a repeat (also a concurrent one) returns the first posting and changes nothing. A
- * release of a hold ERP has blocked releases at most what that hold blocked.
+ * direction: a repeat (also a concurrent one) returns the first posting and changes nothing.
+ * Each hold moves only its own stock, whatever order its block and release arrive in: a release
+ * gives back at most what its hold blocked (nothing when it blocked nothing), and a block arriving
+ * after its hold's release blocks nothing. Those no-op postings carry quantity 0.
  */
 export async function changeStockStatus(
   db: Kysely<ErpDatabase>,
@@ -65,10 +67,15 @@ export async function changeStockStatus(
     if (!site) return failure('NOT_FOUND', `MaterialSite "${input.materialId}" at site "${input.siteId}" does not exist`);
 
     const blocking = input.toStatus === StockStatus.BLOCKED;
-    // A release gives back what its hold blocked (at most what is asked): a hold whose lot was
-    // larger than the book blocked only the book, and releasing it must not fail for that.
-    const blockedByHold = blocking ? undefined : await findStockStatusChangeBySource(trx, input.sourceHoldId, StockStatus.BLOCKED);
-    const quantity = toBookPrecision(blockedByHold ? Math.min(input.quantity, blockedByHold.quantity) : input.quantity);
+    const counterpart = await findStockStatusChangeBySource(trx, input.sourceHoldId, blocking ? StockStatus.UNRESTRICTED : StockStatus.BLOCKED);
+    if (counterpart && (counterpart.materialId !== input.materialId || counterpart.siteId !== input.siteId)) {
+      return invalid('sourceHoldId', `hold ${input.sourceHoldId} moved stock of ${counterpart.materialId} at ${counterpart.siteId}, got ${input.materialId} at ${input.siteId}`);
+    }
+    // Block: the full quantity, unless the hold is already released. Release: what the hold blocked
+    // (at most what is asked; a hold whose lot was larger than the book blocked only the book).
+    const quantity = toBookPrecision(
+      blocking ? (counterpart ? 0 : input.quantity) : counterpart ? Math.min(input.quantity, counterpart.quantity) : 0,
+    );
     const blocked = toBookPrecision(site.blockedQuantity + (blocking ? quantity : -quantity));
     if (blocking && blocked > site.bookQuantity) {
       return invalid('quantity', `${input.materialId} at ${input.siteId} has ${site.bookQuantity} on the book, ${site.blockedQuantity} of it blocked; blocking ${quantity} more would exceed the book`);

@@ -10,6 +10,6 @@ export const inventoryMigrations: Migrations = {
   '001_counting': countingMigration,
   '002_outbox': inventoryOutboxMigration,
   '003_count_workflow': countWorkflowMigration,
-  '004_outbox_order': outboxOrderMigration,
   '005_idempotency': idempotencyMigration,
+  '006_outbox_order': outboxOrderMigration,
 };

@@ -3,7 +3,7 @@ import { sql, type Kysely, type Migration } from 'kysely';
 /**
  * Gives every command its place in the order commands were written (`seq`), so the relay can
  * deliver the commands of one subject in that order whatever their backoff. A system adds it after
- * `outboxMigration` (e.g. `'004_outbox_order': outboxOrderMigration`); existing commands are
+ * `outboxMigration` (e.g. `'006_outbox_order': outboxOrderMigration`); existing commands are
  * numbered in the order of their creation time.
  */
 export const outboxOrderMigration: Migration = {

@@ -9,6 +9,6 @@ export const qualityMigrations: Migrations = {
   '001_quality': qualityMigration,
   '002_outbox': outboxMigration,
   '003_decision_checks': decisionChecksMigration,
-  '004_outbox_order': outboxOrderMigration,
   '005_idempotency': idempotencyMigration,
+  '006_outbox_order': outboxOrderMigration,
 };
