@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import { answerMismatches, describeMismatches } from '../../kit/idempotency/answer-check';
 import { enqueueCommand, type NewCommand, type OutboxCommandRow } from '../../kit/outbox/outbox.repository';
 import { UnusableResultError, type OutboxHandlers } from '../../kit/outbox/relay';
 import { findCountPoliciesBySites } from '../count-policy/count-policy.repository';
@@ -27,7 +28,7 @@ const BOOK_QUERY = `query InventoryBookQuantity($siteId: ID!, $materialIds: [ID!
 }`;
 
 const POST_ADJUSTMENT_MUTATION = `mutation PostCycleCountAdjustment($input: InventoryAdjustmentInput!) {
-  postInventoryAdjustment(input: $input) { documentNumber quantityDelta postedAt }
+  postInventoryAdjustment(input: $input) { documentNumber sourceCountTaskId reasonCode quantityDelta materialSite { materialId siteId } postedAt }
 }`;
 
 /** The subject under which a task's commands are filed (its `delivery` in the graph). */
@@ -93,10 +94,33 @@ async function enqueueAdjustment(trx: Transaction<InventoryDatabase>, command: O
   });
 }
 
+interface PostingAnswer {
+  documentNumber?: string;
+  postedAt?: string;
+  sourceCountTaskId?: string;
+  reasonCode?: string;
+  quantityDelta?: number;
+  materialSite?: { materialId?: string; siteId?: string };
+}
+
+/**
+ * ERP's posting must be the one asked for: the same task, material-site, delta and reason. A
+ * posting of something else (a key ERP had posted with another payload) is never recorded as this
+ * count's; the command is parked for a person to look at.
+ */
+function checkPosting(command: OutboxCommandRow, posting: PostingAnswer): void {
+  const { input } = command.variables as { input: Record<string, unknown> };
+  const mismatches = answerMismatches(input, { ...posting, materialId: posting.materialSite?.materialId, siteId: posting.materialSite?.siteId });
+  if (mismatches.length) {
+    throw new UnusableResultError(`ERP answered document ${posting.documentNumber} that differs from the adjustment asked: ${describeMismatches(mismatches)}`);
+  }
+}
+
 async function recordPosting(trx: Transaction<InventoryDatabase>, command: OutboxCommandRow, result: Record<string, unknown>): Promise<void> {
   const taskId = command.subject!.slice('CountTask:'.length);
-  const posting = result.postInventoryAdjustment as { documentNumber?: string; postedAt?: string } | null;
+  const posting = result.postInventoryAdjustment as PostingAnswer | null;
   if (!posting?.documentNumber) throw new Error('ERP answered without a document number');
+  checkPosting(command, posting);
   const task = await lockCountTask(trx, taskId);
   if (!task || task.status !== 'APPROVED') return;
   await updateCountTask(trx, task.id, {
