@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Supergraph } from '@apollo/federation-internals';
 import { Kind, parse, type OperationDefinitionNode } from 'graphql';
-import { measureOperation } from '../../../gateway/plugins/limits.plugin';
+import { checkOperationLimits, DEFAULT_LIMITS, measureOperation } from '../../../gateway/security/operation-limits';
 import { loadQuestions } from '../../../questions';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
@@ -20,7 +20,10 @@ describe('operation limits measure what they say', () => {
     expect(questions).toHaveLength(10);
     for (const q of questions) {
       const m = measure(q.document, { ...q.variables });
-      expect({ id: q.id, within: m.depth <= 15 && m.aliases <= 30 && m.rootFields <= 10 && m.cost <= 10_000_000 }).toEqual({ id: q.id, within: true });
+      const document = parse(q.document);
+      const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)!;
+      expect({ id: q.id, verdict: checkOperationLimits(api, document, operation, { ...q.variables }) }).toEqual({ id: q.id, verdict: { ok: true, measure: m } });
+      expect(m.depth).toBeLessThanOrEqual(DEFAULT_LIMITS.maxDepth);
     }
   });
 
@@ -29,11 +32,22 @@ describe('operation limits measure what they say', () => {
     expect(m).toMatchObject({ depth: 2, aliases: 2, rootFields: 2 });
   });
 
-  it('multiplies cost by list sizes: 100 at the root, 10 below, or what first/limit says', () => {
+  it('multiplies cost by list sizes: the largest page (1,000) at the root, 10 below, or what first/limit says', () => {
     const flat = measure('{ workOrders(siteId: "S01") { id } }');
-    expect(flat.cost).toBe(100 * (1 + 1));
+    expect(flat.cost).toBe(1000 * (1 + 1));
     const nested = measure('{ workOrders(siteId: "S01") { id customer { salesOrders { number } } } }');
-    // workOrders 100 × (id 1 + customer (1 + salesOrders 10 × (1 + number 1)))
-    expect(nested.cost).toBe(100 * (1 + 1 + (1 + 10 * (1 + 1))));
+    // workOrders 1000 × (id 1 + customer (1 + salesOrders 10 × (1 + number 1)))
+    expect(nested.cost).toBe(1000 * (1 + 1 + (1 + 10 * (1 + 1))));
+  });
+
+  it('takes a bound from the arguments, a variable, or the schema\'s default for it', () => {
+    expect(measure('{ auditsCommands { id } }').cost).toBe(100 * 2);
+    expect(measure('{ auditsCommands(limit: 3) { id } }').cost).toBe(3 * 2);
+    expect(measure('query ($n: Int!) { auditsCommands(limit: $n) { id } }', { n: 7 }).cost).toBe(7 * 2);
+  });
+
+  it('counts the fields of a fragment once for every place it is spread', () => {
+    const m = measure('{ material(id: "M1") { ...A ...A b: description } } fragment A on Material { id description }');
+    expect(m.fields).toBe(1 + 2 + 2 + 1);
   });
 });
