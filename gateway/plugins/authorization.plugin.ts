@@ -58,7 +58,11 @@ function denial(security: SupergraphSecurity, caller: Caller, typeName: string, 
   return undefined;
 }
 
-/** Every selected field the caller may not read, with its response path (fragments expanded). */
+/**
+ * Every selected field the caller may not read, with its response path (fragments expanded), in
+ * time linear in the document: a fragment's denials are found once and prefixed where it is
+ * spread, and the same path reached twice (a fragment spread twice) is kept once.
+ */
 function findDenied(
   schema: GraphQLSchema,
   security: SupergraphSecurity,
@@ -66,29 +70,47 @@ function findDenied(
   operation: OperationDefinitionNode,
   fragments: Record<string, FragmentDefinitionNode>,
 ): Removed[] {
-  const removed: Removed[] = [];
-  const walk = (set: SelectionSetNode, parent: GraphQLCompositeType, path: Segment[], seen: Set<string>) => {
+  const memo = new Map<string, Removed[] | 'walking'>();
+  const inFragment = (name: string): Removed[] => {
+    const known = memo.get(name);
+    if (known) return known === 'walking' ? [] : known;
+    const fragment = fragments[name];
+    const condition = fragment && schema.getType(fragment.typeCondition.name.value);
+    if (!condition || !isCompositeType(condition)) return [];
+    memo.set(name, 'walking');
+    const found = walk(fragment.selectionSet, condition);
+    memo.set(name, found);
+    return found;
+  };
+  const walk = (set: SelectionSetNode, parent: GraphQLCompositeType): Removed[] => {
+    const found = new Map<string, Removed>();
+    const add = (prefix: Segment | undefined, inner: readonly Removed[]) => {
+      for (const r of inner) {
+        const segments = prefix ? [prefix, ...r.segments] : r.segments;
+        const key = segments.map((s) => s.key).join('.');
+        if (!found.has(key)) found.set(key, { ...r, segments });
+      }
+    };
     for (const selection of set.selections) {
       if (selection.kind === Kind.FIELD) {
         const name = selection.name.value;
         const field = 'getFields' in parent ? parent.getFields()[name] : undefined;
         if (!field) continue;
-        const segments = [...path, { key: (selection.alias ?? selection.name).value, type: field.type }];
+        const segment = { key: (selection.alias ?? selection.name).value, type: field.type };
         const rule = denial(security, caller, parent.name, name);
-        if (rule) removed.push({ segments, coordinate: `${parent.name}.${name}`, rule });
-        else if (selection.selectionSet) walk(selection.selectionSet, getNamedType(field.type) as GraphQLCompositeType, segments, seen);
+        if (rule) add(undefined, [{ segments: [segment], coordinate: `${parent.name}.${name}`, rule }]);
+        else if (selection.selectionSet) add(segment, walk(selection.selectionSet, getNamedType(field.type) as GraphQLCompositeType));
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        const condition = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent;
+        if (condition && isCompositeType(condition)) add(undefined, walk(selection.selectionSet, condition));
       } else {
-        const fragment = selection.kind === Kind.FRAGMENT_SPREAD ? fragments[selection.name.value] : selection;
-        const name = selection.kind === Kind.FRAGMENT_SPREAD ? selection.name.value : undefined;
-        if (!fragment || (name && seen.has(name))) continue;
-        const condition = fragment.typeCondition ? schema.getType(fragment.typeCondition.name.value) : parent;
-        if (condition && isCompositeType(condition)) walk(fragment.selectionSet, condition, path, name ? new Set([...seen, name]) : seen);
+        add(undefined, inFragment(selection.name.value));
       }
     }
+    return [...found.values()];
   };
   const root = schema.getRootType(operation.operation);
-  if (root) walk(operation.selectionSet, root, [], new Set());
-  return removed;
+  return root ? walk(operation.selectionSet, root) : [];
 }
 
 /** The document without the denied fields; a selection left empty keeps a `__typename` filler field (GraphQL forbids empty selections). */
@@ -173,8 +195,17 @@ function partnerValidation(schema: GraphQLSchema, document: DocumentNode): reado
   let bySchema = partnerValidations.get(schema);
   if (!bySchema) partnerValidations.set(schema, (bySchema = new WeakMap()));
   let errors = bySchema.get(document);
-  if (!errors) bySchema.set(document, (errors = validate(schema, document)));
+  if (!errors) bySchema.set(document, (errors = validate(schema, document).map(withoutSuggestions)));
   return errors;
+}
+
+/**
+ * The same error without graphql-js's "Did you mean …?": a suggestion names fields and types of
+ * the schema, which a caller who may not see them must not learn from a typo.
+ */
+function withoutSuggestions(error: GraphQLError): GraphQLError {
+  const message = error.message.replace(/ ?Did you mean (.+?)\?$/, '');
+  return message === error.message ? error : new GraphQLError(message, { nodes: error.nodes, extensions: error.extensions });
 }
 
 /**
@@ -189,6 +220,22 @@ export function authorizationPlugin(options: AuthorizationOptions): ApolloServer
       let removed: Removed[] = [];
       let hasFillers = false;
       return {
+        async validationDidStart(requestContext) {
+          const security = options.rules();
+          const caller = callerOf(requestContext.contextValue);
+          if (!security?.partnerSchema || !caller || !isPartnerCaller(caller)) return;
+          // A partner's invalid document is judged against the contract alone, so that a field
+          // hidden from partners fails exactly as a field that does not exist (first error only,
+          // as a document valid for the whole graph but not for the contract fails below).
+          const partnerSchema = security.partnerSchema;
+          return async (errors) => {
+            if (!errors?.length) return;
+            const [first] = partnerValidation(partnerSchema, requestContext.document!);
+            // Apollo Server reports the very array it hands this hook (its own suggestion-hiding
+            // plugin edits it in place too); the partner tests fail if that ever changes.
+            (errors as Error[]).splice(0, errors.length, first ?? withoutSuggestions(errors[0] as GraphQLError));
+          };
+        },
         async didResolveOperation(requestContext: GraphQLRequestContext<any>) {
           const security = options.rules();
           const caller = callerOf(requestContext.contextValue);
@@ -197,9 +244,9 @@ export function authorizationPlugin(options: AuthorizationOptions): ApolloServer
           if (isPartnerCaller(caller)) {
             if (!security.partnerSchema) throw gatewayError('FORBIDDEN', 403, 'the graph offers partners nothing: no root field is tagged "partner"');
             const errors = partnerValidation(security.partnerSchema, requestContext.document!);
-            if (errors.length) {
-              throw gatewayError('GRAPHQL_VALIDATION_FAILED', 400, errors[0]!.message, { errors: errors.map((e) => e.message) });
-            }
+            const [first] = errors;
+            // Shaped as Apollo Server's own validation errors: a hidden field fails as a missing one.
+            if (first) throw new GraphQLError(first.message, { nodes: first.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 } } });
           }
           const fragments: Record<string, FragmentDefinitionNode> = {};
           for (const d of requestContext.document!.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
