@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
-import { Kind } from 'graphql';
+import { getOperationAST, Kind, parse, print, type DocumentNode, type GraphQLError, type OperationDefinitionNode } from 'graphql';
+import type { Caller } from '../../platform/caller';
 import { callerOf, isPartnerCaller } from '../security/caller';
 import { gatewayError } from '../security/errors';
 import { canonicalDocument, type TrustedDocument } from '../security/trusted-documents';
@@ -10,40 +11,92 @@ import { setBounded } from '../../platform/bounded-map';
 export interface PersistedDocumentsOptions {
   /** The documents partners may run. */
   documents: readonly TrustedDocument[];
+  /**
+   * Lexical tokens the gate parses of a partner's document before giving up on it.
+   * @default 15_000
+   */
+  maxTokens?: number;
+}
+
+/** What a partner sent: the text, or only the SHA-256 of a registered document. */
+export interface PartnerRequest {
+  query?: string;
+  sha256Hash?: string;
+  operationName?: string | null;
+}
+
+/** The trusted-document check for partners, run before any other analysis of what they send. */
+export interface PartnerDocumentGate {
+  /** The error that refuses the request (403), or undefined when it may go on; never throws. */
+  refusal(caller: Caller | undefined, request: PartnerRequest): GraphQLError | undefined;
+}
+
+function isIntrospectionOnly(operation: OperationDefinitionNode | null | undefined): boolean {
+  return !!operation && operation.operation === 'query' && operation.selectionSet.selections.every((s) => s.kind === Kind.FIELD && s.name.value.startsWith('__'));
 }
 
 /**
- * Partners run only trusted documents registered for their scopes (introspection of their own
- * contract aside); anything else gets HTTP 403 `TRUSTED_DOCUMENT_REQUIRED`. Users are not limited.
+ * Partners run only trusted documents registered for their scopes, introspection of their own
+ * contract aside. Each text is looked at once: a partner's system sends the same few again and
+ * again, and a document that is none of them is refused after at most `maxTokens` tokens.
  */
-export function persistedDocumentsPlugin(options: PersistedDocumentsOptions): ApolloServerPlugin {
+export function partnerDocumentGate(options: PersistedDocumentsOptions): PartnerDocumentGate {
+  const maxTokens = options.maxTokens ?? 15_000;
   const byText = new Map(options.documents.map((d) => [canonicalDocument(d.query), d] as const));
-  // A partner's system sends the same few texts again and again: each is parsed and printed once.
-  const bySource = new Map<string, TrustedDocument | null>();
-  const trustedFor = (source: string): TrustedDocument | null => {
-    let trusted = bySource.get(source);
-    if (trusted === undefined) {
-      trusted = byText.get(canonicalDocument(source)) ?? null;
-      setBounded(bySource, source, trusted, 1_000);
+  const byHash = new Map(options.documents.map((d) => [createHash('sha256').update(d.query).digest('hex'), d] as const));
+  const bySource = new Map<string, { trusted: TrustedDocument | null; document: DocumentNode | null }>();
+  const read = (source: string) => {
+    let known = bySource.get(source);
+    if (known === undefined) {
+      let document: DocumentNode | null = null;
+      try {
+        document = parse(source, { maxTokens });
+      } catch {
+        // Not a document within the limits, so not a trusted one: the refusal says so.
+      }
+      known = { trusted: document ? byText.get(print(document)) ?? null : null, document };
+      // Only trusted texts are worth keeping whole; anything else is cheap to refuse again.
+      if (known.trusted) setBounded(bySource, source, known, 1_000);
     }
-    return trusted;
+    return known;
   };
+  const names = options.documents.map((d) => d.name).join(', ') || 'none';
+  return {
+    refusal(caller, request) {
+      if (!caller || !isPartnerCaller(caller)) return undefined;
+      let trusted: TrustedDocument | null = null;
+      if (typeof request.query === 'string') {
+        const known = read(request.query);
+        trusted = known.trusted;
+        if (!trusted && known.document && isIntrospectionOnly(getOperationAST(known.document, request.operationName ?? undefined))) return undefined;
+      } else if (typeof request.sha256Hash === 'string') {
+        trusted = byHash.get(request.sha256Hash) ?? null;
+      }
+      if (!trusted) {
+        return gatewayError('TRUSTED_DOCUMENT_REQUIRED', 403, `partners may run only the documents registered for them (${names}); this document is not one of them`);
+      }
+      if (!trusted.scopes.some((s) => caller.scopes.includes(s))) {
+        return gatewayError('FORBIDDEN', 403, `the document ${trusted.name} needs scope ${trusted.scopes.join(' or ')}`);
+      }
+      return undefined;
+    },
+  };
+}
+
+/**
+ * Holds partners to their trusted documents inside the request pipeline too (for requests that
+ * reach it without passing the gate at the front door); anything else gets HTTP 403
+ * `TRUSTED_DOCUMENT_REQUIRED`. Users are not limited.
+ */
+export function persistedDocumentsPlugin(options: PersistedDocumentsOptions & { gate?: PartnerDocumentGate }): ApolloServerPlugin {
+  const gate = options.gate ?? partnerDocumentGate(options);
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ contextValue, source, operation }) {
-          const caller = callerOf(contextValue);
-          if (!caller || !isPartnerCaller(caller) || !operation) return;
-          const introspection = operation.operation === 'query' && operation.selectionSet.selections.every((s) => s.kind === Kind.FIELD && s.name.value.startsWith('__'));
-          if (introspection) return;
+        async didResolveOperation({ contextValue, source, request }) {
           // The text as sent, not the document: authorization may already have cut fields from that.
-          const trusted = trustedFor(source!);
-          if (!trusted) {
-            throw gatewayError('TRUSTED_DOCUMENT_REQUIRED', 403, `partners may run only the documents registered for them (${options.documents.map((d) => d.name).join(', ') || 'none'}); this document is not one of them`);
-          }
-          if (!trusted.scopes.some((s) => caller.scopes.includes(s))) {
-            throw gatewayError('FORBIDDEN', 403, `the document ${trusted.name} needs scope ${trusted.scopes.join(' or ')}`);
-          }
+          const refusal = gate.refusal(callerOf(contextValue), { query: source, operationName: request.operationName });
+          if (refusal) throw refusal;
         },
       };
     },
