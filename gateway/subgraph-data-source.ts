@@ -5,12 +5,14 @@ import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { Fetcher } from '@apollo/utils.fetcher';
 import { GraphQLError, Kind, parse, type DocumentNode, type GraphQLFormattedError } from 'graphql';
 import { REQUEST_ID_HEADER } from '../platform/http';
+import { IDEMPOTENCY_KEY_HEADER } from '../platform/idempotency';
 import type { Logger } from '../platform/logger';
 import type { CircuitBreaker } from './reliability/breaker';
-import { subgraphFetchDuration, subgraphFetchErrors, subgraphRetries } from './reliability/metrics';
+import { mutationOutcomesUnknown, subgraphFetchDuration, subgraphFetchErrors, subgraphRetries } from './reliability/metrics';
 import { backoffDelay, type SubgraphPolicy } from './reliability/policy';
 import { describeFailure } from './reliability/subgraph-health';
 import { waitClockOf } from './performance/subgraph-wait';
+import type { SubgraphFetchErrorCode } from './security/errors';
 
 export type ProcessOptions = GraphQLDataSourceProcessOptions<Record<string, any>>;
 
@@ -35,7 +37,7 @@ export interface SubgraphDataSourceOptions {
 }
 
 type Failure =
-  | { kind: 'unavailable'; reason: string; message: string; retryable: boolean }
+  | { kind: 'unavailable'; reason: string; message: string; retryable: boolean; sent: boolean }
   | { kind: 'other' };
 
 class SubgraphTimeoutError extends Error {
@@ -46,7 +48,9 @@ class SubgraphTimeoutError extends Error {
  * The gateway's data source for one subgraph: a timeout on every request, retries with backoff for
  * queries (never mutations), a circuit breaker, and, when the system is unavailable, a response
  * whose fields are null with a `SUBGRAPH_UNAVAILABLE` error naming the system, so the rest of the
- * answer stands.
+ * answer stands. A mutation that was sent but not answered gets `MUTATION_OUTCOME_UNKNOWN` instead:
+ * it may have been applied, and only a retry with the same `Idempotency-Key` (which this source
+ * passes on to the subgraph) can tell without applying it twice.
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource {
   readonly system: string;
@@ -69,11 +73,18 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource {
     this.fetcher = (url, init) => inner(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
   }
 
-  /** Carries the request id, then runs the configured hooks; subclasses call `super.willSendRequest`. */
+  /**
+   * Carries the request id and, for a mutation, the client's idempotency key, then runs the
+   * configured hooks; subclasses call `super.willSendRequest`.
+   */
   override async willSendRequest(options: ProcessOptions): Promise<void> {
     if (options.kind === 'incoming operation') {
       const requestId = options.incomingRequestContext.request.http?.headers.get(REQUEST_ID_HEADER);
       if (requestId) options.request.http?.headers.set(REQUEST_ID_HEADER, requestId);
+      // The subgraph keys each root field apart (by its response name), so one key serves every
+      // mutation fetch of the operation.
+      const key = idempotencyKeyOf(options);
+      if (key !== undefined && isMutation(options)) options.request.http?.headers.set(IDEMPOTENCY_KEY_HEADER, key);
     }
     for (const hook of this.hooks) await hook(options);
   }
@@ -107,6 +118,11 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource {
           subgraphRetries.labels(this.system).inc();
           await sleep(backoffDelay(this.policy, attempt));
           continue;
+        }
+        if (failure.sent && isMutation(options)) {
+          mutationOutcomesUnknown.labels(this.system, failure.reason).inc();
+          this.log?.warn({ system: this.system, reason: failure.reason, requestId: requestIdOf(options) }, `${this.system} did not answer a mutation: ${failure.message}`);
+          return this.outcomeUnknown(options, failure.reason, failure.message);
         }
         this.log?.warn({ system: this.system, reason: failure.reason, attempts: attempt, requestId: requestIdOf(options) }, `${this.system} unavailable: ${failure.message}`);
         return this.unavailable(options, failure.reason, failure.message);
@@ -145,11 +161,31 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource {
 
   /** A response with no data and one error per field this fetch was to resolve. */
   private unavailable(options: ProcessOptions, reason: string, detail: string): GatewayGraphQLResponse {
-    const message = `${this.system} is unavailable (${detail}); its fields are null`;
-    const extensions = { code: 'SUBGRAPH_UNAVAILABLE', system: this.system, reason };
-    const errors: GraphQLFormattedError[] = errorPaths(options).map((path) => (path ? { message, path, extensions } : { message, extensions }));
-    return { errors };
+    return fieldErrors(options, `${this.system} is unavailable (${detail}); its fields are null`, { code: 'SUBGRAPH_UNAVAILABLE', system: this.system, reason });
   }
+
+  /** A mutation the system received but did not answer: said plainly, with how to find out safely. */
+  private outcomeUnknown(options: ProcessOptions, reason: string, detail: string): GatewayGraphQLResponse {
+    const key = idempotencyKeyOf(options);
+    const advice =
+      key === undefined
+        ? 'this request had no Idempotency-Key header, so check the state in the system before sending it again; send one with every mutation to retry safely'
+        : 'retry with the same Idempotency-Key header to get its outcome without applying it twice';
+    const message = `${this.system} received the mutation but did not answer (${detail}): it may or may not have been applied; ${advice}`;
+    return fieldErrors(options, message, { code: 'MUTATION_OUTCOME_UNKNOWN', system: this.system, reason, ...(key === undefined ? {} : { idempotencyKey: key.slice(0, 64) }) });
+  }
+}
+
+/** One error per field the fetch was to resolve, each on its path. */
+function fieldErrors(options: ProcessOptions, message: string, extensions: { code: SubgraphFetchErrorCode } & Record<string, unknown>): GatewayGraphQLResponse {
+  const errors: GraphQLFormattedError[] = errorPaths(options).map((path) => (path ? { message, path, extensions } : { message, extensions }));
+  return { errors };
+}
+
+/** The client's `Idempotency-Key` header, when the fetch serves a client request that has one. */
+function idempotencyKeyOf(options: ProcessOptions): string | undefined {
+  if (options.kind !== 'incoming operation') return undefined;
+  return options.incomingRequestContext.request.http?.headers.get(IDEMPOTENCY_KEY_HEADER) ?? undefined;
 }
 
 function requestIdOf(options: ProcessOptions): string | undefined {
@@ -192,17 +228,19 @@ function classify(err: unknown): Failure {
   if (err instanceof GraphQLError) {
     const status = (err.extensions?.response as { status?: number } | undefined)?.status;
     if (typeof status === 'number' && status >= 500) {
-      return { kind: 'unavailable', reason: 'http_5xx', message: `HTTP ${status}`, retryable: status === 502 || status === 503 || status === 504 };
+      return { kind: 'unavailable', reason: 'http_5xx', message: `HTTP ${status}`, retryable: status === 502 || status === 503 || status === 504, sent: false };
     }
     return { kind: 'other' };
   }
   const description = describeFailure(err);
-  if (description === 'timeout') return { kind: 'unavailable', reason: 'timeout', message: "no answer within the timeout", retryable: false };
-  if (description === 'connection refused') return { kind: 'unavailable', reason: 'refused', message: description, retryable: true };
-  if (description === 'connection reset') return { kind: 'unavailable', reason: 'reset', message: description, retryable: true };
+  // `sent`: the request may have reached the system. Only a refused connection proves it did not;
+  // an HTTP 5xx is an answer (the system says it did not serve the request).
+  if (description === 'timeout') return { kind: 'unavailable', reason: 'timeout', message: "no answer within the timeout", retryable: false, sent: true };
+  if (description === 'connection refused') return { kind: 'unavailable', reason: 'refused', message: description, retryable: true, sent: false };
+  if (description === 'connection reset') return { kind: 'unavailable', reason: 'reset', message: description, retryable: true, sent: true };
   const error = err as { name?: string; message?: string };
   if (error?.name === 'TypeError' && /fetch failed/.test(error.message ?? '')) {
-    return { kind: 'unavailable', reason: 'network', message: description, retryable: true };
+    return { kind: 'unavailable', reason: 'network', message: description, retryable: true, sent: true };
   }
   return { kind: 'other' };
 }

@@ -27,6 +27,14 @@ export const subgraphRetries = new Counter({
   registers: [registry],
 });
 
+/** Mutations sent to a subgraph whose answer never arrived: applied or not, the gateway cannot tell. */
+export const mutationOutcomesUnknown = new Counter({
+  name: 'plantgraph_mutation_outcome_unknown_total',
+  help: 'Mutations sent to a subgraph that did not answer (timeout, connection lost), per system and reason',
+  labelNames: ['system', 'reason'] as const,
+  registers: [registry],
+});
+
 /** Breaker state per system: 0 closed, 1 half-open, 2 open. */
 export const breakerStateGauge = new Gauge({
   name: 'plantgraph_subgraph_breaker_state',

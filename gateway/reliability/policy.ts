@@ -11,6 +11,8 @@ export interface SubgraphPolicy {
   /**
    * Extra attempts for a query whose subgraph refused, reset the connection or answered 502/503/504.
    * Mutations are never retried: a mutation that may have been applied must not be applied twice.
+   * One whose answer did not arrive (timeout, connection lost after sending) is reported as
+   * MUTATION_OUTCOME_UNKNOWN, for the client to retry with the same `Idempotency-Key`.
    * @default 2
    */
   readonly retries: number;

@@ -10,6 +10,15 @@ export type GatewayErrorCode =
   | 'TRUSTED_DOCUMENT_REQUIRED'
   | 'GRAPHQL_VALIDATION_FAILED';
 
+/** Codes of the errors the gateway puts on the fields of a subgraph fetch that failed. */
+export type SubgraphFetchErrorCode =
+  /** The system could not be reached (or refused): the fetch was not applied; its fields are null. */
+  | 'SUBGRAPH_UNAVAILABLE'
+  /** The system refused the request itself (HTTP 4xx) without errors of its own. */
+  | 'SUBGRAPH_REJECTED'
+  /** A mutation reached the system but its answer did not arrive: it may have been applied. */
+  | 'MUTATION_OUTCOME_UNKNOWN';
+
 /** A gateway error with its literal code and the HTTP status of the whole response. */
 export function gatewayError(code: GatewayErrorCode, status: number, message: string, extensions: Record<string, unknown> = {}): GraphQLError {
   return new GraphQLError(message, { extensions: { code, ...extensions, http: { status } } });
