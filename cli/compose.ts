@@ -7,13 +7,14 @@ import { AUTHORITY, systemPort, type AuthorityRules } from '../platform/systems'
 import type { SystemModule } from '../subgraphs/kit/system';
 import { describeSources } from './authority/describe';
 import { checkSubgraphs, checkSupergraph } from './authority/guards';
-import { buildAuthorityMap } from './authority/map';
+import { buildAuthorityMap, type AuthorityMap } from './authority/map';
 import { renderAuthorityMarkdown } from './authority/markdown';
+import { checkGuardedFields, readGuardedFields, renderRolesMarkdown, type GuardedField } from './authority/rights';
 import { readSupergraph } from './authority/supergraph';
 import { buildReconciliationSchema, RECONCILED_SYSTEMS, RECONCILIATION, RECONCILIATION_URL } from '../gateway/authority/reconciliation/reconciliation';
 
 export interface ComposedGraph {
-  /** `<system>.graphql` → its SDL, `supergraph.graphql`, `authority.json` and `AUTHORITY.md`. */
+  /** `<system>.graphql` → its SDL, `supergraph.graphql`, `authority.json`, `AUTHORITY.md` and `ROLES.md`. */
   readonly files: Readonly<Record<string, string>>;
   /** Authority rules the graph bends without breaking "one owner per field" (printed by compose). */
   readonly warnings: readonly string[];
@@ -47,6 +48,13 @@ function failure(title: string, messages: readonly string[]): CompositionError {
   return new CompositionError(`${title}:\n${messages.map((m) => `  - ${m}`).join('\n')}`);
 }
 
+/** The authority map with each guarded field's rules, so that the explorer shows who may use it beside where it comes from. */
+function withRights(map: AuthorityMap, guarded: readonly GuardedField[]): AuthorityMap {
+  const fields = { ...map.fields };
+  for (const g of guarded) if (g.rules.length && fields[g.coordinate]) fields[g.coordinate] = { ...fields[g.coordinate]!, authorized: g.rules };
+  return { ...map, fields };
+}
+
 /**
  * Composes subgraph SDL with Apollo's composition between the authority guards, and derives the
  * authority map and the source sentence of every field description from the supergraph.
@@ -62,13 +70,18 @@ export function composeSubgraphs(subgraphs: readonly SubgraphSource[], options: 
   const model = readSupergraph(supergraph);
   const after = checkSupergraph(model, rules);
   if (after.errors.length) throw failure('authority check failed', after.errors);
-  const authority = buildAuthorityMap(model, rules);
+  const sources = buildAuthorityMap(model, rules);
+  const guarded = readGuardedFields(supergraph, sources);
+  const unguarded = checkGuardedFields(guarded);
+  if (unguarded.length) throw failure('authorization check failed', unguarded);
+  const authority = withRights(sources, guarded);
 
   const files: Record<string, string> = {};
   for (const s of subgraphs) files[`${s.name}.graphql`] = `${s.sdl.trim()}\n`;
-  files['supergraph.graphql'] = `${describeSources(supergraph, authority).trim()}\n`;
+  files['supergraph.graphql'] = `${describeSources(supergraph, authority, guarded).trim()}\n`;
   files['authority.json'] = `${JSON.stringify(authority, null, 2)}\n`;
   files['AUTHORITY.md'] = renderAuthorityMarkdown(authority, rules);
+  files['ROLES.md'] = renderRolesMarkdown(guarded, authority);
   return { files, warnings: [...before.warnings, ...after.warnings] };
 }
 

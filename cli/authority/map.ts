@@ -1,4 +1,5 @@
 import { DERIVED_SOURCES, isSystemName, SYSTEM_NAMES, SYSTEMS, type AuthorityRules, type SystemKind } from '../../platform/systems';
+import type { AuthorizationRule } from '../../platform/authorization';
 import type { SupergraphField, SupergraphModel, SupergraphType } from './supergraph';
 
 /** A system as the authority map names it. */
@@ -33,6 +34,8 @@ export interface AuthorityField {
   readonly requires?: string;
   /** The system the field was moved from by a declared `@override`. */
   readonly overrides?: string;
+  /** Who may run or read it: the `@authorized` rules it is under (its type's and its own). */
+  readonly authorized?: readonly AuthorizationRule[];
 }
 
 export interface AuthorityType {

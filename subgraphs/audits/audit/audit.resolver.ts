@@ -11,6 +11,7 @@ import { scheduleAudit, submitAuditResponses } from './audit.commands';
 import { AuditResponseInput } from './audit.input';
 import { listAudits, type AuditRow } from './audit.repository';
 import { Audit } from './audit.type';
+import { Permit } from '../../kit/authorization';
 
 @Resolver(() => Audit)
 export class AuditResolver {
@@ -45,6 +46,7 @@ export class AuditResolver {
     return ctx.loaders.findingsByAudit.load(audit.id);
   }
 
+  @Permit({ roles: ['auditor'] })
   @Mutation(() => Audit)
   scheduleAudit(
     @Arg('workCenterId', () => ID) workCenterId: string,
@@ -60,6 +62,7 @@ export class AuditResolver {
     return idempotent(ctx, info, command, (db) => scheduleAudit(db, command));
   }
 
+  @Permit({ roles: ['auditor'] })
   @Mutation(() => Audit, { description: 'Completes the audit: computes conformanceRate and opens a finding for each nonconforming answer' })
   submitAuditResponses(
     @Arg('auditId', () => ID) auditId: string,

@@ -7,6 +7,7 @@ import { Nonconformance } from '../nonconformance/nonconformance.type';
 import { closeFinding, escalateFinding } from './finding.commands';
 import type { FindingRow } from './finding.repository';
 import { AuditFinding } from './finding.type';
+import { Permit } from '../../kit/authorization';
 
 @Resolver(() => AuditFinding)
 export class AuditFindingResolver {
@@ -20,6 +21,7 @@ export class AuditFindingResolver {
     return finding.escalatedAt ? ctx.loaders.latestCommand.load(`AuditFinding:${finding.id}`) : null;
   }
 
+  @Permit({ roles: ['auditor'] })
   @Mutation(() => AuditFinding)
   closeFinding(
     @Arg('auditId', () => ID) auditId: string,
@@ -31,6 +33,7 @@ export class AuditFindingResolver {
     return idempotent(ctx, info, { auditId, findingId, countermeasure }, (db) => closeFinding(db, auditId, findingId, countermeasure));
   }
 
+  @Permit({ roles: ['auditor'] })
   @Mutation(() => AuditFinding, { description: 'Creates a quality NCR (source AUDIT) through the outbox and links it to the finding once quality has it.' })
   escalateFinding(
     @Arg('auditId', () => ID) auditId: string,

@@ -9,6 +9,7 @@ import { CustomerSegment } from '../enums';
 import { listCustomers, type CustomerRow } from './customer.repository';
 import { updateCustomerProfile } from './customer.service';
 import { Customer, CustomerProfileInput } from './customer.type';
+import { Permit } from '../../kit/authorization';
 
 @Resolver(() => Customer)
 export class CustomerResolver {
@@ -28,6 +29,7 @@ export class CustomerResolver {
     return listCustomers(ctx.db, { segment, accountManager, search: search?.trim() || null });
   }
 
+  @Permit({ roles: ['sales'] })
   @Mutation(() => Customer, { description: "Changes a customer's profile; every change leaves an audit-trail row" })
   async updateCustomerProfile(
     @Arg('id', () => ID) id: string,

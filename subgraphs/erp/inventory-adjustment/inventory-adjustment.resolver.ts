@@ -7,9 +7,11 @@ import { unwrap } from '../../kit/outcome';
 import type { InventoryAdjustmentRow } from './inventory-adjustment.repository';
 import { postInventoryAdjustment } from './inventory-adjustment.service';
 import { InventoryAdjustment, InventoryAdjustmentInput } from './inventory-adjustment.type';
+import { Permit } from '../../kit/authorization';
 
 @Resolver(() => InventoryAdjustment)
 export class InventoryAdjustmentResolver {
+  @Permit({ roles: ['inventory-relay'] })
   @Mutation(() => InventoryAdjustment, {
     description: 'Posts an approved cycle count as an inventory adjustment (SAP MI07 / movement 701/702); idempotent on sourceCountTaskId.',
   })

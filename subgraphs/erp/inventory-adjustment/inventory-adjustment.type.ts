@@ -1,5 +1,6 @@
 import { Field, Float, ID, InputType, ObjectType } from 'type-graphql';
 import { DateTimeScalar } from '../../kit/scalars';
+import { Permit } from '../../kit/authorization';
 import { MaterialSite } from '../material-site/material-site.type';
 
 @InputType({ description: 'An approved physical count to post against the book (SAP MI07, movement 701/702)' })
@@ -31,8 +32,11 @@ export class InventoryAdjustment {
   @Field(() => Float)
   quantityDelta!: number;
 
-  @Field(() => Float, { description: 'quantityDelta valued at the standard cost, company currency' })
-  valueDelta!: number;
+  // Derived from Material.standardCost, so protected like it: a +1 posting would otherwise reveal the cost.
+  // Nullable for the same reason as standardCost: a denied value nulls only itself, not the posting.
+  @Permit({ roles: ['finance'], scopes: ['finance:read'] })
+  @Field(() => Float, { nullable: true, description: 'quantityDelta valued at the standard cost, company currency' })
+  valueDelta!: number | null;
 
   @Field(() => String)
   reasonCode!: string;

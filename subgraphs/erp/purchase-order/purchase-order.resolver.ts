@@ -9,6 +9,7 @@ import { unwrap } from '../../kit/outcome';
 import type { PurchaseOrderRow } from './purchase-order.repository';
 import { callerSupplier, confirmPurchaseOrderLine } from './purchase-order.service';
 import { PurchaseOrder, PurchaseOrderLine } from './purchase-order.type';
+import { Permit } from '../../kit/authorization';
 
 @Resolver(() => PurchaseOrder)
 export class PurchaseOrderResolver {
@@ -25,6 +26,7 @@ export class PurchaseOrderResolver {
   }
 
   @Directive('@tag(name: "partner")')
+  @Permit({ roles: ['buyer'], scopes: ['partner:supplier'] })
   @Mutation(() => PurchaseOrder, { description: 'Supplier confirms a delivery date on its own PO line.' })
   async confirmPurchaseOrderLine(
     @Arg('poNumber', () => ID) poNumber: string,

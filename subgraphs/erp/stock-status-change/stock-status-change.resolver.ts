@@ -7,9 +7,11 @@ import { unwrap } from '../../kit/outcome';
 import type { StockStatusChangeRow } from './stock-status-change.repository';
 import { changeStockStatus } from './stock-status-change.service';
 import { StockStatusChange, StockStatusChangeInput } from './stock-status-change.type';
+import { Permit } from '../../kit/authorization';
 
 @Resolver(() => StockStatusChange)
 export class StockStatusChangeResolver {
+  @Permit({ roles: ['quality-relay'] })
   @Mutation(() => StockStatusChange, {
     description: 'Moves lot stock between stock statuses when quality places or releases a hold (SAP 344/343); idempotent on sourceHoldId and toStatus.',
   })

@@ -12,6 +12,7 @@ import type { WorkOrderRow } from './work-order.repository';
 import { listWorkOrders } from './work-order.repository';
 import { releaseWorkOrder } from './work-order.service';
 import { WorkOrder } from './work-order.type';
+import { Permit } from '../../kit/authorization';
 
 @Resolver(() => WorkOrder)
 export class WorkOrderResolver {
@@ -40,6 +41,7 @@ export class WorkOrderResolver {
     return order.customerId ? ctx.loaders.customer.load(order.customerId) : null;
   }
 
+  @Permit({ roles: ['planner'] })
   @Mutation(() => WorkOrder, { description: 'Releases a CREATED production order for execution.' })
   async releaseWorkOrder(@Arg('id', () => ID) id: string, @Ctx() ctx: ErpContext, @Info() info: GraphQLResolveInfo) {
     return unwrap(await idempotent(ctx, info, { id }, (db) => releaseWorkOrder(db, ctx.caller, id)));

@@ -12,6 +12,7 @@ import { countTaskSubject } from './count-task.commands';
 import { listCountTasks, type CountTaskRow } from './count-task.repository';
 import { CountTask } from './count-task.type';
 import * as workflow from './count-task.workflow';
+import { Permit } from '../../kit/authorization';
 
 function unwrap<T>(outcome: workflow.Outcome<T>): T {
   if (outcome.ok) return outcome.value;
@@ -33,6 +34,7 @@ export class CountTaskResolver {
     return listCountTasks(ctx.db, { siteId, status, scheduledFor });
   }
 
+  @Permit({ roles: ['planner', 'inventory-controller'] })
   @Mutation(() => [CountTask], {
     description: 'Schedules the counts due at the site on the date under its ABC policy (idempotent) and returns the tasks scheduled for that date',
   })
@@ -45,6 +47,7 @@ export class CountTaskResolver {
     return unwrap(await idempotent(ctx, info, { siteId, date }, (db) => workflow.scheduleCycleCounts(db, siteId, date)));
   }
 
+  @Permit({ roles: ['counter'] })
   @Mutation(() => CountTask, {
     description: "Records a first count (COUNTED); judged against ERP's book it becomes RECOUNT_REQUIRED (outside tolerance) or PENDING_APPROVAL",
   })
@@ -58,6 +61,7 @@ export class CountTaskResolver {
     return unwrap(await idempotent(ctx, info, { taskId, countedQuantity, countedBy }, (db) => workflow.submitCount(db, taskId, countedQuantity, countedBy)));
   }
 
+  @Permit({ roles: ['counter'] })
   @Mutation(() => CountTask, { description: 'Records the recount of a count outside tolerance; the task then awaits approval' })
   async submitRecount(
     @Arg('taskId', () => ID) taskId: string,
@@ -69,6 +73,7 @@ export class CountTaskResolver {
     return unwrap(await idempotent(ctx, info, { taskId, quantity, countedBy }, (db) => workflow.submitRecount(db, taskId, quantity, countedBy)));
   }
 
+  @Permit({ roles: ['inventory-controller'] })
   @Mutation(() => CountTask, {
     description: "Approves (APPROVED) and sends erp.postInventoryAdjustment(counted - book) through the outbox; POSTED with ERP's document number once ERP has posted it",
   })
@@ -81,6 +86,7 @@ export class CountTaskResolver {
     return unwrap(await idempotent(ctx, info, { taskId, approver }, (db) => workflow.approveCount(db, taskId, approver)));
   }
 
+  @Permit({ roles: ['inventory-controller'] })
   @Mutation(() => CountTask, { description: 'Rejects a count that is not approved yet; the material becomes due again' })
   async rejectCount(
     @Arg('taskId', () => ID) taskId: string,

@@ -1,5 +1,8 @@
 import type { Kysely } from 'kysely';
 import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { isSystemName } from '../../../platform/systems';
+import { STEWARD_ROLES } from '../../../platform/roles';
+import { Permit } from '../authorization';
 import { badInput, notFound, userError } from '../errors';
 import { listCommands, retryParkedCommand } from './outbox.repository';
 import { CommandDelivery, CommandStatus } from './outbox.type';
@@ -15,6 +18,8 @@ export interface OutboxResolverOptions<TContext> {
 export function createOutboxResolver<TContext>(options: OutboxResolverOptions<TContext>): Function {
   const { system } = options;
   const capitalized = system.charAt(0).toUpperCase() + system.slice(1);
+  if (!isSystemName(system)) throw new Error(`outbox of "${system}": not a system of the registry, so no steward role may retry its commands`);
+  const steward = STEWARD_ROLES[system];
 
   @Resolver()
   class OutboxResolver {
@@ -31,6 +36,7 @@ export function createOutboxResolver<TContext>(options: OutboxResolverOptions<TC
       return listCommands(options.db(ctx), status, limit);
     }
 
+    @Permit({ roles: [steward] })
     @Mutation(() => CommandDelivery, {
       name: `retry${capitalized}Command`,
       description: `Sends a parked ${system} command again, with a fresh round of attempts`,

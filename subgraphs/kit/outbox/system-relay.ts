@@ -1,4 +1,5 @@
 import type { Logger } from '../../../platform/logger';
+import { relayRole } from '../../../platform/roles';
 import { callerKeyFromEnv, serviceAuthorization } from '../../../platform/caller-header';
 import type { Database } from '../db/database';
 import type { SystemModule } from '../system';
@@ -14,9 +15,13 @@ export type SystemRelaySettings = Pick<RelayOptions<unknown>, 'gatewayUrl'> &
     callerKey?: string;
   };
 
-/** Headers that present a system's relay to the gateway as the service `<system>-relay`, a fresh token per request. */
+/**
+ * Headers that present a system's relay to the gateway as the service `<system>-relay`, a fresh
+ * token per request. Its one role, `<system>-relay`, is what the mutations its hand-offs call
+ * name in their `@authorized` rules, and nothing else does.
+ */
 export function relayServiceHeaders(system: string, callerKey: string): () => Record<string, string> {
-  return () => ({ authorization: serviceAuthorization(`${system}-relay`, callerKey) });
+  return () => ({ authorization: serviceAuthorization(`${system}-relay`, callerKey, [relayRole(system)]) });
 }
 
 /** Starts the relay of a system that has an outbox; undefined for a system without one. */

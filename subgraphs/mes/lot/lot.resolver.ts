@@ -16,6 +16,7 @@ import { listLots } from './lot.repository';
 import { Lot } from './lot.type';
 import { reportProduction } from './production.commands';
 import { ProductionReportInput } from './production.input';
+import { Permit } from '../../kit/authorization';
 
 /** How deep a trace may go: deep enough for any real bill of materials, bounded so one query stays cheap. */
 export const MAX_GENEALOGY_DEPTH = 50;
@@ -37,6 +38,7 @@ export class LotResolver {
     return listLots(ctx.db, { materialId, siteId, createdAfter });
   }
 
+  @Permit({ roles: ['operator'] })
   @Mutation(() => Lot, { description: 'Reports good/scrap output, creates/updates the output lot and its genealogy edges.' })
   async reportProduction(@Arg('input', () => ProductionReportInput) input: ProductionReportInput, @Ctx() ctx: MesContext, @Info() info: GraphQLResolveInfo) {
     const lot = valueOrThrow(await idempotent(ctx, info, { input }, (db) => reportProduction(db, ctx.caller, input)));

@@ -8,6 +8,7 @@ import { valueOrThrow } from '../errors';
 import { setWorkCenterState } from './work-center.commands';
 import { listWorkCenters, type WorkCenterRow } from './work-center.repository';
 import { WorkCenter } from './work-center.type';
+import { Permit } from '../../kit/authorization';
 
 @Resolver(() => WorkCenter)
 export class WorkCenterResolver {
@@ -20,6 +21,7 @@ export class WorkCenterResolver {
     return listWorkCenters(ctx.db, { siteId, area });
   }
 
+  @Permit({ roles: ['operator', 'maintenance'] })
   @Mutation(() => WorkCenter, { description: 'Sets the state of a work center (e.g. DOWN with a reason code); audited.' })
   async setWorkCenterState(
     @Arg('id', () => ID) id: string,

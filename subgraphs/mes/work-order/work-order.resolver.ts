@@ -10,6 +10,7 @@ import { WorkCenter } from '../work-center/work-center.type';
 import { dispatchWorkOrder } from './work-order.commands';
 import type { WorkOrderRow } from './work-order.repository';
 import { WorkOrder } from './work-order.type';
+import { Permit } from '../../kit/authorization';
 
 /** What MES resolves a work order from: ERP's id (and planned quantity when required) and MES's execution record. */
 export interface WorkOrderParent {
@@ -24,6 +25,7 @@ export const workOrderParent = (row: WorkOrderRow): WorkOrderParent => ({ id: ro
 
 @Resolver(() => WorkOrder)
 export class WorkOrderResolver {
+  @Permit({ roles: ['planner'] })
   @Mutation(() => WorkOrder, { description: 'Dispatches a work order to a work center of its site; it becomes READY there. Audited.' })
   async dispatchWorkOrder(
     @Arg('workOrderId', () => ID) workOrderId: string,

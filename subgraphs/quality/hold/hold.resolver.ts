@@ -7,6 +7,7 @@ import { Lot } from '../lot/lot.type';
 import { placeQualityHold, releaseQualityHold } from './hold.commands';
 import type { HoldRow } from './hold.repository';
 import { QualityHold } from './hold.type';
+import { Permit } from '../../kit/authorization';
 
 @Resolver(() => QualityHold)
 export class QualityHoldResolver {
@@ -20,11 +21,13 @@ export class QualityHoldResolver {
     return ctx.loaders.latestCommand.load(`QualityHold:${hold.id}`);
   }
 
+  @Permit({ roles: ['quality'] })
   @Mutation(() => QualityHold, { description: 'Holds a lot quality has an inspection lot for; ERP blocks its stock (through the outbox)' })
   placeQualityHold(@Arg('lotId', () => ID) lotId: string, @Arg('reason', () => String) reason: string, @Ctx() ctx: QualityContext, @Info() info: GraphQLResolveInfo) {
     return idempotent(ctx, info, { lotId, reason }, (db) => placeQualityHold(db, lotId, reason));
   }
 
+  @Permit({ roles: ['quality'] })
   @Mutation(() => QualityHold, { description: 'Releases a hold; ERP moves the lot stock back to UNRESTRICTED (through the outbox)' })
   releaseQualityHold(
     @Arg('holdId', () => ID) holdId: string,

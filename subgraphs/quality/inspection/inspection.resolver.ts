@@ -10,6 +10,7 @@ import { listInspections, type InspectionRow } from './inspection.repository';
 import { Inspection } from './inspection.type';
 import { MeasurementInput } from './measurement.input';
 import { Measurement } from './measurement.type';
+import { Permit } from '../../kit/authorization';
 
 @Resolver(() => Inspection)
 export class InspectionResolver {
@@ -43,6 +44,7 @@ export class InspectionResolver {
     return inspection.workOrderId ? { id: inspection.workOrderId } : null;
   }
 
+  @Permit({ roles: ['quality'] })
   @Mutation(() => Inspection, { description: 'Records results; conformance is computed from the plan characteristic limits' })
   recordMeasurements(
     @Arg('inspectionId', () => ID) inspectionId: string,
@@ -53,6 +55,7 @@ export class InspectionResolver {
     return idempotent(ctx, info, { inspectionId, measurements }, (db) => recordMeasurements(db, inspectionId, measurements));
   }
 
+  @Permit({ roles: ['quality'] })
   @Mutation(() => Inspection, { description: 'REJECT places a hold, opens an NCR and calls erp.changeStockStatus(BLOCKED) through the outbox.' })
   makeUsageDecision(
     @Arg('inspectionId', () => ID) inspectionId: string,

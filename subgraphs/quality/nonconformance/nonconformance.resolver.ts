@@ -12,6 +12,7 @@ import { createNonconformance, dispositionNonconformance, openCapa } from './non
 import { CapaInput, NonconformanceInput } from './nonconformance.input';
 import { listNonconformances, type NonconformanceRow } from './nonconformance.repository';
 import { Nonconformance } from './nonconformance.type';
+import { Permit } from '../../kit/authorization';
 
 @Resolver(() => Nonconformance)
 export class NonconformanceResolver {
@@ -55,11 +56,13 @@ export class NonconformanceResolver {
     return ctx.loaders.capa.load(ncr.id);
   }
 
+  @Permit({ roles: ['quality', 'audits-relay'] })
   @Mutation(() => Nonconformance)
   createNonconformance(@Arg('input', () => NonconformanceInput) input: NonconformanceInput, @Ctx() ctx: QualityContext, @Info() info: GraphQLResolveInfo) {
     return idempotent(ctx, info, { input }, (db) => createNonconformance(db, input));
   }
 
+  @Permit({ roles: ['quality'] })
   @Mutation(() => Nonconformance, { description: 'Records the MRB disposition of an OPEN or CONTAINED NCR' })
   dispositionNonconformance(
     @Arg('id', () => ID) id: string,
@@ -70,6 +73,7 @@ export class NonconformanceResolver {
     return idempotent(ctx, info, { id, disposition }, (db) => dispositionNonconformance(db, id, disposition));
   }
 
+  @Permit({ roles: ['quality'] })
   @Mutation(() => Capa)
   openCapa(
     @Arg('nonconformanceId', () => ID) nonconformanceId: string,

@@ -33,7 +33,7 @@ describe('authority guards at compose time', () => {
     const inventory = subgraph('inventory', `type Material @key(fields: "id") { id: ID! abcClass: String }`);
     const { files, warnings } = composeSubgraphs([ERP_MATERIAL, inventory]);
     expect(warnings).toEqual([]);
-    expect(Object.keys(files).sort()).toEqual(['AUTHORITY.md', 'authority.json', 'erp.graphql', 'inventory.graphql', 'supergraph.graphql']);
+    expect(Object.keys(files).sort()).toEqual(['AUTHORITY.md', 'ROLES.md', 'authority.json', 'erp.graphql', 'inventory.graphql', 'supergraph.graphql']);
   });
 
   it('rejects @shareable on a field of an entity type, naming the field and both systems', () => {

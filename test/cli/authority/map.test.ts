@@ -64,6 +64,7 @@ describe('the authority map and the source of every field', () => {
   it('gives fields to their one system, keys to the entity owner, and records @requires', () => {
     expect(map.fields['Material.standardCost']).toEqual({
       system: 'erp', label: 'ERP', kind: 'record', steward: 'Finance & Supply Chain', role: 'field', systems: ['erp'],
+      authorized: [{ roles: ['finance'], scopes: ['finance:read'] }],
     });
     expect(map.fields['MaterialSite.countVarianceValue']).toMatchObject({
       system: 'inventory', kind: 'engagement', steward: 'Warehouse', requires: 'bookQuantity material { standardCost }',
