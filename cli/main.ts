@@ -8,6 +8,7 @@ import { scalePlan } from '../subgraphs/kit/seed/world';
 import { composeGraph, writeComposedGraph } from './compose';
 import { openSystemDatabases } from './databases';
 import { loadStartConfig, startStack } from './start';
+import { outbox } from './outbox';
 import { partner } from './partner';
 import { token } from './token';
 
@@ -20,6 +21,7 @@ commands:
   migrate [--down]          applies (or reverts) every system's migrations
   token --role R            a development token (JWT) from the local issuer, alone on stdout
   partner create|list|revoke  partner API keys (create prints the key alone on stdout)
+  outbox status|list|retry  commands waiting in the systems' outboxes; retry sends every parked one of a system again
 `;
 
 function option(args: string[], name: string): string | undefined {
@@ -114,6 +116,9 @@ async function main(argv: string[]): Promise<void> {
       return;
     case 'partner':
       process.stdout.write(`${await partner(args)}\n`);
+      return;
+    case 'outbox':
+      process.stdout.write(`${await outbox(args)}\n`);
       return;
     case undefined:
     case 'help':
