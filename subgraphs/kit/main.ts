@@ -14,7 +14,7 @@ export function runSubgraphProcess(system: SystemModule): void {
     const config = loadSubgraphConfig(system.name);
     await assertReachable(config.databaseUrl, `${system.name} subgraph: DATABASE_URL`, 'postgres');
     await ensureDatabases(config.databaseUrl, [databaseName(config.databaseUrl)]);
-    const database = createDatabase(system.name, config.databaseUrl);
+    const database = createDatabase(system.name, config.databaseUrl, { logger });
     await migrateToLatest(database.db, system.migrations, system.name);
     // Replicas of the system share the nonces of caller headers through Redis: a header is good once across all of them.
     const nonces = createNonceStore({ redisUrl: config.redisUrl, onError: (err) => logger.warn({ err: err.message }, 'caller nonce store: Redis error') });

@@ -4,6 +4,7 @@ import { callerKeyFromEnv, serviceAuthorization } from '../../../platform/caller
 import type { Database } from '../db/database';
 import type { SystemModule } from '../system';
 import { createRelay, type Relay, type RelayOptions } from './relay';
+import { retryBudgetFromEnv } from './relay-config';
 
 /** Relay settings a launcher passes on: where the gateway is and, optionally, how the relay identifies itself. */
 export type SystemRelaySettings = Pick<RelayOptions<unknown>, 'gatewayUrl'> &
@@ -32,7 +33,7 @@ export function startSystemRelay<TDatabase>(
   logger?: Logger,
 ): Relay | undefined {
   if (!system.outbox) return undefined;
-  const { callerKey = callerKeyFromEnv(), ...rest } = settings;
+  const { callerKey = callerKeyFromEnv(), ...rest } = { ...retryBudgetFromEnv(), ...settings };
   const headers = rest.headers ?? (callerKey ? relayServiceHeaders(system.name, callerKey) : undefined);
   if (!headers) logger?.warn({ system: system.name }, 'outbox relay: no CALLER_SIGNING_KEY, so it calls the gateway without a service identity');
   const relay = createRelay<TDatabase>({ ...rest, headers, system: system.name, db: database.db, handlers: system.outbox, logger });
