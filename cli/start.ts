@@ -15,6 +15,7 @@ import { openSystemDatabases } from './databases';
 import { loadSecurityConfig } from '../gateway/security/config';
 import { gatewayDatabaseUrl } from '../gateway/security/partners/store';
 import { devCallerKey, resolveSecurity } from '../gateway/security/setup';
+import { devTokenHeaders } from '../gateway/security/dev-issuer';
 import { CALLER_KEY_ENV } from '../platform/caller-header';
 import { createNonceStore } from '../platform/nonce-store';
 
@@ -112,8 +113,9 @@ export async function startStack(config: StartConfig, logger: Logger, options: {
       logger,
       reliability: config.reliability,
       security: security.options,
-      // The explorer page sends the development token, so that `npm start` works in a browser at once.
-      ...(security.devIssuer ? { explorer: { headers: async () => ({ authorization: `Bearer ${await security.devIssuer!.mint({ roles: ['admin'], subject: 'dev:explorer' })}` }) } } : {}),
+      // The explorer page sends the development token, so that `npm start` works in a browser at
+      // once: to a browser on this machine that calls it by a loopback name, never in production.
+      ...(security.devIssuer ? { explorer: { headers: devTokenHeaders(security.devIssuer, { production: process.env.NODE_ENV === 'production' }) } } : {}),
     });
     stoppers.push({ name: 'gateway', stop: () => gateway.stop() });
     await listen(gateway.httpServer, config.port, config.host, 'gateway');

@@ -1,4 +1,5 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
 import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
 
@@ -69,5 +70,30 @@ export async function loadDevIssuer(dir: string, options: { issuer?: string; aud
         .setExpirationTime(request.expiresIn ?? '8h')
         .sign(privateKey);
     },
+  };
+}
+
+const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** Whether a `Host` header names this machine's loopback (`localhost`, `127.0.0.1`, `[::1]`, with or without a port). */
+export function isLoopbackHost(host: string | undefined): boolean {
+  if (!host) return false;
+  const name = host.toLowerCase().replace(/:\d+$/, '');
+  return LOOPBACK_NAMES.has(name);
+}
+
+function isLoopbackAddress(address: string | undefined): boolean {
+  return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
+}
+
+/**
+ * The explorer page's headers under `npm start`: a development admin token, for a browser on this
+ * machine only. A page reached under another name (DNS rebinding: evil.example resolving to
+ * 127.0.0.1) or from another machine gets none, and so does production.
+ */
+export function devTokenHeaders(issuer: DevIssuer, options: { production: boolean }): (req: IncomingMessage) => Promise<Record<string, string>> {
+  return async (req): Promise<Record<string, string>> => {
+    if (options.production || !isLoopbackHost(req.headers.host) || !isLoopbackAddress(req.socket.remoteAddress)) return {};
+    return { authorization: `Bearer ${await issuer.mint({ roles: ['admin'], subject: 'dev:explorer' })}` };
   };
 }

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import Redis from 'ioredis';
@@ -16,7 +17,20 @@ const BIN = path.join(ROOT, 'bin', 'plantgraph.js');
 const GATEWAY = path.join(ROOT, 'dist', 'gateway', 'main.js');
 
 /** The suite's own security settings, removed so that a process configures itself as a user's would. */
-const NO_SUITE_SECURITY = { OIDC_ISSUER: undefined, OIDC_AUDIENCE: undefined, OIDC_JWKS_FILE: undefined, CALLER_SIGNING_KEY: undefined };
+const NO_SUITE_SECURITY = { OIDC_ISSUER: undefined, OIDC_AUDIENCE: undefined, OIDC_JWKS_FILE: undefined, CALLER_SIGNING_KEY: undefined, OPS_TOKEN: undefined };
+
+/** GET with a `Host` header of our choosing (fetch sends the URL's own). */
+function getWithHost(url: string, host: string, accept = 'text/html'): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers: { host, accept } }, (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => (body += c.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
 
 interface Run {
   child: ChildProcess;
@@ -108,6 +122,19 @@ describe('security of the running processes', () => {
       await cli('partner', 'revoke', id);
       expect((await postGraphQL(url, '{ __typename }', undefined, { 'x-api-key': key })).status).toBe(401);
 
+      // The explorer page carries the development token to a browser on this machine only.
+      const page = (host: string) => getWithHost(url, host);
+      expect((await page(`localhost:${base}`)).body).toMatch(/"authorization":"Bearer ey/);
+      expect((await page(`127.0.0.1:${base}`)).body).toMatch(/"authorization":"Bearer ey/);
+      const rebound = await page(`evil.example:${base}`);
+      expect(rebound.status).toBe(200);
+      expect(rebound.body).not.toMatch(/Bearer/);
+      // Nothing internal for strangers: no field list, no subgraph URLs, no metrics.
+      expect((await fetch(`http://127.0.0.1:${base}/authority`)).status).toBe(401);
+      expect((await fetch(`http://127.0.0.1:${base}/authority`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+      expect(await (await fetch(`http://127.0.0.1:${base}/ready`)).json()).toEqual({ status: 'ready' });
+      expect((await fetch(`http://127.0.0.1:${base}/metrics`)).status).toBe(403);
+
       const direct = await fetch(`http://127.0.0.1:${base + 1}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ _service { sdl } }"}' });
       expect(direct.status).toBe(401);
     } finally {
@@ -146,6 +173,7 @@ describe('security of the running processes', () => {
       const file = path.join(dataDir, 'supergraph.graphql');
       writeFileSync(file, (await composeGraph([erpSystem])).files['supergraph.graphql']!);
       const urls: string[] = [];
+      const opsPort = await freePortBlock([0]);
       for (let i = 0; i < 2; i++) {
         const port = await freePortBlock([0]);
         const g = run(GATEWAY, [], {
@@ -156,6 +184,7 @@ describe('security of the running processes', () => {
           REDIS_URL: redisUrl,
           RATE_LIMIT_PER_MINUTE: '4',
           LOG_LEVEL: 'info',
+          ...(i === 0 ? { OPS_PORT: String(opsPort), OPS_TOKEN: undefined } : {}),
         });
         gateways.push(g);
         await waitFor(g, 'gateway listening', 30_000);
@@ -165,6 +194,11 @@ describe('security of the running processes', () => {
       const statuses: number[] = [];
       for (const url of [urls[0], urls[1], urls[0], urls[1], urls[0], urls[1]]) statuses.push((await postGraphQL(url!, '{ material(id: "M000001") { id } }', undefined, caller)).status);
       expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
+
+      // The first one has an ops listener and no ops token: its metrics are there only.
+      expect((await fetch(urls[0]!.replace('/graphql', '/metrics'))).status).toBe(403);
+      expect(await (await fetch(`http://127.0.0.1:${opsPort}/metrics`)).text()).toContain('plantgraph_');
+      expect(((await (await fetch(`http://127.0.0.1:${opsPort}/ready`)).json()) as any).systems.erp.ready).toBe(true);
     }, 90_000);
   });
 });
