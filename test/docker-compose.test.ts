@@ -104,6 +104,9 @@ describe('docker-compose.yml: the production topology', () => {
       const [host, container] = service.ports![0]!.split(':');
       expect(Number(container)).toBe(config.port);
       hostPorts.add(host!);
+      // Metrics and readiness details are on the ops listener, which is not published on the host.
+      expect(config.ops?.port).toBeGreaterThan(0);
+      expect(service.ports!.map((p) => p.split(':')[1])).not.toContain(String(config.ops?.port));
       // Docker's stop grace outlasts the gateway's own drain, so requests in flight are answered.
       expect(parseInt(service.stop_grace_period!, 10) * 1000).toBeGreaterThan(Number(env.SHUTDOWN_GRACE_MS));
     }
