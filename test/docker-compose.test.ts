@@ -83,6 +83,9 @@ describe('docker-compose.yml: the production topology', () => {
       const db = new URL(config.databaseUrl);
       expect(db.hostname).toBe('postgres');
       expect(db.pathname).toBe(`/plantgraph_${system}`);
+      // Replicas of a system share the nonces of caller headers, or a header replays to another replica.
+      expect(config.redisUrl).toBe('redis://redis:6379');
+      expect(service!.depends_on?.redis?.condition).toBe('service_healthy');
     }
   });
 
