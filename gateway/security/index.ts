@@ -11,7 +11,8 @@ import { callerSealingFetcher } from './caller-seal';
 import { authPlugin } from '../plugins/auth.plugin';
 import { authorizationPlugin } from '../plugins/authorization.plugin';
 import { limitsPlugin, type LimitsOptions } from '../plugins/limits.plugin';
-import { persistedDocumentsPlugin, trustedDocumentCache } from '../plugins/persisted-documents.plugin';
+import { partnerDocumentGate, persistedDocumentsPlugin, trustedDocumentCache } from '../plugins/persisted-documents.plugin';
+import { partnerRequestOf } from './partners/partner-request';
 import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
 import { memoryRateLimitStore, rateLimitPlugin, redisRateLimitStore } from '../plugins/rate-limit.plugin';
 import type { SendHook } from '../subgraph-data-source';
@@ -118,9 +119,11 @@ export function createGatewaySecurity(options: GatewaySecurityOptions, logger: L
       logger.warn({ err: err.message }, 'rate limit store unavailable: requests pass uncounted until it is back');
     },
   });
+  // Partners' documents are checked against the trusted ones at the front door, before anything parses or measures them.
+  const partnerDocuments = partnerDocumentGate({ documents: options.trustedDocuments ?? PARTNER_DOCUMENTS, maxTokens: options.limits?.maxTokens });
   const plugins: ApolloServerPlugin<any>[] = [limitsPlugin(options.limits)];
   if (mode === 'jwt') {
-    plugins.push(authorizationPlugin({ rules: () => rules }), persistedDocumentsPlugin({ documents: options.trustedDocuments ?? PARTNER_DOCUMENTS }));
+    plugins.push(authorizationPlugin({ rules: () => rules }), persistedDocumentsPlugin({ documents: options.trustedDocuments ?? PARTNER_DOCUMENTS, gate: partnerDocuments }));
   }
 
   const clientAddress = clientAddressOf(options.rateLimit?.trustedProxies ?? []);
@@ -155,7 +158,10 @@ export function createGatewaySecurity(options: GatewaySecurityOptions, logger: L
     parseOptions: { maxTokens: options.limits?.maxTokens ?? 15_000 },
     persistedQueries: { cache: trustedDocumentCache(options.trustedDocuments ?? PARTNER_DOCUMENTS) },
     async context(req) {
-      return { caller: await admit(req) };
+      const caller = await admit(req);
+      const refusal = mode === 'jwt' ? partnerDocuments.refusal(caller, partnerRequestOf(req)) : undefined;
+      if (refusal) throw refusal;
+      return { caller };
     },
     async authorizeExplorer(req) {
       let caller: Caller;

@@ -76,8 +76,10 @@ describe('partner contract: the q06 trusted document, end to end', () => {
     const trusted = await byHash(createHash('sha256').update(Q06).digest('hex'));
     expect(trusted.body.errors).toBeUndefined();
     expect(trusted.body.data.myPurchaseOrders.map((po: any) => po.number).sort()).toEqual(await ownOpenOrders('V00001'));
+    // A hash that names no trusted document can never run for a partner: refused at the front door.
     const unknown = await byHash('0'.repeat(64));
-    expect(unknown.body.errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+    expect(unknown.status).toBe(403);
+    expect(unknown.body.errors[0].extensions.code).toBe('TRUSTED_DOCUMENT_REQUIRED');
   });
 
   it('a supplier user (JWT with supplier_id) is held to the same contract and documents', async () => {
@@ -86,7 +88,8 @@ describe('partner contract: the q06 trusted document, end to end', () => {
     expect(q06.status).toBe(200);
     expect(q06.body.data.myPurchaseOrders.map((po: any) => po.number).sort()).toEqual(await ownOpenOrders('V00001'));
     const other = await postGraphQL(url, '{ material(id: "M000001") { id } }', undefined, { authorization });
-    expect(other.status).toBe(400);
+    expect(other.status).toBe(403);
+    expect(other.body.errors[0].extensions.code).toBe('TRUSTED_DOCUMENT_REQUIRED');
   });
 
   it('a supplier key confirms a delivery date on its own purchase order line, and not on another supplier\'s', async () => {

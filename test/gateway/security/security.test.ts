@@ -186,7 +186,8 @@ describe('gateway security', () => {
       const aliases = Array.from({ length: 2000 }, (_, i) => `a${i}: __typename`).join(' ');
       const { status, body } = await postGraphQL(url, `{ ${aliases} }`);
       expect(status).toBe(400);
-      expect(body.errors![0]!.extensions).toMatchObject({ code: 'OPERATION_TOO_COMPLEX', limit: 'aliases', value: 2000 });
+      // The count stops at the first alias over the limit: the rest of the document is not walked.
+      expect(body.errors![0]!.extensions).toMatchObject({ code: 'OPERATION_TOO_COMPLEX', limit: 'aliases', value: 31, max: 30 });
     });
 
     it('refuses too many root fields and too many tokens', async () => {
@@ -236,13 +237,31 @@ describe('gateway security', () => {
       expect(types.get('Material')).not.toContain('standardCost');
     });
 
-    it('treats fields outside the contract as unknown, every time the document comes', async () => {
-      // The second request finds the contract's verdict on this document already made.
+    it('treats fields and types outside the contract as unknown, every time the document comes, and suggests nothing', async () => {
+      const ask = (query: string) => postGraphQL(url, query, undefined, { 'x-api-key': key });
+      // The second request finds the contract's verdict on each document already made.
       for (let i = 0; i < 2; i++) {
-        const { status, body } = await postGraphQL(url, '{ materialSites(siteId: "S01") { bookQuantity } }', undefined, { 'x-api-key': key });
-        expect(status).toBe(400);
-        expect(body.errors![0]!.message).toMatch(/Cannot query field "materialSites"/);
+        // Not a trusted document: refused before validation, so a hidden field and a missing one look alike.
+        const hidden = await ask('{ materialSites(siteId: "S01") { bookQuantity } }');
+        const missing = await ask('{ materialSitez(siteId: "S01") { bookQuantity } }');
+        expect(hidden.status).toBe(403);
+        expect(hidden).toEqual(missing);
+        expect(hidden.body.errors![0]!.extensions!.code).toBe('TRUSTED_DOCUMENT_REQUIRED');
+        // Introspection reaches validation, against the contract: a hidden type fails as one that does not exist.
+        const hiddenType = await ask('{ __schema { ... on MaterialSite { bookQuantity } } }');
+        const missingType = await ask('{ __schema { ... on MaterialSitz { bookQuantity } } }');
+        expect(hiddenType.status).toBe(400);
+        expect(hiddenType.body.errors).toEqual([{ message: 'Unknown type "MaterialSite".', locations: [{ line: 1, column: 21 }], extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }]);
+        expect(missingType.body.errors).toEqual([{ message: 'Unknown type "MaterialSitz".', locations: [{ line: 1, column: 21 }], extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }]);
+        // A typo of a type partners do see gets no suggestion either.
+        const typo = await ask('{ __schema { ... on Materia { id } } }');
+        expect(typo.body.errors![0]!.message).toBe('Unknown type "Materia".');
       }
+    });
+
+    it('gives users suggestions outside production', async () => {
+      const { body } = await postGraphQL(url, '{ materia(id: "M000001") { id } }');
+      expect(body.errors![0]!.message).toMatch(/Did you mean "material"/);
     });
 
     it('runs only the trusted documents registered for the partner, every time the text comes', async () => {
