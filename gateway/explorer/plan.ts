@@ -1,7 +1,8 @@
 import { Supergraph, operationFromDocument } from '@apollo/federation-internals';
 import { QueryPlanner, prettyFormatQueryPlan, type PlanNode, type QueryPlan } from '@apollo/query-planner';
-import { GraphQLError, Kind, parse, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { getOperationAST, GraphQLError, Kind, parse, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { setBounded } from '../../platform/bounded-map';
+import { checkOperationLimits, type OperationLimits } from '../security/operation-limits';
 
 /** One fetch the gateway would send to a subgraph. */
 export interface PlannedFetch {
@@ -34,12 +35,46 @@ export interface OperationPlanner {
 
 const MAX_CACHED_DOCUMENT = 16_384;
 
+export interface PlannerOptions {
+  /**
+   * Plans kept, for the most recent documents.
+   * @default 200
+   */
+  cacheSize?: number;
+  /**
+   * The limits of POST /graphql: an operation the gateway would refuse is not planned either.
+   * @default DEFAULT_LIMITS
+   */
+  limits?: OperationLimits;
+  /**
+   * Lexical tokens in one document, as for POST /graphql.
+   * @default 15_000
+   */
+  maxTokens?: number;
+}
+
+/**
+ * The limits of POST /graphql applied to a document for the planner, before it is validated or
+ * planned: parsing stops at `maxTokens`, the measure is linear in the document and stops at the
+ * first exceeded budget. Undefined when the document may be planned.
+ */
+export function planLimitsRefusal(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, limits: OperationLimits = {}): GraphQLError | undefined {
+  const operation = getOperationAST(document, operationName || undefined);
+  // Without a single operation to measure, validation and planning say what is wrong.
+  if (!operation) return undefined;
+  const verdict = checkOperationLimits(schema, document, operation, {}, limits);
+  if (verdict.ok) return undefined;
+  const { http: _status, ...extensions } = verdict.error.extensions;
+  return new GraphQLError(verdict.error.message, { extensions });
+}
+
 /**
  * Builds a planner over one supergraph with the same Federation query planner the gateway runs.
  * Plans are kept for the `cacheSize` most recent documents: the page asks again for the plan of
  * each operation it runs.
  */
-export function createOperationPlanner(supergraphSdl: string, cacheSize = 200): OperationPlanner {
+export function createOperationPlanner(supergraphSdl: string, options: PlannerOptions = {}): OperationPlanner {
+  const { cacheSize = 200, limits, maxTokens = 15_000 } = options;
   const supergraph = Supergraph.build(supergraphSdl, { validateSupergraph: false });
   const apiSchema = supergraph.apiSchema();
   const graphqlSchema: GraphQLSchema = apiSchema.toGraphQLJSSchema();
@@ -48,10 +83,12 @@ export function createOperationPlanner(supergraphSdl: string, cacheSize = 200): 
   const planUncached = (query: string, operationName?: string | null): PlanResult => {
     let document: DocumentNode;
     try {
-      document = parse(query);
+      document = parse(query, { maxTokens });
     } catch (err) {
       return { ok: false, errors: [asBadInput(err as GraphQLError)] };
     }
+    const refusal = planLimitsRefusal(graphqlSchema, document, operationName, limits);
+    if (refusal) return { ok: false, errors: [refusal] };
     const invalid = validate(graphqlSchema, document);
     if (invalid.length) return { ok: false, errors: invalid.map(asValidationError) };
     try {

@@ -52,7 +52,7 @@ describe('operation planner', () => {
 
   it('keeps the plans of recent documents and forgets the least recently used first', async () => {
     const { files } = await composeGraph([erpSystem, inventorySystem]);
-    const small = createOperationPlanner(files['supergraph.graphql']!, 2);
+    const small = createOperationPlanner(files['supergraph.graphql']!, { cacheSize: 2 });
     const a = '{ material(id: "M000001") { description } }';
     const b = '{ countPolicies(siteId: "S01") { abcClass } }';
     const c = '{ materialSites(siteId: "S01") { bookQuantity } }';
