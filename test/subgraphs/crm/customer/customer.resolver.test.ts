@@ -90,7 +90,7 @@ describe('CRM customers', () => {
   it.each([
     [{ name: '   ' }, 'name'],
     [{ name: null }, 'name'],
-    [{ accountManager: 'x'.repeat(101) }, 'accountManager'],
+    [{ accountManager: 'x'.repeat(101) }, 'input.accountManager'],
     [{ segment: null }, 'segment'],
     [{ primaryContactName: '' }, 'primaryContactName'],
     [{}, 'input'],
