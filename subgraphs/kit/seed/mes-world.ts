@@ -3,7 +3,7 @@
  * the physical lifecycle of each lot. MES seeds from them; other systems may read them to agree
  * with MES (which work center is where, which lots were shipped) without reading its database.
  */
-import { ids, lotFact, materialTypeOf, siteOfWorkCenter, unit, workOrderFact, type LotFact, type ScalePlan, type WorkOrderFact } from './world';
+import { ids, lotFact, materialTypeOf, siteOfWorkCenter, unit, workOrderFact, workOrderHasOutput, workOrderOutputOf, type LotFact, type ScalePlan, type WorkOrderFact } from './world';
 
 export type WorkCenterStateKind = 'RUNNING' | 'IDLE' | 'DOWN' | 'CHANGEOVER' | 'PLANNED_DOWNTIME';
 export type DispatchStatusKind = 'WAITING' | 'READY' | 'RUNNING' | 'HELD' | 'SUSPENDED' | 'COMPLETED' | 'ABORTED' | 'CLOSED';
@@ -53,29 +53,27 @@ export interface WorkOrderExecutionFact {
 }
 
 /**
- * MES's execution of work order n, consistent with ERP's status: created orders wait, released
- * ones are ready, running, held or suspended at their work center, technically complete ones are
- * completed and closed ones closed, with good and scrap output that fits in the planned quantity.
+ * MES's execution of work order n, consistent with ERP's status and with the lots: created orders
+ * wait, released ones are ready (no output yet), running, held or suspended at their work
+ * center, technically complete ones are completed and closed ones closed. The good quantity is
+ * the sum of the lots the order produced; good and scrap fit in the planned quantity.
  */
 export function workOrderExecutionFact(plan: ScalePlan, n: number): WorkOrderExecutionFact {
   const order = workOrderFact(plan, n);
   const planned = order.plannedQuantity;
-  const scrapOf = (good: number) => Math.min(planned - good, Math.floor(planned * 0.04 * unit('wo-scrap', n)));
-  switch (order.status) {
-    case 'CREATED':
-      return { order, dispatchStatus: 'WAITING', goodQuantity: 0, scrapQuantity: 0 };
-    case 'RELEASED': {
-      const u = unit('wo-dispatch', n);
-      if (u < 0.4) return { order, dispatchStatus: 'READY', goodQuantity: 0, scrapQuantity: 0 };
-      const good = Math.floor(planned * 0.9 * unit('wo-progress', n));
-      const dispatchStatus = u < 0.85 ? 'RUNNING' : u < 0.95 ? 'HELD' : 'SUSPENDED';
-      return { order, dispatchStatus, goodQuantity: good, scrapQuantity: scrapOf(good) };
-    }
-    default: {
-      const good = Math.floor(planned * (0.92 + 0.08 * unit('wo-yield', n)));
-      return { order, dispatchStatus: order.status === 'CLOSED' ? 'CLOSED' : 'COMPLETED', goodQuantity: good, scrapQuantity: scrapOf(good) };
-    }
+  if (!workOrderHasOutput(order.status, n)) {
+    return { order, dispatchStatus: order.status === 'CREATED' ? 'WAITING' : 'READY', goodQuantity: 0, scrapQuantity: 0 };
   }
+  const good = workOrderOutputOf(plan, n);
+  const scrapQuantity = Math.min(planned - good, Math.floor(planned * 0.04 * unit('wo-scrap', n)));
+  let dispatchStatus: DispatchStatusKind;
+  if (order.status === 'RELEASED') {
+    const u = unit('wo-dispatch', n);
+    dispatchStatus = u < 0.85 ? 'RUNNING' : u < 0.95 ? 'HELD' : 'SUSPENDED';
+  } else {
+    dispatchStatus = order.status === 'CLOSED' ? 'CLOSED' : 'COMPLETED';
+  }
+  return { order, dispatchStatus, goodQuantity: good, scrapQuantity };
 }
 
 const HOUR = 3_600_000;

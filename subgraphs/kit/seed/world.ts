@@ -139,14 +139,24 @@ export interface WorkOrderFact {
   readonly workCenter: number | null;
 }
 
-/** Work order n (1-based): open orders first (1…openWorkOrders), then closed history. */
-export function workOrderFact(plan: ScalePlan, n: number): WorkOrderFact {
+/** A work order's facts other than its planned quantity, which depends on the lots it made. */
+type WorkOrderHeader = Omit<WorkOrderFact, 'plannedQuantity'>;
+
+/** The product work order n makes. */
+function workOrderMaterialOf(plan: ScalePlan, n: number): number {
+  return pick('wo-material', n, materialsOfKind(plan, ['FINISHED', 'SEMI_FINISHED']));
+}
+
+/** ERP's status of work order n: open orders are released or created, older ones complete or closed. */
+function workOrderStatusOf(plan: ScalePlan, n: number): WorkOrderStatus {
+  if (n <= plan.openWorkOrders) return unit('wo-status', n) < 0.6 ? 'RELEASED' : 'CREATED';
+  return unit('wo-status', n) < 0.3 ? 'TECHNICALLY_COMPLETE' : 'CLOSED';
+}
+
+function workOrderHeader(plan: ScalePlan, n: number): WorkOrderHeader {
   const open = n <= plan.openWorkOrders;
-  const products = materialsOfKind(plan, ['FINISHED', 'SEMI_FINISHED']);
-  const material = pick('wo-material', n, products);
-  const status: WorkOrderStatus = open
-    ? unit('wo-status', n) < 0.6 ? 'RELEASED' : 'CREATED'
-    : unit('wo-status', n) < 0.3 ? 'TECHNICALLY_COMPLETE' : 'CLOSED';
+  const material = workOrderMaterialOf(plan, n);
+  const status = workOrderStatusOf(plan, n);
   const site = siteOfMaterial(plan, material);
   const centersPerSite = Math.max(1, Math.floor(plan.workCenters / plan.sites));
   return {
@@ -154,12 +164,78 @@ export function workOrderFact(plan: ScalePlan, n: number): WorkOrderFact {
     id: ids.workOrder(n),
     material,
     site,
-    plannedQuantity: between('wo-qty', n, 10, 500),
     dueDate: addDays(plan.asOf, open ? between('wo-due', n, -5, 45) : -between('wo-due', n, 1, 90)),
     status,
     customer: materialTypeOf(material) === 'FINISHED' && unit('mto', n) < 0.5 ? between('wo-customer', n, 1, plan.customers) : null,
     workCenter: status === 'CREATED' ? null : (site - 1) * centersPerSite + between('wo-wc', n, 1, centersPerSite),
   };
+}
+
+/**
+ * Whether MES has reported output on work order n: every completed or closed order, and released
+ * orders past READY (about 60 %). A created order is not dispatched and has made nothing.
+ */
+export function workOrderHasOutput(status: WorkOrderStatus, n: number): boolean {
+  if (status === 'CREATED') return false;
+  if (status === 'RELEASED') return unit('wo-dispatch', n) >= 0.4;
+  return true;
+}
+
+/** The quantity a lot of this number holds as produced or received (each system seeds this quantity). */
+function lotQuantityOf(kind: 'RECEIVED' | 'PRODUCED', n: number): number {
+  return kind === 'RECEIVED' ? between('lot-qty', n, 50, 2000) : between('lot-qty', n, 10, 500);
+}
+
+interface Production {
+  /** Work order numbers with output, ascending: the orders produced lots are drawn from. */
+  readonly producing: readonly number[];
+  /** Work order number → total good quantity of the lots it produced. */
+  readonly output: ReadonlyMap<number, number>;
+  /** Per lot number: its material, and the work order that produced it (0 for a received lot). */
+  readonly lotMaterial: Int32Array;
+  readonly lotWorkOrder: Int32Array;
+}
+
+let productionCache: { plan: ScalePlan; key: string; production: Production } | undefined;
+
+/** Which orders produced lots and how much, for the plan being seeded (remembered for the last plan). */
+function productionOf(plan: ScalePlan): Production {
+  if (productionCache?.plan === plan) return productionCache.production;
+  const key = `${plan.scale}:${plan.asOf}`;
+  if (productionCache?.key === key) return productionCache.production;
+  const producing: number[] = [];
+  for (let n = 1; n <= workOrderCount(plan); n++) {
+    if (workOrderHasOutput(workOrderStatusOf(plan, n), n)) producing.push(n);
+  }
+  const lots = lotCount(plan);
+  const production: Production = { producing, output: new Map(), lotMaterial: new Int32Array(lots + 1), lotWorkOrder: new Int32Array(lots + 1) };
+  productionCache = { plan, key, production };
+  const output = production.output as Map<number, number>;
+  for (let n = 1; n <= lots; n++) {
+    const header = lotHeader(plan, n);
+    production.lotMaterial[n] = header.material;
+    production.lotWorkOrder[n] = header.workOrder ?? 0;
+    if (header.workOrder !== null) output.set(header.workOrder, (output.get(header.workOrder) ?? 0) + lotQuantityOf('PRODUCED', n));
+  }
+  return production;
+}
+
+/** The good quantity of work order n: the sum of the lots it produced. */
+export function workOrderOutputOf(plan: ScalePlan, n: number): number {
+  return productionOf(plan).output.get(n) ?? 0;
+}
+
+/**
+ * Work order n (1-based): open orders first (1…openWorkOrders), then closed history. An order
+ * with output plans at least what its lots hold: closed ones yielded 92-100 % of the plan,
+ * running ones have 10-500 units left to make.
+ */
+export function workOrderFact(plan: ScalePlan, n: number): WorkOrderFact {
+  const header = workOrderHeader(plan, n);
+  const good = workOrderHasOutput(header.status, n) ? workOrderOutputOf(plan, n) : 0;
+  let plannedQuantity = between('wo-qty', n, 10, 500);
+  if (good > 0) plannedQuantity = header.status === 'RELEASED' ? good + plannedQuantity : Math.max(good, Math.ceil(good / (0.92 + 0.08 * unit('wo-yield', n))));
+  return { ...header, plannedQuantity };
 }
 
 export function workOrderCount(plan: ScalePlan): number {
@@ -198,8 +274,14 @@ function lotHeader(plan: ScalePlan, n: number): { kind: 'RECEIVED' | 'PRODUCED';
   if (n <= 50 || unit('lot-kind', n) < 0.35) {
     return { kind: 'RECEIVED', material: pick('lot-material', n, materialsOfKind(plan, ['RAW', 'PACKAGING'])), workOrder: null };
   }
-  const workOrder = between('lot-wo', n, 1, workOrderCount(plan));
-  return { kind: 'PRODUCED', material: workOrderFact(plan, workOrder).material, workOrder };
+  // Only an order MES dispatched and reported output on has produced lots: a lot drawn for any
+  // other order goes to one of those instead (the rest keep the order they always had).
+  let workOrder = between('lot-wo', n, 1, workOrderCount(plan));
+  if (!workOrderHasOutput(workOrderStatusOf(plan, workOrder), workOrder)) {
+    const { producing } = productionOf(plan);
+    workOrder = producing[Math.floor(unit('lot-wo-output', n) * producing.length)]!;
+  }
+  return { kind: 'PRODUCED', material: workOrderMaterialOf(plan, workOrder), workOrder };
 }
 
 /**
@@ -220,7 +302,7 @@ export function lotFact(plan: ScalePlan, n: number): LotFact {
       kind: 'RECEIVED',
       material: header.material,
       site: siteOfMaterial(plan, header.material),
-      quantity: between('lot-qty', n, 50, 2000),
+      quantity: lotQuantityOf('RECEIVED', n),
       createdAt,
       supplier: between('lot-supplier', n, 1, plan.suppliers),
       workOrder: null,
@@ -228,24 +310,30 @@ export function lotFact(plan: ScalePlan, n: number): LotFact {
     };
   }
   const finished = materialTypeOf(header.material) === 'FINISHED';
-  const wanted = (k: number) => {
-    const h = lotHeader(plan, k);
-    return finished ? h.kind === 'PRODUCED' && materialTypeOf(h.material) === 'SEMI_FINISHED' : h.kind === 'RECEIVED';
-  };
+  const site = siteOfMaterial(plan, header.material);
+  const { lotMaterial, lotWorkOrder } = productionOf(plan);
+  // Inputs come from the same site, as MES requires of a production report.
+  const wanted = (k: number) =>
+    siteOfMaterial(plan, lotMaterial[k]!) === site &&
+    (finished ? lotWorkOrder[k] !== 0 && materialTypeOf(lotMaterial[k]!) === 'SEMI_FINISHED' : lotWorkOrder[k] === 0);
   const inputs = between('lot-inputs', n, 1, 3);
   const consumed: { lot: number; quantity: number }[] = [];
   for (let k = 0; k < inputs; k++) {
     let lot = n - 1 - Math.floor(unit(`lot-input-${k}`, n) * Math.min(n - 1, 300));
     while (lot >= 1 && !wanted(lot)) lot--;
-    if (lot >= 1 && !consumed.some((c) => c.lot === lot)) consumed.push({ lot, quantity: between(`lot-input-qty-${k}`, n, 1, 50) });
+    if (lot >= 1 && !consumed.some((c) => c.lot === lot)) {
+      // A report consumes at most what the input lot holds.
+      const holds = lotQuantityOf(lotWorkOrder[lot] === 0 ? 'RECEIVED' : 'PRODUCED', lot);
+      consumed.push({ lot, quantity: Math.min(between(`lot-input-qty-${k}`, n, 1, 50), holds) });
+    }
   }
   return {
     number: n,
     id: ids.lot(n),
     kind: 'PRODUCED',
     material: header.material,
-    site: workOrderFact(plan, header.workOrder!).site,
-    quantity: between('lot-qty', n, 10, 500),
+    site,
+    quantity: lotQuantityOf('PRODUCED', n),
     createdAt,
     supplier: null,
     workOrder: header.workOrder,
