@@ -127,6 +127,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     // The process owns its signals: it stops every server, then the pools, then PostgreSQL.
     stopOnTerminationSignals: false,
     parseOptions: security.parseOptions,
+    hideSchemaDetailsFromClientErrors: security.hideSchemaDetails,
     persistedQueries: security.persistedQueries,
     // Operation merging first: it takes the executed result before other plugins' willSendResponse change it.
     plugins: [...(fetchPath.operationMerge ? [fetchPath.operationMerge] : []), ApolloServerPluginLandingPageDisabled(), ...security.plugins, loggingPlugin({ logger }), metricsPlugin(), operationNamePlugin(), provenancePlugin({ tracker: provenance }), ...fetchPath.plugins, ...(options.tracing ? [options.tracing.plugin] : [])],

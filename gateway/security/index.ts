@@ -65,6 +65,12 @@ export interface GatewaySecurityOptions {
   opsToken?: string;
   /** @default PARTNER_DOCUMENTS */
   trustedDocuments?: readonly TrustedDocument[];
+  /**
+   * No "Did you mean …?" in any caller's errors (partners never get them): production does not
+   * teach its schema through typos.
+   * @default false (`NODE_ENV=production` sets it)
+   */
+  hideSchemaDetails?: boolean;
 }
 
 export interface GatewaySecurity {
@@ -75,6 +81,8 @@ export interface GatewaySecurity {
   authorizeExplorer(req: IncomingMessage): Promise<AccessResult>;
   /** Apollo Server's parser limits: a document with more tokens is refused before it is parsed whole. */
   readonly parseOptions: { maxTokens: number };
+  /** Apollo Server's `hideSchemaDetailsFromClientErrors`. */
+  readonly hideSchemaDetails: boolean;
   /** Automatic persisted queries, the trusted documents known by hash from the start. */
   readonly persistedQueries: { cache: KeyValueCache<string> };
   /** Puts the request's caller, addressed to `system`, into the header every subgraph demands; sealed by `sealCaller`. */
@@ -156,6 +164,7 @@ export function createGatewaySecurity(options: GatewaySecurityOptions, logger: L
   return {
     plugins,
     parseOptions: { maxTokens: options.limits?.maxTokens ?? 15_000 },
+    hideSchemaDetails: options.hideSchemaDetails ?? false,
     persistedQueries: { cache: trustedDocumentCache(options.trustedDocuments ?? PARTNER_DOCUMENTS) },
     async context(req) {
       const caller = await admit(req);

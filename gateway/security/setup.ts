@@ -54,6 +54,7 @@ export async function resolveSecurity(config: SecurityConfig, logger: Logger, ex
       publishJwks: devIssuer?.jwks,
       callerKey,
       partnerDatabase,
+      hideSchemaDetails: config.production,
       rateLimit: { perMinute: config.ratePerMinute, redisUrl: config.redisUrl, authFailuresPerMinute: config.authFailuresPerMinute, trustedProxies: config.trustedProxies },
       opsToken: config.opsToken,
     },

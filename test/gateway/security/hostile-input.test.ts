@@ -129,6 +129,29 @@ describe('hostile input at the front door', () => {
     expect(body.errors[0].extensions).toMatchObject({ code: 'OPERATION_TOO_COMPLEX', limit: 'fields' });
   });
 
+  it('hides suggestions from every caller when schema details are hidden, as NODE_ENV=production does', async () => {
+    const production = await createGatewayServer({
+      supergraph: staticSupergraph((await composeGraph([erpSystem, inventorySystem])).files['supergraph.graphql']!),
+      subgraphUrls: stack.subgraphUrls,
+      logger: silent,
+      security: {
+        issuer: { issuer: process.env.OIDC_ISSUER!, audience: process.env.OIDC_AUDIENCE!, jwks: JSON.parse(readFileSync(process.env.OIDC_JWKS_FILE!, 'utf8')) },
+        callerKey: process.env.CALLER_SIGNING_KEY!,
+        hideSchemaDetails: true,
+      },
+    });
+    try {
+      const productionUrl = await listenOnFreePort(production.httpServer);
+      const typo = '{ materia(id: "M000001") { id } }';
+      expect((await postGraphQL(url, typo, undefined, user)).body.errors[0].message).toMatch(/Did you mean "material"\?/);
+      const { status, body } = await postGraphQL(productionUrl, typo, undefined, user);
+      expect(status).toBe(400);
+      expect(body.errors[0].message).toBe('Cannot query field "materia" on type "Query".');
+    } finally {
+      await production.stop();
+    }
+  });
+
   it('cuts a denied field spread 512 times once, with one error, in time linear in the document', async () => {
     const document = fanOutFragments(9, 'id standardCost');
     const { status, body } = await alongside(() => postGraphQL(url, document, undefined, user));
