@@ -178,18 +178,27 @@ describeWithBrowser('explorer in a browser, offline', () => {
     expect(JSON.parse(variables)).toEqual({ id: 'C00001' });
   }, 60_000);
 
-  it('draws the authority map as a picture at /authority', async () => {
-    const authority = await context.newPage();
+  it('draws the authority map as a picture, opened from the explorer with the token the page holds', async () => {
+    // The map lists every field of the graph: not for strangers.
+    expect((await fetch(`${origin}/authority`)).status).toBe(401);
+    const explorer = await context.newPage();
+    await explorer.goto(`${origin}/graphql`, { waitUntil: 'load' });
+    await explorer.locator('[data-testid=sources-panel]').waitFor({ timeout: 30_000 });
+    const [authority] = await Promise.all([context.waitForEvent('page'), explorer.getByRole('link', { name: 'Authority map' }).click()]);
     await authority.setViewportSize({ width: 1460, height: 900 });
-    await authority.goto(`${origin}/authority`, { waitUntil: 'load' });
+    await authority.waitForURL((url) => url.protocol === 'blob:', { timeout: 30_000 });
+    await authority.locator('svg g.system').first().waitFor({ timeout: 30_000 });
     const columns = await authority.locator('svg g.system').evaluateAll((groups) => groups.map((g) => g.getAttribute('data-system')));
     expect(columns).toEqual(expect.arrayContaining(implementedSystems().map((s) => s.name)));
     expect(await authority.locator('svg g.system[data-kind=record]').first().isVisible()).toBe(true);
     expect(await authority.locator('svg g.system[data-kind=engagement]').first().isVisible()).toBe(true);
     expect(await authority.locator('svg [data-field="MaterialSite.bookQuantity"]').count()).toBe(1);
+    // Its link back leads to the gateway's explorer, not into the blob.
+    expect(await authority.locator('a', { hasText: 'explorer' }).evaluate((a) => (a as unknown as { href: string }).href)).toBe(`${origin}/graphql`);
     await authority.screenshot({ path: path.join(ARTIFACTS, 'authority.png'), fullPage: true });
     await authority.screenshot({ path: path.join(ARTIFACTS, 'authority-top.png'), clip: { x: 0, y: 0, width: 1460, height: 900 } });
     await authority.close();
+    await explorer.close();
     expect(outside).toEqual([]);
   }, 60_000);
 

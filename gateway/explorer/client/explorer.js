@@ -63,7 +63,10 @@
     fetch(config.authorityPage, { headers: Object.assign({ accept: 'text/html' }, credentials()) })
       .then(function (response) { return response.text(); })
       .then(function (html) {
-        var url = URL.createObjectURL(new Blob([html], { type: 'text/html' }));
+        // A blob: document has no path of its own (and the page's policy forbids <base>): its
+        // links to the gateway's paths are made absolute.
+        var based = html.replace(/href="\//g, 'href="' + window.location.origin + '/');
+        var url = URL.createObjectURL(new Blob([based], { type: 'text/html' }));
         if (tab) tab.location.href = url;
         else window.location.href = url;
       })
