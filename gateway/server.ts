@@ -37,7 +37,7 @@ export interface GatewayOptions {
   onSupergraphReload?: Parameters<typeof fileSupergraph>[0]['onReload'];
   /**
    * Timeouts, retries and circuit breakers per subgraph.
-   * @default loadReliabilityConfig({}) (3 s timeout, 2 retries, breaker opens after 5 failures for 10 s)
+   * @default loadReliabilityConfig({}) (3 s timeout, 2 retries, breaker opens after 5 failures, probes after 1 s, then up to every 5 s)
    */
   reliability?: ReliabilityConfig;
   /** The HTTP client for subgraph requests (a keep-alive pool, deduplication); must honour `init.signal`. */
