@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { GraphQLObjectType, GraphQLSchema, GraphQLString } from 'graphql';
 import type { Caller } from '../../../platform/caller';
 import { CALLER_HEADER, generateCallerKey, signCaller } from '../../../platform/caller-header';
-import { memoryNonceStore, type NonceStore } from '../../../platform/nonce-store';
+import { createNonceStore, memoryNonceStore, type NonceStore } from '../../../platform/nonce-store';
 import { createSubgraphServer, type SubgraphServer } from '../../../subgraphs/kit/server';
 import { createLogger } from '../../../platform/logger';
 
@@ -47,6 +47,20 @@ describe("a subgraph's door", () => {
     const replay = await post(second!, header);
     expect(replay.status).toBe(401);
     expect(replay.body.errors[0]).toMatchObject({ message: expect.stringMatching(/replay/), extensions: { code: 'UNAUTHENTICATED' } });
+  });
+
+  it('accepts a header once across replicas with their own Redis connections (REDIS_URL)', async () => {
+    if (!process.env.REDIS_URL) return; // the memory case above; global setup checks that a given Redis answers
+    const stores = [createNonceStore({ redisUrl: process.env.REDIS_URL }), createNonceStore({ redisUrl: process.env.REDIS_URL })];
+    try {
+      const [first, second] = [await start(stores[0]!), await start(stores[1]!)];
+      const header = signCaller(planner, key, { audience: 'erp', body: BODY });
+      const answers = await Promise.all([post(first!, header), post(second!, header)]);
+      expect(answers.map((a) => a.status).sort()).toEqual([200, 401]);
+      expect(answers.find((a) => a.status === 401)!.body.errors[0].message).toMatch(/replay/);
+    } finally {
+      await Promise.all(stores.map((s) => s.close()));
+    }
   });
 
   it('binds a GET to its query string', async () => {
