@@ -24,29 +24,43 @@ export interface RateLimitStore {
   close(): Promise<void>;
 }
 
+/** The accepted request times of one key, oldest first; `head` skips the ones that left the window. */
+interface TimeQueue {
+  times: number[];
+  head: number;
+}
+
 /** Request times kept in this process; right for one gateway replica. */
 export function memoryRateLimitStore(maxKeys = 50_000): RateLimitStore {
-  const times = new Map<string, number[]>();
+  const queues = new Map<string, TimeQueue>();
   return {
     async take(key, limit, windowMs, record) {
       const now = Date.now();
-      const kept = (times.get(key) ?? []).filter((t) => t > now - windowMs);
-      const allowed = kept.length < limit;
-      if (allowed && record) kept.push(now);
-      if (kept.length) {
+      let queue = queues.get(key);
+      if (!queue) {
         // Keys whose window emptied go when the map is full, so it holds about one entry per active caller.
-        if (!times.has(key) && times.size >= maxKeys) {
-          for (const [k, v] of times) if (!v.length || v[v.length - 1]! <= now - windowMs) times.delete(k);
-          if (times.size >= maxKeys) times.delete(times.keys().next().value!);
+        if (queues.size >= maxKeys) {
+          for (const [k, q] of queues) if (q.times[q.times.length - 1]! <= now - windowMs) queues.delete(k);
+          if (queues.size >= maxKeys) queues.delete(queues.keys().next().value!);
         }
-        times.set(key, kept);
-      } else {
-        times.delete(key);
+        queue = { times: [], head: 0 };
       }
-      return { allowed, count: kept.length, retryAfterMs: allowed ? 0 : kept[0]! + windowMs - now };
+      // Times arrive in order, so the ones that left the window are at the front: each is passed once.
+      while (queue.head < queue.times.length && queue.times[queue.head]! <= now - windowMs) queue.head++;
+      if (queue.head > 1024 && queue.head * 2 > queue.times.length) {
+        queue.times = queue.times.slice(queue.head);
+        queue.head = 0;
+      }
+      const inWindow = queue.times.length - queue.head;
+      const allowed = inWindow < limit;
+      if (allowed && record) queue.times.push(now);
+      const count = queue.times.length - queue.head;
+      if (count) queues.set(key, queue);
+      else queues.delete(key);
+      return { allowed, count, retryAfterMs: allowed ? 0 : queue.times[queue.head]! + windowMs - now };
     },
     async close() {
-      times.clear();
+      queues.clear();
     },
   };
 }
