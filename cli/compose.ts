@@ -9,7 +9,7 @@ import { describeSources } from './authority/describe';
 import { checkSubgraphs, checkSupergraph } from './authority/guards';
 import { buildAuthorityMap, type AuthorityMap } from './authority/map';
 import { renderAuthorityMarkdown } from './authority/markdown';
-import { checkGuardedFields, readGuardedFields, renderRolesMarkdown, type GuardedField } from './authority/rights';
+import { checkDerivedFields, checkGuardedFields, readGuardedFields, renderRolesMarkdown, type GuardedField } from './authority/rights';
 import { readSupergraph } from './authority/supergraph';
 import { buildReconciliationSchema, RECONCILED_SYSTEMS, RECONCILIATION, RECONCILIATION_URL } from '../gateway/authority/reconciliation/reconciliation';
 
@@ -72,7 +72,7 @@ export function composeSubgraphs(subgraphs: readonly SubgraphSource[], options: 
   if (after.errors.length) throw failure('authority check failed', after.errors);
   const sources = buildAuthorityMap(model, rules);
   const guarded = readGuardedFields(supergraph, sources);
-  const unguarded = checkGuardedFields(guarded);
+  const unguarded = [...checkGuardedFields(guarded), ...checkDerivedFields(supergraph, sources, guarded)];
   if (unguarded.length) throw failure('authorization check failed', unguarded);
   const authority = withRights(sources, guarded);
 

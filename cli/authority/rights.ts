@@ -1,4 +1,4 @@
-import { Kind, type DocumentNode } from 'graphql';
+import { Kind, parse, type DocumentNode, type SelectionSetNode, type TypeNode } from 'graphql';
 import { ADMIN_ROLE, describeRules, type AuthorizationRule } from '../../platform/authorization';
 import { isKnownRole, RELAY_ROLES, USER_ROLES } from '../../platform/roles';
 import { readAuthorizationRules } from '../../gateway/security/supergraph-rules';
@@ -47,6 +47,61 @@ export function checkGuardedFields(guarded: readonly GuardedField[]): string[] {
     }
     for (const role of field.rules.flatMap((r) => r.roles)) {
       if (!isKnownRole(role)) errors.push(`${field.coordinate} names the role "${role}", which platform/roles.ts does not define`);
+    }
+  }
+  return errors;
+}
+
+function namedType(type: TypeNode): string {
+  return type.kind === Kind.NAMED_TYPE ? type.name.value : namedType(type.type);
+}
+
+/** `Type.field` of every field a `@requires` selection reads, starting at the type that requires it. */
+function requiredCoordinates(document: DocumentNode, typeName: string, requires: string): string[] {
+  const fieldTypes = new Map<string, string>();
+  for (const d of document.definitions) {
+    if (d.kind !== Kind.OBJECT_TYPE_DEFINITION && d.kind !== Kind.INTERFACE_TYPE_DEFINITION) continue;
+    for (const f of d.fields ?? []) fieldTypes.set(`${d.name.value}.${f.name.value}`, namedType(f.type));
+  }
+  const found: string[] = [];
+  const walk = (set: SelectionSetNode, parent: string) => {
+    for (const selection of set.selections) {
+      if (selection.kind === Kind.FIELD) {
+        const coordinate = `${parent}.${selection.name.value}`;
+        found.push(coordinate);
+        const child = fieldTypes.get(coordinate);
+        if (selection.selectionSet && child) walk(selection.selectionSet, child);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        walk(selection.selectionSet, selection.typeCondition?.name.value ?? parent);
+      }
+    }
+  };
+  const operation = parse(`{ ${requires} }`).definitions[0];
+  if (operation?.kind === Kind.OPERATION_DEFINITION) walk(operation.selectionSet, typeName);
+  return found;
+}
+
+/** Whether every caller who passes `derived` also passes `source`: some rule of the derived field admits no more than `source` does. */
+function atLeastAsStrict(derived: readonly AuthorizationRule[], source: AuthorizationRule): boolean {
+  return derived.some((d) => (d.roles.length || d.scopes.length) && d.roles.every((r) => source.roles.includes(r)) && d.scopes.every((s) => source.scopes.includes(s)));
+}
+
+/**
+ * What compose refuses besides: a field computed from a protected field (`@requires`) that is not
+ * protected at least as strictly, since its value would reveal the one it is computed from.
+ */
+export function checkDerivedFields(supergraph: DocumentNode, map: AuthorityMap, guarded: readonly GuardedField[]): string[] {
+  const rulesOf = new Map(guarded.map((g) => [g.coordinate, g.rules]));
+  const errors: string[] = [];
+  for (const [coordinate, field] of Object.entries(map.fields)) {
+    if (!field.requires) continue;
+    const typeName = coordinate.slice(0, coordinate.indexOf('.'));
+    for (const source of requiredCoordinates(supergraph, typeName, field.requires)) {
+      for (const rule of rulesOf.get(source) ?? []) {
+        if (!atLeastAsStrict(rulesOf.get(coordinate) ?? [], rule)) {
+          errors.push(`${coordinate} (${field.system ?? '?'}) is computed from ${source}, which needs ${describeRules([rule])}: protect it at least as strictly (@Permit)`);
+        }
+      }
     }
   }
   return errors;

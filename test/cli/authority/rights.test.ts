@@ -3,8 +3,8 @@ import path from 'node:path';
 import { subgraphLinks } from '../../../subgraphs/kit/schema';
 import { composeSubgraphs, CompositionError, type SubgraphSource } from '../../../cli/compose';
 
-function subgraph(name: string, body: string): SubgraphSource {
-  return { name, url: `http://127.0.0.1:1/${name}`, sdl: subgraphLinks(['@key'], body) + body };
+function subgraph(name: string, body: string, imports = ['@key']): SubgraphSource {
+  return { name, url: `http://127.0.0.1:1/${name}`, sdl: subgraphLinks(imports, body) + body };
 }
 
 const material = (mutation: string) =>
@@ -52,5 +52,29 @@ describe('write authorization at compose time', () => {
     const rows = roles.split('\n').filter((line) => line.startsWith('| `Mutation.'));
     expect(rows.length).toBeGreaterThanOrEqual(27);
     for (const row of rows) expect(row.split('✓').length - 1).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('fields derived from protected fields', () => {
+  const erp = material('releaseWorkOrder(id: ID!): Material @authorized(roles: ["planner"])');
+  const inventory = (directive: string) =>
+    subgraph(
+      'inventory',
+      `type Material @key(fields: "id") { id: ID! standardCost: Float @external stockValue: Float @requires(fields: "standardCost") ${directive} }`,
+      ['@key', '@external', '@requires'],
+    );
+
+  it('refuses a field computed from a protected field (@requires) that is open to more callers', () => {
+    for (const directive of ['', '@authorized(roles: ["finance", "planner"])']) {
+      expect(failure([erp, inventory(directive)])).toMatch(
+        /Material\.stockValue \(inventory\) is computed from Material\.standardCost, which needs role finance, or scope finance:read: protect it at least as strictly/,
+      );
+    }
+  });
+
+  it('accepts one protected like its source, or more strictly', () => {
+    for (const directive of ['@authorized(roles: ["finance"], scopes: ["finance:read"])', '@authorized(roles: ["finance"])']) {
+      expect(() => composeSubgraphs([erp, inventory(directive)])).not.toThrow();
+    }
   });
 });
