@@ -5,6 +5,8 @@ type Timestamp = Date;
 
 /** Quality's tables (camelCase here, snake_case in the database). */
 export interface QualityDatabase extends OutboxDatabase, IdempotencyDatabase {
+  /** ERP's material numbers, the ones an NCR may name (ERP owns the materials). */
+  materials: { id: string };
   planCharacteristics: {
     inspectionType: string;
     characteristic: string;

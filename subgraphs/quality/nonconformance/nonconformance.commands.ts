@@ -1,6 +1,9 @@
 import type { Kysely } from 'kysely';
 import { badInput, notFound, userError } from '../../kit/errors';
 import type { QualityDatabase } from '../db';
+import { findLatestInspectionOfLot } from '../inspection/inspection.repository';
+import { materialExists } from '../material/material.repository';
+import { preview } from '../../../platform/preview';
 import { requireNonNegative, requireText } from '../validation';
 import {
   findCapasByNonconformances,
@@ -47,6 +50,7 @@ export async function createNonconformance(db: Kysely<QualityDatabase>, input: N
       const existing = await findNonconformanceByFinding(trx, findingId);
       if (existing) return existing;
     }
+    await requireKnownMaterial(trx, materialId, optional(input.lotId));
     const created = await insertNonconformance(trx, {
       source: input.source,
       severity: input.severity,
@@ -64,6 +68,15 @@ export async function createNonconformance(db: Kysely<QualityDatabase>, input: N
     // Two deliveries of one escalation racing: the unique finding id let the first one in.
     return created ?? (await findNonconformanceByFinding(trx, findingId!))!;
   });
+}
+
+/** Refuses a material ERP does not have, and a lot quality inspected as another material. */
+async function requireKnownMaterial(db: Kysely<QualityDatabase>, materialId: string, lotId: string | null): Promise<void> {
+  if (!(await materialExists(db, materialId))) throw badInput('input.materialId', `expected a material number ERP has, got ${preview(materialId)}`);
+  const inspected = lotId ? await findLatestInspectionOfLot(db, lotId) : undefined;
+  if (inspected && inspected.materialId !== materialId) {
+    throw badInput('input.materialId', `lot ${preview(lotId)} is of material ${inspected.materialId}, got ${preview(materialId)}`);
+  }
 }
 
 /** Records the MRB disposition of an OPEN or CONTAINED NCR. */
