@@ -95,7 +95,8 @@ const deliveries = new Counter({
 });
 
 // Errors no retry will cure: the operation itself is wrong, so it waits for a person at once.
-const PERMANENT_CODES = new Set(['BAD_USER_INPUT', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'INVALID_STATE']);
+// A key the target applied with another payload stays so (IDEMPOTENCY_KEY_REUSED).
+const PERMANENT_CODES = new Set(['BAD_USER_INPUT', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'INVALID_STATE', 'IDEMPOTENCY_KEY_REUSED']);
 
 type Attempt = { ok: true; data: Record<string, unknown> } | { ok: false; error: string; permanent: boolean };
 

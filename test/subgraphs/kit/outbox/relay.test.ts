@@ -156,6 +156,18 @@ describe('outbox and relay', () => {
     expect(await command('k5')).toMatchObject({ status: 'PENDING', attempts: 1, lastError: 'SUBGRAPH_UNAVAILABLE: refused k5' });
   });
 
+  it('parks at once when the target applied the key with another payload, and re-sends when the outcome is unknown', async () => {
+    target.failWith = 'IDEMPOTENCY_KEY_REUSED';
+    await enqueueCommand(db, record('k-reused'));
+    await createRelay(relayOptions()).drain();
+    expect(await command('k-reused')).toMatchObject({ status: 'PARKED', attempts: 1 });
+
+    target.failWith = 'MUTATION_OUTCOME_UNKNOWN';
+    await enqueueCommand(db, record('k-unknown'));
+    await createRelay(relayOptions({ baseDelayMs: 60_000, maxDelayMs: 60_000 })).drain();
+    expect(await command('k-unknown')).toMatchObject({ status: 'PENDING', attempts: 1 });
+  });
+
   it('rolls the delivery record back when applying the result fails, and retries later', async () => {
     await enqueueCommand(db, record('explode-1'));
     await createRelay(relayOptions({ baseDelayMs: 60_000, maxDelayMs: 60_000 })).drain();
