@@ -21,6 +21,7 @@ import type { Caller } from '../../platform/caller';
 import type { AccessResult } from '../explorer/access';
 import { callerOf, isPartnerCaller, UNAUTHENTICATED_CALLER, type SecurityContext } from './caller';
 import { clientAddressOf } from './client-address';
+import { counted, doorRefusals } from './door-metrics';
 import { createTokenVerifier, type IssuerOptions } from './jwt';
 import type { GatewayDatabase } from './partners/partner-key.repository';
 import { createPartnerKeyAuthenticator } from './partners/store';
@@ -140,18 +141,21 @@ export function createGatewaySecurity(options: GatewaySecurityOptions, logger: L
   async function admit(req: IncomingMessage): Promise<Caller> {
     const address = clientAddress(req);
     if (mode === 'none') {
-      await rateLimiter.check(`address:${address}`, `client ${address}`);
+      await counted('rate_limited', () => rateLimiter.check(`address:${address}`, `client ${address}`));
       return UNAUTHENTICATED_CALLER;
     }
-    await rateLimiter.checkFailures(address);
+    await counted('failed_authentication_limit', () => rateLimiter.checkFailures(address));
     let caller: Caller;
     try {
       caller = await authenticator.authenticate(req);
     } catch (err) {
-      if (err instanceof GraphQLError && err.extensions.code === 'UNAUTHENTICATED') await rateLimiter.recordFailure(address);
+      if (err instanceof GraphQLError && err.extensions.code === 'UNAUTHENTICATED') {
+        doorRefusals.inc({ reason: 'unauthenticated' });
+        await rateLimiter.recordFailure(address);
+      }
       throw err;
     }
-    await rateLimiter.check(`${caller.kind}:${caller.subject}`, caller.subject);
+    await counted('rate_limited', () => rateLimiter.check(`${caller.kind}:${caller.subject}`, caller.subject));
     return caller;
   }
 

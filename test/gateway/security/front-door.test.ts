@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { SignJWT, importJWK, type JWK } from 'jose';
 import { createGatewayServer, type GatewayServer } from '../../../gateway/server';
 import type { GatewaySecurityOptions } from '../../../gateway/security';
+import { doorRefusals } from '../../../gateway/security/door-metrics';
 import { createLogger } from '../../../platform/logger';
 import { erpSystem } from '../../../subgraphs/erp/server';
 import { composeGraph } from '../../../cli/compose';
@@ -31,6 +32,12 @@ async function rawToken(claims: Record<string, unknown>): Promise<string> {
     .setIssuedAt()
     .setExpirationTime('10m')
     .sign(key);
+}
+
+/** How many requests the door refused for a reason, from the metric operators scrape. */
+async function refusals(reason: string): Promise<number> {
+  const metric = await doorRefusals.get();
+  return metric.values.find((v) => v.labels.reason === reason)?.value ?? 0;
 }
 
 const PURCHASE_ORDERS = '{ myPurchaseOrders(status: [OPEN]) { number } }';
@@ -76,8 +83,10 @@ describe('the front door of the gateway', () => {
       expect(response.status).toBe(429);
       expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
     }
+    const rateLimitedBefore = await refusals('rate_limited');
     const limited = await postGraphQL(url, '{ __typename }', undefined, auth);
     expect(limited.status).toBe(429);
+    expect(await refusals('rate_limited')).toBe(rateLimitedBefore + 1);
     // Another user is not touched.
     const other = { authorization: `Bearer ${await testToken({ roles: ['analyst'], subject: `other-${randomBytes(3).toString('hex')}` })}` };
     expect((await fetch(`${base}/explorer/authority.json`, { headers: other })).status).toBe(200);
@@ -87,8 +96,10 @@ describe('the front door of the gateway', () => {
     const { url } = await start(security({ rateLimit: { authFailuresPerMinute: 3 } }));
     const good = { authorization: `Bearer ${await testToken({ roles: ['planner'] })}` };
     expect((await postGraphQL(url, '{ __typename }', undefined, good)).status).toBe(200);
+    const before = { unauthenticated: await refusals('unauthenticated'), limited: await refusals('failed_authentication_limit') };
     for (let i = 0; i < 3; i++) expect((await postGraphQL(url, '{ __typename }', undefined, { authorization: `Bearer bad-${i}` })).status).toBe(401);
     const refused = await postGraphQL(url, '{ __typename }', undefined, { 'x-api-key': `pgk_pk_0123456789ab_${'a'.repeat(43)}` });
+    expect({ unauthenticated: await refusals('unauthenticated'), limited: await refusals('failed_authentication_limit') }).toEqual({ unauthenticated: before.unauthenticated + 3, limited: before.limited + 1 });
     expect(refused.status).toBe(429);
     expect(refused.body.errors![0]!.message).toMatch(/too many failed authentications: 3 per 60 s from 127\.0\.0\.1/);
     // The explorer's door is the same door.
