@@ -111,7 +111,7 @@ describe('security of the running processes', () => {
       expect(planner.split('\n')).toHaveLength(1);
       const denied = await postGraphQL(url, COST, undefined, { authorization: `Bearer ${planner}` });
       expect(denied.body.errors![0]!.extensions!.code).toBe('FORBIDDEN');
-      // Writes too: a viewer's token runs no mutation, and the work order stays as it was.
+      // Writes too: a viewer's token runs no mutation; the gateway refuses it before ERP is asked.
       const viewer = await cli('token', '--role', 'viewer');
       const release = await postGraphQL(url, 'mutation { releaseWorkOrder(id: "WO000001") { id orderStatus } }', undefined, { authorization: `Bearer ${viewer}` });
       expect(release.body.errors![0]!.extensions).toMatchObject({ code: 'FORBIDDEN', field: 'Mutation.releaseWorkOrder' });
