@@ -5,6 +5,7 @@ import { CALLER_HEADER, generateCallerKey, signCaller } from '../../../platform/
 import { createNonceStore, memoryNonceStore, type NonceStore } from '../../../platform/nonce-store';
 import { createSubgraphServer, type SubgraphServer } from '../../../subgraphs/kit/server';
 import { createLogger } from '../../../platform/logger';
+import { registry } from '../../../platform/metrics';
 
 const schema = new GraphQLSchema({
   query: new GraphQLObjectType({ name: 'Query', fields: { rights: { type: GraphQLString, resolve: (_, __, ctx: { caller: Caller }) => ctx.caller.roles.join('+') } } }),
@@ -27,6 +28,12 @@ async function replica(nonces: NonceStore): Promise<{ server: SubgraphServer; ur
   return { server, url: `http://127.0.0.1:${(server.httpServer.address() as AddressInfo).port}/graphql` };
 }
 
+/** `plantgraph_caller_header_refusals_total{system="erp", reason}` now. */
+async function refusals(reason: string): Promise<number> {
+  const metric = await registry.getSingleMetric('plantgraph_caller_header_refusals_total')?.get();
+  return metric?.values.find((v) => v.labels.system === 'erp' && v.labels.reason === reason)?.value ?? 0;
+}
+
 const post = (url: string, header: string, body = BODY) =>
   fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', [CALLER_HEADER]: header }, body }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
 
@@ -44,9 +51,11 @@ describe("a subgraph's door", () => {
     const [first, second] = [await start(nonces), await start(nonces)];
     const header = signCaller(planner, key, { audience: 'erp', body: BODY });
     expect(await post(first!, header)).toEqual({ status: 200, body: { data: { rights: 'planner' } } });
+    const before = await refusals('replay');
     const replay = await post(second!, header);
     expect(replay.status).toBe(401);
     expect(replay.body.errors[0]).toMatchObject({ message: expect.stringMatching(/replay/), extensions: { code: 'UNAUTHENTICATED' } });
+    expect(await refusals('replay')).toBe(before + 1);
   });
 
   it('accepts a header once across replicas with their own Redis connections (REDIS_URL)', async () => {
