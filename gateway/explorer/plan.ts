@@ -2,7 +2,7 @@ import { Supergraph, operationFromDocument } from '@apollo/federation-internals'
 import { QueryPlanner, prettyFormatQueryPlan, type PlanNode, type QueryPlan } from '@apollo/query-planner';
 import { getOperationAST, GraphQLError, Kind, parse, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { setBounded } from '../../platform/bounded-map';
-import { checkOperationLimits, type OperationLimits } from '../security/operation-limits';
+import { checkOperationLimits, DEFAULT_LIMITS, type OperationLimits } from '../security/operation-limits';
 
 /** One fetch the gateway would send to a subgraph. */
 export interface PlannedFetch {
@@ -85,6 +85,8 @@ export function createOperationPlanner(supergraphSdl: string, options: PlannerOp
     try {
       document = parse(query, { maxTokens });
     } catch (err) {
+      // graphql-js parses by recursion: a few thousand nested selections exhaust the stack first.
+      if (err instanceof RangeError) return { ok: false, errors: [asBadInput(new Error(`the document nests selections too deeply to be read; at most ${limits?.maxDepth ?? DEFAULT_LIMITS.maxDepth} levels are allowed`))] };
       return { ok: false, errors: [asBadInput(err as GraphQLError)] };
     }
     const refusal = planLimitsRefusal(graphqlSchema, document, operationName, limits);

@@ -35,6 +35,11 @@ export interface OperationLimits {
    */
   maxRootFields?: number;
   /**
+   * Fragment definitions in one document: the query planner's work grows faster than their number.
+   * @default 100
+   */
+  maxFragments?: number;
+  /**
    * Fields in the operation once every fragment is spread out: what the planner and the
    * executor walk, whatever the lists return. A fragment spread twice counts twice.
    * @default 2_000
@@ -64,6 +69,7 @@ export const DEFAULT_LIMITS: Required<OperationLimits> = Object.freeze({
   maxDepth: 15,
   maxAliases: 30,
   maxRootFields: 10,
+  maxFragments: 100,
   maxFields: 2_000,
   maxCost: 100_000_000,
   defaultListSize: 1_000,
@@ -78,7 +84,7 @@ export interface OperationMeasure {
   cost: number;
 }
 
-type Limit = 'depth' | 'fields' | 'cost' | 'aliases' | 'rootFields';
+type Limit = 'depth' | 'fields' | 'cost' | 'aliases' | 'rootFields' | 'fragments';
 
 /** Thrown inside the walk when a budget is exceeded: the walk stops there, the value is a lower bound. */
 class OverBudget {
@@ -216,11 +222,12 @@ function refusal(limit: Limit, value: number, limits: Required<OperationLimits>)
   const messages: Record<Limit, string> = {
     aliases: `the document uses more than ${limits.maxAliases} aliases (counted ${value} before stopping); at most ${limits.maxAliases} are allowed`,
     rootFields: `the operation asks for more than ${limits.maxRootFields} root fields (counted ${value} before stopping); at most ${limits.maxRootFields} are allowed`,
+    fragments: `the document defines more than ${limits.maxFragments} fragments (counted ${value} before stopping); at most ${limits.maxFragments} are allowed`,
     fields: `the operation selects at least ${value} fields once its fragments are spread out; at most ${limits.maxFields} are allowed`,
     depth: `the operation is nested at least ${value} levels deep; at most ${limits.maxDepth} are allowed`,
     cost: `the operation's estimated cost is at least ${value}; at most ${limits.maxCost} is allowed (lists count ${limits.defaultListSize} items at the root and ${limits.nestedListSize} below, unless first/limit/last says otherwise)`,
   };
-  const max = { aliases: limits.maxAliases, rootFields: limits.maxRootFields, depth: limits.maxDepth, fields: limits.maxFields, cost: limits.maxCost }[limit];
+  const max = { aliases: limits.maxAliases, rootFields: limits.maxRootFields, fragments: limits.maxFragments, depth: limits.maxDepth, fields: limits.maxFields, cost: limits.maxCost }[limit];
   return { ok: false, limit, value, error: gatewayError('OPERATION_TOO_COMPLEX', 400, messages[limit], { limit, value, max }) };
 }
 
@@ -237,8 +244,12 @@ export function checkOperationLimits(
 ): LimitsVerdict {
   const limits = { ...DEFAULT_LIMITS, ...options };
   const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
   try {
+    for (const d of document.definitions) {
+      if (d.kind !== Kind.FRAGMENT_DEFINITION) continue;
+      fragments.set(d.name.value, d);
+      if (fragments.size > limits.maxFragments) throw new OverBudget('fragments', fragments.size);
+    }
     const aliases = countAliases(document, limits.maxAliases);
     const rootFields = countRootFields(operation, fragments, limits.maxRootFields);
     const root = schema.getRootType(operation.operation) ?? undefined;
@@ -260,7 +271,7 @@ export function measureOperation(
   variables: Record<string, unknown> = {},
   options: Pick<OperationLimits, 'defaultListSize' | 'nestedListSize'> = {},
 ): OperationMeasure {
-  const unbounded = { maxDepth: Infinity, maxAliases: Infinity, maxRootFields: Infinity, maxFields: Infinity, maxCost: Infinity, ...options };
+  const unbounded = { maxDepth: Infinity, maxAliases: Infinity, maxRootFields: Infinity, maxFragments: Infinity, maxFields: Infinity, maxCost: Infinity, ...options };
   const verdict = checkOperationLimits(schema, document, operation, variables, unbounded);
   if (!verdict.ok) throw verdict.error;
   return verdict.measure;

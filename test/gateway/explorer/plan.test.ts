@@ -50,6 +50,27 @@ describe('operation planner', () => {
     expect(b.ok && b.plan.systems).toEqual(['inventory']);
   });
 
+  it('refuses, before validating or planning, what POST /graphql would refuse', () => {
+    let chain = 'query { material(id: "M000001") { ...F120 } } fragment F0 on Material { id }';
+    for (let i = 1; i <= 120; i++) chain += ` fragment F${i} on Material { ...F${i - 1} }`;
+    const aliases = `{ ${Array.from({ length: 31 }, (_, i) => `a${i}: material(id: "M${i}") { id }`).join(' ')} }`;
+    const tokens = `{ __typename ${'@skip(if: false) '.repeat(4000)}}`;
+    let nested = 'id';
+    for (let i = 0; i < 3_000; i++) nested = `material(id: "M1") { ${nested} }`;
+    const refusals = [chain, aliases, tokens, `{ ${nested} }`].map((query) => {
+      const result = planner.plan(query);
+      return result.ok ? 'planned' : `${result.errors[0]!.extensions.code} ${result.errors[0]!.extensions.limit ?? ''}`.trim();
+    });
+    expect(refusals).toEqual(['OPERATION_TOO_COMPLEX fragments', 'OPERATION_TOO_COMPLEX aliases', 'BAD_USER_INPUT', 'BAD_USER_INPUT']);
+    let deep = 'id';
+    for (let i = 0; i < 3_000; i++) deep = `material(id: "M1") { ${deep} }`;
+    const tooDeep = planner.plan(`{ ${deep} }`);
+    expect(!tooDeep.ok && tooDeep.errors[0]!.message).toMatch(/nests selections too deeply/);
+    // The HTTP status belongs to the endpoint, not to the error's body.
+    const refused = planner.plan(aliases);
+    expect(!refused.ok && refused.errors[0]!.extensions).toEqual({ code: 'OPERATION_TOO_COMPLEX', limit: 'aliases', value: 31, max: 30 });
+  });
+
   it('keeps the plans of recent documents and forgets the least recently used first', async () => {
     const { files } = await composeGraph([erpSystem, inventorySystem]);
     const small = createOperationPlanner(files['supergraph.graphql']!, { cacheSize: 2 });

@@ -46,6 +46,34 @@ describe('operation limits measure what they say', () => {
     expect(measure('query ($n: Int!) { auditsCommands(limit: $n) { id } }', { n: 7 }).cost).toBe(7 * 2);
   });
 
+  it('refuses a document of more than 100 fragments at the 101st, before measuring anything', () => {
+    let text = 'query { material(id: "M1") { ...F150 } } fragment F0 on Material { id }';
+    for (let i = 1; i <= 150; i++) text += ` fragment F${i} on Material { ...F${i - 1} }`;
+    const document = parse(text);
+    const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)!;
+    const verdict = checkOperationLimits(api, document, operation);
+    expect(verdict).toMatchObject({ ok: false, limit: 'fragments', value: 101 });
+    expect(!verdict.ok && verdict.error.extensions).toMatchObject({ code: 'OPERATION_TOO_COMPLEX', max: 100 });
+  });
+
+  it('stops at the first exceeded budget and says what it counted', () => {
+    let text = 'query FanOut { material(id: "M1") { ...F40 } } fragment F0 on Material { id description }';
+    for (let i = 1; i <= 40; i++) text += ` fragment F${i} on Material { ...F${i - 1} ...F${i - 1} }`;
+    const document = parse(text);
+    const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)!;
+    const started = performance.now();
+    const verdict = checkOperationLimits(api, document, operation);
+    // 2^41 fields when spread out; measured once per fragment, the walk is a few hundred steps.
+    expect(performance.now() - started).toBeLessThan(50);
+    expect(verdict).toMatchObject({ ok: false, limit: 'fields', value: 2048 });
+    expect(!verdict.ok && verdict.error.message).toBe('the operation selects at least 2048 fields once its fragments are spread out; at most 2000 are allowed');
+    expect(measureOperation(api, document, operation).fields).toBe(2 ** 41 + 1);
+  });
+
+  it('counts the cost of a list with nothing below it as zero, never NaN', () => {
+    expect(measure('{ auditsCommands(limit: 0) { id } }').cost).toBe(0);
+  });
+
   it('counts the fields of a fragment once for every place it is spread', () => {
     const m = measure('{ material(id: "M1") { ...A ...A b: description } } fragment A on Material { id description }');
     expect(m.fields).toBe(1 + 2 + 2 + 1);
