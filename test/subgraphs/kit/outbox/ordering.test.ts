@@ -64,6 +64,7 @@ describe('outbox: one subject in order, bulk retry, lost connections', () => {
     ...overrides,
   });
   const arrivals = () => [...target.received.keys()];
+  let numberedByMigration: { idempotencyKey: string; seq: number }[] = [];
 
   beforeAll(async () => {
     testDb = await createTestDatabase(system);
@@ -71,6 +72,7 @@ describe('outbox: one subject in order, bulk retry, lost connections', () => {
     await enqueueCommand(db, record('before-migration-1', 'Old:1'));
     await enqueueCommand(db, record('before-migration-2', 'Old:1'));
     await outboxOrderMigration.up(db as Kysely<any>);
+    numberedByMigration = await db.selectFrom('outboxCommands').select(['idempotencyKey', 'seq']).orderBy('seq').execute();
     target = await startRecordingTarget();
   });
   afterAll(async () => {
@@ -86,7 +88,10 @@ describe('outbox: one subject in order, bulk retry, lost connections', () => {
   });
 
   it('numbers commands written before the migration in their order, and later ones after them', async () => {
-    // (the rows of beforeAll were deleted by beforeEach; the numbering is checked on fresh ones)
+    expect(numberedByMigration).toEqual([
+      { idempotencyKey: 'before-migration-1', seq: 1 },
+      { idempotencyKey: 'before-migration-2', seq: 2 },
+    ]);
     const a = await enqueueCommand(db, record('n1', 'X:1'));
     const b = await enqueueCommand(db, record('n2', 'X:1'));
     expect(b.seq).toBeGreaterThan(a.seq);
