@@ -205,6 +205,19 @@ export function retryParkedCommands(db: AnyOutboxDb, filter: { type?: string; ta
     .then((rows) => rows.sort((a, b) => a.seq - b.seq));
 }
 
+/** Pending and parked commands, counted by status (the status index serves it; delivered history is not read). */
+export async function countWaitingCommands(db: AnyOutboxDb): Promise<{ PENDING: number; PARKED: number }> {
+  const rows = await outbox(db)
+    .selectFrom('outboxCommands')
+    .select(['status', (eb) => eb.fn.countAll<number>().as('count')])
+    .where('status', 'in', ['PENDING', 'PARKED'])
+    .groupBy('status')
+    .execute();
+  const counts = { PENDING: 0, PARKED: 0 };
+  for (const row of rows) if (row.status === 'PENDING' || row.status === 'PARKED') counts[row.status] = Number(row.count);
+  return counts;
+}
+
 /** How an outbox stands: commands per status, and the oldest pending command's age and attempts. */
 export interface OutboxSummary {
   counts: Record<CommandStatus, number>;

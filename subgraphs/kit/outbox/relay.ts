@@ -12,6 +12,7 @@ import {
   type OutboxCommandRow,
 } from './outbox.repository';
 import { DEFAULT_RETRY_BUDGET } from './relay-config';
+import { watchOutbox } from './outbox-metrics';
 
 /** Applies a delivered command's outcome to the enqueuing system, inside the transaction that records the delivery. */
 export interface CommandHandler<TDatabase> {
@@ -158,6 +159,7 @@ export function createRelay<TDatabase>(options: RelayOptions<TDatabase>): Relay 
   let loop: Promise<void> | undefined;
   let wake: (() => void) | undefined;
   let busy: Promise<unknown> = Promise.resolve();
+  let unwatch: (() => void) | undefined;
 
   /** One command in one transaction; false when none was due. */
   async function deliverNext(): Promise<boolean> {
@@ -250,6 +252,7 @@ export function createRelay<TDatabase>(options: RelayOptions<TDatabase>): Relay 
     start() {
       if (running) return;
       running = true;
+      unwatch = watchOutbox(system, db);
       loop = run();
     },
     async stop() {
@@ -257,6 +260,8 @@ export function createRelay<TDatabase>(options: RelayOptions<TDatabase>): Relay 
       wake?.();
       await loop;
       loop = undefined;
+      unwatch?.();
+      unwatch = undefined;
     },
     drain,
   };

@@ -206,6 +206,24 @@ describe('outbox: one subject in order, bulk retry, lost connections', () => {
     expect(await metric('plantgraph_outbox_relay_failures_total', { system: 'outboxorder' })).toBeGreaterThan(failedBefore);
   });
 
+  it('reports pending and parked commands of a running relay as plantgraph_outbox_commands', async () => {
+    await enqueueCommand(db, record('g1', 'G:1'));
+    await enqueueCommand(db, record('g2', 'G:2'));
+    await enqueueCommand(db, record('g3', 'G:3'));
+    await db.updateTable('outboxCommands').set({ status: 'PARKED' }).where('idempotencyKey', '=', 'g3').execute();
+    await db.updateTable('outboxCommands').set({ nextAttemptAt: sql<Date>`now() + interval '1 hour'` }).execute();
+    const relay = createRelay(options());
+    relay.start();
+    try {
+      expect(await metric('plantgraph_outbox_commands', { system: 'outboxorder', status: 'PENDING' })).toBe(2);
+      expect(await metric('plantgraph_outbox_commands', { system: 'outboxorder', status: 'PARKED' })).toBe(1);
+    } finally {
+      await relay.stop();
+    }
+    const values = (await registry.getSingleMetric('plantgraph_outbox_commands')!.get()).values;
+    expect(values.filter((v) => v.labels.system === 'outboxorder')).toEqual([]);
+  });
+
   it('sizes the default retry budget to hours of an outage, and reads its variables', () => {
     expect(shortestRetryWindowMs(DEFAULT_RETRY_BUDGET)).toBeGreaterThan(4 * 3_600_000);
     expect(retryBudgetFromEnv({})).toEqual(DEFAULT_RETRY_BUDGET);
