@@ -6,6 +6,7 @@ import {
   type ConstValueNode,
   type ObjectTypeDefinitionNode,
 } from 'graphql';
+import { describeRules, type AuthorizationRule } from '../../platform/authorization';
 import { SYSTEMS, isSystemName, type SystemKind } from '../../platform/systems';
 
 /** Which system answers one field of the API schema. */
@@ -24,6 +25,8 @@ export interface FieldAuthority {
   readonly shared?: boolean;
   /** Fields of other systems this one needs first (`@requires`). */
   readonly requires?: string;
+  /** Who may run or read it, when an `@authorized` rule guards it ("role planner"). */
+  readonly authorized?: string;
 }
 
 export interface AuthorityMap {
@@ -41,6 +44,8 @@ export interface DeclaredOwner {
   readonly steward?: string;
   /** `field`, `key` (the entity owner is the source), `root` or `shared`. */
   readonly role?: string;
+  /** Who may run or read it ("role planner"), from its `authorized` rules. */
+  readonly authorized?: string;
 }
 
 const META_TYPE = /^(join__|link__)/;
@@ -148,13 +153,21 @@ export interface DeclaredAuthority {
   readonly systems: ReadonlyMap<string, DeclaredSystem>;
 }
 
+function strings(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+function asRule(value: unknown): AuthorizationRule {
+  return { roles: strings(asRecord(value)?.roles), scopes: strings(asRecord(value)?.scopes) };
+}
+
 function asRecord(value: unknown): Record<string, unknown> | undefined {
   return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 }
 
 /**
  * Reads `schema/authority.json`: its `fields` section (`{"Type.field": {system, kind, steward,
- * role}}`, entries without a system, value-type fields several systems return, left out) and its
+ * role, authorized}}`, entries without a system, value-type fields several systems return, left out) and its
  * `systems` section (`{name: {label, kind, steward}}`).
  */
 export function parseAuthorityFile(json: unknown): DeclaredAuthority {
@@ -168,6 +181,7 @@ export function parseAuthorityFile(json: unknown): DeclaredAuthority {
       ...(typeof entry.kind === 'string' ? { kind: entry.kind } : {}),
       ...(typeof entry.steward === 'string' ? { steward: entry.steward } : {}),
       ...(typeof entry.role === 'string' ? { role: entry.role } : {}),
+      ...(Array.isArray(entry.authorized) && entry.authorized.length ? { authorized: describeRules(entry.authorized.map(asRule)) } : {}),
     });
   }
   for (const [name, value] of Object.entries(asRecord(asRecord(json)?.systems) ?? {})) {
@@ -213,6 +227,7 @@ export function mergeAuthority(derived: AuthorityMap, declared: DeclaredAuthorit
       key: owner.role ? owner.role === 'key' : f.key,
       kind,
       steward: owner.steward ?? registry?.steward,
+      ...(owner.authorized ? { authorized: owner.authorized } : {}),
     };
   });
   const systems = derived.systems.map((s) => {

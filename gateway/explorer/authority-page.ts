@@ -94,12 +94,14 @@ export function renderAuthoritySvg(map: AuthorityMap): string {
         `<rect x="${x}" y="${y}" width="${LAYOUT.systemColumn}" height="${height}" rx="4" fill="${palette(system.kind).cell}" stroke="${palette(system.kind).header}" stroke-opacity="0.35"/>`,
       );
       cell.forEach((field, k) => {
-        const note = field.requires ? ` (requires ${field.requires})` : field.shared ? ' (shared value type: answered by the system that returned the parent)' : '';
+        const note =
+          (field.requires ? ` (requires ${field.requires})` : field.shared ? ' (shared value type: answered by the system that returned the parent)' : '') +
+          (field.authorized ? `; needs ${field.authorized}` : '');
         const style = field.shared ? 'fill="#777" font-style="italic"' : 'fill="#111"';
         parts.push(
           `<text class="field${field.shared ? ' shared' : ''}" data-field="${escapeXml(`${type}.${field.field}`)}" x="${x + LAYOUT.padding}" y="${y + LAYOUT.padding + 12 + k * LAYOUT.line}" font-size="11.5" ${style}>` +
             `<title>${escapeXml(`${type}.${field.field}: ${system.label}${field.steward ? `, steward ${field.steward}` : ''}${note}`)}</title>` +
-            `${escapeXml(clip(field.field + (field.requires ? ' ↳' : '')))}</text>`,
+            `${escapeXml(clip(field.field + (field.requires ? ' ↳' : '') + (field.authorized ? ' 🔒' : '')))}</text>`,
         );
       });
       parts.push(`</g>`);
@@ -141,6 +143,7 @@ export function renderAuthorityPage(map: AuthorityMap): string {
 <h1>Authority map</h1>
 <p>Every field of the graph has one authoritative system. ${source}
 A field marked ↳ is computed by its system from another system's field (<code>@requires</code>);
+a field marked 🔒 is under an <code>@authorized</code> rule (hover it for who may run or read it; all of them in <code>schema/ROLES.md</code>);
 a field in grey italics belongs to a value type several systems return, answered by whichever returned the parent.
 Explore the data in the <a href="/graphql">explorer</a>.</p>
 <p class="legend"><span style="background:${COLORS.record.header}">system of record</span><span style="background:${COLORS.engagement.header}">system of engagement</span></p>

@@ -104,6 +104,15 @@ describe('authority map', () => {
     expect(svg.match(/class="field shared" data-field="Note.text"/g)).toHaveLength(2);
   });
 
+  it('shows who may run a mutation or read a protected field, from the rules authority.json carries', () => {
+    const merged = mergeAuthority(derived, parseAuthorityFile(authorityJson));
+    expect(field(merged, 'Mutation.postInventoryAdjustment')).toMatchObject({ system: 'erp', authorized: 'role inventory-relay' });
+    expect(field(merged, 'Material.standardCost')).toMatchObject({ authorized: 'role finance, or scope finance:read' });
+    expect(field(merged, 'Material.description')?.authorized).toBeUndefined();
+    const svg = renderAuthoritySvg(merged);
+    expect(svg).toContain('Mutation.postInventoryAdjustment: ERP, steward Finance &amp; Supply Chain; needs role inventory-relay</title>postInventoryAdjustment 🔒');
+  });
+
   it('escapes names so a description or name cannot break the picture', () => {
     const svg = renderAuthoritySvg({
       source: 'supergraph',
