@@ -7,6 +7,7 @@ import { callerOf, isPartnerCaller } from '../security/caller';
 import { gatewayError } from '../security/errors';
 import { canonicalDocument, type TrustedDocument } from '../security/trusted-documents';
 import { setBounded } from '../../platform/bounded-map';
+import type { RequestDocument } from '../security/request-document';
 
 export interface PersistedDocumentsOptions {
   /** The documents partners may run. */
@@ -19,11 +20,7 @@ export interface PersistedDocumentsOptions {
 }
 
 /** What a partner sent: the text, or only the SHA-256 of a registered document. */
-export interface PartnerRequest {
-  query?: string;
-  sha256Hash?: string;
-  operationName?: string | null;
-}
+export type PartnerRequest = Pick<RequestDocument, 'query' | 'sha256Hash' | 'operationName'>;
 
 /** The trusted-document check for partners, run before any other analysis of what they send. */
 export interface PartnerDocumentGate {

@@ -12,11 +12,12 @@ import { authPlugin } from '../plugins/auth.plugin';
 import { authorizationPlugin } from '../plugins/authorization.plugin';
 import { limitsPlugin, type LimitsOptions } from '../plugins/limits.plugin';
 import { partnerDocumentGate, persistedDocumentsPlugin, trustedDocumentCache } from '../plugins/persisted-documents.plugin';
-import { partnerRequestOf } from './partners/partner-request';
+import { requestDocumentOf } from './request-document';
+import { documentLimits } from './document-limits';
 import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
 import { memoryRateLimitStore, rateLimitPlugin, redisRateLimitStore } from '../plugins/rate-limit.plugin';
 import type { SendHook } from '../subgraph-data-source';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
 import type { Caller } from '../../platform/caller';
 import type { AccessResult } from '../explorer/access';
 import { callerOf, isPartnerCaller, UNAUTHENTICATED_CALLER, type SecurityContext } from './caller';
@@ -105,6 +106,7 @@ export function createGatewaySecurity(options: GatewaySecurityOptions, logger: L
   if (mode === 'none') logger.warn('AUTH_MODE=none: authentication and field authorization are OFF; every request is served as an anonymous caller');
 
   let rules: SupergraphSecurity | undefined;
+  let apiSchema: GraphQLSchema | undefined;
   const signingKey = parseCallerKey(options.callerKey);
   const redis = options.rateLimit?.redisUrl ? new Redis(options.rateLimit.redisUrl, { maxRetriesPerRequest: 1 }) : undefined;
   redis?.on('error', (err) => logger.warn({ err: err.message }, 'rate limit store: Redis error'));
@@ -130,6 +132,8 @@ export function createGatewaySecurity(options: GatewaySecurityOptions, logger: L
   });
   // Partners' documents are checked against the trusted ones at the front door, before anything parses or measures them.
   const partnerDocuments = partnerDocumentGate({ documents: options.trustedDocuments ?? PARTNER_DOCUMENTS, maxTokens: options.limits?.maxTokens });
+  // Then the limits, on the text as it arrives: Apollo Server validates before any plugin may refuse.
+  const limits = documentLimits({ limits: options.limits, maxTokens: options.limits?.maxTokens });
   const plugins: ApolloServerPlugin<any>[] = [limitsPlugin(options.limits)];
   if (mode === 'jwt') {
     plugins.push(authorizationPlugin({ rules: () => rules }), persistedDocumentsPlugin({ documents: options.trustedDocuments ?? PARTNER_DOCUMENTS, gate: partnerDocuments }));
@@ -172,7 +176,8 @@ export function createGatewaySecurity(options: GatewaySecurityOptions, logger: L
     persistedQueries: { cache: trustedDocumentCache(options.trustedDocuments ?? PARTNER_DOCUMENTS) },
     async context(req) {
       const caller = await admit(req);
-      const refusal = mode === 'jwt' ? partnerDocuments.refusal(caller, partnerRequestOf(req)) : undefined;
+      const request = requestDocumentOf(req);
+      const refusal = (mode === 'jwt' ? partnerDocuments.refusal(caller, request) : undefined) ?? limits.refusal(apiSchema, request);
       if (refusal) throw refusal;
       return { caller };
     },
@@ -201,9 +206,10 @@ export function createGatewaySecurity(options: GatewaySecurityOptions, logger: L
     routes,
     health: () => (mode === 'none' ? { auth: 'none', warning: 'AUTH_MODE=none: authentication is off' } : { auth: 'on' }),
     attach(gateway) {
-      gateway.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => {
+      gateway.onSchemaLoadOrUpdate(({ apiSchema: schema, coreSupergraphSdl }) => {
+        apiSchema = schema;
         try {
-          rules = readSupergraphSecurity(coreSupergraphSdl, apiSchema);
+          rules = readSupergraphSecurity(coreSupergraphSdl, schema);
         } catch (err) {
           logger.error({ err: (err as Error).message }, 'could not read authorization rules from the supergraph; keeping the previous ones');
         }

@@ -95,6 +95,14 @@ describe('hostile input at the front door', () => {
     expect(subgraphQueries.filter((q) => q.includes('FanOut'))).toHaveLength(0);
   });
 
+  it('refuses 1,300 fields of one response name (a second of graphql-js validation) before validating them', async () => {
+    // An unknown field as well: had validation run first, the answer would be GRAPHQL_VALIDATION_FAILED.
+    const document = `{ ${'a: material(id: "M000001") { id } '.repeat(1_300)} nope }`;
+    const { status, body } = await alongside(() => postGraphQL(url, document, undefined, user));
+    expect(status).toBe(400);
+    expect(body.errors[0].extensions).toMatchObject({ code: 'OPERATION_TOO_COMPLEX', limit: 'aliases', value: 31 });
+  });
+
   it('refuses the same document from a partner key at the front door, as an untrusted document', async () => {
     const { status, body } = await alongside(() => postGraphQL(url, fanOutFragments(23), undefined, { 'x-api-key': partnerKey }));
     expect(status).toBe(403);

@@ -1,0 +1,30 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Supergraph } from '@apollo/federation-internals';
+import { documentLimits } from '../../../gateway/security/document-limits';
+
+const ROOT = path.join(__dirname, '..', '..', '..');
+const api = Supergraph.build(readFileSync(path.join(ROOT, 'schema', 'supergraph.graphql'), 'utf8')).apiSchema().toGraphQLJSSchema();
+
+describe('operation limits on the text as it arrives', () => {
+  const limits = documentLimits();
+
+  it('refuses a document over a limit without validating it (unknown fields and all)', () => {
+    const query = `{ ${Array.from({ length: 31 }, (_, i) => `a${i}: nope`).join(' ')} }`;
+    expect(limits.refusal(api, { query })?.extensions).toMatchObject({ code: 'OPERATION_TOO_COMPLEX', limit: 'aliases', http: { status: 400 } });
+  });
+
+  it('measures the operation named in the request, with its variables', () => {
+    const query = 'query Small { material(id: "M1") { id } } query Big($n: Int!) { auditsCommands(limit: $n) { id type } }';
+    expect(limits.refusal(api, { query, operationName: 'Small' })).toBeUndefined();
+    expect(limits.refusal(api, { query, operationName: 'Big', variables: { n: 10 } })).toBeUndefined();
+    expect(limits.refusal(api, { query, operationName: 'Big', variables: { n: 50_000_000 } })?.extensions).toMatchObject({ limit: 'cost' });
+  });
+
+  it('leaves to Apollo Server what it answers itself: no text, no schema yet, a syntax error, no single operation', () => {
+    expect(limits.refusal(api, { sha256Hash: 'a'.repeat(64) })).toBeUndefined();
+    expect(limits.refusal(undefined, { query: '{ a: x b: x }' })).toBeUndefined();
+    expect(limits.refusal(api, { query: '{ material(' })).toBeUndefined();
+    expect(limits.refusal(api, { query: 'query A { __typename } query B { __typename }' })).toBeUndefined();
+  });
+});
