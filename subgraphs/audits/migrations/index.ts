@@ -2,6 +2,7 @@ import type { Migrations } from '../../kit/db/migrate';
 import { outboxMigration, outboxOrderMigration } from '../../kit/outbox';
 import { auditsMigration } from './001_audits';
 import { idempotencyMigration } from '../../kit/idempotency';
+import { auditsTextLimitsMigration } from './006_text_limits';
 
 /** Audits' schema history. */
 export const auditsMigrations: Migrations = {
@@ -9,4 +10,5 @@ export const auditsMigrations: Migrations = {
   '002_outbox': outboxMigration,
   '004_idempotency': idempotencyMigration,
   '005_outbox_order': outboxOrderMigration,
+  '006_text_limits': auditsTextLimitsMigration,
 };

@@ -4,6 +4,7 @@ import { postingsMigration } from './002_postings';
 import { partnersMigration } from './003_partners';
 import { erpIdempotencyMigration } from './005_idempotency';
 import { stockStatusPerHoldMigration } from './006_stock_status_per_hold';
+import { erpTextLimitsMigration } from './007_text_limits';
 
 /** ERP's schema history; names sort in the order they apply. */
 export const erpMigrations: Migrations = {
@@ -12,4 +13,5 @@ export const erpMigrations: Migrations = {
   '003_partners': partnersMigration,
   '005_idempotency': erpIdempotencyMigration,
   '006_stock_status_per_hold': stockStatusPerHoldMigration,
+  '007_text_limits': erpTextLimitsMigration,
 };

@@ -4,6 +4,7 @@ import { inventoryOutboxMigration } from './002_outbox';
 import { countWorkflowMigration } from './003_count_workflow';
 import { outboxOrderMigration } from '../../kit/outbox/outbox-order.migration';
 import { idempotencyMigration } from '../../kit/idempotency';
+import { inventoryTextLimitsMigration } from './007_text_limits';
 
 /** Inventory's schema history. */
 export const inventoryMigrations: Migrations = {
@@ -12,4 +13,5 @@ export const inventoryMigrations: Migrations = {
   '003_count_workflow': countWorkflowMigration,
   '005_idempotency': idempotencyMigration,
   '006_outbox_order': outboxOrderMigration,
+  '007_text_limits': inventoryTextLimitsMigration,
 };

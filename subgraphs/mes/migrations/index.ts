@@ -2,10 +2,12 @@ import { auditTrailMigration } from '../../kit/audit-trail';
 import type { Migrations } from '../../kit/db/migrate';
 import { executionMigration } from './001_execution';
 import { idempotencyMigration } from '../../kit/idempotency';
+import { mesTextLimitsMigration } from './004_text_limits';
 
 /** MES's schema history; names sort in the order they apply. */
 export const mesMigrations: Migrations = {
   '001_execution': executionMigration,
   '002_audit_trail': auditTrailMigration,
   '003_idempotency': idempotencyMigration,
+  '004_text_limits': mesTextLimitsMigration,
 };

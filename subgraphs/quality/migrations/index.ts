@@ -4,6 +4,7 @@ import { qualityMigration } from './001_quality';
 import { decisionChecksMigration } from './003_decision_checks';
 import { materialNumbersMigration } from './007_material_numbers';
 import { idempotencyMigration } from '../../kit/idempotency';
+import { qualityTextLimitsMigration } from './008_text_limits';
 
 /** Quality's schema history. */
 export const qualityMigrations: Migrations = {
@@ -13,4 +14,5 @@ export const qualityMigrations: Migrations = {
   '005_idempotency': idempotencyMigration,
   '006_outbox_order': outboxOrderMigration,
   '007_material_numbers': materialNumbersMigration,
+  '008_text_limits': qualityTextLimitsMigration,
 };
