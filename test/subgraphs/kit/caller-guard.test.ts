@@ -1,4 +1,6 @@
 import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import pino from 'pino';
 import { GraphQLObjectType, GraphQLSchema, GraphQLString } from 'graphql';
 import type { Caller } from '../../../platform/caller';
 import { CALLER_HEADER, generateCallerKey, signCaller } from '../../../platform/caller-header';
@@ -26,8 +28,10 @@ const alice: Caller = { subject: 'alice', kind: 'user', roles: ['planner'], scop
 describe('the caller a subgraph resolver sees', () => {
   let server: SubgraphServer;
   let url: string;
+  const lines: { msg: string; err?: { message: string } }[] = [];
   beforeAll(async () => {
-    server = await createSubgraphServer<Context>({ system: 'guarded', schema, callerKey: key, context: async (caller) => ({ caller }), ready: async () => true });
+    const sink = new Writable({ write: (chunk, _encoding, done) => (lines.push(JSON.parse(String(chunk))), done()) });
+    server = await createSubgraphServer<Context>({ system: 'guarded', schema, callerKey: key, context: async (caller) => ({ caller }), ready: async () => true, logger: pino({ level: 'error' }, sink) });
     await new Promise<void>((resolve) => server.httpServer.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.httpServer.address() as AddressInfo).port}/graphql`;
   });
@@ -36,7 +40,7 @@ describe('the caller a subgraph resolver sees', () => {
   const ask = async (query: string, caller: Caller = alice) => {
     const body = JSON.stringify({ query });
     const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', [CALLER_HEADER]: signCaller(caller, key, { audience: 'guarded', body }) }, body });
-    return (await response.json()) as { data?: Record<string, unknown>; errors?: { message: string }[] };
+    return (await response.json()) as { data?: Record<string, unknown>; errors?: { message: string; path?: string[]; extensions?: Record<string, unknown> }[] };
   };
 
   it("gives a query the caller's rights", async () => {
@@ -48,7 +52,9 @@ describe('the caller a subgraph resolver sees', () => {
     const answer = await ask('{ rights who }');
     expect(answer.data).toEqual({ rights: 'user:planner:-', who: null });
     expect(answer.errors).toHaveLength(1);
-    expect(answer.errors![0]!.message).toMatch(/caller\.subject read while a query runs/);
+    // A programming error: the client reads a generic internal error, the log says what happened.
+    expect(answer.errors![0]).toMatchObject({ path: ['who'], extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    expect(lines.find((l) => l.msg === 'internal error')?.err?.message).toMatch(/caller\.subject read while a query runs/);
   });
 
   it('lets a mutation read who the caller is, for its audit trail', async () => {
