@@ -68,6 +68,7 @@ function guardedFields(schema: GraphQLSchema, rules: SchemaRules, document: Docu
  */
 export function authorizationPlugin<TContext extends BaseContext>(schema: GraphQLSchema): ApolloServerPlugin<TContext> {
   const rules = readSchemaRules(schema);
+  const mutationPrefix = `${schema.getMutationType()?.name ?? 'Mutation'}.`;
   // Apollo Server parses a query text once and hands every request the same nodes.
   const byOperation = new WeakMap<OperationDefinitionNode, readonly Guarded[]>();
   return {
@@ -81,8 +82,10 @@ export function authorizationPlugin<TContext extends BaseContext>(schema: GraphQ
           const rights = (contextValue as { caller?: Caller }).caller ?? NO_RIGHTS;
           const denied = guarded.find((g) => !g.rules.every((rule) => isAllowed(rights, rule)));
           if (!denied) return;
-          const held = rights.roles.length ? `roles ${rights.roles.slice(0, 5).join(', ')}` : 'no role';
-          throw userError('FORBIDDEN', `not allowed to ${operation.operation === 'mutation' && denied.coordinate.startsWith('Mutation.') ? 'run' : 'read'} ${denied.coordinate}: it needs ${describeRules(denied.rules)}; the caller has ${held}`, {
+          // Roles come from a signed header, but a message quotes only a short prefix of what arrived.
+          const held = rights.roles.length ? `roles ${rights.roles.slice(0, 5).map((r) => r.slice(0, 40)).join(', ')}` : 'no role';
+          const verb = denied.coordinate.startsWith(mutationPrefix) ? 'run' : 'read';
+          throw userError('FORBIDDEN', `not allowed to ${verb} ${denied.coordinate}: it needs ${describeRules(denied.rules)}; the caller has ${held}`, {
             field: denied.coordinate,
             http: { status: 403 },
           });
