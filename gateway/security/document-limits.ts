@@ -1,5 +1,6 @@
 import { getOperationAST, parse, type DocumentNode, type GraphQLError, type GraphQLSchema } from 'graphql';
-import { checkOperationLimits, type OperationLimits } from './operation-limits';
+import { gatewayError } from './errors';
+import { checkOperationLimits, DEFAULT_LIMITS, type OperationLimits } from './operation-limits';
 import type { RequestDocument } from './request-document';
 
 export interface DocumentLimitsOptions {
@@ -17,6 +18,10 @@ export interface DocumentLimits {
   refusal(schema: GraphQLSchema | undefined, request: RequestDocument): GraphQLError | undefined;
 }
 
+function tooDeepToRead(maxDepth: number): GraphQLError {
+  return gatewayError('OPERATION_TOO_COMPLEX', 400, `the document nests selections too deeply to be read; at most ${maxDepth} levels are allowed`, { limit: 'depth', max: maxDepth });
+}
+
 /**
  * graphql-js validation is not linear in every document (1,300 fields sharing one response name
  * take it over a second to compare), and Apollo Server validates before any plugin may refuse.
@@ -31,7 +36,9 @@ export function documentLimits(options: DocumentLimitsOptions = {}): DocumentLim
       let document: DocumentNode;
       try {
         document = parse(request.query, { maxTokens });
-      } catch {
+      } catch (err) {
+        // graphql-js parses by recursion: a few thousand nested selections exhaust the stack first.
+        if (err instanceof RangeError) return tooDeepToRead(options.limits?.maxDepth ?? DEFAULT_LIMITS.maxDepth);
         return undefined;
       }
       const operation = getOperationAST(document, request.operationName);

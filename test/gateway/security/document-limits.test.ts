@@ -21,6 +21,14 @@ describe('operation limits on the text as it arrives', () => {
     expect(limits.refusal(api, { query, operationName: 'Big', variables: { n: 50_000_000 } })?.extensions).toMatchObject({ limit: 'cost' });
   });
 
+  it('refuses a document nested too deeply for the parser with the depth limit, not a stack overflow', () => {
+    let nested = 'id';
+    for (let i = 0; i < 3_000; i++) nested = `material(id: "M1") { ${nested} }`;
+    const refusal = limits.refusal(api, { query: `{ ${nested} }` });
+    expect(refusal?.message).toBe('the document nests selections too deeply to be read; at most 15 levels are allowed');
+    expect(refusal?.extensions).toMatchObject({ code: 'OPERATION_TOO_COMPLEX', limit: 'depth', max: 15 });
+  });
+
   it('leaves to Apollo Server what it answers itself: no text, no schema yet, a syntax error, no single operation', () => {
     expect(limits.refusal(api, { sha256Hash: 'a'.repeat(64) })).toBeUndefined();
     expect(limits.refusal(undefined, { query: '{ a: x b: x }' })).toBeUndefined();
