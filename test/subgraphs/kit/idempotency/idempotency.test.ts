@@ -1,6 +1,7 @@
 import { graphql, type GraphQLSchema } from 'graphql';
 import { sql } from 'kysely';
 import type { Caller } from '../../../../platform/caller';
+import { dbQueryCount } from '../../../../platform/metrics';
 import type { MesDatabase } from '../../../../subgraphs/mes/db';
 import { mesSystem } from '../../../../subgraphs/mes/server';
 import { createTestDatabase, type TestDatabase } from '../../../support/databases';
@@ -96,6 +97,19 @@ describe('kit idempotency: a mutation applies once per caller, key and root fiel
       expect(refused.errors![0]!.message.length).toBeLessThan(160);
     }
     expect(await changesOf('WC006')).toBe(2);
+  });
+
+  it('costs a keyed mutation two statements more (claim, store), and a repeat four (begin, claim, read, commit)', async () => {
+    const statements = async (work: () => Promise<unknown>) => {
+      const before = await dbQueryCount('mes');
+      await work();
+      return (await dbQueryCount('mes')) - before;
+    };
+    const plain = await statements(() => run(SET_STATE, { id: 'WC007', state: 'DOWN', reason: 'BREAKDOWN' }));
+    const keyed = await statements(() => run(SET_STATE, { id: 'WC007', state: 'IDLE' }, 'k-cost'));
+    const repeat = await statements(() => run(SET_STATE, { id: 'WC007', state: 'IDLE' }, 'k-cost'));
+    expect(keyed - plain).toBe(2);
+    expect(repeat).toBe(4);
   });
 
   it('applies a production report once under its key (reportProduction had no key of its own)', async () => {
