@@ -34,6 +34,7 @@ describe('idempotency through the gateway', () => {
 
   it('refuses the key with another input, naming it, and writes nothing', async () => {
     const reused = await send({ id: 'WC001', state: 'IDLE' }, 'e2e-1');
+    expect(reused.status).toBe(200);
     expect(reused.body.data).toBeNull(); // the field is non-null
     expect(reused.body.errors![0]).toMatchObject({ path: ['setWorkCenterState'], extensions: { code: 'IDEMPOTENCY_KEY_REUSED', idempotencyKey: 'e2e-1' } });
     expect(await changesOf('WC001')).toBe(1);
