@@ -5,7 +5,7 @@ import { inventorySystem } from '../../subgraphs/inventory/server';
 import { mesSystem } from '../../subgraphs/mes/server';
 import { qualitySystem } from '../../subgraphs/quality/server';
 import { TEXT_LIMITS } from '../../subgraphs/kit/validation';
-import { startTestStack, type TestStack } from '../support/stack';
+import { startTestStack, testToken, type TestStack } from '../support/stack';
 
 const PLACE = 'mutation ($lot: ID!, $r: String!) { placeQualityHold(lotId: $lot, reason: $r) { id } }';
 const CREATE = 'mutation ($input: NonconformanceInput!) { createNonconformance(input: $input) { id material { id } } }';
@@ -35,9 +35,24 @@ describe('bad input to writes and reads of all six systems, through the gateway'
     expect(JSON.stringify(body)).not.toMatch(/UTF8|0x00|invalid byte/i);
   });
 
+  it('answers variables nested 10,000 levels deep with HTTP 400 at the gateway', async () => {
+    const nested = `${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}`;
+    const response = await fetch(stack.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await testToken()}` },
+      body: `{"query":"mutation ($input: NonconformanceInput!) { createNonconformance(input: $input) { id } }","variables":{"input":${nested}}}`,
+    });
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { errors: { message: string; extensions: { code: string } }[] };
+    expect(body.errors[0]).toMatchObject({ message: expect.stringMatching(/more than 32 levels deep/), extensions: { code: 'BAD_REQUEST' } });
+  });
+
   it('refuses a 900 KB hold reason, says how long it was, quotes none of it, holds nothing', async () => {
     const holds = await count('qualityHolds');
-    const { body } = await stack.query(PLACE, { lot: 'L00000001', r: 'R'.repeat(900_000) });
+    const { status, body } = await stack.query(PLACE, { lot: 'L00000001', r: 'R'.repeat(900_000) });
+    // A refusal inside execution: HTTP 200, the error on the mutation's path.
+    expect(status).toBe(200);
+    expect(body.errors?.[0]?.path).toEqual(['placeQualityHold']);
     expect(body.errors?.[0]).toMatchObject({ message: `reason: expected at most ${TEXT_LIMITS.text} characters, got 900000`, extensions: { code: 'BAD_USER_INPUT', field: 'reason' } });
     expect(JSON.stringify(body).length).toBeLessThan(1_000);
     expect(await count('qualityHolds')).toBe(holds);
