@@ -13,6 +13,7 @@ import {
   lockNonconformance,
   setDisposition,
   type CapaRow,
+  type NewNonconformance,
   type NonconformanceRow,
 } from './nonconformance.repository';
 import { transact } from '../../kit/db/transact';
@@ -32,8 +33,25 @@ export interface NonconformanceValues {
 const optional = (value: string | null | undefined) => (value && value.trim() ? value.trim() : null);
 
 /**
+ * The NCR a finding already made answers a repeat of the escalation only when the repeat asks the
+ * same; another payload under the finding's id is refused (IDEMPOTENCY_KEY_REUSED), not passed off
+ * as the first NCR.
+ */
+function sameEscalation(existing: NonconformanceRow, asked: Omit<NewNonconformance, 'status' | 'inspectionId' | 'reportedAt'>): NonconformanceRow {
+  // Quantities are stored to three decimals: a difference below half of the last one is rounding.
+  const same = (a: unknown, b: unknown) => (typeof a === 'number' && typeof b === 'number' ? Math.abs(a - b) <= 0.0005 : a === b);
+  const differing = (Object.keys(asked) as (keyof typeof asked)[]).filter((field) => !same(asked[field] ?? null, existing[field] ?? null));
+  if (!differing.length) return existing;
+  throw userError(
+    'IDEMPOTENCY_KEY_REUSED',
+    `input.sourceFindingId: finding ${preview(existing.sourceFindingId ?? '')} was escalated as ${existing.id} with another ${differing.join(', ')}; a repeat must send the same input`,
+    { field: 'input.sourceFindingId', nonconformanceId: existing.id },
+  );
+}
+
+/**
  * Opens an NCR. An escalated audit finding (source AUDIT with sourceFindingId) makes one NCR
- * however often the command arrives: a repeat returns the first.
+ * however often the command arrives: a repeat returns the first, a different payload is refused.
  */
 export async function createNonconformance(db: Kysely<QualityDatabase>, input: NonconformanceValues, now = new Date()): Promise<NonconformanceRow> {
   const description = requireText('input.description', input.description);
@@ -45,28 +63,16 @@ export async function createNonconformance(db: Kysely<QualityDatabase>, input: N
   if (input.source === 'SUPPLIER' && !supplierId) throw badInput('input.supplierId', 'a SUPPLIER nonconformance names the supplier');
   if (findingId && input.source !== 'AUDIT') throw badInput('input.sourceFindingId', `only an AUDIT nonconformance comes from an audit finding, got source ${input.source}`);
   const quantity = input.nonconformingQuantity === null || input.nonconformingQuantity === undefined ? null : requireNonNegative('input.nonconformingQuantity', input.nonconformingQuantity);
+  const asked = { source: input.source, severity: input.severity, description, materialId, lotId: optional(input.lotId), customerId, supplierId, nonconformingQuantity: quantity, sourceFindingId: findingId };
   return transact(db, async (trx) => {
     if (findingId) {
       const existing = await findNonconformanceByFinding(trx, findingId);
-      if (existing) return existing;
+      if (existing) return sameEscalation(existing, asked);
     }
     await requireKnownMaterial(trx, materialId, optional(input.lotId));
-    const created = await insertNonconformance(trx, {
-      source: input.source,
-      severity: input.severity,
-      description,
-      status: 'OPEN',
-      materialId,
-      lotId: optional(input.lotId),
-      customerId,
-      supplierId,
-      nonconformingQuantity: quantity,
-      inspectionId: null,
-      sourceFindingId: findingId,
-      reportedAt: now,
-    });
+    const created = await insertNonconformance(trx, { ...asked, status: 'OPEN', inspectionId: null, reportedAt: now });
     // Two deliveries of one escalation racing: the unique finding id let the first one in.
-    return created ?? (await findNonconformanceByFinding(trx, findingId!))!;
+    return created ?? sameEscalation((await findNonconformanceByFinding(trx, findingId!))!, asked);
   });
 }
 

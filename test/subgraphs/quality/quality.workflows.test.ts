@@ -179,6 +179,11 @@ describe('quality workflows through the gateway, with hand-offs to ERP', () => {
     expect(first.body.errors).toBeUndefined();
     expect(repeat.body.data.createNonconformance.id).toBe(first.body.data.createNonconformance.id);
     expect(await quality.selectFrom('nonconformances').select('id').where('sourceFindingId', '=', 'AU9999999-03').execute()).toHaveLength(1);
+    // The finding's id is the escalation's key: another payload under it is refused, not answered with the first NCR.
+    const other = await stack.query(create, { input: { ...finding, severity: 'MINOR', description: 'Another text' } });
+    expect(other.body.errors?.[0]?.extensions).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', field: 'input.sourceFindingId' });
+    expect(other.body.errors?.[0]?.message).toContain(`was escalated as ${first.body.data.createNonconformance.id} with another severity, description`);
+    expect(await quality.selectFrom('nonconformances').select('id').where('sourceFindingId', '=', 'AU9999999-03').execute()).toHaveLength(1);
 
     const id = first.body.data.createNonconformance.id;
     const disposition = `mutation ($id: ID!, $d: Disposition!) { dispositionNonconformance(id: $id, disposition: $d) { id status disposition } }`;
