@@ -91,7 +91,7 @@ describe('hostile input at the front door', () => {
     subgraphQueries.length = 0;
     const { status, body } = await alongside(() => postGraphQL(url, document, undefined, user));
     expect(status).toBe(400);
-    expect(body.errors[0].extensions).toMatchObject({ code: 'OPERATION_TOO_COMPLEX', limit: 'fields', max: 2000 });
+    expect(body.errors![0]!.extensions).toMatchObject({ code: 'OPERATION_TOO_COMPLEX', limit: 'fields', max: 2000 });
     expect(subgraphQueries.filter((q) => q.includes('FanOut'))).toHaveLength(0);
   });
 
@@ -100,13 +100,13 @@ describe('hostile input at the front door', () => {
     const document = `{ ${'a: material(id: "M000001") { id } '.repeat(1_300)} nope }`;
     const { status, body } = await alongside(() => postGraphQL(url, document, undefined, user));
     expect(status).toBe(400);
-    expect(body.errors[0].extensions).toMatchObject({ code: 'OPERATION_TOO_COMPLEX', limit: 'aliases', value: 31 });
+    expect(body.errors![0]!.extensions).toMatchObject({ code: 'OPERATION_TOO_COMPLEX', limit: 'aliases', value: 31 });
   });
 
   it('refuses the same document from a partner key at the front door, as an untrusted document', async () => {
     const { status, body } = await alongside(() => postGraphQL(url, fanOutFragments(23), undefined, { 'x-api-key': partnerKey }));
     expect(status).toBe(403);
-    expect(body.errors[0].extensions.code).toBe('TRUSTED_DOCUMENT_REQUIRED');
+    expect(body.errors![0]!.extensions!.code).toBe('TRUSTED_DOCUMENT_REQUIRED');
   });
 
   it('refuses variables nested 100,000 levels deep', async () => {
@@ -114,7 +114,7 @@ describe('hostile input at the front door', () => {
       fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...user }, body: deepVariablesBody(100_000) }).then(async (r) => ({ status: r.status, body: (await r.json()) as any })),
     );
     expect(status).toBe(400);
-    expect(body.errors[0].message).toMatch(/nests objects and arrays more than \d+ levels deep/);
+    expect(body.errors![0]!.message).toMatch(/nests objects and arrays more than \d+ levels deep/);
   });
 
   it('refuses 1,450 aliases in a 250 KB document on /explorer/plan with the limits of /graphql: tokens first', async () => {
@@ -122,19 +122,19 @@ describe('hostile input at the front door', () => {
     expect(document.length).toBeGreaterThan(240_000);
     const { status, body } = await alongside(() => plan(document));
     expect(status).toBe(400);
-    expect(body.errors[0].message).toMatch(/more that 15000 tokens/);
+    expect(body.errors![0]!.message).toMatch(/more that 15000 tokens/);
   });
 
   it('refuses 1,300 aliases (within the token limit) on /explorer/plan at the 31st alias', async () => {
     const { status, body } = await alongside(() => plan(aliasFlood(1_300, 250_000)));
     expect(status).toBe(400);
-    expect(body.errors[0].extensions).toEqual({ code: 'OPERATION_TOO_COMPLEX', limit: 'aliases', value: 31, max: 30 });
+    expect(body.errors![0]!.extensions).toEqual({ code: 'OPERATION_TOO_COMPLEX', limit: 'aliases', value: 31, max: 30 });
   });
 
   it('refuses fan-out fragments on /explorer/plan', async () => {
     const { status, body } = await alongside(() => plan(fanOutFragments(23)));
     expect(status).toBe(400);
-    expect(body.errors[0].extensions).toMatchObject({ code: 'OPERATION_TOO_COMPLEX', limit: 'fields' });
+    expect(body.errors![0]!.extensions).toMatchObject({ code: 'OPERATION_TOO_COMPLEX', limit: 'fields' });
   });
 
   it('hides suggestions from every caller when schema details are hidden, as NODE_ENV=production does', async () => {
@@ -151,10 +151,10 @@ describe('hostile input at the front door', () => {
     try {
       const productionUrl = await listenOnFreePort(production.httpServer);
       const typo = '{ materia(id: "M000001") { id } }';
-      expect((await postGraphQL(url, typo, undefined, user)).body.errors[0].message).toMatch(/Did you mean "material"\?/);
+      expect((await postGraphQL(url, typo, undefined, user)).body.errors![0]!.message).toMatch(/Did you mean "material"\?/);
       const { status, body } = await postGraphQL(productionUrl, typo, undefined, user);
       expect(status).toBe(400);
-      expect(body.errors[0].message).toBe('Cannot query field "materia" on type "Query".');
+      expect(body.errors![0]!.message).toBe('Cannot query field "materia" on type "Query".');
     } finally {
       await production.stop();
     }

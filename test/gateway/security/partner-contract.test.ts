@@ -89,7 +89,7 @@ describe('partner contract: the q06 trusted document, end to end', () => {
     expect(q06.body.data.myPurchaseOrders.map((po: any) => po.number).sort()).toEqual(await ownOpenOrders('V00001'));
     const other = await postGraphQL(url, '{ material(id: "M000001") { id } }', undefined, { authorization });
     expect(other.status).toBe(403);
-    expect(other.body.errors[0].extensions.code).toBe('TRUSTED_DOCUMENT_REQUIRED');
+    expect(other.body.errors![0]!.extensions!.code).toBe('TRUSTED_DOCUMENT_REQUIRED');
   });
 
   it('a supplier key confirms a delivery date on its own purchase order line, and not on another supplier\'s', async () => {
