@@ -289,7 +289,7 @@ export function authorizationPlugin(options: AuthorizationOptions): ApolloServer
               const { path, rootNulled: nulled } = nullOut(data, r.segments);
               rootNulled ||= nulled;
               errors.push(
-                new GraphQLError(`not allowed to read ${r.coordinate}: it needs ${describeRule(r.rule)}`, {
+                new GraphQLError(`not allowed to ${r.coordinate.startsWith('Mutation.') ? 'run' : 'read'} ${r.coordinate}: it needs ${describeRule(r.rule)}`, {
                   path,
                   extensions: { code: 'FORBIDDEN', field: r.coordinate },
                 }).toJSON(),
