@@ -26,6 +26,7 @@ import { createGatewaySecurity, type GatewaySecurityOptions } from './security';
 import { loadSecurityConfig } from './security/config';
 import { resolveSecurity } from './security/setup';
 import { createGatewayPerformance, loadPerformanceConfig, type PerformanceConfig } from './performance';
+import { shortenMessage } from '../platform/preview';
 
 export interface GatewayOptions {
   /** Path of the supergraph file (watched), or a ready-made supergraph manager. */
@@ -124,6 +125,8 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
   const apollo = new ApolloServer({
     gateway,
     includeStacktraceInErrorResponses: false,
+    // graphql-js quotes an invalid variable value whole: a refusal never sends a large input back.
+    formatError: (formatted) => ({ ...formatted, message: shortenMessage(formatted.message) }),
     // The process owns its signals: it stops every server, then the pools, then PostgreSQL.
     stopOnTerminationSignals: false,
     parseOptions: security.parseOptions,

@@ -2,6 +2,7 @@ import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { REQUEST_ID_HEADER } from '../../platform/http';
 import type { Logger } from '../../platform/logger';
+import { shortenMessage } from '../../platform/preview';
 
 /** What a client reads instead of an internal failure's own text. */
 export const INTERNAL_MESSAGE = `internal error; the ${REQUEST_ID_HEADER} response header names the request in the server's log`;
@@ -20,9 +21,9 @@ export function internalCause(error: unknown): Error | undefined {
   return undefined;
 }
 
-/** Apollo's `formatError`: internal failures reach the client as a generic INTERNAL_SERVER_ERROR, never their own text. */
+/** Apollo's `formatError`: internal failures reach the client as a generic INTERNAL_SERVER_ERROR, never their own text; other messages quote input only shortened. */
 export function maskInternalError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
-  if (!internalCause(error)) return formatted;
+  if (!internalCause(error)) return { ...formatted, message: shortenMessage(formatted.message) };
   return { message: INTERNAL_MESSAGE, locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
 }
 

@@ -47,6 +47,13 @@ describe('bad input to writes and reads of all six systems, through the gateway'
     expect(body.errors[0]).toMatchObject({ message: expect.stringMatching(/more than 32 levels deep/), extensions: { code: 'BAD_REQUEST' } });
   });
 
+  it('quotes at most a short prefix of an invalid variable value in the refusal', async () => {
+    const { status, body } = await stack.query('query ($s: [CountStatus!]) { countTasks(siteId: "S01", status: $s) { id } }', { s: ['X'.repeat(300_000)] });
+    expect(status).toBe(400);
+    expect(body.errors?.[0]?.message).toMatch(/^Variable "\$s" got invalid value "X{40}…" \(300000 characters\)/);
+    expect(JSON.stringify(body).length).toBeLessThan(2_000);
+  });
+
   it('refuses a 900 KB hold reason, says how long it was, quotes none of it, holds nothing', async () => {
     const holds = await count('qualityHolds');
     const { status, body } = await stack.query(PLACE, { lot: 'L00000001', r: 'R'.repeat(900_000) });
