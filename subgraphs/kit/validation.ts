@@ -20,8 +20,8 @@ import { badInput } from './errors';
 export const TEXT_LIMITS = {
   /** Identifiers: material, lot, order, hold, task numbers. */
   id: 64,
-  /** Short codes: a reason code. */
-  code: 40,
+  /** Short codes: a reason code (MES takes up to 64 characters, ERP up to 40). */
+  code: 64,
   /** A person or a search term: auditor, approver, account manager. */
   name: 100,
   /** One line: a company name, a checklist question, a characteristic. */

@@ -5,10 +5,11 @@ import type { AuditsDatabase } from '../db';
 import { insertFindings, type FindingRow } from '../finding/finding.repository';
 import { completeAudit, insertAudit, insertResponses, lockAudit, type AuditRow, type ResponseRow } from './audit.repository';
 import { transact } from '../../kit/db/transact';
+import { preview } from '../../../platform/preview';
 
 const text = (field: string, value: string | null | undefined): string => {
   const trimmed = (value ?? '').trim();
-  if (!trimmed) throw badInput(field, `expected a non-empty text, got ${JSON.stringify(value ?? null)}`);
+  if (!trimmed) throw badInput(field, `expected a non-empty text, got ${preview(value ?? null)}`);
   return trimmed;
 };
 
@@ -70,8 +71,8 @@ export async function submitAuditResponses(db: Kysely<AuditsDatabase>, auditId: 
     const rows: ResponseRow[] = responses.map((r, i) => {
       const field = `responses[${i}]`;
       const position = questions.indexOf(r.question) + 1;
-      if (position === 0) throw badInput(`${field}.question`, `expected a question of the ${audit.checklistName}, got ${JSON.stringify(r.question)}`);
-      if (seen.has(r.question)) throw badInput(`${field}.question`, `${JSON.stringify(r.question)} is answered twice`);
+      if (position === 0) throw badInput(`${field}.question`, `expected a question of the ${audit.checklistName}, got ${preview(r.question)}`);
+      if (seen.has(r.question)) throw badInput(`${field}.question`, `${preview(r.question)} is answered twice`);
       seen.add(r.question);
       if (!r.conforming && !r.severity) throw badInput(`${field}.severity`, 'a nonconforming answer needs a severity');
       if (r.conforming && r.severity) throw badInput(`${field}.severity`, `a conforming answer has no severity, got ${r.severity}`);

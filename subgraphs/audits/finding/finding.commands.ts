@@ -5,6 +5,7 @@ import type { AuditsDatabase } from '../db';
 import { enqueueEscalation } from './escalation-handoff';
 import { closeFindingRow, lockFinding, markEscalated, type FindingRow } from './finding.repository';
 import { transact } from '../../kit/db/transact';
+import { preview } from '../../../platform/preview';
 
 async function lockOpenFinding(trx: Kysely<AuditsDatabase>, auditId: string, findingId: string, action: string) {
   const audit = await lockAudit(trx, auditId);
@@ -18,7 +19,7 @@ async function lockOpenFinding(trx: Kysely<AuditsDatabase>, auditId: string, fin
 /** Closes an open finding with the countermeasure taken. */
 export async function closeFinding(db: Kysely<AuditsDatabase>, auditId: string, findingId: string, countermeasure: string, now = new Date()): Promise<FindingRow> {
   const action = countermeasure?.trim();
-  if (!action) throw badInput('countermeasure', `expected a non-empty text, got ${JSON.stringify(countermeasure ?? null)}`);
+  if (!action) throw badInput('countermeasure', `expected a non-empty text, got ${preview(countermeasure ?? null)}`);
   return transact(db, async (trx) => {
     await lockOpenFinding(trx, auditId, findingId, 'closed');
     return closeFindingRow(trx, findingId, action, now);

@@ -13,6 +13,7 @@ import {
   type InventoryAdjustmentRow,
 } from './inventory-adjustment.repository';
 import { transact } from '../../kit/db/transact';
+import { preview } from '../../../platform/preview';
 
 export interface InventoryAdjustmentCommand {
   materialId: string;
@@ -29,7 +30,7 @@ function validate(input: InventoryAdjustmentCommand) {
     checkId('materialId', input.materialId),
     checkId('siteId', input.siteId),
     checkQuantity('quantityDelta', input.quantityDelta, { positive: false }),
-    REASON_CODE.test(input.reasonCode) ? null : invalid('reasonCode', `expected an upper-case code such as CYCLE_COUNT, got ${JSON.stringify(input.reasonCode)}`),
+    REASON_CODE.test(input.reasonCode) ? null : invalid('reasonCode', `expected an upper-case code such as CYCLE_COUNT, got ${preview(input.reasonCode)}`),
     checkId('sourceCountTaskId', input.sourceCountTaskId),
   );
 }

@@ -6,6 +6,7 @@ import { CountStatus } from '../enums';
 import { enqueueJudgeCount, enqueueReadBookToPost } from './count-task.commands';
 import { listCountTasks, lockCountTask, scheduleDueCounts, updateCountTask, type CountTaskRow } from './count-task.repository';
 import { transact } from '../../kit/db/transact';
+import { preview } from '../../../platform/preview';
 
 /** A workflow step's result: the value, or why the step was refused (for the resolver to report). */
 export type Outcome<T> = { ok: true; value: T } | { ok: false; code: ErrorCode; message: string; field?: string; status?: string };
@@ -23,7 +24,7 @@ function checkQuantity(field: string, value: number): Outcome<never> | null {
 
 function checkName(field: string, value: string): Outcome<never> | null {
   const trimmed = value.trim();
-  if (!trimmed || trimmed.length > 200) return invalid(field, `expected a non-empty name of at most 200 characters, got ${JSON.stringify(value)}`);
+  if (!trimmed || trimmed.length > 200) return invalid(field, `expected a non-empty name of at most 200 characters, got ${preview(value)}`);
   return null;
 }
 
@@ -105,7 +106,7 @@ export async function approveCount(db: Kysely<InventoryDatabase>, taskId: string
 
 /** Rejects a count that has not been approved; the material becomes due for counting again. */
 export async function rejectCount(db: Kysely<InventoryDatabase>, taskId: string, reason: string): Promise<Outcome<CountTaskRow>> {
-  if (!reason.trim() || reason.length > 2_000) return invalid('reason', `expected a non-empty reason of at most 2000 characters, got ${JSON.stringify(reason.slice(0, 50))}`);
+  if (!reason.trim() || reason.length > 2_000) return invalid('reason', `expected a non-empty reason of at most 2000 characters, got ${preview(reason)}`);
   return step(db, taskId, 'rejectCount', [CountStatus.COUNTED, CountStatus.RECOUNT_REQUIRED, CountStatus.PENDING_APPROVAL], (trx, task) =>
     updateCountTask(trx, task.id, { status: CountStatus.REJECTED, rejectionReason: reason.trim() }),
   );

@@ -4,6 +4,7 @@ import type { Caller } from '../../../platform/caller';
 import type { MesDatabase } from '../db';
 import { fail, inTransaction, ok, type Outcome } from '../outcome';
 import { lockWorkCenter, updateWorkCenterState, type WorkCenterRow } from './work-center.repository';
+import { preview } from '../../../platform/preview';
 
 export interface WorkCenterStateChange {
   id: string;
@@ -24,7 +25,7 @@ export async function setWorkCenterState(
     return fail({
       code: 'BAD_USER_INPUT',
       field: 'reasonCode',
-      message: `expected a code of 1 to 64 letters, digits, "_", ".", ":" or "-" (e.g. "BREAKDOWN"), got ${JSON.stringify(reasonCode)}`,
+      message: `expected a code of 1 to 64 letters, digits, "_", ".", ":" or "-" (e.g. "BREAKDOWN"), got ${preview(reasonCode)}`,
     });
   }
   return inTransaction(db, async (trx) => {

@@ -17,6 +17,7 @@ import {
   type PlanCharacteristicRow,
 } from './inspection.repository';
 import { transact } from '../../kit/db/transact';
+import { preview } from '../../../platform/preview';
 
 export interface MeasurementValue {
   characteristic: string;
@@ -52,7 +53,7 @@ export async function recordMeasurements(db: Kysely<QualityDatabase>, inspection
       const field = `measurements[${i}]`;
       const characteristic = byName.get(value.characteristic);
       if (!characteristic) {
-        throw badInput(`${field}.characteristic`, `expected a characteristic of the ${inspection.inspectionType} plan (${plan.map((c) => c.characteristic).join(', ')}), got "${value.characteristic}"`);
+        throw badInput(`${field}.characteristic`, `expected a characteristic of the ${inspection.inspectionType} plan (${plan.map((c) => c.characteristic).join(', ')}), got ${preview(value.characteristic)}`);
       }
       if (seen.has(value.characteristic)) throw badInput(`${field}.characteristic`, `"${value.characteristic}" is given twice`);
       seen.add(value.characteristic);
