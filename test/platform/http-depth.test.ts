@@ -8,7 +8,7 @@ import { listenOnFreePort } from '../support/stack';
 /** `{"a":{"a":…{"a":1}…}}`, written out so that building it needs no recursion. */
 const nested = (levels: number) => `${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}`;
 
-describe('request bodies nested too deep', () => {
+describe('request bodies nested too deep, and requests that fail outside GraphQL', () => {
   let apollo: ApolloServer;
   let server: Server;
   let url: string;
@@ -18,7 +18,14 @@ describe('request bodies nested too deep', () => {
     apollo = new ApolloServer({ typeDefs: 'scalar JSON\ntype Query { echo(value: JSON): Int! }', resolvers: { Query: { echo: () => 1 } }, stopOnTerminationSignals: false });
     await apollo.start();
     const sink = new Writable({ write: (chunk, _encoding, done) => (lines.push(JSON.parse(String(chunk))), done()) });
-    server = createServer(createGraphQLHttpHandler({ apollo, context: async () => ({}), logger: pino({ level: 'info' }, sink) }));
+    server = createServer(
+      createGraphQLHttpHandler({
+        apollo,
+        context: async () => ({}),
+        logger: pino({ level: 'info' }, sink),
+        routes: { 'GET /boom': () => Promise.reject(new Error('the route failed')) },
+      }),
+    );
     url = await listenOnFreePort(server);
   });
   afterAll(async () => {
@@ -48,6 +55,13 @@ describe('request bodies nested too deep', () => {
     const response = await fetch(`${url}?query=${query}&variables=${encodeURIComponent(`{"v":${nested(500)}}`)}`, { headers: { 'apollo-require-preflight': 'true' } });
     expect(response.status).toBe(400);
     expect(((await response.json()) as { errors: { message: string }[] }).errors[0]!.message).toMatch(/more than 31 levels deep/);
+  });
+
+  it('logs a request that fails outside GraphQL with its request id, and answers 500 without the cause', async () => {
+    const response = await fetch(url.replace('/graphql', '/boom'), { headers: { 'x-request-id': 'boom-1' } });
+    expect(response.status).toBe(500);
+    expect(JSON.stringify(await response.json())).not.toContain('the route failed');
+    expect(lines).toContainEqual(expect.objectContaining({ requestId: 'boom-1', msg: 'request failed', err: expect.objectContaining({ message: 'the route failed' }) }));
   });
 
   it('still serves variables nested a few levels deep', async () => {
