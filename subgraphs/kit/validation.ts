@@ -60,6 +60,7 @@ export function textKindOf(name: string, scalar: 'String' | 'ID'): TextKind {
 // anywhere, and PostgreSQL cannot store NUL at all.
 const CONTROL_IN_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 const CONTROL_IN_LINE = /[\u0000-\u001F\u007F]/;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 function codePointLength(value: string): number {
   let length = 0;
@@ -83,6 +84,11 @@ export function checkText(field: string, kind: TextKind, value: string): void {
   if (control) {
     const code = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
     throw badInput(field, `expected text without control characters, got U+${code} at character ${control.index + 1}`);
+  }
+  // A lone surrogate would reach PostgreSQL as U+FFFD: the stored text would not be the text sent.
+  const lone = LONE_SURROGATE.exec(value);
+  if (lone) {
+    throw badInput(field, `expected well-formed Unicode, got a lone surrogate U+${lone[0].charCodeAt(0).toString(16).toUpperCase()} at UTF-16 position ${lone.index + 1}`);
   }
 }
 

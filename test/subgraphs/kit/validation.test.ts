@@ -66,6 +66,14 @@ describe('guardTextInputs: every string argument bounded, no control characters,
     expect(refused.message).toBe(`${field}: expected text without control characters, got ${where}`);
   });
 
+  it('refuses a lone surrogate, which PostgreSQL would store as U+FFFD, and keeps pairs', async () => {
+    const refused = await run(HOLD, { lot: 'L1', r: 'ok \ud83d then' });
+    expect(refused.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'reason' });
+    expect(refused.message).toBe('reason: expected well-formed Unicode, got a lone surrogate U+D83D at UTF-16 position 4');
+    expect((await run(HOLD, { lot: 'L1', r: 'trailing \ude00' })).message).toMatch(/lone surrogate U\+DE00 at UTF-16 position 10$/);
+    expect((await run(HOLD, { lot: 'L1', r: 'ok \ud83d\ude00' })).data).toEqual({ placeHold: 'placed' });
+  });
+
   it('checks strings inside input objects and lists, naming their path', async () => {
     const ok = { description: 'Leaks', lines: [{ lotId: 'L1', note: 'fine', reasonCode: 'R1' }] };
     expect((await run(REPORT, { i: ok })).data).toEqual({ report: 'reported' });
