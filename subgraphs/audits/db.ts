@@ -1,10 +1,11 @@
 import type { OutboxDatabase } from '../kit/outbox';
 import type { IdempotencyDatabase } from '../kit/idempotency';
+import type { MaterialNumbersDatabase } from '../kit/material-numbers';
 
 type Timestamp = Date;
 
 /** Audits' tables (camelCase here, snake_case in the database). */
-export interface AuditsDatabase extends OutboxDatabase, IdempotencyDatabase {
+export interface AuditsDatabase extends OutboxDatabase, IdempotencyDatabase, MaterialNumbersDatabase {
   audits: {
     id: string;
     auditType: string;

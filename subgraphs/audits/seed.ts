@@ -3,11 +3,14 @@ import type { Progress } from '../kit/seed/progress';
 import { auditCount, auditEscalations, auditFact } from '../kit/seed/quality-world';
 import { chunks, ids, type ScalePlan } from '../kit/seed/world';
 import type { AuditsDatabase } from './db';
+import { seedMaterialNumbers } from '../kit/material-numbers';
 
 const HOUR = 3_600_000;
 
 /** Audits' seed: about 1,600 audits over 90 days and the coming week, their answers and findings. */
 export async function seedAudits(db: Kysely<AuditsDatabase>, plan: ScalePlan, progress: Progress): Promise<void> {
+  // ERP's material numbers, which audits and escalations are checked against.
+  await seedMaterialNumbers(db, plan);
   const ncrOfFinding = new Map(auditEscalations(plan).map((e) => [e.findingId, e.nonconformanceId] as const));
   const audits: AuditsDatabase['audits'][] = [];
   const responses: AuditsDatabase['auditResponses'][] = [];

@@ -1,12 +1,11 @@
 import type { OutboxDatabase } from '../kit/outbox';
 import type { IdempotencyDatabase } from '../kit/idempotency';
+import type { MaterialNumbersDatabase } from '../kit/material-numbers';
 
 type Timestamp = Date;
 
 /** Quality's tables (camelCase here, snake_case in the database). */
-export interface QualityDatabase extends OutboxDatabase, IdempotencyDatabase {
-  /** ERP's material numbers, the ones an NCR may name (ERP owns the materials). */
-  materials: { id: string };
+export interface QualityDatabase extends OutboxDatabase, IdempotencyDatabase, MaterialNumbersDatabase {
   planCharacteristics: {
     inspectionType: string;
     characteristic: string;

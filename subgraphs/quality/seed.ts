@@ -3,7 +3,7 @@ import type { Progress } from '../kit/seed/progress';
 import { auditEscalations, cachedLotFact, heldLots, lotHoldFact, lotInspectionFact, qualityIds } from '../kit/seed/quality-world';
 import { addDays, between, chunks, ids, lotCount, materialTypeOf, pick, unit, workOrderFact, type LotFact, type ScalePlan } from '../kit/seed/world';
 import type { QualityDatabase } from './db';
-import { addMaterialNumbers } from './material/material.repository';
+import { seedMaterialNumbers } from '../kit/material-numbers';
 
 type InspectionRow = QualityDatabase['inspections'];
 type MeasurementRow = QualityDatabase['measurements'];
@@ -88,8 +88,7 @@ function finishedLotAtOrBefore(plan: ScalePlan, n: number): LotFact | null {
 export async function seedQuality(db: Kysely<QualityDatabase>, plan: ScalePlan, progress: Progress): Promise<void> {
   const asOf = new Date(`${plan.asOf}T00:00:00Z`).getTime();
   // ERP's material numbers, which NCRs are checked against.
-  const materialIds = Array.from({ length: plan.materials }, (_, i) => ids.material(i + 1));
-  for (const batch of chunks(materialIds, 5000)) await addMaterialNumbers(db, batch);
+  await seedMaterialNumbers(db, plan);
   const characteristics = await db.selectFrom('planCharacteristics').selectAll().orderBy('position').execute();
   const planOf = (type: string) => characteristics.filter((c) => c.inspectionType === type);
 

@@ -74,6 +74,17 @@ describe('bad input to writes and reads of all six systems, through the gateway'
     expect(await count('nonconformances')).toBe(ncrs);
   });
 
+  it('refuses an audit of a material ERP does not have, writing nothing', async () => {
+    const audits = stack.databases.audits!.database.db;
+    const before = Number((await audits.selectFrom('audits').select((eb: any) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    const schedule = 'mutation ($m: ID) { scheduleAudit(workCenterId: "WC001", auditType: PRODUCT, auditor: "Ada Lovelace", date: "2099-01-01", materialId: $m) { id } }';
+    const refused = await stack.query(schedule, { m: 'M999999' });
+    expect(refused.body.errors?.[0]).toMatchObject({ message: 'materialId: expected a material number ERP has, got "M999999"', extensions: { code: 'BAD_USER_INPUT', field: 'materialId' } });
+    expect(Number((await audits.selectFrom('audits').select((eb: any) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n)).toBe(before);
+    const accepted = await stack.query(schedule, { m: 'M000013' });
+    expect(accepted.body.errors).toBeUndefined();
+  });
+
   it("refuses an NCR whose lot quality inspected as another material, and accepts the lot's own", async () => {
     const inspection = await stack.databases.quality!.database.db.selectFrom('inspections').select(['lotId', 'materialId']).orderBy('id').executeTakeFirstOrThrow();
     const other = inspection.materialId === 'M000010' ? 'M000011' : 'M000010';

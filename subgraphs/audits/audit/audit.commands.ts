@@ -6,6 +6,7 @@ import { insertFindings, type FindingRow } from '../finding/finding.repository';
 import { completeAudit, insertAudit, insertResponses, lockAudit, type AuditRow, type ResponseRow } from './audit.repository';
 import { transact } from '../../kit/db/transact';
 import { preview } from '../../../platform/preview';
+import { requireMaterial } from '../../kit/material-numbers';
 
 const text = (field: string, value: string | null | undefined): string => {
   const trimmed = (value ?? '').trim();
@@ -35,12 +36,14 @@ export async function scheduleAudit(db: Kysely<AuditsDatabase>, values: Schedule
   const today = now.toISOString().slice(0, 10);
   if (values.date < today) throw badInput('date', `expected today (${today}) or later, got ${values.date}`);
   const checklist = CHECKLISTS[values.auditType as AuditKind];
+  const materialId = values.materialId?.trim() || null;
+  if (materialId) await requireMaterial(db, 'materialId', materialId);
   return insertAudit(db, {
     auditType: values.auditType,
     layer,
     checklistName: layer ? `${checklist.name} (layer ${layer})` : checklist.name,
     workCenterId,
-    materialId: values.materialId?.trim() || null,
+    materialId,
     auditor,
     scheduledFor: values.date,
     status: 'SCHEDULED',

@@ -6,6 +6,7 @@ import { enqueueEscalation } from './escalation-handoff';
 import { closeFindingRow, lockFinding, markEscalated, type FindingRow } from './finding.repository';
 import { transact } from '../../kit/db/transact';
 import { preview } from '../../../platform/preview';
+import { requireMaterial } from '../../kit/material-numbers';
 
 async function lockOpenFinding(trx: Kysely<AuditsDatabase>, auditId: string, findingId: string, action: string) {
   const audit = await lockAudit(trx, auditId);
@@ -38,7 +39,9 @@ export async function escalateFinding(db: Kysely<AuditsDatabase>, auditId: strin
       const ncr = finding.nonconformanceId ? `NCR ${finding.nonconformanceId}` : 'its NCR is being created';
       throw userError('INVALID_STATE', `finding "${findingId}" is OPEN and escalated already (${ncr})`, { status: finding.status });
     }
-    const material = materialId?.trim() || audit.materialId;
+    const given = materialId?.trim() || null;
+    if (given) await requireMaterial(trx, 'materialId', given);
+    const material = given || audit.materialId;
     if (!material) throw badInput('materialId', `audit "${auditId}" names no material; give the material the finding concerns`);
     const escalated = await markEscalated(trx, findingId, now);
     await enqueueEscalation(trx, audit, escalated, material);

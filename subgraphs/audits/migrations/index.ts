@@ -3,6 +3,7 @@ import { outboxMigration, outboxOrderMigration } from '../../kit/outbox';
 import { auditsMigration } from './001_audits';
 import { idempotencyMigration } from '../../kit/idempotency';
 import { auditsTextLimitsMigration } from './006_text_limits';
+import { auditsMaterialNumbersMigration } from './007_material_numbers';
 
 /** Audits' schema history. */
 export const auditsMigrations: Migrations = {
@@ -11,4 +12,5 @@ export const auditsMigrations: Migrations = {
   '004_idempotency': idempotencyMigration,
   '005_outbox_order': outboxOrderMigration,
   '006_text_limits': auditsTextLimitsMigration,
+  '007_material_numbers': auditsMaterialNumbersMigration,
 };

@@ -2,7 +2,7 @@ import type { Migrations } from '../../kit/db/migrate';
 import { outboxMigration, outboxOrderMigration } from '../../kit/outbox';
 import { qualityMigration } from './001_quality';
 import { decisionChecksMigration } from './003_decision_checks';
-import { materialNumbersMigration } from './007_material_numbers';
+import { qualityMaterialNumbersMigration } from './007_material_numbers';
 import { idempotencyMigration } from '../../kit/idempotency';
 import { qualityTextLimitsMigration } from './008_text_limits';
 
@@ -13,6 +13,6 @@ export const qualityMigrations: Migrations = {
   '003_decision_checks': decisionChecksMigration,
   '005_idempotency': idempotencyMigration,
   '006_outbox_order': outboxOrderMigration,
-  '007_material_numbers': materialNumbersMigration,
+  '007_material_numbers': qualityMaterialNumbersMigration,
   '008_text_limits': qualityTextLimitsMigration,
 };

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { badInput, notFound, userError } from '../../kit/errors';
 import type { QualityDatabase } from '../db';
 import { findLatestInspectionOfLot } from '../inspection/inspection.repository';
-import { materialExists } from '../material/material.repository';
+import { requireMaterial } from '../../kit/material-numbers';
 import { preview } from '../../../platform/preview';
 import { requireNonNegative, requireText } from '../validation';
 import {
@@ -78,7 +78,7 @@ export async function createNonconformance(db: Kysely<QualityDatabase>, input: N
 
 /** Refuses a material ERP does not have, and a lot quality inspected as another material. */
 async function requireKnownMaterial(db: Kysely<QualityDatabase>, materialId: string, lotId: string | null): Promise<void> {
-  if (!(await materialExists(db, materialId))) throw badInput('input.materialId', `expected a material number ERP has, got ${preview(materialId)}`);
+  await requireMaterial(db, 'input.materialId', materialId);
   const inspected = lotId ? await findLatestInspectionOfLot(db, lotId) : undefined;
   if (inspected && inspected.materialId !== materialId) {
     throw badInput('input.materialId', `lot ${preview(lotId)} is of material ${inspected.materialId}, got ${preview(materialId)}`);
