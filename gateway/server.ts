@@ -131,6 +131,9 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     stopOnTerminationSignals: false,
     parseOptions: security.parseOptions,
     hideSchemaDetailsFromClientErrors: security.hideSchemaDetails,
+    // On in every mode for callers who passed the door; INTROSPECTION=off refuses it through a validation rule.
+    introspection: true,
+    validationRules: security.validationRules,
     persistedQueries: security.persistedQueries,
     // Operation merging first: it takes the executed result before other plugins' willSendResponse change it.
     plugins: [...(fetchPath.operationMerge ? [fetchPath.operationMerge] : []), ApolloServerPluginLandingPageDisabled(), ...security.plugins, loggingPlugin({ logger }), metricsPlugin(), operationNamePlugin(), provenancePlugin({ tracker: provenance }), ...fetchPath.plugins, ...(options.tracing ? [options.tracing.plugin] : [])],
@@ -159,7 +162,10 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
       ...ops.public,
     },
   });
-  const httpServer = createServer((req, res) => void (explorer.matches(req) ? explorer.handle(req, res) : handler(req, res)));
+  // CORS first: a preflight is answered before any route, token or rate limit.
+  const httpServer = createServer((req, res) =>
+    security.cors(req, res, () => void (explorer.matches(req) ? explorer.handle(req, res) : handler(req, res))),
+  );
   httpServer.keepAliveTimeout = 65_000;
   const opsServer = createOpsServer(ops.ops);
 

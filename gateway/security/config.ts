@@ -4,6 +4,7 @@ import { CALLER_KEY_ENV, parseCallerKey } from '../../platform/caller-header';
 import { DEFAULT_AUDIENCE } from './dev-issuer';
 import { parseTrustedProxies } from './client-address';
 import { DEFAULT_TOKEN_MAX_LIFETIME_SECONDS } from './jwt';
+import { parseCorsPolicy, type CorsPolicy } from './cors';
 
 /** Security settings of a gateway process, from the environment. */
 export interface SecurityConfig {
@@ -29,6 +30,10 @@ export interface SecurityConfig {
   readonly tokenMaxLifetimeSeconds: number;
   /** `OPS_TOKEN`: the bearer token that opens `/metrics` and the details of `/ready` on the public listener. */
   readonly opsToken?: string;
+  /** `CORS_ORIGINS`, `CORS_CREDENTIALS`, `CORS_MAX_AGE`: browser origins allowed besides the gateway's own. */
+  readonly cors: CorsPolicy;
+  /** `INTROSPECTION`: `on` (the default, in every mode) lets authenticated callers introspect the schema they may use. */
+  readonly introspection: boolean;
   readonly dataDir: string;
   readonly production: boolean;
 }
@@ -53,7 +58,7 @@ function duration(env: NodeJS.ProcessEnv, name: string, fallback: number, proble
   return seconds;
 }
 
-/** Reads `AUTH_MODE`, `OIDC_*`, `CALLER_SIGNING_KEY`, `REDIS_URL`, `RATE_LIMIT_PER_MINUTE`, `AUTH_FAILURES_PER_MINUTE`, `TRUSTED_PROXIES`, `TOKEN_MAX_LIFETIME`, `OPS_TOKEN`; production without an issuer fails. */
+/** Reads `AUTH_MODE`, `OIDC_*`, `CALLER_SIGNING_KEY`, `REDIS_URL`, `RATE_LIMIT_PER_MINUTE`, `AUTH_FAILURES_PER_MINUTE`, `TRUSTED_PROXIES`, `TOKEN_MAX_LIFETIME`, `OPS_TOKEN`, `CORS_*`, `INTROSPECTION`; production without an issuer fails. */
 export function loadSecurityConfig(env: NodeJS.ProcessEnv = process.env): SecurityConfig {
   const problems: string[] = [];
   const production = env.NODE_ENV === 'production';
@@ -88,6 +93,9 @@ export function loadSecurityConfig(env: NodeJS.ProcessEnv = process.env): Securi
   if (!proxies.ok) problems.push(proxies.message);
   const opsToken = env.OPS_TOKEN || undefined;
   if (opsToken && opsToken.length < 16) problems.push(`OPS_TOKEN must be at least 16 characters (a random secret), got ${opsToken.length}`);
+  const cors = parseCorsPolicy(env, production, problems);
+  const introspection = env.INTROSPECTION?.trim().toLowerCase() || 'on';
+  if (introspection !== 'on' && introspection !== 'off') problems.push(`INTROSPECTION must be "on" (the default) or "off", got "${introspection.slice(0, 40)}"`);
   if (problems.length) throw new StartupError(`gateway: ${problems.join('; ')}`);
   return Object.freeze({
     mode,
@@ -103,6 +111,8 @@ export function loadSecurityConfig(env: NodeJS.ProcessEnv = process.env): Securi
     trustedProxies: Object.freeze(proxies.ok ? [...proxies.proxies] : []),
     tokenMaxLifetimeSeconds,
     opsToken,
+    cors,
+    introspection: introspection === 'on',
     dataDir: path.resolve(env.DATA_DIR || '.data'),
     production,
   });

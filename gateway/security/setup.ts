@@ -57,6 +57,8 @@ export async function resolveSecurity(config: SecurityConfig, logger: Logger, ex
       hideSchemaDetails: config.production,
       rateLimit: { perMinute: config.ratePerMinute, redisUrl: config.redisUrl, authFailuresPerMinute: config.authFailuresPerMinute, trustedProxies: config.trustedProxies },
       opsToken: config.opsToken,
+      cors: config.cors,
+      introspection: config.introspection,
     },
   };
 }
