@@ -1,16 +1,15 @@
-import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
 import { getOperationAST, Kind, parse, print, type DocumentNode, type GraphQLError, type OperationDefinitionNode } from 'graphql';
 import type { Caller } from '../../platform/caller';
 import { callerOf, isPartnerCaller } from '../security/caller';
 import { gatewayError } from '../security/errors';
-import { canonicalDocument, type TrustedDocument } from '../security/trusted-documents';
+import { canonicalDocument, documentId, type TrustedDocument } from '../security/trusted-documents';
 import { setBounded } from '../../platform/bounded-map';
 import type { RequestDocument } from '../security/request-document';
 
 export interface PersistedDocumentsOptions {
-  /** The documents partners may run. */
+  /** The documents partners may run (at first: the registry replaces them through the gate's `update`). */
   documents: readonly TrustedDocument[];
   /**
    * Lexical tokens the gate parses of a partner's document before giving up on it.
@@ -26,6 +25,10 @@ export type PartnerRequest = Pick<RequestDocument, 'query' | 'sha256Hash' | 'ope
 export interface PartnerDocumentGate {
   /** The error that refuses the request (403), or undefined when it may go on; never throws. */
   refusal(caller: Caller | undefined, request: PartnerRequest): GraphQLError | undefined;
+  /** Replaces the trusted documents (after a publish or revoke). */
+  update(documents: readonly TrustedDocument[]): void;
+  /** The text of the trusted document with this SHA-256, if any. */
+  textOf(sha256Hash: string): string | undefined;
 }
 
 function isIntrospectionOnly(operation: OperationDefinitionNode | null | undefined): boolean {
@@ -36,12 +39,30 @@ function isIntrospectionOnly(operation: OperationDefinitionNode | null | undefin
  * Partners run only trusted documents registered for their scopes, introspection of their own
  * contract aside. Each text is looked at once: a partner's system sends the same few again and
  * again, and a document that is none of them is refused after at most `maxTokens` tokens.
+ * `update` swaps the documents (a publish or revoke in the registry) and forgets what it knew.
  */
 export function partnerDocumentGate(options: PersistedDocumentsOptions): PartnerDocumentGate {
   const maxTokens = options.maxTokens ?? 15_000;
-  const byText = new Map(options.documents.map((d) => [canonicalDocument(d.query), d] as const));
-  const byHash = new Map(options.documents.map((d) => [createHash('sha256').update(d.query).digest('hex'), d] as const));
-  const bySource = new Map<string, { trusted: TrustedDocument | null; document: DocumentNode | null }>();
+  type Known = { trusted: TrustedDocument | null; document: DocumentNode | null };
+  let byText = new Map<string, TrustedDocument>();
+  let byHash = new Map<string, TrustedDocument>();
+  let bySource = new Map<string, Known>();
+  let names = 'none';
+  const update = (documents: readonly TrustedDocument[]) => {
+    const texts = new Map<string, TrustedDocument>();
+    for (const d of documents) {
+      try {
+        texts.set(canonicalDocument(d.query), d);
+      } catch {
+        // Published documents were parsed at publish time; one that no longer parses is simply not served.
+      }
+    }
+    byText = texts;
+    byHash = new Map(documents.map((d) => [documentId(d.query), d] as const));
+    bySource = new Map();
+    names = documents.map((d) => d.name).join(', ') || 'none';
+  };
+  update(options.documents);
   const read = (source: string) => {
     let known = bySource.get(source);
     if (known === undefined) {
@@ -57,8 +78,9 @@ export function partnerDocumentGate(options: PersistedDocumentsOptions): Partner
     }
     return known;
   };
-  const names = options.documents.map((d) => d.name).join(', ') || 'none';
   return {
+    update,
+    textOf: (sha256Hash) => byHash.get(sha256Hash)?.query,
     refusal(caller, request) {
       if (!caller || !isPartnerCaller(caller)) return undefined;
       let trusted: TrustedDocument | null = null;
@@ -101,27 +123,23 @@ export function persistedDocumentsPlugin(options: PersistedDocumentsOptions & { 
 }
 
 /**
- * The cache behind automatic persisted queries, preloaded with the trusted documents: a partner
- * may send only `extensions.persistedQuery.sha256Hash` (the SHA-256 of a document's text as
- * registered). Other documents registered by clients are kept in a bounded map.
+ * The cache behind automatic persisted queries: the trusted documents are known by their hash
+ * from the start (a partner may send only `extensions.persistedQuery.sha256Hash`, the SHA-256 of
+ * a document's text as published); every other query a client registers goes to `registered`.
  */
-export function trustedDocumentCache(documents: readonly TrustedDocument[], capacity = 1_000): KeyValueCache<string> {
-  const trusted = new Map(documents.map((d) => [createHash('sha256').update(d.query).digest('hex'), d.query] as const));
-  const registered = new Map<string, string>();
-  // Apollo Server prefixes the keys it uses ("apq:<hash>"); the hash is what matters.
+export function trustedDocumentCache(gate: Pick<PartnerDocumentGate, 'textOf'>, registered: KeyValueCache<string>): KeyValueCache<string> {
+  // Apollo Server prefixes the keys it uses ("apq:<hash>"); the hash is what a trusted document is known by.
   const hashOf = (key: string) => key.replace(/^apq:/, '');
   return {
     async get(key) {
-      const hash = hashOf(key);
-      return trusted.get(hash) ?? registered.get(hash);
+      return gate.textOf(hashOf(key)) ?? registered.get(key);
     },
-    async set(key, value) {
-      const hash = hashOf(key);
-      if (trusted.has(hash)) return;
-      setBounded(registered, hash, value, capacity);
+    async set(key, value, options) {
+      if (gate.textOf(hashOf(key)) !== undefined) return;
+      await registered.set(key, value, options);
     },
     async delete(key) {
-      registered.delete(hashOf(key));
+      await registered.delete(key);
     },
   };
 }

@@ -27,7 +27,9 @@ import { createTokenVerifier, type IssuerOptions } from './jwt';
 import type { GatewayDatabase } from './partners/partner-key.repository';
 import { createPartnerKeyAuthenticator } from './partners/store';
 import { readSupergraphSecurity, type SupergraphSecurity } from './supergraph-rules';
-import { PARTNER_DOCUMENTS, type TrustedDocument } from './trusted-documents';
+import type { TrustedDocument } from './trusted-documents';
+import { createApqStore } from './documents/apq-cache';
+import { createDocumentRegistry } from './documents/registry';
 import { createCorsHandler, type CorsHandler, type CorsPolicy } from './cors';
 import { introspectionRules } from './introspection';
 
@@ -67,8 +69,16 @@ export interface GatewaySecurityOptions {
   };
   /** The bearer token that opens `/metrics` and the details of `/ready`; without it they are on the ops listener only. */
   opsToken?: string;
-  /** @default PARTNER_DOCUMENTS */
+  /**
+   * Fixed documents partners may run, instead of those published in `partnerDatabase`.
+   * @default the documents published in the gateway database (none without one)
+   */
   trustedDocuments?: readonly TrustedDocument[];
+  /**
+   * How often each replica looks for published or revoked partner documents, in milliseconds.
+   * @default 2_000
+   */
+  documentsPollMs?: number;
   /**
    * No "Did you mean …?" in any caller's errors (partners never get them): production does not
    * teach its schema through typos.
@@ -101,7 +111,7 @@ export interface GatewaySecurity {
   readonly validationRules: ReturnType<typeof introspectionRules>;
   /** Answers preflights and adds CORS headers before any route, token or rate limit (cors.ts). */
   readonly cors: CorsHandler;
-  /** Automatic persisted queries, the trusted documents known by hash from the start. */
+  /** Automatic persisted queries (in Redis when configured), the trusted documents known by hash from the start. */
   readonly persistedQueries: { cache: KeyValueCache<string> };
   /** Puts the request's caller, addressed to `system`, into the header every subgraph demands; sealed by `sealCaller`. */
   signCallerFor(system: string): SendHook;
@@ -147,12 +157,17 @@ export function createGatewaySecurity(options: GatewaySecurityOptions, logger: L
     },
   });
   // Partners' documents are checked against the trusted ones at the front door, before anything parses or measures them.
-  const partnerDocuments = partnerDocumentGate({ documents: options.trustedDocuments ?? PARTNER_DOCUMENTS, maxTokens: options.limits?.maxTokens });
+  const partnerDocuments = partnerDocumentGate({ documents: options.trustedDocuments ?? [], maxTokens: options.limits?.maxTokens });
+  // Published documents come from the gateway database and follow its changes (documents/registry.ts).
+  const documentRegistry = !options.trustedDocuments && options.partnerDatabase
+    ? createDocumentRegistry({ db: options.partnerDatabase.db, logger, pollMs: options.documentsPollMs, onChange: (documents) => partnerDocuments.update(documents) })
+    : undefined;
+  const documentsLoaded = documentRegistry?.refresh().catch((err: Error) => logger.warn({ err: err.message }, 'partner documents: cannot read the gateway database yet; retrying'));
   // Then the limits, on the text as it arrives: Apollo Server validates before any plugin may refuse.
   const limits = documentLimits({ limits: options.limits, maxTokens: options.limits?.maxTokens });
   const plugins: ApolloServerPlugin<any>[] = [limitsPlugin(options.limits)];
   if (mode === 'jwt') {
-    plugins.push(authorizationPlugin({ rules: () => rules }), persistedDocumentsPlugin({ documents: options.trustedDocuments ?? PARTNER_DOCUMENTS, gate: partnerDocuments }));
+    plugins.push(authorizationPlugin({ rules: () => rules }), persistedDocumentsPlugin({ documents: options.trustedDocuments ?? [], gate: partnerDocuments }));
   }
 
   const clientAddress = clientAddressOf(options.rateLimit?.trustedProxies ?? []);
@@ -191,9 +206,10 @@ export function createGatewaySecurity(options: GatewaySecurityOptions, logger: L
     hideSchemaDetails: options.hideSchemaDetails ?? false,
     validationRules: introspectionRules(options.introspection ?? true),
     cors: createCorsHandler(options.cors ?? { origins: [], credentials: false, maxAgeSeconds: 600 }),
-    persistedQueries: { cache: trustedDocumentCache(options.trustedDocuments ?? PARTNER_DOCUMENTS) },
+    persistedQueries: { cache: trustedDocumentCache(partnerDocuments, createApqStore(redis, logger)) },
     async context(req) {
       const caller = await admit(req);
+      await documentsLoaded;
       const request = requestDocumentOf(req);
       const refusal = (mode === 'jwt' ? partnerDocuments.refusal(caller, request) : undefined) ?? limits.refusal(apiSchema, request);
       if (refusal) throw refusal;
@@ -234,6 +250,7 @@ export function createGatewaySecurity(options: GatewaySecurityOptions, logger: L
       });
     },
     async stop() {
+      documentRegistry?.stop();
       await store.close();
       await options.partnerDatabase?.close();
     },

@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { parse, print } from 'graphql';
+import seededManifest from '../../questions/partner-manifest.json';
 
 /** A document partners may run, and the scopes (any one of them) a partner needs to run it. */
 export interface TrustedDocument {
@@ -7,35 +9,19 @@ export interface TrustedDocument {
   readonly query: string;
 }
 
-/** The documents registered for partners. */
-export const PARTNER_DOCUMENTS: readonly TrustedDocument[] = [
-  {
-    name: 'MyOpenPurchaseOrders',
-    scopes: ['partner:supplier'],
-    query: `query MyOpenPurchaseOrders {
-  myPurchaseOrders(status: [OPEN, PARTIALLY_RECEIVED]) {
-    number status
-    lines {
-      material { id description baseUnitOfMeasure }
-      orderedQuantity receivedQuantity promisedDate
-      receivedLots { id
-        qualityStatus
-        inspections { inspectionType usageDecision measurements { characteristic measuredValue conforming } } }
-    }
-  }
-}`,
-  },
-  {
-    name: 'ConfirmPurchaseOrderLine',
-    scopes: ['partner:supplier'],
-    query: `mutation ConfirmPurchaseOrderLine($poNumber: ID!, $materialId: ID!, $promisedDate: Date!) {
-  confirmPurchaseOrderLine(poNumber: $poNumber, materialId: $materialId, promisedDate: $promisedDate) {
-    number status
-    lines { lineNumber material { id } promisedDate }
-  }
-}`,
-  },
-];
+/** The id of a document in a persisted-query manifest: the SHA-256 of its body, in hex. */
+export function documentId(body: string): string {
+  return createHash('sha256').update(body).digest('hex');
+}
+
+/** The scope the seeded manifest is published for. */
+export const SEEDED_DOCUMENT_SCOPE = 'partner:supplier';
+
+/** The manifest published into an empty gateway database (`questions/partner-manifest.json`). */
+export const SEEDED_MANIFEST: unknown = seededManifest;
+
+/** The seeded manifest's documents, as a new gateway database first holds them. */
+export const PARTNER_DOCUMENTS: readonly TrustedDocument[] = seededManifest.operations.map((o) => ({ name: o.name, scopes: [SEEDED_DOCUMENT_SCOPE], query: o.body }));
 
 /** Canonical text of a document: comments and layout do not make a document a different one. */
 export function canonicalDocument(query: string): string {

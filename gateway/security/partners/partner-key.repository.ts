@@ -12,6 +12,16 @@ export interface GatewayDatabase {
     createdAt: Generated<Date>;
     revokedAt: Date | null;
   };
+  partnerDocuments: {
+    id: string;
+    name: string;
+    type: string;
+    body: string;
+    scopes: string[];
+    publishedAt: Generated<Date>;
+    changedAt: Generated<Date>;
+    revokedAt: Date | null;
+  };
 }
 
 export type PartnerKeyRow = Selectable<GatewayDatabase['partnerKeys']>;

@@ -3,6 +3,9 @@ import { migrateToLatest } from '../../../subgraphs/kit/db/migrate';
 import type { Caller } from '../../../platform/caller';
 import { gatewayMigrations } from './migrations';
 import { findActivePartnerKey, type GatewayDatabase, type PartnerKeyRow } from './partner-key.repository';
+import { publishIfEmpty } from '../documents/document.repository';
+import { readManifest } from '../documents/manifest';
+import { SEEDED_DOCUMENT_SCOPE, SEEDED_MANIFEST } from '../trusted-documents';
 
 /** Default scopes of a new key: what its party's trusted documents ask for. */
 export function defaultPartnerScopes(party: { supplierId?: string; customerId?: string }): string[] {
@@ -27,12 +30,23 @@ export function gatewayDatabaseUrl(serverUrl: string): string {
   return withDatabase(serverUrl, `${prefix === 'postgres' ? 'plantgraph' : prefix}_gateway`);
 }
 
-/** Opens (creating and migrating when needed) the gateway database at `url`. */
+/**
+ * Opens (creating and migrating when needed) the gateway database at `url`. A database that has
+ * never held a partner document gets the seeded manifest (`questions/partner-manifest.json`).
+ */
 export async function openGatewayDatabase(url: string): Promise<Database<GatewayDatabase>> {
   await assertReachable(url, 'gateway database', 'postgres');
   await ensureDatabases(url, [new URL(url).pathname.replace(/^\//, '')]);
   const database = createDatabase<GatewayDatabase>('gateway', url, { maxConnections: 4 });
-  await migrateToLatest(database.db, gatewayMigrations, 'gateway');
+  try {
+    await migrateToLatest(database.db, gatewayMigrations, 'gateway');
+    const seeded = readManifest(SEEDED_MANIFEST);
+    if (!seeded.ok) throw new Error(`questions/partner-manifest.json: ${seeded.reason}`);
+    await publishIfEmpty(database.db, seeded.operations, [SEEDED_DOCUMENT_SCOPE]);
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
   return database;
 }
 
