@@ -10,6 +10,7 @@ import { openSystemDatabases } from './databases';
 import { loadStartConfig, startStack } from './start';
 import { outbox } from './outbox';
 import { partner } from './partner';
+import { documents } from './documents';
 import { token } from './token';
 
 const USAGE = `usage: plantgraph <command> [options]
@@ -21,6 +22,8 @@ commands:
   migrate [--down]          applies (or reverts) every system's migrations
   token --role R            a development token (JWT) from the local issuer, alone on stdout
   partner create|list|revoke  partner API keys (create prints the key alone on stdout)
+  documents publish <manifest.json> --scope S | list | revoke <id|name>
+                            partner documents (an Apollo persisted-query manifest), checked against the partner contract
   outbox status|list|retry  commands waiting in the systems' outboxes; retry sends every parked one of a system again
 `;
 
@@ -116,6 +119,11 @@ async function main(argv: string[]): Promise<void> {
       return;
     case 'partner':
       process.stdout.write(`${await partner(args)}\n`);
+      return;
+    case 'documents':
+      // Building the partner contract constructs an ApolloGateway, which would otherwise report telemetry.
+      process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
+      process.stdout.write(`${await documents(args)}\n`);
       return;
     case 'outbox':
       process.stdout.write(`${await outbox(args)}\n`);

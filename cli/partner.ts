@@ -1,12 +1,7 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { StartupError } from '../platform/listen';
-import { PG_PORT_OFFSET } from '../platform/systems';
-import { withDatabase } from '../subgraphs/kit/db/database';
-import { embeddedServerUrl, startEmbeddedPostgres } from '../subgraphs/kit/db/embedded';
 import { createPartnerKey, listPartnerKeys, revokePartnerKey } from '../gateway/security/partners/partner-key.repository';
-import { defaultPartnerScopes, gatewayDatabaseUrl, openGatewayDatabase } from '../gateway/security/partners/store';
-import { parsePort } from '../gateway/config';
+import { defaultPartnerScopes } from '../gateway/security/partners/store';
+import { withGatewayDatabase } from './gateway-database';
 
 function option(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
@@ -33,22 +28,7 @@ export async function partner(args: string[], env: NodeJS.ProcessEnv = process.e
   }
   if (action === 'revoke' && !rest[0]) throw new StartupError('partner revoke: give the key id, e.g. pk_0123456789ab (see "plantgraph partner list")');
 
-  // The gateway database lives beside the systems' databases: on DATABASE_URL's server, or in the embedded PostgreSQL.
-  let url = env.GATEWAY_DATABASE_URL || (env.DATABASE_URL ? gatewayDatabaseUrl(env.DATABASE_URL) : undefined);
-  let embedded: Awaited<ReturnType<typeof startEmbeddedPostgres>> | undefined;
-  if (!url) {
-    const dataDir = path.join(path.resolve(env.DATA_DIR || '.data'), 'pg');
-    const pgPort = parsePort(env, 'PG_PORT', parsePort(env, 'PORT', 4000) + PG_PORT_OFFSET);
-    if (existsSync(path.join(dataDir, 'postmaster.pid'))) {
-      // `npm start` is running: use its PostgreSQL rather than start a second one on the same data.
-      url = gatewayDatabaseUrl(withDatabase(embeddedServerUrl(pgPort), 'plantgraph'));
-    } else {
-      embedded = await startEmbeddedPostgres({ dataDir, port: pgPort });
-      url = gatewayDatabaseUrl(withDatabase(embedded.url, 'plantgraph'));
-    }
-  }
-  const database = await openGatewayDatabase(url);
-  try {
+  return withGatewayDatabase(env, async (database) => {
     if (action === 'create') {
       const scopes = option(rest, '--scopes')?.split(/[,\s]+/).filter(Boolean) ?? defaultPartnerScopes({ supplierId, customerId });
       const { key } = await createPartnerKey(database.db, { supplierId, customerId, scopes });
@@ -62,8 +42,5 @@ export async function partner(args: string[], env: NodeJS.ProcessEnv = process.e
     }
     if (!(await revokePartnerKey(database.db, rest[0]!))) throw new StartupError(`partner revoke: no active key "${rest[0]}"`);
     return `revoked ${rest[0]}`;
-  } finally {
-    await database.close();
-    await embedded?.stop();
-  }
+  });
 }
