@@ -1,9 +1,10 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadGatewayConfig } from '../gateway/config';
 import { loadSecurityConfig } from '../gateway/security/config';
 import { SYSTEM_NAMES, systemPort } from '../platform/systems';
 import { loadSubgraphConfig } from '../subgraphs/kit/config';
+import { imageEnvironment, isReadByCode } from './support/environment';
 
 // js-yaml 3 ships no types; this is the one function the test needs.
 const { load: loadYaml } = require('js-yaml') as { load: (text: string) => unknown };
@@ -44,33 +45,11 @@ function interpolate(value: string | number): string {
 
 /** A service's environment as its process sees it: the image's ENV, then the service's. */
 function processEnv(service: Service): NodeJS.ProcessEnv {
-  const image: Record<string, string> = {};
-  for (const match of dockerfile.matchAll(/^ENV (.+)$/gm)) {
-    for (const pair of match[1]!.split(/\s+/)) {
-      const [key, value] = pair.split('=');
-      image[key!] = value!;
-    }
-  }
-  return { ...image, ...Object.fromEntries(Object.entries(service.environment ?? {}).map(([k, v]) => [k, interpolate(v)])) };
+  return { ...imageEnvironment(), ...Object.fromEntries(Object.entries(service.environment ?? {}).map(([k, v]) => [k, interpolate(v)])) };
 }
 
 const running = Object.entries(services).filter(([, s]) => !s.profiles?.length);
 const gateways = running.filter(([, s]) => s.command?.join(' ') === 'node dist/gateway/main.js');
-
-/** Every .ts file under the directories the build compiles. */
-function sourceFiles(): string[] {
-  const files: string[] = [];
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir)) {
-      const full = path.join(dir, name);
-      if (statSync(full).isDirectory()) walk(full);
-      else if (name.endsWith('.ts')) files.push(full);
-    }
-  };
-  for (const dir of tsconfig.include) if (existsSync(path.join(ROOT, dir))) walk(path.join(ROOT, dir));
-  return files;
-}
-const SOURCE = sourceFiles().map((f) => readFileSync(f, 'utf8')).join('\n');
 
 describe('docker-compose.yml: the production topology', () => {
   it('has a service for every system in the registry, on its registry port, with its own database', () => {
@@ -117,10 +96,9 @@ describe('docker-compose.yml: the production topology', () => {
   });
 
   it('passes only environment variables that the code reads', () => {
-    const perSystem = new RegExp(`^(${SYSTEM_NAMES.map((s) => s.toUpperCase()).join('|')})_(URL|TIMEOUT_MS)$`);
     for (const [name, service] of running.filter(([, s]) => s.build)) {
       for (const key of Object.keys(service.environment ?? {})) {
-        const known = perSystem.test(key) || SOURCE.includes(key);
+        const known = isReadByCode(key);
         expect(known ? key : `${name}: ${key} is read nowhere in the code`).toBe(key);
       }
     }
