@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import os from 'node:os';
@@ -14,6 +14,15 @@ import { postGraphQL, startTestStack, testToken, type TestStack } from '../suppo
 
 const ROOT = path.join(__dirname, '..', '..');
 const BIN = path.join(ROOT, 'bin', 'plantgraph.js');
+
+/** Waits until `check` holds (a change other processes pick up by polling), for at most `ms`. */
+async function eventually(check: () => Promise<boolean>, ms: number): Promise<void> {
+  const until = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error(`not within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
 const GATEWAY = path.join(ROOT, 'dist', 'gateway', 'main.js');
 
 /** The suite's own security settings, removed so that a process configures itself as a user's would. */
@@ -121,6 +130,18 @@ describe('security of the running processes', () => {
       const introspection = await postGraphQL(url, '{ __schema { queryType { fields { name } } } }', undefined, { 'x-api-key': key });
       expect(introspection.status).toBe(200);
       expect(introspection.body.data.__schema.queryType.fields.map((f: any) => f.name)).not.toContain('materialSites');
+      // Partner documents: the seeded manifest is there from the first start; a published one runs within seconds, a revoked one stops.
+      expect(await cli('documents', 'list')).toMatch(/\tMyOpenPurchaseOrders\tquery\tpartner:supplier\t\S+\tactive/);
+      const numbers = 'query MyPurchaseOrderNumbers { myPurchaseOrders(status: [OPEN]) { number } }';
+      const sha256Hash = createHash('sha256').update(numbers).digest('hex');
+      const manifest = path.join(dataDir, 'manifest.json');
+      writeFileSync(manifest, JSON.stringify({ format: 'apollo-persisted-query-manifest', version: 1, operations: [{ id: sha256Hash, name: 'MyPurchaseOrderNumbers', type: 'query', body: numbers }] }));
+      const runByHash = () => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body: JSON.stringify({ extensions: { persistedQuery: { version: 1, sha256Hash } } }) });
+      expect((await runByHash()).status).toBe(403);
+      expect(await cli('documents', 'publish', manifest, '--scope', 'partner:supplier')).toContain(`${sha256Hash}\tMyPurchaseOrderNumbers`);
+      await eventually(async () => (await runByHash()).status === 200, 10_000);
+      expect(await cli('documents', 'revoke', sha256Hash)).toBe(`revoked ${sha256Hash}`);
+      await eventually(async () => (await runByHash()).status === 403, 10_000);
       const id = /pgk_(pk_[0-9a-f]{12})_/.exec(key)![1]!;
       expect(await cli('partner', 'list')).toContain(id);
       await cli('partner', 'revoke', id);
