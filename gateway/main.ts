@@ -3,6 +3,7 @@ import { createLogger } from '../platform/logger';
 import { loadGatewayConfig } from './config';
 import { tracingPlugin } from './plugins/tracing.plugin';
 import { createGatewayServer } from './server';
+import { explorerSignInFromConfig } from './explorer/sign-in';
 import { loadSecurityConfig } from './security/config';
 import { gatewayDatabaseUrl } from './security/partners/store';
 import { resolveSecurity } from './security/setup';
@@ -12,7 +13,8 @@ async function main(): Promise<void> {
   const logger = createLogger('gateway');
   const config = loadGatewayConfig();
   // Security is configured before anything listens: production without an issuer stops here.
-  const security = await resolveSecurity(loadSecurityConfig(), logger, {
+  const securityConfig = loadSecurityConfig();
+  const security = await resolveSecurity(securityConfig, logger, {
     partnerDatabaseUrl: process.env.DATABASE_URL ? gatewayDatabaseUrl(process.env.DATABASE_URL) : undefined,
   });
   const tracing = config.otlpEndpoint ? tracingPlugin({ endpoint: config.otlpEndpoint }) : undefined;
@@ -20,6 +22,7 @@ async function main(): Promise<void> {
   const server = await createGatewayServer({
     tracing,
     security: security.options,
+    explorer: { signIn: explorerSignInFromConfig(securityConfig) },
     supergraph: config.supergraphPath,
     subgraphUrls: config.subgraphUrls,
     logger,

@@ -48,10 +48,10 @@ export interface GatewayOptions {
   /** OpenTelemetry traces (`tracingPlugin`); none when absent. */
   tracing?: GatewayTracing;
   /**
-   * The browser explorer at GET /graphql: where its built files are, headers its page sends.
-   * @default files from dist/explorer, authority from authority.json beside a supergraph file
+   * The browser explorer at GET /graphql: where its built files are, headers its page sends, sign-in.
+   * @default files from dist/explorer, authority from authority.json beside a supergraph file, no sign-in
    */
-  explorer?: Pick<ExplorerOptions, 'assetsDir' | 'headers' | 'authorityFile'>;
+  explorer?: Pick<ExplorerOptions, 'assetsDir' | 'headers' | 'authorityFile' | 'signIn'>;
   /**
    * Authentication, field authorization, limits, rate limits and the signed caller header.
    * @default resolved from the environment (`AUTH_MODE`, `OIDC_*`, `CALLER_SIGNING_KEY`, `REDIS_URL`)

@@ -69,6 +69,9 @@ function sources(root: string): Record<string, string> {
     'react-dom.js': packageFile('react-dom', 'umd/react-dom.production.min.js', root),
     'graphiql.js': packageFile('graphiql', 'graphiql.min.js', root),
     'graphiql.css': packageFile('graphiql', 'graphiql.min.css', root),
+    // An ES module without imports of its own; sign-in.js imports it by its logical name.
+    'oauth4webapi.js': packageFile('oauth4webapi', 'build/index.js', root),
+    'sign-in.js': path.join(root, 'gateway', 'explorer', 'client', 'sign-in.js'),
     'explorer.js': path.join(root, 'gateway', 'explorer', 'client', 'explorer.js'),
     'explorer.css': path.join(root, 'gateway', 'explorer', 'client', 'explorer.css'),
   };
@@ -88,6 +91,18 @@ function withoutSourceMapComment(body: Buffer): Buffer {
 }
 
 /**
+ * Points a module's relative imports of other assets (`'./oauth4webapi.js'`) at their hashed
+ * names; sources are listed so that an imported file comes before its importer.
+ */
+function withHashedImports(body: Buffer, files: Readonly<Record<string, string>>): Buffer {
+  const text = body.toString('utf8');
+  const rewritten = text.replace(/(\bfrom\s*['"])\.\/([\w.-]+\.js)(['"])/g, (whole, open: string, name: string, close: string) =>
+    files[name] ? `${open}./${files[name]}${close}` : whole,
+  );
+  return rewritten === text ? body : Buffer.from(rewritten, 'utf8');
+}
+
+/**
  * Copies the explorer's files into `outDir` under content-hashed names (so they can be cached for
  * good) and writes `manifest.json` with the saved operations. Runs at build time. The manifest is
  * written last and renamed into place, so a gateway reading the directory meanwhile sees either
@@ -97,7 +112,7 @@ export function buildExplorerAssets(outDir: string, operations: readonly SavedOp
   const files: Record<string, string> = {};
   mkdirSync(outDir, { recursive: true });
   for (const [logicalName, source] of Object.entries(sources(root))) {
-    const body = withoutSourceMapComment(readFileSync(source));
+    const body = withHashedImports(withoutSourceMapComment(readFileSync(source)), files);
     const name = hashedName(logicalName, body);
     const target = path.join(outDir, name);
     if (!existsSync(target)) {

@@ -9,6 +9,7 @@ import { escapeXml, renderAuthorityPage } from './authority-page';
 import type { ExplorerAuthorize } from './access';
 import { ASSETS_PATH, defaultAssetsDir, loadExplorerAssets, type ExplorerAssets } from './assets';
 import { renderExplorerPage } from './page';
+import { signInConnectSources, type ExplorerSignIn } from './sign-in';
 import { createOperationPlanner, type OperationPlanner } from './plan';
 
 export interface ExplorerOptions {
@@ -28,6 +29,12 @@ export interface ExplorerOptions {
    * @default no headers
    */
   headers?: (req: IncomingMessage) => Record<string, string> | Promise<Record<string, string>>;
+  /**
+   * Sign-in against the plant's identity provider (OpenID Connect code flow with PKCE, run by
+   * the page); the page offers no sign-in without it.
+   * @default none
+   */
+  signIn?: ExplorerSignIn;
   /**
    * Who may plan operations and read the authority map and its data (the page itself is public:
    * it holds no data).
@@ -58,19 +65,25 @@ export const AUTHORITY_PAGE_PATH = '/authority';
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 
-/** Scripts, styles and data only from the gateway itself: a plant without internet access loses nothing. */
-const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  // GraphiQL and CodeMirror position elements with inline styles.
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "frame-ancestors 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-].join('; ');
+/**
+ * Scripts, styles and data only from the gateway itself: a plant without internet access loses
+ * nothing. With sign-in, the page's script also talks to the identity provider's token endpoint
+ * (the authorization endpoint is a navigation, which the policy does not restrict).
+ */
+function contentSecurityPolicy(connectSources: readonly string[] = []): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    // GraphiQL and CodeMirror position elements with inline styles.
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self' data:",
+    ["connect-src 'self'", ...connectSources].join(' '),
+    "frame-ancestors 'self'",
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ');
+}
 
 function wantsHtml(req: IncomingMessage): boolean {
   return String(req.headers.accept ?? '').includes('text/html');
@@ -97,12 +110,12 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
   });
 }
 
-function sendHtml(res: ServerResponse, status: number, html: string): void {
+function sendHtml(res: ServerResponse, status: number, html: string, connectSources?: readonly string[]): void {
   res.writeHead(status, {
     'content-type': 'text/html; charset=utf-8',
     'content-length': Buffer.byteLength(html),
     'cache-control': 'no-cache',
-    'content-security-policy': CONTENT_SECURITY_POLICY,
+    'content-security-policy': contentSecurityPolicy(connectSources),
     'x-content-type-options': 'nosniff',
   });
   res.end(html);
@@ -184,6 +197,9 @@ export function createExplorer(options: ExplorerOptions): Explorer {
         return sendHtml(res, 503, '<!doctype html><title>Explorer not built</title><p>The explorer is not built: run <code>npm run build</code>, then reload.</p>');
       }
       const headers = (await options.headers?.(req)) ?? {};
+      const signIn = await options.signIn?.discover();
+      // Without discovery the page still opens (a pasted token works); the log says why.
+      if (signIn && !signIn.ok) logger.warn({ reason: signIn.reason }, 'explorer sign-in is unavailable');
       sendHtml(
         res,
         200,
@@ -194,7 +210,9 @@ export function createExplorer(options: ExplorerOptions): Explorer {
           authorityPage: AUTHORITY_PAGE_PATH,
           operations: built.manifest.operations,
           headers,
+          ...(signIn ? { signIn: signIn.ok ? signIn.config : { unavailable: 'Sign-in is unavailable: the identity provider cannot be reached. Try again in a minute, or paste a token in the Headers tab.' } } : {}),
         }),
+        signIn?.ok ? signInConnectSources(signIn.config) : [],
       );
     },
     [`POST ${PLAN_PATH}`]: async (req, res) => {

@@ -1,5 +1,6 @@
 import { escapeXml } from './authority-page';
 import type { ExplorerAssets, SavedOperation } from './assets';
+import type { SignInPageConfig } from './sign-in';
 
 /** What the page's script needs to know, embedded in the page as JSON. */
 export interface ExplorerPageConfig {
@@ -10,6 +11,8 @@ export interface ExplorerPageConfig {
   readonly operations: readonly SavedOperation[];
   /** Headers every request carries (a development token under `npm start`). */
   readonly headers: Readonly<Record<string, string>>;
+  /** Sign-in with the plant's identity provider, or why it is unavailable now; absent when not configured. */
+  readonly signIn?: SignInPageConfig | { readonly unavailable: string };
 }
 
 /** JSON that is safe inside a `<script>` element. */
@@ -21,6 +24,8 @@ function scriptJson(value: unknown): string {
 export function renderExplorerPage(assets: ExplorerAssets, config: ExplorerPageConfig): string {
   const css = (name: string) => `<link rel="stylesheet" href="${escapeXml(assets.url(name))}">`;
   const js = (name: string) => `<script src="${escapeXml(assets.url(name))}"></script>`;
+  // Modules run in document order after the classic scripts: sign-in is set up before the explorer reads it.
+  const esm = (name: string) => `<script type="module" src="${escapeXml(assets.url(name))}"></script>`;
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -36,7 +41,8 @@ ${css('explorer.css')}
 ${js('react.js')}
 ${js('react-dom.js')}
 ${js('graphiql.js')}
-${js('explorer.js')}
+${esm('sign-in.js')}
+${esm('explorer.js')}
 </body>
 </html>
 `;

@@ -16,6 +16,10 @@ export interface SecurityConfig {
   readonly jwksUrl?: string;
   /** `OIDC_JWKS_FILE`: the issuer's key set from a file instead of a URL. */
   readonly jwksFile?: string;
+  /** `OIDC_CLIENT_ID`: the explorer's public client at the issuer; the explorer offers sign-in when it is set. */
+  readonly clientId?: string;
+  /** `OIDC_SCOPES`: what the explorer's sign-in asks for (default `openid profile offline_access`). */
+  readonly scopes: string;
   /** `CALLER_SIGNING_KEY`; absent outside production means: generate one under the data dir. */
   readonly callerKey?: string;
   /** `GATEWAY_DATABASE_URL`, else the gateway database next to `DATABASE_URL`'s. */
@@ -58,7 +62,7 @@ function duration(env: NodeJS.ProcessEnv, name: string, fallback: number, proble
   return seconds;
 }
 
-/** Reads `AUTH_MODE`, `OIDC_*`, `CALLER_SIGNING_KEY`, `REDIS_URL`, `RATE_LIMIT_PER_MINUTE`, `AUTH_FAILURES_PER_MINUTE`, `TRUSTED_PROXIES`, `TOKEN_MAX_LIFETIME`, `OPS_TOKEN`, `CORS_*`, `INTROSPECTION`; production without an issuer fails. */
+/** Reads `AUTH_MODE`, `OIDC_*` (with `OIDC_CLIENT_ID`, `OIDC_SCOPES`), `CALLER_SIGNING_KEY`, `REDIS_URL`, `RATE_LIMIT_PER_MINUTE`, `AUTH_FAILURES_PER_MINUTE`, `TRUSTED_PROXIES`, `TOKEN_MAX_LIFETIME`, `OPS_TOKEN`, `CORS_*`, `INTROSPECTION`; production without an issuer fails. */
 export function loadSecurityConfig(env: NodeJS.ProcessEnv = process.env): SecurityConfig {
   const problems: string[] = [];
   const production = env.NODE_ENV === 'production';
@@ -91,6 +95,10 @@ export function loadSecurityConfig(env: NodeJS.ProcessEnv = process.env): Securi
   const tokenMaxLifetimeSeconds = duration(env, 'TOKEN_MAX_LIFETIME', DEFAULT_TOKEN_MAX_LIFETIME_SECONDS, problems);
   const proxies = parseTrustedProxies(env.TRUSTED_PROXIES);
   if (!proxies.ok) problems.push(proxies.message);
+  const clientId = env.OIDC_CLIENT_ID || undefined;
+  if (clientId && !issuer) problems.push('OIDC_CLIENT_ID (the explorer\'s sign-in) needs OIDC_ISSUER: the development issuer has no sign-in page');
+  const scopes = (env.OIDC_SCOPES || 'openid profile offline_access').trim().split(/\s+/).join(' ');
+  if (clientId && !scopes.split(' ').includes('openid')) problems.push(`OIDC_SCOPES must include "openid" (the explorer's sign-in is OpenID Connect), got "${scopes.slice(0, 80)}"`);
   const opsToken = env.OPS_TOKEN || undefined;
   if (opsToken && opsToken.length < 16) problems.push(`OPS_TOKEN must be at least 16 characters (a random secret), got ${opsToken.length}`);
   const cors = parseCorsPolicy(env, production, problems);
@@ -103,6 +111,8 @@ export function loadSecurityConfig(env: NodeJS.ProcessEnv = process.env): Securi
     audience: env.OIDC_AUDIENCE || DEFAULT_AUDIENCE,
     jwksUrl: env.OIDC_JWKS_URL || (issuer && !env.OIDC_JWKS_FILE ? `${issuer.replace(/\/$/, '')}/.well-known/jwks.json` : undefined),
     jwksFile: env.OIDC_JWKS_FILE || undefined,
+    clientId,
+    scopes,
     callerKey,
     databaseUrl: env.GATEWAY_DATABASE_URL || undefined,
     redisUrl: env.REDIS_URL || undefined,

@@ -51,8 +51,15 @@
   // planner and the authority data need the same credentials as the queries.
   var editorHeaders = {};
 
+  // Signed in with the plant's identity provider (sign-in.js), the page sends that token, unless
+  // the analyst pasted an Authorization header of their own.
+  var signIn = window.plantgraphSignIn || { enabled: false, accessToken: function () { return Promise.resolve(null); } };
+
   function credentials() {
-    return Object.assign({}, config.headers, editorHeaders);
+    return signIn.accessToken().then(function (token) {
+      var signedIn = token ? { authorization: 'Bearer ' + token } : {};
+      return Object.assign({}, config.headers, signedIn, editorHeaders);
+    });
   }
 
   // The authority map is for users, like the data: a plain link would arrive without the token,
@@ -60,7 +67,8 @@
   function openAuthorityPage(event) {
     event.preventDefault();
     var tab = window.open('', '_blank');
-    fetch(config.authorityPage, { headers: Object.assign({ accept: 'text/html' }, credentials()) })
+    credentials()
+      .then(function (headers) { return fetch(config.authorityPage, { headers: Object.assign({ accept: 'text/html' }, headers) }); })
       .then(function (response) { return response.text(); })
       .then(function (html) {
         // A blob: document has no path of its own (and the page's policy forbids <base>): its
@@ -74,8 +82,10 @@
   }
 
   function postJson(url, body, extraHeaders) {
-    var headers = Object.assign({ 'content-type': 'application/json', accept: 'application/json' }, credentials(), extraHeaders || {});
-    return fetch(url, { method: 'POST', headers: headers, body: JSON.stringify(body) }).then(function (response) {
+    return credentials().then(function (given) {
+      var headers = Object.assign({ 'content-type': 'application/json', accept: 'application/json' }, given, extraHeaders || {});
+      return fetch(url, { method: 'POST', headers: headers, body: JSON.stringify(body) });
+    }).then(function (response) {
       return response.json().then(function (json) { return { status: response.status, body: json }; });
     });
   }
@@ -107,7 +117,8 @@
 
   var authority = { fields: {}, systems: {}, loaded: false };
   function loadAuthority() {
-    return fetch(config.authorityEndpoint, { headers: Object.assign({ accept: 'application/json' }, credentials()) })
+    return credentials()
+      .then(function (headers) { return fetch(config.authorityEndpoint, { headers: Object.assign({ accept: 'application/json' }, headers) }); })
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (map) {
         if (!map) return;
@@ -405,6 +416,19 @@
   var firstVisit = !window.localStorage || window.localStorage.getItem('graphiql:tabState') === null;
   var firstProps = firstVisit && firstOperation ? { query: firstOperation.document, variables: variablesText(firstOperation) } : {};
 
+  /** Sign in / the analyst's name and Sign out, beside the logo; a note when sign-in failed or is unavailable. */
+  function SignInControl() {
+    var status = React.useSyncExternalStore(signIn.subscribe || function () { return function () {}; }, signIn.status || function () { return { state: 'off' }; });
+    if (status.state === 'off') return status.message ? h('span', { className: 'pg-sign-in pg-warn', 'data-testid': 'sign-in' }, status.message) : null;
+    return h('span', { className: 'pg-sign-in', 'data-testid': 'sign-in', 'data-state': status.state },
+      status.message ? h('span', { className: 'pg-warn', 'data-testid': 'sign-in-message' }, status.message) : null,
+      status.state === 'signed-in'
+        ? h(React.Fragment, null,
+          h('span', { className: 'pg-muted', 'data-testid': 'signed-in-as' }, status.subject),
+          h('button', { type: 'button', className: 'pg-sign-in-button', onClick: function () { signIn.signOut(); } }, 'Sign out'))
+        : h('button', { type: 'button', className: 'pg-sign-in-button', onClick: function () { signIn.signIn(); } }, 'Sign in'));
+  }
+
   function Explorer() {
     return h(GraphiQL, Object.assign({
       fetcher: fetcher,
@@ -416,7 +440,7 @@
       onEditQuery: onEditQuery,
       onEditOperationName: onEditOperationName,
     }, firstProps),
-    h(GraphiQL.Logo, null, h('span', { className: 'pg-logo' }, 'Plantgraph')));
+    h(GraphiQL.Logo, null, h(SignInControl), h('span', { className: 'pg-logo' }, 'Plantgraph')));
   }
 
   /** Opens the Sources panel once GraphiQL is on screen: its pane opens from the sidebar button only. */

@@ -63,7 +63,10 @@ describe('explorer routes of the gateway', () => {
     expect(csp).toContain("connect-src 'self'");
     const html = await response.text();
     expect(html).not.toMatch(/(?:src|href)="(?:https?:)?\/\//);
-    expect(assetUrls(html)).toHaveLength(6);
+    expect(assetUrls(html)).toHaveLength(7);
+    // Without sign-in configured, the page talks to its own origin only and offers no sign-in.
+    expect(csp).toContain("connect-src 'self';");
+    expect(config(html).signIn).toBeUndefined();
   });
 
   it('opens with the ten questions, their seed variables and the configured headers', async () => {
