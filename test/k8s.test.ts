@@ -1,80 +1,18 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import * as apps from 'kubernetes-models/apps/v1';
+import type * as apps from 'kubernetes-models/apps/v1';
 import * as autoscaling from 'kubernetes-models/autoscaling/v2';
-import * as networking from 'kubernetes-models/networking.k8s.io/v1';
+import type * as core from 'kubernetes-models/v1';
+import type * as networking from 'kubernetes-models/networking.k8s.io/v1';
 import * as policy from 'kubernetes-models/policy/v1';
-import * as core from 'kubernetes-models/v1';
 import { loadGatewayConfig, parseShutdownGrace } from '../gateway/config';
 import { loadSecurityConfig } from '../gateway/security/config';
 import { SYSTEM_NAMES, SYSTEMS, systemPort, type SystemName } from '../platform/systems';
 import { loadSubgraphConfig } from '../subgraphs/kit/config';
-import { GATEWAY_LOADERS, imageEnvironment, isPerSystemOverride, isReadByCode, subgraphLoaders, variablesRead } from './support/environment';
-
-// js-yaml 3 ships no types; these are the functions the test needs.
-const { load: loadYaml, loadAll } = require('js-yaml') as { load: (text: string) => unknown; loadAll: (text: string) => unknown[] };
+import { GATEWAY_LOADERS, isPerSystemOverride, isReadByCode, subgraphLoaders, variablesRead } from './support/environment';
+import { container, deployment, find, K8S, kustomization, model, objects, processEnv, secretTemplate, service, stopBudget, TEST_SIGNING_KEY, type Manifest } from './support/manifests';
 
 const ROOT = path.join(__dirname, '..');
-const K8S = path.join(ROOT, 'k8s');
-
-/** The model classes of the API groups the manifests use, by apiVersion and kind. */
-const MODELS: Record<string, Record<string, unknown>> = {
-  v1: core,
-  'apps/v1': apps,
-  'autoscaling/v2': autoscaling,
-  'policy/v1': policy,
-  'networking.k8s.io/v1': networking,
-};
-
-interface Manifest {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; namespace?: string };
-}
-type Model = Manifest & { validate(): void };
-
-/** The model instance of one parsed object; throws when the package has no model for its kind. */
-function model(object: Manifest): Model {
-  const Class = MODELS[object.apiVersion]?.[object.kind] as (new (data: unknown) => Model) | undefined;
-  if (!Class) throw new Error(`no Kubernetes model for ${object.apiVersion} ${object.kind} (${object.metadata?.name})`);
-  return new Class(object);
-}
-
-function readManifests(file: string): Manifest[] {
-  return loadAll(readFileSync(path.join(K8S, file), 'utf8')).filter(Boolean) as Manifest[];
-}
-
-const kustomization = loadYaml(readFileSync(path.join(K8S, 'kustomization.yaml'), 'utf8')) as { namespace: string; resources: string[] };
-const objects = kustomization.resources.flatMap(readManifests);
-const [secretTemplate] = readManifests('secret.example.yaml') as unknown as core.Secret[];
-
-function find<T>(Class: { kind: string }, name: string): T {
-  const found = objects.find((o) => o.kind === Class.kind && o.metadata.name === name);
-  if (!found) throw new Error(`k8s/ has no ${Class.kind} named ${name}`);
-  return model(found) as unknown as T;
-}
-const deployment = (name: string) => find<apps.Deployment>(apps.Deployment, name);
-const service = (name: string) => find<core.Service>(core.Service, name);
-const container = (name: string) => deployment(name).spec!.template.spec!.containers[0]!;
-
-/** A Secret value as an operator fills it in: placeholders replaced, the signing key a real key. */
-function filledSecret(key: string): string {
-  const value = secretTemplate!.stringData?.[key];
-  if (value === undefined) throw new Error(`secret.example.yaml has no key ${key}`);
-  return key === 'caller-signing-key' ? 'ab'.repeat(32) : value.replace(/<[^>]+>/g, 'filled-in-secret-1');
-}
-
-/** A container's environment as its process sees it: the image's ENV, the ConfigMaps it imports, then its own env. */
-function processEnv(name: string): NodeJS.ProcessEnv {
-  const c = container(name);
-  const env: NodeJS.ProcessEnv = { ...imageEnvironment() };
-  for (const source of c.envFrom ?? []) Object.assign(env, find<core.ConfigMap>(core.ConfigMap, source.configMapRef!.name!).data);
-  for (const variable of c.env ?? []) {
-    const secretKey = variable.valueFrom?.secretKeyRef?.key;
-    env[variable.name] = secretKey ? filledSecret(secretKey) : variable.value;
-  }
-  return env;
-}
 
 /** Variables the configuration modules read that production leaves unset on purpose. */
 const LEFT_UNSET: Record<string, string> = {
@@ -102,8 +40,8 @@ describe('k8s/: the production topology across many hosts', () => {
     expect(objects.find((o) => o.kind === 'Namespace')?.metadata.name).toBe('plantgraph');
     for (const object of objects) expect(object.metadata.namespace ?? 'plantgraph').toBe('plantgraph');
     // The template is applied by hand, so it names the namespace itself; apply -k never deploys its placeholders.
-    expect(secretTemplate!.metadata!.namespace).toBe('plantgraph');
-    for (const value of Object.values(secretTemplate!.stringData!)) expect(value).toMatch(/<[^>]+>/);
+    expect(secretTemplate.metadata!.namespace).toBe('plantgraph');
+    for (const value of Object.values(secretTemplate.stringData!)) expect(value).toMatch(/<[^>]+>/);
   });
 
   it('runs a Deployment and a Service per system, on its registry port, with its own database', () => {
@@ -137,7 +75,7 @@ describe('k8s/: the production topology across many hosts', () => {
     }
     expect(existsSync(path.resolve(ROOT, env.SUPERGRAPH_PATH!))).toBe(true);
     // Production refuses to start without an issuer and a signing key: both are provided.
-    expect(loadSecurityConfig(env)).toMatchObject({ production: true, mode: 'jwt', callerKey: 'ab'.repeat(32), redisUrl: 'redis://redis:6379' });
+    expect(loadSecurityConfig(env)).toMatchObject({ production: true, mode: 'jwt', callerKey: TEST_SIGNING_KEY, redisUrl: 'redis://redis:6379' });
 
     const gateway = deployment('gateway');
     const hpa = find<autoscaling.HorizontalPodAutoscaler>(autoscaling.HorizontalPodAutoscaler, 'gateway');
@@ -174,10 +112,10 @@ describe('k8s/: the production topology across many hosts', () => {
       expect([c.livenessProbe?.httpGet?.path, portNumber(c.livenessProbe!.httpGet!.port)]).toEqual(['/health', port]);
       expect([c.startupProbe?.httpGet?.path, portNumber(c.startupProbe!.httpGet!.port)]).toEqual(['/health', port]);
       // Kubernetes kills the pod after the grace period: it must cover the preStop pause and the drain.
-      const pause = Number(c.lifecycle?.preStop?.exec?.command?.[1] ?? 0);
       // The gateway drains requests in flight for SHUTDOWN_GRACE_MS; a subgraph closes at once.
+      const { pauseMs, graceMs } = stopBudget(name);
       const drainMs = name === 'gateway' ? parseShutdownGrace(processEnv(name)) : 0;
-      expect(deployment(name).spec!.template.spec!.terminationGracePeriodSeconds! * 1000).toBeGreaterThan(pause * 1000 + drainMs);
+      expect(graceMs).toBeGreaterThan(pauseMs + drainMs);
     }
   });
 
@@ -200,8 +138,8 @@ describe('k8s/: the production topology across many hosts', () => {
       for (const variable of c.env ?? []) {
         const ref = variable.valueFrom?.secretKeyRef;
         if (!ref) continue;
-        expect(ref.name).toBe(secretTemplate!.metadata!.name);
-        expect(Object.keys(secretTemplate!.stringData!)).toContain(ref.key);
+        expect(ref.name).toBe(secretTemplate.metadata!.name);
+        expect(Object.keys(secretTemplate.stringData!)).toContain(ref.key);
       }
       const fromSecret = (c.env ?? []).filter((v) => v.valueFrom?.secretKeyRef).map((v) => v.name);
       expect(fromSecret).toContain('CALLER_SIGNING_KEY');
