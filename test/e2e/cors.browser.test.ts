@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
@@ -117,7 +116,7 @@ describeWithBrowser('a browser app on its own origin, against a production gatew
     page.on('console', (message) => console.push(message.text()));
     const token = await testToken({ roles: ['planner'], subject: 'dashboard' });
     await page.goto(`${origin}/#${new URLSearchParams({ gateway: gatewayUrl, token })}`);
-    await page.waitForFunction(() => document.getElementById('result')!.textContent !== '', undefined, { timeout: 15_000 });
+    await page.waitForFunction('document.getElementById("result").textContent !== ""', undefined, { timeout: 15_000 });
     const result = JSON.parse((await page.textContent('#result'))!);
     await page.close();
     return { result, console };
