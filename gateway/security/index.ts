@@ -27,7 +27,7 @@ import { createTokenVerifier, type IssuerOptions } from './jwt';
 import type { GatewayDatabase } from './partners/partner-key.repository';
 import { createPartnerKeyAuthenticator } from './partners/store';
 import { readSupergraphSecurity, type SupergraphSecurity } from './supergraph-rules';
-import type { TrustedDocument } from './trusted-documents';
+import { PARTNER_DOCUMENTS, type TrustedDocument } from './trusted-documents';
 import { createApqStore } from './documents/apq-cache';
 import { createDocumentRegistry } from './documents/registry';
 import { createCorsHandler, type CorsHandler, type CorsPolicy } from './cors';
@@ -71,7 +71,7 @@ export interface GatewaySecurityOptions {
   opsToken?: string;
   /**
    * Fixed documents partners may run, instead of those published in `partnerDatabase`.
-   * @default the documents published in the gateway database (none without one)
+   * @default the documents published in the gateway database; without one, the seeded manifest (PARTNER_DOCUMENTS)
    */
   trustedDocuments?: readonly TrustedDocument[];
   /**
@@ -157,7 +157,8 @@ export function createGatewaySecurity(options: GatewaySecurityOptions, logger: L
     },
   });
   // Partners' documents are checked against the trusted ones at the front door, before anything parses or measures them.
-  const partnerDocuments = partnerDocumentGate({ documents: options.trustedDocuments ?? [], maxTokens: options.limits?.maxTokens });
+  const fixedDocuments = options.trustedDocuments ?? (options.partnerDatabase ? [] : PARTNER_DOCUMENTS);
+  const partnerDocuments = partnerDocumentGate({ documents: fixedDocuments, maxTokens: options.limits?.maxTokens });
   // Published documents come from the gateway database and follow its changes (documents/registry.ts).
   const documentRegistry = !options.trustedDocuments && options.partnerDatabase
     ? createDocumentRegistry({ db: options.partnerDatabase.db, logger, pollMs: options.documentsPollMs, onChange: (documents) => partnerDocuments.update(documents) })
@@ -167,7 +168,7 @@ export function createGatewaySecurity(options: GatewaySecurityOptions, logger: L
   const limits = documentLimits({ limits: options.limits, maxTokens: options.limits?.maxTokens });
   const plugins: ApolloServerPlugin<any>[] = [limitsPlugin(options.limits)];
   if (mode === 'jwt') {
-    plugins.push(authorizationPlugin({ rules: () => rules }), persistedDocumentsPlugin({ documents: options.trustedDocuments ?? [], gate: partnerDocuments }));
+    plugins.push(authorizationPlugin({ rules: () => rules }), persistedDocumentsPlugin({ documents: fixedDocuments, gate: partnerDocuments }));
   }
 
   const clientAddress = clientAddressOf(options.rateLimit?.trustedProxies ?? []);
