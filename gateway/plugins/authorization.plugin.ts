@@ -27,6 +27,7 @@ import type { Caller } from '../../platform/caller';
 import { callerOf, isPartnerCaller } from '../security/caller';
 import { gatewayError } from '../security/errors';
 import { describeRule, isAllowed, type AuthorizationRule, type SupergraphSecurity } from '../security/supergraph-rules';
+import { schemaForCaller } from '../security/caller-schema';
 
 export interface AuthorizationOptions {
   /** The rules of the supergraph being served; re-read on every supergraph update. */
@@ -212,7 +213,7 @@ function withoutSuggestions(error: GraphQLError): GraphQLError {
  * Field authorization from the supergraph's `@authorized` directives, and the partner contract.
  * A denied field is cut from the operation before planning, so its subgraph is never asked; it
  * comes back null with a `FORBIDDEN` error on its path. Partners are validated and introspect
- * against the `partner`-tagged schema only.
+ * against the `partner`-tagged schema only; users introspect the fields their rights allow.
  */
 export function authorizationPlugin(options: AuthorizationOptions): ApolloServerPlugin {
   return {
@@ -266,10 +267,13 @@ export function authorizationPlugin(options: AuthorizationOptions): ApolloServer
         async responseForOperation(requestContext) {
           const security = options.rules();
           const caller = callerOf(requestContext.contextValue);
-          if (!security?.partnerSchema || !caller || !isPartnerCaller(caller) || !requestContext.operation) return null;
+          if (!security || !caller || !requestContext.operation) return null;
           if (!isIntrospectionOnly(requestContext.operation)) return null;
+          // Each caller introspects the schema it may use: partners their contract, users what their rights allow.
+          const schema = isPartnerCaller(caller) ? security.partnerSchema : schemaForCaller(requestContext.schema, security, caller);
+          if (!schema || schema === requestContext.schema) return null;
           const result = await execute({
-            schema: security.partnerSchema,
+            schema,
             document: requestContext.document!,
             operationName: requestContext.request.operationName,
             variableValues: requestContext.request.variables,

@@ -53,7 +53,7 @@ describe('introspection and CORS of a production gateway (NODE_ENV=production, a
       url = await startGateway({ AUTH_FAILURES_PER_MINUTE: '3', CORS_ORIGINS: 'https://dashboard.example.com' });
     }, 60_000);
 
-    it('lets a signed-in user introspect the whole graph, with the authority notes the explorer shows', async () => {
+    it('lets a signed-in user introspect the graph, with the authority notes the explorer shows', async () => {
       const planner = { authorization: `Bearer ${await testToken({ roles: ['planner'], subject: 'analyst' })}` };
       const response = await postGraphQL<IntrospectionQuery>(url, getIntrospectionQuery(), undefined, planner);
       expect(response.status).toBe(200);
@@ -61,6 +61,17 @@ describe('introspection and CORS of a production gateway (NODE_ENV=production, a
       const schema = buildClientSchema(response.body.data!);
       expect(Object.keys(schema.getQueryType()!.getFields())).toEqual(expect.arrayContaining(['material', 'materialSites']));
       expect(schema.getQueryType()!.getFields().material!.description).toMatch(/Authoritative source: ERP \(system of record\)/);
+    });
+
+    it('shows each user the fields its roles may read: a planner no standard cost, an admin everything', async () => {
+      const fieldsOf = async (roles: string[]) => {
+        const response = await postGraphQL(url, '{ __type(name: "Material") { fields { name } } }', undefined, { authorization: `Bearer ${await testToken({ roles })}` });
+        expect(response.body.errors).toBeUndefined();
+        return (response.body.data.__type.fields as { name: string }[]).map((f) => f.name);
+      };
+      expect(await fieldsOf(['planner'])).not.toContain('standardCost');
+      expect(await fieldsOf(['planner'])).toContain('description');
+      expect(await fieldsOf(['admin'])).toContain('standardCost');
     });
 
     it('shows a partner (a user bound to a supplier) the partner contract only', async () => {
