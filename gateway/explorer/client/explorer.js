@@ -414,7 +414,22 @@
   // GraphiQL fills the first editors from its props or its storage, not from defaultTabs: on a
   // first visit (nothing stored yet) the first question's variables are handed over as props.
   var firstVisit = !window.localStorage || window.localStorage.getItem('graphiql:tabState') === null;
-  var firstProps = firstVisit && firstOperation ? { query: firstOperation.document, variables: variablesText(firstOperation) } : {};
+  var firstProps = firstVisit && firstOperation ? { query: firstOperation.document, variables: variablesText(firstOperation) } : restoredTab();
+
+  /**
+   * On a return visit (after the sign-in redirect, say) GraphiQL fills the editors from values it
+   * stores only some time after an edit; a page left sooner came back with the query but no
+   * variables, in a new tab. The stored tabs are complete: the active one fills the editors.
+   */
+  function restoredTab() {
+    try {
+      var stored = JSON.parse(window.localStorage.getItem('graphiql:tabState') || 'null');
+      var tab = stored && stored.tabs && stored.tabs[stored.activeTabIndex];
+      return tab && typeof tab.query === 'string' ? { query: tab.query, variables: tab.variables || '' } : {};
+    } catch (err) {
+      return {};
+    }
+  }
 
   /** Sign in / the analyst's name and Sign out, beside the logo; a note when sign-in failed or is unavailable. */
   function SignInControl() {

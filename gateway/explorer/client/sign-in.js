@@ -72,6 +72,8 @@ async function signIn() {
   url.searchParams.set('code_challenge_method', 'S256');
   url.searchParams.set('state', state);
   if (settings.resource) url.searchParams.set('resource', settings.resource);
+  // OpenID Connect grants offline_access (a refresh token) only with the analyst's consent asked for.
+  if (settings.scope.split(' ').indexOf('offline_access') >= 0) url.searchParams.set('prompt', 'consent');
   window.location.assign(url.href);
 }
 
