@@ -122,6 +122,21 @@ describe('introspection and CORS of a production gateway (NODE_ENV=production, a
     });
   });
 
+  describe('outside production (NODE_ENV=development, CORS_ORIGINS unset)', () => {
+    it('allows any loopback origin, as a frontend\'s dev server has, and no other', async () => {
+      const url = await startGateway({ NODE_ENV: 'development' });
+      const preflight = (origin: string) => fetch(url, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST' } });
+      for (const origin of ['http://localhost:5173', 'http://127.0.0.1:3000']) {
+        const response = await preflight(origin);
+        expect(response.status).toBe(204);
+        expect(response.headers.get('access-control-allow-origin')).toBe(origin);
+      }
+      const remote = await preflight('https://dashboard.example.com');
+      expect(remote.status).toBe(403);
+      expect(remote.headers.get('access-control-allow-origin')).toBeNull();
+    }, 60_000);
+  });
+
   describe('with INTROSPECTION=off', () => {
     let url: string;
     beforeAll(async () => {
