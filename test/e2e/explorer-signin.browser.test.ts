@@ -62,6 +62,7 @@ describeWithBrowser('explorer sign-in with an OpenID provider, in a browser', ()
   const pageErrors: string[] = [];
   const bearers: (string | undefined)[] = [];
   const grants: string[] = [];
+  const introspections: { authorized: boolean; schema: boolean }[] = [];
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -110,6 +111,15 @@ describeWithBrowser('explorer sign-in with an OpenID provider, in a browser', ()
     });
     page = await context.newPage();
     page.on('pageerror', (err) => pageErrors.push(err.message));
+    // GraphiQL's docs come from introspection, which the gateway answers for signed-in users.
+    page.on('response', (response) => {
+      const request = response.request();
+      if (request.method() !== 'POST' || !(request.postData() ?? '').includes('IntrospectionQuery')) return;
+      void response.json().then(
+        (body: { data?: { __schema?: unknown } }) => introspections.push({ authorized: Boolean(request.headers().authorization), schema: Boolean(body.data?.__schema) }),
+        () => introspections.push({ authorized: Boolean(request.headers().authorization), schema: false }),
+      );
+    });
   }, 180_000);
 
   afterAll(async () => {
@@ -144,6 +154,8 @@ describeWithBrowser('explorer sign-in with an OpenID provider, in a browser', ()
     const stored = await page.evaluate(() => JSON.stringify({ local: { ...window.localStorage }, session: { ...window.sessionStorage } }));
     expect(stored).not.toContain('plantgraph:sign-in');
     expect(grants).toEqual(['authorization_code']);
+    // Signed in, GraphiQL's introspection carried the token and got the schema (its docs).
+    expect(await eventually(async () => introspections, (seen) => seen.some((i) => i.authorized))).toContainEqual({ authorized: true, schema: true });
 
     // Past the renewal point, q01 runs: the page renews the token first, with the refresh token.
     await new Promise((r) => setTimeout(r, (ACCESS_TOKEN_TTL - 30) * 1000 + 500));
