@@ -115,6 +115,8 @@ describe('introspection and CORS of a production gateway (NODE_ENV=production, a
       expect(answered.status).toBe(200);
       expect(answered.headers.get('access-control-allow-origin')).toBe('https://dashboard.example.com');
       expect(answered.headers.get('access-control-expose-headers')).toContain('x-request-id');
+      // Caches keep one answer per origin: Apollo Server's own Vary values must not replace it.
+      expect(answered.headers.get('vary')).toMatch(/\bOrigin\b/);
       // In production no other origin is allowed unless listed, loopback ones included.
       const local = await fetch(url, { method: 'OPTIONS', headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'POST' } });
       expect(local.status).toBe(403);
