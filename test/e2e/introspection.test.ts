@@ -121,6 +121,11 @@ describe('introspection and CORS of a production gateway (NODE_ENV=production, a
       const local = await fetch(url, { method: 'OPTIONS', headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'POST' } });
       expect(local.status).toBe(403);
       expect(local.headers.get('access-control-allow-origin')).toBeNull();
+      // The gateway's own origin (the explorer's) needs no listing.
+      const own = new URL(url).origin;
+      const explorer = await fetch(url, { method: 'OPTIONS', headers: { origin: own, 'access-control-request-method': 'POST' } });
+      expect(explorer.status).toBe(204);
+      expect(explorer.headers.get('access-control-allow-origin')).toBe(own);
     });
   });
 
