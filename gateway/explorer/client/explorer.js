@@ -57,7 +57,9 @@
 
   function credentials() {
     return signIn.accessToken().then(function (token) {
-      var signedIn = token ? { authorization: 'Bearer ' + token } : {};
+      // An Authorization header typed in the editor (in any case) wins; two would be joined into one invalid value.
+      var typed = Object.keys(editorHeaders).some(function (name) { return name.toLowerCase() === 'authorization'; });
+      var signedIn = token && !typed ? { authorization: 'Bearer ' + token } : {};
       return Object.assign({}, config.headers, signedIn, editorHeaders);
     });
   }
