@@ -1,14 +1,11 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { buildExplorerAssets, defaultAssetsDir } from '../../gateway/explorer/assets';
 import { savedOperations } from '../../gateway/explorer/build';
-import { explorerSignInFromConfig } from '../../gateway/explorer/sign-in';
-import { loadSecurityConfig } from '../../gateway/security/config';
-import { resolveSecurity } from '../../gateway/security/setup';
+import { composeGraph } from '../../cli/compose';
 import { implementedSystems } from '../../subgraphs/catalog';
-import { createLogger } from '../../platform/logger';
 import { freePortBlock } from '../../platform/ports';
 import { runNode, type NodeProcess } from '../support/processes';
 import { startTestStack, type TestStack } from '../support/stack';
@@ -51,6 +48,7 @@ async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolea
 
 describeWithBrowser('explorer sign-in with an OpenID provider, in a browser', () => {
   let provider: NodeProcess;
+  let gateway: NodeProcess;
   let issuer: string;
   let stack: TestStack;
   let origin: string;
@@ -62,36 +60,46 @@ describeWithBrowser('explorer sign-in with an OpenID provider, in a browser', ()
   const pageErrors: string[] = [];
   const bearers: (string | undefined)[] = [];
   const grants: string[] = [];
-  const introspections: { authorized: boolean; schema: boolean }[] = [];
+  const introspections: { authorized: boolean; schema: boolean; text?: string }[] = [];
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     buildExplorerAssets(defaultAssetsDir(), savedOperations());
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'plantgraph-sign-in-'));
-    issuer = `http://127.0.0.1:${await freePortBlock([0])}`;
-    // The gateway as in production: a real issuer, its keys from its JWKS endpoint, the explorer's public client.
-    const config = loadSecurityConfig({
-      NODE_ENV: 'production',
-      OIDC_ISSUER: issuer,
-      OIDC_AUDIENCE: AUDIENCE,
-      OIDC_JWKS_URL: `${issuer}/jwks`,
-      OIDC_CLIENT_ID: CLIENT_ID,
-      CALLER_SIGNING_KEY: process.env.CALLER_SIGNING_KEY,
-      DATA_DIR: dataDir,
-    });
-    const logger = createLogger('sign-in-gateway', { LOG_LEVEL: 'silent' });
-    const security = await resolveSecurity(config, logger);
-    stack = await startTestStack(implementedSystems(), { security: security.options, explorer: { signIn: explorerSignInFromConfig(config) } });
-    origin = new URL(stack.gatewayUrl).origin;
+    stack = await startTestStack(implementedSystems());
+    const { files } = await composeGraph(implementedSystems());
+    writeFileSync(path.join(dataDir, 'supergraph.graphql'), files['supergraph.graphql']!);
+    writeFileSync(path.join(dataDir, 'authority.json'), files['authority.json']!);
+    const port = await freePortBlock([0, 1]);
+    issuer = `http://127.0.0.1:${port}`;
+    origin = `http://127.0.0.1:${port + 1}`;
     provider = runNode('test/support/oidc-provider.mjs', {
-      PORT: new URL(issuer).port,
+      PORT: String(port),
       OIDC_AUDIENCE: AUDIENCE,
       CLIENT_ID,
       REDIRECT_URI: `${origin}/graphql`,
       ACCESS_TOKEN_TTL: String(ACCESS_TOKEN_TTL),
       ROLES: 'admin',
     });
+    // The gateway as deployed (dist/gateway/main.js, NODE_ENV=production): the provider as issuer,
+    // its keys from its jwks_uri, the explorer's public client; the suite's caller signing key.
+    gateway = runNode('dist/gateway/main.js', {
+      PORT: String(port + 1),
+      SUPERGRAPH_PATH: path.join(dataDir, 'supergraph.graphql'),
+      ...Object.fromEntries(Object.entries(stack.subgraphUrls).map(([system, url]) => [`${system.toUpperCase()}_URL`, url])),
+      OIDC_ISSUER: issuer,
+      OIDC_AUDIENCE: AUDIENCE,
+      OIDC_JWKS_URL: `${issuer}/jwks`,
+      // The suite's own key file (global-setup) would take precedence over the provider's keys.
+      OIDC_JWKS_FILE: undefined,
+      OIDC_CLIENT_ID: CLIENT_ID,
+      DATA_DIR: dataDir,
+      DATABASE_URL: undefined,
+      GATEWAY_DATABASE_URL: undefined,
+      REDIS_URL: undefined,
+    });
     await provider.waitFor(/oidc provider listening/);
+    await gateway.waitFor(/gateway listening/);
 
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -116,7 +124,8 @@ describeWithBrowser('explorer sign-in with an OpenID provider, in a browser', ()
       const request = response.request();
       if (request.method() !== 'POST' || !(request.postData() ?? '').includes('IntrospectionQuery')) return;
       void response.json().then(
-        (body: { data?: { __schema?: unknown } }) => introspections.push({ authorized: Boolean(request.headers().authorization), schema: Boolean(body.data?.__schema) }),
+        (body: { data?: { __schema?: unknown } }) =>
+          introspections.push({ authorized: Boolean(request.headers().authorization), schema: Boolean(body.data?.__schema), ...(body.data?.__schema ? {} : { text: JSON.stringify(body).slice(0, 300) }) }),
         () => introspections.push({ authorized: Boolean(request.headers().authorization), schema: false }),
       );
     });
@@ -124,6 +133,7 @@ describeWithBrowser('explorer sign-in with an OpenID provider, in a browser', ()
 
   afterAll(async () => {
     await browser?.close();
+    await gateway?.stop();
     await provider?.stop();
     await stack?.stop();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
@@ -155,7 +165,7 @@ describeWithBrowser('explorer sign-in with an OpenID provider, in a browser', ()
     expect(stored).not.toContain('plantgraph:sign-in');
     expect(grants).toEqual(['authorization_code']);
     // Signed in, GraphiQL's introspection carried the token and got the schema (its docs).
-    expect(await eventually(async () => introspections, (seen) => seen.some((i) => i.authorized))).toContainEqual({ authorized: true, schema: true });
+    expect(await eventually(async () => introspections, (seen) => seen.some((i) => i.authorized))).toContainEqual(expect.objectContaining({ authorized: true, schema: true }));
 
     // Past the renewal point, q01 runs: the page renews the token first, with the refresh token.
     await new Promise((r) => setTimeout(r, (ACCESS_TOKEN_TTL - 30) * 1000 + 500));
