@@ -12,7 +12,7 @@ export interface SecurityConfig {
   /** `OIDC_ISSUER`; absent outside production means: use the development issuer under the data dir. */
   readonly issuer?: string;
   readonly audience: string;
-  /** `OIDC_JWKS_URL` (default `<issuer>/.well-known/jwks.json`). */
+  /** `OIDC_JWKS_URL` (default: `jwks_uri` of the issuer's discovery document). */
   readonly jwksUrl?: string;
   /** `OIDC_JWKS_FILE`: the issuer's key set from a file instead of a URL. */
   readonly jwksFile?: string;
@@ -109,7 +109,7 @@ export function loadSecurityConfig(env: NodeJS.ProcessEnv = process.env): Securi
     mode,
     issuer,
     audience: env.OIDC_AUDIENCE || DEFAULT_AUDIENCE,
-    jwksUrl: env.OIDC_JWKS_URL || (issuer && !env.OIDC_JWKS_FILE ? `${issuer.replace(/\/$/, '')}/.well-known/jwks.json` : undefined),
+    jwksUrl: env.OIDC_JWKS_URL || undefined,
     jwksFile: env.OIDC_JWKS_FILE || undefined,
     clientId,
     scopes,

@@ -7,7 +7,10 @@ export interface IssuerOptions {
   issuer: string;
   /** Expected `aud`. */
   audience: string;
-  /** Where the issuer publishes its keys; fetched and cached by jose. */
+  /**
+   * Where the issuer publishes its keys; fetched and cached by jose. Without it (and without
+   * `jwks`), the keys are found through the issuer's discovery document (`jwks_uri`).
+   */
   jwksUrl?: string;
   /** The issuer's public keys given directly (the development issuer, an offline key set). */
   jwks?: { keys: JWK[] };
@@ -85,12 +88,47 @@ function lifetimeProblem(payload: JWTPayload, maxLifetimeSeconds: number): strin
   return undefined;
 }
 
+/** The issuer's discovery document, as OpenID Connect Discovery 1.0 names it. */
+export function discoveryUrl(issuer: string): string {
+  return `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
+}
+
+/** Raised when the issuer's discovery document cannot be read or names no key set. */
+class DiscoveryError extends Error {
+  override readonly name = 'DiscoveryError';
+}
+
+/**
+ * The issuer's keys through its discovery document: `jwks_uri` read on first use and kept; a
+ * failed read is tried again on the next token. An issuer without a discovery document (404)
+ * publishes its keys at the conventional `/.well-known/jwks.json`.
+ */
+function discoveredKeys(issuer: string, timeoutMs = 5_000): JWTVerifyGetKey {
+  let remote: Promise<JWTVerifyGetKey> | undefined;
+  const load = async (): Promise<JWTVerifyGetKey> => {
+    const url = discoveryUrl(issuer);
+    const response = await fetch(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(timeoutMs) });
+    if (response.status === 404) return createRemoteJWKSet(new URL(`${issuer.replace(/\/$/, '')}/.well-known/jwks.json`));
+    if (!response.ok) throw new DiscoveryError(`the discovery document at ${url} answered HTTP ${response.status}`);
+    const document = (await response.json()) as { jwks_uri?: unknown };
+    if (typeof document.jwks_uri !== 'string') throw new DiscoveryError(`the discovery document at ${url} names no jwks_uri`);
+    return createRemoteJWKSet(new URL(document.jwks_uri));
+  };
+  return async (header, token) => {
+    remote ??= load().catch((err: unknown) => {
+      remote = undefined;
+      throw err;
+    });
+    return (await remote)(header, token);
+  };
+}
+
 /** Verifies bearer tokens against the issuer's key set, issuer and audience. */
 export function createTokenVerifier(options: IssuerOptions): (token: string) => Promise<TokenResult> {
   let keys: JWTVerifyGetKey;
   if (options.jwks) keys = createLocalJWKSet(options.jwks);
   else if (options.jwksUrl) keys = createRemoteJWKSet(new URL(options.jwksUrl));
-  else throw new Error('an issuer needs jwksUrl or jwks');
+  else keys = discoveredKeys(options.issuer);
   // A token is immutable: once its signature checks out, it stands for the same caller until it
   // expires, so a client sending it on every request pays for one signature check, not one each.
   const verified = new Map<string, { caller: Caller; exp: number }>();
@@ -119,7 +157,7 @@ export function createTokenVerifier(options: IssuerOptions): (token: string) => 
         return { ok: false, message: 'the token signature is not valid for this issuer' };
       }
       if (err instanceof errors.JWKSTimeout || !(err instanceof errors.JOSEError)) {
-        return { ok: false, status: 503, message: `cannot verify tokens now: the issuer's keys${options.jwksUrl ? ` at ${options.jwksUrl}` : ''} are unreachable` };
+        return { ok: false, status: 503, message: `cannot verify tokens now: the issuer's keys${options.jwksUrl ? ` at ${options.jwksUrl}` : options.jwks ? '' : ` (through ${discoveryUrl(options.issuer)})`} are unreachable` };
       }
       return { ok: false, message: `the token is not valid: ${err.message}` };
     }
