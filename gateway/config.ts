@@ -2,6 +2,7 @@ import path from 'node:path';
 import { StartupError } from '../platform/listen';
 import { SYSTEM_NAMES, type SystemName } from '../platform/systems';
 import { loadReliabilityConfig, type ReliabilityConfig } from './reliability/policy';
+import { loadUsageConfig, type UsageConfig } from './usage/config';
 
 export interface GatewayConfig {
   readonly port: number;
@@ -18,6 +19,8 @@ export interface GatewayConfig {
   readonly otlpEndpoint?: string;
   /** The ops listener (`OPS_PORT`; `OPS_HOST`, default 127.0.0.1): `/ready` details and `/metrics` without a token; none when absent. */
   readonly ops?: { readonly host: string; readonly port: number };
+  /** Usage recording (`USAGE`, default on; `USAGE_RETENTION`, default 30d). */
+  readonly usage: UsageConfig;
 }
 
 /** Reads `OTEL_EXPORTER_OTLP_ENDPOINT`, the OTLP/HTTP collector's base URL. */
@@ -85,5 +88,6 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     shutdownGraceMs: parseShutdownGrace(env),
     otlpEndpoint: parseOtlpEndpoint(env),
     ops: env.OPS_PORT ? Object.freeze({ host: env.OPS_HOST || '127.0.0.1', port: parsePort(env, 'OPS_PORT', 0) }) : undefined,
+    usage: loadUsageConfig(env),
   });
 }

@@ -27,6 +27,7 @@ async function main(): Promise<void> {
     subgraphUrls: config.subgraphUrls,
     logger,
     reliability: config.reliability,
+    usage: config.usage,
   });
   const port = await listen(server.httpServer, config.port, config.host, 'gateway');
   logger.info({ url: `http://${config.host}:${port}/graphql` }, 'gateway listening');

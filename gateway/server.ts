@@ -27,6 +27,7 @@ import { loadSecurityConfig } from './security/config';
 import { resolveSecurity } from './security/setup';
 import { createGatewayPerformance, loadPerformanceConfig, type PerformanceConfig } from './performance';
 import { shortenMessage } from '../platform/preview';
+import { createGatewayUsage, loadUsageConfig, type UsageOptions } from './usage';
 
 export interface GatewayOptions {
   /** Path of the supergraph file (watched), or a ready-made supergraph manager. */
@@ -62,6 +63,11 @@ export interface GatewayOptions {
    * @default loadPerformanceConfig() (`SUBGRAPH_CONNECTIONS`, `SUBGRAPH_DEDUP`, `ENTITY_CACHE`, `REDIS_URL`)
    */
   performance?: PerformanceConfig;
+  /**
+   * Usage recording (operations and fields by client, into the gateway database) and per-operation metrics.
+   * @default loadUsageConfig() (`USAGE`, `USAGE_RETENTION`), written to the security options' partner database
+   */
+  usage?: UsageOptions;
 }
 
 export interface GatewayServer {
@@ -87,6 +93,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
   const provenance = createProvenanceTracker();
   const health = new SubgraphHealth(options.reliability ?? loadReliabilityConfig({}), logger);
   const fetchPath = createGatewayPerformance(options.performance ?? loadPerformanceConfig(), logger, security.sealCaller);
+  const usage = createGatewayUsage({ database: securityOptions.partnerDatabase?.db, ...(options.usage ?? loadUsageConfig()) }, logger);
   // @apollo/gateway otherwise reports usage to Apollo and probes cloud metadata addresses at
   // construction; a plant's gateway sends nothing off its own network unless told to.
   process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
@@ -136,7 +143,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     validationRules: security.validationRules,
     persistedQueries: security.persistedQueries,
     // Operation merging first: it takes the executed result before other plugins' willSendResponse change it.
-    plugins: [...(fetchPath.operationMerge ? [fetchPath.operationMerge] : []), ApolloServerPluginLandingPageDisabled(), ...security.plugins, loggingPlugin({ logger }), metricsPlugin(), operationNamePlugin(), provenancePlugin({ tracker: provenance }), ...fetchPath.plugins, ...(options.tracing ? [options.tracing.plugin] : [])],
+    plugins: [...(fetchPath.operationMerge ? [fetchPath.operationMerge] : []), ApolloServerPluginLandingPageDisabled(), ...security.plugins, loggingPlugin({ logger }), metricsPlugin(), usage.plugin, operationNamePlugin(), provenancePlugin({ tracker: provenance }), ...fetchPath.plugins, ...(options.tracing ? [options.tracing.plugin] : [])],
   });
   await apollo.start();
 
@@ -178,6 +185,8 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
       if (opsServer.listening) await close(opsServer);
       await close(httpServer);
       await apollo.stop();
+      // Before security stops: the last usage batch goes to the database it closes.
+      await usage.stop();
       await fetchPath.stop();
       await security.stop();
     },

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Migration } from 'kysely';
 import type { Migrations } from '../../../subgraphs/kit/db/migrate';
+import { usageMigration } from '../../usage/migrations';
 
 /** Partner API keys: only a hash of each key is kept; the key itself is shown once, at creation. */
 const partnerKeysMigration: Migration = {
@@ -50,4 +51,5 @@ const partnerDocumentsMigration: Migration = {
 export const gatewayMigrations: Migrations = {
   '001_partner_keys': partnerKeysMigration,
   '002_partner_documents': partnerDocumentsMigration,
+  '003_usage': usageMigration,
 };

@@ -1,0 +1,194 @@
+import { sql, type Kysely } from 'kysely';
+import type { UsageRecord } from './aggregator';
+
+/** Usage tables of the gateway database (see gateway/security/partners/migrations.ts). */
+export interface UsageTables {
+  usageOperations: {
+    bucket: Date;
+    clientName: string;
+    clientVersion: string;
+    operationName: string;
+    documentHash: string;
+    count: number | string;
+    errorCount: number | string;
+    durationMsSum: number;
+    durationMsMax: number;
+    lastSeen: Date;
+  };
+  usageFields: {
+    bucket: Date;
+    clientName: string;
+    clientVersion: string;
+    operationName: string;
+    documentHash: string;
+    coordinate: string;
+    count: number | string;
+    errorCount: number | string;
+    lastSeen: Date;
+  };
+}
+
+/** Rows per INSERT statement: well under PostgreSQL's 65535 parameters. */
+const CHUNK = 1_000;
+
+function chunks<T>(rows: T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < rows.length; i += CHUNK) out.push(rows.slice(i, i + CHUNK));
+  return out;
+}
+
+/**
+ * Adds the records to the stored totals in one transaction (all or nothing): a row another
+ * replica wrote for the same key is summed, not replaced.
+ */
+export async function addUsage(db: Kysely<UsageTables>, records: readonly UsageRecord[]): Promise<void> {
+  const operations = records.map((r) => ({
+    bucket: r.bucket,
+    clientName: r.clientName,
+    clientVersion: r.clientVersion,
+    operationName: r.operationName,
+    documentHash: r.documentHash,
+    count: r.count,
+    errorCount: r.errorCount,
+    durationMsSum: r.durationMsSum,
+    durationMsMax: r.durationMsMax,
+    lastSeen: r.lastSeen,
+  }));
+  const fields = records.flatMap((r) =>
+    [...r.fields].map(([coordinate, tally]) => ({
+      bucket: r.bucket,
+      clientName: r.clientName,
+      clientVersion: r.clientVersion,
+      operationName: r.operationName,
+      documentHash: r.documentHash,
+      coordinate,
+      count: tally.count,
+      errorCount: tally.errorCount,
+      lastSeen: r.lastSeen,
+    })),
+  );
+  await db.transaction().execute(async (trx) => {
+    for (const rows of chunks(operations)) {
+      await trx
+        .insertInto('usageOperations')
+        .values(rows)
+        .onConflict((oc) =>
+          oc.columns(['bucket', 'clientName', 'clientVersion', 'operationName', 'documentHash']).doUpdateSet({
+            count: sql`usage_operations.count + excluded.count`,
+            errorCount: sql`usage_operations.error_count + excluded.error_count`,
+            durationMsSum: sql`usage_operations.duration_ms_sum + excluded.duration_ms_sum`,
+            durationMsMax: sql`greatest(usage_operations.duration_ms_max, excluded.duration_ms_max)`,
+            lastSeen: sql`greatest(usage_operations.last_seen, excluded.last_seen)`,
+          }),
+        )
+        .execute();
+    }
+    for (const rows of chunks(fields)) {
+      await trx
+        .insertInto('usageFields')
+        .values(rows)
+        .onConflict((oc) =>
+          oc.columns(['bucket', 'clientName', 'clientVersion', 'operationName', 'documentHash', 'coordinate']).doUpdateSet({
+            count: sql`usage_fields.count + excluded.count`,
+            errorCount: sql`usage_fields.error_count + excluded.error_count`,
+            lastSeen: sql`greatest(usage_fields.last_seen, excluded.last_seen)`,
+          }),
+        )
+        .execute();
+    }
+  });
+}
+
+/** Deletes buckets older than `before`; returns how many rows went. */
+export async function deleteUsageBefore(db: Kysely<UsageTables>, before: Date): Promise<number> {
+  const operations = await db.deleteFrom('usageOperations').where('bucket', '<', before).executeTakeFirst();
+  const fields = await db.deleteFrom('usageFields').where('bucket', '<', before).executeTakeFirst();
+  return Number(operations.numDeletedRows) + Number(fields.numDeletedRows);
+}
+
+export interface UsageFilter {
+  since: Date;
+  /** `Type.field`: that field and its arguments. */
+  field?: string;
+  client?: string;
+}
+
+export interface OperationUsageRow {
+  clientName: string;
+  operationName: string;
+  documentHash: string;
+  count: number;
+  errorCount: number;
+  meanMs: number;
+  maxMs: number;
+  lastSeen: Date;
+}
+
+export interface FieldUsageRow {
+  coordinate: string;
+  clientName: string;
+  count: number;
+  errorCount: number;
+  lastSeen: Date;
+}
+
+/** Operations by client since `filter.since` (with `filter.field`: only operations that selected it). */
+export async function operationUsage(db: Kysely<UsageTables>, filter: UsageFilter): Promise<OperationUsageRow[]> {
+  let query = db
+    .selectFrom('usageOperations as o')
+    .select([
+      'o.clientName',
+      'o.operationName',
+      'o.documentHash',
+      sql<string>`sum(o.count)`.as('count'),
+      sql<string>`sum(o.error_count)`.as('errorCount'),
+      sql<number>`sum(o.duration_ms_sum) / nullif(sum(o.count), 0)`.as('meanMs'),
+      sql<number>`max(o.duration_ms_max)`.as('maxMs'),
+      sql<Date>`max(o.last_seen)`.as('lastSeen'),
+    ])
+    .where('o.bucket', '>=', filter.since)
+    .groupBy(['o.clientName', 'o.operationName', 'o.documentHash'])
+    .orderBy('o.clientName')
+    .orderBy(sql`sum(o.count)`, 'desc')
+    .orderBy('o.operationName');
+  if (filter.client !== undefined) query = query.where('o.clientName', '=', filter.client);
+  const field = filter.field;
+  if (field !== undefined) {
+    query = query.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('usageFields as f')
+          .select(sql`1`.as('one'))
+          .whereRef('f.bucket', '=', 'o.bucket')
+          .whereRef('f.clientName', '=', 'o.clientName')
+          .whereRef('f.clientVersion', '=', 'o.clientVersion')
+          .whereRef('f.operationName', '=', 'o.operationName')
+          .whereRef('f.documentHash', '=', 'o.documentHash')
+          .where('f.coordinate', '=', field),
+      ),
+    );
+  }
+  const rows = await query.execute();
+  return rows.map((r) => ({ ...r, count: Number(r.count), errorCount: Number(r.errorCount), meanMs: Number(r.meanMs ?? 0), maxMs: Number(r.maxMs ?? 0), lastSeen: new Date(r.lastSeen) }));
+}
+
+/** Fields and arguments by client since `filter.since`. */
+export async function fieldUsage(db: Kysely<UsageTables>, filter: UsageFilter): Promise<FieldUsageRow[]> {
+  let query = db
+    .selectFrom('usageFields')
+    .select([
+      'coordinate',
+      'clientName',
+      sql<string>`sum(count)`.as('count'),
+      sql<string>`sum(error_count)`.as('errorCount'),
+      sql<Date>`max(last_seen)`.as('lastSeen'),
+    ])
+    .where('bucket', '>=', filter.since)
+    .groupBy(['coordinate', 'clientName'])
+    .orderBy('coordinate')
+    .orderBy('clientName');
+  if (filter.client !== undefined) query = query.where('clientName', '=', filter.client);
+  const field = filter.field;
+  if (field !== undefined) query = query.where((eb) => eb.or([eb('coordinate', '=', field), eb('coordinate', 'like', `${field.replace(/[\\%_]/g, '\\$&')}(%`)]));
+  const rows = await query.execute();
+  return rows.map((r) => ({ ...r, count: Number(r.count), errorCount: Number(r.errorCount), lastSeen: new Date(r.lastSeen) }));
+}
