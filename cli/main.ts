@@ -13,6 +13,7 @@ import { partner } from './partner';
 import { documents } from './documents';
 import { check } from './check';
 import { token } from './token';
+import { usage } from './usage';
 
 const USAGE = `usage: plantgraph <command> [options]
 
@@ -26,6 +27,8 @@ commands:
   documents publish <manifest.json> --scope S | list | revoke <id|name>
                             partner documents (an Apollo persisted-query manifest), checked against the partner contract
   outbox status|list|retry  commands waiting in the systems' outboxes; retry sends every parked one of a system again
+  usage [--since 30d] [--field Type.field] [--client NAME] [--json]
+                            operations and fields by client for the period, and the fields nobody used
   check [--proposed <supergraph>] [--against <file|url>] [--window 30d] [--json] [--allow-missing-usage]
                             schema changes against the deployed graph; exit 1 when a breaking change hits recorded use or a partner document
 `;
@@ -127,6 +130,9 @@ async function main(argv: string[]): Promise<void> {
       // Building the partner contract constructs an ApolloGateway, which would otherwise report telemetry.
       process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
       process.stdout.write(`${await documents(args)}\n`);
+      return;
+    case 'usage':
+      process.stdout.write(`${await usage(args)}\n`);
       return;
     case 'outbox':
       process.stdout.write(`${await outbox(args)}\n`);
