@@ -53,6 +53,24 @@ export function assignRequestId(req: IncomingMessage, res: ServerResponse): stri
   return id;
 }
 
+/**
+ * The header on a combined subgraph request listing the request ids of every operation it
+ * carries (comma-separated), so each one finds it in the subgraph's log. Informational only: it
+ * is not signed and never changes an answer.
+ */
+export const MEMBER_REQUEST_IDS_HEADER = 'x-plantgraph-member-request-ids';
+
+/** Most ids read from `MEMBER_REQUEST_IDS_HEADER`; more than a batch carries is not a batch's. */
+const MAX_MEMBER_REQUEST_IDS = 64;
+
+/** The member request ids a request lists, when its header is present: sane tokens only, at most 64. */
+export function memberRequestIdsOf(req: IncomingMessage): string[] | undefined {
+  const given = req.headers[MEMBER_REQUEST_IDS_HEADER];
+  if (typeof given !== 'string' || given.length > MAX_MEMBER_REQUEST_IDS * 130) return undefined;
+  const ids = given.split(',', MAX_MEMBER_REQUEST_IDS).map((id) => id.trim()).filter((id) => ACCEPTABLE_REQUEST_ID.test(id));
+  return ids.length ? ids : undefined;
+}
+
 /** Writes a JSON body with a status. */
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -165,7 +183,8 @@ export function createGraphQLHttpHandler<TContext extends BaseContext>(options: 
         const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
         // Probes and scrapes come every few seconds; they would drown the requests that matter.
         const level = url.pathname === path ? 'info' : 'debug';
-        logger[level]({ requestId, method, path: url.pathname, status: res.statusCode, durationMs: Math.round(durationMs * 10) / 10 }, 'request');
+        const memberRequestIds = memberRequestIdsOf(req);
+        logger[level]({ requestId, ...(memberRequestIds && { memberRequestIds }), method, path: url.pathname, status: res.statusCode, durationMs: Math.round(durationMs * 10) / 10 }, 'request');
       });
     }
     try {
