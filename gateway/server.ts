@@ -143,7 +143,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     validationRules: security.validationRules,
     persistedQueries: security.persistedQueries,
     // Operation merging first: it takes the executed result before other plugins' willSendResponse change it.
-    plugins: [...(fetchPath.operationMerge ? [fetchPath.operationMerge] : []), ApolloServerPluginLandingPageDisabled(), ...security.plugins, loggingPlugin({ logger }), metricsPlugin(), usage.plugin, operationNamePlugin(), provenancePlugin({ tracker: provenance }), ...fetchPath.plugins, ...(options.tracing ? [options.tracing.plugin] : [])],
+    plugins: [...(fetchPath.operationMerge ? [fetchPath.operationMerge] : []), ApolloServerPluginLandingPageDisabled(), ...security.plugins, loggingPlugin({ logger, sharingOf: fetchPath.sharingOf }), metricsPlugin(), usage.plugin, operationNamePlugin(), provenancePlugin({ tracker: provenance }), ...fetchPath.plugins, ...(options.tracing ? [options.tracing.plugin] : [])],
   });
   await apollo.start();
 

@@ -10,6 +10,11 @@ export interface DedupStats {
   merged: number;
 }
 
+export interface DedupOptions {
+  /** Told of every fetch answered by one in flight, with both requests (metrics, notes, traces). */
+  onMerged?: (url: string, follower: FetcherRequestInit, leader: FetcherRequestInit) => void;
+}
+
 export interface DedupFetcher {
   readonly fetcher: Fetcher;
   readonly stats: DedupStats;
@@ -56,8 +61,8 @@ export function audienceKey(url: string, requestHeaders: FetcherRequestInit['hea
  * kept once the answer arrives, so this is not a cache. The inner fetcher must return responses
  * that can be read more than once via `clone()`.
  */
-export function dedupFetcher(inner: Fetcher): DedupFetcher {
-  const inFlight = new Map<string, { request: Promise<FetcherResponse>; readers: number }>();
+export function dedupFetcher(inner: Fetcher, options: DedupOptions = {}): DedupFetcher {
+  const inFlight = new Map<string, { request: Promise<FetcherResponse>; readers: number; init: FetcherRequestInit }>();
   const stats: DedupStats = { sent: 0, merged: 0 };
 
   const fetcher: Fetcher = (url, init = {}) => {
@@ -70,12 +75,13 @@ export function dedupFetcher(inner: Fetcher): DedupFetcher {
     if (pending) {
       stats.merged += 1;
       pending.readers += 1;
+      options.onMerged?.(url, init, pending.init);
       // Each reader gets its own response object over the one body.
       return pending.request.then((response) => response.clone());
     }
     stats.sent += 1;
     const request = inner(url, init);
-    const entry = { request, readers: 1 };
+    const entry = { request, readers: 1, init };
     inFlight.set(key, entry);
     const forget = () => {
       if (inFlight.get(key) === entry) inFlight.delete(key);

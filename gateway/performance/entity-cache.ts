@@ -4,6 +4,7 @@ import type Redis from 'ioredis';
 import { queryRequestKey } from './dedup';
 import { BufferedResponse } from './pooled-fetcher';
 import { setBounded } from '../../platform/bounded-map';
+import { entityCacheLookups } from './sharing-metrics';
 
 /** Where cached entity answers live: process memory, or Redis shared by every gateway replica. */
 export interface EntityCacheStore {
@@ -80,6 +81,8 @@ export function entityCacheFetcher(inner: Fetcher, options: EntityCacheOptions):
   const ttlMs = options.ttlSeconds * 1000;
   const { store, system } = options;
   const report = (err: unknown) => options.onStoreError?.(err as Error);
+  const hit = entityCacheLookups.labels(system, 'hit');
+  const miss = entityCacheLookups.labels(system, 'miss');
 
   const fetcher: Fetcher = async (url, init = {}) => {
     const request = typeof init.body === 'string' && ENTITIES.test(init.body) ? queryRequestKey(url, init) : undefined;
@@ -88,9 +91,11 @@ export function entityCacheFetcher(inner: Fetcher, options: EntityCacheOptions):
     const cached = await store.get(key).catch(report);
     if (cached !== undefined) {
       stats.hits += 1;
+      hit.inc();
       return new BufferedResponse(url, 200, 'OK', { 'content-type': 'application/json' }, Buffer.from(cached, 'utf8'));
     }
     stats.misses += 1;
+    miss.inc();
     const response = await inner(url, init);
     if (response.status !== 200) return response;
     const text = await response.text();

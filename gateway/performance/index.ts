@@ -12,6 +12,8 @@ import { subgraphWaitPlugin } from './subgraph-wait';
 import { operationMergePlugin, type OperationMergeStats } from '../plugins/operation-merge.plugin';
 import { asksForProvenance } from '../plugins/provenance.plugin';
 import { installResultShaping } from './result-shaping';
+import { SharingObserver } from './sharing';
+import type { SharingNote } from './sharing-notes';
 
 export interface PerformanceConfig {
   /** `SUBGRAPH_CONNECTIONS`: keep-alive sockets per subgraph (default 64). */
@@ -79,6 +81,8 @@ export interface GatewayPerformance {
   readonly dedupStats?: DedupStats;
   /** What batching combined, when it is on. */
   readonly batchStats?: SubgraphBatchStats;
+  /** What was shared of one operation's work, by request id, for its log line; forgotten once read. */
+  sharingOf(requestId: string | undefined): SharingNote | undefined;
   /** Closes the pooled sockets; call after the server stopped taking requests. */
   stop(): Promise<void>;
 }
@@ -95,23 +99,29 @@ export function createGatewayPerformance(config: PerformanceConfig, logger?: Log
   installResultShaping(config.resultShaping);
   const pool = createPooledFetcher({ connectionsPerOrigin: config.connectionsPerSubgraph });
   const wire = lastStep ? lastStep(pool.fetcher) : pool.fetcher;
-  const batch = config.batch ? subgraphBatchFetcher(wire, { concurrency: config.batchConcurrency }) : undefined;
+  const sharing = new SharingObserver();
+  const batch = config.batch ? subgraphBatchFetcher(wire, { concurrency: config.batchConcurrency, onBatch: sharing.batch }) : undefined;
   const batched = batch?.fetcher ?? wire;
-  const dedup = config.dedup ? dedupFetcher(batched) : undefined;
+  const dedup = config.dedup ? dedupFetcher(batched, { onMerged: sharing.fetchMerged }) : undefined;
   const shared = dedup?.fetcher ?? batched;
   const redis = config.entityCache && config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1 }) : undefined;
   redis?.on('error', (err) => logger?.warn({ err: err.message }, 'entity cache: Redis error'));
   const store: EntityCacheStore | undefined = config.entityCache ? (redis ? redisEntityCacheStore(redis) : memoryEntityCacheStore()) : undefined;
   const entityCacheStats = new Map<string, EntityCacheStats>();
   // A request asking for provenance reads its own fetches, so it always executes itself.
-  const merge = config.operationDedup ? operationMergePlugin({ excluded: (request) => asksForProvenance(request) }) : undefined;
+  const merge = config.operationDedup ? operationMergePlugin({ excluded: (request) => asksForProvenance(request), onMerged: sharing.operationMerged }) : undefined;
+  // Merging and batching see URLs; the observer labels their metrics by system.
+  const labelled = (system: string, fetcher: Fetcher): Fetcher => (url, init) => {
+    sharing.system(url, system);
+    return fetcher(url, init);
+  };
   return {
     fetcherFor(system) {
       const ttlSeconds = SYSTEMS[system as SystemName]?.entityCacheTtlSeconds ?? 0;
-      if (!store || ttlSeconds <= 0) return shared;
+      if (!store || ttlSeconds <= 0) return labelled(system, shared);
       const cache = entityCacheFetcher(shared, { system, ttlSeconds, store, onStoreError: (err) => logger?.warn({ err: err.message, system }, 'entity cache unavailable; asking the subgraph') });
       entityCacheStats.set(system, cache.stats);
-      return cache.fetcher;
+      return labelled(system, cache.fetcher);
     },
     entityCacheStats,
     plugins: [subgraphWaitPlugin()],
@@ -119,6 +129,7 @@ export function createGatewayPerformance(config: PerformanceConfig, logger?: Log
     operationMergeStats: merge?.stats,
     dedupStats: dedup?.stats,
     batchStats: batch?.stats,
+    sharingOf: (requestId) => sharing.notes.take(requestId),
     async stop() {
       await pool.close();
       redis?.disconnect();

@@ -1,4 +1,5 @@
 import type { Fetcher, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
+import { MEMBER_REQUEST_IDS_HEADER, REQUEST_ID_HEADER } from '../../platform/http';
 import { audienceKey } from './dedup';
 import { BufferedResponse, ParsedResponse } from './pooled-fetcher';
 import { combinedVariables, rootBatchTemplate, splitRootAnswer, type RootBatchTemplate } from './root-batch';
@@ -36,6 +37,13 @@ export interface SubgraphBatchOptions {
    * @default 2000
    */
   maxTemplates?: number;
+  /** Told of every combined request as it goes, with its members' requests (metrics, notes, traces). */
+  onBatch?: (url: string, members: readonly FetcherRequestInit[]) => void;
+}
+
+/** A member's request id, as the data source set it. */
+export function requestIdOf(init: FetcherRequestInit): string | undefined {
+  return init.headers?.[REQUEST_ID_HEADER];
 }
 
 // The planner's bodies: `{"query":"query …_entities(representations: …)…","variables":{…}}` for
@@ -260,13 +268,15 @@ export function subgraphBatchFetcher(inner: Fetcher, options: SubgraphBatchOptio
     }
   };
 
-  const combinedInit = (members: Member[], body: RequestBody): FetcherRequestInit => ({
-    ...members[0]!.init,
-    // The batch goes with the first member's headers: its request id, its signed caller.
-    headers: withoutContentLength(members[0]!.init.headers),
-    body: JSON.stringify(body),
-    signal: allAborted(members.map((m) => m.signal)),
-  });
+  const combinedInit = (url: string, members: Member[], body: RequestBody): FetcherRequestInit => {
+    options.onBatch?.(url, members.map((m) => m.init));
+    // The batch goes with the first member's headers (its request id, its signed caller) and
+    // names every member's request id, so each finds the request in the subgraph's log.
+    const headers = withoutContentLength(members[0]!.init.headers);
+    const ids = members.map((m) => requestIdOf(m.init)).filter((id) => id !== undefined);
+    if (ids.length) headers[MEMBER_REQUEST_IDS_HEADER] = ids.join(',');
+    return { ...members[0]!.init, headers, body: JSON.stringify(body), signal: allAborted(members.map((m) => m.signal)) };
+  };
 
   const whole = (members: Member[], url: string, response: FetcherResponse, text: string) => {
     const headers = Object.fromEntries(response.headers);
@@ -282,7 +292,7 @@ export function subgraphBatchFetcher(inner: Fetcher, options: SubgraphBatchOptio
   const sendEntities = (url: string, members: Member[]): void => {
     const first = members[0]!.body;
     const representations = members.flatMap((m) => m.representations!);
-    const init = combinedInit(members, { ...first, variables: { ...first.variables, representations } });
+    const init = combinedInit(url, members, { ...first, variables: { ...first.variables, representations } });
     send(url, init).then(
       async (response) => {
         const text = await response.text();
@@ -313,7 +323,7 @@ export function subgraphBatchFetcher(inner: Fetcher, options: SubgraphBatchOptio
 
   const sendRoots = (url: string, members: Member[], template: RootBatchTemplate): void => {
     const first = members[0]!.body;
-    const init = combinedInit(members, { ...first, query: template.combined(members.length), variables: combinedVariables(members.map((m) => m.body.variables)) });
+    const init = combinedInit(url, members, { ...first, query: template.combined(members.length), variables: combinedVariables(members.map((m) => m.body.variables)) });
     send(url, init).then(
       async (response) => {
         const text = await response.text();

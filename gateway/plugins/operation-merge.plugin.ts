@@ -3,10 +3,13 @@ import type { ApolloServerPlugin, BaseContext, GraphQLRequest } from '@apollo/se
 import { waitClockOf } from '../performance/subgraph-wait';
 import type { Caller } from '../../platform/caller';
 import { callerOf } from '../security/caller';
+import { REQUEST_ID_HEADER } from '../../platform/http';
 
 export interface OperationMergeOptions {
   /** Requests that must run on their own (the provenance plugin's, which reads the request's own fetches). */
   excluded?: (request: GraphQLRequest) => boolean;
+  /** Told of every query answered by another's result, with both request ids (metrics, log notes). */
+  onMerged?: (requestId: string | undefined, leaderId: string | undefined) => void;
 }
 
 /** Counts of what operation merging did, for tests and the benchmark. */
@@ -48,7 +51,7 @@ function rightsOf(caller: Caller | undefined): string {
  * time: the overhead figures stay those of the work done.
  */
 export function operationMergePlugin<TContext extends BaseContext>(options: OperationMergeOptions = {}): { plugin: ApolloServerPlugin<TContext>; stats: OperationMergeStats } {
-  const inFlight = new Map<string, { shared: Promise<Shared>; followers: number }>();
+  const inFlight = new Map<string, { shared: Promise<Shared>; followers: number; requestId: string | undefined }>();
   const stats: OperationMergeStats = { executed: 0, merged: 0 };
   const plugin: ApolloServerPlugin<TContext> = {
     async requestDidStart({ request }) {
@@ -74,6 +77,7 @@ export function operationMergePlugin<TContext extends BaseContext>(options: Oper
             waitClockOf(ctx.contextValue as object).add((performance.now() - started) * waitShare);
             if (snapshot !== null) {
               stats.merged += 1;
+              options.onMerged?.(ctx.request.http?.headers.get(REQUEST_ID_HEADER) ?? undefined, pending.requestId);
               return { http: ctx.response.http, body: { kind: 'single', singleResult: JSON.parse(snapshot) } };
             }
             // The leader's result is not shared: execute this one on its own.
@@ -82,7 +86,7 @@ export function operationMergePlugin<TContext extends BaseContext>(options: Oper
           }
           stats.executed += 1;
           let settle!: (shared: Shared) => void;
-          const entry = { shared: new Promise<Shared>((resolve) => (settle = resolve)), followers: 0 };
+          const entry = { shared: new Promise<Shared>((resolve) => (settle = resolve)), followers: 0, requestId: ctx.request.http?.headers.get(REQUEST_ID_HEADER) ?? undefined };
           inFlight.set(key, entry);
           const context = ctx.contextValue as object;
           led = { key, entry, settle, started: performance.now(), waitedBefore: waitClockOf(context).elapsedMs(), context };

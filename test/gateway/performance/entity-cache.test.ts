@@ -5,6 +5,7 @@ import { createGatewayPerformance } from '../../../gateway/performance';
 import { entityCacheFetcher, memoryEntityCacheStore, redisEntityCacheStore } from '../../../gateway/performance/entity-cache';
 import { createPooledFetcher, type PooledFetcher } from '../../../gateway/performance/pooled-fetcher';
 import { SYSTEMS, SYSTEM_NAMES } from '../../../platform/systems';
+import { entityCacheLookups } from '../../../gateway/performance/sharing-metrics';
 import type { Caller } from '../../../platform/caller';
 import { CALLER_HEADER, generateCallerKey, signCaller } from '../../../platform/caller-header';
 
@@ -58,7 +59,10 @@ describe('entity cache', () => {
   const ask = (fetcher: ReturnType<typeof entityCacheFetcher>['fetcher'], body: string, caller: Caller = alice) =>
     fetcher(target.url(), { method: 'POST', headers: { 'content-type': 'application/json', [CALLER_HEADER]: signCaller(caller, key) }, body }).then((r) => r.json());
 
+  const lookups = async (outcome: string) => (await entityCacheLookups.get()).values.find((v) => v.labels.system === 'crm' && v.labels.outcome === outcome)?.value ?? 0;
+
   it('reuses an entity answer of the same caller until the TTL runs out, then asks again', async () => {
+    const [hitsBefore, missesBefore] = [await lookups('hit'), await lookups('miss')];
     const cache = entityCacheFetcher(pool.fetcher, { system: 'crm', ttlSeconds: 60, store: memoryEntityCacheStore({ now: () => clock }) });
     expect(await ask(cache.fetcher, ENTITIES)).toEqual({ data: { _entities: [{ name: 'answer 1' }] } });
     clock += 59_000;
@@ -68,6 +72,8 @@ describe('entity cache', () => {
     expect(await ask(cache.fetcher, ENTITIES)).toEqual({ data: { _entities: [{ name: 'answer 2' }] } });
     expect(target.received()).toBe(2);
     expect(cache.stats).toEqual({ hits: 1, misses: 2 });
+    // The same counts in plantgraph_entity_cache_lookups_total{system,outcome}.
+    expect([(await lookups('hit')) - hitsBefore, (await lookups('miss')) - missesBefore]).toEqual([1, 2]);
   });
 
   it('serves an answer to callers with the same rights, never to a caller whose rights differ', async () => {
