@@ -2,7 +2,7 @@ import path from 'node:path';
 import { StartupError } from '../platform/listen';
 import { classifyChanges } from './check/classify';
 import { buildReport, renderReport, type CheckReport } from './check/report';
-import { loadAgainst, loadProposed, undeclaredMoves } from './check/schemas';
+import { asIntrospected, loadAgainst, loadProposed, undeclaredMoves } from './check/schemas';
 import { gatherUsage } from './check/usage';
 import { parseWindow } from './check/window';
 
@@ -45,7 +45,8 @@ export async function check(args: readonly string[], env: NodeJS.ProcessEnv = pr
     const moves = undeclaredMoves(against.supergraphSdl, proposed.supergraphSdl);
     if (moves.length) throw new StartupError(`authority check failed:\n${moves.map((m) => `  - ${m}`).join('\n')}`);
   }
-  const changes = await classifyChanges(against.apiSchema, proposed.apiSchema);
+  // A gateway's introspection lacks what SDL alone shows: compare the proposal as introspection would show it.
+  const changes = await classifyChanges(against.apiSchema, against.supergraphSdl ? proposed.apiSchema : asIntrospected(proposed.apiSchema));
   // Usage is read only when a breaking change needs it, so that an additive change checks offline.
   const usage = changes.some((c) => c.level === 'breaking') ? await gatherUsage(env, since, against.apiSchema) : null;
   const report = buildReport(changes, usage, { proposed: proposed.source, against: against.source }, { since, window, allowMissingUsage: options.has('--allow-missing-usage') });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ApolloGateway } from '@apollo/gateway';
-import { buildClientSchema, getIntrospectionQuery, parse, type GraphQLSchema, type IntrospectionQuery } from 'graphql';
+import { buildClientSchema, getIntrospectionQuery, introspectionFromSchema, parse, type GraphQLSchema, type IntrospectionQuery } from 'graphql';
 import { StartupError } from '../../platform/listen';
 import { AUTHORITY, type AuthorityRules } from '../../platform/systems';
 import { implementedSystems } from '../../subgraphs/catalog';
@@ -60,6 +60,16 @@ export async function loadProposed(file: string | undefined, rules: AuthorityRul
   return { source: file, supergraphSdl: sdl, apiSchema: await apiSchemaOf(sdl, file) };
 }
 
+const INTROSPECTION = { specifiedByUrl: true, directiveIsRepeatable: true, inputValueDeprecation: true } as const;
+
+/**
+ * A schema as introspection shows it. Introspection carries no applied directives (`@specifiedBy`
+ * on a scalar, for one), so a schema compared with an introspected one goes through it too.
+ */
+export function asIntrospected(schema: GraphQLSchema): GraphQLSchema {
+  return buildClientSchema(introspectionFromSchema(schema, INTROSPECTION));
+}
+
 async function introspect(url: string, token: string | undefined): Promise<GraphQLSchema> {
   let response: Response;
   try {
@@ -70,7 +80,7 @@ async function introspect(url: string, token: string | undefined): Promise<Graph
         'apollographql-client-name': 'plantgraph-check',
         ...(token ? { authorization: /^bearer /i.test(token) ? token : `Bearer ${token}` } : {}),
       },
-      body: JSON.stringify({ query: getIntrospectionQuery() }),
+      body: JSON.stringify({ query: getIntrospectionQuery(INTROSPECTION) }),
       signal: AbortSignal.timeout(30_000),
     });
   } catch (err) {

@@ -2,6 +2,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import { graphql } from 'graphql';
+import { apiSchemaOf } from '../../cli/check/schemas';
+import { freePortBlock } from '../../platform/ports';
 import { sql } from 'kysely';
 import { check } from '../../cli/check';
 import { dropDatabases, withDatabase, type Database } from '../../subgraphs/kit/db/database';
@@ -177,5 +181,34 @@ describe('plantgraph check', () => {
     await expect(check(['--window', '30 days'], env, NOW)).rejects.toThrow('--window expects a positive duration such as 30d, 12h or 90m, got "30 days"');
     await expect(check(['--against', path.join(dir, 'missing.graphql')], env, NOW)).rejects.toThrow(/--against: cannot read .*missing\.graphql \(ENOENT\)/);
     await expect(check(['--force'], env, NOW)).rejects.toThrow('check: unknown argument "--force"');
+  });
+
+  it('compares with a running gateway through introspection, with the token from PLANTGRAPH_TOKEN', async () => {
+    const schema = await apiSchemaOf(DEPLOYED, 'schema/supergraph.graphql');
+    const server: Server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => (body += chunk));
+      req.on('end', async () => {
+        res.setHeader('content-type', 'application/json');
+        if (req.headers.authorization !== 'Bearer admin-token') {
+          res.statusCode = 401;
+          return res.end(JSON.stringify({ errors: [{ message: 'a token is required', extensions: { code: 'UNAUTHENTICATED' } }] }));
+        }
+        res.end(JSON.stringify(await graphql({ schema, source: JSON.parse(body).query })));
+      });
+    });
+    const port = await freePortBlock([0]);
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${port}/graphql`;
+      const added = DEPLOYED.replace(/^type Query (.*)\{$/m, (line) => `${line}\n  plantCalendar: String @join__field(graph: ERP)`);
+      const outcome = await check(['--against', url, '--proposed', proposal('added.graphql', added)], { PLANTGRAPH_TOKEN: 'admin-token' }, NOW);
+      expect(outcome.report.against).toBe(url);
+      // The served API schema carries the same descriptions, so the one added field is the only change.
+      expect(outcome.report.changes.map((c) => [c.level, c.path])).toEqual([['safe', 'Query.plantCalendar']]);
+      await expect(check(['--against', url], {}, NOW)).rejects.toThrow(`--against ${url}: introspection refused (a token is required); set PLANTGRAPH_TOKEN to an admin token`);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
