@@ -115,6 +115,11 @@ export function renderReport(report: CheckReport): string {
     for (const doc of change.documents) lines.push(`        - partner document "${doc.name}" (${doc.id.slice(0, 12)}…) selects it`);
   }
   const { breaking, dangerous, safe, failing } = report.summary;
-  lines.push(`${breaking} breaking, ${dangerous} dangerous, ${safe} safe; ${failing ? `FAILED: ${failing} breaking change${failing === 1 ? '' : 's'} hit${failing === 1 ? 's' : ''} use` : 'passed'}`);
+  const unknown = report.changes.filter((c) => c.verdict === 'fail' && !c.clients.length && !c.documents.length).length;
+  const used = failing - unknown;
+  const changes = (n: number) => `${n} breaking change${n === 1 ? '' : 's'}`;
+  const parts = [used ? `${changes(used)} hit${used === 1 ? 's' : ''} use` : '', unknown ? `${changes(unknown)} of unknown use` : ''].filter(Boolean);
+  const verdict = failing ? `FAILED: ${parts.join(', ')}` : 'passed';
+  lines.push(`${breaking} breaking, ${dangerous} dangerous, ${safe} safe; ${verdict}`);
   return lines.join('\n');
 }

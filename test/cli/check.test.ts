@@ -159,6 +159,7 @@ describe('plantgraph check', () => {
     const failed = await check(['--proposed', proposed], offline, NOW);
     expect(failed.exitCode).toBe(1);
     expect(failed.output).toContain('usage unknown: no gateway database: set GATEWAY_DATABASE_URL');
+    expect(failed.output).toMatch(/FAILED: 1 breaking change of unknown use$/);
     const allowed = await check(['--proposed', proposed, '--allow-missing-usage'], offline, NOW);
     expect(allowed.exitCode).toBe(0);
     expect(allowed.output).toContain('(allowed by --allow-missing-usage)');
