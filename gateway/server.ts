@@ -126,6 +126,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     logger,
     authorityFile: typeof options.supergraph === 'string' ? path.join(path.dirname(options.supergraph), 'authority.json') : undefined,
     authorize: (req) => security.authorizeExplorer(req),
+    usageDatabase: securityOptions.partnerDatabase?.db,
     ...options.explorer,
   });
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApolloGateway } from '@apollo/gateway';
+import type { Kysely } from 'kysely';
 import type { Logger } from '../../platform/logger';
 import { sendGraphQLError, sendJson } from '../../platform/http';
 import { deriveAuthority, describeAuthority, mergeAuthority, readAuthorityFile, type AuthorityMap } from './authority-map';
@@ -11,6 +12,7 @@ import { ASSETS_PATH, defaultAssetsDir, loadExplorerAssets, type ExplorerAssets 
 import { renderExplorerPage } from './page';
 import { signInConnectSources, type ExplorerSignIn } from './sign-in';
 import { createOperationPlanner, type OperationPlanner } from './plan';
+import { createSchemaFieldsCache, parseUsageQuery, readUsageSlices, summarizeUsage, USAGE_JSON_PATH } from './usage';
 
 export interface ExplorerOptions {
   /** The gateway whose supergraph the explorer plans against and maps; subscribe before it starts. */
@@ -51,6 +53,11 @@ export interface ExplorerOptions {
    * @default 262_144
    */
   maxPlanBodyBytes?: number;
+  /**
+   * The gateway database usage is recorded in (`usage_fields`), read for the page's usage view.
+   * @default none: the usage endpoint answers 503
+   */
+  usageDatabase?: Kysely<any>;
 }
 
 export interface Explorer {
@@ -151,6 +158,8 @@ export function createExplorer(options: ExplorerOptions): Explorer {
     supergraphSdl = coreSupergraphSdl;
   });
 
+  const schemaFields = createSchemaFieldsCache();
+
   const currentPlanner = (): OperationPlanner | undefined => {
     if (!supergraphSdl) return undefined;
     if (planner?.sdl !== supergraphSdl) planner = { sdl: supergraphSdl, planner: createOperationPlanner(supergraphSdl) };
@@ -208,6 +217,7 @@ export function createExplorer(options: ExplorerOptions): Explorer {
           planEndpoint: PLAN_PATH,
           authorityEndpoint: AUTHORITY_JSON_PATH,
           authorityPage: AUTHORITY_PAGE_PATH,
+          usageEndpoint: USAGE_JSON_PATH,
           operations: built.manifest.operations,
           headers,
           ...(signIn ? { signIn: signIn.ok ? signIn.config : { unavailable: 'Sign-in is unavailable: the identity provider cannot be reached. Try again in a minute, or paste a token in the Headers tab.' } } : {}),
@@ -251,6 +261,16 @@ export function createExplorer(options: ExplorerOptions): Explorer {
       const map = currentAuthority();
       if (!map) return sendGraphQLError(res, 503, 'SUPERGRAPH_NOT_LOADED', 'the gateway has not loaded a supergraph yet');
       sendJson(res, 200, { ...map, fields: map.fields.map((f) => ({ ...f, note: describeAuthority(f) })) });
+    },
+    [`GET ${USAGE_JSON_PATH}`]: async (req, res, url) => {
+      if (!(await admitted(req, res))) return;
+      const query = parseUsageQuery(url.searchParams);
+      if (!query.ok) return sendGraphQLError(res, 400, 'BAD_USER_INPUT', query.message);
+      if (!options.usageDatabase) return sendGraphQLError(res, 503, 'USAGE_NOT_RECORDED', 'this gateway has no database to read usage from (GATEWAY_DATABASE_URL or DATABASE_URL)');
+      if (!supergraphSdl) return sendGraphQLError(res, 503, 'SUPERGRAPH_NOT_LOADED', 'the gateway has not loaded a supergraph yet');
+      const sdl = supergraphSdl;
+      const rows = await readUsageSlices(options.usageDatabase, query);
+      sendJson(res, 200, summarizeUsage(rows, schemaFields(sdl), query));
     },
     [`GET ${AUTHORITY_PAGE_PATH}`]: async (req, res) => {
       if (!(await admitted(req, res, true))) return;

@@ -8,6 +8,8 @@ export interface ExplorerPageConfig {
   readonly planEndpoint: string;
   readonly authorityEndpoint: string;
   readonly authorityPage: string;
+  /** Field usage over a window (`?since=30d[&field=Type.field]`). */
+  readonly usageEndpoint: string;
   readonly operations: readonly SavedOperation[];
   /** Headers every request carries (a development token under `npm start`). */
   readonly headers: Readonly<Record<string, string>>;
