@@ -1,12 +1,13 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { sql, type Kysely } from 'kysely';
-import { parse, TypeInfo, visit, visitWithTypeInfo, type GraphQLSchema } from 'graphql';
+import { parse, type GraphQLSchema } from 'graphql';
 import { PG_PORT_OFFSET } from '../../platform/systems';
 import { parsePort } from '../../gateway/config';
 import { activeDocuments } from '../../gateway/security/documents/document.repository';
-import type { GatewayDatabase } from '../../gateway/security/partners/partner-key.repository';
 import { gatewayDatabaseUrl, openGatewayDatabase } from '../../gateway/security/partners/store';
+import { selectedCoordinates } from '../../gateway/usage/coordinates';
+import type { UsageTables } from '../../gateway/usage/usage.repository';
 import { withDatabase } from '../../subgraphs/kit/db/database';
 import { embeddedServerUrl } from '../../subgraphs/kit/db/embedded';
 
@@ -48,46 +49,22 @@ export function usageDatabaseUrl(env: NodeJS.ProcessEnv): string | undefined {
   return gatewayDatabaseUrl(withDatabase(embeddedServerUrl(pgPort), 'plantgraph'));
 }
 
-/** The `Type.field` and `Type.field(arg:)` coordinates an operation document selects, read in `schema`. */
-export function documentCoordinates(body: string, schema: GraphQLSchema): Set<string> {
-  const coordinates = new Set<string>();
-  const typeInfo = new TypeInfo(schema);
-  visit(
-    parse(body),
-    visitWithTypeInfo(typeInfo, {
-      Field(node) {
-        const parent = typeInfo.getParentType();
-        if (!parent) return;
-        const field = `${parent.name}.${node.name.value}`;
-        coordinates.add(field);
-        for (const arg of node.arguments ?? []) coordinates.add(`${field}(${arg.name.value}:)`);
-      },
-    }),
-  );
-  return coordinates;
-}
-
-/** A row as Kysely returns it: the gateway database's CamelCasePlugin renames result columns. */
-interface UsageRow {
-  coordinate: string;
-  clientName: string;
-  clientVersion: string;
-  count: string | null;
-  errorCount: string | null;
-  lastSeen: Date;
-}
-
 /** Each client's use of each coordinate: counts inside the window, and its last use ever (to say when an unused field was last read). */
-export async function readFieldUsage(db: Kysely<GatewayDatabase>, since: Date): Promise<CoordinateUse[] | 'empty'> {
-  const any = await sql<{ one: number }>`select 1 as one from usage_fields limit 1`.execute(db);
-  if (any.rows.length === 0) return 'empty';
-  const { rows } = await sql<UsageRow>`
-    select coordinate, client_name, client_version,
-           sum(count) filter (where bucket >= ${since}) as count,
-           sum(error_count) filter (where bucket >= ${since}) as error_count,
-           max(last_seen) as last_seen
-      from usage_fields
-     group by coordinate, client_name, client_version`.execute(db);
+export async function readFieldUsage(db: Kysely<UsageTables>, since: Date): Promise<CoordinateUse[] | 'empty'> {
+  const any = await db.selectFrom('usageFields').select('coordinate').limit(1).executeTakeFirst();
+  if (!any) return 'empty';
+  const rows = await db
+    .selectFrom('usageFields')
+    .select([
+      'coordinate',
+      'clientName',
+      'clientVersion',
+      sql<string | null>`sum(count) filter (where bucket >= ${since})`.as('count'),
+      sql<string | null>`sum(error_count) filter (where bucket >= ${since})`.as('errorCount'),
+      sql<Date>`max(last_seen)`.as('lastSeen'),
+    ])
+    .groupBy(['coordinate', 'clientName', 'clientVersion'])
+    .execute();
   return rows.map((r) => ({
     coordinate: r.coordinate,
     clientName: r.clientName,
@@ -109,10 +86,11 @@ export async function gatherUsage(env: NodeJS.ProcessEnv, since: Date, deployed:
     return { uses: [], documents: [], unknown: `the gateway database is unreachable (${(err as Error).message.split('\n')[0]!.slice(0, 200)})` };
   }
   try {
-    const documents = (await activeDocuments(database.db)).map((d) => ({ id: d.id, name: d.name, coordinates: safeCoordinates(d.body, deployed) }));
+    const documents = (await activeDocuments(database.db)).map((d) => ({ id: d.id, name: d.name, coordinates: documentCoordinates(d.body, d.name, deployed) }));
     let uses: CoordinateUse[] | 'empty';
     try {
-      uses = await readFieldUsage(database.db, since);
+      // The usage tables are the gateway database's too (migration 003_usage), typed apart by their repository.
+      uses = await readFieldUsage(database.db as unknown as Kysely<UsageTables>, since);
     } catch (err) {
       return { uses: [], documents, unknown: `recorded usage cannot be read (${(err as Error).message.slice(0, 200)})` };
     }
@@ -123,10 +101,10 @@ export async function gatherUsage(env: NodeJS.ProcessEnv, since: Date, deployed:
   }
 }
 
-/** A document the deployed schema no longer parses selects nothing the check can weigh. */
-function safeCoordinates(body: string, schema: GraphQLSchema): Set<string> {
+/** The coordinates a partner document selects, as the gateway records them; one that does not parse selects nothing. */
+function documentCoordinates(body: string, name: string, schema: GraphQLSchema): Set<string> {
   try {
-    return documentCoordinates(body, schema);
+    return new Set(selectedCoordinates(schema, parse(body), name));
   } catch {
     return new Set();
   }

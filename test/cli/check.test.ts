@@ -50,12 +50,8 @@ describe('plantgraph check', () => {
 
   beforeAll(async () => {
     const url = withDatabase(testServerUrl(), name);
+    // Migrated like the gateway's, usage tables included.
     database = await openGatewayDatabase(url);
-    // The table the gateway's usage recording writes (the same shape; kept when its migration made it).
-    await sql`create table if not exists usage_fields (
-      bucket timestamptz not null, client_name text not null, client_version text not null, operation_name text not null,
-      document_hash text not null, coordinate text not null, count bigint not null, error_count bigint not null, last_seen timestamptz not null,
-      primary key (bucket, client_name, client_version, operation_name, document_hash, coordinate))`.execute(database.db);
     env = { GATEWAY_DATABASE_URL: url };
   });
   afterEach(() => sql`delete from usage_fields`.execute(database.db));
