@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -8,6 +8,8 @@ import { apiSchemaOf } from '../../cli/check/schemas';
 import { freePortBlock } from '../../platform/ports';
 import { sql } from 'kysely';
 import { check } from '../../cli/check';
+import { composeGraph } from '../../cli/compose';
+import { implementedSystems } from '../../subgraphs/catalog';
 import { dropDatabases, withDatabase, type Database } from '../../subgraphs/kit/db/database';
 import type { GatewayDatabase } from '../../gateway/security/partners/partner-key.repository';
 import { openGatewayDatabase } from '../../gateway/security/partners/store';
@@ -207,5 +209,14 @@ describe('plantgraph check', () => {
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }
+  });
+
+  it('composes the working tree in memory when no --proposed is given, writing nothing to schema/', async () => {
+    const composed = proposal('working-tree.graphql', (await composeGraph(implementedSystems())).files['supergraph.graphql']!);
+    const before = statSync(path.resolve('schema/supergraph.graphql')).mtimeMs;
+    const outcome = await check(['--against', composed], { DATA_DIR: dir }, NOW);
+    expect(outcome.report.proposed).toBe('the working tree (composed)');
+    expect(outcome.output.split('\n').slice(1)).toEqual(['no changes', '0 breaking, 0 dangerous, 0 safe; passed']);
+    expect(statSync(path.resolve('schema/supergraph.graphql')).mtimeMs).toBe(before);
   });
 });
