@@ -106,6 +106,7 @@ function describeUse(u: ClientUse): string {
 /** The report for a terminal: failures first, each with who uses what and when last. */
 export function renderReport(report: CheckReport): string {
   const lines = [`checking ${report.proposed} against ${report.against} (usage window ${report.window}, since ${report.since})`];
+  if (report.usageUnknown) lines.push(`recorded usage unknown: ${report.usageUnknown}`);
   if (report.changes.length === 0) lines.push('no changes');
   for (const change of report.changes) {
     lines.push(`${MARK[change.verdict]}  ${change.level.padEnd(9)}  ${change.message}`);

@@ -166,6 +166,7 @@ describe('plantgraph check', () => {
     const empty = await check(['--proposed', proposed], env, NOW);
     expect(empty.exitCode).toBe(1);
     expect(empty.report.usageUnknown).toBe('the gateway database holds no recorded usage at all: is usage recording on?');
+    expect(empty.output.split('\n')[1]).toBe('recorded usage unknown: the gateway database holds no recorded usage at all: is usage recording on?');
   });
 
   it('refuses a field that changes owner without a declared move, and bad arguments with what was expected', async () => {
