@@ -38,8 +38,10 @@ export function createUsageFlusher(options: UsageFlusherOptions): UsageFlusher {
   const write = async () => {
     const records = aggregator.take();
     try {
-      if (records.length) await addUsage(db, records);
-      metrics.flushes.inc();
+      if (records.length) {
+        await addUsage(db, records);
+        metrics.flushes.inc();
+      }
       if (Date.now() - lastPrune >= options.pruneEveryMs) {
         lastPrune = Date.now();
         await deleteUsageBefore(db, new Date(Date.now() - options.retentionMs));

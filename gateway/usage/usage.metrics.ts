@@ -28,7 +28,7 @@ export function usageMetricsFor(registry: Registry, buckets: number[]): UsageMet
         buckets,
         registers: [registry],
       }),
-      flushes: new Counter({ name: 'plantgraph_usage_flushes_total', help: 'Usage batches written to the gateway database', registers: [registry] }),
+      flushes: new Counter({ name: 'plantgraph_usage_flushes_total', help: 'Usage batches (with at least one record) written to the gateway database', registers: [registry] }),
       flushFailures: new Counter({ name: 'plantgraph_usage_flush_failures_total', help: 'Usage batches the gateway database refused or did not answer', registers: [registry] }),
       dropped: new Counter({
         name: 'plantgraph_usage_records_dropped_total',
