@@ -83,7 +83,7 @@ export interface UsageOverview {
   period: string;
   since: string;
   field?: string;
-  /** Every coordinate used in the window, most used first. */
+  /** Every coordinate used in the window, most used first (introspection's meta-fields left out). */
   fields: FieldUse[];
   /** Fields of the current API schema nobody selected in the window. */
   unused: string[];
@@ -110,6 +110,8 @@ const byUse = <T extends { count: number; name: string }>(a: T, b: T) => b.count
 export function summarizeUsage(rows: readonly UsageSliceRow[], schema: { fields: readonly string[]; deprecated: ReadonlyMap<string, string> }, query: { period: string; since: Date; field?: string }): UsageOverview {
   const perField = new Map<string, { count: number; errorCount: number; lastSeen: Date; clients: Map<string, { name: string; version: string; count: number; lastSeen: Date }>; operations: Map<string, number> }>();
   for (const row of rows) {
+    // Introspection (`Query.__schema`, `__Type.fields`) is no field of the API: the explorer asks for it on every load.
+    if (row.coordinate.startsWith('__') || row.coordinate.includes('.__')) continue;
     let entry = perField.get(row.coordinate);
     if (!entry) perField.set(row.coordinate, (entry = { count: 0, errorCount: 0, lastSeen: row.lastSeen, clients: new Map(), operations: new Map() }));
     entry.count += row.count;

@@ -1,7 +1,7 @@
 /*
  * The Plantgraph explorer in the browser: GraphiQL with the ten questions as saved tabs, a
  * "Sources" panel (which systems the current operation touches, in which order, and where the
- * last answer came from) and a "Questions" list. Plain browser JavaScript over the prebuilt
+ * last answer came from), a "Questions" list and a "Usage" view (fields by use over a window). Plain browser JavaScript over the prebuilt
  * React and GraphiQL bundles the gateway serves, so nothing is fetched from outside.
  */
 (function () {
@@ -133,6 +133,35 @@
   }
   var authorityLoaded = loadAuthority();
 
+  /* ---------- field usage (the gateway's usage records, read for users) ---------- */
+
+  var USAGE_WINDOW = '30d';
+  var usage = { fields: {}, unused: {}, loaded: false };
+
+  function fetchUsage(since, field) {
+    var query = '?since=' + encodeURIComponent(since) + (field ? '&field=' + encodeURIComponent(field) : '');
+    return credentials()
+      .then(function (headers) { return fetch(config.usageEndpoint + query, { headers: Object.assign({ accept: 'application/json' }, headers) }); })
+      .then(function (response) {
+        return response.json().then(function (body) {
+          if (response.ok) return body;
+          var error = body && body.errors && body.errors[0];
+          throw new Error(error ? error.message : 'HTTP ' + response.status);
+        });
+      });
+  }
+
+  /** Usage of the last 30 days by coordinate, read again with every schema fetch (the docs show it). */
+  function loadUsage() {
+    return fetchUsage(USAGE_WINDOW)
+      .then(function (overview) {
+        usage = { fields: {}, unused: {}, loaded: true };
+        overview.fields.forEach(function (field) { usage.fields[field.coordinate] = field; });
+        overview.unused.forEach(function (coordinate) { usage.unused[coordinate] = true; });
+      })
+      .catch(function () { usage = { fields: {}, unused: {}, loaded: false }; /* usage is a nicety, like the map */ });
+  }
+
   /**
    * Puts the owning system in every field description: the full sentence where the schema lacks
    * it, and the system's name after the first paragraph, which is all a type's page shows.
@@ -151,8 +180,53 @@
         if (paragraphs.length > 1) paragraphs[0] = paragraphs[0] + ' — ' + label;
         field.description = paragraphs.join('\n\n');
       });
+      if (usage.loaded) (type.fields || []).forEach(function (field) { annotateUsage(type.name, field); });
     });
     return result;
+  }
+
+  /** Markdown that shows a client's or an operation's name as written. */
+  function md(text) {
+    return String(text).replace(/[\\`*_{}\[\]()#+\-.!|<>~]/g, '\\$&');
+  }
+
+  function day(iso) {
+    return iso.replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, ' UTC');
+  }
+
+  function clientName(client) {
+    return client.name + (client.version ? ' ' + client.version : '');
+  }
+
+  /**
+   * A "Usage (30 days)" section at the end of a field's description (the field's page shows it,
+   * a type's page only the first paragraph); for a deprecated field, who still selects it.
+   */
+  function annotateUsage(typeName, field) {
+    var coordinate = typeName + '.' + field.name;
+    var use = usage.fields[coordinate];
+    if (!use && !usage.unused[coordinate]) return;
+    var lines = ['**Usage (30 days)**'];
+    if (!use) lines.push('Not selected by any client in the last 30 days.');
+    else {
+      lines.push(use.count + ' selection' + (use.count === 1 ? '' : 's') + ', ' + use.errorCount + ' with errors, last seen ' + day(use.lastSeen) + '.');
+      lines.push('Clients (' + use.clientCount + '):\n\n' + use.clients.map(function (c) {
+        return '- ' + md(clientName(c)) + ': ' + c.count + ', last seen ' + day(c.lastSeen);
+      }).join('\n') + (use.clientCount > use.clients.length ? '\n- and ' + (use.clientCount - use.clients.length) + ' more' : ''));
+      lines.push('Operations (' + use.operationCount + '):\n\n' + use.operations.map(function (o) {
+        return '- ' + (o.name ? md(o.name) : '(anonymous)') + ': ' + o.count;
+      }).join('\n') + (use.operationCount > use.operations.length ? '\n- and ' + (use.operationCount - use.operations.length) + ' more' : ''));
+      var args = Object.keys(usage.fields).filter(function (c) { return c.indexOf(coordinate + '(') === 0; });
+      if (args.length) lines.push('Arguments: ' + args.map(function (c) { return md(c.slice(coordinate.length + 1, -2)) + ' (' + usage.fields[c].count + ')'; }).join(', '));
+    }
+    if (field.isDeprecated && use) {
+      var users = use.clients.map(clientName).join(', ');
+      lines.push('**Deprecated, still used by** ' + md(users) + '.');
+      field.deprecationReason = (field.deprecationReason || 'Deprecated.') + ' Still used by ' + users + ' (last ' + day(use.lastSeen) + ').';
+    }
+    var description = field.description || '';
+    // Without a description, the first paragraph stays short: it is what a type's page lists.
+    field.description = (description ? description : 'No description.') + '\n\n' + lines.join('\n\n');
   }
 
   function fetcher(params, options) {
@@ -164,12 +238,14 @@
       if (!authority.loaded) authorityLoaded = loadAuthority();
       schedulePlan();
     }
-    var headers = { 'x-plantgraph-provenance': 'true' };
+    // The explorer names itself (Apollo's client convention): usage tells its queries from the applications'.
+    var headers = { 'x-plantgraph-provenance': 'true', 'apollographql-client-name': 'plantgraph-explorer' };
     var isIntrospection = params.operationName === 'IntrospectionQuery';
+    var usageLoaded = isIntrospection ? loadUsage() : null;
     var sent = isIntrospection ? null : { query: params.query, operationName: params.operationName || null, at: new Date() };
     if (sent) store.set({ answer: { status: 'running', operationName: sent.operationName, at: sent.at } });
     return postJson(config.endpoint, params, headers).then(function (result) {
-      if (isIntrospection) return authorityLoaded.then(function () { return annotateIntrospection(result.body); });
+      if (isIntrospection) return Promise.all([authorityLoaded, usageLoaded]).then(function () { return annotateIntrospection(result.body); });
       var body = result.body || {};
       var answer = {
         status: 'done',
@@ -370,6 +446,73 @@
       })));
   }
 
+  var USAGE_ROWS = 300;
+
+  /** Fields of the current schema by use over a window, unused ones included; deprecated fields still in use on top. */
+  function UsagePanel() {
+    var since = React.useState(USAGE_WINDOW);
+    var order = React.useState('most');
+    var filter = React.useState('');
+    var reload = React.useState(0);
+    var result = React.useState({ status: 'loading' });
+    var setResult = result[1];
+    React.useEffect(function () {
+      var live = true;
+      setResult({ status: 'loading' });
+      fetchUsage(since[0]).then(
+        function (overview) { if (live) setResult({ status: 'ready', overview: overview }); },
+        function (err) { if (live) setResult({ status: 'error', message: String(err && err.message || err) }); });
+      return function () { live = false; };
+    }, [since[0], reload[0]]);
+
+    var body;
+    if (result[0].status === 'loading') body = h('p', { className: 'pg-muted' }, 'Reading usage…');
+    else if (result[0].status === 'error') body = h('p', { className: 'pg-warn' }, 'No usage: ' + result[0].message);
+    else {
+      var overview = result[0].overview;
+      var rows = overview.fields.filter(function (f) { return f.coordinate.indexOf('(') === -1; })
+        .concat(overview.unused.map(function (coordinate) { return { coordinate: coordinate, count: 0, errorCount: 0, clients: [], clientCount: 0 }; }));
+      var needle = filter[0].trim().toLowerCase();
+      if (needle) rows = rows.filter(function (f) { return f.coordinate.toLowerCase().indexOf(needle) !== -1; });
+      rows.sort(function (a, b) { return (order[0] === 'most' ? b.count - a.count : a.count - b.count) || a.coordinate.localeCompare(b.coordinate); });
+      var shown = rows.slice(0, USAGE_ROWS);
+      body = h('div', null,
+        overview.deprecatedInUse.length
+          ? h('div', { 'data-testid': 'usage-deprecated' },
+            h('h3', null, 'Deprecated, still used'),
+            h('ul', { className: 'pg-usage-deprecated' }, overview.deprecatedInUse.map(function (d) {
+              return h('li', { key: d.coordinate }, h('code', null, d.coordinate), ' by ' + d.clients.join(', ') + ' (' + d.count + ', last ' + day(d.lastSeen) + ')');
+            })))
+          : null,
+        h('p', { className: 'pg-muted' }, overview.fields.length + ' fields and arguments used, ' + overview.unused.length + ' fields unused since ' + day(overview.since) + '.'),
+        h('table', { className: 'pg-usage', 'data-testid': 'usage-table' },
+          h('thead', null, h('tr', null, ['Field', 'Uses', 'Errors'].map(function (label) { return h('th', { key: label }, label); }))),
+          h('tbody', null, shown.map(function (f) {
+            var names = f.clients.map(function (c) { return c.name; }).filter(function (n, i, all) { return all.indexOf(n) === i; });
+            return h('tr', { key: f.coordinate, 'data-coordinate': f.coordinate, className: f.count ? '' : 'pg-usage-unused' },
+              h('td', null,
+                h('code', null, f.coordinate),
+                f.deprecated !== undefined ? h('span', { className: 'pg-tag', title: f.deprecated }, 'deprecated') : null,
+                h('div', { className: 'pg-usage-who', title: f.clients.map(clientName).join(', ') },
+                  f.clientCount ? names.slice(0, 3).join(', ') + (names.length > 3 || f.clientCount > f.clients.length ? ', …' : '') + ' · last ' + day(f.lastSeen) : 'unused')),
+              h('td', null, String(f.count)),
+              h('td', null, f.errorCount ? String(f.errorCount) : ''));
+          }))),
+        rows.length > shown.length ? h('p', { className: 'pg-muted' }, (rows.length - shown.length) + ' more: narrow the list with the filter.') : null);
+    }
+    return h('div', { className: 'pg-panel', 'data-testid': 'usage-panel' },
+      h('div', { className: 'graphiql-doc-explorer-title' }, 'Usage'),
+      h('p', { className: 'pg-muted' }, 'Which clients select each field, from the gateway\'s own records.'),
+      h('div', { className: 'pg-usage-controls' },
+        h('label', null, 'Window ', h('select', { value: since[0], onChange: function (e) { since[1](e.target.value); }, 'data-testid': 'usage-window' },
+          ['1d', '7d', '30d', '90d'].map(function (w) { return h('option', { key: w, value: w }, w); }))),
+        h('label', null, 'Order ', h('select', { value: order[0], onChange: function (e) { order[1](e.target.value); }, 'data-testid': 'usage-order' },
+          h('option', { value: 'most' }, 'most used first'), h('option', { value: 'least' }, 'least used first'))),
+        h('input', { type: 'search', placeholder: 'Filter fields', value: filter[0], onChange: function (e) { filter[1](e.target.value); }, 'data-testid': 'usage-filter' }),
+        h('button', { type: 'button', className: 'pg-sign-in-button', onClick: function () { reload[1](reload[0] + 1); } }, 'Refresh')),
+      body);
+  }
+
   function icon(path) {
     return function Icon() {
       return h('svg', { viewBox: '0 0 24 24', width: 20, height: 20, fill: 'none', stroke: 'currentColor', strokeWidth: 1.6, 'aria-hidden': true },
@@ -381,6 +524,11 @@
     title: 'Sources',
     icon: icon('M4 6h6v4H4zM14 4h6v4h-6zM14 16h6v4h-6zM10 8h2v10h2M12 6h2'),
     content: SourcesPanel,
+  };
+  var usagePlugin = {
+    title: 'Usage',
+    icon: icon('M5 20V11M10 20V5M15 20v-7M20 20V9M3 20h18'),
+    content: UsagePanel,
   };
   var questionsPlugin = {
     title: 'Questions',
@@ -452,7 +600,7 @@
       defaultTabs: defaultTabs.length ? defaultTabs : undefined,
       defaultHeaders: headersText(),
       defaultEditorToolsVisibility: 'variables',
-      plugins: [sourcesPlugin, questionsPlugin],
+      plugins: [sourcesPlugin, questionsPlugin, usagePlugin],
       onTabChange: onTabChange,
       onEditQuery: onEditQuery,
       onEditOperationName: onEditOperationName,

@@ -166,7 +166,10 @@ describe('usage summary against the schema', () => {
 
   it('names deprecated fields still in use and who uses them; lists the schema fields nobody used', () => {
     const fields = ['Material.baseUnit', 'Material.id', 'Material.legacyCode', 'Material.unit', 'Query.material', 'Query.materials'];
-    const overview = summarizeUsage([row('mes-sync', 'Material.unit', 3), row('labels', 'Material.unit', 1), row('labels', 'Query.material', 4)], { fields, deprecated: deprecatedFields(sdl) }, { period: '30d', since });
+    const rows = [row('mes-sync', 'Material.unit', 3), row('labels', 'Material.unit', 1), row('labels', 'Query.material', 4), row('labels', 'Query.__schema', 1), row('labels', '__Type.fields', 9)];
+    const overview = summarizeUsage(rows, { fields, deprecated: deprecatedFields(sdl) }, { period: '30d', since });
+    // Introspection's meta-fields are no fields of the API.
+    expect(overview.fields.map((f) => f.coordinate)).toEqual(['Material.unit', 'Query.material']);
     expect(overview.deprecatedInUse).toEqual([{ coordinate: 'Material.unit', reason: 'Use baseUnit.', clients: ['mes-sync', 'labels'], count: 4, lastSeen: at.toISOString() }]);
     expect(overview.fields.find((f) => f.coordinate === 'Material.unit')!.deprecated).toBe('Use baseUnit.');
     expect(overview.unused).toEqual(['Material.baseUnit', 'Material.id', 'Material.legacyCode', 'Query.materials']);
