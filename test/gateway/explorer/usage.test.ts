@@ -5,7 +5,8 @@ import { composeGraph } from '../../../cli/compose';
 import { summarizeUsage, deprecatedFields, parseUsageQuery, type UsageOverview } from '../../../gateway/explorer/usage';
 import { createGatewayServer, type GatewayServer } from '../../../gateway/server';
 import type { GatewaySecurityOptions } from '../../../gateway/security';
-import { openGatewayDatabase } from '../../../gateway/security/partners/store';
+import { createPartnerKey, type GatewayDatabase } from '../../../gateway/security/partners/partner-key.repository';
+import { defaultPartnerScopes, openGatewayDatabase } from '../../../gateway/security/partners/store';
 import type { UsageTables } from '../../../gateway/usage/usage.repository';
 import { createLogger } from '../../../platform/logger';
 import { dropDatabases, withDatabase } from '../../../subgraphs/kit/db/database';
@@ -83,12 +84,14 @@ describe('usage in the explorer: GET /explorer/usage.json', () => {
     return { status: response.status, body: (await response.json()) as any };
   };
 
-  it('answers users only: no token, a bad token, a supplier and an API key are refused and see no usage', async () => {
+  it('answers users only: no token, a bad token, a supplier, a partner key and an unknown key are refused and see no usage', async () => {
     const supplier = await testToken({ roles: ['supplier'], supplierId: 'V00001', scopes: ['partner:supplier'] });
+    const partner = await createPartnerKey(db as unknown as Kysely<GatewayDatabase>, { supplierId: 'V00001', scopes: defaultPartnerScopes({ supplierId: 'V00001' }) });
     const cases: [Record<string, string>, number, string][] = [
       [{}, 401, 'UNAUTHENTICATED'],
       [{ authorization: 'Bearer not-a-token' }, 401, 'UNAUTHENTICATED'],
       [{ authorization: `Bearer ${supplier}` }, 403, 'FORBIDDEN'],
+      [{ 'x-api-key': partner.key }, 403, 'FORBIDDEN'],
       [{ 'x-api-key': 'pk_anything' }, 401, 'UNAUTHENTICATED'],
     ];
     for (const [headers, status, code] of cases) {
@@ -150,6 +153,22 @@ describe('usage in the explorer: GET /explorer/usage.json', () => {
     expect(badSince.body.errors[0].message.length).toBeLessThan(120);
     const badField = await usage('?field=material;drop');
     expect([badField.status, badField.body.errors[0].message]).toEqual([400, 'field: expected a schema coordinate such as Material.description, got "material;drop"']);
+  });
+
+  it('counts against the request rate limit of the user, like /graphql', async () => {
+    const limited = await createGatewayServer({ supergraph: staticSupergraph((await composeGraph([erpSystem])).files['supergraph.graphql']!), logger: silent, security: envSecurity({ rateLimit: { perMinute: 2 } }), usage: { enabled: false, retentionMs: 30 * DAY } });
+    try {
+      const at = (await listenOnFreePort(limited.httpServer)).replace(/\/graphql$/, '');
+      const statuses: number[] = [];
+      for (let i = 0; i < 3; i++) statuses.push((await fetch(`${at}/explorer/usage.json`, { headers: auth })).status);
+      const refused = await fetch(`${at}/explorer/usage.json`, { headers: auth });
+      expect(statuses.slice(0, 2)).not.toContain(429);
+      expect([statuses[2], refused.status]).toEqual([429, 429]);
+      expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect(((await refused.json()) as any).errors[0].extensions.code).toBe('RATE_LIMITED');
+    } finally {
+      await limited.stop();
+    }
   });
 
   it('answers 503 USAGE_NOT_RECORDED when the gateway has no database', async () => {
