@@ -6,6 +6,7 @@ import { composeGraph } from '../../../cli/compose';
 import { createGatewayServer, type GatewayServer } from '../../../gateway/server';
 import type { GatewaySecurityOptions } from '../../../gateway/security';
 import { openGatewayDatabase } from '../../../gateway/security/partners/store';
+import { loadUsageConfig } from '../../../gateway/usage/config';
 import { createLogger } from '../../../platform/logger';
 import { createDatabase, dropDatabases, withDatabase } from '../../../subgraphs/kit/db/database';
 import { erpSystem } from '../../../subgraphs/erp/server';
@@ -103,6 +104,28 @@ describe('usage recording at the gateway', () => {
       ]);
       const { rows: [bucket] } = await sql<{ aligned: boolean }>`select bool_and(date_trunc('minute', bucket) = bucket) as aligned from usage_operations`.execute(reader.db);
       expect(bucket!.aligned).toBe(true);
+    } finally {
+      await reader.close();
+    }
+  });
+
+  it('writes nothing with USAGE=off, and still counts the operation in the metrics', async () => {
+    const registry = new Registry();
+    const gateway = await createGatewayServer({
+      supergraph: staticSupergraph(supergraph),
+      subgraphUrls: stack.subgraphUrls,
+      logger: silent,
+      security: envSecurity({ partnerDatabase: await openGatewayDatabase(gatewayDbUrl) }),
+      usage: { ...loadUsageConfig({ USAGE: 'off' }), registry },
+    });
+    const url = await listenOnFreePort(gateway.httpServer);
+    const reader = createDatabase('gateway', gatewayDbUrl, { maxConnections: 1 });
+    try {
+      const rows = async () => (await sql<{ n: string }>`select count(*)::text as n from usage_operations where operation_name = 'Unrecorded'`.execute(reader.db)).rows[0]!.n;
+      expect((await postGraphQL(url, 'query Unrecorded { material(id: "M00001") { id } }')).status).toBe(200);
+      await gateway.stop();
+      expect(await rows()).toBe('0');
+      expect(await sample(registry, 'plantgraph_operation_requests_total', { operation: 'Unrecorded', outcome: 'ok' })).toBe(1);
     } finally {
       await reader.close();
     }
