@@ -4,6 +4,7 @@ import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { CALLER_HEADER, callerClaims, parseCallerKey } from '../platform/caller-header';
 import { callerSealingFetcher } from '../gateway/security/caller-seal';
+import { UNAUTHENTICATED_CALLER } from '../gateway/security/caller';
 import type { Caller } from '../platform/caller';
 
 /**
@@ -16,7 +17,7 @@ import type { Caller } from '../platform/caller';
  */
 async function main(): Promise<void> {
   const key = parseCallerKey(process.env.CALLER_SIGNING_KEY!);
-  const caller: Caller = process.env.BENCH_CALLER ? (JSON.parse(process.env.BENCH_CALLER) as Caller) : { subject: 'anonymous', kind: 'user', roles: [], scopes: [] };
+  const caller: Caller = process.env.BENCH_CALLER ? (JSON.parse(process.env.BENCH_CALLER) as Caller) : UNAUTHENTICATED_CALLER;
   const gateway = new ApolloGateway({
     supergraphSdl: readFileSync(process.env.SUPERGRAPH_PATH!, 'utf8'),
     buildService: ({ name, url }) => {
