@@ -1,7 +1,8 @@
 import { sql, type Kysely } from 'kysely';
+import { bulkInsert } from '../kit/seed/bulk';
 import type { Progress } from '../kit/seed/progress';
 import { auditCount, auditEscalations, auditFact } from '../kit/seed/quality-world';
-import { chunks, ids, type ScalePlan } from '../kit/seed/world';
+import { ids, type ScalePlan } from '../kit/seed/world';
 import type { AuditsDatabase } from './db';
 import { seedMaterialNumbers } from '../kit/material-numbers';
 
@@ -54,14 +55,9 @@ export async function seedAudits(db: Kysely<AuditsDatabase>, plan: ScalePlan, pr
       });
     }
   }
-  let done = 0;
-  for (const batch of chunks(audits)) {
-    progress.step('audits: audits', done, audits.length);
-    await db.insertInto('audits').values(batch).execute();
-    done += batch.length;
-  }
-  for (const batch of chunks(responses, 2000)) await db.insertInto('auditResponses').values(batch).execute();
-  for (const batch of chunks(findings)) await db.insertInto('auditFindings').values(batch).execute();
+  await bulkInsert(db, 'audits', audits, { progress, label: 'audits: audits' });
+  await bulkInsert(db, 'auditResponses', responses);
+  await bulkInsert(db, 'auditFindings', findings);
   // New audits continue after the seeded numbers.
   await sql`select setval('audit_number', ${Math.max(1, total)})`.execute(db);
   progress.step('audits: audits', audits.length, audits.length);

@@ -1,13 +1,13 @@
 import type { Kysely } from 'kysely';
 import type { Insertable } from 'kysely';
 import { customerFact, lotShipmentOf, supplierFact } from '../kit/seed/erp-world';
+import { bulkInsert } from '../kit/seed/bulk';
 import type { Progress } from '../kit/seed/progress';
 import { heldLots, lotHoldFact, qualityIds } from '../kit/seed/quality-world';
 import {
   addDays,
   between,
   bookQuantityOf,
-  chunks,
   ids,
   lotCount,
   lotFact,
@@ -60,12 +60,7 @@ export async function seedErp(db: Kysely<ErpDatabase>, plan: ScalePlan, progress
       lotControlled: type !== 'MRO' && unit('lot-controlled', n) < 0.8,
     };
   });
-  let done = 0;
-  for (const batch of chunks(materials)) {
-    progress.step('erp: materials', done, materials.length);
-    await db.insertInto('materials').values(batch).execute();
-    done += batch.length;
-  }
+  await bulkInsert(db, 'materials', materials, { progress, label: 'erp: materials' });
 
   const asOf = new Date(`${plan.asOf}T00:00:00Z`).getTime();
   const holds = stockOfQualityHolds(plan);
@@ -80,12 +75,7 @@ export async function seedErp(db: Kysely<ErpDatabase>, plan: ScalePlan, progress
       lastMovementAt: new Date(asOf - Math.floor(unit('movement', n) * 30 * 86_400_000)),
     };
   });
-  done = 0;
-  for (const batch of chunks(sites)) {
-    progress.step('erp: material stock', done, sites.length);
-    await db.insertInto('materialSites').values(batch).execute();
-    done += batch.length;
-  }
+  await bulkInsert(db, 'materialSites', sites, { progress, label: 'erp: material stock' });
 
   await db.insertInto('customers')
     .values(Array.from({ length: plan.customers }, (_, i) => ({
@@ -106,12 +96,7 @@ export async function seedErp(db: Kysely<ErpDatabase>, plan: ScalePlan, progress
       customerId: order.customer === null ? null : ids.customer(order.customer),
     };
   });
-  done = 0;
-  for (const batch of chunks(orders)) {
-    progress.step('erp: work orders', done, orders.length);
-    await db.insertInto('workOrders').values(batch).execute();
-    done += batch.length;
-  }
+  await bulkInsert(db, 'workOrders', orders, { progress, label: 'erp: work orders' });
 
   await insertAll(db, 'stockStatusChanges', holds.documents, progress);
 
@@ -156,19 +141,14 @@ function stockOfQualityHolds(plan: ScalePlan) {
 
 const dateOf = (instant: Date) => instant.toISOString().slice(0, 10);
 
-/** Inserts rows in multi-row batches with progress. */
+/** Inserts rows in bulk with progress. */
 async function insertAll<T extends keyof ErpDatabase & string>(
   db: Kysely<ErpDatabase>,
   table: T,
   rows: readonly Insertable<ErpDatabase[T]>[],
   progress: Progress,
 ): Promise<void> {
-  let done = 0;
-  for (const batch of chunks(rows)) {
-    progress.step(`erp: ${table}`, done, rows.length);
-    await db.insertInto(table).values(batch as any).execute();
-    done += batch.length;
-  }
+  await bulkInsert(db, table, rows, { progress, label: `erp: ${table}` });
 }
 
 /** Which of the three 30-day periods of the seeded history an instant falls in. */

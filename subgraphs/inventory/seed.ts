@@ -1,6 +1,7 @@
 import type { Insertable, Kysely } from 'kysely';
+import { bulkInsert } from '../kit/seed/bulk';
 import type { Progress } from '../kit/seed/progress';
-import { abcClassOf, addDays, between, bookQuantityOf, chunks, ids, siteOfMaterial, unit, type ScalePlan } from '../kit/seed/world';
+import { abcClassOf, addDays, between, bookQuantityOf, ids, siteOfMaterial, unit, type ScalePlan } from '../kit/seed/world';
 import type { InventoryDatabase } from './db';
 
 /** ABC cycle-count policy: A 4 a year within 1 %, B 2 within 3 %, C 1 within 5 %. */
@@ -39,12 +40,7 @@ export async function seedInventory(db: Kysely<InventoryDatabase>, plan: ScalePl
     abcClass: abcClassOf(i + 1),
     binCodes: binCodesOf(i + 1),
   }));
-  let done = 0;
-  for (const batch of chunks(profiles)) {
-    progress.step('inventory: profiles', done, profiles.length);
-    await db.insertInto('materialSiteProfiles').values(batch).execute();
-    done += batch.length;
-  }
+  await bulkInsert(db, 'materialSiteProfiles', profiles, { progress, label: 'inventory: profiles' });
 
   const tasks: Task[] = [];
   const asOf = new Date(`${plan.asOf}T00:00:00Z`).getTime();
@@ -89,10 +85,5 @@ export async function seedInventory(db: Kysely<InventoryDatabase>, plan: ScalePl
     }
   });
   tasks.forEach((task, i) => (task.id = countTaskId(i + 1)));
-  done = 0;
-  for (const batch of chunks(tasks)) {
-    progress.step('inventory: count tasks', done, tasks.length);
-    await db.insertInto('countTasks').values(batch).execute();
-    done += batch.length;
-  }
+  await bulkInsert(db, 'countTasks', tasks, { progress, label: 'inventory: count tasks' });
 }

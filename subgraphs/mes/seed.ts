@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
 import { lotExecutionFact, workCenterFact, workOrderExecutionFact } from '../kit/seed/mes-world';
+import { bulkInsert } from '../kit/seed/bulk';
 import type { Progress } from '../kit/seed/progress';
-import { chunks, ids, lotCount, workOrderCount, type ScalePlan } from '../kit/seed/world';
+import { ids, lotCount, workOrderCount, type ScalePlan } from '../kit/seed/world';
 import type { MesDatabase } from './db';
 import { syncLotNumbers } from './lot/lot.repository';
 
@@ -12,7 +13,7 @@ export async function seedMes(db: Kysely<MesDatabase>, plan: ScalePlan, progress
     const center = workCenterFact(plan, i + 1);
     return { id: center.id, name: center.name, siteId: ids.site(center.site), area: center.area, state: center.state, stateReasonCode: null, stateChangedAt: asOf };
   });
-  for (const batch of chunks(centers)) await db.insertInto('workCenters').values(batch).execute();
+  await bulkInsert(db, 'workCenters', centers);
 
   const orders = Array.from({ length: workOrderCount(plan) }, (_, i) => {
     const { order, dispatchStatus, goodQuantity, scrapQuantity } = workOrderExecutionFact(plan, i + 1);
@@ -27,12 +28,7 @@ export async function seedMes(db: Kysely<MesDatabase>, plan: ScalePlan, progress
       updatedAt: asOf,
     };
   });
-  let done = 0;
-  for (const batch of chunks(orders)) {
-    progress.step('mes: work orders', done, orders.length);
-    await db.insertInto('workOrders').values(batch).execute();
-    done += batch.length;
-  }
+  await bulkInsert(db, 'workOrders', orders, { progress, label: 'mes: work orders' });
 
   const lots: MesDatabase['lots'][] = [];
   const edges: MesDatabase['genealogyEdges'][] = [];
@@ -49,17 +45,7 @@ export async function seedMes(db: Kysely<MesDatabase>, plan: ScalePlan, progress
     });
     for (const input of lot.consumed) edges.push({ consumedLotId: ids.lot(input.lot), producedLotId: lot.id, quantity: input.quantity });
   }
-  done = 0;
-  for (const batch of chunks(lots)) {
-    progress.step('mes: lots', done, lots.length);
-    await db.insertInto('lots').values(batch).execute();
-    done += batch.length;
-  }
-  done = 0;
-  for (const batch of chunks(edges, 5000)) {
-    progress.step('mes: genealogy', done, edges.length);
-    await db.insertInto('genealogyEdges').values(batch).execute();
-    done += batch.length;
-  }
+  await bulkInsert(db, 'lots', lots, { progress, label: 'mes: lots' });
+  await bulkInsert(db, 'genealogyEdges', edges, { progress, label: 'mes: genealogy' });
   await syncLotNumbers(db);
 }

@@ -1,7 +1,8 @@
 import { sql, type Kysely } from 'kysely';
+import { bulkInsert } from '../kit/seed/bulk';
 import type { Progress } from '../kit/seed/progress';
 import { auditEscalations, cachedLotFact, heldLots, lotHoldFact, lotInspectionFact, qualityIds } from '../kit/seed/quality-world';
-import { addDays, between, chunks, ids, lotCount, materialTypeOf, pick, unit, workOrderFact, type LotFact, type ScalePlan } from '../kit/seed/world';
+import { addDays, between, ids, lotCount, materialTypeOf, pick, unit, workOrderFact, type LotFact, type ScalePlan } from '../kit/seed/world';
 import type { QualityDatabase } from './db';
 import { seedMaterialNumbers } from '../kit/material-numbers';
 
@@ -139,13 +140,8 @@ export async function seedQuality(db: Kysely<QualityDatabase>, plan: ScalePlan, 
     });
     if (fact.decision === 'REJECT') rejected.push({ inspection: row, lot: fact.lot, failed });
   }
-  for (const batch of chunks(inspections)) await db.insertInto('inspections').values(batch).execute();
-  let done = 0;
-  for (const batch of chunks(measurements, 2000)) {
-    progress.step('quality: measurements', done, measurements.length);
-    await db.insertInto('measurements').values(batch).execute();
-    done += batch.length;
-  }
+  await bulkInsert(db, 'inspections', inspections);
+  await bulkInsert(db, 'measurements', measurements, { progress, label: 'quality: measurements' });
 
   progress.step('quality: holds', 0, 1);
   const holds = heldLots(plan).map((n, i) => {
@@ -166,7 +162,7 @@ export async function seedQuality(db: Kysely<QualityDatabase>, plan: ScalePlan, 
       erpReleaseDocument: fact.releasedAt ? `SSC-SEED-${String(i + 1).padStart(6, '0')}-U` : null,
     };
   });
-  for (const batch of chunks(holds)) await db.insertInto('qualityHolds').values(batch).execute();
+  await bulkInsert(db, 'qualityHolds', holds);
 
   progress.step('quality: nonconformances', 0, 1);
   const ncrs: NcrRow[] = [];
@@ -267,7 +263,7 @@ export async function seedQuality(db: Kysely<QualityDatabase>, plan: ScalePlan, 
       ...lifecycle('ncr-production', k, reportedAt, asOf, false),
     });
   }
-  for (const batch of chunks(ncrs)) await db.insertInto('nonconformances').values(batch).execute();
+  await bulkInsert(db, 'nonconformances', ncrs);
 
   const capas = ncrs.flatMap((ncr, i) => {
     // Customer complaints above MINOR always get a CAPA (an 8D for the customer).
@@ -284,7 +280,7 @@ export async function seedQuality(db: Kysely<QualityDatabase>, plan: ScalePlan, 
       openedAt: new Date(ncr.reportedAt.getTime() + between('capa-open', i, 1, 48) * HOUR),
     }];
   });
-  for (const batch of chunks(capas)) await db.insertInto('capas').values(batch).execute();
+  await bulkInsert(db, 'capas', capas);
 
   // New numbers continue after the seeded ones.
   await sql`select setval('inspection_number', ${Math.max(1, inspections.length)}), setval('hold_number', ${Math.max(1, holds.length)}), setval('nonconformance_number', ${Math.max(1, ncrs.length)})`.execute(db);
