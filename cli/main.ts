@@ -3,6 +3,7 @@ import { StartupError } from '../platform/listen';
 import { createLogger } from '../platform/logger';
 import { implementedSystems } from '../subgraphs/catalog';
 import { migrateDownAll, migrateToLatest } from '../subgraphs/kit/db/migrate';
+import { bulkLoad } from '../subgraphs/kit/seed/load';
 import { createProgress } from '../subgraphs/kit/seed/progress';
 import { scalePlan } from '../subgraphs/kit/seed/world';
 import { composeGraph, writeComposedGraph } from './compose';
@@ -69,17 +70,21 @@ async function seed(args: string[]): Promise<void> {
   try {
     const progress = createProgress();
     const started = Date.now();
+    const reset = args.includes('--reset');
     for (const system of systems) {
       const db = dbs.databases[system.name]!.db;
-      if (args.includes('--reset')) {
+      if (reset) {
         await migrateDownAll(db, system.migrations, system.name);
         await migrateToLatest(db, system.migrations, system.name);
       } else if (!(await system.isEmpty(db))) {
         throw new StartupError(`${system.name}: the database already holds data; run "plantgraph seed --scale ${plan.scale} --reset" to replace it`);
       }
-      await system.seed(db, plan, progress);
-      progress.finish(`${system.name}: seeded at scale ${plan.scale}`);
     }
+    // Each system has its own database: the six loads run side by side.
+    await Promise.all(systems.map(async (system) => {
+      await bulkLoad(dbs.databases[system.name]!.db, (db) => system.seed(db, plan, progress));
+      progress.finish(`${system.name}: seeded at scale ${plan.scale}`);
+    }));
     process.stdout.write(`seeded ${systems.length} systems at scale ${plan.scale} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
   } finally {
     await dbs.close();
