@@ -80,11 +80,14 @@ async function seed(args: string[]): Promise<void> {
         throw new StartupError(`${system.name}: the database already holds data; run "plantgraph seed --scale ${plan.scale} --reset" to replace it`);
       }
     }
-    // Each system has its own database: the six loads run side by side.
-    await Promise.all(systems.map(async (system) => {
+    // Each system has its own database: the six loads run side by side. Every load ends (commits
+    // or rolls back) before the databases close; the first failure is then reported.
+    const loads = await Promise.allSettled(systems.map(async (system) => {
       await bulkLoad(dbs.databases[system.name]!.db, (db) => system.seed(db, plan, progress));
       progress.finish(`${system.name}: seeded at scale ${plan.scale}`);
     }));
+    const failed = loads.find((load): load is PromiseRejectedResult => load.status === 'rejected');
+    if (failed) throw failed.reason;
     process.stdout.write(`seeded ${systems.length} systems at scale ${plan.scale} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
   } finally {
     await dbs.close();
