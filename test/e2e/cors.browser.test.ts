@@ -1,21 +1,14 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { type Browser, type BrowserContext } from 'playwright-core';
 import { composeGraph } from '../../cli/compose';
 import { freePortBlock } from '../../platform/ports';
 import { erpSystem } from '../../subgraphs/erp/server';
 import { runNode, type NodeProcess } from '../support/processes';
 import { startTestStack, testToken, type TestStack } from '../support/stack';
-
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-// On CI the browser test is required: a missing Chromium fails the suite instead of skipping it.
-if (!available && process.env.CI) {
-  throw new Error(`the CORS browser test needs Chromium at ${CHROMIUM} on CI (apt-get install chromium)`);
-}
-const describeWithBrowser = available ? describe : describe.skip;
+import { describeWithBrowser, launchOfflineBrowser } from '../support/browser';
 
 /**
  * A frontend on its own origin: its script calls the gateway named in the page's fragment with
@@ -53,14 +46,7 @@ async function servePage(): Promise<{ server: Server; origin: string }> {
   return { server, origin: `http://127.0.0.1:${port}` };
 }
 
-/** True for requests that stay on this machine. */
-function isLoopback(url: string): boolean {
-  const { protocol, hostname } = new URL(url);
-  if (protocol === 'data:' || protocol === 'blob:' || protocol === 'about:') return true;
-  return hostname === '127.0.0.1' || hostname === 'localhost' || hostname === '[::1]';
-}
-
-describeWithBrowser('a browser app on its own origin, against a production gateway', () => {
+describeWithBrowser('the CORS browser test')('a browser app on its own origin, against a production gateway', () => {
   let stack: TestStack;
   let gateway: NodeProcess;
   let gatewayUrl: string;
@@ -69,7 +55,7 @@ describeWithBrowser('a browser app on its own origin, against a production gatew
   let other: { server: Server; origin: string };
   let browser: Browser;
   let context: BrowserContext;
-  const outside: string[] = [];
+  let outside: string[] = [];
 
   beforeAll(async () => {
     stack = await startTestStack([erpSystem]);
@@ -89,17 +75,8 @@ describeWithBrowser('a browser app on its own origin, against a production gatew
     });
     gatewayUrl = `http://127.0.0.1:${port}/graphql`;
     await gateway.waitFor(/gateway listening/);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    context = await browser.newContext();
     // A plant without internet access: anything that would leave this machine is refused, and noted.
-    await context.route('**/*', (route) => {
-      if (isLoopback(route.request().url())) return route.continue();
-      outside.push(route.request().url());
-      return route.abort('internetdisconnected');
-    });
+    ({ browser, context, outside } = await launchOfflineBrowser());
   }, 120_000);
 
   afterAll(async () => {

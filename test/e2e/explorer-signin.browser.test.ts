@@ -1,7 +1,7 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { buildExplorerAssets, defaultAssetsDir } from '../../gateway/explorer/assets';
 import { savedOperations } from '../../gateway/explorer/build';
 import { composeGraph } from '../../cli/compose';
@@ -9,44 +9,21 @@ import { implementedSystems } from '../../subgraphs/catalog';
 import { freePortBlock } from '../../platform/ports';
 import { runNode, type NodeProcess } from '../support/processes';
 import { startTestStack, type TestStack } from '../support/stack';
-
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const ARTIFACTS = path.join(__dirname, '..', 'artifacts');
-const available = existsSync(CHROMIUM);
-if (!available && process.env.CI) {
-  throw new Error(`the explorer's sign-in test needs Chromium at ${CHROMIUM} on CI (apt-get install chromium)`);
-}
-const describeWithBrowser = available ? describe : describe.skip;
+import { ARTIFACTS, describeWithBrowser, editorText, eventually, launchOfflineBrowser } from '../support/browser';
 
 const AUDIENCE = 'urn:plantgraph:gateway';
 const CLIENT_ID = 'plantgraph-explorer';
 // Short enough that the page renews the token during the test (it renews 30 s before expiry).
 const ACCESS_TOKEN_TTL = 36;
 
-function isLoopback(url: string): boolean {
-  const { protocol, hostname } = new URL(url);
-  if (protocol === 'data:' || protocol === 'blob:' || protocol === 'about:') return true;
-  return hostname === '127.0.0.1' || hostname === 'localhost' || hostname === '[::1]';
-}
-
-function editorText(page: Page, section: string): Promise<string> {
-  return page.locator(`${section} .CodeMirror`).first().evaluate((element) => (element as unknown as { CodeMirror?: { getValue(): string } }).CodeMirror?.getValue() ?? '');
-}
-
 function claimsOf(jwt: string): Record<string, unknown> {
   return JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
 }
 
-async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = await read();
-    if (check(value) || Date.now() - started > timeoutMs) return value;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+/** What the page keeps in web storage (evaluated in the page; the test's types know no DOM). */
+const storedInPage = new Function('return JSON.stringify({ local: { ...localStorage }, session: { ...sessionStorage } })') as () => string;
 
-describeWithBrowser('explorer sign-in with an OpenID provider, in a browser', () => {
+describeWithBrowser("the explorer's sign-in test")('explorer sign-in with an OpenID provider, in a browser', () => {
   let provider: NodeProcess;
   let gateway: NodeProcess;
   let issuer: string;
@@ -56,7 +33,7 @@ describeWithBrowser('explorer sign-in with an OpenID provider, in a browser', ()
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
-  const outside: string[] = [];
+  let outside: string[] = [];
   const pageErrors: string[] = [];
   const bearers: (string | undefined)[] = [];
   const grants: string[] = [];
@@ -101,22 +78,14 @@ describeWithBrowser('explorer sign-in with an OpenID provider, in a browser', ()
     await provider.waitFor(/oidc provider listening/);
     await gateway.waitFor(/gateway listening/);
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    await context.route('**/*', (route) => {
-      const request = route.request();
-      if (!isLoopback(request.url())) {
-        outside.push(request.url());
-        return route.abort('internetdisconnected');
-      }
-      const url = new URL(request.url());
-      if (request.method() === 'POST' && url.origin === origin && url.pathname === '/graphql') bearers.push(request.headers().authorization);
-      if (request.method() === 'POST' && url.origin === issuer && url.pathname === '/token') grants.push(new URLSearchParams(request.postData() ?? '').get('grant_type') ?? '');
-      return route.continue();
-    });
+    ({ browser, context, outside } = await launchOfflineBrowser({
+      context: { viewport: { width: 1280, height: 800 } },
+      onLoopbackRequest: (request) => {
+        const url = new URL(request.url());
+        if (request.method() === 'POST' && url.origin === origin && url.pathname === '/graphql') bearers.push(request.headers().authorization);
+        if (request.method() === 'POST' && url.origin === issuer && url.pathname === '/token') grants.push(new URLSearchParams(request.postData() ?? '').get('grant_type') ?? '');
+      },
+    }));
     page = await context.newPage();
     page.on('pageerror', (err) => pageErrors.push(err.message));
     // GraphiQL's docs come from introspection, which the gateway answers for signed-in users.
@@ -161,11 +130,11 @@ describeWithBrowser('explorer sign-in with an OpenID provider, in a browser', ()
 
     // The code and state left the address bar; the PKCE verifier left sessionStorage; no token was stored.
     expect(page.url()).toBe(`${origin}/graphql`);
-    const stored = await page.evaluate(() => JSON.stringify({ local: { ...window.localStorage }, session: { ...window.sessionStorage } }));
+    const stored = await page.evaluate(storedInPage);
     expect(stored).not.toContain('plantgraph:sign-in');
     expect(grants).toEqual(['authorization_code']);
     // Signed in, GraphiQL's introspection carried the token and got the schema (its docs).
-    expect(await eventually(async () => introspections, (seen) => seen.some((i) => i.authorized))).toContainEqual(expect.objectContaining({ authorized: true, schema: true }));
+    expect(await eventually(async () => introspections, (seen) => seen.some((i) => i.authorized), 20_000)).toContainEqual(expect.objectContaining({ authorized: true, schema: true }));
 
     // Past the renewal point, q01 runs: the page renews the token first, with the refresh token.
     await new Promise((r) => setTimeout(r, (ACCESS_TOKEN_TTL - 30) * 1000 + 500));
@@ -187,7 +156,7 @@ describeWithBrowser('explorer sign-in with an OpenID provider, in a browser', ()
     const token = bearers.slice(sent).find(Boolean)!.replace(/^Bearer /, '');
     expect(claimsOf(token)).toMatchObject({ iss: issuer, aud: AUDIENCE, sub: 'ana.lyst', roles: ['admin'], client_id: CLIENT_ID });
     expect(stored).not.toContain(token.slice(0, 40));
-    const after = await page.evaluate(() => JSON.stringify({ local: { ...window.localStorage }, session: { ...window.sessionStorage } }));
+    const after = await page.evaluate(storedInPage);
     expect(after).not.toContain(token.slice(0, 40));
 
     // The Sources panel names the systems q01 came from.
@@ -209,6 +178,7 @@ describeWithBrowser('explorer sign-in with an OpenID provider, in a browser', ()
     const refused = await eventually(
       async () => editorText(page, '.result-window'),
       (text) => text.includes('UNAUTHENTICATED'),
+      20_000,
     );
     expect(refused).toContain('UNAUTHENTICATED');
     expect(bearers.slice(before).every((b) => b === undefined)).toBe(true);

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Registry } from 'prom-client';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { buildExplorerAssets, defaultAssetsDir } from '../../gateway/explorer/assets';
 import { savedOperations } from '../../gateway/explorer/build';
 import type { UsageOverview } from '../../gateway/explorer/usage';
@@ -15,36 +15,11 @@ import { erpSystem } from '../../subgraphs/erp/server';
 import { dropDatabases, withDatabase } from '../../subgraphs/kit/db/database';
 import { testServerUrl } from '../support/databases';
 import { listenOnFreePort, startTestStack, staticSupergraph, testToken, type TestStack } from '../support/stack';
-
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const ARTIFACTS = path.join(__dirname, '..', 'artifacts');
-const available = existsSync(CHROMIUM);
-// On CI the browser test is required: a missing Chromium fails the suite instead of skipping it.
-if (!available && process.env.CI) {
-  throw new Error(`the explorer's usage browser test needs Chromium at ${CHROMIUM} on CI (apt-get install chromium)`);
-}
-const describeWithBrowser = available ? describe : describe.skip;
-
-/** True for requests that stay on this machine. */
-function isLoopback(url: string): boolean {
-  const { protocol, hostname } = new URL(url);
-  if (protocol === 'data:' || protocol === 'blob:' || protocol === 'about:') return true;
-  return hostname === '127.0.0.1' || hostname === 'localhost' || hostname === '[::1]';
-}
-
-/** Polls until `read` gives a value `check` accepts; returns the last value. */
-async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = await read();
-    if (check(value) || Date.now() - started > timeoutMs) return value;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+import { ARTIFACTS, describeWithBrowser, eventually, launchOfflineBrowser } from '../support/browser';
 
 const QUERY = 'query MaterialCard { material(id: "M000001") { id description materialType } }';
 
-describeWithBrowser('field usage in the explorer, in a browser, offline', () => {
+describeWithBrowser("the explorer's usage browser test")('field usage in the explorer, in a browser, offline', () => {
   const gatewayDbName = `t_${randomBytes(4).toString('hex')}_gateway`;
   let stack: TestStack;
   let gateway: GatewayServer;
@@ -54,7 +29,7 @@ describeWithBrowser('field usage in the explorer, in a browser, offline', () => 
   let page: Page;
   let origin: string;
   let token: string;
-  const outside: string[] = [];
+  let outside: string[] = [];
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
@@ -85,17 +60,8 @@ describeWithBrowser('field usage in the explorer, in a browser, offline', () => 
       explorer: { headers: () => ({ authorization: `Bearer ${token}` }) },
     });
     origin = new URL(await listenOnFreePort(gateway.httpServer)).origin;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    context = await browser.newContext({ viewport: { width: 1400, height: 860 } });
     // A plant without internet access: anything that would leave this machine is refused, and noted.
-    await context.route('**/*', (route) => {
-      if (isLoopback(route.request().url())) return route.continue();
-      outside.push(route.request().url());
-      return route.abort('internetdisconnected');
-    });
+    ({ browser, context, outside } = await launchOfflineBrowser({ context: { viewport: { width: 1400, height: 860 } } }));
     page = await context.newPage();
     page.on('pageerror', (err) => pageErrors.push(err.message));
   }, 180_000);

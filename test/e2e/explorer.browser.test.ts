@@ -1,7 +1,7 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { sql } from 'kysely';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { buildExplorerAssets, defaultAssetsDir } from '../../gateway/explorer/assets';
 import { savedOperations } from '../../gateway/explorer/build';
 import { implementedSystems } from '../../subgraphs/catalog';
@@ -9,39 +9,9 @@ import { composeGraph } from '../../cli/compose';
 import { createGatewayServer, type GatewayServer } from '../../gateway/server';
 import { createLogger } from '../../platform/logger';
 import { listenOnFreePort, startTestStack, staticSupergraph, testToken, type TestStack } from '../support/stack';
+import { ARTIFACTS, describeWithBrowser, editorText, eventually, launchOfflineBrowser } from '../support/browser';
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const ARTIFACTS = path.join(__dirname, '..', 'artifacts');
-const available = existsSync(CHROMIUM);
-// On CI the browser test is required: a missing Chromium fails the suite instead of skipping it.
-if (!available && process.env.CI) {
-  throw new Error(`the explorer's browser test needs Chromium at ${CHROMIUM} on CI (apt-get install chromium)`);
-}
-const describeWithBrowser = available ? describe : describe.skip;
-
-/** True for requests that stay on this machine. */
-function isLoopback(url: string): boolean {
-  const { protocol, hostname } = new URL(url);
-  if (protocol === 'data:' || protocol === 'blob:' || protocol === 'about:') return true;
-  return hostname === '127.0.0.1' || hostname === 'localhost' || hostname === '[::1]';
-}
-
-/** The full text of a GraphiQL editor (CodeMirror draws only the visible lines). */
-function editorText(page: Page, section: string): Promise<string> {
-  return page.locator(`${section} .CodeMirror`).first().evaluate((element) => (element as unknown as { CodeMirror?: { getValue(): string } }).CodeMirror?.getValue() ?? '');
-}
-
-/** Polls until `read` gives a value `check` accepts (the page renders asynchronously); returns the last value. */
-async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = await read();
-    if (check(value) || Date.now() - started > timeoutMs) return value;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-describeWithBrowser('explorer in a browser, offline', () => {
+describeWithBrowser("the explorer's browser test")('explorer in a browser, offline', () => {
   let stack: TestStack;
   let gateway: GatewayServer;
   let bare: GatewayServer;
@@ -50,7 +20,7 @@ describeWithBrowser('explorer in a browser, offline', () => {
   let context: BrowserContext;
   let page: Page;
   let origin: string;
-  const outside: string[] = [];
+  let outside: string[] = [];
   const pageErrors: string[] = [];
   const graphqlRequests: Record<string, string>[] = [];
 
@@ -74,21 +44,13 @@ describeWithBrowser('explorer in a browser, offline', () => {
       logger: createLogger('explorer-gateway', { LOG_LEVEL: 'silent' }),
     });
     bareOrigin = new URL(await listenOnFreePort(bare.httpServer)).origin;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     // A plant without internet access: anything that would leave this machine is refused, and noted.
-    await context.route('**/*', (route) => {
-      const request = route.request();
-      if (!isLoopback(request.url())) {
-        outside.push(request.url());
-        return route.abort('internetdisconnected');
-      }
-      if (request.method() === 'POST' && new URL(request.url()).pathname === '/graphql') graphqlRequests.push(request.headers());
-      return route.continue();
-    });
+    ({ browser, context, outside } = await launchOfflineBrowser({
+      context: { viewport: { width: 1280, height: 800 } },
+      onLoopbackRequest: (request) => {
+        if (request.method() === 'POST' && new URL(request.url()).pathname === '/graphql') graphqlRequests.push(request.headers());
+      },
+    }));
     page = await context.newPage();
     page.on('pageerror', (err) => pageErrors.push(err.message));
   }, 180_000);

@@ -32,13 +32,13 @@ async function startIssuer(jwk: JWK) {
 }
 
 describe("the issuer's keys through its discovery document", () => {
-  let privateKey: CryptoKey;
+  let privateKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
   let jwk: JWK;
   let issuer: Awaited<ReturnType<typeof startIssuer>>;
 
   beforeAll(async () => {
     const pair = await generateKeyPair('ES256');
-    privateKey = pair.privateKey as CryptoKey;
+    privateKey = pair.privateKey;
     jwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'ES256' };
     issuer = await startIssuer(jwk);
   });
