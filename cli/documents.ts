@@ -6,18 +6,11 @@ import { contractRefusal } from '../gateway/security/documents/contract-check';
 import { listDocuments, publishDocuments, revokeDocuments } from '../gateway/security/documents/document.repository';
 import { readManifest, type ManifestOperation } from '../gateway/security/documents/manifest';
 import { withGatewayDatabase } from './gateway-database';
+import { option } from './options';
 
 export const DOCUMENTS_USAGE = `documents publish <manifest.json> --scope partner:supplier[,S2]
   documents list
   documents revoke <id|name>`;
-
-function option(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  if (i === -1) return undefined;
-  const value = args[i + 1];
-  if (value === undefined || value.startsWith('--')) throw new StartupError(`${name} needs a value`);
-  return value;
-}
 
 /** The operations of the manifest at `file`, each checked against the partner contract of the supergraph at `supergraphPath`. */
 async function checkedManifest(file: string, supergraphPath: string): Promise<ManifestOperation[]> {

@@ -15,6 +15,7 @@ import { documents } from './documents';
 import { check } from './check';
 import { token } from './token';
 import { usage } from './usage';
+import { option } from './options';
 
 const USAGE = `usage: plantgraph <command> [options]
 
@@ -33,14 +34,6 @@ commands:
   check [--proposed <supergraph>] [--against <file|url>] [--window 30d] [--json] [--allow-missing-usage]
                             schema changes against the deployed graph; exit 1 when a breaking change hits recorded use or a partner document
 `;
-
-function option(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  if (i === -1) return undefined;
-  const value = args[i + 1];
-  if (value === undefined || value.startsWith('--')) throw new StartupError(`${name} needs a value`);
-  return value;
-}
 
 async function start(): Promise<void> {
   const logger = createLogger('plantgraph');

@@ -8,6 +8,7 @@ import { embeddedServerUrl } from '../subgraphs/kit/db/embedded';
 import { listCommands, retryParkedCommands, summarizeOutbox, type CommandStatusValue, type OutboxCommandRow } from '../subgraphs/kit/outbox';
 import { openSystemDatabases, systemDatabaseName } from './databases';
 import { loadStartConfig } from './start';
+import { option as readOption } from './options';
 
 export const OUTBOX_USAGE = `outbox status [--system S]                 commands per status in each outbox (or one), oldest pending
   outbox list --system S [--status PARKED,PENDING] [--limit 100] [--json]
@@ -16,13 +17,7 @@ export const OUTBOX_USAGE = `outbox status [--system S]                 commands
 
 const STATUSES: readonly CommandStatusValue[] = ['PENDING', 'DELIVERED', 'PARKED'];
 
-function option(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  if (i === -1) return undefined;
-  const value = args[i + 1];
-  if (value === undefined || value.startsWith('--')) throw new StartupError(`outbox: ${name} needs a value`);
-  return value;
-}
+const option = (args: string[], name: string) => readOption(args, name, { command: 'outbox' });
 
 const shown = (value: string) => JSON.stringify(value.slice(0, 40));
 

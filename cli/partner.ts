@@ -2,14 +2,7 @@ import { StartupError } from '../platform/listen';
 import { createPartnerKey, listPartnerKeys, revokePartnerKey } from '../gateway/security/partners/partner-key.repository';
 import { defaultPartnerScopes } from '../gateway/security/partners/store';
 import { withGatewayDatabase } from './gateway-database';
-
-function option(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  if (i === -1) return undefined;
-  const value = args[i + 1];
-  if (value === undefined || value.startsWith('--')) throw new StartupError(`${name} needs a value`);
-  return value;
-}
+import { option } from './options';
 
 export const PARTNER_USAGE = `partner create --supplier V00001 | --customer C00001 [--scopes S,S2]
   partner list

@@ -3,14 +3,7 @@ import { StartupError } from '../platform/listen';
 import { isKnownRole, isRelayRole, USER_ROLES } from '../platform/roles';
 import { loadDevIssuer } from '../gateway/security/dev-issuer';
 import { devIssuerDir } from '../gateway/security/setup';
-
-function option(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  if (i === -1) return undefined;
-  const value = args[i + 1];
-  if (value === undefined || value.startsWith('--')) throw new StartupError(`${name} needs a value`);
-  return value;
-}
+import { option } from './options';
 
 function list(value: string | undefined): string[] {
   return value ? value.split(/[,\s]+/).filter(Boolean) : [];

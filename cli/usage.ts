@@ -6,16 +6,11 @@ import { supergraphFieldCoordinates } from '../gateway/usage/schema-fields';
 import { fieldUsage, operationUsage, type FieldUsageRow, type OperationUsageRow, type UsageTables } from '../gateway/usage/usage.repository';
 import type { Kysely } from 'kysely';
 import { withGatewayDatabase } from './gateway-database';
+import { option as readOption } from './options';
 
 export const USAGE_REPORT_USAGE = 'usage [--since 30d] [--field Type.field] [--client NAME] [--json]';
 
-function option(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  if (i === -1) return undefined;
-  const value = args[i + 1];
-  if (value === undefined || value.startsWith('--')) throw new StartupError(`usage: ${name} needs a value\nusage: plantgraph ${USAGE_REPORT_USAGE}`);
-  return value;
-}
+const option = (args: string[], name: string) => readOption(args, name, { command: 'usage', hint: `usage: plantgraph ${USAGE_REPORT_USAGE}` });
 
 export interface UsageReport {
   since: string;
