@@ -10,6 +10,8 @@ import { silentProgress, createProgress } from '../subgraphs/kit/seed/progress';
 import { scalePlan } from '../subgraphs/kit/seed/world';
 import { createSystemServer } from '../subgraphs/kit/system';
 import { startSystemRelay } from '../subgraphs/kit/outbox/system-relay';
+import { startIdempotencyPruner } from '../subgraphs/kit/idempotency/pruner';
+import { parseDurationSetting } from '../platform/duration';
 import type { SubgraphServer } from '../subgraphs/kit/server';
 import { openSystemDatabases } from './databases';
 import { loadSecurityConfig } from '../gateway/security/config';
@@ -31,9 +33,11 @@ export interface StartConfig {
   readonly reliability: ReliabilityConfig;
   /** Where the subgraphs keep nonces of caller headers (`REDIS_URL`); process memory without it. */
   readonly redisUrl?: string;
+  /** How long the subgraphs keep applied idempotency keys (`IDEMPOTENCY_RETENTION`, default `7d`). */
+  readonly idempotencyRetentionMs: number;
 }
 
-/** `npm start`'s configuration: `PORT`, `HOST`, `DATABASE_URL`, `DATA_DIR`, `PG_PORT`, `SUPERGRAPH_PATH`, `<SYSTEM>_URL`, `REDIS_URL`. */
+/** `npm start`'s configuration: `PORT`, `HOST`, `DATABASE_URL`, `DATA_DIR`, `PG_PORT`, `SUPERGRAPH_PATH`, `<SYSTEM>_URL`, `REDIS_URL`, `IDEMPOTENCY_RETENTION`. */
 export function loadStartConfig(env: NodeJS.ProcessEnv = process.env): StartConfig {
   const port = parsePort(env, 'PORT', 4000);
   return Object.freeze({
@@ -46,6 +50,7 @@ export function loadStartConfig(env: NodeJS.ProcessEnv = process.env): StartConf
     subgraphUrls: subgraphUrlOverrides(env),
     reliability: loadReliabilityConfig(env),
     redisUrl: env.REDIS_URL || undefined,
+    idempotencyRetentionMs: parseDurationSetting(env.IDEMPOTENCY_RETENTION || '7d', 'IDEMPOTENCY_RETENTION'),
   });
 }
 
@@ -123,6 +128,8 @@ export async function startStack(config: StartConfig, logger: Logger, options: {
     for (const system of local) {
       const relay = startSystemRelay(system, dbs.databases[system.name]!, { gatewayUrl: `http://${config.host}:${config.port}/graphql` }, logger);
       if (relay) stoppers.push({ name: `${system.name} relay`, stop: () => relay.stop() });
+      const pruner = startIdempotencyPruner(dbs.databases[system.name]!.db, { retentionMs: config.idempotencyRetentionMs, logger });
+      stoppers.push({ name: `${system.name} idempotency pruner`, stop: () => pruner.stop() });
     }
     return { url: `http://${config.host}:${config.port}/graphql`, token, stop: stopAll };
   } catch (err) {

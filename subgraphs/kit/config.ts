@@ -1,3 +1,4 @@
+import { parseDurationSetting } from '../../platform/duration';
 import { StartupError } from '../../platform/listen';
 import { systemPort, type SystemName } from '../../platform/systems';
 
@@ -9,9 +10,11 @@ export interface SubgraphConfig {
   readonly gatewayUrl?: string;
   /** Redis shared by the system's replicas, where nonces of accepted caller headers are kept (`REDIS_URL`); process memory without it. */
   readonly redisUrl?: string;
+  /** How long an applied idempotency key is kept (`IDEMPOTENCY_RETENTION`, default `7d`): a repeat after that runs again. */
+  readonly idempotencyRetentionMs: number;
 }
 
-/** One subgraph process's configuration: `PORT` (default its registry port), `HOST`, `DATABASE_URL`, `GATEWAY_URL`, `REDIS_URL`. */
+/** One subgraph process's configuration: `PORT` (default its registry port), `HOST`, `DATABASE_URL`, `GATEWAY_URL`, `REDIS_URL`, `IDEMPOTENCY_RETENTION`. */
 export function loadSubgraphConfig(system: SystemName, env: NodeJS.ProcessEnv = process.env): SubgraphConfig {
   const problems: string[] = [];
   const rawPort = env.PORT;
@@ -23,6 +26,12 @@ export function loadSubgraphConfig(system: SystemName, env: NodeJS.ProcessEnv = 
   if (gatewayUrl && !/^https?:\/\/[^/]+/.test(gatewayUrl)) problems.push(`GATEWAY_URL must be the gateway's GraphQL URL, e.g. http://127.0.0.1:4000/graphql, got "${gatewayUrl}"`);
   const redisUrl = env.REDIS_URL || undefined;
   if (redisUrl && !/^rediss?:\/\/[^/]+/.test(redisUrl)) problems.push(`REDIS_URL must be a Redis URL, e.g. redis://127.0.0.1:6379, got "${redisUrl.slice(0, 60)}"`);
+  let idempotencyRetentionMs = 0;
+  try {
+    idempotencyRetentionMs = parseDurationSetting(env.IDEMPOTENCY_RETENTION || '7d', 'IDEMPOTENCY_RETENTION');
+  } catch (err) {
+    problems.push((err as Error).message);
+  }
   if (problems.length) throw new StartupError(`${system} subgraph: ${problems.join('; ')}`);
-  return Object.freeze({ port, host: env.HOST || '127.0.0.1', databaseUrl, gatewayUrl, redisUrl });
+  return Object.freeze({ port, host: env.HOST || '127.0.0.1', databaseUrl, gatewayUrl, redisUrl, idempotencyRetentionMs });
 }

@@ -4,6 +4,7 @@ import { loadSubgraphConfig } from './config';
 import { assertReachable, createDatabase, databaseName, ensureDatabases } from './db/database';
 import { migrateToLatest } from './db/migrate';
 import { startSystemRelay } from './outbox/system-relay';
+import { startIdempotencyPruner } from './idempotency/pruner';
 import { createSystemServer, type SystemModule } from './system';
 import { createNonceStore } from '../../platform/nonce-store';
 
@@ -23,8 +24,10 @@ export function runSubgraphProcess(system: SystemModule): void {
     logger.info({ url: `http://${config.host}:${port}/graphql` }, 'subgraph listening');
     if (system.outbox && !config.gatewayUrl) logger.warn('GATEWAY_URL is not set: commands wait in the outbox until a relay runs');
     const relay = config.gatewayUrl ? startSystemRelay(system, database, { gatewayUrl: config.gatewayUrl }, logger) : undefined;
+    const pruner = startIdempotencyPruner(database.db, { retentionMs: config.idempotencyRetentionMs, logger });
     const shutdown = async () => {
       await relay?.stop();
+      await pruner.stop();
       await server.stop();
       await nonces.close();
       await database.close();

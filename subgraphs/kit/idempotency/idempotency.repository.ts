@@ -34,6 +34,12 @@ export function findKey(db: Kysely<IdempotencyDatabase>, id: IdempotencyKeyId): 
     .executeTakeFirst();
 }
 
+/** Deletes the keys applied before `before`; returns how many. */
+export async function pruneKeys(db: Kysely<IdempotencyDatabase>, before: Date): Promise<number> {
+  const result = await db.deleteFrom('idempotencyKeys').where('createdAt', '<', before).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
 /** Stores the outcome of a claimed key (JSON text from outcome-codec.ts). */
 export async function storeOutcome(db: Kysely<IdempotencyDatabase>, id: IdempotencyKeyId, outcome: string): Promise<void> {
   await db

@@ -3,3 +3,4 @@ export { idempotent, idempotencyKeyOf, MAX_IDEMPOTENCY_KEY_LENGTH, type Idempote
 export { idempotencyMigration } from './idempotency.migration';
 export type { IdempotencyDatabase, IdempotencyKeyTable } from './idempotency.db';
 export { canonicalJson, fingerprintOf } from './fingerprint';
+export { startIdempotencyPruner, type IdempotencyPrunerOptions } from './pruner';
