@@ -12,7 +12,8 @@ import { ASSETS_PATH, defaultAssetsDir, loadExplorerAssets, type ExplorerAssets 
 import { renderExplorerPage } from './page';
 import { signInConnectSources, type ExplorerSignIn } from './sign-in';
 import { createOperationPlanner, type OperationPlanner } from './plan';
-import { createSchemaFieldsCache, parseUsageQuery, readUsageSlices, summarizeUsage, USAGE_JSON_PATH } from './usage';
+import { readUsageSlices } from '../usage/usage.repository';
+import { createSchemaFieldsCache, parseUsageQuery, summarizeUsage, USAGE_JSON_PATH } from './usage';
 
 export interface ExplorerOptions {
   /** The gateway whose supergraph the explorer plans against and maps; subscribe before it starts. */

@@ -1,8 +1,7 @@
 import { buildSchema, isInterfaceType, isObjectType } from 'graphql';
-import { sql, type Kysely } from 'kysely';
 import { parsePeriod } from '../usage/config';
 import { supergraphFieldCoordinates } from '../usage/schema-fields';
-import type { UsageTables } from '../usage/usage.repository';
+import type { UsageSliceRow } from '../usage/usage.repository';
 
 export const USAGE_JSON_PATH = '/explorer/usage.json';
 
@@ -20,42 +19,6 @@ export function parseUsageQuery(params: URLSearchParams, now: Date = new Date())
   const field = params.get('field') ?? undefined;
   if (field !== undefined && !COORDINATE.test(field)) return { ok: false, message: `field: expected a schema coordinate such as Material.description, got "${field.slice(0, 80)}"` };
   return { ok: true, period, since: new Date(now.getTime() - periodMs), field };
-}
-
-/** One (coordinate, client, version, operation) total of the window. */
-export interface UsageSliceRow {
-  coordinate: string;
-  clientName: string;
-  clientVersion: string;
-  operationName: string;
-  count: number;
-  errorCount: number;
-  lastSeen: Date;
-}
-
-/**
- * Field usage since `since` by coordinate, client, client version and operation, in one
- * statement (the usage repository sums by client name only; the explorer names versions and
- * operations per field). With `field`, that field and its arguments only.
- */
-export async function readUsageSlices(db: Kysely<UsageTables>, filter: { since: Date; field?: string }): Promise<UsageSliceRow[]> {
-  let query = db
-    .selectFrom('usageFields')
-    .select([
-      'coordinate',
-      'clientName',
-      'clientVersion',
-      'operationName',
-      sql<string>`sum(count)`.as('count'),
-      sql<string>`sum(error_count)`.as('errorCount'),
-      sql<Date>`max(last_seen)`.as('lastSeen'),
-    ])
-    .where('bucket', '>=', filter.since)
-    .groupBy(['coordinate', 'clientName', 'clientVersion', 'operationName']);
-  const field = filter.field;
-  if (field !== undefined) query = query.where((eb) => eb.or([eb('coordinate', '=', field), eb('coordinate', 'like', `${field.replace(/[\\%_]/g, '\\$&')}(%`)]));
-  const rows = await query.execute();
-  return rows.map((r) => ({ ...r, count: Number(r.count), errorCount: Number(r.errorCount), lastSeen: new Date(r.lastSeen) }));
 }
 
 export interface ClientUse {

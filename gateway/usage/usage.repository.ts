@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import type { UsageRecord } from './aggregator';
 
 /** Usage tables of the gateway database (see gateway/security/partners/migrations.ts). */
@@ -171,6 +171,12 @@ export async function operationUsage(db: Kysely<UsageTables>, filter: UsageFilte
   return rows.map((r) => ({ ...r, count: Number(r.count), errorCount: Number(r.errorCount), meanMs: Number(r.meanMs ?? 0), maxMs: Number(r.maxMs ?? 0), lastSeen: new Date(r.lastSeen) }));
 }
 
+/** Rows of one field (`Type.field`) and of its arguments (`Type.field(arg:)`). */
+function ofField(field: string) {
+  const argumentsOf = `${field.replace(/[\\%_]/g, '\\$&')}(%`;
+  return (eb: ExpressionBuilder<UsageTables, 'usageFields'>) => eb.or([eb('coordinate', '=', field), eb('coordinate', 'like', argumentsOf)]);
+}
+
 /** Fields and arguments by client since `filter.since`. */
 export async function fieldUsage(db: Kysely<UsageTables>, filter: UsageFilter): Promise<FieldUsageRow[]> {
   let query = db
@@ -187,8 +193,42 @@ export async function fieldUsage(db: Kysely<UsageTables>, filter: UsageFilter): 
     .orderBy('coordinate')
     .orderBy('clientName');
   if (filter.client !== undefined) query = query.where('clientName', '=', filter.client);
-  const field = filter.field;
-  if (field !== undefined) query = query.where((eb) => eb.or([eb('coordinate', '=', field), eb('coordinate', 'like', `${field.replace(/[\\%_]/g, '\\$&')}(%`)]));
+  if (filter.field !== undefined) query = query.where(ofField(filter.field));
+  const rows = await query.execute();
+  return rows.map((r) => ({ ...r, count: Number(r.count), errorCount: Number(r.errorCount), lastSeen: new Date(r.lastSeen) }));
+}
+
+/** One (coordinate, client, version, operation) total of the window. */
+export interface UsageSliceRow {
+  coordinate: string;
+  clientName: string;
+  clientVersion: string;
+  operationName: string;
+  count: number;
+  errorCount: number;
+  lastSeen: Date;
+}
+
+/**
+ * Field usage since `since` by coordinate, client, client version and operation, in one
+ * statement (`fieldUsage` sums by client name only; the explorer names versions and
+ * operations per field). With `field`, that field and its arguments only.
+ */
+export async function readUsageSlices(db: Kysely<UsageTables>, filter: { since: Date; field?: string }): Promise<UsageSliceRow[]> {
+  let query = db
+    .selectFrom('usageFields')
+    .select([
+      'coordinate',
+      'clientName',
+      'clientVersion',
+      'operationName',
+      sql<string>`sum(count)`.as('count'),
+      sql<string>`sum(error_count)`.as('errorCount'),
+      sql<Date>`max(last_seen)`.as('lastSeen'),
+    ])
+    .where('bucket', '>=', filter.since)
+    .groupBy(['coordinate', 'clientName', 'clientVersion', 'operationName']);
+  if (filter.field !== undefined) query = query.where(ofField(filter.field));
   const rows = await query.execute();
   return rows.map((r) => ({ ...r, count: Number(r.count), errorCount: Number(r.errorCount), lastSeen: new Date(r.lastSeen) }));
 }
