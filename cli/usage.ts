@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { StartupError } from '../platform/listen';
-import { parsePeriod } from '../gateway/usage/config';
+import { durationMs } from '../platform/duration';
 import { supergraphFieldCoordinates } from '../gateway/usage/schema-fields';
 import { fieldUsage, operationUsage, type FieldUsageRow, type OperationUsageRow, type UsageTables } from '../gateway/usage/usage.repository';
 import type { Kysely } from 'kysely';
@@ -70,7 +70,7 @@ export function formatUsageReport(report: UsageReport): string {
 /** `plantgraph usage …`: fields and operations by client for a period, and the fields nobody used. */
 export async function usage(args: string[], env: NodeJS.ProcessEnv = process.env, now: Date = new Date()): Promise<string> {
   const period = option(args, '--since') ?? '30d';
-  const periodMs = parsePeriod(period);
+  const periodMs = durationMs(period);
   if (!periodMs) throw new StartupError(`usage: --since must be a period such as 30d, 12h or 90m, got "${period.slice(0, 40)}"`);
   const field = option(args, '--field');
   if (field !== undefined && !/^[_A-Za-z]\w*\.[_A-Za-z]\w*$/.test(field)) throw new StartupError(`usage: --field must be a schema coordinate such as Material.description, got "${field.slice(0, 80)}"`);

@@ -1,5 +1,5 @@
 import { buildSchema, isInterfaceType, isObjectType } from 'graphql';
-import { parsePeriod } from '../usage/config';
+import { durationMs } from '../../platform/duration';
 import { supergraphFieldCoordinates } from '../usage/schema-fields';
 import type { UsageSliceRow } from '../usage/usage.repository';
 
@@ -14,7 +14,7 @@ export type UsageQuery = { ok: true; period: string; since: Date; field?: string
 /** Reads `since` (default `30d`) and `field` (`Type.field`) from the query string. */
 export function parseUsageQuery(params: URLSearchParams, now: Date = new Date()): UsageQuery {
   const period = params.get('since') ?? '30d';
-  const periodMs = parsePeriod(period);
+  const periodMs = durationMs(period);
   if (!periodMs) return { ok: false, message: `since: expected a period such as 30d, 12h or 90m, got "${period.slice(0, 40)}"` };
   const field = params.get('field') ?? undefined;
   if (field !== undefined && !COORDINATE.test(field)) return { ok: false, message: `field: expected a schema coordinate such as Material.description, got "${field.slice(0, 80)}"` };

@@ -5,6 +5,7 @@ import { DEFAULT_AUDIENCE } from './dev-issuer';
 import { parseTrustedProxies } from './client-address';
 import { DEFAULT_TOKEN_MAX_LIFETIME_SECONDS } from './jwt';
 import { parseCorsPolicy, type CorsPolicy } from './cors';
+import { durationMs } from '../../platform/duration';
 
 /** Security settings of a gateway process, from the environment. */
 export interface SecurityConfig {
@@ -50,14 +51,11 @@ function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number, pro
   return value;
 }
 
-const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
-
 /** Reads a duration such as "3600", "90m", "8h" or "1d" as seconds. */
 function duration(env: NodeJS.ProcessEnv, name: string, fallback: number, problems: string[]): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
-  const match = /^(\d+)\s*([smhd]?)$/.exec(raw.trim());
-  const seconds = match ? Number(match[1]) * UNIT_SECONDS[match[2] || 's']! : 0;
+  const seconds = (durationMs(raw) ?? 0) / 1000;
   if (!seconds) problems.push(`${name} must be a positive duration such as 3600, 90m, 8h or 1d, got "${raw.slice(0, 40)}"`);
   return seconds;
 }

@@ -1,3 +1,4 @@
+import { durationMs } from '../../platform/duration';
 import { StartupError } from '../../platform/listen';
 
 export interface UsageConfig {
@@ -7,21 +8,12 @@ export interface UsageConfig {
   readonly retentionMs: number;
 }
 
-const UNIT_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-/** Reads a period such as `30d`, `12h`, `90m` or `3600` (seconds) as milliseconds; undefined when malformed. */
-export function parsePeriod(raw: string): number | undefined {
-  const match = /^(\d+)\s*([smhd]?)$/.exec(raw.trim());
-  const ms = match ? Number(match[1]) * UNIT_MS[match[2] || 's']! : 0;
-  return ms > 0 ? ms : undefined;
-}
-
 /** Reads `USAGE` and `USAGE_RETENTION`, naming the variable when a value is wrong. */
 export function loadUsageConfig(env: NodeJS.ProcessEnv = process.env): UsageConfig {
   const rawUsage = (env.USAGE || 'on').toLowerCase();
   if (rawUsage !== 'on' && rawUsage !== 'off') throw new StartupError(`USAGE must be "on" (the default) or "off", got "${rawUsage.slice(0, 20)}"`);
   const rawRetention = env.USAGE_RETENTION || '30d';
-  const retentionMs = parsePeriod(rawRetention);
+  const retentionMs = durationMs(rawRetention);
   if (!retentionMs) throw new StartupError(`USAGE_RETENTION must be a period such as 30d, 12h or 90m, got "${rawRetention.slice(0, 40)}"`);
   return Object.freeze({ enabled: rawUsage === 'on', retentionMs });
 }

@@ -1,5 +1,6 @@
 import { loadGatewayConfig } from '../../../gateway/config';
-import { loadUsageConfig, parsePeriod } from '../../../gateway/usage/config';
+import { loadUsageConfig } from '../../../gateway/usage/config';
+import { durationMs as parsePeriod } from '../../../platform/duration';
 
 describe('usage configuration', () => {
   it('records by default and keeps 30 days', () => {
