@@ -1,8 +1,8 @@
 import path from 'node:path';
 import type { SystemName } from '../platform/systems';
-import { assertReachable, createDatabase, databaseName, ensureDatabases, withDatabase, type Database } from '../subgraphs/kit/db/database';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from '../subgraphs/kit/db/embedded';
-import { migrateToLatest } from '../subgraphs/kit/db/migrate';
+import { assertReachable, createDatabase, databaseName, ensureDatabases, withDatabase, type Database } from '../platform/db/database';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '../platform/db/embedded';
+import { migrateToLatest } from '../platform/db/migrate';
 import type { SystemModule } from '../subgraphs/kit/system';
 
 export interface DatabaseSetupOptions {

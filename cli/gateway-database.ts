@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { Database } from '../subgraphs/kit/db/database';
-import { withDatabase } from '../subgraphs/kit/db/database';
-import { embeddedServerUrl, startEmbeddedPostgres } from '../subgraphs/kit/db/embedded';
+import type { Database } from '../platform/db/database';
+import { withDatabase } from '../platform/db/database';
+import { embeddedServerUrl, startEmbeddedPostgres } from '../platform/db/embedded';
 import { PG_PORT_OFFSET } from '../platform/systems';
 import type { GatewayDatabase } from '../gateway/security/partners/partner-key.repository';
 import { gatewayDatabaseUrl, openGatewayDatabase } from '../gateway/security/partners/store';

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { StartupError } from '../platform/listen';
 import { createLogger } from '../platform/logger';
 import { implementedSystems } from '../subgraphs/catalog';
-import { migrateDownAll, migrateToLatest } from '../subgraphs/kit/db/migrate';
+import { migrateDownAll, migrateToLatest } from '../platform/db/migrate';
 import { bulkLoad } from '../subgraphs/kit/seed/load';
 import { createProgress } from '../subgraphs/kit/seed/progress';
 import { scalePlan } from '../subgraphs/kit/seed/world';

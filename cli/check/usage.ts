@@ -8,8 +8,8 @@ import { activeDocuments } from '../../gateway/security/documents/document.repos
 import { gatewayDatabaseUrl, openGatewayDatabase } from '../../gateway/security/partners/store';
 import { selectedCoordinates } from '../../gateway/usage/coordinates';
 import type { UsageTables } from '../../gateway/usage/usage.repository';
-import { withDatabase } from '../../subgraphs/kit/db/database';
-import { embeddedServerUrl } from '../../subgraphs/kit/db/embedded';
+import { withDatabase } from '../../platform/db/database';
+import { embeddedServerUrl } from '../../platform/db/embedded';
 
 /** One client's recorded use of one coordinate. */
 export interface CoordinateUse {

@@ -4,7 +4,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import Redis from 'ioredis';
 import type { Logger } from '../../platform/logger';
 import { sendJson, type Route } from '../../platform/http';
-import type { Database } from '../../subgraphs/kit/db/database';
+import type { Database } from '../../platform/db/database';
 import { CALLER_HEADER, callerClaims, parseCallerKey, serviceCaller } from '../../platform/caller-header';
 import type { Fetcher } from '@apollo/utils.fetcher';
 import { callerSealingFetcher } from './caller-seal';

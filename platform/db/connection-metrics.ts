@@ -1,5 +1,5 @@
 import { Counter } from 'prom-client';
-import { registry } from '../../../platform/metrics';
+import { registry } from '../metrics';
 
 /** Connections to PostgreSQL that broke under a pool, per system. */
 export const dbConnectionErrorsTotal = new Counter({

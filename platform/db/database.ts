@@ -1,8 +1,8 @@
 import { CamelCasePlugin, Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
-import { dbQueriesTotal } from '../../../platform/metrics';
-import { StartupError } from '../../../platform/listen';
-import { createLogger, type Logger } from '../../../platform/logger';
+import { dbQueriesTotal } from '../metrics';
+import { StartupError } from '../listen';
+import { createLogger, type Logger } from '../logger';
 import { dbConnectionErrorsTotal } from './connection-metrics';
 
 // NUMERIC and BIGINT come back as JavaScript numbers: quantities here stay far below 2^53.

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, chownSync, writeFileSync, readFileSync, rmSync }
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { StartupError } from '../../../platform/listen';
+import { StartupError } from '../listen';
 
 export interface EmbeddedPostgresOptions {
   /** Data directory; created and initialised on first use, reused afterwards. */

@@ -18,7 +18,7 @@ import { GraphQLJSON } from 'graphql-scalars';
 import { sql, type ColumnType, type Generated, type Kysely, type Migration } from 'kysely';
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
 import type { Caller } from '../../platform/caller';
-import { textArray, unnestPairs } from './db/key-arrays';
+import { textArray, unnestPairs } from '../../platform/db/key-arrays';
 import { DateTimeScalar } from './scalars';
 
 /** The audit-trail table as Kysely sees it; add it to a system's database interface. */

@@ -1,8 +1,8 @@
 import { listen, StartupError } from '../../platform/listen';
 import { createLogger } from '../../platform/logger';
 import { loadSubgraphConfig } from './config';
-import { assertReachable, createDatabase, databaseName, ensureDatabases } from './db/database';
-import { migrateToLatest } from './db/migrate';
+import { assertReachable, createDatabase, databaseName, ensureDatabases } from '../../platform/db/database';
+import { migrateToLatest } from '../../platform/db/migrate';
 import { startSystemRelay } from './outbox/system-relay';
 import { startIdempotencyPruner } from './idempotency/pruner';
 import { createSystemServer, type SystemModule } from './system';

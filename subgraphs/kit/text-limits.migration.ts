@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Migration } from 'kysely';
-import { TEXT_LIMITS, type TextKind } from '../validation';
+import { TEXT_LIMITS, type TextKind } from './validation';
 
 /** A column that stores client text, and the kind of text it stores. */
 export interface BoundedColumn {

@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { MesDatabase } from './db';
-import { transact } from '../kit/db/transact';
+import { transact } from '../../platform/db/transact';
 
 /** Why a command did not happen; expected failures travel as values, not exceptions. */
 export type Failure =

@@ -10,7 +10,7 @@ import { sql } from 'kysely';
 import { check } from '../../cli/check';
 import { composeGraph } from '../../cli/compose';
 import { implementedSystems } from '../../subgraphs/catalog';
-import { dropDatabases, withDatabase, type Database } from '../../subgraphs/kit/db/database';
+import { dropDatabases, withDatabase, type Database } from '../../platform/db/database';
 import type { GatewayDatabase } from '../../gateway/security/partners/partner-key.repository';
 import { openGatewayDatabase } from '../../gateway/security/partners/store';
 import { testServerUrl } from '../support/databases';

@@ -1,5 +1,5 @@
 import { outbox } from '../../cli/outbox';
-import { withDatabase } from '../../subgraphs/kit/db/database';
+import { withDatabase } from '../../platform/db/database';
 import { enqueueCommand } from '../../subgraphs/kit/outbox';
 import { qualitySystem } from '../../subgraphs/quality/server';
 import { createTestDatabase, testServerUrl, type TestDatabase } from '../support/databases';

@@ -9,7 +9,7 @@ import { usage } from '../../cli/usage';
 import type { UsageRecord } from '../../gateway/usage/aggregator';
 import { addUsage, deleteUsageBefore, type UsageTables } from '../../gateway/usage/usage.repository';
 import { openGatewayDatabase } from '../../gateway/security/partners/store';
-import { dropDatabases, withDatabase } from '../../subgraphs/kit/db/database';
+import { dropDatabases, withDatabase } from '../../platform/db/database';
 import { testServerUrl } from '../support/databases';
 
 const NOW = new Date('2026-06-30T12:00:00Z');

@@ -12,7 +12,7 @@ import type { GatewaySecurityOptions } from '../../gateway/security';
 import { openGatewayDatabase } from '../../gateway/security/partners/store';
 import { createLogger } from '../../platform/logger';
 import { erpSystem } from '../../subgraphs/erp/server';
-import { dropDatabases, withDatabase } from '../../subgraphs/kit/db/database';
+import { dropDatabases, withDatabase } from '../../platform/db/database';
 import { testServerUrl } from '../support/databases';
 import { listenOnFreePort, startTestStack, staticSupergraph, testToken, type TestStack } from '../support/stack';
 import { ARTIFACTS, describeWithBrowser, eventually, launchOfflineBrowser } from '../support/browser';

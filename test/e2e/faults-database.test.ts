@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../subgraphs/kit/db/embedded';
-import { ensureDatabases, withDatabase } from '../../subgraphs/kit/db/database';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../platform/db/embedded';
+import { ensureDatabases, withDatabase } from '../../platform/db/database';
 import { startSubgraphProcess, type NodeProcess } from '../support/processes';
 import { freePortBlock } from '../../platform/ports';
 

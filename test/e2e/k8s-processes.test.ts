@@ -5,7 +5,7 @@ import path from 'node:path';
 import { composeGraph } from '../../cli/compose';
 import { freePortBlock } from '../../platform/ports';
 import { SYSTEM_NAMES } from '../../platform/systems';
-import { dropDatabases, withDatabase } from '../../subgraphs/kit/db/database';
+import { dropDatabases, withDatabase } from '../../platform/db/database';
 import { erpSystem } from '../../subgraphs/erp/server';
 import { testServerUrl } from '../support/databases';
 import { processEnv, startupBudgetMs, stopBudget } from '../support/manifests';

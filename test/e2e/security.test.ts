@@ -9,7 +9,7 @@ import { composeGraph } from '../../cli/compose';
 import { freePortBlock } from '../../platform/ports';
 import { START_PORT_OFFSETS, SYSTEM_NAMES } from '../../platform/systems';
 import { erpSystem } from '../../subgraphs/erp/server';
-import { dropDatabases } from '../../subgraphs/kit/db/database';
+import { dropDatabases } from '../../platform/db/database';
 import { postGraphQL, startTestStack, testToken, type TestStack } from '../support/stack';
 
 const ROOT = path.join(__dirname, '..', '..');

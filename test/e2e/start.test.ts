@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { freePortBlock } from '../../platform/ports';
 import { START_PORT_OFFSETS, SYSTEM_NAMES } from '../../platform/systems';
-import { dropDatabases } from '../../subgraphs/kit/db/database';
+import { dropDatabases } from '../../platform/db/database';
 import { postGraphQL } from '../support/stack';
 
 const ROOT = path.join(__dirname, '..', '..');

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { SystemName } from '../../platform/systems';
-import { createDatabase, dropDatabases, ensureDatabases, withDatabase, type Database } from '../../subgraphs/kit/db/database';
-import { migrateToLatest } from '../../subgraphs/kit/db/migrate';
+import { createDatabase, dropDatabases, ensureDatabases, withDatabase, type Database } from '../../platform/db/database';
+import { migrateToLatest } from '../../platform/db/migrate';
 import { silentProgress } from '../../subgraphs/kit/seed/progress';
 import { scalePlan } from '../../subgraphs/kit/seed/world';
 import type { SystemModule } from '../../subgraphs/kit/system';

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Migration } from 'kysely';
-import type { Migrations } from '../../../subgraphs/kit/db/migrate';
+import type { Migrations } from '../../../platform/db/migrate';
 import { usageMigration } from '../../usage/migrations';
 
 /** Partner API keys: only a hash of each key is kept; the key itself is shown once, at creation. */

@@ -1,5 +1,5 @@
-import { assertReachable, createDatabase, ensureDatabases, withDatabase, type Database } from '../../../subgraphs/kit/db/database';
-import { migrateToLatest } from '../../../subgraphs/kit/db/migrate';
+import { assertReachable, createDatabase, ensureDatabases, withDatabase, type Database } from '../../../platform/db/database';
+import { migrateToLatest } from '../../../platform/db/migrate';
 import type { Caller } from '../../../platform/caller';
 import { gatewayMigrations } from './migrations';
 import { findActivePartnerKey, type GatewayDatabase, type PartnerKeyRow } from './partner-key.repository';

@@ -4,7 +4,7 @@ import { CHECKLISTS, qualityIds, type AuditKind } from '../../kit/seed/quality-w
 import type { AuditsDatabase } from '../db';
 import { insertFindings, type FindingRow } from '../finding/finding.repository';
 import { completeAudit, insertAudit, insertResponses, lockAudit, type AuditRow, type ResponseRow } from './audit.repository';
-import { transact } from '../../kit/db/transact';
+import { transact } from '../../../platform/db/transact';
 import { preview } from '../../../platform/preview';
 import { requireMaterial } from '../../kit/material-numbers';
 

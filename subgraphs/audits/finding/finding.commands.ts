@@ -4,7 +4,7 @@ import { lockAudit } from '../audit/audit.repository';
 import type { AuditsDatabase } from '../db';
 import { enqueueEscalation } from './escalation-handoff';
 import { closeFindingRow, lockFinding, markEscalated, type FindingRow } from './finding.repository';
-import { transact } from '../../kit/db/transact';
+import { transact } from '../../../platform/db/transact';
 import { preview } from '../../../platform/preview';
 import { requireMaterial } from '../../kit/material-numbers';
 

@@ -1,4 +1,4 @@
-import { textLimitsMigration } from '../../kit/db/text-limits.migration';
+import { textLimitsMigration } from '../../kit/text-limits.migration';
 
 /** Audit text written by people is as long as the subgraph accepts, no longer. */
 export const auditsTextLimitsMigration = textLimitsMigration([

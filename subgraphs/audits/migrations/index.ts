@@ -1,4 +1,4 @@
-import type { Migrations } from '../../kit/db/migrate';
+import type { Migrations } from '../../../platform/db/migrate';
 import { outboxMigration, outboxOrderMigration } from '../../kit/outbox';
 import { auditsMigration } from './001_audits';
 import { idempotencyMigration } from '../../kit/idempotency';

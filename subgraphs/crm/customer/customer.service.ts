@@ -5,7 +5,7 @@ import { failure, invalid, success, type Failure, type Outcome } from '../../kit
 import type { CrmDatabase } from '../db';
 import type { CustomerSegment } from '../enums';
 import { lockCustomer, updateCustomer, type CustomerRow } from './customer.repository';
-import { transact } from '../../kit/db/transact';
+import { transact } from '../../../platform/db/transact';
 
 export interface CustomerProfileChange {
   name?: string | null;

@@ -1,4 +1,4 @@
-import type { Migrations } from '../../kit/db/migrate';
+import type { Migrations } from '../../../platform/db/migrate';
 import { customersMigration } from './001_customers';
 import { customerSearchMigration } from './002_customer_search';
 import { idempotencyMigration } from '../../kit/idempotency';

@@ -12,7 +12,7 @@ import {
   nextMaterialDocumentNumber,
   type InventoryAdjustmentRow,
 } from './inventory-adjustment.repository';
-import { transact } from '../../kit/db/transact';
+import { transact } from '../../../platform/db/transact';
 import { preview } from '../../../platform/preview';
 
 export interface InventoryAdjustmentCommand {

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { textArray, unnestPairs } from '../../kit/db/key-arrays';
+import { textArray, unnestPairs } from '../../../platform/db/key-arrays';
 import type { ErpDatabase } from '../db';
 
 export type MaterialSiteRow = ErpDatabase['materialSites'];

@@ -1,4 +1,4 @@
-import type { Migrations } from '../../kit/db/migrate';
+import type { Migrations } from '../../../platform/db/migrate';
 import { coreMigration } from './001_core';
 import { postingsMigration } from './002_postings';
 import { partnersMigration } from './003_partners';

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { intArray, textArray, unnestPairs } from '../../kit/db/key-arrays';
+import { intArray, textArray, unnestPairs } from '../../../platform/db/key-arrays';
 import type { ErpDatabase } from '../db';
 
 export type PurchaseOrderRow = ErpDatabase['purchaseOrders'];

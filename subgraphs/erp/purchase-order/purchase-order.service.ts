@@ -5,7 +5,7 @@ import type { ErpDatabase } from '../db';
 import { failure, invalid, success, type Outcome } from '../../kit/outcome';
 import { checkId, firstFailure } from '../validation';
 import { findLineByMaterial, lockPurchaseOrder, setPromisedDate, type PurchaseOrderRow } from './purchase-order.repository';
-import { transact } from '../../kit/db/transact';
+import { transact } from '../../../platform/db/transact';
 
 const CONFIRMABLE = ['OPEN', 'PARTIALLY_RECEIVED'];
 

@@ -9,7 +9,7 @@ import { failure, invalid, success, type Outcome } from '../../kit/outcome';
 import { createKeyedReplay } from '../business-key';
 import { checkId, checkQuantity, firstFailure, toBookPrecision } from '../validation';
 import { findStockStatusChangeBySource, insertStockStatusChangeOnce, type StockStatusChangeRow } from './stock-status-change.repository';
-import { transact } from '../../kit/db/transact';
+import { transact } from '../../../platform/db/transact';
 
 export interface StockStatusChangeCommand {
   lotId: string;

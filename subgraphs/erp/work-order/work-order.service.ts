@@ -6,7 +6,7 @@ import { ErpOrderStatus } from '../enums';
 import { failure, success, type Outcome } from '../../kit/outcome';
 import { checkId } from '../validation';
 import { lockWorkOrder, setWorkOrderStatus, type WorkOrderRow } from './work-order.repository';
-import { transact } from '../../kit/db/transact';
+import { transact } from '../../../platform/db/transact';
 
 /** Releases a created production order for execution (CREATED → RELEASED). */
 export async function releaseWorkOrder(db: Kysely<ErpDatabase>, caller: Caller, id: string): Promise<Outcome<WorkOrderRow>> {

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Selectable, type Updateable } from 'kysely';
-import { textArray, unnestPairs } from '../../kit/db/key-arrays';
+import { textArray, unnestPairs } from '../../../platform/db/key-arrays';
 import type { InventoryDatabase } from '../db';
 import type { MaterialSiteKey } from '../material-site/material-site.repository';
 

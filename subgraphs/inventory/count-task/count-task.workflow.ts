@@ -5,7 +5,7 @@ import type { InventoryDatabase } from '../db';
 import { CountStatus } from '../enums';
 import { enqueueJudgeCount, enqueueReadBookToPost } from './count-task.commands';
 import { listCountTasks, lockCountTask, scheduleDueCounts, updateCountTask, type CountTaskRow } from './count-task.repository';
-import { transact } from '../../kit/db/transact';
+import { transact } from '../../../platform/db/transact';
 import { preview } from '../../../platform/preview';
 
 /** A workflow step's result: the value, or why the step was refused (for the resolver to report). */

@@ -1,4 +1,4 @@
-import { textLimitsMigration } from '../../kit/db/text-limits.migration';
+import { textLimitsMigration } from '../../kit/text-limits.migration';
 
 /** Who counted, recounted and approved, and why a count was rejected: as long as the subgraph accepts. */
 export const inventoryTextLimitsMigration = textLimitsMigration([

@@ -1,4 +1,4 @@
-import type { Migrations } from '../../kit/db/migrate';
+import type { Migrations } from '../../../platform/db/migrate';
 import { countingMigration } from './001_counting';
 import { inventoryOutboxMigration } from './002_outbox';
 import { countWorkflowMigration } from './003_count_workflow';

@@ -1,7 +1,7 @@
 import type { Logger } from '../../../platform/logger';
 import { relayRole } from '../../../platform/roles';
 import { callerKeyFromEnv, serviceAuthorization } from '../../../platform/caller-header';
-import type { Database } from '../db/database';
+import type { Database } from '../../../platform/db/database';
 import type { SystemModule } from '../system';
 import { createRelay, type Relay, type RelayOptions } from './relay';
 import { retryBudgetFromEnv } from './relay-config';

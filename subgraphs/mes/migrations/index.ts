@@ -1,5 +1,5 @@
 import { auditTrailMigration } from '../../kit/audit-trail';
-import type { Migrations } from '../../kit/db/migrate';
+import type { Migrations } from '../../../platform/db/migrate';
 import { executionMigration } from './001_execution';
 import { idempotencyMigration } from '../../kit/idempotency';
 import { mesTextLimitsMigration } from './004_text_limits';

@@ -5,7 +5,7 @@ import { findLatestInspectionOfLot } from '../inspection/inspection.repository';
 import { requireText } from '../validation';
 import { findOpenHoldOfLot, insertHold, lockHold, releaseHold, type HoldRow } from './hold.repository';
 import { enqueueStockStatusChange } from './stock-handoff';
-import { transact } from '../../kit/db/transact';
+import { transact } from '../../../platform/db/transact';
 
 /** Holds a lot quality has an inspection lot for, and hands the blocking of its stock to ERP. */
 export async function placeQualityHold(db: Kysely<QualityDatabase>, lotId: string, reason: string, now = new Date()): Promise<HoldRow> {

@@ -16,7 +16,7 @@ import {
   type MeasurementRow,
   type PlanCharacteristicRow,
 } from './inspection.repository';
-import { transact } from '../../kit/db/transact';
+import { transact } from '../../../platform/db/transact';
 import { preview } from '../../../platform/preview';
 
 export interface MeasurementValue {

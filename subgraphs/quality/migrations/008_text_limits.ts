@@ -1,4 +1,4 @@
-import { textLimitsMigration } from '../../kit/db/text-limits.migration';
+import { textLimitsMigration } from '../../kit/text-limits.migration';
 
 /** Quality's free text is as long as the subgraph accepts, no longer. */
 export const qualityTextLimitsMigration = textLimitsMigration([

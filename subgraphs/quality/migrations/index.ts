@@ -1,4 +1,4 @@
-import type { Migrations } from '../../kit/db/migrate';
+import type { Migrations } from '../../../platform/db/migrate';
 import { outboxMigration, outboxOrderMigration } from '../../kit/outbox';
 import { qualityMigration } from './001_quality';
 import { decisionChecksMigration } from './003_decision_checks';

@@ -16,7 +16,7 @@ import {
   type NewNonconformance,
   type NonconformanceRow,
 } from './nonconformance.repository';
-import { transact } from '../../kit/db/transact';
+import { transact } from '../../../platform/db/transact';
 
 export interface NonconformanceValues {
   source: string;

@@ -9,7 +9,7 @@ import { createPartnerKey, type GatewayDatabase } from '../../../gateway/securit
 import { defaultPartnerScopes, openGatewayDatabase } from '../../../gateway/security/partners/store';
 import type { UsageTables } from '../../../gateway/usage/usage.repository';
 import { createLogger } from '../../../platform/logger';
-import { dropDatabases, withDatabase } from '../../../subgraphs/kit/db/database';
+import { dropDatabases, withDatabase } from '../../../platform/db/database';
 import { erpSystem } from '../../../subgraphs/erp/server';
 import { testServerUrl } from '../../support/databases';
 import { listenOnFreePort, staticSupergraph, testToken } from '../../support/stack';

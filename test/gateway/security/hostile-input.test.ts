@@ -6,7 +6,7 @@ import { defaultPartnerScopes, openGatewayDatabase } from '../../../gateway/secu
 import { createLogger } from '../../../platform/logger';
 import { erpSystem } from '../../../subgraphs/erp/server';
 import { inventorySystem } from '../../../subgraphs/inventory/server';
-import { dropDatabases, withDatabase, type Database } from '../../../subgraphs/kit/db/database';
+import { dropDatabases, withDatabase, type Database } from '../../../platform/db/database';
 import { composeGraph } from '../../../cli/compose';
 import { listenOnFreePort, postGraphQL, startTestStack, staticSupergraph, testToken, type TestStack } from '../../support/stack';
 import { testServerUrl } from '../../support/databases';

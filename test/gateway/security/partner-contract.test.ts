@@ -8,7 +8,7 @@ import { composeGraph } from '../../../cli/compose';
 import { createLogger } from '../../../platform/logger';
 import { erpSystem } from '../../../subgraphs/erp/server';
 import { qualitySystem } from '../../../subgraphs/quality/server';
-import { dropDatabases, withDatabase, type Database } from '../../../subgraphs/kit/db/database';
+import { dropDatabases, withDatabase, type Database } from '../../../platform/db/database';
 import { testServerUrl } from '../../support/databases';
 import { listenOnFreePort, postGraphQL, startTestStack, staticSupergraph, testToken, type TestStack } from '../../support/stack';
 

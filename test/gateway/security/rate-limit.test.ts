@@ -8,7 +8,7 @@ import { createLogger } from '../../../platform/logger';
 import { freePortBlock } from '../../../platform/ports';
 import { erpSystem } from '../../../subgraphs/erp/server';
 import { composeGraph } from '../../../cli/compose';
-import { createDatabase } from '../../../subgraphs/kit/db/database';
+import { createDatabase } from '../../../platform/db/database';
 import type { GatewayDatabase } from '../../../gateway/security/partners/partner-key.repository';
 import { listenOnFreePort, postGraphQL, startTestStack, staticSupergraph, testToken, type TestStack } from '../../support/stack';
 

@@ -7,7 +7,7 @@ import { usageMetricsFor } from '../../../gateway/usage/usage.metrics';
 import { operationUsage, type UsageTables } from '../../../gateway/usage/usage.repository';
 import { openGatewayDatabase } from '../../../gateway/security/partners/store';
 import { createLogger } from '../../../platform/logger';
-import { dropDatabases, withDatabase } from '../../../subgraphs/kit/db/database';
+import { dropDatabases, withDatabase } from '../../../platform/db/database';
 import { testServerUrl } from '../../support/databases';
 
 const DAY = 86_400_000;

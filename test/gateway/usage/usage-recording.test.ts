@@ -8,7 +8,7 @@ import type { GatewaySecurityOptions } from '../../../gateway/security';
 import { openGatewayDatabase } from '../../../gateway/security/partners/store';
 import { loadUsageConfig } from '../../../gateway/usage/config';
 import { createLogger } from '../../../platform/logger';
-import { createDatabase, dropDatabases, withDatabase } from '../../../subgraphs/kit/db/database';
+import { createDatabase, dropDatabases, withDatabase } from '../../../platform/db/database';
 import { erpSystem } from '../../../subgraphs/erp/server';
 import { testServerUrl } from '../../support/databases';
 import { listenOnFreePort, postGraphQL, startTestStack, staticSupergraph, testToken, type TestStack } from '../../support/stack';

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { crmSystem } from '../../../subgraphs/crm/server';
 import { erpSystem } from '../../../subgraphs/erp/server';
-import { migrateDownAll, migrateToLatest } from '../../../subgraphs/kit/db/migrate';
+import { migrateDownAll, migrateToLatest } from '../../../platform/db/migrate';
 import type { SystemModule } from '../../../subgraphs/kit/system';
 import { createTestDatabase } from '../../support/databases';
 

@@ -4,7 +4,7 @@ import type { CrmDatabase } from '../../../subgraphs/crm/db';
 import { findCustomersByIds } from '../../../subgraphs/crm/customer/customer.repository';
 import { crmSystem } from '../../../subgraphs/crm/server';
 import { findChangesOfEntities, recordChange } from '../../../subgraphs/kit/audit-trail';
-import { intArray, textArray, unnestPairs } from '../../../subgraphs/kit/db/key-arrays';
+import { intArray, textArray, unnestPairs } from '../../../platform/db/key-arrays';
 import { createTestDatabase, type TestDatabase } from '../../support/databases';
 
 const caller: Caller = { subject: 'service:test', kind: 'service', roles: [], scopes: [] };

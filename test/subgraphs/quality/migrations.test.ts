@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { auditsSystem } from '../../../subgraphs/audits/server';
-import { migrateDownAll, migrateToLatest } from '../../../subgraphs/kit/db/migrate';
+import { migrateDownAll, migrateToLatest } from '../../../platform/db/migrate';
 import { qualitySystem } from '../../../subgraphs/quality/server';
 import { createTestDatabase } from '../../support/databases';
 

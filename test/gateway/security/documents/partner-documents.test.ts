@@ -12,7 +12,7 @@ import { documentId } from '../../../../gateway/security/trusted-documents';
 import { createLogger } from '../../../../platform/logger';
 import { erpSystem } from '../../../../subgraphs/erp/server';
 import { qualitySystem } from '../../../../subgraphs/quality/server';
-import { dropDatabases, withDatabase } from '../../../../subgraphs/kit/db/database';
+import { dropDatabases, withDatabase } from '../../../../platform/db/database';
 import { testServerUrl } from '../../../support/databases';
 import { listenOnFreePort, postGraphQL, startTestStack, staticSupergraph, testToken, type TestStack } from '../../../support/stack';
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createLogger } from '../../../../platform/logger';
-import { dropDatabases, withDatabase, type Database } from '../../../../subgraphs/kit/db/database';
+import { dropDatabases, withDatabase, type Database } from '../../../../platform/db/database';
 import type { GatewayDatabase } from '../../../../gateway/security/partners/partner-key.repository';
 import { openGatewayDatabase } from '../../../../gateway/security/partners/store';
 import { publishDocuments, revokeDocuments } from '../../../../gateway/security/documents/document.repository';

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { auditsSystem } from '../../../../subgraphs/audits/server';
 import { erpSystem } from '../../../../subgraphs/erp/server';
 import { inventorySystem } from '../../../../subgraphs/inventory/server';
-import { migrateDownAll, migrateToLatest } from '../../../../subgraphs/kit/db/migrate';
+import { migrateDownAll, migrateToLatest } from '../../../../platform/db/migrate';
 import { TEXT_LIMITS } from '../../../../subgraphs/kit/validation';
 import { mesSystem } from '../../../../subgraphs/mes/server';
 import { qualitySystem } from '../../../../subgraphs/quality/server';

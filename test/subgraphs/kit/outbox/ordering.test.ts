@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Migration } from 'kysely';
 import pg from 'pg';
 import { registry } from '../../../../platform/metrics';
-import { createDatabase, type Database } from '../../../../subgraphs/kit/db/database';
+import { createDatabase, type Database } from '../../../../platform/db/database';
 import { outboxMigration } from '../../../../subgraphs/kit/outbox/outbox.migration';
 import { outboxOrderMigration } from '../../../../subgraphs/kit/outbox/outbox-order.migration';
 import { enqueueCommand, retryParkedCommands, summarizeOutbox, type NewCommand } from '../../../../subgraphs/kit/outbox/outbox.repository';

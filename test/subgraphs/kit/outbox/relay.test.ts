@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Migration } from 'kysely';
 import { dbQueryCount } from '../../../../platform/metrics';
-import { createDatabase, type Database } from '../../../../subgraphs/kit/db/database';
+import { createDatabase, type Database } from '../../../../platform/db/database';
 import { outboxMigration } from '../../../../subgraphs/kit/outbox/outbox.migration';
 import { outboxOrderMigration } from '../../../../subgraphs/kit/outbox/outbox-order.migration';
 import { enqueueCommand, findCommandById, retryParkedCommand, type NewCommand } from '../../../../subgraphs/kit/outbox/outbox.repository';
