@@ -28,6 +28,7 @@ import { resolveSecurity } from './security/setup';
 import { createGatewayPerformance, loadPerformanceConfig, type PerformanceConfig } from './performance';
 import { shortenMessage } from '../platform/preview';
 import { createGatewayUsage, loadUsageConfig, type UsageOptions } from './usage';
+import { subscriptionHttpRefusalPlugin } from './subscriptions/http-refusal.plugin';
 
 export interface GatewayOptions {
   /** Path of the supergraph file (watched), or a ready-made supergraph manager. */
@@ -144,7 +145,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     validationRules: security.validationRules,
     persistedQueries: security.persistedQueries,
     // Operation merging first: it takes the executed result before other plugins' willSendResponse change it.
-    plugins: [...(fetchPath.operationMerge ? [fetchPath.operationMerge] : []), ApolloServerPluginLandingPageDisabled(), ...security.plugins, loggingPlugin({ logger, sharingOf: fetchPath.sharingOf }), metricsPlugin(), usage.plugin, operationNamePlugin(), provenancePlugin({ tracker: provenance }), ...fetchPath.plugins, ...(options.tracing ? [options.tracing.plugin] : [])],
+    plugins: [...(fetchPath.operationMerge ? [fetchPath.operationMerge] : []), ApolloServerPluginLandingPageDisabled(), ...security.plugins, subscriptionHttpRefusalPlugin(), loggingPlugin({ logger, sharingOf: fetchPath.sharingOf }), metricsPlugin(), usage.plugin, operationNamePlugin(), provenancePlugin({ tracker: provenance }), ...fetchPath.plugins, ...(options.tracing ? [options.tracing.plugin] : [])],
   });
   await apollo.start();
 

@@ -8,7 +8,9 @@ export type GatewayErrorCode =
   | 'RATE_LIMITED'
   | 'OPERATION_TOO_COMPLEX'
   | 'TRUSTED_DOCUMENT_REQUIRED'
-  | 'GRAPHQL_VALIDATION_FAILED';
+  | 'GRAPHQL_VALIDATION_FAILED'
+  /** A request the endpoint cannot serve as sent (a subscription over plain HTTP). */
+  | 'BAD_REQUEST';
 
 /** Codes of the errors the gateway puts on the fields of a subgraph fetch that failed. */
 export type SubgraphFetchErrorCode =
