@@ -15,6 +15,7 @@ import { documents } from './documents';
 import { check } from './check';
 import { token } from './token';
 import { usage } from './usage';
+import { writeDocs } from './docs';
 import { option } from './options';
 
 const USAGE = `usage: plantgraph <command> [options]
@@ -33,6 +34,7 @@ commands:
                             operations and fields by client for the period, and the fields nobody used
   check [--proposed <supergraph>] [--against <file|url>] [--window 30d] [--json] [--allow-missing-usage]
                             schema changes against the deployed graph; exit 1 when a breaking change hits recorded use or a partner document
+  docs                      rewrites the generated parts of docs/ (the variables table of docs/operations.md)
 `;
 
 async function start(): Promise<void> {
@@ -121,6 +123,9 @@ async function main(argv: string[]): Promise<void> {
       return compose();
     case 'migrate':
       return migrate(args);
+    case 'docs':
+      for (const file of writeDocs(process.cwd())) process.stdout.write(`wrote ${path.relative(process.cwd(), file)}\n`);
+      return;
     case 'token':
       process.stdout.write(`${await token(args)}\n`);
       return;
