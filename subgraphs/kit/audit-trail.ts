@@ -4,7 +4,7 @@
  * A system adds the table with `createAuditTrailTable` in one of its migrations (or uses
  * `auditTrailMigration` as is), adds `AuditTrailTables` to its Kysely database type, calls
  * `recordChange` inside the transaction of each mutation, and serves the entity's
- * `changeHistory: [ChangeRecord!]!` through `createChangeHistoryLoader`.
+ * `changeHistory(first, after): ChangeRecordConnection!` through `createChangeHistoryLoader`.
  *
  * `ChangeRecord` is a value type that several subgraphs return, so it is `@shareable`: a system
  * that serves it adds `AUDIT_TRAIL_FEDERATION_IMPORTS` to its federation imports. The field
@@ -13,13 +13,12 @@
  * `executionHistory`), since one entity field has one owner.
  */
 import 'reflect-metadata';
-import DataLoader from 'dataloader';
 import { GraphQLJSON } from 'graphql-scalars';
 import { sql, type ColumnType, type Generated, type Kysely, type Migration } from 'kysely';
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
 import type { Caller } from '../../platform/caller';
-import { textArray, unnestPairs } from '../../platform/db/key-arrays';
 import { DateTimeScalar } from './scalars';
+import { connectionOf, pageLoaders, pagesByCompositeParent, toConnection, type Connection, type Keyset, type Page } from './paging';
 
 /** The audit-trail table as Kysely sees it; add it to a system's database interface. */
 export interface AuditTrailTables {
@@ -130,40 +129,36 @@ type AuditTrailRow = {
   after: unknown;
 };
 
-/** The audit-trail rows of many entities, newest first. */
-export function findChangesOfEntities(db: Kysely<any>, refs: readonly EntityRef[]): Promise<AuditTrailRow[]> {
-  if (refs.length === 0) return Promise.resolve([]);
-  return (db as unknown as Kysely<AuditTrailTables>)
-    .selectFrom('auditTrail')
-    .selectAll()
-    .where(({ eb, refTuple }) =>
-      eb(refTuple('entityType', 'entityId'), 'in', unnestPairs(textArray(refs.map((r) => r.entityType)), textArray(refs.map((r) => r.entityId)))),
-    )
-    .orderBy('occurredAt', 'desc')
-    .orderBy('id', 'desc')
-    .execute() as Promise<AuditTrailRow[]>;
+/** A history pages by position in the audit trail, newest first. */
+export const CHANGE_HISTORY_KEYSET: Keyset = { list: 'changeHistory', columns: ['id'], direction: 'desc' };
+
+/** One page of the audit-trail rows of each of many entities, newest first, in one statement. */
+export function findChangesOfEntities(db: Kysely<any>, refs: readonly EntityRef[], page: Page): Promise<AuditTrailRow[][]> {
+  return pagesByCompositeParent(
+    db,
+    refs.map((ref) => [ref.entityType, ref.entityId]),
+    CHANGE_HISTORY_KEYSET,
+    page,
+    ([entityType, entityId]) =>
+      (db as unknown as Kysely<AuditTrailTables>)
+        .selectFrom('auditTrail')
+        .selectAll()
+        .where((eb) => eb.and([eb('entityType', '=', entityType!), eb('entityId', '=', entityId!)])) as any,
+  ) as Promise<AuditTrailRow[][]>;
 }
 
 const refKey = (ref: EntityRef) => `${ref.entityType}\u0000${ref.entityId}`;
 
 /**
- * A per-request loader of change histories: every `changeHistory` field of one query level,
- * whatever the entity types, is one SQL statement. Create it in the context function.
+ * Per-request loaders of change histories: every `changeHistory` page of one query level,
+ * whatever the entity types, is one SQL statement. Create it in the context function and call it
+ * with the page a field asked for.
  */
-export function createChangeHistoryLoader(db: Kysely<any>): DataLoader<EntityRef, ChangeRecord[], string> {
-  return new DataLoader<EntityRef, ChangeRecord[], string>(
-    async (refs) => {
-      const groups = new Map<string, ChangeRecord[]>();
-      for (const row of await findChangesOfEntities(db, refs)) {
-        const key = refKey(row);
-        const group = groups.get(key);
-        if (group) group.push(toChangeRecord(row));
-        else groups.set(key, [toChangeRecord(row)]);
-      }
-      return refs.map((ref) => groups.get(refKey(ref)) ?? []);
-    },
-    { cacheKeyFn: refKey },
-  );
+export function createChangeHistoryLoader(db: Kysely<any>) {
+  return pageLoaders<EntityRef, Connection<ChangeRecord>>(async (refs, page) => {
+    const pages = await findChangesOfEntities(db, refs, page);
+    return pages.map((rows) => toConnection(rows, page, CHANGE_HISTORY_KEYSET, toChangeRecord));
+  }, refKey);
 }
 
 /** The top-level fields whose values differ between two states. */
@@ -228,3 +223,6 @@ export class ChangeRecord {
   @Field(() => [String], { description: 'Top-level fields whose values differ between before and after' })
   changedFields!: string[];
 }
+
+/** A page of an entity's change history. */
+export const ChangeRecordConnection = connectionOf(ChangeRecord, 'ChangeRecord');

@@ -1,7 +1,8 @@
-import { Arg, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root, Args } from 'type-graphql';
 import type { GraphQLResolveInfo } from 'graphql';
 import { idempotent } from '../../kit/idempotency';
-import { ChangeRecord } from '../../kit/audit-trail';
+import { CHANGE_HISTORY_KEYSET, ChangeRecordConnection } from '../../kit/audit-trail';
+import { PageArgs, readPage } from '../../kit/paging';
 import { badInput } from '../../kit/errors';
 import { unwrap } from '../../kit/outcome';
 import type { CrmContext } from '../context';
@@ -40,8 +41,8 @@ export class CustomerResolver {
     return unwrap(await idempotent(ctx, info, { id, input }, (db) => updateCustomerProfile(db, ctx.caller, id, input)));
   }
 
-  @FieldResolver(() => [ChangeRecord], { description: 'Profile changes, newest first' })
-  changeHistory(@Root() customer: CustomerRow, @Ctx() ctx: CrmContext) {
-    return ctx.loaders.changeHistory.load({ entityType: 'Customer', entityId: customer.id });
+  @FieldResolver(() => ChangeRecordConnection, { description: 'Profile changes, newest first' })
+  changeHistory(@Root() customer: CustomerRow, @Args(() => PageArgs) page: PageArgs, @Ctx() ctx: CrmContext) {
+    return ctx.loaders.changeHistory(readPage(page, CHANGE_HISTORY_KEYSET)).load({ entityType: 'Customer', entityId: customer.id });
   }
 }

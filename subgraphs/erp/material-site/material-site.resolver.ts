@@ -1,5 +1,6 @@
-import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
-import { ChangeRecord, entityKey } from '../../kit/audit-trail';
+import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root, Args } from 'type-graphql';
+import { entityKey, CHANGE_HISTORY_KEYSET, ChangeRecordConnection } from '../../kit/audit-trail';
+import { PageArgs, readPage } from '../../kit/paging';
 import type { ErpContext } from '../context';
 import { Material } from '../material/material.type';
 import { listMaterialSites } from './material-site.repository';
@@ -21,8 +22,8 @@ export class MaterialSiteResolver {
     return ctx.loaders.material.load(site.materialId);
   }
 
-  @FieldResolver(() => [ChangeRecord], { description: 'Postings that changed this stock (adjustments, status changes), newest first' })
-  changeHistory(@Root() site: MaterialSite, @Ctx() ctx: ErpContext) {
-    return ctx.loaders.changeHistory.load({ entityType: 'MaterialSite', entityId: entityKey(site.materialId, site.siteId) });
+  @FieldResolver(() => ChangeRecordConnection, { description: 'Postings that changed this stock (adjustments, status changes), newest first' })
+  changeHistory(@Root() site: MaterialSite, @Args(() => PageArgs) page: PageArgs, @Ctx() ctx: ErpContext) {
+    return ctx.loaders.changeHistory(readPage(page, CHANGE_HISTORY_KEYSET)).load({ entityType: 'MaterialSite', entityId: entityKey(site.materialId, site.siteId) });
   }
 }

@@ -1,7 +1,8 @@
-import { Arg, Ctx, Directive, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, Directive, FieldResolver, ID, Info, Mutation, Query, Resolver, Root, Args } from 'type-graphql';
 import type { GraphQLResolveInfo } from 'graphql';
 import { idempotent } from '../../kit/idempotency';
-import { ChangeRecord } from '../../kit/audit-trail';
+import { CHANGE_HISTORY_KEYSET, ChangeRecordConnection } from '../../kit/audit-trail';
+import { PageArgs, readPage } from '../../kit/paging';
 import { DateScalar } from '../../kit/scalars';
 import type { ErpContext } from '../context';
 import { PurchaseOrderStatus } from '../enums';
@@ -44,8 +45,8 @@ export class PurchaseOrderResolver {
     return ctx.loaders.purchaseOrderLines.load(order.number);
   }
 
-  @FieldResolver(() => [ChangeRecord], { description: 'Changes made to this order (confirmed dates), newest first' })
-  changeHistory(@Root() order: PurchaseOrderRow, @Ctx() ctx: ErpContext) {
-    return ctx.loaders.changeHistory.load({ entityType: 'PurchaseOrder', entityId: order.number });
+  @FieldResolver(() => ChangeRecordConnection, { description: 'Changes made to this order (confirmed dates), newest first' })
+  changeHistory(@Root() order: PurchaseOrderRow, @Args(() => PageArgs) page: PageArgs, @Ctx() ctx: ErpContext) {
+    return ctx.loaders.changeHistory(readPage(page, CHANGE_HISTORY_KEYSET)).load({ entityType: 'PurchaseOrder', entityId: order.number });
   }
 }

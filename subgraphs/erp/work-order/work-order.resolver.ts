@@ -1,7 +1,8 @@
-import { Arg, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root, Args } from 'type-graphql';
 import type { GraphQLResolveInfo } from 'graphql';
 import { idempotent } from '../../kit/idempotency';
-import { ChangeRecord } from '../../kit/audit-trail';
+import { CHANGE_HISTORY_KEYSET, ChangeRecordConnection } from '../../kit/audit-trail';
+import { PageArgs, readPage } from '../../kit/paging';
 import { DateScalar } from '../../kit/scalars';
 import type { ErpContext } from '../context';
 import { Customer } from '../customer/customer.type';
@@ -47,8 +48,8 @@ export class WorkOrderResolver {
     return unwrap(await idempotent(ctx, info, { id }, (db) => releaseWorkOrder(db, ctx.caller, id)));
   }
 
-  @FieldResolver(() => [ChangeRecord], { description: 'Changes ERP made to this order (releases), newest first' })
-  changeHistory(@Root() order: WorkOrderRow, @Ctx() ctx: ErpContext) {
-    return ctx.loaders.changeHistory.load({ entityType: 'WorkOrder', entityId: order.id });
+  @FieldResolver(() => ChangeRecordConnection, { description: 'Changes ERP made to this order (releases), newest first' })
+  changeHistory(@Root() order: WorkOrderRow, @Args(() => PageArgs) page: PageArgs, @Ctx() ctx: ErpContext) {
+    return ctx.loaders.changeHistory(readPage(page, CHANGE_HISTORY_KEYSET)).load({ entityType: 'WorkOrder', entityId: order.id });
   }
 }

@@ -1,7 +1,8 @@
-import { Arg, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root, Args } from 'type-graphql';
 import type { GraphQLResolveInfo } from 'graphql';
 import { idempotent } from '../../kit/idempotency';
-import { ChangeRecord } from '../../kit/audit-trail';
+import { CHANGE_HISTORY_KEYSET, ChangeRecordConnection } from '../../kit/audit-trail';
+import { PageArgs, readPage } from '../../kit/paging';
 import { badInput } from '../../kit/errors';
 import { DateTimeScalar } from '../../kit/scalars';
 import type { MesContext } from '../context';
@@ -71,8 +72,8 @@ export class LotResolver {
     return ctx.loaders.genealogy.load({ lotId: lot.id, direction, maxDepth: depth });
   }
 
-  @FieldResolver(() => [ChangeRecord])
-  changeHistory(@Root() lot: LotRow, @Ctx() ctx: MesContext) {
-    return ctx.loaders.changeHistory.load({ entityType: 'Lot', entityId: lot.id });
+  @FieldResolver(() => ChangeRecordConnection)
+  changeHistory(@Root() lot: LotRow, @Args(() => PageArgs) page: PageArgs, @Ctx() ctx: MesContext) {
+    return ctx.loaders.changeHistory(readPage(page, CHANGE_HISTORY_KEYSET)).load({ entityType: 'Lot', entityId: lot.id });
   }
 }

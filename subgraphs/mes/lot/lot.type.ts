@@ -1,5 +1,6 @@
 import { Directive, Field, Float, ID, ObjectType } from 'type-graphql';
-import { ChangeRecord } from '../../kit/audit-trail';
+import { ChangeRecord, ChangeRecordConnection } from '../../kit/audit-trail';
+import type { Connection } from '../../kit/paging';
 import { DateTimeScalar } from '../../kit/scalars';
 import { LotLifecycleStatus } from '../enums';
 import { Material } from '../material/material.type';
@@ -30,6 +31,6 @@ export class Lot {
   @Field(() => DateTimeScalar)
   createdAt!: Date;
 
-  @Field(() => [ChangeRecord], { description: "Changes to this lot, newest first (MES's audit trail)" })
-  changeHistory!: ChangeRecord[];
+  @Field(() => ChangeRecordConnection, { description: "Changes to this lot, newest first (MES's audit trail)" })
+  changeHistory!: Connection<ChangeRecord>;
 }

@@ -1,7 +1,8 @@
-import { Arg, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root, Args } from 'type-graphql';
 import type { GraphQLResolveInfo } from 'graphql';
 import { idempotent } from '../../kit/idempotency';
-import { ChangeRecord } from '../../kit/audit-trail';
+import { CHANGE_HISTORY_KEYSET, ChangeRecordConnection } from '../../kit/audit-trail';
+import { PageArgs, readPage } from '../../kit/paging';
 import type { MesContext } from '../context';
 import { WorkCenterState } from '../enums';
 import { valueOrThrow } from '../errors';
@@ -36,8 +37,8 @@ export class WorkCenterResolver {
     return row;
   }
 
-  @FieldResolver(() => [ChangeRecord])
-  changeHistory(@Root() center: WorkCenterRow, @Ctx() ctx: MesContext) {
-    return ctx.loaders.changeHistory.load({ entityType: 'WorkCenter', entityId: center.id });
+  @FieldResolver(() => ChangeRecordConnection)
+  changeHistory(@Root() center: WorkCenterRow, @Args(() => PageArgs) page: PageArgs, @Ctx() ctx: MesContext) {
+    return ctx.loaders.changeHistory(readPage(page, CHANGE_HISTORY_KEYSET)).load({ entityType: 'WorkCenter', entityId: center.id });
   }
 }

@@ -1,5 +1,6 @@
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
-import { ChangeRecord } from '../../kit/audit-trail';
+import { ChangeRecord, ChangeRecordConnection } from '../../kit/audit-trail';
+import type { Connection } from '../../kit/paging';
 import { DateTimeScalar } from '../../kit/scalars';
 import { WorkCenterState } from '../enums';
 
@@ -27,6 +28,6 @@ export class WorkCenter {
   @Field(() => DateTimeScalar, { description: 'When the work center entered its current state' })
   stateChangedAt!: Date;
 
-  @Field(() => [ChangeRecord], { description: "Changes to this work center, newest first (MES's audit trail)" })
-  changeHistory!: ChangeRecord[];
+  @Field(() => ChangeRecordConnection, { description: "Changes to this work center, newest first (MES's audit trail)" })
+  changeHistory!: Connection<ChangeRecord>;
 }

@@ -1,7 +1,8 @@
-import { Arg, Ctx, FieldResolver, Float, ID, Info, Mutation, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, Float, ID, Info, Mutation, Resolver, Root, Args } from 'type-graphql';
 import type { GraphQLResolveInfo } from 'graphql';
 import { idempotent } from '../../kit/idempotency';
-import { ChangeRecord } from '../../kit/audit-trail';
+import { CHANGE_HISTORY_KEYSET, ChangeRecordConnection } from '../../kit/audit-trail';
+import { PageArgs, readPage } from '../../kit/paging';
 import type { MesContext } from '../context';
 import { DispatchStatus } from '../enums';
 import { valueOrThrow } from '../errors';
@@ -71,8 +72,8 @@ export class WorkOrderResolver {
     return order.execution ? ctx.loaders.producedLots.load(order.id) : null;
   }
 
-  @FieldResolver(() => [ChangeRecord], { nullable: true })
-  executionHistory(@Root() order: WorkOrderParent, @Ctx() ctx: MesContext) {
-    return ctx.loaders.changeHistory.load({ entityType: 'WorkOrder', entityId: order.id });
+  @FieldResolver(() => ChangeRecordConnection, { nullable: true })
+  executionHistory(@Root() order: WorkOrderParent, @Args(() => PageArgs) page: PageArgs, @Ctx() ctx: MesContext) {
+    return ctx.loaders.changeHistory(readPage(page, CHANGE_HISTORY_KEYSET)).load({ entityType: 'WorkOrder', entityId: order.id });
   }
 }

@@ -1,5 +1,6 @@
 import { Directive, Field, Float, ID, ObjectType } from 'type-graphql';
-import { ChangeRecord } from '../../kit/audit-trail';
+import { ChangeRecord, ChangeRecordConnection } from '../../kit/audit-trail';
+import type { Connection } from '../../kit/paging';
 import { DispatchStatus } from '../enums';
 import { Lot } from '../lot/lot.type';
 import { WorkCenter } from '../work-center/work-center.type';
@@ -35,6 +36,6 @@ export class WorkOrder {
   @Field(() => [Lot], { nullable: true, description: 'Lots this order has produced, oldest first' })
   producedLots!: Lot[] | null;
 
-  @Field(() => [ChangeRecord], { nullable: true, description: "Changes to this order's execution, newest first (MES's audit trail)" })
-  executionHistory!: ChangeRecord[] | null;
+  @Field(() => ChangeRecordConnection, { nullable: true, description: "Changes to this order's execution, newest first (MES's audit trail)" })
+  executionHistory!: Connection<ChangeRecord> | null;
 }

@@ -1,6 +1,7 @@
 import { dbQueryCount } from '../../../platform/metrics';
 import { crmSystem } from '../../../subgraphs/crm/server';
-import { changedFields, createChangeHistoryLoader, entityKey, recordChange } from '../../../subgraphs/kit/audit-trail';
+import { CHANGE_HISTORY_KEYSET, changedFields, createChangeHistoryLoader, entityKey, recordChange } from '../../../subgraphs/kit/audit-trail';
+import { readPage } from '../../../subgraphs/kit/paging';
 import type { Caller } from '../../../platform/caller';
 import { createTestDatabase, type TestDatabase } from '../../support/databases';
 
@@ -25,15 +26,17 @@ describe('kit audit trail', () => {
     await recordChange(db, { caller, operation: 'op2', entityType: 'A', entityId: '1', reference: 'DOC-9', before: { v: 2 }, after: { v: 3 } });
     await recordChange(db, { caller, operation: 'create', entityType: 'B', entityId: '1', before: null, after: { list: [1, 2] } });
 
-    const loader = createChangeHistoryLoader(db);
+    const loader = createChangeHistoryLoader(db)(readPage({}, CHANGE_HISTORY_KEYSET));
     const before = await dbQueryCount('crm');
-    const [a, b, none] = await Promise.all([
-      loader.load({ entityType: 'A', entityId: '1' }),
-      loader.load({ entityType: 'B', entityId: '1' }),
-      loader.load({ entityType: 'A', entityId: '2' }),
-    ]);
+    const [a, b, none] = (
+      await Promise.all([
+        loader.load({ entityType: 'A', entityId: '1' }),
+        loader.load({ entityType: 'B', entityId: '1' }),
+        loader.load({ entityType: 'A', entityId: '2' }),
+      ])
+    ).map((connection) => connection.nodes);
     expect((await dbQueryCount('crm')) - before).toBe(1);
-    expect(a.map((c) => [c.operation, c.reference, c.before, c.after])).toEqual([
+    expect(a!.map((c) => [c.operation, c.reference, c.before, c.after])).toEqual([
       ['op2', 'DOC-9', { v: 2 }, { v: 3 }],
       ['op1', null, { v: 1 }, { v: 2 }],
     ]);
