@@ -5,10 +5,9 @@ import { ArgsType, Field, Int } from 'type-graphql';
 import { badInput } from '../errors';
 import { decodeCursor, type CursorValue } from './cursor';
 
-/** Rows per page when `first` is not given. */
-export const PAGE_SIZE_DEFAULT = 50;
-/** The largest `first` a list accepts; the gateway's cost limit counts `first` (or this default). */
-export const PAGE_SIZE_MAX = 200;
+import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX } from '../../../platform/paging';
+
+export { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX };
 
 @ArgsType()
 export class PageArgs {
