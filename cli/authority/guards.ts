@@ -21,7 +21,7 @@ export interface GuardedSubgraph {
 export interface GuardReport {
   /** Breaches of "one owner per field"; compose fails on any. */
   readonly errors: readonly string[];
-  /** Breaches of softer rules (rule 3: contributed fields are nullable); compose prints them. */
+  /** Breaches of softer rules (docs/domain.md#rule-3: contributed fields are nullable); compose prints them. */
   readonly warnings: readonly string[];
 }
 

@@ -19,8 +19,9 @@ export class Material {
   baseUnitOfMeasure!: string;
 
   @Directive('@authorized(roles: ["finance"], scopes: ["finance:read"])')
-  // Nullable (the domain sketch says Float!): callers without finance access get null and a
-  // FORBIDDEN error here, and a non-null field would take the whole material down with it.
+  // Nullable, unlike the target model (docs/domain.md#where-the-schema-departs-from-the-target-model):
+  // callers without finance access get null and a FORBIDDEN error here, and a non-null field would
+  // take the whole material down with it.
   @Field(() => Float, { nullable: true, description: 'Standard cost per base unit, company currency; finance read access only' })
   standardCost!: number | null;
 

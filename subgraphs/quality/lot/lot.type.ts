@@ -3,7 +3,7 @@ import { QualityStatus } from '../enums';
 import { QualityHold } from '../hold/hold.type';
 import { Inspection } from '../inspection/inspection.type';
 
-/** MES's lot, with what quality knows of it; every field quality adds is nullable (domain rule 3). */
+/** MES's lot, with what quality knows of it; every field quality adds is nullable (docs/domain.md#rule-3). */
 @Directive('@key(fields: "id")')
 @ObjectType()
 export class Lot {

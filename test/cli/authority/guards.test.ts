@@ -114,7 +114,7 @@ describe('authority guards at compose time', () => {
     expect(failure([erp, mes])).toContain('Lot.supplier: @provides(fields: "name") in mes makes mes a second source of Supplier.name (owned by erp)');
   });
 
-  it('warns when a field contributed to another system\'s entity is non-null (rule 3)', () => {
+  it('warns when a field contributed to another system\'s entity is non-null (docs/domain.md#rule-3)', () => {
     const inventory = subgraph('inventory', `type Material @key(fields: "id") { id: ID! abcClass: String! }`);
     const { warnings } = composeSubgraphs([ERP_MATERIAL, inventory]);
     expect(warnings).toEqual([expect.stringContaining("Material.abcClass: inventory contributes it to erp's Material as non-null")]);

@@ -1,0 +1,60 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+const ROOT = path.join(__dirname, '..', '..');
+const CODE_DIRS = ['gateway', 'subgraphs', 'platform', 'cli', 'test', 'bench'];
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name);
+    if (statSync(full).isDirectory()) return files(full);
+    return /\.(ts|mjs|js)$/.test(name) ? [full] : [];
+  });
+}
+
+/** The anchors a Markdown page offers: explicit `<a id>` and its headings, slugged as GitHub does. */
+function anchorsOf(markdown: string): Set<string> {
+  const anchors = new Set<string>();
+  for (const m of markdown.matchAll(/<a id="([^"]+)"><\/a>/g)) anchors.add(m[1]!);
+  for (const m of markdown.matchAll(/^#{1,6} (.+)$/gm)) {
+    anchors.add(m[1]!.trim().toLowerCase().replace(/[^\p{L}\p{N} _-]/gu, '').replace(/ /g, '-'));
+  }
+  return anchors;
+}
+
+const code = CODE_DIRS.flatMap((dir) => files(path.join(ROOT, dir))).map((file) => ({ file: path.relative(ROOT, file), text: readFileSync(file, 'utf8') }));
+
+describe('documentation cited in the code', () => {
+  it('every docs/<page>.md#anchor the code cites exists', () => {
+    const broken: string[] = [];
+    for (const { file, text } of code) {
+      for (const m of text.matchAll(/\bdocs\/([a-z0-9-]+\.md)#([a-z0-9-]+)/g)) {
+        const page = path.join(ROOT, 'docs', m[1]!);
+        let anchors: Set<string>;
+        try {
+          anchors = anchorsOf(readFileSync(page, 'utf8'));
+        } catch {
+          broken.push(`${file}: docs/${m[1]} does not exist`);
+          continue;
+        }
+        if (!anchors.has(m[2]!)) broken.push(`${file}: docs/${m[1]} has no #${m[2]}`);
+      }
+    }
+    expect(broken).toEqual([]);
+  });
+
+  it('domain rules are cited by their page, which numbers them', () => {
+    const vague = code.filter(({ file, text }) => file !== path.join('test', 'docs', 'citations.test.ts') && /domain rule \d|domain sketch/i.test(text)).map(({ file }) => file);
+    expect(vague).toEqual([]);
+    const domain = anchorsOf(readFileSync(path.join(ROOT, 'docs', 'domain.md'), 'utf8'));
+    for (const n of [1, 2, 3, 4, 5]) expect(domain.has(`rule-${n}`)).toBe(true);
+  });
+
+  it('slugs headings as GitHub does', () => {
+    expect([...anchorsOf('## Where the schema departs from the target model\n### Rule 1: one owner per field\n<a id="rule-1"></a>')].sort()).toEqual([
+      'rule-1',
+      'rule-1-one-owner-per-field',
+      'where-the-schema-departs-from-the-target-model',
+    ]);
+  });
+});
