@@ -17,6 +17,7 @@ import { materialSiteReference } from './material-site/material-site.reference';
 import { MaterialSiteResolver } from './material-site/material-site.resolver';
 import { workOrderReference } from './work-order/work-order.reference';
 import { WorkOrderResolver } from './work-order/work-order.resolver';
+import { MaterialSiteSubscriptionResolver } from './material-site/material-site.subscription';
 
 /** ERP's subgraph schema; needs no database, so `compose` can print it. */
 export function buildErpSchema() {
@@ -24,6 +25,7 @@ export function buildErpSchema() {
     resolvers: [
       MaterialResolver,
       MaterialSiteResolver,
+      MaterialSiteSubscriptionResolver,
       WorkOrderResolver,
       InventoryAdjustmentResolver,
       StockStatusChangeResolver,

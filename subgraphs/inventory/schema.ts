@@ -7,6 +7,7 @@ import { CountTaskResolver } from './count-task/count-task.resolver';
 import { Material } from './material-site/material.type';
 import { materialSiteReference } from './material-site/material-site.reference';
 import { MaterialSiteResolver } from './material-site/material-site.resolver';
+import { CountTaskSubscriptionResolver } from './count-task/count-task.subscription';
 
 // `inventoryCommands` lists the outbox (parked commands by default); `retryInventoryCommand` sends one again.
 const InventoryOutboxResolver = createOutboxResolver<InventoryContext>({ system: 'inventory', db: (ctx) => ctx.db });
@@ -14,7 +15,7 @@ const InventoryOutboxResolver = createOutboxResolver<InventoryContext>({ system:
 /** Inventory's subgraph schema. */
 export function buildInventorySchema() {
   return buildSubgraph<InventoryContext>({
-    resolvers: [MaterialSiteResolver, CountTaskResolver, CountPolicyResolver, InventoryOutboxResolver],
+    resolvers: [MaterialSiteResolver, CountTaskResolver, CountPolicyResolver, InventoryOutboxResolver, CountTaskSubscriptionResolver],
     orphanedTypes: [Material],
     federationImports: ['@key', '@external', '@requires', '@shareable'],
     referenceResolvers: {

@@ -4,6 +4,7 @@ import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { parse, type GraphQLSchema } from 'graphql';
 import { buildSchema, createResolversMap, getMetadataStorage, type NonEmptyArray } from 'type-graphql';
 import { guardTextInputs } from './validation';
+import { GATEWAY_ONLY_PUBSUB } from './events/live-fields';
 
 /** The Federation 2 spec version every subgraph links. */
 export const FEDERATION_SPEC = 'https://specs.apollo.dev/federation/v2.6';
@@ -53,6 +54,8 @@ export async function buildSubgraph<TContext>(options: SubgraphSchemaOptions<TCo
     resolvers: options.resolvers,
     orphanedTypes: options.orphanedTypes,
     skipCheck: true,
+    // Subscription fields are declared here but run at the gateway (events/live-fields.ts).
+    pubSub: GATEWAY_ONLY_PUBSUB,
     validate: false,
   });
   const sdl = printSchemaWithDirectives(typeSchema);

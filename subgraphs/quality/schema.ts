@@ -20,6 +20,7 @@ import { Supplier } from './supplier/supplier.type';
 import { workOrderReference } from './work-order/work-order.reference';
 import { WorkOrderResolver } from './work-order/work-order.resolver';
 import { WorkOrder } from './work-order/work-order.type';
+import { QualityHoldSubscriptionResolver } from './hold/hold.subscription';
 
 /** Quality's subgraph schema; needs no database. */
 export function buildQualitySchema() {
@@ -27,6 +28,7 @@ export function buildQualitySchema() {
     resolvers: [
       InspectionResolver,
       QualityHoldResolver,
+      QualityHoldSubscriptionResolver,
       NonconformanceResolver,
       LotResolver,
       MaterialResolver,

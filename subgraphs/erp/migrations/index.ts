@@ -1,3 +1,4 @@
+import { changeEventsMigration } from '../../kit/events/change-events.migration';
 import type { Migrations } from '../../../platform/db/migrate';
 import { coreMigration } from './001_core';
 import { postingsMigration } from './002_postings';
@@ -14,4 +15,5 @@ export const erpMigrations: Migrations = {
   '005_idempotency': erpIdempotencyMigration,
   '006_stock_status_per_hold': stockStatusPerHoldMigration,
   '007_text_limits': erpTextLimitsMigration,
+  '008_change_events': changeEventsMigration,
 };

@@ -10,6 +10,7 @@ import { createKeyedReplay } from '../business-key';
 import { checkId, checkQuantity, firstFailure, toBookPrecision } from '../validation';
 import { findStockStatusChangeBySource, insertStockStatusChangeOnce, type StockStatusChangeRow } from './stock-status-change.repository';
 import { transact } from '../../../platform/db/transact';
+import { recordChangeEvent } from '../../kit/events';
 
 export interface StockStatusChangeCommand {
   lotId: string;
@@ -108,6 +109,7 @@ export async function changeStockStatus(
       before: { bookQuantity: site.bookQuantity, blockedQuantity: site.blockedQuantity },
       after: { bookQuantity: after.bookQuantity, blockedQuantity: after.blockedQuantity },
     });
+    await recordChangeEvent(trx, { field: 'stockStatusChanged', siteId: input.siteId, key: { materialId: input.materialId, siteId: input.siteId } });
     return success(posted);
   });
 }

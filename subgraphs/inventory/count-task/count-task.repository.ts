@@ -2,6 +2,7 @@ import { sql, type Kysely, type Selectable, type Updateable } from 'kysely';
 import { textArray, unnestPairs } from '../../../platform/db/key-arrays';
 import type { InventoryDatabase } from '../db';
 import type { MaterialSiteKey } from '../material-site/material-site.repository';
+import { recordChangeEvent } from '../../kit/events';
 
 export type CountTaskRow = Selectable<InventoryDatabase['countTasks']>;
 
@@ -49,8 +50,11 @@ export function lockCountTask(trx: Kysely<InventoryDatabase>, id: string): Promi
   return trx.selectFrom('countTasks').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
 }
 
-export function updateCountTask(trx: Kysely<InventoryDatabase>, id: string, patch: Updateable<InventoryDatabase['countTasks']>): Promise<CountTaskRow> {
-  return trx.updateTable('countTasks').set(patch).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+/** Updates a task; a change of status is also a change event for live subscribers, in the same transaction. */
+export async function updateCountTask(trx: Kysely<InventoryDatabase>, id: string, patch: Updateable<InventoryDatabase['countTasks']>): Promise<CountTaskRow> {
+  const row = await trx.updateTable('countTasks').set(patch).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+  if (patch.status !== undefined) await recordChangeEvent(trx, { field: 'countTaskChanged', siteId: row.siteId, key: { id: row.id } });
+  return row;
 }
 
 /** Statuses of a task that is still under way: a material with one is not scheduled again. */

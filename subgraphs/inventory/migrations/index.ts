@@ -1,3 +1,4 @@
+import { changeEventsMigration } from '../../kit/events/change-events.migration';
 import type { Migrations } from '../../../platform/db/migrate';
 import { countingMigration } from './001_counting';
 import { inventoryOutboxMigration } from './002_outbox';
@@ -14,4 +15,5 @@ export const inventoryMigrations: Migrations = {
   '005_idempotency': idempotencyMigration,
   '006_outbox_order': outboxOrderMigration,
   '007_text_limits': inventoryTextLimitsMigration,
+  '008_change_events': changeEventsMigration,
 };

@@ -9,6 +9,7 @@ import { fail, inTransaction, ok, quantityProblem, roundQuantity, type Failure, 
 import { findWorkCentersByIds } from '../work-center/work-center.repository';
 import { lockWorkOrder, updateWorkOrder } from '../work-order/work-order.repository';
 import { insertLot, lockLots, nextLotId, setLotQuantity, type LotRow } from './lot.repository';
+import { recordChangeEvent } from '../../kit/events';
 
 export interface ProductionReport {
   workOrderId: string;
@@ -147,6 +148,7 @@ export async function reportProduction(db: Kysely<MesDatabase>, caller: Caller, 
       await recordChange(trx, { caller, operation: OPERATION, entityType: 'Lot', entityId: change.after.id, before: change.before, after: change.after });
     }
     await recordChange(trx, { caller, operation: OPERATION, entityType: 'WorkOrder', entityId: order.id, before: order, after: orderAfter });
+    await recordChangeEvent(trx, { field: 'workOrderProgressed', siteId: order.siteId, key: { id: order.id } });
     return ok(output);
   });
 }

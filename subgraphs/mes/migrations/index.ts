@@ -1,3 +1,4 @@
+import { changeEventsMigration } from '../../kit/events/change-events.migration';
 import { auditTrailMigration } from '../../kit/audit-trail';
 import type { Migrations } from '../../../platform/db/migrate';
 import { executionMigration } from './001_execution';
@@ -10,4 +11,5 @@ export const mesMigrations: Migrations = {
   '002_audit_trail': auditTrailMigration,
   '003_idempotency': idempotencyMigration,
   '004_text_limits': mesTextLimitsMigration,
+  '005_change_events': changeEventsMigration,
 };

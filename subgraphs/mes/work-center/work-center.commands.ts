@@ -5,6 +5,7 @@ import type { MesDatabase } from '../db';
 import { fail, inTransaction, ok, type Outcome } from '../outcome';
 import { lockWorkCenter, updateWorkCenterState, type WorkCenterRow } from './work-center.repository';
 import { preview } from '../../../platform/preview';
+import { recordChangeEvent } from '../../kit/events';
 
 export interface WorkCenterStateChange {
   id: string;
@@ -33,6 +34,7 @@ export async function setWorkCenterState(
     if (!before) return fail({ code: 'NOT_FOUND', type: 'WorkCenter', id: change.id });
     const after = await updateWorkCenterState(trx, change.id, change.state, reasonCode);
     await recordChange(trx, { caller, operation: 'setWorkCenterState', entityType: 'WorkCenter', entityId: after.id, before, after });
+    await recordChangeEvent(trx, { field: 'workCenterStateChanged', siteId: after.siteId, key: { id: after.id } });
     return ok(after);
   });
 }

@@ -6,6 +6,7 @@ import { DispatchStatus } from '../enums';
 import { fail, inTransaction, ok, type Outcome } from '../outcome';
 import { findWorkCentersByIds } from '../work-center/work-center.repository';
 import { lockWorkOrder, updateWorkOrder, type WorkOrderRow } from './work-order.repository';
+import { recordChangeEvent } from '../../kit/events';
 
 /** Orders that can be (re)dispatched: not yet running, or paused. */
 const DISPATCHABLE: readonly string[] = [DispatchStatus.WAITING, DispatchStatus.READY, DispatchStatus.SUSPENDED];
@@ -38,6 +39,7 @@ export async function dispatchWorkOrder(
     if (before.dispatchStatus === DispatchStatus.READY && before.workCenterId === workCenterId) return ok(before);
     const after = await updateWorkOrder(trx, workOrderId, { dispatchStatus: DispatchStatus.READY, workCenterId });
     await recordChange(trx, { caller, operation: 'dispatchWorkOrder', entityType: 'WorkOrder', entityId: workOrderId, before, after });
+    await recordChangeEvent(trx, { field: 'workOrderProgressed', siteId: after.siteId, key: { id: workOrderId } });
     return ok(after);
   });
 }

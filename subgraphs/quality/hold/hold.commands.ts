@@ -6,6 +6,7 @@ import { requireText } from '../validation';
 import { findOpenHoldOfLot, insertHold, lockHold, releaseHold, type HoldRow } from './hold.repository';
 import { enqueueStockStatusChange } from './stock-handoff';
 import { transact } from '../../../platform/db/transact';
+import { recordChangeEvent } from '../../kit/events';
 
 /** Holds a lot quality has an inspection lot for, and hands the blocking of its stock to ERP. */
 export async function placeQualityHold(db: Kysely<QualityDatabase>, lotId: string, reason: string, now = new Date()): Promise<HoldRow> {
@@ -29,6 +30,7 @@ export async function placeQualityHold(db: Kysely<QualityDatabase>, lotId: strin
     });
     if (!hold) throw onHold((await findOpenHoldOfLot(trx, id))?.id ?? 'placed concurrently');
     await enqueueStockStatusChange(trx, hold, 'BLOCKED');
+    await recordChangeEvent(trx, { field: 'qualityHoldChanged', siteId: hold.siteId, key: { id: hold.id } });
     return hold;
   });
 }
@@ -44,6 +46,7 @@ export async function releaseQualityHold(db: Kysely<QualityDatabase>, holdId: st
     }
     const released = await releaseHold(trx, holdId, text, now < hold.placedAt ? hold.placedAt : now);
     await enqueueStockStatusChange(trx, released, 'UNRESTRICTED');
+    await recordChangeEvent(trx, { field: 'qualityHoldChanged', siteId: released.siteId, key: { id: released.id } });
     return released;
   });
 }

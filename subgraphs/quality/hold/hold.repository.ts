@@ -20,6 +20,10 @@ export function findOpenHoldsByMaterials(db: Kysely<QualityDatabase>, materialId
     .execute();
 }
 
+export function findHoldById(db: Kysely<QualityDatabase>, id: string): Promise<HoldRow | undefined> {
+  return db.selectFrom('qualityHolds').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
 export function lockHold(db: Kysely<QualityDatabase>, id: string): Promise<HoldRow | undefined> {
   return db.selectFrom('qualityHolds').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
 }

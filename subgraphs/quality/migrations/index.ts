@@ -1,3 +1,4 @@
+import { changeEventsMigration } from '../../kit/events/change-events.migration';
 import type { Migrations } from '../../../platform/db/migrate';
 import { outboxMigration, outboxOrderMigration } from '../../kit/outbox';
 import { qualityMigration } from './001_quality';
@@ -15,4 +16,5 @@ export const qualityMigrations: Migrations = {
   '006_outbox_order': outboxOrderMigration,
   '007_material_numbers': qualityMaterialNumbersMigration,
   '008_text_limits': qualityTextLimitsMigration,
+  '009_change_events': changeEventsMigration,
 };

@@ -1,0 +1,21 @@
+import { Arg, Ctx, ID, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { servedByGateway } from '../../kit/events';
+import type { ErpContext } from '../context';
+import { MaterialSite } from './material-site.type';
+
+/** A material-site by key, and the live field announcing stock blocked or released there (run by the gateway). */
+@Resolver(() => MaterialSite)
+export class MaterialSiteSubscriptionResolver {
+  @Query(() => MaterialSite, { nullable: true, description: 'A material-site by key' })
+  materialSite(@Arg('materialId', () => ID) materialId: string, @Arg('siteId', () => ID) siteId: string, @Ctx() ctx: ErpContext) {
+    return ctx.loaders.materialSite.load({ materialId, siteId });
+  }
+
+  @Subscription(() => MaterialSite, {
+    subscribe: servedByGateway,
+    description: 'A material-site of the site whose stock was blocked or released (a posted stock status change) (GraphQL over WebSocket or SSE)',
+  })
+  stockStatusChanged(@Arg('siteId', () => ID) _siteId: string, @Root() changed: MaterialSite) {
+    return changed;
+  }
+}

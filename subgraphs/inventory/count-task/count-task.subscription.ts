@@ -1,0 +1,21 @@
+import { Arg, Ctx, ID, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { servedByGateway } from '../../kit/events';
+import type { InventoryContext } from '../context';
+import { CountTask } from './count-task.type';
+
+/** A count task by key, and the live field announcing each change of its status (run by the gateway). */
+@Resolver(() => CountTask)
+export class CountTaskSubscriptionResolver {
+  @Query(() => CountTask, { nullable: true, description: 'A count task by id' })
+  countTask(@Arg('id', () => ID) id: string, @Ctx() ctx: InventoryContext) {
+    return ctx.loaders.countTask.load(id);
+  }
+
+  @Subscription(() => CountTask, {
+    subscribe: servedByGateway,
+    description: 'A count task of the site whose status changed (COUNTED, RECOUNT_REQUIRED, PENDING_APPROVAL, APPROVED, POSTED, REJECTED) (GraphQL over WebSocket or SSE)',
+  })
+  countTaskChanged(@Arg('siteId', () => ID) _siteId: string, @Root() changed: CountTask) {
+    return changed;
+  }
+}

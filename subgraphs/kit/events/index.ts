@@ -1,0 +1,4 @@
+export { changeEventsMigration } from './change-events.migration';
+export { recordChangeEvent, type ChangeEventsDatabase, type NewChangeEvent } from './change-events.repository';
+export { startChangeRelay, type ChangeRelay, type ChangeRelayOptions } from './change-relay';
+export { servedByGateway } from './live-fields';
