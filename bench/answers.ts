@@ -9,7 +9,7 @@ import {
   type Operation,
   type SelectionSet,
   type Type,
-} from '@apollo/federation-internals';
+} from '../gateway/apollo-internals/federation-model';
 
 /**
  * Answers to an operation as the gateway holds them before shaping (the subgraphs' answers merged:

@@ -1,8 +1,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { operationFromDocument, Supergraph, type Operation } from '@apollo/federation-internals';
+import { operationFromDocument, Supergraph, type Operation } from '../gateway/apollo-internals/federation-model';
 import { parse } from 'graphql';
-import { apolloComputeResponse, computeResponse } from '../gateway/performance/result-shaping';
+import { apolloComputeResponse, computeResponse } from '../gateway/apollo-internals';
 import { loadQuestions } from '../questions';
 import { answerFor, seededRandom } from './answers';
 import { argument, requireWholeNumbers, ROOT } from './processes';

@@ -1,7 +1,6 @@
-import { Supergraph, operationFromDocument } from '@apollo/federation-internals';
-import { QueryPlanner, prettyFormatQueryPlan, type PlanNode, type QueryPlan } from '@apollo/query-planner';
 import { getOperationAST, GraphQLError, Kind, parse, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { setBounded } from '../../platform/bounded-map';
+import { createSupergraphPlanner, formatQueryPlan, type PlanNode, type QueryPlan } from '../apollo-internals';
 import { checkOperationLimits, DEFAULT_LIMITS, type OperationLimits } from '../security/operation-limits';
 
 /** One fetch the gateway would send to a subgraph. */
@@ -75,10 +74,8 @@ export function planLimitsRefusal(schema: GraphQLSchema, document: DocumentNode,
  */
 export function createOperationPlanner(supergraphSdl: string, options: PlannerOptions = {}): OperationPlanner {
   const { cacheSize = 200, limits, maxTokens = 15_000 } = options;
-  const supergraph = Supergraph.build(supergraphSdl, { validateSupergraph: false });
-  const apiSchema = supergraph.apiSchema();
-  const graphqlSchema: GraphQLSchema = apiSchema.toGraphQLJSSchema();
-  const planner = new QueryPlanner(supergraph);
+  const planner = createSupergraphPlanner(supergraphSdl);
+  const graphqlSchema: GraphQLSchema = planner.apiSchema;
 
   const planUncached = (query: string, operationName?: string | null): PlanResult => {
     let document: DocumentNode;
@@ -94,8 +91,8 @@ export function createOperationPlanner(supergraphSdl: string, options: PlannerOp
     const invalid = validate(graphqlSchema, document);
     if (invalid.length) return { ok: false, errors: invalid.map(asValidationError) };
     try {
-      const operation = operationFromDocument(apiSchema, document, { operationName: operationName || undefined });
-      return { ok: true, plan: summarize(planner.buildQueryPlan(operation)) };
+      const plan = planner.plan(document, operationName || undefined);
+      return { ok: true, plan: summarize(plan) };
     } catch (err) {
       return { ok: false, errors: [asBadInput(err as Error)] };
     }
@@ -171,7 +168,7 @@ export function summarize(plan: QueryPlan): OperationPlan {
   }
   fetches.sort((a, b) => a.stage - b.stage);
   const systems = [...new Set(fetches.map((f) => f.system))];
-  return { systems, fetches, text: prettyFormatQueryPlan(plan) };
+  return { systems, fetches, text: formatQueryPlan(plan) };
 }
 
 /** The types named by the inline fragments directly under `_entities`. */

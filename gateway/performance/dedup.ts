@@ -1,5 +1,6 @@
 import type { Fetcher, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
 import { REQUEST_ID_HEADER } from '../../platform/http';
+import { isQueryBody } from '../apollo-internals';
 import { CALLER_HEADER, callerRightsOfHeader } from '../../platform/caller-header';
 
 /** Counts of what the deduplicating fetcher did, for tests and metrics. */
@@ -20,10 +21,6 @@ export interface DedupFetcher {
   readonly stats: DedupStats;
 }
 
-// The planner writes `{"query":"query …"` or `{"query":"{…"`; anything else (a mutation, a
-// subscription, a body in another shape) is sent as it is.
-const QUERY_BODY = /^\{"query":"\s*(?:query\b|\{)/;
-
 // Headers that differ between two requests without changing the answer: the request id, trace
 // context, and the signed caller header, whose subject, nonce and expiry differ from request to
 // request (the rights it grants are part of the key instead).
@@ -35,7 +32,7 @@ const NOT_IN_KEY = new Set([REQUEST_ID_HEADER, CALLER_HEADER, 'traceparent', 'tr
  * rights, never by who asks: platform/caller.ts); undefined for anything but a query.
  */
 export function queryRequestKey(url: string, init: FetcherRequestInit): string | undefined {
-  if (init.method !== 'POST' || typeof init.body !== 'string' || !QUERY_BODY.test(init.body)) return undefined;
+  if (init.method !== 'POST' || typeof init.body !== 'string' || !isQueryBody(init.body)) return undefined;
   return `${audienceKey(url, init.headers)}\n${init.body}`;
 }
 

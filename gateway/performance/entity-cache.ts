@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Fetcher } from '@apollo/utils.fetcher';
 import type Redis from 'ioredis';
+import { isEntitiesBody } from '../apollo-internals';
 import { queryRequestKey } from './dedup';
 import { BufferedResponse } from './pooled-fetcher';
 import { setBounded } from '../../platform/bounded-map';
@@ -65,9 +66,8 @@ export interface EntityCacheStats {
   misses: number;
 }
 
-// Entity fetches only: the planner's `_entities(representations: …)` requests. Root fields (lists,
-// searches) are not cached: their membership changes with every new row.
-const ENTITIES = /^\{"query":"\s*query\b[^"]*_entities\(/;
+// Entity fetches only (isEntitiesBody). Root fields (lists, searches) are not cached: their
+// membership changes with every new row.
 
 /**
  * Reuses a system's answers to identical entity fetches for the system's TTL, between callers with
@@ -85,7 +85,7 @@ export function entityCacheFetcher(inner: Fetcher, options: EntityCacheOptions):
   const miss = entityCacheLookups.labels(system, 'miss');
 
   const fetcher: Fetcher = async (url, init = {}) => {
-    const request = typeof init.body === 'string' && ENTITIES.test(init.body) ? queryRequestKey(url, init) : undefined;
+    const request = typeof init.body === 'string' && isEntitiesBody(init.body) ? queryRequestKey(url, init) : undefined;
     if (request === undefined) return inner(url, init);
     const key = `plantgraph:entity-cache:v1:${system}:${createHash('sha256').update(request).digest('base64url')}`;
     const cached = await store.get(key).catch(report);

@@ -11,7 +11,7 @@ import { createPooledFetcher } from './pooled-fetcher';
 import { subgraphWaitPlugin } from './subgraph-wait';
 import { operationMergePlugin, type OperationMergeStats } from '../plugins/operation-merge.plugin';
 import { asksForProvenance } from '../plugins/provenance.plugin';
-import { installResultShaping } from './result-shaping';
+import { installResultShaping } from '../apollo-internals';
 import { SharingObserver } from './sharing';
 import type { SharingNote } from './sharing-notes';
 

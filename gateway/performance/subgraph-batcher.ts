@@ -1,5 +1,6 @@
 import type { Fetcher, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
 import { MEMBER_REQUEST_IDS_HEADER, REQUEST_ID_HEADER } from '../../platform/http';
+import { isEntitiesBody, isQueryBody } from '../apollo-internals';
 import { audienceKey } from './dedup';
 import { BufferedResponse, ParsedResponse } from './pooled-fetcher';
 import { combinedVariables, rootBatchTemplate, splitRootAnswer, type RootBatchTemplate } from './root-batch';
@@ -45,11 +46,6 @@ export interface SubgraphBatchOptions {
 export function requestIdOf(init: FetcherRequestInit): string | undefined {
   return init.headers?.[REQUEST_ID_HEADER];
 }
-
-// The planner's bodies: `{"query":"query …_entities(representations: …)…","variables":{…}}` for
-// entity fetches, `{"query":"query …"` or `{"query":"{…"` for root queries.
-const ENTITIES = /^\{"query":"\s*query\b[^"]*_entities\(/;
-const QUERY = /^\{"query":"\s*(?:query\b|\{)/;
 
 interface RequestBody {
   query: string;
@@ -351,14 +347,14 @@ export function subgraphBatchFetcher(inner: Fetcher, options: SubgraphBatchOptio
 
   const fetcher: Fetcher = (url, init = {}) => {
     const text = init.body;
-    if (init.method !== 'POST' || typeof text !== 'string' || !QUERY.test(text)) return send(url, init);
+    if (init.method !== 'POST' || typeof text !== 'string' || !isQueryBody(text)) return send(url, init);
     const body = parseBody(text);
     if (!body) return send(url, init);
     let kind: Batch['kind'];
     let template: RootBatchTemplate | undefined;
     let representations: unknown[] | undefined;
     let others: string | undefined;
-    if (ENTITIES.test(text) && Array.isArray(body.variables?.representations)) {
+    if (isEntitiesBody(text) && Array.isArray(body.variables?.representations)) {
       kind = 'entities';
       const { representations: given, ...rest } = body.variables!;
       representations = given as unknown[];

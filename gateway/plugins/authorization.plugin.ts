@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
 import {
   execute,
@@ -24,6 +23,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import type { Caller } from '../../platform/caller';
+import { replaceOperationDocument, replaceValidationErrors } from '../apollo-internals';
 import { callerOf, isPartnerCaller } from '../security/caller';
 import { gatewayError } from '../security/errors';
 import { describeRule, isAllowed, type AuthorizationRule, type SupergraphSecurity } from '../security/supergraph-rules';
@@ -232,9 +232,8 @@ export function authorizationPlugin(options: AuthorizationOptions): ApolloServer
           return async (errors) => {
             if (!errors?.length) return;
             const [first] = partnerValidation(partnerSchema, requestContext.document!);
-            // Apollo Server reports the very array it hands this hook (its own suggestion-hiding
-            // plugin edits it in place too); the partner tests fail if that ever changes.
-            (errors as Error[]).splice(0, errors.length, first ?? withoutSuggestions(errors[0] as GraphQLError));
+            // The partner tests fail if Apollo Server stops reporting the array it hands this hook.
+            replaceValidationErrors(errors, first ?? withoutSuggestions(errors[0] as GraphQLError));
           };
         },
         async didResolveOperation(requestContext: GraphQLRequestContext<any>) {
@@ -256,13 +255,8 @@ export function authorizationPlugin(options: AuthorizationOptions): ApolloServer
           const document = withoutDenied(requestContext.schema, security, caller, requestContext.document!);
           const text = print(document);
           hasFillers = text.includes(FILLER_ALIAS);
-          // The query plan cache is keyed by the hash: the cut document must not share the full one's plan.
-          const context = requestContext as { document: DocumentNode; queryHash: string; operation: OperationDefinitionNode };
-          context.document = document;
-          context.queryHash = createHash('sha256').update(text).digest('hex');
-          context.operation = document.definitions.find(
-            (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION && (d.name?.value ?? null) === (operation.name?.value ?? null),
-          )!;
+          // The plan, and the plan cache's key, must be those of the cut document.
+          replaceOperationDocument(requestContext, document, text);
         },
         async responseForOperation(requestContext) {
           const security = options.rules();

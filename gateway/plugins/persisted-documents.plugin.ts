@@ -2,6 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
 import { getOperationAST, Kind, parse, print, type DocumentNode, type GraphQLError, type OperationDefinitionNode } from 'graphql';
 import type { Caller } from '../../platform/caller';
+import { persistedQueryHashOf } from '../apollo-internals';
 import { callerOf, isPartnerCaller } from '../security/caller';
 import { gatewayError } from '../security/errors';
 import { canonicalDocument, documentId, type TrustedDocument } from '../security/trusted-documents';
@@ -128,8 +129,8 @@ export function persistedDocumentsPlugin(options: PersistedDocumentsOptions & { 
  * a document's text as published); every other query a client registers goes to `registered`.
  */
 export function trustedDocumentCache(gate: Pick<PartnerDocumentGate, 'textOf'>, registered: KeyValueCache<string>): KeyValueCache<string> {
-  // Apollo Server prefixes the keys it uses ("apq:<hash>"); the hash is what a trusted document is known by.
-  const hashOf = (key: string) => key.replace(/^apq:/, '');
+  // Apollo Server prefixes the keys it uses; the hash is what a trusted document is known by.
+  const hashOf = persistedQueryHashOf;
   return {
     async get(key) {
       return gate.textOf(hashOf(key)) ?? registered.get(key);

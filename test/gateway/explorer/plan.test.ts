@@ -1,5 +1,5 @@
 import { composeGraph } from '../../../cli/compose';
-import type { FetchNode, QueryPlan } from '@apollo/query-planner';
+import type { FetchNode, QueryPlan } from '../../../gateway/apollo-internals';
 import { createOperationPlanner, summarize, type OperationPlanner } from '../../../gateway/explorer/plan';
 import { erpSystem } from '../../../subgraphs/erp/server';
 import { inventorySystem } from '../../../subgraphs/inventory/server';

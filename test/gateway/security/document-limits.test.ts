@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Supergraph } from '@apollo/federation-internals';
+import { apiSchemaOf } from '../../../gateway/apollo-internals';
 import { documentLimits } from '../../../gateway/security/document-limits';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
-const api = Supergraph.build(readFileSync(path.join(ROOT, 'schema', 'supergraph.graphql'), 'utf8')).apiSchema().toGraphQLJSSchema();
+const api = apiSchemaOf(readFileSync(path.join(ROOT, 'schema', 'supergraph.graphql'), 'utf8'));
 
 describe('operation limits on the text as it arrives', () => {
   const limits = documentLimits();

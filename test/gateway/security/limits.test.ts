@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Supergraph } from '@apollo/federation-internals';
+import { apiSchemaOf } from '../../../gateway/apollo-internals';
 import { Kind, parse, type OperationDefinitionNode } from 'graphql';
 import { checkOperationLimits, DEFAULT_LIMITS, measureOperation } from '../../../gateway/security/operation-limits';
 import { loadQuestions } from '../../../questions';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
-const api = Supergraph.build(readFileSync(path.join(ROOT, 'schema', 'supergraph.graphql'), 'utf8')).apiSchema().toGraphQLJSSchema();
+const api = apiSchemaOf(readFileSync(path.join(ROOT, 'schema', 'supergraph.graphql'), 'utf8'));
 
 function measure(query: string, variables: Record<string, unknown> = {}) {
   const document = parse(query);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildSchema, operationFromDocument, Supergraph, type Operation } from '@apollo/federation-internals';
 import { parse, type GraphQLError } from 'graphql';
-import { apolloComputeResponse, computeResponse, installResultShaping, resultShapingMode } from '../../../gateway/performance/result-shaping';
+import { apolloComputeResponse, computeResponse, installResultShaping, resultShapingMode } from '../../../gateway/apollo-internals';
 import * as gatewayShaping from '@apollo/gateway/dist/resultShaping';
 import { loadQuestions } from '../../../questions';
 import { answerFor, seededRandom } from '../../../bench/answers';
