@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -24,7 +24,7 @@ function anchorsOf(markdown: string): Set<string> {
 
 const code = CODE_DIRS.flatMap((dir) => files(path.join(ROOT, dir))).map((file) => ({ file: path.relative(ROOT, file), text: readFileSync(file, 'utf8') }));
 
-describe('documentation cited in the code', () => {
+describe('documentation cited in the code and in CONTRIBUTING.md', () => {
   it('every docs/<page>.md#anchor the code cites exists', () => {
     const broken: string[] = [];
     for (const { file, text } of code) {
@@ -48,6 +48,18 @@ describe('documentation cited in the code', () => {
     expect(vague).toEqual([]);
     const domain = anchorsOf(readFileSync(path.join(ROOT, 'docs', 'domain.md'), 'utf8'));
     for (const n of [1, 2, 3, 4, 5]) expect(domain.has(`rule-${n}`)).toBe(true);
+  });
+
+  it('every file and folder CONTRIBUTING.md names exists', () => {
+    const text = readFileSync(path.join(ROOT, 'CONTRIBUTING.md'), 'utf8');
+    const named = [...text.matchAll(/`([\w.-]+(?:\/[\w.-]+)+\/?)`/g)].map((m) => m[1]!).filter((p) => !p.includes('…'));
+    expect(named.length).toBeGreaterThan(20);
+    expect(named.filter((p) => !existsSync(path.join(ROOT, p)))).toEqual([]);
+    const linked = [...text.matchAll(/\]\(([\w./-]+)(?:#([\w-]+))?\)/g)];
+    for (const [, page, anchor] of linked) {
+      expect(existsSync(path.join(ROOT, page!))).toBe(true);
+      if (anchor) expect(anchorsOf(readFileSync(path.join(ROOT, page!), 'utf8'))).toContain(anchor);
+    }
   });
 
   it('slugs headings as GitHub does', () => {
