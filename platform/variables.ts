@@ -27,7 +27,7 @@ export type VariableTopic = (typeof TOPICS)[number];
 export interface Variable {
   /** The name; `<SYSTEM>` stands for each system's name in capitals (`ERP`, `MES`, …). */
   readonly name: string;
-  /** The value used when the variable is unset, as an operator would write it. */
+  /** The value used when the variable is unset, as an operator would write it; setting it changes nothing (a test checks). */
   readonly default?: string;
   /** The default in words, when it is not one literal value (derived from another setting, generated, …). */
   readonly defaultIs?: string;
@@ -44,7 +44,7 @@ const SUBGRAPHS: readonly VariableReader[] = ['subgraph', 'start'];
 /** The runtime variables, grouped by topic. */
 export const VARIABLES: readonly Variable[] = Object.freeze([
   // Processes and storage
-  { name: 'PORT', default: '4000', topic: 'Processes and storage', readBy: ['gateway', 'subgraph', 'start', 'commands'], meaning: 'the gateway\'s port; `npm start` gives the subgraphs PORT+1 … PORT+6 in the order erp, mes, crm, inventory, quality, audits, and a subgraph alone defaults to its own port in that order' },
+  { name: 'PORT', defaultIs: '`4000`; a subgraph alone: its own port (`4001` …)', topic: 'Processes and storage', readBy: ['gateway', 'subgraph', 'start', 'commands'], meaning: 'the gateway\'s port; `npm start` gives the subgraphs PORT+1 … PORT+6 in the order erp, mes, crm, inventory, quality, audits, and a subgraph alone defaults to its own port in that order' },
   { name: 'HOST', default: '127.0.0.1', topic: 'Processes and storage', readBy: ['gateway', 'subgraph', 'start', 'commands'], meaning: 'the address every server binds' },
   { name: 'DATABASE_URL', topic: 'Processes and storage', readBy: ['gateway', 'subgraph', 'start', 'commands'], meaning: 'a subgraph alone: its database (required, created and migrated at start); `npm start` and the commands: a server and database-name prefix (`…/plantgraph` uses `plantgraph_erp`, …), an embedded PostgreSQL when unset; the gateway: where its own database is, beside it' },
   { name: 'GATEWAY_DATABASE_URL', defaultIs: 'beside `DATABASE_URL`\'s databases', topic: 'Processes and storage', readBy: ['gateway', 'start', 'commands'], meaning: 'the gateway database: partner keys, partner documents, recorded usage' },

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { BEGIN_MARKER, END_MARKER, renderVariablesTable, VARIABLES_PAGE, withVariablesTable } from '../../cli/docs';
 import { loadStartConfig } from '../../cli/start';
+import { loadGatewayConfig } from '../../gateway/config';
 import { loadPerformanceConfig } from '../../gateway/performance';
 import { loadSecurityConfig } from '../../gateway/security/config';
 import { loadUsageConfig } from '../../gateway/usage/config';
@@ -9,6 +10,7 @@ import { callerKeyFromEnv } from '../../platform/caller-header';
 import { createLogger } from '../../platform/logger';
 import { SYSTEM_NAMES } from '../../platform/systems';
 import { NOT_SETTINGS, VARIABLES, type VariableReader } from '../../platform/variables';
+import { loadSubgraphConfig } from '../../subgraphs/kit/config';
 import { retryBudgetFromEnv } from '../../subgraphs/kit/outbox';
 import { GATEWAY_LOADERS, subgraphLoaders, variablesRead } from '../support/environment';
 
@@ -116,6 +118,43 @@ describe('the variables table of docs/operations.md', () => {
       }
     }
     expect(missing).toEqual([]);
+  });
+});
+
+describe('declared defaults', () => {
+  // Each loader, its result made comparable; a subgraph's needs a database to be valid at all.
+  const BASE: NodeJS.ProcessEnv = { DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/plantgraph_erp' };
+  const LOADERS: readonly [string, (env: NodeJS.ProcessEnv) => unknown][] = [
+    ['gateway', loadGatewayConfig],
+    ['security', loadSecurityConfig],
+    ['performance', loadPerformanceConfig],
+    ['usage', loadUsageConfig],
+    ['start', loadStartConfig],
+    ['subgraph', (env) => loadSubgraphConfig('erp', env)],
+    ['outbox relay', retryBudgetFromEnv],
+    ['logger', (env) => createLogger('plantgraph', env).level],
+  ];
+  const outcome = (load: (env: NodeJS.ProcessEnv) => unknown, env: NodeJS.ProcessEnv) => {
+    try {
+      return { value: load(env) };
+    } catch (err) {
+      return { error: (err as Error).message };
+    }
+  };
+
+  it('are what the loaders use: setting a variable to its declared default changes nothing', () => {
+    const withDefault = VARIABLES.filter((v) => v.default !== undefined && !v.name.includes('<'));
+    expect(withDefault.length).toBeGreaterThan(30);
+    const differ: string[] = [];
+    for (const v of withDefault) {
+      for (const [name, load] of LOADERS) {
+        if (!variablesRead([load], BASE).has(v.name)) continue;
+        const unset = outcome(load, BASE);
+        const set = outcome(load, { ...BASE, [v.name]: v.default });
+        if (JSON.stringify(unset) !== JSON.stringify(set)) differ.push(`${v.name}=${v.default} (${name} loader)`);
+      }
+    }
+    expect(differ).toEqual([]);
   });
 });
 
