@@ -1,7 +1,7 @@
 import { close, listen, StartupError } from '../platform/listen';
 import { createLogger } from '../platform/logger';
 import { loadGatewayConfig } from './config';
-import { tracingPlugin } from './plugins/tracing.plugin';
+import { createGatewayTracing } from './observability/tracing';
 import { createGatewayServer } from './server';
 import { explorerSignInFromConfig } from './explorer/sign-in';
 import { loadSecurityConfig } from './security/config';
@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   const security = await resolveSecurity(securityConfig, logger, {
     partnerDatabaseUrl: process.env.DATABASE_URL ? gatewayDatabaseUrl(process.env.DATABASE_URL) : undefined,
   });
-  const tracing = config.otlpEndpoint ? tracingPlugin({ endpoint: config.otlpEndpoint }) : undefined;
+  const tracing = config.otlpEndpoint ? createGatewayTracing({ endpoint: config.otlpEndpoint }) : undefined;
   if (tracing) logger.info({ endpoint: config.otlpEndpoint }, 'sending OpenTelemetry traces');
   const server = await createGatewayServer({
     tracing,

@@ -2,7 +2,6 @@ import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import { ApolloGateway, type SupergraphManager } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { createGraphQLHttpHandler } from '../platform/http';
 import { close } from '../platform/listen';
 import type { Logger } from '../platform/logger';
@@ -13,22 +12,17 @@ import { fileSupergraph } from './supergraph';
 import { createExplorer, type ExplorerOptions } from './explorer/explorer';
 import { loadReliabilityConfig, type ReliabilityConfig } from './reliability/policy';
 import { SubgraphHealth } from './reliability/subgraph-health';
-import { SubgraphDataSource, type SendHook } from './subgraph-data-source';
+import type { SendHook } from './subgraph-data-source';
+import { fetchChain, gatewayPlugins, subgraphServices } from './pipelines';
 import type { Fetcher } from '@apollo/utils.fetcher';
-import { loggingPlugin } from './plugins/logging.plugin';
-import { metricsPlugin } from './plugins/metrics.plugin';
-import { operationNamePlugin } from './plugins/operation-name.plugin';
-import type { GatewayTracing } from './plugins/tracing.plugin';
-import { provenancePlugin } from './plugins/provenance.plugin';
+import type { GatewayTracing } from './observability/tracing';
 import { createProvenanceTracker } from './authority/provenance';
-import { withReconciliation } from './authority/reconciliation/reconciliation';
 import { createGatewaySecurity, type GatewaySecurityOptions } from './security';
 import { loadSecurityConfig } from './security/config';
 import { resolveSecurity } from './security/setup';
 import { createGatewayPerformance, loadPerformanceConfig, type PerformanceConfig } from './performance';
 import { shortenMessage } from '../platform/preview';
 import { createGatewayUsage, loadUsageConfig, type UsageOptions } from './usage';
-import { subscriptionHttpRefusalPlugin } from './subscriptions/http-refusal.plugin';
 
 export interface GatewayOptions {
   /** Path of the supergraph file (watched), or a ready-made supergraph manager. */
@@ -47,7 +41,7 @@ export interface GatewayOptions {
   fetcher?: Fetcher;
   /** Hooks run before every subgraph request (signed caller header, trace context). */
   beforeSend?: readonly SendHook[];
-  /** OpenTelemetry traces (`tracingPlugin`); none when absent. */
+  /** OpenTelemetry traces (`createGatewayTracing`); none when absent. */
   tracing?: GatewayTracing;
   /**
    * The browser explorer at GET /graphql: where its built files are, headers its page sends, sign-in.
@@ -93,7 +87,9 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
   const security = createGatewaySecurity(securityOptions, logger);
   const provenance = createProvenanceTracker();
   const health = new SubgraphHealth(options.reliability ?? loadReliabilityConfig({}), logger);
-  const fetchPath = createGatewayPerformance(options.performance ?? loadPerformanceConfig(), logger, security.sealCaller);
+  const fetchPath = createGatewayPerformance(options.performance ?? loadPerformanceConfig(), logger);
+  // A fetcher given by the caller replaces the pool and every step above it but the seal.
+  const chain = fetchChain({ performance: options.fetcher ? undefined : fetchPath, fetcher: options.fetcher, sealCaller: security.sealCaller });
   const usage = createGatewayUsage({ database: securityOptions.partnerDatabase?.db, ...(options.usage ?? loadUsageConfig()) }, logger);
   // @apollo/gateway otherwise reports usage to Apollo and probes cloud metadata addresses at
   // construction; a plant's gateway sends nothing off its own network unless told to.
@@ -101,21 +97,16 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
   const gateway = new ApolloGateway({
     supergraphSdl,
     logger,
-    // The reconciliation subgraph is answered in-process, through this server's own pipeline.
-    buildService: provenance.instrumentServices(withReconciliation((): ApolloServer<any> => apollo, ({ name, url }) => {
-      const target = subgraphUrls[name as SystemName] ?? url!;
-      health.register(name, target);
-      return new SubgraphDataSource({
-        system: name,
-        url: target,
-        policy: health.policy(name),
-        breaker: health.breaker(name),
-        // The caller header is addressed to this system here and sealed over the final body at the last step.
-        fetcher: options.fetcher ? security.sealCaller(options.fetcher) : fetchPath.fetcherFor(name),
-        beforeSend: [security.signCallerFor(name), ...(options.tracing ? [options.tracing.propagate] : []), ...(options.beforeSend ?? [])],
-        logger,
-      });
-    })),
+    buildService: subgraphServices({
+      provenance,
+      apollo: (): ApolloServer<any> => apollo,
+      health,
+      subgraphUrls,
+      chain,
+      // The caller header is addressed to the system here and sealed over the final body by the chain's last step.
+      beforeSend: (system) => [security.signCallerFor(system), ...(options.tracing ? [options.tracing.propagate] : []), ...(options.beforeSend ?? [])],
+      logger,
+    }),
   });
 
   // Registered first: every schema the gateway loads checks Date and DateTime inputs itself.
@@ -144,8 +135,16 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     introspection: true,
     validationRules: security.validationRules,
     persistedQueries: security.persistedQueries,
-    // Operation merging first: it takes the executed result before other plugins' willSendResponse change it.
-    plugins: [...(fetchPath.operationMerge ? [fetchPath.operationMerge] : []), ApolloServerPluginLandingPageDisabled(), ...security.plugins, subscriptionHttpRefusalPlugin(), loggingPlugin({ logger, sharingOf: fetchPath.sharingOf }), metricsPlugin(), usage.plugin, operationNamePlugin(), provenancePlugin({ tracker: provenance }), ...fetchPath.plugins, ...(options.tracing ? [options.tracing.plugin] : [])],
+    // In the order of gateway/pipelines.ts.
+    plugins: gatewayPlugins({
+      operationMerge: fetchPath.operationMerge,
+      security: security.plugins,
+      logger,
+      sharingOf: fetchPath.sharingOf,
+      usage: usage.plugin,
+      provenance,
+      tracing: options.tracing?.plugin,
+    }),
   });
   await apollo.start();
 

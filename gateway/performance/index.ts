@@ -4,12 +4,11 @@ import Redis from 'ioredis';
 import { StartupError } from '../../platform/listen';
 import type { Logger } from '../../platform/logger';
 import { SYSTEMS, type SystemName } from '../../platform/systems';
-import { entityCacheFetcher, memoryEntityCacheStore, redisEntityCacheStore, type EntityCacheStats, type EntityCacheStore } from './entity-cache';
-import { dedupFetcher, type DedupStats } from './dedup';
-import { subgraphBatchFetcher, type SubgraphBatchStats } from './subgraph-batcher';
+import { entityCacheFetcher, memoryEntityCacheStore, redisEntityCacheStore, type EntityCacheStore } from './entity-cache';
+import { dedupFetcher } from './dedup';
+import { subgraphBatchFetcher } from './subgraph-batcher';
 import { createPooledFetcher } from './pooled-fetcher';
-import { subgraphWaitPlugin } from './subgraph-wait';
-import { operationMergePlugin, type OperationMergeStats } from '../plugins/operation-merge.plugin';
+import { operationMergePlugin } from '../plugins/operation-merge.plugin';
 import { asksForProvenance } from '../plugins/provenance.plugin';
 import { installResultShaping } from '../apollo-internals';
 import { SharingObserver } from './sharing';
@@ -67,20 +66,26 @@ export function loadPerformanceConfig(env: NodeJS.ProcessEnv = process.env): Per
   });
 }
 
+/** One step of the fetch chain: wraps the fetcher below it. */
+export type FetchStep = (inner: Fetcher) => Fetcher;
+
+/**
+ * The performance mechanisms of the fetch path, each as a step; gateway/pipelines.ts puts them in
+ * their order. A step a setting turns off is undefined.
+ */
 export interface GatewayPerformance {
-  /** The HTTP client of one system's data source (with its entity cache, when on and allowed). */
-  fetcherFor(system: string): Fetcher;
-  /** Entity cache hits and misses per system that has one. */
-  readonly entityCacheStats: ReadonlyMap<string, EntityCacheStats>;
-  readonly plugins: ApolloServerPlugin<any>[];
-  /** Merging of identical queries in flight, when on: register it before every other plugin. */
+  /** The keep-alive pool: the wire, below every step. */
+  readonly pool: Fetcher;
+  /** Tells the sharing metrics which system a URL is (merging and batching see URLs only). */
+  systemLabel(system: string): FetchStep;
+  /** The entity cache of one system, when on and the systems registry gives the system a TTL. */
+  entityCache(system: string): FetchStep | undefined;
+  /** Merging of identical in-flight subgraph queries (`SUBGRAPH_DEDUP`). */
+  readonly merge?: FetchStep;
+  /** Batching of concurrent fetches to one subgraph (`SUBGRAPH_BATCH`). */
+  readonly batch?: FetchStep;
+  /** Merging of identical queries in flight at the front door (`OPERATION_DEDUP`), an Apollo Server plugin. */
   readonly operationMerge?: ApolloServerPlugin<any>;
-  /** What operation merging did, when it is on. */
-  readonly operationMergeStats?: OperationMergeStats;
-  /** What deduplication merged, when it is on. */
-  readonly dedupStats?: DedupStats;
-  /** What batching combined, when it is on. */
-  readonly batchStats?: SubgraphBatchStats;
   /** What was shared of one operation's work, by request id, for its log line; forgotten once read. */
   sharingOf(requestId: string | undefined): SharingNote | undefined;
   /** Closes the pooled sockets; call after the server stopped taking requests. */
@@ -88,47 +93,33 @@ export interface GatewayPerformance {
 }
 
 /**
- * The gateway's fetch path, outermost first: the entity cache (where allowed), merging of
- * identical in-flight queries, batching of concurrent fetches to one subgraph, the keep-alive pool; and
- * the wait metrics. Merging comes before batching, so a batch never carries the same fetch twice.
- * `lastStep` wraps the pool, below every step that changes bodies: the caller header is sealed
- * there, over the body actually sent (gateway/security/caller-seal.ts).
- * Also chooses how the gateways of this process shape answers (`RESULT_SHAPING`).
+ * Builds the fetch path's mechanisms (gateway/pipelines.ts orders them), and makes the gateways of
+ * this process shape answers with the planned shaper (`RESULT_SHAPING`).
  */
-export function createGatewayPerformance(config: PerformanceConfig, logger?: Logger, lastStep?: (inner: Fetcher) => Fetcher): GatewayPerformance {
+export function createGatewayPerformance(config: PerformanceConfig, logger?: Logger): GatewayPerformance {
   installResultShaping(config.resultShaping);
   const pool = createPooledFetcher({ connectionsPerOrigin: config.connectionsPerSubgraph });
-  const wire = lastStep ? lastStep(pool.fetcher) : pool.fetcher;
   const sharing = new SharingObserver();
-  const batch = config.batch ? subgraphBatchFetcher(wire, { concurrency: config.batchConcurrency, onBatch: sharing.batch }) : undefined;
-  const batched = batch?.fetcher ?? wire;
-  const dedup = config.dedup ? dedupFetcher(batched, { onMerged: sharing.fetchMerged }) : undefined;
-  const shared = dedup?.fetcher ?? batched;
   const redis = config.entityCache && config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1 }) : undefined;
   redis?.on('error', (err) => logger?.warn({ err: err.message }, 'entity cache: Redis error'));
   const store: EntityCacheStore | undefined = config.entityCache ? (redis ? redisEntityCacheStore(redis) : memoryEntityCacheStore()) : undefined;
-  const entityCacheStats = new Map<string, EntityCacheStats>();
   // A request asking for provenance reads its own fetches, so it always executes itself.
   const merge = config.operationDedup ? operationMergePlugin({ excluded: (request) => asksForProvenance(request), onMerged: sharing.operationMerged }) : undefined;
-  // Merging and batching see URLs; the observer labels their metrics by system.
-  const labelled = (system: string, fetcher: Fetcher): Fetcher => (url, init) => {
-    sharing.system(url, system);
-    return fetcher(url, init);
-  };
   return {
-    fetcherFor(system) {
-      const ttlSeconds = SYSTEMS[system as SystemName]?.entityCacheTtlSeconds ?? 0;
-      if (!store || ttlSeconds <= 0) return labelled(system, shared);
-      const cache = entityCacheFetcher(shared, { system, ttlSeconds, store, onStoreError: (err) => logger?.warn({ err: err.message, system }, 'entity cache unavailable; asking the subgraph') });
-      entityCacheStats.set(system, cache.stats);
-      return labelled(system, cache.fetcher);
+    pool: pool.fetcher,
+    systemLabel: (system) => (inner) => (url, init) => {
+      sharing.system(url, system);
+      return inner(url, init);
     },
-    entityCacheStats,
-    plugins: [subgraphWaitPlugin()],
+    entityCache(system) {
+      const ttlSeconds = SYSTEMS[system as SystemName]?.entityCacheTtlSeconds ?? 0;
+      if (!store || ttlSeconds <= 0) return undefined;
+      const onStoreError = (err: Error) => logger?.warn({ err: err.message, system }, 'entity cache unavailable; asking the subgraph');
+      return (inner) => entityCacheFetcher(inner, { system, ttlSeconds, store, onStoreError }).fetcher;
+    },
+    merge: config.dedup ? (inner) => dedupFetcher(inner, { onMerged: sharing.fetchMerged }).fetcher : undefined,
+    batch: config.batch ? (inner) => subgraphBatchFetcher(inner, { concurrency: config.batchConcurrency, onBatch: sharing.batch }).fetcher : undefined,
     operationMerge: merge?.plugin,
-    operationMergeStats: merge?.stats,
-    dedupStats: dedup?.stats,
-    batchStats: batch?.stats,
     sharingOf: (requestId) => sharing.notes.take(requestId),
     async stop() {
       await pool.close();

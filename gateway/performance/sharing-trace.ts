@@ -1,7 +1,7 @@
 import { propagation, ROOT_CONTEXT, trace, type Link, type SpanContext } from '@opentelemetry/api';
 import type { FetcherRequestInit } from '@apollo/utils.fetcher';
 
-// The gateway's tracer (tracing.plugin.ts registers the provider; without it every span is a no-op).
+// The gateway's tracer (observability/tracing.ts registers the provider; without it every span is a no-op).
 const TRACER = 'plantgraph-gateway';
 
 /** The span context a request's `traceparent` carries; none without tracing. */

@@ -8,14 +8,14 @@ import type { Database } from '../../platform/db/database';
 import { CALLER_HEADER, callerClaims, parseCallerKey, serviceCaller } from '../../platform/caller-header';
 import type { Fetcher } from '@apollo/utils.fetcher';
 import { callerSealingFetcher } from './caller-seal';
-import { authPlugin } from '../plugins/auth.plugin';
+import { createAuthenticator } from './authentication';
 import { authorizationPlugin } from '../plugins/authorization.plugin';
 import { limitsPlugin, type LimitsOptions } from '../plugins/limits.plugin';
 import { partnerDocumentGate, persistedDocumentsPlugin, trustedDocumentCache } from '../plugins/persisted-documents.plugin';
 import { requestDocumentOf } from './request-document';
 import { documentLimits } from './document-limits';
 import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
-import { memoryRateLimitStore, rateLimitPlugin, redisRateLimitStore } from '../plugins/rate-limit.plugin';
+import { memoryRateLimitStore, createRateLimiter, redisRateLimitStore } from './rate-limit';
 import type { SendHook } from '../subgraph-data-source';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import type { Caller } from '../../platform/caller';
@@ -97,8 +97,18 @@ export interface GatewaySecurityOptions {
   introspection?: boolean;
 }
 
+/** The security's Apollo Server plugins; those a mode turns off are undefined. */
+export interface SecurityPlugins {
+  /** Depth, alias and cost limits on the document as sent. */
+  readonly limits: ApolloServerPlugin<any>;
+  /** Field authorization: cuts what the caller may not read before planning (`AUTH_MODE=jwt`). */
+  readonly authorization?: ApolloServerPlugin<any>;
+  /** Partners run trusted documents only (`AUTH_MODE=jwt`). */
+  readonly persistedDocuments?: ApolloServerPlugin<any>;
+}
+
 export interface GatewaySecurity {
-  readonly plugins: ApolloServerPlugin<any>[];
+  readonly plugins: SecurityPlugins;
   /** Authenticates and rate-limits a request while its context is built (401, 429). */
   context(req: IncomingMessage): Promise<SecurityContext>;
   /** The same door for the explorer's data endpoints, for users only (partners see the contract alone). */
@@ -138,14 +148,14 @@ export function createGatewaySecurity(options: GatewaySecurityOptions, logger: L
   redis?.on('error', (err) => logger.warn({ err: err.message }, 'rate limit store: Redis error'));
   const store = redis ? redisRateLimitStore(redis) : memoryRateLimitStore();
 
-  const authenticator = authPlugin({
+  const authenticator = createAuthenticator({
     mode,
     callerKey: options.callerKey,
     verifyToken: options.issuer ? createTokenVerifier(options.issuer) : undefined,
     verifyPartnerKey: options.partnerDatabase ? createPartnerKeyAuthenticator(options.partnerDatabase) : undefined,
   });
   let lastStoreWarning = 0;
-  const rateLimiter = rateLimitPlugin({
+  const rateLimiter = createRateLimiter({
     store,
     limit: options.rateLimit?.perMinute,
     windowMs: options.rateLimit?.windowMs,
@@ -166,10 +176,12 @@ export function createGatewaySecurity(options: GatewaySecurityOptions, logger: L
   const documentsLoaded = documentRegistry?.refresh().catch((err: Error) => logger.warn({ err: err.message }, 'partner documents: cannot read the gateway database yet; retrying'));
   // Then the limits, on the text as it arrives: Apollo Server validates before any plugin may refuse.
   const limits = documentLimits({ limits: options.limits, maxTokens: options.limits?.maxTokens });
-  const plugins: ApolloServerPlugin<any>[] = [limitsPlugin(options.limits)];
-  if (mode === 'jwt') {
-    plugins.push(authorizationPlugin({ rules: () => rules }), persistedDocumentsPlugin({ documents: fixedDocuments, gate: partnerDocuments }));
-  }
+  // Authorization and partner documents only when callers are authenticated (gateway/pipelines.ts orders them).
+  const plugins: SecurityPlugins = {
+    limits: limitsPlugin(options.limits),
+    authorization: mode === 'jwt' ? authorizationPlugin({ rules: () => rules }) : undefined,
+    persistedDocuments: mode === 'jwt' ? persistedDocumentsPlugin({ documents: fixedDocuments, gate: partnerDocuments }) : undefined,
+  };
 
   const clientAddress = clientAddressOf(options.rateLimit?.trustedProxies ?? []);
 

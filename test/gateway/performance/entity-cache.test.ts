@@ -131,16 +131,14 @@ describe('entity cache', () => {
     for (const system of ['mes', 'inventory', 'quality'] as const) expect(SYSTEMS[system].entityCacheTtlSeconds).toBe(0);
     const performance = createGatewayPerformance({ connectionsPerSubgraph: 4, dedup: true, batch: true, batchConcurrency: 8, operationDedup: true, entityCache: true, resultShaping: 'planned' });
     try {
-      for (const system of SYSTEM_NAMES) performance.fetcherFor(system);
-      performance.fetcherFor('someone-elses-subgraph');
       const cached = SYSTEM_NAMES.filter((s) => SYSTEMS[s].entityCacheTtlSeconds > 0);
-      expect([...performance.entityCacheStats.keys()].sort()).toEqual([...cached].sort());
+      expect(SYSTEM_NAMES.filter((s) => performance.entityCache(s) !== undefined).sort()).toEqual([...cached].sort());
+      expect(performance.entityCache('someone-elses-subgraph')).toBeUndefined();
     } finally {
       await performance.stop();
     }
     const off = createGatewayPerformance({ connectionsPerSubgraph: 4, dedup: true, batch: true, batchConcurrency: 8, operationDedup: true, entityCache: false, resultShaping: 'planned' });
-    for (const system of SYSTEM_NAMES) off.fetcherFor(system);
-    expect(off.entityCacheStats.size).toBe(0);
+    expect(SYSTEM_NAMES.filter((s) => off.entityCache(s) !== undefined)).toEqual([]);
     await off.stop();
   });
 });

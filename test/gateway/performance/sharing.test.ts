@@ -8,7 +8,7 @@ import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { parse } from 'graphql';
 import pino from 'pino';
 import { loadPerformanceConfig, type PerformanceConfig } from '../../../gateway/performance';
-import { tracingPlugin, type GatewayTracing } from '../../../gateway/plugins/tracing.plugin';
+import { createGatewayTracing, type GatewayTracing } from '../../../gateway/observability/tracing';
 import { createGatewayServer, type GatewayServer } from '../../../gateway/server';
 import { createGraphQLHttpHandler, memberRequestIdsOf, MEMBER_REQUEST_IDS_HEADER } from '../../../platform/http';
 import { registry } from '../../../platform/metrics';
@@ -59,7 +59,7 @@ describe('observable sharing: merged and batched requests stay findable by every
     subgraph = createServer((req, res) => void handler(req, res));
     subgraphUrl = await listenOnFreePort(subgraph);
     supergraphSdl = composeServices([{ name: 'plant', url: subgraphUrl, typeDefs }]).supergraphSdl!;
-    tracing = tracingPlugin({ exporter });
+    tracing = createGatewayTracing({ exporter });
     token = await testToken();
   });
   afterAll(async () => {

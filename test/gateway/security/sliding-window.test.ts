@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
-import { memoryRateLimitStore, rateLimitPlugin, redisRateLimitStore, type RateLimitStore } from '../../../gateway/plugins/rate-limit.plugin';
+import { memoryRateLimitStore, createRateLimiter, redisRateLimitStore, type RateLimitStore } from '../../../gateway/security/rate-limit';
 
 const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -48,7 +48,7 @@ describe('sliding-window rate limits', () => {
   });
 
   it('answers 429 with retry-after in whole seconds from the limiter', async () => {
-    const limiter = rateLimitPlugin({ store: memoryRateLimitStore(), limit: 1, windowMs: 60_000 });
+    const limiter = createRateLimiter({ store: memoryRateLimitStore(), limit: 1, windowMs: 60_000 });
     await limiter.check('user:carol', 'carol');
     const error = await limiter.check('user:carol', 'carol').catch((e) => e);
     expect(error.extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfterSeconds: 60, http: { status: 429 } });
@@ -57,7 +57,7 @@ describe('sliding-window rate limits', () => {
   });
 
   it('refuses an address after too many failed authentications, before its credentials are looked at', async () => {
-    const limiter = rateLimitPlugin({ store: memoryRateLimitStore(), failureLimit: 2 });
+    const limiter = createRateLimiter({ store: memoryRateLimitStore(), failureLimit: 2 });
     await limiter.checkFailures('10.0.0.9'); // never failed: passes without a store look-up
     await limiter.recordFailure('10.0.0.9');
     await limiter.checkFailures('10.0.0.9');

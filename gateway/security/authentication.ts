@@ -1,9 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import type { Caller } from '../../platform/caller';
 import { createCallerVerifier, GATEWAY_AUDIENCE } from '../../platform/caller-header';
-import { UNAUTHENTICATED_CALLER } from '../security/caller';
-import { gatewayError } from '../security/errors';
-import type { TokenResult } from '../security/jwt';
+import { UNAUTHENTICATED_CALLER } from './caller';
+import { gatewayError } from './errors';
+import type { TokenResult } from './jwt';
 
 export interface AuthOptions {
   /**
@@ -35,7 +35,7 @@ function header(req: IncomingMessage, name: string): string | undefined {
  * Authenticates every request (user JWT, partner API key or service token) while the context is
  * built: before parsing, so an unauthenticated caller costs no more than a signature check.
  */
-export function authPlugin(options: AuthOptions): Authenticator {
+export function createAuthenticator(options: AuthOptions): Authenticator {
   const verifyService = createCallerVerifier({ key: options.callerKey, audience: GATEWAY_AUDIENCE });
 
   async function authenticate(authorization: string | undefined, apiKey: string | undefined): Promise<Outcome> {

@@ -6,7 +6,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { SpanKind } from '@opentelemetry/api';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { parse } from 'graphql';
-import { tracingPlugin, type GatewayTracing } from '../../../gateway/plugins/tracing.plugin';
+import { createGatewayTracing, type GatewayTracing } from '../../../gateway/observability/tracing';
 import { createGatewayServer, type GatewayServer } from '../../../gateway/server';
 import { createGraphQLHttpHandler } from '../../../platform/http';
 import { createLogger } from '../../../platform/logger';
@@ -39,7 +39,7 @@ describe('OpenTelemetry traces from the gateway to a subgraph (in-memory exporte
     });
     const subgraphUrl = await listenOnFreePort(subgraph);
     const composed = composeServices([{ name: 'plant', url: subgraphUrl, typeDefs }]);
-    tracing = tracingPlugin({ exporter });
+    tracing = createGatewayTracing({ exporter });
     gateway = await createGatewayServer({ supergraph: staticSupergraph(composed.supergraphSdl!), logger: createLogger('test', { LOG_LEVEL: 'silent' }), tracing });
     url = await listenOnFreePort(gateway.httpServer);
   });

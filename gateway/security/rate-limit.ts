@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { HeaderMap } from '@apollo/server';
 import type Redis from 'ioredis';
 import { setBounded } from '../../platform/bounded-map';
-import { gatewayError } from '../security/errors';
+import { gatewayError } from './errors';
 
 /** What a store says about one key's sliding window. */
 export interface WindowState {
@@ -150,7 +150,7 @@ function rateLimited(message: string, retryAfterMs: number) {
  * window, and failed authentications per client address; over the limit: HTTP 429. It runs while
  * the context is built, around authentication, before parsing.
  */
-export function rateLimitPlugin(options: RateLimitOptions): RateLimiter {
+export function createRateLimiter(options: RateLimitOptions): RateLimiter {
   const { store, limit = 600, windowMs = 60_000, failureLimit = 30 } = options;
   const seconds = windowMs / 1000;
   // Addresses that failed on this replica within the window: only their requests pay for a look
