@@ -1,36 +1,37 @@
-import DataLoader from 'dataloader';
+import type DataLoader from 'dataloader';
 import type { Kysely } from 'kysely';
-import { groupByKey, groupLoader, rowLoader } from '../kit/loaders';
+import { groupLoader, rowLoader } from '../kit/loaders';
 import { findLatestCommandsBySubjects } from '../kit/outbox';
-import { findAuditsByIds, listAudits, type AuditRow } from './audit/audit.repository';
+import { pageLoaders, toConnection, type Connection, type Page } from '../kit/paging';
+import {
+  findAuditPagesByWorkCenters,
+  findAuditsByIds,
+  WORK_CENTER_AUDITS_KEYSET,
+  type AuditRow,
+  type WorkCenterAuditFilter,
+} from './audit/audit.repository';
 import type { AuditsDatabase } from './db';
 import { findFindingsByAudits } from './finding/finding.repository';
 
-export interface WorkCenterAuditFilter {
-  from?: string | null;
-  to?: string | null;
-  layer?: number | null;
-}
-
 /** Audits' loaders, created per request. */
 export function createAuditsLoaders(db: Kysely<AuditsDatabase>) {
-  // One loader per distinct argument set of WorkCenter.audits, so every work center of a list
-  // shares one statement however many there are.
-  const byWorkCenter = new Map<string, DataLoader<string, AuditRow[]>>();
+  // One set of page loaders per distinct filter of WorkCenter.audits, so every work center of a
+  // list asking for the same page shares one statement however many there are.
+  const byFilter = new Map<string, (page: Page) => DataLoader<string, Connection<AuditRow>>>();
   return {
     audit: rowLoader((ids: readonly string[]) => findAuditsByIds(db, ids), (row) => row.id),
     findingsByAudit: groupLoader((ids: readonly string[]) => findFindingsByAudits(db, ids), (row) => row.auditId),
     latestCommand: rowLoader((subjects: readonly string[]) => findLatestCommandsBySubjects(db, subjects), (row) => row.subject!),
-    auditsByWorkCenter(filter: WorkCenterAuditFilter): DataLoader<string, AuditRow[]> {
+    auditsByWorkCenter(filter: WorkCenterAuditFilter): (page: Page) => DataLoader<string, Connection<AuditRow>> {
       const key = JSON.stringify([filter.from ?? null, filter.to ?? null, filter.layer ?? null]);
-      let loader = byWorkCenter.get(key);
-      if (!loader) {
-        loader = new DataLoader<string, AuditRow[]>(async (workCenterIds) =>
-          groupByKey(workCenterIds, (row: AuditRow) => row.workCenterId)(await listAudits(db, { ...filter, workCenterIds })),
+      let loaders = byFilter.get(key);
+      if (!loaders) {
+        loaders = pageLoaders(async (workCenterIds: readonly string[], page) =>
+          (await findAuditPagesByWorkCenters(db, workCenterIds, filter, page)).map((rows) => toConnection(rows, page, WORK_CENTER_AUDITS_KEYSET)),
         );
-        byWorkCenter.set(key, loader);
+        byFilter.set(key, loaders);
       }
-      return loader;
+      return loaders;
     },
   };
 }

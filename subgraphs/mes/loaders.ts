@@ -1,10 +1,11 @@
 import DataLoader from 'dataloader';
 import type { Kysely } from 'kysely';
 import { createChangeHistoryLoader } from '../kit/audit-trail';
-import { groupLoader, rowLoader } from '../kit/loaders';
+import { rowLoader } from '../kit/loaders';
+import { pageLoaders, toConnection } from '../kit/paging';
 import type { MesDatabase } from './db';
 import { traceGenealogy, type GenealogyDirection, type TracedEdgeRow } from './genealogy/genealogy.repository';
-import { findLotsByIds, findLotsByProducers } from './lot/lot.repository';
+import { findLotPagesByProducers, findLotsByIds, fromPagedLot, PRODUCED_LOTS_KEYSET } from './lot/lot.repository';
 import { findWorkCentersByIds } from './work-center/work-center.repository';
 import { findWorkOrdersByIds } from './work-order/work-order.repository';
 
@@ -54,7 +55,9 @@ export function createMesLoaders(db: Kysely<MesDatabase>) {
     workCenter: rowLoader((ids: readonly string[]) => findWorkCentersByIds(db, ids), (row) => row.id),
     workOrder: rowLoader((ids: readonly string[]) => findWorkOrdersByIds(db, ids), (row) => row.id),
     lot: rowLoader((ids: readonly string[]) => findLotsByIds(db, ids), (row) => row.id),
-    producedLots: groupLoader((ids: readonly string[]) => findLotsByProducers(db, ids), (row) => row.producedBy!),
+    producedLots: pageLoaders(async (workOrderIds: readonly string[], page) =>
+      (await findLotPagesByProducers(db, workOrderIds, page)).map((rows) => toConnection(rows, page, PRODUCED_LOTS_KEYSET, fromPagedLot)),
+    ),
     genealogy: createGenealogyLoader(db),
     changeHistory: createChangeHistoryLoader(db),
   };

@@ -1,4 +1,5 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Expression, type Kysely, type SelectQueryBuilder } from 'kysely';
+import { keysetPage, pagesByParent, type Keyset, type Page } from '../../kit/paging';
 import type { AuditsDatabase } from '../db';
 
 export type AuditRow = AuditsDatabase['audits'];
@@ -12,13 +13,35 @@ export interface AuditFilter {
   layer?: number | null;
 }
 
+/** A work center's audits are filtered by dates and layer only. */
+export type WorkCenterAuditFilter = Pick<AuditFilter, 'from' | 'to' | 'layer'>;
+
+// scheduled_for is a `date`, which reaches the code as "YYYY-MM-DD" text: exact in a cursor.
+const BY_DATE = ['scheduledFor', 'id'] as const;
+
+/** `audits` pages in date order, then by audit number. */
+export const AUDITS_KEYSET: Keyset = { list: 'audits', columns: BY_DATE, direction: 'asc' };
+
+/** A work center's `audits` page in the same order. */
+export const WORK_CENTER_AUDITS_KEYSET: Keyset = { list: 'WorkCenter.audits', columns: BY_DATE, direction: 'asc' };
+
 export function findAuditsByIds(db: Kysely<AuditsDatabase>, ids: readonly string[]): Promise<AuditRow[]> {
   return db.selectFrom('audits').selectAll().where('id', '=', (eb) => eb.fn.any(eb.val(ids))).execute();
 }
 
-/** Audits matching a filter (dates inclusive), in date order. */
-export function listAudits(db: Kysely<AuditsDatabase>, filter: AuditFilter): Promise<AuditRow[]> {
-  let query = db.selectFrom('audits').selectAll();
+type AuditQuery = SelectQueryBuilder<AuditsDatabase, 'audits', AuditRow>;
+
+/** Adds the date (inclusive) and layer filters. */
+function withDatesAndLayer(query: AuditQuery, filter: WorkCenterAuditFilter): AuditQuery {
+  if (filter.from) query = query.where('scheduledFor', '>=', filter.from);
+  if (filter.to) query = query.where('scheduledFor', '<=', filter.to);
+  if (filter.layer !== null && filter.layer !== undefined) query = query.where('layer', '=', filter.layer);
+  return query;
+}
+
+/** One page of the audits matching a filter (dates inclusive), in date order. */
+export function listAudits(db: Kysely<AuditsDatabase>, filter: AuditFilter, page: Page): Promise<AuditRow[]> {
+  let query: AuditQuery = db.selectFrom('audits').selectAll();
   const { workCenterIds, status } = filter;
   if (workCenterIds) {
     if (workCenterIds.length === 0) return Promise.resolve([]);
@@ -28,10 +51,19 @@ export function listAudits(db: Kysely<AuditsDatabase>, filter: AuditFilter): Pro
     if (status.length === 0) return Promise.resolve([]);
     query = query.where('status', '=', (eb) => eb.fn.any(eb.val(status)));
   }
-  if (filter.from) query = query.where('scheduledFor', '>=', filter.from);
-  if (filter.to) query = query.where('scheduledFor', '<=', filter.to);
-  if (filter.layer !== null && filter.layer !== undefined) query = query.where('layer', '=', filter.layer);
-  return query.orderBy('scheduledFor').orderBy('id').execute();
+  return keysetPage(withDatesAndLayer(query, filter), AUDITS_KEYSET, page).execute();
+}
+
+/** One page of the audits of each of many work centers, in date order, in one statement for the batch. */
+export function findAuditPagesByWorkCenters(
+  db: Kysely<AuditsDatabase>,
+  workCenterIds: readonly string[],
+  filter: WorkCenterAuditFilter,
+  page: Page,
+): Promise<AuditRow[][]> {
+  return pagesByParent(db, workCenterIds, WORK_CENTER_AUDITS_KEYSET, page, (workCenterId: Expression<string>) =>
+    withDatesAndLayer(db.selectFrom('audits').selectAll().where('workCenterId', '=', workCenterId), filter),
+  );
 }
 
 export function lockAudit(db: Kysely<AuditsDatabase>, id: string): Promise<AuditRow | undefined> {

@@ -1,6 +1,7 @@
-import { Arg, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { GraphQLResolveInfo } from 'graphql';
 import { idempotent } from '../../kit/idempotency';
+import { PageArgs, readPage, toConnection } from '../../kit/paging';
 import { DateScalar } from '../../kit/scalars';
 import type { AuditsContext } from '../context';
 import { AuditStatus, AuditType } from '../enums';
@@ -9,8 +10,8 @@ import { Material } from '../material/material.type';
 import { WorkCenter } from '../work-center/work-center.type';
 import { scheduleAudit, submitAuditResponses } from './audit.commands';
 import { AuditResponseInput } from './audit.input';
-import { listAudits, type AuditRow } from './audit.repository';
-import { Audit } from './audit.type';
+import { AUDITS_KEYSET, listAudits, type AuditRow } from './audit.repository';
+import { Audit, AuditConnection } from './audit.type';
 import { Permit } from '../../kit/authorization';
 
 @Resolver(() => Audit)
@@ -20,15 +21,17 @@ export class AuditResolver {
     return ctx.loaders.audit.load(id);
   }
 
-  @Query(() => [Audit], { description: 'Audits in date order; from and to are inclusive' })
-  audits(
+  @Query(() => AuditConnection, { description: 'Audits in date order, then by audit number; from and to are inclusive' })
+  async audits(
     @Arg('workCenterIds', () => [ID], { nullable: true }) workCenterIds: string[] | null,
     @Arg('status', () => [AuditStatus], { nullable: true }) status: AuditStatus[] | null,
     @Arg('from', () => DateScalar, { nullable: true }) from: string | null,
     @Arg('to', () => DateScalar, { nullable: true }) to: string | null,
+    @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: AuditsContext,
   ) {
-    return listAudits(ctx.db, { workCenterIds, status, from, to });
+    const checked = readPage(page, AUDITS_KEYSET);
+    return toConnection(await listAudits(ctx.db, { workCenterIds, status, from, to }, checked), checked, AUDITS_KEYSET);
   }
 
   @FieldResolver(() => WorkCenter)

@@ -1,4 +1,5 @@
 import { Directive, Field, Float, ID, Int, ObjectType } from 'type-graphql';
+import { connectionOf } from '../../kit/paging';
 import { DateScalar } from '../../kit/scalars';
 import { AuditStatus, AuditType } from '../enums';
 import { AuditFinding } from '../finding/finding.type';
@@ -41,3 +42,6 @@ export class Audit {
   @Field(() => [AuditFinding])
   findings!: AuditFinding[];
 }
+
+/** A page of audits. */
+export const AuditConnection = connectionOf(Audit, 'Audit');

@@ -1,5 +1,6 @@
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
-import { Audit } from '../audit/audit.type';
+import { AuditConnection, type Audit } from '../audit/audit.type';
+import type { Connection } from '../../kit/paging';
 
 /** MES's work center; audits contributes the audits held there. */
 @Directive('@key(fields: "id")')
@@ -8,6 +9,8 @@ export class WorkCenter {
   @Field(() => ID)
   id!: string;
 
-  @Field(() => [Audit], { nullable: true, description: 'Audits scheduled at the work center, in date order' })
-  audits!: Audit[] | null;
+  // Nullable although the resolver always gives a connection: MES owns WorkCenter, and an outage
+  // of audits must null only this field, not the work center around it.
+  @Field(() => AuditConnection, { nullable: true, description: 'Audits scheduled at the work center, in date order, then by audit number' })
+  audits!: Connection<Audit> | null;
 }

@@ -1,7 +1,33 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Expression, type Kysely } from 'kysely';
+import { keysetPage, pagesByParent, type Keyset, type Page } from '../../kit/paging';
 import type { MesDatabase } from '../db';
 
 export type LotRow = MesDatabase['lots'];
+
+/**
+ * A lot as a page reads it: `createdAt` as fixed-width UTC text with microseconds, so that it can
+ * go in a cursor and compare equal to the stored timestamp (a JS Date drops the microseconds).
+ */
+export type PagedLotRow = Omit<LotRow, 'createdAt'> & { createdAt: string };
+
+// Qualified, so that the order and the cursor condition use the stored timestamp, not the text.
+const BY_CREATION = ['lots.createdAt', 'lots.id'] as const;
+
+/** `lots` pages by creation time, then lot number, oldest first. */
+export const LOTS_KEYSET: Keyset = { list: 'lots', columns: BY_CREATION, direction: 'asc' };
+
+/** A work order's `producedLots` page in the same order. */
+export const PRODUCED_LOTS_KEYSET: Keyset = { list: 'WorkOrder.producedLots', columns: BY_CREATION, direction: 'asc' };
+
+/** The lot a page row stands for. */
+export const fromPagedLot = (row: PagedLotRow): LotRow => ({ ...row, createdAt: new Date(row.createdAt) });
+
+function selectPagedLots(db: Kysely<MesDatabase>) {
+  return db
+    .selectFrom('lots')
+    .select(['lots.id', 'lots.materialId', 'lots.siteId', 'lots.quantity', 'lots.lifecycleStatus', 'lots.producedBy'])
+    .select(sql<string>`to_char(lots.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('createdAt'));
+}
 
 export interface LotFilter {
   materialId?: string | null;
@@ -14,18 +40,20 @@ export function findLotsByIds(db: Kysely<MesDatabase>, ids: readonly string[]): 
   return db.selectFrom('lots').selectAll().where('id', '=', (eb) => eb.fn.any(eb.val(ids))).execute();
 }
 
-/** Lots of many work orders at once (one statement per batch of parents). */
-export function findLotsByProducers(db: Kysely<MesDatabase>, workOrderIds: readonly string[]): Promise<LotRow[]> {
-  return db.selectFrom('lots').selectAll().where('producedBy', '=', (eb) => eb.fn.any(eb.val(workOrderIds))).orderBy('createdAt').orderBy('id').execute();
+/** One page of the lots of each of many work orders, in one statement for the batch. */
+export function findLotPagesByProducers(db: Kysely<MesDatabase>, workOrderIds: readonly string[], page: Page): Promise<PagedLotRow[][]> {
+  return pagesByParent(db, workOrderIds, PRODUCED_LOTS_KEYSET, page, (workOrderId: Expression<string>) =>
+    selectPagedLots(db).where('lots.producedBy', '=', workOrderId),
+  );
 }
 
-/** Lots matching every filter given, oldest first. */
-export function listLots(db: Kysely<MesDatabase>, filter: LotFilter): Promise<LotRow[]> {
-  let query = db.selectFrom('lots').selectAll();
-  if (filter.materialId) query = query.where('materialId', '=', filter.materialId);
-  if (filter.siteId) query = query.where('siteId', '=', filter.siteId);
-  if (filter.createdAfter) query = query.where('createdAt', '>', filter.createdAfter);
-  return query.orderBy('createdAt').orderBy('id').execute();
+/** One page of the lots matching every filter given, oldest first. */
+export function listLots(db: Kysely<MesDatabase>, filter: LotFilter, page: Page): Promise<PagedLotRow[]> {
+  let query = selectPagedLots(db);
+  if (filter.materialId) query = query.where('lots.materialId', '=', filter.materialId);
+  if (filter.siteId) query = query.where('lots.siteId', '=', filter.siteId);
+  if (filter.createdAfter) query = query.where('lots.createdAt', '>', filter.createdAfter);
+  return keysetPage(query, LOTS_KEYSET, page).execute();
 }
 
 /** Locks lots in id order (so concurrent reports cannot deadlock) and returns those that exist. */

@@ -2,7 +2,7 @@ import { Arg, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root
 import type { GraphQLResolveInfo } from 'graphql';
 import { idempotent } from '../../kit/idempotency';
 import { CHANGE_HISTORY_KEYSET, ChangeRecordConnection } from '../../kit/audit-trail';
-import { PageArgs, readPage } from '../../kit/paging';
+import { PageArgs, readPage, toConnection } from '../../kit/paging';
 import { badInput } from '../../kit/errors';
 import { DateTimeScalar } from '../../kit/scalars';
 import type { MesContext } from '../context';
@@ -12,9 +12,8 @@ import { GenealogyEdge } from '../genealogy/genealogy.type';
 import { Material } from '../material/material.type';
 import { workOrderParent, type WorkOrderParent } from '../work-order/work-order.resolver';
 import { WorkOrder } from '../work-order/work-order.type';
-import type { LotRow } from './lot.repository';
-import { listLots } from './lot.repository';
-import { Lot } from './lot.type';
+import { fromPagedLot, listLots, LOTS_KEYSET, type LotRow } from './lot.repository';
+import { Lot, LotConnection } from './lot.type';
 import { reportProduction } from './production.commands';
 import { ProductionReportInput } from './production.input';
 import { Permit } from '../../kit/authorization';
@@ -29,14 +28,16 @@ export class LotResolver {
     return ctx.loaders.lot.load(id);
   }
 
-  @Query(() => [Lot], { description: 'Lots by material, site and creation time, oldest first' })
-  lots(
+  @Query(() => LotConnection, { description: 'Lots by material, site and creation time, oldest first (then by lot number)' })
+  async lots(
     @Arg('materialId', () => ID, { nullable: true }) materialId: string | null,
     @Arg('siteId', () => ID, { nullable: true }) siteId: string | null,
     @Arg('createdAfter', () => DateTimeScalar, { nullable: true }) createdAfter: Date | null,
+    @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: MesContext,
   ) {
-    return listLots(ctx.db, { materialId, siteId, createdAfter });
+    const checked = readPage(page, LOTS_KEYSET);
+    return toConnection(await listLots(ctx.db, { materialId, siteId, createdAfter }, checked), checked, LOTS_KEYSET, fromPagedLot);
   }
 
   @Permit({ roles: ['operator'] })

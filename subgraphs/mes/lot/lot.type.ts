@@ -1,6 +1,6 @@
 import { Directive, Field, Float, ID, ObjectType } from 'type-graphql';
 import { ChangeRecord, ChangeRecordConnection } from '../../kit/audit-trail';
-import type { Connection } from '../../kit/paging';
+import { connectionOf, type Connection } from '../../kit/paging';
 import { DateTimeScalar } from '../../kit/scalars';
 import { LotLifecycleStatus } from '../enums';
 import { Material } from '../material/material.type';
@@ -34,3 +34,6 @@ export class Lot {
   @Field(() => ChangeRecordConnection, { description: "Changes to this lot, newest first (MES's audit trail)" })
   changeHistory!: Connection<ChangeRecord>;
 }
+
+/** A page of lots. */
+export const LotConnection = connectionOf(Lot, 'Lot');

@@ -4,6 +4,7 @@ import type { Migrations } from '../../../platform/db/migrate';
 import { executionMigration } from './001_execution';
 import { idempotencyMigration } from '../../kit/idempotency';
 import { mesTextLimitsMigration } from './004_text_limits';
+import { mesPagingIndexesMigration } from './006_paging_indexes';
 
 /** MES's schema history; names sort in the order they apply. */
 export const mesMigrations: Migrations = {
@@ -12,4 +13,5 @@ export const mesMigrations: Migrations = {
   '003_idempotency': idempotencyMigration,
   '004_text_limits': mesTextLimitsMigration,
   '005_change_events': changeEventsMigration,
+  '006_paging_indexes': mesPagingIndexesMigration,
 };

@@ -6,7 +6,8 @@ import { PageArgs, readPage } from '../../kit/paging';
 import type { MesContext } from '../context';
 import { DispatchStatus } from '../enums';
 import { valueOrThrow } from '../errors';
-import { Lot } from '../lot/lot.type';
+import { PRODUCED_LOTS_KEYSET } from '../lot/lot.repository';
+import { LotConnection } from '../lot/lot.type';
 import { WorkCenter } from '../work-center/work-center.type';
 import { dispatchWorkOrder } from './work-order.commands';
 import type { WorkOrderRow } from './work-order.repository';
@@ -67,9 +68,11 @@ export class WorkOrderResolver {
     return id ? ctx.loaders.workCenter.load(id) : null;
   }
 
-  @FieldResolver(() => [Lot], { nullable: true })
-  producedLots(@Root() order: WorkOrderParent, @Ctx() ctx: MesContext) {
-    return order.execution ? ctx.loaders.producedLots.load(order.id) : null;
+  @FieldResolver(() => LotConnection, { nullable: true })
+  producedLots(@Root() order: WorkOrderParent, @Args(() => PageArgs) page: PageArgs, @Ctx() ctx: MesContext) {
+    // Checked before the null, so that a bad page is refused whichever orders it reaches.
+    const checked = readPage(page, PRODUCED_LOTS_KEYSET);
+    return order.execution ? ctx.loaders.producedLots(checked).load(order.id) : null;
   }
 
   @FieldResolver(() => ChangeRecordConnection, { nullable: true })

@@ -2,7 +2,7 @@ import { Directive, Field, Float, ID, ObjectType } from 'type-graphql';
 import { ChangeRecord, ChangeRecordConnection } from '../../kit/audit-trail';
 import type { Connection } from '../../kit/paging';
 import { DispatchStatus } from '../enums';
-import { Lot } from '../lot/lot.type';
+import { Lot, LotConnection } from '../lot/lot.type';
 import { WorkCenter } from '../work-center/work-center.type';
 
 // MES contributes these fields to ERP's production order; each is nullable so that an MES outage
@@ -33,8 +33,8 @@ export class WorkOrder {
   @Field(() => WorkCenter, { nullable: true, description: 'Where it is dispatched or running' })
   workCenter!: WorkCenter | null;
 
-  @Field(() => [Lot], { nullable: true, description: 'Lots this order has produced, oldest first' })
-  producedLots!: Lot[] | null;
+  @Field(() => LotConnection, { nullable: true, description: 'Lots this order has produced, oldest first (then by lot number); null for an order MES does not execute' })
+  producedLots!: Connection<Lot> | null;
 
   @Field(() => ChangeRecordConnection, { nullable: true, description: "Changes to this order's execution, newest first (MES's audit trail)" })
   executionHistory!: Connection<ChangeRecord> | null;

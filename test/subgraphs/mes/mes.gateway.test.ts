@@ -6,13 +6,15 @@ import { mesSystem } from '../../../subgraphs/mes/server';
 import { startTestStack, testToken, type TestStack } from '../../support/stack';
 
 const Q01 = `query WorkOrderDashboard($siteId: ID!, $dueBefore: Date) {
-  workOrders(siteId: $siteId, status: [RELEASED], dueBefore: $dueBefore) {
-    id dueDate plannedQuantity orderStatus
-    material { description baseUnitOfMeasure }
-    customer { name segment }
-    dispatchStatus goodQuantity scrapQuantity
-    remainingQuantity
-    workCenter { name state }
+  workOrders(siteId: $siteId, status: [RELEASED], dueBefore: $dueBefore, first: 200) {
+    nodes {
+      id dueDate plannedQuantity orderStatus
+      material { description baseUnitOfMeasure }
+      customer { name segment }
+      dispatchStatus goodQuantity scrapQuantity
+      remainingQuantity
+      workCenter { name state }
+    }
   }
 }`;
 
@@ -39,7 +41,7 @@ describe('MES through the gateway, with ERP and CRM (q01 and q04)', () => {
   it('q01: dispatch status, quantities, remaining quantity from ERP plannedQuantity and work center of released orders', async () => {
     const { body } = await stack.query(Q01, { siteId: 'S01' });
     expect(body.errors).toBeUndefined();
-    const orders = body.data.workOrders as any[];
+    const orders = body.data.workOrders.nodes as any[];
     expect(orders.length).toBeGreaterThan(50);
     const erpRows = new Map((await erp().selectFrom('workOrders').selectAll().execute()).map((r) => [r.id, r]));
     const mesRows = new Map((await mes().selectFrom('workOrders').selectAll().execute()).map((r) => [r.id, r]));
@@ -68,7 +70,7 @@ describe('MES through the gateway, with ERP and CRM (q01 and q04)', () => {
       const before = await dbQueryCount('mes');
       const { body } = await stack.query(Q01, { siteId: 'S01', dueBefore });
       expect(body.errors).toBeUndefined();
-      return { rows: body.data.workOrders.length as number, statements: (await dbQueryCount('mes')) - before };
+      return { rows: body.data.workOrders.nodes.length as number, statements: (await dbQueryCount('mes')) - before };
     };
     const short = await measure('2026-10-30');
     const long = await measure('2026-12-31');
@@ -81,7 +83,7 @@ describe('MES through the gateway, with ERP and CRM (q01 and q04)', () => {
     await sql`alter table work_orders rename to work_orders_unavailable`.execute(mes());
     try {
       const { body } = await stack.query(Q01, { siteId: 'S01', dueBefore: '2026-11-05' });
-      const orders = body.data.workOrders as any[];
+      const orders = body.data.workOrders.nodes as any[];
       expect(orders.length).toBeGreaterThan(3);
       for (const order of orders) {
         expect(order.plannedQuantity).toEqual(expect.any(Number));
@@ -160,11 +162,11 @@ describe('MES through the gateway, with ERP and CRM (q01 and q04)', () => {
   it('records the caller the gateway vouches for as the actor of a mutation', async () => {
     const token = await testToken();
     const subject = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()).sub as string;
-    const { body } = await stack.query(`mutation { setWorkCenterState(id: "WC002", state: CHANGEOVER, reasonCode: "SKU_CHANGE") { state changeHistory { actor operation } } }`);
+    const { body } = await stack.query(`mutation { setWorkCenterState(id: "WC002", state: CHANGEOVER, reasonCode: "SKU_CHANGE") { state changeHistory { nodes { actor operation } } } }`);
     expect(body.errors).toBeUndefined();
     expect(body.data.setWorkCenterState.state).toBe('CHANGEOVER');
     const audit = await mes().selectFrom('auditTrail').selectAll().where('entityId', '=', 'WC002').executeTakeFirstOrThrow();
     expect(audit.actor).toBe(subject);
-    expect(body.data.setWorkCenterState.changeHistory[0]).toEqual({ actor: subject, operation: 'setWorkCenterState' });
+    expect(body.data.setWorkCenterState.changeHistory.nodes[0]).toEqual({ actor: subject, operation: 'setWorkCenterState' });
   });
 });

@@ -123,20 +123,20 @@ describe('MES Lot.genealogy', () => {
   });
 
   it('sends as many SQL statements for 200 lots as for 10 (one recursive statement per direction)', async () => {
-    const query = `query ($since: DateTime) { lots(siteId: "S01", createdAfter: $since) {
+    const query = `query ($since: DateTime) { lots(siteId: "S01", createdAfter: $since, first: 200) { nodes {
       id producedBy { dispatchStatus workCenter { name } }
       backward: genealogy(direction: BACKWARD) { depth consumedLot { id producedBy { goodQuantity } } }
       forward: genealogy(direction: FORWARD, maxDepth: 3) { depth producedLot { id lifecycleStatus } }
-    } }`;
+    } } }`;
     const createdAt = await mes.db.database.db.selectFrom('lots').select('createdAt').where('id', 'like', 'L%').orderBy('createdAt', 'desc').offset(200).limit(1).executeTakeFirstOrThrow();
     const ten = await mes.db.database.db.selectFrom('lots').select('createdAt').where('id', 'like', 'L%').orderBy('createdAt', 'desc').offset(10).limit(1).executeTakeFirstOrThrow();
     const few = await mes.run(query, { since: ten.createdAt.toISOString() });
     const many = await mes.run(query, { since: createdAt.createdAt.toISOString() });
     expect(few.errors).toBeUndefined();
     expect(many.errors).toBeUndefined();
-    expect(few.data.lots.length).toBeGreaterThanOrEqual(10);
-    expect(many.data.lots.length).toBeGreaterThanOrEqual(200);
-    expect(many.data.lots.some((l: { backward: unknown[] }) => l.backward.length > 0)).toBe(true);
+    expect(few.data.lots.nodes.length).toBeGreaterThanOrEqual(10);
+    expect(many.data.lots.nodes.length).toBe(200);
+    expect(many.data.lots.nodes.some((l: { backward: unknown[] }) => l.backward.length > 0)).toBe(true);
     expect(few.statements).toBe(many.statements);
   });
 });

@@ -3,7 +3,7 @@ import { createMesHarness, type MesHarness } from '../mes-harness';
 const ENTITIES = `query ($representations: [_Any!]!) {
   _entities(representations: $representations) {
     ... on Lot { id quantity material { id } producedBy { id dispatchStatus } }
-    ... on WorkOrder { id dispatchStatus goodQuantity remainingQuantity workCenter { id name } producedLots { id } }
+    ... on WorkOrder { id dispatchStatus goodQuantity remainingQuantity workCenter { id name } producedLots { nodes { id } } }
     ... on WorkCenter { id name state }
   }
 }`;
@@ -30,7 +30,7 @@ describe('MES reference resolvers (Lot, WorkOrder, WorkCenter)', () => {
 
   it('sends as many statements for 10 lots as for 200, genealogy and edges included', async () => {
     const query = `query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on Lot {
-      id producedBy { workCenter { name } producedLots { id } }
+      id producedBy { workCenter { name } producedLots { nodes { id } } }
       genealogy(direction: BACKWARD) { depth consumedLot { id producedBy { dispatchStatus } } producedLot { id } }
     } } }`;
     const measure = (ids: string[]) => mes.run(query, { representations: ids.map((id) => ({ __typename: 'Lot', id })) });
@@ -63,7 +63,7 @@ describe('MES reference resolvers (Lot, WorkOrder, WorkCenter)', () => {
       expect(e.remainingQuantity).toBe(Math.max(100 + i - row.goodQuantity, 0));
     });
     const lots = await mes.db.database.db.selectFrom('lots').select('id').where('producedBy', '=', 'WO0000001').orderBy('createdAt').orderBy('id').execute();
-    expect(many.data._entities[199].producedLots.map((l: { id: string }) => l.id)).toEqual(lots.map((l) => l.id));
+    expect(many.data._entities[199].producedLots.nodes.map((l: { id: string }) => l.id)).toEqual(lots.map((l) => l.id));
   });
 
   it('resolves work centers in one statement and gives null for unknown lots and centers', async () => {
@@ -87,13 +87,14 @@ describe('MES reference resolvers (Lot, WorkOrder, WorkCenter)', () => {
   });
 
   it('answers lots(...) filters from the database', async () => {
-    const { data } = await mes.run(`{ lots(materialId: "M000004") { id material { id } } }`);
+    const { data } = await mes.run(`{ lots(materialId: "M000004", first: 200) { nodes { id material { id } } } }`);
     const rows = await mes.db.database.db.selectFrom('lots').select('id').where('materialId', '=', 'M000004').orderBy('createdAt').orderBy('id').execute();
-    expect(data.lots.map((l: { id: string }) => l.id)).toEqual(rows.map((r) => r.id));
-    const since = await mes.run(`{ lots(siteId: "S01", createdAfter: "2026-10-31T12:00:00Z") { id createdAt } }`);
-    expect(since.data.lots.length).toBeGreaterThan(0);
-    expect(since.data.lots.every((l: { createdAt: string }) => l.createdAt > '2026-10-31T12:00:00')).toBe(true);
-    const bad = await mes.run(`{ lots(createdAfter: "yesterday") { id } }`);
+    expect(rows.length).toBeLessThan(200);
+    expect(data.lots.nodes.map((l: { id: string }) => l.id)).toEqual(rows.map((r) => r.id));
+    const since = await mes.run(`{ lots(siteId: "S01", createdAfter: "2026-10-31T12:00:00Z") { nodes { id createdAt } } }`);
+    expect(since.data.lots.nodes.length).toBeGreaterThan(0);
+    expect(since.data.lots.nodes.every((l: { createdAt: string }) => l.createdAt > '2026-10-31T12:00:00')).toBe(true);
+    const bad = await mes.run(`{ lots(createdAfter: "yesterday") { nodes { id } } }`);
     expect(bad.errors![0]!.extensions.code).toBe('BAD_USER_INPUT');
   });
 });

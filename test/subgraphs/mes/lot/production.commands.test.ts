@@ -6,7 +6,7 @@ const REPORT = `mutation ($input: ProductionReportInput!) {
     id quantity lifecycleStatus siteId material { id }
     producedBy { id dispatchStatus goodQuantity scrapQuantity workCenter { id } }
     genealogy(direction: BACKWARD) { depth quantity consumedLot { id quantity lifecycleStatus } }
-    changeHistory { actor operation before after changedFields }
+    changeHistory { nodes { actor operation before after changedFields } }
   }
 }`;
 
@@ -71,7 +71,7 @@ describe('MES reportProduction', () => {
       ]),
     );
     expect(lot.genealogy.some((e: { depth: number }) => e.depth === 2)).toBe(true);
-    expect(lot.changeHistory).toEqual([expect.objectContaining({ actor: 'ana.ruiz', operation: 'reportProduction', before: null })]);
+    expect(lot.changeHistory.nodes).toEqual([expect.objectContaining({ actor: 'ana.ruiz', operation: 'reportProduction', before: null })]);
 
     const stored = await db().selectFrom('lots').selectAll().where('id', 'in', [inputs[0]!.id, inputs[1]!.id, 'L00008001']).orderBy('id').execute();
     expect(stored.map((l) => l.quantity)).toEqual([0, inputs[1]!.quantity - 5, 40]);
@@ -85,8 +85,8 @@ describe('MES reportProduction', () => {
       [`Lot:${inputs[0]!.id}`, `Lot:${inputs[1]!.id}`, 'Lot:L00008001', `WorkOrder:${orderId}`].sort(),
     );
     expect(new Set(audit.map((a) => a.actor))).toEqual(new Set(['ana.ruiz']));
-    const history = await mes.run(`{ lot(id: "${inputs[1]!.id}") { changeHistory { changedFields before after } } }`);
-    expect(history.data.lot.changeHistory[0].changedFields).toEqual(['quantity']);
+    const history = await mes.run(`{ lot(id: "${inputs[1]!.id}") { changeHistory { nodes { changedFields before after } } } }`);
+    expect(history.data.lot.changeHistory.nodes[0].changedFields).toEqual(['quantity']);
   });
 
   it('tops up a named output lot of the same order and adds to an edge reported again', async () => {
@@ -98,7 +98,7 @@ describe('MES reportProduction', () => {
     expect(data.reportProduction.producedBy.goodQuantity).toBe(50);
     const edge = await db().selectFrom('genealogyEdges').selectAll().where('producedLotId', '=', 'L00008001').where('consumedLotId', '=', inputs[1]!.id).executeTakeFirstOrThrow();
     expect(edge.quantity).toBe(6);
-    expect(data.reportProduction.changeHistory).toHaveLength(2);
+    expect(data.reportProduction.changeHistory.nodes).toHaveLength(2);
   });
 
   const failures: [string, (base: Record<string, unknown>) => Record<string, unknown>, Record<string, unknown>][] = [

@@ -2,7 +2,7 @@ import { createMesHarness, user, type MesHarness } from '../mes-harness';
 
 const SET_STATE = `mutation ($id: ID!, $state: WorkCenterState!, $reason: String) {
   setWorkCenterState(id: $id, state: $state, reasonCode: $reason) {
-    id state stateReasonCode changeHistory { actor actorKind operation changedFields after }
+    id state stateReasonCode changeHistory { nodes { actor actorKind operation changedFields after } }
   }
 }`;
 
@@ -28,7 +28,7 @@ describe('MES work centers', () => {
     const { data, errors } = await mes.run(SET_STATE, { id: 'WC004', state: 'DOWN', reason: 'BREAKDOWN' }, user('emil.novak'));
     expect(errors).toBeUndefined();
     expect(data.setWorkCenterState).toMatchObject({ id: 'WC004', state: 'DOWN', stateReasonCode: 'BREAKDOWN' });
-    expect(data.setWorkCenterState.changeHistory).toEqual([
+    expect(data.setWorkCenterState.changeHistory.nodes).toEqual([
       expect.objectContaining({ actor: 'emil.novak', actorKind: 'user', operation: 'setWorkCenterState', after: expect.objectContaining({ state: 'DOWN', stateReasonCode: 'BREAKDOWN' }) }),
     ]);
     const row = await db().selectFrom('workCenters').selectAll().where('id', '=', 'WC004').executeTakeFirstOrThrow();

@@ -2,7 +2,7 @@ import { createMesHarness, user, type MesHarness } from '../mes-harness';
 
 const DISPATCH = `mutation ($wo: ID!, $wc: ID!) {
   dispatchWorkOrder(workOrderId: $wo, workCenterId: $wc) {
-    id dispatchStatus workCenter { id name } executionHistory { actor operation changedFields before after }
+    id dispatchStatus workCenter { id name } executionHistory { nodes { actor operation changedFields before after } }
   }
 }`;
 
@@ -20,10 +20,10 @@ describe('MES dispatchWorkOrder', () => {
     const { data, errors } = await mes.run(DISPATCH, { wo: waiting.id, wc: 'WC007' }, user('dara.kelly'));
     expect(errors).toBeUndefined();
     expect(data.dispatchWorkOrder).toMatchObject({ id: waiting.id, dispatchStatus: 'READY', workCenter: { id: 'WC007' } });
-    expect(data.dispatchWorkOrder.executionHistory).toEqual([
+    expect(data.dispatchWorkOrder.executionHistory.nodes).toEqual([
       expect.objectContaining({ actor: 'dara.kelly', operation: 'dispatchWorkOrder', changedFields: expect.arrayContaining(['dispatchStatus', 'workCenterId']) }),
     ]);
-    expect(data.dispatchWorkOrder.executionHistory[0].before.dispatchStatus).toBe('WAITING');
+    expect(data.dispatchWorkOrder.executionHistory.nodes[0].before.dispatchStatus).toBe('WAITING');
     const row = await db().selectFrom('workOrders').selectAll().where('id', '=', waiting.id).executeTakeFirstOrThrow();
     expect(row).toMatchObject({ dispatchStatus: 'READY', workCenterId: 'WC007' });
   });
