@@ -1,4 +1,5 @@
 import { AUDIT_TRAIL_FEDERATION_IMPORTS } from '../kit/audit-trail';
+import { PAGING_FEDERATION_IMPORTS } from '../kit/paging';
 import { buildSubgraph } from '../kit/schema';
 import type { CrmContext } from './context';
 import { customerReference } from './customer/customer.reference';
@@ -8,7 +9,7 @@ import { CustomerResolver } from './customer/customer.resolver';
 export function buildCrmSchema() {
   return buildSubgraph<CrmContext>({
     resolvers: [CustomerResolver],
-    federationImports: ['@key', ...AUDIT_TRAIL_FEDERATION_IMPORTS],
+    federationImports: [...new Set(['@key', ...AUDIT_TRAIL_FEDERATION_IMPORTS, ...PAGING_FEDERATION_IMPORTS])],
     referenceResolvers: { Customer: customerReference },
   });
 }

@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import type { Kysely } from 'kysely';
 import { createChangeHistoryLoader } from '../kit/audit-trail';
 import { compositeRowLoader, groupLoader, rowLoader } from '../kit/loaders';
+import { pageLoaders, toConnection, type Connection, type Keyset, type Page } from '../kit/paging';
 import type { ErpDatabase } from './db';
 import { findCustomersByIds } from './customer/customer.repository';
 import { findCustomersOfLots, findSuppliersOfLots } from './lot/lot.repository';
@@ -9,12 +10,13 @@ import { findMaterialsByIds } from './material/material.repository';
 import { findMaterialSitesByKeys, materialSiteKey, type MaterialSiteKey, type MaterialSiteRow } from './material-site/material-site.repository';
 import {
   findLinesOfPurchaseOrders,
-  findPurchaseOrdersOfSuppliers,
   findReceiptsOfLines,
+  pagePurchaseOrdersOfSuppliers,
+  SUPPLIER_PURCHASE_ORDERS_KEYSET,
   type GoodsReceiptRow,
   type PurchaseOrderLineKey,
 } from './purchase-order/purchase-order.repository';
-import { findSalesOrdersOfCustomers } from './sales-order/sales-order.repository';
+import { CUSTOMER_SALES_ORDERS_KEYSET, pageSalesOrdersOfCustomers } from './sales-order/sales-order.repository';
 import { findSuppliersByIds, sumReceivedLast12Months } from './supplier/supplier.repository';
 import { findWorkOrdersByIds } from './work-order/work-order.repository';
 
@@ -24,37 +26,35 @@ export interface FilteredKey {
   statuses: readonly string[] | null;
 }
 
-const filteredKey = (k: FilteredKey) => `${k.id}\u0000${k.statuses ? [...new Set(k.statuses)].sort().join(',') : '*'}`;
+const statusFilter = (statuses: readonly string[] | null) => (statuses ? [...new Set(statuses)].sort().join(',') : '*');
+const filteredKey = (k: FilteredKey) => `${k.id}\u0000${statusFilter(k.statuses)}`;
 
 /**
- * Children of many parents under a status filter: one statement per distinct filter in the
- * batch, so a list of parents asking the same filter costs one statement whatever its length.
+ * Pages of a nested list under a status filter: the parents asking for the same page with the
+ * same filter are one statement, so a level of a query costs one statement per distinct filter,
+ * whatever the number of parents and wherever the page is.
  */
-function filteredGroupLoader<R>(
-  fetch: (ids: readonly string[], statuses: readonly string[] | null) => Promise<readonly R[]>,
-  parentOf: (row: R) => string,
+function filteredPageLoader<R extends object>(
+  fetch: (ids: readonly string[], statuses: readonly string[] | null, page: Page) => Promise<R[][]>,
+  keyset: Keyset,
 ) {
-  return new DataLoader<FilteredKey, R[], string>(
-    async (keys) => {
-      const filters = new Map<string, { statuses: readonly string[] | null; ids: Set<string> }>();
-      for (const key of keys) {
-        const filter = key.statuses ? [...new Set(key.statuses)].sort().join(',') : '*';
-        const entry = filters.get(filter) ?? { statuses: key.statuses, ids: new Set<string>() };
-        entry.ids.add(key.id);
-        filters.set(filter, entry);
-      }
-      const results = new Map<string, R[]>();
-      await Promise.all(
-        [...filters.values()].map(async ({ statuses, ids }) => {
-          const rows = statuses && statuses.length === 0 ? [] : await fetch([...ids], statuses);
-          for (const id of ids) results.set(filteredKey({ id, statuses }), []);
-          for (const row of rows) results.get(filteredKey({ id: parentOf(row), statuses }))!.push(row);
-        }),
-      );
-      return keys.map((key) => results.get(filteredKey(key)) ?? []);
-    },
-    { cacheKeyFn: filteredKey },
-  );
+  return pageLoaders<FilteredKey, Connection<R>>(async (keys, page) => {
+    const filters = new Map<string, { statuses: readonly string[] | null; ids: string[] }>();
+    for (const key of keys) {
+      const filter = statusFilter(key.statuses);
+      const entry = filters.get(filter) ?? { statuses: key.statuses, ids: [] };
+      entry.ids.push(key.id);
+      filters.set(filter, entry);
+    }
+    const pages = new Map<string, R[]>();
+    await Promise.all(
+      [...filters.values()].map(async ({ statuses, ids }) => {
+        const rows = statuses && statuses.length === 0 ? ids.map(() => []) : await fetch(ids, statuses, page);
+        ids.forEach((id, i) => pages.set(filteredKey({ id, statuses }), rows[i]!));
+      }),
+    );
+    return keys.map((key) => toConnection(pages.get(filteredKey(key)) ?? [], page, keyset));
+  }, filteredKey);
 }
 
 const lineKey = (k: PurchaseOrderLineKey) => `${k.poNumber}\u0000${k.lineNumber}`;
@@ -74,7 +74,10 @@ export function createErpLoaders(db: Kysely<ErpDatabase>) {
       const sums = new Map((await sumReceivedLast12Months(db, ids)).map((r) => [r.supplierId, Number(r.quantity)] as const));
       return ids.map((id) => sums.get(id) ?? 0);
     }),
-    purchaseOrdersOfSupplier: filteredGroupLoader((ids, statuses) => findPurchaseOrdersOfSuppliers(db, ids, statuses), (row) => row.supplierId),
+    purchaseOrdersOfSupplier: filteredPageLoader(
+      (ids, statuses, page) => pagePurchaseOrdersOfSuppliers(db, ids, statuses, page),
+      SUPPLIER_PURCHASE_ORDERS_KEYSET,
+    ),
     purchaseOrderLines: groupLoader((numbers: readonly string[]) => findLinesOfPurchaseOrders(db, numbers), (row) => row.poNumber),
     receiptsOfLine: new DataLoader<PurchaseOrderLineKey, GoodsReceiptRow[], string>(
       async (keys) => {
@@ -89,7 +92,10 @@ export function createErpLoaders(db: Kysely<ErpDatabase>) {
       },
       { cacheKeyFn: lineKey },
     ),
-    salesOrdersOfCustomer: filteredGroupLoader((ids, statuses) => findSalesOrdersOfCustomers(db, ids, statuses), (row) => row.customerId),
+    salesOrdersOfCustomer: filteredPageLoader(
+      (ids, statuses, page) => pageSalesOrdersOfCustomers(db, ids, statuses, page),
+      CUSTOMER_SALES_ORDERS_KEYSET,
+    ),
     supplierOfLot: rowLoader((ids: readonly string[]) => findSuppliersOfLots(db, ids), (row) => row.lotId),
     customersOfLot: groupLoader((ids: readonly string[]) => findCustomersOfLots(db, ids), (row) => row.lotId),
     changeHistory: createChangeHistoryLoader(db),

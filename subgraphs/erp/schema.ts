@@ -1,4 +1,5 @@
 import { AUDIT_TRAIL_FEDERATION_IMPORTS } from '../kit/audit-trail';
+import { PAGING_FEDERATION_IMPORTS } from '../kit/paging';
 import { buildSubgraph } from '../kit/schema';
 import type { ErpContext } from './context';
 import { InventoryAdjustmentResolver } from './inventory-adjustment/inventory-adjustment.resolver';
@@ -35,7 +36,7 @@ export function buildErpSchema() {
       CustomerResolver,
       LotResolver,
     ],
-    federationImports: ['@key', '@tag', ...AUDIT_TRAIL_FEDERATION_IMPORTS],
+    federationImports: [...new Set(['@key', '@tag', ...AUDIT_TRAIL_FEDERATION_IMPORTS, ...PAGING_FEDERATION_IMPORTS])],
     referenceResolvers: {
       Material: materialReference,
       MaterialSite: materialSiteReference,

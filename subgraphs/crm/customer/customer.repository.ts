@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { keysetPage, type Keyset, type Page } from '../../kit/paging';
 import type { CrmDatabase } from '../db';
 
 export type CustomerRow = CrmDatabase['customers'];
@@ -14,8 +15,11 @@ export function findCustomersByIds(db: Kysely<CrmDatabase>, ids: readonly string
   return db.selectFrom('customers').selectAll().where('id', '=', (eb) => eb.fn.any(eb.val(ids))).execute();
 }
 
-/** Customers matching every given filter, by id. */
-export function listCustomers(db: Kysely<CrmDatabase>, filter: CustomerFilter): Promise<CustomerRow[]> {
+/** Customers page by id. */
+export const CUSTOMERS_KEYSET: Keyset = { list: 'customers', columns: ['id'], direction: 'asc' };
+
+/** One page of the customers matching every given filter, by id. */
+export function listCustomers(db: Kysely<CrmDatabase>, filter: CustomerFilter, page: Page): Promise<CustomerRow[]> {
   let query = db.selectFrom('customers').selectAll();
   if (filter.segment) query = query.where('segment', '=', filter.segment);
   if (filter.accountManager) query = query.where('accountManager', '=', filter.accountManager);
@@ -24,7 +28,7 @@ export function listCustomers(db: Kysely<CrmDatabase>, filter: CustomerFilter): 
     const pattern = `%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     query = query.where((eb) => eb.or([eb('name', 'ilike', pattern), eb('id', 'ilike', pattern)]));
   }
-  return query.orderBy('id').execute();
+  return keysetPage(query, CUSTOMERS_KEYSET, page).execute();
 }
 
 /** Locks a customer for the rest of the transaction. */

@@ -2,14 +2,14 @@ import { Arg, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root, Arg
 import type { GraphQLResolveInfo } from 'graphql';
 import { idempotent } from '../../kit/idempotency';
 import { CHANGE_HISTORY_KEYSET, ChangeRecordConnection } from '../../kit/audit-trail';
-import { PageArgs, readPage } from '../../kit/paging';
+import { PageArgs, readPage, toConnection } from '../../kit/paging';
 import { badInput } from '../../kit/errors';
 import { unwrap } from '../../kit/outcome';
 import type { CrmContext } from '../context';
 import { CustomerSegment } from '../enums';
-import { listCustomers, type CustomerRow } from './customer.repository';
+import { CUSTOMERS_KEYSET, listCustomers, type CustomerRow } from './customer.repository';
 import { updateCustomerProfile } from './customer.service';
-import { Customer, CustomerProfileInput } from './customer.type';
+import { Customer, CustomerConnection, CustomerProfileInput } from './customer.type';
 import { Permit } from '../../kit/authorization';
 
 @Resolver(() => Customer)
@@ -19,15 +19,17 @@ export class CustomerResolver {
     return ctx.loaders.customer.load(id);
   }
 
-  @Query(() => [Customer], { description: 'Customers matching every given filter, by id; search matches part of the name or id, any case' })
-  customers(
+  @Query(() => CustomerConnection, { description: 'Customers matching every given filter, by id; search matches part of the name or id, any case' })
+  async customers(
     @Arg('segment', () => CustomerSegment, { nullable: true }) segment: CustomerSegment | null,
     @Arg('accountManager', () => String, { nullable: true }) accountManager: string | null,
     @Arg('search', () => String, { nullable: true }) search: string | null,
+    @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: CrmContext,
   ) {
     if (search != null && search.length > 100) throw badInput('search', `expected at most 100 characters, got ${search.length}`);
-    return listCustomers(ctx.db, { segment, accountManager, search: search?.trim() || null });
+    const checked = readPage(page, CUSTOMERS_KEYSET);
+    return toConnection(await listCustomers(ctx.db, { segment, accountManager, search: search?.trim() || null }, checked), checked, CUSTOMERS_KEYSET);
   }
 
   @Permit({ roles: ['sales'] })

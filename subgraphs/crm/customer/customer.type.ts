@@ -1,4 +1,5 @@
 import { Directive, Field, ID, InputType, ObjectType } from 'type-graphql';
+import { connectionOf } from '../../kit/paging';
 import { CustomerSegment } from '../enums';
 
 @Directive('@key(fields: "id")')
@@ -22,6 +23,8 @@ export class Customer {
   @Field(() => String, { nullable: true })
   primaryContactName!: string | null;
 }
+
+export const CustomerConnection = connectionOf(Customer, 'Customer');
 
 @InputType({ description: 'The profile attributes to change; omitted fields stay as they are' })
 export class CustomerProfileInput {

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { textArray, unnestPairs } from '../../../platform/db/key-arrays';
+import { keysetPage, type Keyset, type Page } from '../../kit/paging';
 import type { ErpDatabase } from '../db';
 
 export type MaterialSiteRow = ErpDatabase['materialSites'];
@@ -21,17 +22,22 @@ export function findMaterialSitesByKeys(db: Kysely<ErpDatabase>, keys: readonly 
     .execute();
 }
 
+/** A site's material-sites page by material id, unique within the site. */
+export const MATERIAL_SITES_KEYSET: Keyset = { list: 'materialSites', columns: ['materialId'], direction: 'asc' };
+
+/** One page of a site's material-sites, optionally of the given materials only, by material id. */
 export function listMaterialSites(
   db: Kysely<ErpDatabase>,
   siteId: string,
-  materialIds?: readonly string[] | null,
+  materialIds: readonly string[] | null,
+  page: Page,
 ): Promise<MaterialSiteRow[]> {
   let query = db.selectFrom('materialSites').selectAll().where('siteId', '=', siteId);
   if (materialIds) {
     if (materialIds.length === 0) return Promise.resolve([]);
     query = query.where('materialId', '=', (eb) => eb.fn.any(eb.val(materialIds)));
   }
-  return query.orderBy('materialId').execute();
+  return keysetPage(query, MATERIAL_SITES_KEYSET, page).execute();
 }
 
 export type LockedMaterialSite = MaterialSiteRow & { standardCost: number };

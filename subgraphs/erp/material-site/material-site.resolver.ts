@@ -1,20 +1,22 @@
 import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root, Args } from 'type-graphql';
 import { entityKey, CHANGE_HISTORY_KEYSET, ChangeRecordConnection } from '../../kit/audit-trail';
-import { PageArgs, readPage } from '../../kit/paging';
+import { PageArgs, readPage, toConnection } from '../../kit/paging';
 import type { ErpContext } from '../context';
 import { Material } from '../material/material.type';
-import { listMaterialSites } from './material-site.repository';
-import { MaterialSite } from './material-site.type';
+import { listMaterialSites, MATERIAL_SITES_KEYSET } from './material-site.repository';
+import { MaterialSite, MaterialSiteConnection } from './material-site.type';
 
 @Resolver(() => MaterialSite)
 export class MaterialSiteResolver {
-  @Query(() => [MaterialSite], { description: 'Material-sites of a site, optionally only the given materials' })
-  materialSites(
+  @Query(() => MaterialSiteConnection, { description: 'Material-sites of a site, optionally only the given materials, by material id' })
+  async materialSites(
     @Arg('siteId', () => ID) siteId: string,
     @Arg('materialIds', () => [ID], { nullable: true }) materialIds: string[] | null,
+    @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: ErpContext,
   ) {
-    return listMaterialSites(ctx.db, siteId, materialIds);
+    const checked = readPage(page, MATERIAL_SITES_KEYSET);
+    return toConnection(await listMaterialSites(ctx.db, siteId, materialIds, checked), checked, MATERIAL_SITES_KEYSET);
   }
 
   @FieldResolver(() => Material)

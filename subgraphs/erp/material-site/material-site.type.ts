@@ -1,4 +1,5 @@
 import { Directive, Field, Float, ID, ObjectType } from 'type-graphql';
+import { connectionOf } from '../../kit/paging';
 import { DateTimeScalar } from '../../kit/scalars';
 import { Material } from '../material/material.type';
 
@@ -23,3 +24,5 @@ export class MaterialSite {
   @Field(() => DateTimeScalar, { nullable: true, description: 'Last goods movement posted' })
   lastMovementAt!: Date | null;
 }
+
+export const MaterialSiteConnection = connectionOf(MaterialSite, 'MaterialSite');

@@ -6,6 +6,7 @@ import { partnersMigration } from './003_partners';
 import { erpIdempotencyMigration } from './005_idempotency';
 import { stockStatusPerHoldMigration } from './006_stock_status_per_hold';
 import { erpTextLimitsMigration } from './007_text_limits';
+import { pagingIndexesMigration } from './009_paging_indexes';
 
 /** ERP's schema history; names sort in the order they apply. */
 export const erpMigrations: Migrations = {
@@ -16,4 +17,5 @@ export const erpMigrations: Migrations = {
   '006_stock_status_per_hold': stockStatusPerHoldMigration,
   '007_text_limits': erpTextLimitsMigration,
   '008_change_events': changeEventsMigration,
+  '009_paging_indexes': pagingIndexesMigration,
 };

@@ -1,5 +1,6 @@
-import type { Kysely } from 'kysely';
+import type { Expression, Kysely } from 'kysely';
 import { intArray, textArray, unnestPairs } from '../../../platform/db/key-arrays';
+import { keysetPage, pagesByParent, type Keyset, type Page } from '../../kit/paging';
 import type { ErpDatabase } from '../db';
 
 export type PurchaseOrderRow = ErpDatabase['purchaseOrders'];
@@ -11,15 +12,38 @@ export interface PurchaseOrderLineKey {
   lineNumber: number;
 }
 
-/** Purchase orders of suppliers, optionally of some statuses only, by number. */
-export function findPurchaseOrdersOfSuppliers(
+/** A partner's own purchase orders page by number. */
+export const MY_PURCHASE_ORDERS_KEYSET: Keyset = { list: 'myPurchaseOrders', columns: ['number'], direction: 'asc' };
+
+/** A supplier's purchase orders page by number. */
+export const SUPPLIER_PURCHASE_ORDERS_KEYSET: Keyset = { list: 'Supplier.purchaseOrders', columns: ['number'], direction: 'asc' };
+
+function purchaseOrdersOf(db: Kysely<ErpDatabase>, supplierId: string | Expression<string>, statuses: readonly string[] | null) {
+  const query = db.selectFrom('purchaseOrders').selectAll().where('supplierId', '=', supplierId);
+  if (!statuses) return query;
+  // One status compares with `=`, so that the status index serves the page in key order.
+  return statuses.length === 1 ? query.where('status', '=', statuses[0]!) : query.where('status', '=', (eb) => eb.fn.any(eb.val(statuses)));
+}
+
+/** One page of one supplier's purchase orders, optionally of some statuses only, by number. */
+export function listPurchaseOrdersOfSupplier(
+  db: Kysely<ErpDatabase>,
+  supplierId: string,
+  statuses: readonly string[] | null,
+  page: Page,
+): Promise<PurchaseOrderRow[]> {
+  if (statuses && statuses.length === 0) return Promise.resolve([]);
+  return keysetPage(purchaseOrdersOf(db, supplierId, statuses), MY_PURCHASE_ORDERS_KEYSET, page).execute();
+}
+
+/** The page of purchase orders of each supplier (same order as `supplierIds`) under one status filter, in one statement. */
+export function pagePurchaseOrdersOfSuppliers(
   db: Kysely<ErpDatabase>,
   supplierIds: readonly string[],
   statuses: readonly string[] | null,
-): Promise<PurchaseOrderRow[]> {
-  let query = db.selectFrom('purchaseOrders').selectAll().where('supplierId', '=', (eb) => eb.fn.any(eb.val(supplierIds)));
-  if (statuses) query = query.where('status', '=', (eb) => eb.fn.any(eb.val(statuses)));
-  return query.orderBy('number').execute();
+  page: Page,
+): Promise<PurchaseOrderRow[][]> {
+  return pagesByParent(db, supplierIds, SUPPLIER_PURCHASE_ORDERS_KEYSET, page, (supplierId) => purchaseOrdersOf(db, supplierId, statuses));
 }
 
 export function findLinesOfPurchaseOrders(db: Kysely<ErpDatabase>, poNumbers: readonly string[]): Promise<PurchaseOrderLineRow[]> {

@@ -2,28 +2,30 @@ import { Arg, Ctx, Directive, FieldResolver, ID, Info, Mutation, Query, Resolver
 import type { GraphQLResolveInfo } from 'graphql';
 import { idempotent } from '../../kit/idempotency';
 import { CHANGE_HISTORY_KEYSET, ChangeRecordConnection } from '../../kit/audit-trail';
-import { PageArgs, readPage } from '../../kit/paging';
+import { PageArgs, readPage, toConnection } from '../../kit/paging';
 import { DateScalar } from '../../kit/scalars';
 import type { ErpContext } from '../context';
 import { PurchaseOrderStatus } from '../enums';
 import { unwrap } from '../../kit/outcome';
-import type { PurchaseOrderRow } from './purchase-order.repository';
+import { listPurchaseOrdersOfSupplier, MY_PURCHASE_ORDERS_KEYSET, type PurchaseOrderRow } from './purchase-order.repository';
 import { callerSupplier, confirmPurchaseOrderLine } from './purchase-order.service';
-import { PurchaseOrder, PurchaseOrderLine } from './purchase-order.type';
+import { PurchaseOrder, PurchaseOrderConnection, PurchaseOrderLine } from './purchase-order.type';
 import { Permit } from '../../kit/authorization';
 
 @Resolver(() => PurchaseOrder)
 export class PurchaseOrderResolver {
   @Directive('@tag(name: "partner")')
-  @Query(() => [PurchaseOrder], {
-    description: "Partner view: POs of the supplier bound to the caller's token (claim supplier_id); row-filtered in ERP.",
+  @Query(() => PurchaseOrderConnection, {
+    description: "Partner view: POs of the supplier bound to the caller's token (claim supplier_id), by number; row-filtered in ERP.",
   })
-  myPurchaseOrders(
+  async myPurchaseOrders(
     @Arg('status', () => [PurchaseOrderStatus], { nullable: true }) status: PurchaseOrderStatus[] | null,
+    @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: ErpContext,
   ) {
     const supplierId = unwrap(callerSupplier(ctx.caller));
-    return ctx.loaders.purchaseOrdersOfSupplier.load({ id: supplierId, statuses: status });
+    const checked = readPage(page, MY_PURCHASE_ORDERS_KEYSET);
+    return toConnection(await listPurchaseOrdersOfSupplier(ctx.db, supplierId, status, checked), checked, MY_PURCHASE_ORDERS_KEYSET);
   }
 
   @Directive('@tag(name: "partner")')

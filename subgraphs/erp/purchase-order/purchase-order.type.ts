@@ -1,4 +1,5 @@
 import { Directive, Field, Float, Int, ID, ObjectType } from 'type-graphql';
+import { connectionOf } from '../../kit/paging';
 import { DateScalar } from '../../kit/scalars';
 import { PurchaseOrderStatus } from '../enums';
 import { Lot } from '../lot/lot.type';
@@ -41,3 +42,8 @@ export class PurchaseOrder {
   @Field(() => [PurchaseOrderLine])
   lines!: PurchaseOrderLine[];
 }
+
+export const PurchaseOrderConnection = connectionOf(PurchaseOrder, 'PurchaseOrder');
+// Partners page their own orders (myPurchaseOrders), and the partner contract keeps a field
+// only when it or its type is tagged.
+Directive('@tag(name: "partner")')(PurchaseOrderConnection);

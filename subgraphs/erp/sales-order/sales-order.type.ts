@@ -1,4 +1,5 @@
 import { Field, ID, ObjectType } from 'type-graphql';
+import { connectionOf } from '../../kit/paging';
 import { DateScalar } from '../../kit/scalars';
 import { SalesOrderStatus } from '../enums';
 
@@ -16,3 +17,5 @@ export class SalesOrder {
   @Field(() => DateScalar)
   requestedDeliveryDate!: string;
 }
+
+export const SalesOrderConnection = connectionOf(SalesOrder, 'SalesOrder');

@@ -1,7 +1,9 @@
-import { Arg, Ctx, FieldResolver, Float, ID, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, Float, ID, Query, Resolver, Root } from 'type-graphql';
+import { PageArgs, readPage } from '../../kit/paging';
 import type { ErpContext } from '../context';
 import { PurchaseOrderStatus } from '../enums';
-import { PurchaseOrder } from '../purchase-order/purchase-order.type';
+import { SUPPLIER_PURCHASE_ORDERS_KEYSET } from '../purchase-order/purchase-order.repository';
+import { PurchaseOrderConnection } from '../purchase-order/purchase-order.type';
 import type { SupplierRow } from './supplier.repository';
 import { Supplier } from './supplier.type';
 
@@ -17,12 +19,13 @@ export class SupplierResolver {
     return ctx.loaders.receivedQuantity12m.load(supplier.id);
   }
 
-  @FieldResolver(() => [PurchaseOrder], { description: 'Purchase orders to this supplier, by number; all statuses unless given' })
+  @FieldResolver(() => PurchaseOrderConnection, { description: 'Purchase orders to this supplier, by number; all statuses unless given' })
   purchaseOrders(
     @Root() supplier: SupplierRow,
     @Arg('status', () => [PurchaseOrderStatus], { nullable: true }) status: PurchaseOrderStatus[] | null,
+    @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: ErpContext,
   ) {
-    return ctx.loaders.purchaseOrdersOfSupplier.load({ id: supplier.id, statuses: status });
+    return ctx.loaders.purchaseOrdersOfSupplier(readPage(page, SUPPLIER_PURCHASE_ORDERS_KEYSET)).load({ id: supplier.id, statuses: status });
   }
 }

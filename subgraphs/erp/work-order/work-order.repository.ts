@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { keysetPage, type Keyset, type Page } from '../../kit/paging';
 import type { ErpDatabase } from '../db';
 
 export type WorkOrderRow = ErpDatabase['workOrders'];
@@ -13,15 +14,21 @@ export function findWorkOrdersByIds(db: Kysely<ErpDatabase>, ids: readonly strin
   return db.selectFrom('workOrders').selectAll().where('id', '=', (eb) => eb.fn.any(eb.val(ids))).execute();
 }
 
-export function listWorkOrders(db: Kysely<ErpDatabase>, filter: WorkOrderFilter): Promise<WorkOrderRow[]> {
+/** Work orders page by due date, then id (`due_date` is a `date`, read as text: exact in a cursor). */
+export const WORK_ORDERS_KEYSET: Keyset = { list: 'workOrders', columns: ['dueDate', 'id'], direction: 'asc' };
+
+/** One page of a site's work orders under the filter, by due date then id. */
+export function listWorkOrders(db: Kysely<ErpDatabase>, filter: WorkOrderFilter, page: Page): Promise<WorkOrderRow[]> {
   let query = db.selectFrom('workOrders').selectAll().where('siteId', '=', filter.siteId);
   const { status } = filter;
   if (status) {
     if (status.length === 0) return Promise.resolve([]);
-    query = query.where('orderStatus', '=', (eb) => eb.fn.any(eb.val(status)));
+    // One status compares with `=`, so that the status index serves the page in key order
+    // (PostgreSQL reads `= any(…)` from an index out of order, and would filter or sort).
+    query = status.length === 1 ? query.where('orderStatus', '=', status[0]!) : query.where('orderStatus', '=', (eb) => eb.fn.any(eb.val(status)));
   }
   if (filter.dueBefore) query = query.where('dueDate', '<', filter.dueBefore);
-  return query.orderBy('dueDate').orderBy('id').execute();
+  return keysetPage(query, WORK_ORDERS_KEYSET, page).execute();
 }
 
 /** Locks a work order for the rest of the transaction. */

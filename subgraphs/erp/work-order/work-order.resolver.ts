@@ -2,7 +2,7 @@ import { Arg, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root, Arg
 import type { GraphQLResolveInfo } from 'graphql';
 import { idempotent } from '../../kit/idempotency';
 import { CHANGE_HISTORY_KEYSET, ChangeRecordConnection } from '../../kit/audit-trail';
-import { PageArgs, readPage } from '../../kit/paging';
+import { PageArgs, readPage, toConnection } from '../../kit/paging';
 import { DateScalar } from '../../kit/scalars';
 import type { ErpContext } from '../context';
 import { Customer } from '../customer/customer.type';
@@ -10,9 +10,9 @@ import { ErpOrderStatus } from '../enums';
 import { Material } from '../material/material.type';
 import { unwrap } from '../../kit/outcome';
 import type { WorkOrderRow } from './work-order.repository';
-import { listWorkOrders } from './work-order.repository';
+import { listWorkOrders, WORK_ORDERS_KEYSET } from './work-order.repository';
 import { releaseWorkOrder } from './work-order.service';
-import { WorkOrder } from './work-order.type';
+import { WorkOrder, WorkOrderConnection } from './work-order.type';
 import { Permit } from '../../kit/authorization';
 
 @Resolver(() => WorkOrder)
@@ -22,14 +22,16 @@ export class WorkOrderResolver {
     return ctx.loaders.workOrder.load(id);
   }
 
-  @Query(() => [WorkOrder])
-  workOrders(
+  @Query(() => WorkOrderConnection, { description: 'Work orders of a site, by due date, then id; all statuses unless given' })
+  async workOrders(
     @Arg('siteId', () => ID) siteId: string,
     @Arg('status', () => [ErpOrderStatus], { nullable: true }) status: ErpOrderStatus[] | null,
     @Arg('dueBefore', () => DateScalar, { nullable: true }) dueBefore: string | null,
+    @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: ErpContext,
   ) {
-    return listWorkOrders(ctx.db, { siteId, status, dueBefore });
+    const checked = readPage(page, WORK_ORDERS_KEYSET);
+    return toConnection(await listWorkOrders(ctx.db, { siteId, status, dueBefore }, checked), checked, WORK_ORDERS_KEYSET);
   }
 
   @FieldResolver(() => Material)

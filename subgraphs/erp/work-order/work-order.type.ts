@@ -1,4 +1,5 @@
 import { Directive, Field, Float, ID, ObjectType } from 'type-graphql';
+import { connectionOf } from '../../kit/paging';
 import { DateScalar } from '../../kit/scalars';
 import { Customer } from '../customer/customer.type';
 import { ErpOrderStatus } from '../enums';
@@ -28,3 +29,5 @@ export class WorkOrder {
   @Field(() => Customer, { nullable: true, description: 'Make-to-order customer, if any' })
   customer!: Customer | null;
 }
+
+export const WorkOrderConnection = connectionOf(WorkOrder, 'WorkOrder');

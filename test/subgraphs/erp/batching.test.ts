@@ -31,17 +31,17 @@ describe('ERP batching: statements for 10 parents equal those for 200', () => {
 
   it('Supplier: purchase orders, lines, materials, received lots and their suppliers', async () => {
     const selection = `id name receivedQuantity12m
-      purchaseOrders(status: [OPEN, PARTIALLY_RECEIVED]) { number status lines { material { description } receivedLots { id supplier { id } } } }
-      closed: purchaseOrders(status: [CLOSED]) { number }`;
+      purchaseOrders(status: [OPEN, PARTIALLY_RECEIVED]) { nodes { number status lines { material { description } receivedLots { id supplier { id } } } } }
+      closed: purchaseOrders(status: [CLOSED]) { nodes { number } }`;
     const ten = await entities('Supplier', numbered(10, ids.supplier), selection);
     const many = await entities('Supplier', numbered(200, ids.supplier), selection);
     expect(many.entities.map((s) => s.id)).toEqual(numbered(200, ids.supplier).map((k) => k.id));
-    expect(many.entities.every((s) => s.purchaseOrders.length > 0)).toBe(true);
+    expect(many.entities.every((s) => s.purchaseOrders.nodes.length > 0)).toBe(true);
     expect(ten.statements).toBe(many.statements);
   });
 
   it('Lot: supplier of received lots and customers of shipped lots', async () => {
-    const selection = 'id supplier { id name } shippedTo { id creditLimit salesOrders(status: [COMPLETED]) { number } }';
+    const selection = 'id supplier { id name } shippedTo { id creditLimit salesOrders(status: [COMPLETED]) { nodes { number } } }';
     const lots = [...receivedLots, ...shippedLots].map((id) => ({ id }));
     // Both kinds in both requests, so both send the same kinds of statements.
     const ten = await entities('Lot', [...receivedLots.slice(0, 5), ...shippedLots.slice(0, 5)].map((id) => ({ id })), selection);
@@ -52,15 +52,15 @@ describe('ERP batching: statements for 10 parents equal those for 200', () => {
   });
 
   it('Customer: credit limit and sales orders', async () => {
-    const selection = 'id creditLimit salesOrders(status: [OPEN, IN_DELIVERY]) { number status requestedDeliveryDate }';
+    const selection = 'id creditLimit salesOrders(status: [OPEN, IN_DELIVERY]) { nodes { number status requestedDeliveryDate } }';
     const ten = await entities('Customer', numbered(10, ids.customer), selection);
     const many = await entities('Customer', numbered(150, ids.customer), selection);
-    expect(many.entities.every((c) => c.salesOrders.length > 0)).toBe(true);
+    expect(many.entities.every((c) => c.salesOrders.nodes.length > 0)).toBe(true);
     expect(ten.statements).toBe(many.statements);
   });
 
   it('WorkOrder and Material: material, customer, change history', async () => {
-    const selection = 'id material { id description } customer { id creditLimit } changeHistory { operation }';
+    const selection = 'id material { id description } customer { id creditLimit } changeHistory { nodes { operation } }';
     const ten = await entities('WorkOrder', numbered(10, ids.workOrder), selection);
     const many = await entities('WorkOrder', numbered(200, ids.workOrder), selection);
     expect(ten.statements).toBe(many.statements);
@@ -73,8 +73,8 @@ describe('ERP batching: statements for 10 parents equal those for 200', () => {
 
   it('MaterialSite: change history of many material-sites is one statement', async () => {
     const keys = (count: number) => Array.from({ length: count }, (_, i) => ({ materialId: ids.material(i + 1), siteId: 'S01' }));
-    const ten = await entities('MaterialSite', keys(10), 'materialId bookQuantity changeHistory { id } material { id }');
-    const many = await entities('MaterialSite', keys(200), 'materialId bookQuantity changeHistory { id } material { id }');
+    const ten = await entities('MaterialSite', keys(10), 'materialId bookQuantity changeHistory { nodes { id } } material { id }');
+    const many = await entities('MaterialSite', keys(200), 'materialId bookQuantity changeHistory { nodes { id } } material { id }');
     expect(ten.statements).toBe(many.statements);
     expect(many.statements).toBe(3);
   });

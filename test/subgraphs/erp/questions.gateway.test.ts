@@ -24,10 +24,13 @@ describe('questions through the gateway: ERP and CRM parts', () => {
 
   it('q01: released work orders of S01 with material (ERP) and make-to-order customer (CRM)', async () => {
     const { body } = await stack.query(`query ($siteId: ID!) {
-      workOrders(siteId: $siteId, status: [RELEASED]) {
-        id dueDate plannedQuantity orderStatus
-        material { description baseUnitOfMeasure }
-        customer { name segment }
+      workOrders(siteId: $siteId, status: [RELEASED], first: 200) {
+        nodes {
+          id dueDate plannedQuantity orderStatus
+          material { description baseUnitOfMeasure }
+          customer { name segment }
+        }
+        pageInfo { hasNextPage }
       }
     }`, { siteId: 'S01' });
     expect(body.errors).toBeUndefined();
@@ -41,7 +44,9 @@ describe('questions through the gateway: ERP and CRM parts', () => {
       .orderBy('wo.id')
       .execute();
     const customers = new Map((await crm().selectFrom('customers').selectAll().execute()).map((c) => [c.id, c]));
-    expect(body.data.workOrders).toEqual(
+    expect(expected.length).toBeLessThanOrEqual(200);
+    expect(body.data.workOrders.pageInfo.hasNextPage).toBe(false);
+    expect(body.data.workOrders.nodes).toEqual(
       expected.map((wo) => ({
         id: wo.id,
         dueDate: wo.dueDate,
@@ -51,7 +56,7 @@ describe('questions through the gateway: ERP and CRM parts', () => {
         customer: wo.customerId ? { name: customers.get(wo.customerId)!.name, segment: customers.get(wo.customerId)!.segment } : null,
       })),
     );
-    expect(body.data.workOrders.some((wo: any) => wo.customer !== null)).toBe(true);
+    expect(body.data.workOrders.nodes.some((wo: any) => wo.customer !== null)).toBe(true);
   });
 
   it('q03: customer 360 joins CRM identity with ERP credit and open sales orders', async () => {
@@ -59,7 +64,7 @@ describe('questions through the gateway: ERP and CRM parts', () => {
       customer(id: $id) {
         name segment accountManager primaryContactName
         creditLimit
-        salesOrders(status: [OPEN, IN_DELIVERY]) { number status requestedDeliveryDate }
+        salesOrders(status: [OPEN, IN_DELIVERY]) { nodes { number status requestedDeliveryDate } }
       }
     }`, { id: 'C00001' });
     expect(body.errors).toBeUndefined();
@@ -80,13 +85,13 @@ describe('questions through the gateway: ERP and CRM parts', () => {
       accountManager: profile.accountManager,
       primaryContactName: profile.primaryContactName,
       creditLimit: credit.creditLimit,
-      salesOrders: orders,
+      salesOrders: { nodes: orders },
     });
   });
 
   it('q07: supplier scorecard (ERP part): name, received quantity in 12 months, open purchase orders', async () => {
     const { body } = await stack.query(`query ($id: ID!) {
-      supplier(id: $id) { name receivedQuantity12m purchaseOrders(status: [OPEN]) { number lines { promisedDate receivedQuantity } } }
+      supplier(id: $id) { name receivedQuantity12m purchaseOrders(status: [OPEN]) { nodes { number lines { promisedDate receivedQuantity } } } }
     }`, { id: 'V00001' });
     expect(body.errors).toBeUndefined();
     const { rows } = await sql<{ total: number }>`
@@ -96,19 +101,19 @@ describe('questions through the gateway: ERP and CRM parts', () => {
     const orders = await erp().selectFrom('purchaseOrders').select('number').where('supplierId', '=', 'V00001').where('status', '=', 'OPEN').orderBy('number').execute();
     expect(body.data.supplier.name).toBe(supplierFact(1).name);
     expect(body.data.supplier.receivedQuantity12m).toBe(rows[0]!.total);
-    expect(body.data.supplier.purchaseOrders.map((o: any) => o.number)).toEqual(orders.map((o) => o.number));
-    for (const order of body.data.supplier.purchaseOrders) for (const line of order.lines) expect(line.receivedQuantity).toBe(0);
+    expect(body.data.supplier.purchaseOrders.nodes.map((o: any) => o.number)).toEqual(orders.map((o) => o.number));
+    for (const order of body.data.supplier.purchaseOrders.nodes) for (const line of order.lines) expect(line.receivedQuantity).toBe(0);
   });
 
   it('q08: hold impact (ERP and CRM parts): material, its stock, and the customer of the producing order', async () => {
     const { body } = await stack.query(`query ($materialId: ID!, $siteId: ID!) {
       material(id: $materialId) { description standardCost }
-      materialSites(siteId: $siteId, materialIds: [$materialId]) { bookQuantity blockedQuantity }
+      materialSites(siteId: $siteId, materialIds: [$materialId]) { nodes { bookQuantity blockedQuantity } }
     }`, { materialId: 'M000001', siteId: 'S01' });
     expect(body.errors).toBeUndefined();
     const material = await erp().selectFrom('materials').select(['description', 'standardCost']).where('id', '=', 'M000001').executeTakeFirstOrThrow();
     const stock = await erp().selectFrom('materialSites').select(['bookQuantity', 'blockedQuantity']).where('materialId', '=', 'M000001').executeTakeFirstOrThrow();
-    expect(body.data).toEqual({ material, materialSites: [stock] });
+    expect(body.data).toEqual({ material, materialSites: { nodes: [stock] } });
 
     // A lot of a make-to-order work order: MES lot → ERP work order → CRM customer.
     let n = 51;
@@ -157,10 +162,10 @@ describe('questions through the gateway: ERP and CRM parts', () => {
     const ask = async (hours: number) => {
       const before = { erp: await dbQueryCount('erp'), crm: await dbQueryCount('crm') };
       const { body } = await stack.query(`query ($after: DateTime) {
-        lots(siteId: "S01", createdAfter: $after) { id supplier { id name } shippedTo { id name accountManager creditLimit } }
+        lots(siteId: "S01", createdAfter: $after, first: 200) { nodes { id supplier { id name } shippedTo { id name accountManager creditLimit } } }
       }`, { after: new Date(asOf - hours * 3_600_000).toISOString() });
       expect(body.errors).toBeUndefined();
-      return { lots: body.data.lots as any[], erp: (await dbQueryCount('erp')) - before.erp, crm: (await dbQueryCount('crm')) - before.crm };
+      return { lots: body.data.lots.nodes as any[], erp: (await dbQueryCount('erp')) - before.erp, crm: (await dbQueryCount('crm')) - before.crm };
     };
     // Lots are spread evenly over 90 days: about 3.7 an hour.
     const few = await ask(12 * 24 + 3);

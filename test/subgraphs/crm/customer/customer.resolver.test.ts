@@ -9,7 +9,7 @@ import { startInProcess, user, type InProcessSubgraph } from '../../erp/harness'
 const UPDATE = `mutation ($id: ID!, $input: CustomerProfileInput!) {
   updateCustomerProfile(id: $id, input: $input) {
     id name segment accountManager primaryContactName
-    changeHistory { actor operation entityType entityId before after changedFields }
+    changeHistory { nodes { actor operation entityType entityId before after changedFields } }
   }
 }`;
 
@@ -40,18 +40,18 @@ describe('CRM customers', () => {
 
   it('filters customers by segment, account manager and a literal search', async () => {
     const manager = customerFact(5).accountManager;
-    const result = await crm.execute(`query ($m: String) { customers(segment: KEY, accountManager: $m) { id segment accountManager } }`, { m: manager });
+    const result = await crm.execute(`query ($m: String) { customers(segment: KEY, accountManager: $m) { nodes { id segment accountManager } } }`, { m: manager });
     const expected = await crm.db.selectFrom('customers').select('id').where('segment', '=', 'KEY').where('accountManager', '=', manager).orderBy('id').execute();
     expect(result.errors).toBeUndefined();
-    expect(result.data.customers.map((c: any) => c.id)).toEqual(expected.map((c) => c.id));
+    expect(result.data.customers.nodes.map((c: any) => c.id)).toEqual(expected.map((c) => c.id));
 
     const name = customerFact(17).name;
-    const search = await crm.execute(`query ($s: String) { customers(search: $s) { id } }`, { s: name.slice(-3).toLowerCase() });
-    expect(search.data.customers.map((c: any) => c.id)).toContain('C00017');
-    const wildcard = await crm.execute(`{ customers(search: "%") { id } }`);
-    expect(wildcard.data.customers).toEqual([]);
-    const byNumber = await crm.execute(`{ customers(search: "c0012") { id } }`);
-    expect(byNumber.data.customers.map((c: any) => c.id)).toEqual(Array.from({ length: 10 }, (_, i) => `C0012${i}`));
+    const search = await crm.execute(`query ($s: String) { customers(search: $s, first: 200) { nodes { id } } }`, { s: name.slice(-3).toLowerCase() });
+    expect(search.data.customers.nodes.map((c: any) => c.id)).toContain('C00017');
+    const wildcard = await crm.execute(`{ customers(search: "%") { nodes { id } pageInfo { hasNextPage endCursor } } }`);
+    expect(wildcard.data.customers).toEqual({ nodes: [], pageInfo: { hasNextPage: false, endCursor: null } });
+    const byNumber = await crm.execute(`{ customers(search: "c0012") { nodes { id } } }`);
+    expect(byNumber.data.customers.nodes.map((c: any) => c.id)).toEqual(Array.from({ length: 10 }, (_, i) => `C0012${i}`));
   });
 
   it('serves the search from the trigram indexes, not a scan, when the table is large enough to care', async () => {
@@ -74,7 +74,7 @@ describe('CRM customers', () => {
     expect(result.errors).toBeUndefined();
     const after = await row('C00010');
     expect(after).toEqual({ ...before, segment: 'STRATEGIC', primaryContactName: null, name: 'Renamed Works' });
-    const [change] = result.data.updateCustomerProfile.changeHistory;
+    const [change] = result.data.updateCustomerProfile.changeHistory.nodes;
     expect(change).toMatchObject({
       actor: 'sales-ops',
       operation: 'updateCustomerProfile',
@@ -107,7 +107,7 @@ describe('CRM customers', () => {
   });
 
   it('resolves 10 and 150 Customer representations with the same statements, in order', async () => {
-    const query = `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { id name changeHistory { id } } } }`;
+    const query = `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { id name changeHistory { nodes { id } } } } }`;
     const run = async (count: number) => {
       const representations = Array.from({ length: count }, (_, i) => ({ __typename: 'Customer', id: ids.customer(count - i) }));
       const before = await dbQueryCount('crm');

@@ -11,8 +11,10 @@ const POST = `mutation ($input: InventoryAdjustmentInput!) {
 
 const HISTORY = `query ($ids: [ID!]) {
   materialSites(siteId: "S01", materialIds: $ids) {
-    bookQuantity
-    changeHistory { actor actorKind operation entityType entityId reference before after changedFields at }
+    nodes {
+      bookQuantity
+      changeHistory { nodes { actor actorKind operation entityType entityId reference before after changedFields at } }
+    }
   }
 }`;
 
@@ -49,7 +51,7 @@ describe('ERP postInventoryAdjustment', () => {
     expect(posted.materialSite.bookQuantity).toBe(after.bookQuantity);
 
     const history = await erp.execute(HISTORY, { ids: ['M000011'] });
-    const [change] = history.data.materialSites[0].changeHistory;
+    const [change] = history.data.materialSites.nodes[0].changeHistory.nodes;
     expect(change).toMatchObject({
       actor: 'u-counter',
       actorKind: 'user',

@@ -6,12 +6,15 @@ import { startInProcess, user, type InProcessSubgraph } from '../harness';
 const partner = (supplierId: string): Caller => ({ subject: `partner:key-${supplierId}`, kind: 'partner', roles: [], scopes: ['partner:supplier'], supplierId });
 
 const MY_POS = `query ($status: [PurchaseOrderStatus!]) {
-  myPurchaseOrders(status: $status) { number status lines { material { id } orderedQuantity receivedQuantity promisedDate receivedLots { id } } }
+  myPurchaseOrders(status: $status, first: 200) {
+    nodes { number status lines { material { id } orderedQuantity receivedQuantity promisedDate receivedLots { id } } }
+    pageInfo { hasNextPage }
+  }
 }`;
 const CONFIRM = `mutation ($po: ID!, $material: ID!, $date: Date!) {
   confirmPurchaseOrderLine(poNumber: $po, materialId: $material, promisedDate: $date) {
     number lines { material { id } promisedDate }
-    changeHistory { actor actorKind operation entityType entityId before after changedFields }
+    changeHistory { nodes { actor actorKind operation entityType entityId before after changedFields } }
   }
 }`;
 
@@ -30,10 +33,12 @@ describe('ERP purchase orders for partners', () => {
     expect(result.errors).toBeUndefined();
     const expected = await ordersOf('V00007', ['OPEN', 'PARTIALLY_RECEIVED']);
     expect(expected.length).toBeGreaterThan(0);
-    expect(result.data.myPurchaseOrders.map((o: any) => o.number)).toEqual(expected.map((o) => o.number));
+    expect(result.data.myPurchaseOrders.nodes.map((o: any) => o.number)).toEqual(expected.map((o) => o.number));
+    expect(result.data.myPurchaseOrders.pageInfo.hasNextPage).toBe(false);
     const all = await erp.execute(MY_POS, {}, partner('V00007'));
     const everything = await erp.db.selectFrom('purchaseOrders').select('number').where('supplierId', '=', 'V00007').execute();
-    expect(all.data.myPurchaseOrders).toHaveLength(everything.length);
+    expect(everything.length).toBeLessThanOrEqual(200);
+    expect(all.data.myPurchaseOrders.nodes).toHaveLength(everything.length);
   });
 
   it('answers FORBIDDEN to a caller bound to no supplier', async () => {
@@ -51,7 +56,7 @@ describe('ERP purchase orders for partners', () => {
     expect(stored.promisedDate).toBe('2026-12-24');
     const confirmed = result.data.confirmPurchaseOrderLine;
     expect(confirmed.lines.find((l: any) => l.material.id === line.materialId).promisedDate).toBe('2026-12-24');
-    expect(confirmed.changeHistory[0]).toMatchObject({
+    expect(confirmed.changeHistory.nodes[0]).toMatchObject({
       actor: 'partner:key-V00003',
       actorKind: 'partner',
       operation: 'confirmPurchaseOrderLine',

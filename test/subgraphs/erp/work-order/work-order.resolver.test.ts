@@ -2,7 +2,7 @@ import type { ErpDatabase } from '../../../../subgraphs/erp/db';
 import { erpSystem } from '../../../../subgraphs/erp/server';
 import { startInProcess, user, type InProcessSubgraph } from '../harness';
 
-const RELEASE = `mutation ($id: ID!) { releaseWorkOrder(id: $id) { id orderStatus changeHistory { actor operation before after } } }`;
+const RELEASE = `mutation ($id: ID!) { releaseWorkOrder(id: $id) { id orderStatus changeHistory { nodes { actor operation before after } } } }`;
 
 describe('ERP releaseWorkOrder', () => {
   let erp: InProcessSubgraph<ErpDatabase>;
@@ -21,7 +21,7 @@ describe('ERP releaseWorkOrder', () => {
     expect(result.data.releaseWorkOrder).toEqual({
       id,
       orderStatus: 'RELEASED',
-      changeHistory: [{ actor: 'planner-7', operation: 'releaseWorkOrder', before: { orderStatus: 'CREATED' }, after: { orderStatus: 'RELEASED' } }],
+      changeHistory: { nodes: [{ actor: 'planner-7', operation: 'releaseWorkOrder', before: { orderStatus: 'CREATED' }, after: { orderStatus: 'RELEASED' } }] },
     });
     const stored = await erp.db.selectFrom('workOrders').select('orderStatus').where('id', '=', id).executeTakeFirstOrThrow();
     expect(stored.orderStatus).toBe('RELEASED');
