@@ -41,6 +41,20 @@ export interface SubgraphSchemaOptions<TContext> {
   referenceResolvers?: ReferenceResolvers<TContext>;
   /** Federation directives the SDL uses, e.g. `['@key', '@external', '@requires']`. */
   federationImports: readonly string[];
+  /**
+   * Types to tag for a contract in this subgraph's SDL only, by tag: `{ partner: ['PageInfo'] }`.
+   * For types no decorator of the subgraph can tag: the paging kit's `PageInfo`, whose one class
+   * every subgraph shares, and the connection and edge types `connectionOf` creates. Needs
+   * `@tag` in `federationImports`.
+   */
+  contractTags?: Record<string, readonly string[]>;
+}
+
+/** `extend type T @tag(name: "…")` for each type of `contractTags`. */
+function contractTagExtensions(contractTags: Record<string, readonly string[]> = {}): string {
+  return Object.entries(contractTags)
+    .flatMap(([tag, types]) => types.map((type) => `extend type ${type} @tag(name: ${JSON.stringify(tag)})\n`))
+    .join('');
 }
 
 /**
@@ -66,7 +80,7 @@ export async function buildSubgraph<TContext>(options: SubgraphSchemaOptions<TCo
   // Every string argument is bounded and free of control characters before any resolver runs.
   return guardTextInputs(
     buildSubgraphSchema({
-      typeDefs: parse(subgraphLinks(options.federationImports, sdl) + sdl),
+      typeDefs: parse(subgraphLinks(options.federationImports, sdl) + sdl + contractTagExtensions(options.contractTags)),
       resolvers,
     }),
   );
