@@ -1,4 +1,5 @@
 import { createOutboxResolver } from '../kit/outbox/outbox.resolver';
+import { PAGING_FEDERATION_IMPORTS } from '../kit/paging';
 import { buildSubgraph } from '../kit/schema';
 import type { InventoryContext } from './context';
 import { CountPolicyResolver } from './count-policy/count-policy.resolver';
@@ -17,7 +18,7 @@ export function buildInventorySchema() {
   return buildSubgraph<InventoryContext>({
     resolvers: [MaterialSiteResolver, CountTaskResolver, CountPolicyResolver, InventoryOutboxResolver, CountTaskSubscriptionResolver],
     orphanedTypes: [Material],
-    federationImports: ['@key', '@external', '@requires', '@shareable'],
+    federationImports: ['@key', '@external', '@requires', ...PAGING_FEDERATION_IMPORTS],
     referenceResolvers: {
       MaterialSite: materialSiteReference,
       CountTask: countTaskReference,

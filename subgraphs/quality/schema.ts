@@ -1,4 +1,5 @@
 import { createOutboxResolver } from '../kit/outbox';
+import { PAGING_FEDERATION_IMPORTS } from '../kit/paging';
 import { buildSubgraph } from '../kit/schema';
 import type { QualityContext } from './context';
 import { customerReference } from './customer/customer.reference';
@@ -38,7 +39,9 @@ export function buildQualitySchema() {
       createOutboxResolver<QualityContext>({ system: 'quality', db: (ctx) => ctx.db }),
     ],
     orphanedTypes: [Lot, Material, Customer, Supplier, WorkOrder],
-    federationImports: ['@key', '@external', '@requires', '@tag', '@shareable'],
+    federationImports: ['@key', '@external', '@requires', '@tag', ...PAGING_FEDERATION_IMPORTS],
+    // Partners read Lot.inspections (tagged on the field): its connection, edges and page info go with it.
+    contractTags: { partner: ['InspectionConnection', 'InspectionEdge', 'PageInfo'] },
     referenceResolvers: {
       Lot: lotReference,
       Material: materialReference,

@@ -23,8 +23,9 @@ export const JUDGE_COUNT = 'inventory.judgeCount';
 export const READ_BOOK_TO_POST = 'inventory.readBookToPost';
 export const POST_ADJUSTMENT = 'inventory.postAdjustment';
 
-const BOOK_QUERY = `query InventoryBookQuantity($siteId: ID!, $materialIds: [ID!]) {
-  materialSites(siteId: $siteId, materialIds: $materialIds) { materialId siteId bookQuantity }
+// One material-site by its key: a root list of ERP's would arrive as a page.
+const BOOK_QUERY = `query InventoryBookQuantity($materialId: ID!, $siteId: ID!) {
+  materialSite(materialId: $materialId, siteId: $siteId) { materialId siteId bookQuantity }
 }`;
 
 const POST_ADJUSTMENT_MUTATION = `mutation PostCycleCountAdjustment($input: InventoryAdjustmentInput!) {
@@ -41,7 +42,7 @@ function readBook(type: string, task: CountTaskRow, key: string): NewCommand {
     targetSystem: 'erp',
     subject: countTaskSubject(task.id),
     document: BOOK_QUERY,
-    variables: { siteId: task.siteId, materialIds: [task.materialId] },
+    variables: { materialId: task.materialId, siteId: task.siteId },
   };
 }
 
@@ -56,11 +57,12 @@ export function enqueueReadBookToPost(trx: Kysely<InventoryDatabase>, task: Coun
 }
 
 function bookFrom(command: OutboxCommandRow, result: Record<string, unknown>): number {
-  const { siteId, materialIds } = command.variables as { siteId: string; materialIds: string[] };
-  const rows = (result.materialSites ?? []) as { materialId: string; siteId: string; bookQuantity: number | null }[];
-  const row = rows.find((r) => r.materialId === materialIds[0] && r.siteId === siteId);
+  const { materialId, siteId } = command.variables as { materialId: string; siteId: string };
+  const row = result.materialSite as { materialId: string; siteId: string; bookQuantity: number | null } | null | undefined;
   // ERP does not know the material at the site: re-asking will not change that, so a person must look.
-  if (!row || typeof row.bookQuantity !== 'number') throw new UnusableResultError(`ERP has no book quantity for ${materialIds[0]} at ${siteId}`);
+  if (!row || row.materialId !== materialId || row.siteId !== siteId || typeof row.bookQuantity !== 'number') {
+    throw new UnusableResultError(`ERP has no book quantity for ${materialId} at ${siteId}`);
+  }
   return row.bookQuantity;
 }
 

@@ -2,6 +2,9 @@ import { sql, type Kysely, type Selectable, type Updateable } from 'kysely';
 import { textArray, unnestPairs } from '../../../platform/db/key-arrays';
 import type { InventoryDatabase } from '../db';
 import type { MaterialSiteKey } from '../material-site/material-site.repository';
+// The keyset functions alone: a repository needs none of the kit's GraphQL types.
+import { keysetPage } from '../../kit/paging/keyset';
+import type { Keyset, Page } from '../../kit/paging';
 import { recordChangeEvent } from '../../kit/events';
 
 export type CountTaskRow = Selectable<InventoryDatabase['countTasks']>;
@@ -12,15 +15,31 @@ export interface CountTaskFilter {
   scheduledFor?: string | null;
 }
 
-export function listCountTasks(db: Kysely<InventoryDatabase>, filter: CountTaskFilter): Promise<CountTaskRow[]> {
+/** Count tasks page by scheduled date, then id: both exact (a `date` reads as text), and (site_id, scheduled_for, id) serves it. */
+export const COUNT_TASKS_KEYSET: Keyset = { list: 'countTasks', columns: ['scheduledFor', 'id'], direction: 'asc' };
+
+/** The tasks matching a filter, or null when the filter cannot match (an empty status list). */
+function countTasksMatching(db: Kysely<InventoryDatabase>, filter: CountTaskFilter) {
   let query = db.selectFrom('countTasks').selectAll().where('siteId', '=', filter.siteId);
   const { status } = filter;
   if (status) {
-    if (status.length === 0) return Promise.resolve([]);
+    if (status.length === 0) return null;
     query = query.where('status', '=', (eb) => eb.fn.any(eb.val(status)));
   }
   if (filter.scheduledFor) query = query.where('scheduledFor', '=', filter.scheduledFor);
-  return query.orderBy('scheduledFor').orderBy('id').execute();
+  return query;
+}
+
+/** Every task matching the filter, by scheduled date, then id (a date's tasks, for the scheduling result). */
+export async function listCountTasks(db: Kysely<InventoryDatabase>, filter: CountTaskFilter): Promise<CountTaskRow[]> {
+  const query = countTasksMatching(db, filter);
+  return query ? query.orderBy('scheduledFor').orderBy('id').execute() : [];
+}
+
+/** One page of the tasks matching the filter (`first + 1` rows: the extra one tells a next page exists). */
+export async function pageCountTasks(db: Kysely<InventoryDatabase>, filter: CountTaskFilter, page: Page): Promise<CountTaskRow[]> {
+  const query = countTasksMatching(db, filter);
+  return query ? keysetPage(query, COUNT_TASKS_KEYSET, page).execute() : [];
 }
 
 export function findCountTasksByIds(db: Kysely<InventoryDatabase>, ids: readonly string[]): Promise<CountTaskRow[]> {

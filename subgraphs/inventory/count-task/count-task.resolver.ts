@@ -1,4 +1,4 @@
-import { Arg, Ctx, FieldResolver, Float, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, Float, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { GraphQLResolveInfo } from 'graphql';
 import { idempotent } from '../../kit/idempotency';
 import { userError } from '../../kit/errors';
@@ -9,10 +9,11 @@ import { CountStatus } from '../enums';
 import { resolveMaterialSite } from '../material-site/material-site.reference';
 import { MaterialSite } from '../material-site/material-site.type';
 import { countTaskSubject } from './count-task.commands';
-import { listCountTasks, type CountTaskRow } from './count-task.repository';
-import { CountTask } from './count-task.type';
+import { COUNT_TASKS_KEYSET, pageCountTasks, type CountTaskRow } from './count-task.repository';
+import { CountTask, CountTaskConnection } from './count-task.type';
 import * as workflow from './count-task.workflow';
 import { Permit } from '../../kit/authorization';
+import { PageArgs, readPage, toConnection } from '../../kit/paging';
 
 function unwrap<T>(outcome: workflow.Outcome<T>): T {
   if (outcome.ok) return outcome.value;
@@ -24,14 +25,16 @@ function unwrap<T>(outcome: workflow.Outcome<T>): T {
 
 @Resolver(() => CountTask)
 export class CountTaskResolver {
-  @Query(() => [CountTask])
-  countTasks(
+  @Query(() => CountTaskConnection, { description: 'Count tasks of a site, by scheduled date, then id' })
+  async countTasks(
     @Arg('siteId', () => ID) siteId: string,
     @Arg('status', () => [CountStatus], { nullable: true }) status: CountStatus[] | null,
     @Arg('scheduledFor', () => DateScalar, { nullable: true }) scheduledFor: string | null,
+    @Args(() => PageArgs) args: PageArgs,
     @Ctx() ctx: InventoryContext,
   ) {
-    return listCountTasks(ctx.db, { siteId, status, scheduledFor });
+    const page = readPage(args, COUNT_TASKS_KEYSET);
+    return toConnection(await pageCountTasks(ctx.db, { siteId, status, scheduledFor }, page), page, COUNT_TASKS_KEYSET);
   }
 
   @Permit({ roles: ['planner', 'inventory-controller'] })

@@ -1,5 +1,6 @@
 import { Directive, Field, Float, ID, ObjectType } from 'type-graphql';
 import { CommandDelivery } from '../../kit/outbox/outbox.type';
+import { connectionOf } from '../../kit/paging';
 import { DateScalar, DateTimeScalar } from '../../kit/scalars';
 import { CountStatus } from '../enums';
 import { MaterialSite } from '../material-site/material-site.type';
@@ -61,3 +62,6 @@ export class CountTask {
   })
   delivery!: CommandDelivery | null;
 }
+
+/** A page of count tasks. */
+export const CountTaskConnection = connectionOf(CountTask, 'CountTask');

@@ -2,6 +2,9 @@ import type { Kysely } from 'kysely';
 import { textArray, unnestPairs } from '../../../platform/db/key-arrays';
 import type { InventoryDatabase } from '../db';
 import { UNPOSTED_COUNTED } from '../enums';
+// The keyset functions alone: a repository needs none of the kit's GraphQL types.
+import { keysetPage } from '../../kit/paging/keyset';
+import type { Keyset, Page } from '../../kit/paging';
 
 export type MaterialSiteProfileRow = InventoryDatabase['materialSiteProfiles'];
 export interface MaterialSiteKey {
@@ -22,8 +25,11 @@ export function findProfilesByKeys(db: Kysely<InventoryDatabase>, keys: readonly
     .execute();
 }
 
-/** Material-sites whose latest count has not been posted to ERP (recount due, awaiting approval or posting). */
-export function listDiscrepancies(db: Kysely<InventoryDatabase>, siteId: string, abcClass?: string | null): Promise<MaterialSiteProfileRow[]> {
+/** The discrepancy worklist pages by material id (unique within its one site); (site_id, material_id) serves it. */
+export const COUNT_DISCREPANCIES_KEYSET: Keyset = { list: 'countDiscrepancies', columns: ['p.materialId'], direction: 'asc' };
+
+/** One page of the material-sites whose latest count has not been posted to ERP (recount due, awaiting approval or posting). */
+export function pageDiscrepancies(db: Kysely<InventoryDatabase>, siteId: string, abcClass: string | null, page: Page): Promise<MaterialSiteProfileRow[]> {
   let query = db
     .selectFrom('materialSiteProfiles as p')
     .selectAll('p')
@@ -38,5 +44,5 @@ export function listDiscrepancies(db: Kysely<InventoryDatabase>, siteId: string,
       ),
     );
   if (abcClass) query = query.where('p.abcClass', '=', abcClass);
-  return query.orderBy('p.materialId').execute();
+  return keysetPage(query, COUNT_DISCREPANCIES_KEYSET, page).execute();
 }

@@ -1,9 +1,10 @@
-import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { PageArgs, readPage, toConnection } from '../../kit/paging';
 import type { InventoryContext } from '../context';
 import { CountTask } from '../count-task/count-task.type';
 import { AbcClass } from '../enums';
-import { listDiscrepancies } from './material-site.repository';
-import { MaterialSite } from './material-site.type';
+import { COUNT_DISCREPANCIES_KEYSET, pageDiscrepancies } from './material-site.repository';
+import { MaterialSite, MaterialSiteConnection } from './material-site.type';
 import { effectiveCount, isWithinTolerance, varianceQuantity } from './variance';
 
 /** What inventory resolves a material-site from: its key, its profile, and ERP's values when required. */
@@ -18,13 +19,17 @@ export interface MaterialSiteParent {
 
 @Resolver(() => MaterialSite)
 export class MaterialSiteResolver {
-  @Query(() => [MaterialSite], { description: 'Material-sites whose last count is unposted: out of tolerance, awaiting approval or posting (discrepancy worklist).' })
-  countDiscrepancies(
+  @Query(() => MaterialSiteConnection, {
+    description: 'Material-sites whose last count is unposted: out of tolerance, awaiting approval or posting (discrepancy worklist), by material id.',
+  })
+  async countDiscrepancies(
     @Arg('siteId', () => ID) siteId: string,
     @Arg('abcClass', () => AbcClass, { nullable: true }) abcClass: AbcClass | null,
+    @Args(() => PageArgs) args: PageArgs,
     @Ctx() ctx: InventoryContext,
   ) {
-    return listDiscrepancies(ctx.db, siteId, abcClass);
+    const page = readPage(args, COUNT_DISCREPANCIES_KEYSET);
+    return toConnection(await pageDiscrepancies(ctx.db, siteId, abcClass, page), page, COUNT_DISCREPANCIES_KEYSET);
   }
 
   @FieldResolver(() => CountTask, { nullable: true })

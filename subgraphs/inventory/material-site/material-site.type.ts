@@ -1,4 +1,5 @@
 import { Directive, Field, Float, ID, ObjectType } from 'type-graphql';
+import { connectionOf } from '../../kit/paging';
 import { CountTask } from '../count-task/count-task.type';
 import { AbcClass } from '../enums';
 import { Material } from './material.type';
@@ -43,3 +44,6 @@ export class MaterialSite {
   @Field(() => Float, { nullable: true, description: 'Variance quantity x ERP standard cost; finance read access only' })
   countVarianceValue!: number | null;
 }
+
+/** A page of material-sites. */
+export const MaterialSiteConnection = connectionOf(MaterialSite, 'MaterialSite');

@@ -6,6 +6,7 @@ import { countWorkflowMigration } from './003_count_workflow';
 import { outboxOrderMigration } from '../../kit/outbox/outbox-order.migration';
 import { idempotencyMigration } from '../../kit/idempotency';
 import { inventoryTextLimitsMigration } from './007_text_limits';
+import { inventoryPagingIndexesMigration } from './009_paging_indexes';
 
 /** Inventory's schema history. */
 export const inventoryMigrations: Migrations = {
@@ -16,4 +17,5 @@ export const inventoryMigrations: Migrations = {
   '006_outbox_order': outboxOrderMigration,
   '007_text_limits': inventoryTextLimitsMigration,
   '008_change_events': changeEventsMigration,
+  '009_paging_indexes': inventoryPagingIndexesMigration,
 };

@@ -1,20 +1,20 @@
-import { Arg, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { PageArgs, readPage } from '../../kit/paging';
 import type { QualityContext } from '../context';
 import { NcStatus } from '../enums';
-import { Nonconformance } from '../nonconformance/nonconformance.type';
+import { CUSTOMER_COMPLAINTS_KEYSET } from '../nonconformance/nonconformance.repository';
+import { NonconformanceConnection } from '../nonconformance/nonconformance.type';
 import { Customer } from './customer.type';
 
 @Resolver(() => Customer)
 export class CustomerResolver {
-  @FieldResolver(() => [Nonconformance], { nullable: true })
-  async complaints(
+  @FieldResolver(() => NonconformanceConnection, { nullable: true })
+  complaints(
     @Root() customer: { id: string },
     @Arg('status', () => [NcStatus], { nullable: true }) status: NcStatus[] | null,
+    @Args(() => PageArgs) args: PageArgs,
     @Ctx() ctx: QualityContext,
   ) {
-    // Complaints per customer are few: load them all once per customer and filter here, so
-    // every status filter shares one batched statement.
-    const complaints = await ctx.loaders.complaintsByCustomer.load(customer.id);
-    return status ? complaints.filter((c) => (status as string[]).includes(c.status)) : complaints;
+    return ctx.loaders.complaintPagesByCustomer(status)(readPage(args, CUSTOMER_COMPLAINTS_KEYSET)).load(customer.id);
   }
 }

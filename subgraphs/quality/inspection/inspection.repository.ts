@@ -1,5 +1,9 @@
 import { sql, type Kysely } from 'kysely';
+// The keyset functions alone: a repository needs none of the kit's GraphQL types.
+import { keysetPage, pagesByParent } from '../../kit/paging/keyset';
+import type { Keyset, Page } from '../../kit/paging';
 import type { QualityDatabase } from '../db';
+import { timestampKey } from '../timestamp-keyset';
 
 export type InspectionRow = QualityDatabase['inspections'];
 export type MeasurementRow = QualityDatabase['measurements'];
@@ -20,19 +24,42 @@ export function findInspectionsByLots(db: Kysely<QualityDatabase>, lotIds: reado
   return db.selectFrom('inspections').selectAll().where('lotId', '=', (eb) => eb.fn.any(eb.val(lotIds))).orderBy('createdAt').orderBy('id').execute();
 }
 
-export function findInspectionsByWorkOrders(db: Kysely<QualityDatabase>, workOrderIds: readonly string[]): Promise<InspectionRow[]> {
-  return db.selectFrom('inspections').selectAll().where('workOrderId', '=', (eb) => eb.fn.any(eb.val(workOrderIds))).orderBy('createdAt').orderBy('id').execute();
+/** An inspection as a page reads it: `createdAt` as its cursor text (see timestampKey). */
+export type InspectionPageRow = Omit<InspectionRow, 'createdAt'> & { createdAt: string };
+
+// Lists of inspections page oldest first: by the instant the inspection lot was opened, then its number.
+const byOpening = (list: string): Keyset => ({ list, columns: ['inspections.createdAt', 'inspections.id'], direction: 'asc' });
+export const INSPECTIONS_KEYSET = byOpening('inspections');
+export const LOT_INSPECTIONS_KEYSET = byOpening('Lot.inspections');
+export const WORK_ORDER_INSPECTIONS_KEYSET = byOpening('WorkOrder.inspections');
+
+function inspectionPageRows(db: Kysely<QualityDatabase>) {
+  return db
+    .selectFrom('inspections')
+    .select(['id', 'inspectionType', 'lotId', 'materialId', 'siteId', 'lotQuantity', 'workOrderId', 'status', 'usageDecision', 'decidedAt'])
+    .select(timestampKey('inspections.createdAt').as('createdAt'));
 }
 
-export function listInspections(db: Kysely<QualityDatabase>, filter: InspectionFilter): Promise<InspectionRow[]> {
-  let query = db.selectFrom('inspections').selectAll().where('siteId', '=', filter.siteId);
+/** One page of a site's inspections matching the filter (`first + 1` rows: the extra one tells a next page exists). */
+export async function pageInspections(db: Kysely<QualityDatabase>, filter: InspectionFilter, page: Page): Promise<InspectionPageRow[]> {
+  let query = inspectionPageRows(db).where('siteId', '=', filter.siteId);
   const { status } = filter;
   if (status) {
-    if (status.length === 0) return Promise.resolve([]);
+    if (status.length === 0) return [];
     query = query.where('status', '=', (eb) => eb.fn.any(eb.val(status)));
   }
   if (filter.type) query = query.where('inspectionType', '=', filter.type);
-  return query.orderBy('createdAt').orderBy('id').execute();
+  return keysetPage(query, INSPECTIONS_KEYSET, page).execute();
+}
+
+/** One page of the inspections of each lot, in one statement for the batch. */
+export function pageInspectionsByLots(db: Kysely<QualityDatabase>, lotIds: readonly string[], page: Page): Promise<InspectionPageRow[][]> {
+  return pagesByParent(db, lotIds, LOT_INSPECTIONS_KEYSET, page, (lotId) => inspectionPageRows(db).where('lotId', '=', lotId));
+}
+
+/** One page of the inspections of each work order's output, in one statement for the batch. */
+export function pageInspectionsByWorkOrders(db: Kysely<QualityDatabase>, workOrderIds: readonly string[], page: Page): Promise<InspectionPageRow[][]> {
+  return pagesByParent(db, workOrderIds, WORK_ORDER_INSPECTIONS_KEYSET, page, (workOrderId) => inspectionPageRows(db).where('workOrderId', '=', workOrderId));
 }
 
 /** One inspection, locked until the transaction ends (mutations change it). */

@@ -1,4 +1,4 @@
-import { Arg, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { GraphQLResolveInfo } from 'graphql';
 import { idempotent } from '../../kit/idempotency';
 import type { QualityContext } from '../context';
@@ -6,11 +6,13 @@ import { InspectionStatus, InspectionType, UsageDecision } from '../enums';
 import { WorkOrder } from '../work-order/work-order.type';
 import { Lot } from '../lot/lot.type';
 import { makeUsageDecision, recordMeasurements } from './inspection.commands';
-import { listInspections, type InspectionRow } from './inspection.repository';
-import { Inspection } from './inspection.type';
+import { INSPECTIONS_KEYSET, pageInspections, type InspectionRow } from './inspection.repository';
+import { Inspection, InspectionConnection } from './inspection.type';
 import { MeasurementInput } from './measurement.input';
 import { Measurement } from './measurement.type';
 import { Permit } from '../../kit/authorization';
+import { PageArgs, readPage, toConnection } from '../../kit/paging';
+import { inspectionOfPage } from '../page-rows';
 
 @Resolver(() => Inspection)
 export class InspectionResolver {
@@ -19,14 +21,16 @@ export class InspectionResolver {
     return ctx.loaders.inspection.load(id);
   }
 
-  @Query(() => [Inspection], { description: 'Inspection lots of a site, oldest first' })
-  inspections(
+  @Query(() => InspectionConnection, { description: 'Inspection lots of a site, oldest first (by when opened, then number)' })
+  async inspections(
     @Arg('siteId', () => ID) siteId: string,
     @Arg('status', () => [InspectionStatus], { nullable: true }) status: InspectionStatus[] | null,
     @Arg('type', () => InspectionType, { nullable: true }) type: InspectionType | null,
+    @Args(() => PageArgs) args: PageArgs,
     @Ctx() ctx: QualityContext,
   ) {
-    return listInspections(ctx.db, { siteId, status, type });
+    const page = readPage(args, INSPECTIONS_KEYSET);
+    return toConnection(await pageInspections(ctx.db, { siteId, status, type }, page), page, INSPECTIONS_KEYSET, inspectionOfPage);
   }
 
   @FieldResolver(() => Lot)

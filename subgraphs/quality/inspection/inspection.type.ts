@@ -1,4 +1,5 @@
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
+import { connectionOf } from '../../kit/paging';
 import { DateTimeScalar } from '../../kit/scalars';
 import { InspectionStatus, InspectionType, UsageDecision } from '../enums';
 import { Lot } from '../lot/lot.type';
@@ -35,3 +36,6 @@ export class Inspection {
   @Field(() => DateTimeScalar, { nullable: true })
   decidedAt!: Date | null;
 }
+
+/** A page of inspections; partners read it on `Lot.inspections` (its types are tagged in schema.ts). */
+export const InspectionConnection = connectionOf(Inspection, 'Inspection');

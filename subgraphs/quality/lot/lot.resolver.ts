@@ -1,8 +1,10 @@
-import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { PageArgs, readPage } from '../../kit/paging';
 import type { QualityContext } from '../context';
 import { QualityStatus } from '../enums';
 import { QualityHold } from '../hold/hold.type';
-import { Inspection } from '../inspection/inspection.type';
+import { LOT_INSPECTIONS_KEYSET } from '../inspection/inspection.repository';
+import { InspectionConnection } from '../inspection/inspection.type';
 import { Lot } from './lot.type';
 import { qualityStatusOf } from './quality-status';
 
@@ -24,8 +26,8 @@ export class LotResolver {
     return ctx.loaders.holdsByLot.load(lot.id);
   }
 
-  @FieldResolver(() => [Inspection], { nullable: true })
-  inspections(@Root() lot: LotParent, @Ctx() ctx: QualityContext) {
-    return ctx.loaders.inspectionsByLot.load(lot.id);
+  @FieldResolver(() => InspectionConnection, { nullable: true })
+  inspections(@Root() lot: LotParent, @Args(() => PageArgs) args: PageArgs, @Ctx() ctx: QualityContext) {
+    return ctx.loaders.inspectionPagesByLot(readPage(args, LOT_INSPECTIONS_KEYSET)).load(lot.id);
   }
 }

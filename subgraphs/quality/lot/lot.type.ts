@@ -1,7 +1,8 @@
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
 import { QualityStatus } from '../enums';
 import { QualityHold } from '../hold/hold.type';
-import { Inspection } from '../inspection/inspection.type';
+import type { Connection } from '../../kit/paging';
+import { Inspection, InspectionConnection } from '../inspection/inspection.type';
 
 /** MES's lot, with what quality knows of it; every field quality adds is nullable (docs/domain.md#rule-3). */
 @Directive('@key(fields: "id")')
@@ -18,6 +19,6 @@ export class Lot {
   holds!: QualityHold[] | null;
 
   @Directive('@tag(name: "partner")')
-  @Field(() => [Inspection], { nullable: true })
-  inspections!: Inspection[] | null;
+  @Field(() => InspectionConnection, { nullable: true, description: 'Inspections of the lot, oldest first' })
+  inspections!: Connection<Inspection> | null;
 }

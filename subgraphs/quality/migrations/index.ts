@@ -6,6 +6,7 @@ import { decisionChecksMigration } from './003_decision_checks';
 import { qualityMaterialNumbersMigration } from './007_material_numbers';
 import { idempotencyMigration } from '../../kit/idempotency';
 import { qualityTextLimitsMigration } from './008_text_limits';
+import { qualityPagingIndexesMigration } from './010_paging_indexes';
 
 /** Quality's schema history. */
 export const qualityMigrations: Migrations = {
@@ -17,4 +18,5 @@ export const qualityMigrations: Migrations = {
   '007_material_numbers': qualityMaterialNumbersMigration,
   '008_text_limits': qualityTextLimitsMigration,
   '009_change_events': changeEventsMigration,
+  '010_paging_indexes': qualityPagingIndexesMigration,
 };

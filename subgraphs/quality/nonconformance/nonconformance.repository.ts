@@ -1,5 +1,9 @@
 import { sql, type Kysely } from 'kysely';
+// The keyset functions alone: a repository needs none of the kit's GraphQL types.
+import { keysetPage, pagesByParent } from '../../kit/paging/keyset';
+import type { Keyset, Page } from '../../kit/paging';
 import type { QualityDatabase } from '../db';
+import { timestampKey } from '../timestamp-keyset';
 
 export type NonconformanceRow = QualityDatabase['nonconformances'];
 export type CapaRow = QualityDatabase['capas'];
@@ -15,28 +19,49 @@ export function findNonconformancesByIds(db: Kysely<QualityDatabase>, ids: reado
   return db.selectFrom('nonconformances').selectAll().where('id', '=', (eb) => eb.fn.any(eb.val(ids))).execute();
 }
 
-export function listNonconformances(db: Kysely<QualityDatabase>, filter: NonconformanceFilter): Promise<NonconformanceRow[]> {
-  let query = db.selectFrom('nonconformances').selectAll();
+/** An NCR as a page reads it: `reportedAt` as its cursor text (see timestampKey). */
+export type NonconformancePageRow = Omit<NonconformanceRow, 'reportedAt'> & { reportedAt: string };
+
+// Lists of NCRs page newest first: by the instant reported, then the NCR number, both descending.
+const newestFirst = (list: string): Keyset => ({ list, columns: ['nonconformances.reportedAt', 'nonconformances.id'], direction: 'desc' });
+export const NONCONFORMANCES_KEYSET = newestFirst('nonconformances');
+export const CUSTOMER_COMPLAINTS_KEYSET = newestFirst('Customer.complaints');
+
+function nonconformancePageRows(db: Kysely<QualityDatabase>) {
+  return db
+    .selectFrom('nonconformances')
+    .select([
+      'id', 'source', 'severity', 'description', 'status', 'materialId', 'lotId', 'customerId', 'supplierId',
+      'nonconformingQuantity', 'disposition', 'inspectionId', 'sourceFindingId', 'dispositionedAt',
+    ])
+    .select(timestampKey('nonconformances.reportedAt').as('reportedAt'));
+}
+
+/** One page of the NCRs matching the filter (`first + 1` rows: the extra one tells a next page exists). */
+export async function pageNonconformances(db: Kysely<QualityDatabase>, filter: NonconformanceFilter, page: Page): Promise<NonconformancePageRow[]> {
+  let query = nonconformancePageRows(db);
   const { status } = filter;
   if (status) {
-    if (status.length === 0) return Promise.resolve([]);
+    if (status.length === 0) return [];
     query = query.where('status', '=', (eb) => eb.fn.any(eb.val(status)));
   }
   if (filter.source) query = query.where('source', '=', filter.source);
   if (filter.severity) query = query.where('severity', '=', filter.severity);
-  return query.orderBy('reportedAt', 'desc').orderBy('id', 'desc').execute();
+  return keysetPage(query, NONCONFORMANCES_KEYSET, page).execute();
 }
 
-/** Customer complaints of many customers in one statement, newest first. */
-export function findComplaintsByCustomers(db: Kysely<QualityDatabase>, customerIds: readonly string[]): Promise<NonconformanceRow[]> {
-  return db
-    .selectFrom('nonconformances')
-    .selectAll()
-    .where('customerId', '=', (eb) => eb.fn.any(eb.val(customerIds)))
-    .where('source', '=', 'CUSTOMER_COMPLAINT')
-    .orderBy('reportedAt', 'desc')
-    .orderBy('id', 'desc')
-    .execute();
+/** One page of the complaints of each customer (optionally of some statuses only), in one statement for the batch. */
+export async function pageComplaintsByCustomers(
+  db: Kysely<QualityDatabase>,
+  customerIds: readonly string[],
+  status: readonly string[] | null,
+  page: Page,
+): Promise<NonconformancePageRow[][]> {
+  if (status && status.length === 0) return customerIds.map(() => []);
+  return pagesByParent(db, customerIds, CUSTOMER_COMPLAINTS_KEYSET, page, (customerId) => {
+    const complaints = nonconformancePageRows(db).where('customerId', '=', customerId).where('source', '=', 'CUSTOMER_COMPLAINT');
+    return status ? complaints.where('status', '=', (eb) => eb.fn.any(eb.val(status))) : complaints;
+  });
 }
 
 export function findCapasByNonconformances(db: Kysely<QualityDatabase>, ids: readonly string[]): Promise<CapaRow[]> {

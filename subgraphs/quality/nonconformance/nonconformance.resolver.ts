@@ -1,4 +1,4 @@
-import { Arg, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { GraphQLResolveInfo } from 'graphql';
 import { idempotent } from '../../kit/idempotency';
 import type { QualityContext } from '../context';
@@ -10,9 +10,11 @@ import { Supplier } from '../supplier/supplier.type';
 import { Capa } from './capa.type';
 import { createNonconformance, dispositionNonconformance, openCapa } from './nonconformance.commands';
 import { CapaInput, NonconformanceInput } from './nonconformance.input';
-import { listNonconformances, type NonconformanceRow } from './nonconformance.repository';
-import { Nonconformance } from './nonconformance.type';
+import { NONCONFORMANCES_KEYSET, pageNonconformances, type NonconformanceRow } from './nonconformance.repository';
+import { Nonconformance, NonconformanceConnection } from './nonconformance.type';
 import { Permit } from '../../kit/authorization';
+import { PageArgs, readPage, toConnection } from '../../kit/paging';
+import { nonconformanceOfPage } from '../page-rows';
 
 @Resolver(() => Nonconformance)
 export class NonconformanceResolver {
@@ -21,14 +23,16 @@ export class NonconformanceResolver {
     return ctx.loaders.nonconformance.load(id);
   }
 
-  @Query(() => [Nonconformance], { description: 'NCRs, newest first' })
-  nonconformances(
+  @Query(() => NonconformanceConnection, { description: 'NCRs, newest first (by when reported, then number)' })
+  async nonconformances(
     @Arg('status', () => [NcStatus], { nullable: true }) status: NcStatus[] | null,
     @Arg('source', () => NcSource, { nullable: true }) source: NcSource | null,
     @Arg('severity', () => Severity, { nullable: true }) severity: Severity | null,
+    @Args(() => PageArgs) args: PageArgs,
     @Ctx() ctx: QualityContext,
   ) {
-    return listNonconformances(ctx.db, { status, source, severity });
+    const page = readPage(args, NONCONFORMANCES_KEYSET);
+    return toConnection(await pageNonconformances(ctx.db, { status, source, severity }, page), page, NONCONFORMANCES_KEYSET, nonconformanceOfPage);
   }
 
   @FieldResolver(() => Material)

@@ -1,4 +1,5 @@
 import { Directive, Field, Float, ID, ObjectType } from 'type-graphql';
+import { connectionOf } from '../../kit/paging';
 import { DateTimeScalar } from '../../kit/scalars';
 import { Customer } from '../customer/customer.type';
 import { Disposition, NcSource, NcStatus, Severity } from '../enums';
@@ -49,3 +50,6 @@ export class Nonconformance {
   @Field(() => DateTimeScalar)
   reportedAt!: Date;
 }
+
+/** A page of NCRs. */
+export const NonconformanceConnection = connectionOf(Nonconformance, 'Nonconformance');

@@ -24,13 +24,13 @@ describe('inventory MaterialSite fields that @require ERP values, through the ga
     const material = await erp.selectFrom('materials').selectAll().where('id', '=', task.materialId).executeTakeFirstOrThrow();
 
     const { body } = await stack.query(
-      `query ($ids: [ID!]) { materialSites(siteId: "S01", materialIds: $ids) {
+      `query ($ids: [ID!]) { materialSites(siteId: "S01", materialIds: $ids) { nodes {
         bookQuantity abcClass lastCount { countedQuantity } countVarianceQuantity withinTolerance countVarianceValue
-      } }`,
+      } } }`,
       { ids: [task.materialId] },
     );
     expect(body.errors).toBeUndefined();
-    const [site] = body.data.materialSites;
+    const [site] = body.data.materialSites.nodes;
     const variance = Math.round((task.countedQuantity! - book.bookQuantity) * 1000) / 1000;
     expect(site.bookQuantity).toBe(book.bookQuantity);
     expect(site.lastCount.countedQuantity).toBe(task.countedQuantity);
@@ -40,12 +40,22 @@ describe('inventory MaterialSite fields that @require ERP values, through the ga
   });
 
   it('answers the foundation query with data from both systems', async () => {
-    const { body } = await stack.query(`{ materialSites(siteId: "S01") { bookQuantity material { description } abcClass countVarianceQuantity } }`);
-    expect(body.errors).toBeUndefined();
-    expect(body.data.materialSites).toHaveLength(3000);
-    const counted = body.data.materialSites.filter((s: { countVarianceQuantity: number | null }) => s.countVarianceQuantity !== null);
+    const sites: any[] = [];
+    let after: string | null = null;
+    do {
+      const { body } = await stack.query(
+        `query ($after: String) { materialSites(siteId: "S01", first: 200, after: $after) {
+          nodes { bookQuantity material { description } abcClass countVarianceQuantity } pageInfo { hasNextPage endCursor } } }`,
+        { after },
+      );
+      expect(body.errors).toBeUndefined();
+      sites.push(...body.data.materialSites.nodes);
+      after = body.data.materialSites.pageInfo.hasNextPage ? body.data.materialSites.pageInfo.endCursor : null;
+    } while (after);
+    expect(sites).toHaveLength(3000);
+    const counted = sites.filter((s: { countVarianceQuantity: number | null }) => s.countVarianceQuantity !== null);
     expect(counted.length).toBeGreaterThan(100);
-    expect(body.data.materialSites[0]).toEqual({
+    expect(sites[0]).toEqual({
       bookQuantity: expect.any(Number),
       material: { description: expect.any(String) },
       abcClass: expect.stringMatching(/^[ABC]$/),
@@ -57,7 +67,7 @@ describe('inventory MaterialSite fields that @require ERP values, through the ga
     const measure = async (ids: string[]) => {
       const before = (await dbQueryCount('erp')) + (await dbQueryCount('inventory'));
       const { body } = await stack.query(
-        `query ($ids: [ID!]) { materialSites(siteId: "S01", materialIds: $ids) { material { description } abcClass lastCount { status } countVarianceQuantity withinTolerance } }`,
+        `query ($ids: [ID!]) { materialSites(siteId: "S01", materialIds: $ids, first: 200) { nodes { material { description } abcClass lastCount { status } countVarianceQuantity withinTolerance } } }`,
         { ids },
       );
       expect(body.errors).toBeUndefined();

@@ -1,0 +1,220 @@
+import { sql } from 'kysely';
+import { dbQueryCount } from '../../../platform/metrics';
+import { qualitySystem } from '../../../subgraphs/quality/server';
+import { encodeCursor, PAGE_SIZE_MAX } from '../../../subgraphs/kit/paging';
+import type { QualityDatabase } from '../../../subgraphs/quality/db';
+import { startInProcess, type InProcessSubgraph } from '../erp/harness';
+
+interface Page {
+  nodes: any[];
+  edges: { cursor: string; node: any }[];
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+}
+
+const PAGE = 'edges { cursor } pageInfo { hasNextPage hasPreviousPage startCursor endCursor }';
+
+/** Pages a list to its end through `fetch` (which gets the cursor to start after), checking each page's page info. */
+async function pageToEnd(fetch: (after: string | null) => Promise<Page>): Promise<{ nodes: any[]; pages: number }> {
+  const nodes: any[] = [];
+  let after: string | null = null;
+  let pages = 0;
+  for (;;) {
+    const page: Page = await fetch(after);
+    pages += 1;
+    expect(page.pageInfo.hasPreviousPage).toBe(after !== null);
+    expect(page.edges).toHaveLength(page.nodes.length);
+    expect(page.pageInfo.endCursor).toBe(page.edges[page.edges.length - 1]?.cursor ?? null);
+    nodes.push(...page.nodes);
+    if (!page.pageInfo.hasNextPage) return { nodes, pages };
+    after = page.pageInfo.endCursor;
+  }
+}
+
+describe('quality paging: inspections, nonconformances, complaints of a customer, inspections of a lot and of a work order', () => {
+  let quality: InProcessSubgraph<QualityDatabase>;
+  const ok = async (query: string, variables: Record<string, unknown> = {}) => {
+    const result = await quality.execute(query, variables);
+    expect(result.errors).toBeUndefined();
+    return result.data;
+  };
+  const entities = async (typename: string, ids: string[], selection: string, variables: Record<string, unknown> = {}) => {
+    const declared = Object.keys(variables).map((name) => `, $${name}: ${name === 'first' ? 'Int' : 'String'}`).join('');
+    const data = await ok(
+      `query ($representations: [_Any!]!${declared}) { _entities(representations: $representations) { ... on ${typename} { id ${selection} } } }`,
+      { representations: ids.map((id) => ({ __typename: typename, id })), ...variables },
+    );
+    return data._entities as any[];
+  };
+
+  beforeAll(async () => {
+    quality = await startInProcess(qualitySystem);
+  });
+  afterAll(() => quality.stop());
+
+  it('pages the inspections of a site to the end, each once, oldest first (opened, then number), filters kept', async () => {
+    const db = quality.db;
+    const expected = await db.selectFrom('inspections').select('id').where('siteId', '=', 'S01').orderBy('createdAt').orderBy('id').execute();
+    expect(expected.length).toBeGreaterThan(400);
+    const { nodes, pages } = await pageToEnd(async (after) =>
+      (await ok(`query ($after: String) { inspections(siteId: "S01", first: 200, after: $after) { nodes { id } ${PAGE} } }`, { after })).inspections,
+    );
+    expect(nodes.map((n) => n.id)).toEqual(expected.map((r) => r.id));
+    expect(pages).toBe(Math.ceil(expected.length / 200));
+
+    const completed = await db.selectFrom('inspections').select('id').where('siteId', '=', 'S01').where('status', '=', 'COMPLETED').where('inspectionType', '=', 'RECEIVING').orderBy('createdAt').orderBy('id').execute();
+    expect(completed.length).toBeGreaterThan(20);
+    const filtered = await pageToEnd(async (after) =>
+      (await ok(`query ($after: String) { inspections(siteId: "S01", status: [COMPLETED], type: RECEIVING, first: 17, after: $after) { nodes { id status inspectionType } ${PAGE} } }`, { after })).inspections,
+    );
+    expect(filtered.nodes.map((n) => n.id)).toEqual(completed.map((r) => r.id));
+    expect(filtered.nodes.every((n) => n.status === 'COMPLETED' && n.inspectionType === 'RECEIVING')).toBe(true);
+    const { inspections } = await ok(`{ inspections(siteId: "S01", status: []) { nodes { id } pageInfo { hasNextPage endCursor } } }`);
+    expect(inspections).toEqual({ nodes: [], pageInfo: { hasNextPage: false, endCursor: null } });
+  });
+
+  it('pages nonconformances to the end, each once, newest first (reported, then number), and serves the same rows as before paging', async () => {
+    const db = quality.db;
+    const expected = await db.selectFrom('nonconformances').selectAll().orderBy('reportedAt', 'desc').orderBy('id', 'desc').execute();
+    expect(expected.length).toBeGreaterThan(150);
+    const { nodes } = await pageToEnd(async (after) =>
+      (await ok(`query ($after: String) { nonconformances(first: 37, after: $after) { nodes { id reportedAt status } ${PAGE} } }`, { after })).nonconformances,
+    );
+    expect(nodes).toEqual(expected.map((r) => ({ id: r.id, reportedAt: r.reportedAt.toISOString(), status: r.status })));
+    const open = await pageToEnd(async (after) =>
+      (await ok(`query ($after: String) { nonconformances(status: [OPEN, CONTAINED], source: INSPECTION, first: 5, after: $after) { nodes { id } ${PAGE} } }`, { after })).nonconformances,
+    );
+    expect(open.nodes.map((n) => n.id)).toEqual(expected.filter((r) => ['OPEN', 'CONTAINED'].includes(r.status) && r.source === 'INSPECTION').map((r) => r.id));
+  });
+
+  it('pages by the exact instant: rows reported in the same microsecond, or a microsecond apart, each come once and in order', async () => {
+    const db = quality.db;
+    const complaint = (id: string, reportedAt: string) => ({
+      id,
+      source: 'CUSTOMER_COMPLAINT',
+      severity: 'MINOR',
+      description: 'paging probe',
+      status: 'OPEN',
+      materialId: 'M000001',
+      lotId: null,
+      customerId: 'C99901',
+      supplierId: null,
+      nonconformingQuantity: null,
+      disposition: null,
+      inspectionId: null,
+      sourceFindingId: null,
+      reportedAt: sql<Date>`${reportedAt}::timestamptz`,
+      dispositionedAt: null,
+    });
+    await db
+      .insertInto('nonconformances')
+      .values([
+        complaint('NCP0001', '2030-01-01 00:00:00.123455+00'),
+        complaint('NCP0002', '2030-01-01 00:00:00.123456+00'),
+        complaint('NCP0003', '2030-01-01 00:00:00.123456+00'),
+        complaint('NCP0004', '2030-01-01 00:00:00.123456+00'),
+        complaint('NCP0005', '2030-01-01 00:00:00.123457+00'),
+      ] as any)
+      .execute();
+    try {
+      const nested = await pageToEnd(async (after) => (await entities('Customer', ['C99901'], `complaints(first: 1, after: $after) { nodes { id } ${PAGE} }`, { after }))[0].complaints);
+      expect(nested.nodes.map((n) => n.id)).toEqual(['NCP0005', 'NCP0004', 'NCP0003', 'NCP0002', 'NCP0001']);
+      // In the root list they are the newest; pages of two split the tied three.
+      const root = await pageToEnd(async (after) => (await ok(`query ($after: String) { nonconformances(first: 2, after: $after) { nodes { id } ${PAGE} } }`, { after })).nonconformances);
+      expect(root.nodes.slice(0, 5).map((n) => n.id)).toEqual(['NCP0005', 'NCP0004', 'NCP0003', 'NCP0002', 'NCP0001']);
+      expect(new Set(root.nodes.map((n) => n.id)).size).toBe(root.nodes.length);
+    } finally {
+      await db.deleteFrom('nonconformances').where('customerId', '=', 'C99901').execute();
+    }
+  });
+
+  it('pages the inspections of lots and work orders and the complaints of customers to the end, each once, in order', async () => {
+    const db = quality.db;
+    // Seeded lots have one inspection each: three more (two opened in the same microsecond) make a list to page.
+    const [seeded] = await db.selectFrom('inspections').selectAll().where('workOrderId', 'is not', null).orderBy('id').limit(1).execute();
+    const probe = (id: string, createdAt: string) => ({ ...seeded!, id, status: 'OPEN', usageDecision: null, decidedAt: null, createdAt: sql<Date>`${createdAt}::timestamptz` });
+    await db
+      .insertInto('inspections')
+      .values([probe('INP0000001', '2030-01-01 00:00:00.000002+00'), probe('INP0000002', '2030-01-01 00:00:00.000001+00'), probe('INP0000003', '2030-01-01 00:00:00.000001+00')] as any)
+      .execute();
+    const lot = { lotId: seeded!.lotId };
+    const lotRows = await db.selectFrom('inspections').select('id').where('lotId', '=', lot!.lotId).orderBy('createdAt').orderBy('id').execute();
+    const lotPages = await pageToEnd(async (after) => (await entities('Lot', [lot!.lotId], `inspections(first: 1, after: $after) { nodes { id } ${PAGE} }`, { after }))[0].inspections);
+    expect(lotPages.nodes.map((n) => n.id)).toEqual(lotRows.map((r) => r.id));
+
+    expect(lotPages.nodes.slice(-3).map((n) => n.id)).toEqual(['INP0000002', 'INP0000003', 'INP0000001']);
+    const order = { workOrderId: seeded!.workOrderId };
+    const orderRows = await db.selectFrom('inspections').select('id').where('workOrderId', '=', order!.workOrderId).orderBy('createdAt').orderBy('id').execute();
+    expect(orderRows.length).toBeGreaterThan(3);
+    const orderPages = await pageToEnd(async (after) => (await entities('WorkOrder', [order!.workOrderId!], `inspections(first: 1, after: $after) { nodes { id } ${PAGE} }`, { after }))[0].inspections);
+    expect(orderPages.nodes.map((n) => n.id)).toEqual(orderRows.map((r) => r.id));
+
+    const [customer] = await db.selectFrom('nonconformances').select('customerId').where('source', '=', 'CUSTOMER_COMPLAINT').groupBy('customerId').orderBy((eb) => eb.fn.countAll(), 'desc').orderBy('customerId').limit(1).execute();
+    const complaints = await db.selectFrom('nonconformances').select(['id', 'status']).where('customerId', '=', customer!.customerId).where('source', '=', 'CUSTOMER_COMPLAINT').orderBy('reportedAt', 'desc').orderBy('id', 'desc').execute();
+    expect(complaints.length).toBeGreaterThan(1);
+    const all = await pageToEnd(async (after) => (await entities('Customer', [customer!.customerId!], `complaints(first: 1, after: $after) { nodes { id } ${PAGE} }`, { after }))[0].complaints);
+    expect(all.nodes.map((n) => n.id)).toEqual(complaints.map((c) => c.id));
+    const statuses = [...new Set(complaints.map((c) => c.status))].slice(0, 1);
+    const some = await pageToEnd(async (after) =>
+      (await entities('Customer', [customer!.customerId!], `complaints(status: [${statuses.join(', ')}], first: 1, after: $after) { nodes { id status } ${PAGE} }`, { after }))[0].complaints,
+    );
+    expect(some.nodes.map((n) => n.id)).toEqual(complaints.filter((c) => statuses.includes(c.status)).map((c) => c.id));
+
+    // A lot or work order quality has nothing of gets an empty connection, not null.
+    const [none] = await entities('Lot', ['L99999999'], 'inspections { nodes { id } pageInfo { hasNextPage endCursor } }');
+    expect(none.inspections).toEqual({ nodes: [], pageInfo: { hasNextPage: false, endCursor: null } });
+    await db.deleteFrom('inspections').where('id', 'like', 'INP%').execute();
+  });
+
+  it('sends as many statements for one parent as for 200, and for a later page as for the first', async () => {
+    const db = quality.db;
+    const lotIds = (await db.selectFrom('inspections').select('lotId').distinct().orderBy('lotId').limit(200).execute()).map((r) => r.lotId);
+    const orderIds = (await db.selectFrom('inspections').select('workOrderId').distinct().where('workOrderId', 'is not', null).orderBy('workOrderId').limit(200).execute()).map((r) => r.workOrderId!);
+    const customerIds = (await db.selectFrom('nonconformances').select('customerId').distinct().where('customerId', 'is not', null).orderBy('customerId').execute()).map((r) => r.customerId!);
+    expect(lotIds).toHaveLength(200);
+    expect(orderIds.length).toBeGreaterThan(50);
+    expect(customerIds.length).toBeGreaterThan(10);
+
+    const cases: [string, string[], string, string][] = [
+      ['Lot', lotIds, 'inspections', 'inspections(first: $first, after: $after) { nodes { id } pageInfo { endCursor } }'],
+      ['WorkOrder', orderIds, 'inspections', 'inspections(first: $first, after: $after) { nodes { id } pageInfo { endCursor } }'],
+      ['Customer', customerIds, 'complaints', 'complaints(first: $first, after: $after) { nodes { id } pageInfo { endCursor } }'],
+    ];
+    for (const [typename, ids, field, selection] of cases) {
+      const measure = async (parents: string[], after: string | null) => {
+        const before = await dbQueryCount('quality');
+        const result = await entities(typename, parents, selection, { first: 1, after });
+        return { statements: (await dbQueryCount('quality')) - before, result };
+      };
+      const one = await measure(ids.slice(0, 1), null);
+      const many = await measure(ids, null);
+      const later = await measure(ids.slice(0, 1), one.result[0][field].pageInfo.endCursor);
+      expect({ typename, one: one.statements, many: many.statements, later: later.statements }).toEqual({ typename, one: 1, many: 1, later: 1 });
+      expect(many.result.filter((parent) => parent[field].nodes.length === 1).length).toBeGreaterThan(Math.min(ids.length, 10));
+    }
+  });
+
+  it('refuses a page size out of range and a bad cursor with BAD_USER_INPUT, saying what was expected', async () => {
+    const refused = async (query: string, variables: Record<string, unknown> = {}) => {
+      const result = await quality.execute(query, variables);
+      expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      return result.errors![0]!.message;
+    };
+    expect(await refused('{ inspections(siteId: "S01", first: 0) { nodes { id } } }')).toMatch(`first: expected 1 to ${PAGE_SIZE_MAX} rows per page, got 0`);
+    expect(await refused(`{ nonconformances(first: ${PAGE_SIZE_MAX + 1}) { nodes { id } } }`)).toMatch(/first: expected 1 to/);
+    expect(await refused('{ nonconformances(after: "not a cursor!") { nodes { id } } }')).toMatch(/after: not a cursor/);
+    // A cursor of another list, even one with the same columns, is refused rather than misread.
+    const { nonconformances } = await ok('{ nonconformances(first: 1) { pageInfo { endCursor } } }');
+    expect(await refused('query ($after: String) { inspections(siteId: "S01", after: $after) { nodes { id } } }', { after: nonconformances.pageInfo.endCursor })).toMatch(/after: a cursor of nonconformances/);
+    const nested = async (typename: string, id: string, selection: string, variables: Record<string, unknown>) => {
+      const result = await quality.execute(
+        `query ($representations: [_Any!]!, $first: Int, $after: String) { _entities(representations: $representations) { ... on ${typename} { ${selection} } } }`,
+        { representations: [{ __typename: typename, id }], first: null, after: null, ...variables },
+      );
+      expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      return result.errors![0]!.message;
+    };
+    expect(await nested('Lot', 'L00000001', 'inspections(first: $first, after: $after) { nodes { id } }', { first: -1 })).toMatch(/first: expected 1 to/);
+    expect(await nested('WorkOrder', 'WO0000001', 'inspections(first: $first, after: $after) { nodes { id } }', { after: encodeCursor('Lot.inspections', ['2026-01-01T00:00:00.000000Z', 'IN00000001']) })).toMatch(/after: a cursor of Lot.inspections/);
+    expect(await nested('Customer', 'C00001', 'complaints(first: $first, after: $after) { nodes { id } }', { after: encodeCursor('Customer.complaints', ['only one']) })).toMatch(/after: not a cursor/);
+  });
+});
