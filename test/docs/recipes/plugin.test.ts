@@ -7,7 +7,7 @@ import { slowOperationPlugin, type SlowOperation } from './slow-operation.plugin
 
 const typeDefs = 'type Query { fast: Int, slow: Int }';
 
-async function started(plugin: ReturnType<typeof slowOperationPlugin>, resolvers: object) {
+async function started(plugin: ReturnType<typeof slowOperationPlugin>, resolvers: Record<string, Record<string, () => unknown>>) {
   const server = new ApolloServer({ typeDefs, resolvers, plugins: [plugin] });
   await server.start();
   return server;
