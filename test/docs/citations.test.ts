@@ -62,6 +62,26 @@ describe('documentation cited in the code and in CONTRIBUTING.md', () => {
     }
   });
 
+  it('every relative link and repository path in the docs, README.md and CONTRIBUTING.md exists', () => {
+    const pages = [...readdirSync(path.join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => path.join('docs', f)), 'README.md', 'CONTRIBUTING.md', path.join('bench', 'README.md')];
+    const broken: string[] = [];
+    for (const page of pages) {
+      const text = readFileSync(path.join(ROOT, page), 'utf8');
+      for (const [, link] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+        if (/^[a-z]+:/.test(link!)) continue;
+        const [file, anchor] = link!.split('#');
+        const target = file ? path.join(ROOT, path.dirname(page), file) : path.join(ROOT, page);
+        if (!existsSync(target)) broken.push(`${page}: ${link}`);
+        else if (anchor && target.endsWith('.md') && !anchorsOf(readFileSync(target, 'utf8')).has(anchor)) broken.push(`${page}: ${link} (no such anchor)`);
+      }
+      // Screenshots under test/artifacts/ are written by the browser tests, not committed.
+      for (const [, named] of text.matchAll(/`((?:gateway|subgraphs|platform|cli|test|bench|questions|schema|k8s)\/[\w./-]+)`/g)) {
+        if (!named!.startsWith('test/artifacts/') && !existsSync(path.join(ROOT, named!))) broken.push(`${page}: ${named}`);
+      }
+    }
+    expect(broken).toEqual([]);
+  });
+
   it('slugs headings as GitHub does', () => {
     expect([...anchorsOf('## Where the schema departs from the target model\n### Rule 1: one owner per field\n<a id="rule-1"></a>')].sort()).toEqual([
       'rule-1',
