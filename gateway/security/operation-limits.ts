@@ -3,6 +3,7 @@ import {
   getNullableType,
   isCompositeType,
   isListType,
+  isObjectType,
   Kind,
   valueFromASTUntyped,
   type DocumentNode,
@@ -11,10 +12,12 @@ import {
   type GraphQLCompositeType,
   type GraphQLError,
   type GraphQLField,
+  type GraphQLNamedType,
   type GraphQLSchema,
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
+import { PAGE_SIZE_DEFAULT } from '../../platform/paging';
 import { gatewayError } from './errors';
 
 /** The limits every operation is held to, at /graphql and at the explorer's planner alike. */
@@ -46,15 +49,16 @@ export interface OperationLimits {
    */
   maxFields?: number;
   /**
-   * Estimated cost: every field counts 1, times the estimated length of each list around it.
-   * @default 100_000_000
+   * Estimated cost: every field counts 1, times the length of each list around it. A connection's
+   * `nodes` and `edges` are as long as its `first` (the default page size when it is absent).
+   * @default 1_000_000
    */
   maxCost?: number;
   /**
-   * Length counted for a root list that no `first`/`limit`/`last` bounds: the largest page a list
-   * may return. Unbounded lists are paginated later; until then they return whole tables, and the
-   * estimate must not pretend otherwise.
-   * @default 1_000
+   * Length counted for a plain root list that no `first`/`limit`/`last` bounds. Lists that grow
+   * with the plant's history are connections, counted by their `first`; the plain root lists
+   * left follow the plant's layout (a site's work centers, its count policies), a few dozen rows.
+   * @default 100
    */
   defaultListSize?: number;
   /**
@@ -71,8 +75,8 @@ export const DEFAULT_LIMITS: Required<OperationLimits> = Object.freeze({
   maxRootFields: 10,
   maxFragments: 100,
   maxFields: 2_000,
-  maxCost: 100_000_000,
-  defaultListSize: 1_000,
+  maxCost: 1_000_000,
+  defaultListSize: 100,
   nestedListSize: 10,
 });
 
@@ -104,8 +108,9 @@ const BOUND_ARGUMENTS = new Set(['first', 'last', 'limit']);
 function listBound(field: GraphQLField<unknown, unknown>, node: FieldNode, variables: Record<string, unknown>): number | undefined {
   for (const arg of node.arguments ?? []) {
     if (!BOUND_ARGUMENTS.has(arg.name.value)) continue;
-    const value = Number(arg.value.kind === Kind.VARIABLE ? variables[arg.value.name.value] : valueFromASTUntyped(arg.value));
-    if (Number.isFinite(value)) return Math.max(0, value);
+    // Only a number bounds: `first: null` means the default page, not an empty one.
+    const value = arg.value.kind === Kind.VARIABLE ? variables[arg.value.name.value] : valueFromASTUntyped(arg.value);
+    if (typeof value === 'number' && Number.isFinite(value)) return Math.max(0, value);
   }
   // A bound the schema sets by default (`limit: Int! = 100`) is as real as one the caller writes.
   for (const arg of field.args) {
@@ -115,8 +120,35 @@ function listBound(field: GraphQLField<unknown, unknown>, node: FieldNode, varia
 }
 
 /**
+ * Runs the walk of a selection set below a field counted `multiplier` times (`own`: the field's
+ * own 1, or 0 for an inline fragment), after `before` was spent: a cost overrun found there is
+ * reported as a lower bound of the operation's cost, not as the selection set's.
+ */
+function scaled(before: number, multiplier: number, own: number, walk: () => Size): Size {
+  try {
+    return walk();
+  } catch (err) {
+    if (err instanceof OverBudget && err.limit === 'cost') throw new OverBudget('cost', before + multiplier * (own + err.value));
+    throw err;
+  }
+}
+
+/**
+ * A Relay connection (`lots(first, after): LotConnection!`): a field taking `first` whose type has
+ * `pageInfo` and the page's rows as `nodes` or `edges`.
+ */
+function isConnectionField(field: GraphQLField<unknown, unknown>, named: GraphQLNamedType | undefined): boolean {
+  if (!named || !isObjectType(named) || !field.args.some((arg) => arg.name === 'first')) return false;
+  const fields = named.getFields();
+  return 'pageInfo' in fields && ('nodes' in fields || 'edges' in fields);
+}
+
+const PAGE_LISTS = new Set(['nodes', 'edges']);
+
+/**
  * Measures an operation in time linear in the document: each fragment is measured once (its
- * size does not depend on where it is spread) and the walk stops at the first exceeded budget.
+ * size does not depend on where it is spread, except on a connection, where it is measured once per
+ * page size) and the walk stops at the first exceeded budget.
  * Works on unvalidated documents too: unknown fields count 1, fragment cycles count nothing.
  */
 function measureSelections(
@@ -128,21 +160,23 @@ function measureSelections(
   const memo = new Map<string, Size | 'walking'>();
   const roots = new Set<GraphQLCompositeType | null | undefined>([schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]);
 
-  const fragmentSize = (name: string): Size => {
-    const known = memo.get(name);
+  const fragmentSize = (name: string, pageSize: number | undefined): Size => {
+    const key = pageSize === undefined ? name : `${name}\u0000${pageSize}`;
+    const known = memo.get(key);
     if (known === 'walking') return EMPTY;
     if (known) return known;
     const fragment = fragments.get(name);
     if (!fragment) return EMPTY;
-    memo.set(name, 'walking');
+    memo.set(key, 'walking');
     const condition = schema.getType(fragment.typeCondition.name.value);
     // Measured against the largest budget: the size is the fragment's own, wherever it is spread.
-    const size = walk(fragment.selectionSet, condition && isCompositeType(condition) ? condition : undefined, limits.maxCost, 0);
-    memo.set(name, size);
+    const size = walk(fragment.selectionSet, condition && isCompositeType(condition) ? condition : undefined, limits.maxCost, 0, pageSize);
+    memo.set(key, size);
     return size;
   };
 
-  const walk = (set: SelectionSetNode, parent: GraphQLCompositeType | undefined, budget: number, level: number): Size => {
+  /** `pageSize`: the selection set is a connection's, whose `nodes` and `edges` hold that many rows. */
+  const walk = (set: SelectionSetNode, parent: GraphQLCompositeType | undefined, budget: number, level: number, pageSize?: number): Size => {
     let depth = 0;
     let fields = 0;
     let cost = 0;
@@ -152,21 +186,27 @@ function measureSelections(
         if (level + 1 > limits.maxDepth) throw new OverBudget('depth', level + 1);
         const field = parent && 'getFields' in parent ? parent.getFields()[selection.name.value] : undefined;
         let multiplier = 1;
-        // Introspection lists are bounded by the schema's size, and the depth limit bounds their nesting.
-        if (field && isListType(getNullableType(field.type)) && !parent!.name.startsWith('__')) {
+        const isList = field !== undefined && isListType(getNullableType(field.type));
+        if (isList && pageSize !== undefined && PAGE_LISTS.has(selection.name.value)) {
+          // nodes and edges are the same rows: each counts the page once, neither multiplies the other.
+          multiplier = pageSize;
+        } else if (isList && !parent!.name.startsWith('__')) {
+          // Introspection lists are bounded by the schema's size, and the depth limit bounds their nesting.
           multiplier = listBound(field, selection, variables) ?? (roots.has(parent!) ? limits.defaultListSize : limits.nestedListSize);
         }
         const named = field ? getNamedType(field.type) : undefined;
+        // The connection object itself is one value; its first sizes the lists directly inside it.
+        const page = field && isConnectionField(field, named) ? (listBound(field, selection, variables) ?? PAGE_SIZE_DEFAULT) : undefined;
         const children = selection.selectionSet
-          ? walk(selection.selectionSet, named && isCompositeType(named) ? named : undefined, multiplier > 0 ? (budget - cost) / multiplier - 1 : Infinity, level + 1)
+          ? scaled(cost, multiplier, 1, () => walk(selection.selectionSet!, named && isCompositeType(named) ? named : undefined, multiplier > 0 ? (budget - cost) / multiplier - 1 : Infinity, level + 1, page))
           : EMPTY;
         // An empty page costs nothing below it (and 0 × Infinity must not become NaN).
         inner = { depth: children.depth + 1, fields: children.fields + 1, cost: multiplier === 0 ? 0 : multiplier * (1 + children.cost) };
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         const condition = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent;
-        inner = walk(selection.selectionSet, condition && isCompositeType(condition) ? condition : undefined, budget - cost, level);
+        inner = scaled(cost, 1, 0, () => walk(selection.selectionSet, condition && isCompositeType(condition) ? condition : undefined, budget - cost, level, pageSize));
       } else {
-        inner = fragmentSize(selection.name.value);
+        inner = fragmentSize(selection.name.value, pageSize);
         if (level + inner.depth > limits.maxDepth) throw new OverBudget('depth', level + inner.depth);
       }
       depth = Math.max(depth, inner.depth);
@@ -216,6 +256,15 @@ function countRootFields(operation: OperationDefinitionNode, fragments: Map<stri
   return names.size;
 }
 
+/** The request's variables, with the operation's defaults for those it leaves out (`$n: Int = 200`). */
+function withDefaults(operation: OperationDefinitionNode, variables: Record<string, unknown>): Record<string, unknown> {
+  const defaults = (operation.variableDefinitions ?? []).filter((d) => d.defaultValue && variables[d.variable.name.value] === undefined);
+  if (defaults.length === 0) return variables;
+  const all = { ...variables };
+  for (const d of defaults) all[d.variable.name.value] = valueFromASTUntyped(d.defaultValue!);
+  return all;
+}
+
 export type LimitsVerdict = { ok: true; measure: OperationMeasure } | { ok: false; limit: Limit; value: number; error: GraphQLError };
 
 function refusal(limit: Limit, value: number, limits: Required<OperationLimits>): LimitsVerdict {
@@ -225,7 +274,7 @@ function refusal(limit: Limit, value: number, limits: Required<OperationLimits>)
     fragments: `the document defines more than ${limits.maxFragments} fragments (counted ${value} before stopping); at most ${limits.maxFragments} are allowed`,
     fields: `the operation selects at least ${value} fields once its fragments are spread out; at most ${limits.maxFields} are allowed`,
     depth: `the operation is nested at least ${value} levels deep; at most ${limits.maxDepth} are allowed`,
-    cost: `the operation's estimated cost is at least ${value}; at most ${limits.maxCost} is allowed (lists count ${limits.defaultListSize} items at the root and ${limits.nestedListSize} below, unless first/limit/last says otherwise)`,
+    cost: `the operation's estimated cost is at least ${value}; at most ${limits.maxCost} is allowed (a connection counts first rows, ${PAGE_SIZE_DEFAULT} when first is absent; other lists ${limits.defaultListSize} items at the root and ${limits.nestedListSize} below, unless limit says otherwise): ask for smaller pages`,
   };
   const max = { aliases: limits.maxAliases, rootFields: limits.maxRootFields, fragments: limits.maxFragments, depth: limits.maxDepth, fields: limits.maxFields, cost: limits.maxCost }[limit];
   return { ok: false, limit, value, error: gatewayError('OPERATION_TOO_COMPLEX', 400, messages[limit], { limit, value, max }) };
@@ -253,7 +302,7 @@ export function checkOperationLimits(
     const aliases = countAliases(document, limits.maxAliases);
     const rootFields = countRootFields(operation, fragments, limits.maxRootFields);
     const root = schema.getRootType(operation.operation) ?? undefined;
-    const { depth, fields, cost } = measureSelections(schema, fragments, variables, limits)(operation.selectionSet, root, limits.maxCost);
+    const { depth, fields, cost } = measureSelections(schema, fragments, withDefaults(operation, variables), limits)(operation.selectionSet, root, limits.maxCost);
     return { ok: true, measure: { depth, fields, aliases, rootFields, cost } };
   } catch (err) {
     if (err instanceof OverBudget) return refusal(err.limit, err.value, limits);

@@ -19,12 +19,29 @@ describe('the ten cross-system questions, end to end', () => {
   }, 240_000);
   afterAll(() => stack.stop());
 
-  async function ask(id: string, headers: Record<string, string> = {}) {
+  async function ask(id: string, headers: Record<string, string> = {}, variables: Record<string, unknown> = {}) {
     const q = questions.get(id)!;
-    const { status, body } = await postGraphQL(stack.gatewayUrl, q.document, q.variables as Record<string, unknown>, headers);
+    const { status, body } = await postGraphQL(stack.gatewayUrl, q.document, { ...q.variables, ...variables }, headers);
     expect(body.errors).toBeUndefined();
     expect(status).toBe(200);
     return body.data;
+  }
+
+  /**
+   * The rows of every page of a question's root list: the question asked again with the previous
+   * page's endCursor as $after, as a client pages. No page is longer than the question's first.
+   */
+  async function askAll(id: string, list: string, headers: Record<string, string> = {}) {
+    const first = Number(new RegExp(`${list}\\([^)]*first: (\\d+)`).exec(questions.get(id)!.document)![1]);
+    const rows: any[] = [];
+    let after: string | null = null;
+    do {
+      const page = (await ask(id, headers, { after }))[list];
+      expect(page.nodes.length).toBeLessThanOrEqual(first);
+      rows.push(...page.nodes);
+      after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
+    } while (after !== null);
+    return rows;
   }
 
   it('finds all ten question documents, one of them for partners', () => {
@@ -33,12 +50,14 @@ describe('the ten cross-system questions, end to end', () => {
   });
 
   it('q01: released work orders (ERP) with execution (MES), customer (CRM) and inspections (quality)', async () => {
-    const data = await ask('q01');
-    const released = await db('erp').selectFrom('workOrders').selectAll().where('siteId', '=', 'S01').where('orderStatus', '=', 'RELEASED').execute();
-    expect(data.workOrders.map((w: any) => w.id).sort()).toEqual(released.map((w: any) => w.id).sort());
+    const workOrders = await askAll('q01', 'workOrders');
+    const released = await db('erp').selectFrom('workOrders').selectAll().where('siteId', '=', 'S01').where('orderStatus', '=', 'RELEASED').orderBy('dueDate').orderBy('id').execute();
+    // More than one page: the pages join into the whole list, in due-date order, each order once.
+    expect(released.length).toBeGreaterThan(50);
+    expect(workOrders.map((w: any) => w.id)).toEqual(released.map((w: any) => w.id));
     const execution = new Map<string, any>((await db('mes').selectFrom('workOrders').selectAll().execute()).map((w: any) => [w.id, w]));
     const customers = new Map<string, any>((await db('crm').selectFrom('customers').selectAll().execute()).map((c: any) => [c.id, c]));
-    for (const order of data.workOrders) {
+    for (const order of workOrders) {
       const plan = released.find((w: any) => w.id === order.id)!;
       const mes = execution.get(order.id);
       expect(order.plannedQuantity).toBe(plan.plannedQuantity);
@@ -46,14 +65,14 @@ describe('the ten cross-system questions, end to end', () => {
       expect(order.remainingQuantity).toBe(Math.max(plan.plannedQuantity - mes.goodQuantity, 0));
       expect(order.customer?.name ?? null).toBe(plan.customerId ? customers.get(plan.customerId).name : null);
     }
-    expect(data.workOrders.some((w: any) => w.customer)).toBe(true);
+    expect(workOrders.some((w: any) => w.customer)).toBe(true);
   });
 
   it('q02: discrepancies (inventory) with book and material from ERP, variance from the book', async () => {
-    const data = await ask('q02');
-    expect(data.countDiscrepancies.length).toBeGreaterThan(0);
+    const discrepancies = await askAll('q02', 'countDiscrepancies');
+    expect(discrepancies.length).toBeGreaterThan(0);
     const book = new Map<string, any>((await db('erp').selectFrom('materialSites').selectAll().where('siteId', '=', 'S01').execute()).map((m: any) => [m.materialId, m]));
-    for (const site of data.countDiscrepancies) {
+    for (const site of discrepancies) {
       expect(site.abcClass).toBe('A');
       expect(site.bookQuantity).toBe(book.get(site.materialId).bookQuantity);
       const counted = site.lastCount.recountQuantity ?? site.lastCount.countedQuantity;
@@ -65,10 +84,12 @@ describe('the ten cross-system questions, end to end', () => {
     const data = await ask('q03');
     const crm = await db('crm').selectFrom('customers').selectAll().where('id', '=', 'C00001').executeTakeFirstOrThrow();
     const erp = await db('erp').selectFrom('customers').selectAll().where('id', '=', 'C00001').executeTakeFirstOrThrow();
-    const open = await db('erp').selectFrom('salesOrders').select('number').where('customerId', '=', 'C00001').where('status', 'in', ['OPEN', 'IN_DELIVERY']).execute();
+    const open = await db('erp').selectFrom('salesOrders').select('number').where('customerId', '=', 'C00001').where('status', 'in', ['OPEN', 'IN_DELIVERY']).orderBy('requestedDeliveryDate').orderBy('number').execute();
     expect(data.customer.name).toBe(crm.name);
     expect(data.customer.creditLimit).toBe(erp.creditLimit);
-    expect(data.customer.salesOrders.map((s: any) => s.number).sort()).toEqual(open.map((s: any) => s.number).sort());
+    // The first 20 by requested delivery date.
+    expect(data.customer.salesOrders.nodes.map((s: any) => s.number)).toEqual(open.slice(0, 20).map((s: any) => s.number));
+    expect(data.customer.salesOrders.pageInfo.hasNextPage).toBe(open.length > 20);
   });
 
   it('q04: a lot (MES) traced both ways, with quality status and ERP facts', async () => {
@@ -83,14 +104,14 @@ describe('the ten cross-system questions, end to end', () => {
   it('q05: work centers (MES) with their audits and findings', async () => {
     const data = await ask('q05');
     expect(data.workCenters).toHaveLength(20);
-    expect(data.workCenters.some((w: any) => w.audits.some((a: any) => a.findings.length > 0))).toBe(true);
+    expect(data.workCenters.some((w: any) => w.audits.nodes.some((a: any) => a.findings.length > 0))).toBe(true);
   });
 
   it('q06: a supplier sees only its own open purchase orders', async () => {
     const authorization = `Bearer ${await testToken({ roles: ['supplier'], scopes: ['partner:supplier'], supplierId: 'V00001' })}`;
-    const data = await ask('q06', { authorization });
-    const own = await db('erp').selectFrom('purchaseOrders').select('number').where('supplierId', '=', 'V00001').where('status', 'in', ['OPEN', 'PARTIALLY_RECEIVED']).execute();
-    expect(data.myPurchaseOrders.map((p: any) => p.number).sort()).toEqual(own.map((p: any) => p.number).sort());
+    const orders = await askAll('q06', 'myPurchaseOrders', { authorization });
+    const own = await db('erp').selectFrom('purchaseOrders').select('number').where('supplierId', '=', 'V00001').where('status', 'in', ['OPEN', 'PARTIALLY_RECEIVED']).orderBy('number').execute();
+    expect(orders.map((p: any) => p.number)).toEqual(own.map((p: any) => p.number));
   });
 
   it('q07: a supplier (ERP) with its defect rate (quality, from ERP received quantity)', async () => {
@@ -104,22 +125,23 @@ describe('the ten cross-system questions, end to end', () => {
   it('q08: a material (ERP) with its holds (quality) and their lots (MES) and stock (ERP)', async () => {
     const data = await ask('q08');
     const site = await db('erp').selectFrom('materialSites').selectAll().where('materialId', '=', 'M000001').executeTakeFirstOrThrow();
-    expect(data.materialSites).toEqual([{ bookQuantity: site.bookQuantity, blockedQuantity: site.blockedQuantity }]);
+    expect(data.materialSites.nodes).toEqual([{ bookQuantity: site.bookQuantity, blockedQuantity: site.blockedQuantity }]);
     expect(Array.isArray(data.material.activeHolds)).toBe(true);
   });
 
   it('q09: open nonconformances (quality) with material (ERP), lot (MES) and partners', async () => {
-    const data = await ask('q09');
+    const nonconformances = await askAll('q09', 'nonconformances');
     const open = await db('quality').selectFrom('nonconformances').select('id').where('status', 'in', ['OPEN', 'CONTAINED']).execute();
-    expect(data.nonconformances.map((n: any) => n.id).sort()).toEqual(open.map((n: any) => n.id).sort());
-    expect(data.nonconformances.every((n: any) => typeof n.material.description === 'string')).toBe(true);
+    expect(nonconformances.map((n: any) => n.id).sort()).toEqual(open.map((n: any) => n.id).sort());
+    expect(new Set(nonconformances.map((n: any) => n.id)).size).toBe(nonconformances.length);
+    expect(nonconformances.every((n: any) => typeof n.material.description === 'string')).toBe(true);
   });
 
   it('q10: the counter worklist (inventory) with material master (ERP), and no book quantity', async () => {
-    const data = await ask('q10');
+    const worklist = await askAll('q10', 'countTasks');
     const tasks = await db('inventory').selectFrom('countTasks').select('id').where('siteId', '=', 'S01').where('status', 'in', ['SCHEDULED', 'RECOUNT_REQUIRED']).where('scheduledFor', '=', '2026-11-03').execute();
     expect(tasks.length).toBeGreaterThan(0);
-    expect(data.countTasks.map((t: any) => t.id).sort()).toEqual(tasks.map((t: any) => t.id).sort());
-    for (const task of data.countTasks) expect(typeof task.materialSite.material.description).toBe('string');
+    expect(worklist.map((t: any) => t.id).sort()).toEqual(tasks.map((t: any) => t.id).sort());
+    for (const task of worklist) expect(typeof task.materialSite.material.description).toBe('string');
   });
 });
