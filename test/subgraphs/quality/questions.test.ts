@@ -33,11 +33,12 @@ describe('quality and audits in the cross-system questions', () => {
     expect(centers.length).toBe(20);
     for (const center of centers) {
       const expected = audits.filter((a: { workCenterId: string }) => a.workCenterId === center.id);
-      expect(center.audits.map((a: any) => [a.layer, a.auditType, a.status, a.conformanceRate, a.auditor])).toEqual(
+      expect(center.audits.pageInfo.hasNextPage).toBe(false);
+      expect(center.audits.nodes.map((a: any) => [a.layer, a.auditType, a.status, a.conformanceRate, a.auditor])).toEqual(
         expected.map((a: any) => [a.layer, a.auditType, a.status, a.conformanceRate, a.auditor]),
       );
     }
-    const findings = centers.flatMap((c) => c.audits.flatMap((a: any) => a.findings));
+    const findings = centers.flatMap((c) => c.audits.nodes.flatMap((a: any) => a.findings));
     const inRange = await db('audits').selectFrom('auditFindings').select('id').where('auditId', 'in', audits.map((a: { id: string }) => a.id)).execute();
     expect(findings).toHaveLength(inRange.length);
     const escalated = findings.filter((f: any) => f.nonconformance);
@@ -61,9 +62,9 @@ describe('quality and audits in the cross-system questions', () => {
       return (await dbQueryCount('quality')) - before;
     };
     const materials = (n: number) => Array.from({ length: n }, (_, i) => `M${String(i + 1).padStart(6, '0')}`);
-    const byMaterial = `query ($ids: [ID!]) { materialSites(siteId: "S01", materialIds: $ids) { material { activeHolds { reason lot { id quantity qualityStatus } } } } }`;
+    const byMaterial = `query ($ids: [ID!]) { materialSites(siteId: "S01", materialIds: $ids, first: 200) { nodes { material { activeHolds { reason lot { id quantity qualityStatus } } } } } }`;
     expect(await measure(byMaterial, { ids: materials(10) })).toBe(await measure(byMaterial, { ids: materials(200) }));
-    const lots = `query ($m: ID) { lots(materialId: $m) { id qualityStatus holds { placedAt } inspections { usageDecision measurements { conforming } } } }`;
+    const lots = `query ($m: ID) { lots(materialId: $m, first: 200) { nodes { id qualityStatus holds { placedAt } inspections { nodes { usageDecision measurements { conforming } } } } } }`;
     const few = await db('mes').selectFrom('lots').select('materialId').groupBy('materialId').having((eb: any) => eb.fn.countAll(), '>=', 3).orderBy('materialId').executeTakeFirstOrThrow();
     const many = await db('mes').selectFrom('lots').select('materialId').groupBy('materialId').orderBy((eb: any) => eb.fn.countAll(), 'desc').executeTakeFirstOrThrow();
     expect(await measure(lots, { m: few.materialId })).toBe(await measure(lots, { m: many.materialId }));
@@ -71,21 +72,24 @@ describe('quality and audits in the cross-system questions', () => {
 
   it('q01: the inspections of released work orders, batched by work order', async () => {
     const { data } = await ask('q01');
-    const orders = data.workOrders as any[];
-    expect(orders.length).toBeGreaterThan(50);
+    const orders = data.workOrders.nodes as any[];
+    expect(orders).toHaveLength(50);
     const inspections = await db('quality').selectFrom('inspections').selectAll().where('workOrderId', 'in', orders.map((o) => o.id)).orderBy('createdAt').orderBy('id').execute();
     expect(inspections.length).toBeGreaterThan(0);
     for (const order of orders) {
-      const expected = inspections.filter((i: { workOrderId: string }) => i.workOrderId === order.id);
-      expect(order.inspections).toEqual(expected.map((i: any) => ({ inspectionType: i.inspectionType, status: i.status, usageDecision: i.usageDecision })));
+      // The question asks for the first ten inspections of each order, oldest first.
+      const expected = inspections.filter((i: { workOrderId: string }) => i.workOrderId === order.id).slice(0, 10);
+      expect(order.inspections.nodes).toEqual(expected.map((i: any) => ({ inspectionType: i.inspectionType, status: i.status, usageDecision: i.usageDecision })));
     }
   });
 
   it('q09: open NCRs with CAPA, material and supplier from ERP, customer from CRM, lot from MES', async () => {
     const { data } = await ask('q09');
-    const open = await db('quality').selectFrom('nonconformances').selectAll().where('status', 'in', ['OPEN', 'CONTAINED']).execute();
-    const answer = data.nonconformances as any[];
-    expect(answer.map((n) => n.id).sort()).toEqual(open.map((n: { id: string }) => n.id).sort());
+    const open = await db('quality').selectFrom('nonconformances').selectAll().where('status', 'in', ['OPEN', 'CONTAINED']).orderBy('reportedAt', 'desc').orderBy('id', 'desc').execute();
+    const answer = data.nonconformances.nodes as any[];
+    // The first page of 50, newest first.
+    expect(answer.map((n) => n.id)).toEqual(open.slice(0, 50).map((n: { id: string }) => n.id));
+    expect(data.nonconformances.pageInfo.hasNextPage).toBe(open.length > 50);
     expect(answer.some((n) => n.capa)).toBe(true);
     const materials = await db('erp').selectFrom('materials').selectAll().where('id', 'in', open.map((n: { materialId: string }) => n.materialId)).execute();
     for (const ncr of answer) {
@@ -109,10 +113,18 @@ describe('quality and audits in the cross-system questions', () => {
 
   it('q03: the customer 360 shows the complaints quality holds for the customer, with their CAPA', async () => {
     const { data, variables } = await ask('q03');
-    const complaints = await db('quality').selectFrom('nonconformances').selectAll().where('customerId', '=', variables.id).where('source', '=', 'CUSTOMER_COMPLAINT').execute();
+    const complaints = await db('quality')
+      .selectFrom('nonconformances')
+      .selectAll()
+      .where('customerId', '=', variables.id)
+      .where('source', '=', 'CUSTOMER_COMPLAINT')
+      .orderBy('reportedAt', 'desc')
+      .orderBy('id', 'desc')
+      .execute();
     expect(complaints.length).toBeGreaterThan(0);
-    expect(data.customer.complaints.map((c: any) => c.id).sort()).toEqual(complaints.map((c: { id: string }) => c.id).sort());
-    expect(data.customer.complaints.some((c: any) => c.capa !== null && c.lot !== null)).toBe(true);
+    // The first page of 20, newest first.
+    expect(data.customer.complaints.nodes.map((c: any) => c.id)).toEqual(complaints.slice(0, 20).map((c: { id: string }) => c.id));
+    expect(data.customer.complaints.nodes.some((c: any) => c.capa !== null && c.lot !== null)).toBe(true);
   });
 
   it('q08: the open holds on a material, with the held lots from MES', async () => {
@@ -138,9 +150,9 @@ describe('quality and audits in the cross-system questions', () => {
 
   it('q04: the traced lot with its quality status, holds and inspections, and the status of the lots it consumed', async () => {
     const { data, variables } = await ask('q04');
-    const inspections = await db('quality').selectFrom('inspections').selectAll().where('lotId', '=', variables.lotId).execute();
-    expect(data.lot.inspections.map((i: any) => i.usageDecision)).toEqual(inspections.map((i: { usageDecision: string | null }) => i.usageDecision));
-    expect(data.lot.inspections[0].measurements.length).toBeGreaterThan(0);
+    const inspections = await db('quality').selectFrom('inspections').selectAll().where('lotId', '=', variables.lotId).orderBy('createdAt').orderBy('id').execute();
+    expect(data.lot.inspections.nodes.map((i: any) => i.usageDecision)).toEqual(inspections.map((i: { usageDecision: string | null }) => i.usageDecision));
+    expect(data.lot.inspections.nodes[0].measurements.length).toBeGreaterThan(0);
     const consumed = data.lot.backward.filter((e: any) => e.depth === 1).map((e: any) => e.consumedLot);
     expect(consumed.length).toBeGreaterThan(0);
     const held = await db('quality').selectFrom('qualityHolds').selectAll().where('lotId', 'in', consumed.map((l: any) => l.id)).execute();
