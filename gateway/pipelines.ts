@@ -56,8 +56,8 @@ export interface FetchChainParts {
 
 /**
  * The steps between the data source and the wire, outermost first. Invariants:
- * - the system label and the entity cache are per system, above the shared steps: merging and
- *   batching keep one map for all subgraphs, keyed by URL;
+ * - the system label is per system, above the shared steps: merging and batching keep one map
+ *   for all subgraphs, keyed by URL;
  * - merging comes before batching, so a batch never carries the same fetch twice;
  * - the caller seal is last, below every step that changes a body (a batch is one body for many
  *   fetches), so each request on the wire carries a header sealed over its own body.
@@ -67,8 +67,6 @@ export function fetchChainStages(parts: FetchChainParts): FetchChainStage[] {
   return [
     // Tells the sharing metrics which system a URL is: merging and batching see URLs only.
     { name: 'system-label', stage: undefined, perSystem: perf?.systemLabel },
-    // Entity answers reused for the TTL the systems registry gives a system (ENTITY_CACHE).
-    { name: 'entity-cache', stage: undefined, perSystem: perf?.entityCache },
     // Identical in-flight queries of callers with the same rights share one answer (SUBGRAPH_DEDUP).
     { name: 'merge', stage: perf?.merge },
     // Concurrent fetches to one subgraph go as one request (SUBGRAPH_BATCH).

@@ -55,7 +55,7 @@ export interface GatewayOptions {
   security?: GatewaySecurityOptions;
   /**
    * The subgraph connection pool and merging of identical in-flight queries (unused when `fetcher` is given).
-   * @default loadPerformanceConfig() (`SUBGRAPH_CONNECTIONS`, `SUBGRAPH_DEDUP`, `ENTITY_CACHE`, `REDIS_URL`)
+   * @default loadPerformanceConfig() (`SUBGRAPH_CONNECTIONS`, `SUBGRAPH_DEDUP`, `OPERATION_DEDUP`, `SUBGRAPH_BATCH`, `SUBGRAPH_BATCH_CONCURRENCY`)
    */
   performance?: PerformanceConfig;
   /**

@@ -15,12 +15,6 @@ export interface SystemInfo {
   readonly description: string;
   /** What the system is the authoritative source for. */
   readonly authoritativeFor: readonly string[];
-  /**
-   * How long the gateway's entity cache (off unless `ENTITY_CACHE=on`) may reuse this system's
-   * entity answers; 0 = never. Only master data that changes rarely may be cached; stock,
-   * execution and shop-floor state may not.
-   */
-  readonly entityCacheTtlSeconds: number;
 }
 
 /** The systems registry: one entry per system, the single place where authority is declared. */
@@ -32,8 +26,6 @@ export const SYSTEMS: Readonly<Record<SystemName, SystemInfo>> = Object.freeze({
     steward: 'Finance & Supply Chain',
     description: 'Enterprise resource planning: material master, stock ledger, orders and partners',
     authoritativeFor: ['material master', 'book and blocked stock', 'production orders (plan)', 'suppliers', 'purchase and sales orders', 'customer credit'],
-    // ERP's entities carry stock and order status beside master data.
-    entityCacheTtlSeconds: 0,
   },
   mes: {
     name: 'mes',
@@ -42,7 +34,6 @@ export const SYSTEMS: Readonly<Record<SystemName, SystemInfo>> = Object.freeze({
     steward: 'Manufacturing Operations',
     description: 'Manufacturing execution: equipment, work-order execution, lots and genealogy',
     authoritativeFor: ['equipment hierarchy', 'work-order execution', 'lots', 'genealogy'],
-    entityCacheTtlSeconds: 0,
   },
   crm: {
     name: 'crm',
@@ -51,8 +42,6 @@ export const SYSTEMS: Readonly<Record<SystemName, SystemInfo>> = Object.freeze({
     steward: 'Sales',
     description: 'Customer relationship management: customer identity and relationship',
     authoritativeFor: ['customer identity and relationship'],
-    // Customer identity and relationship: master data.
-    entityCacheTtlSeconds: 60,
   },
   inventory: {
     name: 'inventory',
@@ -61,7 +50,6 @@ export const SYSTEMS: Readonly<Record<SystemName, SystemInfo>> = Object.freeze({
     steward: 'Warehouse',
     description: 'Cycle counting: count program, physical counts, bins',
     authoritativeFor: ['cycle-count program', 'physical counts', 'bins'],
-    entityCacheTtlSeconds: 0,
   },
   quality: {
     name: 'quality',
@@ -70,7 +58,6 @@ export const SYSTEMS: Readonly<Record<SystemName, SystemInfo>> = Object.freeze({
     steward: 'Quality Assurance',
     description: 'Quality control: inspections, holds, nonconformances, CAPA',
     authoritativeFor: ['inspections', 'measurements', 'holds', 'nonconformances', 'CAPA', 'supplier defect rate'],
-    entityCacheTtlSeconds: 0,
   },
   audits: {
     name: 'audits',
@@ -79,7 +66,6 @@ export const SYSTEMS: Readonly<Record<SystemName, SystemInfo>> = Object.freeze({
     steward: 'Operational Excellence',
     description: 'Digital audits: layered process audits, findings and escalation',
     authoritativeFor: ['audits', 'findings', 'escalation'],
-    entityCacheTtlSeconds: 0,
   },
 });
 

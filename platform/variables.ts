@@ -53,7 +53,7 @@ export const VARIABLES: readonly Variable[] = Object.freeze([
   { name: 'SUPERGRAPH_PATH', default: 'schema/supergraph.graphql', topic: 'Processes and storage', readBy: ['gateway', 'start', 'commands'], meaning: 'the composed supergraph the gateway serves (reloaded when the file changes), and the one `documents` and `usage` check against' },
   { name: '<SYSTEM>_URL', topic: 'Processes and storage', readBy: GATEWAYS, meaning: 'a subgraph running elsewhere (`ERP_URL=http://erp:4001/graphql`): the gateway calls it there, and `npm start` does not start that system itself' },
   { name: 'GATEWAY_URL', topic: 'Processes and storage', readBy: ['subgraph'], meaning: 'the gateway\'s GraphQL URL, through which the subgraph\'s outbox relay delivers commands; without it commands wait in the outbox' },
-  { name: 'REDIS_URL', topic: 'Processes and storage', readBy: ALL_SERVERS, meaning: 'Redis shared by replicas: rate limits, caller-header nonces, users\' persisted queries and the entity cache; process memory when unset' },
+  { name: 'REDIS_URL', topic: 'Processes and storage', readBy: ALL_SERVERS, meaning: 'Redis shared by replicas: rate limits, caller-header nonces, users\' persisted queries; process memory when unset' },
   { name: 'LOG_LEVEL', default: 'info', topic: 'Processes and storage', readBy: ['gateway', 'subgraph', 'start', 'commands'], meaning: 'the pino log level (`silent` by default under `NODE_ENV=test`)' },
   { name: 'NODE_ENV', topic: 'Processes and storage', readBy: ['gateway', 'subgraph', 'start', 'commands'], meaning: '`production` requires `OIDC_ISSUER` and `CALLER_SIGNING_KEY`, closes CORS to loopback origins and refuses `plantgraph token`; `test` silences logs' },
   { name: 'SHUTDOWN_GRACE_MS', default: '10000', topic: 'Processes and storage', readBy: ['gateway'], meaning: 'on SIGTERM or SIGINT, how long requests in flight may take before they are cut' },
@@ -95,8 +95,6 @@ export const VARIABLES: readonly Variable[] = Object.freeze([
   { name: 'OPERATION_DEDUP', default: 'on', topic: 'Fetch path', readBy: GATEWAYS, meaning: 'identical queries in flight of callers with the same rights share one execution' },
   { name: 'SUBGRAPH_BATCH', default: 'on', topic: 'Fetch path', readBy: GATEWAYS, meaning: 'concurrent entity fetches and root queries to one subgraph go as one request' },
   { name: 'SUBGRAPH_BATCH_CONCURRENCY', default: '8', topic: 'Fetch path', readBy: GATEWAYS, meaning: 'requests in flight to one subgraph before batchable fetches wait and gather' },
-  { name: 'ENTITY_CACHE', default: 'off', topic: 'Fetch path', readBy: GATEWAYS, meaning: 'reuse entity answers of systems whose registry entry gives them a TTL' },
-  { name: 'RESULT_SHAPING', default: 'planned', topic: 'Fetch path', readBy: GATEWAYS, meaning: '`apollo` cuts answers to the selection with `@apollo/gateway`\'s own shaper instead of the planned one' },
   // Usage recording
   { name: 'USAGE', default: 'on', topic: 'Usage recording', readBy: GATEWAYS, meaning: '`off` records no operations and fields in the gateway database ([usage.md](usage.md))' },
   { name: 'USAGE_RETENTION', default: '30d', topic: 'Usage recording', readBy: GATEWAYS, meaning: 'recorded usage older than this is deleted' },

@@ -339,9 +339,9 @@ export function computeResponse(args: Input): Output {
 }
 
 /**
- * Makes `@apollo/gateway` shape answers with the planned shaper (`planned`, the default of
- * `RESULT_SHAPING`) or its own (`apollo`). The gateway reads the function from its module on every
- * request, so this applies to every gateway of the process.
+ * Makes `@apollo/gateway` shape answers with the planned shaper (`planned`, what the gateway
+ * installs) or its own (`apollo`, for comparisons in tests and the shaping benchmark). The gateway
+ * reads the function from its module on every request, so this applies to every gateway of the process.
  */
 export function installResultShaping(mode: 'planned' | 'apollo'): void {
   (apolloShaping as { computeResponse: (input: Input) => Output }).computeResponse = mode === 'planned' ? computeResponse : apolloComputeResponse;

@@ -1,10 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Fetcher } from '@apollo/utils.fetcher';
-import Redis from 'ioredis';
 import { StartupError } from '../../platform/listen';
 import type { Logger } from '../../platform/logger';
-import { SYSTEMS, type SystemName } from '../../platform/systems';
-import { entityCacheFetcher, memoryEntityCacheStore, redisEntityCacheStore, type EntityCacheStore } from './entity-cache';
 import { dedupFetcher } from './dedup';
 import { subgraphBatchFetcher } from './subgraph-batcher';
 import { createPooledFetcher } from './pooled-fetcher';
@@ -25,12 +22,6 @@ export interface PerformanceConfig {
   readonly batch: boolean;
   /** `SUBGRAPH_BATCH_CONCURRENCY`: requests in flight to one subgraph before batchable fetches wait and gather (default 8). */
   readonly batchConcurrency: number;
-  /** `ENTITY_CACHE`: reuse entity answers of systems whose registry entry allows it (default off). */
-  readonly entityCache: boolean;
-  /** `REDIS_URL`: where the entity cache lives, shared by replicas; process memory without it. */
-  readonly redisUrl?: string;
-  /** `RESULT_SHAPING`: how answers are cut to the client's selection, `planned` (default) or `apollo` (`@apollo/gateway`'s own). */
-  readonly resultShaping: 'planned' | 'apollo';
 }
 
 function onOff(env: NodeJS.ProcessEnv, name: string, fallback: 'on' | 'off'): boolean {
@@ -46,13 +37,7 @@ function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): nu
   return value;
 }
 
-function shaping(env: NodeJS.ProcessEnv): 'planned' | 'apollo' {
-  const raw = (env.RESULT_SHAPING || 'planned').toLowerCase();
-  if (raw !== 'planned' && raw !== 'apollo') throw new StartupError(`RESULT_SHAPING must be "planned" or "apollo", got "${env.RESULT_SHAPING}"`);
-  return raw;
-}
-
-/** Reads `SUBGRAPH_CONNECTIONS`, `SUBGRAPH_DEDUP`, `OPERATION_DEDUP`, `SUBGRAPH_BATCH`, `SUBGRAPH_BATCH_CONCURRENCY`, `ENTITY_CACHE`, `REDIS_URL` and `RESULT_SHAPING`, naming the variable when one is wrong. */
+/** Reads `SUBGRAPH_CONNECTIONS`, `SUBGRAPH_DEDUP`, `OPERATION_DEDUP`, `SUBGRAPH_BATCH` and `SUBGRAPH_BATCH_CONCURRENCY`, naming the variable when one is wrong. */
 export function loadPerformanceConfig(env: NodeJS.ProcessEnv = process.env): PerformanceConfig {
   return Object.freeze({
     connectionsPerSubgraph: wholeNumber(env, 'SUBGRAPH_CONNECTIONS', 64),
@@ -60,9 +45,6 @@ export function loadPerformanceConfig(env: NodeJS.ProcessEnv = process.env): Per
     operationDedup: onOff(env, 'OPERATION_DEDUP', 'on'),
     batch: onOff(env, 'SUBGRAPH_BATCH', 'on'),
     batchConcurrency: wholeNumber(env, 'SUBGRAPH_BATCH_CONCURRENCY', 8),
-    entityCache: onOff(env, 'ENTITY_CACHE', 'off'),
-    redisUrl: env.REDIS_URL || undefined,
-    resultShaping: shaping(env),
   });
 }
 
@@ -78,8 +60,6 @@ export interface GatewayPerformance {
   readonly pool: Fetcher;
   /** Tells the sharing metrics which system a URL is (merging and batching see URLs only). */
   systemLabel(system: string): FetchStep;
-  /** The entity cache of one system, when on and the systems registry gives the system a TTL. */
-  entityCache(system: string): FetchStep | undefined;
   /** Merging of identical in-flight subgraph queries (`SUBGRAPH_DEDUP`). */
   readonly merge?: FetchStep;
   /** Batching of concurrent fetches to one subgraph (`SUBGRAPH_BATCH`). */
@@ -94,15 +74,12 @@ export interface GatewayPerformance {
 
 /**
  * Builds the fetch path's mechanisms (gateway/pipelines.ts orders them), and makes the gateways of
- * this process shape answers with the planned shaper (`RESULT_SHAPING`).
+ * this process shape answers with the planned shaper (gateway/apollo-internals/result-shaping.ts).
  */
 export function createGatewayPerformance(config: PerformanceConfig, logger?: Logger): GatewayPerformance {
-  installResultShaping(config.resultShaping);
+  installResultShaping('planned');
   const pool = createPooledFetcher({ connectionsPerOrigin: config.connectionsPerSubgraph });
   const sharing = new SharingObserver();
-  const redis = config.entityCache && config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1 }) : undefined;
-  redis?.on('error', (err) => logger?.warn({ err: err.message }, 'entity cache: Redis error'));
-  const store: EntityCacheStore | undefined = config.entityCache ? (redis ? redisEntityCacheStore(redis) : memoryEntityCacheStore()) : undefined;
   // A request asking for provenance reads its own fetches, so it always executes itself.
   const merge = config.operationDedup ? operationMergePlugin({ excluded: (request) => asksForProvenance(request), onMerged: sharing.operationMerged }) : undefined;
   return {
@@ -111,19 +88,12 @@ export function createGatewayPerformance(config: PerformanceConfig, logger?: Log
       sharing.system(url, system);
       return inner(url, init);
     },
-    entityCache(system) {
-      const ttlSeconds = SYSTEMS[system as SystemName]?.entityCacheTtlSeconds ?? 0;
-      if (!store || ttlSeconds <= 0) return undefined;
-      const onStoreError = (err: Error) => logger?.warn({ err: err.message, system }, 'entity cache unavailable; asking the subgraph');
-      return (inner) => entityCacheFetcher(inner, { system, ttlSeconds, store, onStoreError }).fetcher;
-    },
     merge: config.dedup ? (inner) => dedupFetcher(inner, { onMerged: sharing.fetchMerged }).fetcher : undefined,
     batch: config.batch ? (inner) => subgraphBatchFetcher(inner, { concurrency: config.batchConcurrency, onBatch: sharing.batch }).fetcher : undefined,
     operationMerge: merge?.plugin,
     sharingOf: (requestId) => sharing.notes.take(requestId),
     async stop() {
       await pool.close();
-      redis?.disconnect();
     },
   };
 }

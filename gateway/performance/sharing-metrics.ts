@@ -32,11 +32,3 @@ export const subgraphBatchSize = new Histogram({
   buckets: [2, 4, 8, 16, 32],
   registers: [registry],
 });
-
-/** Entity cache lookups by outcome (`hit`, `miss`). */
-export const entityCacheLookups = new Counter({
-  name: 'plantgraph_entity_cache_lookups_total',
-  help: 'Entity cache lookups, per system and outcome (hit, miss)',
-  labelNames: ['system', 'outcome'] as const,
-  registers: [registry],
-});

@@ -22,12 +22,10 @@ describe('the subgraph fetch chain (gateway/pipelines.ts)', () => {
     performance = undefined;
   });
 
-  it('runs, outermost first: provenance, data source, label, entity cache where allowed, merge, batch, seal, pool', () => {
-    performance = createGatewayPerformance(loadPerformanceConfig({ ENTITY_CACHE: 'on' }));
+  it('runs, outermost first: provenance, data source, system label, merge, batch, seal, pool', () => {
+    performance = createGatewayPerformance(loadPerformanceConfig({}));
     const chain = fetchChain({ performance, sealCaller: seal });
-    // CRM's entities may be reused for a while (platform/systems.ts); ERP's carry stock and never are.
-    expect(subgraphFetchNames(chain, 'crm')).toEqual(['provenance', 'data-source', 'system-label', 'entity-cache', 'merge', 'batch', 'caller-seal', 'pool']);
-    expect(subgraphFetchNames(chain, 'erp')).toEqual(['provenance', 'data-source', 'system-label', 'merge', 'batch', 'caller-seal', 'pool']);
+    expect(subgraphFetchNames(chain, 'crm')).toEqual(['provenance', 'data-source', 'system-label', 'merge', 'batch', 'caller-seal', 'pool']);
   });
 
   it('leaves out what the settings turn off and keeps the rest in order', async () => {

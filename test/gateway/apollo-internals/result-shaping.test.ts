@@ -6,7 +6,6 @@ import { apolloComputeResponse, computeResponse, installResultShaping, resultSha
 import * as gatewayShaping from '@apollo/gateway/dist/resultShaping';
 import { loadQuestions } from '../../../questions';
 import { answerFor, seededRandom } from '../../../bench/answers';
-import { loadPerformanceConfig } from '../../../gateway/performance';
 
 /**
  * The planned shaper must give what `@apollo/gateway`'s gives, to the byte: the same data in the
@@ -113,12 +112,6 @@ describe('planned result shaping', () => {
     const { data, errors } = computeResponse({ operation, input: { sites: [{ id: 'S1', name: 'A' }, { id: 'S2', name: null }], count: 3 }, introspectionHandling: () => null });
     expect(JSON.stringify(data)).toBe('{"sites":null,"count":3}');
     expect(errors.map((e) => [e.message, e.path])).toEqual([['Cannot return null for non-nullable field Site.name.', ['sites', 1, 'name']]]);
-  });
-
-  it('is chosen by RESULT_SHAPING, planned by default, and a wrong value names what is expected', () => {
-    expect(loadPerformanceConfig({}).resultShaping).toBe('planned');
-    expect(loadPerformanceConfig({ RESULT_SHAPING: 'APOLLO' }).resultShaping).toBe('apollo');
-    expect(() => loadPerformanceConfig({ RESULT_SHAPING: 'fast' })).toThrow('RESULT_SHAPING must be "planned" or "apollo", got "fast"');
   });
 
   it('is what @apollo/gateway calls once installed, and can be switched back', () => {
