@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { loadReliabilityConfig } from '../../../gateway/reliability/policy';
+import { PAGE_SIZE_MAX } from '../../../platform/paging';
 import { SYSTEM_MODULES } from '../../../subgraphs/catalog';
 import type { SystemModule } from '../../../subgraphs/kit/system';
 import { postGraphQL, startTestStack, type TestStack } from '../../support/stack';
@@ -170,6 +171,27 @@ describe('reconciliation: where a system of engagement and the system of record 
       .map((t: any) => t.id)
       .sort();
     expect(rows.map((r) => r.countTask.id)).toEqual(expected);
+  });
+
+  it('finds a posted count\'s adjustment however far back ERP\'s trail holds it, paging the trail past its first page', async () => {
+    const task = await inventory.selectFrom('countTasks').select(['id', 'materialId']).where('siteId', '=', 'S01').where('status', '=', 'POSTED').orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
+    const entityId = `${task.materialId}/S01`;
+    await inventory.updateTable('countTasks').set({ erpDocumentNumber: 'MD-RECON-OLD' }).where('id', '=', task.id).execute();
+    const change = (operation: string, reference: string) => ({ actor: 'test', actorKind: 'user', operation, entityType: 'MaterialSite', entityId, reference, before: JSON.stringify({ blockedQuantity: 0 }), after: JSON.stringify({ blockedQuantity: 1 }) });
+    await erp.insertInto('auditTrail').values(change('postInventoryAdjustment', 'MD-RECON-OLD')).execute();
+    // Newer changes than the largest page: the posting is no longer on the trail's first page.
+    await erp.insertInto('auditTrail').values(Array.from({ length: PAGE_SIZE_MAX + 50 }, (_, i) => change('changeStockStatus', `SS-${i}`))).execute();
+
+    const { body } = await stack.query(COUNTS, { siteId: 'S01' });
+    expect(body.errors).toBeUndefined();
+    const listed = (body.data.countPostingDisagreements as any[]).map((r) => r.countTask.id);
+    expect(listed).not.toContain(task.id);
+
+    // The same count under a document the trail does not hold, even after paging it to its end, is listed.
+    await inventory.updateTable('countTasks').set({ erpDocumentNumber: 'MD-RECON-NOWHERE' }).where('id', '=', task.id).execute();
+    const again = await stack.query(COUNTS, { siteId: 'S01' });
+    expect(again.body.errors).toBeUndefined();
+    expect((again.body.data.countPostingDisagreements as any[]).find((r) => r.countTask.id === task.id)).toMatchObject({ kind: 'UNKNOWN_TO_ERP' });
   });
 
   it('is answered in the gateway from the systems it compares, which provenance shows', async () => {
