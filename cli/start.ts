@@ -10,6 +10,9 @@ import { silentProgress, createProgress } from '../subgraphs/kit/seed/progress';
 import { scalePlan } from '../subgraphs/kit/seed/world';
 import { createSystemServer } from '../subgraphs/kit/system';
 import { startSystemRelay } from '../subgraphs/kit/outbox/system-relay';
+import { startChangeRelay } from '../subgraphs/kit/events';
+import { createChangeBus } from '../platform/change-bus';
+import { loadLiveConfig } from '../gateway/subscriptions';
 import { startIdempotencyPruner } from '../subgraphs/kit/idempotency/pruner';
 import { parseDurationSetting } from '../platform/duration';
 import type { SubgraphServer } from '../subgraphs/kit/server';
@@ -112,8 +115,14 @@ export async function startStack(config: StartConfig, logger: Logger, options: {
 
     const security = await resolveSecurity(loadSecurityConfig({ ...process.env, DATA_DIR: config.dataDir }), logger, { partnerDatabaseUrl: gatewayDatabaseUrl(dbs.serverUrl) });
     const token = await security.devIssuer?.mint({ roles: ['admin'], subject: 'dev:admin' });
+    // Change events go from the systems' relays to the gateway's subscribers: through Redis when it is
+    // configured (other replicas hear them too), else within this process.
+    const liveConfig = loadLiveConfig();
+    const changes = createChangeBus(config.redisUrl, { channel: liveConfig.channel, onError: (err) => logger.warn({ err: err.message }, 'change bus: Redis error') });
+    stoppers.push({ name: 'change bus', stop: () => changes.close() });
     const gateway: GatewayServer = await createGatewayServer({
       supergraph: config.supergraphPath,
+      live: { config: liveConfig, bus: changes },
       subgraphUrls: urls,
       logger,
       reliability: config.reliability,
@@ -128,6 +137,8 @@ export async function startStack(config: StartConfig, logger: Logger, options: {
     for (const system of local) {
       const relay = startSystemRelay(system, dbs.databases[system.name]!, { gatewayUrl: `http://${config.host}:${config.port}/graphql` }, logger);
       if (relay) stoppers.push({ name: `${system.name} relay`, stop: () => relay.stop() });
+      const changeRelay = startChangeRelay({ system: system.name, database: dbs.databases[system.name]!, bus: changes, logger });
+      stoppers.push({ name: `${system.name} change relay`, stop: () => changeRelay.stop() });
       const pruner = startIdempotencyPruner(dbs.databases[system.name]!.db, { retentionMs: config.idempotencyRetentionMs, logger });
       stoppers.push({ name: `${system.name} idempotency pruner`, stop: () => pruner.stop() });
     }

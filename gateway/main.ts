@@ -42,6 +42,8 @@ async function main(): Promise<void> {
     // A load balancer sees the port close and sends new requests to another replica, while the
     // requests already here are answered.
     logger.info({ signal, graceMs: config.shutdownGraceMs }, 'stopping: draining requests in flight');
+    // Live subscriptions complete first (their clients reconnect elsewhere); open streams would hold the port.
+    await server.live.stop();
     await close(server.httpServer, config.shutdownGraceMs);
     await server.stop();
     await tracing?.shutdown();

@@ -10,7 +10,9 @@ export type GatewayErrorCode =
   | 'TRUSTED_DOCUMENT_REQUIRED'
   | 'GRAPHQL_VALIDATION_FAILED'
   /** A request the endpoint cannot serve as sent (a subscription over plain HTTP). */
-  | 'BAD_REQUEST';
+  | 'BAD_REQUEST'
+  /** A live subscriber that let more events wait than its buffer holds; it is disconnected. */
+  | 'SUBSCRIBER_TOO_SLOW';
 
 /** Codes of the errors the gateway puts on the fields of a subgraph fetch that failed. */
 export type SubgraphFetchErrorCode =

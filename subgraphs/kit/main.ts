@@ -4,6 +4,8 @@ import { loadSubgraphConfig } from './config';
 import { assertReachable, createDatabase, databaseName, ensureDatabases } from '../../platform/db/database';
 import { migrateToLatest } from '../../platform/db/migrate';
 import { startSystemRelay } from './outbox/system-relay';
+import { startChangeRelay } from './events';
+import { createChangeBus, DEFAULT_CHANGE_CHANNEL } from '../../platform/change-bus';
 import { startIdempotencyPruner } from './idempotency/pruner';
 import { createSystemServer, type SystemModule } from './system';
 import { createNonceStore } from '../../platform/nonce-store';
@@ -25,8 +27,14 @@ export function runSubgraphProcess(system: SystemModule): void {
     if (system.outbox && !config.gatewayUrl) logger.warn('GATEWAY_URL is not set: commands wait in the outbox until a relay runs');
     const relay = config.gatewayUrl ? startSystemRelay(system, database, { gatewayUrl: config.gatewayUrl }, logger) : undefined;
     const pruner = startIdempotencyPruner(database.db, { retentionMs: config.idempotencyRetentionMs, logger });
+    // Without Redis no gateway process can hear this one: events are still drained, so the table stays small.
+    const changes = createChangeBus(config.redisUrl, { channel: process.env.CHANGE_EVENTS_CHANNEL || DEFAULT_CHANGE_CHANNEL, onError: (err) => logger.warn({ err: err.message }, 'change bus: Redis error') });
+    if (!changes.shared) logger.info('REDIS_URL is not set: change events of this system reach no gateway process');
+    const changeRelay = startChangeRelay({ system: system.name, database, bus: changes, logger });
     const shutdown = async () => {
       await relay?.stop();
+      await changeRelay.stop();
+      await changes.close();
       await pruner.stop();
       await server.stop();
       await nonces.close();

@@ -93,6 +93,8 @@ export interface TestStack {
   readonly gatewayUrl: string;
   readonly subgraphUrls: Partial<Record<SystemName, string>>;
   readonly databases: Partial<Record<SystemName, TestDatabase>>;
+  /** The subgraph servers, to stop one in a test (a system going down). */
+  readonly servers: Partial<Record<SystemName, SubgraphServer>>;
   query<T = any>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
   stop(): Promise<void>;
 }
@@ -105,6 +107,7 @@ export async function startTestStack(
 ): Promise<TestStack> {
   const databases: Partial<Record<SystemName, TestDatabase>> = {};
   const servers: SubgraphServer[] = [];
+  const byName: Partial<Record<SystemName, SubgraphServer>> = {};
   const subgraphUrls: Partial<Record<SystemName, string>> = {};
   let gateway: GatewayServer | undefined;
   const stop = async () => {
@@ -118,6 +121,7 @@ export async function startTestStack(
       databases[system.name] = db;
       const server = await createSystemServer(system, db.database);
       servers.push(server);
+      byName[system.name] = server;
       subgraphUrls[system.name] = await listenOnFreePort(server.httpServer);
     }
     const { files } = await composeGraph(systems);
@@ -128,7 +132,7 @@ export async function startTestStack(
       ...gatewayOptions,
     });
     const gatewayUrl = await listenOnFreePort(gateway.httpServer);
-    return { gatewayUrl, subgraphUrls, databases, query: (q, v) => postGraphQL(gatewayUrl, q, v), stop };
+    return { gatewayUrl, subgraphUrls, databases, servers: byName, query: (q, v) => postGraphQL(gatewayUrl, q, v), stop };
   } catch (err) {
     await stop();
     throw err;

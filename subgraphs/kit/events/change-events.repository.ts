@@ -43,3 +43,9 @@ export async function deleteChangeEvents(trx: Kysely<any>, seqs: readonly number
   if (seqs.length === 0) return;
   await events(trx).deleteFrom('changeEvents').where('seq', '=', (eb) => eb.fn.any(eb.val(seqs))).execute();
 }
+
+/** Whether the database has the change events table (systems without live fields have none). */
+export async function hasChangeEventsTable(db: Kysely<any>): Promise<boolean> {
+  const { rows } = await sql<{ present: boolean }>`select to_regclass('change_events') is not null as present`.execute(db);
+  return rows[0]?.present === true;
+}

@@ -4,7 +4,7 @@ import type { ChangeBus } from '../../../platform/change-bus';
 import type { Database } from '../../../platform/db/database';
 import type { Logger } from '../../../platform/logger';
 import { registry } from '../../../platform/metrics';
-import { CHANGE_EVENTS_NOTIFY_CHANNEL, claimChangeEvents, deleteChangeEvents } from './change-events.repository';
+import { CHANGE_EVENTS_NOTIFY_CHANNEL, claimChangeEvents, deleteChangeEvents, hasChangeEventsTable } from './change-events.repository';
 
 const publishedTotal = new Counter({
   name: 'plantgraph_change_events_published_total',
@@ -104,6 +104,15 @@ export function startChangeRelay(options: ChangeRelayOptions): ChangeRelay {
   }
 
   const loop = (async () => {
+    // A system without live fields has no table: nothing to relay.
+    while (!stopped) {
+      try {
+        if (!(await hasChangeEventsTable(database.db))) return;
+        break;
+      } catch {
+        await sleep();
+      }
+    }
     while (!stopped) {
       if (!listener) await listen();
       try {

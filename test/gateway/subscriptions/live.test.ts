@@ -1,0 +1,218 @@
+import 'reflect-metadata';
+import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
+import { createClient as createSseClient, type Client as SseClient } from 'graphql-sse';
+import WebSocket from 'ws';
+import { localChangeBus, type ChangeBus } from '../../../platform/change-bus';
+import { erpSystem } from '../../../subgraphs/erp/server';
+import { inventorySystem } from '../../../subgraphs/inventory/server';
+import { inventoryOutboxHandlers } from '../../../subgraphs/inventory/count-task/count-task.commands';
+import { mesSystem } from '../../../subgraphs/mes/server';
+import { qualitySystem } from '../../../subgraphs/quality/server';
+import { startChangeRelay, type ChangeRelay } from '../../../subgraphs/kit/events';
+import { createRelay, type Relay } from '../../../subgraphs/kit/outbox/relay';
+import { relayServiceHeaders } from '../../../subgraphs/kit/outbox/system-relay';
+import { postGraphQL, startTestStack, testToken, type TestStack } from '../../support/stack';
+
+const COUNT_TASK_CHANGED = `subscription Counter($site: ID!) {
+  countTaskChanged(siteId: $site) { id status materialSite { materialId bookQuantity material { description } } }
+}`;
+
+type Result = { data?: any; errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[] };
+
+/** Collects what one subscription receives, and waits for what a test expects. */
+class Inbox {
+  readonly results: Result[] = [];
+  error: unknown;
+  completed = false;
+  readonly sink = {
+    next: (value: unknown) => void this.results.push(value as Result),
+    error: (err: unknown) => void (this.error = err),
+    complete: () => void (this.completed = true),
+  };
+  async waitFor(what: string, found: (results: Result[]) => boolean, timeoutMs = 20_000): Promise<void> {
+    const started = Date.now();
+    while (!found(this.results)) {
+      if (this.error || this.completed) throw new Error(`${what}: the subscription ended first (${JSON.stringify(this.error ?? 'complete')}), after ${JSON.stringify(this.results)}`);
+      if (Date.now() - started > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms; got ${JSON.stringify(this.results)}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+  async ended(timeoutMs = 10_000): Promise<void> {
+    const started = Date.now();
+    while (!this.error && !this.completed) {
+      if (Date.now() - started > timeoutMs) throw new Error(`the subscription did not end within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+}
+
+describe('live subscriptions over WebSocket and SSE, each event resolved through the gateway', () => {
+  let stack: TestStack;
+  let bus: ChangeBus;
+  let changeRelays: ChangeRelay[] = [];
+  let outbox: Relay;
+  let wsUrl: string;
+  const clients: (WsClient | SseClient)[] = [];
+
+  const ws = (connectionParams: Record<string, unknown> | (() => Promise<Record<string, unknown>>)) => {
+    const client = createWsClient({ url: wsUrl, webSocketImpl: WebSocket, connectionParams, retryAttempts: 0, lazy: true });
+    clients.push(client);
+    return client;
+  };
+  const sse = (headers: Record<string, string>) => {
+    const client = createSseClient({ url: stack.gatewayUrl, headers, retryAttempts: 0, singleConnection: false });
+    clients.push(client);
+    return client;
+  };
+
+  beforeAll(async () => {
+    bus = localChangeBus();
+    stack = await startTestStack([erpSystem, inventorySystem, mesSystem, qualitySystem], {
+      live: { bus, config: { limits: { maxSubscriptionsPerCaller: 6, maxEventsPerSecondPerCaller: 200, maxBufferedPerSubscriber: 64 }, channel: 'unused' } },
+    });
+    const port = new URL(stack.gatewayUrl).port;
+    wsUrl = `ws://127.0.0.1:${port}/graphql`;
+    for (const system of ['erp', 'inventory', 'mes', 'quality'] as const) {
+      changeRelays.push(startChangeRelay({ system, database: stack.databases[system]!.database, bus, pollMs: 200 }));
+    }
+    outbox = createRelay({
+      system: 'inventory',
+      db: stack.databases.inventory!.database.db,
+      gatewayUrl: stack.gatewayUrl,
+      handlers: inventoryOutboxHandlers,
+      headers: relayServiceHeaders('inventory', process.env.CALLER_SIGNING_KEY!),
+      baseDelayMs: 100,
+      maxDelayMs: 1_000,
+      maxAttempts: 100,
+      pollIntervalMs: 50,
+    });
+  });
+  afterAll(async () => {
+    for (const client of clients) client.dispose();
+    await outbox?.stop();
+    await Promise.all(changeRelays.map((r) => r.stop()));
+    await stack?.stop();
+    await bus?.close();
+  });
+
+  async function scheduledTask(): Promise<{ id: string; materialId: string }> {
+    const db = stack.databases.inventory!.database.db as any;
+    const task = await db.selectFrom('countTasks').select(['id', 'materialId']).where('status', '=', 'SCHEDULED').where('siteId', '=', 'S01').orderBy('id').limit(1).executeTakeFirstOrThrow();
+    return task;
+  }
+
+  const bookOf = async (materialId: string) =>
+    Number((await (stack.databases.erp!.database.db as any).selectFrom('materialSites').select('bookQuantity').where('materialId', '=', materialId).where('siteId', '=', 'S01').executeTakeFirstOrThrow()).bookQuantity);
+
+  it('delivers COUNTED, then the verdict, with ERP’s book quantity, over both transports', async () => {
+    const token = await testToken({ roles: ['admin'] });
+    const overWs = new Inbox();
+    const overSse = new Inbox();
+    ws({ authorization: `Bearer ${token}` }).subscribe({ query: COUNT_TASK_CHANGED, variables: { site: 'S01' } }, overWs.sink);
+    sse({ authorization: `Bearer ${token}` }).subscribe({ query: COUNT_TASK_CHANGED, variables: { site: 'S01' } }, overSse.sink);
+    // Both subscriptions are held before anything changes.
+    const started = Date.now();
+    while ((await postGraphQL(stack.gatewayUrl, '{ __typename }')).status !== 200 || Date.now() - started < 500) await new Promise((r) => setTimeout(r, 100));
+
+    const task = await scheduledTask();
+    const book = await bookOf(task.materialId);
+    const submitted = await postGraphQL(stack.gatewayUrl, 'mutation ($id: ID!, $q: Float!) { submitCount(taskId: $id, countedQuantity: $q, countedBy: "ana.ruiz") { id status } }', { id: task.id, q: book + 1_000 });
+    expect(submitted.body.errors).toBeUndefined();
+    outbox.start();
+
+    for (const inbox of [overWs, overSse]) {
+      await inbox.waitFor('COUNTED', (rs) => rs.some((r) => r.data?.countTaskChanged?.id === task.id && r.data.countTaskChanged.status === 'COUNTED'));
+      await inbox.waitFor('the verdict', (rs) => rs.some((r) => r.data?.countTaskChanged?.id === task.id && ['RECOUNT_REQUIRED', 'PENDING_APPROVAL'].includes(r.data.countTaskChanged.status)));
+      const mine = inbox.results.filter((r) => r.data?.countTaskChanged?.id === task.id);
+      expect(mine.map((r) => r.data.countTaskChanged.status)).toEqual(['COUNTED', 'RECOUNT_REQUIRED']);
+      for (const result of mine) {
+        expect(result.errors).toBeUndefined();
+        // From ERP, at the moment of the event: the book quantity ERP's own database holds.
+        expect(result.data.countTaskChanged.materialSite).toEqual(expect.objectContaining({ materialId: task.materialId, bookQuantity: book }));
+        expect(typeof result.data.countTaskChanged.materialSite.material.description).toBe('string');
+      }
+    }
+  });
+
+  it('refuses a caller held to the partner contract: a supplier-bound user gets no subscription, over either transport', async () => {
+    const token = await testToken({ roles: ['supplier'], supplierId: 'V00001' });
+    const overWs = new Inbox();
+    ws({ authorization: `Bearer ${token}` }).subscribe({ query: COUNT_TASK_CHANGED, variables: { site: 'S01' } }, overWs.sink);
+    await overWs.ended();
+    expect(JSON.stringify(overWs.error)).toMatch(/TRUSTED_DOCUMENT_REQUIRED|partners may run only/);
+    const response = await fetch(stack.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: COUNT_TASK_CHANGED, variables: { site: 'S01' } }),
+    });
+    expect(response.status).toBe(403);
+    expect(((await response.json()) as any).errors[0].extensions.code).toBe('TRUSTED_DOCUMENT_REQUIRED');
+  });
+
+  it('closes a WebSocket whose connection_init carries no valid token, naming why', async () => {
+    const socket = new WebSocket(wsUrl, 'graphql-transport-ws');
+    await new Promise((resolve) => socket.once('open', resolve));
+    socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: 'Bearer not-a-token' } }));
+    const [code, reason] = await new Promise<[number, string]>((resolve) => socket.once('close', (c, r) => resolve([c, r.toString()])));
+    expect(code).toBe(4401);
+    expect(reason).toMatch(/UNAUTHENTICATED/);
+  });
+
+  it('refuses queries on the live transports and unknown live fields, with 4xx', async () => {
+    const token = await testToken();
+    const query = await fetch(stack.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
+    expect(query.status).toBe(400);
+    expect(((await query.json()) as any).errors[0].message).toMatch(/only subscriptions/);
+    const unknown = await fetch(stack.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: 'subscription { nothingChanged(siteId: "S01") { id } }' }),
+    });
+    expect(unknown.status).toBe(400);
+  });
+
+  it('limits the subscriptions one caller holds', async () => {
+    const token = await testToken({ roles: ['admin'], subject: 'many-screens' });
+    const client = ws({ authorization: `Bearer ${token}` });
+    const inboxes = Array.from({ length: 7 }, () => new Inbox());
+    for (const inbox of inboxes) client.subscribe({ query: 'subscription { workCenterStateChanged(siteId: "S01") { id } }' }, inbox.sink);
+    const started = Date.now();
+    while (!inboxes.some((i) => i.error) && Date.now() - started < 10_000) await new Promise((r) => setTimeout(r, 25));
+    const refused = inboxes.filter((i) => i.error);
+    expect(refused).toHaveLength(1);
+    expect(JSON.stringify(refused[0]!.error)).toMatch(/RATE_LIMITED|LIVE_MAX_SUBSCRIPTIONS/);
+  });
+
+  it('resolves an event with a system down as queries do: that system’s fields null with SUBGRAPH_UNAVAILABLE', async () => {
+    const token = await testToken();
+    const inbox = new Inbox();
+    sse({ authorization: `Bearer ${token}` }).subscribe({ query: 'subscription { workOrderProgressed(siteId: "S01") { id plannedQuantity dispatchStatus } }' }, inbox.sink);
+    await new Promise((r) => setTimeout(r, 500));
+    const order = await (stack.databases.mes!.database.db as any).selectFrom('workOrders').select(['id']).where('siteId', '=', 'S01').orderBy('id').limit(1).executeTakeFirstOrThrow();
+    // MES goes down between writing its change and the gateway reading it: the event is on the bus, MES is not there.
+    await stopServerAt(stack, 'mes');
+    await bus.publish({ field: 'workOrderProgressed', siteId: 'S01', key: { id: order.id }, system: 'mes', seq: 1, writtenAt: Date.now() });
+    await inbox.waitFor('the event', (rs) => rs.length > 0);
+    const [result] = inbox.results;
+    expect(result!.data.workOrderProgressed).toEqual(expect.objectContaining({ id: order.id, dispatchStatus: null }));
+    expect(typeof result!.data.workOrderProgressed.plannedQuantity).toBe('number');
+    expect(result!.errors).toEqual([expect.objectContaining({ path: ['workOrderProgressed'], extensions: expect.objectContaining({ code: 'SUBGRAPH_UNAVAILABLE', system: 'mes' }) })]);
+    // The same read as a query answers the same way.
+    const asQuery = await postGraphQL(stack.gatewayUrl, 'query ($id: ID!) { workOrderProgressed: workOrder(id: $id) { id plannedQuantity dispatchStatus } }', { id: order.id });
+    expect(asQuery.body.data).toEqual(result!.data);
+    expect(asQuery.body.errors).toEqual([expect.objectContaining({ path: ['workOrderProgressed'], extensions: expect.objectContaining({ code: 'SUBGRAPH_UNAVAILABLE', system: 'mes' }) })]);
+  });
+});
+
+/** Stops the in-process server of one system of a test stack: its port then refuses connections. */
+async function stopServerAt(stack: TestStack, system: 'mes'): Promise<void> {
+  const server = stack.servers[system]!.httpServer;
+  await new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
