@@ -19,7 +19,7 @@ const DEPLOYED = readFileSync(path.resolve('schema/supergraph.graphql'), 'utf8')
 const DAY = 86_400_000;
 const NOW = new Date('2026-06-30T12:00:00Z');
 
-/** The supergraph without one field of the API: its line with its @join__field, and its description. */
+/** The supergraph without one field of the API: its lines (arguments on lines of their own too) with its @join__field, and its description. */
 function withoutField(sdl: string, typeName: string, fieldName: string): string {
   const lines = sdl.split('\n');
   const start = lines.findIndex((l) => l.startsWith(`type ${typeName} `));
@@ -30,7 +30,9 @@ function withoutField(sdl: string, typeName: string, fieldName: string): string 
     from = at - 1;
     if (lines[from]!.trim() === '"""') while (lines[--from]!.trim() !== '"""');
   }
-  lines.splice(from, at - from + 1);
+  let to = at;
+  if (lines[at]!.endsWith('(')) while (!lines[to]!.startsWith('  ):')) to++;
+  lines.splice(from, to - from + 1);
   return lines.join('\n');
 }
 
@@ -96,7 +98,7 @@ describe('plantgraph check', () => {
 
   it('fails on a renamed argument that a published partner document passes, naming the document', async () => {
     await recordUse('Query.customer', 'other-app', '1.0.0', new Date(NOW.getTime() - 1 * DAY));
-    const renamed = DEPLOYED.replace('myPurchaseOrders(status: [PurchaseOrderStatus!])', 'myPurchaseOrders(statuses: [PurchaseOrderStatus!])');
+    const renamed = DEPLOYED.replace(/^( {2}myPurchaseOrders\(\s*)status: /m, '$1statuses: ');
     expect(renamed).not.toBe(DEPLOYED);
 
     const outcome = await check(['--proposed', proposal('renamed.graphql', renamed), '--json'], env, NOW);

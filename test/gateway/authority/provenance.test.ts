@@ -4,15 +4,18 @@ import { postGraphQL, startTestStack, type TestStack } from '../../support/stack
 
 // q01 of the domain's questions, whole: ERP plans, CRM knows the customer, MES executes (its
 // remainingQuantity needs ERP's plannedQuantity through @requires), quality inspects.
-const Q01 = `query WorkOrderDashboard($siteId: ID!) {
-  workOrders(siteId: $siteId, status: [RELEASED]) {
-    id dueDate plannedQuantity orderStatus
-    material { description baseUnitOfMeasure }
-    customer { name segment }
-    dispatchStatus goodQuantity scrapQuantity
-    remainingQuantity
-    workCenter { name state }
-    inspections { inspectionType status usageDecision }
+const Q01 = `query WorkOrderDashboard($siteId: ID!, $after: String) {
+  workOrders(siteId: $siteId, status: [RELEASED], first: 50, after: $after) {
+    nodes {
+      id dueDate plannedQuantity orderStatus
+      material { description baseUnitOfMeasure }
+      customer { name segment }
+      dispatchStatus goodQuantity scrapQuantity
+      remainingQuantity
+      workCenter { name state }
+      inspections(first: 10) { nodes { inspectionType status usageDecision } }
+    }
+    pageInfo { hasNextPage endCursor }
   }
 }`;
 
@@ -32,7 +35,7 @@ describe('provenance through the gateway as it is built for production', () => {
     const { status, body } = await postGraphQL(stack.gatewayUrl, Q01, { siteId: 'S01' }, { 'x-plantgraph-provenance': 'true' });
     expect(status).toBe(200);
     expect(body.errors).toBeUndefined();
-    const rows = body.data.workOrders as any[];
+    const rows = body.data.workOrders.nodes as any[];
     expect(rows.length).toBeGreaterThan(1);
     expect(rows.some((row) => row.customer?.name)).toBe(true);
     for (const row of rows) expect(row.remainingQuantity).toBe(Math.max(row.plannedQuantity - row.goodQuantity, 0));
@@ -40,32 +43,39 @@ describe('provenance through the gateway as it is built for production', () => {
     const provenance = (body as any).extensions.provenance;
     expect(Object.keys(provenance).sort()).toEqual(['crm', 'erp', 'mes', 'quality']);
     expect(provenance.erp).toMatchObject({ label: 'ERP', kind: 'record', fetches: 1 });
+    // The page and its cursors come from the system that owns the list.
     expect(provenance.erp.paths).toEqual([
-      'workOrders.*.id',
-      'workOrders.*.dueDate',
-      'workOrders.*.plannedQuantity',
-      'workOrders.*.orderStatus',
-      'workOrders.*.material.description',
-      'workOrders.*.material.baseUnitOfMeasure',
-      'workOrders.*.customer',
+      'workOrders.nodes.*.id',
+      'workOrders.nodes.*.dueDate',
+      'workOrders.nodes.*.plannedQuantity',
+      'workOrders.nodes.*.orderStatus',
+      'workOrders.nodes.*.material.description',
+      'workOrders.nodes.*.material.baseUnitOfMeasure',
+      'workOrders.nodes.*.customer',
+      'workOrders.pageInfo.hasNextPage',
+      'workOrders.pageInfo.endCursor',
     ]);
     // ERP chose each customer (the reference, by its key); CRM answered who they are.
-    expect(provenance.erp.inputs).toContain('workOrders.*.customer.id');
-    expect(provenance.crm).toMatchObject({ label: 'CRM', kind: 'record', fetches: 1, paths: ['workOrders.*.customer.name', 'workOrders.*.customer.segment'] });
+    expect(provenance.erp.inputs).toContain('workOrders.nodes.*.customer.id');
+    expect(provenance.crm).toMatchObject({ label: 'CRM', kind: 'record', fetches: 1, paths: ['workOrders.nodes.*.customer.name', 'workOrders.nodes.*.customer.segment'] });
     expect(provenance.mes).toMatchObject({ label: 'MES', kind: 'record' });
     expect([...provenance.mes.paths].sort()).toEqual(
       [
-        'workOrders.*.dispatchStatus',
-        'workOrders.*.goodQuantity',
-        'workOrders.*.scrapQuantity',
-        'workOrders.*.remainingQuantity',
-        'workOrders.*.workCenter.name',
-        'workOrders.*.workCenter.state',
+        'workOrders.nodes.*.dispatchStatus',
+        'workOrders.nodes.*.goodQuantity',
+        'workOrders.nodes.*.scrapQuantity',
+        'workOrders.nodes.*.remainingQuantity',
+        'workOrders.nodes.*.workCenter.name',
+        'workOrders.nodes.*.workCenter.state',
       ].sort(),
     );
     expect(provenance.quality).toMatchObject({ label: 'Quality', kind: 'engagement' });
     expect([...provenance.quality.paths].sort()).toEqual(
-      ['workOrders.*.inspections.*.inspectionType', 'workOrders.*.inspections.*.status', 'workOrders.*.inspections.*.usageDecision'].sort(),
+      [
+        'workOrders.nodes.*.inspections.nodes.*.inspectionType',
+        'workOrders.nodes.*.inspections.nodes.*.status',
+        'workOrders.nodes.*.inspections.nodes.*.usageDecision',
+      ].sort(),
     );
     for (const system of ['erp', 'crm', 'mes', 'quality']) expect(provenance[system].fetchMs).toBeGreaterThan(0);
   });

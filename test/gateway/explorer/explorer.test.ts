@@ -126,7 +126,7 @@ describe('explorer routes of the gateway', () => {
     const response = await fetch(`${base}/explorer/plan`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...auth },
-      body: JSON.stringify({ query: 'query V { materialSites(siteId: "S01") { abcClass countVarianceQuantity } }', operationName: 'V' }),
+      body: JSON.stringify({ query: 'query V { materialSites(siteId: "S01") { nodes { abcClass countVarianceQuantity } } }', operationName: 'V' }),
     });
     expect(response.status).toBe(200);
     const { plan } = (await response.json()) as any;
@@ -252,7 +252,7 @@ describe('explorer over a supergraph file', () => {
   };
 
   it('plans against the new supergraph once it is reloaded, and reads authority.json once compose writes it beside', async () => {
-    const countTasks = '{ countTasks(siteId: "S01") { id materialSite { bookQuantity } } }';
+    const countTasks = '{ countTasks(siteId: "S01") { nodes { id materialSite { bookQuantity } } } }';
     const before = await plan(countTasks);
     expect([before.status, before.body.errors[0].extensions.code]).toEqual([400, 'GRAPHQL_VALIDATION_FAILED']);
     expect(await (await fetch(`${base}/authority`, { headers: auth })).text()).toContain('is not there yet');

@@ -12,7 +12,7 @@ describe('operation planner', () => {
   });
 
   it('orders the systems as the gateway would call them: ERP first, then inventory for a field that requires ERP data', () => {
-    const result = planner.plan('{ materialSites(siteId: "S01") { bookQuantity abcClass countVarianceQuantity } }');
+    const result = planner.plan('{ materialSites(siteId: "S01") { nodes { bookQuantity abcClass countVarianceQuantity } } }');
     if (!result.ok) throw new Error(result.errors.map((e) => e.message).join('; '));
     const { plan } = result;
     expect(plan.systems).toEqual(['erp', 'inventory']);
@@ -23,7 +23,7 @@ describe('operation planner', () => {
     const [root, entities] = plan.fetches;
     expect(root!.path).toBe('');
     expect(root!.entityTypes).toEqual([]);
-    expect(entities!.path).toBe('materialSites.@');
+    expect(entities!.path).toBe('materialSites.nodes.@');
     expect(entities!.entityTypes).toEqual(['MaterialSite']);
     expect(entities!.operation).toContain('countVarianceQuantity');
     expect(plan.text).toContain('Fetch(service: "inventory")');
@@ -31,7 +31,7 @@ describe('operation planner', () => {
 
   it('starts from inventory when inventory owns the root field, and goes to ERP for the material', () => {
     const result = planner.plan(
-      'query Worklist($siteId: ID!) { countTasks(siteId: $siteId) { id binCode materialSite { material { description } } } }',
+      'query Worklist($siteId: ID!) { countTasks(siteId: $siteId) { nodes { id binCode materialSite { material { description } } } } }',
       'Worklist',
     );
     expect(result.ok && result.plan.systems).toEqual(['inventory', 'erp']);
@@ -76,7 +76,7 @@ describe('operation planner', () => {
     const small = createOperationPlanner(files['supergraph.graphql']!, { cacheSize: 2 });
     const a = '{ material(id: "M000001") { description } }';
     const b = '{ countPolicies(siteId: "S01") { abcClass } }';
-    const c = '{ materialSites(siteId: "S01") { bookQuantity } }';
+    const c = '{ materialSites(siteId: "S01") { nodes { bookQuantity } } }';
     const first = small.plan(a);
     expect(small.plan(a)).toBe(first);
     const bFirst = small.plan(b);

@@ -65,40 +65,47 @@ async function startProvenanceStack(systems: SystemModule[]): Promise<Stack> {
 // q01 and q02 of the domain's questions, as far as the systems in the catalog answer them.
 const Q01 = `query WorkOrderDashboard($siteId: ID!) {
   workOrders(siteId: $siteId, status: [RELEASED]) {
-    id dueDate plannedQuantity orderStatus
-    material { description baseUnitOfMeasure }
-    customer { creditLimit }
+    nodes {
+      id dueDate plannedQuantity orderStatus
+      material { description baseUnitOfMeasure }
+      customer { creditLimit }
+    }
   }
 }`;
 
 const Q02 = `query InventoryDiscrepancies($siteId: ID!) {
   countDiscrepancies(siteId: $siteId, abcClass: A) {
-    materialId abcClass binCodes
-    lastCount { binCode countedQuantity recountQuantity countedAt status }
-    bookQuantity blockedQuantity lastMovementAt
-    material { description baseUnitOfMeasure }
-    countVarianceQuantity withinTolerance
-    countVarianceValue
+    nodes {
+      materialId abcClass binCodes
+      lastCount { binCode countedQuantity recountQuantity countedAt status }
+      bookQuantity blockedQuantity lastMovementAt
+      material { description baseUnitOfMeasure }
+      countVarianceQuantity withinTolerance
+      countVarianceValue
+    }
+    pageInfo { hasNextPage endCursor }
   }
 }`;
 
 const Q02_LEAVES = [
-  'countDiscrepancies.*.materialId',
-  'countDiscrepancies.*.abcClass',
-  'countDiscrepancies.*.binCodes.*',
-  'countDiscrepancies.*.lastCount.binCode',
-  'countDiscrepancies.*.lastCount.countedQuantity',
-  'countDiscrepancies.*.lastCount.recountQuantity',
-  'countDiscrepancies.*.lastCount.countedAt',
-  'countDiscrepancies.*.lastCount.status',
-  'countDiscrepancies.*.bookQuantity',
-  'countDiscrepancies.*.blockedQuantity',
-  'countDiscrepancies.*.lastMovementAt',
-  'countDiscrepancies.*.material.description',
-  'countDiscrepancies.*.material.baseUnitOfMeasure',
-  'countDiscrepancies.*.countVarianceQuantity',
-  'countDiscrepancies.*.withinTolerance',
-  'countDiscrepancies.*.countVarianceValue',
+  'countDiscrepancies.nodes.*.materialId',
+  'countDiscrepancies.nodes.*.abcClass',
+  'countDiscrepancies.nodes.*.binCodes.*',
+  'countDiscrepancies.nodes.*.lastCount.binCode',
+  'countDiscrepancies.nodes.*.lastCount.countedQuantity',
+  'countDiscrepancies.nodes.*.lastCount.recountQuantity',
+  'countDiscrepancies.nodes.*.lastCount.countedAt',
+  'countDiscrepancies.nodes.*.lastCount.status',
+  'countDiscrepancies.nodes.*.bookQuantity',
+  'countDiscrepancies.nodes.*.blockedQuantity',
+  'countDiscrepancies.nodes.*.lastMovementAt',
+  'countDiscrepancies.nodes.*.material.description',
+  'countDiscrepancies.nodes.*.material.baseUnitOfMeasure',
+  'countDiscrepancies.nodes.*.countVarianceQuantity',
+  'countDiscrepancies.nodes.*.withinTolerance',
+  'countDiscrepancies.nodes.*.countVarianceValue',
+  'countDiscrepancies.pageInfo.hasNextPage',
+  'countDiscrepancies.pageInfo.endCursor',
 ];
 
 describe('provenance in extensions', () => {
@@ -122,21 +129,21 @@ describe('provenance in extensions', () => {
   it('q02: names the system behind every path, with the @requires round trip and what ERP fed it', async () => {
     const { body } = await postGraphQL(stack.gatewayUrl, Q02, { siteId: 'S01' }, ask);
     expect(body.errors).toBeUndefined();
-    expect(body.data.countDiscrepancies.length).toBeGreaterThan(0);
+    expect(body.data.countDiscrepancies.nodes.length).toBeGreaterThan(0);
     const provenance = (body as any).extensions.provenance;
     expect(Object.keys(provenance).sort()).toEqual(['erp', 'inventory']);
 
     expect(provenance.inventory).toMatchObject({ label: 'Inventory', kind: 'engagement', fetches: 2 });
     expect(provenance.erp).toMatchObject({ label: 'ERP', kind: 'record', fetches: 1 });
     expect(provenance.inventory.paths).toEqual(
-      expect.arrayContaining(['countDiscrepancies.*.materialId', 'countDiscrepancies.*.lastCount.status', 'countDiscrepancies.*.countVarianceValue']),
+      expect.arrayContaining(['countDiscrepancies.nodes.*.materialId', 'countDiscrepancies.nodes.*.lastCount.status', 'countDiscrepancies.nodes.*.countVarianceValue']),
     );
     expect(provenance.erp.paths).toEqual(
-      expect.arrayContaining(['countDiscrepancies.*.bookQuantity', 'countDiscrepancies.*.material.description']),
+      expect.arrayContaining(['countDiscrepancies.nodes.*.bookQuantity', 'countDiscrepancies.nodes.*.material.description']),
     );
     // ERP's standard cost is not in the answer, but inventory's variance value was computed from it.
-    expect(provenance.erp.inputs).toContain('countDiscrepancies.*.material.standardCost');
-    expect(provenance.erp.paths).not.toContain('countDiscrepancies.*.material.standardCost');
+    expect(provenance.erp.inputs).toContain('countDiscrepancies.nodes.*.material.standardCost');
+    expect(provenance.erp.paths).not.toContain('countDiscrepancies.nodes.*.material.standardCost');
 
     // Every leaf of the answer has exactly one source.
     const all = [...provenance.erp.paths, ...provenance.inventory.paths];
@@ -149,18 +156,18 @@ describe('provenance in extensions', () => {
   it('q01: folds list positions and keeps a single-system answer to one system', async () => {
     const { body } = await postGraphQL(stack.gatewayUrl, Q01, { siteId: 'S01' }, ask);
     expect(body.errors).toBeUndefined();
-    expect(body.data.workOrders.length).toBeGreaterThan(1);
+    expect(body.data.workOrders.nodes.length).toBeGreaterThan(1);
     const provenance = (body as any).extensions.provenance;
     expect(Object.keys(provenance)).toEqual(['erp']);
     expect(provenance.erp.fetches).toBe(1);
     expect(provenance.erp.paths).toEqual([
-      'workOrders.*.id',
-      'workOrders.*.dueDate',
-      'workOrders.*.plannedQuantity',
-      'workOrders.*.orderStatus',
-      'workOrders.*.material.description',
-      'workOrders.*.material.baseUnitOfMeasure',
-      'workOrders.*.customer.creditLimit',
+      'workOrders.nodes.*.id',
+      'workOrders.nodes.*.dueDate',
+      'workOrders.nodes.*.plannedQuantity',
+      'workOrders.nodes.*.orderStatus',
+      'workOrders.nodes.*.material.description',
+      'workOrders.nodes.*.material.baseUnitOfMeasure',
+      'workOrders.nodes.*.customer.creditLimit',
     ]);
   });
 
@@ -169,7 +176,7 @@ describe('provenance in extensions', () => {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
-        query: `query($siteId: ID!) { worklist: countDiscrepancies(siteId: $siteId) { ...Row } }
+        query: `query($siteId: ID!) { worklist: countDiscrepancies(siteId: $siteId) { nodes { ...Row } } }
                 fragment Row on MaterialSite { id: materialId book: bookQuantity variance: countVarianceQuantity }`,
         variables: { siteId: 'S01' },
         extensions: { provenance: true },
@@ -177,7 +184,7 @@ describe('provenance in extensions', () => {
     });
     const body = (await response.json()) as any;
     expect(body.errors).toBeUndefined();
-    expect(body.extensions.provenance.erp.paths).toEqual(['worklist.*.book']);
-    expect(body.extensions.provenance.inventory.paths).toEqual(['worklist.*.id', 'worklist.*.variance']);
+    expect(body.extensions.provenance.erp.paths).toEqual(['worklist.nodes.*.book']);
+    expect(body.extensions.provenance.inventory.paths).toEqual(['worklist.nodes.*.id', 'worklist.nodes.*.variance']);
   });
 });

@@ -26,7 +26,7 @@ async function counterValue(counter: typeof subgraphRetries | typeof subgraphFet
 }
 
 // ERP owns the list and the book quantity; inventory contributes the nullable abcClass and variance.
-const QUERY = '{ materialSites(siteId: "S01", materialIds: ["M000001", "M000002", "M000003"]) { materialId bookQuantity abcClass countVarianceQuantity } }';
+const QUERY = '{ materialSites(siteId: "S01", materialIds: ["M000001", "M000002", "M000003"]) { nodes { materialId bookQuantity abcClass countVarianceQuantity } } }';
 
 describe('gateway data source: timeouts, retries and circuit breaker against a real subgraph', () => {
   let stack: TestStack;
@@ -58,8 +58,8 @@ describe('gateway data source: timeouts, retries and circuit breaker against a r
     const { status, body } = await postGraphQL(url, QUERY);
     expect(status).toBe(200);
     expect(body.errors).toBeUndefined();
-    expect(body.data.materialSites).toHaveLength(3);
-    for (const site of body.data.materialSites) expect(site.abcClass).toMatch(/^[ABC]$/);
+    expect(body.data.materialSites.nodes).toHaveLength(3);
+    for (const site of body.data.materialSites.nodes) expect(site.abcClass).toMatch(/^[ABC]$/);
   });
 
   it('nulls only inventory fields, names the system, and retries a refused query', async () => {
@@ -67,8 +67,8 @@ describe('gateway data source: timeouts, retries and circuit breaker against a r
     const retriesBefore = await counterValue(subgraphRetries, { system: 'inventory' });
     const { status, body } = await postGraphQL(url, QUERY);
     expect(status).toBe(200);
-    expect(body.data.materialSites).toHaveLength(3);
-    for (const site of body.data.materialSites) {
+    expect(body.data.materialSites.nodes).toHaveLength(3);
+    for (const site of body.data.materialSites.nodes) {
       expect(typeof site.bookQuantity).toBe('number');
       expect(site.abcClass).toBeNull();
       expect(site.countVarianceQuantity).toBeNull();
@@ -76,7 +76,7 @@ describe('gateway data source: timeouts, retries and circuit breaker against a r
     expect(body.errors).toHaveLength(1);
     expect(body.errors![0]!.extensions).toMatchObject({ code: 'SUBGRAPH_UNAVAILABLE', system: 'inventory', reason: 'refused' });
     expect(body.errors![0]!.message).toMatch(/inventory is unavailable \(connection refused\)/);
-    expect(body.errors![0]!.path).toEqual(['materialSites', 0]);
+    expect(body.errors![0]!.path).toEqual(['materialSites', 'nodes', 0]);
     expect((await counterValue(subgraphRetries, { system: 'inventory' })) - retriesBefore).toBe(2);
     // three failed attempts: the breaker (threshold 3) is now open
     expect(gateway.health.breaker('inventory').current).toBe('open');
@@ -87,7 +87,7 @@ describe('gateway data source: timeouts, retries and circuit breaker against a r
     const { body } = await postGraphQL(url, QUERY);
     expect(Date.now() - started).toBeLessThan(200);
     expect(body.errors![0]!.extensions).toMatchObject({ code: 'SUBGRAPH_UNAVAILABLE', system: 'inventory', reason: 'circuit_open' });
-    expect(body.data.materialSites[0].bookQuantity).toEqual(expect.any(Number));
+    expect(body.data.materialSites.nodes[0].bookQuantity).toEqual(expect.any(Number));
 
     const ready = await fetch(url.replace('/graphql', '/ready'), { headers: opsHeaders() });
     expect(ready.status).toBe(200);
@@ -108,7 +108,7 @@ describe('gateway data source: timeouts, retries and circuit breaker against a r
     expect(elapsed).toBeGreaterThanOrEqual(450);
     expect(elapsed).toBeLessThan(1_500);
     expect(body.errors![0]!.extensions).toMatchObject({ code: 'SUBGRAPH_UNAVAILABLE', system: 'inventory', reason: 'timeout' });
-    expect(body.data.materialSites).toHaveLength(3);
+    expect(body.data.materialSites.nodes).toHaveLength(3);
     expect((await counterValue(subgraphFetchErrors, { system: 'inventory', reason: 'timeout' })) - timeoutsBefore).toBe(1);
     expect(gateway.health.breaker('inventory').current).toBe('open'); // the failed probe reopened it
   });
@@ -118,7 +118,7 @@ describe('gateway data source: timeouts, retries and circuit breaker against a r
     await waitForProbe();
     const { body } = await postGraphQL(url, QUERY);
     expect(body.errors).toBeUndefined();
-    expect(body.data.materialSites[0].abcClass).toMatch(/^[ABC]$/);
+    expect(body.data.materialSites.nodes[0].abcClass).toMatch(/^[ABC]$/);
     expect(gateway.health.breaker('inventory').current).toBe('closed');
     const report = (await (await fetch(url.replace('/graphql', '/ready'), { headers: opsHeaders() })).json()) as any;
     expect(report.status).toBe('ready');

@@ -40,7 +40,7 @@ async function refusals(reason: string): Promise<number> {
   return metric.values.find((v) => v.labels.reason === reason)?.value ?? 0;
 }
 
-const PURCHASE_ORDERS = '{ myPurchaseOrders(status: [OPEN]) { number } }';
+const PURCHASE_ORDERS = '{ myPurchaseOrders(status: [OPEN]) { nodes { number } } }';
 
 describe('the front door of the gateway', () => {
   let stack: TestStack;

@@ -49,7 +49,7 @@ describe('gateway security', () => {
       beforeSend: [(o) => void subgraphQueries.push(o.request.query ?? '')],
       security: envSecurity({
         partnerDatabase: gatewayDb,
-        trustedDocuments: [{ name: 'OpenPurchaseOrders', scopes: ['partner:supplier'], query: '{ myPurchaseOrders(status: [OPEN]) { number status } }' }],
+        trustedDocuments: [{ name: 'OpenPurchaseOrders', scopes: ['partner:supplier'], query: '{ myPurchaseOrders(status: [OPEN]) { nodes { number status } } }' }],
         rateLimit: { perMinute: 10_000 },
       }),
     });
@@ -107,31 +107,31 @@ describe('gateway security', () => {
   describe('field authorization', () => {
     it('nulls Customer.creditLimit for a caller without finance access, never asks ERP for it, and keeps the rest', async () => {
       subgraphQueries.length = 0;
-      const query = '{ workOrders(siteId: "S01") { id customer { id creditLimit } } }';
+      const query = '{ workOrders(siteId: "S01") { nodes { id customer { id creditLimit } } } }';
       const { status, body } = await postGraphQL(url, query, undefined, await bearer(['planner']));
       expect(status).toBe(200);
-      const withCustomer = body.data.workOrders.filter((w: any) => w.customer);
+      const withCustomer = body.data.workOrders.nodes.filter((w: any) => w.customer);
       expect(withCustomer.length).toBeGreaterThan(0);
       for (const w of withCustomer) expect(w.customer).toEqual({ id: expect.any(String), creditLimit: null });
       const forbidden = body.errors!.filter((e) => e.extensions!.code === 'FORBIDDEN');
       expect(forbidden).toHaveLength(1);
-      expect(forbidden[0]!.path).toEqual(['workOrders', body.data.workOrders.indexOf(withCustomer[0]), 'customer', 'creditLimit']);
+      expect(forbidden[0]!.path).toEqual(['workOrders', 'nodes', body.data.workOrders.nodes.indexOf(withCustomer[0]), 'customer', 'creditLimit']);
       expect(subgraphQueries.length).toBeGreaterThan(0);
       expect(subgraphQueries.some((q) => q.includes('creditLimit'))).toBe(false);
 
       const finance = await postGraphQL(url, query, undefined, await bearer(['finance']));
       expect(finance.body.errors).toBeUndefined();
-      expect(finance.body.data.workOrders.some((w: any) => typeof w.customer?.creditLimit === 'number')).toBe(true);
+      expect(finance.body.data.workOrders.nodes.some((w: any) => typeof w.customer?.creditLimit === 'number')).toBe(true);
       const scoped = await postGraphQL(url, query, undefined, await bearer([], { scopes: ['finance:read'] }));
       expect(scoped.body.errors).toBeUndefined();
     });
 
     it('finds forbidden fields in fragments and under aliases, and leaves no trace of what it cut', async () => {
       subgraphQueries.length = 0;
-      const query = 'query { workOrders(siteId: "S01") { ...WO } } fragment WO on WorkOrder { id customer { ... on Customer { limit: creditLimit } } }';
+      const query = 'query { workOrders(siteId: "S01") { nodes { ...WO } } } fragment WO on WorkOrder { id customer { ... on Customer { limit: creditLimit } } }';
       const { status, body } = await postGraphQL(url, query, undefined, await bearer(['planner']));
       expect(status).toBe(200);
-      const withCustomer = body.data.workOrders.filter((w: any) => w.customer);
+      const withCustomer = body.data.workOrders.nodes.filter((w: any) => w.customer);
       expect(withCustomer.length).toBeGreaterThan(0);
       for (const w of withCustomer) expect(w.customer).toEqual({ limit: null });
       const forbidden = body.errors!.filter((e) => e.extensions!.code === 'FORBIDDEN');
@@ -158,16 +158,16 @@ describe('gateway security', () => {
     });
 
     it('guards a value derived from the standard cost (countVarianceValue) like the cost itself', async () => {
-      const query = '{ countDiscrepancies(siteId: "S01", abcClass: A) { materialId countVarianceQuantity countVarianceValue } }';
+      const query = '{ countDiscrepancies(siteId: "S01", abcClass: A) { nodes { materialId countVarianceQuantity countVarianceValue } } }';
       const denied = await postGraphQL(url, query, undefined, await bearer(['planner']));
-      const sites = denied.body.data.countDiscrepancies as { countVarianceQuantity: number | null; countVarianceValue: number | null }[];
+      const sites = denied.body.data.countDiscrepancies.nodes as { countVarianceQuantity: number | null; countVarianceValue: number | null }[];
       expect(sites.length).toBeGreaterThan(0);
       expect(sites.every((s) => s.countVarianceValue === null)).toBe(true);
       expect(sites.some((s) => typeof s.countVarianceQuantity === 'number')).toBe(true);
       expect(denied.body.errors!.every((e) => e.extensions!.code === 'FORBIDDEN' && e.path!.at(-1) === 'countVarianceValue')).toBe(true);
       const allowed = await postGraphQL(url, query, undefined, await bearer(['finance']));
       expect(allowed.body.errors).toBeUndefined();
-      expect(allowed.body.data.countDiscrepancies.some((s: { countVarianceValue: number | null }) => typeof s.countVarianceValue === 'number')).toBe(true);
+      expect(allowed.body.data.countDiscrepancies.nodes.some((s: { countVarianceValue: number | null }) => typeof s.countVarianceValue === 'number')).toBe(true);
     });
   });
 
@@ -242,8 +242,8 @@ describe('gateway security', () => {
       // The second request finds the contract's verdict on each document already made.
       for (let i = 0; i < 2; i++) {
         // Not a trusted document: refused before validation, so a hidden field and a missing one look alike.
-        const hidden = await ask('{ materialSites(siteId: "S01") { bookQuantity } }');
-        const missing = await ask('{ materialSitez(siteId: "S01") { bookQuantity } }');
+        const hidden = await ask('{ materialSites(siteId: "S01") { nodes { bookQuantity } } }');
+        const missing = await ask('{ materialSitez(siteId: "S01") { nodes { bookQuantity } } }');
         expect(hidden.status).toBe(403);
         expect(hidden).toEqual(missing);
         expect(hidden.body.errors![0]!.extensions!.code).toBe('TRUSTED_DOCUMENT_REQUIRED');
@@ -266,12 +266,12 @@ describe('gateway security', () => {
 
     it('runs only the trusted documents registered for the partner, every time the text comes', async () => {
       for (let i = 0; i < 2; i++) {
-        const other = await postGraphQL(url, '{ myPurchaseOrders { number } }', undefined, { 'x-api-key': key });
+        const other = await postGraphQL(url, '{ myPurchaseOrders { nodes { number } } }', undefined, { 'x-api-key': key });
         expect(other.status).toBe(403);
         expect(other.body.errors![0]!.extensions!.code).toBe('TRUSTED_DOCUMENT_REQUIRED');
-        const trusted = await postGraphQL(url, 'query { myPurchaseOrders(status: [OPEN]) {\n number\n status } }', undefined, { 'x-api-key': key });
+        const trusted = await postGraphQL(url, 'query { myPurchaseOrders(status: [OPEN]) { nodes {\n number\n status } } }', undefined, { 'x-api-key': key });
         expect(trusted.status).toBe(200);
-        expect(Array.isArray(trusted.body.data.myPurchaseOrders)).toBe(true);
+        expect(Array.isArray(trusted.body.data.myPurchaseOrders.nodes)).toBe(true);
       }
     });
 

@@ -59,7 +59,7 @@ describe('a published document against the partner contract', () => {
   });
 
   it('refuses a body that does not match its manifest entry or holds more than one operation', () => {
-    const body = 'query A { myPurchaseOrders { number } }';
+    const body = 'query A { myPurchaseOrders { nodes { number } } }';
     expect(contractRefusal(contract, operation(body, { name: 'B' }))).toBe('B: the body\'s operation is named "A", the manifest says "B"');
     expect(contractRefusal(contract, operation(body, { type: 'mutation' }))).toBe('A: the body is a query, the manifest says mutation');
     expect(contractRefusal(contract, operation(`${body} query C { __typename }`))).toBe('A: expected one operation in the body, found 2');

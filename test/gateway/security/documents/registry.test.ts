@@ -8,7 +8,7 @@ import { createDocumentRegistry } from '../../../../gateway/security/documents/r
 import { documentId, PARTNER_DOCUMENTS, type TrustedDocument } from '../../../../gateway/security/trusted-documents';
 import { testServerUrl } from '../../../support/databases';
 
-const NUMBERS = 'query Numbers { myPurchaseOrders { number } }';
+const NUMBERS = 'query Numbers { myPurchaseOrders { nodes { number } } }';
 
 describe('document registry', () => {
   const name = `t_${randomBytes(4).toString('hex')}_gateway`;
