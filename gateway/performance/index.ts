@@ -1,7 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Fetcher } from '@apollo/utils.fetcher';
 import { StartupError } from '../../platform/listen';
-import type { Logger } from '../../platform/logger';
 import { dedupFetcher } from './dedup';
 import { subgraphBatchFetcher } from './subgraph-batcher';
 import { createPooledFetcher } from './pooled-fetcher';
@@ -76,7 +75,7 @@ export interface GatewayPerformance {
  * Builds the fetch path's mechanisms (gateway/pipelines.ts orders them), and makes the gateways of
  * this process shape answers with the planned shaper (gateway/apollo-internals/result-shaping.ts).
  */
-export function createGatewayPerformance(config: PerformanceConfig, logger?: Logger): GatewayPerformance {
+export function createGatewayPerformance(config: PerformanceConfig): GatewayPerformance {
   installResultShaping('planned');
   const pool = createPooledFetcher({ connectionsPerOrigin: config.connectionsPerSubgraph });
   const sharing = new SharingObserver();

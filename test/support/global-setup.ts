@@ -11,7 +11,6 @@ import { loadDevIssuer } from '../../gateway/security/dev-issuer';
 import { freePortBlock } from '../../platform/ports';
 
 declare global {
-  // eslint-disable-next-line no-var
   var __plantgraphTestPostgres: EmbeddedPostgres | undefined;
 }
 
@@ -22,7 +21,7 @@ async function assertRedisReachable(url: string): Promise<void> {
     await redis.connect();
     await redis.ping();
   } catch (err) {
-    throw new Error(`test suite (REDIS_URL): cannot reach Redis at ${url}: ${(err as Error).message}`);
+    throw new Error(`test suite (REDIS_URL): cannot reach Redis at ${url}: ${(err as Error).message}`, { cause: err });
   } finally {
     redis.disconnect();
   }
