@@ -23,6 +23,7 @@ import { resolveSecurity } from './security/setup';
 import { createGatewayPerformance, loadPerformanceConfig, type PerformanceConfig } from './performance';
 import { shortenMessage } from '../platform/preview';
 import { createGatewayUsage, loadUsageConfig, type UsageOptions } from './usage';
+import { createGatewayLive, type GatewayLive, type GatewayLiveOptions } from './subscriptions';
 
 export interface GatewayOptions {
   /** Path of the supergraph file (watched), or a ready-made supergraph manager. */
@@ -63,6 +64,11 @@ export interface GatewayOptions {
    * @default loadUsageConfig() (`USAGE`, `USAGE_RETENTION`), written to the security options' partner database
    */
   usage?: UsageOptions;
+  /**
+   * Live subscriptions (GraphQL over WebSocket and SSE): limits and the change bus.
+   * @default loadLiveConfig() and a bus on `REDIS_URL` (in process without it)
+   */
+  live?: GatewayLiveOptions;
 }
 
 export interface GatewayServer {
@@ -72,6 +78,8 @@ export interface GatewayServer {
   readonly health: SubgraphHealth;
   /** `/health`, `/ready` with details and `/metrics` without a token, for a private address (`OPS_HOST`, `OPS_PORT`); it does not listen. */
   readonly opsServer: Server;
+  /** Live subscriptions: `stop()` completes them and closes their connections (a draining gateway calls it first). */
+  readonly live: Pick<GatewayLive, 'stop' | 'executor'>;
   stop(): Promise<void>;
 }
 
@@ -112,6 +120,8 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
   // Registered first: every schema the gateway loads checks Date and DateTime inputs itself.
   gateway.onSchemaLoadOrUpdate(({ apiSchema }) => enforceScalars(apiSchema));
   security.attach(gateway);
+  // Before the gateway starts, so that subscriptions are checked against its first schema too.
+  const live = createGatewayLive(gateway, (req) => security.context(req), logger, options.live);
   // Subscribed before the gateway starts, so that the explorer sees the first supergraph too.
   const explorer = createExplorer({
     gateway,
@@ -147,6 +157,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     }),
   });
   await apollo.start();
+  await live.start(apollo);
 
   const ops = opsRoutes({
     token: securityOptions.opsToken,
@@ -172,9 +183,10 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
   });
   // CORS first: a preflight is answered before any route, token or rate limit.
   const httpServer = createServer((req, res) =>
-    security.cors(req, res, () => void (explorer.matches(req) ? explorer.handle(req, res) : handler(req, res))),
+    security.cors(req, res, () => void (live.isSse(req) ? live.handleSse(req, res) : explorer.matches(req) ? explorer.handle(req, res) : handler(req, res))),
   );
   httpServer.keepAliveTimeout = 65_000;
+  httpServer.on('upgrade', (req, socket, head) => live.handleUpgrade(req, socket, head));
   const opsServer = createOpsServer(ops.ops);
 
   return {
@@ -182,8 +194,11 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     gateway,
     health,
     opsServer,
+    live,
     async stop() {
       if (opsServer.listening) await close(opsServer);
+      // Subscriptions complete first: their streams would otherwise hold the server open.
+      await live.stop();
       await close(httpServer);
       await apollo.stop();
       // Before security stops: the last usage batch goes to the database it closes.

@@ -37,6 +37,8 @@ export function buildErpSchema() {
       LotResolver,
     ],
     federationImports: [...new Set(['@key', '@tag', ...AUDIT_TRAIL_FEDERATION_IMPORTS, ...PAGING_FEDERATION_IMPORTS])],
+    // Partners page myPurchaseOrders (tagged on the field): its connection, edges and page info go with it.
+    contractTags: { partner: ['PurchaseOrderConnection', 'PurchaseOrderEdge', 'PageInfo'] },
     referenceResolvers: {
       Material: materialReference,
       MaterialSite: materialSiteReference,

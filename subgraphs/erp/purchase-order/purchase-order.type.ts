@@ -44,6 +44,3 @@ export class PurchaseOrder {
 }
 
 export const PurchaseOrderConnection = connectionOf(PurchaseOrder, 'PurchaseOrder');
-// Partners page their own orders (myPurchaseOrders), and the partner contract keeps a field
-// only when it or its type is tagged.
-Directive('@tag(name: "partner")')(PurchaseOrderConnection);

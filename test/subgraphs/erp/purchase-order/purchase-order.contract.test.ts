@@ -16,11 +16,13 @@ describe('ERP in the partner contract: myPurchaseOrders as a connection', () => 
 
   const refusal = (body: string) => contractRefusal(contract, { id: 'test', name: 'Mine', type: 'query', body });
 
-  it('serves a page of the own purchase orders with their lines', () => {
+  it('serves a page of the own purchase orders with their lines, cursors and page info', () => {
     expect(
       refusal(`query Mine($after: String) {
         myPurchaseOrders(status: [OPEN], first: 20, after: $after) {
           nodes { number status orderDate lines { lineNumber material { id description } orderedQuantity receivedQuantity promisedDate } }
+          edges { cursor node { number } }
+          pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
         }
       }`),
     ).toBeUndefined();
