@@ -193,6 +193,47 @@ describe('quality paging: inspections, nonconformances, complaints of a customer
     }
   });
 
+  it('serves each page from an index in the keyset order behind its filter (no sort, no OFFSET)', async () => {
+    // Cursors before every row of the seed, so that each plan is that of a long list.
+    const after = sql`('2000-01-01T00:00:00.000000Z', 'IN00000000')`;
+    const newer = sql`('2100-01-01T00:00:00.000000Z', 'NC999999')`;
+    const db = quality.db;
+    const lotIds = (await db.selectFrom('inspections').select('lotId').orderBy('lotId').limit(20).execute()).map((r) => r.lotId);
+    const orderIds = (await db.selectFrom('inspections').select('workOrderId').where('workOrderId', 'is not', null).orderBy('workOrderId').limit(20).execute()).map((r) => r.workOrderId!);
+    const customerIds = (await db.selectFrom('nonconformances').select('customerId').where('customerId', 'is not', null).orderBy('customerId').limit(20).execute()).map((r) => r.customerId!);
+    const plans = await db.connection().execute(async (conn) => {
+      // Planned on the seeded rows' statistics, as in a running plant (autovacuum analyses after the seed).
+      await sql`analyze inspections, nonconformances`.execute(conn);
+      // Without the other scans, a plan without a sort shows that the index itself is in the keyset order
+      // (for a few rows per parent the planner may rightly prefer a bitmap scan and a sort).
+      await sql`set enable_seqscan = off`.execute(conn);
+      await sql`set enable_bitmapscan = off`.execute(conn);
+      try {
+        const explain = async (query: ReturnType<typeof sql>) =>
+          (await sql<{ 'QUERY PLAN': string }>`explain ${query}`.execute(conn)).rows.map((r) => r['QUERY PLAN']).join('\n');
+        const perParent = (table: string, parent: string, keys: string[], where: ReturnType<typeof sql>, order: ReturnType<typeof sql>) =>
+          explain(sql`select child.* from unnest(${keys}::text[]) as parent(key) cross join lateral (
+            select * from ${sql.table(table)} where ${sql.ref(parent)} = parent.key and ${where} order by ${order} limit 51) as child`);
+        return {
+          inspections: await explain(sql`select * from inspections where site_id = 'S01' and (created_at, id) > ${after} order by created_at, id limit 51`),
+          lotInspections: await perParent('inspections', 'lot_id', lotIds, sql`(created_at, id) > ${after}`, sql`created_at, id`),
+          workOrderInspections: await perParent('inspections', 'work_order_id', orderIds, sql`(created_at, id) > ${after}`, sql`created_at, id`),
+          nonconformances: await explain(sql`select * from nonconformances where (reported_at, id) < ${newer} order by reported_at desc, id desc limit 51`),
+          complaints: await perParent('nonconformances', 'customer_id', customerIds, sql`source = 'CUSTOMER_COMPLAINT' and (reported_at, id) < ${newer}`, sql`reported_at desc, id desc`),
+        };
+      } finally {
+        await sql`reset enable_seqscan`.execute(conn);
+        await sql`reset enable_bitmapscan`.execute(conn);
+      }
+    });
+    expect(plans.inspections).toMatch(/Index Scan using inspections_site_created_idx/);
+    expect(plans.lotInspections).toMatch(/Index Scan using inspections_lot_created_idx/);
+    expect(plans.workOrderInspections).toMatch(/Index Scan using inspections_work_order_created_idx/);
+    expect(plans.nonconformances).toMatch(/Index Scan Backward using nonconformances_reported_idx/);
+    expect(plans.complaints).toMatch(/Index Scan Backward using nonconformances_customer_reported_idx/);
+    for (const plan of Object.values(plans)) expect(plan).not.toMatch(/Sort/);
+  });
+
   it('refuses a page size out of range and a bad cursor with BAD_USER_INPUT, saying what was expected', async () => {
     const refused = async (query: string, variables: Record<string, unknown> = {}) => {
       const result = await quality.execute(query, variables);
