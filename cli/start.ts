@@ -2,7 +2,7 @@ import path from 'node:path';
 import { createGatewayServer, type GatewayServer } from '../gateway/server';
 import { parsePort, subgraphUrlOverrides } from '../gateway/config';
 import { loadReliabilityConfig, type ReliabilityConfig } from '../gateway/reliability/policy';
-import { listen, StartupError } from '../platform/listen';
+import { listen } from '../platform/listen';
 import type { Logger } from '../platform/logger';
 import { PG_PORT_OFFSET, systemPort, type SystemName } from '../platform/systems';
 import { implementedSystems } from '../subgraphs/catalog';

@@ -49,7 +49,7 @@ class Inbox {
 describe('live subscriptions over WebSocket and SSE, each event resolved through the gateway', () => {
   let stack: TestStack;
   let bus: ChangeBus;
-  let changeRelays: ChangeRelay[] = [];
+  const changeRelays: ChangeRelay[] = [];
   let outbox: Relay;
   let wsUrl: string;
   const clients: (WsClient | SseClient)[] = [];
