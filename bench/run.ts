@@ -7,6 +7,7 @@ import { BENCH_ROLES, createBenchCallers, type BenchCallers, type Rights } from 
 import { defaultPartnerScopes } from '../gateway/security/partners/store';
 import { postGraphql, problemOf, type GraphqlAnswer, type Variables } from './graphql-client';
 import { buildPools, POOL_SIZE, type Pool } from './pools';
+import { abHeading, abTable, parseAgainstEnv, parseEnvList, summarise, type Round } from './ab';
 import { argument, BENCH_OPS_TOKEN, benchDatabaseUrl, freeBasePort, requireWholeNumbers, ROOT, scrapeMetrics, startScript, stopChildren, waitForHttp, writeBenchSupergraph, type Child } from './processes';
 
 /**
@@ -16,6 +17,7 @@ import { argument, BENCH_OPS_TOKEN, benchDatabaseUrl, freeBasePort, requireWhole
  *
  *   npm run bench -- [--scales 1,10] [--duration 10] [--connections 16] [--rounds 2] [--questions q01,q02]
  *                    [--callers 1] [--rights same|distinct] [--vary] [--partner V00001] [--env K=V,K=V]
+ *                    [--against-env K=V,K=V]
  *
  * By default all load comes from one anonymous caller asking each question with its fixed
  * variables. `--callers N` makes it N authenticated users (this gateway under AUTH_MODE=jwt),
@@ -23,6 +25,8 @@ import { argument, BENCH_OPS_TOKEN, benchDatabaseUrl, freeBasePort, requireWhole
  * variables from pools of real values: workloads where merging identical requests cannot help.
  * `--partner <supplier>` measures the partner question (q06) instead, asked by users of that
  * supplier through this gateway's partner contract; the vanilla gateway signs the same supplier.
+ * `--against-env K=V` puts a second instance of this gateway, with those variables on top of
+ * `--env`, in the vanilla gateway's place: a same-run A/B of one setting (bench/ab.ts).
  *
  * Uses DATABASE_URL's server when set (databases bench_s<scale>_<system>), else an embedded PostgreSQL.
  */
@@ -46,6 +50,8 @@ interface Options {
   vary: boolean;
   /** `--partner <supplier id>`: the partner questions only, asked by that supplier's users; null: the others. */
   partner: string | null;
+  /** `--against-env K=V,K=V`: B is this gateway again with these variables on top of `--env`, instead of the vanilla gateway; null: vanilla. */
+  againstEnv: Record<string, string> | null;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -57,12 +63,14 @@ function parseArgs(argv: string[]): Options {
     connections: Number(get('connections') ?? 16),
     rounds: Number(get('rounds') ?? 2),
     questions: get('questions')?.split(',') ?? null,
-    oursEnv: Object.fromEntries((get('env') ?? '').split(',').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])),
+    oursEnv: parseEnvList(get('env') ?? '', 'env'),
     callers: Number(get('callers') ?? 1),
     rights: (get('rights') ?? 'same') as Rights,
     vary: argv.includes('--vary'),
     partner: get('partner') ?? null,
+    againstEnv: null,
   };
+  options.againstEnv = parseAgainstEnv(get('against-env'), argv.includes('--against-env'), options.oursEnv);
   requireWholeNumbers({ duration: options.duration, connections: options.connections, rounds: options.rounds, callers: options.callers });
   checkLoadOptions(options);
   return options;
@@ -283,6 +291,8 @@ interface Row {
   ratio: number;
   /** Subgraph fetches and SQL statements of one request sent alone to each gateway (no load, nothing merged). */
   alone: { ours: Probe; vanilla: Probe };
+  /** Each round's figures, in the order measured (the A/B reports their spread). */
+  rounds: Round[];
 }
 
 interface Probe {
@@ -395,7 +405,7 @@ async function benchScale(scale: number, options: Options, callers: BenchCallers
 
     const oursPort = base + 20;
     const vanillaPort = base + 21;
-    const ours = await start('gateway/main.js', {
+    const oursEnv = {
       PORT: String(oursPort),
       SUPERGRAPH_PATH: supergraphPath,
       ...oursAuthEnv(callers?.gatewayEnv ?? null),
@@ -408,15 +418,24 @@ async function benchScale(scale: number, options: Options, callers: BenchCallers
       // would turn slow answers into fast SUBGRAPH_UNAVAILABLE ones and flatter the figures.
       SUBGRAPH_TIMEOUT_MS: '60000',
       ...options.oursEnv,
-    }, null);
+    };
+    const ours = await start('gateway/main.js', oursEnv, null);
     children.push(ours);
-    // The vanilla gateway has no authentication: it gets the callers' headers and ignores them.
-    const vanilla = await start('bench/vanilla-gateway.js', { PORT: String(vanillaPort), SUPERGRAPH_PATH: supergraphPath, NODE_ENV: 'production', BENCH_CALLER: vanillaCaller(options) }, 'listening');
-    children.push(vanilla);
     await waitForHttp(`http://127.0.0.1:${oursPort}/health`);
+    let vanilla: Child;
+    if (options.againstEnv) {
+      // Started once A is up, so the two do not run the gateway database's migrations at once.
+      vanilla = await start('gateway/main.js', { ...oursEnv, PORT: String(vanillaPort), ...options.againstEnv }, null);
+      children.push(vanilla);
+      await waitForHttp(`http://127.0.0.1:${vanillaPort}/health`);
+    } else {
+      // The vanilla gateway has no authentication: it gets the callers' headers and ignores them.
+      vanilla = await start('bench/vanilla-gateway.js', { PORT: String(vanillaPort), SUPERGRAPH_PATH: supergraphPath, NODE_ENV: 'production', BENCH_CALLER: vanillaCaller(options) }, 'listening');
+      children.push(vanilla);
+    }
     const targets = {
       ours: { url: `http://127.0.0.1:${oursPort}/graphql`, pid: ours.process.pid!, metricsUrl: `http://127.0.0.1:${oursPort}/metrics` },
-      vanilla: { url: `http://127.0.0.1:${vanillaPort}/graphql`, pid: vanilla.process.pid! },
+      vanilla: { url: `http://127.0.0.1:${vanillaPort}/graphql`, pid: vanilla.process.pid!, ...(options.againstEnv ? { metricsUrl: `http://127.0.0.1:${vanillaPort}/metrics` } : {}) },
     };
     const urls = { ours: targets.ours.url, vanilla: targets.vanilla.url };
     const statsUrl = `http://127.0.0.1:${base + 9}/`;
@@ -460,10 +479,14 @@ async function benchScale(scale: number, options: Options, callers: BenchCallers
         vanilla: combine(samples.vanilla),
         ratio: 0,
         alone: { ours: meanProbe(probes.map((p) => p.ours)), vanilla: meanProbe(probes.map((p) => p.vanilla)) },
+        rounds: samples.ours.map((a, i) => ({ a, b: samples.vanilla[i]! })),
       };
       row.ratio = row.ours.throughput / row.vanilla.throughput;
       rows.push(row);
-      process.stderr.write(`   ${name}: ours ${fmt(row.ours.throughput)} req/s, vanilla ${fmt(row.vanilla.throughput)} req/s, ratio ${fmt(row.ratio, 2)}×\n`);
+      if (options.againstEnv) {
+        const ab = summarise(row.rounds);
+        process.stderr.write(`   ${name}: A ${fmt(ab.a.throughput)} req/s, B ${fmt(ab.b.throughput)} req/s (medians), ratio A/B median ${fmt(ab.medianRatio, 3)} (rounds ${ab.ratios.map((x) => fmt(x, 3)).join(', ')})\n`);
+      } else process.stderr.write(`   ${name}: ours ${fmt(row.ours.throughput)} req/s, vanilla ${fmt(row.vanilla.throughput)} req/s, ratio ${fmt(row.ratio, 2)}×\n`);
     }
     return { rows, pools };
   } finally {
@@ -511,12 +534,18 @@ async function main(): Promise<void> {
     callers?.dispose();
   }
   const poolLine = pools.size ? `\nvalues per --vary pool (questions without variables have one): ${describePools(pools)}.` : '';
-  const markdown = `# Benchmark ${new Date().toISOString()}\n\n${options.connections} connections, ${options.duration} s per round, ${options.rounds} rounds A B A B per workload; ratio = ours / vanilla throughput${Object.keys(options.oursEnv).length ? `; this gateway with ${Object.entries(options.oursEnv).map(([k, v]) => `${k}=${v}`).join(' ')}` : ''}.\nload (callers ${options.callers}, rights ${options.rights}, vary ${options.vary ? 'on' : 'off'}): ${describeLoad(options)}.${poolLine}\nwait = time the gateway had a subgraph fetch in flight; overhead = the gateway's own time per operation (Apollo request pipeline start to response, minus wait; HTTP parsing and queueing on a busy event loop are not in it): the mean per request from its /metrics, and the median over the responses from each one's Server-Timing header, as a share of the p50 latency the load generator saw.\nalone = one request sent by itself to each gateway, with the fixed variables; under load = per completed request during the rounds (requests still in flight when a round ends add fetches but not completions, so slow gateways are overstated).\n\n${table(rows)}\n`;
+  const markdown = options.againstEnv
+    ? `# Benchmark ${new Date().toISOString()}: A/B\n\n${options.connections} connections, ${options.duration} s per round, ${options.rounds} rounds A B A B per workload.\n${abHeading(options.oursEnv, options.againstEnv)}\nload (callers ${options.callers}, rights ${options.rights}, vary ${options.vary ? 'on' : 'off'}): ${describeLoad(options)}.${poolLine}\n\n${abTable(rows)}\n`
+    : `# Benchmark ${new Date().toISOString()}\n\n${options.connections} connections, ${options.duration} s per round, ${options.rounds} rounds A B A B per workload; ratio = ours / vanilla throughput${Object.keys(options.oursEnv).length ? `; this gateway with ${Object.entries(options.oursEnv).map(([k, v]) => `${k}=${v}`).join(' ')}` : ''}.\nload (callers ${options.callers}, rights ${options.rights}, vary ${options.vary ? 'on' : 'off'}): ${describeLoad(options)}.${poolLine}\nwait = time the gateway had a subgraph fetch in flight; overhead = the gateway's own time per operation (Apollo request pipeline start to response, minus wait; HTTP parsing and queueing on a busy event loop are not in it): the mean per request from its /metrics, and the median over the responses from each one's Server-Timing header, as a share of the p50 latency the load generator saw.\nalone = one request sent by itself to each gateway, with the fixed variables; under load = per completed request during the rounds (requests still in flight when a round ends add fetches but not completions, so slow gateways are overstated).\n\n${table(rows)}\n`;
   process.stdout.write(`\n${markdown}`);
   const dir = path.join(ROOT, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  writeFileSync(path.join(dir, `${stamp}.json`), JSON.stringify({ options, pools: Object.fromEntries(pools), rows }, null, 2));
+  // In an A/B, "ours" and "vanilla" would misname two instances of this gateway.
+  const saved = options.againstEnv
+    ? rows.map((r) => ({ scale: r.scale, workload: r.workload, summary: summarise(r.rounds), a: r.ours, b: r.vanilla, alone: { a: r.alone.ours, b: r.alone.vanilla }, rounds: r.rounds }))
+    : rows;
+  writeFileSync(path.join(dir, `${stamp}.json`), JSON.stringify({ options, pools: Object.fromEntries(pools), rows: saved }, null, 2));
   writeFileSync(path.join(dir, `${stamp}.md`), markdown);
   process.stdout.write(`\nsaved bench/results/${stamp}.json and .md\n`);
 }

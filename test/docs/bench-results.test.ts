@@ -9,6 +9,7 @@ interface RunOptions {
   rights?: string;
   vary?: boolean;
   partner?: string | null;
+  againstEnv?: Record<string, string> | null;
 }
 
 /** The mode a result belongs to: its benchmark, and for the main one who asks (bench/README.md, "Load modes"). */
@@ -18,7 +19,9 @@ function modeOf(file: string): string {
   if (kind) return kind;
   const { options } = JSON.parse(readFileSync(path.join(RESULTS, file), 'utf8')) as { options: RunOptions };
   const callers = (options.callers ?? 1) > 1 ? 'users' : 'one caller';
-  return [options.partner ? 'partner' : 'questions', callers, `rights ${options.rights ?? 'same'}`, options.vary ? 'varied' : 'fixed'].join(', ');
+  // An A/B of one setting (--against-env) is a mode of its own per setting and load.
+  const ab = options.againstEnv ? [`A/B ${Object.entries(options.againstEnv).map(([k, v]) => `${k}=${v}`).join(' ')}`] : [];
+  return [...ab, options.partner ? 'partner' : 'questions', callers, `rights ${options.rights ?? 'same'}`, options.vary ? 'varied' : 'fixed'].join(', ');
 }
 
 /** Markdown pages that may cite results. */
