@@ -1,3 +1,4 @@
+import { PAGE_SIZE_MAX } from '../platform/paging';
 import type { Question } from '../questions';
 import { addDays, ids, scalePlan } from '../subgraphs/kit/seed/world';
 import { problemOf, type GraphqlAnswer, type Variables } from './graphql-client';
@@ -50,6 +51,29 @@ async function read<T>(ask: Ask, document: string, variables: Variables): Promis
   return answer.data as T;
 }
 
+/** A page of a connection, as much of it as the pools read. */
+interface Page<T> {
+  nodes: T[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+}
+
+/**
+ * Every row of the root connection `list` of `document` (which takes `$first` and `$after`),
+ * read page by page with the largest page: the pools spread over the whole list, not its start.
+ */
+async function readAll<T>(ask: Ask, document: string, variables: Variables, list: string): Promise<T[]> {
+  const rows: T[] = [];
+  let after: string | null = null;
+  do {
+    const page: Page<T> = (await read<Record<string, Page<T>>>(ask, document, { ...variables, first: PAGE_SIZE_MAX, after }))[list]!;
+    rows.push(...page.nodes);
+    after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
+  } while (after !== null);
+  return rows;
+}
+
+const PAGE = 'pageInfo { hasNextPage endCursor }';
+
 const distinct = (values: readonly string[]) => [...new Set(values)].sort();
 
 /** Days from one "YYYY-MM-DD" date to another. */
@@ -76,20 +100,48 @@ function graphSources(scale: number, ask: Ask): Sources {
   const perSite = <T>(each: (siteId: string) => Promise<T[]>) => lazy(async () => (await Promise.all(sites.map(each))).flat());
   return {
     sites,
-    customers: lazy(async () => (await read<{ customers: { id: string }[] }>(ask, '{ customers { id } }', {})).customers.map((c) => c.id)),
-    lots: perSite(async (siteId) => (await read<{ lots: { id: string; supplier: { id: string } | null }[] }>(ask, 'query ($siteId: ID) { lots(siteId: $siteId) { id supplier { id } } }', { siteId })).lots),
+    customers: lazy(async () =>
+      (await readAll<{ id: string }>(ask, `query ($first: Int, $after: String) { customers(first: $first, after: $after) { nodes { id } ${PAGE} } }`, {}, 'customers')).map((c) => c.id),
+    ),
+    lots: perSite((siteId) =>
+      readAll<{ id: string; supplier: { id: string } | null }>(
+        ask,
+        `query ($siteId: ID, $first: Int, $after: String) { lots(siteId: $siteId, first: $first, after: $after) { nodes { id supplier { id } } ${PAGE} } }`,
+        { siteId },
+        'lots',
+      ),
+    ),
     stock: perSite(async (siteId) =>
-      (await read<{ materialSites: { materialId: string; bookQuantity: number | null }[] }>(ask, 'query ($siteId: ID!) { materialSites(siteId: $siteId) { materialId bookQuantity } }', { siteId })).materialSites
+      (
+        await readAll<{ materialId: string; bookQuantity: number | null }>(
+          ask,
+          `query ($siteId: ID!, $first: Int, $after: String) { materialSites(siteId: $siteId, first: $first, after: $after) { nodes { materialId bookQuantity } ${PAGE} } }`,
+          { siteId },
+          'materialSites',
+        )
+      )
         .filter((m) => (m.bookQuantity ?? 0) > 0)
         .map((m) => ({ materialId: m.materialId, siteId })),
     ),
     countDates: perSite(async (siteId) => {
-      const data = await read<{ countTasks: { scheduledFor: string }[] }>(ask, 'query ($siteId: ID!) { countTasks(siteId: $siteId, status: [SCHEDULED, RECOUNT_REQUIRED]) { scheduledFor } }', { siteId });
-      return distinct(data.countTasks.map((t) => t.scheduledFor)).map((date) => ({ siteId, date }));
+      const tasks = await readAll<{ scheduledFor: string }>(
+        ask,
+        `query ($siteId: ID!, $first: Int, $after: String) { countTasks(siteId: $siteId, status: [SCHEDULED, RECOUNT_REQUIRED], first: $first, after: $after) { nodes { scheduledFor } ${PAGE} } }`,
+        { siteId },
+        'countTasks',
+      );
+      return distinct(tasks.map((t) => t.scheduledFor)).map((date) => ({ siteId, date }));
     }),
     auditDates: perSite(async (siteId) => {
-      const data = await read<{ workCenters: { audits: { scheduledFor: string }[] | null }[] }>(ask, 'query ($siteId: ID!) { workCenters(siteId: $siteId) { audits { scheduledFor } } }', { siteId });
-      return [{ siteId, dates: distinct(data.workCenters.flatMap((w) => (w.audits ?? []).map((a) => a.scheduledFor))) }];
+      // The site's work centers (a plain list), then their audits through the root list, which pages.
+      const centers = (await read<{ workCenters: { id: string }[] }>(ask, 'query ($siteId: ID!) { workCenters(siteId: $siteId) { id } }', { siteId })).workCenters;
+      const audits = await readAll<{ scheduledFor: string }>(
+        ask,
+        `query ($ids: [ID!], $first: Int, $after: String) { audits(workCenterIds: $ids, first: $first, after: $after) { nodes { scheduledFor } ${PAGE} } }`,
+        { ids: centers.map((c) => c.id) },
+        'audits',
+      );
+      return [{ siteId, dates: distinct(audits.map((a) => a.scheduledFor)) }];
     }),
   };
 }
