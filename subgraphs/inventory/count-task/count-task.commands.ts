@@ -23,8 +23,9 @@ export const JUDGE_COUNT = 'inventory.judgeCount';
 export const READ_BOOK_TO_POST = 'inventory.readBookToPost';
 export const POST_ADJUSTMENT = 'inventory.postAdjustment';
 
-// One material-site by its key: a root list of ERP's would arrive as a page.
-const BOOK_QUERY = `query InventoryBookQuantity($materialId: ID!, $siteId: ID!) {
+// One material-site by its key: a root list of ERP's would arrive as a page. Migration
+// 010_book_by_key rewrote the commands written before with the list query to this one.
+export const BOOK_QUERY = `query InventoryBookQuantity($materialId: ID!, $siteId: ID!) {
   materialSite(materialId: $materialId, siteId: $siteId) { materialId siteId bookQuantity }
 }`;
 

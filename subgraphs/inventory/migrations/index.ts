@@ -7,6 +7,7 @@ import { outboxOrderMigration } from '../../kit/outbox/outbox-order.migration';
 import { idempotencyMigration } from '../../kit/idempotency';
 import { inventoryTextLimitsMigration } from './007_text_limits';
 import { inventoryPagingIndexesMigration } from './009_paging_indexes';
+import { bookByKeyMigration } from './010_book_by_key';
 
 /** Inventory's schema history. */
 export const inventoryMigrations: Migrations = {
@@ -18,4 +19,5 @@ export const inventoryMigrations: Migrations = {
   '007_text_limits': inventoryTextLimitsMigration,
   '008_change_events': changeEventsMigration,
   '009_paging_indexes': inventoryPagingIndexesMigration,
+  '010_book_by_key': bookByKeyMigration,
 };
