@@ -5,7 +5,7 @@
  * scopes, the supplier or customer a partner is bound to) but never on who the caller is. The
  * subject is for mutations (their audit trail names the actor); the subgraph kit makes it
  * unreadable while a query runs. The gateway relies on the rule: callers with the same rights may
- * share one subgraph answer (`callerRightsOfHeader` in caller-header.ts).
+ * share one answer (platform/sharing.ts, which also lists the headers that do not affect answers).
  * The gateway signs it into every subgraph request (`caller-header.ts`); a process that calls the
  * gateway on its own behalf (the outbox relay) sends `authorization: serviceAuthorization(name, key)`
  * with the shared `CALLER_SIGNING_KEY` and arrives here as `{ kind: 'service', subject: 'service:<name>' }`.

@@ -1,7 +1,6 @@
 import type { Fetcher, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
-import { REQUEST_ID_HEADER } from '../../platform/http';
 import { isQueryBody } from '../apollo-internals';
-import { CALLER_HEADER, callerRightsOfHeader } from '../../platform/caller-header';
+import { audienceKey } from '../../platform/sharing';
 
 /** Counts of what the deduplicating fetcher did, for tests and metrics. */
 export interface DedupStats {
@@ -21,34 +20,14 @@ export interface DedupFetcher {
   readonly stats: DedupStats;
 }
 
-// Headers that differ between two requests without changing the answer: the request id, trace
-// context, and the signed caller header, whose subject, nonce and expiry differ from request to
-// request (the rights it grants are part of the key instead).
-const NOT_IN_KEY = new Set([REQUEST_ID_HEADER, CALLER_HEADER, 'traceparent', 'tracestate', 'content-length']);
-
 /**
- * What makes two subgraph requests the same question with the same answer: URL, body, headers but
- * the per-request ones, and the rights of the caller (subgraphs answer a query by the caller's
- * rights, never by who asks: platform/caller.ts); undefined for anything but a query.
+ * What makes two subgraph requests the same question with the same answer: the audience key (URL,
+ * headers but the answer-neutral ones, the caller's rights: platform/sharing.ts) and the body;
+ * undefined for anything but a query.
  */
 export function queryRequestKey(url: string, init: FetcherRequestInit): string | undefined {
   if (init.method !== 'POST' || typeof init.body !== 'string' || !isQueryBody(init.body)) return undefined;
   return `${audienceKey(url, init.headers)}\n${init.body}`;
-}
-
-/**
- * Whom a request is for and with which rights: URL, the headers but the per-request ones, and the
- * rights of the caller. Two requests with the same audience key may share a subgraph request.
- */
-export function audienceKey(url: string, requestHeaders: FetcherRequestInit['headers']): string {
-  let headers = '';
-  let rights = '';
-  for (const [name, value] of Object.entries(requestHeaders ?? {})) {
-    const lower = name.toLowerCase();
-    if (lower === CALLER_HEADER) rights = callerRightsOfHeader(value);
-    else if (!NOT_IN_KEY.has(lower)) headers += `${lower}:${value}\n`;
-  }
-  return `${url}\n${rights}\n${headers}`;
 }
 
 /**

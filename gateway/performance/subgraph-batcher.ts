@@ -1,7 +1,7 @@
 import type { Fetcher, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
 import { MEMBER_REQUEST_IDS_HEADER, REQUEST_ID_HEADER } from '../../platform/http';
 import { isEntitiesBody, isQueryBody } from '../apollo-internals';
-import { audienceKey } from './dedup';
+import { audienceKey } from '../../platform/sharing';
 import { BufferedResponse, ParsedResponse } from './pooled-fetcher';
 import { combinedVariables, rootBatchTemplate, splitRootAnswer, type RootBatchTemplate } from './root-batch';
 
@@ -152,7 +152,7 @@ function parseAnswer(text: string): Record<string, any> | undefined {
  * entity fetches whose other variables differ, go as one document, each member's fields aliased
  * and its variables renamed (root-batch.ts). Members
  * must have the same headers (but the per-request ones) and callers with the same rights, as for
- * merging (dedup.ts): a subgraph answers by the caller's rights, never by who asks. Answers, and
+ * merging (the sharing rule, platform/sharing.ts): a subgraph answers by the caller's rights, never by who asks. Answers, and
  * the errors in them, are divided back to their members.
  *
  * A batch goes at the end of the turn it was opened in, unless its subgraph already has

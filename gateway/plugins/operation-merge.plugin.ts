@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { ApolloServerPlugin, BaseContext, GraphQLRequest } from '@apollo/server';
 import { waitClockOf } from '../performance/subgraph-wait';
-import type { Caller } from '../../platform/caller';
+import { rightsOf } from '../../platform/sharing';
 import { callerOf } from '../security/caller';
 import { REQUEST_ID_HEADER } from '../../platform/http';
 
@@ -26,18 +26,12 @@ interface Shared {
   waitShare: number;
 }
 
-/** The rights a caller has, as a canonical string: what a query's answer may depend on (platform/caller.ts). */
-function rightsOf(caller: Caller | undefined): string {
-  if (!caller) return '';
-  return JSON.stringify([caller.kind, [...caller.roles].sort(), [...caller.scopes].sort(), caller.supplierId ?? null, caller.customerId ?? null]);
-}
-
 /**
  * Merges identical queries in flight at the gateway's front door: a query whose document (after
  * field authorization cut what the caller may not read), operation name and variables are those
  * of one already executing, for a caller with the same rights, waits for that one's result
  * instead of planning, fetching and shaping its own. Sound for the reason subgraph merging is
- * (platform/caller.ts): an answer depends on the caller's rights, never on who asks.
+ * (the sharing rule, platform/sharing.ts): an answer depends on the caller's rights, never on who asks.
  *
  * The shared result is the executed one, taken before any plugin's `willSendResponse` touches
  * it; every request gets its own copy and runs its own `willSendResponse` hooks (authorization's
