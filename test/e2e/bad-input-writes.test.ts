@@ -23,8 +23,8 @@ describe('bad input to writes and reads of all six systems, through the gateway'
   it.each([
     ['erp', '{ workOrder(id: "WO\\u00000001") { id } }', 'id'],
     ['mes', '{ lot(id: "L0000\\u00001") { id } }', 'id'],
-    ['crm', '{ customers(search: "Hydro\\u0000") { id } }', 'search'],
-    ['inventory', '{ countTasks(siteId: "S\\u000001") { id } }', 'siteId'],
+    ['crm', '{ customers(search: "Hydro\\u0000") { nodes { id } } }', 'search'],
+    ['inventory', '{ countTasks(siteId: "S\\u000001") { nodes { id } } }', 'siteId'],
     ['quality', 'mutation { placeQualityHold(lotId: "L00000001", reason: "cracks\\u0000") { id } }', 'reason'],
     ['audits', '{ audit(id: "AU\\u0000") { id } }', 'id'],
   ])('%s: a NUL byte in a string argument is BAD_USER_INPUT naming the argument, not a database error', async (_system, query, field) => {
@@ -48,7 +48,7 @@ describe('bad input to writes and reads of all six systems, through the gateway'
   });
 
   it('quotes at most a short prefix of an invalid variable value in the refusal', async () => {
-    const { status, body } = await stack.query('query ($s: [CountStatus!]) { countTasks(siteId: "S01", status: $s) { id } }', { s: ['X'.repeat(300_000)] });
+    const { status, body } = await stack.query('query ($s: [CountStatus!]) { countTasks(siteId: "S01", status: $s) { nodes { id } } }', { s: ['X'.repeat(300_000)] });
     expect(status).toBe(400);
     expect(body.errors?.[0]?.message).toMatch(/^Variable "\$s" got invalid value "X{40}…" \(300000 characters\)/);
     expect(JSON.stringify(body).length).toBeLessThan(2_000);

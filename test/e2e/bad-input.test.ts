@@ -18,7 +18,7 @@ interface Case {
 }
 
 const JSON_TYPE = { 'content-type': 'application/json' };
-const good = '{ materialSites(siteId: "S01", materialIds: ["M000001"]) { bookQuantity abcClass } }';
+const good = '{ materialSites(siteId: "S01", materialIds: ["M000001"]) { nodes { bookQuantity abcClass } } }';
 const json = (value: unknown) => JSON.stringify(value);
 
 const CASES: Case[] = [
@@ -40,14 +40,14 @@ const CASES: Case[] = [
   {
     name: 'a variable of the wrong type',
     headers: JSON_TYPE,
-    body: json({ query: 'query ($s: [CountStatus!]) { countTasks(siteId: "S01", status: $s) { id } }', variables: { s: ['NOT_A_STATUS'] } }),
+    body: json({ query: 'query ($s: [CountStatus!]) { countTasks(siteId: "S01", status: $s) { nodes { id } } }', variables: { s: ['NOT_A_STATUS'] } }),
     status: 400,
     message: /\$s.*NOT_A_STATUS|NOT_A_STATUS/,
   },
   {
     name: 'a missing required variable',
     headers: JSON_TYPE,
-    body: json({ query: 'query ($site: ID!) { countTasks(siteId: $site) { id } }' }),
+    body: json({ query: 'query ($site: ID!) { countTasks(siteId: $site) { nodes { id } } }' }),
     status: 400,
     message: /\$site/,
   },
@@ -133,6 +133,6 @@ describe('bad input to the gateway: a 4xx with a clear error, never a 5xx, never
     const { status, body } = await stack.query(good);
     expect(status).toBe(200);
     expect(body.errors).toBeUndefined();
-    expect(body.data.materialSites[0].bookQuantity).toEqual(expect.any(Number));
+    expect(body.data.materialSites.nodes[0].bookQuantity).toEqual(expect.any(Number));
   });
 });

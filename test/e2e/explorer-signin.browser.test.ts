@@ -147,9 +147,9 @@ describeWithBrowser("the explorer's sign-in test")('explorer sign-in with an Ope
       const shown = { result: (await editorText(page, '.result-window')).slice(0, 600), grants, pageErrors, bearers: bearers.map((b) => b?.slice(0, 20)) };
       throw new Error(`${err.message}\n${JSON.stringify(shown, null, 2)}`);
     });
-    const response = JSON.parse(await editorText(page, '.result-window')) as { data?: { workOrders: unknown[] }; errors?: unknown[] };
+    const response = JSON.parse(await editorText(page, '.result-window')) as { data?: { workOrders: { nodes: unknown[] } }; errors?: unknown[] };
     expect(response.errors).toBeUndefined();
-    expect(response.data!.workOrders.length).toBeGreaterThan(0);
+    expect(response.data!.workOrders.nodes.length).toBeGreaterThan(0);
     expect(grants).toContain('refresh_token');
 
     // What went to the gateway: the provider's JWT access token, for the gateway's audience, with the user's roles.

@@ -91,17 +91,18 @@ describeWithBrowser("the explorer's browser test")('explorer in a browser, offli
     await page.locator('.graphiql-execute-button').click();
     await page.locator('[data-testid=answer-sources] [data-system]').first().waitFor({ timeout: 30_000 });
     const response = JSON.parse(await editorText(page, '.result-window')) as {
-      data: { workOrders: { id: string; orderStatus: string }[] };
+      data: { workOrders: { nodes: { id: string; orderStatus: string }[]; pageInfo: { hasNextPage: boolean } } };
       extensions?: { provenance?: unknown };
     };
 
-    // The answer is the database's: every released work order of S01, and nothing else.
-    const released = await sql<{ id: string }>`select id from work_orders where site_id = 'S01' and order_status = 'RELEASED' order by id`.execute(
+    // The answer is the database's: the first page (50) of the released work orders of S01 by due date, and nothing else.
+    const released = await sql<{ id: string }>`select id from work_orders where site_id = 'S01' and order_status = 'RELEASED' order by due_date, id`.execute(
       stack.databases.erp!.database.db,
     );
     expect(released.rows.length).toBeGreaterThan(0);
-    expect(response.data.workOrders.map((w) => w.id).sort()).toEqual(released.rows.map((r) => r.id));
-    expect(new Set(response.data.workOrders.map((w) => w.orderStatus))).toEqual(new Set(['RELEASED']));
+    expect(response.data.workOrders.nodes.map((w) => w.id)).toEqual(released.rows.slice(0, 50).map((r) => r.id));
+    expect(response.data.workOrders.pageInfo.hasNextPage).toBe(released.rows.length > 50);
+    expect(new Set(response.data.workOrders.nodes.map((w) => w.orderStatus))).toEqual(new Set(['RELEASED']));
 
     // Its sources: the systems of the plan, and the gateway's provenance whenever it sends one.
     const answerChips = page.locator('[data-testid=answer-sources] [data-system]');
@@ -121,7 +122,7 @@ describeWithBrowser("the explorer's browser test")('explorer in a browser, offli
     await page.locator('[aria-label="Show Documentation Explorer"]').click();
     await page.locator('.graphiql-doc-explorer').getByText('Query', { exact: true }).first().click();
     // A type's page shows each description's first paragraph, which the page ends with the owner…
-    await page.locator('.graphiql-doc-explorer').getByText('Material-sites of a site, optionally only the given materials — ERP').waitFor({ timeout: 15_000 });
+    await page.locator('.graphiql-doc-explorer').getByText('Material-sites of a site, optionally only the given materials, by material id — ERP').waitFor({ timeout: 15_000 });
     // …and the field's own page shows the whole sentence.
     await page.locator('.graphiql-doc-explorer-field-name', { hasText: /^workOrders$/ }).first().click();
     await page.locator('.graphiql-doc-explorer').getByText(/Authoritative source: ERP \(system of record\)/).first().waitFor({ timeout: 15_000 });
@@ -178,9 +179,9 @@ describeWithBrowser("the explorer's browser test")('explorer in a browser, offli
     }, JSON.stringify({ authorization: `Bearer ${token}` }));
     await tab.locator('.graphiql-execute-button').click();
     await tab.locator('[data-testid=answer-sources] [data-system]').first().waitFor({ timeout: 30_000 });
-    const response = JSON.parse(await editorText(tab, '.result-window')) as { data?: { workOrders: unknown[] }; errors?: unknown[] };
+    const response = JSON.parse(await editorText(tab, '.result-window')) as { data?: { workOrders: { nodes: unknown[] } }; errors?: unknown[] };
     expect(response.errors).toBeUndefined();
-    expect(response.data!.workOrders.length).toBeGreaterThan(0);
+    expect(response.data!.workOrders.nodes.length).toBeGreaterThan(0);
     // The pasted token reaches the planner too: the current operation's plan shows.
     await tab.locator('[data-testid=plan-systems] [data-system="erp"]').waitFor({ timeout: 15_000 });
     await tab.close();

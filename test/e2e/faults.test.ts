@@ -14,7 +14,7 @@ import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
 // Every process of the test shares this key and runs without user authentication, so that the
 // faults, not the credentials, are what is exercised.
 const SHARED_ENV = { CALLER_SIGNING_KEY: randomBytes(32).toString('hex'), AUTH_MODE: 'none' };
-const QUERY = '{ materialSites(siteId: "S01", materialIds: ["M000001", "M000002"]) { materialId bookQuantity abcClass } }';
+const QUERY = '{ materialSites(siteId: "S01", materialIds: ["M000001", "M000002"]) { nodes { materialId bookQuantity abcClass } } }';
 const TIMEOUT_MS = 1_000;
 const RESET_MS = 500;
 
@@ -40,13 +40,13 @@ describe('faults with real processes: subgraphs killed, refusing, hanging; the g
     const { status, body } = await ask();
     expect(status).toBe(200);
     expect(body.errors).toBeUndefined();
-    expect(body.data.materialSites.map((s: any) => s.abcClass)).toEqual([expect.stringMatching(/^[ABC]$/), expect.stringMatching(/^[ABC]$/)]);
+    expect(body.data.materialSites.nodes.map((s: any) => s.abcClass)).toEqual([expect.stringMatching(/^[ABC]$/), expect.stringMatching(/^[ABC]$/)]);
   };
   const expectInventoryNulled = async (reasons: string[]) => {
     const { status, body } = await ask();
     expect(status).toBe(200);
-    expect(body.data.materialSites).toHaveLength(2);
-    for (const site of body.data.materialSites) {
+    expect(body.data.materialSites.nodes).toHaveLength(2);
+    for (const site of body.data.materialSites.nodes) {
       expect(site.bookQuantity).toEqual(expect.any(Number));
       expect(site.abcClass).toBeNull();
     }
@@ -142,7 +142,7 @@ describe('faults with real processes: subgraphs killed, refusing, hanging; the g
     for (const { status, body } of answers) {
       expect(status).toBe(200);
       expect(body.errors).toBeUndefined();
-      expect(body.data.materialSites[0].abcClass).toMatch(/^[ABC]$/);
+      expect(body.data.materialSites.nodes[0].abcClass).toMatch(/^[ABC]$/);
     }
     expect(await gateway.exited).toBe(0);
     expect(gateway.output()).toContain('gateway stopped');

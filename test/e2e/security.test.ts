@@ -132,7 +132,7 @@ describe('security of the running processes', () => {
       expect(introspection.body.data.__schema.queryType.fields.map((f: any) => f.name)).not.toContain('materialSites');
       // Partner documents: the seeded manifest is there from the first start; a published one runs within seconds, a revoked one stops.
       expect(await cli('documents', 'list')).toMatch(/\tMyOpenPurchaseOrders\tquery\tpartner:supplier\t\S+\tactive/);
-      const numbers = 'query MyPurchaseOrderNumbers { myPurchaseOrders(status: [OPEN]) { number } }';
+      const numbers = 'query MyPurchaseOrderNumbers { myPurchaseOrders(status: [OPEN]) { nodes { number } } }';
       const sha256Hash = createHash('sha256').update(numbers).digest('hex');
       const manifest = path.join(dataDir, 'manifest.json');
       writeFileSync(manifest, JSON.stringify({ format: 'apollo-persisted-query-manifest', version: 1, operations: [{ id: sha256Hash, name: 'MyPurchaseOrderNumbers', type: 'query', body: numbers }] }));

@@ -3,6 +3,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { PAGE_SIZE_MAX } from '../../platform/paging';
 import { freePortBlock } from '../../platform/ports';
 import { START_PORT_OFFSETS, SYSTEM_NAMES } from '../../platform/systems';
 import { dropDatabases } from '../../platform/db/database';
@@ -41,7 +42,10 @@ async function waitFor(run: Run, text: string, timeoutMs: number): Promise<void>
 
 const freeBasePort = () => freePortBlock(START_PORT_OFFSETS);
 
-const FOUNDATION_QUERY = '{ materialSites(siteId: "S01") { bookQuantity material { description } abcClass countVarianceQuantity } }';
+const FOUNDATION_QUERY = `{ materialSites(siteId: "S01", first: ${PAGE_SIZE_MAX}) {
+  nodes { bookQuantity material { description } abcClass countVarianceQuantity }
+  pageInfo { hasNextPage }
+} }`;
 
 describe('plantgraph start (all in one process)', () => {
   let dataDir: string;
@@ -67,7 +71,9 @@ describe('plantgraph start (all in one process)', () => {
       expect(first.output()).toContain('seeded at scale 1');
       const { body } = await postGraphQL(`http://127.0.0.1:${base}/graphql`, FOUNDATION_QUERY);
       expect(body.errors).toBeUndefined();
-      expect(body.data.materialSites).toHaveLength(3000);
+      // S01 holds 3,000 material-sites at scale 1: a full page, and more after it.
+      expect(body.data.materialSites.nodes).toHaveLength(PAGE_SIZE_MAX);
+      expect(body.data.materialSites.pageInfo.hasNextPage).toBe(true);
       const health = await fetch(`http://127.0.0.1:${base + 1}/health`);
       expect(await health.json()).toEqual({ status: 'ok', system: 'erp' });
     } finally {
@@ -79,8 +85,8 @@ describe('plantgraph start (all in one process)', () => {
     try {
       await waitFor(second, 'Plantgraph is running', 60_000);
       expect(second.output()).not.toContain('seeded');
-      const { body } = await postGraphQL(`http://127.0.0.1:${base}/graphql`, '{ countTasks(siteId: "S01", status: [SCHEDULED]) { id } }');
-      expect(body.data.countTasks.length).toBeGreaterThan(0);
+      const { body } = await postGraphQL(`http://127.0.0.1:${base}/graphql`, '{ countTasks(siteId: "S01", status: [SCHEDULED]) { nodes { id } } }');
+      expect(body.data.countTasks.nodes.length).toBeGreaterThan(0);
     } finally {
       second.child.kill('SIGINT');
     }
