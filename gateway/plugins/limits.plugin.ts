@@ -1,8 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { checkOperationLimits, type OperationLimits } from '../security/operation-limits';
 
-export { measureOperation } from '../security/operation-limits';
-
 export type LimitsOptions = OperationLimits;
 
 /**

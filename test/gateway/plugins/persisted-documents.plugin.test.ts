@@ -3,7 +3,7 @@ import Redis from 'ioredis';
 import type { Caller } from '../../../platform/caller';
 import { createLogger } from '../../../platform/logger';
 import { freePortBlock } from '../../../platform/ports';
-import { partnerDocumentGate, trustedDocumentCache } from '../../../gateway/plugins/persisted-documents.plugin';
+import { partnerDocumentGate, trustedDocumentCache } from '../../../gateway/security/documents/partner-gate';
 import { createApqStore } from '../../../gateway/security/documents/apq-cache';
 import { documentId, type TrustedDocument } from '../../../gateway/security/trusted-documents';
 
