@@ -229,7 +229,85 @@
     field.description = (description ? description : 'No description.') + '\n\n' + lines.join('\n\n');
   }
 
+  // The kind of the operation a request runs: the one named, else the document's only one.
+  function operationKind(query, operationName) {
+    var text = String(query || '').replace(/#[^\n]*/g, '');
+    var found = [];
+    var pattern = /(^|[}\s])(query|mutation|subscription)\b\s*([_A-Za-z][_0-9A-Za-z]*)?/g;
+    var match;
+    while ((match = pattern.exec(text))) found.push({ kind: match[2], name: match[3] || null });
+    if (operationName) {
+      var named = found.filter(function (op) { return op.name === operationName; })[0];
+      return named ? named.kind : 'query';
+    }
+    return found.length === 1 ? found[0].kind : 'query';
+  }
+
+  // Subscriptions run over GraphQL over SSE (distinct connections): the same POST with
+  // "accept: text/event-stream", read as a stream of next/complete events. GraphiQL shows each
+  // answer as it arrives.
+  function subscribe(params) {
+    var controller = new AbortController();
+    var queue = [];
+    var waiting = null;
+    var finished = false;
+    function push(item) {
+      if (waiting) { var w = waiting; waiting = null; w(item); } else queue.push(item);
+    }
+    credentials().then(function (given) {
+      var headers = Object.assign({ 'content-type': 'application/json', accept: 'text/event-stream', 'apollographql-client-name': 'plantgraph-explorer' }, given);
+      return fetch(config.endpoint, { method: 'POST', headers: headers, body: JSON.stringify(params), signal: controller.signal });
+    }).then(function (response) {
+      if (!response.ok || !/text\/event-stream/.test(response.headers.get('content-type') || '')) {
+        return response.json().then(function (body) { push({ value: body, done: false }); push({ done: true }); });
+      }
+      var reader = response.body.getReader();
+      var decoder = new TextDecoder();
+      var buffer = '';
+      function read() {
+        return reader.read().then(function (chunk) {
+          if (chunk.done) { push({ done: true }); return; }
+          buffer += decoder.decode(chunk.value, { stream: true });
+          var blocks = buffer.split('\n\n');
+          buffer = blocks.pop();
+          blocks.forEach(function (block) {
+            var event = 'message';
+            var data = '';
+            block.split('\n').forEach(function (line) {
+              if (line.indexOf('event:') === 0) event = line.slice(6).trim();
+              else if (line.indexOf('data:') === 0) data += line.slice(5).trim();
+            });
+            if (event === 'next' && data) push({ value: JSON.parse(data), done: false });
+            if (event === 'complete') push({ done: true });
+          });
+          return read();
+        });
+      }
+      return read();
+    }).catch(function (err) {
+      if (!finished) { push({ value: { errors: [{ message: String(err && err.message || err) }] }, done: false }); push({ done: true }); }
+    });
+    var iterator = {
+      next: function () {
+        if (queue.length) return Promise.resolve(queue.shift());
+        if (finished) return Promise.resolve({ done: true });
+        return new Promise(function (resolve) { waiting = resolve; });
+      },
+      return: function () {
+        finished = true;
+        controller.abort();
+        return Promise.resolve({ done: true });
+      },
+    };
+    iterator[Symbol.asyncIterator] = function () { return iterator; };
+    return iterator;
+  }
+
   function fetcher(params, options) {
+    if (operationKind(params.query, params.operationName) === 'subscription') {
+      editorHeaders = (options && options.headers) || {};
+      return subscribe(params);
+    }
     var given = (options && options.headers) || {};
     var changed = JSON.stringify(given) !== JSON.stringify(editorHeaders);
     editorHeaders = given;
