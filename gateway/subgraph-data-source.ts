@@ -12,6 +12,7 @@ import { mutationOutcomesUnknown, subgraphFetchDuration, subgraphFetchErrors, su
 import { backoffDelay, type SubgraphPolicy } from './reliability/policy';
 import { describeFailure } from './reliability/subgraph-health';
 import { waitClockOf } from './performance/subgraph-wait';
+import { isMutationText } from './apollo-internals';
 import type { SubgraphFetchErrorCode } from './security/errors';
 
 export type ProcessOptions = GraphQLDataSourceProcessOptions<Record<string, any>>;
@@ -209,7 +210,7 @@ function operationOf(options: ProcessOptions, parseIfMissing = false) {
 function isMutation(options: ProcessOptions): boolean {
   const operation = operationOf(options);
   if (operation && operation.kind === Kind.OPERATION_DEFINITION) return operation.operation === 'mutation';
-  return /^\s*mutation\b/.test(options.request.query ?? '');
+  return isMutationText(options.request.query ?? '');
 }
 
 /**

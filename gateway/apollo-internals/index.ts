@@ -31,6 +31,6 @@
  */
 export { createSupergraphPlanner, apiSchemaOf, formatQueryPlan, type SupergraphPlanner, type FetchNode, type PlanNode, type QueryPlan } from './query-planning';
 export { replaceOperationDocument, replaceValidationErrors } from './request-context';
-export { isEntitiesBody, isQueryBody } from './subgraph-bodies';
+export { isEntitiesBody, isMutationText, isQueryBody } from './subgraph-bodies';
 export { persistedQueryHashOf } from './persisted-query-keys';
 export { apolloComputeResponse, computeResponse, installResultShaping, resultShapingMode } from './result-shaping';

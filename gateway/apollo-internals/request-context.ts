@@ -9,7 +9,7 @@ import { Kind, print, type DocumentNode, type OperationDefinitionNode } from 'gr
  * the document to plan, the hash as the key of its query-plan cache (a cut document must not be
  * served the full one's plan), the operation for its kind. Call it from `didResolveOperation`;
  * `text` is the document printed, when the caller has it already.
- * The canary test (test/gateway/apollo-internals/request-context.test.ts) fails when a field the
+ * The canary test (test/gateway/apollo-internals/canaries.test.ts) fails when a field the
  * gateway reads moves or stops being read.
  */
 export function replaceOperationDocument(requestContext: GraphQLRequestContext<any>, document: DocumentNode, text: string = print(document)): void {

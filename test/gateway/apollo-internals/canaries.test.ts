@@ -4,7 +4,7 @@ import { ApolloServer } from '@apollo/server';
 import type { Fetcher } from '@apollo/utils.fetcher';
 import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
 import { composeGraph } from '../../../cli/compose';
-import { installResultShaping, isEntitiesBody, isQueryBody, persistedQueryHashOf, resultShapingMode } from '../../../gateway/apollo-internals';
+import { installResultShaping, isEntitiesBody, isMutationText, isQueryBody, persistedQueryHashOf, resultShapingMode } from '../../../gateway/apollo-internals';
 import { callerSealingFetcher } from '../../../gateway/security/caller-seal';
 import { CALLER_HEADER, callerClaims, parseCallerKey } from '../../../platform/caller-header';
 import { crmSystem } from '../../../subgraphs/crm/server';
@@ -71,6 +71,7 @@ describe('the bodies the data source sends (subgraph-bodies.ts)', () => {
     expect(mutation!.system).toBe('crm');
     expect(mutation!.body.startsWith('{"query":"mutation')).toBe(true);
     expect(isQueryBody(mutation!.body)).toBe(false);
+    expect(isMutationText(JSON.parse(mutation!.body).query)).toBe(true);
   });
 });
 
