@@ -57,11 +57,21 @@ interface Subscriber {
   readonly eventQuery: EventQuery;
   readonly holder: LiveCaller;
   readonly callerKey: string;
-  offer(event: ChangeEvent): void;
+  /** Subscribers with the same query, variables and rights get the same answer: one execution serves them all. */
+  readonly shareKey: string;
+  /** Takes an event with its answer (run at most once per share key); false when the subscriber was ended instead. */
+  offer(event: ChangeEvent, answer: () => Promise<FormattedExecutionResult>): boolean;
   end(final?: GraphQLError): void;
 }
 
 const callerKeyOf = (caller: Caller) => `${caller.kind}:${caller.subject}`;
+
+/**
+ * What an answer may depend on (caller.ts: rights, never identity): the kind, roles, scopes and
+ * the supplier or customer a caller is bound to.
+ */
+const rightsOf = (caller: Caller) =>
+  JSON.stringify([caller.kind, [...caller.roles].sort(), [...caller.scopes].sort(), caller.supplierId ?? null, caller.customerId ?? null]);
 
 /**
  * The gateway's subscription executor. `@apollo/gateway` executes no subscriptions, so each one
@@ -93,11 +103,30 @@ export function createLiveExecutor(options: { bus: ChangeBus; execute: EventExec
     return window.count <= limits.maxEventsPerSecondPerCaller;
   }
 
+  /** Runs one event's query for a subscriber; failures become an error answer, never a rejection. */
+  async function answer(eventQuery: EventQuery, caller: Caller, event: ChangeEvent): Promise<FormattedExecutionResult> {
+    liveMetrics.executions.inc();
+    try {
+      return await execute({ query: eventQuery.query, variables: eventQuery.variablesFor(event.key), operationName: eventQuery.operationName }, caller);
+    } catch (err) {
+      logger?.warn({ err: (err as Error).message, field: eventQuery.field }, 'live event could not be resolved');
+      return { errors: [{ message: 'the event could not be resolved', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] };
+    }
+  }
+
   function dispatch(event: ChangeEvent): void {
     const subscribers = byTopic.get(topic(event.field, event.siteId));
     liveMetrics.eventsReceived.inc();
     if (!subscribers) return;
-    for (const subscriber of [...subscribers]) subscriber.offer(event);
+    // Each distinct (query, variables, rights) runs once for this event, at its arrival.
+    const shared = new Map<string, Promise<FormattedExecutionResult>>();
+    for (const subscriber of [...subscribers]) {
+      subscriber.offer(event, () => {
+        let pending = shared.get(subscriber.shareKey);
+        if (!pending) shared.set(subscriber.shareKey, (pending = answer(subscriber.eventQuery, subscriber.holder.caller, event)));
+        return pending;
+      });
+    }
   }
 
   function open(eventQuery: EventQuery, holder: LiveCaller): OpenResult {
@@ -111,8 +140,8 @@ export function createLiveExecutor(options: { bus: ChangeBus; execute: EventExec
       return { ok: false, error: gatewayError('UNAUTHENTICATED', 401, 'the token has expired; connect again with a fresh one') };
     }
 
-    // Events wait here in order; `resolving` resolves them one at a time, `ready` holds answers not yet read.
-    const events: ChangeEvent[] = [];
+    // Answers of events wait here in arrival order (each already running); `ready` holds those not yet read.
+    const events: { event: ChangeEvent; answer: Promise<FormattedExecutionResult> }[] = [];
     const ready: FormattedExecutionResult[] = [];
     let waiting: ((result: IteratorResult<FormattedExecutionResult, void>) => void) | undefined;
     let resolving = false;
@@ -132,12 +161,13 @@ export function createLiveExecutor(options: { bus: ChangeBus; execute: EventExec
       eventQuery,
       holder,
       callerKey,
-      offer(event) {
-        if (ended) return;
+      shareKey: `${rightsOf(holder.caller)}\n${eventQuery.operationName ?? ''}\n${JSON.stringify(eventQuery.variables)}\n${eventQuery.query}`,
+      offer(event, answerOf) {
+        if (ended) return false;
         if (!admitEvent(callerKey)) {
           liveMetrics.ended.inc({ reason: 'rate_limited' });
           subscriber.end(gatewayError('RATE_LIMITED', 429, `this caller received more than ${limits.maxEventsPerSecondPerCaller} events in one second on this gateway (LIVE_MAX_EVENTS_PER_SECOND); the subscription was ended`));
-          return;
+          return false;
         }
         if (events.length + ready.length >= limits.maxBufferedPerSubscriber) {
           liveMetrics.ended.inc({ reason: 'too_slow' });
@@ -145,10 +175,11 @@ export function createLiveExecutor(options: { bus: ChangeBus; execute: EventExec
           subscriber.end(error);
           // A subscriber this far behind would read the refusal last, if ever: its connection goes now.
           holder.disconnect?.(`SUBSCRIBER_TOO_SLOW: more than ${limits.maxBufferedPerSubscriber} events waiting`);
-          return;
+          return false;
         }
-        events.push(event);
+        events.push({ event, answer: answerOf() });
         void drain();
+        return true;
       },
       end(final) {
         if (ended) return;
@@ -181,14 +212,9 @@ export function createLiveExecutor(options: { bus: ChangeBus; execute: EventExec
       resolving = true;
       try {
         while (!ended && events.length > 0) {
-          const event = events.shift()!;
-          let result: FormattedExecutionResult;
-          try {
-            result = await execute({ query: eventQuery.query, variables: eventQuery.variablesFor(event.key), operationName: eventQuery.operationName }, holder.caller);
-          } catch (err) {
-            logger?.warn({ err: (err as Error).message, field: eventQuery.field }, 'live event could not be resolved');
-            result = { errors: [{ message: 'the event could not be resolved', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] };
-          }
+          const { event, answer: pending } = events[0]!;
+          const result = await pending;
+          events.shift();
           if (ended) break;
           liveMetrics.delivered.inc();
           liveMetrics.commitToResolved.observe(Math.max(0, now() - event.writtenAt) / 1000);

@@ -1,0 +1,112 @@
+import type { FormattedExecutionResult } from 'graphql';
+import { localChangeBus, type ChangeBus, type ChangeEvent } from '../../../platform/change-bus';
+import type { Caller } from '../../../platform/caller';
+import { createLiveExecutor, type EventExecutor, type LiveExecutor } from '../../../gateway/subscriptions/live-executor';
+import type { EventQuery } from '../../../gateway/subscriptions/event-query';
+
+const query = (siteId: string, text = 'query { c: countTask(id: $liveKey_id) { id } }'): EventQuery => ({
+  field: 'countTaskChanged',
+  siteId,
+  query: text,
+  operationName: undefined,
+  variables: {},
+  variablesFor: (key) => ({ liveKey_id: key.id }),
+});
+const caller = (subject: string, roles: string[] = ['inventory']): Caller => ({ subject, kind: 'user', roles, scopes: [] });
+const event = (id: string, siteId = 'S01'): ChangeEvent => ({ field: 'countTaskChanged', siteId, key: { id }, system: 'inventory', seq: 1, writtenAt: Date.now() });
+const tick = () => new Promise((r) => setTimeout(r, 20));
+
+describe('the live executor: sharing, limits, expiry', () => {
+  let bus: ChangeBus;
+  let executor: LiveExecutor;
+  let runs: { query: string; variables: Record<string, unknown>; subject: string }[];
+  const execute: EventExecutor = async (request, who) => {
+    runs.push({ query: request.query, variables: request.variables, subject: who.subject });
+    return { data: { c: { id: request.variables.liveKey_id } } };
+  };
+
+  const start = async (limits = {}, now?: () => number) => {
+    runs = [];
+    bus = localChangeBus();
+    executor = createLiveExecutor({ bus, execute, limits, now });
+    await executor.start();
+  };
+  afterEach(async () => {
+    await executor?.stop();
+    await bus?.close();
+  });
+
+  it('runs each event once per distinct query and rights, and delivers it to every subscriber of its field and site only', async () => {
+    await start();
+    const a = executor.open(query('S01'), { caller: caller('ana') });
+    const b = executor.open(query('S01'), { caller: caller('bob') });
+    const planner = executor.open(query('S01'), { caller: caller('pia', ['planner']) });
+    const otherSite = executor.open(query('S02'), { caller: caller('ana') });
+    if (!a.ok || !b.ok || !planner.ok || !otherSite.ok) throw new Error('refused');
+    await bus.publish(event('CT1'));
+    const answers = await Promise.all([a.results.next(), b.results.next(), planner.results.next()]);
+    expect(answers.map((r) => r.value)).toEqual(Array(3).fill({ data: { c: { id: 'CT1' } } }));
+    // Ana and Bob have the same rights: one run serves both; the planner's rights get their own.
+    expect(runs.map((r) => r.subject).sort()).toEqual(['ana', 'pia']);
+    expect(executor.size).toBe(4);
+    const pending = otherSite.results.next();
+    const raced = await Promise.race([pending, tick().then(() => 'nothing')]);
+    expect(raced).toBe('nothing');
+    await a.results.return();
+    expect(executor.size).toBe(3);
+  });
+
+  it('disconnects a subscriber that lets more events wait than its buffer holds, with a reason', async () => {
+    await start({ maxBufferedPerSubscriber: 3 });
+    const reasons: string[] = [];
+    const slow = executor.open(query('S01'), { caller: caller('slow'), disconnect: (reason) => reasons.push(reason) });
+    if (!slow.ok) throw new Error('refused');
+    for (const id of ['CT1', 'CT2', 'CT3', 'CT4']) await bus.publish(event(id));
+    await tick();
+    expect(reasons).toEqual(['SUBSCRIBER_TOO_SLOW: more than 3 events waiting']);
+    const received: FormattedExecutionResult[] = [];
+    for await (const result of slow.results) received.push(result);
+    // Answers already resolved are still readable, in order; the last word is the reason.
+    expect(received.slice(0, -1)).toEqual([{ data: { c: { id: 'CT1' } } }, { data: { c: { id: 'CT2' } } }, { data: { c: { id: 'CT3' } } }].slice(0, received.length - 1));
+    expect(received[received.length - 1]).toEqual({ errors: [expect.objectContaining({ extensions: expect.objectContaining({ code: 'SUBSCRIBER_TOO_SLOW' }) })] });
+    expect(executor.size).toBe(0);
+  });
+
+  it('ends the subscriptions of a caller who receives more events per second than allowed, and counts subscriptions per caller', async () => {
+    const now = 1_000_000;
+    await start({ maxEventsPerSecondPerCaller: 2, maxSubscriptionsPerCaller: 1 }, () => now);
+    const first = executor.open(query('S01'), { caller: caller('busy') });
+    const second = executor.open(query('S01'), { caller: caller('busy') });
+    expect(second).toEqual({ ok: false, error: expect.objectContaining({ extensions: expect.objectContaining({ code: 'RATE_LIMITED' }) }) });
+    if (!first.ok) throw new Error('refused');
+    for (const id of ['CT1', 'CT2', 'CT3']) await bus.publish(event(id));
+    const received: FormattedExecutionResult[] = [];
+    for await (const result of first.results) received.push(result);
+    // Answers not yet read when it ends are dropped; the last word is the reason.
+    expect(received[0]).toEqual({ data: { c: { id: 'CT1' } } });
+    expect(received[received.length - 1]).toEqual({ errors: [expect.objectContaining({ extensions: expect.objectContaining({ code: 'RATE_LIMITED' }) })] });
+    expect(received.length).toBeLessThanOrEqual(3);
+    // The caller's slot is free again.
+    expect(executor.open(query('S01'), { caller: caller('busy') }).ok).toBe(true);
+  });
+
+  it('ends a subscription when its token expires, and refuses one whose token has expired', async () => {
+    await start();
+    const expiring = executor.open(query('S01'), { caller: caller('brief'), expiresAt: Date.now() + 100 });
+    if (!expiring.ok) throw new Error('refused');
+    const result = await expiring.results.next();
+    expect(result.value).toEqual({ errors: [expect.objectContaining({ extensions: expect.objectContaining({ code: 'UNAUTHENTICATED' }) })] });
+    expect((await expiring.results.next()).done).toBe(true);
+    expect(executor.open(query('S01'), { caller: caller('late'), expiresAt: Date.now() - 1 }).ok).toBe(false);
+  });
+
+  it('completes every subscription when stopped (a draining gateway)', async () => {
+    await start();
+    const open = executor.open(query('S01'), { caller: caller('ana') });
+    if (!open.ok) throw new Error('refused');
+    const next = open.results.next();
+    await executor.stop();
+    expect(await next).toEqual({ value: undefined, done: true });
+    expect(executor.size).toBe(0);
+  });
+});
