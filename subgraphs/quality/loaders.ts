@@ -2,9 +2,9 @@ import DataLoader from 'dataloader';
 import type { Kysely } from 'kysely';
 import { groupLoader, rowLoader } from '../kit/loaders';
 import { findLatestCommandsBySubjects } from '../kit/outbox';
+import { pageLoaders, toConnection, type Page } from '../kit/paging';
 import type { QualityDatabase } from './db';
 import { findHoldsByLots, findOpenHoldsByMaterials } from './hold/hold.repository';
-import { pageLoaders, toConnection, type Page } from '../kit/paging';
 import {
   findInspectionsByIds,
   findInspectionsByLots,
@@ -14,7 +14,7 @@ import {
   pageInspectionsByWorkOrders,
   WORK_ORDER_INSPECTIONS_KEYSET,
 } from './inspection/inspection.repository';
-import { inspectionOfPage, nonconformanceOfPage } from './page-rows';
+import { inspectionOfPage, nonconformanceOfPage } from './timestamp-page';
 import {
   CUSTOMER_COMPLAINTS_KEYSET,
   findCapasByNonconformances,

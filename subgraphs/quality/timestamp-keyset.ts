@@ -9,8 +9,3 @@ import { sql, type RawBuilder } from 'kysely';
 export function timestampKey(column: string): RawBuilder<string> {
   return sql<string>`to_char(${sql.ref(column)} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 }
-
-/** A row read with `timestampKey` back to the Date its GraphQL type serves. */
-export function withTimestamp<R extends object, K extends keyof R & string>(row: R, key: K): Omit<R, K> & Record<K, Date> {
-  return { ...row, [key]: new Date(row[key] as unknown as string) } as Omit<R, K> & Record<K, Date>;
-}

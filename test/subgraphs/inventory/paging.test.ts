@@ -148,5 +148,9 @@ describe('inventory paging: count tasks and the discrepancy worklist', () => {
       /after: a cursor of countTasks/,
     );
     expect(await refused('query ($after: String) { countTasks(siteId: "S01", after: $after) { nodes { id } } }', { after: encodeCursor('countTasks', ['2026-01-01']) })).toMatch(/not a cursor/);
+    // A cursor forged with this list's name but no date in it is refused before it reaches SQL.
+    for (const date of ['tomorrow', '2026-02-30', 20260101]) {
+      expect(await refused('query ($after: String) { countTasks(siteId: "S01", after: $after) { nodes { id } } }', { after: encodeCursor('countTasks', [date, 'CT-S01']) })).toMatch(/after: not a cursor/);
+    }
   });
 });

@@ -246,6 +246,12 @@ describe('quality paging: inspections, nonconformances, complaints of a customer
     // A cursor of another list, even one with the same columns, is refused rather than misread.
     const { nonconformances } = await ok('{ nonconformances(first: 1) { pageInfo { endCursor } } }');
     expect(await refused('query ($after: String) { inspections(siteId: "S01", after: $after) { nodes { id } } }', { after: nonconformances.pageInfo.endCursor })).toMatch(/after: a cursor of nonconformances/);
+    // A cursor forged with this list's name but no instant in it is refused before it reaches SQL.
+    for (const instant of ['yesterday', '2026-02-30T00:00:00.000000Z', '2026-01-01 00:00:00+00']) {
+      expect(await refused('query ($after: String) { nonconformances(after: $after) { nodes { id } } }', { after: encodeCursor('nonconformances', [instant, 'NC000001']) })).toMatch(
+        /after: not a cursor/,
+      );
+    }
     const nested = async (typename: string, id: string, selection: string, variables: Record<string, unknown>) => {
       const result = await quality.execute(
         `query ($representations: [_Any!]!, $first: Int, $after: String) { _entities(representations: $representations) { ... on ${typename} { ${selection} } } }`,
@@ -257,5 +263,6 @@ describe('quality paging: inspections, nonconformances, complaints of a customer
     expect(await nested('Lot', 'L00000001', 'inspections(first: $first, after: $after) { nodes { id } }', { first: -1 })).toMatch(/first: expected 1 to/);
     expect(await nested('WorkOrder', 'WO0000001', 'inspections(first: $first, after: $after) { nodes { id } }', { after: encodeCursor('Lot.inspections', ['2026-01-01T00:00:00.000000Z', 'IN00000001']) })).toMatch(/after: a cursor of Lot.inspections/);
     expect(await nested('Customer', 'C00001', 'complaints(first: $first, after: $after) { nodes { id } }', { after: encodeCursor('Customer.complaints', ['only one']) })).toMatch(/after: not a cursor/);
+    expect(await nested('Lot', 'L00000001', 'inspections(first: $first, after: $after) { nodes { id } }', { after: encodeCursor('Lot.inspections', ['soon', 'IN00000001']) })).toMatch(/after: not a cursor/);
   });
 });
