@@ -85,7 +85,8 @@ export interface FetchChain {
 
 export function fetchChain(parts: FetchChainParts): FetchChain {
   const stages = fetchChainStages(parts);
-  const firstShared = stages.findIndex((s) => !s.perSystem);
+  const found = stages.findIndex((s) => !s.perSystem);
+  const firstShared = found < 0 ? stages.length : found;
   if (stages.slice(firstShared).some((s) => s.perSystem)) throw new Error('fetch chain: a per-system step must sit above the shared ones');
   const wireName = parts.performance ? 'pool' : 'fetcher';
   const wire = parts.performance?.pool ?? parts.fetcher ?? (globalThis.fetch as unknown as Fetcher);
