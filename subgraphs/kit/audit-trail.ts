@@ -130,7 +130,7 @@ type AuditTrailRow = {
 };
 
 /** A history pages by position in the audit trail, newest first. */
-export const CHANGE_HISTORY_KEYSET: Keyset = { list: 'changeHistory', columns: ['id'], direction: 'desc' };
+export const CHANGE_HISTORY_KEYSET: Keyset = { list: 'changeHistory', columns: ['id'], kinds: ['integer'], direction: 'desc' };
 
 /** One page of the audit-trail rows of each of many entities, newest first, in one statement. */
 export function findChangesOfEntities(db: Kysely<any>, refs: readonly EntityRef[], page: Page): Promise<AuditTrailRow[][]> {

@@ -20,10 +20,10 @@ export type WorkCenterAuditFilter = Pick<AuditFilter, 'from' | 'to' | 'layer'>;
 const BY_DATE = ['scheduledFor', 'id'] as const;
 
 /** `audits` pages in date order, then by audit number. */
-export const AUDITS_KEYSET: Keyset = { list: 'audits', columns: BY_DATE, direction: 'asc' };
+export const AUDITS_KEYSET: Keyset = { list: 'audits', columns: BY_DATE, kinds: ['date', 'text'], direction: 'asc' };
 
 /** A work center's `audits` page in the same order. */
-export const WORK_CENTER_AUDITS_KEYSET: Keyset = { list: 'WorkCenter.audits', columns: BY_DATE, direction: 'asc' };
+export const WORK_CENTER_AUDITS_KEYSET: Keyset = { list: 'WorkCenter.audits', columns: BY_DATE, kinds: ['date', 'text'], direction: 'asc' };
 
 export function findAuditsByIds(db: Kysely<AuditsDatabase>, ids: readonly string[]): Promise<AuditRow[]> {
   return db.selectFrom('audits').selectAll().where('id', '=', (eb) => eb.fn.any(eb.val(ids))).execute();

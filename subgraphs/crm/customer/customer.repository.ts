@@ -16,7 +16,7 @@ export function findCustomersByIds(db: Kysely<CrmDatabase>, ids: readonly string
 }
 
 /** Customers page by id. */
-export const CUSTOMERS_KEYSET: Keyset = { list: 'customers', columns: ['id'], direction: 'asc' };
+export const CUSTOMERS_KEYSET: Keyset = { list: 'customers', columns: ['id'], kinds: ['text'], direction: 'asc' };
 
 /** One page of the customers matching every given filter, by id. */
 export function listCustomers(db: Kysely<CrmDatabase>, filter: CustomerFilter, page: Page): Promise<CustomerRow[]> {

@@ -23,7 +23,7 @@ export function findMaterialSitesByKeys(db: Kysely<ErpDatabase>, keys: readonly 
 }
 
 /** A site's material-sites page by material id, unique within the site. */
-export const MATERIAL_SITES_KEYSET: Keyset = { list: 'materialSites', columns: ['materialId'], direction: 'asc' };
+export const MATERIAL_SITES_KEYSET: Keyset = { list: 'materialSites', columns: ['materialId'], kinds: ['text'], direction: 'asc' };
 
 /** One page of a site's material-sites, optionally of the given materials only, by material id. */
 export function listMaterialSites(

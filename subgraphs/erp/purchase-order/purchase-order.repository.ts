@@ -13,10 +13,10 @@ export interface PurchaseOrderLineKey {
 }
 
 /** A partner's own purchase orders page by number. */
-export const MY_PURCHASE_ORDERS_KEYSET: Keyset = { list: 'myPurchaseOrders', columns: ['number'], direction: 'asc' };
+export const MY_PURCHASE_ORDERS_KEYSET: Keyset = { list: 'myPurchaseOrders', columns: ['number'], kinds: ['text'], direction: 'asc' };
 
 /** A supplier's purchase orders page by number. */
-export const SUPPLIER_PURCHASE_ORDERS_KEYSET: Keyset = { list: 'Supplier.purchaseOrders', columns: ['number'], direction: 'asc' };
+export const SUPPLIER_PURCHASE_ORDERS_KEYSET: Keyset = { list: 'Supplier.purchaseOrders', columns: ['number'], kinds: ['text'], direction: 'asc' };
 
 function purchaseOrdersOf(db: Kysely<ErpDatabase>, supplierId: string | Expression<string>, statuses: readonly string[] | null) {
   const query = db.selectFrom('purchaseOrders').selectAll().where('supplierId', '=', supplierId);

@@ -8,6 +8,7 @@ export type SalesOrderRow = ErpDatabase['salesOrders'];
 export const CUSTOMER_SALES_ORDERS_KEYSET: Keyset = {
   list: 'Customer.salesOrders',
   columns: ['requestedDeliveryDate', 'number'],
+  kinds: ['date', 'text'],
   direction: 'asc',
 };
 

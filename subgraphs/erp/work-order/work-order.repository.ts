@@ -15,7 +15,7 @@ export function findWorkOrdersByIds(db: Kysely<ErpDatabase>, ids: readonly strin
 }
 
 /** Work orders page by due date, then id (`due_date` is a `date`, read as text: exact in a cursor). */
-export const WORK_ORDERS_KEYSET: Keyset = { list: 'workOrders', columns: ['dueDate', 'id'], direction: 'asc' };
+export const WORK_ORDERS_KEYSET: Keyset = { list: 'workOrders', columns: ['dueDate', 'id'], kinds: ['date', 'text'], direction: 'asc' };
 
 /** One page of a site's work orders under the filter, by due date then id. */
 export function listWorkOrders(db: Kysely<ErpDatabase>, filter: WorkOrderFilter, page: Page): Promise<WorkOrderRow[]> {

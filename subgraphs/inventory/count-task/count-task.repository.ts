@@ -16,7 +16,7 @@ export interface CountTaskFilter {
 }
 
 /** Count tasks page by scheduled date, then id: both exact (a `date` reads as text), and (site_id, scheduled_for, id) serves it. */
-export const COUNT_TASKS_KEYSET: Keyset = { list: 'countTasks', columns: ['scheduledFor', 'id'], direction: 'asc' };
+export const COUNT_TASKS_KEYSET: Keyset = { list: 'countTasks', columns: ['scheduledFor', 'id'], kinds: ['date', 'text'], direction: 'asc' };
 
 /** The tasks matching a filter, or null when the filter cannot match (an empty status list). */
 function countTasksMatching(db: Kysely<InventoryDatabase>, filter: CountTaskFilter) {

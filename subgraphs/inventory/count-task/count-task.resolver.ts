@@ -9,12 +9,11 @@ import { CountStatus } from '../enums';
 import { resolveMaterialSite } from '../material-site/material-site.reference';
 import { MaterialSite } from '../material-site/material-site.type';
 import { countTaskSubject } from './count-task.commands';
-import { readCountTasksPage } from './count-task.page';
 import { COUNT_TASKS_KEYSET, pageCountTasks, type CountTaskRow } from './count-task.repository';
 import { CountTask, CountTaskConnection } from './count-task.type';
 import * as workflow from './count-task.workflow';
 import { Permit } from '../../kit/authorization';
-import { PageArgs, toConnection } from '../../kit/paging';
+import { PageArgs, readPage, toConnection } from '../../kit/paging';
 
 function unwrap<T>(outcome: workflow.Outcome<T>): T {
   if (outcome.ok) return outcome.value;
@@ -34,7 +33,7 @@ export class CountTaskResolver {
     @Args(() => PageArgs) args: PageArgs,
     @Ctx() ctx: InventoryContext,
   ) {
-    const page = readCountTasksPage(args);
+    const page = readPage(args, COUNT_TASKS_KEYSET);
     return toConnection(await pageCountTasks(ctx.db, { siteId, status, scheduledFor }, page), page, COUNT_TASKS_KEYSET);
   }
 

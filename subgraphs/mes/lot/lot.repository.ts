@@ -1,5 +1,6 @@
 import { sql, type Expression, type Kysely } from 'kysely';
 import { keysetPage, pagesByParent, type Keyset, type Page } from '../../kit/paging';
+import { timestampKey, withInstant } from '../../kit/paging/timestamp';
 import type { MesDatabase } from '../db';
 
 export type LotRow = MesDatabase['lots'];
@@ -14,19 +15,19 @@ export type PagedLotRow = Omit<LotRow, 'createdAt'> & { createdAt: string };
 const BY_CREATION = ['lots.createdAt', 'lots.id'] as const;
 
 /** `lots` pages by creation time, then lot number, oldest first. */
-export const LOTS_KEYSET: Keyset = { list: 'lots', columns: BY_CREATION, direction: 'asc' };
+export const LOTS_KEYSET: Keyset = { list: 'lots', columns: BY_CREATION, kinds: ['timestamp', 'text'], direction: 'asc' };
 
 /** A work order's `producedLots` page in the same order. */
-export const PRODUCED_LOTS_KEYSET: Keyset = { list: 'WorkOrder.producedLots', columns: BY_CREATION, direction: 'asc' };
+export const PRODUCED_LOTS_KEYSET: Keyset = { list: 'WorkOrder.producedLots', columns: BY_CREATION, kinds: ['timestamp', 'text'], direction: 'asc' };
 
 /** The lot a page row stands for. */
-export const fromPagedLot = (row: PagedLotRow): LotRow => ({ ...row, createdAt: new Date(row.createdAt) });
+export const fromPagedLot = (row: PagedLotRow): LotRow => withInstant(row, 'createdAt');
 
 function selectPagedLots(db: Kysely<MesDatabase>) {
   return db
     .selectFrom('lots')
     .select(['lots.id', 'lots.materialId', 'lots.siteId', 'lots.quantity', 'lots.lifecycleStatus', 'lots.producedBy'])
-    .select(sql<string>`to_char(lots.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('createdAt'));
+    .select(timestampKey('lots.createdAt').as('createdAt'));
 }
 
 export interface LotFilter {

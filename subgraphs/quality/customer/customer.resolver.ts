@@ -1,6 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
-import { PageArgs } from '../../kit/paging';
-import { readTimestampPage } from '../timestamp-page';
+import { PageArgs, readPage } from '../../kit/paging';
 import type { QualityContext } from '../context';
 import { NcStatus } from '../enums';
 import { CUSTOMER_COMPLAINTS_KEYSET } from '../nonconformance/nonconformance.repository';
@@ -16,6 +15,6 @@ export class CustomerResolver {
     @Args(() => PageArgs) args: PageArgs,
     @Ctx() ctx: QualityContext,
   ) {
-    return ctx.loaders.complaintPagesByCustomer(status)(readTimestampPage(args, CUSTOMER_COMPLAINTS_KEYSET)).load(customer.id);
+    return ctx.loaders.complaintPagesByCustomer(status)(readPage(args, CUSTOMER_COMPLAINTS_KEYSET)).load(customer.id);
   }
 }

@@ -3,7 +3,7 @@ import { sql, type Kysely } from 'kysely';
 import { keysetPage, pagesByParent } from '../../kit/paging/keyset';
 import type { Keyset, Page } from '../../kit/paging';
 import type { QualityDatabase } from '../db';
-import { timestampKey } from '../timestamp-keyset';
+import { timestampKey } from '../../kit/paging/timestamp';
 
 export type InspectionRow = QualityDatabase['inspections'];
 export type MeasurementRow = QualityDatabase['measurements'];
@@ -28,7 +28,7 @@ export function findInspectionsByLots(db: Kysely<QualityDatabase>, lotIds: reado
 export type InspectionPageRow = Omit<InspectionRow, 'createdAt'> & { createdAt: string };
 
 // Lists of inspections page oldest first: by the instant the inspection lot was opened, then its number.
-const byOpening = (list: string): Keyset => ({ list, columns: ['inspections.createdAt', 'inspections.id'], direction: 'asc' });
+const byOpening = (list: string): Keyset => ({ list, columns: ['inspections.createdAt', 'inspections.id'], kinds: ['timestamp', 'text'], direction: 'asc' });
 export const INSPECTIONS_KEYSET = byOpening('inspections');
 export const LOT_INSPECTIONS_KEYSET = byOpening('Lot.inspections');
 export const WORK_ORDER_INSPECTIONS_KEYSET = byOpening('WorkOrder.inspections');

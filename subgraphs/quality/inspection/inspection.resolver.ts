@@ -11,8 +11,8 @@ import { Inspection, InspectionConnection } from './inspection.type';
 import { MeasurementInput } from './measurement.input';
 import { Measurement } from './measurement.type';
 import { Permit } from '../../kit/authorization';
-import { PageArgs, toConnection } from '../../kit/paging';
-import { inspectionOfPage, readTimestampPage } from '../timestamp-page';
+import { PageArgs, readPage, toConnection } from '../../kit/paging';
+import { inspectionOfPage } from '../timestamp-page';
 
 @Resolver(() => Inspection)
 export class InspectionResolver {
@@ -29,7 +29,7 @@ export class InspectionResolver {
     @Args(() => PageArgs) args: PageArgs,
     @Ctx() ctx: QualityContext,
   ) {
-    const page = readTimestampPage(args, INSPECTIONS_KEYSET);
+    const page = readPage(args, INSPECTIONS_KEYSET);
     return toConnection(await pageInspections(ctx.db, { siteId, status, type }, page), page, INSPECTIONS_KEYSET, inspectionOfPage);
   }
 

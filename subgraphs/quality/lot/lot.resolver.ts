@@ -1,6 +1,5 @@
 import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
-import { PageArgs } from '../../kit/paging';
-import { readTimestampPage } from '../timestamp-page';
+import { PageArgs, readPage } from '../../kit/paging';
 import type { QualityContext } from '../context';
 import { QualityStatus } from '../enums';
 import { QualityHold } from '../hold/hold.type';
@@ -29,6 +28,6 @@ export class LotResolver {
 
   @FieldResolver(() => InspectionConnection, { nullable: true })
   inspections(@Root() lot: LotParent, @Args(() => PageArgs) args: PageArgs, @Ctx() ctx: QualityContext) {
-    return ctx.loaders.inspectionPagesByLot(readTimestampPage(args, LOT_INSPECTIONS_KEYSET)).load(lot.id);
+    return ctx.loaders.inspectionPagesByLot(readPage(args, LOT_INSPECTIONS_KEYSET)).load(lot.id);
   }
 }

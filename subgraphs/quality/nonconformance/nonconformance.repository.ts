@@ -3,7 +3,7 @@ import { sql, type Kysely } from 'kysely';
 import { keysetPage, pagesByParent } from '../../kit/paging/keyset';
 import type { Keyset, Page } from '../../kit/paging';
 import type { QualityDatabase } from '../db';
-import { timestampKey } from '../timestamp-keyset';
+import { timestampKey } from '../../kit/paging/timestamp';
 
 export type NonconformanceRow = QualityDatabase['nonconformances'];
 export type CapaRow = QualityDatabase['capas'];
@@ -23,7 +23,7 @@ export function findNonconformancesByIds(db: Kysely<QualityDatabase>, ids: reado
 export type NonconformancePageRow = Omit<NonconformanceRow, 'reportedAt'> & { reportedAt: string };
 
 // Lists of NCRs page newest first: by the instant reported, then the NCR number, both descending.
-const newestFirst = (list: string): Keyset => ({ list, columns: ['nonconformances.reportedAt', 'nonconformances.id'], direction: 'desc' });
+const newestFirst = (list: string): Keyset => ({ list, columns: ['nonconformances.reportedAt', 'nonconformances.id'], kinds: ['timestamp', 'text'], direction: 'desc' });
 export const NONCONFORMANCES_KEYSET = newestFirst('nonconformances');
 export const CUSTOMER_COMPLAINTS_KEYSET = newestFirst('Customer.complaints');
 

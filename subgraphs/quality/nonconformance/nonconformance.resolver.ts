@@ -13,8 +13,8 @@ import { CapaInput, NonconformanceInput } from './nonconformance.input';
 import { NONCONFORMANCES_KEYSET, pageNonconformances, type NonconformanceRow } from './nonconformance.repository';
 import { Nonconformance, NonconformanceConnection } from './nonconformance.type';
 import { Permit } from '../../kit/authorization';
-import { PageArgs, toConnection } from '../../kit/paging';
-import { nonconformanceOfPage, readTimestampPage } from '../timestamp-page';
+import { PageArgs, readPage, toConnection } from '../../kit/paging';
+import { nonconformanceOfPage } from '../timestamp-page';
 
 @Resolver(() => Nonconformance)
 export class NonconformanceResolver {
@@ -31,7 +31,7 @@ export class NonconformanceResolver {
     @Args(() => PageArgs) args: PageArgs,
     @Ctx() ctx: QualityContext,
   ) {
-    const page = readTimestampPage(args, NONCONFORMANCES_KEYSET);
+    const page = readPage(args, NONCONFORMANCES_KEYSET);
     return toConnection(await pageNonconformances(ctx.db, { status, source, severity }, page), page, NONCONFORMANCES_KEYSET, nonconformanceOfPage);
   }
 

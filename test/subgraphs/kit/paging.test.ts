@@ -6,7 +6,7 @@ import { decodeCursor, encodeCursor, keysetPage, PAGE_SIZE_MAX, readPage, toConn
 import { createTestDatabase, type TestDatabase } from '../../support/databases';
 
 const caller: Caller = { subject: 'service:paging-test', kind: 'service', roles: [], scopes: [] };
-const keyset: Keyset = { list: 'testTrail', columns: ['entityId', 'id'], direction: 'asc' };
+const keyset: Keyset = { list: 'testTrail', columns: ['entityId', 'id'], kinds: ['text', 'integer'], direction: 'asc' };
 
 describe('kit paging', () => {
   let t: TestDatabase;
@@ -97,6 +97,22 @@ describe('kit paging', () => {
       readPage({ first: -1 }, keyset);
     } catch (error: any) {
       expect(error.extensions.code).toBe('BAD_USER_INPUT');
+    }
+  });
+
+  it('refuses a cursor of the right list whose values are not what the key columns hold, before any SQL', () => {
+    const dated: Keyset = { list: 'dated', columns: ['day', 'at', 'seq', 'id'], kinds: ['date', 'timestamp', 'integer', 'text'], direction: 'asc' };
+    const good = ['2026-02-28', '2026-02-28T08:15:00.123456Z', '42', 'X1'];
+    expect(readPage({ after: encodeCursor('dated', good) }, dated).after).toEqual(good);
+    for (const bad of [
+      ['tomorrow', good[1], good[2], good[3]],
+      ['2026-02-30', good[1], good[2], good[3]],
+      [good[0], '2026-02-28T08:15:00Z', good[2], good[3]],
+      [good[0], 'yesterday', good[2], good[3]],
+      [good[0], good[1], '4 2', good[3]],
+      [good[0], good[1], good[2], 7],
+    ]) {
+      expect(() => readPage({ after: encodeCursor('dated', bad as (string | number)[]) }, dated)).toThrow(/after: not a cursor; pass the endCursor/);
     }
   });
 
