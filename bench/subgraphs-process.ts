@@ -8,6 +8,8 @@ import { createProgress } from '../subgraphs/kit/seed/progress';
 import { scalePlan } from '../subgraphs/kit/seed/world';
 import { createSystemServer } from '../subgraphs/kit/system';
 import { openSystemDatabases } from '../cli/databases';
+import { createChangeBus } from '../platform/change-bus';
+import { startChangeRelay } from '../subgraphs/kit/events';
 
 /**
  * Every subgraph of the benchmark in one process (`BENCH_DATABASE_URL`, `BENCH_BASE_PORT`,
@@ -37,6 +39,11 @@ async function main(): Promise<void> {
       if (req.method === 'POST') requests[system.name]! += 1;
     });
     await listen(server.httpServer, systemPort(base, system.name), '127.0.0.1', `${system.name} subgraph`);
+  }
+  // The live benchmark (BENCH_LIVE_REDIS_URL, CHANGE_EVENTS_CHANNEL) publishes change events to its gateways through Redis.
+  if (process.env.BENCH_LIVE_REDIS_URL) {
+    const bus = createChangeBus(process.env.BENCH_LIVE_REDIS_URL, { channel: process.env.CHANGE_EVENTS_CHANNEL });
+    for (const system of systems) startChangeRelay({ system: system.name, database: dbs.databases[system.name]!, bus });
   }
   const stats = createServer(async (_req, res) => {
     const sql: Record<string, number> = {};
