@@ -58,12 +58,27 @@ function contractTagExtensions(contractTags: Record<string, readonly string[]> =
 }
 
 /**
+ * Fields that only read the row's property of the same name get no resolver of type-graphql's
+ * own: graphql-js's default resolver reads the same property. type-graphql otherwise wraps every
+ * such field in a function that allocates its middleware context on each value, which on a page
+ * of a thousand rows was a large share of a subgraph's execution time and garbage. The subgraphs
+ * use no type-graphql middleware or auth checker (authorization is the `@authorized` directive),
+ * so nothing is skipped; a field whose property name differs from its schema name keeps its wrapper.
+ */
+function plainFieldsResolveByDefault(): void {
+  for (const field of getMetadataStorage().fields) {
+    if (field.simple === undefined && field.name === field.schemaName) field.simple = true;
+  }
+}
+
+/**
  * Builds a Federation 2 subgraph schema from type-graphql classes: type-graphql builds the
  * types and resolvers, `@apollo/subgraph` adds `_service`, `_entities` and the federation link.
  */
 export async function buildSubgraph<TContext>(options: SubgraphSchemaOptions<TContext>): Promise<GraphQLSchema> {
   // TypeScript applies parameter decorators last to first; keep arguments in their declared order.
   getMetadataStorage().params.sort((a, b) => a.index - b.index);
+  plainFieldsResolveByDefault();
   const typeSchema = await buildSchema({
     resolvers: options.resolvers,
     orphanedTypes: options.orphanedTypes,

@@ -81,27 +81,58 @@ export function cursorOf(keyset: Keyset, row: object): string {
 }
 
 /**
+ * A page whose cursors are made when read: `edges` and `pageInfo` are built on first access. Most
+ * queries select only `nodes` (and the gateway's plans `pageInfo` at most), and encoding a cursor
+ * for every row of every page of a nested list was a visible share of a subgraph's CPU and garbage.
+ */
+class LazyConnection<R extends object, T> implements Connection<T> {
+  readonly nodes: T[];
+  readonly #rows: readonly R[];
+  readonly #hasNextPage: boolean;
+  readonly #hasPreviousPage: boolean;
+  readonly #keyset: Keyset;
+  #edges: Edge<T>[] | undefined;
+  #pageInfo: PageInfo | undefined;
+
+  constructor(rows: readonly R[], nodes: T[], hasNextPage: boolean, hasPreviousPage: boolean, keyset: Keyset) {
+    this.#rows = rows;
+    this.nodes = nodes;
+    this.#hasNextPage = hasNextPage;
+    this.#hasPreviousPage = hasPreviousPage;
+    this.#keyset = keyset;
+  }
+
+  get edges(): Edge<T>[] {
+    return (this.#edges ??= this.#rows.map((row, i) => ({ cursor: cursorOf(this.#keyset, row), node: this.nodes[i]! })));
+  }
+
+  get pageInfo(): PageInfo {
+    if (!this.#pageInfo) {
+      const rows = this.#rows;
+      this.#pageInfo = {
+        hasNextPage: this.#hasNextPage,
+        hasPreviousPage: this.#hasPreviousPage,
+        startCursor: rows.length ? cursorOf(this.#keyset, rows[0]!) : null,
+        endCursor: rows.length ? cursorOf(this.#keyset, rows[rows.length - 1]!) : null,
+      };
+    }
+    return this.#pageInfo;
+  }
+}
+
+/**
  * A connection from the rows a keyset query returned: the query asks for `first + 1` rows, so
  * one extra row means a next page exists. `toNode` maps a row to what the node type resolves from
- * (the row itself by default).
+ * (the row itself by default). Cursors are encoded only for the edges and page info a query reads.
  */
 export function toConnection<R extends object, T = R>(
   rows: readonly R[],
   page: Page,
   keyset: Keyset,
-  toNode: (row: R) => T = (row) => row as unknown as T,
+  toNode?: (row: R) => T,
 ): Connection<T> {
   const hasNextPage = rows.length > page.first;
   const pageRows = hasNextPage ? rows.slice(0, page.first) : rows;
-  const edges = pageRows.map((row) => ({ cursor: cursorOf(keyset, row), node: toNode(row) }));
-  return {
-    nodes: edges.map((edge) => edge.node),
-    edges,
-    pageInfo: {
-      hasNextPage,
-      hasPreviousPage: page.after !== null,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges[edges.length - 1]?.cursor ?? null,
-    },
-  };
+  const nodes = toNode ? pageRows.map(toNode) : (pageRows.slice() as unknown as T[]);
+  return new LazyConnection(pageRows, nodes, hasNextPage, page.after !== null, keyset);
 }
