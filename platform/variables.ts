@@ -21,7 +21,7 @@ export const READERS: Readonly<Record<VariableReader, string>> = Object.freeze({
 });
 
 /** The table's sections, in order. */
-export const TOPICS = ['Processes and storage', 'Security', 'Reliability', 'Fetch path', 'Usage recording', 'Outbox relays'] as const;
+export const TOPICS = ['Processes and storage', 'Security', 'Reliability', 'Fetch path', 'Usage recording', 'Outbox relays', 'Live subscriptions'] as const;
 export type VariableTopic = (typeof TOPICS)[number];
 
 export interface Variable {
@@ -53,7 +53,7 @@ export const VARIABLES: readonly Variable[] = Object.freeze([
   { name: 'SUPERGRAPH_PATH', default: 'schema/supergraph.graphql', topic: 'Processes and storage', readBy: ['gateway', 'start', 'commands'], meaning: 'the composed supergraph the gateway serves (reloaded when the file changes), and the one `documents` and `usage` check against' },
   { name: '<SYSTEM>_URL', topic: 'Processes and storage', readBy: GATEWAYS, meaning: 'a subgraph running elsewhere (`ERP_URL=http://erp:4001/graphql`): the gateway calls it there, and `npm start` does not start that system itself' },
   { name: 'GATEWAY_URL', topic: 'Processes and storage', readBy: ['subgraph'], meaning: 'the gateway\'s GraphQL URL, through which the subgraph\'s outbox relay delivers commands; without it commands wait in the outbox' },
-  { name: 'REDIS_URL', topic: 'Processes and storage', readBy: ALL_SERVERS, meaning: 'Redis shared by replicas: rate limits, caller-header nonces, users\' persisted queries; process memory when unset' },
+  { name: 'REDIS_URL', topic: 'Processes and storage', readBy: ALL_SERVERS, meaning: 'Redis shared by replicas: rate limits, caller-header nonces, users\' persisted queries, the change events of live subscriptions ([subscriptions.md](subscriptions.md)); process memory when unset' },
   { name: 'LOG_LEVEL', default: 'info', topic: 'Processes and storage', readBy: ['gateway', 'subgraph', 'start', 'commands'], meaning: 'the pino log level (`silent` by default under `NODE_ENV=test`)' },
   { name: 'NODE_ENV', topic: 'Processes and storage', readBy: ['gateway', 'subgraph', 'start', 'commands'], meaning: '`production` requires `OIDC_ISSUER` and `CALLER_SIGNING_KEY`, closes CORS to loopback origins and refuses `plantgraph token`; `test` silences logs' },
   { name: 'SHUTDOWN_GRACE_MS', default: '10000', topic: 'Processes and storage', readBy: ['gateway'], meaning: 'on SIGTERM or SIGINT, how long requests in flight may take before they are cut' },
@@ -102,6 +102,11 @@ export const VARIABLES: readonly Variable[] = Object.freeze([
   { name: 'OUTBOX_MAX_ATTEMPTS', default: '500', topic: 'Outbox relays', readBy: SUBGRAPHS, meaning: 'failed delivery attempts before a command is parked ([reliability.md](reliability.md))' },
   { name: 'OUTBOX_RETRY_BASE_MS', default: '1000', topic: 'Outbox relays', readBy: SUBGRAPHS, meaning: 'the delay after a command\'s first failed attempt, doubled on each' },
   { name: 'OUTBOX_RETRY_MAX_MS', default: '60000', topic: 'Outbox relays', readBy: SUBGRAPHS, meaning: 'the longest delay between attempts, and so the longest a command waits once its target is back' },
+  // Live subscriptions
+  { name: 'LIVE_MAX_SUBSCRIPTIONS', default: '20', topic: 'Live subscriptions', readBy: GATEWAYS, meaning: 'subscriptions one caller may hold open on one gateway replica; more are refused with `RATE_LIMITED` ([subscriptions.md](subscriptions.md))' },
+  { name: 'LIVE_MAX_EVENTS_PER_SECOND', default: '200', topic: 'Live subscriptions', readBy: GATEWAYS, meaning: 'events one caller may receive per second on one replica, over all its subscriptions; the subscription that would pass it is ended with `RATE_LIMITED`' },
+  { name: 'LIVE_BUFFER', default: '64', topic: 'Live subscriptions', readBy: GATEWAYS, meaning: 'events that may wait for one subscriber; past it the subscriber is disconnected with `SUBSCRIBER_TOO_SLOW`' },
+  { name: 'CHANGE_EVENTS_CHANNEL', default: 'plantgraph:changes', topic: 'Live subscriptions', readBy: ALL_SERVERS, meaning: 'the Redis channel on which the systems publish change events and every gateway replica listens' },
 ] satisfies Variable[]);
 
 /**
