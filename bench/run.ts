@@ -6,6 +6,7 @@ import { CALLER_KEY_ENV, generateCallerKey } from '../platform/caller-header';
 import { BENCH_ROLES, createBenchCallers, type BenchCallers, type Rights } from './callers';
 import { defaultPartnerScopes } from '../gateway/security/partners/store';
 import { postGraphql, problemOf, type GraphqlAnswer, type Variables } from './graphql-client';
+import { publishPartnerQuestions } from './partner-documents';
 import { buildPools, POOL_SIZE, type Pool } from './pools';
 import { abHeading, abTable, parseAgainstEnv, parseEnvList, summarise, type Round } from './ab';
 import { argument, BENCH_OPS_TOKEN, benchDatabaseUrl, freeBasePort, requireWholeNumbers, ROOT, scrapeMetrics, startScript, stopChildren, waitForHttp, writeBenchSupergraph, type Child } from './processes';
@@ -419,6 +420,7 @@ async function benchScale(scale: number, options: Options, callers: BenchCallers
       SUBGRAPH_TIMEOUT_MS: '60000',
       ...options.oursEnv,
     };
+    if (options.partner !== null) await publishPartnerQuestions(process.env.DATABASE_URL);
     const ours = await start('gateway/main.js', oursEnv, null);
     children.push(ours);
     await waitForHttp(`http://127.0.0.1:${oursPort}/health`);
