@@ -175,6 +175,17 @@ describe('live subscriptions over WebSocket and SSE, each event resolved through
     expect(unknown.status).toBe(400);
   });
 
+  it('applies the document limits to a subscription\'s selection before it is held', async () => {
+    const aliases = Array.from({ length: 40 }, (_, i) => `a${i}: id`).join(' ');
+    const response = await fetch(stack.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${await testToken()}` },
+      body: JSON.stringify({ query: `subscription { workCenterStateChanged(siteId: "S01") { ${aliases} } }` }),
+    });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as any).errors[0].extensions.code).toBe('OPERATION_TOO_COMPLEX');
+  });
+
   it('limits the subscriptions one caller holds', async () => {
     const token = await testToken({ roles: ['admin'], subject: 'many-screens' });
     const client = ws({ authorization: `Bearer ${token}` });
