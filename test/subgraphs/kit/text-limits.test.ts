@@ -1,12 +1,12 @@
 import { sql } from 'kysely';
-import { auditsSystem } from '../../../../subgraphs/audits/server';
-import { erpSystem } from '../../../../subgraphs/erp/server';
-import { inventorySystem } from '../../../../subgraphs/inventory/server';
-import { migrateDownAll, migrateToLatest } from '../../../../platform/db/migrate';
-import { TEXT_LIMITS } from '../../../../subgraphs/kit/validation';
-import { mesSystem } from '../../../../subgraphs/mes/server';
-import { qualitySystem } from '../../../../subgraphs/quality/server';
-import { createTestDatabase } from '../../../support/databases';
+import { auditsSystem } from '../../../subgraphs/audits/server';
+import { erpSystem } from '../../../subgraphs/erp/server';
+import { inventorySystem } from '../../../subgraphs/inventory/server';
+import { migrateDownAll, migrateToLatest } from '../../../platform/db/migrate';
+import { TEXT_LIMITS } from '../../../subgraphs/kit/validation';
+import { mesSystem } from '../../../subgraphs/mes/server';
+import { qualitySystem } from '../../../subgraphs/quality/server';
+import { createTestDatabase } from '../../support/databases';
 
 /** Columns that store client text, with the limit the subgraphs check before writing them. */
 const BOUNDED = [
