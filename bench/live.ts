@@ -90,7 +90,7 @@ async function measure(options: Options, replicas: number, base: number, env: Re
     let ended = 0;
     for (let i = 0; i < options.subscribers; i++) {
       const gateway = gateways[i % gateways.length]!;
-      const client = createClient({ url: gateway.url.replace('http:', 'ws:'), webSocketImpl: WebSocket, retryAttempts: 0, lazy: false, keepAlive: 0 });
+      const client = createClient({ url: gateway.url.replace('http:', 'ws:'), webSocketImpl: WebSocket, retryAttempts: 0, lazy: false, keepAlive: 0, onNonLazyError: () => void (ended += 1) });
       clients.push(client);
       client.subscribe(
         { query: SUBSCRIPTION },
@@ -162,6 +162,9 @@ async function measure(options: Options, replicas: number, base: number, env: Re
       },
       refusedOrClosed: ended,
     };
+  } catch (err) {
+    for (const child of children) if (child.process.exitCode !== null) process.stderr.write(`a gateway exited (${child.process.exitCode}):\n${child.output().slice(-4_000)}\n`);
+    throw err;
   } finally {
     await Promise.all(clients.map((c) => c.dispose()));
     await stopChildren(children);

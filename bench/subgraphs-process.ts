@@ -9,7 +9,7 @@ import { scalePlan } from '../subgraphs/kit/seed/world';
 import { createSystemServer } from '../subgraphs/kit/system';
 import { openSystemDatabases } from '../cli/databases';
 import { createChangeBus } from '../platform/change-bus';
-import { startChangeRelay } from '../subgraphs/kit/events';
+import { startChangeRelay, type ChangeRelay } from '../subgraphs/kit/events';
 
 /**
  * Every subgraph of the benchmark in one process (`BENCH_DATABASE_URL`, `BENCH_BASE_PORT`,
@@ -41,9 +41,10 @@ async function main(): Promise<void> {
     await listen(server.httpServer, systemPort(base, system.name), '127.0.0.1', `${system.name} subgraph`);
   }
   // The live benchmark (BENCH_LIVE_REDIS_URL, CHANGE_EVENTS_CHANNEL) publishes change events to its gateways through Redis.
+  const relays: ChangeRelay[] = [];
   if (process.env.BENCH_LIVE_REDIS_URL) {
     const bus = createChangeBus(process.env.BENCH_LIVE_REDIS_URL, { channel: process.env.CHANGE_EVENTS_CHANNEL });
-    for (const system of systems) startChangeRelay({ system: system.name, database: dbs.databases[system.name]!, bus });
+    for (const system of systems) relays.push(startChangeRelay({ system: system.name, database: dbs.databases[system.name]!, bus }));
   }
   const stats = createServer(async (_req, res) => {
     const sql: Record<string, number> = {};
@@ -55,6 +56,8 @@ async function main(): Promise<void> {
   createLogger('bench').info('subgraphs ready');
   process.stdout.write('subgraphs ready\n');
   const stop = async () => {
+    // A relay holds a connection for its notifications: the pools close only after the relays stop.
+    await Promise.all(relays.map((r) => r.stop()));
     await dbs.close();
     process.exit(0);
   };
