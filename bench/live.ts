@@ -179,7 +179,7 @@ async function main(): Promise<void> {
     await redis.connect();
     await redis.ping();
   } catch (err) {
-    throw new Error(`bench:live needs Redis (the gateways share change events through it): ${redisUrl} does not answer (${(err as Error).message})`);
+    throw new Error(`bench:live needs Redis (the gateways share change events through it): ${redisUrl} does not answer (${(err as Error).message})`, { cause: err });
   } finally {
     redis.disconnect();
   }
