@@ -2,8 +2,9 @@
  * The same-run A/B of `npm run bench -- --against-env K=V`: this gateway against a second instance
  * of itself whose environment differs by the given variables, in place of the vanilla gateway.
  * Two separate runs on a shared machine differ by more than the settings being compared; rounds
- * interleaved A B A B in one run see the same neighbours, and the spread over rounds says how far
- * the figure can be trusted.
+ * interleaved in one run see the same neighbours, and the spread over rounds says how far the
+ * figure can be trusted. The order alternates (A B, then B A) because the side measured first in
+ * a round came out slower with either setting there.
  */
 
 /** An environment variable's name as a shell would accept it. */
@@ -113,7 +114,7 @@ export function abTable(rows: readonly { scale: number; workload: string; rounds
 /** The header lines saying what A and B were. */
 export function abHeading(oursEnv: Readonly<Record<string, string>>, againstEnv: Readonly<Record<string, string>>): string {
   return (
-    `A/B of this gateway against itself: A with ${describeEnv(oursEnv)}, B the same with ${describeEnv(againstEnv)}, both serving the same subgraphs to the same load, rounds interleaved A B A B.\n` +
+    `A/B of this gateway against itself: A with ${describeEnv(oursEnv)}, B the same with ${describeEnv(againstEnv)}, both serving the same subgraphs to the same load, rounds interleaved, A first in odd rounds and B first in even ones.\n` +
     'ratio A/B = A\'s throughput over B\'s in the same round; req/s, p50, p99 and CPU are medians over the rounds, errors their sum.'
   );
 }

@@ -470,6 +470,14 @@ async function benchScale(scale: number, options: Options, callers: BenchCallers
     for (const [name, bodies] of workloads) {
       const samples: { ours: Measurement[]; vanilla: Measurement[] } = { ours: [], vanilla: [] };
       for (let round = 0; round < options.rounds; round++) {
+        // An A/B swaps the order every other round (A B, B A, …): with A always first, the side
+        // measured first came out slower whichever setting it had.
+        if (options.againstEnv && round % 2 === 1) {
+          const b = await measure(targets.vanilla, subgraphsTarget, bodies, options, load);
+          samples.ours.push(await measure(targets.ours, subgraphsTarget, bodies, options, load));
+          samples.vanilla.push(b);
+          continue;
+        }
         samples.ours.push(await measure(targets.ours, subgraphsTarget, bodies, options, load));
         samples.vanilla.push(await measure(targets.vanilla, subgraphsTarget, bodies, options, load));
       }
@@ -537,7 +545,7 @@ async function main(): Promise<void> {
   }
   const poolLine = pools.size ? `\nvalues per --vary pool (questions without variables have one): ${describePools(pools)}.` : '';
   const markdown = options.againstEnv
-    ? `# Benchmark ${new Date().toISOString()}: A/B\n\n${options.connections} connections, ${options.duration} s per round, ${options.rounds} rounds A B A B per workload.\n${abHeading(options.oursEnv, options.againstEnv)}\nload (callers ${options.callers}, rights ${options.rights}, vary ${options.vary ? 'on' : 'off'}): ${describeLoad(options)}.${poolLine}\n\n${abTable(rows)}\n`
+    ? `# Benchmark ${new Date().toISOString()}: A/B\n\n${options.connections} connections, ${options.duration} s per round, ${options.rounds} rounds per workload, A B then B A in turn.\n${abHeading(options.oursEnv, options.againstEnv)}\nload (callers ${options.callers}, rights ${options.rights}, vary ${options.vary ? 'on' : 'off'}): ${describeLoad(options)}.${poolLine}\n\n${abTable(rows)}\n`
     : `# Benchmark ${new Date().toISOString()}\n\n${options.connections} connections, ${options.duration} s per round, ${options.rounds} rounds A B A B per workload; ratio = ours / vanilla throughput${Object.keys(options.oursEnv).length ? `; this gateway with ${Object.entries(options.oursEnv).map(([k, v]) => `${k}=${v}`).join(' ')}` : ''}.\nload (callers ${options.callers}, rights ${options.rights}, vary ${options.vary ? 'on' : 'off'}): ${describeLoad(options)}.${poolLine}\nwait = time the gateway had a subgraph fetch in flight; overhead = the gateway's own time per operation (Apollo request pipeline start to response, minus wait; HTTP parsing and queueing on a busy event loop are not in it): the mean per request from its /metrics, and the median over the responses from each one's Server-Timing header, as a share of the p50 latency the load generator saw.\nalone = one request sent by itself to each gateway, with the fixed variables; under load = per completed request during the rounds (requests still in flight when a round ends add fetches but not completions, so slow gateways are overstated).\n\n${table(rows)}\n`;
   process.stdout.write(`\n${markdown}`);
   const dir = path.join(ROOT, 'bench', 'results');
