@@ -19,6 +19,7 @@ import type { SubgraphServer } from '../subgraphs/kit/server';
 import { openSystemDatabases } from './databases';
 import { loadSecurityConfig } from '../gateway/security/config';
 import { gatewayDatabaseUrl } from '../gateway/security/partners/store';
+import { refreshSeededDocuments } from '../gateway/security/documents/seeded-documents';
 import { devCallerKey, resolveSecurity } from '../gateway/security/setup';
 import { devTokenHeaders } from '../gateway/security/dev-issuer';
 import { CALLER_KEY_ENV } from '../platform/caller-header';
@@ -114,6 +115,12 @@ export async function startStack(config: StartConfig, logger: Logger, options: {
     }
 
     const security = await resolveSecurity(loadSecurityConfig({ ...process.env, DATA_DIR: config.dataDir }), logger, { partnerDatabaseUrl: gatewayDatabaseUrl(dbs.serverUrl) });
+    const partnerDatabase = security.options.partnerDatabase;
+    if (partnerDatabase && process.env.NODE_ENV !== 'production') {
+      // A data dir kept across releases holds the seeded partner documents of its first start.
+      const { published, revoked } = await refreshSeededDocuments(partnerDatabase.db);
+      if (published.length + revoked.length > 0) logger.info({ published, revoked }, 'partner documents: the seeded manifest published again');
+    }
     const token = await security.devIssuer?.mint({ roles: ['admin'], subject: 'dev:admin' });
     // Change events go from the systems' relays to the gateway's subscribers: through Redis when it is
     // configured (other replicas hear them too), else within this process.

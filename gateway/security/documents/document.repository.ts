@@ -33,6 +33,33 @@ export async function publishIfEmpty(db: Kysely<GatewayDatabase>, operations: re
   });
 }
 
+/**
+ * Makes `operations` the active versions of their names: publishes those not active (new, or
+ * revoked) for `scopes` and revokes the active documents of the same names with other ids.
+ * Touches nothing, and so moves no replica, when they already are.
+ */
+export async function publishAsOnlyVersions(
+  db: Kysely<GatewayDatabase>,
+  operations: readonly ManifestOperation[],
+  scopes: readonly string[],
+): Promise<{ published: string[]; revoked: string[] }> {
+  if (operations.length === 0) return { published: [], revoked: [] };
+  return db.transaction().execute(async (trx) => {
+    await sql`lock table partner_documents in share row exclusive mode`.execute(trx);
+    const names = [...new Set(operations.map((o) => o.name))];
+    const ids = operations.map((o) => o.id);
+    const active = await trx.selectFrom('partnerDocuments').select(['id', 'name']).where('revokedAt', 'is', null).where('name', 'in', names).execute();
+    const activeIds = new Set(active.map((r) => r.id));
+    const missing = operations.filter((o) => !activeIds.has(o.id));
+    await publishDocuments(trx, missing, scopes);
+    const stale = active.filter((r) => !ids.includes(r.id)).map((r) => r.id);
+    if (stale.length > 0) {
+      await trx.updateTable('partnerDocuments').set({ revokedAt: sql`now()`, changedAt: sql`clock_timestamp()` }).where('id', 'in', stale).execute();
+    }
+    return { published: missing.map((o) => o.id), revoked: stale };
+  });
+}
+
 /** Every document, active first, then by name. */
 export function listDocuments(db: Kysely<GatewayDatabase>): Promise<PartnerDocumentRow[]> {
   return db.selectFrom('partnerDocuments').selectAll().orderBy(sql`revoked_at is not null`).orderBy('name').orderBy('publishedAt').execute();
