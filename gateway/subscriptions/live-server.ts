@@ -134,7 +134,9 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
         ctx.extra.credentials = credentials;
         const expiresAt = ctx.extra.holder.expiresAt;
         if (expiresAt !== undefined) {
-          ctx.extra.expiry = setTimeout(() => closeSocket(ctx.extra.socket, 4401, 'UNAUTHENTICATED: the token has expired; connect again with a fresh one'), Math.max(0, Math.min(expiresAt - Date.now(), 2 ** 31 - 1)));
+          // A moment after the executor ends the subscriptions, so that their reason is sent first.
+          const closeAt = expiresAt + 250;
+          ctx.extra.expiry = setTimeout(() => closeSocket(ctx.extra.socket, 4401, 'UNAUTHENTICATED: the token has expired; connect again with a fresh one'), Math.max(0, Math.min(closeAt - Date.now(), 2 ** 31 - 1)));
           ctx.extra.expiry.unref();
         }
         liveMetrics.connections.inc({ transport: 'websocket' });
@@ -157,6 +159,8 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
         return args;
       },
       subscribe: (args) => (args.contextValue as { results: AsyncGenerator<FormattedExecutionResult> }).results as never,
+      // Answers come formatted from the gateway's pipeline (plain errors, not GraphQLError instances): sent as they are.
+      onNext: (_ctx, _id, _payload, _args, result) => result as FormattedExecutionResult,
       execute: () => ({ errors: [gatewayError('BAD_REQUEST', 400, `only subscriptions are served over WebSocket; send queries and mutations with POST ${path}`)] }),
       onClose: (ctx) => {
         if (ctx.extra.expiry) clearTimeout(ctx.extra.expiry);

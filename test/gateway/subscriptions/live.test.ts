@@ -158,6 +158,27 @@ describe('live subscriptions over WebSocket and SSE, each event resolved through
     expect(reason).toMatch(/UNAUTHENTICATED/);
   });
 
+  it('closes a WebSocket when its token expires, after ending its subscriptions', async () => {
+    const token = await testToken({ roles: ['admin'], expiresIn: '3s' });
+    const socket = new WebSocket(wsUrl, 'graphql-transport-ws');
+    const messages: any[] = [];
+    socket.on('message', (data) => messages.push(JSON.parse(data.toString())));
+    await new Promise((resolve) => socket.once('open', resolve));
+    socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } }));
+    const closed = new Promise<[number, string]>((resolve) => socket.once('close', (c, r) => resolve([c, r.toString()])));
+    const started = Date.now();
+    while (!messages.some((m) => m.type === 'connection_ack')) {
+      if (Date.now() - started > 5_000) throw new Error(`no connection_ack: ${JSON.stringify(messages)}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: 'subscription { workCenterStateChanged(siteId: "S01") { id } }' } }));
+    const [code, reason] = await closed;
+    expect(code).toBe(4401);
+    expect(reason).toMatch(/expired/);
+    // The subscription itself was ended with the reason before the socket closed.
+    expect(messages.find((m) => m.id === '1' && m.type === 'next')?.payload.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+  });
+
   it('refuses queries on the live transports and unknown live fields, with 4xx', async () => {
     const token = await testToken();
     const query = await fetch(stack.gatewayUrl, {
@@ -198,24 +219,29 @@ describe('live subscriptions over WebSocket and SSE, each event resolved through
     expect(JSON.stringify(refused[0]!.error)).toMatch(/RATE_LIMITED|LIVE_MAX_SUBSCRIPTIONS/);
   });
 
-  it('resolves an event with a system down as queries do: that system’s fields null with SUBGRAPH_UNAVAILABLE', async () => {
+  it('resolves an event with a system down as queries do: that system’s fields null with SUBGRAPH_UNAVAILABLE, over both transports', async () => {
     const token = await testToken();
-    const inbox = new Inbox();
-    sse({ authorization: `Bearer ${token}` }).subscribe({ query: 'subscription { workOrderProgressed(siteId: "S01") { id plannedQuantity dispatchStatus } }' }, inbox.sink);
+    const query = 'subscription { workOrderProgressed(siteId: "S01") { id plannedQuantity dispatchStatus } }';
+    const overSse = new Inbox();
+    const overWs = new Inbox();
+    sse({ authorization: `Bearer ${token}` }).subscribe({ query }, overSse.sink);
+    ws({ authorization: `Bearer ${token}` }).subscribe({ query }, overWs.sink);
     await new Promise((r) => setTimeout(r, 500));
     const order = await (stack.databases.mes!.database.db as any).selectFrom('workOrders').select(['id']).where('siteId', '=', 'S01').orderBy('id').limit(1).executeTakeFirstOrThrow();
     // MES goes down between writing its change and the gateway reading it: the event is on the bus, MES is not there.
     await stopServerAt(stack, 'mes');
     await bus.publish({ field: 'workOrderProgressed', siteId: 'S01', key: { id: order.id }, system: 'mes', seq: 1, writtenAt: Date.now() });
-    await inbox.waitFor('the event', (rs) => rs.length > 0);
-    const [result] = inbox.results;
-    expect(result!.data.workOrderProgressed).toEqual(expect.objectContaining({ id: order.id, dispatchStatus: null }));
-    expect(typeof result!.data.workOrderProgressed.plannedQuantity).toBe('number');
-    expect(result!.errors).toEqual([expect.objectContaining({ path: ['workOrderProgressed'], extensions: expect.objectContaining({ code: 'SUBGRAPH_UNAVAILABLE', system: 'mes' }) })]);
-    // The same read as a query answers the same way.
-    const asQuery = await postGraphQL(stack.gatewayUrl, 'query ($id: ID!) { workOrderProgressed: workOrder(id: $id) { id plannedQuantity dispatchStatus } }', { id: order.id });
-    expect(asQuery.body.data).toEqual(result!.data);
-    expect(asQuery.body.errors).toEqual([expect.objectContaining({ path: ['workOrderProgressed'], extensions: expect.objectContaining({ code: 'SUBGRAPH_UNAVAILABLE', system: 'mes' }) })]);
+    for (const inbox of [overSse, overWs]) {
+      await inbox.waitFor('the event', (rs) => rs.length > 0);
+      const [result] = inbox.results;
+      expect(result!.data.workOrderProgressed).toEqual(expect.objectContaining({ id: order.id, dispatchStatus: null }));
+      expect(typeof result!.data.workOrderProgressed.plannedQuantity).toBe('number');
+      expect(result!.errors).toEqual([expect.objectContaining({ path: ['workOrderProgressed'], extensions: expect.objectContaining({ code: 'SUBGRAPH_UNAVAILABLE', system: 'mes' }) })]);
+      // The same read as a query answers the same way.
+      const asQuery = await postGraphQL(stack.gatewayUrl, 'query ($id: ID!) { workOrderProgressed: workOrder(id: $id) { id plannedQuantity dispatchStatus } }', { id: order.id });
+      expect(asQuery.body.data).toEqual(result!.data);
+      expect(asQuery.body.errors).toEqual([expect.objectContaining({ path: ['workOrderProgressed'], extensions: expect.objectContaining({ code: 'SUBGRAPH_UNAVAILABLE', system: 'mes' }) })]);
+    }
   });
 });
 
