@@ -13,6 +13,7 @@ import { createCallerDoor } from './caller-door';
 import { authorizationPlugin } from './authorization';
 import { callerGuardPlugin, guardCaller } from './caller-guard';
 import { internalErrorLogPlugin, maskInternalError } from './error-masking';
+import { compiledExecution } from './execution';
 
 export interface SubgraphServerOptions<TContext extends BaseContext> {
   /** System name, as in the systems registry. */
@@ -67,7 +68,8 @@ export async function createSubgraphServer<TContext extends BaseContext>(
   }
   const logger = options.logger ?? createLogger(system);
   const apollo = new ApolloServer<TContext>({
-    schema,
+    // Operations run as compiled queries, one compilation per query text (execution.ts).
+    gateway: compiledExecution(schema),
     includeStacktraceInErrorResponses: false,
     // Database errors and bugs are logged with the request id; the client reads a generic message.
     formatError: maskInternalError,
