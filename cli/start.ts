@@ -119,7 +119,7 @@ export async function startStack(config: StartConfig, logger: Logger, options: {
     if (partnerDatabase && process.env.NODE_ENV !== 'production') {
       // A data dir kept across releases holds the seeded partner documents of its first start.
       const { published, revoked } = await refreshSeededDocuments(partnerDatabase.db);
-      if (published.length + revoked.length > 0) logger.info({ published, revoked }, 'partner documents: the seeded manifest published again');
+      if (published.length + revoked.length > 0) logger.info({ published, revoked }, 'partner documents: questions/partner-manifest.json published again');
     }
     const token = await security.devIssuer?.mint({ roles: ['admin'], subject: 'dev:admin' });
     // Change events go from the systems' relays to the gateway's subscribers: through Redis when it is
