@@ -5,9 +5,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { PAGE_SIZE_MAX } from '../../platform/paging';
 import { freePortBlock } from '../../platform/ports';
-import { START_PORT_OFFSETS, SYSTEM_NAMES } from '../../platform/systems';
-import { dropDatabases } from '../../platform/db/database';
+import { PG_PORT_OFFSET, START_PORT_OFFSETS, SYSTEM_NAMES } from '../../platform/systems';
+import { dropDatabases, withDatabase } from '../../platform/db/database';
 import { postGraphQL } from '../support/stack';
+import { embeddedServerUrl } from '../../platform/db/embedded';
+import { publishDocuments, revokeDocuments } from '../../gateway/security/documents/document.repository';
+import { readManifest, type ManifestOperation } from '../../gateway/security/documents/manifest';
+import { createPartnerKey } from '../../gateway/security/partners/partner-key.repository';
+import { defaultPartnerScopes, gatewayDatabaseUrl, openGatewayDatabase } from '../../gateway/security/partners/store';
+import { documentId, SEEDED_MANIFEST } from '../../gateway/security/trusted-documents';
 
 const ROOT = path.join(__dirname, '..', '..');
 const BIN = path.join(ROOT, 'bin', 'plantgraph.js');
@@ -42,6 +48,44 @@ async function waitFor(run: Run, text: string, timeoutMs: number): Promise<void>
 
 const freeBasePort = () => freePortBlock(START_PORT_OFFSETS);
 
+function pagedQ06(): ManifestOperation {
+  const manifest = readManifest(SEEDED_MANIFEST);
+  if (!manifest.ok) throw new Error(manifest.reason);
+  return manifest.operations.find((o) => o.name === 'MyOpenPurchaseOrders')!;
+}
+
+/**
+ * Puts the gateway database of a running `plantgraph start` back as a release before paging left
+ * it (the unpaged q06 active, the paged one unknown) and returns a supplier's partner key.
+ */
+async function leaveUnpagedQ06(pgPort: number): Promise<string> {
+  const database = await openGatewayDatabase(gatewayDatabaseUrl(withDatabase(embeddedServerUrl(pgPort), 'plantgraph')));
+  try {
+    await revokeDocuments(database.db, pagedQ06().id);
+    await publishDocuments(database.db, [{ id: documentId(UNPAGED_Q06), name: 'MyOpenPurchaseOrders', type: 'query', body: UNPAGED_Q06 }], ['partner:supplier']);
+    return (await createPartnerKey(database.db, { supplierId: 'V00001', scopes: defaultPartnerScopes({ supplierId: 'V00001' }) })).key;
+  } finally {
+    await database.close();
+  }
+}
+
+/** The partner question by its id alone, as Apollo Client's persisted-query link sends it. */
+async function askPagedQ06(base: number, key: string): Promise<{ status: number; body: { data?: { myPurchaseOrders: { nodes: unknown[] } }; errors?: { extensions?: { code?: string } }[] } }> {
+  const response = await fetch(`http://127.0.0.1:${base}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': key },
+    body: JSON.stringify({ extensions: { persistedQuery: { version: 1, sha256Hash: pagedQ06().id } } }),
+  });
+  return { status: response.status, body: (await response.json()) as never };
+}
+
+const UNPAGED_Q06 = `query MyOpenPurchaseOrders {
+  myPurchaseOrders(status: [OPEN, PARTIALLY_RECEIVED]) {
+    number status
+    lines { material { id } orderedQuantity receivedLots { id inspections { inspectionType usageDecision } } }
+  }
+}`;
+
 const FOUNDATION_QUERY = `{ materialSites(siteId: "S01", first: ${PAGE_SIZE_MAX}) {
   nodes { bookQuantity material { description } abcClass countVarianceQuantity }
   pageInfo { hasNextPage }
@@ -63,6 +107,7 @@ describe('plantgraph start (all in one process)', () => {
   it('serves both systems on an embedded PostgreSQL, stops on SIGINT, and reuses the data on a second start', async () => {
     const base = await freeBasePort();
     const env = { PORT: String(base), DATA_DIR: dataDir };
+    let partnerKey: string | undefined;
 
     const first = run(['start'], env);
     try {
@@ -76,6 +121,15 @@ describe('plantgraph start (all in one process)', () => {
       expect(body.data.materialSites.pageInfo.hasNextPage).toBe(true);
       const health = await fetch(`http://127.0.0.1:${base + 1}/health`);
       expect(await health.json()).toEqual({ status: 'ok', system: 'erp' });
+      partnerKey = await leaveUnpagedQ06(base + PG_PORT_OFFSET);
+      // The running gateway follows the table within seconds: the paged q06 is unknown now.
+      const started = Date.now();
+      let refused = await askPagedQ06(base, partnerKey);
+      while (refused.status === 200 && Date.now() - started < 15_000) {
+        await new Promise((r) => setTimeout(r, 250));
+        refused = await askPagedQ06(base, partnerKey);
+      }
+      expect({ status: refused.status, code: refused.body.errors?.[0]?.extensions?.code }).toEqual({ status: 403, code: 'TRUSTED_DOCUMENT_REQUIRED' });
     } finally {
       first.child.kill('SIGINT');
     }
@@ -87,6 +141,10 @@ describe('plantgraph start (all in one process)', () => {
       expect(second.output()).not.toContain('seeded');
       const { body } = await postGraphQL(`http://127.0.0.1:${base}/graphql`, '{ countTasks(siteId: "S01", status: [SCHEDULED]) { nodes { id } } }');
       expect(body.data.countTasks.nodes.length).toBeGreaterThan(0);
+      // The data dir held the unpaged q06 of an earlier release: the second start published today's.
+      const q06 = await askPagedQ06(base, partnerKey!);
+      expect({ status: q06.status, errors: q06.body.errors }).toEqual({ status: 200, errors: undefined });
+      expect(q06.body.data!.myPurchaseOrders.nodes.length).toBeGreaterThan(0);
     } finally {
       second.child.kill('SIGINT');
     }
