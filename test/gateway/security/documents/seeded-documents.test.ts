@@ -2,7 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { dropDatabases, withDatabase, type Database } from '../../../../platform/db/database';
 import type { GatewayDatabase } from '../../../../gateway/security/partners/partner-key.repository';
 import { openGatewayDatabase } from '../../../../gateway/security/partners/store';
-import { activeDocuments, documentsVersion, publishDocuments, revokeDocuments } from '../../../../gateway/security/documents/document.repository';
+import {
+  activeDocuments,
+  documentsVersion,
+  publishDocuments,
+  revokeDocuments,
+} from '../../../../gateway/security/documents/document.repository';
 import { refreshSeededDocuments } from '../../../../gateway/security/documents/seeded-documents';
 import { readManifest, type ManifestOperation } from '../../../../gateway/security/documents/manifest';
 import { documentId, SEEDED_MANIFEST } from '../../../../gateway/security/trusted-documents';
@@ -30,7 +35,7 @@ describe('the seeded partner documents, published again at each development star
     await dropDatabases(testServerUrl(), [name]);
   });
 
-  it('replaces an earlier seeded version by today\'s, keeps other documents, and changes nothing the second time', async () => {
+  it("replaces an earlier seeded version by today's, keeps other documents, and changes nothing the second time", async () => {
     const seeded = seededOperations();
     const q06 = seeded.find((o) => o.name === 'MyOpenPurchaseOrders')!;
     const oldId = documentId(UNPAGED_Q06);
@@ -38,7 +43,11 @@ describe('the seeded partner documents, published again at each development star
 
     // A database first seeded before paging: the unpaged q06 active, today's unknown (here: revoked).
     expect(await revokeDocuments(database.db, q06.id)).toEqual([q06.id]);
-    await publishDocuments(database.db, [{ id: oldId, name: 'MyOpenPurchaseOrders', type: 'query', body: UNPAGED_Q06 }], ['partner:supplier']);
+    await publishDocuments(
+      database.db,
+      [{ id: oldId, name: 'MyOpenPurchaseOrders', type: 'query', body: UNPAGED_Q06 }],
+      ['partner:supplier'],
+    );
     await publishDocuments(database.db, [{ id: documentId(NUMBERS), name: 'Numbers', type: 'query', body: NUMBERS }], ['partner:customer']);
 
     expect(await refreshSeededDocuments(database.db)).toEqual({ published: [q06.id], revoked: [oldId] });
