@@ -37,6 +37,10 @@ interface Run {
   latencyMs: { p50: number; p99: number; max: number };
   memory: { heapPerSubscriberKiB: number; rssPerSubscriberKiB: number; heapBeforeMiB: number; heapAfterMiB: number };
   refusedOrClosed: number;
+  /** Why subscriptions ended early: a WebSocket close code and reason, or an error code. */
+  endedBy: Record<string, number>;
+  /** Answers that carried errors, by the first error's code (a system that did not answer in time, for one). */
+  answeredWith: Record<string, number>;
 }
 
 const SUBSCRIPTION = 'subscription { workCenterStateChanged(siteId: "S01") { id state stateReasonCode stateChangedAt } }';
@@ -88,21 +92,31 @@ async function measure(options: Options, replicas: number, base: number, env: Re
     const latencies: number[] = [];
     let delivered = 0;
     let ended = 0;
+    const endedBy: Record<string, number> = {};
+    const answeredWith: Record<string, number> = {};
+    const endedWith = (why: unknown) => {
+      ended += 1;
+      const close = why as { code?: number; reason?: string };
+      const key = why === 'complete' ? 'complete' : typeof close?.code === 'number' ? `close ${close.code} ${String(close.reason ?? '').split(':')[0]}`.trim() : 'error';
+      endedBy[key] = (endedBy[key] ?? 0) + 1;
+    };
     for (let i = 0; i < options.subscribers; i++) {
       const gateway = gateways[i % gateways.length]!;
-      const client = createClient({ url: gateway.url.replace('http:', 'ws:'), webSocketImpl: WebSocket, retryAttempts: 0, lazy: false, keepAlive: 0, onNonLazyError: () => void (ended += 1) });
+      const client = createClient({ url: gateway.url.replace('http:', 'ws:'), webSocketImpl: WebSocket, retryAttempts: 0, lazy: false, keepAlive: 0, onNonLazyError: () => undefined });
       clients.push(client);
       client.subscribe(
         { query: SUBSCRIPTION },
         {
           next: (result) => {
+            const code = (result.errors?.[0] as { extensions?: { code?: string } } | undefined)?.extensions?.code;
+            if (code) answeredWith[code] = (answeredWith[code] ?? 0) + 1;
             const changed = (result.data as { workCenterStateChanged?: { stateReasonCode?: string; stateChangedAt?: string } } | undefined)?.workCenterStateChanged;
             if (!changed?.stateReasonCode?.startsWith('BENCH')) return;
             delivered += 1;
             latencies.push(Date.now() - Date.parse(changed.stateChangedAt!));
           },
-          error: () => void (ended += 1),
-          complete: () => void (ended += 1),
+          error: endedWith,
+          complete: () => endedWith('complete'),
         },
       );
       // Connections are opened in batches, as screens come up, not in one burst.
@@ -161,6 +175,8 @@ async function measure(options: Options, replicas: number, base: number, env: Re
         heapAfterMiB: heapAfter / 1024 / 1024,
       },
       refusedOrClosed: ended,
+      endedBy,
+      answeredWith,
     };
   } catch (err) {
     for (const child of children) if (child.process.exitCode !== null) process.stderr.write(`a gateway exited (${child.process.exitCode}):\n${child.output().slice(-4_000)}\n`);
@@ -222,9 +238,9 @@ async function main(): Promise<void> {
       '',
       'Latency: from the change\'s `stateChangedAt` (written in its transaction) to its arrival at the subscriber. Memory: the gateways\' V8 heap and RSS after the subscriptions opened, less before, per subscriber (all replicas together).',
       '',
-      '| replicas | subscribers | changes | delivered / expected | events/s delivered | p50 ms | p99 ms | max ms | heap KiB / subscriber | RSS KiB / subscriber | ended early |',
-      '|---|---|---|---|---|---|---|---|---|---|---|',
-      ...runs.map((r) => `| ${r.replicas} | ${r.subscribers} | ${r.changes} | ${r.delivered} / ${r.expected} | ${f(r.eventsPerSecond, 0)} | ${r.latencyMs.p50} | ${r.latencyMs.p99} | ${r.latencyMs.max} | ${f(r.memory.heapPerSubscriberKiB)} | ${f(r.memory.rssPerSubscriberKiB)} | ${r.refusedOrClosed} |`),
+      '| replicas | subscribers | changes | delivered / expected | events/s delivered | p50 ms | p99 ms | max ms | heap KiB / subscriber | RSS KiB / subscriber | answers with errors | ended early, by reason |',
+      '|---|---|---|---|---|---|---|---|---|---|---|---|',
+      ...runs.map((r) => `| ${r.replicas} | ${r.subscribers} | ${r.changes} | ${r.delivered} / ${r.expected} | ${f(r.eventsPerSecond, 0)} | ${r.latencyMs.p50} | ${r.latencyMs.p99} | ${r.latencyMs.max} | ${f(r.memory.heapPerSubscriberKiB)} | ${f(r.memory.rssPerSubscriberKiB)} | ${Object.entries(r.answeredWith).map(([k, v]) => `${k}: ${v}`).join(', ') || 0} | ${r.refusedOrClosed}${Object.keys(r.endedBy).length ? ` (${Object.entries(r.endedBy).map(([k, v]) => `${k}: ${v}`).join(', ')})` : ''} |`),
       '',
       `Command: \`npm run bench:live -- --subscribers ${options.subscribers} --rate ${options.rate} --duration ${options.duration}\``,
       '',
