@@ -3,7 +3,8 @@ import type { Caller } from '../../../platform/caller';
 import type { CrmDatabase } from '../../../subgraphs/crm/db';
 import { findCustomersByIds } from '../../../subgraphs/crm/customer/customer.repository';
 import { crmSystem } from '../../../subgraphs/crm/server';
-import { findChangesOfEntities, recordChange } from '../../../subgraphs/kit/audit-trail';
+import { CHANGE_HISTORY_KEYSET, findChangesOfEntities, recordChange } from '../../../subgraphs/kit/audit-trail';
+import { readPage } from '../../../subgraphs/kit/paging';
 import { intArray, textArray, unnestPairs } from '../../../platform/db/key-arrays';
 import { createTestDatabase, type TestDatabase } from '../../support/databases';
 
@@ -40,10 +41,12 @@ describe('kit key arrays: batched lookups bind one array per key column', () => 
     expect(many.statements[0]!.sql).toBe(one.statements[0]!.sql);
     expect(many.statements[0]!.parameters).toHaveLength(1);
 
-    const pairs = await sending(() => findChangesOfEntities(db, Array.from({ length: 300 }, (_, i) => ({ entityType: 'T', entityId: String(i) }))));
-    const pair = await sending(() => findChangesOfEntities(db, [{ entityType: 'T', entityId: '0' }]));
+    // A page of each of many entities: one array per key column, then the page's limit.
+    const page = readPage({}, CHANGE_HISTORY_KEYSET);
+    const pairs = await sending(() => findChangesOfEntities(db, Array.from({ length: 300 }, (_, i) => ({ entityType: 'T', entityId: String(i) })), page));
+    const pair = await sending(() => findChangesOfEntities(db, [{ entityType: 'T', entityId: '0' }], page));
     expect(pairs.statements[0]!.sql).toBe(pair.statements[0]!.sql);
-    expect(pairs.statements[0]!.parameters).toHaveLength(2);
+    expect(pairs.statements[0]!.parameters).toHaveLength(3);
   });
 
   it('answers an empty key list with no rows, not with invalid SQL', async () => {
@@ -55,7 +58,7 @@ describe('kit key arrays: batched lookups bind one array per key column', () => 
     for (const entityId of awkward) {
       await recordChange(t.database.db, { caller, operation: 'create', entityType: 'Odd', entityId, before: null, after: { entityId } });
     }
-    const rows = await findChangesOfEntities(db, [...awkward, 'a'].map((entityId) => ({ entityType: 'Odd', entityId })));
+    const rows = (await findChangesOfEntities(db, [...awkward, 'a'].map((entityId) => ({ entityType: 'Odd', entityId })), readPage({}, CHANGE_HISTORY_KEYSET))).flat();
     expect(rows.map((r) => r.entityId).sort()).toEqual([...awkward].sort());
   });
 
