@@ -11,14 +11,30 @@ const APOLLO_INTERNALS = {
     { name: '@apollo/federation-internals', message: 'internal to Apollo: import it from gateway/apollo-internals' },
     { name: '@apollo/query-planner', message: 'internal to Apollo: import it from gateway/apollo-internals' },
   ],
-  patterns: [{ group: ['@apollo/*/dist/*', '@apollo/*/dist/**'], message: "Apollo's dist modules are not public: reach them through gateway/apollo-internals" }],
+  patterns: [
+    {
+      group: ['@apollo/*/dist/*', '@apollo/*/dist/**'],
+      message: "Apollo's dist modules are not public: reach them through gateway/apollo-internals",
+    },
+  ],
 };
 
 /** An import of another layer's folder, at any depth of relative path. */
 const folder = (name, message) => ({ regex: `(^|/)${name}(/|$)`, message });
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'schema/**', '.data/**', 'bench/results/**', 'test/artifacts/**', 'gateway/explorer/client/**', 'coverage/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'schema/**',
+      '.data/**',
+      'bench/results/**',
+      'test/artifacts/**',
+      'gateway/explorer/client/**',
+      'coverage/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -27,7 +43,10 @@ export default tseslint.config(
       // The code types what it must: `any` marks JSON, Apollo's loosely typed hooks and Kysely's generic databases.
       '@typescript-eslint/no-explicit-any': 'off',
       // `_name` marks an argument kept for a signature.
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true },
+      ],
       // type-graphql's decorators and the kit's registries take class constructors as `Function`.
       '@typescript-eslint/no-unsafe-function-type': 'off',
       // Input checks reject control characters on purpose (subgraphs/kit/validation.ts).
@@ -48,7 +67,16 @@ export default tseslint.config(
     files: ['gateway/**/*.ts'],
     ignores: ['gateway/authority/reconciliation/reconciliation.ts'],
     rules: {
-      'no-restricted-imports': ['error', { ...APOLLO_INTERNALS, patterns: [...APOLLO_INTERNALS.patterns, folder('subgraphs', 'the gateway must not import subgraphs/ (docs/architecture.md#layers)')] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          ...APOLLO_INTERNALS,
+          patterns: [
+            ...APOLLO_INTERNALS.patterns,
+            folder('subgraphs', 'the gateway must not import subgraphs/ (docs/architecture.md#layers)'),
+          ],
+        },
+      ],
     },
   },
   {
@@ -60,7 +88,10 @@ export default tseslint.config(
           ...APOLLO_INTERNALS,
           patterns: [
             ...APOLLO_INTERNALS.patterns,
-            { regex: '(^|/)subgraphs/(?!kit/schema$)', message: "the reconciliation subgraph may use the subgraph kit's schema builder only" },
+            {
+              regex: '(^|/)subgraphs/(?!kit/schema$)',
+              message: "the reconciliation subgraph may use the subgraph kit's schema builder only",
+            },
           ],
         },
       ],
@@ -70,7 +101,16 @@ export default tseslint.config(
     // What every process shares depends on no process.
     files: ['platform/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { ...APOLLO_INTERNALS, patterns: [...APOLLO_INTERNALS.patterns, folder('(gateway|subgraphs|cli)', 'platform/ must not import gateway/, subgraphs/ or cli/')] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          ...APOLLO_INTERNALS,
+          patterns: [
+            ...APOLLO_INTERNALS.patterns,
+            folder('(gateway|subgraphs|cli)', 'platform/ must not import gateway/, subgraphs/ or cli/'),
+          ],
+        },
+      ],
     },
   },
   // A subgraph never imports another: subgraphs/<a>/ must not import subgraphs/<b>/.
@@ -83,7 +123,10 @@ export default tseslint.config(
           ...APOLLO_INTERNALS,
           patterns: [
             ...APOLLO_INTERNALS.patterns,
-            folder(`(${SYSTEMS.filter((other) => other !== system).join('|')})`, `subgraphs/${system} must not import another subgraph; share through subgraphs/kit or platform/`),
+            folder(
+              `(${SYSTEMS.filter((other) => other !== system).join('|')})`,
+              `subgraphs/${system} must not import another subgraph; share through subgraphs/kit or platform/`,
+            ),
             folder('(gateway|cli)', 'a subgraph must not import the gateway or the command line'),
           ],
         },
@@ -98,6 +141,50 @@ export default tseslint.config(
 );
 
 function nodeGlobals() {
-  const names = ['process', 'Buffer', 'console', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate', 'URL', 'URLSearchParams', 'fetch', 'AbortController', 'AbortSignal', 'TextEncoder', 'TextDecoder', 'structuredClone', 'queueMicrotask', 'require', 'module', '__dirname', '__filename', 'exports', 'globalThis', 'performance', 'crypto', 'Response', 'Request', 'Headers', 'FormData', 'Blob', 'EventTarget', 'Event', 'WebSocket', 'jest', 'describe', 'it', 'test', 'expect', 'beforeAll', 'beforeEach', 'afterAll', 'afterEach'];
+  const names = [
+    'process',
+    'Buffer',
+    'console',
+    'setTimeout',
+    'clearTimeout',
+    'setInterval',
+    'clearInterval',
+    'setImmediate',
+    'clearImmediate',
+    'URL',
+    'URLSearchParams',
+    'fetch',
+    'AbortController',
+    'AbortSignal',
+    'TextEncoder',
+    'TextDecoder',
+    'structuredClone',
+    'queueMicrotask',
+    'require',
+    'module',
+    '__dirname',
+    '__filename',
+    'exports',
+    'globalThis',
+    'performance',
+    'crypto',
+    'Response',
+    'Request',
+    'Headers',
+    'FormData',
+    'Blob',
+    'EventTarget',
+    'Event',
+    'WebSocket',
+    'jest',
+    'describe',
+    'it',
+    'test',
+    'expect',
+    'beforeAll',
+    'beforeEach',
+    'afterAll',
+    'afterEach',
+  ];
   return Object.fromEntries(names.map((n) => [n, 'readonly']));
 }

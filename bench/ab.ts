@@ -24,13 +24,18 @@ export function parseEnvList(raw: string, option: string): Record<string, string
 }
 
 /** The second instance's environment from `--against-env`, or null without it; refuses what would not be an A/B. */
-export function parseAgainstEnv(raw: string | undefined, present: boolean, oursEnv: Readonly<Record<string, string>>): Record<string, string> | null {
+export function parseAgainstEnv(
+  raw: string | undefined,
+  present: boolean,
+  oursEnv: Readonly<Record<string, string>>,
+): Record<string, string> | null {
   if (!present) return null;
   if (raw === undefined || raw.startsWith('--')) throw new Error('--against-env needs K=V pairs, e.g. --against-env USAGE=off');
   const env = parseEnvList(raw, 'against-env');
   if (Object.keys(env).length === 0) throw new Error('--against-env needs at least one K=V pair');
   // Identical settings would report noise as a difference between two configurations.
-  if (Object.entries(env).every(([k, v]) => oursEnv[k] === v)) throw new Error('--against-env sets nothing --env does not already set: A and B would be the same gateway');
+  if (Object.entries(env).every(([k, v]) => oursEnv[k] === v))
+    throw new Error('--against-env sets nothing --env does not already set: A and B would be the same gateway');
   return env;
 }
 
@@ -98,7 +103,10 @@ export function summarise(rounds: readonly Round[]): AbSummary {
 }
 
 const fmt = (n: number, digits = 1) => n.toFixed(digits);
-const describeEnv = (env: Readonly<Record<string, string>>) => Object.entries(env).map(([k, v]) => `${k}=${v}`).join(' ') || 'its defaults';
+const describeEnv = (env: Readonly<Record<string, string>>) =>
+  Object.entries(env)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ') || 'its defaults';
 
 /** The markdown table of an A/B run: one line per workload. */
 export function abTable(rows: readonly { scale: number; workload: string; rounds: readonly Round[] }[]): string {
@@ -115,6 +123,6 @@ export function abTable(rows: readonly { scale: number; workload: string; rounds
 export function abHeading(oursEnv: Readonly<Record<string, string>>, againstEnv: Readonly<Record<string, string>>): string {
   return (
     `A/B of this gateway against itself: A with ${describeEnv(oursEnv)}, B the same with ${describeEnv(againstEnv)}, both serving the same subgraphs to the same load, rounds interleaved, A first in odd rounds and B first in even ones.\n` +
-    'ratio A/B = A\'s throughput over B\'s in the same round; req/s, p50, p99 and CPU are medians over the rounds, errors their sum.'
+    "ratio A/B = A's throughput over B's in the same round; req/s, p50, p99 and CPU are medians over the rounds, errors their sum."
   );
 }

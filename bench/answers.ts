@@ -64,12 +64,18 @@ function leafValue(random: () => number, type: Type): unknown {
   }
 }
 
-function objectFor(options: AnswerOptions, selectionSet: SelectionSet, parentType: CompositeType, nested: boolean): Record<string, unknown> {
+function objectFor(
+  options: AnswerOptions,
+  selectionSet: SelectionSet,
+  parentType: CompositeType,
+  nested: boolean,
+): Record<string, unknown> {
   const { random, corruption = 0 } = options;
   const runtime = possibleRuntimeTypes(parentType);
   const concrete = runtime[Math.floor(random() * runtime.length)]!;
   const out: Record<string, unknown> = {};
-  if (!isObjectType(parentType) || random() < 0.7) out.__typename = random() < corruption ? WRONG[Math.floor(random() * WRONG.length)] : concrete.name;
+  if (!isObjectType(parentType) || random() < 0.7)
+    out.__typename = random() < corruption ? WRONG[Math.floor(random() * WRONG.length)] : concrete.name;
   const fill = (set: SelectionSet) => {
     for (const selection of set.selections()) {
       if (selection.kind === 'FieldSelection') {

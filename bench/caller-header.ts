@@ -1,4 +1,11 @@
-import { callerClaims, createRequestCallerVerifier, generateCallerKey, parseCallerKey, sealCaller, signCaller } from '../platform/caller-header';
+import {
+  callerClaims,
+  createRequestCallerVerifier,
+  generateCallerKey,
+  parseCallerKey,
+  sealCaller,
+  signCaller,
+} from '../platform/caller-header';
 import type { Caller } from '../platform/caller';
 import { memoryNonceStore } from '../platform/nonce-store';
 
@@ -35,8 +42,13 @@ async function main(): Promise<void> {
   const verify = createRequestCallerVerifier({ key, audience: 'erp', nonces: memoryNonceStore() });
   const started = process.hrtime.bigint();
   for (const header of headers) await verify(header, body);
-  rows.push([`subgraph: full check, nonces in memory, body ${body.length} B`, Number(process.hrtime.bigint() - started) / 1e3 / ITERATIONS]);
-  process.stdout.write(`| operation | µs per request |\n|---|---|\n${rows.map(([name, us]) => `| ${name} | ${us.toFixed(1)} |`).join('\n')}\n`);
+  rows.push([
+    `subgraph: full check, nonces in memory, body ${body.length} B`,
+    Number(process.hrtime.bigint() - started) / 1e3 / ITERATIONS,
+  ]);
+  process.stdout.write(
+    `| operation | µs per request |\n|---|---|\n${rows.map(([name, us]) => `| ${name} | ${us.toFixed(1)} |`).join('\n')}\n`,
+  );
 }
 
 main().catch((err) => {

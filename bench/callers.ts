@@ -52,7 +52,12 @@ export async function createBenchCallers(count: number, rights: Rights, partner:
     for (let n = 1; n <= count; n++) {
       // Long enough for a run at every scale; the key is deleted when the run ends anyway.
       const token = partner
-        ? await issuer.mint({ subject: `bench-partner-${n}`, scopes: [...defaultPartnerScopes({ supplierId: partner }), ...scopesOf(n, rights)], supplierId: partner, expiresIn: '24h' })
+        ? await issuer.mint({
+            subject: `bench-partner-${n}`,
+            scopes: [...defaultPartnerScopes({ supplierId: partner }), ...scopesOf(n, rights)],
+            supplierId: partner,
+            expiresIn: '24h',
+          })
         : await issuer.mint({ subject: `bench-user-${n}`, roles: BENCH_ROLES, scopes: scopesOf(n, rights), expiresIn: '24h' });
       authorizations.push(`Bearer ${token}`);
     }

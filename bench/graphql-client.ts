@@ -8,8 +8,17 @@ export interface GraphqlAnswer {
 }
 
 /** What a gateway answered, with an answer that is not GraphQL JSON turned into an error naming the HTTP status. */
-export async function postGraphql(url: string, document: string, variables: Variables, headers: Readonly<Record<string, string>> = {}): Promise<GraphqlAnswer> {
-  const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query: document, variables }) });
+export async function postGraphql(
+  url: string,
+  document: string,
+  variables: Variables,
+  headers: Readonly<Record<string, string>> = {},
+): Promise<GraphqlAnswer> {
+  const r = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query: document, variables }),
+  });
   const text = await r.text();
   try {
     return JSON.parse(text) as GraphqlAnswer;

@@ -5,7 +5,20 @@ import path from 'node:path';
 import Redis from 'ioredis';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { argument, BENCH_OPS_TOKEN, benchDatabaseUrl, freeBasePort, requireWholeNumbers, ROOT, scrapeMetrics, startScript as start, stopChildren, waitForHttp, writeBenchSupergraph, type Child } from './processes';
+import {
+  argument,
+  BENCH_OPS_TOKEN,
+  benchDatabaseUrl,
+  freeBasePort,
+  requireWholeNumbers,
+  ROOT,
+  scrapeMetrics,
+  startScript as start,
+  stopChildren,
+  waitForHttp,
+  writeBenchSupergraph,
+  type Child,
+} from './processes';
 
 /**
  * The live benchmark: N WebSocket subscribers to `workCenterStateChanged` spread over one, then
@@ -47,13 +60,19 @@ const SUBSCRIPTION = 'subscription { workCenterStateChanged(siteId: "S01") { id 
 
 function parseArgs(argv: string[]): Options {
   const get = (name: string) => argument(argv, name);
-  const options = { subscribers: Number(get('subscribers') ?? 2000), rate: Number(get('rate') ?? 50), duration: Number(get('duration') ?? 20) };
+  const options = {
+    subscribers: Number(get('subscribers') ?? 2000),
+    rate: Number(get('rate') ?? 50),
+    duration: Number(get('duration') ?? 20),
+  };
   requireWholeNumbers({ ...options });
   return options;
 }
 
 function rssBytes(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmRSS:'));
   return Number(line?.replace(/\D+/g, '') ?? 0) * 1024;
 }
 
@@ -62,10 +81,17 @@ async function metric(url: string, name: string): Promise<number> {
   return Number(line?.split(' ').pop() ?? 0);
 }
 
-const percentile = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : NaN);
+const percentile = (sorted: number[], p: number) =>
+  sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : NaN;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function measure(options: Options, replicas: number, base: number, env: Record<string, string | undefined>, supergraphPath: string): Promise<Run> {
+async function measure(
+  options: Options,
+  replicas: number,
+  base: number,
+  env: Record<string, string | undefined>,
+  supergraphPath: string,
+): Promise<Run> {
   const children: Child[] = [];
   const clients: Client[] = [];
   try {
@@ -84,7 +110,12 @@ async function measure(options: Options, replicas: number, base: number, env: Re
     };
     const rss = () => gateways.reduce((sum, g) => sum + rssBytes(g.child.process.pid!), 0);
     // Warm each gateway (plans, pools) before the baseline.
-    for (const g of gateways) await fetch(g.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ workCenters(siteId: "S01") { id } }' }) });
+    for (const g of gateways)
+      await fetch(g.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ workCenters(siteId: "S01") { id } }' }),
+      });
     await sleep(1_000);
     const heapBefore = await heap();
     const rssBefore = rss();
@@ -97,12 +128,24 @@ async function measure(options: Options, replicas: number, base: number, env: Re
     const endedWith = (why: unknown) => {
       ended += 1;
       const close = why as { code?: number; reason?: string };
-      const key = why === 'complete' ? 'complete' : typeof close?.code === 'number' ? `close ${close.code} ${String(close.reason ?? '').split(':')[0]}`.trim() : 'error';
+      const key =
+        why === 'complete'
+          ? 'complete'
+          : typeof close?.code === 'number'
+            ? `close ${close.code} ${String(close.reason ?? '').split(':')[0]}`.trim()
+            : 'error';
       endedBy[key] = (endedBy[key] ?? 0) + 1;
     };
     for (let i = 0; i < options.subscribers; i++) {
       const gateway = gateways[i % gateways.length]!;
-      const client = createClient({ url: gateway.url.replace('http:', 'ws:'), webSocketImpl: WebSocket, retryAttempts: 0, lazy: false, keepAlive: 0, onNonLazyError: () => undefined });
+      const client = createClient({
+        url: gateway.url.replace('http:', 'ws:'),
+        webSocketImpl: WebSocket,
+        retryAttempts: 0,
+        lazy: false,
+        keepAlive: 0,
+        onNonLazyError: () => undefined,
+      });
       clients.push(client);
       client.subscribe(
         { query: SUBSCRIPTION },
@@ -110,7 +153,8 @@ async function measure(options: Options, replicas: number, base: number, env: Re
           next: (result) => {
             const code = (result.errors?.[0] as { extensions?: { code?: string } } | undefined)?.extensions?.code;
             if (code) answeredWith[code] = (answeredWith[code] ?? 0) + 1;
-            const changed = (result.data as { workCenterStateChanged?: { stateReasonCode?: string; stateChangedAt?: string } } | undefined)?.workCenterStateChanged;
+            const changed = (result.data as { workCenterStateChanged?: { stateReasonCode?: string; stateChangedAt?: string } } | undefined)
+              ?.workCenterStateChanged;
             if (!changed?.stateReasonCode?.startsWith('BENCH')) return;
             delivered += 1;
             latencies.push(Date.now() - Date.parse(changed.stateChangedAt!));
@@ -134,7 +178,15 @@ async function measure(options: Options, replicas: number, base: number, env: Re
     const heapAfter = await heap();
     const rssAfter = rss();
 
-    const workCenters = ((await (await fetch(gateways[0]!.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ workCenters(siteId: "S01") { id } }' }) })).json()) as { data: { workCenters: { id: string }[] } }).data.workCenters.map((w) => w.id);
+    const workCenters = (
+      (await (
+        await fetch(gateways[0]!.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query: '{ workCenters(siteId: "S01") { id } }' }),
+        })
+      ).json()) as { data: { workCenters: { id: string }[] } }
+    ).data.workCenters.map((w) => w.id);
     const total = options.rate * options.duration;
     const sent: Promise<unknown>[] = [];
     const changeStarted = Date.now();
@@ -148,7 +200,8 @@ async function measure(options: Options, replicas: number, base: number, env: Re
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({
-            query: 'mutation ($id: ID!, $state: WorkCenterState!, $reason: String) { setWorkCenterState(id: $id, state: $state, reasonCode: $reason) { id } }',
+            query:
+              'mutation ($id: ID!, $state: WorkCenterState!, $reason: String) { setWorkCenterState(id: $id, state: $state, reasonCode: $reason) { id } }',
             variables: { id: workCenters[n % workCenters.length], state: n % 2 ? 'RUNNING' : 'IDLE', reason: `BENCH${n}` },
           }),
         }).then((r) => r.text()),
@@ -179,7 +232,9 @@ async function measure(options: Options, replicas: number, base: number, env: Re
       answeredWith,
     };
   } catch (err) {
-    for (const child of children) if (child.process.exitCode !== null) process.stderr.write(`a gateway exited (${child.process.exitCode}):\n${child.output().slice(-4_000)}\n`);
+    for (const child of children)
+      if (child.process.exitCode !== null)
+        process.stderr.write(`a gateway exited (${child.process.exitCode}):\n${child.output().slice(-4_000)}\n`);
     throw err;
   } finally {
     await Promise.all(clients.map((c) => c.dispose()));
@@ -195,7 +250,10 @@ async function main(): Promise<void> {
     await redis.connect();
     await redis.ping();
   } catch (err) {
-    throw new Error(`bench:live needs Redis (the gateways share change events through it): ${redisUrl} does not answer (${(err as Error).message})`, { cause: err });
+    throw new Error(
+      `bench:live needs Redis (the gateways share change events through it): ${redisUrl} does not answer (${(err as Error).message})`,
+      { cause: err },
+    );
   } finally {
     redis.disconnect();
   }
@@ -203,10 +261,23 @@ async function main(): Promise<void> {
   const databaseUrl = benchDatabaseUrl(1);
   const channel = `plantgraph:changes:bench:${randomBytes(4).toString('hex')}`;
   const callerKey = process.env.CALLER_SIGNING_KEY ?? randomBytes(32).toString('hex');
-  process.stderr.write(`live: ${options.subscribers} subscribers, ${options.rate} changes/s for ${options.duration} s; ${databaseUrl ? 'PostgreSQL at DATABASE_URL' : 'embedded PostgreSQL'}, Redis at ${redisUrl}\n`);
+  process.stderr.write(
+    `live: ${options.subscribers} subscribers, ${options.rate} changes/s for ${options.duration} s; ${databaseUrl ? 'PostgreSQL at DATABASE_URL' : 'embedded PostgreSQL'}, Redis at ${redisUrl}\n`,
+  );
   const children: Child[] = [];
   try {
-    const subgraphs = await start('bench/subgraphs-process.js', { CALLER_SIGNING_KEY: callerKey, BENCH_BASE_PORT: String(base), BENCH_SCALE: '1', BENCH_DATABASE_URL: databaseUrl, BENCH_LIVE_REDIS_URL: redisUrl, CHANGE_EVENTS_CHANNEL: channel }, /subgraphs ready/);
+    const subgraphs = await start(
+      'bench/subgraphs-process.js',
+      {
+        CALLER_SIGNING_KEY: callerKey,
+        BENCH_BASE_PORT: String(base),
+        BENCH_SCALE: '1',
+        BENCH_DATABASE_URL: databaseUrl,
+        BENCH_LIVE_REDIS_URL: redisUrl,
+        CHANGE_EVENTS_CHANNEL: channel,
+      },
+      /subgraphs ready/,
+    );
     children.push(subgraphs);
     const supergraphPath = writeBenchSupergraph(base, 'live-supergraph');
     // Authentication off (logged by the gateway): the benchmark measures fan-out, not token checks.
@@ -227,7 +298,9 @@ async function main(): Promise<void> {
     for (const replicas of [1, 2]) {
       const run = await measure(options, replicas, base, env, supergraphPath);
       runs.push(run);
-      process.stderr.write(`   ${replicas} replica(s): ${run.delivered}/${run.expected} delivered, ${run.eventsPerSecond.toFixed(0)} events/s, p50 ${run.latencyMs.p50} ms, p99 ${run.latencyMs.p99} ms, heap/subscriber ${run.memory.heapPerSubscriberKiB.toFixed(1)} KiB\n`);
+      process.stderr.write(
+        `   ${replicas} replica(s): ${run.delivered}/${run.expected} delivered, ${run.eventsPerSecond.toFixed(0)} events/s, p50 ${run.latencyMs.p50} ms, p99 ${run.latencyMs.p99} ms, heap/subscriber ${run.memory.heapPerSubscriberKiB.toFixed(1)} KiB\n`,
+      );
     }
     const date = new Date().toISOString();
     const f = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
@@ -236,11 +309,24 @@ async function main(): Promise<void> {
       '',
       `${options.subscribers} WebSocket subscribers to \`workCenterStateChanged(siteId: "S01")\` (all on the same site, so every change reaches every subscriber), ${options.rate} changes/s for ${options.duration} s through \`setWorkCenterState\`; change events through Redis. One machine (${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB) shared with other work while it ran: the figures are noisy and compare only with each other.`,
       '',
-      'Latency: from the change\'s `stateChangedAt` (written in its transaction) to its arrival at the subscriber. Memory: the gateways\' V8 heap and RSS after the subscriptions opened, less before, per subscriber (all replicas together).',
+      "Latency: from the change's `stateChangedAt` (written in its transaction) to its arrival at the subscriber. Memory: the gateways' V8 heap and RSS after the subscriptions opened, less before, per subscriber (all replicas together).",
       '',
       '| replicas | subscribers | changes | delivered / expected | events/s delivered | p50 ms | p99 ms | max ms | heap KiB / subscriber | RSS KiB / subscriber | answers with errors | ended early, by reason |',
       '|---|---|---|---|---|---|---|---|---|---|---|---|',
-      ...runs.map((r) => `| ${r.replicas} | ${r.subscribers} | ${r.changes} | ${r.delivered} / ${r.expected} | ${f(r.eventsPerSecond, 0)} | ${r.latencyMs.p50} | ${r.latencyMs.p99} | ${r.latencyMs.max} | ${f(r.memory.heapPerSubscriberKiB)} | ${f(r.memory.rssPerSubscriberKiB)} | ${Object.entries(r.answeredWith).map(([k, v]) => `${k}: ${v}`).join(', ') || 0} | ${r.refusedOrClosed}${Object.keys(r.endedBy).length ? ` (${Object.entries(r.endedBy).map(([k, v]) => `${k}: ${v}`).join(', ')})` : ''} |`),
+      ...runs.map(
+        (r) =>
+          `| ${r.replicas} | ${r.subscribers} | ${r.changes} | ${r.delivered} / ${r.expected} | ${f(r.eventsPerSecond, 0)} | ${r.latencyMs.p50} | ${r.latencyMs.p99} | ${r.latencyMs.max} | ${f(r.memory.heapPerSubscriberKiB)} | ${f(r.memory.rssPerSubscriberKiB)} | ${
+            Object.entries(r.answeredWith)
+              .map(([k, v]) => `${k}: ${v}`)
+              .join(', ') || 0
+          } | ${r.refusedOrClosed}${
+            Object.keys(r.endedBy).length
+              ? ` (${Object.entries(r.endedBy)
+                  .map(([k, v]) => `${k}: ${v}`)
+                  .join(', ')})`
+              : ''
+          } |`,
+      ),
       '',
       `Command: \`npm run bench:live -- --subscribers ${options.subscribers} --rate ${options.rate} --duration ${options.duration}\``,
       '',

@@ -47,7 +47,10 @@ function lazy<T>(make: () => Promise<T>): () => Promise<T> {
 async function read<T>(ask: Ask, document: string, variables: Variables): Promise<T> {
   const answer = await ask(document, variables);
   const problem = problemOf(answer);
-  if (problem) throw new Error(`building the --vary pools: ${document.replace(/\s+/g, ' ').slice(0, 80)} ${JSON.stringify(variables)} answered: ${problem}`);
+  if (problem)
+    throw new Error(
+      `building the --vary pools: ${document.replace(/\s+/g, ' ').slice(0, 80)} ${JSON.stringify(variables)} answered: ${problem}`,
+    );
   return answer.data as T;
 }
 
@@ -101,7 +104,14 @@ function graphSources(scale: number, ask: Ask): Sources {
   return {
     sites,
     customers: lazy(async () =>
-      (await readAll<{ id: string }>(ask, `query ($first: Int, $after: String) { customers(first: $first, after: $after) { nodes { id } ${PAGE} } }`, {}, 'customers')).map((c) => c.id),
+      (
+        await readAll<{ id: string }>(
+          ask,
+          `query ($first: Int, $after: String) { customers(first: $first, after: $after) { nodes { id } ${PAGE} } }`,
+          {},
+          'customers',
+        )
+      ).map((c) => c.id),
     ),
     lots: perSite((siteId) =>
       readAll<{ id: string; supplier: { id: string } | null }>(
@@ -134,7 +144,9 @@ function graphSources(scale: number, ask: Ask): Sources {
     }),
     auditDates: perSite(async (siteId) => {
       // The site's work centers (a plain list), then their audits through the root list, which pages.
-      const centers = (await read<{ workCenters: { id: string }[] }>(ask, 'query ($siteId: ID!) { workCenters(siteId: $siteId) { id } }', { siteId })).workCenters;
+      const centers = (
+        await read<{ workCenters: { id: string }[] }>(ask, 'query ($siteId: ID!) { workCenters(siteId: $siteId) { id } }', { siteId })
+      ).workCenters;
       const audits = await readAll<{ scheduledFor: string }>(
         ask,
         `query ($ids: [ID!], $first: Int, $after: String) { audits(workCenterIds: $ids, first: $first, after: $after) { nodes { scheduledFor } ${PAGE} } }`,
@@ -204,7 +216,13 @@ async function candidatesOf(q: Question, sources: Sources, log: (line: string) =
  * Builds the pools of `questions` from the graph and keeps only the variables both gateways
  * answer without errors (each candidate asked once through each).
  */
-export async function buildPools(questions: readonly Question[], scale: number, ask: Ask, gateways: readonly Ask[], log: (line: string) => void): Promise<Map<string, Pool>> {
+export async function buildPools(
+  questions: readonly Question[],
+  scale: number,
+  ask: Ask,
+  gateways: readonly Ask[],
+  log: (line: string) => void,
+): Promise<Map<string, Pool>> {
   const sources = graphSources(scale, ask);
   const pools = new Map<string, Pool>();
   for (const q of questions) {

@@ -48,7 +48,12 @@ export function requireWholeNumbers(values: Record<string, number>): void {
 }
 
 /** Spawns a compiled script under dist/; resolves once its output matches `ready` (at once when null). */
-export function startScript(script: string, env: Record<string, string | undefined>, ready: string | RegExp | null, options: StartOptions = {}): Promise<Child> {
+export function startScript(
+  script: string,
+  env: Record<string, string | undefined>,
+  ready: string | RegExp | null,
+  options: StartOptions = {},
+): Promise<Child> {
   const { timeoutMs = 600_000, echo = false } = options;
   return new Promise((resolve, reject) => {
     let output = '';
@@ -125,7 +130,10 @@ export function benchDatabaseUrl(scale: number): string | undefined {
 export function writeBenchSupergraph(base: number, name: string): string {
   let supergraph = readFileSync(path.join(ROOT, 'schema', 'supergraph.graphql'), 'utf8');
   for (const system of SYSTEM_NAMES) {
-    supergraph = supergraph.replace(`http://127.0.0.1:${systemPort(4000, system)}/graphql`, `http://127.0.0.1:${systemPort(base, system)}/graphql`);
+    supergraph = supergraph.replace(
+      `http://127.0.0.1:${systemPort(4000, system)}/graphql`,
+      `http://127.0.0.1:${systemPort(base, system)}/graphql`,
+    );
   }
   const dir = path.join(ROOT, '.data', 'bench-run');
   mkdirSync(dir, { recursive: true });

@@ -6,7 +6,18 @@ import { loadQuestions, type Question } from '../questions';
 import { CALLER_KEY_ENV, generateCallerKey } from '../platform/caller-header';
 import { postGraphql, type Variables } from './graphql-client';
 import { buildPools } from './pools';
-import { argument, benchDatabaseUrl, freeBasePort, requireWholeNumbers, ROOT, startScript, stopChildren, waitForHttp, writeBenchSupergraph, type Child } from './processes';
+import {
+  argument,
+  benchDatabaseUrl,
+  freeBasePort,
+  requireWholeNumbers,
+  ROOT,
+  startScript,
+  stopChildren,
+  waitForHttp,
+  writeBenchSupergraph,
+  type Child,
+} from './processes';
 
 /**
  * Where the subgraphs' process spends its CPU under one question's load:
@@ -86,11 +97,15 @@ function table(rows: [string, number][], totalMs: number, limit: number): string
 function startProfiled(dir: string, env: Record<string, string | undefined>): Promise<Child> {
   return new Promise((resolve, reject) => {
     let output = '';
-    const child = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, path.join(ROOT, 'dist', 'bench', 'subgraphs-process.js')], {
-      cwd: ROOT,
-      env: { ...process.env, LOG_LEVEL: 'warn', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--cpu-prof', `--cpu-prof-dir=${dir}`, path.join(ROOT, 'dist', 'bench', 'subgraphs-process.js')],
+      {
+        cwd: ROOT,
+        env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       if (output.includes('subgraphs ready')) resolve({ process: child, output: () => output });
@@ -139,32 +154,68 @@ async function profileQuestion(
   const children: Child[] = [];
   const env = { [CALLER_KEY_ENV]: CALLER_KEY };
   try {
-    children.push(await startProfiled(dir, { ...env, BENCH_BASE_PORT: String(base), BENCH_SCALE: String(scale), BENCH_DATABASE_URL: benchDatabaseUrl(scale), NODE_ENV: 'production' }));
+    children.push(
+      await startProfiled(dir, {
+        ...env,
+        BENCH_BASE_PORT: String(base),
+        BENCH_SCALE: String(scale),
+        BENCH_DATABASE_URL: benchDatabaseUrl(scale),
+        NODE_ENV: 'production',
+      }),
+    );
     const port = base + 20;
-    const gateway = await startScript('gateway/main.js', { ...env, PORT: String(port), SUPERGRAPH_PATH: writeBenchSupergraph(base, 'profile'), AUTH_MODE: 'none', NODE_ENV: 'production', RATE_LIMIT_PER_MINUTE: '100000000', SUBGRAPH_TIMEOUT_MS: '60000' }, null);
+    const gateway = await startScript(
+      'gateway/main.js',
+      {
+        ...env,
+        PORT: String(port),
+        SUPERGRAPH_PATH: writeBenchSupergraph(base, 'profile'),
+        AUTH_MODE: 'none',
+        NODE_ENV: 'production',
+        RATE_LIMIT_PER_MINUTE: '100000000',
+        SUBGRAPH_TIMEOUT_MS: '60000',
+      },
+      null,
+    );
     children.push(gateway);
     const url = `http://127.0.0.1:${port}/graphql`;
     await waitForHttp(`http://127.0.0.1:${port}/health`);
     const ask = (document: string, variables: Variables) => postGraphql(url, document, variables);
     const pool = (await buildPools([q], scale, ask, [ask], (line) => process.stderr.write(`${line}\n`))).get(q.id)!;
-    const bodies = (pool.variables.length ? pool.variables : [q.variables]).map((variables) => JSON.stringify({ query: q.document, variables }));
+    const bodies = (pool.variables.length ? pool.variables : [q.variables]).map((variables) =>
+      JSON.stringify({ query: q.document, variables }),
+    );
     const serial = await serialCpuMs(url, bodies, children[0]!.process.pid!, serialRequests);
-    process.stderr.write(`   ${q.id}: ${serial.toFixed(1)} ms of subgraph CPU per request, one request at a time (${serialRequests} requests)\n`);
+    process.stderr.write(
+      `   ${q.id}: ${serial.toFixed(1)} ms of subgraph CPU per request, one request at a time (${serialRequests} requests)\n`,
+    );
     let next = 0;
     const run = (seconds: number) =>
       autocannon({
         url,
         connections,
         duration: seconds,
-        requests: [{ method: 'POST', headers: { 'content-type': 'application/json' }, setupRequest: (request: autocannon.Request) => ({ ...request, body: bodies[next++ % bodies.length] }) }],
+        requests: [
+          {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            setupRequest: (request: autocannon.Request) => ({ ...request, body: bodies[next++ % bodies.length] }),
+          },
+        ],
       });
     await run(3); // warm-up, counted in the profile too: it is short next to the run
     const result = await run(duration);
-    process.stderr.write(`   ${q.id}: ${result.requests.total} requests in ${duration} s, ${result.non2xx} non-2xx, p50 ${result.latency.p50} ms\n`);
+    process.stderr.write(
+      `   ${q.id}: ${result.requests.total} requests in ${duration} s, ${result.non2xx} non-2xx, p50 ${result.latency.p50} ms\n`,
+    );
     await stopChildren(children.splice(0));
     const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
     if (!file) throw new Error(`the subgraphs' process left no profile in ${dir}`);
-    return { requests: result.requests.total, serialMs: serial, profile: JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as CpuProfile };
+    return {
+      requests: result.requests.total,
+      serialMs: serial,
+      profile: JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as CpuProfile,
+    };
   } finally {
     await stopChildren(children);
   }

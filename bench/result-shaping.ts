@@ -37,7 +37,13 @@ function parseArgs(argv: string[]): Options {
 type Shaper = typeof computeResponse;
 
 /** Milliseconds per answer: shape, then serialise the data, repeated for at least `ms`. */
-function timePerAnswer(shape: Shaper, operation: Operation, variables: Record<string, unknown>, input: Record<string, unknown>, ms: number): number {
+function timePerAnswer(
+  shape: Shaper,
+  operation: Operation,
+  variables: Record<string, unknown>,
+  input: Record<string, unknown>,
+  ms: number,
+): number {
   let n = 0;
   const started = performance.now();
   let elapsed = 0;
@@ -65,7 +71,9 @@ function main(): void {
     const operation = operationFromDocument(api, parse(question.document), { validate: false });
     const variables = { ...question.variables };
     const input = answerFor(operation, { random: seededRandom(1), nulls: 0, listLength: options.items, nestedListLength: 3 });
-    const same = JSON.stringify(computeResponse({ operation, variables, input, introspectionHandling: () => null }).data) === JSON.stringify(apolloComputeResponse({ operation, variables, input, introspectionHandling: () => null }).data);
+    const same =
+      JSON.stringify(computeResponse({ operation, variables, input, introspectionHandling: () => null }).data) ===
+      JSON.stringify(apolloComputeResponse({ operation, variables, input, introspectionHandling: () => null }).data);
     if (!same) throw new Error(`${question.id}: the two shapers disagree on the generated answer`);
     const apollo: number[] = [];
     const planned: number[] = [];
@@ -73,9 +81,17 @@ function main(): void {
       apollo.push(timePerAnswer(apolloComputeResponse, operation, variables, input, options.ms));
       planned.push(timePerAnswer(computeResponse, operation, variables, input, options.ms));
     }
-    const row = { question: question.id, answerBytes: JSON.stringify(input).length, apolloMs: median(apollo), plannedMs: median(planned), ratio: median(apollo) / median(planned) };
+    const row = {
+      question: question.id,
+      answerBytes: JSON.stringify(input).length,
+      apolloMs: median(apollo),
+      plannedMs: median(planned),
+      ratio: median(apollo) / median(planned),
+    };
     rows.push(row);
-    process.stderr.write(`${row.question}: ${(row.answerBytes / 1024).toFixed(0)} KiB, apollo ${row.apolloMs.toFixed(3)} ms, planned ${row.plannedMs.toFixed(3)} ms, ${row.ratio.toFixed(2)}×\n`);
+    process.stderr.write(
+      `${row.question}: ${(row.answerBytes / 1024).toFixed(0)} KiB, apollo ${row.apolloMs.toFixed(3)} ms, planned ${row.plannedMs.toFixed(3)} ms, ${row.ratio.toFixed(2)}×\n`,
+    );
   }
   const date = new Date().toISOString();
   const f = (v: number, d = 3) => v.toFixed(d);

@@ -9,7 +9,20 @@ import { postGraphql, problemOf, type GraphqlAnswer, type Variables } from './gr
 import { publishPartnerQuestions } from './partner-documents';
 import { buildPools, POOL_SIZE, type Pool } from './pools';
 import { abHeading, abTable, parseAgainstEnv, parseEnvList, summarise, type Round } from './ab';
-import { argument, BENCH_OPS_TOKEN, benchDatabaseUrl, freeBasePort, requireWholeNumbers, ROOT, scrapeMetrics, startScript, stopChildren, waitForHttp, writeBenchSupergraph, type Child } from './processes';
+import {
+  argument,
+  BENCH_OPS_TOKEN,
+  benchDatabaseUrl,
+  freeBasePort,
+  requireWholeNumbers,
+  ROOT,
+  scrapeMetrics,
+  startScript,
+  stopChildren,
+  waitForHttp,
+  writeBenchSupergraph,
+  type Child,
+} from './processes';
 
 /**
  * The benchmark: the ten questions, alone and in a mix, against this gateway and a vanilla
@@ -79,17 +92,27 @@ function parseArgs(argv: string[]): Options {
 
 /** Refuses combinations whose figures would claim a load that was not sent. */
 function checkLoadOptions(options: Options): void {
-  if (options.rights !== 'same' && options.rights !== 'distinct') throw new Error(`--rights must be "same" or "distinct", got "${options.rights}"`);
-  if (options.rights === 'distinct' && options.callers === 1) throw new Error('--rights distinct needs --callers > 1 (one caller has nobody to differ from)');
+  if (options.rights !== 'same' && options.rights !== 'distinct')
+    throw new Error(`--rights must be "same" or "distinct", got "${options.rights}"`);
+  if (options.rights === 'distinct' && options.callers === 1)
+    throw new Error('--rights distinct needs --callers > 1 (one caller has nobody to differ from)');
   // Each connection is one caller: with more callers than connections some would never ask.
-  if (options.callers > options.connections) throw new Error(`--callers (${options.callers}) must not exceed --connections (${options.connections}): each connection is one caller`);
-  if (options.partner !== null && !/^V\d{5}$/.test(options.partner)) throw new Error(`--partner must be a supplier id like V00001, got "${options.partner}"`);
+  if (options.callers > options.connections)
+    throw new Error(`--callers (${options.callers}) must not exceed --connections (${options.connections}): each connection is one caller`);
+  if (options.partner !== null && !/^V\d{5}$/.test(options.partner))
+    throw new Error(`--partner must be a supplier id like V00001, got "${options.partner}"`);
 }
 
 /** Who the vanilla gateway signs into its subgraph requests: the anonymous caller, or under `--partner` a user of that supplier. */
 function vanillaCaller(options: Options): string | undefined {
   if (options.partner === null) return undefined;
-  return JSON.stringify({ subject: 'bench-partner-1', kind: 'user', roles: [], scopes: defaultPartnerScopes({ supplierId: options.partner }), supplierId: options.partner });
+  return JSON.stringify({
+    subject: 'bench-partner-1',
+    kind: 'user',
+    roles: [],
+    scopes: defaultPartnerScopes({ supplierId: options.partner }),
+    supplierId: options.partner,
+  });
 }
 
 /** CPU time (user + system) of a process so far, in milliseconds, from /proc. */
@@ -145,7 +168,12 @@ function poolDrawer(bodies: ReadonlyMap<string, readonly string[]>): (id: string
 }
 
 /** autocannon's request list for one connection: its caller's header, and a fresh body per request under --vary. */
-function requestsOf(questions: Question[], authorization: string | undefined, draw: ((id: string) => string) | null, onResponse: OnResponse): autocannon.Request[] {
+function requestsOf(
+  questions: Question[],
+  authorization: string | undefined,
+  draw: ((id: string) => string) | null,
+  onResponse: OnResponse,
+): autocannon.Request[] {
   return questions.map((q) => ({
     method: 'POST' as const,
     headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
@@ -193,7 +221,11 @@ async function gatewayTimes(metricsUrl: string | undefined): Promise<{ wait: num
   if (!metricsUrl) return null;
   const text = await scrapeMetrics(metricsUrl);
   const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
-  return { wait: value('plantgraph_gateway_subgraph_wait_seconds_sum'), overhead: value('plantgraph_gateway_overhead_seconds_sum'), count: value('plantgraph_gateway_overhead_seconds_count') };
+  return {
+    wait: value('plantgraph_gateway_subgraph_wait_seconds_sum'),
+    overhead: value('plantgraph_gateway_overhead_seconds_sum'),
+    count: value('plantgraph_gateway_overhead_seconds_count'),
+  };
 }
 
 /**
@@ -210,7 +242,13 @@ async function settle(statsUrl: string): Promise<void> {
   }
 }
 
-async function measure(target: { url: string; pid: number; metricsUrl?: string }, subgraphs: { statsUrl: string; pid: number }, bodies: Question[], options: Options, load: Load): Promise<Measurement> {
+async function measure(
+  target: { url: string; pid: number; metricsUrl?: string },
+  subgraphs: { statsUrl: string; pid: number },
+  bodies: Question[],
+  options: Options,
+  load: Load,
+): Promise<Measurement> {
   const { statsUrl } = subgraphs;
   await settle(statsUrl);
   const before = (await (await fetch(statsUrl)).json()) as Stats;
@@ -238,7 +276,10 @@ async function measure(target: { url: string; pid: number; metricsUrl?: string }
     duration: options.duration,
     requests: requestsOf(bodies, load.authorizations[0], draw, onResponse),
     ...(load.authorizations.length
-      ? { setupClient: (client: autocannon.Client) => client.setRequests(requestsOf(bodies, load.authorizations[connection++ % load.authorizations.length], draw, onResponse)) }
+      ? {
+          setupClient: (client: autocannon.Client) =>
+            client.setRequests(requestsOf(bodies, load.authorizations[connection++ % load.authorizations.length], draw, onResponse)),
+        }
       : {}),
   });
   const cpuAfter = cpuMs(target.pid);
@@ -336,17 +377,25 @@ function oursAuthEnv(authEnv: Readonly<Record<string, string>> | null): Record<s
 async function assertAuthenticates(url: string, q: Question): Promise<void> {
   const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: bodyOf(q, q.variables) });
   await r.text();
-  if (r.status !== 401) throw new Error(`this gateway answered ${r.status} to a request without a token; --callers needs it to authenticate (AUTH_MODE=jwt)`);
+  if (r.status !== 401)
+    throw new Error(`this gateway answered ${r.status} to a request without a token; --callers needs it to authenticate (AUTH_MODE=jwt)`);
   process.stderr.write(`   this gateway refuses a request without a token (401): callers are authenticated\n`);
 }
 
 /** The questions both gateways answer without errors (with the fixed variables); the others are reported and skipped. */
-async function answerable(urls: { ours: string; vanilla: string }, options: Options, load: Pick<Load, 'authorizations'>): Promise<Question[]> {
+async function answerable(
+  urls: { ours: string; vanilla: string },
+  options: Options,
+  load: Pick<Load, 'authorizations'>,
+): Promise<Question[]> {
   const runnable: Question[] = [];
   for (const q of loadQuestions()) {
     if (options.questions && !options.questions.includes(q.id)) continue;
     if (q.partner !== (options.partner !== null)) {
-      if (!options.questions || options.questions.includes(q.id)) process.stderr.write(`   skip ${q.id} ${q.name}: ${q.partner ? 'a partner question (measured with --partner <supplier>)' : 'not a partner question (--partner measures only those)'}\n`);
+      if (!options.questions || options.questions.includes(q.id))
+        process.stderr.write(
+          `   skip ${q.id} ${q.name}: ${q.partner ? 'a partner question (measured with --partner <supplier>)' : 'not a partner question (--partner measures only those)'}\n`,
+        );
       continue;
     }
     const [a, b] = await Promise.all([graphql(urls.ours, q, load), graphql(urls.vanilla, q, load)]);
@@ -362,7 +411,12 @@ async function answerable(urls: { ours: string; vanilla: string }, options: Opti
  * pool ends up empty is skipped like one that cannot be answered. Returns the bodies per question
  * and the questions left.
  */
-async function varyBodies(runnable: Question[], scale: number, urls: { ours: string; vanilla: string }, load: Pick<Load, 'authorizations'>): Promise<{ bodies: Map<string, string[]>; runnable: Question[]; sizes: Record<string, number> }> {
+async function varyBodies(
+  runnable: Question[],
+  scale: number,
+  urls: { ours: string; vanilla: string },
+  load: Pick<Load, 'authorizations'>,
+): Promise<{ bodies: Map<string, string[]>; runnable: Question[]; sizes: Record<string, number> }> {
   const headers = firstCallerHeaders(load);
   const through = (url: string) => (document: string, variables: Variables) => postGraphql(url, document, variables, headers);
   const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -376,8 +430,14 @@ async function varyBodies(runnable: Question[], scale: number, urls: { ours: str
     const pool: Pool = pools.get(q.id)!;
     sizes[q.id] = pool.variables.length;
     const dropped = pool.candidates - pool.variables.length;
-    log(`   ${q.id} ${q.name}: ${pool.variables.length} of ${pool.candidates} values${dropped ? ` (${dropped} dropped, e.g. ${pool.firstProblem})` : ''}`);
-    if (pool.variables.length) bodies.set(q.id, pool.variables.map((v) => bodyOf(q, v)));
+    log(
+      `   ${q.id} ${q.name}: ${pool.variables.length} of ${pool.candidates} values${dropped ? ` (${dropped} dropped, e.g. ${pool.firstProblem})` : ''}`,
+    );
+    if (pool.variables.length)
+      bodies.set(
+        q.id,
+        pool.variables.map((v) => bodyOf(q, v)),
+      );
     else log(`   skip ${q.id} ${q.name}: no value of its pool is answered without errors by both gateways`);
   }
   return { bodies, runnable: runnable.filter((q) => bodies.has(q.id)), sizes };
@@ -394,11 +454,17 @@ async function benchScale(scale: number, options: Options, callers: BenchCallers
   const databaseUrl = benchDatabaseUrl(scale);
   const start = (script: string, env: Record<string, string | undefined>, ready: string | null) =>
     startScript(script, { [CALLER_KEY_ENV]: CALLER_KEY, ...env }, ready, { echo: script.includes('subgraphs-process') });
-  process.stderr.write(`\n== scale ${scale}: subgraphs on ${base + 1}…, ${databaseUrl ? 'PostgreSQL at DATABASE_URL' : 'embedded PostgreSQL'}; load: ${describeLoad(options)}\n`);
+  process.stderr.write(
+    `\n== scale ${scale}: subgraphs on ${base + 1}…, ${databaseUrl ? 'PostgreSQL at DATABASE_URL' : 'embedded PostgreSQL'}; load: ${describeLoad(options)}\n`,
+  );
   const children: Child[] = [];
   try {
     // Production mode, as the gateways and as the Dockerfile runs every process (graphql-js checks more outside it).
-    const subgraphs = await start('bench/subgraphs-process.js', { BENCH_BASE_PORT: String(base), BENCH_SCALE: String(scale), BENCH_DATABASE_URL: databaseUrl, NODE_ENV: 'production' }, 'subgraphs ready');
+    const subgraphs = await start(
+      'bench/subgraphs-process.js',
+      { BENCH_BASE_PORT: String(base), BENCH_SCALE: String(scale), BENCH_DATABASE_URL: databaseUrl, NODE_ENV: 'production' },
+      'subgraphs ready',
+    );
     children.push(subgraphs);
 
     // The same supergraph for both gateways, pointing at this run's subgraphs.
@@ -432,12 +498,20 @@ async function benchScale(scale: number, options: Options, callers: BenchCallers
       await waitForHttp(`http://127.0.0.1:${vanillaPort}/health`);
     } else {
       // The vanilla gateway has no authentication: it gets the callers' headers and ignores them.
-      vanilla = await start('bench/vanilla-gateway.js', { PORT: String(vanillaPort), SUPERGRAPH_PATH: supergraphPath, NODE_ENV: 'production', BENCH_CALLER: vanillaCaller(options) }, 'listening');
+      vanilla = await start(
+        'bench/vanilla-gateway.js',
+        { PORT: String(vanillaPort), SUPERGRAPH_PATH: supergraphPath, NODE_ENV: 'production', BENCH_CALLER: vanillaCaller(options) },
+        'listening',
+      );
       children.push(vanilla);
     }
     const targets = {
       ours: { url: `http://127.0.0.1:${oursPort}/graphql`, pid: ours.process.pid!, metricsUrl: `http://127.0.0.1:${oursPort}/metrics` },
-      vanilla: { url: `http://127.0.0.1:${vanillaPort}/graphql`, pid: vanilla.process.pid!, ...(options.againstEnv ? { metricsUrl: `http://127.0.0.1:${vanillaPort}/metrics` } : {}) },
+      vanilla: {
+        url: `http://127.0.0.1:${vanillaPort}/graphql`,
+        pid: vanilla.process.pid!,
+        ...(options.againstEnv ? { metricsUrl: `http://127.0.0.1:${vanillaPort}/metrics` } : {}),
+      },
     };
     const urls = { ours: targets.ours.url, vanilla: targets.vanilla.url };
     const statsUrl = `http://127.0.0.1:${base + 9}/`;
@@ -459,14 +533,21 @@ async function benchScale(scale: number, options: Options, callers: BenchCallers
 
     // The alone probe keeps the fixed variables: it is the cost of one known request.
     const alone = new Map<string, { ours: Probe; vanilla: Probe }>();
-    for (const q of runnable) alone.set(q.id, { ours: await probe(targets.ours.url, statsUrl, q, load), vanilla: await probe(targets.vanilla.url, statsUrl, q, load) });
+    for (const q of runnable)
+      alone.set(q.id, {
+        ours: await probe(targets.ours.url, statsUrl, q, load),
+        vanilla: await probe(targets.vanilla.url, statsUrl, q, load),
+      });
 
     process.stderr.write(`   warming up both gateways\n`);
     await measure(targets.ours, subgraphsTarget, runnable, { ...options, duration: 3 }, load);
     await measure(targets.vanilla, subgraphsTarget, runnable, { ...options, duration: 3 }, load);
 
     const rows: Row[] = [];
-    const workloads: [string, Question[]][] = [...runnable.map((q) => [`${q.id} ${q.name}`, [q]] as [string, Question[]]), ['mix', runnable]];
+    const workloads: [string, Question[]][] = [
+      ...runnable.map((q) => [`${q.id} ${q.name}`, [q]] as [string, Question[]]),
+      ['mix', runnable],
+    ];
     for (const [name, bodies] of workloads) {
       const samples: { ours: Measurement[]; vanilla: Measurement[] } = { ours: [], vanilla: [] };
       for (let round = 0; round < options.rounds; round++) {
@@ -495,8 +576,13 @@ async function benchScale(scale: number, options: Options, callers: BenchCallers
       rows.push(row);
       if (options.againstEnv) {
         const ab = summarise(row.rounds);
-        process.stderr.write(`   ${name}: A ${fmt(ab.a.throughput)} req/s, B ${fmt(ab.b.throughput)} req/s (medians), ratio A/B median ${fmt(ab.medianRatio, 3)} (rounds ${ab.ratios.map((x) => fmt(x, 3)).join(', ')})\n`);
-      } else process.stderr.write(`   ${name}: ours ${fmt(row.ours.throughput)} req/s, vanilla ${fmt(row.vanilla.throughput)} req/s, ratio ${fmt(row.ratio, 2)}×\n`);
+        process.stderr.write(
+          `   ${name}: A ${fmt(ab.a.throughput)} req/s, B ${fmt(ab.b.throughput)} req/s (medians), ratio A/B median ${fmt(ab.medianRatio, 3)} (rounds ${ab.ratios.map((x) => fmt(x, 3)).join(', ')})\n`,
+        );
+      } else
+        process.stderr.write(
+          `   ${name}: ours ${fmt(row.ours.throughput)} req/s, vanilla ${fmt(row.vanilla.throughput)} req/s, ratio ${fmt(row.ratio, 2)}×\n`,
+        );
     }
     return { rows, pools };
   } finally {
@@ -506,7 +592,9 @@ async function benchScale(scale: number, options: Options, callers: BenchCallers
 
 /** Who the load comes from and what it asks, in words, for the log and the report's header. */
 function describeLoad(options: Options): string {
-  const what = options.vary ? `variables drawn in turn per request from pools of up to ${POOL_SIZE} real values per question (--vary)` : 'the fixed variables of questions/index.ts';
+  const what = options.vary
+    ? `variables drawn in turn per request from pools of up to ${POOL_SIZE} real values per question (--vary)`
+    : 'the fixed variables of questions/index.ts';
   return `${describeCallers(options)}; ${what}`;
 }
 
@@ -526,12 +614,20 @@ function describeCallers(options: Options): string {
 
 /** The pool sizes per scale, for the report's header. */
 function describePools(pools: Map<number, Record<string, number>>): string {
-  return [...pools].map(([scale, sizes]) => `scale ${scale}: ${Object.entries(sizes).map(([id, n]) => `${id} ${n}`).join(', ')}`).join('; ');
+  return [...pools]
+    .map(
+      ([scale, sizes]) =>
+        `scale ${scale}: ${Object.entries(sizes)
+          .map(([id, n]) => `${id} ${n}`)
+          .join(', ')}`,
+    )
+    .join('; ');
 }
 
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
-  const callers = options.callers > 1 || options.partner !== null ? await createBenchCallers(options.callers, options.rights, options.partner) : null;
+  const callers =
+    options.callers > 1 || options.partner !== null ? await createBenchCallers(options.callers, options.rights, options.partner) : null;
   const rows: Row[] = [];
   const pools = new Map<number, Record<string, number>>();
   try {
@@ -546,14 +642,28 @@ async function main(): Promise<void> {
   const poolLine = pools.size ? `\nvalues per --vary pool (questions without variables have one): ${describePools(pools)}.` : '';
   const markdown = options.againstEnv
     ? `# Benchmark ${new Date().toISOString()}: A/B\n\n${options.connections} connections, ${options.duration} s per round, ${options.rounds} rounds per workload, A B then B A in turn.\n${abHeading(options.oursEnv, options.againstEnv)}\nload (callers ${options.callers}, rights ${options.rights}, vary ${options.vary ? 'on' : 'off'}): ${describeLoad(options)}.${poolLine}\n\n${abTable(rows)}\n`
-    : `# Benchmark ${new Date().toISOString()}\n\n${options.connections} connections, ${options.duration} s per round, ${options.rounds} rounds A B A B per workload; ratio = ours / vanilla throughput${Object.keys(options.oursEnv).length ? `; this gateway with ${Object.entries(options.oursEnv).map(([k, v]) => `${k}=${v}`).join(' ')}` : ''}.\nload (callers ${options.callers}, rights ${options.rights}, vary ${options.vary ? 'on' : 'off'}): ${describeLoad(options)}.${poolLine}\nwait = time the gateway had a subgraph fetch in flight; overhead = the gateway's own time per operation (Apollo request pipeline start to response, minus wait; HTTP parsing and queueing on a busy event loop are not in it): the mean per request from its /metrics, and the median over the responses from each one's Server-Timing header, as a share of the p50 latency the load generator saw.\nalone = one request sent by itself to each gateway, with the fixed variables; under load = per completed request during the rounds (requests still in flight when a round ends add fetches but not completions, so slow gateways are overstated).\n\n${table(rows)}\n`;
+    : `# Benchmark ${new Date().toISOString()}\n\n${options.connections} connections, ${options.duration} s per round, ${options.rounds} rounds A B A B per workload; ratio = ours / vanilla throughput${
+        Object.keys(options.oursEnv).length
+          ? `; this gateway with ${Object.entries(options.oursEnv)
+              .map(([k, v]) => `${k}=${v}`)
+              .join(' ')}`
+          : ''
+      }.\nload (callers ${options.callers}, rights ${options.rights}, vary ${options.vary ? 'on' : 'off'}): ${describeLoad(options)}.${poolLine}\nwait = time the gateway had a subgraph fetch in flight; overhead = the gateway's own time per operation (Apollo request pipeline start to response, minus wait; HTTP parsing and queueing on a busy event loop are not in it): the mean per request from its /metrics, and the median over the responses from each one's Server-Timing header, as a share of the p50 latency the load generator saw.\nalone = one request sent by itself to each gateway, with the fixed variables; under load = per completed request during the rounds (requests still in flight when a round ends add fetches but not completions, so slow gateways are overstated).\n\n${table(rows)}\n`;
   process.stdout.write(`\n${markdown}`);
   const dir = path.join(ROOT, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   // In an A/B, "ours" and "vanilla" would misname two instances of this gateway.
   const saved = options.againstEnv
-    ? rows.map((r) => ({ scale: r.scale, workload: r.workload, summary: summarise(r.rounds), a: r.ours, b: r.vanilla, alone: { a: r.alone.ours, b: r.alone.vanilla }, rounds: r.rounds }))
+    ? rows.map((r) => ({
+        scale: r.scale,
+        workload: r.workload,
+        summary: summarise(r.rounds),
+        a: r.ours,
+        b: r.vanilla,
+        alone: { a: r.alone.ours, b: r.alone.vanilla },
+        rounds: r.rounds,
+      }))
     : rows;
   writeFileSync(path.join(dir, `${stamp}.json`), JSON.stringify({ options, pools: Object.fromEntries(pools), rows: saved }, null, 2));
   writeFileSync(path.join(dir, `${stamp}.md`), markdown);

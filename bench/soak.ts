@@ -3,7 +3,20 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { loadQuestions, type Question } from '../questions';
-import { argument, BENCH_OPS_TOKEN, benchDatabaseUrl, freeBasePort, requireWholeNumbers, ROOT, scrapeMetrics, startScript as start, stopChildren, waitForHttp, writeBenchSupergraph, type Child } from './processes';
+import {
+  argument,
+  BENCH_OPS_TOKEN,
+  benchDatabaseUrl,
+  freeBasePort,
+  requireWholeNumbers,
+  ROOT,
+  scrapeMetrics,
+  startScript as start,
+  stopChildren,
+  waitForHttp,
+  writeBenchSupergraph,
+  type Child,
+} from './processes';
 
 /**
  * The soak benchmark: the questions the current graph can answer, in a mix, for minutes, against
@@ -39,7 +52,9 @@ function parseArgs(argv: string[]): Options {
 
 /** Resident set size of a process, in MiB, from /proc. */
 function rssMiB(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmRSS:'));
   return Number(line?.replace(/\D+/g, '') ?? 0) / 1024;
 }
 
@@ -97,12 +112,18 @@ async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   const base = await freeBasePort();
   const databaseUrl = benchDatabaseUrl(options.scale);
-  process.stderr.write(`soak: scale ${options.scale}, ${options.duration} s, ${options.connections} connections; ${databaseUrl ? 'PostgreSQL at DATABASE_URL' : 'embedded PostgreSQL'}\n`);
+  process.stderr.write(
+    `soak: scale ${options.scale}, ${options.duration} s, ${options.connections} connections; ${databaseUrl ? 'PostgreSQL at DATABASE_URL' : 'embedded PostgreSQL'}\n`,
+  );
   const children: Child[] = [];
   // The gateway signs the caller of each subgraph request with this key; the subgraphs check it.
   const callerKey = process.env.CALLER_SIGNING_KEY ?? randomBytes(32).toString('hex');
   try {
-    const subgraphs = await start('bench/subgraphs-process.js', { CALLER_SIGNING_KEY: callerKey, BENCH_BASE_PORT: String(base), BENCH_SCALE: String(options.scale), BENCH_DATABASE_URL: databaseUrl }, /subgraphs ready/);
+    const subgraphs = await start(
+      'bench/subgraphs-process.js',
+      { CALLER_SIGNING_KEY: callerKey, BENCH_BASE_PORT: String(base), BENCH_SCALE: String(options.scale), BENCH_DATABASE_URL: databaseUrl },
+      /subgraphs ready/,
+    );
     children.push(subgraphs);
 
     const supergraphPath = writeBenchSupergraph(base, 'soak-supergraph');
@@ -110,7 +131,19 @@ async function main(): Promise<void> {
     const gatewayPort = base + 20;
     // Authentication off (logged by the gateway) and no rate limit worth the name: the soak
     // measures the data path, not token checks or throttling.
-    const gateway = await start('gateway/main.js', { PORT: String(gatewayPort), SUPERGRAPH_PATH: supergraphPath, AUTH_MODE: 'none', NODE_ENV: 'production', CALLER_SIGNING_KEY: callerKey, RATE_LIMIT_PER_MINUTE: '1000000000', OPS_TOKEN: BENCH_OPS_TOKEN }, null);
+    const gateway = await start(
+      'gateway/main.js',
+      {
+        PORT: String(gatewayPort),
+        SUPERGRAPH_PATH: supergraphPath,
+        AUTH_MODE: 'none',
+        NODE_ENV: 'production',
+        CALLER_SIGNING_KEY: callerKey,
+        RATE_LIMIT_PER_MINUTE: '1000000000',
+        OPS_TOKEN: BENCH_OPS_TOKEN,
+      },
+      null,
+    );
     children.push(gateway);
     const url = `http://127.0.0.1:${gatewayPort}/graphql`;
     const metricsUrl = `http://127.0.0.1:${gatewayPort}/metrics`;
@@ -118,9 +151,14 @@ async function main(): Promise<void> {
 
     const runnable: Question[] = [];
     for (const q of loadQuestions()) {
-      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: q.document, variables: q.variables }) });
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: q.document, variables: q.variables }),
+      });
       const body = (await response.json()) as { errors?: { message: string }[] };
-      if (response.status !== 200 || body.errors?.length) process.stderr.write(`   skip ${q.id} ${q.name}: ${body.errors?.[0]?.message ?? `HTTP ${response.status}`}\n`);
+      if (response.status !== 200 || body.errors?.length)
+        process.stderr.write(`   skip ${q.id} ${q.name}: ${body.errors?.[0]?.message ?? `HTTP ${response.status}`}\n`);
       else runnable.push(q);
     }
     if (runnable.length === 0) throw new Error('no question can be answered by this graph yet');
@@ -136,7 +174,9 @@ async function main(): Promise<void> {
         subgraphsRssMiB: rssMiB(subgraphs.process.pid!),
       });
       const s = samples[samples.length - 1]!;
-      process.stderr.write(`   t=${s.t.toFixed(0)}s gateway rss ${s.gatewayRssMiB.toFixed(1)} MiB heap ${s.gatewayHeapMiB.toFixed(1)} MiB, subgraphs rss ${s.subgraphsRssMiB.toFixed(1)} MiB\n`);
+      process.stderr.write(
+        `   t=${s.t.toFixed(0)}s gateway rss ${s.gatewayRssMiB.toFixed(1)} MiB heap ${s.gatewayHeapMiB.toFixed(1)} MiB, subgraphs rss ${s.subgraphsRssMiB.toFixed(1)} MiB\n`,
+      );
     };
     await takeSample();
     const sampler = setInterval(() => void takeSample().catch(() => undefined), options.sample * 1000);
@@ -174,7 +214,14 @@ async function main(): Promise<void> {
       requests: result.requests.total,
       throughput: result.requests.total / result.duration,
       latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max },
-      errors: { total: errors, connection: result.errors, timeouts: result.timeouts, non2xx: result.non2xx, graphql: graphqlErrors, first: firstErrors },
+      errors: {
+        total: errors,
+        connection: result.errors,
+        timeouts: result.timeouts,
+        non2xx: result.non2xx,
+        graphql: graphqlErrors,
+        first: firstErrors,
+      },
       memory: { gatewayHeap, gatewayRss, subgraphsRss },
       samples,
     };

@@ -14,7 +14,9 @@ import { UsageAggregator } from '../gateway/usage/aggregator';
  * The database write is not in the request path (a timer writes every 10 s), so it is not here.
  */
 const ITERATIONS = 50_000;
-const schema = buildSchema('type Query { order(id: ID!): Order orders(status: String): [Order!]! } type Order { id: ID! number: String lines: [Line!]! } type Line { item: String quantity: Float }');
+const schema = buildSchema(
+  'type Query { order(id: ID!): Order orders(status: String): [Order!]! } type Order { id: ID! number: String lines: [Line!]! } type Line { item: String quantity: Float }',
+);
 const query = 'query Orders($s: String) { orders(status: $s) { id number lines { item quantity } } order(id: "1") { id } }';
 const document = parse(query);
 
@@ -45,7 +47,15 @@ async function main(): Promise<void> {
   const aggregator = new UsageAggregator(60_000, 10_000, () => undefined);
   const on = await perOperation(usagePlugin({ aggregator, registry: new Registry() }));
   const off = await perOperation(usagePlugin({ registry: new Registry() }));
-  process.stdout.write(['| usage recording | µs per operation |', '|---|---|', `| on (metrics and aggregation) | ${on.toFixed(2)} |`, `| off (metrics only) | ${off.toFixed(2)} |`, ''].join('\n'));
+  process.stdout.write(
+    [
+      '| usage recording | µs per operation |',
+      '|---|---|',
+      `| on (metrics and aggregation) | ${on.toFixed(2)} |`,
+      `| off (metrics only) | ${off.toFixed(2)} |`,
+      '',
+    ].join('\n'),
+  );
 }
 
 void main();

@@ -26,7 +26,10 @@ function parseArgs(args: readonly string[]): Map<string, string> {
       const value = args[++i];
       if (value === undefined || value.startsWith('--')) throw new StartupError(`${arg} needs a value`);
       parsed.set(arg, value);
-    } else throw new StartupError(`check: unknown argument "${arg.slice(0, 40)}"; expected --proposed <supergraph>, --against <file|url>, --window 30d, --json or --allow-missing-usage`);
+    } else
+      throw new StartupError(
+        `check: unknown argument "${arg.slice(0, 40)}"; expected --proposed <supergraph>, --against <file|url>, --window 30d, --json or --allow-missing-usage`,
+      );
   }
   return parsed;
 }
@@ -49,6 +52,11 @@ export async function check(args: readonly string[], env: NodeJS.ProcessEnv = pr
   const changes = await classifyChanges(against.apiSchema, against.supergraphSdl ? proposed.apiSchema : asIntrospected(proposed.apiSchema));
   // Usage is read only when a breaking change needs it, so that an additive change checks offline.
   const usage = changes.some((c) => c.level === 'breaking') ? await gatherUsage(env, since, against.apiSchema) : null;
-  const report = buildReport(changes, usage, { proposed: proposed.source, against: against.source }, { since, window, allowMissingUsage: options.has('--allow-missing-usage') });
+  const report = buildReport(
+    changes,
+    usage,
+    { proposed: proposed.source, against: against.source },
+    { since, window, allowMissingUsage: options.has('--allow-missing-usage') },
+  );
   return { exitCode: report.ok ? 0 : 1, output: options.has('--json') ? JSON.stringify(report, null, 2) : renderReport(report), report };
 }

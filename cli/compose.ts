@@ -11,7 +11,12 @@ import { buildAuthorityMap, type AuthorityMap } from './authority/map';
 import { renderAuthorityMarkdown } from './authority/markdown';
 import { checkDerivedFields, checkGuardedFields, readGuardedFields, renderRolesMarkdown, type GuardedField } from './authority/rights';
 import { readSupergraph } from './authority/supergraph';
-import { buildReconciliationSchema, RECONCILED_SYSTEMS, RECONCILIATION, RECONCILIATION_URL } from '../gateway/authority/reconciliation/reconciliation';
+import {
+  buildReconciliationSchema,
+  RECONCILED_SYSTEMS,
+  RECONCILIATION,
+  RECONCILIATION_URL,
+} from '../gateway/authority/reconciliation/reconciliation';
 
 export interface ComposedGraph {
   /** `<system>.graphql` → its SDL, `supergraph.graphql`, `authority.json`, `AUTHORITY.md` and `ROLES.md`. */
@@ -51,7 +56,8 @@ function failure(title: string, messages: readonly string[]): CompositionError {
 /** The authority map with each guarded field's rules, so that the explorer shows who may use it beside where it comes from. */
 function withRights(map: AuthorityMap, guarded: readonly GuardedField[]): AuthorityMap {
   const fields = { ...map.fields };
-  for (const g of guarded) if (g.rules.length && fields[g.coordinate]) fields[g.coordinate] = { ...fields[g.coordinate]!, authorized: g.rules };
+  for (const g of guarded)
+    if (g.rules.length && fields[g.coordinate]) fields[g.coordinate] = { ...fields[g.coordinate]!, authorized: g.rules };
   return { ...map, fields };
 }
 
@@ -65,7 +71,11 @@ export function composeSubgraphs(subgraphs: readonly SubgraphSource[], options: 
   const before = checkSubgraphs(parsed, rules);
   if (before.errors.length) throw failure('authority check failed', before.errors);
   const result = composeServices(parsed);
-  if (result.errors) throw failure('composition failed', result.errors.map((e) => e.message));
+  if (result.errors)
+    throw failure(
+      'composition failed',
+      result.errors.map((e) => e.message),
+    );
   const supergraph = parse(result.supergraphSdl);
   const model = readSupergraph(supergraph);
   const after = checkSupergraph(model, rules);

@@ -47,7 +47,10 @@ export async function openSystemDatabases(options: DatabaseSetupOptions): Promis
   const databases: Partial<Record<SystemName, Database<any>>> = {};
   const urls: Partial<Record<SystemName, string>> = {};
   try {
-    await ensureDatabases(serverUrl, options.systems.map((s) => systemDatabaseName(serverUrl!, s.name)));
+    await ensureDatabases(
+      serverUrl,
+      options.systems.map((s) => systemDatabaseName(serverUrl!, s.name)),
+    );
     for (const system of options.systems) {
       const url = withDatabase(serverUrl, systemDatabaseName(serverUrl, system.name));
       const database = createDatabase(system.name, url);

@@ -13,7 +13,10 @@ import { parsePort } from '../gateway/config';
  * `GATEWAY_DATABASE_URL`, on `DATABASE_URL`'s server, or in the embedded PostgreSQL (the one
  * `npm start` runs, when it is running).
  */
-export async function withGatewayDatabase<T>(env: NodeJS.ProcessEnv, work: (database: Database<GatewayDatabase>) => Promise<T>): Promise<T> {
+export async function withGatewayDatabase<T>(
+  env: NodeJS.ProcessEnv,
+  work: (database: Database<GatewayDatabase>) => Promise<T>,
+): Promise<T> {
   let url = env.GATEWAY_DATABASE_URL || (env.DATABASE_URL ? gatewayDatabaseUrl(env.DATABASE_URL) : undefined);
   let embedded: Awaited<ReturnType<typeof startEmbeddedPostgres>> | undefined;
   if (!url) {

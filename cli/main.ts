@@ -41,8 +41,11 @@ async function start(): Promise<void> {
   const logger = createLogger('plantgraph');
   const config = loadStartConfig();
   const stack = await startStack(config, logger);
-  process.stdout.write(`Plantgraph is running.\n  GraphQL:  ${stack.url}\n  Explorer: ${stack.url} (open in a browser)\n  Stop with Ctrl-C.\n`);
-  if (stack.token) process.stdout.write(`  Token (admin, 8 h; more with "npx plantgraph token --role R"):\n    Authorization: Bearer ${stack.token}\n`);
+  process.stdout.write(
+    `Plantgraph is running.\n  GraphQL:  ${stack.url}\n  Explorer: ${stack.url} (open in a browser)\n  Stop with Ctrl-C.\n`,
+  );
+  if (stack.token)
+    process.stdout.write(`  Token (admin, 8 h; more with "npx plantgraph token --role R"):\n    Authorization: Bearer ${stack.token}\n`);
   let stopping = false;
   const shutdown = async () => {
     if (stopping) return;
@@ -72,15 +75,19 @@ async function seed(args: string[]): Promise<void> {
         await migrateDownAll(db, system.migrations, system.name);
         await migrateToLatest(db, system.migrations, system.name);
       } else if (!(await system.isEmpty(db))) {
-        throw new StartupError(`${system.name}: the database already holds data; run "plantgraph seed --scale ${plan.scale} --reset" to replace it`);
+        throw new StartupError(
+          `${system.name}: the database already holds data; run "plantgraph seed --scale ${plan.scale} --reset" to replace it`,
+        );
       }
     }
     // Each system has its own database: the six loads run side by side. Every load ends (commits
     // or rolls back) before the databases close; the first failure is then reported.
-    const loads = await Promise.allSettled(systems.map(async (system) => {
-      await bulkLoad(dbs.databases[system.name]!.db, (db) => system.seed(db, plan, progress));
-      progress.finish(`${system.name}: seeded at scale ${plan.scale}`);
-    }));
+    const loads = await Promise.allSettled(
+      systems.map(async (system) => {
+        await bulkLoad(dbs.databases[system.name]!.db, (db) => system.seed(db, plan, progress));
+        progress.finish(`${system.name}: seeded at scale ${plan.scale}`);
+      }),
+    );
     const failed = loads.find((load): load is PromiseRejectedResult => load.status === 'rejected');
     if (failed) throw failed.reason;
     process.stdout.write(`seeded ${systems.length} systems at scale ${plan.scale} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
@@ -162,7 +169,7 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((err) => {
-  const message = err instanceof StartupError || err instanceof RangeError ? err.message : (err as Error).stack ?? String(err);
+  const message = err instanceof StartupError || err instanceof RangeError ? err.message : ((err as Error).stack ?? String(err));
   process.stderr.write(`plantgraph: ${message}\n`);
   process.exit(1);
 });

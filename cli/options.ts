@@ -15,7 +15,9 @@ export function option(args: readonly string[], name: string, context: OptionCon
   if (i === -1) return undefined;
   const value = args[i + 1];
   if (value === undefined || value.startsWith('--')) {
-    throw new StartupError(`${context.command ? `${context.command}: ` : ''}${name} needs a value${context.hint ? `\n${context.hint}` : ''}`);
+    throw new StartupError(
+      `${context.command ? `${context.command}: ` : ''}${name} needs a value${context.hint ? `\n${context.hint}` : ''}`,
+    );
   }
   return value;
 }

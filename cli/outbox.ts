@@ -5,7 +5,13 @@ import { isSystemName } from '../platform/systems';
 import { implementedSystems } from '../subgraphs/catalog';
 import { createDatabase, withDatabase, type Database } from '../platform/db/database';
 import { embeddedServerUrl } from '../platform/db/embedded';
-import { listCommands, retryParkedCommands, summarizeOutbox, type CommandStatusValue, type OutboxCommandRow } from '../subgraphs/kit/outbox';
+import {
+  listCommands,
+  retryParkedCommands,
+  summarizeOutbox,
+  type CommandStatusValue,
+  type OutboxCommandRow,
+} from '../subgraphs/kit/outbox';
 import { openSystemDatabases, systemDatabaseName } from './databases';
 import { loadStartConfig } from './start';
 import { option as readOption } from './options';
@@ -36,20 +42,30 @@ function outboxSystems(args: string[], required: boolean): string[] {
 }
 
 /** Opens the databases of the given systems: an explicit URL, DATABASE_URL's server, npm start's PostgreSQL, or a fresh embedded one. */
-async function openOutboxes(systems: string[], args: string[], env: NodeJS.ProcessEnv): Promise<{ databases: Map<string, Database<any>>; close(): Promise<void> }> {
+async function openOutboxes(
+  systems: string[],
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ databases: Map<string, Database<any>>; close(): Promise<void> }> {
   const explicit = option(args, '--database-url');
   if (explicit) {
-    if (systems.length !== 1) throw new StartupError('outbox: --database-url names one system\'s database; give --system too');
+    if (systems.length !== 1) throw new StartupError("outbox: --database-url names one system's database; give --system too");
     const database = createDatabase(systems[0]!, explicit, { maxConnections: 2 });
     return { databases: new Map([[systems[0]!, database]]), close: () => database.close() };
   }
   const config = loadStartConfig(env);
   let databaseUrl = config.databaseUrl;
   // `npm start` is running: use its PostgreSQL rather than start a second one on the same data.
-  if (!databaseUrl && existsSync(path.join(config.dataDir, 'pg', 'postmaster.pid'))) databaseUrl = withDatabase(embeddedServerUrl(config.pgPort), 'plantgraph');
+  if (!databaseUrl && existsSync(path.join(config.dataDir, 'pg', 'postmaster.pid')))
+    databaseUrl = withDatabase(embeddedServerUrl(config.pgPort), 'plantgraph');
   const modules = implementedSystems().filter((s) => systems.includes(s.name));
   if (databaseUrl) {
-    const databases = new Map(modules.map((s) => [s.name as string, createDatabase(s.name, withDatabase(databaseUrl, systemDatabaseName(databaseUrl, s.name)), { maxConnections: 2 })]));
+    const databases = new Map(
+      modules.map((s) => [
+        s.name as string,
+        createDatabase(s.name, withDatabase(databaseUrl, systemDatabaseName(databaseUrl, s.name)), { maxConnections: 2 }),
+      ]),
+    );
     return { databases, close: async () => void (await Promise.all([...databases.values()].map((d) => d.close()))) };
   }
   const opened = await openSystemDatabases({ dataDir: config.dataDir, pgPort: config.pgPort, systems: modules });
@@ -58,7 +74,15 @@ async function openOutboxes(systems: string[], args: string[], env: NodeJS.Proce
 
 function describe(command: OutboxCommandRow): string {
   const error = command.lastError ? command.lastError.replace(/\s+/g, ' ').slice(0, 120) : '';
-  return [command.id, command.status, command.type, command.subject ?? '-', `attempts ${command.attempts}`, command.nextAttemptAt.toISOString(), error].join('\t');
+  return [
+    command.id,
+    command.status,
+    command.type,
+    command.subject ?? '-',
+    `attempts ${command.attempts}`,
+    command.nextAttemptAt.toISOString(),
+    error,
+  ].join('\t');
 }
 
 /** `plantgraph outbox status|list|retry`: what waits in the systems' outboxes, and a fresh round of attempts for every parked command of one. */
@@ -73,7 +97,8 @@ export async function outbox(args: string[], env: NodeJS.ProcessEnv = process.en
   if (wrong !== undefined) throw new StartupError(`outbox: --status takes ${STATUSES.join(', ')} (comma-separated), got ${shown(wrong)}`);
   const limitRaw = option(rest, '--limit') ?? '100';
   const limit = Number(limitRaw);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new StartupError(`outbox: --limit must be a whole number from 1 to 10000, got ${shown(limitRaw)}`);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 10_000)
+    throw new StartupError(`outbox: --limit must be a whole number from 1 to 10000, got ${shown(limitRaw)}`);
   const target = option(rest, '--target');
   if (target !== undefined && !isSystemName(target)) throw new StartupError(`outbox: --target must name a system, got ${shown(target)}`);
 

@@ -104,7 +104,10 @@ export async function startStack(config: StartConfig, logger: Logger, options: {
 
     const urls: Partial<Record<SystemName, string>> = { ...config.subgraphUrls };
     // One nonce store for the subgraphs of this process; each header names one system anyway.
-    const nonces = createNonceStore({ redisUrl: config.redisUrl, onError: (err) => logger.warn({ err: err.message }, 'caller nonce store: Redis error') });
+    const nonces = createNonceStore({
+      redisUrl: config.redisUrl,
+      onError: (err) => logger.warn({ err: err.message }, 'caller nonce store: Redis error'),
+    });
     stoppers.push({ name: 'caller nonce store', stop: () => nonces.close() });
     for (const system of local) {
       const server: SubgraphServer = await createSystemServer(system, dbs.databases[system.name]!, { nonces });
@@ -114,18 +117,24 @@ export async function startStack(config: StartConfig, logger: Logger, options: {
       urls[system.name] = `http://${config.host}:${port}/graphql`;
     }
 
-    const security = await resolveSecurity(loadSecurityConfig({ ...process.env, DATA_DIR: config.dataDir }), logger, { partnerDatabaseUrl: gatewayDatabaseUrl(dbs.serverUrl) });
+    const security = await resolveSecurity(loadSecurityConfig({ ...process.env, DATA_DIR: config.dataDir }), logger, {
+      partnerDatabaseUrl: gatewayDatabaseUrl(dbs.serverUrl),
+    });
     const partnerDatabase = security.options.partnerDatabase;
     if (partnerDatabase && process.env.NODE_ENV !== 'production') {
       // A data dir kept across releases holds the seeded partner documents of its first start.
       const { published, revoked } = await refreshSeededDocuments(partnerDatabase.db);
-      if (published.length + revoked.length > 0) logger.info({ published, revoked }, 'partner documents: questions/partner-manifest.json published again');
+      if (published.length + revoked.length > 0)
+        logger.info({ published, revoked }, 'partner documents: questions/partner-manifest.json published again');
     }
     const token = await security.devIssuer?.mint({ roles: ['admin'], subject: 'dev:admin' });
     // Change events go from the systems' relays to the gateway's subscribers: through Redis when it is
     // configured (other replicas hear them too), else within this process.
     const liveConfig = loadLiveConfig();
-    const changes = createChangeBus(config.redisUrl, { channel: liveConfig.channel, onError: (err) => logger.warn({ err: err.message }, 'change bus: Redis error') });
+    const changes = createChangeBus(config.redisUrl, {
+      channel: liveConfig.channel,
+      onError: (err) => logger.warn({ err: err.message }, 'change bus: Redis error'),
+    });
     stoppers.push({ name: 'change bus', stop: () => changes.close() });
     const gateway: GatewayServer = await createGatewayServer({
       supergraph: config.supergraphPath,
@@ -136,13 +145,20 @@ export async function startStack(config: StartConfig, logger: Logger, options: {
       security: security.options,
       // The explorer page sends the development token, so that `npm start` works in a browser at
       // once: to a browser on this machine that calls it by a loopback name, never in production.
-      ...(security.devIssuer ? { explorer: { headers: devTokenHeaders(security.devIssuer, { production: process.env.NODE_ENV === 'production' }) } } : {}),
+      ...(security.devIssuer
+        ? { explorer: { headers: devTokenHeaders(security.devIssuer, { production: process.env.NODE_ENV === 'production' }) } }
+        : {}),
     });
     stoppers.push({ name: 'gateway', stop: () => gateway.stop() });
     await listen(gateway.httpServer, config.port, config.host, 'gateway');
     // Relays deliver outbox commands through the gateway, so they start after it and stop before it.
     for (const system of local) {
-      const relay = startSystemRelay(system, dbs.databases[system.name]!, { gatewayUrl: `http://${config.host}:${config.port}/graphql` }, logger);
+      const relay = startSystemRelay(
+        system,
+        dbs.databases[system.name]!,
+        { gatewayUrl: `http://${config.host}:${config.port}/graphql` },
+        logger,
+      );
       if (relay) stoppers.push({ name: `${system.name} relay`, stop: () => relay.stop() });
       const changeRelay = startChangeRelay({ system: system.name, database: dbs.databases[system.name]!, bus: changes, logger });
       stoppers.push({ name: `${system.name} change relay`, stop: () => changeRelay.stop() });

@@ -97,7 +97,11 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
   const health = new SubgraphHealth(options.reliability ?? loadReliabilityConfig({}), logger);
   const fetchPath = createGatewayPerformance(options.performance ?? loadPerformanceConfig());
   // A fetcher given by the caller replaces the pool and every step above it but the seal.
-  const chain = fetchChain({ performance: options.fetcher ? undefined : fetchPath, fetcher: options.fetcher, sealCaller: security.sealCaller });
+  const chain = fetchChain({
+    performance: options.fetcher ? undefined : fetchPath,
+    fetcher: options.fetcher,
+    sealCaller: security.sealCaller,
+  });
   const usage = createGatewayUsage({ database: securityOptions.partnerDatabase?.db, ...(options.usage ?? loadUsageConfig()) }, logger);
   // @apollo/gateway otherwise reports usage to Apollo and probes cloud metadata addresses at
   // construction; a plant's gateway sends nothing off its own network unless told to.
@@ -112,7 +116,11 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
       subgraphUrls,
       chain,
       // The caller header is addressed to the system here and sealed over the final body by the chain's last step.
-      beforeSend: (system) => [security.signCallerFor(system), ...(options.tracing ? [options.tracing.propagate] : []), ...(options.beforeSend ?? [])],
+      beforeSend: (system) => [
+        security.signCallerFor(system),
+        ...(options.tracing ? [options.tracing.propagate] : []),
+        ...(options.beforeSend ?? []),
+      ],
       logger,
     }),
   });
@@ -183,7 +191,11 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
   });
   // CORS first: a preflight is answered before any route, token or rate limit.
   const httpServer = createServer((req, res) =>
-    security.cors(req, res, () => void (live.isSse(req) ? live.handleSse(req, res) : explorer.matches(req) ? explorer.handle(req, res) : handler(req, res))),
+    security.cors(
+      req,
+      res,
+      () => void (live.isSse(req) ? live.handleSse(req, res) : explorer.matches(req) ? explorer.handle(req, res) : handler(req, res)),
+    ),
   );
   httpServer.keepAliveTimeout = 65_000;
   httpServer.on('upgrade', (req, socket, head) => live.handleUpgrade(req, socket, head));

@@ -37,9 +37,7 @@ export interface SubgraphDataSourceOptions {
   logger?: Logger;
 }
 
-type Failure =
-  | { kind: 'unavailable'; reason: string; message: string; retryable: boolean; sent: boolean }
-  | { kind: 'other' };
+type Failure = { kind: 'unavailable'; reason: string; message: string; retryable: boolean; sent: boolean } | { kind: 'other' };
 
 class SubgraphTimeoutError extends Error {
   override readonly name = 'TimeoutError';
@@ -96,7 +94,11 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource {
       if (!this.breaker.tryAcquire()) {
         subgraphFetchErrors.labels(this.system, 'circuit_open').inc();
         const retryAt = this.breaker.snapshot().retryAt;
-        return this.unavailable(options, 'circuit_open', `the circuit is open after repeated failures${retryAt ? `; next probe at ${retryAt}` : ''}`);
+        return this.unavailable(
+          options,
+          'circuit_open',
+          `the circuit is open after repeated failures${retryAt ? `; next probe at ${retryAt}` : ''}`,
+        );
       }
       const started = performance.now();
       try {
@@ -106,7 +108,9 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource {
         return response;
       } catch (err) {
         const failure = classify(err);
-        subgraphFetchDuration.labels(this.system, failure.kind === 'unavailable' ? failure.reason : 'error').observe((performance.now() - started) / 1000);
+        subgraphFetchDuration
+          .labels(this.system, failure.kind === 'unavailable' ? failure.reason : 'error')
+          .observe((performance.now() - started) / 1000);
         if (failure.kind === 'other') {
           // The system answered; the request itself was wrong. That says nothing about its health.
           this.breaker.release();
@@ -122,10 +126,16 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource {
         }
         if (failure.sent && isMutation(options)) {
           mutationOutcomesUnknown.labels(this.system, failure.reason).inc();
-          this.log?.warn({ system: this.system, reason: failure.reason, requestId: requestIdOf(options) }, `${this.system} did not answer a mutation: ${failure.message}`);
+          this.log?.warn(
+            { system: this.system, reason: failure.reason, requestId: requestIdOf(options) },
+            `${this.system} did not answer a mutation: ${failure.message}`,
+          );
           return this.outcomeUnknown(options, failure.reason, failure.message);
         }
-        this.log?.warn({ system: this.system, reason: failure.reason, attempts: attempt, requestId: requestIdOf(options) }, `${this.system} unavailable: ${failure.message}`);
+        this.log?.warn(
+          { system: this.system, reason: failure.reason, attempts: attempt, requestId: requestIdOf(options) },
+          `${this.system} unavailable: ${failure.message}`,
+        );
         return this.unavailable(options, failure.reason, failure.message);
       }
     }
@@ -156,13 +166,22 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource {
     const given = Array.isArray(response.body?.errors) ? response.body!.errors : [];
     const errors: GraphQLFormattedError[] = given.length
       ? given.map((e) => ({ message: e.message, extensions: { code: e.extensions?.code ?? 'SUBGRAPH_REJECTED', system: this.system } }))
-      : [{ message: `${this.system} refused the request (HTTP ${response.status})`, extensions: { code: 'SUBGRAPH_REJECTED', system: this.system } }];
+      : [
+          {
+            message: `${this.system} refused the request (HTTP ${response.status})`,
+            extensions: { code: 'SUBGRAPH_REJECTED', system: this.system },
+          },
+        ];
     return { errors };
   }
 
   /** A response with no data and one error per field this fetch was to resolve. */
   private unavailable(options: ProcessOptions, reason: string, detail: string): GatewayGraphQLResponse {
-    return fieldErrors(options, `${this.system} is unavailable (${detail}); its fields are null`, { code: 'SUBGRAPH_UNAVAILABLE', system: this.system, reason });
+    return fieldErrors(options, `${this.system} is unavailable (${detail}); its fields are null`, {
+      code: 'SUBGRAPH_UNAVAILABLE',
+      system: this.system,
+      reason,
+    });
   }
 
   /** A mutation the system received but did not answer: said plainly, with how to find out safely. */
@@ -173,13 +192,24 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource {
         ? 'this request had no Idempotency-Key header, so check the state in the system before sending it again; send one with every mutation to retry safely'
         : 'retry with the same Idempotency-Key header to get its outcome without applying it twice';
     const message = `${this.system} received the mutation but did not answer (${detail}): it may or may not have been applied; ${advice}`;
-    return fieldErrors(options, message, { code: 'MUTATION_OUTCOME_UNKNOWN', system: this.system, reason, ...(key === undefined ? {} : { idempotencyKey: key.slice(0, 64) }) });
+    return fieldErrors(options, message, {
+      code: 'MUTATION_OUTCOME_UNKNOWN',
+      system: this.system,
+      reason,
+      ...(key === undefined ? {} : { idempotencyKey: key.slice(0, 64) }),
+    });
   }
 }
 
 /** One error per field the fetch was to resolve, each on its path. */
-function fieldErrors(options: ProcessOptions, message: string, extensions: { code: SubgraphFetchErrorCode } & Record<string, unknown>): GatewayGraphQLResponse {
-  const errors: GraphQLFormattedError[] = errorPaths(options).map((path) => (path ? { message, path, extensions } : { message, extensions }));
+function fieldErrors(
+  options: ProcessOptions,
+  message: string,
+  extensions: { code: SubgraphFetchErrorCode } & Record<string, unknown>,
+): GatewayGraphQLResponse {
+  const errors: GraphQLFormattedError[] = errorPaths(options).map((path) =>
+    path ? { message, path, extensions } : { message, extensions },
+  );
   return { errors };
 }
 
@@ -229,16 +259,25 @@ function classify(err: unknown): Failure {
   if (err instanceof GraphQLError) {
     const status = (err.extensions?.response as { status?: number } | undefined)?.status;
     if (typeof status === 'number' && status >= 500) {
-      return { kind: 'unavailable', reason: 'http_5xx', message: `HTTP ${status}`, retryable: status === 502 || status === 503 || status === 504, sent: false };
+      return {
+        kind: 'unavailable',
+        reason: 'http_5xx',
+        message: `HTTP ${status}`,
+        retryable: status === 502 || status === 503 || status === 504,
+        sent: false,
+      };
     }
     return { kind: 'other' };
   }
   const description = describeFailure(err);
   // `sent`: the request may have reached the system. Only a refused connection proves it did not;
   // an HTTP 5xx is an answer (the system says it did not serve the request).
-  if (description === 'timeout') return { kind: 'unavailable', reason: 'timeout', message: "no answer within the timeout", retryable: false, sent: true };
-  if (description === 'connection refused') return { kind: 'unavailable', reason: 'refused', message: description, retryable: true, sent: false };
-  if (description === 'connection reset') return { kind: 'unavailable', reason: 'reset', message: description, retryable: true, sent: true };
+  if (description === 'timeout')
+    return { kind: 'unavailable', reason: 'timeout', message: 'no answer within the timeout', retryable: false, sent: true };
+  if (description === 'connection refused')
+    return { kind: 'unavailable', reason: 'refused', message: description, retryable: true, sent: false };
+  if (description === 'connection reset')
+    return { kind: 'unavailable', reason: 'reset', message: description, retryable: true, sent: true };
   const error = err as { name?: string; message?: string };
   if (error?.name === 'TypeError' && /fetch failed/.test(error.message ?? '')) {
     return { kind: 'unavailable', reason: 'network', message: description, retryable: true, sent: true };

@@ -31,7 +31,9 @@ export function fileSupergraph(options: FileSupergraphOptions): SupergraphManage
       try {
         current = readFileSync(file, 'utf8');
       } catch (err) {
-        throw new StartupError(`gateway: cannot read the supergraph at ${file}: ${(err as Error).message}; run "npm run compose" or set SUPERGRAPH_PATH`);
+        throw new StartupError(
+          `gateway: cannot read the supergraph at ${file}: ${(err as Error).message}; run "npm run compose" or set SUPERGRAPH_PATH`,
+        );
       }
       const reload = () => {
         let next: string;

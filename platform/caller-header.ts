@@ -165,7 +165,10 @@ export interface SignOptions extends SealOptions {
 
 /** Signs a caller into a header value in one step (`callerClaims`, then `sealCaller`). */
 export function signCaller(caller: Caller, key: string | Buffer, options: SignOptions = {}): string {
-  return sealCaller(callerClaims(caller, options.audience ?? SUBGRAPH_AUDIENCE), options.body, key, { ...options, ttlSeconds: options.ttlSeconds ?? 30 });
+  return sealCaller(callerClaims(caller, options.audience ?? SUBGRAPH_AUDIENCE), options.body, key, {
+    ...options,
+    ttlSeconds: options.ttlSeconds ?? 30,
+  });
 }
 
 export interface CheckOptions {
@@ -188,7 +191,10 @@ export function checkCallerHeader(header: string | undefined, key: Buffer, optio
   if (!header) return { ok: false, reason: `missing ${CALLER_HEADER} header: subgraphs answer only requests signed by the gateway` };
   const parts = header.split('.');
   if (parts.length !== 4 || parts[0] !== VERSION) {
-    return { ok: false, reason: `malformed ${CALLER_HEADER} header: expected ${VERSION}.<claims>.<ticket>.<signature>, got ${parts.length} parts starting ${short(parts[0])}` };
+    return {
+      ok: false,
+      reason: `malformed ${CALLER_HEADER} header: expected ${VERSION}.<claims>.<ticket>.<signature>, got ${parts.length} parts starting ${short(parts[0])}`,
+    };
   }
   const signed = `${parts[0]}.${parts[1]}.${parts[2]}`;
   const expected = Buffer.from(mac(key, signed));
@@ -207,13 +213,22 @@ export function checkCallerHeader(header: string | undefined, key: Buffer, optio
   const seconds = Math.floor(options.now / 1000);
   const skew = options.clockSkewSeconds;
   if (claims.aud !== options.audience) {
-    return { ok: false, reason: `${CALLER_HEADER} header is meant for another audience: expected ${short(options.audience)}, got ${short(claims.aud)}` };
+    return {
+      ok: false,
+      reason: `${CALLER_HEADER} header is meant for another audience: expected ${short(options.audience)}, got ${short(claims.aud)}`,
+    };
   }
   if (typeof ticket.exp !== 'number' || ticket.exp + skew < seconds) return { ok: false, reason: `${CALLER_HEADER} header has expired` };
-  if (typeof ticket.iat !== 'number' || ticket.iat - skew > seconds) return { ok: false, reason: `${CALLER_HEADER} header is issued in the future` };
+  if (typeof ticket.iat !== 'number' || ticket.iat - skew > seconds)
+    return { ok: false, reason: `${CALLER_HEADER} header is issued in the future` };
   if (options.content !== undefined) {
-    if (!ticket.bdy) return { ok: false, reason: `${CALLER_HEADER} header is not bound to a request body: the gateway seals each header over the body it sends` };
-    if (ticket.bdy !== contentDigest(options.content)) return { ok: false, reason: `${CALLER_HEADER} header was signed for another request body` };
+    if (!ticket.bdy)
+      return {
+        ok: false,
+        reason: `${CALLER_HEADER} header is not bound to a request body: the gateway seals each header over the body it sends`,
+      };
+    if (ticket.bdy !== contentDigest(options.content))
+      return { ok: false, reason: `${CALLER_HEADER} header was signed for another request body` };
   }
   if (typeof ticket.jti !== 'string' || !ticket.jti) return { ok: false, reason: `malformed ${CALLER_HEADER} header: no nonce` };
   const caller: Caller = Object.freeze({
@@ -249,7 +264,9 @@ const replayed = (): VerifyResult => ({ ok: false, reason: `${CALLER_HEADER} hea
  * A verifier that remembers nonces in this process (the gateway's check of service tokens). When
  * `content` is given the header must have been sealed over it.
  */
-export function createCallerVerifier(options: CallerVerifierOptions): (header: string | undefined, content?: string | Buffer) => VerifyResult {
+export function createCallerVerifier(
+  options: CallerVerifierOptions,
+): (header: string | undefined, content?: string | Buffer) => VerifyResult {
   const secret = asKey(options.key);
   const now = options.now ?? Date.now;
   const audience = options.audience ?? SUBGRAPH_AUDIENCE;
@@ -274,7 +291,9 @@ export interface RequestCallerVerifierOptions extends CallerVerifierOptions {
  * received, be inside its window and carry a nonce no replica has seen. Rejects only when the
  * nonce store cannot be reached.
  */
-export function createRequestCallerVerifier(options: RequestCallerVerifierOptions): (header: string | undefined, content: string | Buffer) => Promise<VerifyResult> {
+export function createRequestCallerVerifier(
+  options: RequestCallerVerifierOptions,
+): (header: string | undefined, content: string | Buffer) => Promise<VerifyResult> {
   const secret = asKey(options.key);
   const now = options.now ?? Date.now;
   const clockSkewSeconds = options.clockSkewSeconds ?? 5;

@@ -36,7 +36,9 @@ export const DEFAULT_CHANGE_CHANNEL = 'plantgraph:changes';
 
 function isChangeEvent(value: unknown): value is ChangeEvent {
   const event = value as Partial<ChangeEvent> | null;
-  return !!event && typeof event.field === 'string' && typeof event.siteId === 'string' && typeof event.key === 'object' && event.key !== null;
+  return (
+    !!event && typeof event.field === 'string' && typeof event.siteId === 'string' && typeof event.key === 'object' && event.key !== null
+  );
 }
 
 /**
@@ -106,6 +108,9 @@ export function localChangeBus(): ChangeBus {
 }
 
 /** Redis when a URL is given, else a bus within this process. */
-export function createChangeBus(redisUrl: string | undefined, options: { channel?: string; onError?: (err: Error) => void } = {}): ChangeBus {
+export function createChangeBus(
+  redisUrl: string | undefined,
+  options: { channel?: string; onError?: (err: Error) => void } = {},
+): ChangeBus {
   return redisUrl ? redisChangeBus(redisUrl, options) : localChangeBus();
 }

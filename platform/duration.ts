@@ -12,6 +12,7 @@ export function durationMs(raw: string): number | undefined {
 /** A duration setting in milliseconds; a bad value stops start-up naming the variable. */
 export function parseDurationSetting(raw: string, name: string): number {
   const ms = durationMs(raw);
-  if (ms === undefined) throw new StartupError(`${name} expects a positive duration such as 7d, 12h, 90m or 30s, got "${raw.slice(0, 20)}"`);
+  if (ms === undefined)
+    throw new StartupError(`${name} expects a positive duration such as 7d, 12h, 90m or 30s, got "${raw.slice(0, 20)}"`);
   return ms;
 }

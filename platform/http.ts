@@ -67,7 +67,10 @@ const MAX_MEMBER_REQUEST_IDS = 64;
 export function memberRequestIdsOf(req: IncomingMessage): string[] | undefined {
   const given = req.headers[MEMBER_REQUEST_IDS_HEADER];
   if (typeof given !== 'string' || given.length > MAX_MEMBER_REQUEST_IDS * 130) return undefined;
-  const ids = given.split(',', MAX_MEMBER_REQUEST_IDS).map((id) => id.trim()).filter((id) => ACCEPTABLE_REQUEST_ID.test(id));
+  const ids = given
+    .split(',', MAX_MEMBER_REQUEST_IDS)
+    .map((id) => id.trim())
+    .filter((id) => ACCEPTABLE_REQUEST_ID.test(id));
   return ids.length ? ids : undefined;
 }
 
@@ -184,7 +187,17 @@ export function createGraphQLHttpHandler<TContext extends BaseContext>(options: 
         // Probes and scrapes come every few seconds; they would drown the requests that matter.
         const level = url.pathname === path ? 'info' : 'debug';
         const memberRequestIds = memberRequestIdsOf(req);
-        logger[level]({ requestId, ...(memberRequestIds && { memberRequestIds }), method, path: url.pathname, status: res.statusCode, durationMs: Math.round(durationMs * 10) / 10 }, 'request');
+        logger[level](
+          {
+            requestId,
+            ...(memberRequestIds && { memberRequestIds }),
+            method,
+            path: url.pathname,
+            status: res.statusCode,
+            durationMs: Math.round(durationMs * 10) / 10,
+          },
+          'request',
+        );
       });
     }
     try {
@@ -196,7 +209,12 @@ export function createGraphQLHttpHandler<TContext extends BaseContext>(options: 
 
       if (method !== 'GET' && method !== 'POST') {
         res.setHeader('allow', 'GET, POST');
-        return sendGraphQLError(res, 405, 'METHOD_NOT_ALLOWED', `${method} is not supported on ${path}; send queries with POST (or GET for queries only)`);
+        return sendGraphQLError(
+          res,
+          405,
+          'METHOD_NOT_ALLOWED',
+          `${method} is not supported on ${path}; send queries with POST (or GET for queries only)`,
+        );
       }
 
       let body: unknown = undefined;
@@ -207,14 +225,29 @@ export function createGraphQLHttpHandler<TContext extends BaseContext>(options: 
           try {
             body = text.length ? JSON.parse(text) : undefined;
           } catch {
-            return sendGraphQLError(res, 400, 'BAD_REQUEST', 'the request body is not valid JSON; expected {"query": "...", "variables": {...}}');
+            return sendGraphQLError(
+              res,
+              400,
+              'BAD_REQUEST',
+              'the request body is not valid JSON; expected {"query": "...", "variables": {...}}',
+            );
           }
           if (nestsDeeperThan(body, maxBodyDepth)) {
             logger?.warn({ requestId, maxBodyDepth }, 'request body refused: nested too deep');
-            return sendGraphQLError(res, 400, 'BAD_REQUEST', `the request body nests objects and arrays more than ${maxBodyDepth} levels deep; expected variables at most ${maxBodyDepth - 2} levels deep`);
+            return sendGraphQLError(
+              res,
+              400,
+              'BAD_REQUEST',
+              `the request body nests objects and arrays more than ${maxBodyDepth} levels deep; expected variables at most ${maxBodyDepth - 2} levels deep`,
+            );
           }
           if (isPlainObject(body) && body.query === undefined && body.extensions === undefined) {
-            return sendGraphQLError(res, 400, 'BAD_REQUEST', `the request body has no "query"; expected {"query": "...", "variables": {...}}, got the keys [${Object.keys(body).join(', ')}]`);
+            return sendGraphQLError(
+              res,
+              400,
+              'BAD_REQUEST',
+              `the request body has no "query"; expected {"query": "...", "variables": {...}}, got the keys [${Object.keys(body).join(', ')}]`,
+            );
           }
         } else {
           body = text;

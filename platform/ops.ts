@@ -51,19 +51,36 @@ export function opsRoutes(options: OpsRoutesOptions): OpsRoutes {
     return Boolean(match && timingSafeEqual(digest(match[1]!), expected));
   };
   const health: Route = (_req, res) => sendJson(res, 200, { status: 'ok', ...options.health?.() });
-  const readyRoute = (full: (req: IncomingMessage) => boolean): Route => async (req, res) => {
-    const readiness = await options.ready();
-    sendJson(res, readiness.ready ? 200 : 503, full(req) ? { status: readiness.status, ...readiness.details } : { status: readiness.status });
-  };
+  const readyRoute =
+    (full: (req: IncomingMessage) => boolean): Route =>
+    async (req, res) => {
+      const readiness = await options.ready();
+      sendJson(
+        res,
+        readiness.ready ? 200 : 503,
+        full(req) ? { status: readiness.status, ...readiness.details } : { status: readiness.status },
+      );
+    };
   return {
     public: {
       'GET /health': health,
       'GET /ready': readyRoute(isOperator),
       'GET /metrics': async (req, res) => {
         if (isOperator(req)) return sendMetrics(res);
-        if (!expected) return sendGraphQLError(res, 403, 'FORBIDDEN', 'metrics are served on the ops listener (OPS_PORT) only; set OPS_TOKEN to read them here');
+        if (!expected)
+          return sendGraphQLError(
+            res,
+            403,
+            'FORBIDDEN',
+            'metrics are served on the ops listener (OPS_PORT) only; set OPS_TOKEN to read them here',
+          );
         res.setHeader('www-authenticate', 'Bearer');
-        return sendGraphQLError(res, 401, 'UNAUTHENTICATED', req.headers.authorization ? 'the ops token is not valid' : 'metrics are for operators: send "Authorization: Bearer <OPS_TOKEN>"');
+        return sendGraphQLError(
+          res,
+          401,
+          'UNAUTHENTICATED',
+          req.headers.authorization ? 'the ops token is not valid' : 'metrics are for operators: send "Authorization: Bearer <OPS_TOKEN>"',
+        );
       },
     },
     ops: {
@@ -79,7 +96,10 @@ export function createOpsServer(routes: Record<string, Route>): Server {
   return createServer((req, res) => {
     const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
     const route = routes[`${(req.method ?? 'GET').toUpperCase()} ${pathname}`];
-    if (!route) return sendJson(res, 404, { error: `the ops listener serves GET /health, /ready and /metrics, not ${String(req.method).slice(0, 10)} ${pathname.slice(0, 100)}` });
+    if (!route)
+      return sendJson(res, 404, {
+        error: `the ops listener serves GET /health, /ready and /metrics, not ${String(req.method).slice(0, 10)} ${pathname.slice(0, 100)}`,
+      });
     Promise.resolve(route(req, res)).catch(() => {
       if (!res.headersSent) sendJson(res, 500, { error: 'internal server error' });
       else res.end();

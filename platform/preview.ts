@@ -31,6 +31,9 @@ const LONG_QUOTED = new RegExp(`"((?:[^"\\\\]|\\\\.){${PREVIEW_CHARS + 1},})"`, 
  */
 export function shortenMessage(message: string): string {
   if (message.length <= PREVIEW_CHARS * 2) return message;
-  const shortened = message.replace(LONG_QUOTED, (_match, inner: string) => `"${inner.slice(0, PREVIEW_CHARS)}…" (${inner.length} characters)`);
+  const shortened = message.replace(
+    LONG_QUOTED,
+    (_match, inner: string) => `"${inner.slice(0, PREVIEW_CHARS)}…" (${inner.length} characters)`,
+  );
   return shortened.length <= MAX_MESSAGE_CHARS ? shortened : `${shortened.slice(0, MAX_MESSAGE_CHARS)}…`;
 }

@@ -24,7 +24,13 @@ export const ANSWER_NEUTRAL_HEADERS: readonly string[] = Object.freeze([REQUEST_
  */
 export function rightsOf(caller: Caller | undefined): string {
   if (!caller) return '';
-  return JSON.stringify([caller.kind, [...caller.roles].sort(), [...caller.scopes].sort(), caller.supplierId ?? null, caller.customerId ?? null]);
+  return JSON.stringify([
+    caller.kind,
+    [...caller.roles].sort(),
+    [...caller.scopes].sort(),
+    caller.supplierId ?? null,
+    caller.customerId ?? null,
+  ]);
 }
 
 const NEUTRAL = new Set(ANSWER_NEUTRAL_HEADERS);

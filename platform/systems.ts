@@ -25,7 +25,14 @@ export const SYSTEMS: Readonly<Record<SystemName, SystemInfo>> = Object.freeze({
     kind: 'record',
     steward: 'Finance & Supply Chain',
     description: 'Enterprise resource planning: material master, stock ledger, orders and partners',
-    authoritativeFor: ['material master', 'book and blocked stock', 'production orders (plan)', 'suppliers', 'purchase and sales orders', 'customer credit'],
+    authoritativeFor: [
+      'material master',
+      'book and blocked stock',
+      'production orders (plan)',
+      'suppliers',
+      'purchase and sales orders',
+      'customer credit',
+    ],
   },
   mes: {
     name: 'mes',

@@ -82,7 +82,12 @@ describe('docker-compose.yml: the production topology', () => {
       expect(config.reliability.defaults.timeoutMs).toBeGreaterThan(0);
       // Production refuses to start without an issuer and a signing key: the compose file passes both.
       const security = loadSecurityConfig(env);
-      expect(security).toMatchObject({ production: true, mode: 'jwt', callerKey: OPERATOR_ENV.CALLER_SIGNING_KEY, redisUrl: 'redis://redis:6379' });
+      expect(security).toMatchObject({
+        production: true,
+        mode: 'jwt',
+        callerKey: OPERATOR_ENV.CALLER_SIGNING_KEY,
+        redisUrl: 'redis://redis:6379',
+      });
       const [host, container] = service.ports![0]!.split(':');
       expect(Number(container)).toBe(config.port);
       hostPorts.add(host!);

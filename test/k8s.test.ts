@@ -10,7 +10,21 @@ import { loadSecurityConfig } from '../gateway/security/config';
 import { SYSTEM_NAMES, SYSTEMS, systemPort, type SystemName } from '../platform/systems';
 import { loadSubgraphConfig } from '../subgraphs/kit/config';
 import { GATEWAY_LOADERS, isPerSystemOverride, isReadByCode, subgraphLoaders, variablesRead } from './support/environment';
-import { container, deployment, find, K8S, kustomization, model, objects, processEnv, secretTemplate, service, stopBudget, TEST_SIGNING_KEY, type Manifest } from './support/manifests';
+import {
+  container,
+  deployment,
+  find,
+  K8S,
+  kustomization,
+  model,
+  objects,
+  processEnv,
+  secretTemplate,
+  service,
+  stopBudget,
+  TEST_SIGNING_KEY,
+  type Manifest,
+} from './support/manifests';
 
 const ROOT = path.join(__dirname, '..');
 
@@ -30,7 +44,9 @@ describe('k8s/: the production topology across many hosts', () => {
     const broken = JSON.parse(JSON.stringify(objects.find((o) => o.kind === 'Deployment'))) as apps.IDeployment;
     broken.spec!.template.spec!.containers[0]!.ports![0]!.containerPort = '4000' as unknown as number;
     expect(() => model(broken as Manifest).validate()).toThrow(/containerPort must be integer/);
-    expect(() => model({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'x' }, spec: {} } as Manifest).validate()).toThrow(/selector/);
+    expect(() => model({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'x' }, spec: {} } as Manifest).validate()).toThrow(
+      /selector/,
+    );
   });
 
   it('lists every manifest in kustomization.yaml, in the plantgraph namespace', () => {
@@ -56,7 +72,8 @@ describe('k8s/: the production topology across many hosts', () => {
       // Replicas of a system share the nonces of caller headers, or a header replays to another replica.
       expect(config.redisUrl).toBe('redis://redis:6379');
       // Systems of engagement relay their commands to the systems of record through the gateway's Service.
-      if (SYSTEMS[system].kind === 'engagement') expect(config.gatewayUrl).toBe(`http://gateway:${service('gateway').spec!.ports![0]!.port}/graphql`);
+      if (SYSTEMS[system].kind === 'engagement')
+        expect(config.gatewayUrl).toBe(`http://gateway:${service('gateway').spec!.ports![0]!.port}/graphql`);
       else expect(config.gatewayUrl).toBeUndefined();
       expect(container(system).ports!.map((p) => p.containerPort)).toEqual([config.port]);
       const s = service(system);
@@ -75,7 +92,12 @@ describe('k8s/: the production topology across many hosts', () => {
     }
     expect(existsSync(path.resolve(ROOT, env.SUPERGRAPH_PATH!))).toBe(true);
     // Production refuses to start without an issuer and a signing key: both are provided.
-    expect(loadSecurityConfig(env)).toMatchObject({ production: true, mode: 'jwt', callerKey: TEST_SIGNING_KEY, redisUrl: 'redis://redis:6379' });
+    expect(loadSecurityConfig(env)).toMatchObject({
+      production: true,
+      mode: 'jwt',
+      callerKey: TEST_SIGNING_KEY,
+      redisUrl: 'redis://redis:6379',
+    });
 
     const gateway = deployment('gateway');
     const hpa = find<autoscaling.HorizontalPodAutoscaler>(autoscaling.HorizontalPodAutoscaler, 'gateway');
@@ -93,7 +115,9 @@ describe('k8s/: the production topology across many hosts', () => {
 
     // Metrics and readiness details are on the ops listener, which no Service publishes.
     expect(config.ops?.port).toBeGreaterThan(0);
-    const published = objects.filter((o) => o.kind === 'Service').flatMap((o) => (model(o) as unknown as core.Service).spec!.ports!.map((p) => p.port));
+    const published = objects
+      .filter((o) => o.kind === 'Service')
+      .flatMap((o) => (model(o) as unknown as core.Service).spec!.ports!.map((p) => p.port));
     expect(published).not.toContain(config.ops!.port);
     expect(service('gateway').spec!.ports!.map((p) => p.port)).toEqual([config.port]);
   });
@@ -106,7 +130,8 @@ describe('k8s/: the production topology across many hosts', () => {
   it('probes /ready for readiness and /health for liveness on each process port, and outlasts its drain when stopping', () => {
     for (const name of ['gateway', ...SYSTEM_NAMES]) {
       const c = container(name);
-      const portNumber = (port: number | string) => (typeof port === 'number' ? port : c.ports!.find((p) => p.name === port)!.containerPort);
+      const portNumber = (port: number | string) =>
+        typeof port === 'number' ? port : c.ports!.find((p) => p.name === port)!.containerPort;
       const port = Number(processEnv(name).PORT);
       expect([c.readinessProbe?.httpGet?.path, portNumber(c.readinessProbe!.httpGet!.port)]).toEqual(['/ready', port]);
       expect([c.livenessProbe?.httpGet?.path, portNumber(c.livenessProbe!.httpGet!.port)]).toEqual(['/health', port]);
@@ -125,7 +150,11 @@ describe('k8s/: the production topology across many hosts', () => {
       // The image's user is `node`; a numeric id lets the kubelet verify runAsNonRoot.
       expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000 });
       const c = container(name);
-      expect(c.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+      expect(c.securityContext).toMatchObject({
+        readOnlyRootFilesystem: true,
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ['ALL'] },
+      });
       expect(c.resources?.requests).toMatchObject({ cpu: expect.any(String), memory: expect.any(String) });
       expect(c.resources?.limits?.memory).toBeDefined();
       expect(c.image).toBe('plantgraph:latest');
@@ -163,7 +192,9 @@ describe('k8s/: the production topology across many hosts', () => {
       const env = processEnv(name);
       // A system of record relays no commands, so it has no gateway to name.
       const unneeded = (v: string) => v === 'GATEWAY_URL' && SYSTEMS[name as SystemName]?.kind === 'record';
-      const missing = [...variablesRead(loaders, env)].filter((v) => !(v in env) && !LEFT_UNSET[v] && !isPerSystemOverride(v) && !unneeded(v));
+      const missing = [...variablesRead(loaders, env)].filter(
+        (v) => !(v in env) && !LEFT_UNSET[v] && !isPerSystemOverride(v) && !unneeded(v),
+      );
       expect(missing.map((v) => `${name}: ${v} is read by the code but not set in k8s/`)).toEqual([]);
       const unknown = Object.keys(env).filter((v) => !isReadByCode(v));
       expect(unknown.map((v) => `${name}: ${v} is read nowhere in the code`)).toEqual([]);

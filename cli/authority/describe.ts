@@ -10,7 +10,12 @@ import { rightsSentence, type GuardedField } from './rights';
 export function describeSources(document: DocumentNode, map: AuthorityMap, guarded: readonly GuardedField[] = []): string {
   const rights = new Map(guarded.filter((g) => g.rules.length).map((g) => [g.coordinate, rightsSentence(g)]));
   const definitions = document.definitions.map((def) => {
-    if (def.kind !== Kind.OBJECT_TYPE_DEFINITION && def.kind !== Kind.INTERFACE_TYPE_DEFINITION && def.kind !== Kind.INPUT_OBJECT_TYPE_DEFINITION) return def;
+    if (
+      def.kind !== Kind.OBJECT_TYPE_DEFINITION &&
+      def.kind !== Kind.INTERFACE_TYPE_DEFINITION &&
+      def.kind !== Kind.INPUT_OBJECT_TYPE_DEFINITION
+    )
+      return def;
     if (def.name.value.startsWith('join__') || def.name.value.startsWith('link__')) return def;
     const fields = (def.fields ?? []).map((field) => {
       const authority = map.fields[`${def.name.value}.${field.name.value}`];

@@ -63,7 +63,8 @@ function federationDirectiveNames(document: DocumentNode): (name: string) => str
         if (item.kind === Kind.OBJECT) {
           const name = item.fields.find((f) => f.name.value === 'name')?.value;
           const as = item.fields.find((f) => f.name.value === 'as')?.value;
-          if (name?.kind === Kind.STRING) local.set(name.value.replace(/^@/, ''), as?.kind === Kind.STRING ? as.value.replace(/^@/, '') : name.value.replace(/^@/, ''));
+          if (name?.kind === Kind.STRING)
+            local.set(name.value.replace(/^@/, ''), as?.kind === Kind.STRING ? as.value.replace(/^@/, '') : name.value.replace(/^@/, ''));
         }
       }
     }
@@ -106,7 +107,11 @@ function list(systems: readonly string[]): string {
  */
 export function checkSubgraphs(subgraphs: readonly GuardedSubgraph[], rules: AuthorityRules): GuardReport {
   const errors: string[] = [];
-  const indexed: IndexedSubgraph[] = subgraphs.map((s) => ({ name: s.name, directive: federationDirectiveNames(s.typeDefs), types: compositeTypes(s.typeDefs) }));
+  const indexed: IndexedSubgraph[] = subgraphs.map((s) => ({
+    name: s.name,
+    directive: federationDirectiveNames(s.typeDefs),
+    types: compositeTypes(s.typeDefs),
+  }));
 
   const entityTypes = new Set<string>();
   for (const s of indexed) for (const t of s.types) if (has(t, s.directive('key'))) entityTypes.add(t.name.value);
@@ -148,7 +153,9 @@ export function checkSubgraphs(subgraphs: readonly GuardedSubgraph[], rules: Aut
               `${coordinate}: @override(from: "${from}") in ${s.name} moves authority from ${from} to ${s.name}, but the systems registry declares no such move; add it to AUTHORITY.moves with a reason`,
             );
           } else if (label) {
-            errors.push(`${coordinate}: @override(from: "${from}", label: "${label}") in ${s.name} splits the field between ${from} and ${s.name} by traffic; a declared move is whole`);
+            errors.push(
+              `${coordinate}: @override(from: "${from}", label: "${label}") in ${s.name} splits the field between ${from} and ${s.name} by traffic; a declared move is whole`,
+            );
           }
         }
 
@@ -160,7 +167,9 @@ export function checkSubgraphs(subgraphs: readonly GuardedSubgraph[], rules: Aut
             const owners = servedElsewhere(s.name, target, f);
             return `${target}.${f} (owned by ${list(owners)})`;
           });
-          errors.push(`${coordinate}: @provides(fields: "${fieldSet}") in ${s.name} makes ${s.name} a second source of ${provided.join(', ')}; fetch it from its owner instead`);
+          errors.push(
+            `${coordinate}: @provides(fields: "${fieldSet}") in ${s.name} makes ${s.name} a second source of ${provided.join(', ')}; fetch it from its owner instead`,
+          );
         }
       }
     }
@@ -198,7 +207,9 @@ export function checkSupergraph(model: SupergraphModel, rules: AuthorityRules): 
       const owner = rules.entityOwners[type.name];
       if (owner && type.systems.includes(owner) && !field.isKey && field.nonNull) {
         for (const system of field.resolvedBy.filter((s) => s !== owner)) {
-          warnings.push(`${coordinate}: ${system} contributes it to ${owner}'s ${type.name} as non-null; make it nullable so that an outage of ${system} nulls only its own fields`);
+          warnings.push(
+            `${coordinate}: ${system} contributes it to ${owner}'s ${type.name} as non-null; make it nullable so that an outage of ${system} nulls only its own fields`,
+          );
         }
       }
     }

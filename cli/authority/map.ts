@@ -56,7 +56,14 @@ export interface AuthorityMap {
 
 function systemInfo(name: string): AuthoritySystem {
   const derived = DERIVED_SOURCES[name];
-  if (derived) return { label: derived.label, kind: null, steward: derived.steward, description: derived.description, authoritativeFor: derived.authoritativeFor };
+  if (derived)
+    return {
+      label: derived.label,
+      kind: null,
+      steward: derived.steward,
+      description: derived.description,
+      authoritativeFor: derived.authoritativeFor,
+    };
   if (!isSystemName(name)) return { label: name, kind: null, steward: null, description: null, authoritativeFor: [] };
   const { label, kind, steward, description, authoritativeFor } = SYSTEMS[name];
   return { label, kind, steward, description, authoritativeFor };
@@ -91,7 +98,15 @@ function fieldAuthority(type: SupergraphType, field: SupergraphField, owner: str
     role = 'shared';
   }
   const info = system ? systemInfo(system) : undefined;
-  return { system, label: info?.label ?? null, kind: info?.kind ?? null, steward: info?.steward ?? null, role, systems: field.resolvedBy, ...extra };
+  return {
+    system,
+    label: info?.label ?? null,
+    kind: info?.kind ?? null,
+    steward: info?.steward ?? null,
+    role,
+    systems: field.resolvedBy,
+    ...extra,
+  };
 }
 
 /** Maps every `Type.field` of the supergraph to its authoritative system (written as `schema/authority.json`). */

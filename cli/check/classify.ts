@@ -42,7 +42,7 @@ const LEVELS: Readonly<Record<CriticalityLevel, ChangeLevel>> = {
 function inputsCarrying(schema: GraphQLSchema, target: string): Set<string> {
   const carrying = new Set([target]);
   const inputs = Object.values(schema.getTypeMap()).filter(isInputObjectType);
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const input of inputs) {
       if (carrying.has(input.name)) continue;
@@ -63,7 +63,8 @@ function fieldsUsingType(schema: GraphQLSchema, type: GraphQLNamedType): string[
     if (!(isObjectType(parent) || isInterfaceType(parent)) || parent.name.startsWith('__')) continue;
     for (const field of Object.values(parent.getFields())) {
       if (getNamedType(field.type).name === type.name) coordinates.push(`${parent.name}.${field.name}`);
-      for (const arg of field.args) if (carriers.has(getNamedType(arg.type).name)) coordinates.push(`${parent.name}.${field.name}(${arg.name}:)`);
+      for (const arg of field.args)
+        if (carriers.has(getNamedType(arg.type).name)) coordinates.push(`${parent.name}.${field.name}(${arg.name}:)`);
     }
   }
   return coordinates;

@@ -48,11 +48,24 @@ export interface JudgeOptions {
 }
 
 function judge(change: ClassifiedChange, usage: UsageEvidence | null, options: JudgeOptions): JudgedChange {
-  const base = { level: change.level, type: change.type, message: change.message, path: change.path, clients: [], formerClients: [], documents: [] };
+  const base = {
+    level: change.level,
+    type: change.type,
+    message: change.message,
+    path: change.path,
+    clients: [],
+    formerClients: [],
+    documents: [],
+  };
   if (change.level === 'safe') return { ...base, verdict: 'pass', reason: 'safe' };
   if (change.level === 'dangerous') return { ...base, verdict: 'warn', reason: 'dangerous: may change what clients see, breaks no query' };
   const touched = change.touched;
-  if (!touched) return { ...base, verdict: 'warn', reason: 'recorded usage cannot tell who depends on this (a directive or schema root); review it by hand' };
+  if (!touched)
+    return {
+      ...base,
+      verdict: 'warn',
+      reason: 'recorded usage cannot tell who depends on this (a directive or schema root); review it by hand',
+    };
   const uses = (usage?.uses ?? []).filter((u) => touches(touched, u.coordinate));
   const toClient = (u: (typeof uses)[number]): ClientUse => ({
     client: u.clientName,
@@ -63,24 +76,47 @@ function judge(change: ClassifiedChange, usage: UsageEvidence | null, options: J
     lastSeen: u.lastSeen.toISOString(),
   });
   const byRecency = (a: ClientUse, b: ClientUse) => b.lastSeen.localeCompare(a.lastSeen);
-  const clients = uses.filter((u) => u.lastSeen >= options.since).map(toClient).sort(byRecency);
-  const formerClients = uses.filter((u) => u.lastSeen < options.since).map(toClient).sort(byRecency);
-  const documents = (usage?.documents ?? []).filter((d) => [...d.coordinates].some((c) => touches(touched, c))).map(({ id, name }) => ({ id, name }));
+  const clients = uses
+    .filter((u) => u.lastSeen >= options.since)
+    .map(toClient)
+    .sort(byRecency);
+  const formerClients = uses
+    .filter((u) => u.lastSeen < options.since)
+    .map(toClient)
+    .sort(byRecency);
+  const documents = (usage?.documents ?? [])
+    .filter((d) => [...d.coordinates].some((c) => touches(touched, c)))
+    .map(({ id, name }) => ({ id, name }));
   const judged = { ...base, clients, formerClients, documents };
   if (clients.length || documents.length) {
-    const who = [...new Set(clients.map((c) => c.client))].map((c) => `client ${c}`).concat(documents.map((d) => `partner document "${d.name}"`));
+    const who = [...new Set(clients.map((c) => c.client))]
+      .map((c) => `client ${c}`)
+      .concat(documents.map((d) => `partner document "${d.name}"`));
     return { ...judged, verdict: 'fail', reason: `used by ${who.join(', ')}` };
   }
   if (usage?.unknown) {
     const reason = `usage unknown: ${usage.unknown}`;
-    return { ...judged, verdict: options.allowMissingUsage ? 'warn' : 'fail', reason: options.allowMissingUsage ? `${reason} (allowed by --allow-missing-usage)` : reason };
+    return {
+      ...judged,
+      verdict: options.allowMissingUsage ? 'warn' : 'fail',
+      reason: options.allowMissingUsage ? `${reason} (allowed by --allow-missing-usage)` : reason,
+    };
   }
   const last = formerClients[0];
-  return { ...judged, verdict: 'warn', reason: `unused in the last ${options.window}${last ? ` (last used ${last.lastSeen} by ${last.client})` : ', never recorded'}` };
+  return {
+    ...judged,
+    verdict: 'warn',
+    reason: `unused in the last ${options.window}${last ? ` (last used ${last.lastSeen} by ${last.client})` : ', never recorded'}`,
+  };
 }
 
 /** Weighs every change against the evidence of use; `usage` is null when no change needed it. */
-export function buildReport(changes: readonly ClassifiedChange[], usage: UsageEvidence | null, sources: { proposed: string; against: string }, options: JudgeOptions): CheckReport {
+export function buildReport(
+  changes: readonly ClassifiedChange[],
+  usage: UsageEvidence | null,
+  sources: { proposed: string; against: string },
+  options: JudgeOptions,
+): CheckReport {
   const judged = changes.map((c) => judge(c, usage, options));
   const count = (level: ChangeLevel) => judged.filter((c) => c.level === level).length;
   const failing = judged.filter((c) => c.verdict === 'fail').length;
@@ -119,7 +155,10 @@ export function renderReport(report: CheckReport): string {
   const unknown = report.changes.filter((c) => c.verdict === 'fail' && !c.clients.length && !c.documents.length).length;
   const used = failing - unknown;
   const changes = (n: number) => `${n} breaking change${n === 1 ? '' : 's'}`;
-  const parts = [used ? `${changes(used)} hit${used === 1 ? 's' : ''} use` : '', unknown ? `${changes(unknown)} of unknown use` : ''].filter(Boolean);
+  const parts = [
+    used ? `${changes(used)} hit${used === 1 ? 's' : ''} use` : '',
+    unknown ? `${changes(unknown)} of unknown use` : '',
+  ].filter(Boolean);
   const verdict = failing ? `FAILED: ${parts.join(', ')}` : 'passed';
   lines.push(`${breaking} breaking, ${dangerous} dangerous, ${safe} safe; ${verdict}`);
   return lines.join('\n');

@@ -1,6 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { ApolloGateway } from '@apollo/gateway';
-import { buildClientSchema, getIntrospectionQuery, introspectionFromSchema, parse, type GraphQLSchema, type IntrospectionQuery } from 'graphql';
+import {
+  buildClientSchema,
+  getIntrospectionQuery,
+  introspectionFromSchema,
+  parse,
+  type GraphQLSchema,
+  type IntrospectionQuery,
+} from 'graphql';
 import { StartupError } from '../../platform/listen';
 import { AUTHORITY, type AuthorityRules } from '../../platform/systems';
 import { implementedSystems } from '../../subgraphs/catalog';
@@ -119,7 +126,10 @@ export function undeclaredMoves(deployedSdl: string, proposedSdl: string, rules:
     const was = before[coordinate];
     if (!was || !was.system || !now.system || was.system === now.system) continue;
     const declared = rules.moves.some((m) => m.field === coordinate && m.from === was.system && m.to === now.system);
-    if (!declared) errors.push(`${coordinate}: moves from ${was.system} to ${now.system}, but the systems registry declares no such move; add it to AUTHORITY.moves with a reason`);
+    if (!declared)
+      errors.push(
+        `${coordinate}: moves from ${was.system} to ${now.system}, but the systems registry declares no such move; add it to AUTHORITY.moves with a reason`,
+      );
   }
   return errors;
 }

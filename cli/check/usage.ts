@@ -78,15 +78,24 @@ export async function readFieldUsage(db: Kysely<UsageTables>, since: Date): Prom
 /** The usage the check weighs breaking changes against; whatever cannot be read is named in `unknown`. */
 export async function gatherUsage(env: NodeJS.ProcessEnv, since: Date, deployed: GraphQLSchema): Promise<UsageEvidence> {
   const url = usageDatabaseUrl(env);
-  if (!url) return { uses: [], documents: [], unknown: 'no gateway database: set GATEWAY_DATABASE_URL (or DATABASE_URL), or run "npm start"' };
+  if (!url)
+    return { uses: [], documents: [], unknown: 'no gateway database: set GATEWAY_DATABASE_URL (or DATABASE_URL), or run "npm start"' };
   let database;
   try {
     database = await openGatewayDatabase(url);
   } catch (err) {
-    return { uses: [], documents: [], unknown: `the gateway database is unreachable (${(err as Error).message.split('\n')[0]!.slice(0, 200)})` };
+    return {
+      uses: [],
+      documents: [],
+      unknown: `the gateway database is unreachable (${(err as Error).message.split('\n')[0]!.slice(0, 200)})`,
+    };
   }
   try {
-    const documents = (await activeDocuments(database.db)).map((d) => ({ id: d.id, name: d.name, coordinates: documentCoordinates(d.body, d.name, deployed) }));
+    const documents = (await activeDocuments(database.db)).map((d) => ({
+      id: d.id,
+      name: d.name,
+      coordinates: documentCoordinates(d.body, d.name, deployed),
+    }));
     let uses: CoordinateUse[] | 'empty';
     try {
       // The usage tables are the gateway database's too (migration 003_usage), typed apart by their repository.
@@ -94,7 +103,8 @@ export async function gatherUsage(env: NodeJS.ProcessEnv, since: Date, deployed:
     } catch (err) {
       return { uses: [], documents, unknown: `recorded usage cannot be read (${(err as Error).message.slice(0, 200)})` };
     }
-    if (uses === 'empty') return { uses: [], documents, unknown: 'the gateway database holds no recorded usage at all: is usage recording on?' };
+    if (uses === 'empty')
+      return { uses: [], documents, unknown: 'the gateway database holds no recorded usage at all: is usage recording on?' };
     return { uses, documents, unknown: null };
   } finally {
     await database.close();

@@ -29,7 +29,15 @@
  *    `apq:` (canary: the key an APQ registration writes).
  * 7. Run the whole suite and `npm run bench` (ratios to vanilla as in docs/performance.md).
  */
-export { createSupergraphPlanner, apiSchemaOf, formatQueryPlan, type SupergraphPlanner, type FetchNode, type PlanNode, type QueryPlan } from './query-planning';
+export {
+  createSupergraphPlanner,
+  apiSchemaOf,
+  formatQueryPlan,
+  type SupergraphPlanner,
+  type FetchNode,
+  type PlanNode,
+  type QueryPlan,
+} from './query-planning';
 export { replaceOperationDocument, replaceValidationErrors } from './request-context';
 export { isEntitiesBody, isMutationText, isQueryBody } from './subgraph-bodies';
 export { persistedQueryHashOf } from './persisted-query-keys';

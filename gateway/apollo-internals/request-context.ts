@@ -12,7 +12,11 @@ import { Kind, print, type DocumentNode, type OperationDefinitionNode } from 'gr
  * The canary test (test/gateway/apollo-internals/canaries.test.ts) fails when a field the
  * gateway reads moves or stops being read.
  */
-export function replaceOperationDocument(requestContext: GraphQLRequestContext<any>, document: DocumentNode, text: string = print(document)): void {
+export function replaceOperationDocument(
+  requestContext: GraphQLRequestContext<any>,
+  document: DocumentNode,
+  text: string = print(document),
+): void {
   const operationName = requestContext.operation?.name?.value ?? null;
   const context = requestContext as { document: DocumentNode; queryHash: string; operation: OperationDefinitionNode };
   context.document = document;

@@ -118,7 +118,11 @@ function leafCheck(schema: Schema, type: Type): (value: unknown) => boolean {
 }
 
 /** Whether `@skip`/`@include` drop this selection for these variables (Apollo's `shouldSkip`). */
-function skipped(schema: Schema, directives: { appliedDirectivesOf(d: any): readonly Directive<any, any>[] }, variables: Record<string, any>): boolean {
+function skipped(
+  schema: Schema,
+  directives: { appliedDirectivesOf(d: any): readonly Directive<any, any>[] },
+  variables: Record<string, any>,
+): boolean {
   const ifValue = (directive: Directive<any, any>): boolean => {
     const arg = directive.arguments().if;
     if (arg instanceof Variable) {
@@ -168,7 +172,8 @@ function planSteps(schema: Schema, selectionSet: SelectionSet, variables: Record
         selection,
         introspection,
         typename,
-        value: introspection || typename || failure ? undefined : planValue(schema, field.definition.type!, selection.selectionSet, variables),
+        value:
+          introspection || typename || failure ? undefined : planValue(schema, field.definition.type!, selection.selectionSet, variables),
       });
     } else {
       const typeCondition = selection.element.typeCondition;
@@ -220,9 +225,15 @@ function update(run: Run, plan: ValuePlan, outputValue: any, inputValue: any, pa
   }
   if (plan.kind === LIST) {
     assert(Array.isArray(inputValue), () => `Invalid non-list value ${inputValue} returned by subgraph for list type ${plan.type}`);
-    assert(outputValue === undefined || Array.isArray(outputValue), () => `Invalid non-list value ${outputValue} returned by subgraph for list type ${plan.type}`);
+    assert(
+      outputValue === undefined || Array.isArray(outputValue),
+      () => `Invalid non-list value ${outputValue} returned by subgraph for list type ${plan.type}`,
+    );
     const length = inputValue.length;
-    assert(outputValue === undefined || length === outputValue.length, () => `[${inputValue}].length (${length}) !== [${outputValue}].length (${outputValue.length})`);
+    assert(
+      outputValue === undefined || length === outputValue.length,
+      () => `[${inputValue}].length (${length}) !== [${outputValue}].length (${outputValue.length})`,
+    );
     const updated = new Array(length);
     let nullify = false;
     let hasErrors = false;
@@ -238,10 +249,19 @@ function update(run: Run, plan: ValuePlan, outputValue: any, inputValue: any, pa
     return nullify ? null : updated;
   }
   if (plan.kind === COMPOSITE) {
-    assert(typeof inputValue === 'object', () => `Invalid non-object value ${inputValue} returned by subgraph for composite type ${plan.type}`);
-    assert(outputValue === undefined || typeof outputValue === 'object', () => `Invalid non-object value ${inputValue} returned by subgraph for composite type ${plan.type}`);
+    assert(
+      typeof inputValue === 'object',
+      () => `Invalid non-object value ${inputValue} returned by subgraph for composite type ${plan.type}`,
+    );
+    assert(
+      outputValue === undefined || typeof outputValue === 'object',
+      () => `Invalid non-object value ${inputValue} returned by subgraph for composite type ${plan.type}`,
+    );
     const inputTypename = inputValue[typenameFieldName];
-    assert(inputTypename === undefined || typeof inputTypename === 'string', () => `Invalid non-string value ${inputTypename} for __typename at ${path}`);
+    assert(
+      inputTypename === undefined || typeof inputTypename === 'string',
+      () => `Invalid non-string value ${inputTypename} for __typename at ${path}`,
+    );
     let objectType: NamedType = plan.type;
     if (inputTypename) {
       const named = run.schema.type(inputTypename);
@@ -266,7 +286,12 @@ function update(run: Run, plan: ValuePlan, outputValue: any, inputValue: any, pa
   return valid ? inputValue : null;
 }
 
-function fragmentApplies(run: Run, step: Extract<Step, { kind: typeof FRAGMENT }>, typename: string | undefined, parentType: NamedType): boolean {
+function fragmentApplies(
+  run: Run,
+  step: Extract<Step, { kind: typeof FRAGMENT }>,
+  typename: string | undefined,
+  parentType: NamedType,
+): boolean {
   const condition = step.typeCondition;
   if (!condition) return true;
   const name = typename || parentType.name;
@@ -344,7 +369,8 @@ export function computeResponse(args: Input): Output {
  * reads the function from its module on every request, so this applies to every gateway of the process.
  */
 export function installResultShaping(mode: 'planned' | 'apollo'): void {
-  (apolloShaping as { computeResponse: (input: Input) => Output }).computeResponse = mode === 'planned' ? computeResponse : apolloComputeResponse;
+  (apolloShaping as { computeResponse: (input: Input) => Output }).computeResponse =
+    mode === 'planned' ? computeResponse : apolloComputeResponse;
 }
 
 /** Which shaper the gateways of this process use. */

@@ -38,7 +38,9 @@ export interface ProvenanceTracker {
   /** The fetches recorded for a request, or undefined when it did not ask. */
   fetches(context: object): readonly FetchRecord[] | undefined;
   /** Wraps a gateway `buildService` so every data source it builds reports its fetches. */
-  instrumentServices<T extends GraphQLDataSource>(build: (definition: ServiceEndpointDefinition) => T): (definition: ServiceEndpointDefinition) => T;
+  instrumentServices<T extends GraphQLDataSource>(
+    build: (definition: ServiceEndpointDefinition) => T,
+  ): (definition: ServiceEndpointDefinition) => T;
 }
 
 /** Creates a tracker; its per-request state lives in a WeakMap keyed by the request's context. */

@@ -147,9 +147,14 @@ export function loadExplorerAssets(dir: string): LoadAssetsResult {
   const present = new Set(readdirSync(dir));
   const files = new Map<string, ExplorerAsset>();
   for (const [logicalName, name] of Object.entries(manifest.files)) {
-    if (!present.has(name)) return { ok: false, reason: `the explorer build in ${dir} lacks ${name} (${logicalName}); run "npm run build"` };
+    if (!present.has(name))
+      return { ok: false, reason: `the explorer build in ${dir} lacks ${name} (${logicalName}); run "npm run build"` };
     const body = readFileSync(path.join(dir, name));
-    files.set(name, { body, gzip: gzipSync(body, { level: 9 }), contentType: CONTENT_TYPES[path.extname(name)] ?? 'application/octet-stream' });
+    files.set(name, {
+      body,
+      gzip: gzipSync(body, { level: 9 }),
+      contentType: CONTENT_TYPES[path.extname(name)] ?? 'application/octet-stream',
+    });
   }
   return {
     ok: true,

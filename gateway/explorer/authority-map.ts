@@ -1,11 +1,5 @@
 import { readFileSync } from 'node:fs';
-import {
-  Kind,
-  parse,
-  type ConstDirectiveNode,
-  type ConstValueNode,
-  type ObjectTypeDefinitionNode,
-} from 'graphql';
+import { Kind, parse, type ConstDirectiveNode, type ConstValueNode, type ObjectTypeDefinitionNode } from 'graphql';
 import { describeRules, type AuthorizationRule } from '../../platform/authorization';
 import { SYSTEMS, isSystemName, type SystemKind } from '../../platform/systems';
 
@@ -89,7 +83,7 @@ export function deriveAuthority(supergraphSdl: string): AuthorityMap {
       graphNames.set(value.name.value, (joinGraph && stringArg(joinGraph, 'name')) || value.name.value.toLowerCase());
     }
   }
-  const graphName = (enumValue: string | undefined) => (enumValue ? graphNames.get(enumValue) ?? enumValue.toLowerCase() : undefined);
+  const graphName = (enumValue: string | undefined) => (enumValue ? (graphNames.get(enumValue) ?? enumValue.toLowerCase()) : undefined);
 
   const fields: FieldAuthority[] = [];
   const objectTypes = document.definitions.filter(
@@ -243,7 +237,9 @@ export function describeAuthority(field: FieldAuthority): string {
   const sentence = `Authoritative source: ${labelOf(field.system)}${kind}`;
   if (field.shared) return `Answered by whichever of ${field.systems.map(labelOf).join(', ')} returned the parent`;
   const others = field.systems.filter((s) => s !== field.system);
-  return field.key && others.length ? `${sentence}; a key that ${others.map(labelOf).join(', ')} also hold${others.length === 1 ? 's' : ''}` : sentence;
+  return field.key && others.length
+    ? `${sentence}; a key that ${others.map(labelOf).join(', ')} also hold${others.length === 1 ? 's' : ''}`
+    : sentence;
 }
 
 function labelOf(system: string): string {

@@ -95,8 +95,11 @@ export function renderAuthoritySvg(map: AuthorityMap): string {
       );
       cell.forEach((field, k) => {
         const note =
-          (field.requires ? ` (requires ${field.requires})` : field.shared ? ' (shared value type: answered by the system that returned the parent)' : '') +
-          (field.authorized ? `; needs ${field.authorized}` : '');
+          (field.requires
+            ? ` (requires ${field.requires})`
+            : field.shared
+              ? ' (shared value type: answered by the system that returned the parent)'
+              : '') + (field.authorized ? `; needs ${field.authorized}` : '');
         const style = field.shared ? 'fill="#777" font-style="italic"' : 'fill="#111"';
         parts.push(
           `<text class="field${field.shared ? ' shared' : ''}" data-field="${escapeXml(`${type}.${field.field}`)}" x="${x + LAYOUT.padding}" y="${y + LAYOUT.padding + 12 + k * LAYOUT.line}" font-size="11.5" ${style}>` +

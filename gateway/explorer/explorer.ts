@@ -192,7 +192,11 @@ export function createExplorer(options: ExplorerOptions): Explorer {
     req.resume();
     for (const [name, value] of Object.entries(access.headers ?? {})) res.setHeader(name, value);
     if (html) {
-      sendHtml(res, access.status, `<!doctype html><title>Authority map</title><p>${escapeXml(access.message)}</p><p>Open the authority map from the explorer, which sends your token, or send <code>Authorization: Bearer &lt;token&gt;</code>.</p>`);
+      sendHtml(
+        res,
+        access.status,
+        `<!doctype html><title>Authority map</title><p>${escapeXml(access.message)}</p><p>Open the authority map from the explorer, which sends your token, or send <code>Authorization: Bearer &lt;token&gt;</code>.</p>`,
+      );
     } else {
       sendGraphQLError(res, access.status, access.code, access.message);
     }
@@ -204,7 +208,11 @@ export function createExplorer(options: ExplorerOptions): Explorer {
       const built = loadAssets();
       if (!built) {
         // The details (paths on the server) are in the log; the page says what to do.
-        return sendHtml(res, 503, '<!doctype html><title>Explorer not built</title><p>The explorer is not built: run <code>npm run build</code>, then reload.</p>');
+        return sendHtml(
+          res,
+          503,
+          '<!doctype html><title>Explorer not built</title><p>The explorer is not built: run <code>npm run build</code>, then reload.</p>',
+        );
       }
       const headers = (await options.headers?.(req)) ?? {};
       const signIn = await options.signIn?.discover();
@@ -221,7 +229,16 @@ export function createExplorer(options: ExplorerOptions): Explorer {
           usageEndpoint: USAGE_JSON_PATH,
           operations: built.manifest.operations,
           headers,
-          ...(signIn ? { signIn: signIn.ok ? signIn.config : { unavailable: 'Sign-in is unavailable: the identity provider cannot be reached. Try again in a minute, or paste a token in the Headers tab.' } } : {}),
+          ...(signIn
+            ? {
+                signIn: signIn.ok
+                  ? signIn.config
+                  : {
+                      unavailable:
+                        'Sign-in is unavailable: the identity provider cannot be reached. Try again in a minute, or paste a token in the Headers tab.',
+                    },
+              }
+            : {}),
         }),
         signIn?.ok ? signInConnectSources(signIn.config) : [],
       );
@@ -242,11 +259,21 @@ export function createExplorer(options: ExplorerOptions): Explorer {
       try {
         body = JSON.parse(text);
       } catch {
-        return sendGraphQLError(res, 400, 'BAD_REQUEST', 'the request body is not valid JSON; expected {"query": "...", "operationName": "..."}');
+        return sendGraphQLError(
+          res,
+          400,
+          'BAD_REQUEST',
+          'the request body is not valid JSON; expected {"query": "...", "operationName": "..."}',
+        );
       }
       const { query, operationName } = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
       if (typeof query !== 'string' || !query.trim()) {
-        return sendGraphQLError(res, 400, 'BAD_USER_INPUT', `query: expected a GraphQL document as a string, got ${query === undefined ? 'nothing' : typeof query}`);
+        return sendGraphQLError(
+          res,
+          400,
+          'BAD_USER_INPUT',
+          `query: expected a GraphQL document as a string, got ${query === undefined ? 'nothing' : typeof query}`,
+        );
       }
       if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') {
         return sendGraphQLError(res, 400, 'BAD_USER_INPUT', `operationName: expected a string, got ${typeof operationName}`);
@@ -267,7 +294,13 @@ export function createExplorer(options: ExplorerOptions): Explorer {
       if (!(await admitted(req, res))) return;
       const query = parseUsageQuery(url.searchParams);
       if (!query.ok) return sendGraphQLError(res, 400, 'BAD_USER_INPUT', query.message);
-      if (!options.usageDatabase) return sendGraphQLError(res, 503, 'USAGE_NOT_RECORDED', 'this gateway has no database to read usage from (GATEWAY_DATABASE_URL or DATABASE_URL)');
+      if (!options.usageDatabase)
+        return sendGraphQLError(
+          res,
+          503,
+          'USAGE_NOT_RECORDED',
+          'this gateway has no database to read usage from (GATEWAY_DATABASE_URL or DATABASE_URL)',
+        );
       if (!supergraphSdl) return sendGraphQLError(res, 503, 'SUPERGRAPH_NOT_LOADED', 'the gateway has not loaded a supergraph yet');
       const sdl = supergraphSdl;
       const rows = await readUsageSlices(options.usageDatabase, query);

@@ -57,7 +57,12 @@ export interface PlannerOptions {
  * planned: parsing stops at `maxTokens`, the measure is linear in the document and stops at the
  * first exceeded budget. Undefined when the document may be planned.
  */
-export function planLimitsRefusal(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, limits: OperationLimits = {}): GraphQLError | undefined {
+export function planLimitsRefusal(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  limits: OperationLimits = {},
+): GraphQLError | undefined {
   const operation = getOperationAST(document, operationName || undefined);
   // Without a single operation to measure, validation and planning say what is wrong.
   if (!operation) return undefined;
@@ -83,7 +88,17 @@ export function createOperationPlanner(supergraphSdl: string, options: PlannerOp
       document = parse(query, { maxTokens });
     } catch (err) {
       // graphql-js parses by recursion: a few thousand nested selections exhaust the stack first.
-      if (err instanceof RangeError) return { ok: false, errors: [asBadInput(new Error(`the document nests selections too deeply to be read; at most ${limits?.maxDepth ?? DEFAULT_LIMITS.maxDepth} levels are allowed`))] };
+      if (err instanceof RangeError)
+        return {
+          ok: false,
+          errors: [
+            asBadInput(
+              new Error(
+                `the document nests selections too deeply to be read; at most ${limits?.maxDepth ?? DEFAULT_LIMITS.maxDepth} levels are allowed`,
+              ),
+            ),
+          ],
+        };
       return { ok: false, errors: [asBadInput(err as GraphQLError)] };
     }
     const refusal = planLimitsRefusal(graphqlSchema, document, operationName, limits);

@@ -67,23 +67,37 @@ function isLoopbackHttp(url: URL): boolean {
 }
 
 /** An endpoint from the discovery document: an https URL, or http on this machine; anything else is a reason. */
-function endpoint(doc: Record<string, unknown>, name: string, required: boolean): { ok: true; url?: string } | { ok: false; reason: string } {
+function endpoint(
+  doc: Record<string, unknown>,
+  name: string,
+  required: boolean,
+): { ok: true; url?: string } | { ok: false; reason: string } {
   const value = doc[name];
   if (value === undefined && !required) return { ok: true };
   if (typeof value !== 'string' || !URL.canParse(value)) {
-    return { ok: false, reason: `the discovery document's ${name} must be a URL, got ${value === undefined ? 'nothing' : JSON.stringify(value).slice(0, 60)}` };
+    return {
+      ok: false,
+      reason: `the discovery document's ${name} must be a URL, got ${value === undefined ? 'nothing' : JSON.stringify(value).slice(0, 60)}`,
+    };
   }
   const url = new URL(value);
-  if (url.protocol !== 'https:' && !isLoopbackHttp(url)) return { ok: false, reason: `the discovery document's ${name} must be https, got ${value.slice(0, 60)}` };
+  if (url.protocol !== 'https:' && !isLoopbackHttp(url))
+    return { ok: false, reason: `the discovery document's ${name} must be https, got ${value.slice(0, 60)}` };
   return { ok: true, url: value };
 }
 
 /** Reads discovery into the page's settings; every problem is named. */
-export function signInConfigFrom(doc: unknown, options: Pick<ExplorerSignInOptions, 'issuer' | 'clientId' | 'scopes' | 'audience'>): SignInDiscovery {
+export function signInConfigFrom(
+  doc: unknown,
+  options: Pick<ExplorerSignInOptions, 'issuer' | 'clientId' | 'scopes' | 'audience'>,
+): SignInDiscovery {
   if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return { ok: false, reason: 'the discovery document is not a JSON object' };
   const metadata = doc as Record<string, unknown>;
   if (metadata.issuer !== options.issuer) {
-    return { ok: false, reason: `the discovery document names issuer ${JSON.stringify(metadata.issuer).slice(0, 80)}, expected ${options.issuer} (OIDC_ISSUER)` };
+    return {
+      ok: false,
+      reason: `the discovery document names issuer ${JSON.stringify(metadata.issuer).slice(0, 80)}, expected ${options.issuer} (OIDC_ISSUER)`,
+    };
   }
   const authorization = endpoint(metadata, 'authorization_endpoint', true);
   if (!authorization.ok) return authorization;
@@ -93,7 +107,10 @@ export function signInConfigFrom(doc: unknown, options: Pick<ExplorerSignInOptio
   if (!endSession.ok) return endSession;
   const methods = metadata.code_challenge_methods_supported;
   if (Array.isArray(methods) && !methods.includes('S256')) {
-    return { ok: false, reason: `the provider does not offer PKCE with S256 (code_challenge_methods_supported: ${JSON.stringify(methods).slice(0, 60)})` };
+    return {
+      ok: false,
+      reason: `the provider does not offer PKCE with S256 (code_challenge_methods_supported: ${JSON.stringify(methods).slice(0, 60)})`,
+    };
   }
   const server = {
     issuer: options.issuer,
@@ -130,10 +147,14 @@ export function createExplorerSignIn(options: ExplorerSignInOptions): ExplorerSi
   const read = async (): Promise<SignInDiscovery> => {
     try {
       const response = await fetchFn(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(timeoutMs) });
-      if (!response.ok) return { ok: false, reason: `the identity provider's discovery document at ${url} answered HTTP ${response.status}` };
+      if (!response.ok)
+        return { ok: false, reason: `the identity provider's discovery document at ${url} answered HTTP ${response.status}` };
       return signInConfigFrom(await response.json(), options);
     } catch (err) {
-      return { ok: false, reason: `the identity provider's discovery document at ${url} could not be read (${(err as Error).message.slice(0, 120)})` };
+      return {
+        ok: false,
+        reason: `the identity provider's discovery document at ${url} could not be read (${(err as Error).message.slice(0, 120)})`,
+      };
     }
   };
 
@@ -151,7 +172,12 @@ export function createExplorerSignIn(options: ExplorerSignInOptions): ExplorerSi
 }
 
 /** The explorer's sign-in from the gateway's security settings: present when `OIDC_CLIENT_ID` and `OIDC_ISSUER` are set. */
-export function explorerSignInFromConfig(config: { issuer?: string; clientId?: string; scopes: string; audience: string }): ExplorerSignIn | undefined {
+export function explorerSignInFromConfig(config: {
+  issuer?: string;
+  clientId?: string;
+  scopes: string;
+  audience: string;
+}): ExplorerSignIn | undefined {
   if (!config.issuer || !config.clientId) return undefined;
   return createExplorerSignIn({ issuer: config.issuer, clientId: config.clientId, scopes: config.scopes, audience: config.audience });
 }

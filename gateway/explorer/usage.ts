@@ -17,7 +17,8 @@ export function parseUsageQuery(params: URLSearchParams, now: Date = new Date())
   const periodMs = durationMs(period);
   if (!periodMs) return { ok: false, message: `since: expected a period such as 30d, 12h or 90m, got "${period.slice(0, 40)}"` };
   const field = params.get('field') ?? undefined;
-  if (field !== undefined && !COORDINATE.test(field)) return { ok: false, message: `field: expected a schema coordinate such as Material.description, got "${field.slice(0, 80)}"` };
+  if (field !== undefined && !COORDINATE.test(field))
+    return { ok: false, message: `field: expected a schema coordinate such as Material.description, got "${field.slice(0, 80)}"` };
   return { ok: true, period, since: new Date(now.getTime() - periodMs), field };
 }
 
@@ -70,13 +71,30 @@ export function deprecatedFields(supergraphSdl: string): Map<string, string> {
 const byUse = <T extends { count: number; name: string }>(a: T, b: T) => b.count - a.count || a.name.localeCompare(b.name);
 
 /** Sums the rows per coordinate and sets them against the current schema's fields. */
-export function summarizeUsage(rows: readonly UsageSliceRow[], schema: { fields: readonly string[]; deprecated: ReadonlyMap<string, string> }, query: { period: string; since: Date; field?: string }): UsageOverview {
-  const perField = new Map<string, { count: number; errorCount: number; lastSeen: Date; clients: Map<string, { name: string; version: string; count: number; lastSeen: Date }>; operations: Map<string, number> }>();
+export function summarizeUsage(
+  rows: readonly UsageSliceRow[],
+  schema: { fields: readonly string[]; deprecated: ReadonlyMap<string, string> },
+  query: { period: string; since: Date; field?: string },
+): UsageOverview {
+  const perField = new Map<
+    string,
+    {
+      count: number;
+      errorCount: number;
+      lastSeen: Date;
+      clients: Map<string, { name: string; version: string; count: number; lastSeen: Date }>;
+      operations: Map<string, number>;
+    }
+  >();
   for (const row of rows) {
     // Introspection (`Query.__schema`, `__Type.fields`) is no field of the API: the explorer asks for it on every load.
     if (row.coordinate.startsWith('__') || row.coordinate.includes('.__')) continue;
     let entry = perField.get(row.coordinate);
-    if (!entry) perField.set(row.coordinate, (entry = { count: 0, errorCount: 0, lastSeen: row.lastSeen, clients: new Map(), operations: new Map() }));
+    if (!entry)
+      perField.set(
+        row.coordinate,
+        (entry = { count: 0, errorCount: 0, lastSeen: row.lastSeen, clients: new Map(), operations: new Map() }),
+      );
     entry.count += row.count;
     entry.errorCount += row.errorCount;
     if (row.lastSeen > entry.lastSeen) entry.lastSeen = row.lastSeen;
@@ -108,8 +126,21 @@ export function summarizeUsage(rows: readonly UsageSliceRow[], schema: { fields:
   const unused = schema.fields.filter((c) => inScope(c) && !perField.has(c));
   const deprecatedInUse = fields
     .filter((f) => f.deprecated !== undefined)
-    .map((f) => ({ coordinate: f.coordinate, reason: f.deprecated!, clients: [...new Set(f.clients.map((c) => c.name))], count: f.count, lastSeen: f.lastSeen }));
-  return { period: query.period, since: query.since.toISOString(), ...(query.field ? { field: query.field } : {}), fields, unused, deprecatedInUse };
+    .map((f) => ({
+      coordinate: f.coordinate,
+      reason: f.deprecated!,
+      clients: [...new Set(f.clients.map((c) => c.name))],
+      count: f.count,
+      lastSeen: f.lastSeen,
+    }));
+  return {
+    period: query.period,
+    since: query.since.toISOString(),
+    ...(query.field ? { field: query.field } : {}),
+    fields,
+    unused,
+    deprecatedInUse,
+  };
 }
 
 /** The current schema's fields and deprecations, computed once per supergraph. */

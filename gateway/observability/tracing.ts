@@ -57,10 +57,18 @@ export function createGatewayTracing(options: GatewayTracingOptions): GatewayTra
     async wrap(req, res, next) {
       const parent = propagation.extract(context.active(), req.headers);
       const url = new URL(req.url ?? '/', 'http://localhost');
-      const span = tracer.startSpan(`${req.method} ${url.pathname}`, {
-        kind: SpanKind.SERVER,
-        attributes: { 'http.request.method': req.method ?? 'GET', 'url.path': url.pathname, 'plantgraph.request_id': String(req.headers[REQUEST_ID_HEADER] ?? '') },
-      }, parent);
+      const span = tracer.startSpan(
+        `${req.method} ${url.pathname}`,
+        {
+          kind: SpanKind.SERVER,
+          attributes: {
+            'http.request.method': req.method ?? 'GET',
+            'url.path': url.pathname,
+            'plantgraph.request_id': String(req.headers[REQUEST_ID_HEADER] ?? ''),
+          },
+        },
+        parent,
+      );
       res.once('finish', () => {
         span.setAttribute('http.response.status_code', res.statusCode);
         if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });

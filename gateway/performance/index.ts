@@ -80,7 +80,9 @@ export function createGatewayPerformance(config: PerformanceConfig): GatewayPerf
   const pool = createPooledFetcher({ connectionsPerOrigin: config.connectionsPerSubgraph });
   const sharing = new SharingObserver();
   // A request asking for provenance reads its own fetches, so it always executes itself.
-  const merge = config.operationDedup ? operationMergePlugin({ excluded: (request) => asksForProvenance(request), onMerged: sharing.operationMerged }) : undefined;
+  const merge = config.operationDedup
+    ? operationMergePlugin({ excluded: (request) => asksForProvenance(request), onMerged: sharing.operationMerged })
+    : undefined;
   return {
     pool: pool.fetcher,
     systemLabel: (system) => (inner) => (url, init) => {
@@ -88,7 +90,9 @@ export function createGatewayPerformance(config: PerformanceConfig): GatewayPerf
       return inner(url, init);
     },
     merge: config.dedup ? (inner) => dedupFetcher(inner, { onMerged: sharing.fetchMerged }).fetcher : undefined,
-    batch: config.batch ? (inner) => subgraphBatchFetcher(inner, { concurrency: config.batchConcurrency, onBatch: sharing.batch }).fetcher : undefined,
+    batch: config.batch
+      ? (inner) => subgraphBatchFetcher(inner, { concurrency: config.batchConcurrency, onBatch: sharing.batch }).fetcher
+      : undefined,
     operationMerge: merge?.plugin,
     sharingOf: (requestId) => sharing.notes.take(requestId),
     async stop() {

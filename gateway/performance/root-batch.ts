@@ -38,7 +38,12 @@ function batchableOperation(document: DocumentNode): OperationDefinitionNode | u
   if (operation.directives?.length) return undefined;
   if (!operation.selectionSet.selections.every((s) => s.kind === Kind.FIELD)) return undefined;
   // Introspection and `_service` are answered from the schema; nothing to gain.
-  if (operation.selectionSet.selections.some((s) => (s as FieldNode).name.value.startsWith('__') || (s as FieldNode).name.value === '_service')) return undefined;
+  if (
+    operation.selectionSet.selections.some(
+      (s) => (s as FieldNode).name.value.startsWith('__') || (s as FieldNode).name.value === '_service',
+    )
+  )
+    return undefined;
   return operation;
 }
 
@@ -107,7 +112,10 @@ export function combinedVariables(members: readonly (Record<string, unknown> | u
 export function splitRootAnswer(answer: Answer, members: number): Answer[] | undefined {
   const data = answer.data;
   if (data === null || typeof data !== 'object' || Array.isArray(data)) return undefined;
-  const parts: { data: Record<string, unknown>; errors: GraphQLErrorShape[] }[] = Array.from({ length: members }, () => ({ data: {}, errors: [] }));
+  const parts: { data: Record<string, unknown>; errors: GraphQLErrorShape[] }[] = Array.from({ length: members }, () => ({
+    data: {},
+    errors: [],
+  }));
   for (const [key, value] of Object.entries(data)) {
     const match = PREFIX.exec(key);
     const part = match ? parts[Number(match[1])] : undefined;

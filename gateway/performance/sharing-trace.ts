@@ -20,7 +20,11 @@ export function traceBatch(system: string, members: readonly FetcherRequestInit[
   if (!links.length) return;
   trace
     .getTracer(TRACER)
-    .startSpan('subgraph batch', { links, attributes: { 'plantgraph.system': system, 'plantgraph.batch.size': members.length } }, ROOT_CONTEXT)
+    .startSpan(
+      'subgraph batch',
+      { links, attributes: { 'plantgraph.system': system, 'plantgraph.batch.size': members.length } },
+      ROOT_CONTEXT,
+    )
     .end();
 }
 
@@ -31,6 +35,10 @@ export function traceMergedFetch(system: string, follower: FetcherRequestInit, l
   const shared = spanContextOf(leader);
   trace
     .getTracer(TRACER)
-    .startSpan('subgraph fetch merged', { links: shared ? [{ context: shared }] : [], attributes: { 'plantgraph.system': system } }, trace.setSpanContext(ROOT_CONTEXT, own))
+    .startSpan(
+      'subgraph fetch merged',
+      { links: shared ? [{ context: shared }] : [], attributes: { 'plantgraph.system': system } },
+      trace.setSpanContext(ROOT_CONTEXT, own),
+    )
     .end();
 }

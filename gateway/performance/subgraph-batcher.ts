@@ -265,7 +265,10 @@ export function subgraphBatchFetcher(inner: Fetcher, options: SubgraphBatchOptio
   };
 
   const combinedInit = (url: string, members: Member[], body: RequestBody): FetcherRequestInit => {
-    options.onBatch?.(url, members.map((m) => m.init));
+    options.onBatch?.(
+      url,
+      members.map((m) => m.init),
+    );
     // The batch goes with the first member's headers (its request id, its signed caller) and
     // names every member's request id, so each finds the request in the subgraph's log.
     const headers = withoutContentLength(members[0]!.init.headers);
@@ -319,7 +322,11 @@ export function subgraphBatchFetcher(inner: Fetcher, options: SubgraphBatchOptio
 
   const sendRoots = (url: string, members: Member[], template: RootBatchTemplate): void => {
     const first = members[0]!.body;
-    const init = combinedInit(url, members, { ...first, query: template.combined(members.length), variables: combinedVariables(members.map((m) => m.body.variables)) });
+    const init = combinedInit(url, members, {
+      ...first,
+      query: template.combined(members.length),
+      variables: combinedVariables(members.map((m) => m.body.variables)),
+    });
     send(url, init).then(
       async (response) => {
         const text = await response.text();

@@ -117,7 +117,11 @@ function findDenied(
 /** The document without the denied fields; a selection left empty keeps a `__typename` filler field (GraphQL forbids empty selections). */
 function withoutDenied(schema: GraphQLSchema, security: SupergraphSecurity, caller: Caller, document: DocumentNode): DocumentNode {
   const typeInfo = new TypeInfo(schema);
-  const filler: FieldNode = { kind: Kind.FIELD, alias: { kind: Kind.NAME, value: FILLER_ALIAS }, name: { kind: Kind.NAME, value: '__typename' } };
+  const filler: FieldNode = {
+    kind: Kind.FIELD,
+    alias: { kind: Kind.NAME, value: FILLER_ALIAS },
+    name: { kind: Kind.NAME, value: '__typename' },
+  };
   return visit(
     document,
     visitWithTypeInfo(typeInfo, {
@@ -182,7 +186,10 @@ function stripFillers(value: unknown): void {
 }
 
 function isIntrospectionOnly(operation: OperationDefinitionNode): boolean {
-  return operation.operation === 'query' && operation.selectionSet.selections.every((s) => s.kind === Kind.FIELD && s.name.value.startsWith('__'));
+  return (
+    operation.operation === 'query' &&
+    operation.selectionSet.selections.every((s) => s.kind === Kind.FIELD && s.name.value.startsWith('__'))
+  );
 }
 
 /**
@@ -242,11 +249,16 @@ export function authorizationPlugin(options: AuthorizationOptions): ApolloServer
           const operation = requestContext.operation;
           if (!security || !caller || !operation) return;
           if (isPartnerCaller(caller)) {
-            if (!security.partnerSchema) throw gatewayError('FORBIDDEN', 403, 'the graph offers partners nothing: no root field is tagged "partner"');
+            if (!security.partnerSchema)
+              throw gatewayError('FORBIDDEN', 403, 'the graph offers partners nothing: no root field is tagged "partner"');
             const errors = partnerValidation(security.partnerSchema, requestContext.document!);
             const [first] = errors;
             // Shaped as Apollo Server's own validation errors: a hidden field fails as a missing one.
-            if (first) throw new GraphQLError(first.message, { nodes: first.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 } } });
+            if (first)
+              throw new GraphQLError(first.message, {
+                nodes: first.nodes,
+                extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 } },
+              });
           }
           const fragments: Record<string, FragmentDefinitionNode> = {};
           for (const d of requestContext.document!.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
@@ -272,7 +284,10 @@ export function authorizationPlugin(options: AuthorizationOptions): ApolloServer
             operationName: requestContext.request.operationName,
             variableValues: requestContext.request.variables,
           });
-          return { http: requestContext.response.http, body: { kind: 'single', singleResult: { data: result.data, errors: result.errors } } };
+          return {
+            http: requestContext.response.http,
+            body: { kind: 'single', singleResult: { data: result.data, errors: result.errors } },
+          };
         },
         async willSendResponse(requestContext) {
           if (!removed.length && !hasFillers) return;
@@ -287,10 +302,13 @@ export function authorizationPlugin(options: AuthorizationOptions): ApolloServer
               const { path, rootNulled: nulled } = nullOut(data, r.segments);
               rootNulled ||= nulled;
               errors.push(
-                new GraphQLError(`not allowed to ${r.coordinate.startsWith('Mutation.') ? 'run' : 'read'} ${r.coordinate}: it needs ${describeRule(r.rule)}`, {
-                  path,
-                  extensions: { code: 'FORBIDDEN', field: r.coordinate },
-                }).toJSON(),
+                new GraphQLError(
+                  `not allowed to ${r.coordinate.startsWith('Mutation.') ? 'run' : 'read'} ${r.coordinate}: it needs ${describeRule(r.rule)}`,
+                  {
+                    path,
+                    extensions: { code: 'FORBIDDEN', field: r.coordinate },
+                  },
+                ).toJSON(),
               );
             }
             if (hasFillers) stripFillers(data);

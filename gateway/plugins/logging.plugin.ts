@@ -31,7 +31,9 @@ export function loggingPlugin<TContext extends BaseContext>(options: LoggingPlug
           const durationMs = Math.round(Number(process.hrtime.bigint() - started) / 1e5) / 10;
           const body = ctx.response.body.kind === 'single' ? ctx.response.body.singleResult : undefined;
           const errors = body?.errors ?? [];
-          const unavailable = [...new Set(errors.filter((e) => e.extensions?.code === 'SUBGRAPH_UNAVAILABLE').map((e) => String(e.extensions?.system)))];
+          const unavailable = [
+            ...new Set(errors.filter((e) => e.extensions?.code === 'SUBGRAPH_UNAVAILABLE').map((e) => String(e.extensions?.system))),
+          ];
           const shared = sharingOf?.(requestId);
           const line = {
             requestId,

@@ -15,7 +15,10 @@ export interface MetricsPluginOptions {
   buckets?: number[];
 }
 
-const instances = new WeakMap<Registry, { requests: Counter<'operation_type' | 'outcome'>; duration: Histogram<'operation_type' | 'outcome'> }>();
+const instances = new WeakMap<
+  Registry,
+  { requests: Counter<'operation_type' | 'outcome'>; duration: Histogram<'operation_type' | 'outcome'> }
+>();
 
 function metricsFor(registry: Registry, buckets: number[]) {
   let metrics = instances.get(registry);
@@ -45,7 +48,10 @@ function metricsFor(registry: Registry, buckets: number[]) {
  * system unavailable), `error` (no data) or `rejected` (did not parse or validate).
  */
 export function metricsPlugin<TContext extends BaseContext>(options: MetricsPluginOptions = {}): ApolloServerPlugin<TContext> {
-  const { requests, duration } = metricsFor(options.registry ?? processRegistry, options.buckets ?? [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]);
+  const { requests, duration } = metricsFor(
+    options.registry ?? processRegistry,
+    options.buckets ?? [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  );
   return {
     async requestDidStart() {
       const started = process.hrtime.bigint();

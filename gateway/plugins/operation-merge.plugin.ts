@@ -44,13 +44,24 @@ interface Shared {
  * leader's own execution did (the wait clock of subgraph-wait.ts), the rest as the gateway's own
  * time: the overhead figures stay those of the work done.
  */
-export function operationMergePlugin<TContext extends BaseContext>(options: OperationMergeOptions = {}): { plugin: ApolloServerPlugin<TContext>; stats: OperationMergeStats } {
+export function operationMergePlugin<TContext extends BaseContext>(
+  options: OperationMergeOptions = {},
+): { plugin: ApolloServerPlugin<TContext>; stats: OperationMergeStats } {
   const inFlight = new Map<string, { shared: Promise<Shared>; followers: number; requestId: string | undefined }>();
   const stats: OperationMergeStats = { executed: 0, merged: 0 };
   const plugin: ApolloServerPlugin<TContext> = {
     async requestDidStart({ request }) {
       if (options.excluded?.(request)) return;
-      let led: { key: string; entry: { followers: number }; settle: (shared: Shared) => void; started: number; waitedBefore: number; context: object } | undefined;
+      let led:
+        | {
+            key: string;
+            entry: { followers: number };
+            settle: (shared: Shared) => void;
+            started: number;
+            waitedBefore: number;
+            context: object;
+          }
+        | undefined;
       const release = (snapshot: string | null) => {
         if (!led) return;
         inFlight.delete(led.key);
@@ -80,7 +91,11 @@ export function operationMergePlugin<TContext extends BaseContext>(options: Oper
           }
           stats.executed += 1;
           let settle!: (shared: Shared) => void;
-          const entry = { shared: new Promise<Shared>((resolve) => (settle = resolve)), followers: 0, requestId: ctx.request.http?.headers.get(REQUEST_ID_HEADER) ?? undefined };
+          const entry = {
+            shared: new Promise<Shared>((resolve) => (settle = resolve)),
+            followers: 0,
+            requestId: ctx.request.http?.headers.get(REQUEST_ID_HEADER) ?? undefined,
+          };
           inFlight.set(key, entry);
           const context = ctx.contextValue as object;
           led = { key, entry, settle, started: performance.now(), waitedBefore: waitClockOf(context).elapsedMs(), context };

@@ -15,7 +15,9 @@ export function operationNamePlugin<TContext extends BaseContext>(_options: Oper
       return {
         async didResolveOperation(ctx) {
           if (ctx.operation) return;
-          const names = ctx.document.definitions.flatMap((d) => (d.kind === Kind.OPERATION_DEFINITION ? [d.name?.value ?? '(anonymous)'] : []));
+          const names = ctx.document.definitions.flatMap((d) =>
+            d.kind === Kind.OPERATION_DEFINITION ? [d.name?.value ?? '(anonymous)'] : [],
+          );
           const requested = ctx.request.operationName;
           const message = requested
             ? `Unknown operation named "${requested}"; the document defines ${names.join(', ') || 'no operation'}`

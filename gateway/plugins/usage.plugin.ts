@@ -82,7 +82,10 @@ class Memo<V> {
  * encodes what the caller's rights removed) are worked out once per document.
  */
 export function usagePlugin<TContext extends BaseContext>(options: UsagePluginOptions = {}): ApolloServerPlugin<TContext> {
-  const metrics = usageMetricsFor(options.registry ?? processRegistry, options.buckets ?? [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]);
+  const metrics = usageMetricsFor(
+    options.registry ?? processRegistry,
+    options.buckets ?? [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  );
   const operations = new LabelFolder(options.maxOperationLabels ?? 100, /^[_A-Za-z][_0-9A-Za-z]{0,63}$/);
   const clients = new LabelFolder(options.maxClientLabels ?? 20);
   const signatures = new Memo<string>(options.memoSize ?? 2_000);
@@ -110,23 +113,31 @@ export function usagePlugin<TContext extends BaseContext>(options: UsagePluginOp
           const hasData = body?.data !== undefined && body?.data !== null;
           const outcome = rejected || !ctx.operation ? 'rejected' : !hasErrors ? 'ok' : hasData ? 'partial' : 'error';
           const client = clientOf(ctx);
-          const operationName = ctx.operation ? ctx.operationName ?? '' : '';
-          const labels = { operation: outcome === 'rejected' ? 'other' : operations.fold(operationName), client: clients.fold(client.name), outcome };
+          const operationName = ctx.operation ? (ctx.operationName ?? '') : '';
+          const labels = {
+            operation: outcome === 'rejected' ? 'other' : operations.fold(operationName),
+            client: clients.fold(client.name),
+            outcome,
+          };
           metrics.requests.inc(labels);
           metrics.duration.observe(labels, durationMs / 1000);
           if (!aggregator || outcome === 'rejected' || !ctx.document || sourceHash === undefined || source === undefined) return;
           const original = source;
           try {
             aggregator.add({
-            at: Date.now(),
+              at: Date.now(),
               clientName: client.name,
               clientVersion: client.version,
               operationName,
-              documentHash: signatures.get(ctx.schema, `${sourceHash}\0${operationName}`, () => documentHash(parse(original), operationName)),
-            coordinates: coordinates.get(ctx.schema, `${ctx.queryHash}\0${operationName}`, () => selectedCoordinates(ctx.schema, ctx.document!, operationName)),
-            failed: hasErrors,
-            durationMs,
-          });
+              documentHash: signatures.get(ctx.schema, `${sourceHash}\0${operationName}`, () =>
+                documentHash(parse(original), operationName),
+              ),
+              coordinates: coordinates.get(ctx.schema, `${ctx.queryHash}\0${operationName}`, () =>
+                selectedCoordinates(ctx.schema, ctx.document!, operationName),
+              ),
+              failed: hasErrors,
+              durationMs,
+            });
           } catch {
             // Usage is best effort: a document it cannot read is counted as lost, never fails the response.
             metrics.dropped.inc();

@@ -50,7 +50,10 @@ export function createAuthenticator(options: AuthOptions): Authenticator {
       return caller ? { ok: true, caller } : { ok: false, message: 'the API key is not valid or has been revoked' };
     }
     if (!authorization) {
-      return { ok: false, message: 'authentication required: send "Authorization: Bearer <token>" (a user) or "x-api-key: <key>" (a partner)' };
+      return {
+        ok: false,
+        message: 'authentication required: send "Authorization: Bearer <token>" (a user) or "x-api-key: <key>" (a partner)',
+      };
     }
     const [scheme, credential] = authorization.trim().split(/\s+/, 2);
     if (/^bearer$/i.test(scheme ?? '') && credential) {
@@ -59,7 +62,9 @@ export function createAuthenticator(options: AuthOptions): Authenticator {
     }
     if (/^service$/i.test(scheme ?? '') && credential) {
       const verified = verifyService(credential);
-      return verified.ok && verified.caller.kind === 'service' ? verified : { ok: false, message: `the service token was rejected: ${verified.ok ? 'not a service' : verified.reason}` };
+      return verified.ok && verified.caller.kind === 'service'
+        ? verified
+        : { ok: false, message: `the service token was rejected: ${verified.ok ? 'not a service' : verified.reason}` };
     }
     return { ok: false, message: 'the Authorization header must be "Bearer <token>"' };
   }
@@ -69,7 +74,9 @@ export function createAuthenticator(options: AuthOptions): Authenticator {
       if (options.mode === 'none') return UNAUTHENTICATED_CALLER;
       const outcome = await authenticate(header(req, 'authorization'), header(req, 'x-api-key'));
       if (!outcome.ok) {
-        throw outcome.status === 503 ? gatewayError('AUTHENTICATION_UNAVAILABLE', 503, outcome.message) : gatewayError('UNAUTHENTICATED', 401, outcome.message);
+        throw outcome.status === 503
+          ? gatewayError('AUTHENTICATION_UNAVAILABLE', 503, outcome.message)
+          : gatewayError('UNAUTHENTICATED', 401, outcome.message);
       }
       return outcome.caller;
     },

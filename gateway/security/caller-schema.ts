@@ -19,7 +19,11 @@ function rightsKey(caller: Caller): string {
  * (on the field or its type) the caller does not meet is left out, then every type left empty or
  * unreachable. Worked out once per schema and set of rights; an admin gets the schema itself.
  */
-export function schemaForCaller(apiSchema: GraphQLSchema, security: Pick<SupergraphSecurity, 'fieldRules' | 'typeRules'>, caller: Caller): GraphQLSchema {
+export function schemaForCaller(
+  apiSchema: GraphQLSchema,
+  security: Pick<SupergraphSecurity, 'fieldRules' | 'typeRules'>,
+  caller: Caller,
+): GraphQLSchema {
   if (caller.roles.includes(ADMIN_ROLE)) return apiSchema;
   let cache = bySchema.get(apiSchema);
   if (!cache) bySchema.set(apiSchema, (cache = new Map()));

@@ -11,14 +11,20 @@ function plain(address: string): string {
  * returns the problem when an entry is neither.
  */
 export function parseTrustedProxies(raw: string | undefined): { ok: true; proxies: readonly string[] } | { ok: false; message: string } {
-  const proxies = (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const proxies = (raw ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const entry of proxies) {
     const [address, bits, extra] = entry.split('/');
     const family = isIP(address ?? '');
     const maxBits = family === 6 ? 128 : 32;
     const validBits = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= maxBits);
     if (!family || !validBits || extra !== undefined) {
-      return { ok: false, message: `TRUSTED_PROXIES must list IP addresses or CIDR ranges separated by commas, got "${entry.slice(0, 60)}"` };
+      return {
+        ok: false,
+        message: `TRUSTED_PROXIES must list IP addresses or CIDR ranges separated by commas, got "${entry.slice(0, 60)}"`,
+      };
     }
   }
   return { ok: true, proxies };
@@ -45,7 +51,10 @@ export function clientAddressOf(trustedProxies: readonly string[]): (req: Incomi
     let address = plain(req.socket.remoteAddress ?? 'unknown');
     if (!trustedProxies.length || !isTrusted(address)) return address;
     const header = req.headers['x-forwarded-for'];
-    const hops = (Array.isArray(header) ? header.join(',') : header ?? '').split(',').map((s) => plain(s.trim())).filter(Boolean);
+    const hops = (Array.isArray(header) ? header.join(',') : (header ?? ''))
+      .split(',')
+      .map((s) => plain(s.trim()))
+      .filter(Boolean);
     // Right to left: each trusted hop vouches for the one before it.
     while (hops.length) {
       const hop = hops.pop()!;

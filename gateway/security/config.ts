@@ -69,7 +69,9 @@ export function loadSecurityConfig(env: NodeJS.ProcessEnv = process.env): Securi
   const mode = rawMode === 'none' ? 'none' : 'jwt';
   const issuer = env.OIDC_ISSUER || undefined;
   if (production && mode === 'jwt' && !issuer) {
-    problems.push('OIDC_ISSUER is required in production (the issuer of user tokens; set OIDC_AUDIENCE and OIDC_JWKS_URL too), or set AUTH_MODE=none explicitly');
+    problems.push(
+      'OIDC_ISSUER is required in production (the issuer of user tokens; set OIDC_AUDIENCE and OIDC_JWKS_URL too), or set AUTH_MODE=none explicitly',
+    );
   }
   if (env.OIDC_JWKS_URL) {
     try {
@@ -86,7 +88,9 @@ export function loadSecurityConfig(env: NodeJS.ProcessEnv = process.env): Securi
       problems.push((err as Error).message);
     }
   } else if (production) {
-    problems.push(`${CALLER_KEY_ENV} is required in production: the key the gateway signs caller headers with (the same in every subgraph)`);
+    problems.push(
+      `${CALLER_KEY_ENV} is required in production: the key the gateway signs caller headers with (the same in every subgraph)`,
+    );
   }
   const ratePerMinute = positiveInt(env, 'RATE_LIMIT_PER_MINUTE', 600, problems);
   const authFailuresPerMinute = positiveInt(env, 'AUTH_FAILURES_PER_MINUTE', 30, problems);
@@ -94,14 +98,17 @@ export function loadSecurityConfig(env: NodeJS.ProcessEnv = process.env): Securi
   const proxies = parseTrustedProxies(env.TRUSTED_PROXIES);
   if (!proxies.ok) problems.push(proxies.message);
   const clientId = env.OIDC_CLIENT_ID || undefined;
-  if (clientId && !issuer) problems.push('OIDC_CLIENT_ID (the explorer\'s sign-in) needs OIDC_ISSUER: the development issuer has no sign-in page');
+  if (clientId && !issuer)
+    problems.push("OIDC_CLIENT_ID (the explorer's sign-in) needs OIDC_ISSUER: the development issuer has no sign-in page");
   const scopes = (env.OIDC_SCOPES || 'openid profile offline_access').trim().split(/\s+/).join(' ');
-  if (clientId && !scopes.split(' ').includes('openid')) problems.push(`OIDC_SCOPES must include "openid" (the explorer's sign-in is OpenID Connect), got "${scopes.slice(0, 80)}"`);
+  if (clientId && !scopes.split(' ').includes('openid'))
+    problems.push(`OIDC_SCOPES must include "openid" (the explorer's sign-in is OpenID Connect), got "${scopes.slice(0, 80)}"`);
   const opsToken = env.OPS_TOKEN || undefined;
   if (opsToken && opsToken.length < 16) problems.push(`OPS_TOKEN must be at least 16 characters (a random secret), got ${opsToken.length}`);
   const cors = parseCorsPolicy(env, production, problems);
   const introspection = env.INTROSPECTION?.trim().toLowerCase() || 'on';
-  if (introspection !== 'on' && introspection !== 'off') problems.push(`INTROSPECTION must be "on" (the default) or "off", got "${introspection.slice(0, 40)}"`);
+  if (introspection !== 'on' && introspection !== 'off')
+    problems.push(`INTROSPECTION must be "on" (the default) or "off", got "${introspection.slice(0, 40)}"`);
   if (problems.length) throw new StartupError(`gateway: ${problems.join('; ')}`);
   return Object.freeze({
     mode,

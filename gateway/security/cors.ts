@@ -63,10 +63,16 @@ export function parseCorsPolicy(env: NodeJS.ProcessEnv, production: boolean, pro
   let origins: readonly string[] | 'loopback' = production ? [] : 'loopback';
   if (raw) {
     const listed: string[] = [];
-    for (const entry of raw.split(',').map((e) => e.trim()).filter(Boolean)) {
+    for (const entry of raw
+      .split(',')
+      .map((e) => e.trim())
+      .filter(Boolean)) {
       const origin = entry === '*' ? undefined : normaliseOrigin(entry);
       if (origin) listed.push(origin);
-      else problems.push(`CORS_ORIGINS must list origins such as https://app.example.com (scheme, host and port only, no "*"), got ${preview(entry)}`);
+      else
+        problems.push(
+          `CORS_ORIGINS must list origins such as https://app.example.com (scheme, host and port only, no "*"), got ${preview(entry)}`,
+        );
     }
     origins = Object.freeze(listed);
   }
@@ -119,7 +125,12 @@ export function createCorsHandler(policy: CorsPolicy): CorsHandler {
     if (req.method === 'OPTIONS' && !preflight) return next();
     if (preflight && !isOriginAllowed(policy, origin, req.headers.host)) {
       res.setHeader('vary', 'Origin');
-      return sendGraphQLError(res, 403, 'FORBIDDEN', `the origin ${preview(origin)} may not call this gateway from a browser; its operator lists allowed origins in CORS_ORIGINS`);
+      return sendGraphQLError(
+        res,
+        403,
+        'FORBIDDEN',
+        `the origin ${preview(origin)} may not call this gateway from a browser; its operator lists allowed origins in CORS_ORIGINS`,
+      );
     }
     cors(req, res, next);
   };

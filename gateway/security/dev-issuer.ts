@@ -44,7 +44,11 @@ export async function loadDevIssuer(dir: string, options: { issuer?: string; aud
   } else {
     const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
     const kid = `dev-${Date.now().toString(36)}`;
-    stored = { kid, privateJwk: { ...(await exportJWK(privateKey)), kid, alg: 'ES256' }, publicJwk: { ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' } };
+    stored = {
+      kid,
+      privateJwk: { ...(await exportJWK(privateKey)), kid, alg: 'ES256' },
+      publicJwk: { ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' },
+    };
     mkdirSync(dir, { recursive: true });
     writeFileSync(file, JSON.stringify(stored), { mode: 0o600 });
     chmodSync(file, 0o600);
@@ -91,7 +95,10 @@ function isLoopbackAddress(address: string | undefined): boolean {
  * machine only. A page reached under another name (DNS rebinding: evil.example resolving to
  * 127.0.0.1) or from another machine gets none, and so does production.
  */
-export function devTokenHeaders(issuer: DevIssuer, options: { production: boolean }): (req: IncomingMessage) => Promise<Record<string, string>> {
+export function devTokenHeaders(
+  issuer: DevIssuer,
+  options: { production: boolean },
+): (req: IncomingMessage) => Promise<Record<string, string>> {
   return async (req): Promise<Record<string, string>> => {
     if (options.production || !isLoopbackHost(req.headers.host) || !isLoopbackAddress(req.socket.remoteAddress)) return {};
     return { authorization: `Bearer ${await issuer.mint({ roles: ['admin'], subject: 'dev:explorer' })}` };

@@ -19,7 +19,12 @@ export interface DocumentLimits {
 }
 
 function tooDeepToRead(maxDepth: number): GraphQLError {
-  return gatewayError('OPERATION_TOO_COMPLEX', 400, `the document nests selections too deeply to be read; at most ${maxDepth} levels are allowed`, { limit: 'depth', max: maxDepth });
+  return gatewayError(
+    'OPERATION_TOO_COMPLEX',
+    400,
+    `the document nests selections too deeply to be read; at most ${maxDepth} levels are allowed`,
+    { limit: 'depth', max: maxDepth },
+  );
 }
 
 /**

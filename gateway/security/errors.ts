@@ -24,6 +24,11 @@ export type SubgraphFetchErrorCode =
   | 'MUTATION_OUTCOME_UNKNOWN';
 
 /** A gateway error with its literal code and the HTTP status of the whole response. */
-export function gatewayError(code: GatewayErrorCode, status: number, message: string, extensions: Record<string, unknown> = {}): GraphQLError {
+export function gatewayError(
+  code: GatewayErrorCode,
+  status: number,
+  message: string,
+  extensions: Record<string, unknown> = {},
+): GraphQLError {
   return new GraphQLError(message, { extensions: { code, ...extensions, http: { status } } });
 }

@@ -140,7 +140,8 @@ export interface GatewaySecurity {
 export function createGatewaySecurity(options: GatewaySecurityOptions, logger: Logger): GatewaySecurity {
   const mode = options.mode ?? 'jwt';
   if (mode === 'jwt' && !options.issuer) throw new Error('gateway security: an issuer is required unless AUTH_MODE=none');
-  if (mode === 'none') logger.warn('AUTH_MODE=none: authentication and field authorization are OFF; every request is served as an anonymous caller');
+  if (mode === 'none')
+    logger.warn('AUTH_MODE=none: authentication and field authorization are OFF; every request is served as an anonymous caller');
 
   let rules: SupergraphSecurity | undefined;
   let apiSchema: GraphQLSchema | undefined;
@@ -171,10 +172,18 @@ export function createGatewaySecurity(options: GatewaySecurityOptions, logger: L
   const fixedDocuments = options.trustedDocuments ?? (options.partnerDatabase ? [] : PARTNER_DOCUMENTS);
   const partnerDocuments = partnerDocumentGate({ documents: fixedDocuments, maxTokens: options.limits?.maxTokens });
   // Published documents come from the gateway database and follow its changes (documents/registry.ts).
-  const documentRegistry = !options.trustedDocuments && options.partnerDatabase
-    ? createDocumentRegistry({ db: options.partnerDatabase.db, logger, pollMs: options.documentsPollMs, onChange: (documents) => partnerDocuments.update(documents) })
-    : undefined;
-  const documentsLoaded = documentRegistry?.refresh().catch((err: Error) => logger.warn({ err: err.message }, 'partner documents: cannot read the gateway database yet; retrying'));
+  const documentRegistry =
+    !options.trustedDocuments && options.partnerDatabase
+      ? createDocumentRegistry({
+          db: options.partnerDatabase.db,
+          logger,
+          pollMs: options.documentsPollMs,
+          onChange: (documents) => partnerDocuments.update(documents),
+        })
+      : undefined;
+  const documentsLoaded = documentRegistry
+    ?.refresh()
+    .catch((err: Error) => logger.warn({ err: err.message }, 'partner documents: cannot read the gateway database yet; retrying'));
   // Then the limits, on the text as it arrives: Apollo Server validates before any plugin may refuse.
   const limits = documentLimits({ limits: options.limits, maxTokens: options.limits?.maxTokens });
   // Authorization and partner documents only when callers are authenticated (gateway/pipelines.ts orders them).
@@ -236,18 +245,37 @@ export function createGatewaySecurity(options: GatewaySecurityOptions, logger: L
       } catch (err) {
         if (!(err instanceof GraphQLError)) throw err;
         const http = err.extensions.http as { status?: number; headers?: Map<string, string> } | undefined;
-        return { ok: false, status: http?.status ?? 401, code: String(err.extensions.code), message: err.message, headers: Object.fromEntries(http?.headers ?? []) };
+        return {
+          ok: false,
+          status: http?.status ?? 401,
+          code: String(err.extensions.code),
+          message: err.message,
+          headers: Object.fromEntries(http?.headers ?? []),
+        };
       }
       if (mode === 'jwt' && caller.kind === 'partner') {
-        return { ok: false, status: 403, code: 'FORBIDDEN', message: 'the explorer is for users; partner systems query the partner contract at POST /graphql' };
+        return {
+          ok: false,
+          status: 403,
+          code: 'FORBIDDEN',
+          message: 'the explorer is for users; partner systems query the partner contract at POST /graphql',
+        };
       }
       if (mode === 'jwt' && isPartnerCaller(caller)) {
-        return { ok: false, status: 403, code: 'FORBIDDEN', message: 'the explorer is for internal users; a user bound to a supplier or customer sees the partner contract only' };
+        return {
+          ok: false,
+          status: 403,
+          code: 'FORBIDDEN',
+          message: 'the explorer is for internal users; a user bound to a supplier or customer sees the partner contract only',
+        };
       }
       return { ok: true };
     },
     signCallerFor: (system) => (processOptions) => {
-      const caller = processOptions.kind === 'incoming operation' ? callerOf(processOptions.context) ?? UNAUTHENTICATED_CALLER : serviceCaller('gateway');
+      const caller =
+        processOptions.kind === 'incoming operation'
+          ? (callerOf(processOptions.context) ?? UNAUTHENTICATED_CALLER)
+          : serviceCaller('gateway');
       processOptions.request.http?.headers.set(CALLER_HEADER, callerClaims(caller, system));
     },
     sealCaller: (inner) => callerSealingFetcher(inner, signingKey),
@@ -259,7 +287,10 @@ export function createGatewaySecurity(options: GatewaySecurityOptions, logger: L
         try {
           rules = readSupergraphSecurity(coreSupergraphSdl, schema);
         } catch (err) {
-          logger.error({ err: (err as Error).message }, 'could not read authorization rules from the supergraph; keeping the previous ones');
+          logger.error(
+            { err: (err as Error).message },
+            'could not read authorization rules from the supergraph; keeping the previous ones',
+          );
         }
       });
     },

@@ -12,10 +12,13 @@ export function introspectionRules(enabled: boolean): ValidationRule[] {
       const name = node.name.value;
       if (name !== '__schema' && name !== '__type') return;
       context.reportError(
-        new GraphQLError(`introspection is turned off on this gateway (INTROSPECTION=off), and the query asks for "${name}"; expected a query without __schema or __type`, {
-          nodes: node,
-          extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
-        }),
+        new GraphQLError(
+          `introspection is turned off on this gateway (INTROSPECTION=off), and the query asks for "${name}"; expected a query without __schema or __type`,
+          {
+            nodes: node,
+            extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+          },
+        ),
       );
     },
   });

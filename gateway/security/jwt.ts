@@ -51,13 +51,19 @@ function bindingClaim(payload: JWTPayload, name: string): { ok: true; value?: st
   if (!(name in payload) || payload[name] === undefined) return { ok: true };
   const value = payload[name];
   if (typeof value === 'string' && value.trim() !== '') return { ok: true, value };
-  return { ok: false, message: `the token was rejected: claim "${name}" must be one non-empty string (one ${name === 'supplier_id' ? 'supplier' : 'customer'}), got ${describeValue(value)}` };
+  return {
+    ok: false,
+    message: `the token was rejected: claim "${name}" must be one non-empty string (one ${name === 'supplier_id' ? 'supplier' : 'customer'}), got ${describeValue(value)}`,
+  };
 }
 
 /** Maps the claims of a verified token onto a caller: `sub`, `roles`, `scope`/`scp`, `supplier_id`, `customer_id`. */
 export function callerFromClaims(payload: JWTPayload): ClaimsResult {
   if (typeof payload.sub !== 'string' || payload.sub.trim() === '') {
-    return { ok: false, message: `the token was rejected: claim "sub" must name the user as a non-empty string, got ${payload.sub === undefined ? 'nothing' : describeValue(payload.sub)}` };
+    return {
+      ok: false,
+      message: `the token was rejected: claim "sub" must name the user as a non-empty string, got ${payload.sub === undefined ? 'nothing' : describeValue(payload.sub)}`,
+    };
   }
   const supplier = bindingClaim(payload, 'supplier_id');
   if (!supplier.ok) return supplier;
@@ -151,13 +157,20 @@ export function createTokenVerifier(options: IssuerOptions): (token: string) => 
         return { ok: false, message: `the token has expired (at ${exp}); get a new one` };
       }
       if (err instanceof errors.JWTClaimValidationFailed) {
-        return { ok: false, message: `the token was rejected: claim "${err.claim}" ${err.reason === 'check_failed' ? 'does not match' : 'is missing'} (expected issuer ${options.issuer}, audience ${options.audience})` };
+        return {
+          ok: false,
+          message: `the token was rejected: claim "${err.claim}" ${err.reason === 'check_failed' ? 'does not match' : 'is missing'} (expected issuer ${options.issuer}, audience ${options.audience})`,
+        };
       }
       if (err instanceof errors.JWKSNoMatchingKey || err instanceof errors.JWSSignatureVerificationFailed) {
         return { ok: false, message: 'the token signature is not valid for this issuer' };
       }
       if (err instanceof errors.JWKSTimeout || !(err instanceof errors.JOSEError)) {
-        return { ok: false, status: 503, message: `cannot verify tokens now: the issuer's keys${options.jwksUrl ? ` at ${options.jwksUrl}` : options.jwks ? '' : ` (through ${discoveryUrl(options.issuer)})`} are unreachable` };
+        return {
+          ok: false,
+          status: 503,
+          message: `cannot verify tokens now: the issuer's keys${options.jwksUrl ? ` at ${options.jwksUrl}` : options.jwks ? '' : ` (through ${discoveryUrl(options.issuer)})`} are unreachable`,
+        };
       }
       return { ok: false, message: `the token is not valid: ${err.message}` };
     }

@@ -92,7 +92,10 @@ type Limit = 'depth' | 'fields' | 'cost' | 'aliases' | 'rootFields' | 'fragments
 
 /** Thrown inside the walk when a budget is exceeded: the walk stops there, the value is a lower bound. */
 class OverBudget {
-  constructor(readonly limit: Limit, readonly value: number) {}
+  constructor(
+    readonly limit: Limit,
+    readonly value: number,
+  ) {}
 }
 
 interface Size {
@@ -158,7 +161,11 @@ function measureSelections(
   limits: Required<OperationLimits>,
 ): (set: SelectionSetNode, parent: GraphQLCompositeType | undefined, budget: number) => Size {
   const memo = new Map<string, Size | 'walking'>();
-  const roots = new Set<GraphQLCompositeType | null | undefined>([schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]);
+  const roots = new Set<GraphQLCompositeType | null | undefined>([
+    schema.getQueryType(),
+    schema.getMutationType(),
+    schema.getSubscriptionType(),
+  ]);
 
   const fragmentSize = (name: string, pageSize: number | undefined): Size => {
     const key = pageSize === undefined ? name : `${name}\u0000${pageSize}`;
@@ -176,7 +183,13 @@ function measureSelections(
   };
 
   /** `pageSize`: the selection set is a connection's, whose `nodes` and `edges` hold that many rows. */
-  const walk = (set: SelectionSetNode, parent: GraphQLCompositeType | undefined, budget: number, level: number, pageSize?: number): Size => {
+  const walk = (
+    set: SelectionSetNode,
+    parent: GraphQLCompositeType | undefined,
+    budget: number,
+    level: number,
+    pageSize?: number,
+  ): Size => {
     let depth = 0;
     let fields = 0;
     let cost = 0;
@@ -198,13 +211,23 @@ function measureSelections(
         // The connection object itself is one value; its first sizes the lists directly inside it.
         const page = field && isConnectionField(field, named) ? (listBound(field, selection, variables) ?? PAGE_SIZE_DEFAULT) : undefined;
         const children = selection.selectionSet
-          ? scaled(cost, multiplier, 1, () => walk(selection.selectionSet!, named && isCompositeType(named) ? named : undefined, multiplier > 0 ? (budget - cost) / multiplier - 1 : Infinity, level + 1, page))
+          ? scaled(cost, multiplier, 1, () =>
+              walk(
+                selection.selectionSet!,
+                named && isCompositeType(named) ? named : undefined,
+                multiplier > 0 ? (budget - cost) / multiplier - 1 : Infinity,
+                level + 1,
+                page,
+              ),
+            )
           : EMPTY;
         // An empty page costs nothing below it (and 0 × Infinity must not become NaN).
         inner = { depth: children.depth + 1, fields: children.fields + 1, cost: multiplier === 0 ? 0 : multiplier * (1 + children.cost) };
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         const condition = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent;
-        inner = scaled(cost, 1, 0, () => walk(selection.selectionSet, condition && isCompositeType(condition) ? condition : undefined, budget - cost, level, pageSize));
+        inner = scaled(cost, 1, 0, () =>
+          walk(selection.selectionSet, condition && isCompositeType(condition) ? condition : undefined, budget - cost, level, pageSize),
+        );
       } else {
         inner = fragmentSize(selection.name.value, pageSize);
         if (level + inner.depth > limits.maxDepth) throw new OverBudget('depth', level + inner.depth);
@@ -225,7 +248,8 @@ function countAliases(document: DocumentNode, max: number): number {
   let aliases = 0;
   // An explicit stack: nesting as deep as the parser allows must not exhaust the call stack.
   const stack: SelectionSetNode[] = [];
-  for (const d of document.definitions) if (d.kind === Kind.OPERATION_DEFINITION || d.kind === Kind.FRAGMENT_DEFINITION) stack.push(d.selectionSet);
+  for (const d of document.definitions)
+    if (d.kind === Kind.OPERATION_DEFINITION || d.kind === Kind.FRAGMENT_DEFINITION) stack.push(d.selectionSet);
   while (stack.length) {
     for (const s of stack.pop()!.selections) {
       if (s.kind === Kind.FIELD && s.alias && ++aliases > max) throw new OverBudget('aliases', aliases);
@@ -276,7 +300,14 @@ function refusal(limit: Limit, value: number, limits: Required<OperationLimits>)
     depth: `the operation is nested at least ${value} levels deep; at most ${limits.maxDepth} are allowed`,
     cost: `the operation's estimated cost is at least ${value}; at most ${limits.maxCost} is allowed (a connection counts first rows, ${PAGE_SIZE_DEFAULT} when first is absent; other lists ${limits.defaultListSize} items at the root and ${limits.nestedListSize} below, unless limit says otherwise): ask for smaller pages`,
   };
-  const max = { aliases: limits.maxAliases, rootFields: limits.maxRootFields, fragments: limits.maxFragments, depth: limits.maxDepth, fields: limits.maxFields, cost: limits.maxCost }[limit];
+  const max = {
+    aliases: limits.maxAliases,
+    rootFields: limits.maxRootFields,
+    fragments: limits.maxFragments,
+    depth: limits.maxDepth,
+    fields: limits.maxFields,
+    cost: limits.maxCost,
+  }[limit];
   return { ok: false, limit, value, error: gatewayError('OPERATION_TOO_COMPLEX', 400, messages[limit], { limit, value, max }) };
 }
 
@@ -302,7 +333,12 @@ export function checkOperationLimits(
     const aliases = countAliases(document, limits.maxAliases);
     const rootFields = countRootFields(operation, fragments, limits.maxRootFields);
     const root = schema.getRootType(operation.operation) ?? undefined;
-    const { depth, fields, cost } = measureSelections(schema, fragments, withDefaults(operation, variables), limits)(operation.selectionSet, root, limits.maxCost);
+    const { depth, fields, cost } = measureSelections(
+      schema,
+      fragments,
+      withDefaults(operation, variables),
+      limits,
+    )(operation.selectionSet, root, limits.maxCost);
     return { ok: true, measure: { depth, fields, aliases, rootFields, cost } };
   } catch (err) {
     if (err instanceof OverBudget) return refusal(err.limit, err.value, limits);
@@ -320,7 +356,15 @@ export function measureOperation(
   variables: Record<string, unknown> = {},
   options: Pick<OperationLimits, 'defaultListSize' | 'nestedListSize'> = {},
 ): OperationMeasure {
-  const unbounded = { maxDepth: Infinity, maxAliases: Infinity, maxRootFields: Infinity, maxFragments: Infinity, maxFields: Infinity, maxCost: Infinity, ...options };
+  const unbounded = {
+    maxDepth: Infinity,
+    maxAliases: Infinity,
+    maxRootFields: Infinity,
+    maxFragments: Infinity,
+    maxFields: Infinity,
+    maxCost: Infinity,
+    ...options,
+  };
   const verdict = checkOperationLimits(schema, document, operation, variables, unbounded);
   if (!verdict.ok) throw verdict.error;
   return verdict.measure;

@@ -91,10 +91,18 @@ return {0, count, tonumber(oldest[2]) + window - now}
 /** Request times in Redis, shared by every gateway replica. */
 export function redisRateLimitStore(redis: Redis, prefix = 'plantgraph:ratelimit:'): RateLimitStore {
   redis.defineCommand('plantgraphSlidingWindow', { numberOfKeys: 1, lua: SLIDING_WINDOW });
-  const run = (redis as unknown as { plantgraphSlidingWindow(...args: (string | number)[]): Promise<[number, number, number]> }).plantgraphSlidingWindow.bind(redis);
+  const run = (
+    redis as unknown as { plantgraphSlidingWindow(...args: (string | number)[]): Promise<[number, number, number]> }
+  ).plantgraphSlidingWindow.bind(redis);
   return {
     async take(key, limit, windowMs, record) {
-      const [allowed, count, retryAfterMs] = await run(`${prefix}${key}`, limit, windowMs, record ? '1' : '0', randomBytes(6).toString('hex'));
+      const [allowed, count, retryAfterMs] = await run(
+        `${prefix}${key}`,
+        limit,
+        windowMs,
+        record ? '1' : '0',
+        randomBytes(6).toString('hex'),
+      );
       return { allowed: allowed === 1, count: Number(count), retryAfterMs: Math.max(0, Number(retryAfterMs)) };
     },
     async close() {
@@ -167,7 +175,8 @@ export function createRateLimiter(options: RateLimitOptions): RateLimiter {
   return {
     async check(key, describe) {
       const state = await take(key, limit, true);
-      if (state && !state.allowed) throw rateLimited(`rate limit exceeded: ${limit} requests per ${seconds} s for ${describe}`, state.retryAfterMs);
+      if (state && !state.allowed)
+        throw rateLimited(`rate limit exceeded: ${limit} requests per ${seconds} s for ${describe}`, state.retryAfterMs);
     },
     async checkFailures(address) {
       const lastFailure = suspects.get(address);

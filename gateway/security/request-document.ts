@@ -37,7 +37,12 @@ export function requestDocumentOf(req: IncomingMessage): RequestDocument {
         return undefined;
       }
     };
-    return fromObject({ query: params.get('query') ?? undefined, operationName: params.get('operationName') ?? undefined, extensions: json('extensions'), variables: json('variables') });
+    return fromObject({
+      query: params.get('query') ?? undefined,
+      operationName: params.get('operationName') ?? undefined,
+      extensions: json('extensions'),
+      variables: json('variables'),
+    });
   }
   const raw = requestBodyOf(req);
   if (!raw) return {};

@@ -29,16 +29,33 @@ export interface ResolvedSecurity {
 }
 
 /** Turns the configuration into the gateway's security options: issuer keys, signing key, partner database. */
-export async function resolveSecurity(config: SecurityConfig, logger: Logger, extra: { partnerDatabaseUrl?: string } = {}): Promise<ResolvedSecurity> {
+export async function resolveSecurity(
+  config: SecurityConfig,
+  logger: Logger,
+  extra: { partnerDatabaseUrl?: string } = {},
+): Promise<ResolvedSecurity> {
   let devIssuer: DevIssuer | undefined;
   let issuer: GatewaySecurityOptions['issuer'];
   if (config.mode === 'jwt') {
     if (config.issuer) {
-      const jwks = config.jwksFile ? (JSON.parse(readFileSync(config.jwksFile, 'utf8')) as NonNullable<GatewaySecurityOptions['publishJwks']>) : undefined;
-      issuer = { issuer: config.issuer, audience: config.audience, jwksUrl: config.jwksUrl, jwks, maxLifetimeSeconds: config.tokenMaxLifetimeSeconds };
+      const jwks = config.jwksFile
+        ? (JSON.parse(readFileSync(config.jwksFile, 'utf8')) as NonNullable<GatewaySecurityOptions['publishJwks']>)
+        : undefined;
+      issuer = {
+        issuer: config.issuer,
+        audience: config.audience,
+        jwksUrl: config.jwksUrl,
+        jwks,
+        maxLifetimeSeconds: config.tokenMaxLifetimeSeconds,
+      };
     } else {
       devIssuer = await loadDevIssuer(devIssuerDir(config.dataDir), { audience: config.audience });
-      issuer = { issuer: devIssuer.issuer, audience: devIssuer.audience, jwks: devIssuer.jwks, maxLifetimeSeconds: config.tokenMaxLifetimeSeconds };
+      issuer = {
+        issuer: devIssuer.issuer,
+        audience: devIssuer.audience,
+        jwks: devIssuer.jwks,
+        maxLifetimeSeconds: config.tokenMaxLifetimeSeconds,
+      };
       logger.info({ issuer: devIssuer.issuer }, 'using the local development issuer (set OIDC_ISSUER in production)');
     }
   }
@@ -55,7 +72,12 @@ export async function resolveSecurity(config: SecurityConfig, logger: Logger, ex
       callerKey,
       partnerDatabase,
       hideSchemaDetails: config.production,
-      rateLimit: { perMinute: config.ratePerMinute, redisUrl: config.redisUrl, authFailuresPerMinute: config.authFailuresPerMinute, trustedProxies: config.trustedProxies },
+      rateLimit: {
+        perMinute: config.ratePerMinute,
+        redisUrl: config.redisUrl,
+        authFailuresPerMinute: config.authFailuresPerMinute,
+        trustedProxies: config.trustedProxies,
+      },
       opsToken: config.opsToken,
       cors: config.cors,
       introspection: config.introspection,

@@ -21,7 +21,11 @@ export const SEEDED_DOCUMENT_SCOPE = 'partner:supplier';
 export const SEEDED_MANIFEST: unknown = seededManifest;
 
 /** The seeded manifest's documents, as a new gateway database first holds them. */
-export const PARTNER_DOCUMENTS: readonly TrustedDocument[] = seededManifest.operations.map((o) => ({ name: o.name, scopes: [SEEDED_DOCUMENT_SCOPE], query: o.body }));
+export const PARTNER_DOCUMENTS: readonly TrustedDocument[] = seededManifest.operations.map((o) => ({
+  name: o.name,
+  scopes: [SEEDED_DOCUMENT_SCOPE],
+  query: o.body,
+}));
 
 /** Canonical text of a document: comments and layout do not make a document a different one. */
 export function canonicalDocument(query: string): string {

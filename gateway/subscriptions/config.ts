@@ -14,7 +14,8 @@ function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number)
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new StartupError(`${name} must be a whole number of at least 1, got "${raw.slice(0, 20)}"`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new StartupError(`${name} must be a whole number of at least 1, got "${raw.slice(0, 20)}"`);
   return value;
 }
 

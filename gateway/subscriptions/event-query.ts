@@ -58,19 +58,30 @@ function typeNode(type: NonNullable<ReturnType<typeof getNamedType>>, nonNull: b
  * `query S($liveKey_id: ID!) { changed: countTask(id: $liveKey_id) { status } }`, fragments kept.
  * The response key stays the subscription's, so answers and error paths read as the subscriber wrote them.
  */
-export function eventQueryOf(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, inputs: Record<string, unknown>): EventQueryResult {
+export function eventQueryOf(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  inputs: Record<string, unknown>,
+): EventQueryResult {
   if (operation.operation !== 'subscription') return { ok: false, message: 'expected a subscription operation' };
   const selections = operation.selectionSet.selections;
   const root = selections[0];
   if (selections.length !== 1 || root?.kind !== Kind.FIELD) {
-    return { ok: false, message: `a subscription selects exactly one live field (${Object.keys(LIVE_FIELDS).join(', ')}), without fragments at its root` };
+    return {
+      ok: false,
+      message: `a subscription selects exactly one live field (${Object.keys(LIVE_FIELDS).join(', ')}), without fragments at its root`,
+    };
   }
   const queryFieldName = LIVE_FIELDS[root.name.value];
   const subscriptionType = schema.getSubscriptionType();
   const liveDef = subscriptionType?.getFields()[root.name.value];
   const queryDef = schema.getQueryType()?.getFields()[queryFieldName ?? ''];
   if (!queryFieldName || !liveDef || !queryDef) {
-    return { ok: false, message: `"${root.name.value}" is not a live field of this graph; expected one of ${Object.keys(LIVE_FIELDS).join(', ')}` };
+    return {
+      ok: false,
+      message: `"${root.name.value}" is not a live field of this graph; expected one of ${Object.keys(LIVE_FIELDS).join(', ')}`,
+    };
   }
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], inputs);
   if (coerced.errors) return { ok: false, message: coerced.errors[0]!.message, errors: coerced.errors };

@@ -37,7 +37,12 @@ export interface GatewayLive extends Pick<LiveServer, 'isSse' | 'handleSse' | 'h
 export function createGatewayLive(gateway: ApolloGateway, door: FrontDoor, logger: Logger, options: GatewayLiveOptions = {}): GatewayLive {
   const config = options.config ?? loadLiveConfig();
   const ownBus = !options.bus;
-  const bus = options.bus ?? createChangeBus(config.redisUrl, { channel: config.channel, onError: (err) => logger.warn({ err: err.message }, 'change bus: Redis error') });
+  const bus =
+    options.bus ??
+    createChangeBus(config.redisUrl, {
+      channel: config.channel,
+      onError: (err) => logger.warn({ err: err.message }, 'change bus: Redis error'),
+    });
   let schema: GraphQLSchema | undefined;
   gateway.onSchemaLoadOrUpdate(({ apiSchema }) => (schema = apiSchema));
   let apollo: ApolloServer<any> | undefined;
@@ -48,7 +53,9 @@ export function createGatewayLive(gateway: ApolloGateway, door: FrontDoor, logge
     execute: async (request, caller): Promise<FormattedExecutionResult> => {
       if (!apollo) throw new Error('the gateway is not started');
       const response = await apollo.executeOperation(request, { contextValue: { caller } });
-      return response.body.kind === 'single' ? response.body.singleResult : { errors: [{ message: 'incremental delivery is not served to subscribers' }] };
+      return response.body.kind === 'single'
+        ? response.body.singleResult
+        : { errors: [{ message: 'incremental delivery is not served to subscribers' }] };
     },
   });
   const server = createLiveServer({ door, schema: () => schema, executor, logger });

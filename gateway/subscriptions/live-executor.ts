@@ -26,7 +26,11 @@ export interface LiveLimits {
   maxBufferedPerSubscriber: number;
 }
 
-export const DEFAULT_LIVE_LIMITS: LiveLimits = Object.freeze({ maxSubscriptionsPerCaller: 20, maxEventsPerSecondPerCaller: 200, maxBufferedPerSubscriber: 64 });
+export const DEFAULT_LIVE_LIMITS: LiveLimits = Object.freeze({
+  maxSubscriptionsPerCaller: 20,
+  maxEventsPerSecondPerCaller: 200,
+  maxBufferedPerSubscriber: 64,
+});
 
 /** Who holds a subscription, as the front door admitted it. */
 export interface LiveCaller {
@@ -38,9 +42,13 @@ export interface LiveCaller {
 }
 
 /** Runs one event's query through the gateway's own pipeline for the subscriber. */
-export type EventExecutor = (request: { query: string; variables: Record<string, unknown>; operationName?: string }, caller: Caller) => Promise<FormattedExecutionResult>;
+export type EventExecutor = (
+  request: { query: string; variables: Record<string, unknown>; operationName?: string },
+  caller: Caller,
+) => Promise<FormattedExecutionResult>;
 
-export type OpenResult = { ok: true; results: AsyncGenerator<FormattedExecutionResult, void, undefined> } | { ok: false; error: GraphQLError };
+export type OpenResult =
+  { ok: true; results: AsyncGenerator<FormattedExecutionResult, void, undefined> } | { ok: false; error: GraphQLError };
 
 export interface LiveExecutor {
   /** Subscribes to the change bus; events published before are not seen. */
@@ -79,7 +87,13 @@ const rightsOf = (caller: Caller) =>
  * changed entity, by key) through `execute`: the query plan, field authorization, the partner
  * contract, row rules, provenance and partial answers are those of queries.
  */
-export function createLiveExecutor(options: { bus: ChangeBus; execute: EventExecutor; limits?: Partial<LiveLimits>; logger?: Logger; now?: () => number }): LiveExecutor {
+export function createLiveExecutor(options: {
+  bus: ChangeBus;
+  execute: EventExecutor;
+  limits?: Partial<LiveLimits>;
+  logger?: Logger;
+  now?: () => number;
+}): LiveExecutor {
   const limits = { ...DEFAULT_LIVE_LIMITS, ...options.limits };
   const now = options.now ?? Date.now;
   const { bus, execute, logger } = options;
@@ -107,7 +121,10 @@ export function createLiveExecutor(options: { bus: ChangeBus; execute: EventExec
   async function answer(eventQuery: EventQuery, caller: Caller, event: ChangeEvent): Promise<FormattedExecutionResult> {
     liveMetrics.executions.inc();
     try {
-      return await execute({ query: eventQuery.query, variables: eventQuery.variablesFor(event.key), operationName: eventQuery.operationName }, caller);
+      return await execute(
+        { query: eventQuery.query, variables: eventQuery.variablesFor(event.key), operationName: eventQuery.operationName },
+        caller,
+      );
     } catch (err) {
       logger?.warn({ err: (err as Error).message, field: eventQuery.field }, 'live event could not be resolved');
       return { errors: [{ message: 'the event could not be resolved', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] };
@@ -134,7 +151,14 @@ export function createLiveExecutor(options: { bus: ChangeBus; execute: EventExec
     const held = openPerCaller.get(callerKey) ?? 0;
     if (held >= limits.maxSubscriptionsPerCaller) {
       liveMetrics.refused.inc({ reason: 'subscriptions_per_caller' });
-      return { ok: false, error: gatewayError('RATE_LIMITED', 429, `this caller holds ${held} subscriptions on this gateway, the most allowed (LIVE_MAX_SUBSCRIPTIONS=${limits.maxSubscriptionsPerCaller}); complete one first`) };
+      return {
+        ok: false,
+        error: gatewayError(
+          'RATE_LIMITED',
+          429,
+          `this caller holds ${held} subscriptions on this gateway, the most allowed (LIVE_MAX_SUBSCRIPTIONS=${limits.maxSubscriptionsPerCaller}); complete one first`,
+        ),
+      };
     }
     if (holder.expiresAt !== undefined && holder.expiresAt <= now()) {
       return { ok: false, error: gatewayError('UNAUTHENTICATED', 401, 'the token has expired; connect again with a fresh one') };
@@ -166,12 +190,22 @@ export function createLiveExecutor(options: { bus: ChangeBus; execute: EventExec
         if (ended) return false;
         if (!admitEvent(callerKey)) {
           liveMetrics.ended.inc({ reason: 'rate_limited' });
-          subscriber.end(gatewayError('RATE_LIMITED', 429, `this caller received more than ${limits.maxEventsPerSecondPerCaller} events in one second on this gateway (LIVE_MAX_EVENTS_PER_SECOND); the subscription was ended`));
+          subscriber.end(
+            gatewayError(
+              'RATE_LIMITED',
+              429,
+              `this caller received more than ${limits.maxEventsPerSecondPerCaller} events in one second on this gateway (LIVE_MAX_EVENTS_PER_SECOND); the subscription was ended`,
+            ),
+          );
           return false;
         }
         if (events.length + ready.length >= limits.maxBufferedPerSubscriber) {
           liveMetrics.ended.inc({ reason: 'too_slow' });
-          const error = gatewayError('SUBSCRIBER_TOO_SLOW', 503, `${events.length + ready.length} events were waiting for this subscriber, the most kept (LIVE_BUFFER=${limits.maxBufferedPerSubscriber}); it was disconnected`);
+          const error = gatewayError(
+            'SUBSCRIBER_TOO_SLOW',
+            503,
+            `${events.length + ready.length} events were waiting for this subscriber, the most kept (LIVE_BUFFER=${limits.maxBufferedPerSubscriber}); it was disconnected`,
+          );
           subscriber.end(error);
           // A subscriber this far behind would read the refusal last, if ever: its connection goes now.
           holder.disconnect?.(`SUBSCRIBER_TOO_SLOW: more than ${limits.maxBufferedPerSubscriber} events waiting`);
@@ -233,10 +267,15 @@ export function createLiveExecutor(options: { bus: ChangeBus; execute: EventExec
     liveMetrics.open.inc();
     if (holder.expiresAt !== undefined) {
       // setTimeout takes at most 2^31-1 ms; tokens live far less (TOKEN_MAX_LIFETIME).
-      expiry = setTimeout(() => {
-        liveMetrics.ended.inc({ reason: 'token_expired' });
-        subscriber.end(gatewayError('UNAUTHENTICATED', 401, 'the token has expired; the subscription was ended; subscribe again with a fresh one'));
-      }, Math.min(holder.expiresAt - now(), 2 ** 31 - 1));
+      expiry = setTimeout(
+        () => {
+          liveMetrics.ended.inc({ reason: 'token_expired' });
+          subscriber.end(
+            gatewayError('UNAUTHENTICATED', 401, 'the token has expired; the subscription was ended; subscribe again with a fresh one'),
+          );
+        },
+        Math.min(holder.expiresAt - now(), 2 ** 31 - 1),
+      );
       expiry.unref();
     }
 

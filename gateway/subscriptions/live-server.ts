@@ -2,7 +2,16 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { once } from 'node:events';
 import type { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
-import { GraphQLError, getOperationAST, parse, validate, type DocumentNode, type ExecutionArgs, type FormattedExecutionResult, type GraphQLSchema } from 'graphql';
+import {
+  GraphQLError,
+  getOperationAST,
+  parse,
+  validate,
+  type DocumentNode,
+  type ExecutionArgs,
+  type FormattedExecutionResult,
+  type GraphQLSchema,
+} from 'graphql';
 import { createHandler as createSseHandler } from 'graphql-sse';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -62,7 +71,8 @@ const refused = (error: GraphQLError): Prepared => ({ ok: false, errors: [error]
 const closeCodeOf = (status: number) => (status >= 400 && status < 600 ? 4000 + status : 4400);
 
 /** A close reason within the 123 bytes WebSocket allows. */
-const reasonOf = (message: string) => (Buffer.byteLength(message) <= 123 ? message : `${Buffer.from(message).subarray(0, 120).toString('utf8')}…`);
+const reasonOf = (message: string) =>
+  Buffer.byteLength(message) <= 123 ? message : `${Buffer.from(message).subarray(0, 120).toString('utf8')}…`;
 
 /**
  * GraphQL over WebSocket (`graphql-transport-ws`, graphql-ws) and GraphQL over SSE (distinct
@@ -76,7 +86,12 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
   const maxBodyBytes = options.maxBodyBytes ?? 1_048_576;
   const maxTokens = options.maxTokens ?? 15_000;
 
-  async function prepare(socket: Socket, credentials: Credentials, request: LiveRequest, disconnect: (reason: string) => void): Promise<Prepared> {
+  async function prepare(
+    socket: Socket,
+    credentials: Credentials,
+    request: LiveRequest,
+    disconnect: (reason: string) => void,
+  ): Promise<Prepared> {
     let holder: LiveCaller;
     try {
       holder = await admit(door, socket, credentials, request);
@@ -93,14 +108,23 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
       return refused(gatewayError('GRAPHQL_VALIDATION_FAILED', 400, (err as Error).message));
     }
     const errors = validate(schema, document);
-    if (errors.length > 0) return { ok: false, errors: errors.map((e) => gatewayError('GRAPHQL_VALIDATION_FAILED', 400, e.message)), status: 400 };
+    if (errors.length > 0)
+      return { ok: false, errors: errors.map((e) => gatewayError('GRAPHQL_VALIDATION_FAILED', 400, e.message)), status: 400 };
     const operation = getOperationAST(document, request.operationName);
-    if (!operation) return refused(gatewayError('BAD_REQUEST', 400, 'the document holds several operations and names none: send operationName'));
+    if (!operation)
+      return refused(gatewayError('BAD_REQUEST', 400, 'the document holds several operations and names none: send operationName'));
     if (operation.operation !== 'subscription') {
-      return refused(gatewayError('BAD_REQUEST', 400, `only subscriptions are served on this transport; send the ${operation.operation} with POST ${path}`));
+      return refused(
+        gatewayError(
+          'BAD_REQUEST',
+          400,
+          `only subscriptions are served on this transport; send the ${operation.operation} with POST ${path}`,
+        ),
+      );
     }
     const built = eventQueryOf(schema, document, operation, request.variables ?? {});
-    if (!built.ok) return { ok: false, errors: built.errors ? [...built.errors] : [gatewayError('BAD_REQUEST', 400, built.message)], status: 400 };
+    if (!built.ok)
+      return { ok: false, errors: built.errors ? [...built.errors] : [gatewayError('BAD_REQUEST', 400, built.message)], status: 400 };
     const opened = executor.open(built.eventQuery, { ...holder, disconnect });
     if (!opened.ok) return refused(opened.error);
     return { ok: true, results: opened.results, document, schema };
@@ -136,18 +160,26 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
         if (expiresAt !== undefined) {
           // A moment after the executor ends the subscriptions, so that their reason is sent first.
           const closeAt = expiresAt + 250;
-          ctx.extra.expiry = setTimeout(() => closeSocket(ctx.extra.socket, 4401, 'UNAUTHENTICATED: the token has expired; connect again with a fresh one'), Math.max(0, Math.min(closeAt - Date.now(), 2 ** 31 - 1)));
+          ctx.extra.expiry = setTimeout(
+            () => closeSocket(ctx.extra.socket, 4401, 'UNAUTHENTICATED: the token has expired; connect again with a fresh one'),
+            Math.max(0, Math.min(closeAt - Date.now(), 2 ** 31 - 1)),
+          );
           ctx.extra.expiry.unref();
         }
         liveMetrics.connections.inc({ transport: 'websocket' });
         return true;
       },
       onSubscribe: async (ctx, _id, payload) => {
-        const prepared = await prepare(ctx.extra.request.socket as Socket, ctx.extra.credentials ?? {}, {
-          query: payload.query,
-          operationName: payload.operationName ?? undefined,
-          variables: payload.variables ?? undefined,
-        }, (reason) => closeSocket(ctx.extra.socket, 4503, reason));
+        const prepared = await prepare(
+          ctx.extra.request.socket as Socket,
+          ctx.extra.credentials ?? {},
+          {
+            query: payload.query,
+            operationName: payload.operationName ?? undefined,
+            variables: payload.variables ?? undefined,
+          },
+          (reason) => closeSocket(ctx.extra.socket, 4503, reason),
+        );
         if (!prepared.ok) return prepared.errors;
         const args: ExecutionArgs = {
           schema: prepared.schema,
@@ -161,7 +193,11 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
       subscribe: (args) => (args.contextValue as { results: AsyncGenerator<FormattedExecutionResult> }).results as never,
       // Answers come formatted from the gateway's pipeline (plain errors, not GraphQLError instances): sent as they are.
       onNext: (_ctx, _id, _payload, _args, result) => result as FormattedExecutionResult,
-      execute: () => ({ errors: [gatewayError('BAD_REQUEST', 400, `only subscriptions are served over WebSocket; send queries and mutations with POST ${path}`)] }),
+      execute: () => ({
+        errors: [
+          gatewayError('BAD_REQUEST', 400, `only subscriptions are served over WebSocket; send queries and mutations with POST ${path}`),
+        ],
+      }),
       onClose: (ctx) => {
         if (ctx.extra.expiry) clearTimeout(ctx.extra.expiry);
         if (ctx.extra.holder) liveMetrics.connections.dec({ transport: 'websocket' });
@@ -175,16 +211,24 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
   const sse = createSseHandler<IncomingMessage, { res: ServerResponse }>({
     onSubscribe: async (req, params) => {
       const raw = req.raw;
-      const prepared = await prepare(raw.socket as Socket, credentialsOf(undefined, raw.headers), {
-        query: String(params.query ?? ''),
-        operationName: params.operationName ?? undefined,
-        variables: params.variables ?? undefined,
-      }, (reason) => {
-        logger.info({ reason }, 'live subscriber disconnected');
-        req.context.res.destroy();
-      });
+      const prepared = await prepare(
+        raw.socket as Socket,
+        credentialsOf(undefined, raw.headers),
+        {
+          query: String(params.query ?? ''),
+          operationName: params.operationName ?? undefined,
+          variables: params.variables ?? undefined,
+        },
+        (reason) => {
+          logger.info({ reason }, 'live subscriber disconnected');
+          req.context.res.destroy();
+        },
+      );
       if (!prepared.ok) {
-        return [JSON.stringify({ errors: prepared.errors.map((e) => e.toJSON()) }), { status: prepared.status, statusText: 'Refused', headers: { 'content-type': 'application/json; charset=utf-8' } }];
+        return [
+          JSON.stringify({ errors: prepared.errors.map((e) => e.toJSON()) }),
+          { status: prepared.status, statusText: 'Refused', headers: { 'content-type': 'application/json; charset=utf-8' } },
+        ];
       }
       return prepared.results as never;
     },
@@ -214,7 +258,12 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
       const url = req.url ?? '';
       const pathname = url.split('?', 1)[0];
       // A token header would ask for graphql-sse's single-connection mode, which is not served.
-      return pathname === path && (req.method === 'POST' || req.method === 'GET') && accept.includes('text/event-stream') && !req.headers['x-graphql-event-stream-token'];
+      return (
+        pathname === path &&
+        (req.method === 'POST' || req.method === 'GET') &&
+        accept.includes('text/event-stream') &&
+        !req.headers['x-graphql-event-stream-token']
+      );
     },
     async handleSse(req, res) {
       liveMetrics.connections.inc({ transport: 'sse' });
@@ -222,7 +271,12 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
         const [body, init] = await sse({
           method: req.method!,
           url: req.url!,
-          headers: { get: (key) => { const v = req.headers[key]; return Array.isArray(v) ? v.join('\n') : v; } },
+          headers: {
+            get: (key) => {
+              const v = req.headers[key];
+              return Array.isArray(v) ? v.join('\n') : v;
+            },
+          },
           body: () => readBody(req),
           raw: req,
           context: { res },
@@ -246,7 +300,10 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
           return;
         }
         logger.error({ err }, 'live SSE request failed');
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify({ errors: [{ message: 'internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }));
+        if (!res.headersSent)
+          res
+            .writeHead(500, { 'content-type': 'application/json; charset=utf-8' })
+            .end(JSON.stringify({ errors: [{ message: 'internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }));
         else res.destroy();
       } finally {
         liveMetrics.connections.dec({ transport: 'sse' });

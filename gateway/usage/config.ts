@@ -11,7 +11,8 @@ export interface UsageConfig {
 /** Reads `USAGE` and `USAGE_RETENTION`, naming the variable when a value is wrong. */
 export function loadUsageConfig(env: NodeJS.ProcessEnv = process.env): UsageConfig {
   const rawUsage = (env.USAGE || 'on').toLowerCase();
-  if (rawUsage !== 'on' && rawUsage !== 'off') throw new StartupError(`USAGE must be "on" (the default) or "off", got "${rawUsage.slice(0, 20)}"`);
+  if (rawUsage !== 'on' && rawUsage !== 'off')
+    throw new StartupError(`USAGE must be "on" (the default) or "off", got "${rawUsage.slice(0, 20)}"`);
   const rawRetention = env.USAGE_RETENTION || '30d';
   const retentionMs = durationMs(rawRetention);
   if (!retentionMs) throw new StartupError(`USAGE_RETENTION must be a period such as 30d, 12h or 90m, got "${rawRetention.slice(0, 40)}"`);

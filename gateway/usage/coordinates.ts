@@ -19,7 +19,8 @@ export function selectedCoordinates(schema: GraphQLSchema, document: DocumentNod
       Argument(node) {
         const parent = typeInfo.getParentType();
         const field = typeInfo.getFieldDef();
-        if (parent && field && !typeInfo.getDirective() && typeInfo.getArgument()) found.add(`${parent.name}.${field.name}(${node.name.value}:)`);
+        if (parent && field && !typeInfo.getDirective() && typeInfo.getArgument())
+          found.add(`${parent.name}.${field.name}(${node.name.value}:)`);
       },
     }),
   );

@@ -52,7 +52,11 @@ export function createUsageFlusher(options: UsageFlusherOptions): UsageFlusher {
       metrics.flushFailures.inc();
       metrics.dropped.inc(records.length);
       // Logged once per outage, not at every flush.
-      if (!failing) logger.warn({ err: (err as Error).message.slice(0, 200), records: records.length }, 'usage recording: cannot write to the gateway database; dropping usage until it answers');
+      if (!failing)
+        logger.warn(
+          { err: (err as Error).message.slice(0, 200), records: records.length },
+          'usage recording: cannot write to the gateway database; dropping usage until it answers',
+        );
       failing = true;
     }
   };

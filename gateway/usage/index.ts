@@ -64,7 +64,9 @@ export function createGatewayUsage(options: UsageOptions, logger: Logger): Gatew
       pruneEveryMs: 15 * 60_000,
     });
   } else if (options.enabled) {
-    logger.warn('usage recording is on but there is no gateway database (GATEWAY_DATABASE_URL or DATABASE_URL): per-operation metrics only');
+    logger.warn(
+      'usage recording is on but there is no gateway database (GATEWAY_DATABASE_URL or DATABASE_URL): per-operation metrics only',
+    );
   }
   return {
     plugin: usagePlugin({ aggregator, registry, ...options.labels }),

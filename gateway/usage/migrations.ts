@@ -32,7 +32,14 @@ export const usageMigration: Migration = {
       .addColumn('count', 'bigint', (c) => c.notNull())
       .addColumn('error_count', 'bigint', (c) => c.notNull())
       .addColumn('last_seen', 'timestamptz', (c) => c.notNull())
-      .addPrimaryKeyConstraint('usage_fields_pkey', ['bucket', 'client_name', 'client_version', 'operation_name', 'document_hash', 'coordinate'])
+      .addPrimaryKeyConstraint('usage_fields_pkey', [
+        'bucket',
+        'client_name',
+        'client_version',
+        'operation_name',
+        'document_hash',
+        'coordinate',
+      ])
       .execute();
     await db.schema.createIndex('usage_fields_coordinate_bucket').on('usage_fields').columns(['coordinate', 'bucket']).execute();
   },

@@ -1,6 +1,6 @@
 import { buildSchema, isInterfaceType, isObjectType, type ASTNode } from 'graphql';
 
-const hidden = (node: ASTNode & { directives?: readonly { name: { value: string } }[] } | null | undefined) =>
+const hidden = (node: (ASTNode & { directives?: readonly { name: { value: string } }[] }) | null | undefined) =>
   Boolean(node?.directives?.some((d) => d.name.value === 'inaccessible'));
 
 /**

@@ -28,8 +28,16 @@ export function usageMetricsFor(registry: Registry, buckets: number[]): UsageMet
         buckets,
         registers: [registry],
       }),
-      flushes: new Counter({ name: 'plantgraph_usage_flushes_total', help: 'Usage batches (with at least one record) written to the gateway database', registers: [registry] }),
-      flushFailures: new Counter({ name: 'plantgraph_usage_flush_failures_total', help: 'Usage batches the gateway database refused or did not answer', registers: [registry] }),
+      flushes: new Counter({
+        name: 'plantgraph_usage_flushes_total',
+        help: 'Usage batches (with at least one record) written to the gateway database',
+        registers: [registry],
+      }),
+      flushFailures: new Counter({
+        name: 'plantgraph_usage_flush_failures_total',
+        help: 'Usage batches the gateway database refused or did not answer',
+        registers: [registry],
+      }),
       dropped: new Counter({
         name: 'plantgraph_usage_records_dropped_total',
         help: 'Usage records lost: in a failed batch, or beyond the in-memory limit between two flushes',

@@ -168,13 +168,21 @@ export async function operationUsage(db: Kysely<UsageTables>, filter: UsageFilte
     );
   }
   const rows = await query.execute();
-  return rows.map((r) => ({ ...r, count: Number(r.count), errorCount: Number(r.errorCount), meanMs: Number(r.meanMs ?? 0), maxMs: Number(r.maxMs ?? 0), lastSeen: new Date(r.lastSeen) }));
+  return rows.map((r) => ({
+    ...r,
+    count: Number(r.count),
+    errorCount: Number(r.errorCount),
+    meanMs: Number(r.meanMs ?? 0),
+    maxMs: Number(r.maxMs ?? 0),
+    lastSeen: new Date(r.lastSeen),
+  }));
 }
 
 /** Rows of one field (`Type.field`) and of its arguments (`Type.field(arg:)`). */
 function ofField(field: string) {
   const argumentsOf = `${field.replace(/[\\%_]/g, '\\$&')}(%`;
-  return (eb: ExpressionBuilder<UsageTables, 'usageFields'>) => eb.or([eb('coordinate', '=', field), eb('coordinate', 'like', argumentsOf)]);
+  return (eb: ExpressionBuilder<UsageTables, 'usageFields'>) =>
+    eb.or([eb('coordinate', '=', field), eb('coordinate', 'like', argumentsOf)]);
 }
 
 /** Fields and arguments by client since `filter.since`. */

@@ -36,7 +36,12 @@ export function createDatabase<T>(system: string, url: string, options: Database
   // JIT compilation off for every session: a statement whose estimated cost passes jit_above_cost
   // (the recursive genealogy walk does) spent 15-200 ms compiling to run in under 20 ms. A
   // connection string's own `options` still win.
-  const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 10, connectionTimeoutMillis: 5_000, options: '-c jit=off' });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.maxConnections ?? 10,
+    connectionTimeoutMillis: 5_000,
+    options: '-c jit=off',
+  });
   watchConnections(system, pool, options.logger);
   const counter = dbQueriesTotal.labels(system);
   const db = new Kysely<T>({

@@ -40,7 +40,9 @@ export function embeddedBinary(name: 'initdb' | 'postgres'): string {
     const candidate = path.join(dir, pkg, 'native', 'bin', name);
     if (existsSync(candidate)) return candidate;
   }
-  throw new StartupError(`embedded PostgreSQL: no binaries for ${process.platform}-${process.arch} (package ${pkg} is not installed); set DATABASE_URL to use a PostgreSQL server instead`);
+  throw new StartupError(
+    `embedded PostgreSQL: no binaries for ${process.platform}-${process.arch} (package ${pkg} is not installed); set DATABASE_URL to use a PostgreSQL server instead`,
+  );
 }
 
 /** PostgreSQL refuses to run as root: as root, run it as the `postgres` user (created if missing). */
@@ -77,7 +79,9 @@ function assertNoLeftoverServer(dataDir: string): void {
   } catch {
     return; // stale pid file of a server that is gone; PostgreSQL removes it itself
   }
-  throw new StartupError(`embedded PostgreSQL: a server from an earlier run (pid ${pid}) still uses ${dataDir}; stop it (kill ${pid}) and start again`);
+  throw new StartupError(
+    `embedded PostgreSQL: a server from an earlier run (pid ${pid}) still uses ${dataDir}; stop it (kill ${pid}) and start again`,
+  );
 }
 
 function run(bin: string, args: string[], user: ReturnType<typeof postgresUser>): Promise<void> {
@@ -88,7 +92,9 @@ function run(bin: string, args: string[], user: ReturnType<typeof postgresUser>)
     child.stderr.on('data', (c: Buffer) => (output += c.toString()));
     child.on('error', (err) => reject(new StartupError(`embedded PostgreSQL: cannot run ${path.basename(bin)}: ${err.message}`)));
     child.on('close', (code) =>
-      code === 0 ? resolve() : reject(new StartupError(`embedded PostgreSQL: ${path.basename(bin)} failed (exit ${code}):\n${output.trim()}`)),
+      code === 0
+        ? resolve()
+        : reject(new StartupError(`embedded PostgreSQL: ${path.basename(bin)} failed (exit ${code}):\n${output.trim()}`)),
     );
   });
 }
@@ -107,13 +113,28 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     writeFileSync(pwFile, `${PASSWORD}\n`, { mode: 0o600 });
     if (user) chownSync(pwFile, user.uid, user.gid);
     try {
-      await run(embeddedBinary('initdb'), ['-D', dataDir, '-U', USER, `--pwfile=${pwFile}`, '--auth=scram-sha-256', '--encoding=UTF8', '--locale=C'], user);
+      await run(
+        embeddedBinary('initdb'),
+        ['-D', dataDir, '-U', USER, `--pwfile=${pwFile}`, '--auth=scram-sha-256', '--encoding=UTF8', '--locale=C'],
+        user,
+      );
     } finally {
       rmSync(pwFile, { force: true });
     }
   }
 
-  const flags = ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'];
+  const flags = [
+    '-D',
+    dataDir,
+    '-p',
+    String(port),
+    '-c',
+    'listen_addresses=127.0.0.1',
+    '-c',
+    'unix_socket_directories=',
+    '-c',
+    'max_connections=200',
+  ];
   if (ephemeral) flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
   // Own process group: Ctrl-C reaches Node, which closes its pools first and then stops PostgreSQL.
   const child: ChildProcess = spawn(embeddedBinary('postgres'), flags, { ...user, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });

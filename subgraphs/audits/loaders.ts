@@ -19,15 +19,26 @@ export function createAuditsLoaders(db: Kysely<AuditsDatabase>) {
   // list asking for the same page shares one statement however many there are.
   const byFilter = new Map<string, (page: Page) => DataLoader<string, Connection<AuditRow>>>();
   return {
-    audit: rowLoader((ids: readonly string[]) => findAuditsByIds(db, ids), (row) => row.id),
-    findingsByAudit: groupLoader((ids: readonly string[]) => findFindingsByAudits(db, ids), (row) => row.auditId),
-    latestCommand: rowLoader((subjects: readonly string[]) => findLatestCommandsBySubjects(db, subjects), (row) => row.subject!),
+    audit: rowLoader(
+      (ids: readonly string[]) => findAuditsByIds(db, ids),
+      (row) => row.id,
+    ),
+    findingsByAudit: groupLoader(
+      (ids: readonly string[]) => findFindingsByAudits(db, ids),
+      (row) => row.auditId,
+    ),
+    latestCommand: rowLoader(
+      (subjects: readonly string[]) => findLatestCommandsBySubjects(db, subjects),
+      (row) => row.subject!,
+    ),
     auditsByWorkCenter(filter: WorkCenterAuditFilter): (page: Page) => DataLoader<string, Connection<AuditRow>> {
       const key = JSON.stringify([filter.from ?? null, filter.to ?? null, filter.layer ?? null]);
       let loaders = byFilter.get(key);
       if (!loaders) {
         loaders = pageLoaders(async (workCenterIds: readonly string[], page) =>
-          (await findAuditPagesByWorkCenters(db, workCenterIds, filter, page)).map((rows) => toConnection(rows, page, WORK_CENTER_AUDITS_KEYSET)),
+          (await findAuditPagesByWorkCenters(db, workCenterIds, filter, page)).map((rows) =>
+            toConnection(rows, page, WORK_CENTER_AUDITS_KEYSET),
+          ),
         );
         byFilter.set(key, loaders);
       }

@@ -13,7 +13,12 @@ import { WorkCenter } from './work-center/work-center.type';
 /** Audits' subgraph schema; needs no database. */
 export function buildAuditsSchema() {
   return buildSubgraph<AuditsContext>({
-    resolvers: [AuditResolver, AuditFindingResolver, WorkCenterResolver, createOutboxResolver<AuditsContext>({ system: 'audits', db: (ctx) => ctx.db })],
+    resolvers: [
+      AuditResolver,
+      AuditFindingResolver,
+      WorkCenterResolver,
+      createOutboxResolver<AuditsContext>({ system: 'audits', db: (ctx) => ctx.db }),
+    ],
     orphanedTypes: [WorkCenter, Nonconformance, Material],
     federationImports: ['@key', '@shareable'],
     referenceResolvers: {

@@ -37,7 +37,14 @@ export async function seedAudits(db: Kysely<AuditsDatabase>, plan: ScalePlan, pr
       completedAt: completed ? new Date(day + 10 * HOUR) : null,
     });
     for (const r of fact.responses) {
-      responses.push({ auditId: fact.id, question: r.text, position: r.question, conforming: r.conforming, severity: r.severity, countermeasure: r.countermeasure });
+      responses.push({
+        auditId: fact.id,
+        question: r.text,
+        position: r.question,
+        conforming: r.conforming,
+        severity: r.severity,
+        countermeasure: r.countermeasure,
+      });
     }
     for (const f of fact.findings) {
       const ncr = ncrOfFinding.get(f.id) ?? null;

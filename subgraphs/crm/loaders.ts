@@ -7,7 +7,10 @@ import type { CrmDatabase } from './db';
 /** CRM's loaders; created per request so that no cache outlives the request that filled it. */
 export function createCrmLoaders(db: Kysely<CrmDatabase>) {
   return {
-    customer: rowLoader((ids: readonly string[]) => findCustomersByIds(db, ids), (row) => row.id),
+    customer: rowLoader(
+      (ids: readonly string[]) => findCustomersByIds(db, ids),
+      (row) => row.id,
+    ),
     changeHistory: createChangeHistoryLoader(db),
   };
 }

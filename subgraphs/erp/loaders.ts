@@ -7,7 +7,12 @@ import type { ErpDatabase } from './db';
 import { findCustomersByIds } from './customer/customer.repository';
 import { findCustomersOfLots, findSuppliersOfLots } from './lot/lot.repository';
 import { findMaterialsByIds } from './material/material.repository';
-import { findMaterialSitesByKeys, materialSiteKey, type MaterialSiteKey, type MaterialSiteRow } from './material-site/material-site.repository';
+import {
+  findMaterialSitesByKeys,
+  materialSiteKey,
+  type MaterialSiteKey,
+  type MaterialSiteRow,
+} from './material-site/material-site.repository';
 import {
   findLinesOfPurchaseOrders,
   findReceiptsOfLines,
@@ -62,14 +67,23 @@ const lineKey = (k: PurchaseOrderLineKey) => `${k.poNumber}\u0000${k.lineNumber}
 /** ERP's loaders; created per request so that no cache outlives the request that filled it. */
 export function createErpLoaders(db: Kysely<ErpDatabase>) {
   return {
-    material: rowLoader((ids: readonly string[]) => findMaterialsByIds(db, ids), (row) => row.id),
-    materialSite: compositeRowLoader<MaterialSiteKey, MaterialSiteRow>(
-      (keys) => findMaterialSitesByKeys(db, keys),
-      materialSiteKey,
+    material: rowLoader(
+      (ids: readonly string[]) => findMaterialsByIds(db, ids),
+      (row) => row.id,
     ),
-    customer: rowLoader((ids: readonly string[]) => findCustomersByIds(db, ids), (row) => row.id),
-    workOrder: rowLoader((ids: readonly string[]) => findWorkOrdersByIds(db, ids), (row) => row.id),
-    supplier: rowLoader((ids: readonly string[]) => findSuppliersByIds(db, ids), (row) => row.id),
+    materialSite: compositeRowLoader<MaterialSiteKey, MaterialSiteRow>((keys) => findMaterialSitesByKeys(db, keys), materialSiteKey),
+    customer: rowLoader(
+      (ids: readonly string[]) => findCustomersByIds(db, ids),
+      (row) => row.id,
+    ),
+    workOrder: rowLoader(
+      (ids: readonly string[]) => findWorkOrdersByIds(db, ids),
+      (row) => row.id,
+    ),
+    supplier: rowLoader(
+      (ids: readonly string[]) => findSuppliersByIds(db, ids),
+      (row) => row.id,
+    ),
     receivedQuantity12m: new DataLoader<string, number>(async (ids) => {
       const sums = new Map((await sumReceivedLast12Months(db, ids)).map((r) => [r.supplierId, Number(r.quantity)] as const));
       return ids.map((id) => sums.get(id) ?? 0);
@@ -78,7 +92,10 @@ export function createErpLoaders(db: Kysely<ErpDatabase>) {
       (ids, statuses, page) => pagePurchaseOrdersOfSuppliers(db, ids, statuses, page),
       SUPPLIER_PURCHASE_ORDERS_KEYSET,
     ),
-    purchaseOrderLines: groupLoader((numbers: readonly string[]) => findLinesOfPurchaseOrders(db, numbers), (row) => row.poNumber),
+    purchaseOrderLines: groupLoader(
+      (numbers: readonly string[]) => findLinesOfPurchaseOrders(db, numbers),
+      (row) => row.poNumber,
+    ),
     receiptsOfLine: new DataLoader<PurchaseOrderLineKey, GoodsReceiptRow[], string>(
       async (keys) => {
         const groups = new Map<string, GoodsReceiptRow[]>();
@@ -96,8 +113,14 @@ export function createErpLoaders(db: Kysely<ErpDatabase>) {
       (ids, statuses, page) => pageSalesOrdersOfCustomers(db, ids, statuses, page),
       CUSTOMER_SALES_ORDERS_KEYSET,
     ),
-    supplierOfLot: rowLoader((ids: readonly string[]) => findSuppliersOfLots(db, ids), (row) => row.lotId),
-    customersOfLot: groupLoader((ids: readonly string[]) => findCustomersOfLots(db, ids), (row) => row.lotId),
+    supplierOfLot: rowLoader(
+      (ids: readonly string[]) => findSuppliersOfLots(db, ids),
+      (row) => row.lotId,
+    ),
+    customersOfLot: groupLoader(
+      (ids: readonly string[]) => findCustomersOfLots(db, ids),
+      (row) => row.lotId,
+    ),
     changeHistory: createChangeHistoryLoader(db),
   };
 }

@@ -44,7 +44,8 @@ const NOUNS: Record<string, readonly string[]> = {
  * sales orders whose deliveries are the lots MES has shipped.
  */
 export async function seedErp(db: Kysely<ErpDatabase>, plan: ScalePlan, progress: Progress): Promise<void> {
-  await db.insertInto('sites')
+  await db
+    .insertInto('sites')
     .values(Array.from({ length: plan.sites }, (_, i) => ({ id: ids.site(i + 1), name: `Plant ${i + 1}` })))
     .execute();
 
@@ -77,11 +78,14 @@ export async function seedErp(db: Kysely<ErpDatabase>, plan: ScalePlan, progress
   });
   await bulkInsert(db, 'materialSites', sites, { progress, label: 'erp: material stock' });
 
-  await db.insertInto('customers')
-    .values(Array.from({ length: plan.customers }, (_, i) => ({
-      id: ids.customer(i + 1),
-      creditLimit: customerFact(i + 1).creditLimit,
-    })))
+  await db
+    .insertInto('customers')
+    .values(
+      Array.from({ length: plan.customers }, (_, i) => ({
+        id: ids.customer(i + 1),
+        creditLimit: customerFact(i + 1).creditLimit,
+      })),
+    )
     .execute();
 
   const orders = Array.from({ length: workOrderCount(plan) }, (_, i) => {
@@ -210,7 +214,13 @@ async function seedPurchasing(db: Kysely<ErpDatabase>, plan: ScalePlan, lots: re
     const materialId = ids.material(lot.material);
     let line = order.lines.get(materialId);
     if (!line) {
-      line = { lineNumber: (order.lines.size + 1) * 10, materialId, orderedQuantity: 0, receivedQuantity: 0, promisedDate: dateOf(lot.createdAt) };
+      line = {
+        lineNumber: (order.lines.size + 1) * 10,
+        materialId,
+        orderedQuantity: 0,
+        receivedQuantity: 0,
+        promisedDate: dateOf(lot.createdAt),
+      };
       order.lines.set(materialId, line);
     }
     line.receivedQuantity += lot.quantity;
@@ -255,7 +265,12 @@ async function seedPurchasing(db: Kysely<ErpDatabase>, plan: ScalePlan, lots: re
     orders.push(order);
   }
 
-  await insertAll(db, 'purchaseOrders', orders.map(({ number, supplierId, status, orderDate }) => ({ number, supplierId, status, orderDate })), progress);
+  await insertAll(
+    db,
+    'purchaseOrders',
+    orders.map(({ number, supplierId, status, orderDate }) => ({ number, supplierId, status, orderDate })),
+    progress,
+  );
   const lines = orders.flatMap((o) => [...o.lines.values()].map((l) => ({ poNumber: o.number, ...l })));
   await insertAll(db, 'purchaseOrderLines', lines, progress);
   await insertAll(db, 'goodsReceipts', receipts, progress);

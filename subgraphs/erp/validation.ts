@@ -21,7 +21,8 @@ export function checkId(field: string, value: string): Failure | null {
 
 /** A quantity within what the books hold. */
 export function checkQuantity(field: string, value: number, { positive }: { positive: boolean }): Failure | null {
-  if (!Number.isFinite(value) || Math.abs(value) >= MAX_QUANTITY) return invalid(field, `expected a quantity below ${MAX_QUANTITY}, got ${value}`);
+  if (!Number.isFinite(value) || Math.abs(value) >= MAX_QUANTITY)
+    return invalid(field, `expected a quantity below ${MAX_QUANTITY}, got ${value}`);
   if (positive && toBookPrecision(value) <= 0) return invalid(field, `expected a quantity greater than 0, got ${value}`);
   return null;
 }

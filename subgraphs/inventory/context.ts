@@ -12,6 +12,10 @@ export interface InventoryContext {
   idempotencyKey?: string;
 }
 
-export function createInventoryContext(db: Kysely<InventoryDatabase>, caller: Caller = ANONYMOUS, idempotencyKey?: string): InventoryContext {
+export function createInventoryContext(
+  db: Kysely<InventoryDatabase>,
+  caller: Caller = ANONYMOUS,
+  idempotencyKey?: string,
+): InventoryContext {
   return { db, caller, loaders: createInventoryLoaders(db), idempotencyKey };
 }

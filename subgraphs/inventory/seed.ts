@@ -48,7 +48,13 @@ export async function seedInventory(db: Kysely<InventoryDatabase>, plan: ScalePl
     const n = i + 1;
     const cls = profile.abcClass;
     const book = bookQuantityOf(n);
-    const base = { materialId: profile.materialId, siteId: profile.siteId, binCode: profile.binCodes[0]!, approvedBy: null, erpDocumentNumber: null };
+    const base = {
+      materialId: profile.materialId,
+      siteId: profile.siteId,
+      binCode: profile.binCodes[0]!,
+      approvedBy: null,
+      erpDocumentNumber: null,
+    };
     if (unit('counted', n) < share[cls]) {
       const daysAgo = between('count-age', n, 1, 89);
       const tol = tolerance[cls]! / 100;

@@ -190,7 +190,7 @@ export function toChangeRecord(row: AuditTrailRow): ChangeRecord {
 @Directive('@shareable')
 @ObjectType({ description: 'One change of an entity in its system of record: who, when, which operation, the state before and after.' })
 export class ChangeRecord {
-  @Field(() => ID, { description: 'Position in the owning system\'s audit trail' })
+  @Field(() => ID, { description: "Position in the owning system's audit trail" })
   id!: string;
 
   @Field(() => DateTimeScalar, { description: 'When the change was committed' })

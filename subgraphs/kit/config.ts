@@ -21,11 +21,14 @@ export function loadSubgraphConfig(system: SystemName, env: NodeJS.ProcessEnv = 
   const port = rawPort ? Number(rawPort) : systemPort(4000, system);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) problems.push(`PORT must be a port number, got "${rawPort}"`);
   const databaseUrl = env.DATABASE_URL ?? '';
-  if (!databaseUrl) problems.push(`DATABASE_URL is required: the ${system} database, e.g. postgres://postgres@127.0.0.1:5432/plantgraph_${system}`);
+  if (!databaseUrl)
+    problems.push(`DATABASE_URL is required: the ${system} database, e.g. postgres://postgres@127.0.0.1:5432/plantgraph_${system}`);
   const gatewayUrl = env.GATEWAY_URL || undefined;
-  if (gatewayUrl && !/^https?:\/\/[^/]+/.test(gatewayUrl)) problems.push(`GATEWAY_URL must be the gateway's GraphQL URL, e.g. http://127.0.0.1:4000/graphql, got "${gatewayUrl}"`);
+  if (gatewayUrl && !/^https?:\/\/[^/]+/.test(gatewayUrl))
+    problems.push(`GATEWAY_URL must be the gateway's GraphQL URL, e.g. http://127.0.0.1:4000/graphql, got "${gatewayUrl}"`);
   const redisUrl = env.REDIS_URL || undefined;
-  if (redisUrl && !/^rediss?:\/\/[^/]+/.test(redisUrl)) problems.push(`REDIS_URL must be a Redis URL, e.g. redis://127.0.0.1:6379, got "${redisUrl.slice(0, 60)}"`);
+  if (redisUrl && !/^rediss?:\/\/[^/]+/.test(redisUrl))
+    problems.push(`REDIS_URL must be a Redis URL, e.g. redis://127.0.0.1:6379, got "${redisUrl.slice(0, 60)}"`);
   let idempotencyRetentionMs = 0;
   try {
     idempotencyRetentionMs = parseDurationSetting(env.IDEMPOTENCY_RETENTION || '7d', 'IDEMPOTENCY_RETENTION');

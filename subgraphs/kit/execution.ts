@@ -83,7 +83,13 @@ export function compiledExecutor(queries: CompiledQueries): GatewayExecutor {
   return async (request) => {
     const compiled = queries.get(request.source, request.document, request.operationName);
     if (compiled === INTERPRETED) {
-      return execute({ schema: request.schema, document: request.document, operationName: request.operationName, contextValue: request.context, variableValues: request.request.variables });
+      return execute({
+        schema: request.schema,
+        document: request.document,
+        operationName: request.operationName,
+        contextValue: request.context,
+        variableValues: request.request.variables,
+      });
     }
     if (!isCompiledQuery(compiled)) return compiled;
     const result = await compiled.query(undefined, request.context, request.request.variables ?? {});
@@ -97,7 +103,11 @@ export function compiledExecutor(queries: CompiledQueries): GatewayExecutor {
  * `extensions` is always an object, and whose `originalError` is what the resolver threw).
  */
 function asGraphQLError(error: GraphQLError): GraphQLError {
-  const converted = new GraphQLError(error.message, { path: error.path, originalError: error.originalError ?? undefined, extensions: error.extensions ?? undefined });
+  const converted = new GraphQLError(error.message, {
+    path: error.path,
+    originalError: error.originalError ?? undefined,
+    extensions: error.extensions ?? undefined,
+  });
   // graphql-js computes locations from AST nodes; graphql-jit hands them over computed.
   if (error.locations) (converted as { locations?: GraphQLError['locations'] }).locations = error.locations;
   return converted;

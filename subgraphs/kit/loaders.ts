@@ -33,10 +33,7 @@ export function groupLoader<K, R>(fetch: (keys: readonly K[]) => Promise<readonl
 }
 
 /** A loader whose keys are objects (composite keys), cached by a string made from them. */
-export function compositeRowLoader<K, R>(
-  fetch: (keys: readonly K[]) => Promise<readonly R[]>,
-  keyOf: (value: K | R) => string,
-) {
+export function compositeRowLoader<K, R>(fetch: (keys: readonly K[]) => Promise<readonly R[]>, keyOf: (value: K | R) => string) {
   return new DataLoader<K, R | null, string>(
     async (keys) => {
       const index = new Map((await fetch(keys)).map((row) => [keyOf(row), row] as const));

@@ -20,7 +20,10 @@ export function runSubgraphProcess(system: SystemModule): void {
     const database = createDatabase(system.name, config.databaseUrl, { logger });
     await migrateToLatest(database.db, system.migrations, system.name);
     // Replicas of the system share the nonces of caller headers through Redis: a header is good once across all of them.
-    const nonces = createNonceStore({ redisUrl: config.redisUrl, onError: (err) => logger.warn({ err: err.message }, 'caller nonce store: Redis error') });
+    const nonces = createNonceStore({
+      redisUrl: config.redisUrl,
+      onError: (err) => logger.warn({ err: err.message }, 'caller nonce store: Redis error'),
+    });
     const server = await createSystemServer(system, database, { nonces });
     const port = await listen(server.httpServer, config.port, config.host, `${system.name} subgraph`);
     logger.info({ url: `http://${config.host}:${port}/graphql` }, 'subgraph listening');
@@ -28,7 +31,10 @@ export function runSubgraphProcess(system: SystemModule): void {
     const relay = config.gatewayUrl ? startSystemRelay(system, database, { gatewayUrl: config.gatewayUrl }, logger) : undefined;
     const pruner = startIdempotencyPruner(database.db, { retentionMs: config.idempotencyRetentionMs, logger });
     // Without Redis no gateway process can hear this one: events are still drained, so the table stays small.
-    const changes = createChangeBus(config.redisUrl, { channel: process.env.CHANGE_EVENTS_CHANNEL || DEFAULT_CHANGE_CHANNEL, onError: (err) => logger.warn({ err: err.message }, 'change bus: Redis error') });
+    const changes = createChangeBus(config.redisUrl, {
+      channel: process.env.CHANGE_EVENTS_CHANNEL || DEFAULT_CHANGE_CHANNEL,
+      onError: (err) => logger.warn({ err: err.message }, 'change bus: Redis error'),
+    });
     if (!changes.shared) logger.info('REDIS_URL is not set: change events of this system reach no gateway process');
     const changeRelay = startChangeRelay({ system: system.name, database, bus: changes, logger });
     const shutdown = async () => {

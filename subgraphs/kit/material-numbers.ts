@@ -23,7 +23,10 @@ const materials = (db: AnyMaterialsDb) => db as unknown as Kysely<MaterialNumber
 export function materialNumbersMigration(backfill: readonly string[]): Migration {
   return {
     async up(db: Kysely<any>) {
-      await db.schema.createTable('materials').addColumn('id', sql`varchar(${sql.raw(String(TEXT_LIMITS.id))})`, (c) => c.primaryKey()).execute();
+      await db.schema
+        .createTable('materials')
+        .addColumn('id', sql`varchar(${sql.raw(String(TEXT_LIMITS.id))})`, (c) => c.primaryKey())
+        .execute();
       for (const select of backfill) {
         await sql`insert into materials (id) ${sql.raw(select)} where material_id is not null on conflict do nothing`.execute(db);
       }
@@ -48,7 +51,11 @@ export async function requireMaterial(db: AnyMaterialsDb, field: string, id: str
 /** Adds material numbers to the list (the seed, and whatever later tells the system of new materials). */
 export async function addMaterialNumbers(db: AnyMaterialsDb, numbers: readonly string[]): Promise<void> {
   if (numbers.length === 0) return;
-  await materials(db).insertInto('materials').values(numbers.map((id) => ({ id }))).onConflict((c) => c.column('id').doNothing()).execute();
+  await materials(db)
+    .insertInto('materials')
+    .values(numbers.map((id) => ({ id })))
+    .onConflict((c) => c.column('id').doNothing())
+    .execute();
 }
 
 /** Seeds the list with every material of the plant. */

@@ -21,17 +21,17 @@ const AUTHORIZED_DEFINITION =
  */
 export function subgraphLinks(federationImports: readonly string[], sdl: string): string {
   const usesAuthorized = /@authorized\b/.test(sdl);
-  const imports = [...federationImports, ...(usesAuthorized && !federationImports.includes('@composeDirective') ? ['@composeDirective'] : [])];
+  const imports = [
+    ...federationImports,
+    ...(usesAuthorized && !federationImports.includes('@composeDirective') ? ['@composeDirective'] : []),
+  ];
   const federation = `@link(url: "${FEDERATION_SPEC}", import: [${imports.map((d) => JSON.stringify(d)).join(', ')}])`;
   if (!usesAuthorized) return `extend schema ${federation}\n`;
   return `extend schema ${federation} @link(url: "${AUTHORIZED_SPEC}", import: ["@authorized"]) @composeDirective(name: "@authorized")\n${AUTHORIZED_DEFINITION}`;
 }
 
 /** `__resolveReference` per entity type; each must go through a loader. */
-export type ReferenceResolvers<TContext> = Record<
-  string,
-  { __resolveReference: (reference: any, context: TContext) => unknown }
->;
+export type ReferenceResolvers<TContext> = Record<string, { __resolveReference: (reference: any, context: TContext) => unknown }>;
 
 export interface SubgraphSchemaOptions<TContext> {
   /** type-graphql resolver classes. */

@@ -1,6 +1,10 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { ApolloServer, type BaseContext } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
 import { createGraphQLHttpHandler, sendJson } from '../../platform/http';
 import { close, StartupError } from '../../platform/listen';
@@ -76,7 +80,14 @@ export async function createSubgraphServer<TContext extends BaseContext>(
     // The process owns its signals: it stops every server, then the pools, then PostgreSQL.
     stopOnTerminationSignals: false,
     // No cache hints are used, and the cache-control plugin would wrap every field resolver to read them.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), callerGuardPlugin(), authorizationPlugin<TContext>(schema), internalErrorLogPlugin<TContext>(logger)],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
+      ApolloServerPluginCacheControlDisabled(),
+      callerGuardPlugin(),
+      authorizationPlugin<TContext>(schema),
+      internalErrorLogPlugin<TContext>(logger),
+    ],
   });
   await apollo.start();
 

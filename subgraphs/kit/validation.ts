@@ -88,7 +88,10 @@ export function checkText(field: string, kind: TextKind, value: string): void {
   // A lone surrogate would reach PostgreSQL as U+FFFD: the stored text would not be the text sent.
   const lone = LONE_SURROGATE.exec(value);
   if (lone) {
-    throw badInput(field, `expected well-formed Unicode, got a lone surrogate U+${lone[0].charCodeAt(0).toString(16).toUpperCase()} at UTF-16 position ${lone.index + 1}`);
+    throw badInput(
+      field,
+      `expected well-formed Unicode, got a lone surrogate U+${lone[0].charCodeAt(0).toString(16).toUpperCase()} at UTF-16 position ${lone.index + 1}`,
+    );
   }
 }
 

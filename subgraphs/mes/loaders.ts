@@ -52,9 +52,18 @@ function createGenealogyLoader(db: Kysely<MesDatabase>) {
 /** MES's loaders; created per request so that no cache outlives the request that filled it. */
 export function createMesLoaders(db: Kysely<MesDatabase>) {
   return {
-    workCenter: rowLoader((ids: readonly string[]) => findWorkCentersByIds(db, ids), (row) => row.id),
-    workOrder: rowLoader((ids: readonly string[]) => findWorkOrdersByIds(db, ids), (row) => row.id),
-    lot: rowLoader((ids: readonly string[]) => findLotsByIds(db, ids), (row) => row.id),
+    workCenter: rowLoader(
+      (ids: readonly string[]) => findWorkCentersByIds(db, ids),
+      (row) => row.id,
+    ),
+    workOrder: rowLoader(
+      (ids: readonly string[]) => findWorkOrdersByIds(db, ids),
+      (row) => row.id,
+    ),
+    lot: rowLoader(
+      (ids: readonly string[]) => findLotsByIds(db, ids),
+      (row) => row.id,
+    ),
     producedLots: pageLoaders(async (workOrderIds: readonly string[], page) =>
       (await findLotPagesByProducers(db, workOrderIds, page)).map((rows) => toConnection(rows, page, PRODUCED_LOTS_KEYSET, fromPagedLot)),
     ),

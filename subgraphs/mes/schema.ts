@@ -16,7 +16,14 @@ import { WorkOrder } from './work-order/work-order.type';
 /** MES's subgraph schema; needs no database, so `compose` can print it. */
 export function buildMesSchema() {
   return buildSubgraph<MesContext>({
-    resolvers: [WorkCenterResolver, WorkOrderResolver, LotResolver, GenealogyEdgeResolver, WorkCenterSubscriptionResolver, WorkOrderSubscriptionResolver],
+    resolvers: [
+      WorkCenterResolver,
+      WorkOrderResolver,
+      LotResolver,
+      GenealogyEdgeResolver,
+      WorkCenterSubscriptionResolver,
+      WorkOrderSubscriptionResolver,
+    ],
     orphanedTypes: [Material, WorkOrder],
     federationImports: ['@key', '@external', '@requires', '@tag', ...AUDIT_TRAIL_FEDERATION_IMPORTS],
     referenceResolvers: {

@@ -11,7 +11,15 @@ export async function seedMes(db: Kysely<MesDatabase>, plan: ScalePlan, progress
   const asOf = new Date(`${plan.asOf}T00:00:00Z`);
   const centers = Array.from({ length: plan.workCenters }, (_, i) => {
     const center = workCenterFact(plan, i + 1);
-    return { id: center.id, name: center.name, siteId: ids.site(center.site), area: center.area, state: center.state, stateReasonCode: null, stateChangedAt: asOf };
+    return {
+      id: center.id,
+      name: center.name,
+      siteId: ids.site(center.site),
+      area: center.area,
+      state: center.state,
+      stateReasonCode: null,
+      stateChangedAt: asOf,
+    };
   });
   await bulkInsert(db, 'workCenters', centers);
 

@@ -38,7 +38,9 @@ function createComplaintPageLoaders(db: Kysely<QualityDatabase>) {
   const byStatus = new Map<string, ReturnType<typeof complaintPages>>();
   const complaintPages = (status: readonly string[] | null) =>
     pageLoaders(async (customerIds: readonly string[], page: Page) =>
-      (await pageComplaintsByCustomers(db, customerIds, status, page)).map((rows) => toConnection(rows, page, CUSTOMER_COMPLAINTS_KEYSET, nonconformanceOfPage)),
+      (await pageComplaintsByCustomers(db, customerIds, status, page)).map((rows) =>
+        toConnection(rows, page, CUSTOMER_COMPLAINTS_KEYSET, nonconformanceOfPage),
+      ),
     );
   return (status: readonly string[] | null) => {
     const key = status ? [...new Set(status)].sort().join(',') : '*';
@@ -51,25 +53,51 @@ function createComplaintPageLoaders(db: Kysely<QualityDatabase>) {
 /** Quality's loaders, created per request. */
 export function createQualityLoaders(db: Kysely<QualityDatabase>) {
   return {
-    inspection: rowLoader((ids: readonly string[]) => findInspectionsByIds(db, ids), (row) => row.id),
+    inspection: rowLoader(
+      (ids: readonly string[]) => findInspectionsByIds(db, ids),
+      (row) => row.id,
+    ),
     /** Every inspection of a lot (its quality status weighs them all). */
-    inspectionsByLot: groupLoader((lotIds: readonly string[]) => findInspectionsByLots(db, lotIds), (row) => row.lotId),
+    inspectionsByLot: groupLoader(
+      (lotIds: readonly string[]) => findInspectionsByLots(db, lotIds),
+      (row) => row.lotId,
+    ),
     /** A page of the inspections of each lot. */
     inspectionPagesByLot: pageLoaders(async (lotIds: readonly string[], page: Page) =>
       (await pageInspectionsByLots(db, lotIds, page)).map((rows) => toConnection(rows, page, LOT_INSPECTIONS_KEYSET, inspectionOfPage)),
     ),
     /** A page of the inspections of each work order's output. */
     inspectionPagesByWorkOrder: pageLoaders(async (ids: readonly string[], page: Page) =>
-      (await pageInspectionsByWorkOrders(db, ids, page)).map((rows) => toConnection(rows, page, WORK_ORDER_INSPECTIONS_KEYSET, inspectionOfPage)),
+      (await pageInspectionsByWorkOrders(db, ids, page)).map((rows) =>
+        toConnection(rows, page, WORK_ORDER_INSPECTIONS_KEYSET, inspectionOfPage),
+      ),
     ),
-    measurementsByInspection: groupLoader((ids: readonly string[]) => findMeasurementsByInspections(db, ids), (row) => row.inspectionId),
-    holdsByLot: groupLoader((lotIds: readonly string[]) => findHoldsByLots(db, lotIds), (row) => row.lotId),
-    activeHoldsByMaterial: groupLoader((ids: readonly string[]) => findOpenHoldsByMaterials(db, ids), (row) => row.materialId),
-    nonconformance: rowLoader((ids: readonly string[]) => findNonconformancesByIds(db, ids), (row) => row.id),
-    capa: rowLoader((ids: readonly string[]) => findCapasByNonconformances(db, ids), (row) => row.nonconformanceId),
+    measurementsByInspection: groupLoader(
+      (ids: readonly string[]) => findMeasurementsByInspections(db, ids),
+      (row) => row.inspectionId,
+    ),
+    holdsByLot: groupLoader(
+      (lotIds: readonly string[]) => findHoldsByLots(db, lotIds),
+      (row) => row.lotId,
+    ),
+    activeHoldsByMaterial: groupLoader(
+      (ids: readonly string[]) => findOpenHoldsByMaterials(db, ids),
+      (row) => row.materialId,
+    ),
+    nonconformance: rowLoader(
+      (ids: readonly string[]) => findNonconformancesByIds(db, ids),
+      (row) => row.id,
+    ),
+    capa: rowLoader(
+      (ids: readonly string[]) => findCapasByNonconformances(db, ids),
+      (row) => row.nonconformanceId,
+    ),
     /** A page of each customer's complaints, of the given statuses (all when null). */
     complaintPagesByCustomer: createComplaintPageLoaders(db),
-    latestCommand: rowLoader((subjects: readonly string[]) => findLatestCommandsBySubjects(db, subjects), (row) => row.subject!),
+    latestCommand: rowLoader(
+      (subjects: readonly string[]) => findLatestCommandsBySubjects(db, subjects),
+      (row) => row.subject!,
+    ),
     supplierRejected12m: new DataLoader<string, number>(async (supplierIds) => {
       const rows = await sumSupplierRejections(db, supplierIds, scorecardWindowStart());
       const bySupplier = new Map(rows.map((r) => [r.supplierId, Number(r.rejectedQuantity)] as const));

@@ -2,7 +2,18 @@ import { sql, type Kysely } from 'kysely';
 import { bulkInsert } from '../kit/seed/bulk';
 import type { Progress } from '../kit/seed/progress';
 import { auditEscalations, cachedLotFact, heldLots, lotHoldFact, lotInspectionFact, qualityIds } from '../kit/seed/quality-world';
-import { addDays, between, ids, lotCount, materialTypeOf, pick, unit, workOrderFact, type LotFact, type ScalePlan } from '../kit/seed/world';
+import {
+  addDays,
+  between,
+  ids,
+  lotCount,
+  materialTypeOf,
+  pick,
+  unit,
+  workOrderFact,
+  type LotFact,
+  type ScalePlan,
+} from '../kit/seed/world';
 import type { QualityDatabase } from './db';
 import { seedMaterialNumbers } from '../kit/material-numbers';
 
@@ -39,7 +50,13 @@ const ACTIONS = [
   'Replace the worn fixture and add it to preventive maintenance',
   'Revise the packaging specification',
 ];
-const ROOT_CAUSES = ['Worn fixture', 'Operator not trained on revision C', 'Supplier process change not notified', 'Gauge out of calibration', 'Packaging not rated for transport'];
+const ROOT_CAUSES = [
+  'Worn fixture',
+  'Operator not trained on revision C',
+  'Supplier process change not notified',
+  'Gauge out of calibration',
+  'Packaging not rated for transport',
+];
 
 /** A result of one characteristic: inside the limits when conforming, outside otherwise. */
 function resultOf(c: PlanRow, conforming: boolean, k: number): Pick<MeasurementRow, 'measuredValue' | 'attributeOk'> {
@@ -58,12 +75,34 @@ function resultOf(c: PlanRow, conforming: boolean, k: number): Pick<MeasurementR
 }
 
 /** NCR status and disposition by age: older NCRs are dispositioned or closed, recent ones open or contained. */
-function lifecycle(stream: string, k: number, reportedAt: Date, asOf: number, supplier: boolean): Pick<NcrRow, 'status' | 'disposition' | 'dispositionedAt'> {
+function lifecycle(
+  stream: string,
+  k: number,
+  reportedAt: Date,
+  asOf: number,
+  supplier: boolean,
+): Pick<NcrRow, 'status' | 'disposition' | 'dispositionedAt'> {
   const age = (asOf - reportedAt.getTime()) / DAY;
   const roll = unit(`${stream}-status`, k);
-  const status = age > 30 ? (roll < 0.6 ? 'CLOSED' : roll < 0.85 ? 'DISPOSITIONED' : 'CONTAINED') : age > 7 ? (roll < 0.3 ? 'DISPOSITIONED' : roll < 0.6 ? 'CONTAINED' : 'OPEN') : roll < 0.3 ? 'CONTAINED' : 'OPEN';
+  const status =
+    age > 30
+      ? roll < 0.6
+        ? 'CLOSED'
+        : roll < 0.85
+          ? 'DISPOSITIONED'
+          : 'CONTAINED'
+      : age > 7
+        ? roll < 0.3
+          ? 'DISPOSITIONED'
+          : roll < 0.6
+            ? 'CONTAINED'
+            : 'OPEN'
+        : roll < 0.3
+          ? 'CONTAINED'
+          : 'OPEN';
   if (status !== 'CLOSED' && status !== 'DISPOSITIONED') return { status, disposition: null, dispositionedAt: null };
-  const disposition = supplier && unit(`${stream}-rts`, k) < 0.7 ? 'RETURN_TO_SUPPLIER' : pick(`${stream}-disposition`, k, ['USE_AS_IS', 'REWORK', 'SCRAP']);
+  const disposition =
+    supplier && unit(`${stream}-rts`, k) < 0.7 ? 'RETURN_TO_SUPPLIER' : pick(`${stream}-disposition`, k, ['USE_AS_IS', 'REWORK', 'SCRAP']);
   return { status, disposition, dispositionedAt: new Date(reportedAt.getTime() + between(`${stream}-mrb`, k, 1, 6) * DAY) };
 }
 
@@ -122,7 +161,8 @@ export async function seedQuality(db: Kysely<QualityDatabase>, plan: ScalePlan, 
     if (fact.status !== 'COMPLETED' && fact.status !== 'IN_PROGRESS') continue;
     const chars = planOf(fact.inspectionType);
     const recorded = fact.status === 'COMPLETED' ? chars : chars.slice(0, Math.ceil(chars.length / 2));
-    const failing = fact.decision === 'REJECT' || fact.decision === 'CONDITIONAL_ACCEPT' ? between('insp-failing', n, 0, chars.length - 1) : -1;
+    const failing =
+      fact.decision === 'REJECT' || fact.decision === 'CONDITIONAL_ACCEPT' ? between('insp-failing', n, 0, chars.length - 1) : -1;
     const failed: string[] = [];
     recorded.forEach((c, i) => {
       const conforming = i !== failing;
@@ -208,7 +248,7 @@ export async function seedQuality(db: Kysely<QualityDatabase>, plan: ScalePlan, 
     if (!lot) continue;
     const order = workOrderFact(plan, lot.workOrder!);
     // The first complaint comes from the first customer, whom the customer 360 examples show.
-    const customer = k === 1 ? 1 : order.customer ?? between('complaint-customer', k, 1, plan.customers);
+    const customer = k === 1 ? 1 : (order.customer ?? between('complaint-customer', k, 1, plan.customers));
     const reportedAt = new Date(Math.min(asOf - 6 * HOUR, lot.createdAt.getTime() + between('complaint-delay', k, 3, 20) * DAY));
     ncrs.push({
       ...base,
@@ -267,22 +307,36 @@ export async function seedQuality(db: Kysely<QualityDatabase>, plan: ScalePlan, 
 
   const capas = ncrs.flatMap((ncr, i) => {
     // Customer complaints above MINOR always get a CAPA (an 8D for the customer).
-    const wanted = ncr.source === 'CUSTOMER_COMPLAINT' && ncr.severity !== 'MINOR' ? true : ncr.severity === 'MINOR' ? unit('capa', i) < 0.2 : unit('capa', i) < 0.75;
+    const wanted =
+      ncr.source === 'CUSTOMER_COMPLAINT' && ncr.severity !== 'MINOR'
+        ? true
+        : ncr.severity === 'MINOR'
+          ? unit('capa', i) < 0.2
+          : unit('capa', i) < 0.75;
     if (!wanted) return [];
     const age = (asOf - ncr.reportedAt.getTime()) / DAY;
-    const status = ncr.status === 'CLOSED' ? 'CLOSED' : age > 20 ? pick('capa-status', i, ['IN_PROGRESS', 'VERIFYING']) : pick('capa-status', i, ['OPEN', 'IN_PROGRESS']);
-    return [{
-      nonconformanceId: ncr.id,
-      rootCause: status === 'OPEN' ? null : pick('capa-root', i, ROOT_CAUSES),
-      correctiveAction: pick('capa-action', i, ACTIONS),
-      dueDate: addDays(ncr.reportedAt.toISOString().slice(0, 10), between('capa-due', i, 14, 60)),
-      status,
-      openedAt: new Date(ncr.reportedAt.getTime() + between('capa-open', i, 1, 48) * HOUR),
-    }];
+    const status =
+      ncr.status === 'CLOSED'
+        ? 'CLOSED'
+        : age > 20
+          ? pick('capa-status', i, ['IN_PROGRESS', 'VERIFYING'])
+          : pick('capa-status', i, ['OPEN', 'IN_PROGRESS']);
+    return [
+      {
+        nonconformanceId: ncr.id,
+        rootCause: status === 'OPEN' ? null : pick('capa-root', i, ROOT_CAUSES),
+        correctiveAction: pick('capa-action', i, ACTIONS),
+        dueDate: addDays(ncr.reportedAt.toISOString().slice(0, 10), between('capa-due', i, 14, 60)),
+        status,
+        openedAt: new Date(ncr.reportedAt.getTime() + between('capa-open', i, 1, 48) * HOUR),
+      },
+    ];
   });
   await bulkInsert(db, 'capas', capas);
 
   // New numbers continue after the seeded ones.
-  await sql`select setval('inspection_number', ${Math.max(1, inspections.length)}), setval('hold_number', ${Math.max(1, holds.length)}), setval('nonconformance_number', ${Math.max(1, ncrs.length)})`.execute(db);
+  await sql`select setval('inspection_number', ${Math.max(1, inspections.length)}), setval('hold_number', ${Math.max(1, holds.length)}), setval('nonconformance_number', ${Math.max(1, ncrs.length)})`.execute(
+    db,
+  );
   progress.step('quality: nonconformances', 1, 1);
 }

@@ -4,7 +4,11 @@ const side = (throughput: number, p99: number): Side => ({ throughput, p50: p99 
 
 describe('bench --env and --against-env', () => {
   it('reads K=V pairs, values may hold = and be empty', () => {
-    expect(parseEnvList('USAGE=off,GATEWAY_DATABASE_URL=postgres://h/db?a=b,EMPTY=', 'env')).toEqual({ USAGE: 'off', GATEWAY_DATABASE_URL: 'postgres://h/db?a=b', EMPTY: '' });
+    expect(parseEnvList('USAGE=off,GATEWAY_DATABASE_URL=postgres://h/db?a=b,EMPTY=', 'env')).toEqual({
+      USAGE: 'off',
+      GATEWAY_DATABASE_URL: 'postgres://h/db?a=b',
+      EMPTY: '',
+    });
     expect(parseEnvList('', 'env')).toEqual({});
   });
 
@@ -39,7 +43,7 @@ describe('A/B summary', () => {
     { a: side(300, 100), b: side(100, 200) },
   ];
 
-  it('takes each round\'s ratio and their median, not a ratio of means one round can swing', () => {
+  it("takes each round's ratio and their median, not a ratio of means one round can swing", () => {
     const s = summarise(rounds);
     expect(s.ratios).toEqual([1, 0.9, 3]);
     expect(s.medianRatio).toBe(1);

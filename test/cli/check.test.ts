@@ -104,7 +104,11 @@ describe('plantgraph check', () => {
     const outcome = await check(['--proposed', proposal('renamed.graphql', renamed), '--json'], env, NOW);
     expect(outcome.exitCode).toBe(1);
     const removal = outcome.report.changes.find((c) => c.type === 'FIELD_ARGUMENT_REMOVED')!;
-    expect(removal).toMatchObject({ verdict: 'fail', path: 'Query.myPurchaseOrders.status', documents: [{ name: 'MyOpenPurchaseOrders' }] });
+    expect(removal).toMatchObject({
+      verdict: 'fail',
+      path: 'Query.myPurchaseOrders.status',
+      documents: [{ name: 'MyOpenPurchaseOrders' }],
+    });
     expect(removal.reason).toBe('used by partner document "MyOpenPurchaseOrders"');
 
     // Revoked, the document no longer holds the argument in place.
@@ -117,7 +121,10 @@ describe('plantgraph check', () => {
   });
 
   it('passes an additive change without reading any usage, and reports it as safe', async () => {
-    const added = DEPLOYED.replace(/^type Query (.*)\{$/m, (line) => `${line}\n  """Authoritative source: ERP (system of record)"""\n  plantCalendar: String @join__field(graph: ERP)`);
+    const added = DEPLOYED.replace(
+      /^type Query (.*)\{$/m,
+      (line) => `${line}\n  """Authoritative source: ERP (system of record)"""\n  plantCalendar: String @join__field(graph: ERP)`,
+    );
     const outcome = await check(['--proposed', proposal('added.graphql', added)], { DATA_DIR: dir }, NOW);
     expect(outcome.exitCode).toBe(0);
     expect(outcome.output).toMatch(/^ok {4}safe {7}Field 'plantCalendar' was added to object type 'Query'$/m);
@@ -145,7 +152,16 @@ describe('plantgraph check', () => {
           path: 'Query.customers',
           verdict: 'fail',
           reason: 'used by client sales-dashboard',
-          clients: [{ client: 'sales-dashboard', version: '2.1.0', coordinate: 'Query.customers', count: 7, errorCount: 1, lastSeen: '2026-06-27T12:00:00.000Z' }],
+          clients: [
+            {
+              client: 'sales-dashboard',
+              version: '2.1.0',
+              coordinate: 'Query.customers',
+              count: 7,
+              errorCount: 1,
+              lastSeen: '2026-06-27T12:00:00.000Z',
+            },
+          ],
           formerClients: [],
           documents: [],
         },
@@ -168,7 +184,9 @@ describe('plantgraph check', () => {
     const empty = await check(['--proposed', proposed], env, NOW);
     expect(empty.exitCode).toBe(1);
     expect(empty.report.usageUnknown).toBe('the gateway database holds no recorded usage at all: is usage recording on?');
-    expect(empty.output.split('\n')[1]).toBe('recorded usage unknown: the gateway database holds no recorded usage at all: is usage recording on?');
+    expect(empty.output.split('\n')[1]).toBe(
+      'recorded usage unknown: the gateway database holds no recorded usage at all: is usage recording on?',
+    );
   });
 
   it('refuses a field that changes owner without a declared move, and bad arguments with what was expected', async () => {
@@ -179,9 +197,15 @@ describe('plantgraph check', () => {
     );
     // A reserved field served by another system is refused by compose's own supergraph guard.
     const taken = DEPLOYED.replace('  name: String! @join__field(graph: CRM)', '  name: String! @join__field(graph: ERP)');
-    await expect(check(['--proposed', proposal('taken.graphql', taken)], env, NOW)).rejects.toThrow(/^authority check failed:\n {2}- Customer\.name: served by ERP/);
-    await expect(check(['--window', '30 days'], env, NOW)).rejects.toThrow('--window expects a positive duration such as 30d, 12h or 90m, got "30 days"');
-    await expect(check(['--against', path.join(dir, 'missing.graphql')], env, NOW)).rejects.toThrow(/--against: cannot read .*missing\.graphql \(ENOENT\)/);
+    await expect(check(['--proposed', proposal('taken.graphql', taken)], env, NOW)).rejects.toThrow(
+      /^authority check failed:\n {2}- Customer\.name: served by ERP/,
+    );
+    await expect(check(['--window', '30 days'], env, NOW)).rejects.toThrow(
+      '--window expects a positive duration such as 30d, 12h or 90m, got "30 days"',
+    );
+    await expect(check(['--against', path.join(dir, 'missing.graphql')], env, NOW)).rejects.toThrow(
+      /--against: cannot read .*missing\.graphql \(ENOENT\)/,
+    );
     await expect(check(['--force'], env, NOW)).rejects.toThrow('check: unknown argument "--force"');
   });
 
@@ -204,11 +228,17 @@ describe('plantgraph check', () => {
     try {
       const url = `http://127.0.0.1:${port}/graphql`;
       const added = DEPLOYED.replace(/^type Query (.*)\{$/m, (line) => `${line}\n  plantCalendar: String @join__field(graph: ERP)`);
-      const outcome = await check(['--against', url, '--proposed', proposal('added.graphql', added)], { PLANTGRAPH_TOKEN: 'admin-token' }, NOW);
+      const outcome = await check(
+        ['--against', url, '--proposed', proposal('added.graphql', added)],
+        { PLANTGRAPH_TOKEN: 'admin-token' },
+        NOW,
+      );
       expect(outcome.report.against).toBe(url);
       // The served API schema carries the same descriptions, so the one added field is the only change.
       expect(outcome.report.changes.map((c) => [c.level, c.path])).toEqual([['safe', 'Query.plantCalendar']]);
-      await expect(check(['--against', url], {}, NOW)).rejects.toThrow(`--against ${url}: introspection refused (a token is required); set PLANTGRAPH_TOKEN to an admin token`);
+      await expect(check(['--against', url], {}, NOW)).rejects.toThrow(
+        `--against ${url}: introspection refused (a token is required); set PLANTGRAPH_TOKEN to an admin token`,
+      );
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }

@@ -25,7 +25,10 @@ describe('plantgraph outbox', () => {
   it('reports each outbox, lists parked commands and retries every parked one of a system at once', async () => {
     const db = quality.database.db;
     for (let n = 1; n <= 4; n++) await enqueueCommand(db, command(n, n === 4 ? 'quality.releaseStock' : 'quality.blockStock'));
-    await db.updateTable('outboxCommands').set({ status: 'PARKED', attempts: 500, lastError: 'SUBGRAPH_UNAVAILABLE: erp is unavailable' }).execute();
+    await db
+      .updateTable('outboxCommands')
+      .set({ status: 'PARKED', attempts: 500, lastError: 'SUBGRAPH_UNAVAILABLE: erp is unavailable' })
+      .execute();
 
     expect(await outbox(['status', '--system', 'quality'], env)).toBe('quality: 0 pending, 4 parked, 0 delivered');
     const listed = (await outbox(['list', '--system', 'quality'], env)).split('\n');
@@ -33,12 +36,16 @@ describe('plantgraph outbox', () => {
     expect(listed[0]).toMatch(/\tPARKED\tquality\.\w+Stock\tQualityHold:QH\d\tattempts 500\t.*\tSUBGRAPH_UNAVAILABLE: erp is unavailable$/);
     expect(JSON.parse(await outbox(['list', '--system', 'quality', '--json', '--limit', '2'], env))).toHaveLength(2);
 
-    expect(await outbox(['retry', '--system', 'quality', '--type', 'quality.releaseStock'], env)).toMatch(/^quality: 1 parked command due again\n.*QualityHold:QH4/);
+    expect(await outbox(['retry', '--system', 'quality', '--type', 'quality.releaseStock'], env)).toMatch(
+      /^quality: 1 parked command due again\n.*QualityHold:QH4/,
+    );
     const retried = await outbox(['retry', '--system', 'quality', '--target', 'erp'], env);
     expect(retried.split('\n')[0]).toBe('quality: 3 parked commands due again');
     expect(await outbox(['retry', '--system', 'quality'], env)).toBe('quality: 0 parked commands due again');
     const status = await outbox(['status', '--system', 'quality', '--database-url', quality.url], env);
-    expect(status).toMatch(/^quality: 4 pending, 0 parked, 0 delivered; oldest pending since \S+, 0 attempts, last error: SUBGRAPH_UNAVAILABLE/);
+    expect(status).toMatch(
+      /^quality: 4 pending, 0 parked, 0 delivered; oldest pending since \S+, 0 attempts, last error: SUBGRAPH_UNAVAILABLE/,
+    );
     const rows = await db.selectFrom('outboxCommands').select(['status', 'attempts']).execute();
     expect(rows.every((r) => r.status === 'PENDING' && r.attempts === 0)).toBe(true);
     expect(await outbox(['list', '--system', 'quality'], env)).toBe('quality: no PARKED commands');

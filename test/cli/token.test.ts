@@ -20,6 +20,8 @@ describe('plantgraph token: a development token for a role of the plant', () => 
   });
 
   it('refuses a role no rule names, listing the roles there are', async () => {
-    await expect(token(['--role', 'planer'], env())).rejects.toThrow(/no rule names the role "planer"; expected one of admin, viewer, planner/);
+    await expect(token(['--role', 'planer'], env())).rejects.toThrow(
+      /no rule names the role "planer"; expected one of admin, viewer, planner/,
+    );
   });
 });

@@ -51,7 +51,12 @@ describe('plantgraph usage', () => {
     const database = await openGatewayDatabase(url);
     try {
       await addUsage(database.db as unknown as Kysely<UsageTables>, [
-        record(NOW.getTime() - HOUR, 'planning-board', 'Orders', 4, 1, ['Query.orders', 'Query.orders(status:)', 'Order.id', 'Order.number']),
+        record(NOW.getTime() - HOUR, 'planning-board', 'Orders', 4, 1, [
+          'Query.orders',
+          'Query.orders(status:)',
+          'Order.id',
+          'Order.number',
+        ]),
         record(NOW.getTime() - 2 * DAY, 'partner:V00001', 'OrderIds', 2, 0, ['Query.orders', 'Order.id']),
         record(NOW.getTime() - 40 * DAY, 'old-app', 'Legacy', 1, 0, ['Query.orders', 'Order.legacyCode']),
       ]);
@@ -94,7 +99,9 @@ describe('plantgraph usage', () => {
     expect(byClient.unused).toEqual(['Order.legacyCode', 'Order.number', 'Query.plant']);
 
     const legacy = JSON.parse(await usage(['--field', 'Order.legacyCode', '--since', '60d', '--json'], env, NOW));
-    expect(legacy.fields.map((f: any) => [f.clientName, f.lastSeen])).toEqual([['old-app', new Date(NOW.getTime() - 40 * DAY + 30_000).toISOString()]]);
+    expect(legacy.fields.map((f: any) => [f.clientName, f.lastSeen])).toEqual([
+      ['old-app', new Date(NOW.getTime() - 40 * DAY + 30_000).toISOString()],
+    ]);
     expect(legacy.operations.map((o: any) => o.operationName)).toEqual(['Legacy']);
   });
 
@@ -107,10 +114,16 @@ describe('plantgraph usage', () => {
   });
 
   it('names the option that is wrong', async () => {
-    await expect(usage(['--since', 'last week'], env, NOW)).rejects.toThrow('--since must be a period such as 30d, 12h or 90m, got "last week"');
-    await expect(usage(['--field', 'orders'], env, NOW)).rejects.toThrow('--field must be a schema coordinate such as Material.description, got "orders"');
+    await expect(usage(['--since', 'last week'], env, NOW)).rejects.toThrow(
+      '--since must be a period such as 30d, 12h or 90m, got "last week"',
+    );
+    await expect(usage(['--field', 'orders'], env, NOW)).rejects.toThrow(
+      '--field must be a schema coordinate such as Material.description, got "orders"',
+    );
     await expect(usage(['--client'], env, NOW)).rejects.toThrow('--client needs a value');
-    await expect(usage([], { ...env, SUPERGRAPH_PATH: path.join(dir, 'missing.graphql') }, NOW)).rejects.toThrow('cannot read the supergraph');
+    await expect(usage([], { ...env, SUPERGRAPH_PATH: path.join(dir, 'missing.graphql') }, NOW)).rejects.toThrow(
+      'cannot read the supergraph',
+    );
   });
 
   it('retention deletes buckets older than the cut-off', async () => {

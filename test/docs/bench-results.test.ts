@@ -20,13 +20,27 @@ function modeOf(file: string): string {
   const { options } = JSON.parse(readFileSync(path.join(RESULTS, file), 'utf8')) as { options: RunOptions };
   const callers = (options.callers ?? 1) > 1 ? 'users' : 'one caller';
   // An A/B of one setting (--against-env) is a mode of its own per setting and load.
-  const ab = options.againstEnv ? [`A/B ${Object.entries(options.againstEnv).map(([k, v]) => `${k}=${v}`).join(' ')}`] : [];
-  return [...ab, options.partner ? 'partner' : 'questions', callers, `rights ${options.rights ?? 'same'}`, options.vary ? 'varied' : 'fixed'].join(', ');
+  const ab = options.againstEnv
+    ? [
+        `A/B ${Object.entries(options.againstEnv)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(' ')}`,
+      ]
+    : [];
+  return [
+    ...ab,
+    options.partner ? 'partner' : 'questions',
+    callers,
+    `rights ${options.rights ?? 'same'}`,
+    options.vary ? 'varied' : 'fixed',
+  ].join(', ');
 }
 
 /** Markdown pages that may cite results. */
 function pages(): string[] {
-  const docs = readdirSync(path.join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => path.join('docs', f));
+  const docs = readdirSync(path.join(ROOT, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => path.join('docs', f));
   return [...docs, 'README.md', 'CONTRIBUTING.md', path.join('bench', 'README.md')].filter((f) => existsSync(path.join(ROOT, f)));
 }
 
@@ -36,7 +50,9 @@ describe('bench/results', () => {
   it('holds the latest result of each mode only, each as .json and .md', () => {
     const byMode = new Map<string, string[]>();
     for (const file of results) byMode.set(modeOf(file), [...(byMode.get(modeOf(file)) ?? []), file]);
-    const repeated = [...byMode].filter(([, files]) => files.length > 1).map(([mode, files]) => `${mode}: ${files.join(', ')} (keep the latest, git rm the others)`);
+    const repeated = [...byMode]
+      .filter(([, files]) => files.length > 1)
+      .map(([mode, files]) => `${mode}: ${files.join(', ')} (keep the latest, git rm the others)`);
     expect(repeated).toEqual([]);
     for (const file of results) expect(existsSync(path.join(RESULTS, file.replace(/\.json$/, '.md')))).toBe(true);
   });

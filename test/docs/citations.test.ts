@@ -17,12 +17,21 @@ function anchorsOf(markdown: string): Set<string> {
   const anchors = new Set<string>();
   for (const m of markdown.matchAll(/<a id="([^"]+)"><\/a>/g)) anchors.add(m[1]!);
   for (const m of markdown.matchAll(/^#{1,6} (.+)$/gm)) {
-    anchors.add(m[1]!.trim().toLowerCase().replace(/[^\p{L}\p{N} _-]/gu, '').replace(/ /g, '-'));
+    anchors.add(
+      m[1]!
+        .trim()
+        .toLowerCase()
+        .replace(/[^\p{L}\p{N} _-]/gu, '')
+        .replace(/ /g, '-'),
+    );
   }
   return anchors;
 }
 
-const code = CODE_DIRS.flatMap((dir) => files(path.join(ROOT, dir))).map((file) => ({ file: path.relative(ROOT, file), text: readFileSync(file, 'utf8') }));
+const code = CODE_DIRS.flatMap((dir) => files(path.join(ROOT, dir))).map((file) => ({
+  file: path.relative(ROOT, file),
+  text: readFileSync(file, 'utf8'),
+}));
 
 describe('documentation cited in the code and in CONTRIBUTING.md', () => {
   it('every docs/<page>.md#anchor the code cites exists', () => {
@@ -44,7 +53,9 @@ describe('documentation cited in the code and in CONTRIBUTING.md', () => {
   });
 
   it('domain rules are cited by their page, which numbers them', () => {
-    const vague = code.filter(({ file, text }) => file !== path.join('test', 'docs', 'citations.test.ts') && /domain rule \d|domain sketch/i.test(text)).map(({ file }) => file);
+    const vague = code
+      .filter(({ file, text }) => file !== path.join('test', 'docs', 'citations.test.ts') && /domain rule \d|domain sketch/i.test(text))
+      .map(({ file }) => file);
     expect(vague).toEqual([]);
     const domain = anchorsOf(readFileSync(path.join(ROOT, 'docs', 'domain.md'), 'utf8'));
     for (const n of [1, 2, 3, 4, 5]) expect(domain.has(`rule-${n}`)).toBe(true);
@@ -63,7 +74,14 @@ describe('documentation cited in the code and in CONTRIBUTING.md', () => {
   });
 
   it('every relative link and repository path in the docs, README.md and CONTRIBUTING.md exists', () => {
-    const pages = [...readdirSync(path.join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => path.join('docs', f)), 'README.md', 'CONTRIBUTING.md', path.join('bench', 'README.md')];
+    const pages = [
+      ...readdirSync(path.join(ROOT, 'docs'))
+        .filter((f) => f.endsWith('.md'))
+        .map((f) => path.join('docs', f)),
+      'README.md',
+      'CONTRIBUTING.md',
+      path.join('bench', 'README.md'),
+    ];
     const broken: string[] = [];
     for (const page of pages) {
       const text = readFileSync(path.join(ROOT, page), 'utf8');
@@ -72,7 +90,8 @@ describe('documentation cited in the code and in CONTRIBUTING.md', () => {
         const [file, anchor] = link!.split('#');
         const target = file ? path.join(ROOT, path.dirname(page), file) : path.join(ROOT, page);
         if (!existsSync(target)) broken.push(`${page}: ${link}`);
-        else if (anchor && target.endsWith('.md') && !anchorsOf(readFileSync(target, 'utf8')).has(anchor)) broken.push(`${page}: ${link} (no such anchor)`);
+        else if (anchor && target.endsWith('.md') && !anchorsOf(readFileSync(target, 'utf8')).has(anchor))
+          broken.push(`${page}: ${link} (no such anchor)`);
       }
       // Screenshots under test/artifacts/ are written by the browser tests, not committed.
       for (const [, named] of text.matchAll(/`((?:gateway|subgraphs|platform|cli|test|bench|questions|schema|k8s)\/[\w./-]+)`/g)) {
@@ -83,10 +102,8 @@ describe('documentation cited in the code and in CONTRIBUTING.md', () => {
   });
 
   it('slugs headings as GitHub does', () => {
-    expect([...anchorsOf('## Where the schema departs from the target model\n### Rule 1: one owner per field\n<a id="rule-1"></a>')].sort()).toEqual([
-      'rule-1',
-      'rule-1-one-owner-per-field',
-      'where-the-schema-departs-from-the-target-model',
-    ]);
+    expect(
+      [...anchorsOf('## Where the schema departs from the target model\n### Rule 1: one owner per field\n<a id="rule-1"></a>')].sort(),
+    ).toEqual(['rule-1', 'rule-1-one-owner-per-field', 'where-the-schema-departs-from-the-target-model']);
   });
 });

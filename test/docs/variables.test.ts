@@ -26,7 +26,10 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-const sources = SOURCE_DIRS.flatMap((dir) => sourceFiles(path.join(ROOT, dir))).map((file) => ({ file: path.relative(ROOT, file), text: readFileSync(file, 'utf8') }));
+const sources = SOURCE_DIRS.flatMap((dir) => sourceFiles(path.join(ROOT, dir))).map((file) => ({
+  file: path.relative(ROOT, file),
+  text: readFileSync(file, 'utf8'),
+}));
 
 /** `const X = 'NAME'` anywhere in the sources, so that `env[X]` resolves to NAME. */
 const constants = new Map<string, string>();
@@ -91,7 +94,8 @@ describe('the variables table of docs/operations.md', () => {
       }
     }
     for (const name of variablesRead(ALL_LOADERS, {})) {
-      if (/^[A-Z][A-Z0-9_]*$/.test(name) && !declared.has(generic(name)) && !(name in NOT_SETTINGS)) undeclared.push(`${name} (read by a loader)`);
+      if (/^[A-Z][A-Z0-9_]*$/.test(name) && !declared.has(generic(name)) && !(name in NOT_SETTINGS))
+        undeclared.push(`${name} (read by a loader)`);
     }
     expect(undeclared).toEqual([]);
   });
@@ -107,7 +111,18 @@ describe('the variables table of docs/operations.md', () => {
       ['gateway', [...GATEWAY_LOADERS, loadUsageConfig]],
       ['subgraph', subgraphLoaders('erp')],
       // npm start builds the gateway and the subgraphs in-process, without their own config modules.
-      ['start', [loadStartConfig, loadSecurityConfig, loadPerformanceConfig, loadUsageConfig, callerKeyFromEnv, retryBudgetFromEnv, (env) => createLogger('plantgraph', env)]],
+      [
+        'start',
+        [
+          loadStartConfig,
+          loadSecurityConfig,
+          loadPerformanceConfig,
+          loadUsageConfig,
+          callerKeyFromEnv,
+          retryBudgetFromEnv,
+          (env) => createLogger('plantgraph', env),
+        ],
+      ],
     ];
     const missing: string[] = [];
     for (const [reader, loaders] of readers) {

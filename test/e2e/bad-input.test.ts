@@ -31,16 +31,43 @@ const CASES: Case[] = [
   { name: 'an empty object', headers: JSON_TYPE, body: '{}', status: 400, message: /has no "query"/ },
   { name: 'a query that is a number', headers: JSON_TYPE, body: json({ query: 42 }), status: 400, message: /quer(y|ies).*string/i },
   { name: 'a query that is an object', headers: JSON_TYPE, body: json({ query: { q: 1 } }), status: 400, message: /quer(y|ies).*string/i },
-  { name: 'only variables', headers: JSON_TYPE, body: json({ variables: { siteId: 'S01' } }), status: 400, message: /has no "query".*variables/ },
+  {
+    name: 'only variables',
+    headers: JSON_TYPE,
+    body: json({ variables: { siteId: 'S01' } }),
+    status: 400,
+    message: /has no "query".*variables/,
+  },
   { name: 'an empty query', headers: JSON_TYPE, body: json({ query: '' }), status: 400, message: /query/i },
   { name: 'a syntax error', headers: JSON_TYPE, body: json({ query: '{ materialSites(siteId: ' }), status: 400, message: /Syntax Error/ },
-  { name: 'an unknown field', headers: JSON_TYPE, body: json({ query: '{ nothingHere }' }), status: 400, message: /Cannot query field "nothingHere"/ },
-  { name: 'variables that are a string', headers: JSON_TYPE, body: json({ query: good, variables: 'siteId=S01' }), status: 400, message: /variables/i },
-  { name: 'variables that are an array', headers: JSON_TYPE, body: json({ query: good, variables: [1] }), status: 400, message: /variables/i },
+  {
+    name: 'an unknown field',
+    headers: JSON_TYPE,
+    body: json({ query: '{ nothingHere }' }),
+    status: 400,
+    message: /Cannot query field "nothingHere"/,
+  },
+  {
+    name: 'variables that are a string',
+    headers: JSON_TYPE,
+    body: json({ query: good, variables: 'siteId=S01' }),
+    status: 400,
+    message: /variables/i,
+  },
+  {
+    name: 'variables that are an array',
+    headers: JSON_TYPE,
+    body: json({ query: good, variables: [1] }),
+    status: 400,
+    message: /variables/i,
+  },
   {
     name: 'a variable of the wrong type',
     headers: JSON_TYPE,
-    body: json({ query: 'query ($s: [CountStatus!]) { countTasks(siteId: "S01", status: $s) { nodes { id } } }', variables: { s: ['NOT_A_STATUS'] } }),
+    body: json({
+      query: 'query ($s: [CountStatus!]) { countTasks(siteId: "S01", status: $s) { nodes { id } } }',
+      variables: { s: ['NOT_A_STATUS'] },
+    }),
     status: 400,
     message: /\$s.*NOT_A_STATUS|NOT_A_STATUS/,
   },
@@ -51,17 +78,71 @@ const CASES: Case[] = [
     status: 400,
     message: /\$site/,
   },
-  { name: 'extensions that are a string', headers: JSON_TYPE, body: json({ query: good, extensions: 'x' }), status: 400, message: /extensions/i },
-  { name: 'an operationName that is a number', headers: JSON_TYPE, body: json({ query: good, operationName: 7 }), status: 400, message: /operationName/i },
-  { name: 'an operationName that is not in the document', headers: JSON_TYPE, body: json({ query: `query A ${good}`, operationName: 'B' }), status: 400, message: /Unknown operation named "B"; the document defines A/ },
-  { name: 'two operations and no operationName', headers: JSON_TYPE, body: json({ query: `query A ${good} query B ${good}` }), status: 400, message: /several operations \(A, B\)/ },
-  { name: 'a body over the size limit', headers: JSON_TYPE, body: json({ query: `{ materialSites(siteId: "${'S'.repeat(2_000_000)}") { bookQuantity } }` }), status: 413, message: /larger than the limit/ },
-  { name: 'binary garbage', headers: JSON_TYPE, body: Buffer.from([0xff, 0xfe, 0x00, 0x01, 0x9c, 0x80, 0x00, 0x7b]), status: 400, message: /JSON/ },
-  { name: 'a query with NUL bytes', headers: JSON_TYPE, body: json({ query: '{ material\u0000Sites }' }), status: 400, message: /Syntax Error|Invalid character/i },
-  { name: 'deeply nested selections', headers: JSON_TYPE, body: json({ query: `{ materialSites(siteId: "S01") ${'{ material '.repeat(3_000)}${'}'.repeat(3_000)} }` }), status: 400, message: /./ },
+  {
+    name: 'extensions that are a string',
+    headers: JSON_TYPE,
+    body: json({ query: good, extensions: 'x' }),
+    status: 400,
+    message: /extensions/i,
+  },
+  {
+    name: 'an operationName that is a number',
+    headers: JSON_TYPE,
+    body: json({ query: good, operationName: 7 }),
+    status: 400,
+    message: /operationName/i,
+  },
+  {
+    name: 'an operationName that is not in the document',
+    headers: JSON_TYPE,
+    body: json({ query: `query A ${good}`, operationName: 'B' }),
+    status: 400,
+    message: /Unknown operation named "B"; the document defines A/,
+  },
+  {
+    name: 'two operations and no operationName',
+    headers: JSON_TYPE,
+    body: json({ query: `query A ${good} query B ${good}` }),
+    status: 400,
+    message: /several operations \(A, B\)/,
+  },
+  {
+    name: 'a body over the size limit',
+    headers: JSON_TYPE,
+    body: json({ query: `{ materialSites(siteId: "${'S'.repeat(2_000_000)}") { bookQuantity } }` }),
+    status: 413,
+    message: /larger than the limit/,
+  },
+  {
+    name: 'binary garbage',
+    headers: JSON_TYPE,
+    body: Buffer.from([0xff, 0xfe, 0x00, 0x01, 0x9c, 0x80, 0x00, 0x7b]),
+    status: 400,
+    message: /JSON/,
+  },
+  {
+    name: 'a query with NUL bytes',
+    headers: JSON_TYPE,
+    body: json({ query: '{ material\u0000Sites }' }),
+    status: 400,
+    message: /Syntax Error|Invalid character/i,
+  },
+  {
+    name: 'deeply nested selections',
+    headers: JSON_TYPE,
+    body: json({ query: `{ materialSites(siteId: "S01") ${'{ material '.repeat(3_000)}${'}'.repeat(3_000)} }` }),
+    status: 400,
+    message: /./,
+  },
   { name: 'text/plain', headers: { 'content-type': 'text/plain' }, body: good, status: 400, message: /content-type|preflight|CSRF/i },
   { name: 'no content type', body: json({ query: good }), status: 400, message: /content-type|preflight|CSRF/i },
-  { name: 'form data', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `query=${encodeURIComponent(good)}`, status: 400, message: /content-type|preflight|CSRF/i },
+  {
+    name: 'form data',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: `query=${encodeURIComponent(good)}`,
+    status: 400,
+    message: /content-type|preflight|CSRF/i,
+  },
   {
     name: 'a GET with a mutation',
     method: 'GET',
@@ -70,7 +151,14 @@ const CASES: Case[] = [
     status: [400, 405],
     message: /mutation/i,
   },
-  { name: 'a GET with no query', method: 'GET', path: '/graphql?variables=%7B%7D', headers: { 'apollo-require-preflight': 'true', accept: 'application/json' }, status: 400, message: /query/i },
+  {
+    name: 'a GET with no query',
+    method: 'GET',
+    path: '/graphql?variables=%7B%7D',
+    headers: { 'apollo-require-preflight': 'true', accept: 'application/json' },
+    status: 400,
+    message: /query/i,
+  },
   {
     name: 'a GET with variables that are not JSON',
     method: 'GET',
@@ -121,7 +209,9 @@ describe('bad input to the gateway: a 4xx with a clear error, never a 5xx, never
     const response = await send(base, c, token);
     const statuses = Array.isArray(c.status) ? c.status : [c.status];
     // The body is in the failure message: a wrong status alone does not say what went wrong.
-    expect(statuses.includes(response.status) ? 'expected status' : `status ${response.status}: ${response.body.slice(0, 300)}`).toBe('expected status');
+    expect(statuses.includes(response.status) ? 'expected status' : `status ${response.status}: ${response.body.slice(0, 300)}`).toBe(
+      'expected status',
+    );
     expect(response.contentType).toMatch(/json/);
     const parsed = JSON.parse(response.body) as { errors?: { message: string; extensions?: { code?: string } }[] };
     expect(parsed.errors?.length).toBeGreaterThan(0);

@@ -99,7 +99,7 @@ describeWithBrowser('the CORS browser test')('a browser app on its own origin, a
     return { result, console };
   }
 
-  it('an allowed origin\'s app gets data, and reads the request id the gateway exposes', async () => {
+  it("an allowed origin's app gets data, and reads the request id the gateway exposes", async () => {
     const { result } = await runApp(allowed.origin);
     expect(result.status).toBe(200);
     expect(result.body.errors).toBeUndefined();
@@ -108,7 +108,7 @@ describeWithBrowser('the CORS browser test')('a browser app on its own origin, a
     expect(outside).toEqual([]);
   }, 30_000);
 
-  it('another origin\'s app is refused by the browser: its script sees no answer', async () => {
+  it("another origin's app is refused by the browser: its script sees no answer", async () => {
     const { result, console } = await runApp(other.origin);
     expect(result).toEqual({ refused: 'TypeError: Failed to fetch' });
     expect(console.join('\n')).toMatch(/blocked by CORS policy/);

@@ -84,12 +84,22 @@ describe('the count exchange with real processes: ERP down, a relay killed mid-d
   const key = process.env.CALLER_SIGNING_KEY!;
 
   const startErp = async (port = 0) => {
-    const started = await startSubgraphProcess('erp', { PORT: String(port), DATABASE_URL: erpDb.url, CALLER_SIGNING_KEY: key, LOG_LEVEL: 'info' });
+    const started = await startSubgraphProcess('erp', {
+      PORT: String(port),
+      DATABASE_URL: erpDb.url,
+      CALLER_SIGNING_KEY: key,
+      LOG_LEVEL: 'info',
+    });
     erpProcess = started.proc;
     erpPort = started.port;
   };
   const startInventoryReplica = async (gateway: string) => {
-    const started = await startSubgraphProcess('inventory', { DATABASE_URL: inventoryDb.url, CALLER_SIGNING_KEY: key, GATEWAY_URL: gateway, LOG_LEVEL: 'info' });
+    const started = await startSubgraphProcess('inventory', {
+      DATABASE_URL: inventoryDb.url,
+      CALLER_SIGNING_KEY: key,
+      GATEWAY_URL: gateway,
+      LOG_LEVEL: 'info',
+    });
     extra.push(started.proc);
     return started.proc;
   };
@@ -112,8 +122,16 @@ describe('the count exchange with real processes: ERP down, a relay killed mid-d
     });
   const task = (id: string) => inventory.selectFrom('countTasks').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
   const book = async (materialId: string) =>
-    (await erp.selectFrom('materialSites').select('bookQuantity').where('materialId', '=', materialId).where('siteId', '=', 'S01').executeTakeFirstOrThrow()).bookQuantity;
-  const adjustments = (taskId: string) => erp.selectFrom('inventoryAdjustments').selectAll().where('sourceCountTaskId', '=', taskId).execute();
+    (
+      await erp
+        .selectFrom('materialSites')
+        .select('bookQuantity')
+        .where('materialId', '=', materialId)
+        .where('siteId', '=', 'S01')
+        .executeTakeFirstOrThrow()
+    ).bookQuantity;
+  const adjustments = (taskId: string) =>
+    erp.selectFrom('inventoryAdjustments').selectAll().where('sourceCountTaskId', '=', taskId).execute();
   const waitUntil = async (what: string, check: () => Promise<boolean>, timeoutMs = 45_000) => {
     const started = Date.now();
     while (!(await check())) {
@@ -124,7 +142,13 @@ describe('the count exchange with real processes: ERP down, a relay killed mid-d
   /** Takes fresh SCHEDULED tasks to PENDING_APPROVAL, counted at the book plus 0.5 % (within every class's tolerance). */
   const used = new Set<string>();
   const countsAwaitingApproval = async (n: number) => {
-    const rows = await inventory.selectFrom('countTasks').select(['id', 'materialId']).where('status', '=', 'SCHEDULED').orderBy('id', 'desc').limit(3 * n + used.size).execute();
+    const rows = await inventory
+      .selectFrom('countTasks')
+      .select(['id', 'materialId'])
+      .where('status', '=', 'SCHEDULED')
+      .orderBy('id', 'desc')
+      .limit(3 * n + used.size)
+      .execute();
     const picked: typeof rows = [];
     for (const row of rows) {
       // A book of at least 10 moves visibly by 0.5 % at three decimals.
@@ -134,16 +158,30 @@ describe('the count exchange with real processes: ERP down, a relay killed mid-d
     for (const t of picked) {
       used.add(t.id);
       const counted = Math.round((await book(t.materialId)) * 1.005 * 1000) / 1000;
-      await gql(`mutation ($id: ID!, $q: Float!) { submitCount(taskId: $id, countedQuantity: $q, countedBy: "ana.ruiz") { id } }`, { id: t.id, q: counted });
+      await gql(`mutation ($id: ID!, $q: Float!) { submitCount(taskId: $id, countedQuantity: $q, countedBy: "ana.ruiz") { id } }`, {
+        id: t.id,
+        q: counted,
+      });
     }
     await relay.drain();
-    const judged = await inventory.selectFrom('countTasks').select(['id', 'status', 'countedQuantity']).where('id', 'in', picked.map((t) => t.id)).execute();
+    const judged = await inventory
+      .selectFrom('countTasks')
+      .select(['id', 'status', 'countedQuantity'])
+      .where(
+        'id',
+        'in',
+        picked.map((t) => t.id),
+      )
+      .execute();
     expect(judged.map((t) => t.status)).toEqual(picked.map(() => 'PENDING_APPROVAL'));
     return picked.map((t) => ({ ...t, counted: judged.find((j) => j.id === t.id)!.countedQuantity! }));
   };
 
   beforeAll(async () => {
-    [erpDb, inventoryDb] = await Promise.all([createTestDatabase(erpSystem, { seed: true }), createTestDatabase(inventorySystem, { seed: true })]);
+    [erpDb, inventoryDb] = await Promise.all([
+      createTestDatabase(erpSystem, { seed: true }),
+      createTestDatabase(inventorySystem, { seed: true }),
+    ]);
     erp = erpDb.database.db;
     inventory = inventoryDb.database.db;
     await startErp();
@@ -216,7 +254,11 @@ describe('the count exchange with real processes: ERP down, a relay killed mid-d
     expect(await adjustments(id)).toHaveLength(1);
     expect(await book(materialId)).toBeCloseTo(counted, 3);
     expect(await task(id)).toMatchObject({ status: 'APPROVED', erpDocumentNumber: null });
-    const pending = await inventory.selectFrom('outboxCommands').selectAll().where('idempotencyKey', '=', adjustmentKey).executeTakeFirstOrThrow();
+    const pending = await inventory
+      .selectFrom('outboxCommands')
+      .selectAll()
+      .where('idempotencyKey', '=', adjustmentKey)
+      .executeTakeFirstOrThrow();
     expect(pending).toMatchObject({ status: 'PENDING', attempts: 0, deliveredAt: null });
 
     const restarted = await startInventoryReplica(proxy.url);
@@ -235,7 +277,8 @@ describe('the count exchange with real processes: ERP down, a relay killed mid-d
     const counts = await countsAwaitingApproval(12);
     const books = new Map(await Promise.all(counts.map(async (c) => [c.id, await book(c.materialId)] as const)));
     const replicas = await Promise.all([startInventoryReplica(proxy.url), startInventoryReplica(proxy.url)]);
-    for (const c of counts) await gql(`mutation ($id: ID!) { approveCount(taskId: $id, approver: "inventory.controller") { id } }`, { id: c.id });
+    for (const c of counts)
+      await gql(`mutation ($id: ID!) { approveCount(taskId: $id, approver: "inventory.controller") { id } }`, { id: c.id });
     const ids = counts.map((c) => c.id);
     await waitUntil('all counts to be posted', async () =>
       (await inventory.selectFrom('countTasks').select('status').where('id', 'in', ids).execute()).every((t) => t.status === 'POSTED'),
@@ -249,7 +292,15 @@ describe('the count exchange with real processes: ERP down, a relay killed mid-d
       expect(await book(c.materialId)).toBeCloseTo(c.counted, 3);
       expect(books.get(c.id)).not.toBeCloseTo(c.counted, 3);
     }
-    const commands = await inventory.selectFrom('outboxCommands').select(['status', 'attempts']).where('subject', 'in', ids.map((id) => `CountTask:${id}`)).execute();
+    const commands = await inventory
+      .selectFrom('outboxCommands')
+      .select(['status', 'attempts'])
+      .where(
+        'subject',
+        'in',
+        ids.map((id) => `CountTask:${id}`),
+      )
+      .execute();
     expect(commands.every((c) => c.status === 'DELIVERED' && c.attempts === 1)).toBe(true);
     // Both replicas did part of the work.
     const delivered = replicas.map((r) => (r.output().match(/outbox: delivered/g) ?? []).length);

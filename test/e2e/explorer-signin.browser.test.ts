@@ -82,8 +82,10 @@ describeWithBrowser("the explorer's sign-in test")('explorer sign-in with an Ope
       context: { viewport: { width: 1280, height: 800 } },
       onLoopbackRequest: (request) => {
         const url = new URL(request.url());
-        if (request.method() === 'POST' && url.origin === origin && url.pathname === '/graphql') bearers.push(request.headers().authorization);
-        if (request.method() === 'POST' && url.origin === issuer && url.pathname === '/token') grants.push(new URLSearchParams(request.postData() ?? '').get('grant_type') ?? '');
+        if (request.method() === 'POST' && url.origin === origin && url.pathname === '/graphql')
+          bearers.push(request.headers().authorization);
+        if (request.method() === 'POST' && url.origin === issuer && url.pathname === '/token')
+          grants.push(new URLSearchParams(request.postData() ?? '').get('grant_type') ?? '');
       },
     }));
     page = await context.newPage();
@@ -94,7 +96,11 @@ describeWithBrowser("the explorer's sign-in test")('explorer sign-in with an Ope
       if (request.method() !== 'POST' || !(request.postData() ?? '').includes('IntrospectionQuery')) return;
       void response.json().then(
         (body: { data?: { __schema?: unknown } }) =>
-          introspections.push({ authorized: Boolean(request.headers().authorization), schema: Boolean(body.data?.__schema), ...(body.data?.__schema ? {} : { text: JSON.stringify(body).slice(0, 300) }) }),
+          introspections.push({
+            authorized: Boolean(request.headers().authorization),
+            schema: Boolean(body.data?.__schema),
+            ...(body.data?.__schema ? {} : { text: JSON.stringify(body).slice(0, 300) }),
+          }),
         () => introspections.push({ authorized: Boolean(request.headers().authorization), schema: false }),
       );
     });
@@ -134,7 +140,13 @@ describeWithBrowser("the explorer's sign-in test")('explorer sign-in with an Ope
     expect(stored).not.toContain('plantgraph:sign-in');
     expect(grants).toEqual(['authorization_code']);
     // Signed in, GraphiQL's introspection carried the token and got the schema (its docs).
-    expect(await eventually(async () => introspections, (seen) => seen.some((i) => i.authorized), 20_000)).toContainEqual(expect.objectContaining({ authorized: true, schema: true }));
+    expect(
+      await eventually(
+        async () => introspections,
+        (seen) => seen.some((i) => i.authorized),
+        20_000,
+      ),
+    ).toContainEqual(expect.objectContaining({ authorized: true, schema: true }));
 
     // Past the renewal point, q01 runs: the page renews the token first, with the refresh token.
     await new Promise((r) => setTimeout(r, (ACCESS_TOKEN_TTL - 30) * 1000 + 500));
@@ -143,24 +155,41 @@ describeWithBrowser("the explorer's sign-in test")('explorer sign-in with an Ope
     expect(await page.locator('.graphiql-tab').count()).toBe(10);
     const sent = bearers.length;
     await page.locator('.graphiql-execute-button').click();
-    await page.locator('[data-testid=answer-sources] [data-system]').first().waitFor({ timeout: 30_000 }).catch(async (err: Error) => {
-      const shown = { result: (await editorText(page, '.result-window')).slice(0, 600), grants, pageErrors, bearers: bearers.map((b) => b?.slice(0, 20)) };
-      throw new Error(`${err.message}\n${JSON.stringify(shown, null, 2)}`);
-    });
-    const response = JSON.parse(await editorText(page, '.result-window')) as { data?: { workOrders: { nodes: unknown[] } }; errors?: unknown[] };
+    await page
+      .locator('[data-testid=answer-sources] [data-system]')
+      .first()
+      .waitFor({ timeout: 30_000 })
+      .catch(async (err: Error) => {
+        const shown = {
+          result: (await editorText(page, '.result-window')).slice(0, 600),
+          grants,
+          pageErrors,
+          bearers: bearers.map((b) => b?.slice(0, 20)),
+        };
+        throw new Error(`${err.message}\n${JSON.stringify(shown, null, 2)}`);
+      });
+    const response = JSON.parse(await editorText(page, '.result-window')) as {
+      data?: { workOrders: { nodes: unknown[] } };
+      errors?: unknown[];
+    };
     expect(response.errors).toBeUndefined();
     expect(response.data!.workOrders.nodes.length).toBeGreaterThan(0);
     expect(grants).toContain('refresh_token');
 
     // What went to the gateway: the provider's JWT access token, for the gateway's audience, with the user's roles.
-    const token = bearers.slice(sent).find(Boolean)!.replace(/^Bearer /, '');
+    const token = bearers
+      .slice(sent)
+      .find(Boolean)!
+      .replace(/^Bearer /, '');
     expect(claimsOf(token)).toMatchObject({ iss: issuer, aud: AUDIENCE, sub: 'ana.lyst', roles: ['admin'], client_id: CLIENT_ID });
     expect(stored).not.toContain(token.slice(0, 40));
     const after = await page.evaluate(storedInPage);
     expect(after).not.toContain(token.slice(0, 40));
 
     // The Sources panel names the systems q01 came from.
-    const answerChips = await page.locator('[data-testid=answer-sources] [data-system]').evaluateAll((chips) => chips.map((c) => c.getAttribute('data-system')));
+    const answerChips = await page
+      .locator('[data-testid=answer-sources] [data-system]')
+      .evaluateAll((chips) => chips.map((c) => c.getAttribute('data-system')));
     expect(answerChips).toContain('erp');
     await page.screenshot({ path: path.join(ARTIFACTS, 'explorer-signed-in.png') });
 

@@ -46,7 +46,11 @@ describeWithBrowser("the explorer's usage browser test")('field usage in the exp
     closeDb = () => database.close();
     token = await testToken({ roles: ['admin'], subject: 'usage-analyst' });
     const security: GatewaySecurityOptions = {
-      issuer: { issuer: process.env.OIDC_ISSUER!, audience: process.env.OIDC_AUDIENCE!, jwks: JSON.parse(readFileSync(process.env.OIDC_JWKS_FILE!, 'utf8')) },
+      issuer: {
+        issuer: process.env.OIDC_ISSUER!,
+        audience: process.env.OIDC_AUDIENCE!,
+        jwks: JSON.parse(readFileSync(process.env.OIDC_JWKS_FILE!, 'utf8')),
+      },
       callerKey: process.env.CALLER_SIGNING_KEY!,
       rateLimit: { perMinute: 10_000 },
       partnerDatabase: database,
@@ -77,22 +81,36 @@ describeWithBrowser("the explorer's usage browser test")('field usage in the exp
   it('runs a query; the docs of the fields it selected show their usage, and who still uses the deprecated one', async () => {
     await page.goto(`${origin}/graphql`, { waitUntil: 'load' });
     await page.locator('[data-testid=sources-panel]').waitFor({ timeout: 30_000 });
-    await page.locator('.graphiql-query-editor .CodeMirror').first().evaluate((element, value) => {
-      (element as unknown as { CodeMirror: { setValue(v: string): void } }).CodeMirror.setValue(value);
-    }, QUERY);
+    await page
+      .locator('.graphiql-query-editor .CodeMirror')
+      .first()
+      .evaluate((element, value) => {
+        (element as unknown as { CodeMirror: { setValue(v: string): void } }).CodeMirror.setValue(value);
+      }, QUERY);
     // GraphiQL reads the operation's name from the editor a moment later: run once the tab shows it.
-    await eventually(() => page.locator('.graphiql-tab-active').innerText(), (t) => t.includes('MaterialCard'));
+    await eventually(
+      () => page.locator('.graphiql-tab-active').innerText(),
+      (t) => t.includes('MaterialCard'),
+    );
     await page.waitForTimeout(500);
     await page.locator('.graphiql-execute-button').click();
     await page.locator('[data-testid=answer-sources] [data-system]').first().waitFor({ timeout: 30_000 });
 
     // The gateway writes what it recorded every 200 ms; the explorer names itself as the client.
     const overview = await eventually(
-      async () => (await (await fetch(`${origin}/explorer/usage.json?since=1d`, { headers: { authorization: `Bearer ${token}` } })).json()) as UsageOverview,
+      async () =>
+        (await (
+          await fetch(`${origin}/explorer/usage.json?since=1d`, { headers: { authorization: `Bearer ${token}` } })
+        ).json()) as UsageOverview,
       (o) => Boolean(o.fields?.some((f) => f.coordinate === 'Material.materialType')),
     );
     const used = overview.fields.find((f) => f.coordinate === 'Material.materialType')!;
-    expect(used).toMatchObject({ count: 1, deprecated: 'Use the classification.', clients: [{ name: 'plantgraph-explorer', count: 1 }], operations: [{ name: 'MaterialCard', count: 1 }] });
+    expect(used).toMatchObject({
+      count: 1,
+      deprecated: 'Use the classification.',
+      clients: [{ name: 'plantgraph-explorer', count: 1 }],
+      operations: [{ name: 'MaterialCard', count: 1 }],
+    });
 
     // The docs read usage with the schema: a reload fetches both again.
     await page.reload({ waitUntil: 'load' });
@@ -100,23 +118,38 @@ describeWithBrowser("the explorer's usage browser test")('field usage in the exp
     await page.locator('[aria-label="Show Documentation Explorer"]').click();
     const docs = page.locator('.graphiql-doc-explorer');
     await docs.getByText('Query', { exact: true }).first().click();
-    await page.locator('.graphiql-doc-explorer-field-name', { hasText: /^material$/ }).first().click();
+    await page
+      .locator('.graphiql-doc-explorer-field-name', { hasText: /^material$/ })
+      .first()
+      .click();
     await docs.getByText('Usage (30 days)').waitFor({ timeout: 15_000 });
     await docs.getByText(/^plantgraph-explorer: 1, last seen /).waitFor();
     await docs.getByText(/^MaterialCard: 1$/).waitFor();
     await docs.getByText(/^Arguments: id \(1\)$/).waitFor();
 
     // The deprecated field's page names who still selects it.
-    await docs.locator('a', { hasText: /^Material$/ }).first().click();
+    await docs
+      .locator('a', { hasText: /^Material$/ })
+      .first()
+      .click();
     await docs.getByRole('button', { name: 'Show Deprecated Fields' }).click();
-    await page.locator('.graphiql-doc-explorer-field-name', { hasText: /^materialType$/ }).first().click();
-    await docs.getByText(/Still used by plantgraph-explorer/).first().waitFor({ timeout: 15_000 });
+    await page
+      .locator('.graphiql-doc-explorer-field-name', { hasText: /^materialType$/ })
+      .first()
+      .click();
+    await docs
+      .getByText(/Still used by plantgraph-explorer/)
+      .first()
+      .waitFor({ timeout: 15_000 });
     await docs.getByText(/Deprecated, still used by/).waitFor();
     await page.screenshot({ path: path.join(ARTIFACTS, 'explorer-usage-docs.png') });
 
     // A field nobody selected says so.
     await page.locator('.graphiql-doc-explorer-back').click();
-    await page.locator('.graphiql-doc-explorer-field-name', { hasText: /^baseUnitOfMeasure$/ }).first().click();
+    await page
+      .locator('.graphiql-doc-explorer-field-name', { hasText: /^baseUnitOfMeasure$/ })
+      .first()
+      .click();
     await docs.getByText('Not selected by any client in the last 30 days.').waitFor({ timeout: 15_000 });
     expect(outside).toEqual([]);
     expect(pageErrors).toEqual([]);
@@ -130,14 +163,23 @@ describeWithBrowser("the explorer's usage browser test")('field usage in the exp
     expect(await first.getAttribute('data-coordinate')).not.toBeNull();
     expect(Number(await table.locator('tr[data-coordinate="Material.materialType"] td').nth(1).innerText())).toBe(1);
     expect(await table.locator('tr[data-coordinate="Material.materialType"]').innerText()).toContain('plantgraph-explorer');
-    await page.locator('[data-testid=usage-deprecated]').getByText(/Material\.materialType/).waitFor();
+    await page
+      .locator('[data-testid=usage-deprecated]')
+      .getByText(/Material\.materialType/)
+      .waitFor();
     expect(await page.locator('[data-testid=usage-deprecated]').innerText()).toContain('by plantgraph-explorer');
     // Least used first: the unused fields lead, each marked.
     await page.locator('[data-testid=usage-order]').selectOption('least');
-    await eventually(() => first.getAttribute('class'), (c) => c === 'pg-usage-unused');
+    await eventually(
+      () => first.getAttribute('class'),
+      (c) => c === 'pg-usage-unused',
+    );
     expect(await first.innerText()).toContain('unused');
     await page.locator('[data-testid=usage-filter]').fill('Material.');
-    const shown = await eventually(() => table.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-coordinate'))), (c) => c.every((x) => x!.includes('Material.')));
+    const shown = await eventually(
+      () => table.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-coordinate'))),
+      (c) => c.every((x) => x!.includes('Material.')),
+    );
     expect(shown).toEqual(expect.arrayContaining(['Material.materialType', 'Material.baseUnitOfMeasure']));
     await page.screenshot({ path: path.join(ARTIFACTS, 'explorer-usage-view.png') });
     expect(outside).toEqual([]);

@@ -73,13 +73,13 @@ describeWithBrowser("the explorer's browser test")('explorer in a browser, offli
     expect(await page.locator('.graphiql-tab').count()).toBe(10);
 
     // Before running it: the plan names the systems q01 touches, ERP first (it owns the root field).
-    const planned = await (
+    const planned = (await (
       await fetch(`${origin}/explorer/plan`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${await testToken()}` },
         body: JSON.stringify({ query: savedOperations()[0]!.document }),
       })
-    ).json() as { plan: { systems: string[] } };
+    ).json()) as { plan: { systems: string[] } };
     expect(planned.plan.systems[0]).toBe('erp');
     const planChips = page.locator('[data-testid=plan-systems] [data-system]');
     const shown = await eventually(
@@ -96,7 +96,9 @@ describeWithBrowser("the explorer's browser test")('explorer in a browser, offli
     };
 
     // The answer is the database's: the first page (50) of the released work orders of S01 by due date, and nothing else.
-    const released = await sql<{ id: string }>`select id from work_orders where site_id = 'S01' and order_status = 'RELEASED' order by due_date, id`.execute(
+    const released = await sql<{
+      id: string;
+    }>`select id from work_orders where site_id = 'S01' and order_status = 'RELEASED' order by due_date, id`.execute(
       stack.databases.erp!.database.db,
     );
     expect(released.rows.length).toBeGreaterThan(0);
@@ -110,7 +112,9 @@ describeWithBrowser("the explorer's browser test")('explorer in a browser, offli
       expect.arrayContaining(planned.plan.systems),
     );
     // The page asked for provenance, with the token it was given.
-    expect(graphqlRequests.some((headers) => headers['x-plantgraph-provenance'] === 'true' && /^Bearer \S+$/.test(headers.authorization ?? ''))).toBe(true);
+    expect(
+      graphqlRequests.some((headers) => headers['x-plantgraph-provenance'] === 'true' && /^Bearer \S+$/.test(headers.authorization ?? '')),
+    ).toBe(true);
     if (response.extensions?.provenance) expect(await page.locator('[data-testid=provenance]').isVisible()).toBe(true);
 
     await page.screenshot({ path: path.join(ARTIFACTS, 'explorer.png') });
@@ -122,10 +126,20 @@ describeWithBrowser("the explorer's browser test")('explorer in a browser, offli
     await page.locator('[aria-label="Show Documentation Explorer"]').click();
     await page.locator('.graphiql-doc-explorer').getByText('Query', { exact: true }).first().click();
     // A type's page shows each description's first paragraph, which the page ends with the owner…
-    await page.locator('.graphiql-doc-explorer').getByText('Material-sites of a site, optionally only the given materials, by material id — ERP').waitFor({ timeout: 15_000 });
+    await page
+      .locator('.graphiql-doc-explorer')
+      .getByText('Material-sites of a site, optionally only the given materials, by material id — ERP')
+      .waitFor({ timeout: 15_000 });
     // …and the field's own page shows the whole sentence.
-    await page.locator('.graphiql-doc-explorer-field-name', { hasText: /^workOrders$/ }).first().click();
-    await page.locator('.graphiql-doc-explorer').getByText(/Authoritative source: ERP \(system of record\)/).first().waitFor({ timeout: 15_000 });
+    await page
+      .locator('.graphiql-doc-explorer-field-name', { hasText: /^workOrders$/ })
+      .first()
+      .click();
+    await page
+      .locator('.graphiql-doc-explorer')
+      .getByText(/Authoritative source: ERP \(system of record\)/)
+      .first()
+      .waitFor({ timeout: 15_000 });
     await page.screenshot({ path: path.join(ARTIFACTS, 'explorer-docs.png') });
     expect(outside).toEqual([]);
   }, 60_000);
@@ -136,8 +150,16 @@ describeWithBrowser("the explorer's browser test")('explorer in a browser, offli
     await questions.first().waitFor();
     expect(await questions.count()).toBe(10);
     await questions.nth(2).click();
-    expect(await eventually(() => page.locator('.graphiql-tab-active').innerText(), (t) => t.includes('Customer360'))).toContain('Customer360');
-    const variables = await eventually(() => editorText(page, '.graphiql-editor-tool'), (t) => t.includes('C00001'));
+    expect(
+      await eventually(
+        () => page.locator('.graphiql-tab-active').innerText(),
+        (t) => t.includes('Customer360'),
+      ),
+    ).toContain('Customer360');
+    const variables = await eventually(
+      () => editorText(page, '.graphiql-editor-tool'),
+      (t) => t.includes('C00001'),
+    );
     expect(JSON.parse(variables)).toEqual({ id: 'C00001' });
   }, 60_000);
 
@@ -157,7 +179,9 @@ describeWithBrowser("the explorer's browser test")('explorer in a browser, offli
     expect(await authority.locator('svg g.system[data-kind=engagement]').first().isVisible()).toBe(true);
     expect(await authority.locator('svg [data-field="MaterialSite.bookQuantity"]').count()).toBe(1);
     // Its link back leads to the gateway's explorer, not into the blob.
-    expect(await authority.locator('a', { hasText: 'explorer' }).evaluate((a) => (a as unknown as { href: string }).href)).toBe(`${origin}/graphql`);
+    expect(await authority.locator('a', { hasText: 'explorer' }).evaluate((a) => (a as unknown as { href: string }).href)).toBe(
+      `${origin}/graphql`,
+    );
     await authority.screenshot({ path: path.join(ARTIFACTS, 'authority.png'), fullPage: true });
     await authority.screenshot({ path: path.join(ARTIFACTS, 'authority-top.png'), clip: { x: 0, y: 0, width: 1460, height: 900 } });
     await authority.close();
@@ -170,16 +194,25 @@ describeWithBrowser("the explorer's browser test")('explorer in a browser, offli
     await tab.goto(`${bareOrigin}/graphql`, { waitUntil: 'load' });
     await tab.locator('[data-testid=sources-panel]').waitFor({ timeout: 30_000 });
     // Without credentials the planner refuses, and says why.
-    await tab.locator('[data-testid=sources-panel] .pg-errors').getByText(/authentication required/).waitFor({ timeout: 15_000 });
+    await tab
+      .locator('[data-testid=sources-panel] .pg-errors')
+      .getByText(/authentication required/)
+      .waitFor({ timeout: 15_000 });
 
     await tab.getByRole('button', { name: 'Headers', exact: true }).click();
     const token = await testToken({ roles: ['admin'], subject: 'analyst' });
-    await tab.locator('.graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror').evaluate((element, value) => {
-      (element as unknown as { CodeMirror: { setValue(v: string): void } }).CodeMirror.setValue(value);
-    }, JSON.stringify({ authorization: `Bearer ${token}` }));
+    await tab.locator('.graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror').evaluate(
+      (element, value) => {
+        (element as unknown as { CodeMirror: { setValue(v: string): void } }).CodeMirror.setValue(value);
+      },
+      JSON.stringify({ authorization: `Bearer ${token}` }),
+    );
     await tab.locator('.graphiql-execute-button').click();
     await tab.locator('[data-testid=answer-sources] [data-system]').first().waitFor({ timeout: 30_000 });
-    const response = JSON.parse(await editorText(tab, '.result-window')) as { data?: { workOrders: { nodes: unknown[] } }; errors?: unknown[] };
+    const response = JSON.parse(await editorText(tab, '.result-window')) as {
+      data?: { workOrders: { nodes: unknown[] } };
+      errors?: unknown[];
+    };
     expect(response.errors).toBeUndefined();
     expect(response.data!.workOrders.nodes.length).toBeGreaterThan(0);
     // The pasted token reaches the planner too: the current operation's plan shows.

@@ -54,16 +54,27 @@ describe("a system's PostgreSQL stopped and started again", () => {
   });
 
   it('reports not ready while its database is down and recovers without a restart', async () => {
-    expect(await readiness(url)).toEqual({ status: 200, body: expect.objectContaining({ status: 'ready', system: 'erp', database: 'up' }) });
+    expect(await readiness(url)).toEqual({
+      status: 200,
+      body: expect.objectContaining({ status: 'ready', system: 'erp', database: 'up' }),
+    });
 
     await pg.stop();
-    const down = await eventually(() => readiness(url), (r) => r.status === 503, 10_000);
+    const down = await eventually(
+      () => readiness(url),
+      (r) => r.status === 503,
+      10_000,
+    );
     expect(down).toEqual({ status: 503, body: expect.objectContaining({ status: 'not ready', system: 'erp', database: 'down' }) });
     const health = await fetch(url.replace('/graphql', '/health'));
     expect(health.status).toBe(200); // alive: the process is fine, only its database is gone
 
     await startPg();
-    const up = await eventually(() => readiness(url), (r) => r.status === 200, 15_000);
+    const up = await eventually(
+      () => readiness(url),
+      (r) => r.status === 200,
+      15_000,
+    );
     expect(up.status).toBe(200);
     expect(erp.child.exitCode).toBeNull();
     expect(erp.output()).not.toMatch(/uncaught|unhandled/i);

@@ -50,7 +50,8 @@ async function startCountingProxy(target: () => string): Promise<CountingProxy> 
       if (state.delayMs) await new Promise((r) => setTimeout(r, state.delayMs));
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(req.headers)) {
-        if (typeof value === 'string' && !['host', 'content-length', 'connection', 'transfer-encoding', 'keep-alive'].includes(name)) headers[name] = value;
+        if (typeof value === 'string' && !['host', 'content-length', 'connection', 'transfer-encoding', 'keep-alive'].includes(name))
+          headers[name] = value;
       }
       try {
         const answer = await fetch(target(), { method: 'POST', headers, body: Buffer.concat(chunks) });
@@ -116,10 +117,23 @@ describe('hand-off to ERP through faults: terminated PostgreSQL backends, ERP do
     return outcome.value;
   };
   const blocked = async (materialId: string, siteId: string) =>
-    (await erp.selectFrom('materialSites').select('blockedQuantity').where('materialId', '=', materialId).where('siteId', '=', siteId).executeTakeFirstOrThrow())
-      .blockedQuantity;
+    (
+      await erp
+        .selectFrom('materialSites')
+        .select('blockedQuantity')
+        .where('materialId', '=', materialId)
+        .where('siteId', '=', siteId)
+        .executeTakeFirstOrThrow()
+    ).blockedQuantity;
   const book = async (materialId: string) =>
-    (await erp.selectFrom('materialSites').select('bookQuantity').where('materialId', '=', materialId).where('siteId', '=', 'S01').executeTakeFirstOrThrow()).bookQuantity;
+    (
+      await erp
+        .selectFrom('materialSites')
+        .select('bookQuantity')
+        .where('materialId', '=', materialId)
+        .where('siteId', '=', 'S01')
+        .executeTakeFirstOrThrow()
+    ).bookQuantity;
 
   /** Lots quality knows, with no open hold, whose material-site has room to block them: one per material. */
   const usedMaterials = new Set<string>();
@@ -135,7 +149,12 @@ describe('hand-off to ERP through faults: terminated PostgreSQL backends, ERP do
     for (const c of candidates) {
       if (picked.length === n) break;
       if (usedMaterials.has(c.materialId) || picked.some((p) => p.lotId === c.lotId)) continue;
-      const site = await erp.selectFrom('materialSites').select(['bookQuantity', 'blockedQuantity']).where('materialId', '=', c.materialId).where('siteId', '=', c.siteId).executeTakeFirst();
+      const site = await erp
+        .selectFrom('materialSites')
+        .select(['bookQuantity', 'blockedQuantity'])
+        .where('materialId', '=', c.materialId)
+        .where('siteId', '=', c.siteId)
+        .executeTakeFirst();
       if (!site || site.bookQuantity - site.blockedQuantity < c.lotQuantity || c.lotQuantity <= 0) continue;
       usedMaterials.add(c.materialId);
       picked.push({ lotId: c.lotId, materialId: c.materialId, siteId: c.siteId, quantity: c.lotQuantity });
@@ -145,7 +164,14 @@ describe('hand-off to ERP through faults: terminated PostgreSQL backends, ERP do
   };
   /** Fresh scheduled counts of materials nothing else touches, submitted at the book + 0.5 % and judged (PENDING_APPROVAL). */
   const judgedCounts = async (n: number) => {
-    const rows = await inventory.selectFrom('countTasks').select(['id', 'materialId']).where('status', '=', 'SCHEDULED').where('siteId', '=', 'S01').orderBy('id').limit(200).execute();
+    const rows = await inventory
+      .selectFrom('countTasks')
+      .select(['id', 'materialId'])
+      .where('status', '=', 'SCHEDULED')
+      .where('siteId', '=', 'S01')
+      .orderBy('id')
+      .limit(200)
+      .execute();
     const picked: { id: string; materialId: string; counted: number }[] = [];
     for (const row of rows) {
       if (picked.length === n) break;
@@ -159,7 +185,17 @@ describe('hand-off to ERP through faults: terminated PostgreSQL backends, ERP do
     }
     expect(picked).toHaveLength(n);
     await waitUntil('the counts to be judged', async () =>
-      (await inventory.selectFrom('countTasks').select('status').where('id', 'in', picked.map((p) => p.id)).execute()).every((t) => t.status === 'PENDING_APPROVAL'),
+      (
+        await inventory
+          .selectFrom('countTasks')
+          .select('status')
+          .where(
+            'id',
+            'in',
+            picked.map((p) => p.id),
+          )
+          .execute()
+      ).every((t) => t.status === 'PENDING_APPROVAL'),
     );
     return picked;
   };
@@ -168,7 +204,8 @@ describe('hand-off to ERP through faults: terminated PostgreSQL backends, ERP do
     ...(await inventory.selectFrom('outboxCommands').select(['idempotencyKey', 'status', 'attempts']).execute()),
   ];
   const allDelivered = async () => (await outboxes()).every((c) => c.status === 'DELIVERED');
-  const everyRelayAlive = () => relays.every((r) => r.child.exitCode === null && r.child.signalCode === null) && erpProcess.child.exitCode === null;
+  const everyRelayAlive = () =>
+    relays.every((r) => r.child.exitCode === null && r.child.signalCode === null) && erpProcess.child.exitCode === null;
 
   /** Sent, applied, re-sent and lost over the commands with the given keys. */
   const tally = async (keys: string[], effects: () => Promise<Map<string, number>>) => {
@@ -190,13 +227,18 @@ describe('hand-off to ERP through faults: terminated PostgreSQL backends, ERP do
       const k = `QualityHold:${row.sourceHoldId}:${row.toStatus}`;
       effects.set(k, (effects.get(k) ?? 0) + 1);
     }
-    for (const row of await erp.selectFrom('inventoryAdjustments').select('sourceCountTaskId').where('sourceCountTaskId', 'is not', null).execute()) {
+    for (const row of await erp
+      .selectFrom('inventoryAdjustments')
+      .select('sourceCountTaskId')
+      .where('sourceCountTaskId', 'is not', null)
+      .execute()) {
       const k = `count-task:${row.sourceCountTaskId}:adjustment`;
       effects.set(k, (effects.get(k) ?? 0) + 1);
     }
     return effects;
   };
-  const holdKeys = (holds: { id: string }[], directions: string[]) => holds.flatMap((h) => directions.map((d) => `QualityHold:${h.id}:${d}`));
+  const holdKeys = (holds: { id: string }[], directions: string[]) =>
+    holds.flatMap((h) => directions.map((d) => `QualityHold:${h.id}:${d}`));
 
   beforeAll(async () => {
     [erpDb, qualityDb, inventoryDb] = await Promise.all([
@@ -227,7 +269,12 @@ describe('hand-off to ERP through faults: terminated PostgreSQL backends, ERP do
       ['inventory', inventoryDb],
       ['inventory', inventoryDb],
     ] as const) {
-      const started = await startSubgraphProcess(system, { DATABASE_URL: database.url, CALLER_SIGNING_KEY: key, GATEWAY_URL: proxy.url, ...RELAY_ENV });
+      const started = await startSubgraphProcess(system, {
+        DATABASE_URL: database.url,
+        CALLER_SIGNING_KEY: key,
+        GATEWAY_URL: proxy.url,
+        ...RELAY_ENV,
+      });
       relays.push(started.proc);
     }
   }, 180_000);
@@ -282,7 +329,11 @@ describe('hand-off to ERP through faults: terminated PostgreSQL backends, ERP do
 
     const released = holds.filter((_, i) => i % 2 === 1);
     const open = holds.filter((_, i) => i % 2 === 0);
-    const keys = [...holdKeys(holds, ['BLOCKED']), ...holdKeys(released, ['UNRESTRICTED']), ...counts.map((c) => `count-task:${c.id}:adjustment`)];
+    const keys = [
+      ...holdKeys(holds, ['BLOCKED']),
+      ...holdKeys(released, ['UNRESTRICTED']),
+      ...counts.map((c) => `count-task:${c.id}:adjustment`),
+    ];
     const result = await tally(keys, erpEffects);
     expect(result).toMatchObject({ applied: keys.length, duplicates: 0, lost: 0 });
     for (const [i, lot] of lots.entries()) {
@@ -353,16 +404,35 @@ describe('hand-off to ERP through faults: terminated PostgreSQL backends, ERP do
     }
     // Every hold blocked then released in that order, each change once, the release moving what the block moved.
     for (const hold of [...early, ...releasedDuring]) {
-      const changes = await erp.selectFrom('stockStatusChanges').select(['toStatus', 'quantity', 'documentNumber']).where('sourceHoldId', '=', hold.id).orderBy('documentNumber').execute();
+      const changes = await erp
+        .selectFrom('stockStatusChanges')
+        .select(['toStatus', 'quantity', 'documentNumber'])
+        .where('sourceHoldId', '=', hold.id)
+        .orderBy('documentNumber')
+        .execute();
       expect(changes.map((c) => c.toStatus)).toEqual(['BLOCKED', 'UNRESTRICTED']);
       expect(changes[1]!.quantity).toBeCloseTo(changes[0]!.quantity, 3);
       expect(changes[0]!.quantity).toBeGreaterThan(0);
     }
     for (const c of counts) expect(await book(c.materialId)).toBeCloseTo(c.counted, 3);
     // Quality shows ERP's documents for every hold.
-    const shown = await quality.selectFrom('qualityHolds').select(['id', 'erpBlockDocument', 'erpReleaseDocument']).where('id', 'in', [...early, ...during].map((h) => h.id)).execute();
+    const shown = await quality
+      .selectFrom('qualityHolds')
+      .select(['id', 'erpBlockDocument', 'erpReleaseDocument'])
+      .where(
+        'id',
+        'in',
+        [...early, ...during].map((h) => h.id),
+      )
+      .execute();
     for (const h of shown) expect(h.erpBlockDocument).toMatch(/\S/);
-    figures.erpDown = { ...result, maxAttemptsDuringOutage: attemptsDuringOutage, parked: 0, drainAfterErpBackMs: drainMs, wholeAnswerAfterErpBackMs: wholeMs };
+    figures.erpDown = {
+      ...result,
+      maxAttemptsDuringOutage: attemptsDuringOutage,
+      parked: 0,
+      drainAfterErpBackMs: drainMs,
+      wholeAnswerAfterErpBackMs: wholeMs,
+    };
     expect(wholeMs).toBeLessThan(10_000);
   }, 240_000);
 });

@@ -40,7 +40,10 @@ describe('faults with real processes: subgraphs killed, refusing, hanging; the g
     const { status, body } = await ask();
     expect(status).toBe(200);
     expect(body.errors).toBeUndefined();
-    expect(body.data.materialSites.nodes.map((s: any) => s.abcClass)).toEqual([expect.stringMatching(/^[ABC]$/), expect.stringMatching(/^[ABC]$/)]);
+    expect(body.data.materialSites.nodes.map((s: any) => s.abcClass)).toEqual([
+      expect.stringMatching(/^[ABC]$/),
+      expect.stringMatching(/^[ABC]$/),
+    ]);
   };
   const expectInventoryNulled = async (reasons: string[]) => {
     const { status, body } = await ask();
@@ -57,7 +60,10 @@ describe('faults with real processes: subgraphs killed, refusing, hanging; the g
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'plantgraph-faults-'));
-    [erpDb, inventoryDb] = await Promise.all([createTestDatabase(erpSystem, { seed: true }), createTestDatabase(inventorySystem, { seed: true })]);
+    [erpDb, inventoryDb] = await Promise.all([
+      createTestDatabase(erpSystem, { seed: true }),
+      createTestDatabase(inventorySystem, { seed: true }),
+    ]);
     const supergraph = path.join(dir, 'supergraph.graphql');
     writeFileSync(supergraph, (await composeGraph([erpSystem, inventorySystem])).files['supergraph.graphql']!);
     const erpStarted = await startSubgraphProcess('erp', { ...SHARED_ENV, DATABASE_URL: erpDb.url });
@@ -137,7 +143,9 @@ describe('faults with real processes: subgraphs killed, refusing, hanging; the g
     await new Promise((r) => setTimeout(r, 200));
     gateway.child.kill('SIGTERM');
     await gateway.waitFor(/draining requests in flight/);
-    await expect(fetch(gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: QUERY }) })).rejects.toThrow();
+    await expect(
+      fetch(gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: QUERY }) }),
+    ).rejects.toThrow();
     const answers = await Promise.all(inFlight);
     for (const { status, body } of answers) {
       expect(status).toBe(200);

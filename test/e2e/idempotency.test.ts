@@ -13,7 +13,10 @@ describe('idempotency through the gateway', () => {
   let stack: TestStack;
   const db = () => stack.databases.mes!.database.db;
   const changesOf = async (id: string) =>
-    Number((await sql<{ n: string }>`select count(*) as n from audit_trail where entity_type = 'WorkCenter' and entity_id = ${id}`.execute(db())).rows[0]!.n);
+    Number(
+      (await sql<{ n: string }>`select count(*) as n from audit_trail where entity_type = 'WorkCenter' and entity_id = ${id}`.execute(db()))
+        .rows[0]!.n,
+    );
   const send = (variables: Record<string, unknown>, key?: string, query = SET_STATE) =>
     postGraphQL(stack.gatewayUrl, query, variables, key === undefined ? {} : { 'idempotency-key': key });
 
@@ -36,7 +39,10 @@ describe('idempotency through the gateway', () => {
     const reused = await send({ id: 'WC001', state: 'IDLE' }, 'e2e-1');
     expect(reused.status).toBe(200);
     expect(reused.body.data).toBeNull(); // the field is non-null
-    expect(reused.body.errors![0]).toMatchObject({ path: ['setWorkCenterState'], extensions: { code: 'IDEMPOTENCY_KEY_REUSED', idempotencyKey: 'e2e-1' } });
+    expect(reused.body.errors![0]).toMatchObject({
+      path: ['setWorkCenterState'],
+      extensions: { code: 'IDEMPOTENCY_KEY_REUSED', idempotencyKey: 'e2e-1' },
+    });
     expect(await changesOf('WC001')).toBe(1);
   });
 
@@ -48,10 +54,15 @@ describe('idempotency through the gateway', () => {
     expect(await changesOf('WC002')).toBe(2);
   });
 
-  it('keeps one caller from reading another caller\'s outcome under the same key', async () => {
+  it("keeps one caller from reading another caller's outcome under the same key", async () => {
     await send({ id: 'WC003', state: 'DOWN', reason: 'BREAKDOWN' }, 'e2e-shared');
     const token = await testToken({ roles: ['admin'], subject: 'someone-else' });
-    const other = await postGraphQL(stack.gatewayUrl, SET_STATE, { id: 'WC003', state: 'IDLE' }, { 'idempotency-key': 'e2e-shared', authorization: `Bearer ${token}` });
+    const other = await postGraphQL(
+      stack.gatewayUrl,
+      SET_STATE,
+      { id: 'WC003', state: 'IDLE' },
+      { 'idempotency-key': 'e2e-shared', authorization: `Bearer ${token}` },
+    );
     expect(other.body.errors).toBeUndefined();
     expect(other.body.data.setWorkCenterState.state).toBe('IDLE');
     expect(await changesOf('WC003')).toBe(2);
@@ -63,11 +74,13 @@ describe('idempotency through the gateway', () => {
     const held = new Promise<void>((resolve) => (release = resolve));
     let locked!: () => void;
     const lockTaken = new Promise<void>((resolve) => (locked = resolve));
-    const holder = db().transaction().execute(async (trx) => {
-      await sql`select id from work_centers where id = 'WC004' for update`.execute(trx);
-      locked();
-      await held;
-    });
+    const holder = db()
+      .transaction()
+      .execute(async (trx) => {
+        await sql`select id from work_centers where id = 'WC004' for update`.execute(trx);
+        locked();
+        await held;
+      });
     await lockTaken;
     let late;
     try {
@@ -77,7 +90,12 @@ describe('idempotency through the gateway', () => {
       await holder;
     }
     expect(late.body.data).toBeNull();
-    expect(late.body.errors![0]!.extensions).toMatchObject({ code: 'MUTATION_OUTCOME_UNKNOWN', system: 'mes', reason: 'timeout', idempotencyKey: 'e2e-late' });
+    expect(late.body.errors![0]!.extensions).toMatchObject({
+      code: 'MUTATION_OUTCOME_UNKNOWN',
+      system: 'mes',
+      reason: 'timeout',
+      idempotencyKey: 'e2e-late',
+    });
     for (let i = 0; i < 50 && (await changesOf('WC004')) === 0; i++) await new Promise((r) => setTimeout(r, 50));
     expect(await changesOf('WC004')).toBe(1);
 

@@ -65,7 +65,9 @@ describe('introspection and CORS of a production gateway (NODE_ENV=production, a
 
     it('shows each user the fields its roles may read: a planner no standard cost, an admin everything', async () => {
       const fieldsOf = async (roles: string[]) => {
-        const response = await postGraphQL(url, '{ __type(name: "Material") { fields { name } } }', undefined, { authorization: `Bearer ${await testToken({ roles })}` });
+        const response = await postGraphQL(url, '{ __type(name: "Material") { fields { name } } }', undefined, {
+          authorization: `Bearer ${await testToken({ roles })}`,
+        });
         expect(response.body.errors).toBeUndefined();
         return (response.body.data.__type.fields as { name: string }[]).map((f) => f.name);
       };
@@ -76,7 +78,9 @@ describe('introspection and CORS of a production gateway (NODE_ENV=production, a
 
     it('shows a partner (a user bound to a supplier) the partner contract only', async () => {
       const admin = await postGraphQL<IntrospectionQuery>(url, getIntrospectionQuery());
-      const supplier = { authorization: `Bearer ${await testToken({ roles: ['supplier'], supplierId: 'V00001', subject: 'supplier-user' })}` };
+      const supplier = {
+        authorization: `Bearer ${await testToken({ roles: ['supplier'], supplierId: 'V00001', subject: 'supplier-user' })}`,
+      };
       const partner = await postGraphQL<IntrospectionQuery>(url, getIntrospectionQuery(), undefined, supplier);
       expect(partner.status).toBe(200);
       expect(partner.body.errors).toBeUndefined();
@@ -96,7 +100,11 @@ describe('introspection and CORS of a production gateway (NODE_ENV=production, a
       const preflight = () =>
         fetch(url, {
           method: 'OPTIONS',
-          headers: { origin: 'https://dashboard.example.com', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type,x-api-key' },
+          headers: {
+            origin: 'https://dashboard.example.com',
+            'access-control-request-method': 'POST',
+            'access-control-request-headers': 'authorization,content-type,x-api-key',
+          },
         });
       // Three failed authentications a minute are allowed here: six preflights would be over the limit.
       for (let i = 0; i < 6; i++) {
@@ -109,7 +117,11 @@ describe('introspection and CORS of a production gateway (NODE_ENV=production, a
       expect(anonymous.status).toBe(401);
       const answered = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', origin: 'https://dashboard.example.com', authorization: `Bearer ${await testToken()}` },
+        headers: {
+          'content-type': 'application/json',
+          origin: 'https://dashboard.example.com',
+          authorization: `Bearer ${await testToken()}`,
+        },
         body: JSON.stringify({ query: '{ material(id: "M000001") { id } }' }),
       });
       expect(answered.status).toBe(200);
@@ -118,7 +130,10 @@ describe('introspection and CORS of a production gateway (NODE_ENV=production, a
       // Caches keep one answer per origin: Apollo Server's own Vary values must not replace it.
       expect(answered.headers.get('vary')).toMatch(/\bOrigin\b/);
       // In production no other origin is allowed unless listed, loopback ones included.
-      const local = await fetch(url, { method: 'OPTIONS', headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'POST' } });
+      const local = await fetch(url, {
+        method: 'OPTIONS',
+        headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'POST' },
+      });
       expect(local.status).toBe(403);
       expect(local.headers.get('access-control-allow-origin')).toBeNull();
       // The gateway's own origin (the explorer's) needs no listing.
@@ -130,7 +145,7 @@ describe('introspection and CORS of a production gateway (NODE_ENV=production, a
   });
 
   describe('outside production (NODE_ENV=development, CORS_ORIGINS unset)', () => {
-    it('allows any loopback origin, as a frontend\'s dev server has, and no other', async () => {
+    it("allows any loopback origin, as a frontend's dev server has, and no other", async () => {
       const url = await startGateway({ NODE_ENV: 'development' });
       const preflight = (origin: string) => fetch(url, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST' } });
       for (const origin of ['http://localhost:5173', 'http://127.0.0.1:3000']) {
@@ -151,20 +166,27 @@ describe('introspection and CORS of a production gateway (NODE_ENV=production, a
     }, 60_000);
 
     it('refuses __schema and __type with a message that says why, and still answers __typename', async () => {
-      for (const [query, field] of [[getIntrospectionQuery(), '__schema'], ['{ __type(name: "Material") { name } }', '__type']] as const) {
+      for (const [query, field] of [
+        [getIntrospectionQuery(), '__schema'],
+        ['{ __type(name: "Material") { name } }', '__type'],
+      ] as const) {
         const refused = await postGraphQL(url, query);
         expect(refused.status).toBe(400);
         expect(refused.body.data).toBeUndefined();
         expect(refused.body.errors![0]!.extensions!.code).toBe('GRAPHQL_VALIDATION_FAILED');
-        expect(refused.body.errors![0]!.message).toBe(`introspection is turned off on this gateway (INTROSPECTION=off), and the query asks for "${field}"; expected a query without __schema or __type`);
+        expect(refused.body.errors![0]!.message).toBe(
+          `introspection is turned off on this gateway (INTROSPECTION=off), and the query asks for "${field}"; expected a query without __schema or __type`,
+        );
       }
       const data = await postGraphQL(url, '{ __typename material(id: "M000001") { __typename id } }');
       expect(data.status).toBe(200);
       expect(data.body).toEqual({ data: { __typename: 'Query', material: { __typename: 'Material', id: 'M000001' } } });
     });
 
-    it('refuses a partner\'s introspection of its contract too', async () => {
-      const supplier = { authorization: `Bearer ${await testToken({ roles: ['supplier'], supplierId: 'V00001', subject: 'supplier-user' })}` };
+    it("refuses a partner's introspection of its contract too", async () => {
+      const supplier = {
+        authorization: `Bearer ${await testToken({ roles: ['supplier'], supplierId: 'V00001', subject: 'supplier-user' })}`,
+      };
       const refused = await postGraphQL(url, '{ __schema { queryType { name } } }', undefined, supplier);
       expect(refused.status).toBe(400);
       expect(refused.body.errors![0]!.extensions!.code).toBe('GRAPHQL_VALIDATION_FAILED');

@@ -24,10 +24,14 @@ function onThisMachine(env: NodeJS.ProcessEnv, overrides: Record<string, string 
 /** Polls a probe URL until it answers 200, returning the milliseconds since `since`. */
 async function untilOk(url: string, proc: NodeProcess, since: number, budgetMs: number): Promise<number> {
   for (;;) {
-    const status = await fetch(url).then((r) => r.status, () => 0);
+    const status = await fetch(url).then(
+      (r) => r.status,
+      () => 0,
+    );
     if (status === 200) return Date.now() - since;
     if (proc.child.exitCode !== null) throw new Error(`the process exited before ${url} answered 200:\n${proc.output()}`);
-    if (Date.now() - since > budgetMs) throw new Error(`${url} did not answer 200 within the startup probe's ${budgetMs} ms:\n${proc.output()}`);
+    if (Date.now() - since > budgetMs)
+      throw new Error(`${url} did not answer 200 within the startup probe's ${budgetMs} ms:\n${proc.output()}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -39,7 +43,7 @@ async function stopTimed(proc: NodeProcess): Promise<{ ms: number; code: number 
   return { ms: Date.now() - started, code };
 }
 
-describe('the processes of k8s/ with their pods\' environment', () => {
+describe("the processes of k8s/ with their pods' environment", () => {
   const database = `t_${randomBytes(4).toString('hex')}_erp`;
   let dir: string;
   let erp: NodeProcess;
@@ -55,24 +59,30 @@ describe('the processes of k8s/ with their pods\' environment', () => {
 
     // The subgraph creates and migrates its own database, as in its pod.
     let since = Date.now();
-    erp = runNode('dist/subgraphs/erp/index.js', onThisMachine(processEnv('erp'), { PORT: String(base + 1), DATABASE_URL: withDatabase(testServerUrl(), database) }));
+    erp = runNode(
+      'dist/subgraphs/erp/index.js',
+      onThisMachine(processEnv('erp'), { PORT: String(base + 1), DATABASE_URL: withDatabase(testServerUrl(), database) }),
+    );
     measured.erpReadyMs = await untilOk(`http://127.0.0.1:${base + 1}/ready`, erp, since, startupBudgetMs('erp'));
 
     const otherSystems = Object.fromEntries(SYSTEM_NAMES.filter((s) => s !== 'erp').map((s) => [`${s.toUpperCase()}_URL`, undefined]));
     since = Date.now();
-    gateway = runNode('dist/gateway/main.js', onThisMachine(processEnv('gateway'), {
-      PORT: String(base),
-      OPS_HOST: '127.0.0.1',
-      OPS_PORT: String(base + 2),
-      SUPERGRAPH_PATH: supergraph,
-      ERP_URL: `http://127.0.0.1:${base + 1}/graphql`,
-      ...otherSystems,
-      OIDC_ISSUER: process.env.OIDC_ISSUER,
-      OIDC_AUDIENCE: process.env.OIDC_AUDIENCE,
-      // The partner store and the document registry are tested elsewhere; this gateway runs without its database.
-      GATEWAY_DATABASE_URL: undefined,
-      DATABASE_URL: undefined,
-    }));
+    gateway = runNode(
+      'dist/gateway/main.js',
+      onThisMachine(processEnv('gateway'), {
+        PORT: String(base),
+        OPS_HOST: '127.0.0.1',
+        OPS_PORT: String(base + 2),
+        SUPERGRAPH_PATH: supergraph,
+        ERP_URL: `http://127.0.0.1:${base + 1}/graphql`,
+        ...otherSystems,
+        OIDC_ISSUER: process.env.OIDC_ISSUER,
+        OIDC_AUDIENCE: process.env.OIDC_AUDIENCE,
+        // The partner store and the document registry are tested elsewhere; this gateway runs without its database.
+        GATEWAY_DATABASE_URL: undefined,
+        DATABASE_URL: undefined,
+      }),
+    );
     measured.gatewayReadyMs = await untilOk(`http://127.0.0.1:${base}/ready`, gateway, since, startupBudgetMs('gateway'));
   }, 150_000);
 
@@ -93,10 +103,12 @@ describe('the processes of k8s/ with their pods\' environment', () => {
     expect((await fetch(`http://127.0.0.1:${base + 2}/metrics`)).status).toBe(200);
     // The public port keeps /metrics behind the Secret's ops token.
     expect((await fetch(`http://127.0.0.1:${base}/metrics`)).status).toBe(401);
-    expect((await fetch(`http://127.0.0.1:${base}/metrics`, { headers: { authorization: `Bearer ${processEnv('gateway').OPS_TOKEN}` } })).status).toBe(200);
+    expect(
+      (await fetch(`http://127.0.0.1:${base}/metrics`, { headers: { authorization: `Bearer ${processEnv('gateway').OPS_TOKEN}` } })).status,
+    ).toBe(200);
   });
 
-  it('serves a signed-in user through the subgraph: both sides share the Secret\'s signing key', async () => {
+  it("serves a signed-in user through the subgraph: both sides share the Secret's signing key", async () => {
     const { status, body } = await postGraphQL(`http://127.0.0.1:${base}/graphql`, '{ material(id: "M000001") { id } }', undefined, {
       authorization: `Bearer ${await testToken({ roles: ['planner'] })}`,
     });
@@ -107,7 +119,10 @@ describe('the processes of k8s/ with their pods\' environment', () => {
   });
 
   it('stops on SIGTERM with exit code 0 within the grace period the pod leaves after its preStop pause', async () => {
-    for (const [name, proc] of [['gateway', gateway], ['erp', erp]] as const) {
+    for (const [name, proc] of [
+      ['gateway', gateway],
+      ['erp', erp],
+    ] as const) {
       const { pauseMs, graceMs } = stopBudget(name);
       const { ms, code } = await stopTimed(proc);
       measured[`${name}StopMs`] = ms;

@@ -44,7 +44,10 @@ class Inbox {
   async until(what: string, done: () => boolean, timeoutMs = 20_000): Promise<void> {
     const started = Date.now();
     while (!done()) {
-      if (Date.now() - started > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms; got ${JSON.stringify({ results: this.results, error: this.error, completed: this.completed })}`);
+      if (Date.now() - started > timeoutMs)
+        throw new Error(
+          `${what}: not within ${timeoutMs} ms; got ${JSON.stringify({ results: this.results, error: this.error, completed: this.completed })}`,
+        );
       await new Promise((r) => setTimeout(r, 25));
     }
   }
@@ -76,7 +79,9 @@ describe('live subscriptions on real processes: two gateway replicas sharing Red
     const erp = await startSubgraphProcess('erp', { ...shared, DATABASE_URL: erpDb.url });
     const mes = await startSubgraphProcess('mes', { ...shared, DATABASE_URL: mesDb.url });
     processes.push(erp.proc, mes.proc);
-    const others = Object.fromEntries(SYSTEM_NAMES.filter((s) => s !== 'erp' && s !== 'mes').map((s) => [`${s.toUpperCase()}_URL`, undefined]));
+    const others = Object.fromEntries(
+      SYSTEM_NAMES.filter((s) => s !== 'erp' && s !== 'mes').map((s) => [`${s.toUpperCase()}_URL`, undefined]),
+    );
     for (let i = 0; i < 2; i++) {
       const proc = runNode('dist/gateway/main.js', {
         ...shared,
@@ -113,16 +118,32 @@ describe('live subscriptions on real processes: two gateway replicas sharing Red
     const [a, b] = gateways as [(typeof gateways)[0], (typeof gateways)[0]];
     const overWs = new Inbox();
     const overSse = new Inbox();
-    const wsClient = createWsClient({ url: a.url.replace('http:', 'ws:'), webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0 });
+    const wsClient = createWsClient({
+      url: a.url.replace('http:', 'ws:'),
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${token}` },
+      retryAttempts: 0,
+    });
     const sseClient = createSseClient({ url: b.url, headers: { authorization: `Bearer ${token}` }, retryAttempts: 0 });
     try {
       wsClient.subscribe({ query: WORK_CENTER_CHANGED }, overWs.sink);
       sseClient.subscribe({ query: WORK_CENTER_CHANGED }, overSse.sink);
       await new Promise((r) => setTimeout(r, 1_000));
 
-      const center = await (mesDb.database.db as any).selectFrom('workCenters').select(['id']).where('siteId', '=', 'S01').orderBy('id').limit(1).executeTakeFirstOrThrow();
+      const center = await (mesDb.database.db as any)
+        .selectFrom('workCenters')
+        .select(['id'])
+        .where('siteId', '=', 'S01')
+        .orderBy('id')
+        .limit(1)
+        .executeTakeFirstOrThrow();
       const reason = `TEST_${randomBytes(3).toString('hex').toUpperCase()}`;
-      const changed = await postGraphQL(a.url, 'mutation ($id: ID!, $reason: String) { setWorkCenterState(id: $id, state: DOWN, reasonCode: $reason) { id state } }', { id: center.id, reason }, { authorization: `Bearer ${token}` });
+      const changed = await postGraphQL(
+        a.url,
+        'mutation ($id: ID!, $reason: String) { setWorkCenterState(id: $id, state: DOWN, reasonCode: $reason) { id state } }',
+        { id: center.id, reason },
+        { authorization: `Bearer ${token}` },
+      );
       expect(changed.body.errors).toBeUndefined();
 
       const expected = { id: center.id, state: 'DOWN', stateReasonCode: reason };

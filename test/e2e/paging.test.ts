@@ -84,11 +84,15 @@ describe('paging through the gateway', () => {
   });
 
   it('refuses a page size out of range and a cursor that is not one of the list, saying what it expected', async () => {
-    const ask = (first: number, after: string | null) => stack.query('query ($first: Int, $after: String) { audits(first: $first, after: $after) { nodes { id } } }', { first, after });
+    const ask = (first: number, after: string | null) =>
+      stack.query('query ($first: Int, $after: String) { audits(first: $first, after: $after) { nodes { id } } }', { first, after });
     for (const first of [0, PAGE_SIZE_MAX + 1]) {
       const { body } = await ask(first, null);
       expect(body.data).toBeNull();
-      expect(body.errors![0]!).toMatchObject({ message: `first: expected 1 to ${PAGE_SIZE_MAX} rows per page, got ${first}`, extensions: { code: 'BAD_USER_INPUT' } });
+      expect(body.errors![0]!).toMatchObject({
+        message: `first: expected 1 to ${PAGE_SIZE_MAX} rows per page, got ${first}`,
+        extensions: { code: 'BAD_USER_INPUT' },
+      });
     }
     const garbage = await ask(5, 'not a cursor!');
     expect(garbage.body.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
@@ -98,10 +102,12 @@ describe('paging through the gateway', () => {
     const foreign = (nested.body.data.workCenters as any[]).find((w) => w.audits.pageInfo.endCursor).audits.pageInfo.endCursor;
     const refused = await ask(5, foreign);
     expect(refused.body.errors![0]!).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
-    expect(refused.body.errors![0]!.message).toMatch(/^after: a cursor of WorkCenter\.audits; pass the endCursor \(or an edge's cursor\) of a page of audits$/);
+    expect(refused.body.errors![0]!.message).toMatch(
+      /^after: a cursor of WorkCenter\.audits; pass the endCursor \(or an edge's cursor\) of a page of audits$/,
+    );
   });
 
-  it('pages with Apollo Client\'s relayStylePagination: pages of one filter merge into one list, in order, each row once', async () => {
+  it("pages with Apollo Client's relayStylePagination: pages of one filter merge into one list, in order, each row once", async () => {
     const workCenterIds = [ids.workCenter(1), ids.workCenter(2)];
     const expected = await audits()
       .selectFrom('audits')
@@ -121,17 +127,33 @@ describe('paging through the gateway', () => {
     const AUDITS = gql`
       query WorkCenterAudits($workCenterIds: [ID!], $after: String) {
         audits(workCenterIds: $workCenterIds, first: 20, after: $after) {
-          edges { cursor node { id scheduledFor status } }
-          pageInfo { hasNextPage endCursor }
+          edges {
+            cursor
+            node {
+              id
+              scheduledFor
+              status
+            }
+          }
+          pageInfo {
+            hasNextPage
+            endCursor
+          }
         }
       }
     `;
-    type Page = { audits: { edges: { cursor: string; node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } };
+    type Page = {
+      audits: { edges: { cursor: string; node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+    };
     let result = (await client.query<Page>({ query: AUDITS, variables: { workCenterIds } })).data!;
     let pages = 1;
     while (result.audits.pageInfo.hasNextPage) {
       // What fetchMore does for a "more" button: the next page, merged into the cached list.
-      await client.query<Page>({ query: AUDITS, variables: { workCenterIds, after: result.audits.pageInfo.endCursor }, fetchPolicy: 'network-only' });
+      await client.query<Page>({
+        query: AUDITS,
+        variables: { workCenterIds, after: result.audits.pageInfo.endCursor },
+        fetchPolicy: 'network-only',
+      });
       result = client.readQuery<Page>({ query: AUDITS, variables: { workCenterIds } })!;
       pages += 1;
     }

@@ -51,7 +51,14 @@ describe('the ten cross-system questions, end to end', () => {
 
   it('q01: released work orders (ERP) with execution (MES), customer (CRM) and inspections (quality)', async () => {
     const workOrders = await askAll('q01', 'workOrders');
-    const released = await db('erp').selectFrom('workOrders').selectAll().where('siteId', '=', 'S01').where('orderStatus', '=', 'RELEASED').orderBy('dueDate').orderBy('id').execute();
+    const released = await db('erp')
+      .selectFrom('workOrders')
+      .selectAll()
+      .where('siteId', '=', 'S01')
+      .where('orderStatus', '=', 'RELEASED')
+      .orderBy('dueDate')
+      .orderBy('id')
+      .execute();
     // More than one page: the pages join into the whole list, in due-date order, each order once.
     expect(released.length).toBeGreaterThan(50);
     expect(workOrders.map((w: any) => w.id)).toEqual(released.map((w: any) => w.id));
@@ -71,7 +78,9 @@ describe('the ten cross-system questions, end to end', () => {
   it('q02: discrepancies (inventory) with book and material from ERP, variance from the book', async () => {
     const discrepancies = await askAll('q02', 'countDiscrepancies');
     expect(discrepancies.length).toBeGreaterThan(0);
-    const book = new Map<string, any>((await db('erp').selectFrom('materialSites').selectAll().where('siteId', '=', 'S01').execute()).map((m: any) => [m.materialId, m]));
+    const book = new Map<string, any>(
+      (await db('erp').selectFrom('materialSites').selectAll().where('siteId', '=', 'S01').execute()).map((m: any) => [m.materialId, m]),
+    );
     for (const site of discrepancies) {
       expect(site.abcClass).toBe('A');
       expect(site.bookQuantity).toBe(book.get(site.materialId).bookQuantity);
@@ -84,7 +93,14 @@ describe('the ten cross-system questions, end to end', () => {
     const data = await ask('q03');
     const crm = await db('crm').selectFrom('customers').selectAll().where('id', '=', 'C00001').executeTakeFirstOrThrow();
     const erp = await db('erp').selectFrom('customers').selectAll().where('id', '=', 'C00001').executeTakeFirstOrThrow();
-    const open = await db('erp').selectFrom('salesOrders').select('number').where('customerId', '=', 'C00001').where('status', 'in', ['OPEN', 'IN_DELIVERY']).orderBy('requestedDeliveryDate').orderBy('number').execute();
+    const open = await db('erp')
+      .selectFrom('salesOrders')
+      .select('number')
+      .where('customerId', '=', 'C00001')
+      .where('status', 'in', ['OPEN', 'IN_DELIVERY'])
+      .orderBy('requestedDeliveryDate')
+      .orderBy('number')
+      .execute();
     expect(data.customer.name).toBe(crm.name);
     expect(data.customer.creditLimit).toBe(erp.creditLimit);
     // The first 20 by requested delivery date.
@@ -110,7 +126,13 @@ describe('the ten cross-system questions, end to end', () => {
   it('q06: a supplier sees only its own open purchase orders', async () => {
     const authorization = `Bearer ${await testToken({ roles: ['supplier'], scopes: ['partner:supplier'], supplierId: 'V00001' })}`;
     const orders = await askAll('q06', 'myPurchaseOrders', { authorization });
-    const own = await db('erp').selectFrom('purchaseOrders').select('number').where('supplierId', '=', 'V00001').where('status', 'in', ['OPEN', 'PARTIALLY_RECEIVED']).orderBy('number').execute();
+    const own = await db('erp')
+      .selectFrom('purchaseOrders')
+      .select('number')
+      .where('supplierId', '=', 'V00001')
+      .where('status', 'in', ['OPEN', 'PARTIALLY_RECEIVED'])
+      .orderBy('number')
+      .execute();
     expect(orders.map((p: any) => p.number)).toEqual(own.map((p: any) => p.number));
   });
 
@@ -139,7 +161,13 @@ describe('the ten cross-system questions, end to end', () => {
 
   it('q10: the counter worklist (inventory) with material master (ERP), and no book quantity', async () => {
     const worklist = await askAll('q10', 'countTasks');
-    const tasks = await db('inventory').selectFrom('countTasks').select('id').where('siteId', '=', 'S01').where('status', 'in', ['SCHEDULED', 'RECOUNT_REQUIRED']).where('scheduledFor', '=', '2026-11-03').execute();
+    const tasks = await db('inventory')
+      .selectFrom('countTasks')
+      .select('id')
+      .where('siteId', '=', 'S01')
+      .where('status', 'in', ['SCHEDULED', 'RECOUNT_REQUIRED'])
+      .where('scheduledFor', '=', '2026-11-03')
+      .execute();
     expect(tasks.length).toBeGreaterThan(0);
     expect(worklist.map((t: any) => t.id).sort()).toEqual(tasks.map((t: any) => t.id).sort());
     for (const task of worklist) expect(typeof task.materialSite.material.description).toBe('string');

@@ -26,7 +26,13 @@ async function eventually(check: () => Promise<boolean>, ms: number): Promise<vo
 const GATEWAY = path.join(ROOT, 'dist', 'gateway', 'main.js');
 
 /** The suite's own security settings, removed so that a process configures itself as a user's would. */
-const NO_SUITE_SECURITY = { OIDC_ISSUER: undefined, OIDC_AUDIENCE: undefined, OIDC_JWKS_FILE: undefined, CALLER_SIGNING_KEY: undefined, OPS_TOKEN: undefined };
+const NO_SUITE_SECURITY = {
+  OIDC_ISSUER: undefined,
+  OIDC_AUDIENCE: undefined,
+  OIDC_JWKS_FILE: undefined,
+  CALLER_SIGNING_KEY: undefined,
+  OPS_TOKEN: undefined,
+};
 
 /** GET with a `Host` header of our choosing (fetch sends the URL's own). */
 function getWithHost(url: string, host: string, accept = 'text/html'): Promise<{ status: number; body: string }> {
@@ -85,7 +91,10 @@ describe('security of the running processes', () => {
   });
   afterAll(async () => {
     rmSync(dataDir, { recursive: true, force: true });
-    await dropDatabases(process.env.TEST_DATABASE_URL!, [...SYSTEM_NAMES, 'gateway'].map((s) => `${prefix}_${s}`));
+    await dropDatabases(
+      process.env.TEST_DATABASE_URL!,
+      [...SYSTEM_NAMES, 'gateway'].map((s) => `${prefix}_${s}`),
+    );
   });
 
   it('npm start: a development issuer and token, partner keys from the command line, subgraphs closed to direct calls', async () => {
@@ -112,7 +121,9 @@ describe('security of the running processes', () => {
       expect(admin.body.errors).toBeUndefined();
       expect(typeof admin.body.data.material.standardCost).toBe('number');
 
-      const jwks = (await (await fetch(`http://127.0.0.1:${base}/.well-known/jwks.json`)).json()) as { keys: { kty: string; d?: string }[] };
+      const jwks = (await (await fetch(`http://127.0.0.1:${base}/.well-known/jwks.json`)).json()) as {
+        keys: { kty: string; d?: string }[];
+      };
       expect(jwks.keys).toHaveLength(1);
       expect(jwks.keys[0]!.d).toBeUndefined(); // the public half only
 
@@ -122,7 +133,9 @@ describe('security of the running processes', () => {
       expect(denied.body.errors![0]!.extensions!.code).toBe('FORBIDDEN');
       // Writes too: a viewer's token runs no mutation; the gateway refuses it before ERP is asked.
       const viewer = await cli('token', '--role', 'viewer');
-      const release = await postGraphQL(url, 'mutation { releaseWorkOrder(id: "WO000001") { id orderStatus } }', undefined, { authorization: `Bearer ${viewer}` });
+      const release = await postGraphQL(url, 'mutation { releaseWorkOrder(id: "WO000001") { id orderStatus } }', undefined, {
+        authorization: `Bearer ${viewer}`,
+      });
       expect(release.body.errors![0]!.extensions).toMatchObject({ code: 'FORBIDDEN', field: 'Mutation.releaseWorkOrder' });
 
       const key = await cli('partner', 'create', '--supplier', 'V00001');
@@ -135,8 +148,20 @@ describe('security of the running processes', () => {
       const numbers = 'query MyPurchaseOrderNumbers { myPurchaseOrders(status: [OPEN]) { nodes { number } } }';
       const sha256Hash = createHash('sha256').update(numbers).digest('hex');
       const manifest = path.join(dataDir, 'manifest.json');
-      writeFileSync(manifest, JSON.stringify({ format: 'apollo-persisted-query-manifest', version: 1, operations: [{ id: sha256Hash, name: 'MyPurchaseOrderNumbers', type: 'query', body: numbers }] }));
-      const runByHash = () => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body: JSON.stringify({ extensions: { persistedQuery: { version: 1, sha256Hash } } }) });
+      writeFileSync(
+        manifest,
+        JSON.stringify({
+          format: 'apollo-persisted-query-manifest',
+          version: 1,
+          operations: [{ id: sha256Hash, name: 'MyPurchaseOrderNumbers', type: 'query', body: numbers }],
+        }),
+      );
+      const runByHash = () =>
+        fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-api-key': key },
+          body: JSON.stringify({ extensions: { persistedQuery: { version: 1, sha256Hash } } }),
+        });
       expect((await runByHash()).status).toBe(403);
       expect(await cli('documents', 'publish', manifest, '--scope', 'partner:supplier')).toContain(`${sha256Hash}\tMyPurchaseOrderNumbers`);
       await eventually(async () => (await runByHash()).status === 200, 10_000);
@@ -160,7 +185,11 @@ describe('security of the running processes', () => {
       expect(await (await fetch(`http://127.0.0.1:${base}/ready`)).json()).toEqual({ status: 'ready' });
       expect((await fetch(`http://127.0.0.1:${base}/metrics`)).status).toBe(403);
 
-      const direct = await fetch(`http://127.0.0.1:${base + 1}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ _service { sdl } }"}' });
+      const direct = await fetch(`http://127.0.0.1:${base + 1}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"query":"{ _service { sdl } }"}',
+      });
       expect(direct.status).toBe(401);
     } finally {
       start.child.kill('SIGINT');
@@ -191,7 +220,7 @@ describe('security of the running processes', () => {
       await stack?.stop();
     });
 
-    it('share each caller\'s rate limit', async () => {
+    it("share each caller's rate limit", async () => {
       const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
       await redis.connect(); // fails the test when the machine's Redis does not answer
       redis.disconnect();
@@ -215,9 +244,12 @@ describe('security of the running processes', () => {
         await waitFor(g, 'gateway listening', 30_000);
         urls.push(`http://127.0.0.1:${port}/graphql`);
       }
-      const caller = { authorization: `Bearer ${await testToken({ roles: ['planner'], subject: `replicas-${randomBytes(4).toString('hex')}` })}` };
+      const caller = {
+        authorization: `Bearer ${await testToken({ roles: ['planner'], subject: `replicas-${randomBytes(4).toString('hex')}` })}`,
+      };
       const statuses: number[] = [];
-      for (const url of [urls[0], urls[1], urls[0], urls[1], urls[0], urls[1]]) statuses.push((await postGraphQL(url!, '{ material(id: "M000001") { id } }', undefined, caller)).status);
+      for (const url of [urls[0], urls[1], urls[0], urls[1], urls[0], urls[1]])
+        statuses.push((await postGraphQL(url!, '{ material(id: "M000001") { id } }', undefined, caller)).status);
       expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
 
       // The first one has an ops listener and no ops token: its metrics are there only.

@@ -62,7 +62,11 @@ async function leaveUnpagedQ06(pgPort: number): Promise<string> {
   const database = await openGatewayDatabase(gatewayDatabaseUrl(withDatabase(embeddedServerUrl(pgPort), 'plantgraph')));
   try {
     await revokeDocuments(database.db, pagedQ06().id);
-    await publishDocuments(database.db, [{ id: documentId(UNPAGED_Q06), name: 'MyOpenPurchaseOrders', type: 'query', body: UNPAGED_Q06 }], ['partner:supplier']);
+    await publishDocuments(
+      database.db,
+      [{ id: documentId(UNPAGED_Q06), name: 'MyOpenPurchaseOrders', type: 'query', body: UNPAGED_Q06 }],
+      ['partner:supplier'],
+    );
     return (await createPartnerKey(database.db, { supplierId: 'V00001', scopes: defaultPartnerScopes({ supplierId: 'V00001' }) })).key;
   } finally {
     await database.close();
@@ -70,7 +74,10 @@ async function leaveUnpagedQ06(pgPort: number): Promise<string> {
 }
 
 /** The partner question by its id alone, as Apollo Client's persisted-query link sends it. */
-async function askPagedQ06(base: number, key: string): Promise<{ status: number; body: { data?: { myPurchaseOrders: { nodes: unknown[] } }; errors?: { extensions?: { code?: string } }[] } }> {
+async function askPagedQ06(
+  base: number,
+  key: string,
+): Promise<{ status: number; body: { data?: { myPurchaseOrders: { nodes: unknown[] } }; errors?: { extensions?: { code?: string } }[] } }> {
   const response = await fetch(`http://127.0.0.1:${base}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-api-key': key },
@@ -100,7 +107,10 @@ describe('plantgraph start (all in one process)', () => {
   afterAll(async () => {
     rmSync(dataDir, { recursive: true, force: true });
     if (process.env.TEST_DATABASE_URL) {
-      await dropDatabases(process.env.TEST_DATABASE_URL, SYSTEM_NAMES.map((s) => `e2e_${process.pid}_${s}`));
+      await dropDatabases(
+        process.env.TEST_DATABASE_URL,
+        SYSTEM_NAMES.map((s) => `e2e_${process.pid}_${s}`),
+      );
     }
   });
 
@@ -129,7 +139,10 @@ describe('plantgraph start (all in one process)', () => {
         await new Promise((r) => setTimeout(r, 250));
         refused = await askPagedQ06(base, partnerKey);
       }
-      expect({ status: refused.status, code: refused.body.errors?.[0]?.extensions?.code }).toEqual({ status: 403, code: 'TRUSTED_DOCUMENT_REQUIRED' });
+      expect({ status: refused.status, code: refused.body.errors?.[0]?.extensions?.code }).toEqual({
+        status: 403,
+        code: 'TRUSTED_DOCUMENT_REQUIRED',
+      });
     } finally {
       first.child.kill('SIGINT');
     }
@@ -139,7 +152,10 @@ describe('plantgraph start (all in one process)', () => {
     try {
       await waitFor(second, 'Plantgraph is running', 60_000);
       expect(second.output()).not.toContain('seeded');
-      const { body } = await postGraphQL(`http://127.0.0.1:${base}/graphql`, '{ countTasks(siteId: "S01", status: [SCHEDULED]) { nodes { id } } }');
+      const { body } = await postGraphQL(
+        `http://127.0.0.1:${base}/graphql`,
+        '{ countTasks(siteId: "S01", status: [SCHEDULED]) { nodes { id } } }',
+      );
       expect(body.data.countTasks.nodes.length).toBeGreaterThan(0);
       // The data dir held the unpaged q06 of an earlier release: the second start published today's.
       const q06 = await askPagedQ06(base, partnerKey!);
@@ -153,7 +169,11 @@ describe('plantgraph start (all in one process)', () => {
 
   it('stops with a message naming DATABASE_URL when the database cannot be reached', async () => {
     const base = await freeBasePort();
-    const bad = run(['start'], { PORT: String(base), DATA_DIR: dataDir, DATABASE_URL: `postgres://postgres@127.0.0.1:${base + 9}/plantgraph` });
+    const bad = run(['start'], {
+      PORT: String(base),
+      DATA_DIR: dataDir,
+      DATABASE_URL: `postgres://postgres@127.0.0.1:${base + 9}/plantgraph`,
+    });
     expect(await bad.exited).toBe(1);
     expect(bad.output()).toMatch(/DATABASE_URL: cannot connect to PostgreSQL at postgres:\/\/postgres@127\.0\.0\.1:\d+\/plantgraph/);
     expect(bad.output()).not.toMatch(/\n\s+at /); // no stack trace
@@ -168,7 +188,11 @@ describe('plantgraph start (all in one process)', () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(base + 1, '127.0.0.1', () => resolve()));
     try {
-      const taken = run(['start'], { PORT: String(base), DATA_DIR: dataDir, ...(process.env.TEST_DATABASE_URL ? { DATABASE_URL: testPrefixUrl() } : {}) });
+      const taken = run(['start'], {
+        PORT: String(base),
+        DATA_DIR: dataDir,
+        ...(process.env.TEST_DATABASE_URL ? { DATABASE_URL: testPrefixUrl() } : {}),
+      });
       expect(await taken.exited).toBe(1);
       expect(taken.output()).toContain(`erp subgraph: port ${base + 1} on 127.0.0.1 is already in use`);
       expect(taken.output()).not.toMatch(/\n\s+at /);

@@ -36,8 +36,18 @@ describe('client input errors at the gateway', () => {
   });
 
   it.each([
-    ['an impossible Date variable', 'query ($d: Date) { workOrders(siteId: "S01", dueBefore: $d) { nodes { id } } }', { d: '2099-02-30' }, /Variable "\$d" got invalid value "2099-02-30"; Date: expected a calendar date/],
-    ['a Date literal that is no date', '{ workOrders(siteId: "S01", dueBefore: "yesterday") { nodes { id } } }', undefined, /Date: expected a calendar date as "YYYY-MM-DD", got "yesterday"/],
+    [
+      'an impossible Date variable',
+      'query ($d: Date) { workOrders(siteId: "S01", dueBefore: $d) { nodes { id } } }',
+      { d: '2099-02-30' },
+      /Variable "\$d" got invalid value "2099-02-30"; Date: expected a calendar date/,
+    ],
+    [
+      'a Date literal that is no date',
+      '{ workOrders(siteId: "S01", dueBefore: "yesterday") { nodes { id } } }',
+      undefined,
+      /Date: expected a calendar date as "YYYY-MM-DD", got "yesterday"/,
+    ],
   ])('refuses %s with a 400 before asking any subgraph', async (_name, query, variables, message) => {
     const { status, body } = await postGraphQL(stack.gatewayUrl, query, variables);
     expect(status).toBe(400);
@@ -46,10 +56,18 @@ describe('client input errors at the gateway', () => {
   });
 
   it('passes a subgraph refusal on with its own message and code, naming the system, not its URL', async () => {
-    const { status, body } = await postGraphQL(gatewayUrl, '{ materialSites(siteId: "S01", materialIds: ["M000001"]) { nodes { materialId bookQuantity abcClass } } }');
+    const { status, body } = await postGraphQL(
+      gatewayUrl,
+      '{ materialSites(siteId: "S01", materialIds: ["M000001"]) { nodes { materialId bookQuantity abcClass } } }',
+    );
     expect(status).toBe(200);
     expect(body.data.materialSites.nodes).toEqual([{ materialId: 'M000001', bookQuantity: expect.any(Number), abcClass: null }]);
-    expect(body.errors).toEqual([expect.objectContaining({ message: 'abcClass: expected A, B or C', extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', system: 'inventory' }) })]);
+    expect(body.errors).toEqual([
+      expect.objectContaining({
+        message: 'abcClass: expected A, B or C',
+        extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', system: 'inventory' }),
+      }),
+    ]);
     expect(JSON.stringify(body)).not.toContain(new URL(refusingUrl).host);
   });
 });

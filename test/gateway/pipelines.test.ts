@@ -25,7 +25,15 @@ describe('the subgraph fetch chain (gateway/pipelines.ts)', () => {
   it('runs, outermost first: provenance, data source, system label, merge, batch, seal, pool', () => {
     performance = createGatewayPerformance(loadPerformanceConfig({}));
     const chain = fetchChain({ performance, sealCaller: seal });
-    expect(subgraphFetchNames(chain, 'crm')).toEqual(['provenance', 'data-source', 'system-label', 'merge', 'batch', 'caller-seal', 'pool']);
+    expect(subgraphFetchNames(chain, 'crm')).toEqual([
+      'provenance',
+      'data-source',
+      'system-label',
+      'merge',
+      'batch',
+      'caller-seal',
+      'pool',
+    ]);
   });
 
   it('leaves out what the settings turn off and keeps the rest in order', async () => {
@@ -55,11 +63,16 @@ describe('the subgraph fetch chain (gateway/pipelines.ts)', () => {
     afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
     const ENTITY_QUERY = 'query Q__crm__1($representations:[_Any!]!){_entities(representations:$representations){...on Customer{id name}}}';
-    const body = (ids: string[]) => JSON.stringify({ query: ENTITY_QUERY, variables: { representations: ids.map((id) => ({ __typename: 'Customer', id })) } });
+    const body = (ids: string[]) =>
+      JSON.stringify({ query: ENTITY_QUERY, variables: { representations: ids.map((id) => ({ __typename: 'Customer', id })) } });
     const alice: Caller = { subject: 'alice', kind: 'user', roles: ['planner'], scopes: [] };
     const bob: Caller = { subject: 'bob', kind: 'user', roles: ['planner'], scopes: [] };
     const ask = (fetcher: Fetcher, caller: Caller, requestBody: string) =>
-      fetcher(url, { method: 'POST', headers: { 'content-type': 'application/json', [CALLER_HEADER]: callerClaims(caller, 'crm') }, body: requestBody }).then((r) => r.json());
+      fetcher(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [CALLER_HEADER]: callerClaims(caller, 'crm') },
+        body: requestBody,
+      }).then((r) => r.json());
 
     it('merges before it batches, and seals over the one body that leaves', async () => {
       received.length = 0;
@@ -90,7 +103,10 @@ describe('the Apollo Server plugins (gateway/pipelines.ts)', () => {
     tracing: named('tracing'),
     ...overrides,
   });
-  const names = (p: PluginParts) => gatewayPluginStages(p).filter((s) => s.stage).map((s) => s.name);
+  const names = (p: PluginParts) =>
+    gatewayPluginStages(p)
+      .filter((s) => s.stage)
+      .map((s) => s.name);
 
   it('runs operation merging first, security before what reads the cut document, timing and tracing last', () => {
     expect(names(parts())).toEqual([
@@ -112,7 +128,17 @@ describe('the Apollo Server plugins (gateway/pipelines.ts)', () => {
 
   it('leaves out what is off (no merging, AUTH_MODE=none, no traces) and hands Apollo Server the plugins in that order', () => {
     const p = parts({ operationMerge: undefined, security: { limits: limitsPlugin() }, tracing: undefined });
-    expect(names(p)).toEqual(['landing-page-disabled', 'limits', 'subscription-http-refusal', 'logging', 'metrics', 'usage', 'operation-name', 'provenance', 'subgraph-wait']);
+    expect(names(p)).toEqual([
+      'landing-page-disabled',
+      'limits',
+      'subscription-http-refusal',
+      'logging',
+      'metrics',
+      'usage',
+      'operation-name',
+      'provenance',
+      'subgraph-wait',
+    ]);
     const plugins = gatewayPlugins(p);
     expect(plugins).toHaveLength(9);
     expect(plugins[1]).toBe(p.security.limits);

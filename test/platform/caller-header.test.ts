@@ -46,21 +46,33 @@ describe('a header bound to one system and one request', () => {
 
   it('is refused by another system, naming both audiences', async () => {
     const header = sealCaller(callerClaims(planner, 'inventory'), BODY, key);
-    expect(await verifierOf('erp')(header, BODY)).toEqual({ ok: false, reason: expect.stringMatching(/another audience: expected "erp", got "inventory"/) });
+    expect(await verifierOf('erp')(header, BODY)).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/another audience: expected "erp", got "inventory"/),
+    });
   });
 
   it('is refused with another body, or when bound to none', async () => {
     const verify = verifierOf('erp');
     const header = sealCaller(callerClaims(planner, 'erp'), BODY, key);
-    expect(await verify(header, BODY.replace('M000001', 'M000002'))).toEqual({ ok: false, reason: expect.stringMatching(/another request body/) });
-    expect(await verify(signCaller(planner, key, { audience: 'erp' }), BODY)).toEqual({ ok: false, reason: expect.stringMatching(/not bound to a request body/) });
+    expect(await verify(header, BODY.replace('M000001', 'M000002'))).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/another request body/),
+    });
+    expect(await verify(signCaller(planner, key, { audience: 'erp' }), BODY)).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/not bound to a request body/),
+    });
   });
 
   it('is refused unsealed, and once its short window has passed', async () => {
     const verify = verifierOf('erp');
     const claims = callerClaims(planner, 'erp');
     expect(isUnsealed(claims)).toBe(true);
-    expect(await verify(claims, BODY)).toEqual({ ok: false, reason: expect.stringMatching(/malformed .* expected v2\.<claims>\.<ticket>\.<signature>, got 2 parts/) });
+    expect(await verify(claims, BODY)).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/malformed .* expected v2\.<claims>\.<ticket>\.<signature>, got 2 parts/),
+    });
     const old = sealCaller(claims, BODY, key, { now: Date.now() - 16_000 });
     expect(isUnsealed(old)).toBe(false);
     expect(await verify(old, BODY)).toEqual({ ok: false, reason: expect.stringMatching(/expired/) });

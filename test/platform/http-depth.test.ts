@@ -15,7 +15,11 @@ describe('request bodies nested too deep, and requests that fail outside GraphQL
   const lines: Record<string, unknown>[] = [];
 
   beforeAll(async () => {
-    apollo = new ApolloServer({ typeDefs: 'scalar JSON\ntype Query { echo(value: JSON): Int! }', resolvers: { Query: { echo: () => 1 } }, stopOnTerminationSignals: false });
+    apollo = new ApolloServer({
+      typeDefs: 'scalar JSON\ntype Query { echo(value: JSON): Int! }',
+      resolvers: { Query: { echo: () => 1 } },
+      stopOnTerminationSignals: false,
+    });
     await apollo.start();
     const sink = new Writable({ write: (chunk, _encoding, done) => (lines.push(JSON.parse(String(chunk))), done()) });
     server = createServer(
@@ -46,13 +50,18 @@ describe('request bodies nested too deep, and requests that fail outside GraphQL
     const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'deep-1' }, body });
     expect(response.status).toBe(400);
     const json = (await response.json()) as { errors: { message: string; extensions: { code: string } }[] };
-    expect(json.errors[0]).toEqual({ message: expect.stringMatching(/nests objects and arrays more than 32 levels deep/), extensions: { code: 'BAD_REQUEST' } });
+    expect(json.errors[0]).toEqual({
+      message: expect.stringMatching(/nests objects and arrays more than 32 levels deep/),
+      extensions: { code: 'BAD_REQUEST' },
+    });
     expect(lines).toContainEqual(expect.objectContaining({ requestId: 'deep-1', msg: 'request body refused: nested too deep' }));
   });
 
   it('answers deep variables of a GET (as deep as a URL allows) the same way', async () => {
     const query = encodeURIComponent('query ($v: JSON) { echo(value: $v) }');
-    const response = await fetch(`${url}?query=${query}&variables=${encodeURIComponent(`{"v":${nested(500)}}`)}`, { headers: { 'apollo-require-preflight': 'true' } });
+    const response = await fetch(`${url}?query=${query}&variables=${encodeURIComponent(`{"v":${nested(500)}}`)}`, {
+      headers: { 'apollo-require-preflight': 'true' },
+    });
     expect(response.status).toBe(400);
     expect(((await response.json()) as { errors: { message: string }[] }).errors[0]!.message).toMatch(/more than 31 levels deep/);
   });
@@ -61,7 +70,13 @@ describe('request bodies nested too deep, and requests that fail outside GraphQL
     const response = await fetch(url.replace('/graphql', '/boom'), { headers: { 'x-request-id': 'boom-1' } });
     expect(response.status).toBe(500);
     expect(JSON.stringify(await response.json())).not.toContain('the route failed');
-    expect(lines).toContainEqual(expect.objectContaining({ requestId: 'boom-1', msg: 'request failed', err: expect.objectContaining({ message: 'the route failed' }) }));
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        requestId: 'boom-1',
+        msg: 'request failed',
+        err: expect.objectContaining({ message: 'the route failed' }),
+      }),
+    );
   });
 
   it('still serves variables nested a few levels deep', async () => {

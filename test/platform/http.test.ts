@@ -9,7 +9,11 @@ describe('GraphQL over HTTP on node:http', () => {
   let url: string;
 
   beforeAll(async () => {
-    apollo = new ApolloServer({ typeDefs: 'type Query { hello(name: String!): String! }', resolvers: { Query: { hello: (_: unknown, a: { name: string }) => `hello ${a.name}` } }, stopOnTerminationSignals: false });
+    apollo = new ApolloServer({
+      typeDefs: 'type Query { hello(name: String!): String! }',
+      resolvers: { Query: { hello: (_: unknown, a: { name: string }) => `hello ${a.name}` } },
+      stopOnTerminationSignals: false,
+    });
     await apollo.start();
     server = createServer(createGraphQLHttpHandler({ apollo, context: async () => ({}), maxBodyBytes: 1024 }));
     url = await listenOnFreePort(server);
@@ -30,7 +34,12 @@ describe('GraphQL over HTTP on node:http', () => {
 
   it.each([
     ['malformed JSON', '{"query": ', 400, /not valid JSON/],
-    ['a body over the limit', JSON.stringify({ query: `{ hello(name: "${'x'.repeat(2000)}") }` }), 413, /larger than the limit of 1024 bytes/],
+    [
+      'a body over the limit',
+      JSON.stringify({ query: `{ hello(name: "${'x'.repeat(2000)}") }` }),
+      413,
+      /larger than the limit of 1024 bytes/,
+    ],
     ['a missing query', JSON.stringify({ variables: {} }), 400, /query/],
     ['a syntax error', JSON.stringify({ query: '{ hello(' }), 400, /Syntax Error/],
     ['a missing variable', JSON.stringify({ query: 'query ($n: String!) { hello(name: $n) }' }), 400, /\$n/],

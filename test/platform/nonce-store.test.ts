@@ -50,7 +50,12 @@ describe('nonce store', () => {
 
   it('in Redis: an unreachable server rejects the claim instead of letting it pass', async () => {
     // No reconnection attempts and no grace for a socket that never opened, so that nothing outlives the test.
-    const redis = new Redis('redis://127.0.0.1:1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, disconnectTimeout: 10 });
+    const redis = new Redis('redis://127.0.0.1:1', {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+      disconnectTimeout: 10,
+    });
     redis.on('error', () => undefined);
     try {
       await expect(redisNonceStore(redis).claim(randomUUID(), Date.now() + 5_000)).rejects.toThrow();

@@ -12,7 +12,9 @@ describe('quoting client input in error messages', () => {
     const value = 'X'.repeat(300_000);
     const message = `Variable "$s" got invalid value "${value}" at "s[0]"; Value "${value}" does not exist in "CountStatus" enum.`;
     const short = shortenMessage(message);
-    expect(short).toBe(`Variable "$s" got invalid value "${'X'.repeat(PREVIEW_CHARS)}…" (300000 characters) at "s[0]"; Value "${'X'.repeat(PREVIEW_CHARS)}…" (300000 characters) does not exist in "CountStatus" enum.`);
+    expect(short).toBe(
+      `Variable "$s" got invalid value "${'X'.repeat(PREVIEW_CHARS)}…" (300000 characters) at "s[0]"; Value "${'X'.repeat(PREVIEW_CHARS)}…" (300000 characters) does not exist in "CountStatus" enum.`,
+    );
   });
 
   it('keeps ordinary messages as they are and cuts any message at its limit', () => {

@@ -16,13 +16,24 @@ describe('the sharing rule (platform/sharing.ts)', () => {
 
   it('gives callers with the same rights the same key, whoever they are and whatever the neutral headers say', () => {
     expect(rightsOf(alice)).toBe(rightsOf(bob));
-    const a = audienceKey(URL, { [CALLER_HEADER]: callerClaims(alice, 'erp'), [REQUEST_ID_HEADER]: 'r1', traceparent: 't1', 'content-type': 'application/json' });
-    const b = audienceKey(URL, { [CALLER_HEADER]: callerClaims(bob, 'erp'), [REQUEST_ID_HEADER]: 'r2', traceparent: 't2', 'content-type': 'application/json' });
+    const a = audienceKey(URL, {
+      [CALLER_HEADER]: callerClaims(alice, 'erp'),
+      [REQUEST_ID_HEADER]: 'r1',
+      traceparent: 't1',
+      'content-type': 'application/json',
+    });
+    const b = audienceKey(URL, {
+      [CALLER_HEADER]: callerClaims(bob, 'erp'),
+      [REQUEST_ID_HEADER]: 'r2',
+      traceparent: 't2',
+      'content-type': 'application/json',
+    });
     expect(a).toBe(b);
   });
 
   it('keeps apart other rights, other headers and other subgraphs', () => {
-    const key = (caller: Caller, headers: Record<string, string> = {}, url = URL) => audienceKey(url, { [CALLER_HEADER]: callerClaims(caller, 'erp'), ...headers });
+    const key = (caller: Caller, headers: Record<string, string> = {}, url = URL) =>
+      audienceKey(url, { [CALLER_HEADER]: callerClaims(caller, 'erp'), ...headers });
     expect(rightsOf(carol)).not.toBe(rightsOf(alice));
     expect(key(carol)).not.toBe(key(alice));
     expect(key(alice, { 'idempotency-key': 'k1' })).not.toBe(key(alice, { 'idempotency-key': 'k2' }));

@@ -46,7 +46,9 @@ const PER_SYSTEM = new RegExp(`^(${SYSTEM_NAMES.map((s) => s.toUpperCase()).join
 
 /** Whether the compiled code mentions a variable (per-system names are built from the registry). */
 export function isReadByCode(name: string): boolean {
-  source ??= sourceFiles().map((f) => readFileSync(f, 'utf8')).join('\n');
+  source ??= sourceFiles()
+    .map((f) => readFileSync(f, 'utf8'))
+    .join('\n');
   return PER_SYSTEM.test(name) || source.includes(name);
 }
 
@@ -58,7 +60,12 @@ export function isPerSystemOverride(name: string): boolean {
 type Loader = (env: NodeJS.ProcessEnv) => unknown;
 
 /** The configuration modules a gateway process reads its environment through. */
-export const GATEWAY_LOADERS: readonly Loader[] = [loadGatewayConfig, loadSecurityConfig, loadPerformanceConfig, (env) => createLogger('gateway', env)];
+export const GATEWAY_LOADERS: readonly Loader[] = [
+  loadGatewayConfig,
+  loadSecurityConfig,
+  loadPerformanceConfig,
+  (env) => createLogger('gateway', env),
+];
 
 /** The configuration modules a subgraph process reads its environment through. */
 export function subgraphLoaders(system: SystemName): readonly Loader[] {
@@ -73,16 +80,19 @@ export function subgraphLoaders(system: SystemName): readonly Loader[] {
 export function variablesRead(loaders: readonly Loader[], env: NodeJS.ProcessEnv): Set<string> {
   const names = new Set<string>();
   const record = (base: NodeJS.ProcessEnv) =>
-    new Proxy({ ...base }, {
-      get: (target, key) => {
-        if (typeof key === 'string') names.add(key);
-        return target[key as string];
+    new Proxy(
+      { ...base },
+      {
+        get: (target, key) => {
+          if (typeof key === 'string') names.add(key);
+          return target[key as string];
+        },
+        has: (target, key) => {
+          if (typeof key === 'string') names.add(key);
+          return key in target;
+        },
       },
-      has: (target, key) => {
-        if (typeof key === 'string') names.add(key);
-        return key in target;
-      },
-    });
+    );
   for (const load of loaders) {
     for (const base of [env, {}]) {
       try {

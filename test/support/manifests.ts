@@ -41,7 +41,10 @@ function readManifests(file: string): Manifest[] {
   return loadAll(readFileSync(path.join(K8S, file), 'utf8')).filter(Boolean) as Manifest[];
 }
 
-export const kustomization = loadYaml(readFileSync(path.join(K8S, 'kustomization.yaml'), 'utf8')) as { namespace: string; resources: string[] };
+export const kustomization = loadYaml(readFileSync(path.join(K8S, 'kustomization.yaml'), 'utf8')) as {
+  namespace: string;
+  resources: string[];
+};
 /** Every object `kubectl apply -k k8s/` creates. */
 export const objects = kustomization.resources.flatMap(readManifests);
 /** The Secret the operator fills in and applies by hand. */

@@ -48,7 +48,13 @@ const provider = new Provider(issuer, {
       useGrantedResource: () => true,
       getResourceServerInfo: (_ctx, resource) => {
         if (resource !== audience) throw new Provider.errors.InvalidTarget(`unknown resource ${resource}`);
-        return { scope: 'openid profile offline_access', audience, accessTokenFormat: 'jwt', accessTokenTTL, jwt: { sign: { alg: 'RS256' } } };
+        return {
+          scope: 'openid profile offline_access',
+          audience,
+          accessTokenFormat: 'jwt',
+          accessTokenTTL,
+          jwt: { sign: { alg: 'RS256' } },
+        };
       },
     },
   },

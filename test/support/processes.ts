@@ -46,7 +46,10 @@ export function runNode(script: string, env: Record<string, string | undefined>)
 }
 
 /** Starts a built subgraph and returns its process and URL once it listens. */
-export async function startSubgraphProcess(system: string, env: Record<string, string>): Promise<{ proc: NodeProcess; url: string; port: number }> {
+export async function startSubgraphProcess(
+  system: string,
+  env: Record<string, string>,
+): Promise<{ proc: NodeProcess; url: string; port: number }> {
   const proc = runNode(`dist/subgraphs/${system}/index.js`, { HOST: '127.0.0.1', PORT: '0', ...env });
   const [, url, port] = await proc.waitFor(/"url":"(http:\/\/127\.0\.0\.1:(\d+)\/graphql)"/);
   return { proc, url: url!, port: Number(port) };

@@ -10,7 +10,12 @@ export interface HoldStockInput {
   readonly materialId: string;
   readonly siteId: string;
   readonly blockedQuantity: number;
-  readonly openHolds: readonly { readonly holdId: string; readonly lotId: string; readonly lotSiteId: string | null; readonly lotQuantity: number | null }[];
+  readonly openHolds: readonly {
+    readonly holdId: string;
+    readonly lotId: string;
+    readonly lotSiteId: string | null;
+    readonly lotQuantity: number | null;
+  }[];
 }
 
 export interface HoldStockDisagreementRow {
@@ -82,7 +87,8 @@ export function countPostingDisagreements(rows: readonly CountPostingInput[]): C
   for (const row of rows) {
     let kind: CountPostingDisagreementKind | undefined;
     if (row.status === 'APPROVED') kind = 'NOT_POSTED';
-    else if (row.status === 'POSTED' && (!row.erpDocumentNumber || !row.erpAdjustmentDocuments.includes(row.erpDocumentNumber))) kind = 'UNKNOWN_TO_ERP';
+    else if (row.status === 'POSTED' && (!row.erpDocumentNumber || !row.erpAdjustmentDocuments.includes(row.erpDocumentNumber)))
+      kind = 'UNKNOWN_TO_ERP';
     if (!kind) continue;
     result.push({
       countTaskId: row.countTaskId,

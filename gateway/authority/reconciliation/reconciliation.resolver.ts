@@ -54,7 +54,9 @@ interface CountTaskNode {
 const siteKey = (site: { materialId: string; siteId: string }) => `${site.materialId}/${site.siteId}`;
 
 const adjustmentDocuments = (page: TrailPage | null) =>
-  (page?.nodes ?? []).filter((change) => change.operation === 'postInventoryAdjustment' && change.reference).map((change) => change.reference!);
+  (page?.nodes ?? [])
+    .filter((change) => change.operation === 'postInventoryAdjustment' && change.reference)
+    .map((change) => change.reference!);
 
 /**
  * The inventory-adjustment documents ERP's trail holds for each material-site of `tasks`. The
@@ -63,7 +65,10 @@ const adjustmentDocuments = (page: TrailPage | null) =>
  * and the common case costs no extra operation.
  */
 async function adjustmentTrails(ctx: ReconciliationContext, tasks: readonly CountTaskNode[]): Promise<Map<string, Set<string>>> {
-  const trails = new Map<string, { documents: Set<string>; next: string | null; wanted: Set<string>; materialId: string; siteId: string }>();
+  const trails = new Map<
+    string,
+    { documents: Set<string>; next: string | null; wanted: Set<string>; materialId: string; siteId: string }
+  >();
   for (const task of tasks) {
     const site = task.materialSite;
     let trail = trails.get(siteKey(site));
@@ -102,7 +107,10 @@ export class ReconciliationResolver {
   @Query(() => [HoldStockDisagreement], {
     description: "Material-sites of a site where the quantity of lots on open quality hold differs from ERP's blocked stock",
   })
-  async holdStockDisagreements(@Arg('siteId', () => ID) siteId: string, @Ctx() ctx: ReconciliationContext): Promise<HoldStockDisagreement[]> {
+  async holdStockDisagreements(
+    @Arg('siteId', () => ID) siteId: string,
+    @Ctx() ctx: ReconciliationContext,
+  ): Promise<HoldStockDisagreement[]> {
     const sites = await readAllPages(ctx, HOLDS, { siteId }, (data: { materialSites: PageOf<HoldSite> | null }) => data.materialSites);
     const rows = holdStockDisagreements(
       sites.map((site) => ({
@@ -126,7 +134,10 @@ export class ReconciliationResolver {
   @Query(() => [CountPostingDisagreement], {
     description: 'Counts of a site that inventory approved or posted and ERP has not posted as an inventory adjustment',
   })
-  async countPostingDisagreements(@Arg('siteId', () => ID) siteId: string, @Ctx() ctx: ReconciliationContext): Promise<CountPostingDisagreement[]> {
+  async countPostingDisagreements(
+    @Arg('siteId', () => ID) siteId: string,
+    @Ctx() ctx: ReconciliationContext,
+  ): Promise<CountPostingDisagreement[]> {
     const tasks = await readAllPages(ctx, COUNTS, { siteId }, (data: { countTasks: PageOf<CountTaskNode> | null }) => data.countTasks);
     const trails = await adjustmentTrails(ctx, tasks);
     const rows = countPostingDisagreements(

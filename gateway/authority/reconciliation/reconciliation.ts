@@ -34,7 +34,12 @@ type Options = GraphQLDataSourceProcessOptions<Record<string, any>>;
  * Runs an operation over the whole graph on behalf of the request being answered: through the
  * gateway's own pipeline, so the caller's rights, field authorization and the query planner apply.
  */
-async function runAsCaller(apollo: ApolloServer<any>, incoming: GatewayGraphQLRequestContext<Record<string, any>>, query: string, variables: Record<string, unknown>) {
+async function runAsCaller(
+  apollo: ApolloServer<any>,
+  incoming: GatewayGraphQLRequestContext<Record<string, any>>,
+  query: string,
+  variables: Record<string, unknown>,
+) {
   // A copy of the context: the caller's identity, not the outer request's per-request state.
   const response = await apollo.executeOperation({ query, variables }, { contextValue: { ...incoming.context } });
   if (response.body.kind !== 'single') throw new GraphQLError('reconciliation: the graph answered incrementally');

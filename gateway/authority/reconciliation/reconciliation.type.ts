@@ -35,7 +35,9 @@ registerEnumType(CountPostingDisagreementKind, {
   name: 'CountPostingDisagreementKind',
   valuesConfig: {
     NOT_POSTED: { description: 'Inventory approved the count; ERP has not posted its adjustment yet' },
-    UNKNOWN_TO_ERP: { description: "Inventory marks the count posted, but ERP's trail for the material-site holds no such adjustment document" },
+    UNKNOWN_TO_ERP: {
+      description: "Inventory marks the count posted, but ERP's trail for the material-site holds no such adjustment document",
+    },
   },
 });
 
@@ -53,7 +55,7 @@ export class HoldStockDisagreement {
   @Field(() => [ID], { description: 'The open quality holds on those lots' })
   openHoldIds!: string[];
 
-  @Field(() => Float, { description: 'Sum of the held lots\' quantities (MES), base unit' })
+  @Field(() => Float, { description: "Sum of the held lots' quantities (MES), base unit" })
   heldQuantity!: number;
 
   @Field(() => Float, { description: 'heldQuantity minus ERP blockedQuantity: positive when ERP blocks less than quality holds' })

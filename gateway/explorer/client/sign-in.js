@@ -18,7 +18,9 @@ var listeners = new Set();
 
 function setStatus(next) {
   status = next;
-  listeners.forEach(function (listener) { listener(); });
+  listeners.forEach(function (listener) {
+    listener();
+  });
 }
 
 function redirectUri() {
@@ -84,12 +86,23 @@ async function completeSignIn() {
   window.sessionStorage.removeItem(PENDING_KEY);
   if (!current.searchParams.has('state') && !current.searchParams.has('code') && !current.searchParams.has('error')) return;
   window.history.replaceState(null, '', current.pathname);
-  if (!pending) return setStatus({ state: 'signed-out', message: 'The sign-in answer arrived without a sign-in started from this tab; sign in again.' });
+  if (!pending)
+    return setStatus({
+      state: 'signed-out',
+      message: 'The sign-in answer arrived without a sign-in started from this tab; sign in again.',
+    });
   try {
     var expected = JSON.parse(pending);
     var parameters = oauth.validateAuthResponse(server, client, current, expected.state);
-    var response = await oauth.authorizationCodeGrantRequest(server, client, clientAuth, parameters, redirectUri(), expected.verifier,
-      requestOptions({ additionalParameters: resourceParameters() }));
+    var response = await oauth.authorizationCodeGrantRequest(
+      server,
+      client,
+      clientAuth,
+      parameters,
+      redirectUri(),
+      expected.verifier,
+      requestOptions({ additionalParameters: resourceParameters() }),
+    );
     remember(await oauth.processAuthorizationCodeResponse(server, client, response, { requireIdToken: true }));
   } catch (err) {
     session = null;
@@ -104,8 +117,13 @@ async function renew() {
     return setStatus({ state: 'signed-out', message: 'Your session has expired; sign in again.' });
   }
   try {
-    var response = await oauth.refreshTokenGrantRequest(server, client, clientAuth, session.refreshToken,
-      requestOptions({ additionalParameters: resourceParameters() }));
+    var response = await oauth.refreshTokenGrantRequest(
+      server,
+      client,
+      clientAuth,
+      session.refreshToken,
+      requestOptions({ additionalParameters: resourceParameters() }),
+    );
     remember(await oauth.processRefreshTokenResponse(server, client, response));
   } catch (err) {
     session = null;
@@ -121,7 +139,11 @@ async function accessToken() {
   await ready;
   if (!session) return null;
   if (session.expiresAt - RENEW_BEFORE_MS <= Date.now()) {
-    renewing = renewing || renew().finally(function () { renewing = null; });
+    renewing =
+      renewing ||
+      renew().finally(function () {
+        renewing = null;
+      });
     await renewing;
   }
   return session ? session.accessToken : null;
@@ -145,9 +167,13 @@ window.plantgraphSignIn = {
   accessToken: accessToken,
   signIn: signIn,
   signOut: signOut,
-  status: function () { return status; },
+  status: function () {
+    return status;
+  },
   subscribe: function (listener) {
     listeners.add(listener);
-    return function () { listeners.delete(listener); };
+    return function () {
+      listeners.delete(listener);
+    };
   },
 };

@@ -15,7 +15,8 @@ export function contractRefusal(contract: GraphQLSchema, operation: ManifestOper
   const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
   if (operations.length !== 1) return `${operation.name}: expected one operation in the body, found ${operations.length}`;
   const [only] = operations as [OperationDefinitionNode];
-  if (only.name?.value !== operation.name) return `${operation.name}: the body's operation is named ${only.name ? `"${only.name.value}"` : 'nothing'}, the manifest says "${operation.name}"`;
+  if (only.name?.value !== operation.name)
+    return `${operation.name}: the body's operation is named ${only.name ? `"${only.name.value}"` : 'nothing'}, the manifest says "${operation.name}"`;
   if (only.operation !== operation.type) return `${operation.name}: the body is a ${only.operation}, the manifest says ${operation.type}`;
   const errors = validate(contract, document);
   if (errors.length > 0) {

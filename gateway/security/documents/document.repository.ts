@@ -5,7 +5,11 @@ import type { ManifestOperation } from './manifest';
 export type PartnerDocumentRow = Selectable<GatewayDatabase['partnerDocuments']>;
 
 /** Publishes operations for `scopes`: new ones are added, known ones take the new name and scopes and are active again. */
-export async function publishDocuments(db: Kysely<GatewayDatabase>, operations: readonly ManifestOperation[], scopes: readonly string[]): Promise<void> {
+export async function publishDocuments(
+  db: Kysely<GatewayDatabase>,
+  operations: readonly ManifestOperation[],
+  scopes: readonly string[],
+): Promise<void> {
   if (operations.length === 0) return;
   await db
     .insertInto('partnerDocuments')
@@ -22,7 +26,11 @@ export async function publishDocuments(db: Kysely<GatewayDatabase>, operations: 
 }
 
 /** Publishes operations only into a table that has never held a document (the seeded manifest, on first start). */
-export async function publishIfEmpty(db: Kysely<GatewayDatabase>, operations: readonly ManifestOperation[], scopes: readonly string[]): Promise<boolean> {
+export async function publishIfEmpty(
+  db: Kysely<GatewayDatabase>,
+  operations: readonly ManifestOperation[],
+  scopes: readonly string[],
+): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
     // Two replicas starting together: the lock makes the second see the first one's rows.
     await sql`lock table partner_documents in share row exclusive mode`.execute(trx);
@@ -48,13 +56,22 @@ export async function publishAsOnlyVersions(
     await sql`lock table partner_documents in share row exclusive mode`.execute(trx);
     const names = [...new Set(operations.map((o) => o.name))];
     const ids = operations.map((o) => o.id);
-    const active = await trx.selectFrom('partnerDocuments').select(['id', 'name']).where('revokedAt', 'is', null).where('name', 'in', names).execute();
+    const active = await trx
+      .selectFrom('partnerDocuments')
+      .select(['id', 'name'])
+      .where('revokedAt', 'is', null)
+      .where('name', 'in', names)
+      .execute();
     const activeIds = new Set(active.map((r) => r.id));
     const missing = operations.filter((o) => !activeIds.has(o.id));
     await publishDocuments(trx, missing, scopes);
     const stale = active.filter((r) => !ids.includes(r.id)).map((r) => r.id);
     if (stale.length > 0) {
-      await trx.updateTable('partnerDocuments').set({ revokedAt: sql`now()`, changedAt: sql`clock_timestamp()` }).where('id', 'in', stale).execute();
+      await trx
+        .updateTable('partnerDocuments')
+        .set({ revokedAt: sql`now()`, changedAt: sql`clock_timestamp()` })
+        .where('id', 'in', stale)
+        .execute();
     }
     return { published: missing.map((o) => o.id), revoked: stale };
   });
@@ -62,7 +79,13 @@ export async function publishAsOnlyVersions(
 
 /** Every document, active first, then by name. */
 export function listDocuments(db: Kysely<GatewayDatabase>): Promise<PartnerDocumentRow[]> {
-  return db.selectFrom('partnerDocuments').selectAll().orderBy(sql`revoked_at is not null`).orderBy('name').orderBy('publishedAt').execute();
+  return db
+    .selectFrom('partnerDocuments')
+    .selectAll()
+    .orderBy(sql`revoked_at is not null`)
+    .orderBy('name')
+    .orderBy('publishedAt')
+    .execute();
 }
 
 /** The documents partners may run now. */

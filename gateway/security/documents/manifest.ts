@@ -13,7 +13,7 @@ export type ManifestResult = { ok: true; operations: ManifestOperation[] } | { o
 const TYPES = new Set(['query', 'mutation', 'subscription']);
 
 function short(value: unknown): string {
-  const text = typeof value === 'string' ? `"${value}"` : JSON.stringify(value) ?? String(value);
+  const text = typeof value === 'string' ? `"${value}"` : (JSON.stringify(value) ?? String(value));
   return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }
 
@@ -23,11 +23,14 @@ function short(value: unknown): string {
  * each id the SHA-256 of its body.
  */
 export function readManifest(json: unknown): ManifestResult {
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) return { ok: false, reason: `expected a JSON object, got ${short(json)}` };
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    return { ok: false, reason: `expected a JSON object, got ${short(json)}` };
   const manifest = json as Record<string, unknown>;
-  if (manifest.format !== 'apollo-persisted-query-manifest') return { ok: false, reason: `expected "format": "apollo-persisted-query-manifest", got ${short(manifest.format)}` };
+  if (manifest.format !== 'apollo-persisted-query-manifest')
+    return { ok: false, reason: `expected "format": "apollo-persisted-query-manifest", got ${short(manifest.format)}` };
   if (manifest.version !== 1) return { ok: false, reason: `expected "version": 1, got ${short(manifest.version)}` };
-  if (!Array.isArray(manifest.operations) || manifest.operations.length === 0) return { ok: false, reason: 'expected "operations" to be a non-empty array' };
+  if (!Array.isArray(manifest.operations) || manifest.operations.length === 0)
+    return { ok: false, reason: 'expected "operations" to be a non-empty array' };
   const operations: ManifestOperation[] = [];
   const seen = new Set<string>();
   for (const [i, raw] of manifest.operations.entries()) {
@@ -35,10 +38,13 @@ export function readManifest(json: unknown): ManifestResult {
     if (typeof raw !== 'object' || raw === null) return { ok: false, reason: `${at}: expected an object, got ${short(raw)}` };
     const { id, name, type, body } = raw as Record<string, unknown>;
     if (typeof body !== 'string' || body.trim() === '') return { ok: false, reason: `${at}: expected "body" to be the document's text` };
-    if (typeof name !== 'string' || !/^[_A-Za-z][_0-9A-Za-z]*$/.test(name)) return { ok: false, reason: `${at}: expected "name" to be the operation's name, got ${short(name)}` };
-    if (typeof type !== 'string' || !TYPES.has(type)) return { ok: false, reason: `${at} (${name}): expected "type" query, mutation or subscription, got ${short(type)}` };
+    if (typeof name !== 'string' || !/^[_A-Za-z][_0-9A-Za-z]*$/.test(name))
+      return { ok: false, reason: `${at}: expected "name" to be the operation's name, got ${short(name)}` };
+    if (typeof type !== 'string' || !TYPES.has(type))
+      return { ok: false, reason: `${at} (${name}): expected "type" query, mutation or subscription, got ${short(type)}` };
     const expected = documentId(body);
-    if (id !== expected) return { ok: false, reason: `${at} (${name}): "id" must be the SHA-256 of "body" (${expected}), got ${short(id)}` };
+    if (id !== expected)
+      return { ok: false, reason: `${at} (${name}): "id" must be the SHA-256 of "body" (${expected}), got ${short(id)}` };
     if (seen.has(expected)) continue;
     seen.add(expected);
     operations.push({ id: expected, name, type: type as ManifestOperation['type'], body });

@@ -32,7 +32,11 @@ export interface PartnerDocumentGate {
 }
 
 function isIntrospectionOnly(operation: OperationDefinitionNode | null | undefined): boolean {
-  return !!operation && operation.operation === 'query' && operation.selectionSet.selections.every((s) => s.kind === Kind.FIELD && s.name.value.startsWith('__'));
+  return (
+    !!operation &&
+    operation.operation === 'query' &&
+    operation.selectionSet.selections.every((s) => s.kind === Kind.FIELD && s.name.value.startsWith('__'))
+  );
 }
 
 /**
@@ -72,7 +76,7 @@ export function partnerDocumentGate(options: PersistedDocumentsOptions): Partner
       } catch {
         // Not a document within the limits, so not a trusted one: the refusal says so.
       }
-      known = { trusted: document ? byText.get(print(document)) ?? null : null, document };
+      known = { trusted: document ? (byText.get(print(document)) ?? null) : null, document };
       // Only trusted texts are worth keeping whole; anything else is cheap to refuse again.
       if (known.trusted) setBounded(bySource, source, known, 1_000);
     }
@@ -87,12 +91,17 @@ export function partnerDocumentGate(options: PersistedDocumentsOptions): Partner
       if (typeof request.query === 'string') {
         const known = read(request.query);
         trusted = known.trusted;
-        if (!trusted && known.document && isIntrospectionOnly(getOperationAST(known.document, request.operationName ?? undefined))) return undefined;
+        if (!trusted && known.document && isIntrospectionOnly(getOperationAST(known.document, request.operationName ?? undefined)))
+          return undefined;
       } else if (typeof request.sha256Hash === 'string') {
         trusted = byHash.get(request.sha256Hash) ?? null;
       }
       if (!trusted) {
-        return gatewayError('TRUSTED_DOCUMENT_REQUIRED', 403, `partners may run only the documents registered for them (${names}); this document is not one of them`);
+        return gatewayError(
+          'TRUSTED_DOCUMENT_REQUIRED',
+          403,
+          `partners may run only the documents registered for them (${names}); this document is not one of them`,
+        );
       }
       if (!trusted.scopes.some((s) => caller.scopes.includes(s))) {
         return gatewayError('FORBIDDEN', 403, `the document ${trusted.name} needs scope ${trusted.scopes.join(' or ')}`);

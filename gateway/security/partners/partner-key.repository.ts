@@ -63,7 +63,12 @@ export function listPartnerKeys(db: Kysely<GatewayDatabase>): Promise<PartnerKey
 
 /** Revokes a key; false when no active key has that id. */
 export async function revokePartnerKey(db: Kysely<GatewayDatabase>, id: string): Promise<boolean> {
-  const result = await db.updateTable('partnerKeys').set({ revokedAt: new Date() }).where('id', '=', id).where('revokedAt', 'is', null).executeTakeFirst();
+  const result = await db
+    .updateTable('partnerKeys')
+    .set({ revokedAt: new Date() })
+    .where('id', '=', id)
+    .where('revokedAt', 'is', null)
+    .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
 }
 

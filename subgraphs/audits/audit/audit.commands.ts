@@ -32,7 +32,8 @@ export async function scheduleAudit(db: Kysely<AuditsDatabase>, values: Schedule
   if (lpa && (layer === null || !Number.isInteger(layer) || layer < 1 || layer > 3)) {
     throw badInput('layer', `a LAYERED_PROCESS audit needs layer 1, 2 or 3, got ${JSON.stringify(layer)}`);
   }
-  if (!lpa && layer !== null) throw badInput('layer', `only LAYERED_PROCESS audits have a layer, got layer ${layer} for ${values.auditType}`);
+  if (!lpa && layer !== null)
+    throw badInput('layer', `only LAYERED_PROCESS audits have a layer, got layer ${layer} for ${values.auditType}`);
   const today = now.toISOString().slice(0, 10);
   if (values.date < today) throw badInput('date', `expected today (${today}) or later, got ${values.date}`);
   const checklist = CHECKLISTS[values.auditType as AuditKind];
@@ -61,25 +62,40 @@ export interface ResponseValues {
  * Completes a scheduled or running audit with its answers: conformanceRate is conforming answers
  * over questions checked, and every nonconforming answer becomes an OPEN finding.
  */
-export async function submitAuditResponses(db: Kysely<AuditsDatabase>, auditId: string, responses: readonly ResponseValues[], now = new Date()): Promise<AuditRow> {
+export async function submitAuditResponses(
+  db: Kysely<AuditsDatabase>,
+  auditId: string,
+  responses: readonly ResponseValues[],
+  now = new Date(),
+): Promise<AuditRow> {
   if (responses.length === 0) throw badInput('responses', 'expected at least one answer, got none');
   return transact(db, async (trx) => {
     const audit = await lockAudit(trx, auditId);
     if (!audit) throw notFound('Audit', auditId);
     if (audit.status !== 'SCHEDULED' && audit.status !== 'IN_PROGRESS') {
-      throw userError('INVALID_STATE', `audit "${auditId}" is ${audit.status}; answers are taken while it is SCHEDULED or IN_PROGRESS`, { status: audit.status });
+      throw userError('INVALID_STATE', `audit "${auditId}" is ${audit.status}; answers are taken while it is SCHEDULED or IN_PROGRESS`, {
+        status: audit.status,
+      });
     }
     const questions = CHECKLISTS[audit.auditType as AuditKind].questions;
     const seen = new Set<string>();
     const rows: ResponseRow[] = responses.map((r, i) => {
       const field = `responses[${i}]`;
       const position = questions.indexOf(r.question) + 1;
-      if (position === 0) throw badInput(`${field}.question`, `expected a question of the ${audit.checklistName}, got ${preview(r.question)}`);
+      if (position === 0)
+        throw badInput(`${field}.question`, `expected a question of the ${audit.checklistName}, got ${preview(r.question)}`);
       if (seen.has(r.question)) throw badInput(`${field}.question`, `${preview(r.question)} is answered twice`);
       seen.add(r.question);
       if (!r.conforming && !r.severity) throw badInput(`${field}.severity`, 'a nonconforming answer needs a severity');
       if (r.conforming && r.severity) throw badInput(`${field}.severity`, `a conforming answer has no severity, got ${r.severity}`);
-      return { auditId, question: r.question, position, conforming: r.conforming, severity: r.severity ?? null, countermeasure: r.countermeasure?.trim() || null };
+      return {
+        auditId,
+        question: r.question,
+        position,
+        conforming: r.conforming,
+        severity: r.severity ?? null,
+        countermeasure: r.countermeasure?.trim() || null,
+      };
     });
     await insertResponses(trx, rows);
     const findings: FindingRow[] = rows

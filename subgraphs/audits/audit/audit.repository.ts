@@ -26,7 +26,11 @@ export const AUDITS_KEYSET: Keyset = { list: 'audits', columns: BY_DATE, kinds: 
 export const WORK_CENTER_AUDITS_KEYSET: Keyset = { list: 'WorkCenter.audits', columns: BY_DATE, kinds: ['date', 'text'], direction: 'asc' };
 
 export function findAuditsByIds(db: Kysely<AuditsDatabase>, ids: readonly string[]): Promise<AuditRow[]> {
-  return db.selectFrom('audits').selectAll().where('id', '=', (eb) => eb.fn.any(eb.val(ids))).execute();
+  return db
+    .selectFrom('audits')
+    .selectAll()
+    .where('id', '=', (eb) => eb.fn.any(eb.val(ids)))
+    .execute();
 }
 
 type AuditQuery = SelectQueryBuilder<AuditsDatabase, 'audits', AuditRow>;
@@ -85,7 +89,13 @@ export async function insertResponses(db: Kysely<AuditsDatabase>, rows: readonly
   if (rows.length) await db.insertInto('auditResponses').values(rows).execute();
 }
 
-export function completeAudit(db: Kysely<AuditsDatabase>, id: string, conformanceRate: number, questionsChecked: number, at: Date): Promise<AuditRow> {
+export function completeAudit(
+  db: Kysely<AuditsDatabase>,
+  id: string,
+  conformanceRate: number,
+  questionsChecked: number,
+  at: Date,
+): Promise<AuditRow> {
   return db
     .updateTable('audits')
     .set({ status: 'COMPLETED', conformanceRate, questionsChecked, completedAt: at })

@@ -57,7 +57,8 @@ export class AuditResolver {
     @Arg('layer', () => Int, { nullable: true }) layer: number | null,
     @Arg('auditor', () => String) auditor: string,
     @Arg('date', () => DateScalar) date: string,
-    @Arg('materialId', () => ID, { nullable: true, description: 'The product audited or made at the work center' }) materialId: string | null,
+    @Arg('materialId', () => ID, { nullable: true, description: 'The product audited or made at the work center' })
+    materialId: string | null,
     @Ctx() ctx: AuditsContext,
     @Info() info: GraphQLResolveInfo,
   ) {

@@ -24,7 +24,10 @@ export class Audit {
   @Field(() => WorkCenter)
   workCenter!: WorkCenter;
 
-  @Field(() => Material, { nullable: true, description: 'The product audited or made at the work center; the NCR of an escalated finding names it' })
+  @Field(() => Material, {
+    nullable: true,
+    description: 'The product audited or made at the work center; the NCR of an escalated finding names it',
+  })
   material!: Material | null;
 
   @Field(() => String)

@@ -13,12 +13,21 @@ async function lockOpenFinding(trx: Kysely<AuditsDatabase>, auditId: string, fin
   if (!audit) throw notFound('Audit', auditId);
   const finding = await lockFinding(trx, auditId, findingId);
   if (!finding) throw notFound('AuditFinding', findingId);
-  if (finding.status !== 'OPEN') throw userError('INVALID_STATE', `finding "${findingId}" is ${finding.status}; only an OPEN finding can be ${action}`, { status: finding.status });
+  if (finding.status !== 'OPEN')
+    throw userError('INVALID_STATE', `finding "${findingId}" is ${finding.status}; only an OPEN finding can be ${action}`, {
+      status: finding.status,
+    });
   return { audit, finding };
 }
 
 /** Closes an open finding with the countermeasure taken. */
-export async function closeFinding(db: Kysely<AuditsDatabase>, auditId: string, findingId: string, countermeasure: string, now = new Date()): Promise<FindingRow> {
+export async function closeFinding(
+  db: Kysely<AuditsDatabase>,
+  auditId: string,
+  findingId: string,
+  countermeasure: string,
+  now = new Date(),
+): Promise<FindingRow> {
   const action = countermeasure?.trim();
   if (!action) throw badInput('countermeasure', `expected a non-empty text, got ${preview(countermeasure ?? null)}`);
   return transact(db, async (trx) => {
@@ -32,7 +41,13 @@ export async function closeFinding(db: Kysely<AuditsDatabase>, auditId: string, 
  * createNonconformance to quality through the outbox in one transaction. The NCR names the
  * audit's material, or `materialId` when the audit names none.
  */
-export async function escalateFinding(db: Kysely<AuditsDatabase>, auditId: string, findingId: string, materialId?: string | null, now = new Date()): Promise<FindingRow> {
+export async function escalateFinding(
+  db: Kysely<AuditsDatabase>,
+  auditId: string,
+  findingId: string,
+  materialId?: string | null,
+  now = new Date(),
+): Promise<FindingRow> {
   return transact(db, async (trx) => {
     const { audit, finding } = await lockOpenFinding(trx, auditId, findingId, 'escalated');
     if (finding.escalatedAt) {

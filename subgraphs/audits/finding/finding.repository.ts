@@ -4,12 +4,24 @@ import type { AuditsDatabase } from '../db';
 export type FindingRow = AuditsDatabase['auditFindings'];
 
 export function findFindingsByAudits(db: Kysely<AuditsDatabase>, auditIds: readonly string[]): Promise<FindingRow[]> {
-  return db.selectFrom('auditFindings').selectAll().where('auditId', '=', (eb) => eb.fn.any(eb.val(auditIds))).orderBy('auditId').orderBy('id').execute();
+  return db
+    .selectFrom('auditFindings')
+    .selectAll()
+    .where('auditId', '=', (eb) => eb.fn.any(eb.val(auditIds)))
+    .orderBy('auditId')
+    .orderBy('id')
+    .execute();
 }
 
 /** One finding of one audit, locked until the transaction ends. */
 export function lockFinding(db: Kysely<AuditsDatabase>, auditId: string, findingId: string): Promise<FindingRow | undefined> {
-  return db.selectFrom('auditFindings').selectAll().where('id', '=', findingId).where('auditId', '=', auditId).forUpdate().executeTakeFirst();
+  return db
+    .selectFrom('auditFindings')
+    .selectAll()
+    .where('id', '=', findingId)
+    .where('auditId', '=', auditId)
+    .forUpdate()
+    .executeTakeFirst();
 }
 
 export async function insertFindings(db: Kysely<AuditsDatabase>, rows: readonly FindingRow[]): Promise<void> {

@@ -34,11 +34,14 @@ export class AuditFindingResolver {
   }
 
   @Permit({ roles: ['auditor'] })
-  @Mutation(() => AuditFinding, { description: 'Creates a quality NCR (source AUDIT) through the outbox and links it to the finding once quality has it.' })
+  @Mutation(() => AuditFinding, {
+    description: 'Creates a quality NCR (source AUDIT) through the outbox and links it to the finding once quality has it.',
+  })
   escalateFinding(
     @Arg('auditId', () => ID) auditId: string,
     @Arg('findingId', () => ID) findingId: string,
-    @Arg('materialId', () => ID, { nullable: true, description: 'The material the NCR names when the audit names none' }) materialId: string | null,
+    @Arg('materialId', () => ID, { nullable: true, description: 'The material the NCR names when the audit names none' })
+    materialId: string | null,
     @Ctx() ctx: AuditsContext,
     @Info() info: GraphQLResolveInfo,
   ) {

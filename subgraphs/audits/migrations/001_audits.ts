@@ -21,7 +21,10 @@ export const auditsMigration: Migration = {
       .addColumn('completed_at', 'timestamptz')
       // Layered process audits have a layer (1 supervisor, 2 area manager, 3 plant manager); other audits have none.
       .addCheckConstraint('audits_layer_iff_lpa', sql`(audit_type = 'LAYERED_PROCESS') = (layer is not null)`)
-      .addCheckConstraint('audits_completed_has_rate', sql`(status = 'COMPLETED') = (conformance_rate is not null and questions_checked is not null and completed_at is not null)`)
+      .addCheckConstraint(
+        'audits_completed_has_rate',
+        sql`(status = 'COMPLETED') = (conformance_rate is not null and questions_checked is not null and completed_at is not null)`,
+      )
       .execute();
     await db.schema.createIndex('audits_work_center_idx').on('audits').columns(['work_center_id', 'scheduled_for']).execute();
     await db.schema.createIndex('audits_status_idx').on('audits').columns(['status', 'scheduled_for']).execute();

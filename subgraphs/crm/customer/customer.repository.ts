@@ -12,7 +12,11 @@ export interface CustomerFilter {
 }
 
 export function findCustomersByIds(db: Kysely<CrmDatabase>, ids: readonly string[]): Promise<CustomerRow[]> {
-  return db.selectFrom('customers').selectAll().where('id', '=', (eb) => eb.fn.any(eb.val(ids))).execute();
+  return db
+    .selectFrom('customers')
+    .selectAll()
+    .where('id', '=', (eb) => eb.fn.any(eb.val(ids)))
+    .execute();
 }
 
 /** Customers page by id. */

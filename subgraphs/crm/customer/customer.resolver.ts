@@ -19,7 +19,9 @@ export class CustomerResolver {
     return ctx.loaders.customer.load(id);
   }
 
-  @Query(() => CustomerConnection, { description: 'Customers matching every given filter, by id; search matches part of the name or id, any case' })
+  @Query(() => CustomerConnection, {
+    description: 'Customers matching every given filter, by id; search matches part of the name or id, any case',
+  })
   async customers(
     @Arg('segment', () => CustomerSegment, { nullable: true }) segment: CustomerSegment | null,
     @Arg('accountManager', () => String, { nullable: true }) accountManager: string | null,
@@ -29,7 +31,11 @@ export class CustomerResolver {
   ) {
     if (search != null && search.length > 100) throw badInput('search', `expected at most 100 characters, got ${search.length}`);
     const checked = readPage(page, CUSTOMERS_KEYSET);
-    return toConnection(await listCustomers(ctx.db, { segment, accountManager, search: search?.trim() || null }, checked), checked, CUSTOMERS_KEYSET);
+    return toConnection(
+      await listCustomers(ctx.db, { segment, accountManager, search: search?.trim() || null }, checked),
+      checked,
+      CUSTOMERS_KEYSET,
+    );
   }
 
   @Permit({ roles: ['sales'] })

@@ -47,7 +47,8 @@ function changesOf(input: CustomerProfileChange): Failure | Changes {
     if (typeof checked !== 'string') return checked;
     changes.primaryContactName = checked;
   }
-  if (Object.keys(changes).length === 0) return invalid('input', 'expected at least one of name, segment, accountManager, primaryContactName');
+  if (Object.keys(changes).length === 0)
+    return invalid('input', 'expected at least one of name, segment, accountManager, primaryContactName');
   return changes;
 }
 

@@ -15,7 +15,11 @@ export class InventoryAdjustmentResolver {
   @Mutation(() => InventoryAdjustment, {
     description: 'Posts an approved cycle count as an inventory adjustment (SAP MI07 / movement 701/702); idempotent on sourceCountTaskId.',
   })
-  async postInventoryAdjustment(@Arg('input', () => InventoryAdjustmentInput) input: InventoryAdjustmentInput, @Ctx() ctx: ErpContext, @Info() info: GraphQLResolveInfo) {
+  async postInventoryAdjustment(
+    @Arg('input', () => InventoryAdjustmentInput) input: InventoryAdjustmentInput,
+    @Ctx() ctx: ErpContext,
+    @Info() info: GraphQLResolveInfo,
+  ) {
     return unwrap(await idempotent(ctx, info, { input }, (db) => postInventoryAdjustment(db, ctx.caller, input)));
   }
 

@@ -30,7 +30,9 @@ function validate(input: InventoryAdjustmentCommand) {
     checkId('materialId', input.materialId),
     checkId('siteId', input.siteId),
     checkQuantity('quantityDelta', input.quantityDelta, { positive: false }),
-    REASON_CODE.test(input.reasonCode) ? null : invalid('reasonCode', `expected an upper-case code such as CYCLE_COUNT, got ${preview(input.reasonCode)}`),
+    REASON_CODE.test(input.reasonCode)
+      ? null
+      : invalid('reasonCode', `expected an upper-case code such as CYCLE_COUNT, got ${preview(input.reasonCode)}`),
     checkId('sourceCountTaskId', input.sourceCountTaskId),
   );
 }
@@ -72,10 +74,16 @@ export async function postInventoryAdjustment(
     const delta = toBookPrecision(input.quantityDelta);
     const book = toBookPrecision(site.bookQuantity + delta);
     if (book < 0) {
-      return invalid('quantityDelta', `the book of ${input.materialId} at ${input.siteId} is ${site.bookQuantity}; a delta of ${delta} would take it below 0`);
+      return invalid(
+        'quantityDelta',
+        `the book of ${input.materialId} at ${input.siteId} is ${site.bookQuantity}; a delta of ${delta} would take it below 0`,
+      );
     }
     if (book < site.blockedQuantity) {
-      return invalid('quantityDelta', `${site.blockedQuantity} of ${input.materialId} at ${input.siteId} is blocked; a delta of ${delta} would leave the book (${book}) below it`);
+      return invalid(
+        'quantityDelta',
+        `${site.blockedQuantity} of ${input.materialId} at ${input.siteId} is blocked; a delta of ${delta} would leave the book (${book}) below it`,
+      );
     }
 
     const value = Math.round(delta * site.standardCost * 100) / 100;

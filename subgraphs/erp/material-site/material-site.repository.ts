@@ -17,7 +17,11 @@ export function findMaterialSitesByKeys(db: Kysely<ErpDatabase>, keys: readonly 
     .selectFrom('materialSites')
     .selectAll()
     .where(({ eb, refTuple }) =>
-      eb(refTuple('materialId', 'siteId'), 'in', unnestPairs(textArray(keys.map((k) => k.materialId)), textArray(keys.map((k) => k.siteId)))),
+      eb(
+        refTuple('materialId', 'siteId'),
+        'in',
+        unnestPairs(textArray(keys.map((k) => k.materialId)), textArray(keys.map((k) => k.siteId))),
+      ),
     )
     .execute();
 }

@@ -24,8 +24,12 @@ export class MaterialSiteResolver {
     return ctx.loaders.material.load(site.materialId);
   }
 
-  @FieldResolver(() => ChangeRecordConnection, { description: 'Postings that changed this stock (adjustments, status changes), newest first' })
+  @FieldResolver(() => ChangeRecordConnection, {
+    description: 'Postings that changed this stock (adjustments, status changes), newest first',
+  })
   changeHistory(@Root() site: MaterialSite, @Args(() => PageArgs) page: PageArgs, @Ctx() ctx: ErpContext) {
-    return ctx.loaders.changeHistory(readPage(page, CHANGE_HISTORY_KEYSET)).load({ entityType: 'MaterialSite', entityId: entityKey(site.materialId, site.siteId) });
+    return ctx.loaders
+      .changeHistory(readPage(page, CHANGE_HISTORY_KEYSET))
+      .load({ entityType: 'MaterialSite', entityId: entityKey(site.materialId, site.siteId) });
   }
 }

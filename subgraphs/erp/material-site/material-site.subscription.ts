@@ -13,7 +13,8 @@ export class MaterialSiteSubscriptionResolver {
 
   @Subscription(() => MaterialSite, {
     subscribe: servedByGateway,
-    description: 'A material-site of the site whose stock was blocked or released (a posted stock status change) (GraphQL over WebSocket or SSE)',
+    description:
+      'A material-site of the site whose stock was blocked or released (a posted stock status change) (GraphQL over WebSocket or SSE)',
   })
   stockStatusChanged(@Arg('siteId', () => ID) _siteId: string, @Root() changed: MaterialSite) {
     return changed;

@@ -15,7 +15,12 @@ export const postingsMigration: Migration = {
     await db.schema
       .createTable('inventory_adjustments')
       .addColumn('document_number', 'text', (c) => c.primaryKey())
-      .addColumn('source_count_task_id', 'text', (c) => c.notNull().unique().check(sql`source_count_task_id <> ''`))
+      .addColumn('source_count_task_id', 'text', (c) =>
+        c
+          .notNull()
+          .unique()
+          .check(sql`source_count_task_id <> ''`),
+      )
       .addColumn('material_id', 'text', (c) => c.notNull())
       .addColumn('site_id', 'text', (c) => c.notNull())
       .addColumn('quantity_delta', 'numeric(16, 3)', (c) => c.notNull())
@@ -23,9 +28,16 @@ export const postingsMigration: Migration = {
       .addColumn('reason_code', 'text', (c) => c.notNull().check(sql`reason_code <> ''`))
       .addColumn('posted_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
       .addColumn('posted_by', 'text', (c) => c.notNull())
-      .addForeignKeyConstraint('inventory_adjustments_material_site_fk', ['material_id', 'site_id'], 'material_sites', ['material_id', 'site_id'])
+      .addForeignKeyConstraint('inventory_adjustments_material_site_fk', ['material_id', 'site_id'], 'material_sites', [
+        'material_id',
+        'site_id',
+      ])
       .execute();
-    await db.schema.createIndex('inventory_adjustments_material_site_idx').on('inventory_adjustments').columns(['material_id', 'site_id', 'posted_at']).execute();
+    await db.schema
+      .createIndex('inventory_adjustments_material_site_idx')
+      .on('inventory_adjustments')
+      .columns(['material_id', 'site_id', 'posted_at'])
+      .execute();
 
     await db.schema
       .createTable('stock_status_changes')
@@ -40,9 +52,16 @@ export const postingsMigration: Migration = {
       .addColumn('posted_by', 'text', (c) => c.notNull())
       // A hold blocks once and releases once: the key is the hold and the direction.
       .addUniqueConstraint('stock_status_changes_source_key', ['source_hold_id', 'to_status'])
-      .addForeignKeyConstraint('stock_status_changes_material_site_fk', ['material_id', 'site_id'], 'material_sites', ['material_id', 'site_id'])
+      .addForeignKeyConstraint('stock_status_changes_material_site_fk', ['material_id', 'site_id'], 'material_sites', [
+        'material_id',
+        'site_id',
+      ])
       .execute();
-    await db.schema.createIndex('stock_status_changes_material_site_idx').on('stock_status_changes').columns(['material_id', 'site_id', 'posted_at']).execute();
+    await db.schema
+      .createIndex('stock_status_changes_material_site_idx')
+      .on('stock_status_changes')
+      .columns(['material_id', 'site_id', 'posted_at'])
+      .execute();
     await db.schema.createIndex('stock_status_changes_lot_idx').on('stock_status_changes').column('lot_id').execute();
   },
   async down(db: Kysely<any>) {

@@ -17,12 +17,14 @@ export const partnersMigration: Migration = {
       .createTable('purchase_orders')
       .addColumn('number', 'text', (c) => c.primaryKey())
       .addColumn('supplier_id', 'text', (c) => c.notNull().references('suppliers.id'))
-      .addColumn('status', 'text', (c) =>
-        c.notNull().check(sql`status in ('OPEN','PARTIALLY_RECEIVED','RECEIVED','CLOSED','CANCELLED')`),
-      )
+      .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('OPEN','PARTIALLY_RECEIVED','RECEIVED','CLOSED','CANCELLED')`))
       .addColumn('order_date', 'date', (c) => c.notNull())
       .execute();
-    await db.schema.createIndex('purchase_orders_supplier_status_idx').on('purchase_orders').columns(['supplier_id', 'status', 'number']).execute();
+    await db.schema
+      .createIndex('purchase_orders_supplier_status_idx')
+      .on('purchase_orders')
+      .columns(['supplier_id', 'status', 'number'])
+      .execute();
 
     await db.schema
       .createTable('purchase_order_lines')
@@ -30,7 +32,12 @@ export const partnersMigration: Migration = {
       .addColumn('line_number', 'integer', (c) => c.notNull().check(sql`line_number > 0`))
       .addColumn('material_id', 'text', (c) => c.notNull().references('materials.id'))
       .addColumn('ordered_quantity', 'numeric(16, 3)', (c) => c.notNull().check(sql`ordered_quantity > 0`))
-      .addColumn('received_quantity', 'numeric(16, 3)', (c) => c.notNull().defaultTo(0).check(sql`received_quantity >= 0`))
+      .addColumn('received_quantity', 'numeric(16, 3)', (c) =>
+        c
+          .notNull()
+          .defaultTo(0)
+          .check(sql`received_quantity >= 0`),
+      )
       .addColumn('promised_date', 'date')
       .addPrimaryKeyConstraint('purchase_order_lines_pk', ['po_number', 'line_number'])
       // A supplier confirms "the line of material X on PO Y": one line per material and order.
@@ -49,7 +56,11 @@ export const partnersMigration: Migration = {
       .addColumn('received_at', 'timestamptz', (c) => c.notNull())
       .addForeignKeyConstraint('goods_receipts_line_fk', ['po_number', 'line_number'], 'purchase_order_lines', ['po_number', 'line_number'])
       .execute();
-    await db.schema.createIndex('goods_receipts_line_idx').on('goods_receipts').columns(['po_number', 'line_number', 'received_at']).execute();
+    await db.schema
+      .createIndex('goods_receipts_line_idx')
+      .on('goods_receipts')
+      .columns(['po_number', 'line_number', 'received_at'])
+      .execute();
     await db.schema.createIndex('goods_receipts_received_at_idx').on('goods_receipts').column('received_at').execute();
 
     await db.schema
@@ -61,7 +72,11 @@ export const partnersMigration: Migration = {
       .addColumn('requested_delivery_date', 'date', (c) => c.notNull())
       .addCheckConstraint('sales_orders_delivery_after_order', sql`requested_delivery_date >= order_date`)
       .execute();
-    await db.schema.createIndex('sales_orders_customer_status_idx').on('sales_orders').columns(['customer_id', 'status', 'requested_delivery_date']).execute();
+    await db.schema
+      .createIndex('sales_orders_customer_status_idx')
+      .on('sales_orders')
+      .columns(['customer_id', 'status', 'requested_delivery_date'])
+      .execute();
 
     await db.schema
       .createTable('outbound_deliveries')
@@ -81,7 +96,15 @@ export const partnersMigration: Migration = {
     await db.schema.createIndex('delivery_lots_lot_idx').on('delivery_lots').columns(['lot_id', 'delivery_number']).execute();
   },
   async down(db: Kysely<any>) {
-    for (const table of ['delivery_lots', 'outbound_deliveries', 'sales_orders', 'goods_receipts', 'purchase_order_lines', 'purchase_orders', 'suppliers']) {
+    for (const table of [
+      'delivery_lots',
+      'outbound_deliveries',
+      'sales_orders',
+      'goods_receipts',
+      'purchase_order_lines',
+      'purchase_orders',
+      'suppliers',
+    ]) {
       await db.schema.dropTable(table).execute();
     }
   },

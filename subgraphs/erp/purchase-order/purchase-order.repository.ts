@@ -16,7 +16,12 @@ export interface PurchaseOrderLineKey {
 export const MY_PURCHASE_ORDERS_KEYSET: Keyset = { list: 'myPurchaseOrders', columns: ['number'], kinds: ['text'], direction: 'asc' };
 
 /** A supplier's purchase orders page by number. */
-export const SUPPLIER_PURCHASE_ORDERS_KEYSET: Keyset = { list: 'Supplier.purchaseOrders', columns: ['number'], kinds: ['text'], direction: 'asc' };
+export const SUPPLIER_PURCHASE_ORDERS_KEYSET: Keyset = {
+  list: 'Supplier.purchaseOrders',
+  columns: ['number'],
+  kinds: ['text'],
+  direction: 'asc',
+};
 
 function purchaseOrdersOf(db: Kysely<ErpDatabase>, supplierId: string | Expression<string>, statuses: readonly string[] | null) {
   const query = db.selectFrom('purchaseOrders').selectAll().where('supplierId', '=', supplierId);
@@ -47,7 +52,13 @@ export function pagePurchaseOrdersOfSuppliers(
 }
 
 export function findLinesOfPurchaseOrders(db: Kysely<ErpDatabase>, poNumbers: readonly string[]): Promise<PurchaseOrderLineRow[]> {
-  return db.selectFrom('purchaseOrderLines').selectAll().where('poNumber', '=', (eb) => eb.fn.any(eb.val(poNumbers))).orderBy('poNumber').orderBy('lineNumber').execute();
+  return db
+    .selectFrom('purchaseOrderLines')
+    .selectAll()
+    .where('poNumber', '=', (eb) => eb.fn.any(eb.val(poNumbers)))
+    .orderBy('poNumber')
+    .orderBy('lineNumber')
+    .execute();
 }
 
 export function findReceiptsOfLines(db: Kysely<ErpDatabase>, keys: readonly PurchaseOrderLineKey[]): Promise<GoodsReceiptRow[]> {
@@ -55,7 +66,11 @@ export function findReceiptsOfLines(db: Kysely<ErpDatabase>, keys: readonly Purc
     .selectFrom('goodsReceipts')
     .selectAll()
     .where(({ eb, refTuple }) =>
-      eb(refTuple('poNumber', 'lineNumber'), 'in', unnestPairs(textArray(keys.map((k) => k.poNumber)), intArray(keys.map((k) => k.lineNumber)))),
+      eb(
+        refTuple('poNumber', 'lineNumber'),
+        'in',
+        unnestPairs(textArray(keys.map((k) => k.poNumber)), intArray(keys.map((k) => k.lineNumber))),
+      ),
     )
     .orderBy('receivedAt')
     .orderBy('documentNumber')
@@ -67,8 +82,17 @@ export function lockPurchaseOrder(db: Kysely<ErpDatabase>, number: string): Prom
   return db.selectFrom('purchaseOrders').selectAll().where('number', '=', number).forUpdate().executeTakeFirst();
 }
 
-export function findLineByMaterial(db: Kysely<ErpDatabase>, poNumber: string, materialId: string): Promise<PurchaseOrderLineRow | undefined> {
-  return db.selectFrom('purchaseOrderLines').selectAll().where('poNumber', '=', poNumber).where('materialId', '=', materialId).executeTakeFirst();
+export function findLineByMaterial(
+  db: Kysely<ErpDatabase>,
+  poNumber: string,
+  materialId: string,
+): Promise<PurchaseOrderLineRow | undefined> {
+  return db
+    .selectFrom('purchaseOrderLines')
+    .selectAll()
+    .where('poNumber', '=', poNumber)
+    .where('materialId', '=', materialId)
+    .executeTakeFirst();
 }
 
 export function setPromisedDate(db: Kysely<ErpDatabase>, key: PurchaseOrderLineKey, promisedDate: string): Promise<PurchaseOrderLineRow> {

@@ -40,7 +40,10 @@ export async function confirmPurchaseOrderLine(
       return failure('FORBIDDEN', `PurchaseOrder "${input.poNumber}" belongs to another supplier than the caller's (${supplier.value})`);
     }
     if (!CONFIRMABLE.includes(order.status)) {
-      return failure('INVALID_STATE', `PurchaseOrder "${input.poNumber}" is ${order.status}; only OPEN or PARTIALLY_RECEIVED orders take a promised date`);
+      return failure(
+        'INVALID_STATE',
+        `PurchaseOrder "${input.poNumber}" is ${order.status}; only OPEN or PARTIALLY_RECEIVED orders take a promised date`,
+      );
     }
     const line = await findLineByMaterial(trx, input.poNumber, input.materialId);
     if (!line) return failure('NOT_FOUND', `PurchaseOrder "${input.poNumber}" has no line for material "${input.materialId}"`);

@@ -23,6 +23,8 @@ export function pageSalesOrdersOfCustomers(
     const query = db.selectFrom('salesOrders').selectAll().where('customerId', '=', customerId);
     if (!statuses) return query;
     // One status compares with `=`, so that the status index serves the page in key order.
-    return statuses.length === 1 ? query.where('status', '=', statuses[0]!) : query.where('status', '=', (eb) => eb.fn.any(eb.val(statuses)));
+    return statuses.length === 1
+      ? query.where('status', '=', statuses[0]!)
+      : query.where('status', '=', (eb) => eb.fn.any(eb.val(statuses)));
   });
 }

@@ -13,9 +13,14 @@ import { Permit } from '../../kit/authorization';
 export class StockStatusChangeResolver {
   @Permit({ roles: ['quality-relay'] })
   @Mutation(() => StockStatusChange, {
-    description: 'Moves lot stock between stock statuses when quality places or releases a hold (SAP 344/343); idempotent on sourceHoldId and toStatus.',
+    description:
+      'Moves lot stock between stock statuses when quality places or releases a hold (SAP 344/343); idempotent on sourceHoldId and toStatus.',
   })
-  async changeStockStatus(@Arg('input', () => StockStatusChangeInput) input: StockStatusChangeInput, @Ctx() ctx: ErpContext, @Info() info: GraphQLResolveInfo) {
+  async changeStockStatus(
+    @Arg('input', () => StockStatusChangeInput) input: StockStatusChangeInput,
+    @Ctx() ctx: ErpContext,
+    @Info() info: GraphQLResolveInfo,
+  ) {
     return unwrap(await idempotent(ctx, info, { input }, (db) => changeStockStatus(db, ctx.caller, input)));
   }
 

@@ -68,9 +68,16 @@ export async function changeStockStatus(
     if (!site) return failure('NOT_FOUND', `MaterialSite "${input.materialId}" at site "${input.siteId}" does not exist`);
 
     const blocking = input.toStatus === StockStatus.BLOCKED;
-    const counterpart = await findStockStatusChangeBySource(trx, input.sourceHoldId, blocking ? StockStatus.UNRESTRICTED : StockStatus.BLOCKED);
+    const counterpart = await findStockStatusChangeBySource(
+      trx,
+      input.sourceHoldId,
+      blocking ? StockStatus.UNRESTRICTED : StockStatus.BLOCKED,
+    );
     if (counterpart && (counterpart.materialId !== input.materialId || counterpart.siteId !== input.siteId)) {
-      return invalid('sourceHoldId', `hold ${input.sourceHoldId} moved stock of ${counterpart.materialId} at ${counterpart.siteId}, got ${input.materialId} at ${input.siteId}`);
+      return invalid(
+        'sourceHoldId',
+        `hold ${input.sourceHoldId} moved stock of ${counterpart.materialId} at ${counterpart.siteId}, got ${input.materialId} at ${input.siteId}`,
+      );
     }
     // Block: the full quantity, unless the hold is already released. Release: what the hold blocked
     // (at most what is asked; a hold whose lot was larger than the book blocked only the book).
@@ -79,7 +86,10 @@ export async function changeStockStatus(
     );
     const blocked = toBookPrecision(site.blockedQuantity + (blocking ? quantity : -quantity));
     if (blocking && blocked > site.bookQuantity) {
-      return invalid('quantity', `${input.materialId} at ${input.siteId} has ${site.bookQuantity} on the book, ${site.blockedQuantity} of it blocked; blocking ${quantity} more would exceed the book`);
+      return invalid(
+        'quantity',
+        `${input.materialId} at ${input.siteId} has ${site.bookQuantity} on the book, ${site.blockedQuantity} of it blocked; blocking ${quantity} more would exceed the book`,
+      );
     }
     if (!blocking && blocked < 0) {
       return invalid('quantity', `${input.materialId} at ${input.siteId} has ${site.blockedQuantity} blocked; cannot release ${quantity}`);
@@ -109,7 +119,11 @@ export async function changeStockStatus(
       before: { bookQuantity: site.bookQuantity, blockedQuantity: site.blockedQuantity },
       after: { bookQuantity: after.bookQuantity, blockedQuantity: after.blockedQuantity },
     });
-    await recordChangeEvent(trx, { field: 'stockStatusChanged', siteId: input.siteId, key: { materialId: input.materialId, siteId: input.siteId } });
+    await recordChangeEvent(trx, {
+      field: 'stockStatusChanged',
+      siteId: input.siteId,
+      key: { materialId: input.materialId, siteId: input.siteId },
+    });
     return success(posted);
   });
 }

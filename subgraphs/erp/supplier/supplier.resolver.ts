@@ -26,6 +26,8 @@ export class SupplierResolver {
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: ErpContext,
   ) {
-    return ctx.loaders.purchaseOrdersOfSupplier(readPage(page, SUPPLIER_PURCHASE_ORDERS_KEYSET)).load({ id: supplier.id, statuses: status });
+    return ctx.loaders
+      .purchaseOrdersOfSupplier(readPage(page, SUPPLIER_PURCHASE_ORDERS_KEYSET))
+      .load({ id: supplier.id, statuses: status });
   }
 }

@@ -11,7 +11,11 @@ export interface WorkOrderFilter {
 }
 
 export function findWorkOrdersByIds(db: Kysely<ErpDatabase>, ids: readonly string[]): Promise<WorkOrderRow[]> {
-  return db.selectFrom('workOrders').selectAll().where('id', '=', (eb) => eb.fn.any(eb.val(ids))).execute();
+  return db
+    .selectFrom('workOrders')
+    .selectAll()
+    .where('id', '=', (eb) => eb.fn.any(eb.val(ids)))
+    .execute();
 }
 
 /** Work orders page by due date, then id (`due_date` is a `date`, read as text: exact in a cursor). */
@@ -25,7 +29,10 @@ export function listWorkOrders(db: Kysely<ErpDatabase>, filter: WorkOrderFilter,
     if (status.length === 0) return Promise.resolve([]);
     // One status compares with `=`, so that the status index serves the page in key order
     // (PostgreSQL reads `= any(…)` from an index out of order, and would filter or sort).
-    query = status.length === 1 ? query.where('orderStatus', '=', status[0]!) : query.where('orderStatus', '=', (eb) => eb.fn.any(eb.val(status)));
+    query =
+      status.length === 1
+        ? query.where('orderStatus', '=', status[0]!)
+        : query.where('orderStatus', '=', (eb) => eb.fn.any(eb.val(status)));
   }
   if (filter.dueBefore) query = query.where('dueDate', '<', filter.dueBefore);
   return keysetPage(query, WORK_ORDERS_KEYSET, page).execute();

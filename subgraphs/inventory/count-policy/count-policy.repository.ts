@@ -4,5 +4,10 @@ import type { InventoryDatabase } from '../db';
 export type CountPolicyRow = InventoryDatabase['countPolicies'];
 
 export function findCountPoliciesBySites(db: Kysely<InventoryDatabase>, siteIds: readonly string[]): Promise<CountPolicyRow[]> {
-  return db.selectFrom('countPolicies').selectAll().where('siteId', '=', (eb) => eb.fn.any(eb.val(siteIds))).orderBy('abcClass').execute();
+  return db
+    .selectFrom('countPolicies')
+    .selectAll()
+    .where('siteId', '=', (eb) => eb.fn.any(eb.val(siteIds)))
+    .orderBy('abcClass')
+    .execute();
 }

@@ -81,7 +81,11 @@ async function judge(trx: Transaction<InventoryDatabase>, command: OutboxCommand
   await updateCountTask(trx, task.id, { status: within ? 'PENDING_APPROVAL' : 'RECOUNT_REQUIRED' });
 }
 
-async function enqueueAdjustment(trx: Transaction<InventoryDatabase>, command: OutboxCommandRow, result: Record<string, unknown>): Promise<void> {
+async function enqueueAdjustment(
+  trx: Transaction<InventoryDatabase>,
+  command: OutboxCommandRow,
+  result: Record<string, unknown>,
+): Promise<void> {
   const taskId = command.subject!.slice('CountTask:'.length);
   const task = await lockCountTask(trx, taskId);
   if (!task || task.status !== 'APPROVED') return;
@@ -93,7 +97,9 @@ async function enqueueAdjustment(trx: Transaction<InventoryDatabase>, command: O
     targetSystem: 'erp',
     subject: countTaskSubject(task.id),
     document: POST_ADJUSTMENT_MUTATION,
-    variables: { input: { materialId: task.materialId, siteId: task.siteId, quantityDelta, reasonCode: 'CYCLE_COUNT', sourceCountTaskId: task.id } },
+    variables: {
+      input: { materialId: task.materialId, siteId: task.siteId, quantityDelta, reasonCode: 'CYCLE_COUNT', sourceCountTaskId: task.id },
+    },
   });
 }
 
@@ -113,13 +119,23 @@ interface PostingAnswer {
  */
 function checkPosting(command: OutboxCommandRow, posting: PostingAnswer): void {
   const { input } = command.variables as { input: Record<string, unknown> };
-  const mismatches = answerMismatches(input, { ...posting, materialId: posting.materialSite?.materialId, siteId: posting.materialSite?.siteId });
+  const mismatches = answerMismatches(input, {
+    ...posting,
+    materialId: posting.materialSite?.materialId,
+    siteId: posting.materialSite?.siteId,
+  });
   if (mismatches.length) {
-    throw new UnusableResultError(`ERP answered document ${posting.documentNumber} that differs from the adjustment asked: ${describeMismatches(mismatches)}`);
+    throw new UnusableResultError(
+      `ERP answered document ${posting.documentNumber} that differs from the adjustment asked: ${describeMismatches(mismatches)}`,
+    );
   }
 }
 
-async function recordPosting(trx: Transaction<InventoryDatabase>, command: OutboxCommandRow, result: Record<string, unknown>): Promise<void> {
+async function recordPosting(
+  trx: Transaction<InventoryDatabase>,
+  command: OutboxCommandRow,
+  result: Record<string, unknown>,
+): Promise<void> {
   const taskId = command.subject!.slice('CountTask:'.length);
   const posting = result.postInventoryAdjustment as PostingAnswer | null;
   if (!posting?.documentNumber) throw new Error('ERP answered without a document number');

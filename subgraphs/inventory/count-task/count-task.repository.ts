@@ -16,7 +16,12 @@ export interface CountTaskFilter {
 }
 
 /** Count tasks page by scheduled date, then id: both exact (a `date` reads as text), and (site_id, scheduled_for, id) serves it. */
-export const COUNT_TASKS_KEYSET: Keyset = { list: 'countTasks', columns: ['scheduledFor', 'id'], kinds: ['date', 'text'], direction: 'asc' };
+export const COUNT_TASKS_KEYSET: Keyset = {
+  list: 'countTasks',
+  columns: ['scheduledFor', 'id'],
+  kinds: ['date', 'text'],
+  direction: 'asc',
+};
 
 /** The tasks matching a filter, or null when the filter cannot match (an empty status list). */
 function countTasksMatching(db: Kysely<InventoryDatabase>, filter: CountTaskFilter) {
@@ -43,7 +48,11 @@ export async function pageCountTasks(db: Kysely<InventoryDatabase>, filter: Coun
 }
 
 export function findCountTasksByIds(db: Kysely<InventoryDatabase>, ids: readonly string[]): Promise<CountTaskRow[]> {
-  return db.selectFrom('countTasks').selectAll().where('id', '=', (eb) => eb.fn.any(eb.val(ids))).execute();
+  return db
+    .selectFrom('countTasks')
+    .selectAll()
+    .where('id', '=', (eb) => eb.fn.any(eb.val(ids)))
+    .execute();
 }
 
 /** The latest counted task of each material-site, one statement for the whole batch. */
@@ -53,7 +62,11 @@ export function findLastCounts(db: Kysely<InventoryDatabase>, keys: readonly Mat
     .selectAll()
     .distinctOn(['materialId', 'siteId'])
     .where(({ eb, refTuple }) =>
-      eb(refTuple('materialId', 'siteId'), 'in', unnestPairs(textArray(keys.map((k) => k.materialId)), textArray(keys.map((k) => k.siteId)))),
+      eb(
+        refTuple('materialId', 'siteId'),
+        'in',
+        unnestPairs(textArray(keys.map((k) => k.materialId)), textArray(keys.map((k) => k.siteId))),
+      ),
     )
     .where('countedAt', 'is not', null)
     .where('status', '<>', 'REJECTED')
@@ -70,7 +83,11 @@ export function lockCountTask(trx: Kysely<InventoryDatabase>, id: string): Promi
 }
 
 /** Updates a task; a change of status is also a change event for live subscribers, in the same transaction. */
-export async function updateCountTask(trx: Kysely<InventoryDatabase>, id: string, patch: Updateable<InventoryDatabase['countTasks']>): Promise<CountTaskRow> {
+export async function updateCountTask(
+  trx: Kysely<InventoryDatabase>,
+  id: string,
+  patch: Updateable<InventoryDatabase['countTasks']>,
+): Promise<CountTaskRow> {
   const row = await trx.updateTable('countTasks').set(patch).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
   if (patch.status !== undefined) await recordChangeEvent(trx, { field: 'countTaskChanged', siteId: row.siteId, key: { id: row.id } });
   return row;

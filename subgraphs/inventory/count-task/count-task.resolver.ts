@@ -39,7 +39,8 @@ export class CountTaskResolver {
 
   @Permit({ roles: ['planner', 'inventory-controller'] })
   @Mutation(() => [CountTask], {
-    description: 'Schedules the counts due at the site on the date under its ABC policy (idempotent) and returns the tasks scheduled for that date',
+    description:
+      'Schedules the counts due at the site on the date under its ABC policy (idempotent) and returns the tasks scheduled for that date',
   })
   async scheduleCycleCounts(
     @Arg('siteId', () => ID) siteId: string,
@@ -52,7 +53,8 @@ export class CountTaskResolver {
 
   @Permit({ roles: ['counter'] })
   @Mutation(() => CountTask, {
-    description: "Records a first count (COUNTED); judged against ERP's book it becomes RECOUNT_REQUIRED (outside tolerance) or PENDING_APPROVAL",
+    description:
+      "Records a first count (COUNTED); judged against ERP's book it becomes RECOUNT_REQUIRED (outside tolerance) or PENDING_APPROVAL",
   })
   async submitCount(
     @Arg('taskId', () => ID) taskId: string,
@@ -61,7 +63,11 @@ export class CountTaskResolver {
     @Ctx() ctx: InventoryContext,
     @Info() info: GraphQLResolveInfo,
   ) {
-    return unwrap(await idempotent(ctx, info, { taskId, countedQuantity, countedBy }, (db) => workflow.submitCount(db, taskId, countedQuantity, countedBy)));
+    return unwrap(
+      await idempotent(ctx, info, { taskId, countedQuantity, countedBy }, (db) =>
+        workflow.submitCount(db, taskId, countedQuantity, countedBy),
+      ),
+    );
   }
 
   @Permit({ roles: ['counter'] })
@@ -73,12 +79,15 @@ export class CountTaskResolver {
     @Ctx() ctx: InventoryContext,
     @Info() info: GraphQLResolveInfo,
   ) {
-    return unwrap(await idempotent(ctx, info, { taskId, quantity, countedBy }, (db) => workflow.submitRecount(db, taskId, quantity, countedBy)));
+    return unwrap(
+      await idempotent(ctx, info, { taskId, quantity, countedBy }, (db) => workflow.submitRecount(db, taskId, quantity, countedBy)),
+    );
   }
 
   @Permit({ roles: ['inventory-controller'] })
   @Mutation(() => CountTask, {
-    description: "Approves (APPROVED) and sends erp.postInventoryAdjustment(counted - book) through the outbox; POSTED with ERP's document number once ERP has posted it",
+    description:
+      "Approves (APPROVED) and sends erp.postInventoryAdjustment(counted - book) through the outbox; POSTED with ERP's document number once ERP has posted it",
   })
   async approveCount(
     @Arg('taskId', () => ID) taskId: string,

@@ -13,7 +13,8 @@ export class CountTaskSubscriptionResolver {
 
   @Subscription(() => CountTask, {
     subscribe: servedByGateway,
-    description: 'A count task of the site whose status changed (COUNTED, RECOUNT_REQUIRED, PENDING_APPROVAL, APPROVED, POSTED, REJECTED) (GraphQL over WebSocket or SSE)',
+    description:
+      'A count task of the site whose status changed (COUNTED, RECOUNT_REQUIRED, PENDING_APPROVAL, APPROVED, POSTED, REJECTED) (GraphQL over WebSocket or SSE)',
   })
   countTaskChanged(@Arg('siteId', () => ID) _siteId: string, @Root() changed: CountTask) {
     return changed;

@@ -11,14 +11,20 @@ import { preview } from '../../../platform/preview';
 /** A workflow step's result: the value, or why the step was refused (for the resolver to report). */
 export type Outcome<T> = { ok: true; value: T } | { ok: false; code: ErrorCode; message: string; field?: string; status?: string };
 
-const refused = (code: ErrorCode, message: string, extra: { field?: string; status?: string } = {}): Outcome<never> => ({ ok: false, code, message, ...extra });
+const refused = (code: ErrorCode, message: string, extra: { field?: string; status?: string } = {}): Outcome<never> => ({
+  ok: false,
+  code,
+  message,
+  ...extra,
+});
 const invalid = (field: string, message: string) => refused('BAD_USER_INPUT', `${field}: ${message}`, { field });
 
 // numeric(16, 3) holds up to 10^13; larger counts are typing errors, not stock.
 const MAX_QUANTITY = 1e12;
 
 function checkQuantity(field: string, value: number): Outcome<never> | null {
-  if (!Number.isFinite(value) || value < 0 || value > MAX_QUANTITY) return invalid(field, `expected a quantity from 0 to ${MAX_QUANTITY}, got ${value}`);
+  if (!Number.isFinite(value) || value < 0 || value > MAX_QUANTITY)
+    return invalid(field, `expected a quantity from 0 to ${MAX_QUANTITY}, got ${value}`);
   return null;
 }
 
@@ -45,9 +51,13 @@ async function step(
     const task = await lockCountTask(trx, taskId);
     if (!task) return refused('NOT_FOUND', `CountTask "${taskId}" does not exist`);
     if (!allowed.includes(task.status as CountStatus)) {
-      return refused('INVALID_STATE', `${action}: count task "${taskId}" is ${task.status}; ${action} needs a task that is ${allowed.join(' or ')}`, {
-        status: task.status,
-      });
+      return refused(
+        'INVALID_STATE',
+        `${action}: count task "${taskId}" is ${task.status}; ${action} needs a task that is ${allowed.join(' or ')}`,
+        {
+          status: task.status,
+        },
+      );
     }
     return { ok: true, value: await apply(trx, task) };
   });
@@ -64,7 +74,12 @@ export async function scheduleCycleCounts(db: Kysely<InventoryDatabase>, siteId:
 }
 
 /** Records a first count; ERP's book then decides between RECOUNT_REQUIRED and PENDING_APPROVAL. */
-export async function submitCount(db: Kysely<InventoryDatabase>, taskId: string, countedQuantity: number, countedBy: string): Promise<Outcome<CountTaskRow>> {
+export async function submitCount(
+  db: Kysely<InventoryDatabase>,
+  taskId: string,
+  countedQuantity: number,
+  countedBy: string,
+): Promise<Outcome<CountTaskRow>> {
   const bad = checkQuantity('countedQuantity', countedQuantity) ?? checkName('countedBy', countedBy);
   if (bad) return bad;
   return step(db, taskId, 'submitCount', [CountStatus.SCHEDULED], async (trx, task) => {
@@ -80,7 +95,12 @@ export async function submitCount(db: Kysely<InventoryDatabase>, taskId: string,
 }
 
 /** Records the recount of a count that was out of tolerance; it then awaits approval. */
-export async function submitRecount(db: Kysely<InventoryDatabase>, taskId: string, quantity: number, countedBy: string): Promise<Outcome<CountTaskRow>> {
+export async function submitRecount(
+  db: Kysely<InventoryDatabase>,
+  taskId: string,
+  quantity: number,
+  countedBy: string,
+): Promise<Outcome<CountTaskRow>> {
   const bad = checkQuantity('quantity', quantity) ?? checkName('countedBy', countedBy);
   if (bad) return bad;
   return step(db, taskId, 'submitRecount', [CountStatus.RECOUNT_REQUIRED], (trx, task) =>
@@ -98,7 +118,11 @@ export async function approveCount(db: Kysely<InventoryDatabase>, taskId: string
   const bad = checkName('approver', approver);
   if (bad) return bad;
   return step(db, taskId, 'approveCount', [CountStatus.PENDING_APPROVAL], async (trx, task) => {
-    const approved = await updateCountTask(trx, task.id, { status: CountStatus.APPROVED, approvedBy: approver.trim(), approvedAt: new Date() });
+    const approved = await updateCountTask(trx, task.id, {
+      status: CountStatus.APPROVED,
+      approvedBy: approver.trim(),
+      approvedAt: new Date(),
+    });
     await enqueueReadBookToPost(trx, approved);
     return approved;
   });
@@ -106,7 +130,8 @@ export async function approveCount(db: Kysely<InventoryDatabase>, taskId: string
 
 /** Rejects a count that has not been approved; the material becomes due for counting again. */
 export async function rejectCount(db: Kysely<InventoryDatabase>, taskId: string, reason: string): Promise<Outcome<CountTaskRow>> {
-  if (!reason.trim() || reason.length > 2_000) return invalid('reason', `expected a non-empty reason of at most 2000 characters, got ${preview(reason)}`);
+  if (!reason.trim() || reason.length > 2_000)
+    return invalid('reason', `expected a non-empty reason of at most 2000 characters, got ${preview(reason)}`);
   return step(db, taskId, 'rejectCount', [CountStatus.COUNTED, CountStatus.RECOUNT_REQUIRED, CountStatus.PENDING_APPROVAL], (trx, task) =>
     updateCountTask(trx, task.id, { status: CountStatus.REJECTED, rejectionReason: reason.trim() }),
   );

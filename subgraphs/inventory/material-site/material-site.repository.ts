@@ -20,16 +20,30 @@ export function findProfilesByKeys(db: Kysely<InventoryDatabase>, keys: readonly
     .selectFrom('materialSiteProfiles')
     .selectAll()
     .where(({ eb, refTuple }) =>
-      eb(refTuple('materialId', 'siteId'), 'in', unnestPairs(textArray(keys.map((k) => k.materialId)), textArray(keys.map((k) => k.siteId)))),
+      eb(
+        refTuple('materialId', 'siteId'),
+        'in',
+        unnestPairs(textArray(keys.map((k) => k.materialId)), textArray(keys.map((k) => k.siteId))),
+      ),
     )
     .execute();
 }
 
 /** The discrepancy worklist pages by material id (unique within its one site); (site_id, material_id) serves it. */
-export const COUNT_DISCREPANCIES_KEYSET: Keyset = { list: 'countDiscrepancies', columns: ['p.materialId'], kinds: ['text'], direction: 'asc' };
+export const COUNT_DISCREPANCIES_KEYSET: Keyset = {
+  list: 'countDiscrepancies',
+  columns: ['p.materialId'],
+  kinds: ['text'],
+  direction: 'asc',
+};
 
 /** One page of the material-sites whose latest count has not been posted to ERP (recount due, awaiting approval or posting). */
-export function pageDiscrepancies(db: Kysely<InventoryDatabase>, siteId: string, abcClass: string | null, page: Page): Promise<MaterialSiteProfileRow[]> {
+export function pageDiscrepancies(
+  db: Kysely<InventoryDatabase>,
+  siteId: string,
+  abcClass: string | null,
+  page: Page,
+): Promise<MaterialSiteProfileRow[]> {
   let query = db
     .selectFrom('materialSiteProfiles as p')
     .selectAll('p')

@@ -20,7 +20,8 @@ export interface MaterialSiteParent {
 @Resolver(() => MaterialSite)
 export class MaterialSiteResolver {
   @Query(() => MaterialSiteConnection, {
-    description: 'Material-sites whose last count is unposted: out of tolerance, awaiting approval or posting (discrepancy worklist), by material id.',
+    description:
+      'Material-sites whose last count is unposted: out of tolerance, awaiting approval or posting (discrepancy worklist), by material id.',
   })
   async countDiscrepancies(
     @Arg('siteId', () => ID) siteId: string,

@@ -41,7 +41,11 @@ export const countingMigration: Migration = {
       .addCheckConstraint('count_tasks_posted_has_document', sql`status <> 'POSTED' or erp_document_number is not null`)
       .execute();
     await db.schema.createIndex('count_tasks_site_status_idx').on('count_tasks').columns(['site_id', 'status', 'scheduled_for']).execute();
-    await db.schema.createIndex('count_tasks_material_site_idx').on('count_tasks').columns(['material_id', 'site_id', 'counted_at']).execute();
+    await db.schema
+      .createIndex('count_tasks_material_site_idx')
+      .on('count_tasks')
+      .columns(['material_id', 'site_id', 'counted_at'])
+      .execute();
   },
   async down(db: Kysely<any>) {
     for (const table of ['count_tasks', 'material_site_profiles', 'count_policies']) await db.schema.dropTable(table).execute();

@@ -9,7 +9,11 @@ export const inventoryPagingIndexesMigration: Migration = {
     // countTasks: by scheduled date, then id.
     await db.schema.createIndex('count_tasks_site_schedule_idx').on('count_tasks').columns(['site_id', 'scheduled_for', 'id']).execute();
     // countDiscrepancies: by material id.
-    await db.schema.createIndex('material_site_profiles_site_material_idx').on('material_site_profiles').columns(['site_id', 'material_id']).execute();
+    await db.schema
+      .createIndex('material_site_profiles_site_material_idx')
+      .on('material_site_profiles')
+      .columns(['site_id', 'material_id'])
+      .execute();
   },
   async down(db: Kysely<any>) {
     await db.schema.dropIndex('material_site_profiles_site_material_idx').execute();

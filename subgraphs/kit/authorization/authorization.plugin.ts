@@ -83,12 +83,21 @@ export function authorizationPlugin<TContext extends BaseContext>(schema: GraphQ
           const denied = guarded.find((g) => !g.rules.every((rule) => isAllowed(rights, rule)));
           if (!denied) return;
           // Roles come from a signed header, but a message quotes only a short prefix of what arrived.
-          const held = rights.roles.length ? `roles ${rights.roles.slice(0, 5).map((r) => r.slice(0, 40)).join(', ')}` : 'no role';
+          const held = rights.roles.length
+            ? `roles ${rights.roles
+                .slice(0, 5)
+                .map((r) => r.slice(0, 40))
+                .join(', ')}`
+            : 'no role';
           const verb = denied.coordinate.startsWith(mutationPrefix) ? 'run' : 'read';
-          throw userError('FORBIDDEN', `not allowed to ${verb} ${denied.coordinate}: it needs ${describeRules(denied.rules)}; the caller has ${held}`, {
-            field: denied.coordinate,
-            http: { status: 403 },
-          });
+          throw userError(
+            'FORBIDDEN',
+            `not allowed to ${verb} ${denied.coordinate}: it needs ${describeRules(denied.rules)}; the caller has ${held}`,
+            {
+              field: denied.coordinate,
+              http: { status: 403 },
+            },
+          );
         },
       };
     },

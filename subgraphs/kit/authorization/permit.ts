@@ -9,7 +9,8 @@ export interface PermitRule {
 
 /** The `@authorized` directive text of a rule, as the subgraph SDL carries it. */
 export function authorizedDirective(rule: PermitRule): string {
-  const list = (name: string, values: readonly string[] = []) => (values.length ? [`${name}: [${values.map((v) => JSON.stringify(v)).join(', ')}]`] : []);
+  const list = (name: string, values: readonly string[] = []) =>
+    values.length ? [`${name}: [${values.map((v) => JSON.stringify(v)).join(', ')}]`] : [];
   return `@authorized(${[...list('roles', rule.roles), ...list('scopes', rule.scopes)].join(', ')})`;
 }
 

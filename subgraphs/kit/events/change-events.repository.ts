@@ -29,7 +29,10 @@ export interface NewChangeEvent {
  * an event exists if and only if the change committed.
  */
 export async function recordChangeEvent(trx: Kysely<any>, event: NewChangeEvent): Promise<void> {
-  await events(trx).insertInto('changeEvents').values({ field: event.field, siteId: event.siteId, entityKey: JSON.stringify(event.key) as any }).execute();
+  await events(trx)
+    .insertInto('changeEvents')
+    .values({ field: event.field, siteId: event.siteId, entityKey: JSON.stringify(event.key) as any })
+    .execute();
   await sql`select pg_notify(${CHANGE_EVENTS_NOTIFY_CHANNEL}, '')`.execute(trx);
 }
 
@@ -41,7 +44,10 @@ export function claimChangeEvents(trx: Kysely<any>, limit: number) {
 /** Removes published events. */
 export async function deleteChangeEvents(trx: Kysely<any>, seqs: readonly number[]): Promise<void> {
   if (seqs.length === 0) return;
-  await events(trx).deleteFrom('changeEvents').where('seq', '=', (eb) => eb.fn.any(eb.val(seqs))).execute();
+  await events(trx)
+    .deleteFrom('changeEvents')
+    .where('seq', '=', (eb) => eb.fn.any(eb.val(seqs)))
+    .execute();
 }
 
 /** Whether the database has the change events table (systems without live fields have none). */

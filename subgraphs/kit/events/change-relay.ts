@@ -93,9 +93,19 @@ export function startChangeRelay(options: ChangeRelayOptions): ChangeRelay {
       const count = await database.db.transaction().execute(async (trx) => {
         const rows = await claimChangeEvents(trx, batchSize);
         for (const row of rows) {
-          await bus.publish({ field: row.field, siteId: row.siteId, key: row.entityKey, system, seq: Number(row.seq), writtenAt: new Date(row.writtenAt).getTime() });
+          await bus.publish({
+            field: row.field,
+            siteId: row.siteId,
+            key: row.entityKey,
+            system,
+            seq: Number(row.seq),
+            writtenAt: new Date(row.writtenAt).getTime(),
+          });
         }
-        await deleteChangeEvents(trx, rows.map((r) => Number(r.seq)));
+        await deleteChangeEvents(
+          trx,
+          rows.map((r) => Number(r.seq)),
+        );
         return rows.length;
       });
       publishedTotal.labels(system).inc(count);

@@ -14,7 +14,12 @@ export interface StoredKey {
  * waits here until the other transaction ends, then sees its committed row (or claims the key
  * when that transaction rolled back).
  */
-export async function claimKey(db: Kysely<IdempotencyDatabase>, id: IdempotencyKeyId, operation: string, fingerprint: string): Promise<boolean> {
+export async function claimKey(
+  db: Kysely<IdempotencyDatabase>,
+  id: IdempotencyKeyId,
+  operation: string,
+  fingerprint: string,
+): Promise<boolean> {
   const row = await db
     .insertInto('idempotencyKeys')
     .values({ ...id, operation, fingerprint, outcome: null })

@@ -28,7 +28,9 @@ export function startIdempotencyPruner(database: Kysely<any>, options: Idempoten
       .then((deleted) => {
         if (deleted > 0) options.logger?.info({ deleted, retentionMs: options.retentionMs }, 'idempotency keys pruned');
       })
-      .catch((err: unknown) => options.logger?.warn({ err: (err as Error).message }, 'idempotency keys: pruning failed; trying again later'))
+      .catch((err: unknown) =>
+        options.logger?.warn({ err: (err as Error).message }, 'idempotency keys: pruning failed; trying again later'),
+      )
       .finally(() => {
         running = undefined;
       });

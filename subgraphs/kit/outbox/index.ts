@@ -14,7 +14,15 @@ export {
   type OutboxCommandRow,
   type RetryOutcome,
 } from './outbox.repository';
-export { createRelay, backoffDelay, UnusableResultError, type CommandHandler, type OutboxHandlers, type Relay, type RelayOptions } from './relay';
+export {
+  createRelay,
+  backoffDelay,
+  UnusableResultError,
+  type CommandHandler,
+  type OutboxHandlers,
+  type Relay,
+  type RelayOptions,
+} from './relay';
 export { DEFAULT_RETRY_BUDGET, retryBudgetFromEnv, shortestRetryWindowMs, type RetryBudget } from './relay-config';
 export { CommandDelivery, CommandStatus } from './outbox.type';
 export { createOutboxResolver, type OutboxResolverOptions } from './outbox.resolver';

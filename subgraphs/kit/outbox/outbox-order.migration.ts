@@ -14,7 +14,9 @@ export const outboxOrderMigration: Migration = {
       from (select id, row_number() over (order by created_at, id) as n from outbox_commands) numbered
       where outbox_commands.id = numbered.id`.execute(db);
     await sql`select setval('outbox_commands_seq', coalesce((select max(seq) from outbox_commands), 0) + 1, false)`.execute(db);
-    await sql`alter table outbox_commands alter column seq set default nextval('outbox_commands_seq'), alter column seq set not null`.execute(db);
+    await sql`alter table outbox_commands alter column seq set default nextval('outbox_commands_seq'), alter column seq set not null`.execute(
+      db,
+    );
     await sql`alter sequence outbox_commands_seq owned by outbox_commands.seq`.execute(db);
     // The relay asks "is an earlier command of this subject still pending?" for every due command.
     await sql`create index outbox_commands_pending_subject_idx on outbox_commands (subject, seq) where status = 'PENDING'`.execute(db);

@@ -16,8 +16,18 @@ export const outboxMigration: Migration = {
       .addColumn('subject', 'text')
       .addColumn('document', 'text', (c) => c.notNull())
       .addColumn('variables', 'jsonb', (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
-      .addColumn('status', 'text', (c) => c.notNull().defaultTo('PENDING').check(sql`status in ('PENDING','DELIVERED','PARKED')`))
-      .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0).check(sql`attempts >= 0`))
+      .addColumn('status', 'text', (c) =>
+        c
+          .notNull()
+          .defaultTo('PENDING')
+          .check(sql`status in ('PENDING','DELIVERED','PARKED')`),
+      )
+      .addColumn('attempts', 'integer', (c) =>
+        c
+          .notNull()
+          .defaultTo(0)
+          .check(sql`attempts >= 0`),
+      )
       .addColumn('next_attempt_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
       .addColumn('last_error', 'text')
       .addColumn('result', 'jsonb')

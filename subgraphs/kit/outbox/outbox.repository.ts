@@ -175,7 +175,8 @@ export function listCommands(db: AnyOutboxDb, statuses: readonly CommandStatus[]
 }
 
 /** The outcome of asking to retry a command. */
-export type RetryOutcome = { ok: true; command: OutboxCommandRow } | { ok: false; reason: 'NOT_FOUND' } | { ok: false; reason: 'NOT_PARKED'; status: CommandStatus };
+export type RetryOutcome =
+  { ok: true; command: OutboxCommandRow } | { ok: false; reason: 'NOT_FOUND' } | { ok: false; reason: 'NOT_PARKED'; status: CommandStatus };
 
 /** Makes a parked command due now with a fresh round of attempts; any other status is left alone. */
 export async function retryParkedCommand(db: AnyOutboxDb, id: string): Promise<RetryOutcome> {

@@ -18,7 +18,8 @@ export interface OutboxResolverOptions<TContext> {
 export function createOutboxResolver<TContext>(options: OutboxResolverOptions<TContext>): Function {
   const { system } = options;
   const capitalized = system.charAt(0).toUpperCase() + system.slice(1);
-  if (!isSystemName(system)) throw new Error(`outbox of "${system}": not a system of the registry, so no steward role may retry its commands`);
+  if (!isSystemName(system))
+    throw new Error(`outbox of "${system}": not a system of the registry, so no steward role may retry its commands`);
   const steward = STEWARD_ROLES[system];
 
   @Resolver()
@@ -45,7 +46,9 @@ export function createOutboxResolver<TContext>(options: OutboxResolverOptions<TC
       const outcome = await retryParkedCommand(options.db(ctx), id);
       if (outcome.ok) return outcome.command;
       if (outcome.reason === 'NOT_FOUND') throw notFound('Command', id);
-      throw userError('INVALID_STATE', `command "${id}" is ${outcome.status}; only a PARKED command can be retried`, { status: outcome.status });
+      throw userError('INVALID_STATE', `command "${id}" is ${outcome.status}; only a PARKED command can be retried`, {
+        status: outcome.status,
+      });
     }
   }
   return OutboxResolver;

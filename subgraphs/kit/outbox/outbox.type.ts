@@ -11,12 +11,15 @@ export enum CommandStatus {
 }
 registerEnumType(CommandStatus, {
   name: 'CommandStatus',
-  description: 'PENDING: waiting to be sent or re-sent; DELIVERED: the target system applied it; PARKED: failed too often, waits for a retry',
+  description:
+    'PENDING: waiting to be sent or re-sent; DELIVERED: the target system applied it; PARKED: failed too often, waits for a retry',
 });
 
 // Shareable: every system with an outbox serves this same value type, so the supergraph holds one.
 @Directive('@shareable')
-@ObjectType({ description: 'A command one system sends to another through the gateway (transactional outbox), and how its delivery stands.' })
+@ObjectType({
+  description: 'A command one system sends to another through the gateway (transactional outbox), and how its delivery stands.',
+})
 export class CommandDelivery {
   @Field(() => ID)
   id!: string;

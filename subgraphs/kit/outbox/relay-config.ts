@@ -41,6 +41,7 @@ export function retryBudgetFromEnv(env: NodeJS.ProcessEnv = process.env): RetryB
 /** The shortest time a budget keeps a command before parking it: every delay at the low end of its jitter. */
 export function shortestRetryWindowMs(budget: RetryBudget): number {
   let total = 0;
-  for (let attempt = 1; attempt < budget.maxAttempts; attempt++) total += Math.min(budget.maxDelayMs, budget.baseDelayMs * 2 ** (attempt - 1)) / 2;
+  for (let attempt = 1; attempt < budget.maxAttempts; attempt++)
+    total += Math.min(budget.maxDelayMs, budget.baseDelayMs * 2 ** (attempt - 1)) / 2;
   return total;
 }

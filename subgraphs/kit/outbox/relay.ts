@@ -97,7 +97,13 @@ const deliveries = new Counter({
 
 // Errors no retry will cure: the operation itself is wrong, so it waits for a person at once.
 // A key the target applied with another payload stays so (IDEMPOTENCY_KEY_REUSED).
-const PERMANENT_CODES = new Set(['BAD_USER_INPUT', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'INVALID_STATE', 'IDEMPOTENCY_KEY_REUSED']);
+const PERMANENT_CODES = new Set([
+  'BAD_USER_INPUT',
+  'GRAPHQL_VALIDATION_FAILED',
+  'GRAPHQL_PARSE_FAILED',
+  'INVALID_STATE',
+  'IDEMPOTENCY_KEY_REUSED',
+]);
 
 type Attempt = { ok: true; data: Record<string, unknown> } | { ok: false; error: string; permanent: boolean };
 
@@ -164,41 +170,48 @@ export function createRelay<TDatabase>(options: RelayOptions<TDatabase>): Relay 
   /** One command in one transaction; false when none was due. */
   async function deliverNext(): Promise<boolean> {
     let failure: { command: OutboxCommandRow; error: string; permanent: boolean } | undefined;
-    const delivered = await db.transaction().execute(async (trx) => {
-      const command = await claimNextDueCommand(trx);
-      if (!command) return false;
-      const headers = (await options.headers?.(command)) ?? {};
-      const attempt = await send(gatewayUrl, command, headers, requestTimeoutMs);
-      if (attempt.ok) {
-        const handler = handlers[command.type];
-        await recordDelivered(trx, command.id, attempt.data);
-        if (handler) {
-          try {
-            await handler.onDelivered(trx, command, attempt.data);
-          } catch (err) {
-            // The delivery happened, but applying it failed: undo the record and retry later.
-            failure = { command, error: `applying the result failed: ${(err as Error).message}`, permanent: err instanceof UnusableResultError };
-            throw err;
+    const delivered = await db
+      .transaction()
+      .execute(async (trx) => {
+        const command = await claimNextDueCommand(trx);
+        if (!command) return false;
+        const headers = (await options.headers?.(command)) ?? {};
+        const attempt = await send(gatewayUrl, command, headers, requestTimeoutMs);
+        if (attempt.ok) {
+          const handler = handlers[command.type];
+          await recordDelivered(trx, command.id, attempt.data);
+          if (handler) {
+            try {
+              await handler.onDelivered(trx, command, attempt.data);
+            } catch (err) {
+              // The delivery happened, but applying it failed: undo the record and retry later.
+              failure = {
+                command,
+                error: `applying the result failed: ${(err as Error).message}`,
+                permanent: err instanceof UnusableResultError,
+              };
+              throw err;
+            }
+          } else {
+            logger?.warn({ system, type: command.type }, 'outbox: no handler for a delivered command type');
           }
-        } else {
-          logger?.warn({ system, type: command.type }, 'outbox: no handler for a delivered command type');
+          // The target answers again after failures: what waits for it in backoff goes now, not in a minute.
+          if (command.attempts > 0) await wakeWaitingCommands(trx, command.targetSystem);
+          deliveries.labels(system, 'delivered').inc();
+          logger?.info({ system, command: command.id, type: command.type, key: command.idempotencyKey }, 'outbox: delivered');
+          return true;
         }
-        // The target answers again after failures: what waits for it in backoff goes now, not in a minute.
-        if (command.attempts > 0) await wakeWaitingCommands(trx, command.targetSystem);
-        deliveries.labels(system, 'delivered').inc();
-        logger?.info({ system, command: command.id, type: command.type, key: command.idempotencyKey }, 'outbox: delivered');
+        await fail(trx, command, attempt.error, attempt.permanent);
         return true;
-      }
-      await fail(trx, command, attempt.error, attempt.permanent);
-      return true;
-    }).catch(async (err) => {
-      if (!failure) throw err;
-      await db.transaction().execute(async (trx) => {
-        const command = await claimCommand(trx, failure!.command.id);
-        if (command) await fail(trx, command, failure!.error, failure!.permanent);
+      })
+      .catch(async (err) => {
+        if (!failure) throw err;
+        await db.transaction().execute(async (trx) => {
+          const command = await claimCommand(trx, failure!.command.id);
+          if (command) await fail(trx, command, failure!.error, failure!.permanent);
+        });
+        return true;
       });
-      return true;
-    });
     return delivered;
   }
 
@@ -208,7 +221,10 @@ export function createRelay<TDatabase>(options: RelayOptions<TDatabase>): Relay 
     await recordFailure(trx, command.id, error, park ? { park: true } : { park: false, retryInMs });
     if (park) await handlers[command.type]?.onParked?.(trx, command, error);
     deliveries.labels(system, park ? 'parked' : 'retry').inc();
-    logger?.warn({ system, command: command.id, type: command.type, attempts: command.attempts + 1, error, parked: park }, 'outbox: delivery failed');
+    logger?.warn(
+      { system, command: command.id, type: command.type, attempts: command.attempts + 1, error, parked: park },
+      'outbox: delivery failed',
+    );
   }
 
   async function drainOnce(): Promise<number> {
@@ -234,7 +250,10 @@ export function createRelay<TDatabase>(options: RelayOptions<TDatabase>): Relay 
         await drain();
       } catch (err) {
         relayFailures.labels(system).inc();
-        logger?.error({ system, err: (err as Error).message, code: (err as { code?: string }).code }, 'outbox: relay pass failed; will try again');
+        logger?.error(
+          { system, err: (err as Error).message, code: (err as { code?: string }).code },
+          'outbox: relay pass failed; will try again',
+        );
       }
       if (!running) break;
       await new Promise<void>((resolve) => {

@@ -35,7 +35,8 @@ export function startSystemRelay<TDatabase>(
   if (!system.outbox) return undefined;
   const { callerKey = callerKeyFromEnv(), ...rest } = { ...retryBudgetFromEnv(), ...settings };
   const headers = rest.headers ?? (callerKey ? relayServiceHeaders(system.name, callerKey) : undefined);
-  if (!headers) logger?.warn({ system: system.name }, 'outbox relay: no CALLER_SIGNING_KEY, so it calls the gateway without a service identity');
+  if (!headers)
+    logger?.warn({ system: system.name }, 'outbox relay: no CALLER_SIGNING_KEY, so it calls the gateway without a service identity');
   const relay = createRelay<TDatabase>({ ...rest, headers, system: system.name, db: database.db, handlers: system.outbox, logger });
   relay.start();
   return relay;

@@ -38,7 +38,13 @@ export function pagesByParent<R extends object>(
   page: Page,
   children: (parentKey: Expression<string>) => SelectQueryBuilder<any, any, R>,
 ): Promise<R[][]> {
-  return pagesByCompositeParent(db, parentKeys.map((key) => [key]), keyset, page, ([key]) => children(key!));
+  return pagesByCompositeParent(
+    db,
+    parentKeys.map((key) => [key]),
+    keyset,
+    page,
+    ([key]) => children(key!),
+  );
 }
 
 /** `pagesByParent` for parents with a key of several text columns (all keys of one arity). */

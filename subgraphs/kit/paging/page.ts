@@ -15,7 +15,7 @@ export class PageArgs {
   @Field(() => Int, { nullable: true, description: `Rows in this page, 1 to ${PAGE_SIZE_MAX}; default ${PAGE_SIZE_DEFAULT}` })
   first?: number | null;
 
-  @Field(() => String, { nullable: true, description: 'Start after this cursor (the previous page\'s pageInfo.endCursor)' })
+  @Field(() => String, { nullable: true, description: "Start after this cursor (the previous page's pageInfo.endCursor)" })
   after?: string | null;
 }
 

@@ -44,11 +44,15 @@ export async function bulkInsert<DB>(
   for (let done = 0; done < rows.length; done += batchSize) {
     progress?.progress.step(progress.label, done, rows.length);
     const batch = rows.slice(done, done + batchSize);
-    const json = JSON.stringify(batch.map((row) => {
-      const out: Record<string, unknown> = {};
-      for (let k = 0; k < keys.length; k++) out[columns[k]!] = (row as Record<string, unknown>)[keys[k]!];
-      return out;
-    }));
-    await sql`insert into ${sql.id(tableName)} (${columnList}) select ${columnList} from json_populate_recordset(null::${sql.id(tableName)}, ${json}::json)`.execute(db);
+    const json = JSON.stringify(
+      batch.map((row) => {
+        const out: Record<string, unknown> = {};
+        for (let k = 0; k < keys.length; k++) out[columns[k]!] = (row as Record<string, unknown>)[keys[k]!];
+        return out;
+      }),
+    );
+    await sql`insert into ${sql.id(tableName)} (${columnList}) select ${columnList} from json_populate_recordset(null::${sql.id(tableName)}, ${json}::json)`.execute(
+      db,
+    );
   }
 }

@@ -7,8 +7,20 @@
 import { lotLifecycleOf } from './mes-world';
 import { between, ids, pick, unit, workOrderFact, type LotFact, type ScalePlan } from './world';
 
-const SUPPLIER_STEMS = ['Nordstahl', 'Alpen Metall', 'Rheinguss', 'Baltic Polymers', 'Iberia Wire', 'Danube Resins', 'Tatra Castings',
-  'Loire Packaging', 'Carpathia Alloys', 'Po Valley Plastics', 'Ardennes Fasteners', 'Vistula Coatings'] as const;
+const SUPPLIER_STEMS = [
+  'Nordstahl',
+  'Alpen Metall',
+  'Rheinguss',
+  'Baltic Polymers',
+  'Iberia Wire',
+  'Danube Resins',
+  'Tatra Castings',
+  'Loire Packaging',
+  'Carpathia Alloys',
+  'Po Valley Plastics',
+  'Ardennes Fasteners',
+  'Vistula Coatings',
+] as const;
 const SUPPLIER_FORMS = ['GmbH', 'AG', 'S.A.', 'Sp. z o.o.', 'S.r.l.', 'Ltd', 'BV', 's.r.o.'] as const;
 const COUNTRIES = ['DE', 'AT', 'FR', 'PL', 'IT', 'ES', 'CZ', 'NL', 'GB', 'US', 'SE', 'CN'] as const;
 
@@ -32,10 +44,35 @@ export function supplierFact(n: number): SupplierFact {
 
 export type CustomerSegmentKind = 'STRATEGIC' | 'KEY' | 'STANDARD' | 'DISTRIBUTOR';
 
-const CUSTOMER_STEMS = ['Hydro', 'Agri', 'Marine', 'Process', 'Mining', 'Energy', 'Food', 'Chem', 'Water', 'Rail', 'Paper', 'Steel'] as const;
+const CUSTOMER_STEMS = [
+  'Hydro',
+  'Agri',
+  'Marine',
+  'Process',
+  'Mining',
+  'Energy',
+  'Food',
+  'Chem',
+  'Water',
+  'Rail',
+  'Paper',
+  'Steel',
+] as const;
 const CUSTOMER_SUFFIXES = ['Systems', 'Works', 'Industries', 'Solutions', 'Group', 'Technik', 'Engineering', 'Partners'] as const;
-const ACCOUNT_MANAGERS = ['Anna Keller', 'Marco Rossi', 'Sofia Nowak', 'Lukas Weber', 'Emma Dubois', 'Jonas Berg', 'Clara Jansen',
-  'Mateo Garcia', 'Nina Horvat', 'Oskar Lindqvist', 'Lea Novak', 'Tom Fischer'] as const;
+const ACCOUNT_MANAGERS = [
+  'Anna Keller',
+  'Marco Rossi',
+  'Sofia Nowak',
+  'Lukas Weber',
+  'Emma Dubois',
+  'Jonas Berg',
+  'Clara Jansen',
+  'Mateo Garcia',
+  'Nina Horvat',
+  'Oskar Lindqvist',
+  'Lea Novak',
+  'Tom Fischer',
+] as const;
 const FIRST_NAMES = ['Eva', 'Paul', 'Mia', 'Felix', 'Ida', 'Jan', 'Lena', 'Hugo', 'Zoe', 'Max', 'Ines', 'Leon'] as const;
 const LAST_NAMES = ['Schmidt', 'Bauer', 'Moreau', 'Kowalski', 'Bianchi', 'Svoboda', 'de Vries', 'Smith', 'Larsen', 'Ruiz'] as const;
 
@@ -60,7 +97,8 @@ export function customerFact(n: number): CustomerFact {
     segment: u < 0.1 ? 'STRATEGIC' : u < 0.3 ? 'KEY' : u < 0.8 ? 'STANDARD' : 'DISTRIBUTOR',
     countryCode: pick('customer-country', n, COUNTRIES),
     accountManager: pick('account-manager', n, ACCOUNT_MANAGERS),
-    primaryContactName: unit('customer-contact', n) < 0.15 ? null : `${pick('contact-first', n, FIRST_NAMES)} ${pick('contact-last', n, LAST_NAMES)}`,
+    primaryContactName:
+      unit('customer-contact', n) < 0.15 ? null : `${pick('contact-first', n, FIRST_NAMES)} ${pick('contact-last', n, LAST_NAMES)}`,
     // Unchanged from the first seed: ERP's credit limits were drawn this way before CRM existed.
     creditLimit: unit('credit', n) < 0.1 ? null : Math.round(unit('credit-limit', n) * 500) * 1000,
   };

@@ -3,7 +3,19 @@
  * the physical lifecycle of each lot. MES seeds from them; other systems may read them to agree
  * with MES (which work center is where, which lots were shipped) without reading its database.
  */
-import { ids, lotFact, materialTypeOf, siteOfWorkCenter, unit, workOrderFact, workOrderHasOutput, workOrderOutputOf, type LotFact, type ScalePlan, type WorkOrderFact } from './world';
+import {
+  ids,
+  lotFact,
+  materialTypeOf,
+  siteOfWorkCenter,
+  unit,
+  workOrderFact,
+  workOrderHasOutput,
+  workOrderOutputOf,
+  type LotFact,
+  type ScalePlan,
+  type WorkOrderFact,
+} from './world';
 
 export type WorkCenterStateKind = 'RUNNING' | 'IDLE' | 'DOWN' | 'CHANGEOVER' | 'PLANNED_DOWNTIME';
 export type DispatchStatusKind = 'WAITING' | 'READY' | 'RUNNING' | 'HELD' | 'SUSPENDED' | 'COMPLETED' | 'ABORTED' | 'CLOSED';
@@ -39,7 +51,8 @@ export function workCenterFact(plan: ScalePlan, n: number): WorkCenterFact {
   let ordinal = 1;
   for (let k = firstOfSite; k < n; k++) if (areaOf(k) === areaIndex) ordinal++;
   const u = unit('wc-state', n);
-  const state: WorkCenterStateKind = u < 0.6 ? 'RUNNING' : u < 0.8 ? 'IDLE' : u < 0.88 ? 'CHANGEOVER' : u < 0.95 ? 'DOWN' : 'PLANNED_DOWNTIME';
+  const state: WorkCenterStateKind =
+    u < 0.6 ? 'RUNNING' : u < 0.8 ? 'IDLE' : u < 0.88 ? 'CHANGEOVER' : u < 0.95 ? 'DOWN' : 'PLANNED_DOWNTIME';
   const { area, machine } = AREAS[areaIndex]!;
   return { number: n, id: ids.workCenter(n), site, area, name: `${machine} ${ordinal}`, state };
 }

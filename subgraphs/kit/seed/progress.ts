@@ -13,7 +13,9 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr): Pro
       if (tty) {
         const width = 30;
         const filled = Math.round(ratio * width);
-        stream.write(`\r${label.padEnd(28)} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(Math.round(ratio * 100)).padStart(3)}%`);
+        stream.write(
+          `\r${label.padEnd(28)} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(Math.round(ratio * 100)).padStart(3)}%`,
+        );
       } else if (label !== lastLabel && done === 0) {
         stream.write(`${label} …\n`);
       }

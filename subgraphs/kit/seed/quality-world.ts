@@ -56,7 +56,13 @@ export function lotInspectionFact(plan: ScalePlan, n: number): LotInspectionFact
   if (unit('insp-relevant', n) < 0.05) return null;
   const lot = cachedLotFact(plan, n);
   const inspectionType: InspectionKind =
-    lot.kind === 'RECEIVED' ? 'RECEIVING' : unit('insp-type', n) < 0.02 ? 'FIRST_ARTICLE' : unit('insp-type', n) < 0.45 ? 'IN_PROCESS' : 'FINAL';
+    lot.kind === 'RECEIVED'
+      ? 'RECEIVING'
+      : unit('insp-type', n) < 0.02
+        ? 'FIRST_ARTICLE'
+        : unit('insp-type', n) < 0.45
+          ? 'IN_PROCESS'
+          : 'FINAL';
   const asOf = new Date(`${plan.asOf}T00:00:00Z`).getTime();
   const recent = asOf - lot.createdAt.getTime() < 2 * DAY;
   let status: InspectionState = 'COMPLETED';
@@ -110,7 +116,9 @@ export function lotHoldFact(plan: ScalePlan, n: number): HoldFact | null {
   const released = featured ? featured === 'released' : unit('hold-released', n) < 0.6 && releaseAt < asOf - DAY;
   return {
     lot,
-    reason: rejected ? `Usage decision REJECT on ${inspection!.inspectionType.toLowerCase().replace('_', '-')} inspection` : pick('hold-reason', n, HOLD_REASONS),
+    reason: rejected
+      ? `Usage decision REJECT on ${inspection!.inspectionType.toLowerCase().replace('_', '-')} inspection`
+      : pick('hold-reason', n, HOLD_REASONS),
     placedAt,
     releasedAt: released ? new Date(releaseAt) : null,
     rejected,
@@ -340,7 +348,8 @@ export function auditEscalations(plan: ScalePlan): AuditEscalationFact[] {
     for (let n = 1; n <= auditCount(plan); n++) {
       const audit = auditFact(plan, n);
       for (const finding of audit.findings) {
-        if (finding.escalated) list.push({ nonconformanceId: qualityIds.nonconformance(list.length + 1), findingId: finding.id, audit, finding });
+        if (finding.escalated)
+          list.push({ nonconformanceId: qualityIds.nonconformance(list.length + 1), findingId: finding.id, audit, finding });
       }
     }
     escalationsCache.set(key, list);

@@ -208,7 +208,12 @@ function productionOf(plan: ScalePlan): Production {
     if (workOrderHasOutput(workOrderStatusOf(plan, n), n)) producing.push(n);
   }
   const lots = lotCount(plan);
-  const production: Production = { producing, output: new Map(), lotMaterial: new Int32Array(lots + 1), lotWorkOrder: new Int32Array(lots + 1) };
+  const production: Production = {
+    producing,
+    output: new Map(),
+    lotMaterial: new Int32Array(lots + 1),
+    lotWorkOrder: new Int32Array(lots + 1),
+  };
   productionCache = { plan, key, production };
   const output = production.output as Map<number, number>;
   for (let n = 1; n <= lots; n++) {
@@ -234,7 +239,9 @@ export function workOrderFact(plan: ScalePlan, n: number): WorkOrderFact {
   const header = workOrderHeader(plan, n);
   const good = workOrderHasOutput(header.status, n) ? workOrderOutputOf(plan, n) : 0;
   let plannedQuantity = between('wo-qty', n, 10, 500);
-  if (good > 0) plannedQuantity = header.status === 'RELEASED' ? good + plannedQuantity : Math.max(good, Math.ceil(good / (0.92 + 0.08 * unit('wo-yield', n))));
+  if (good > 0)
+    plannedQuantity =
+      header.status === 'RELEASED' ? good + plannedQuantity : Math.max(good, Math.ceil(good / (0.92 + 0.08 * unit('wo-yield', n))));
   return { ...header, plannedQuantity };
 }
 

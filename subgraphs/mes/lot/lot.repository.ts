@@ -18,7 +18,12 @@ const BY_CREATION = ['lots.createdAt', 'lots.id'] as const;
 export const LOTS_KEYSET: Keyset = { list: 'lots', columns: BY_CREATION, kinds: ['timestamp', 'text'], direction: 'asc' };
 
 /** A work order's `producedLots` page in the same order. */
-export const PRODUCED_LOTS_KEYSET: Keyset = { list: 'WorkOrder.producedLots', columns: BY_CREATION, kinds: ['timestamp', 'text'], direction: 'asc' };
+export const PRODUCED_LOTS_KEYSET: Keyset = {
+  list: 'WorkOrder.producedLots',
+  columns: BY_CREATION,
+  kinds: ['timestamp', 'text'],
+  direction: 'asc',
+};
 
 /** The lot a page row stands for. */
 export const fromPagedLot = (row: PagedLotRow): LotRow => withInstant(row, 'createdAt');
@@ -38,7 +43,11 @@ export interface LotFilter {
 
 /** Lots by id, in no particular order (loaders restore the order of their keys). */
 export function findLotsByIds(db: Kysely<MesDatabase>, ids: readonly string[]): Promise<LotRow[]> {
-  return db.selectFrom('lots').selectAll().where('id', '=', (eb) => eb.fn.any(eb.val(ids))).execute();
+  return db
+    .selectFrom('lots')
+    .selectAll()
+    .where('id', '=', (eb) => eb.fn.any(eb.val(ids)))
+    .execute();
 }
 
 /** One page of the lots of each of many work orders, in one statement for the batch. */
@@ -60,7 +69,13 @@ export function listLots(db: Kysely<MesDatabase>, filter: LotFilter, page: Page)
 /** Locks lots in id order (so concurrent reports cannot deadlock) and returns those that exist. */
 export function lockLots(db: Kysely<MesDatabase>, ids: readonly string[]): Promise<LotRow[]> {
   if (ids.length === 0) return Promise.resolve([]);
-  return db.selectFrom('lots').selectAll().where('id', '=', (eb) => eb.fn.any(eb.val(ids))).orderBy('id').forUpdate().execute();
+  return db
+    .selectFrom('lots')
+    .selectAll()
+    .where('id', '=', (eb) => eb.fn.any(eb.val(ids)))
+    .orderBy('id')
+    .forUpdate()
+    .execute();
 }
 
 /** The next lot number MES assigns, formatted like the seeded ones (L00000001). */
@@ -76,12 +91,7 @@ export function insertLot(db: Kysely<MesDatabase>, lot: LotRow): Promise<LotRow>
 
 /** Sets a lot's current quantity and lifecycle status, returning the lot as stored. */
 export function setLotQuantity(db: Kysely<MesDatabase>, id: string, quantity: number, lifecycleStatus: string): Promise<LotRow> {
-  return db
-    .updateTable('lots')
-    .set({ quantity, lifecycleStatus })
-    .where('id', '=', id)
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  return db.updateTable('lots').set({ quantity, lifecycleStatus }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
 }
 
 /** Moves the lot-number sequence past the highest L-number in use (after a seed or an import). */

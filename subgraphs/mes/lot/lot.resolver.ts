@@ -42,7 +42,11 @@ export class LotResolver {
 
   @Permit({ roles: ['operator'] })
   @Mutation(() => Lot, { description: 'Reports good/scrap output, creates/updates the output lot and its genealogy edges.' })
-  async reportProduction(@Arg('input', () => ProductionReportInput) input: ProductionReportInput, @Ctx() ctx: MesContext, @Info() info: GraphQLResolveInfo) {
+  async reportProduction(
+    @Arg('input', () => ProductionReportInput) input: ProductionReportInput,
+    @Ctx() ctx: MesContext,
+    @Info() info: GraphQLResolveInfo,
+  ) {
     const lot = valueOrThrow(await idempotent(ctx, info, { input }, (db) => reportProduction(db, ctx.caller, input)));
     ctx.loaders.lot.clearAll();
     ctx.loaders.workOrder.clear(input.workOrderId);
@@ -61,7 +65,9 @@ export class LotResolver {
     return row ? workOrderParent(row) : { id: lot.producedBy, execution: null };
   }
 
-  @FieldResolver(() => [GenealogyEdge], { description: 'Backward: what this lot consumed, recursively; forward: where it went. Each edge once, at its shortest depth.' })
+  @FieldResolver(() => [GenealogyEdge], {
+    description: 'Backward: what this lot consumed, recursively; forward: where it went. Each edge once, at its shortest depth.',
+  })
   genealogy(
     @Root() lot: LotRow,
     @Arg('direction', () => TraceDirection) direction: TraceDirection,

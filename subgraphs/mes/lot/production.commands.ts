@@ -41,7 +41,9 @@ function validate(report: ProductionReport): Outcome<ProductionReport> {
   }
   const outputLotId = report.outputLotId ?? null;
   if (outputLotId !== null && !LOT_ID.test(outputLotId)) {
-    return fail(badInput('input.outputLotId', `expected a lot number of 1 to 40 letters, digits, "_", ".", "-" or "/", got ${preview(outputLotId)}`));
+    return fail(
+      badInput('input.outputLotId', `expected a lot number of 1 to 40 letters, digits, "_", ".", "-" or "/", got ${preview(outputLotId)}`),
+    );
   }
   const seen = new Set<string>();
   const consumed: { lotId: string; quantity: number }[] = [];
@@ -49,7 +51,8 @@ function validate(report: ProductionReport): Outcome<ProductionReport> {
     const quantity = roundQuantity(item.quantity);
     const problem = quantityProblem(quantity, 0, true);
     if (problem) return fail(badInput(`input.consumed[${i}].quantity`, problem));
-    if (item.lotId === outputLotId) return fail(badInput(`input.consumed[${i}].lotId`, `a lot cannot consume itself, got the output lot ${item.lotId}`));
+    if (item.lotId === outputLotId)
+      return fail(badInput(`input.consumed[${i}].lotId`, `a lot cannot consume itself, got the output lot ${item.lotId}`));
     if (seen.has(item.lotId)) return fail(badInput(`input.consumed[${i}].lotId`, `expected each lot once, got ${item.lotId} again`));
     seen.add(item.lotId);
     consumed.push({ lotId: item.lotId, quantity });
@@ -80,10 +83,18 @@ export async function reportProduction(db: Kysely<MesDatabase>, caller: Caller, 
     const [center] = await findWorkCentersByIds(trx, [report.workCenterId]);
     if (!center) return fail({ code: 'NOT_FOUND', type: 'WorkCenter', id: report.workCenterId });
     if (center.siteId !== order.siteId) {
-      return fail(badInput('input.workCenterId', `expected a work center of site ${order.siteId} (where ${order.id} is made), got ${center.id} of site ${center.siteId}`));
+      return fail(
+        badInput(
+          'input.workCenterId',
+          `expected a work center of site ${order.siteId} (where ${order.id} is made), got ${center.id} of site ${center.siteId}`,
+        ),
+      );
     }
     if (!REPORTABLE.includes(order.dispatchStatus)) {
-      return fail({ code: 'INVALID_STATE', message: `work order ${order.id} is ${order.dispatchStatus}; production can be reported only on ${REPORTABLE.join(', ')} orders` });
+      return fail({
+        code: 'INVALID_STATE',
+        message: `work order ${order.id} is ${order.dispatchStatus}; production can be reported only on ${REPORTABLE.join(', ')} orders`,
+      });
     }
 
     const wanted = report.consumed.map((c) => c.lotId);
@@ -95,7 +106,10 @@ export async function reportProduction(db: Kysely<MesDatabase>, caller: Caller, 
       const lot = locked.get(item.lotId);
       if (!lot) return fail({ code: 'NOT_FOUND', type: 'Lot', id: item.lotId });
       if (!CONSUMABLE_LOT.includes(lot.lifecycleStatus as LotLifecycleStatus)) {
-        return fail({ code: 'INVALID_STATE', message: `lot ${lot.id} is ${lot.lifecycleStatus}; only ${CONSUMABLE_LOT.join(' or ')} lots can be consumed` });
+        return fail({
+          code: 'INVALID_STATE',
+          message: `lot ${lot.id} is ${lot.lifecycleStatus}; only ${CONSUMABLE_LOT.join(' or ')} lots can be consumed`,
+        });
       }
       if (lot.siteId !== center.siteId) {
         return fail(badInput(`input.consumed[${i}].lotId`, `expected a lot at site ${center.siteId}, got ${lot.id} at site ${lot.siteId}`));
@@ -116,7 +130,10 @@ export async function reportProduction(db: Kysely<MesDatabase>, caller: Caller, 
         return fail({ code: 'CONFLICT', message: `output lot ${existing.id} ${origin}; it cannot take output of ${order.id}` });
       }
       if (!CONSUMABLE_LOT.includes(existing.lifecycleStatus as LotLifecycleStatus)) {
-        return fail({ code: 'INVALID_STATE', message: `output lot ${existing.id} is ${existing.lifecycleStatus}; output can be added only to ${CONSUMABLE_LOT.join(' or ')} lots` });
+        return fail({
+          code: 'INVALID_STATE',
+          message: `output lot ${existing.id} is ${existing.lifecycleStatus}; output can be added only to ${CONSUMABLE_LOT.join(' or ')} lots`,
+        });
       }
       output = await setLotQuantity(trx, existing.id, roundQuantity(existing.quantity + report.goodQuantity), existing.lifecycleStatus);
       changes.push({ before: existing, after: output });
@@ -136,7 +153,10 @@ export async function reportProduction(db: Kysely<MesDatabase>, caller: Caller, 
       changes.push({ before: null, after: output });
     }
 
-    await addGenealogyEdges(trx, report.consumed.map((c) => ({ consumedLotId: c.lotId, producedLotId: output.id, quantity: c.quantity })));
+    await addGenealogyEdges(
+      trx,
+      report.consumed.map((c) => ({ consumedLotId: c.lotId, producedLotId: output.id, quantity: c.quantity })),
+    );
     const orderAfter = await updateWorkOrder(trx, order.id, {
       dispatchStatus: DispatchStatus.RUNNING,
       workCenterId: center.id,
@@ -145,9 +165,23 @@ export async function reportProduction(db: Kysely<MesDatabase>, caller: Caller, 
     });
 
     for (const change of changes) {
-      await recordChange(trx, { caller, operation: OPERATION, entityType: 'Lot', entityId: change.after.id, before: change.before, after: change.after });
+      await recordChange(trx, {
+        caller,
+        operation: OPERATION,
+        entityType: 'Lot',
+        entityId: change.after.id,
+        before: change.before,
+        after: change.after,
+      });
     }
-    await recordChange(trx, { caller, operation: OPERATION, entityType: 'WorkOrder', entityId: order.id, before: order, after: orderAfter });
+    await recordChange(trx, {
+      caller,
+      operation: OPERATION,
+      entityType: 'WorkOrder',
+      entityId: order.id,
+      before: order,
+      after: orderAfter,
+    });
     await recordChangeEvent(trx, { field: 'workOrderProgressed', siteId: order.siteId, key: { id: order.id } });
     return ok(output);
   });

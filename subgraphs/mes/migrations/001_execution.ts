@@ -9,9 +9,7 @@ export const executionMigration: Migration = {
       .addColumn('name', 'text', (c) => c.notNull().check(sql`length(trim(name)) > 0`))
       .addColumn('site_id', 'text', (c) => c.notNull())
       .addColumn('area', 'text', (c) => c.notNull().check(sql`length(trim(area)) > 0`))
-      .addColumn('state', 'text', (c) =>
-        c.notNull().check(sql`state in ('RUNNING','IDLE','DOWN','CHANGEOVER','PLANNED_DOWNTIME')`),
-      )
+      .addColumn('state', 'text', (c) => c.notNull().check(sql`state in ('RUNNING','IDLE','DOWN','CHANGEOVER','PLANNED_DOWNTIME')`))
       .addColumn('state_reason_code', 'text')
       .addColumn('state_changed_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
       .addUniqueConstraint('work_centers_site_name_key', ['site_id', 'name'])
@@ -26,8 +24,18 @@ export const executionMigration: Migration = {
       .addColumn('dispatch_status', 'text', (c) =>
         c.notNull().check(sql`dispatch_status in ('WAITING','READY','RUNNING','HELD','SUSPENDED','COMPLETED','ABORTED','CLOSED')`),
       )
-      .addColumn('good_quantity', 'numeric(16, 3)', (c) => c.notNull().defaultTo(0).check(sql`good_quantity >= 0`))
-      .addColumn('scrap_quantity', 'numeric(16, 3)', (c) => c.notNull().defaultTo(0).check(sql`scrap_quantity >= 0`))
+      .addColumn('good_quantity', 'numeric(16, 3)', (c) =>
+        c
+          .notNull()
+          .defaultTo(0)
+          .check(sql`good_quantity >= 0`),
+      )
+      .addColumn('scrap_quantity', 'numeric(16, 3)', (c) =>
+        c
+          .notNull()
+          .defaultTo(0)
+          .check(sql`scrap_quantity >= 0`),
+      )
       .addColumn('work_center_id', 'text', (c) => c.references('work_centers.id'))
       .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
       // An order is waiting until it is dispatched, and dispatched means to a work center.
@@ -63,7 +71,11 @@ export const executionMigration: Migration = {
       .addCheckConstraint('genealogy_edges_not_self', sql`consumed_lot_id <> produced_lot_id`)
       .execute();
     // The primary key serves backward traces (by produced lot); this index serves forward ones.
-    await db.schema.createIndex('genealogy_edges_consumed_idx').on('genealogy_edges').columns(['consumed_lot_id', 'produced_lot_id']).execute();
+    await db.schema
+      .createIndex('genealogy_edges_consumed_idx')
+      .on('genealogy_edges')
+      .columns(['consumed_lot_id', 'produced_lot_id'])
+      .execute();
   },
   async down(db: Kysely<any>) {
     await db.schema.dropTable('genealogy_edges').execute();

@@ -10,7 +10,11 @@ export interface WorkCenterFilter {
 
 /** Work centers by id, in no particular order. */
 export function findWorkCentersByIds(db: Kysely<MesDatabase>, ids: readonly string[]): Promise<WorkCenterRow[]> {
-  return db.selectFrom('workCenters').selectAll().where('id', '=', (eb) => eb.fn.any(eb.val(ids))).execute();
+  return db
+    .selectFrom('workCenters')
+    .selectAll()
+    .where('id', '=', (eb) => eb.fn.any(eb.val(ids)))
+    .execute();
 }
 
 /** Work centers of a site (and area), by id. */

@@ -13,7 +13,7 @@ export class WorkCenterSubscriptionResolver {
 
   @Subscription(() => WorkCenter, {
     subscribe: servedByGateway,
-    description: "A work center of the site whose state changed, read at the moment of the change (GraphQL over WebSocket or SSE)",
+    description: 'A work center of the site whose state changed, read at the moment of the change (GraphQL over WebSocket or SSE)',
   })
   workCenterStateChanged(@Arg('siteId', () => ID) _siteId: string, @Root() changed: WorkCenter) {
     return changed;

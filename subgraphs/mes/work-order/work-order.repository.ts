@@ -5,7 +5,11 @@ export type WorkOrderRow = MesDatabase['workOrders'];
 
 /** Execution records by work order id, in no particular order. */
 export function findWorkOrdersByIds(db: Kysely<MesDatabase>, ids: readonly string[]): Promise<WorkOrderRow[]> {
-  return db.selectFrom('workOrders').selectAll().where('id', '=', (eb) => eb.fn.any(eb.val(ids))).execute();
+  return db
+    .selectFrom('workOrders')
+    .selectAll()
+    .where('id', '=', (eb) => eb.fn.any(eb.val(ids)))
+    .execute();
 }
 
 /** The work order's execution record, locked until the transaction ends. */

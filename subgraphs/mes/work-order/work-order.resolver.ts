@@ -35,7 +35,9 @@ export class WorkOrderResolver {
     @Ctx() ctx: MesContext,
     @Info() info: GraphQLResolveInfo,
   ): Promise<WorkOrderParent> {
-    const row = valueOrThrow(await idempotent(ctx, info, { workOrderId, workCenterId }, (db) => dispatchWorkOrder(db, ctx.caller, workOrderId, workCenterId)));
+    const row = valueOrThrow(
+      await idempotent(ctx, info, { workOrderId, workCenterId }, (db) => dispatchWorkOrder(db, ctx.caller, workOrderId, workCenterId)),
+    );
     ctx.loaders.workOrder.clear(row.id).prime(row.id, row);
     return workOrderParent(row);
   }

@@ -7,7 +7,8 @@ import { WorkOrder } from './work-order.type';
 export class WorkOrderSubscriptionResolver {
   @Subscription(() => WorkOrder, {
     subscribe: servedByGateway,
-    description: 'A work order of the site on which production was reported or whose dispatch status changed (GraphQL over WebSocket or SSE)',
+    description:
+      'A work order of the site on which production was reported or whose dispatch status changed (GraphQL over WebSocket or SSE)',
   })
   workOrderProgressed(@Arg('siteId', () => ID) _siteId: string, @Root() changed: WorkOrder) {
     return changed;

@@ -27,15 +27,21 @@ export class WorkOrder {
   scrapQuantity!: number | null;
 
   @Directive('@requires(fields: "plannedQuantity")')
-  @Field(() => Float, { nullable: true, description: "max(ERP plannedQuantity - goodQuantity, 0)" })
+  @Field(() => Float, { nullable: true, description: 'max(ERP plannedQuantity - goodQuantity, 0)' })
   remainingQuantity!: number | null;
 
   @Field(() => WorkCenter, { nullable: true, description: 'Where it is dispatched or running' })
   workCenter!: WorkCenter | null;
 
-  @Field(() => LotConnection, { nullable: true, description: 'Lots this order has produced, oldest first (then by lot number); null for an order MES does not execute' })
+  @Field(() => LotConnection, {
+    nullable: true,
+    description: 'Lots this order has produced, oldest first (then by lot number); null for an order MES does not execute',
+  })
   producedLots!: Connection<Lot> | null;
 
-  @Field(() => ChangeRecordConnection, { nullable: true, description: "Changes to this order's execution, newest first (MES's audit trail)" })
+  @Field(() => ChangeRecordConnection, {
+    nullable: true,
+    description: "Changes to this order's execution, newest first (MES's audit trail)",
+  })
   executionHistory!: Connection<ChangeRecord> | null;
 }

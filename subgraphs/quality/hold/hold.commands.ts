@@ -16,7 +16,8 @@ export async function placeQualityHold(db: Kysely<QualityDatabase>, lotId: strin
     // Quality knows a lot's material, site and size from its inspection lot; it keeps no copy of MES's lot.
     const inspection = await findLatestInspectionOfLot(trx, id);
     if (!inspection) throw userError('NOT_FOUND', `Lot "${id}" is not known to quality: it has no inspection lot`, { type: 'Lot', id });
-    const onHold = (holdId: string) => userError('INVALID_STATE', `lot "${id}" is ON_HOLD already (hold ${holdId}); release that hold first`, { status: 'ON_HOLD', holdId });
+    const onHold = (holdId: string) =>
+      userError('INVALID_STATE', `lot "${id}" is ON_HOLD already (hold ${holdId}); release that hold first`, { status: 'ON_HOLD', holdId });
     const open = await findOpenHoldOfLot(trx, id);
     if (open) throw onHold(open.id);
     const hold = await insertHold(trx, {
@@ -36,13 +37,22 @@ export async function placeQualityHold(db: Kysely<QualityDatabase>, lotId: strin
 }
 
 /** Releases an open hold and hands the release of the lot stock to ERP. */
-export async function releaseQualityHold(db: Kysely<QualityDatabase>, holdId: string, justification: string, now = new Date()): Promise<HoldRow> {
+export async function releaseQualityHold(
+  db: Kysely<QualityDatabase>,
+  holdId: string,
+  justification: string,
+  now = new Date(),
+): Promise<HoldRow> {
   const text = requireText('justification', justification);
   return transact(db, async (trx) => {
     const hold = await lockHold(trx, holdId);
     if (!hold) throw notFound('QualityHold', holdId);
     if (hold.releasedAt) {
-      throw userError('INVALID_STATE', `hold "${holdId}" is RELEASED (since ${hold.releasedAt.toISOString()}); only an open hold can be released`, { status: 'RELEASED' });
+      throw userError(
+        'INVALID_STATE',
+        `hold "${holdId}" is RELEASED (since ${hold.releasedAt.toISOString()}); only an open hold can be released`,
+        { status: 'RELEASED' },
+      );
     }
     const released = await releaseHold(trx, holdId, text, now < hold.placedAt ? hold.placedAt : now);
     await enqueueStockStatusChange(trx, released, 'UNRESTRICTED');

@@ -5,7 +5,13 @@ export type HoldRow = QualityDatabase['qualityHolds'];
 export type NewHold = Omit<HoldRow, 'id' | 'releasedAt' | 'releaseJustification' | 'erpBlockDocument' | 'erpReleaseDocument'>;
 
 export function findHoldsByLots(db: Kysely<QualityDatabase>, lotIds: readonly string[]): Promise<HoldRow[]> {
-  return db.selectFrom('qualityHolds').selectAll().where('lotId', '=', (eb) => eb.fn.any(eb.val(lotIds))).orderBy('placedAt').orderBy('id').execute();
+  return db
+    .selectFrom('qualityHolds')
+    .selectAll()
+    .where('lotId', '=', (eb) => eb.fn.any(eb.val(lotIds)))
+    .orderBy('placedAt')
+    .orderBy('id')
+    .execute();
 }
 
 /** Open holds on any lot of the given materials. */
@@ -29,7 +35,13 @@ export function lockHold(db: Kysely<QualityDatabase>, id: string): Promise<HoldR
 }
 
 export function findOpenHoldOfLot(db: Kysely<QualityDatabase>, lotId: string): Promise<HoldRow | undefined> {
-  return db.selectFrom('qualityHolds').selectAll().where('lotId', '=', lotId).where('releasedAt', 'is', null).forUpdate().executeTakeFirst();
+  return db
+    .selectFrom('qualityHolds')
+    .selectAll()
+    .where('lotId', '=', lotId)
+    .where('releasedAt', 'is', null)
+    .forUpdate()
+    .executeTakeFirst();
 }
 
 /**
@@ -55,7 +67,12 @@ export function releaseHold(db: Kysely<QualityDatabase>, id: string, justificati
 }
 
 /** Records ERP's material document of a posted stock status change of the hold. */
-export async function recordStockDocument(db: Kysely<QualityDatabase>, id: string, toStatus: 'BLOCKED' | 'UNRESTRICTED', documentNumber: string): Promise<void> {
+export async function recordStockDocument(
+  db: Kysely<QualityDatabase>,
+  id: string,
+  toStatus: 'BLOCKED' | 'UNRESTRICTED',
+  documentNumber: string,
+): Promise<void> {
   await db
     .updateTable('qualityHolds')
     .set(toStatus === 'BLOCKED' ? { erpBlockDocument: documentNumber } : { erpReleaseDocument: documentNumber })

@@ -16,14 +16,22 @@ export class QualityHoldResolver {
     return { id: hold.lotId };
   }
 
-  @FieldResolver(() => CommandDelivery, { nullable: true, description: "The latest stock status change handed to ERP for this hold, and how its delivery stands" })
+  @FieldResolver(() => CommandDelivery, {
+    nullable: true,
+    description: 'The latest stock status change handed to ERP for this hold, and how its delivery stands',
+  })
   stockStatusCommand(@Root() hold: HoldRow, @Ctx() ctx: QualityContext) {
     return ctx.loaders.latestCommand.load(`QualityHold:${hold.id}`);
   }
 
   @Permit({ roles: ['quality'] })
   @Mutation(() => QualityHold, { description: 'Holds a lot quality has an inspection lot for; ERP blocks its stock (through the outbox)' })
-  placeQualityHold(@Arg('lotId', () => ID) lotId: string, @Arg('reason', () => String) reason: string, @Ctx() ctx: QualityContext, @Info() info: GraphQLResolveInfo) {
+  placeQualityHold(
+    @Arg('lotId', () => ID) lotId: string,
+    @Arg('reason', () => String) reason: string,
+    @Ctx() ctx: QualityContext,
+    @Info() info: GraphQLResolveInfo,
+  ) {
     return idempotent(ctx, info, { lotId, reason }, (db) => placeQualityHold(db, lotId, reason));
   }
 

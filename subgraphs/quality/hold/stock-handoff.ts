@@ -24,7 +24,14 @@ export function enqueueStockStatusChange(trx: Kysely<QualityDatabase>, hold: Hol
     subject: `QualityHold:${hold.id}`,
     document: CHANGE_STOCK_STATUS,
     variables: {
-      input: { lotId: hold.lotId, materialId: hold.materialId, siteId: hold.siteId, quantity: hold.quantity, toStatus, sourceHoldId: hold.id },
+      input: {
+        lotId: hold.lotId,
+        materialId: hold.materialId,
+        siteId: hold.siteId,
+        quantity: hold.quantity,
+        toStatus,
+        sourceHoldId: hold.id,
+      },
     },
   });
 }
@@ -48,10 +55,17 @@ function documentOf(command: OutboxCommandRow, result: Record<string, unknown>):
   if (!change?.documentNumber) return undefined;
   const { input } = command.variables as { input: Record<string, unknown> & { quantity: number } };
   const { quantity, ...identity } = input;
-  const mismatches = answerMismatches(identity, { ...change, materialId: change.materialSite?.materialId, siteId: change.materialSite?.siteId });
-  if (typeof change.quantity === 'number' && change.quantity > quantity + 0.0005) mismatches.push({ field: 'quantity', asked: quantity, answered: change.quantity });
+  const mismatches = answerMismatches(identity, {
+    ...change,
+    materialId: change.materialSite?.materialId,
+    siteId: change.materialSite?.siteId,
+  });
+  if (typeof change.quantity === 'number' && change.quantity > quantity + 0.0005)
+    mismatches.push({ field: 'quantity', asked: quantity, answered: change.quantity });
   if (mismatches.length) {
-    throw new UnusableResultError(`ERP answered document ${change.documentNumber} that differs from the stock status change asked: ${describeMismatches(mismatches)}`);
+    throw new UnusableResultError(
+      `ERP answered document ${change.documentNumber} that differs from the stock status change asked: ${describeMismatches(mismatches)}`,
+    );
   }
   return change.documentNumber;
 }

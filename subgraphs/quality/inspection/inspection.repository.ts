@@ -16,19 +16,34 @@ export interface InspectionFilter {
 }
 
 export function findInspectionsByIds(db: Kysely<QualityDatabase>, ids: readonly string[]): Promise<InspectionRow[]> {
-  return db.selectFrom('inspections').selectAll().where('id', '=', (eb) => eb.fn.any(eb.val(ids))).execute();
+  return db
+    .selectFrom('inspections')
+    .selectAll()
+    .where('id', '=', (eb) => eb.fn.any(eb.val(ids)))
+    .execute();
 }
 
 /** Inspections of many lots in one statement, oldest first per lot. */
 export function findInspectionsByLots(db: Kysely<QualityDatabase>, lotIds: readonly string[]): Promise<InspectionRow[]> {
-  return db.selectFrom('inspections').selectAll().where('lotId', '=', (eb) => eb.fn.any(eb.val(lotIds))).orderBy('createdAt').orderBy('id').execute();
+  return db
+    .selectFrom('inspections')
+    .selectAll()
+    .where('lotId', '=', (eb) => eb.fn.any(eb.val(lotIds)))
+    .orderBy('createdAt')
+    .orderBy('id')
+    .execute();
 }
 
 /** An inspection as a page reads it: `createdAt` as its cursor text (see timestampKey). */
 export type InspectionPageRow = Omit<InspectionRow, 'createdAt'> & { createdAt: string };
 
 // Lists of inspections page oldest first: by the instant the inspection lot was opened, then its number.
-const byOpening = (list: string): Keyset => ({ list, columns: ['inspections.createdAt', 'inspections.id'], kinds: ['timestamp', 'text'], direction: 'asc' });
+const byOpening = (list: string): Keyset => ({
+  list,
+  columns: ['inspections.createdAt', 'inspections.id'],
+  kinds: ['timestamp', 'text'],
+  direction: 'asc',
+});
 export const INSPECTIONS_KEYSET = byOpening('inspections');
 export const LOT_INSPECTIONS_KEYSET = byOpening('Lot.inspections');
 export const WORK_ORDER_INSPECTIONS_KEYSET = byOpening('WorkOrder.inspections');
@@ -58,8 +73,14 @@ export function pageInspectionsByLots(db: Kysely<QualityDatabase>, lotIds: reado
 }
 
 /** One page of the inspections of each work order's output, in one statement for the batch. */
-export function pageInspectionsByWorkOrders(db: Kysely<QualityDatabase>, workOrderIds: readonly string[], page: Page): Promise<InspectionPageRow[][]> {
-  return pagesByParent(db, workOrderIds, WORK_ORDER_INSPECTIONS_KEYSET, page, (workOrderId) => inspectionPageRows(db).where('workOrderId', '=', workOrderId));
+export function pageInspectionsByWorkOrders(
+  db: Kysely<QualityDatabase>,
+  workOrderIds: readonly string[],
+  page: Page,
+): Promise<InspectionPageRow[][]> {
+  return pagesByParent(db, workOrderIds, WORK_ORDER_INSPECTIONS_KEYSET, page, (workOrderId) =>
+    inspectionPageRows(db).where('workOrderId', '=', workOrderId),
+  );
 }
 
 /** One inspection, locked until the transaction ends (mutations change it). */
@@ -69,11 +90,24 @@ export function lockInspection(db: Kysely<QualityDatabase>, id: string): Promise
 
 /** The lot's newest inspection lot: what quality knows of the lot's material, site and size. */
 export function findLatestInspectionOfLot(db: Kysely<QualityDatabase>, lotId: string): Promise<InspectionRow | undefined> {
-  return db.selectFrom('inspections').selectAll().where('lotId', '=', lotId).orderBy('createdAt', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
+  return db
+    .selectFrom('inspections')
+    .selectAll()
+    .where('lotId', '=', lotId)
+    .orderBy('createdAt', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
 }
 
 export function findMeasurementsByInspections(db: Kysely<QualityDatabase>, inspectionIds: readonly string[]): Promise<MeasurementRow[]> {
-  return db.selectFrom('measurements').selectAll().where('inspectionId', '=', (eb) => eb.fn.any(eb.val(inspectionIds))).orderBy('inspectionId').orderBy('position').execute();
+  return db
+    .selectFrom('measurements')
+    .selectAll()
+    .where('inspectionId', '=', (eb) => eb.fn.any(eb.val(inspectionIds)))
+    .orderBy('inspectionId')
+    .orderBy('position')
+    .execute();
 }
 
 export function findPlanCharacteristics(db: Kysely<QualityDatabase>, inspectionType: string): Promise<PlanCharacteristicRow[]> {

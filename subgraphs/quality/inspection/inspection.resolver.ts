@@ -60,7 +60,9 @@ export class InspectionResolver {
   }
 
   @Permit({ roles: ['quality'] })
-  @Mutation(() => Inspection, { description: 'REJECT places a hold, opens an NCR and calls erp.changeStockStatus(BLOCKED) through the outbox.' })
+  @Mutation(() => Inspection, {
+    description: 'REJECT places a hold, opens an NCR and calls erp.changeStockStatus(BLOCKED) through the outbox.',
+  })
   makeUsageDecision(
     @Arg('inspectionId', () => ID) inspectionId: string,
     @Arg('decision', () => UsageDecision) decision: UsageDecision,

@@ -12,7 +12,11 @@ export class Lot {
   id!: string;
 
   @Directive('@tag(name: "partner")')
-  @Field(() => QualityStatus, { nullable: true, description: 'ON_HOLD while a hold is open; PENDING_INSPECTION while an inspection awaits its decision; REJECTED after a rejection not yet released; RELEASED otherwise' })
+  @Field(() => QualityStatus, {
+    nullable: true,
+    description:
+      'ON_HOLD while a hold is open; PENDING_INSPECTION while an inspection awaits its decision; REJECTED after a rejection not yet released; RELEASED otherwise',
+  })
   qualityStatus!: QualityStatus | null;
 
   @Field(() => [QualityHold], { nullable: true, description: 'Every hold placed on the lot, open and released' })

@@ -33,18 +33,23 @@ export const qualityMigration: Migration = {
       .addColumn('position', 'integer', (c) => c.notNull().check(sql`position >= 0`))
       .addPrimaryKeyConstraint('plan_characteristics_pk', ['inspection_type', 'characteristic'])
       .addCheckConstraint('plan_characteristics_limits', sql`lower_limit is null or upper_limit is null or lower_limit <= upper_limit`)
-      .addCheckConstraint('plan_characteristics_attribute_no_limits', sql`not is_attribute or (lower_limit is null and upper_limit is null)`)
+      .addCheckConstraint(
+        'plan_characteristics_attribute_no_limits',
+        sql`not is_attribute or (lower_limit is null and upper_limit is null)`,
+      )
       .execute();
     await db
       .insertInto('plan_characteristics')
-      .values(PLAN.map(([inspectionType, characteristic, lower, upper, attribute], position) => ({
-        inspection_type: inspectionType,
-        characteristic,
-        lower_limit: lower,
-        upper_limit: upper,
-        is_attribute: attribute,
-        position,
-      })))
+      .values(
+        PLAN.map(([inspectionType, characteristic, lower, upper, attribute], position) => ({
+          inspection_type: inspectionType,
+          characteristic,
+          lower_limit: lower,
+          upper_limit: upper,
+          is_attribute: attribute,
+          position,
+        })),
+      )
       .execute();
 
     await db.schema
@@ -60,11 +65,23 @@ export const qualityMigration: Migration = {
       .addColumn('usage_decision', 'text', (c) => c.check(sql`usage_decision in ('ACCEPT','CONDITIONAL_ACCEPT','REJECT')`))
       .addColumn('created_at', 'timestamptz', (c) => c.notNull())
       .addColumn('decided_at', 'timestamptz')
-      .addCheckConstraint('inspections_decided_iff_completed', sql`(status = 'COMPLETED') = (usage_decision is not null and decided_at is not null)`)
+      .addCheckConstraint(
+        'inspections_decided_iff_completed',
+        sql`(status = 'COMPLETED') = (usage_decision is not null and decided_at is not null)`,
+      )
       .execute();
     await db.schema.createIndex('inspections_lot_idx').on('inspections').column('lot_id').execute();
-    await db.schema.createIndex('inspections_work_order_idx').on('inspections').column('work_order_id').where(sql.ref('work_order_id'), 'is not', null).execute();
-    await db.schema.createIndex('inspections_site_status_idx').on('inspections').columns(['site_id', 'status', 'inspection_type']).execute();
+    await db.schema
+      .createIndex('inspections_work_order_idx')
+      .on('inspections')
+      .column('work_order_id')
+      .where(sql.ref('work_order_id'), 'is not', null)
+      .execute();
+    await db.schema
+      .createIndex('inspections_site_status_idx')
+      .on('inspections')
+      .columns(['site_id', 'status', 'inspection_type'])
+      .execute();
     await sql`create sequence inspection_number`.execute(db);
 
     await db.schema
@@ -101,14 +118,27 @@ export const qualityMigration: Migration = {
       .execute();
     await db.schema.createIndex('quality_holds_lot_idx').on('quality_holds').column('lot_id').execute();
     // A lot is held once at a time: ERP blocks its stock once.
-    await db.schema.createIndex('quality_holds_one_open_per_lot').on('quality_holds').column('lot_id').unique().where(sql.ref('released_at'), 'is', null).execute();
-    await db.schema.createIndex('quality_holds_open_material_idx').on('quality_holds').column('material_id').where(sql.ref('released_at'), 'is', null).execute();
+    await db.schema
+      .createIndex('quality_holds_one_open_per_lot')
+      .on('quality_holds')
+      .column('lot_id')
+      .unique()
+      .where(sql.ref('released_at'), 'is', null)
+      .execute();
+    await db.schema
+      .createIndex('quality_holds_open_material_idx')
+      .on('quality_holds')
+      .column('material_id')
+      .where(sql.ref('released_at'), 'is', null)
+      .execute();
     await sql`create sequence hold_number`.execute(db);
 
     await db.schema
       .createTable('nonconformances')
       .addColumn('id', 'text', (c) => c.primaryKey())
-      .addColumn('source', 'text', (c) => c.notNull().check(sql`source in ('INSPECTION','AUDIT','CUSTOMER_COMPLAINT','SUPPLIER','PRODUCTION')`))
+      .addColumn('source', 'text', (c) =>
+        c.notNull().check(sql`source in ('INSPECTION','AUDIT','CUSTOMER_COMPLAINT','SUPPLIER','PRODUCTION')`),
+      )
       .addColumn('severity', 'text', (c) => c.notNull().check(sql`severity in ('MINOR','MAJOR','CRITICAL')`))
       .addColumn('description', 'text', (c) => c.notNull().check(sql`length(trim(description)) > 0`))
       .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('OPEN','CONTAINED','DISPOSITIONED','CLOSED')`))
@@ -128,8 +158,18 @@ export const qualityMigration: Migration = {
       .addCheckConstraint('nonconformances_disposition_status', sql`(disposition is not null) = (status in ('DISPOSITIONED','CLOSED'))`)
       .execute();
     await db.schema.createIndex('nonconformances_status_idx').on('nonconformances').columns(['status', 'reported_at']).execute();
-    await db.schema.createIndex('nonconformances_customer_idx').on('nonconformances').column('customer_id').where(sql.ref('customer_id'), 'is not', null).execute();
-    await db.schema.createIndex('nonconformances_supplier_idx').on('nonconformances').columns(['supplier_id', 'reported_at']).where(sql.ref('supplier_id'), 'is not', null).execute();
+    await db.schema
+      .createIndex('nonconformances_customer_idx')
+      .on('nonconformances')
+      .column('customer_id')
+      .where(sql.ref('customer_id'), 'is not', null)
+      .execute();
+    await db.schema
+      .createIndex('nonconformances_supplier_idx')
+      .on('nonconformances')
+      .columns(['supplier_id', 'reported_at'])
+      .where(sql.ref('supplier_id'), 'is not', null)
+      .execute();
     await sql`create sequence nonconformance_number`.execute(db);
 
     await db.schema

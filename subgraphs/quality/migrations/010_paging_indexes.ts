@@ -29,10 +29,20 @@ export const qualityPagingIndexesMigration: Migration = {
     await db.schema.dropIndex('nonconformances_customer_idx').execute();
   },
   async down(db: Kysely<any>) {
-    await db.schema.createIndex('nonconformances_customer_idx').on('nonconformances').column('customer_id').where(sql.ref('customer_id'), 'is not', null).execute();
+    await db.schema
+      .createIndex('nonconformances_customer_idx')
+      .on('nonconformances')
+      .column('customer_id')
+      .where(sql.ref('customer_id'), 'is not', null)
+      .execute();
     await db.schema.dropIndex('nonconformances_customer_reported_idx').execute();
     await db.schema.dropIndex('nonconformances_reported_idx').execute();
-    await db.schema.createIndex('inspections_work_order_idx').on('inspections').column('work_order_id').where(sql.ref('work_order_id'), 'is not', null).execute();
+    await db.schema
+      .createIndex('inspections_work_order_idx')
+      .on('inspections')
+      .column('work_order_id')
+      .where(sql.ref('work_order_id'), 'is not', null)
+      .execute();
     await db.schema.createIndex('inspections_lot_idx').on('inspections').column('lot_id').execute();
     await db.schema.dropIndex('inspections_work_order_created_idx').execute();
     await db.schema.dropIndex('inspections_lot_created_idx').execute();

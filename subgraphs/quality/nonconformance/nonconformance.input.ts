@@ -28,7 +28,10 @@ export class NonconformanceInput {
   @Field(() => Float, { nullable: true, description: 'Quantity found nonconforming, base unit of measure' })
   nonconformingQuantity?: number | null;
 
-  @Field(() => ID, { nullable: true, description: 'Source AUDIT: the escalated audit finding; a repeat with the same finding returns the first NCR' })
+  @Field(() => ID, {
+    nullable: true,
+    description: 'Source AUDIT: the escalated audit finding; a repeat with the same finding returns the first NCR',
+  })
   sourceFindingId?: string | null;
 }
 

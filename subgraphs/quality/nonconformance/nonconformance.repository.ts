@@ -16,14 +16,23 @@ export interface NonconformanceFilter {
 }
 
 export function findNonconformancesByIds(db: Kysely<QualityDatabase>, ids: readonly string[]): Promise<NonconformanceRow[]> {
-  return db.selectFrom('nonconformances').selectAll().where('id', '=', (eb) => eb.fn.any(eb.val(ids))).execute();
+  return db
+    .selectFrom('nonconformances')
+    .selectAll()
+    .where('id', '=', (eb) => eb.fn.any(eb.val(ids)))
+    .execute();
 }
 
 /** An NCR as a page reads it: `reportedAt` as its cursor text (see timestampKey). */
 export type NonconformancePageRow = Omit<NonconformanceRow, 'reportedAt'> & { reportedAt: string };
 
 // Lists of NCRs page newest first: by the instant reported, then the NCR number, both descending.
-const newestFirst = (list: string): Keyset => ({ list, columns: ['nonconformances.reportedAt', 'nonconformances.id'], kinds: ['timestamp', 'text'], direction: 'desc' });
+const newestFirst = (list: string): Keyset => ({
+  list,
+  columns: ['nonconformances.reportedAt', 'nonconformances.id'],
+  kinds: ['timestamp', 'text'],
+  direction: 'desc',
+});
 export const NONCONFORMANCES_KEYSET = newestFirst('nonconformances');
 export const CUSTOMER_COMPLAINTS_KEYSET = newestFirst('Customer.complaints');
 
@@ -31,14 +40,30 @@ function nonconformancePageRows(db: Kysely<QualityDatabase>) {
   return db
     .selectFrom('nonconformances')
     .select([
-      'id', 'source', 'severity', 'description', 'status', 'materialId', 'lotId', 'customerId', 'supplierId',
-      'nonconformingQuantity', 'disposition', 'inspectionId', 'sourceFindingId', 'dispositionedAt',
+      'id',
+      'source',
+      'severity',
+      'description',
+      'status',
+      'materialId',
+      'lotId',
+      'customerId',
+      'supplierId',
+      'nonconformingQuantity',
+      'disposition',
+      'inspectionId',
+      'sourceFindingId',
+      'dispositionedAt',
     ])
     .select(timestampKey('nonconformances.reportedAt').as('reportedAt'));
 }
 
 /** One page of the NCRs matching the filter (`first + 1` rows: the extra one tells a next page exists). */
-export async function pageNonconformances(db: Kysely<QualityDatabase>, filter: NonconformanceFilter, page: Page): Promise<NonconformancePageRow[]> {
+export async function pageNonconformances(
+  db: Kysely<QualityDatabase>,
+  filter: NonconformanceFilter,
+  page: Page,
+): Promise<NonconformancePageRow[]> {
   let query = nonconformancePageRows(db);
   const { status } = filter;
   if (status) {
@@ -65,7 +90,11 @@ export async function pageComplaintsByCustomers(
 }
 
 export function findCapasByNonconformances(db: Kysely<QualityDatabase>, ids: readonly string[]): Promise<CapaRow[]> {
-  return db.selectFrom('capas').selectAll().where('nonconformanceId', '=', (eb) => eb.fn.any(eb.val(ids))).execute();
+  return db
+    .selectFrom('capas')
+    .selectAll()
+    .where('nonconformanceId', '=', (eb) => eb.fn.any(eb.val(ids)))
+    .execute();
 }
 
 export function lockNonconformance(db: Kysely<QualityDatabase>, id: string): Promise<NonconformanceRow | undefined> {
@@ -108,10 +137,17 @@ export interface SupplierRejectedRow {
 }
 
 /** Nonconforming quantity of supplier NCRs since `since`, per supplier (suppliers with none are absent). */
-export function sumSupplierRejections(db: Kysely<QualityDatabase>, supplierIds: readonly string[], since: Date): Promise<SupplierRejectedRow[]> {
+export function sumSupplierRejections(
+  db: Kysely<QualityDatabase>,
+  supplierIds: readonly string[],
+  since: Date,
+): Promise<SupplierRejectedRow[]> {
   return db
     .selectFrom('nonconformances')
-    .select((eb) => [eb.ref('supplierId').$notNull().as('supplierId'), eb.fn.coalesce(eb.fn.sum<number>('nonconformingQuantity'), sql<number>`0`).as('rejectedQuantity')])
+    .select((eb) => [
+      eb.ref('supplierId').$notNull().as('supplierId'),
+      eb.fn.coalesce(eb.fn.sum<number>('nonconformingQuantity'), sql<number>`0`).as('rejectedQuantity'),
+    ])
     .where('supplierId', '=', (eb) => eb.fn.any(eb.val(supplierIds)))
     .where('source', '=', 'SUPPLIER')
     .where('reportedAt', '>=', since)

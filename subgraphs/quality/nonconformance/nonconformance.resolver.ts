@@ -32,7 +32,12 @@ export class NonconformanceResolver {
     @Ctx() ctx: QualityContext,
   ) {
     const page = readPage(args, NONCONFORMANCES_KEYSET);
-    return toConnection(await pageNonconformances(ctx.db, { status, source, severity }, page), page, NONCONFORMANCES_KEYSET, nonconformanceOfPage);
+    return toConnection(
+      await pageNonconformances(ctx.db, { status, source, severity }, page),
+      page,
+      NONCONFORMANCES_KEYSET,
+      nonconformanceOfPage,
+    );
   }
 
   @FieldResolver(() => Material)
@@ -62,7 +67,11 @@ export class NonconformanceResolver {
 
   @Permit({ roles: ['quality', 'audits-relay'] })
   @Mutation(() => Nonconformance)
-  createNonconformance(@Arg('input', () => NonconformanceInput) input: NonconformanceInput, @Ctx() ctx: QualityContext, @Info() info: GraphQLResolveInfo) {
+  createNonconformance(
+    @Arg('input', () => NonconformanceInput) input: NonconformanceInput,
+    @Ctx() ctx: QualityContext,
+    @Info() info: GraphQLResolveInfo,
+  ) {
     return idempotent(ctx, info, { input }, (db) => createNonconformance(db, input));
   }
 

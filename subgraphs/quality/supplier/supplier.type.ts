@@ -12,6 +12,9 @@ export class Supplier {
   receivedQuantity12m!: number;
 
   @Directive('@requires(fields: "receivedQuantity12m")')
-  @Field(() => Float, { nullable: true, description: 'Rejected quantity (supplier NCRs, 12 months) / ERP received quantity x 1e6; null when nothing was received' })
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Rejected quantity (supplier NCRs, 12 months) / ERP received quantity x 1e6; null when nothing was received',
+  })
   defectPpm12m!: number | null;
 }

@@ -5,7 +5,8 @@ import { readSupergraph } from '../../../cli/authority/supergraph';
 import { composeSubgraphs, CompositionError, type SubgraphSource } from '../../../cli/compose';
 import { AUTHORITY, type AuthorityRules } from '../../../platform/systems';
 
-const LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.6", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@override"])';
+const LINK =
+  'extend schema @link(url: "https://specs.apollo.dev/federation/v2.6", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@override"])';
 
 function subgraph(name: string, body: string): SubgraphSource {
   return { name, url: `http://127.0.0.1:1/${name}`, sdl: `${LINK}\n${body}` };
@@ -33,12 +34,22 @@ describe('authority guards at compose time', () => {
     const inventory = subgraph('inventory', `type Material @key(fields: "id") { id: ID! abcClass: String }`);
     const { files, warnings } = composeSubgraphs([ERP_MATERIAL, inventory]);
     expect(warnings).toEqual([]);
-    expect(Object.keys(files).sort()).toEqual(['AUTHORITY.md', 'ROLES.md', 'authority.json', 'erp.graphql', 'inventory.graphql', 'supergraph.graphql']);
+    expect(Object.keys(files).sort()).toEqual([
+      'AUTHORITY.md',
+      'ROLES.md',
+      'authority.json',
+      'erp.graphql',
+      'inventory.graphql',
+      'supergraph.graphql',
+    ]);
   });
 
   it('rejects @shareable on a field of an entity type, naming the field and both systems', () => {
     const inventory = subgraph('inventory', `type Material @key(fields: "id") { id: ID! description: String! @shareable }`);
-    const erp = subgraph('erp', `type Material @key(fields: "id") { id: ID! description: String! @shareable } type Query { material(id: ID!): Material }`);
+    const erp = subgraph(
+      'erp',
+      `type Material @key(fields: "id") { id: ID! description: String! @shareable } type Query { material(id: ID!): Material }`,
+    );
     const message = failure([erp, inventory]);
     expect(message).toContain('authority check failed');
     expect(message).toContain('Material.description: @shareable in inventory, but an entity field has one owner (also served by erp)');
@@ -52,7 +63,10 @@ describe('authority guards at compose time', () => {
       sdl: `extend schema @link(url: "https://specs.apollo.dev/federation/v2.6", import: ["@key", { name: "@shareable", as: "@everyone" }])
             type Material @key(fields: "id") @everyone { id: ID! description: String! }`,
     };
-    const erp = subgraph('erp', `type Material @key(fields: "id") @shareable { id: ID! description: String! } type Query { material(id: ID!): Material }`);
+    const erp = subgraph(
+      'erp',
+      `type Material @key(fields: "id") @shareable { id: ID! description: String! } type Query { material(id: ID!): Material }`,
+    );
     const message = failure([erp, renamed]);
     expect(message).toContain('Material.description: @shareable in inventory');
     expect(message).toContain('Material.description: @shareable in erp');
@@ -61,7 +75,9 @@ describe('authority guards at compose time', () => {
   it('rejects a root field that two systems answer', () => {
     const erp = subgraph('erp', `type Query { materialCount: Int @shareable }`);
     const inventory = subgraph('inventory', `type Query { materialCount: Int @shareable }`);
-    expect(failure([erp, inventory])).toContain('Query.materialCount: @shareable in erp, but a root field has one owner (also served by inventory)');
+    expect(failure([erp, inventory])).toContain(
+      'Query.materialCount: @shareable in erp, but a root field has one owner (also served by inventory)',
+    );
   });
 
   it('rejects an @override that the registry does not declare', () => {
@@ -85,14 +101,27 @@ describe('authority guards at compose time', () => {
   });
 
   it('rejects a progressive (label) override even when the move is declared', () => {
-    const mes = subgraph('mes', `type Material @key(fields: "id") { id: ID! standardCost: Float! @override(from: "erp", label: "percent(50)") }`);
-    const rules: AuthorityRules = { ...AUTHORITY, reserved: {}, moves: [{ field: 'Material.standardCost', from: 'erp', to: 'mes', reason: 'test' }] };
+    const mes = subgraph(
+      'mes',
+      `type Material @key(fields: "id") { id: ID! standardCost: Float! @override(from: "erp", label: "percent(50)") }`,
+    );
+    const rules: AuthorityRules = {
+      ...AUTHORITY,
+      reserved: {},
+      moves: [{ field: 'Material.standardCost', from: 'erp', to: 'mes', reason: 'test' }],
+    };
     expect(failure([ERP_MATERIAL, mes], rules)).toContain('splits the field between erp and mes by traffic');
   });
 
   it('rejects a system of engagement serving a field reserved for a system of record', () => {
-    const erp = subgraph('erp', `type MaterialSite @key(fields: "materialId siteId") { materialId: ID! siteId: ID! blockedQuantity: Float! } type Query { site: MaterialSite }`);
-    const inventory = subgraph('inventory', `type MaterialSite @key(fields: "materialId siteId") { materialId: ID! siteId: ID! bookQuantity: Float }`);
+    const erp = subgraph(
+      'erp',
+      `type MaterialSite @key(fields: "materialId siteId") { materialId: ID! siteId: ID! blockedQuantity: Float! } type Query { site: MaterialSite }`,
+    );
+    const inventory = subgraph(
+      'inventory',
+      `type MaterialSite @key(fields: "materialId siteId") { materialId: ID! siteId: ID! bookQuantity: Float }`,
+    );
     expect(failure([erp, inventory])).toContain(
       'MaterialSite.bookQuantity: served by Inventory (system of engagement), but the systems registry reserves it for ERP (system of record)',
     );
@@ -100,10 +129,12 @@ describe('authority guards at compose time', () => {
 
   it('rejects a reserved value type served by a system of engagement', () => {
     const quality = subgraph('quality', `type PurchaseOrder { number: ID! } type Query { openOrders: [PurchaseOrder!]! }`);
-    expect(failure([ERP_MATERIAL, quality])).toContain('PurchaseOrder.number: served by Quality (system of engagement), but the systems registry reserves it for ERP (system of record)');
+    expect(failure([ERP_MATERIAL, quality])).toContain(
+      'PurchaseOrder.number: served by Quality (system of engagement), but the systems registry reserves it for ERP (system of record)',
+    );
   });
 
-  it('rejects @provides, which makes a second source of another system\'s field', () => {
+  it("rejects @provides, which makes a second source of another system's field", () => {
     const erp = subgraph('erp', `type Supplier @key(fields: "id") { id: ID! name: String! } type Query { supplier(id: ID!): Supplier }`);
     const mes = subgraph(
       'mes',
@@ -111,10 +142,12 @@ describe('authority guards at compose time', () => {
        type Lot @key(fields: "id") { id: ID! supplier: Supplier @provides(fields: "name") }
        type Query { lot(id: ID!): Lot }`,
     );
-    expect(failure([erp, mes])).toContain('Lot.supplier: @provides(fields: "name") in mes makes mes a second source of Supplier.name (owned by erp)');
+    expect(failure([erp, mes])).toContain(
+      'Lot.supplier: @provides(fields: "name") in mes makes mes a second source of Supplier.name (owned by erp)',
+    );
   });
 
-  it('warns when a field contributed to another system\'s entity is non-null (docs/domain.md#rule-3)', () => {
+  it("warns when a field contributed to another system's entity is non-null (docs/domain.md#rule-3)", () => {
     const inventory = subgraph('inventory', `type Material @key(fields: "id") { id: ID! abcClass: String! }`);
     const { warnings } = composeSubgraphs([ERP_MATERIAL, inventory]);
     expect(warnings).toEqual([expect.stringContaining("Material.abcClass: inventory contributes it to erp's Material as non-null")]);
@@ -122,7 +155,10 @@ describe('authority guards at compose time', () => {
 
   it('finds two owners in the supergraph itself, whatever let them through', () => {
     // Composed without the subgraph guards, as a supergraph built elsewhere would be.
-    const erp = subgraph('erp', `type Material @key(fields: "id") { id: ID! description: String! @shareable } type Query { material(id: ID!): Material }`);
+    const erp = subgraph(
+      'erp',
+      `type Material @key(fields: "id") { id: ID! description: String! @shareable } type Query { material(id: ID!): Material }`,
+    );
     const crm = subgraph('crm', `type Material @key(fields: "id") { id: ID! description: String! @shareable }`);
     const result = composeServices([erp, crm].map((s) => ({ name: s.name, url: s.url, typeDefs: parse(s.sdl) })));
     expect(result.errors).toBeUndefined();

@@ -63,11 +63,19 @@ describe('the authority map and the source of every field', () => {
 
   it('gives fields to their one system, keys to the entity owner, and records @requires', () => {
     expect(map.fields['Material.standardCost']).toEqual({
-      system: 'erp', label: 'ERP', kind: 'record', steward: 'Finance & Supply Chain', role: 'field', systems: ['erp'],
+      system: 'erp',
+      label: 'ERP',
+      kind: 'record',
+      steward: 'Finance & Supply Chain',
+      role: 'field',
+      systems: ['erp'],
       authorized: [{ roles: ['finance'], scopes: ['finance:read'] }],
     });
     expect(map.fields['MaterialSite.countVarianceValue']).toMatchObject({
-      system: 'inventory', kind: 'engagement', steward: 'Warehouse', requires: 'bookQuantity material { standardCost }',
+      system: 'inventory',
+      kind: 'engagement',
+      steward: 'Warehouse',
+      requires: 'bookQuantity material { standardCost }',
     });
     expect(map.fields['MaterialSite.materialId']).toMatchObject({ system: 'erp', role: 'key', systems: ['erp', 'inventory'] });
     expect(map.fields['Query.countDiscrepancies']).toMatchObject({ system: 'inventory', role: 'root' });

@@ -8,9 +8,12 @@ function subgraph(name: string, body: string, imports = ['@key']): SubgraphSourc
 }
 
 const material = (mutation: string) =>
-  subgraph('erp', `type Material @key(fields: "id") { id: ID! standardCost: Float @authorized(roles: ["finance"], scopes: ["finance:read"]) }
+  subgraph(
+    'erp',
+    `type Material @key(fields: "id") { id: ID! standardCost: Float @authorized(roles: ["finance"], scopes: ["finance:read"]) }
    type Query { material(id: ID!): Material }
-   type Mutation { ${mutation} }`);
+   type Mutation { ${mutation} }`,
+  );
 
 function failure(subgraphs: SubgraphSource[]): string {
   try {
@@ -37,11 +40,18 @@ describe('write authorization at compose time', () => {
 
   it('says who may run a mutation and read a protected field in its description, before the source, and in the matrix', () => {
     const { files } = composeSubgraphs([material('releaseWorkOrder(id: ID!): Material @authorized(roles: ["planner"])')]);
-    expect(files['supergraph.graphql']).toContain('Who may run it: role planner (the admin role passes every rule).\n\n  Authoritative source: ERP (system of record)');
+    expect(files['supergraph.graphql']).toContain(
+      'Who may run it: role planner (the admin role passes every rule).\n\n  Authoritative source: ERP (system of record)',
+    );
     expect(files['supergraph.graphql']).toContain('Who may read it: role finance, or scope finance:read');
-    expect(JSON.parse(files['authority.json']!).fields['Mutation.releaseWorkOrder'].authorized).toEqual([{ roles: ['planner'], scopes: [] }]);
+    expect(JSON.parse(files['authority.json']!).fields['Mutation.releaseWorkOrder'].authorized).toEqual([
+      { roles: ['planner'], scopes: [] },
+    ]);
     const row = files['ROLES.md']!.split('\n').find((line) => line.startsWith('| `Mutation.releaseWorkOrder`'))!;
-    const header = files['ROLES.md']!.split('\n').find((line) => line.startsWith('| field |'))!.split('|').map((c) => c.trim());
+    const header = files['ROLES.md']!.split('\n')
+      .find((line) => line.startsWith('| field |'))!
+      .split('|')
+      .map((c) => c.trim());
     const cells = row.split('|').map((c) => c.trim());
     const ticked = header.filter((_, i) => cells[i] === '✓');
     expect(ticked).toEqual(['`admin`', '`planner`']);

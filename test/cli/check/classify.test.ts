@@ -56,6 +56,9 @@ describe('classifying changes and the usage they touch', () => {
     `);
     const typeRemoved = changes.find((c) => c.type === 'TYPE_REMOVED')!;
     expect(touches(typeRemoved.touched!, 'Order.note')).toBe(true);
-    expect(changes.filter((c) => c.type === 'FIELD_DEPRECATION_ADDED' || c.type === 'FIELD_ADDED').map((c) => c.level)).toEqual(['safe', 'safe']);
+    expect(changes.filter((c) => c.type === 'FIELD_DEPRECATION_ADDED' || c.type === 'FIELD_ADDED').map((c) => c.level)).toEqual([
+      'safe',
+      'safe',
+    ]);
   });
 });

@@ -28,7 +28,7 @@ describe('recipes: a gateway plugin', () => {
     }
   });
 
-  it('keeps each request\'s start to itself when requests overlap', async () => {
+  it("keeps each request's start to itself when requests overlap", async () => {
     let t = 0;
     let entered = false;
     let release!: () => void;
@@ -60,10 +60,15 @@ describe('recipes: a gateway plugin', () => {
   });
 
   it('exactly the threshold is not slow, a millisecond more is', async () => {
-    for (const [step, expected] of [[1000, 0], [1001, 1]] as const) {
+    for (const [step, expected] of [
+      [1000, 0],
+      [1001, 1],
+    ] as const) {
       let t = 0;
       const reported: SlowOperation[] = [];
-      const server = await started(slowOperationPlugin({ thresholdMs: 1000, now: () => (t += step), onSlow: (op) => reported.push(op) }), { Query: { fast: () => 1 } });
+      const server = await started(slowOperationPlugin({ thresholdMs: 1000, now: () => (t += step), onSlow: (op) => reported.push(op) }), {
+        Query: { fast: () => 1 },
+      });
       try {
         await server.executeOperation({ query: '{ fast }' });
         expect(reported).toHaveLength(expected);

@@ -22,8 +22,15 @@ const RULES: AuthorityRules = { ...AUTHORITY, entityOwners: { ...AUTHORITY.entit
 
 /** The six systems as composed in schema/, and the gauges subgraph beside them. */
 async function subgraphs(): Promise<SubgraphSource[]> {
-  const six = SYSTEM_NAMES.map((name) => ({ name, url: `http://127.0.0.1:4000/${name}`, sdl: readFileSync(path.join(ROOT, 'schema', `${name}.graphql`), 'utf8') }));
-  return [...six, { name: gaugesSystem.name, url: 'http://127.0.0.1:4100/graphql', sdl: printSubgraphSchema(await gaugesSystem.buildSchema()) }];
+  const six = SYSTEM_NAMES.map((name) => ({
+    name,
+    url: `http://127.0.0.1:4000/${name}`,
+    sdl: readFileSync(path.join(ROOT, 'schema', `${name}.graphql`), 'utf8'),
+  }));
+  return [
+    ...six,
+    { name: gaugesSystem.name, url: 'http://127.0.0.1:4100/graphql', sdl: printSubgraphSchema(await gaugesSystem.buildSchema()) },
+  ];
 }
 
 describe('recipes: a system, an entity and a field added with the kit', () => {
@@ -35,7 +42,7 @@ describe('recipes: a system, an entity and a field added with the kit', () => {
     expect(graph.files['supergraph.graphql']).toContain('calibrationIntervalDays: Int!');
   });
 
-  it('is refused by compose when it serves another system\'s field, as the recipe warns', async () => {
+  it("is refused by compose when it serves another system's field, as the recipe warns", async () => {
     const sources = await subgraphs();
     const gauges = sources.at(-1)!;
     // A copy of ERP's material description, served as the field itself.
@@ -57,7 +64,10 @@ describe('recipes: a system, an entity and a field added with the kit', () => {
     });
 
     async function execute(query: string, variables?: Record<string, unknown>) {
-      const response = await apollo.executeOperation({ query, variables }, { contextValue: gaugesSystem.createContext(database.database.db, ANONYMOUS) });
+      const response = await apollo.executeOperation(
+        { query, variables },
+        { contextValue: gaugesSystem.createContext(database.database.db, ANONYMOUS) },
+      );
       if (response.body.kind !== 'single') throw new Error('expected a single result');
       return response.body.singleResult as { data?: any; errors?: unknown[] };
     }
@@ -71,9 +81,12 @@ describe('recipes: a system, an entity and a field added with the kit', () => {
     it('answers 200 representations with one SQL statement, in the order asked', async () => {
       const ids = Array.from({ length: 200 }, (_, i) => `G${String(200 - i).padStart(4, '0')}`);
       const before = await dbQueryCount(gaugesSystem.name);
-      const result = await execute('query ($r: [_Any!]!) { _entities(representations: $r) { ... on Gauge { id calibrationIntervalDays } } }', {
-        r: ids.map((id) => ({ __typename: 'Gauge', id })),
-      });
+      const result = await execute(
+        'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Gauge { id calibrationIntervalDays } } }',
+        {
+          r: ids.map((id) => ({ __typename: 'Gauge', id })),
+        },
+      );
       expect(result.errors).toBeUndefined();
       expect(result.data._entities.map((g: { id: string }) => g.id)).toEqual(ids);
       expect((await dbQueryCount(gaugesSystem.name)) - before).toBe(1);

@@ -4,7 +4,14 @@ import { ApolloServer } from '@apollo/server';
 import type { Fetcher } from '@apollo/utils.fetcher';
 import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
 import { composeGraph } from '../../../cli/compose';
-import { installResultShaping, isEntitiesBody, isMutationText, isQueryBody, persistedQueryHashOf, resultShapingMode } from '../../../gateway/apollo-internals';
+import {
+  installResultShaping,
+  isEntitiesBody,
+  isMutationText,
+  isQueryBody,
+  persistedQueryHashOf,
+  resultShapingMode,
+} from '../../../gateway/apollo-internals';
 import { callerSealingFetcher } from '../../../gateway/security/caller-seal';
 import { CALLER_HEADER, callerClaims, parseCallerKey } from '../../../platform/caller-header';
 import { crmSystem } from '../../../subgraphs/crm/server';
@@ -64,7 +71,9 @@ describe('the bodies the data source sends (subgraph-bodies.ts)', () => {
   });
 
   it('a mutation is not a query body, so it is never merged, batched or cached', async () => {
-    const { response, bodies } = await bodiesOf('mutation { updateCustomerProfile(id: "C00001", input: { accountManager: "Canary" }) { id } }');
+    const { response, bodies } = await bodiesOf(
+      'mutation { updateCustomerProfile(id: "C00001", input: { accountManager: "Canary" }) { id } }',
+    );
     expect(response.body.errors).toBeUndefined();
     const [mutation] = bodies;
     expect(bodies).toHaveLength(1);
@@ -145,7 +154,11 @@ describe('the keys of automatic persisted queries (persisted-query-keys.ts)', ()
       },
       delete: async (k) => store.delete(k),
     };
-    const apollo = new ApolloServer({ typeDefs: 'type Query { ok: Boolean }', resolvers: { Query: { ok: () => true } }, persistedQueries: { cache } });
+    const apollo = new ApolloServer({
+      typeDefs: 'type Query { ok: Boolean }',
+      resolvers: { Query: { ok: () => true } },
+      persistedQueries: { cache },
+    });
     await apollo.start();
     try {
       const query = '{ ok }';

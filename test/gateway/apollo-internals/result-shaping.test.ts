@@ -32,7 +32,13 @@ function outcome(shape: typeof computeResponse, operation: Operation, variables:
   }
 }
 
-function compare(operation: Operation, variables: Record<string, unknown>, cases: number, seed: number, corruption: number): { differences: number; withErrors: number; threw: number } {
+function compare(
+  operation: Operation,
+  variables: Record<string, unknown>,
+  cases: number,
+  seed: number,
+  corruption: number,
+): { differences: number; withErrors: number; threw: number } {
   let differences = 0;
   let withErrors = 0;
   let threw = 0;
@@ -70,10 +76,26 @@ describe('planned result shaping', () => {
   const op = (query: string) => operationFromDocument(schema, parse(query), { validate: false });
 
   const operations: [string, string, Record<string, unknown>][] = [
-    ['fields, aliases and nesting', '{ site(id: "S1") { id label: name active lots { id quantity status parent { id } consumed { id } } grid } count at }', {}],
-    ['interfaces and unions with inline and named fragments', '{ node(id: "x") { id __typename ... on Lot { quantity status } ...S } things { __typename kind: __typename ... on Site { name } ... on Node { id } ... on Lot { consumed { id } } } } fragment S on Site { name lots { id } }', {}],
-    ['@skip and @include with variables and defaults', 'query ($a: Boolean!, $b: Boolean = false) { sites { id name @skip(if: $a) active @include(if: $b) lots @include(if: true) { id quantity @skip(if: $b) } } count @skip(if: false) }', { a: true }],
-    ['the same field selected twice, merged', '{ site(id: "S1") { id lots { id } ... on Site { lots { quantity } name } } site2: site(id: "S2") { name } }', {}],
+    [
+      'fields, aliases and nesting',
+      '{ site(id: "S1") { id label: name active lots { id quantity status parent { id } consumed { id } } grid } count at }',
+      {},
+    ],
+    [
+      'interfaces and unions with inline and named fragments',
+      '{ node(id: "x") { id __typename ... on Lot { quantity status } ...S } things { __typename kind: __typename ... on Site { name } ... on Node { id } ... on Lot { consumed { id } } } } fragment S on Site { name lots { id } }',
+      {},
+    ],
+    [
+      '@skip and @include with variables and defaults',
+      'query ($a: Boolean!, $b: Boolean = false) { sites { id name @skip(if: $a) active @include(if: $b) lots @include(if: true) { id quantity @skip(if: $b) } } count @skip(if: false) }',
+      { a: true },
+    ],
+    [
+      'the same field selected twice, merged',
+      '{ site(id: "S1") { id lots { id } ... on Site { lots { quantity } name } } site2: site(id: "S2") { name } }',
+      {},
+    ],
     ['introspection beside data', '{ __typename __schema { queryType { name } } count }', {}],
   ];
 
@@ -109,9 +131,21 @@ describe('planned result shaping', () => {
 
   it('nulls bubble to the nearest nullable parent, with one error naming the field', () => {
     const operation = op('{ sites { id name } count }');
-    const { data, errors } = computeResponse({ operation, input: { sites: [{ id: 'S1', name: 'A' }, { id: 'S2', name: null }], count: 3 }, introspectionHandling: () => null });
+    const { data, errors } = computeResponse({
+      operation,
+      input: {
+        sites: [
+          { id: 'S1', name: 'A' },
+          { id: 'S2', name: null },
+        ],
+        count: 3,
+      },
+      introspectionHandling: () => null,
+    });
     expect(JSON.stringify(data)).toBe('{"sites":null,"count":3}');
-    expect(errors.map((e) => [e.message, e.path])).toEqual([['Cannot return null for non-nullable field Site.name.', ['sites', 1, 'name']]]);
+    expect(errors.map((e) => [e.message, e.path])).toEqual([
+      ['Cannot return null for non-nullable field Site.name.', ['sites', 1, 'name']],
+    ]);
   });
 
   it('is what @apollo/gateway calls once installed, and can be switched back', () => {

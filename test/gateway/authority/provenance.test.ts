@@ -57,7 +57,12 @@ describe('provenance through the gateway as it is built for production', () => {
     ]);
     // ERP chose each customer (the reference, by its key); CRM answered who they are.
     expect(provenance.erp.inputs).toContain('workOrders.nodes.*.customer.id');
-    expect(provenance.crm).toMatchObject({ label: 'CRM', kind: 'record', fetches: 1, paths: ['workOrders.nodes.*.customer.name', 'workOrders.nodes.*.customer.segment'] });
+    expect(provenance.crm).toMatchObject({
+      label: 'CRM',
+      kind: 'record',
+      fetches: 1,
+      paths: ['workOrders.nodes.*.customer.name', 'workOrders.nodes.*.customer.segment'],
+    });
     expect(provenance.mes).toMatchObject({ label: 'MES', kind: 'record' });
     expect([...provenance.mes.paths].sort()).toEqual(
       [

@@ -77,7 +77,10 @@ describe('reconciliation: where a system of engagement and the system of record 
       expect(row.heldQuantity).toBeCloseTo(want.held, 3);
       expect(row.difference).toBeCloseTo(want.held - want.blocked, 3);
       expect(row.heldLots.map((l: any) => l.id)).toEqual(want.lots);
-      expect(row.heldQuantity).toBeCloseTo(row.heldLots.reduce((sum: number, l: any) => sum + l.quantity, 0), 3);
+      expect(row.heldQuantity).toBeCloseTo(
+        row.heldLots.reduce((sum: number, l: any) => sum + l.quantity, 0),
+        3,
+      );
     }
   });
 
@@ -96,7 +99,12 @@ describe('reconciliation: where a system of engagement and the system of record 
       .limit(1)
       .executeTakeFirstOrThrow();
     const setBlocked = (materialId: string, quantity: number) =>
-      erp.updateTable('materialSites').set({ blockedQuantity: quantity }).where('materialId', '=', materialId).where('siteId', '=', 'S01').execute();
+      erp
+        .updateTable('materialSites')
+        .set({ blockedQuantity: quantity })
+        .where('materialId', '=', materialId)
+        .where('siteId', '=', 'S01')
+        .execute();
 
     // ERP lost the block (a stock status change never posted): quality holds, ERP does not block.
     await setBlocked(hold.materialId, 0);
@@ -117,7 +125,10 @@ describe('reconciliation: where a system of engagement and the system of record 
       .select('materialId')
       .where('siteId', '=', 'S01')
       .where('blockedQuantity', '=', 0)
-      .where('materialId', 'not in', [...holdsMaterials(await quality.selectFrom('qualityHolds').select('materialId').execute()), ...disagreeing.keys()])
+      .where('materialId', 'not in', [
+        ...holdsMaterials(await quality.selectFrom('qualityHolds').select('materialId').execute()),
+        ...disagreeing.keys(),
+      ])
       .orderBy('materialId')
       .limit(1)
       .executeTakeFirstOrThrow();
@@ -134,8 +145,21 @@ describe('reconciliation: where a system of engagement and the system of record 
   });
 
   it('lists approved counts ERP has not posted and posted counts whose document ERP does not hold', async () => {
-    const posted = await inventory.selectFrom('countTasks').select(['id', 'materialId', 'erpDocumentNumber']).where('siteId', '=', 'S01').where('status', '=', 'POSTED').orderBy('id').execute();
-    const open = await inventory.selectFrom('countTasks').select(['id']).where('siteId', '=', 'S01').where('status', 'in', ['SCHEDULED', 'COUNTED']).orderBy('id').limit(1).executeTakeFirstOrThrow();
+    const posted = await inventory
+      .selectFrom('countTasks')
+      .select(['id', 'materialId', 'erpDocumentNumber'])
+      .where('siteId', '=', 'S01')
+      .where('status', '=', 'POSTED')
+      .orderBy('id')
+      .execute();
+    const open = await inventory
+      .selectFrom('countTasks')
+      .select(['id'])
+      .where('siteId', '=', 'S01')
+      .where('status', 'in', ['SCHEDULED', 'COUNTED'])
+      .orderBy('id')
+      .limit(1)
+      .executeTakeFirstOrThrow();
     expect(posted.length).toBeGreaterThan(1);
 
     // One posted count ERP knows (its adjustment is in ERP's trail), one it does not, one newly approved.
@@ -144,7 +168,16 @@ describe('reconciliation: where a system of engagement and the system of record 
     await inventory.updateTable('countTasks').set({ erpDocumentNumber: knownDocument }).where('id', '=', known!.id).execute();
     await erp
       .insertInto('auditTrail')
-      .values({ actor: 'test', actorKind: 'user', operation: 'postInventoryAdjustment', entityType: 'MaterialSite', entityId: `${known!.materialId}/S01`, reference: knownDocument, before: JSON.stringify({ bookQuantity: 10 }), after: JSON.stringify({ bookQuantity: 9 }) })
+      .values({
+        actor: 'test',
+        actorKind: 'user',
+        operation: 'postInventoryAdjustment',
+        entityType: 'MaterialSite',
+        entityId: `${known!.materialId}/S01`,
+        reference: knownDocument,
+        before: JSON.stringify({ bookQuantity: 10 }),
+        after: JSON.stringify({ bookQuantity: 9 }),
+      })
       .execute();
     await inventory.updateTable('countTasks').set({ erpDocumentNumber: 'MD-NOT-IN-ERP' }).where('id', '=', unknown!.id).execute();
     const now = new Date();
@@ -159,13 +192,25 @@ describe('reconciliation: where a system of engagement and the system of record 
     const rows = body.data.countPostingDisagreements as any[];
     const byId = new Map(rows.map((r) => [r.countTask.id, r]));
     expect(byId.has(known!.id)).toBe(false);
-    expect(byId.get(unknown!.id)).toMatchObject({ kind: 'UNKNOWN_TO_ERP', countTask: { status: 'POSTED', erpDocumentNumber: 'MD-NOT-IN-ERP' } });
+    expect(byId.get(unknown!.id)).toMatchObject({
+      kind: 'UNKNOWN_TO_ERP',
+      countTask: { status: 'POSTED', erpDocumentNumber: 'MD-NOT-IN-ERP' },
+    });
     expect(byId.get(open.id)).toMatchObject({ kind: 'NOT_POSTED', countTask: { status: 'APPROVED' }, materialSite: { siteId: 'S01' } });
 
     // Every approved count is listed; every posted one is listed unless ERP's trail holds its document.
-    const trail = await erp.selectFrom('auditTrail').select(['entityId', 'reference']).where('operation', '=', 'postInventoryAdjustment').execute();
+    const trail = await erp
+      .selectFrom('auditTrail')
+      .select(['entityId', 'reference'])
+      .where('operation', '=', 'postInventoryAdjustment')
+      .execute();
     const documents = new Set(trail.map((t: any) => `${t.entityId}|${t.reference}`));
-    const tasks = await inventory.selectFrom('countTasks').select(['id', 'materialId', 'status', 'erpDocumentNumber']).where('siteId', '=', 'S01').where('status', 'in', ['APPROVED', 'POSTED']).execute();
+    const tasks = await inventory
+      .selectFrom('countTasks')
+      .select(['id', 'materialId', 'status', 'erpDocumentNumber'])
+      .where('siteId', '=', 'S01')
+      .where('status', 'in', ['APPROVED', 'POSTED'])
+      .execute();
     const expected = tasks
       .filter((t: any) => t.status === 'APPROVED' || !t.erpDocumentNumber || !documents.has(`${t.materialId}/S01|${t.erpDocumentNumber}`))
       .map((t: any) => t.id)
@@ -173,14 +218,33 @@ describe('reconciliation: where a system of engagement and the system of record 
     expect(rows.map((r) => r.countTask.id)).toEqual(expected);
   });
 
-  it('finds a posted count\'s adjustment however far back ERP\'s trail holds it, paging the trail past its first page', async () => {
-    const task = await inventory.selectFrom('countTasks').select(['id', 'materialId']).where('siteId', '=', 'S01').where('status', '=', 'POSTED').orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
+  it("finds a posted count's adjustment however far back ERP's trail holds it, paging the trail past its first page", async () => {
+    const task = await inventory
+      .selectFrom('countTasks')
+      .select(['id', 'materialId'])
+      .where('siteId', '=', 'S01')
+      .where('status', '=', 'POSTED')
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirstOrThrow();
     const entityId = `${task.materialId}/S01`;
     await inventory.updateTable('countTasks').set({ erpDocumentNumber: 'MD-RECON-OLD' }).where('id', '=', task.id).execute();
-    const change = (operation: string, reference: string) => ({ actor: 'test', actorKind: 'user', operation, entityType: 'MaterialSite', entityId, reference, before: JSON.stringify({ blockedQuantity: 0 }), after: JSON.stringify({ blockedQuantity: 1 }) });
+    const change = (operation: string, reference: string) => ({
+      actor: 'test',
+      actorKind: 'user',
+      operation,
+      entityType: 'MaterialSite',
+      entityId,
+      reference,
+      before: JSON.stringify({ blockedQuantity: 0 }),
+      after: JSON.stringify({ blockedQuantity: 1 }),
+    });
     await erp.insertInto('auditTrail').values(change('postInventoryAdjustment', 'MD-RECON-OLD')).execute();
     // Newer changes than the largest page: the posting is no longer on the trail's first page.
-    await erp.insertInto('auditTrail').values(Array.from({ length: PAGE_SIZE_MAX + 50 }, (_, i) => change('changeStockStatus', `SS-${i}`))).execute();
+    await erp
+      .insertInto('auditTrail')
+      .values(Array.from({ length: PAGE_SIZE_MAX + 50 }, (_, i) => change('changeStockStatus', `SS-${i}`)))
+      .execute();
 
     const { body } = await stack.query(COUNTS, { siteId: 'S01' });
     expect(body.errors).toBeUndefined();
@@ -191,7 +255,9 @@ describe('reconciliation: where a system of engagement and the system of record 
     await inventory.updateTable('countTasks').set({ erpDocumentNumber: 'MD-RECON-NOWHERE' }).where('id', '=', task.id).execute();
     const again = await stack.query(COUNTS, { siteId: 'S01' });
     expect(again.body.errors).toBeUndefined();
-    expect((again.body.data.countPostingDisagreements as any[]).find((r) => r.countTask.id === task.id)).toMatchObject({ kind: 'UNKNOWN_TO_ERP' });
+    expect((again.body.data.countPostingDisagreements as any[]).find((r) => r.countTask.id === task.id)).toMatchObject({
+      kind: 'UNKNOWN_TO_ERP',
+    });
   });
 
   it('is answered in the gateway from the systems it compares, which provenance shows', async () => {

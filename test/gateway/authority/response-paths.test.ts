@@ -28,7 +28,9 @@ describe('response paths of a request and of the fetches that answer it', () => 
   });
 
   it('places an entity fetch at its merge path and leaves out __typename', () => {
-    const fetch = parse(`query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Customer { __typename id name } } }`);
+    const fetch = parse(
+      `query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Customer { __typename id name } } }`,
+    );
     expect(fetchedFields(schema, fetch, ['orders', '@', 'customer'])).toEqual([
       { path: 'orders.*.customer.id', hasChildren: false },
       { path: 'orders.*.customer.name', hasChildren: false },

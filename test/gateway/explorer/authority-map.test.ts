@@ -1,7 +1,13 @@
 import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
 import { composeGraph } from '../../../cli/compose';
-import { deriveAuthority, describeAuthority, mergeAuthority, parseAuthorityFile, type AuthorityMap } from '../../../gateway/explorer/authority-map';
+import {
+  deriveAuthority,
+  describeAuthority,
+  mergeAuthority,
+  parseAuthorityFile,
+  type AuthorityMap,
+} from '../../../gateway/explorer/authority-map';
 import { renderAuthoritySvg } from '../../../gateway/explorer/authority-page';
 import { erpSystem } from '../../../subgraphs/erp/server';
 import { inventorySystem } from '../../../subgraphs/inventory/server';
@@ -25,14 +31,22 @@ describe('authority map', () => {
       ['erp', 'record'],
       ['inventory', 'engagement'],
     ]);
-    expect(field(derived, 'MaterialSite.bookQuantity')).toMatchObject({ system: 'erp', kind: 'record', steward: 'Finance & Supply Chain', key: false });
+    expect(field(derived, 'MaterialSite.bookQuantity')).toMatchObject({
+      system: 'erp',
+      kind: 'record',
+      steward: 'Finance & Supply Chain',
+      key: false,
+    });
     expect(field(derived, 'MaterialSite.abcClass')).toMatchObject({ system: 'inventory', kind: 'engagement', key: false });
     expect(field(derived, 'Query.countTasks')).toMatchObject({ system: 'inventory' });
     expect(field(derived, 'Query.material')).toMatchObject({ system: 'erp' });
   });
 
   it('marks a computed field with what it requires, and key fields as shared by every holder', () => {
-    expect(field(derived, 'MaterialSite.countVarianceQuantity')).toMatchObject({ system: 'inventory', requires: expect.stringContaining('bookQuantity') });
+    expect(field(derived, 'MaterialSite.countVarianceQuantity')).toMatchObject({
+      system: 'inventory',
+      requires: expect.stringContaining('bookQuantity'),
+    });
     const key = field(derived, 'MaterialSite.materialId')!;
     expect(key.key).toBe(true);
     expect([...key.systems].sort()).toEqual(['erp', 'inventory']);
@@ -66,7 +80,9 @@ describe('authority map', () => {
     expect(describeAuthority(field(derived, 'MaterialSite.bookQuantity')!)).toBe('Authoritative source: ERP (system of record)');
     expect(describeAuthority(field(derived, 'MaterialSite.abcClass')!)).toBe('Authoritative source: Inventory (system of engagement)');
     const merged = mergeAuthority(derived, parseAuthorityFile(authorityJson));
-    expect(describeAuthority(field(merged, 'MaterialSite.materialId')!)).toBe('Authoritative source: ERP (system of record); a key that Inventory also holds');
+    expect(describeAuthority(field(merged, 'MaterialSite.materialId')!)).toBe(
+      'Authoritative source: ERP (system of record); a key that Inventory also holds',
+    );
   });
 
   it('draws one column per system and puts each field in its owner’s cell', () => {
@@ -80,7 +96,9 @@ describe('authority map', () => {
     };
     expect(cell('MaterialSite', 'erp')).toEqual(expect.arrayContaining(['MaterialSite.bookQuantity', 'MaterialSite.blockedQuantity']));
     expect(cell('MaterialSite', 'erp')).not.toContain('MaterialSite.abcClass');
-    expect(cell('MaterialSite', 'inventory')).toEqual(expect.arrayContaining(['MaterialSite.abcClass', 'MaterialSite.countVarianceQuantity']));
+    expect(cell('MaterialSite', 'inventory')).toEqual(
+      expect.arrayContaining(['MaterialSite.abcClass', 'MaterialSite.countVarianceQuantity']),
+    );
     expect(cell('MaterialSite', 'inventory')).not.toContain('MaterialSite.materialId');
   });
 
@@ -110,7 +128,9 @@ describe('authority map', () => {
     expect(field(merged, 'Material.standardCost')).toMatchObject({ authorized: 'role finance, or scope finance:read' });
     expect(field(merged, 'Material.description')?.authorized).toBeUndefined();
     const svg = renderAuthoritySvg(merged);
-    expect(svg).toContain('Mutation.postInventoryAdjustment: ERP, steward Finance &amp; Supply Chain; needs role inventory-relay</title>postInventoryAdjustment 🔒');
+    expect(svg).toContain(
+      'Mutation.postInventoryAdjustment: ERP, steward Finance &amp; Supply Chain; needs role inventory-relay</title>postInventoryAdjustment 🔒',
+    );
   });
 
   it('escapes names so a description or name cannot break the picture', () => {

@@ -32,7 +32,11 @@ describe('explorer routes of the gateway', () => {
     gateway = await createGatewayServer({
       supergraph: staticSupergraph(files['supergraph.graphql']!),
       logger,
-      explorer: { assetsDir: path.join(dir, 'assets'), authorityFile: path.join(dir, 'authority.json'), headers: () => ({ authorization: 'Bearer dev-token' }) },
+      explorer: {
+        assetsDir: path.join(dir, 'assets'),
+        authorityFile: path.join(dir, 'authority.json'),
+        headers: () => ({ authorization: 'Bearer dev-token' }),
+      },
     });
     base = (await listenOnFreePort(gateway.httpServer)).replace(/\/graphql$/, '');
     unbuilt = await createGatewayServer({
@@ -113,9 +117,15 @@ describe('explorer routes of the gateway', () => {
   });
 
   it('leaves GraphQL as it was: POST /graphql answers, GET /graphql without text/html is Apollo’s, / redirects to the explorer', async () => {
-    const post = await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: JSON.stringify({ query: '{ __typename }' }) });
+    const post = await fetch(`${base}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...auth },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
     expect(await post.json()).toEqual({ data: { __typename: 'Query' } });
-    const get = await fetch(`${base}/graphql?query=${encodeURIComponent('{ __typename }')}`, { headers: { accept: 'application/json', 'apollo-require-preflight': 'true', ...auth } });
+    const get = await fetch(`${base}/graphql?query=${encodeURIComponent('{ __typename }')}`, {
+      headers: { accept: 'application/json', 'apollo-require-preflight': 'true', ...auth },
+    });
     expect(get.headers.get('content-type')).toContain('application/json');
     expect(await get.json()).toEqual({ data: { __typename: 'Query' } });
     const root = await fetch(`${base}/`, { redirect: 'manual' });
@@ -126,7 +136,10 @@ describe('explorer routes of the gateway', () => {
     const response = await fetch(`${base}/explorer/plan`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...auth },
-      body: JSON.stringify({ query: 'query V { materialSites(siteId: "S01") { nodes { abcClass countVarianceQuantity } } }', operationName: 'V' }),
+      body: JSON.stringify({
+        query: 'query V { materialSites(siteId: "S01") { nodes { abcClass countVarianceQuantity } } }',
+        operationName: 'V',
+      }),
     });
     expect(response.status).toBe(200);
     const { plan } = (await response.json()) as any;
@@ -135,7 +148,8 @@ describe('explorer routes of the gateway', () => {
   });
 
   it('answers bad plan requests with a GraphQL error and a 4xx, never a 500', async () => {
-    const plan = (body: string) => fetch(`${base}/explorer/plan`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body });
+    const plan = (body: string) =>
+      fetch(`${base}/explorer/plan`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body });
     const cases: [string, number, string, string][] = [
       ['{not json', 400, 'BAD_REQUEST', 'not valid JSON'],
       ['{}', 400, 'BAD_USER_INPUT', 'query'],
@@ -155,7 +169,8 @@ describe('explorer routes of the gateway', () => {
 
   it('plans only for the users the gateway authenticates: no token, a bad token, a bound user, an unknown key are refused', async () => {
     const body = JSON.stringify({ query: '{ material(id: "M000001") { description } }' });
-    const plan = (headers: Record<string, string>) => fetch(`${base}/explorer/plan`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+    const plan = (headers: Record<string, string>) =>
+      fetch(`${base}/explorer/plan`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
     const supplier = await testToken({ roles: ['supplier'], supplierId: 'V00001', scopes: ['partner:supplier'] });
     const cases: [Record<string, string>, number, string][] = [
       [{}, 401, 'UNAUTHENTICATED'],
@@ -166,7 +181,11 @@ describe('explorer routes of the gateway', () => {
     for (const [headers, status, code] of cases) {
       const response = await plan(headers);
       const json = (await response.json()) as any;
-      expect([Object.keys(headers).join(), response.status, json.errors[0].extensions.code]).toEqual([Object.keys(headers).join(), status, code]);
+      expect([Object.keys(headers).join(), response.status, json.errors[0].extensions.code]).toEqual([
+        Object.keys(headers).join(),
+        status,
+        code,
+      ]);
       expect(json.plan).toBeUndefined();
     }
     expect((await fetch(`${base}/explorer/authority.json`)).status).toBe(401);
@@ -192,7 +211,9 @@ describe('explorer routes of the gateway', () => {
     expect(html).toMatch(/<svg[^>]*role="img"/);
     expect(html).toContain('data-system="erp" data-kind="record"');
     expect(html).toContain('data-system="inventory" data-kind="engagement"');
-    expect(html).toMatch(/<g class="cell" data-type="MaterialSite" data-system="inventory">.*data-field="MaterialSite.countVarianceQuantity"/);
+    expect(html).toMatch(
+      /<g class="cell" data-type="MaterialSite" data-system="inventory">.*data-field="MaterialSite.countVarianceQuantity"/,
+    );
   });
 
   it('serves the authority map as JSON for the page, with the sentence the docs show', async () => {
@@ -212,7 +233,11 @@ describe('explorer routes of the gateway', () => {
     const response = await fetch(`${unbuiltBase}/graphql`, { headers: { accept: 'text/html' } });
     expect(response.status).toBe(503);
     expect(await response.text()).toContain('npm run build');
-    const post = await fetch(`${unbuiltBase}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: JSON.stringify({ query: '{ __typename }' }) });
+    const post = await fetch(`${unbuiltBase}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...auth },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
     expect(post.status).toBe(200);
   });
 });
@@ -247,7 +272,11 @@ describe('explorer over a supergraph file', () => {
   });
 
   const plan = async (query: string) => {
-    const response = await fetch(`${base}/explorer/plan`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: JSON.stringify({ query }) });
+    const response = await fetch(`${base}/explorer/plan`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...auth },
+      body: JSON.stringify({ query }),
+    });
     return { status: response.status, body: (await response.json()) as any };
   };
 

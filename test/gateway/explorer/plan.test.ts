@@ -119,14 +119,29 @@ describe('operation planner', () => {
         kind: 'Sequence',
         nodes: [
           fetch('a'),
-          { kind: 'Parallel', nodes: [{ kind: 'Flatten', path: ['x', '@'], node: fetch('b') }, { kind: 'Sequence', nodes: [fetch('c'), fetch('d')] }] },
+          {
+            kind: 'Parallel',
+            nodes: [
+              { kind: 'Flatten', path: ['x', '@'], node: fetch('b') },
+              { kind: 'Sequence', nodes: [fetch('c'), fetch('d')] },
+            ],
+          },
           { kind: 'Condition', condition: 'v', ifClause: fetch('e'), elseClause: fetch('f') },
           { kind: 'Defer', primary: { node: fetch('g') }, deferred: [{ depends: [], queryPath: [], node: fetch('h') }] },
         ],
       },
     };
     const summary = summarize(plan);
-    expect(summary.fetches.map((f) => `${f.stage}${f.system}${f.path ? `@${f.path}` : ''}`)).toEqual(['1a', '2b@x.@', '2c', '3d', '4e', '4f', '5g', '6h']);
+    expect(summary.fetches.map((f) => `${f.stage}${f.system}${f.path ? `@${f.path}` : ''}`)).toEqual([
+      '1a',
+      '2b@x.@',
+      '2c',
+      '3d',
+      '4e',
+      '4f',
+      '5g',
+      '6h',
+    ]);
     expect(summary.systems).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h']);
     expect(summarize({ kind: 'QueryPlan' }).fetches).toEqual([]);
   });

@@ -13,7 +13,12 @@ import { erpSystem } from '../../../subgraphs/erp/server';
 import { listenOnFreePort, staticSupergraph } from '../../support/stack';
 
 const ISSUER = 'https://login.plant.example';
-const client = { issuer: ISSUER, clientId: 'plantgraph-explorer', scopes: 'openid profile offline_access', audience: 'urn:plantgraph:gateway' };
+const client = {
+  issuer: ISSUER,
+  clientId: 'plantgraph-explorer',
+  scopes: 'openid profile offline_access',
+  audience: 'urn:plantgraph:gateway',
+};
 const discovery = {
   issuer: ISSUER,
   authorization_endpoint: `${ISSUER}/authorize`,
@@ -44,7 +49,13 @@ describe('explorer sign-in: discovery', () => {
   });
 
   it('sends no resource indicator for an audience that is not an absolute URI, and allows http only on this machine', () => {
-    const local = { ...discovery, issuer: 'http://127.0.0.1:9000', authorization_endpoint: 'http://127.0.0.1:9000/auth', token_endpoint: 'http://127.0.0.1:9000/token', end_session_endpoint: undefined };
+    const local = {
+      ...discovery,
+      issuer: 'http://127.0.0.1:9000',
+      authorization_endpoint: 'http://127.0.0.1:9000/auth',
+      token_endpoint: 'http://127.0.0.1:9000/token',
+      end_session_endpoint: undefined,
+    };
     const result = signInConfigFrom(local, { ...client, issuer: 'http://127.0.0.1:9000', audience: 'plantgraph' });
     expect(result.ok && result.config).toMatchObject({ loopbackHttp: true, server: { token_endpoint: 'http://127.0.0.1:9000/token' } });
     expect(result.ok && 'resource' in result.config).toBe(false);
@@ -52,8 +63,14 @@ describe('explorer sign-in: discovery', () => {
   });
 
   it.each([
-    [{ ...discovery, issuer: 'https://evil.example' }, 'names issuer "https://evil.example", expected https://login.plant.example (OIDC_ISSUER)'],
-    [{ ...discovery, token_endpoint: 'http://tokens.plant.example/token' }, "the discovery document's token_endpoint must be https, got http://tokens.plant.example/token"],
+    [
+      { ...discovery, issuer: 'https://evil.example' },
+      'names issuer "https://evil.example", expected https://login.plant.example (OIDC_ISSUER)',
+    ],
+    [
+      { ...discovery, token_endpoint: 'http://tokens.plant.example/token' },
+      "the discovery document's token_endpoint must be https, got http://tokens.plant.example/token",
+    ],
     [{ ...discovery, authorization_endpoint: undefined }, "the discovery document's authorization_endpoint must be a URL, got nothing"],
     [{ ...discovery, code_challenge_methods_supported: ['plain'] }, 'does not offer PKCE with S256'],
     [['not', 'an', 'object'], 'the discovery document is not a JSON object'],
@@ -73,7 +90,12 @@ describe('explorer sign-in: discovery', () => {
     }) as unknown as typeof fetch;
     const signIn = createExplorerSignIn({ ...client, fetch: fetchFn, retryMs: 50 });
     const down = await signIn.discover();
-    expect(down).toEqual({ ok: false, reason: expect.stringContaining(`discovery document at ${ISSUER}/.well-known/openid-configuration could not be read (connect ECONNREFUSED)`) });
+    expect(down).toEqual({
+      ok: false,
+      reason: expect.stringContaining(
+        `discovery document at ${ISSUER}/.well-known/openid-configuration could not be read (connect ECONNREFUSED)`,
+      ),
+    });
     up = true;
     expect((await signIn.discover()).ok).toBe(false);
     await new Promise((r) => setTimeout(r, 60));
@@ -96,8 +118,12 @@ describe('explorer sign-in: configuration', () => {
   });
 
   it('refuses a client id without an issuer, and scopes without openid', () => {
-    expect(() => loadSecurityConfig({ OIDC_CLIENT_ID: 'plantgraph-explorer' })).toThrow('OIDC_CLIENT_ID (the explorer\'s sign-in) needs OIDC_ISSUER');
-    expect(() => loadSecurityConfig({ ...production, OIDC_CLIENT_ID: 'x', OIDC_SCOPES: 'profile' })).toThrow('OIDC_SCOPES must include "openid"');
+    expect(() => loadSecurityConfig({ OIDC_CLIENT_ID: 'plantgraph-explorer' })).toThrow(
+      "OIDC_CLIENT_ID (the explorer's sign-in) needs OIDC_ISSUER",
+    );
+    expect(() => loadSecurityConfig({ ...production, OIDC_CLIENT_ID: 'x', OIDC_SCOPES: 'profile' })).toThrow(
+      'OIDC_SCOPES must include "openid"',
+    );
   });
 });
 
@@ -115,7 +141,13 @@ describe('explorer sign-in: the page', () => {
     provider = createServer((req, res) => {
       if (!providerUp || req.url !== '/.well-known/openid-configuration') return void res.writeHead(503).end();
       res.writeHead(200, { 'content-type': 'application/json' }).end(
-        JSON.stringify({ ...discovery, issuer, authorization_endpoint: `${issuer}/auth`, token_endpoint: `${issuer}/token`, end_session_endpoint: `${issuer}/logout` }),
+        JSON.stringify({
+          ...discovery,
+          issuer,
+          authorization_endpoint: `${issuer}/auth`,
+          token_endpoint: `${issuer}/token`,
+          end_session_endpoint: `${issuer}/logout`,
+        }),
       );
     });
     issuer = new URL(await listenOnFreePort(provider)).origin;
@@ -143,7 +175,12 @@ describe('explorer sign-in: the page', () => {
   it('hands the page the provider endpoints and lets its script reach the token endpoint, nothing else', async () => {
     const { response, html, config } = await page();
     expect(response.status).toBe(200);
-    expect(config.signIn).toMatchObject({ clientId: 'plantgraph-explorer', resource: 'urn:plantgraph:gateway', loopbackHttp: true, server: { token_endpoint: `${issuer}/token` } });
+    expect(config.signIn).toMatchObject({
+      clientId: 'plantgraph-explorer',
+      resource: 'urn:plantgraph:gateway',
+      loopbackHttp: true,
+      server: { token_endpoint: `${issuer}/token` },
+    });
     expect(response.headers.get('content-security-policy')).toContain(`connect-src 'self' ${issuer};`);
     // The sign-in module loads before the explorer's script, both from the gateway.
     expect(html.indexOf('/sign-in.')).toBeGreaterThan(0);

@@ -20,7 +20,11 @@ const DAY = 24 * HOUR;
 
 function envSecurity(overrides: Partial<GatewaySecurityOptions> = {}): GatewaySecurityOptions {
   return {
-    issuer: { issuer: process.env.OIDC_ISSUER!, audience: process.env.OIDC_AUDIENCE!, jwks: JSON.parse(readFileSync(process.env.OIDC_JWKS_FILE!, 'utf8')) },
+    issuer: {
+      issuer: process.env.OIDC_ISSUER!,
+      audience: process.env.OIDC_AUDIENCE!,
+      jwks: JSON.parse(readFileSync(process.env.OIDC_JWKS_FILE!, 'utf8')),
+    },
     callerKey: process.env.CALLER_SIGNING_KEY!,
     rateLimit: { perMinute: 10_000 },
     ...overrides,
@@ -44,12 +48,30 @@ describe('usage in the explorer: GET /explorer/usage.json', () => {
     const database = await openGatewayDatabase(withDatabase(testServerUrl(), gatewayDbName));
     db = database.db as unknown as Kysely<UsageTables>;
     closeDb = () => database.close();
-    gateway = await createGatewayServer({ supergraph: staticSupergraph(supergraph), logger: silent, security: envSecurity({ partnerDatabase: database }), usage: { enabled: false, retentionMs: 30 * DAY } });
+    gateway = await createGatewayServer({
+      supergraph: staticSupergraph(supergraph),
+      logger: silent,
+      security: envSecurity({ partnerDatabase: database }),
+      usage: { enabled: false, retentionMs: 30 * DAY },
+    });
     base = (await listenOnFreePort(gateway.httpServer)).replace(/\/graphql$/, '');
-    withoutDatabase = await createGatewayServer({ supergraph: staticSupergraph(supergraph), logger: silent, security: envSecurity(), usage: { enabled: false, retentionMs: 30 * DAY } });
+    withoutDatabase = await createGatewayServer({
+      supergraph: staticSupergraph(supergraph),
+      logger: silent,
+      security: envSecurity(),
+      usage: { enabled: false, retentionMs: 30 * DAY },
+    });
     baseWithoutDatabase = (await listenOnFreePort(withoutDatabase.httpServer)).replace(/\/graphql$/, '');
 
-    const row = (hoursAgo: number, clientName: string, clientVersion: string, operationName: string, coordinate: string, count: number, errorCount = 0) => ({
+    const row = (
+      hoursAgo: number,
+      clientName: string,
+      clientVersion: string,
+      operationName: string,
+      coordinate: string,
+      count: number,
+      errorCount = 0,
+    ) => ({
       bucket: new Date(now - hoursAgo * HOUR),
       clientName,
       clientVersion,
@@ -60,17 +82,20 @@ describe('usage in the explorer: GET /explorer/usage.json', () => {
       errorCount,
       lastSeen: new Date(now - hoursAgo * HOUR + 30_000),
     });
-    await db.insertInto('usageFields').values([
-      row(1, 'planning-board', '2.1', 'MaterialCard', 'Query.material', 5),
-      row(2, 'planning-board', '2.1', 'MaterialCard', 'Query.material', 3, 1),
-      row(3, 'planning-board', '2.0', 'MaterialCard', 'Query.material', 2),
-      row(5, 'shop-floor', '1.0', 'Lookup', 'Query.material', 4),
-      row(1, 'planning-board', '2.1', 'MaterialCard', 'Query.material(id:)', 10),
-      row(1, 'planning-board', '2.1', 'MaterialCard', 'Material.description', 10),
-      row(6, 'shop-floor', '1.0', 'Lookup', 'Material.description', 1),
-      // Forty days ago: outside the default 30-day window, inside a 60-day one.
-      row(40 * 24, 'old-report', '0.9', 'Archive', 'Material.baseUnitOfMeasure', 7),
-    ]).execute();
+    await db
+      .insertInto('usageFields')
+      .values([
+        row(1, 'planning-board', '2.1', 'MaterialCard', 'Query.material', 5),
+        row(2, 'planning-board', '2.1', 'MaterialCard', 'Query.material', 3, 1),
+        row(3, 'planning-board', '2.0', 'MaterialCard', 'Query.material', 2),
+        row(5, 'shop-floor', '1.0', 'Lookup', 'Query.material', 4),
+        row(1, 'planning-board', '2.1', 'MaterialCard', 'Query.material(id:)', 10),
+        row(1, 'planning-board', '2.1', 'MaterialCard', 'Material.description', 10),
+        row(6, 'shop-floor', '1.0', 'Lookup', 'Material.description', 1),
+        // Forty days ago: outside the default 30-day window, inside a 60-day one.
+        row(40 * 24, 'old-report', '0.9', 'Archive', 'Material.baseUnitOfMeasure', 7),
+      ])
+      .execute();
   });
   afterAll(async () => {
     await gateway?.stop();
@@ -86,7 +111,10 @@ describe('usage in the explorer: GET /explorer/usage.json', () => {
 
   it('answers users only: no token, a bad token, a supplier, a partner key and an unknown key are refused and see no usage', async () => {
     const supplier = await testToken({ roles: ['supplier'], supplierId: 'V00001', scopes: ['partner:supplier'] });
-    const partner = await createPartnerKey(db as unknown as Kysely<GatewayDatabase>, { supplierId: 'V00001', scopes: defaultPartnerScopes({ supplierId: 'V00001' }) });
+    const partner = await createPartnerKey(db as unknown as Kysely<GatewayDatabase>, {
+      supplierId: 'V00001',
+      scopes: defaultPartnerScopes({ supplierId: 'V00001' }),
+    });
     const cases: [Record<string, string>, number, string][] = [
       [{}, 401, 'UNAUTHENTICATED'],
       [{ authorization: 'Bearer not-a-token' }, 401, 'UNAUTHENTICATED'],
@@ -120,7 +148,10 @@ describe('usage in the explorer: GET /explorer/usage.json', () => {
       { name: 'planning-board', version: '2.0', count: 2, lastSeen: new Date(now - 3 * HOUR + 30_000).toISOString() },
     ]);
     expect(material.clientCount).toBe(3);
-    expect(material.operations).toEqual([{ name: 'MaterialCard', count: 10 }, { name: 'Lookup', count: 4 }]);
+    expect(material.operations).toEqual([
+      { name: 'MaterialCard', count: 10 },
+      { name: 'Lookup', count: 4 },
+    ]);
     // The old report's field is outside the window: unused, like every field nobody selected.
     expect(overview.unused).toContain('Material.baseUnitOfMeasure');
     expect(overview.unused).not.toContain('Query.material');
@@ -132,7 +163,10 @@ describe('usage in the explorer: GET /explorer/usage.json', () => {
     expect(recent.fields.find((f) => f.coordinate === 'Query.material')!.count).toBe(10);
     expect(recent.fields.find((f) => f.coordinate === 'Material.description')!.count).toBe(10);
     const long = (await usage('?since=60d')).body as UsageOverview;
-    expect(long.fields.find((f) => f.coordinate === 'Material.baseUnitOfMeasure')).toMatchObject({ count: 7, clients: [{ name: 'old-report', version: '0.9', count: 7 }] });
+    expect(long.fields.find((f) => f.coordinate === 'Material.baseUnitOfMeasure')).toMatchObject({
+      count: 7,
+      clients: [{ name: 'old-report', version: '0.9', count: 7 }],
+    });
     expect(long.unused).not.toContain('Material.baseUnitOfMeasure');
   });
 
@@ -152,11 +186,19 @@ describe('usage in the explorer: GET /explorer/usage.json', () => {
     expect(badSince.body.errors[0].message).toMatch(/^since: expected a period such as 30d/);
     expect(badSince.body.errors[0].message.length).toBeLessThan(120);
     const badField = await usage('?field=material;drop');
-    expect([badField.status, badField.body.errors[0].message]).toEqual([400, 'field: expected a schema coordinate such as Material.description, got "material;drop"']);
+    expect([badField.status, badField.body.errors[0].message]).toEqual([
+      400,
+      'field: expected a schema coordinate such as Material.description, got "material;drop"',
+    ]);
   });
 
   it('counts against the request rate limit of the user, like /graphql', async () => {
-    const limited = await createGatewayServer({ supergraph: staticSupergraph((await composeGraph([erpSystem])).files['supergraph.graphql']!), logger: silent, security: envSecurity({ rateLimit: { perMinute: 2 } }), usage: { enabled: false, retentionMs: 30 * DAY } });
+    const limited = await createGatewayServer({
+      supergraph: staticSupergraph((await composeGraph([erpSystem])).files['supergraph.graphql']!),
+      logger: silent,
+      security: envSecurity({ rateLimit: { perMinute: 2 } }),
+      usage: { enabled: false, retentionMs: 30 * DAY },
+    });
     try {
       const at = (await listenOnFreePort(limited.httpServer)).replace(/\/graphql$/, '');
       const statuses: number[] = [];
@@ -178,24 +220,46 @@ describe('usage in the explorer: GET /explorer/usage.json', () => {
 });
 
 describe('usage summary against the schema', () => {
-  const sdl = 'type Query { material(id: ID!): Material, materials: [Material] }\ntype Material { id: ID!, unit: String @deprecated(reason: "Use baseUnit."), baseUnit: String, legacyCode: String @deprecated }';
+  const sdl =
+    'type Query { material(id: ID!): Material, materials: [Material] }\ntype Material { id: ID!, unit: String @deprecated(reason: "Use baseUnit."), baseUnit: String, legacyCode: String @deprecated }';
   const since = new Date('2026-11-04T00:00:00Z');
   const at = new Date('2026-12-01T10:00:00Z');
-  const row = (clientName: string, coordinate: string, count: number) => ({ coordinate, clientName, clientVersion: '1', operationName: 'Op', count, errorCount: 0, lastSeen: at });
+  const row = (clientName: string, coordinate: string, count: number) => ({
+    coordinate,
+    clientName,
+    clientVersion: '1',
+    operationName: 'Op',
+    count,
+    errorCount: 0,
+    lastSeen: at,
+  });
 
   it('names deprecated fields still in use and who uses them; lists the schema fields nobody used', () => {
     const fields = ['Material.baseUnit', 'Material.id', 'Material.legacyCode', 'Material.unit', 'Query.material', 'Query.materials'];
-    const rows = [row('mes-sync', 'Material.unit', 3), row('labels', 'Material.unit', 1), row('labels', 'Query.material', 4), row('labels', 'Query.__schema', 1), row('labels', '__Type.fields', 9)];
+    const rows = [
+      row('mes-sync', 'Material.unit', 3),
+      row('labels', 'Material.unit', 1),
+      row('labels', 'Query.material', 4),
+      row('labels', 'Query.__schema', 1),
+      row('labels', '__Type.fields', 9),
+    ];
     const overview = summarizeUsage(rows, { fields, deprecated: deprecatedFields(sdl) }, { period: '30d', since });
     // Introspection's meta-fields are no fields of the API.
     expect(overview.fields.map((f) => f.coordinate)).toEqual(['Material.unit', 'Query.material']);
-    expect(overview.deprecatedInUse).toEqual([{ coordinate: 'Material.unit', reason: 'Use baseUnit.', clients: ['mes-sync', 'labels'], count: 4, lastSeen: at.toISOString() }]);
+    expect(overview.deprecatedInUse).toEqual([
+      { coordinate: 'Material.unit', reason: 'Use baseUnit.', clients: ['mes-sync', 'labels'], count: 4, lastSeen: at.toISOString() },
+    ]);
     expect(overview.fields.find((f) => f.coordinate === 'Material.unit')!.deprecated).toBe('Use baseUnit.');
     expect(overview.unused).toEqual(['Material.baseUnit', 'Material.id', 'Material.legacyCode', 'Query.materials']);
   });
 
   it('reads the default window as 30 days', () => {
     const now = new Date('2026-12-04T00:00:00Z');
-    expect(parseUsageQuery(new URLSearchParams(''), now)).toEqual({ ok: true, period: '30d', since: new Date('2026-11-04T00:00:00Z'), field: undefined });
+    expect(parseUsageQuery(new URLSearchParams(''), now)).toEqual({
+      ok: true,
+      period: '30d',
+      since: new Date('2026-11-04T00:00:00Z'),
+      field: undefined,
+    });
   });
 });

@@ -40,7 +40,11 @@ describe('OpenTelemetry traces from the gateway to a subgraph (in-memory exporte
     const subgraphUrl = await listenOnFreePort(subgraph);
     const composed = composeServices([{ name: 'plant', url: subgraphUrl, typeDefs }]);
     tracing = createGatewayTracing({ exporter });
-    gateway = await createGatewayServer({ supergraph: staticSupergraph(composed.supergraphSdl!), logger: createLogger('test', { LOG_LEVEL: 'silent' }), tracing });
+    gateway = await createGatewayServer({
+      supergraph: staticSupergraph(composed.supergraphSdl!),
+      logger: createLogger('test', { LOG_LEVEL: 'silent' }),
+      tracing,
+    });
     url = await listenOnFreePort(gateway.httpServer);
   });
   afterAll(async () => {
@@ -71,7 +75,11 @@ describe('OpenTelemetry traces from the gateway to a subgraph (in-memory exporte
     expect(server!.kind).toBe(SpanKind.SERVER);
     expect(server!.spanContext().traceId).toBe(clientTrace);
     expect(server!.parentSpanId).toBe('00f067aa0ba902b7');
-    expect(server!.attributes).toMatchObject({ 'plantgraph.request_id': 'traced-1', 'graphql.operation.type': 'query', 'http.response.status_code': 200 });
+    expect(server!.attributes).toMatchObject({
+      'plantgraph.request_id': 'traced-1',
+      'graphql.operation.type': 'query',
+      'http.response.status_code': 200,
+    });
 
     const fetchSpan = spans.find((s) => s.name === 'gateway.fetch');
     expect(fetchSpan?.spanContext().traceId).toBe(clientTrace);

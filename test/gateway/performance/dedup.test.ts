@@ -30,14 +30,23 @@ function subgraph(): { server: Server; received: () => number; url: () => string
       const verified = verify(req.headers[CALLER_HEADER] as string | undefined);
       setTimeout(() => {
         res.writeHead(verified.ok ? 200 : 401, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(verified.ok ? { data: { roles: verified.caller.roles.join('+'), supplier: verified.caller.supplierId ?? null, n, body } } : { errors: [{ message: verified.reason }] }));
+        res.end(
+          JSON.stringify(
+            verified.ok
+              ? { data: { roles: verified.caller.roles.join('+'), supplier: verified.caller.supplierId ?? null, n, body } }
+              : { errors: [{ message: verified.reason }] },
+          ),
+        );
       }, 40).unref();
     });
   });
   return { server, received: () => received, url: () => `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql` };
 }
 
-const QUERY = JSON.stringify({ query: 'query Q__erp__0($representations:[_Any!]!){_entities(representations:$representations){...on Lot{id}}}', variables: { representations: [{ __typename: 'Lot', id: 'L1' }] } });
+const QUERY = JSON.stringify({
+  query: 'query Q__erp__0($representations:[_Any!]!){_entities(representations:$representations){...on Lot{id}}}',
+  variables: { representations: [{ __typename: 'Lot', id: 'L1' }] },
+});
 const MUTATION = JSON.stringify({ query: 'mutation M__erp__0{releaseWorkOrder(id:"W1"){id}}' });
 
 describe('merging identical in-flight subgraph requests', () => {
@@ -56,21 +65,31 @@ describe('merging identical in-flight subgraph requests', () => {
 
   // Each request is signed on its own, as the gateway does: a fresh nonce and request id every time.
   const send = (fetcher: ReturnType<typeof dedupFetcher>['fetcher'], caller: Caller, body: string, requestId: string) =>
-    fetcher(target.url(), { method: 'POST', headers: { 'content-type': 'application/json', [CALLER_HEADER]: signCaller(caller, key), 'x-request-id': requestId }, body }).then(async (r) => ({ status: r.status, body: await r.json() }));
+    fetcher(target.url(), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [CALLER_HEADER]: signCaller(caller, key), 'x-request-id': requestId },
+      body,
+    }).then(async (r) => ({ status: r.status, body: await r.json() }));
 
   it('sends one request for five identical concurrent queries of one caller, and each reader gets the answer', async () => {
     const dedup = dedupFetcher(pool.fetcher);
     const answers = await Promise.all(Array.from({ length: 5 }, (_, i) => send(dedup.fetcher, alice, QUERY, `r${i}`)));
     expect(target.received()).toBe(1);
     expect(dedup.stats).toEqual({ sent: 1, merged: 4 });
-    for (const answer of answers) expect(answer).toEqual({ status: 200, body: { data: { roles: 'planner', supplier: null, n: 1, body: QUERY } } });
+    for (const answer of answers)
+      expect(answer).toEqual({ status: 200, body: { data: { roles: 'planner', supplier: null, n: 1, body: QUERY } } });
     // Separate objects: one reader changing its answer does not change another's.
     expect(answers[0]!.body).not.toBe(answers[1]!.body);
   });
 
   it('merges the queries of different callers with the same rights, whatever order their roles come in', async () => {
     const dedup = dedupFetcher(pool.fetcher);
-    const answers = await Promise.all([send(dedup.fetcher, alice, QUERY, 'a'), send(dedup.fetcher, bob, QUERY, 'b'), send(dedup.fetcher, carol, QUERY, 'c'), send(dedup.fetcher, dave, QUERY, 'd')]);
+    const answers = await Promise.all([
+      send(dedup.fetcher, alice, QUERY, 'a'),
+      send(dedup.fetcher, bob, QUERY, 'b'),
+      send(dedup.fetcher, carol, QUERY, 'c'),
+      send(dedup.fetcher, dave, QUERY, 'd'),
+    ]);
     expect(target.received()).toBe(2);
     expect(answers.map((a) => a.body.data.roles)).toEqual(['planner', 'planner', 'finance+planner', 'finance+planner']);
   });
@@ -119,7 +138,10 @@ describe('merging identical in-flight subgraph requests', () => {
     target.server.closeAllConnections();
     await new Promise((resolve) => target.server.close(resolve));
     const url = `http://127.0.0.1:${port}/graphql`;
-    const call = () => dedup.fetcher(url, { method: 'POST', headers: { [CALLER_HEADER]: signCaller(alice, key) }, body: QUERY }).catch((e: Error) => e.message);
+    const call = () =>
+      dedup
+        .fetcher(url, { method: 'POST', headers: { [CALLER_HEADER]: signCaller(alice, key) }, body: QUERY })
+        .catch((e: Error) => e.message);
     expect(await Promise.all([call(), call()])).toEqual(['fetch failed', 'fetch failed']);
     expect(dedup.stats).toEqual({ sent: 1, merged: 1 });
     target = subgraph();
@@ -140,7 +162,11 @@ describe('merging identical in-flight subgraph requests', () => {
     const init = { method: 'POST', headers: { [CALLER_HEADER]: signCaller(alice, key) }, body: QUERY };
     const lone = await (await merging.fetcher('http://subgraph/graphql', init)).json();
     expect(lone).toBe(value);
-    const readers = await Promise.all([1, 2, 3].map(() => merging.fetcher('http://subgraph/graphql', { ...init, headers: { [CALLER_HEADER]: signCaller(bob, key) } }).then((r) => r.json())));
+    const readers = await Promise.all(
+      [1, 2, 3].map(() =>
+        merging.fetcher('http://subgraph/graphql', { ...init, headers: { [CALLER_HEADER]: signCaller(bob, key) } }).then((r) => r.json()),
+      ),
+    );
     expect(sent).toBe(2);
     readers[0].data.lot.tags.push('changed by the first reader');
     expect(readers[1]).toEqual({ data: { lot: { id: 'L1', tags: ['a'] } } });

@@ -36,7 +36,10 @@ const REVIEWS = `
   type Review { body: String! stars: Int! }
 `;
 const products = Array.from({ length: 8 }, (_, i) => ({ upc: `U${i}`, name: `Product ${i}`, price: 100 + i }));
-const reviewsOf = (upc: string) => [{ body: `Good ${upc}`, stars: 4 }, { body: `Fine ${upc}`, stars: 3 }];
+const reviewsOf = (upc: string) => [
+  { body: `Good ${upc}`, stars: 4 },
+  { body: `Fine ${upc}`, stars: 3 },
+];
 
 async function foreignSubgraph(name: string, typeDefs: string, resolvers: Record<string, any>, delayMs: number): Promise<Foreign> {
   const apollo = new ApolloServer({ schema: buildSubgraphSchema({ typeDefs: parse(typeDefs), resolvers }) });
@@ -51,7 +54,10 @@ async function foreignSubgraph(name: string, typeDefs: string, resolvers: Record
       await new Promise((r) => setTimeout(r, delayMs));
       const headers = new HeaderMap();
       for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
-      const result = await apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest: { method: req.method!, headers, search: '', body: JSON.parse(body) }, context: async () => ({}) });
+      const result = await apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: req.method!, headers, search: '', body: JSON.parse(body) },
+        context: async () => ({}),
+      });
       res.writeHead(result.status ?? 200, Object.fromEntries(result.headers));
       res.end(result.body.kind === 'complete' ? result.body.string : '');
     });
@@ -71,10 +77,15 @@ describe('the gateway on a foreign supergraph (AUTH_MODE=none)', () => {
 
   beforeAll(async () => {
     subgraphs = [
-      await foreignSubgraph('products', PRODUCTS, {
-        Query: { topProducts: (_: unknown, { first }: { first: number }) => products.slice(0, first) },
-        Product: { __resolveReference: ({ upc }: { upc: string }) => products.find((p) => p.upc === upc) },
-      }, 20),
+      await foreignSubgraph(
+        'products',
+        PRODUCTS,
+        {
+          Query: { topProducts: (_: unknown, { first }: { first: number }) => products.slice(0, first) },
+          Product: { __resolveReference: ({ upc }: { upc: string }) => products.find((p) => p.upc === upc) },
+        },
+        20,
+      ),
       await foreignSubgraph('reviews', REVIEWS, { Product: { reviews: ({ upc }: { upc: string }) => reviewsOf(upc) } }, 20),
     ];
     const composed = composeServices(subgraphs.map((s) => ({ name: s.name, url: s.url, typeDefs: parse(s.typeDefs) })));
@@ -125,11 +136,19 @@ describe('the gateway on a foreign supergraph (AUTH_MODE=none)', () => {
   });
 
   it('records per request the time spent waiting on subgraphs and its own time', async () => {
-    const waitBefore = (await subgraphWaitSeconds.get()).values.find((v) => v.metricName === 'plantgraph_gateway_subgraph_wait_seconds_sum')!.value;
-    const countBefore = (await gatewayOverheadSeconds.get()).values.find((v) => v.metricName === 'plantgraph_gateway_overhead_seconds_count')!.value;
+    const waitBefore = (await subgraphWaitSeconds.get()).values.find(
+      (v) => v.metricName === 'plantgraph_gateway_subgraph_wait_seconds_sum',
+    )!.value;
+    const countBefore = (await gatewayOverheadSeconds.get()).values.find(
+      (v) => v.metricName === 'plantgraph_gateway_overhead_seconds_count',
+    )!.value;
     await postGraphQL(url, QUERY, undefined, { authorization: '' });
-    const wait = (await subgraphWaitSeconds.get()).values.find((v) => v.metricName === 'plantgraph_gateway_subgraph_wait_seconds_sum')!.value - waitBefore;
-    const count = (await gatewayOverheadSeconds.get()).values.find((v) => v.metricName === 'plantgraph_gateway_overhead_seconds_count')!.value - countBefore;
+    const wait =
+      (await subgraphWaitSeconds.get()).values.find((v) => v.metricName === 'plantgraph_gateway_subgraph_wait_seconds_sum')!.value -
+      waitBefore;
+    const count =
+      (await gatewayOverheadSeconds.get()).values.find((v) => v.metricName === 'plantgraph_gateway_overhead_seconds_count')!.value -
+      countBefore;
     expect(count).toBe(1);
     // Two sequential fetches of at least 20 ms each (the subgraphs' delay).
     expect(wait).toBeGreaterThanOrEqual(0.039);
@@ -137,7 +156,11 @@ describe('the gateway on a foreign supergraph (AUTH_MODE=none)', () => {
   });
 
   it("tells the client each request's own time and subgraph wait in a Server-Timing header", async () => {
-    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: QUERY }) });
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: QUERY }),
+    });
     expect(response.status).toBe(200);
     const timing = response.headers.get('server-timing') ?? '';
     const match = /^gateway;desc="own time";dur=(\d+\.\d\d), subgraphs;desc="waiting on subgraphs";dur=(\d+\.\d\d)$/.exec(timing);

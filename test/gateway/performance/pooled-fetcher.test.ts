@@ -21,10 +21,11 @@ function countingServer(delayMs = 0): { server: Server; sockets: () => number; u
 }
 
 const listen = (server: Server) => new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-const close = (server: Server) => new Promise<void>((resolve) => {
-  server.closeAllConnections();
-  server.close(() => resolve());
-});
+const close = (server: Server) =>
+  new Promise<void>((resolve) => {
+    server.closeAllConnections();
+    server.close(() => resolve());
+  });
 
 describe('pooled subgraph fetcher', () => {
   let pool: PooledFetcher;
@@ -39,7 +40,11 @@ describe('pooled subgraph fetcher', () => {
     await listen(target.server);
     pool = createPooledFetcher();
     for (let i = 0; i < 50; i++) {
-      const response = await pool.fetcher(target.url(), { method: 'POST', headers: { 'content-type': 'application/json', 'x-test': `n${i}` }, body: `{"query":"{ n${i} }"}` });
+      const response = await pool.fetcher(target.url(), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-test': `n${i}` },
+        body: `{"query":"{ n${i} }"}`,
+      });
       expect(response.status).toBe(200);
       expect(response.headers.get('Content-Type')).toBe('application/json');
       expect(await response.json()).toEqual({ data: { echo: `{"query":"{ n${i} }"}`, header: `n${i}` } });
@@ -52,7 +57,10 @@ describe('pooled subgraph fetcher', () => {
     const target = countingServer(30);
     await listen(target.server);
     pool = createPooledFetcher({ connectionsPerOrigin: 4 });
-    const burst = () => Promise.all(Array.from({ length: 12 }, (_, i) => pool.fetcher(target.url(), { method: 'POST', body: `{"i":${i}}` }).then((r) => r.json())));
+    const burst = () =>
+      Promise.all(
+        Array.from({ length: 12 }, (_, i) => pool.fetcher(target.url(), { method: 'POST', body: `{"i":${i}}` }).then((r) => r.json())),
+      );
     const first = await burst();
     expect(first.map((b: { data: { echo: string } }) => b.data.echo)).toEqual(Array.from({ length: 12 }, (_, i) => `{"i":${i}}`));
     expect(target.sockets()).toBe(4);
@@ -81,7 +89,9 @@ describe('pooled subgraph fetcher', () => {
     await listen(target.server);
     const port = (target.server.address() as AddressInfo).port;
     pool = createPooledFetcher();
-    const timedOut = await pool.fetcher(target.url(), { method: 'POST', body: '{}', signal: AbortSignal.timeout(50) }).catch((e: unknown) => e);
+    const timedOut = await pool
+      .fetcher(target.url(), { method: 'POST', body: '{}', signal: AbortSignal.timeout(50) })
+      .catch((e: unknown) => e);
     expect((timedOut as Error).name).toBe('TimeoutError');
     await close(target.server);
     const refused = await pool.fetcher(`http://127.0.0.1:${port}/graphql`, { method: 'POST', body: '{}' }).catch((e: unknown) => e);

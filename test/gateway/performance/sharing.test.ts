@@ -50,7 +50,12 @@ describe('observable sharing: merged and batched requests stay findable by every
 
   beforeAll(async () => {
     subgraphApollo = new ApolloServer({
-      schema: buildSubgraphSchema({ typeDefs, resolvers: { Query: { plant: async (_: unknown, { id }: { id: string }) => (await new Promise((r) => setTimeout(r, 60)), `plant ${id}`) } } }),
+      schema: buildSubgraphSchema({
+        typeDefs,
+        resolvers: {
+          Query: { plant: async (_: unknown, { id }: { id: string }) => (await new Promise((r) => setTimeout(r, 60)), `plant ${id}`) },
+        },
+      }),
       stopOnTerminationSignals: false,
       plugins: [ApolloServerPluginInlineTraceDisabled()],
     });
@@ -82,7 +87,12 @@ describe('observable sharing: merged and batched requests stay findable by every
     return (requestId: string, id: string) =>
       fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-request-id': requestId, traceparent: `00-${'a'.repeat(24)}${requestId.replace(/\W/g, '').padStart(8, '0').slice(-8)}-00f067aa0ba902b7-01` },
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${token}`,
+          'x-request-id': requestId,
+          traceparent: `00-${'a'.repeat(24)}${requestId.replace(/\W/g, '').padStart(8, '0').slice(-8)}-00f067aa0ba902b7-01`,
+        },
         body: JSON.stringify({ query: 'query Plant($id: ID!) { plant(id: $id) }', variables: { id } }),
       }).then((r) => r.json());
   }
@@ -158,7 +168,8 @@ describe('observable sharing: merged and batched requests stay findable by every
 });
 
 describe('the member request ids a subgraph logs', () => {
-  const request = (value: string | undefined) => ({ headers: value === undefined ? {} : { [MEMBER_REQUEST_IDS_HEADER]: value } }) as unknown as IncomingMessage;
+  const request = (value: string | undefined) =>
+    ({ headers: value === undefined ? {} : { [MEMBER_REQUEST_IDS_HEADER]: value } }) as unknown as IncomingMessage;
 
   it('keeps sane ids, at most 64, and ignores an oversized or absent header', () => {
     expect(memberRequestIdsOf(request(undefined))).toBeUndefined();

@@ -65,7 +65,12 @@ describe('batching concurrent entity fetches', () => {
     await new Promise((resolve) => target.server.close(resolve));
   });
 
-  const send = (fetcher: ReturnType<typeof subgraphBatchFetcher>['fetcher'], caller: Caller, requestBody: string, init: { signal?: AbortSignal; requestId?: string } = {}) =>
+  const send = (
+    fetcher: ReturnType<typeof subgraphBatchFetcher>['fetcher'],
+    caller: Caller,
+    requestBody: string,
+    init: { signal?: AbortSignal; requestId?: string } = {},
+  ) =>
     fetcher(target.url(), {
       method: 'POST',
       headers: { 'content-type': 'application/json', [CALLER_HEADER]: signCaller(caller, key), 'x-request-id': init.requestId ?? 'r' },
@@ -84,7 +89,17 @@ describe('batching concurrent entity fetches', () => {
     expect(target.received[0]!.body.variables.representations.map((r) => r.id)).toEqual(['C1', 'C2', 'C3', 'C4', 'C5', 'C6']);
     // The batch goes with the first request's headers: its request id, its signed caller.
     expect(target.received[0]!.headers['x-request-id']).toBe('first');
-    expect(a).toEqual({ status: 200, body: { data: { _entities: [{ id: 'C1', name: 'name of C1' }, { id: 'C2', name: 'name of C2' }] } } });
+    expect(a).toEqual({
+      status: 200,
+      body: {
+        data: {
+          _entities: [
+            { id: 'C1', name: 'name of C1' },
+            { id: 'C2', name: 'name of C2' },
+          ],
+        },
+      },
+    });
     expect(b.body.data._entities).toEqual([{ id: 'C3', name: 'name of C3' }]);
     expect(c.body.data._entities.map((e: { id: string }) => e.id)).toEqual(['C4', 'C5', 'C6']);
     expect(batch.stats).toEqual({ requests: 3, sent: 1, queued: 0 });
@@ -92,7 +107,10 @@ describe('batching concurrent entity fetches', () => {
 
   it("gives an entity's error to the request that asked for it, at its own index, and a general error to all", async () => {
     const batch = subgraphBatchFetcher(pool.fetcher);
-    const [a, b] = await Promise.all([send(batch.fetcher, alice, body(['C1', 'bad-2'], { warn: true })), send(batch.fetcher, alice, body(['bad-3', 'C4'], { warn: true }))]);
+    const [a, b] = await Promise.all([
+      send(batch.fetcher, alice, body(['C1', 'bad-2'], { warn: true })),
+      send(batch.fetcher, alice, body(['bad-3', 'C4'], { warn: true })),
+    ]);
     expect(target.received).toHaveLength(1);
     expect(a.body.data._entities).toEqual([{ id: 'C1', name: 'name of C1' }, null]);
     expect(a.body.errors).toEqual([{ message: 'no bad-2', path: ['_entities', 1, 'name'] }, { message: 'a warning for all' }]);
@@ -125,7 +143,10 @@ describe('batching concurrent entity fetches', () => {
   it('lets a request whose time ran out stop waiting while the batch answers the others', async () => {
     const batch = subgraphBatchFetcher(pool.fetcher);
     const impatient = new AbortController();
-    const results = Promise.allSettled([send(batch.fetcher, alice, body(['C1']), { signal: impatient.signal }), send(batch.fetcher, alice, body(['C2']), { signal: new AbortController().signal })]);
+    const results = Promise.allSettled([
+      send(batch.fetcher, alice, body(['C1']), { signal: impatient.signal }),
+      send(batch.fetcher, alice, body(['C2']), { signal: new AbortController().signal }),
+    ]);
     setTimeout(() => impatient.abort(new Error('timed out')), 5);
     const [a, b] = await results;
     expect(a).toMatchObject({ status: 'rejected', reason: { message: 'timed out' } });
@@ -134,13 +155,20 @@ describe('batching concurrent entity fetches', () => {
 
   it('gives a failed batch to every request as it came, and sends a full batch at once', async () => {
     const batch = subgraphBatchFetcher(pool.fetcher, { maxRepresentations: 3 });
-    const failed = await Promise.all([send(batch.fetcher, alice, body(['C1'], { fail: true })), send(batch.fetcher, alice, body(['C2'], { fail: true }))]);
+    const failed = await Promise.all([
+      send(batch.fetcher, alice, body(['C1'], { fail: true })),
+      send(batch.fetcher, alice, body(['C2'], { fail: true })),
+    ]);
     expect(failed).toEqual([
       { status: 500, body: { errors: [{ message: 'boom' }] } },
       { status: 500, body: { errors: [{ message: 'boom' }] } },
     ]);
     target.received.length = 0;
-    await Promise.all([send(batch.fetcher, alice, body(['C1', 'C2'])), send(batch.fetcher, alice, body(['C3', 'C4'])), send(batch.fetcher, alice, body(['C5']))]);
+    await Promise.all([
+      send(batch.fetcher, alice, body(['C1', 'C2'])),
+      send(batch.fetcher, alice, body(['C3', 'C4'])),
+      send(batch.fetcher, alice, body(['C5'])),
+    ]);
     expect(target.received.map((r) => r.body.variables.representations.length).sort()).toEqual([1, 4]);
   });
 });
@@ -213,7 +241,9 @@ describe('batching concurrent root queries', () => {
 
   it('sends one query asked with other variables in one turn as one document, each its own answer under its own field names', async () => {
     const batch = subgraphBatchFetcher(pool.fetcher);
-    const answers = await Promise.all(['C1', 'C2', 'C3'].map((id, i) => ask(batch.fetcher, i === 1 ? bob : alice, rootBody(CUSTOMER_QUERY, { id }))));
+    const answers = await Promise.all(
+      ['C1', 'C2', 'C3'].map((id, i) => ask(batch.fetcher, i === 1 ? bob : alice, rootBody(CUSTOMER_QUERY, { id }))),
+    );
     expect(target.received).toHaveLength(1);
     expect(target.received[0]!.variables).toEqual({ _b0_id: 'C1', _b1_id: 'C2', _b2_id: 'C3' });
     expect(target.received[0]!.query).toContain('_b2_customer: customer(id: $_b2_id)');
@@ -223,7 +253,10 @@ describe('batching concurrent root queries', () => {
 
   it("gives a root field's error to its own member, on its own path, and none to the others", async () => {
     const batch = subgraphBatchFetcher(pool.fetcher);
-    const [good, bad] = await Promise.all([ask(batch.fetcher, alice, rootBody(CUSTOMER_QUERY, { id: 'C1' })), ask(batch.fetcher, alice, rootBody(CUSTOMER_QUERY, { id: 'bad-2' }))]);
+    const [good, bad] = await Promise.all([
+      ask(batch.fetcher, alice, rootBody(CUSTOMER_QUERY, { id: 'C1' })),
+      ask(batch.fetcher, alice, rootBody(CUSTOMER_QUERY, { id: 'bad-2' })),
+    ]);
     expect(target.received).toHaveLength(1);
     expect(good.body).toEqual({ data: { customer: { id: 'C1', name: 'name of C1' } } });
     expect(bad.body.data).toEqual({ customer: null });
@@ -233,7 +266,10 @@ describe('batching concurrent root queries', () => {
   it('asks each member on its own when the combined answer cannot be divided (a non-null field failed, a variable was refused)', async () => {
     const batch = subgraphBatchFetcher(pool.fetcher);
     const strict = 'query Q__crm__0($id:ID!){strict(id:$id){id}}';
-    const [good, bad] = await Promise.all([ask(batch.fetcher, alice, rootBody(strict, { id: 'C1' })), ask(batch.fetcher, alice, rootBody(strict, { id: 'bad-2' }))]);
+    const [good, bad] = await Promise.all([
+      ask(batch.fetcher, alice, rootBody(strict, { id: 'C1' })),
+      ask(batch.fetcher, alice, rootBody(strict, { id: 'bad-2' })),
+    ]);
     expect(target.received).toHaveLength(3);
     expect(good.body).toEqual({ data: { strict: { id: 'C1' } } });
     expect(bad.body.data).toBeNull();
@@ -241,7 +277,10 @@ describe('batching concurrent root queries', () => {
 
     target.received.length = 0;
     const list = 'query Q__crm__0($limit:Int){customers(limit:$limit){id}}';
-    const [two, refused] = await Promise.all([ask(batch.fetcher, alice, rootBody(list, { limit: 2 })), ask(batch.fetcher, alice, rootBody(list, { limit: 'many' }))]);
+    const [two, refused] = await Promise.all([
+      ask(batch.fetcher, alice, rootBody(list, { limit: 2 })),
+      ask(batch.fetcher, alice, rootBody(list, { limit: 'many' })),
+    ]);
     expect(target.received).toHaveLength(3);
     expect(two).toEqual({ status: 200, body: { data: { customers: [{ id: 'C0' }, { id: 'C1' }] } } });
     expect(refused.status).toBe(400);
@@ -259,7 +298,9 @@ describe('batching concurrent root queries', () => {
       ask(batch.fetcher, alice, rootBody(withFragment, { id: 'C5' })),
     ]);
     expect(target.received).toHaveLength(5);
-    expect(target.received.map((r) => r.variables).sort((a, b) => String(a.id).localeCompare(String(b.id)))).toEqual(['C1', 'C2', 'C3', 'C4', 'C5'].map((id) => ({ id })));
+    expect(target.received.map((r) => r.variables).sort((a, b) => String(a.id).localeCompare(String(b.id)))).toEqual(
+      ['C1', 'C2', 'C3', 'C4', 'C5'].map((id) => ({ id })),
+    );
     target.received.length = 0;
     const lone = rootBody(CUSTOMER_QUERY, { id: 'C9' });
     await ask(batch.fetcher, alice, lone);
@@ -268,13 +309,26 @@ describe('batching concurrent root queries', () => {
 
   it('combines entity fetches whose other variables differ as aliased fields, each its own entities', async () => {
     const batch = subgraphBatchFetcher(pool.fetcher);
-    const query = 'query Q__crm__1($representations:[_Any!]!,$upper:Boolean){_entities(representations:$representations){...on Customer{id name(upper:$upper)}}}';
-    const entities = (ids: string[], upper: boolean) => JSON.stringify({ query, variables: { representations: ids.map((id) => ({ __typename: 'Customer', id })), upper } });
-    const [lower, upper, lowerToo] = await Promise.all([ask(batch.fetcher, alice, entities(['C1'], false)), ask(batch.fetcher, alice, entities(['C2', 'C3'], true)), ask(batch.fetcher, bob, entities(['C4'], false))]);
+    const query =
+      'query Q__crm__1($representations:[_Any!]!,$upper:Boolean){_entities(representations:$representations){...on Customer{id name(upper:$upper)}}}';
+    const entities = (ids: string[], upper: boolean) =>
+      JSON.stringify({ query, variables: { representations: ids.map((id) => ({ __typename: 'Customer', id })), upper } });
+    const [lower, upper, lowerToo] = await Promise.all([
+      ask(batch.fetcher, alice, entities(['C1'], false)),
+      ask(batch.fetcher, alice, entities(['C2', 'C3'], true)),
+      ask(batch.fetcher, bob, entities(['C4'], false)),
+    ]);
     expect(target.received).toHaveLength(1);
     expect(target.received[0]!.query).toContain('_b1__entities: _entities(representations: $_b1_representations)');
     expect(lower.body).toEqual({ data: { _entities: [{ id: 'C1', name: 'name of C1' }] } });
-    expect(upper.body).toEqual({ data: { _entities: [{ id: 'C2', name: 'NAME OF C2' }, { id: 'C3', name: 'NAME OF C3' }] } });
+    expect(upper.body).toEqual({
+      data: {
+        _entities: [
+          { id: 'C2', name: 'NAME OF C2' },
+          { id: 'C3', name: 'NAME OF C3' },
+        ],
+      },
+    });
     expect(lowerToo.body).toEqual({ data: { _entities: [{ id: 'C4', name: 'name of C4' }] } });
   });
 
@@ -285,7 +339,10 @@ describe('batching concurrent root queries', () => {
     await new Promise((resolve) => setTimeout(resolve, 5));
     const later = [ask(batch.fetcher, alice, rootBody(CUSTOMER_QUERY, { id: 'C2' }))];
     await new Promise((resolve) => setTimeout(resolve, 5));
-    later.push(ask(batch.fetcher, bob, rootBody(CUSTOMER_QUERY, { id: 'C3' })), ask(batch.fetcher, alice, rootBody(CUSTOMER_QUERY, { id: 'C4' })));
+    later.push(
+      ask(batch.fetcher, bob, rootBody(CUSTOMER_QUERY, { id: 'C3' })),
+      ask(batch.fetcher, alice, rootBody(CUSTOMER_QUERY, { id: 'C4' })),
+    );
     const answers = await Promise.all([first, ...later]);
     expect(target.received.map((r) => Object.values(r.variables))).toEqual([['C1'], ['C2', 'C3', 'C4']]);
     expect(answers.map((a) => a.body.data.customer.id)).toEqual(['C1', 'C2', 'C3', 'C4']);

@@ -35,7 +35,11 @@ describe('request ids and JSON logs from the gateway to a subgraph', () => {
       extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
       type Query { plant: String }
     `);
-    subgraphApollo = new ApolloServer({ schema: buildSubgraphSchema({ typeDefs, resolvers: { Query: { plant: () => 'S01' } } }), stopOnTerminationSignals: false, plugins: [ApolloServerPluginInlineTraceDisabled()] });
+    subgraphApollo = new ApolloServer({
+      schema: buildSubgraphSchema({ typeDefs, resolvers: { Query: { plant: () => 'S01' } } }),
+      stopOnTerminationSignals: false,
+      plugins: [ApolloServerPluginInlineTraceDisabled()],
+    });
     await subgraphApollo.start();
     subgraph = createServer(createGraphQLHttpHandler({ apollo: subgraphApollo, context: async () => ({}), logger: subgraphLog.logger }));
     const subgraphUrl = await listenOnFreePort(subgraph);

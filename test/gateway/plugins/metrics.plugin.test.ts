@@ -27,12 +27,19 @@ describe('gateway metrics on /metrics', () => {
       extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
       type Query { plant: String }
     `);
-    subgraphApollo = new ApolloServer({ schema: buildSubgraphSchema({ typeDefs, resolvers: { Query: { plant: () => 'S01' } } }), stopOnTerminationSignals: false, plugins: [ApolloServerPluginInlineTraceDisabled()] });
+    subgraphApollo = new ApolloServer({
+      schema: buildSubgraphSchema({ typeDefs, resolvers: { Query: { plant: () => 'S01' } } }),
+      stopOnTerminationSignals: false,
+      plugins: [ApolloServerPluginInlineTraceDisabled()],
+    });
     await subgraphApollo.start();
     subgraph = createServer(createGraphQLHttpHandler({ apollo: subgraphApollo, context: async () => ({}) }));
     const subgraphUrl = await listenOnFreePort(subgraph);
     const composed = composeServices([{ name: 'metered', url: subgraphUrl, typeDefs }]);
-    gateway = await createGatewayServer({ supergraph: staticSupergraph(composed.supergraphSdl!), logger: createLogger('test', { LOG_LEVEL: 'silent' }) });
+    gateway = await createGatewayServer({
+      supergraph: staticSupergraph(composed.supergraphSdl!),
+      logger: createLogger('test', { LOG_LEVEL: 'silent' }),
+    });
     url = await listenOnFreePort(gateway.httpServer);
   });
   afterAll(async () => {

@@ -66,7 +66,10 @@ describe('merging identical queries in flight', () => {
     const merge = operationMergePlugin();
     const { apollo, runs, ask } = server([merge.plugin]);
     await apollo.start();
-    const [first, second] = await Promise.all([ask(planner('alice'), ORDER, { id: 'fail-1' }), ask(planner('bob'), ORDER, { id: 'fail-1' })]);
+    const [first, second] = await Promise.all([
+      ask(planner('alice'), ORDER, { id: 'fail-1' }),
+      ask(planner('bob'), ORDER, { id: 'fail-1' }),
+    ]);
     expect(runs).toEqual(['fail-1', 'fail-1']);
     expect(first.errors?.[0]?.message).toBe('first try of fail-1 fails');
     expect(second).toEqual({ data: { order: { id: 'fail-1', note: 'note on fail-1' } } });
@@ -89,7 +92,11 @@ describe('merging identical queries in flight', () => {
     };
     const { apollo, runs, ask } = server([merge.plugin, cutter as ApolloServerPlugin]);
     await apollo.start();
-    const [alice, bob, erin] = await Promise.all([ask(planner('alice'), ORDER, { id: 'O1' }), ask(planner('bob'), ORDER, { id: 'O1' }), ask(planner('erin'), ORDER, { id: 'O1' })]);
+    const [alice, bob, erin] = await Promise.all([
+      ask(planner('alice'), ORDER, { id: 'O1' }),
+      ask(planner('bob'), ORDER, { id: 'O1' }),
+      ask(planner('erin'), ORDER, { id: 'O1' }),
+    ]);
     expect(runs).toEqual(['O1']);
     expect(alice.data).toEqual({ order: { id: 'O1', note: null } });
     expect(bob.data).toEqual({ order: { id: 'O1', note: 'note on O1' } });
@@ -126,7 +133,11 @@ describe('merging identical queries in flight', () => {
       plugins: [merge.plugin, reader],
     });
     await apollo.start();
-    await Promise.all(['alice', 'bob'].map((who) => apollo.executeOperation({ query: ORDER, variables: { id: 'O1' } }, { contextValue: { caller: planner(who) } })));
+    await Promise.all(
+      ['alice', 'bob'].map((who) =>
+        apollo.executeOperation({ query: ORDER, variables: { id: 'O1' } }, { contextValue: { caller: planner(who) } }),
+      ),
+    );
     expect(merge.stats).toEqual({ executed: 1, merged: 1 });
     const [leader, follower] = [waited.get('alice')!, waited.get('bob')!];
     expect(leader).toBeGreaterThanOrEqual(35);

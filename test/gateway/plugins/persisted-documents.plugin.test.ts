@@ -7,7 +7,13 @@ import { partnerDocumentGate, trustedDocumentCache } from '../../../gateway/secu
 import { createApqStore } from '../../../gateway/security/documents/apq-cache';
 import { documentId, type TrustedDocument } from '../../../gateway/security/trusted-documents';
 
-const supplier: Caller = { subject: 'partner:pk_1', kind: 'partner', roles: ['partner'], scopes: ['partner:supplier'], supplierId: 'V00001' };
+const supplier: Caller = {
+  subject: 'partner:pk_1',
+  kind: 'partner',
+  roles: ['partner'],
+  scopes: ['partner:supplier'],
+  supplierId: 'V00001',
+};
 const NUMBERS: TrustedDocument = { name: 'Numbers', scopes: ['partner:supplier'], query: 'query Numbers { myPurchaseOrders { number } }' };
 const STATUS: TrustedDocument = { name: 'Status', scopes: ['partner:supplier'], query: 'query Status { myPurchaseOrders { status } }' };
 const logger = createLogger('test', { LOG_LEVEL: 'silent' });
@@ -22,13 +28,15 @@ describe('the partner document gate follows the registry', () => {
 
     gate.update([STATUS]);
     expect(gate.refusal(supplier, { query: NUMBERS.query })?.extensions.code).toBe('TRUSTED_DOCUMENT_REQUIRED');
-    expect(gate.refusal(supplier, { sha256Hash: documentId(NUMBERS.query) })?.message).toBe('partners may run only the documents registered for them (Status); this document is not one of them');
+    expect(gate.refusal(supplier, { sha256Hash: documentId(NUMBERS.query) })?.message).toBe(
+      'partners may run only the documents registered for them (Status); this document is not one of them',
+    );
     expect(gate.refusal(supplier, { query: STATUS.query })).toBeUndefined();
     expect(gate.textOf(documentId(STATUS.query))).toBe(STATUS.query);
     expect(gate.textOf(documentId(NUMBERS.query))).toBeUndefined();
   });
 
-  it('answers the persisted-query cache with a trusted document\'s text and never lets a client overwrite it', async () => {
+  it("answers the persisted-query cache with a trusted document's text and never lets a client overwrite it", async () => {
     const gate = partnerDocumentGate({ documents: [NUMBERS] });
     const cache = trustedDocumentCache(gate, createApqStore(undefined, logger));
     const key = `apq:${documentId(NUMBERS.query)}`;
@@ -39,10 +47,15 @@ describe('the partner document gate follows the registry', () => {
   });
 });
 
-describe('users\' persisted queries', () => {
+describe("users' persisted queries", () => {
   it('are a miss, not a failure, when Redis does not answer', async () => {
     const port = await freePortBlock([0]);
-    const redis = new Redis(`redis://127.0.0.1:${port}`, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+    const redis = new Redis(`redis://127.0.0.1:${port}`, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+      enableOfflineQueue: false,
+    });
     redis.on('error', () => {});
     try {
       const store = createApqStore(redis, logger);
@@ -54,7 +67,11 @@ describe('users\' persisted queries', () => {
   });
 
   it('are kept in Redis with an expiry', async () => {
-    const redis = new Redis(process.env.REDIS_URL || 'redis://127.0.0.1:6379', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const redis = new Redis(process.env.REDIS_URL || 'redis://127.0.0.1:6379', {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
     redis.on('error', () => {});
     try {
       await redis.connect();

@@ -136,7 +136,11 @@ describe('provenance in extensions', () => {
     expect(provenance.inventory).toMatchObject({ label: 'Inventory', kind: 'engagement', fetches: 2 });
     expect(provenance.erp).toMatchObject({ label: 'ERP', kind: 'record', fetches: 1 });
     expect(provenance.inventory.paths).toEqual(
-      expect.arrayContaining(['countDiscrepancies.nodes.*.materialId', 'countDiscrepancies.nodes.*.lastCount.status', 'countDiscrepancies.nodes.*.countVarianceValue']),
+      expect.arrayContaining([
+        'countDiscrepancies.nodes.*.materialId',
+        'countDiscrepancies.nodes.*.lastCount.status',
+        'countDiscrepancies.nodes.*.countVarianceValue',
+      ]),
     );
     expect(provenance.erp.paths).toEqual(
       expect.arrayContaining(['countDiscrepancies.nodes.*.bookQuantity', 'countDiscrepancies.nodes.*.material.description']),

@@ -6,7 +6,13 @@ describe('CircuitBreaker', () => {
   const breaker = () => {
     now = 1_000_000;
     changes = [];
-    return new CircuitBreaker({ failureThreshold: 3, probeIntervalMs: 1_000, resetTimeoutMs: 8_000, now: () => now, onStateChange: (s, p) => changes.push([p, s]) });
+    return new CircuitBreaker({
+      failureThreshold: 3,
+      probeIntervalMs: 1_000,
+      resetTimeoutMs: 8_000,
+      now: () => now,
+      onStateChange: (s, p) => changes.push([p, s]),
+    });
   };
 
   it('opens after the threshold of consecutive failures, not before, and a success resets the count', () => {
@@ -21,7 +27,12 @@ describe('CircuitBreaker', () => {
     b.recordFailure('refused');
     expect(b.current).toBe('open');
     expect(b.tryAcquire()).toBe(false);
-    expect(b.snapshot()).toMatchObject({ state: 'open', consecutiveFailures: 3, lastError: 'refused', retryAt: new Date(now + 1_000).toISOString() });
+    expect(b.snapshot()).toMatchObject({
+      state: 'open',
+      consecutiveFailures: 3,
+      lastError: 'refused',
+      retryAt: new Date(now + 1_000).toISOString(),
+    });
     expect(changes).toEqual([['closed', 'open']]);
   });
 
@@ -37,7 +48,11 @@ describe('CircuitBreaker', () => {
     b.recordSuccess();
     expect(b.current).toBe('closed');
     expect(b.tryAcquire()).toBe(true);
-    expect(changes).toEqual([['closed', 'open'], ['open', 'half-open'], ['half-open', 'closed']]);
+    expect(changes).toEqual([
+      ['closed', 'open'],
+      ['open', 'half-open'],
+      ['half-open', 'closed'],
+    ]);
   });
 
   it('reopens when the probe fails, and frees the probe slot on release', () => {

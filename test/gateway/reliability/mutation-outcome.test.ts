@@ -42,7 +42,10 @@ describe('gateway data source: a mutation whose answer did not arrive', () => {
     gateway = await createGatewayServer({
       supergraph: staticSupergraph(result.supergraphSdl),
       logger: createLogger('test', { LOG_LEVEL: 'silent' }),
-      reliability: { defaults: { ...DEFAULT_POLICY, timeoutMs: 300, retries: 2, retryBaseDelayMs: 1, breakerFailureThreshold: 100 }, systems: {} },
+      reliability: {
+        defaults: { ...DEFAULT_POLICY, timeoutMs: 300, retries: 2, retryBaseDelayMs: 1, breakerFailureThreshold: 100 },
+        systems: {},
+      },
     });
     url = await listenOnFreePort(gateway.httpServer);
   });
@@ -56,7 +59,8 @@ describe('gateway data source: a mutation whose answer did not arrive', () => {
     mode = 'answer';
   });
 
-  const unknownCount = async () => (await mutationOutcomesUnknown.get()).values.filter((v) => v.labels.system === 'counter').reduce((s, v) => s + v.value, 0);
+  const unknownCount = async () =>
+    (await mutationOutcomesUnknown.get()).values.filter((v) => v.labels.system === 'counter').reduce((s, v) => s + v.value, 0);
 
   it('passes the Idempotency-Key on to the subgraph with a mutation, not with a query', async () => {
     const mutation = await postGraphQL(url, 'mutation { bump }', undefined, { 'idempotency-key': 'order-7f3a' });
@@ -72,8 +76,15 @@ describe('gateway data source: a mutation whose answer did not arrive', () => {
     expect(status).toBe(200);
     expect(body.data).toEqual({ bump: null });
     expect(body.errors).toHaveLength(1);
-    expect(body.errors![0]!.extensions).toMatchObject({ code: 'MUTATION_OUTCOME_UNKNOWN', system: 'counter', reason: 'timeout', idempotencyKey: 'order-7f3a' });
-    expect(body.errors![0]!.message).toMatch(/counter received the mutation but did not answer .*may or may not have been applied; retry with the same Idempotency-Key/);
+    expect(body.errors![0]!.extensions).toMatchObject({
+      code: 'MUTATION_OUTCOME_UNKNOWN',
+      system: 'counter',
+      reason: 'timeout',
+      idempotencyKey: 'order-7f3a',
+    });
+    expect(body.errors![0]!.message).toMatch(
+      /counter received the mutation but did not answer .*may or may not have been applied; retry with the same Idempotency-Key/,
+    );
     expect(received).toHaveLength(1);
     expect(await unknownCount()).toBe(before + 1);
   });

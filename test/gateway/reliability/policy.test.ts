@@ -2,7 +2,14 @@ import { backoffDelay, DEFAULT_POLICY, loadReliabilityConfig, policyFor } from '
 
 describe('reliability settings from the environment', () => {
   it('has working defaults', () => {
-    expect(loadReliabilityConfig({}).defaults).toEqual({ timeoutMs: 3_000, retries: 2, retryBaseDelayMs: 50, breakerFailureThreshold: 5, breakerProbeMs: 1_000, breakerResetMs: 5_000 });
+    expect(loadReliabilityConfig({}).defaults).toEqual({
+      timeoutMs: 3_000,
+      retries: 2,
+      retryBaseDelayMs: 50,
+      breakerFailureThreshold: 5,
+      breakerProbeMs: 1_000,
+      breakerResetMs: 5_000,
+    });
   });
 
   it('reads every variable and per-system timeouts', () => {
@@ -15,7 +22,14 @@ describe('reliability settings from the environment', () => {
       BREAKER_RESET_MS: '500',
       ERP_TIMEOUT_MS: '9000',
     });
-    expect(policyFor(config, 'erp')).toEqual({ timeoutMs: 9_000, retries: 0, retryBaseDelayMs: 5, breakerFailureThreshold: 2, breakerProbeMs: 100, breakerResetMs: 500 });
+    expect(policyFor(config, 'erp')).toEqual({
+      timeoutMs: 9_000,
+      retries: 0,
+      retryBaseDelayMs: 5,
+      breakerFailureThreshold: 2,
+      breakerProbeMs: 100,
+      breakerResetMs: 500,
+    });
     expect(policyFor(config, 'mes').timeoutMs).toBe(1_500);
   });
 

@@ -15,18 +15,30 @@ import { startTcpProxy, type TcpProxy } from '../../support/tcp-proxy';
 const silent = createLogger('test', { LOG_LEVEL: 'silent' });
 
 const reliability: ReliabilityConfig = {
-  defaults: { ...DEFAULT_POLICY, timeoutMs: 500, retries: 2, retryBaseDelayMs: 10, breakerFailureThreshold: 3, breakerProbeMs: 1_000, breakerResetMs: 1_000 },
+  defaults: {
+    ...DEFAULT_POLICY,
+    timeoutMs: 500,
+    retries: 2,
+    retryBaseDelayMs: 10,
+    breakerFailureThreshold: 3,
+    breakerProbeMs: 1_000,
+    breakerResetMs: 1_000,
+  },
   systems: {},
 };
 
 async function counterValue(counter: typeof subgraphRetries | typeof subgraphFetchErrors, labels: Record<string, string>): Promise<number> {
   const metric = await counter.get();
-  const matches = (v: { labels: Record<string, string | number | undefined> }) => Object.entries(labels).every(([k, val]) => v.labels[k] === val);
-  return metric.values.filter((v) => matches(v as { labels: Record<string, string | number | undefined> })).reduce((sum, v) => sum + v.value, 0);
+  const matches = (v: { labels: Record<string, string | number | undefined> }) =>
+    Object.entries(labels).every(([k, val]) => v.labels[k] === val);
+  return metric.values
+    .filter((v) => matches(v as { labels: Record<string, string | number | undefined> }))
+    .reduce((sum, v) => sum + v.value, 0);
 }
 
 // ERP owns the list and the book quantity; inventory contributes the nullable abcClass and variance.
-const QUERY = '{ materialSites(siteId: "S01", materialIds: ["M000001", "M000002", "M000003"]) { nodes { materialId bookQuantity abcClass countVarianceQuantity } } }';
+const QUERY =
+  '{ materialSites(siteId: "S01", materialIds: ["M000001", "M000002", "M000003"]) { nodes { materialId bookQuantity abcClass countVarianceQuantity } } }';
 
 describe('gateway data source: timeouts, retries and circuit breaker against a real subgraph', () => {
   let stack: TestStack;
@@ -94,7 +106,11 @@ describe('gateway data source: timeouts, retries and circuit breaker against a r
     const report = (await ready.json()) as any;
     expect(report.status).toBe('degraded');
     expect(report.systems.erp).toMatchObject({ ready: true, breaker: { state: 'closed' } });
-    expect(report.systems.inventory).toMatchObject({ ready: false, detail: 'connection refused', breaker: { state: 'open', lastError: 'connection refused' } });
+    expect(report.systems.inventory).toMatchObject({
+      ready: false,
+      detail: 'connection refused',
+      breaker: { state: 'open', lastError: 'connection refused' },
+    });
     expect(Date.parse(report.systems.inventory.checkedAt)).toBeGreaterThan(started - 1);
   });
 

@@ -11,7 +11,10 @@ const api = buildSchema(`
 `);
 const rule = (...roles: string[]): AuthorizationRule => ({ roles, scopes: [] });
 const security = {
-  fieldRules: new Map([['Material.standardCost', rule('controller')], ['Mutation.releaseWorkOrder', rule('planner')]]),
+  fieldRules: new Map([
+    ['Material.standardCost', rule('controller')],
+    ['Mutation.releaseWorkOrder', rule('planner')],
+  ]),
   typeRules: new Map([['Payroll', rule('hr')]]),
 };
 const user = (...roles: string[]): Caller => ({ subject: `u-${roles.join('-')}`, kind: 'user', roles, scopes: [] });
@@ -30,7 +33,9 @@ describe('the schema a caller introspects', () => {
 
   it('gives an admin the schema itself, and works each set of rights out once', () => {
     expect(schemaForCaller(api, security, user('admin'))).toBe(api);
-    expect(schemaForCaller(api, security, user('viewer', 'planner'))).toBe(schemaForCaller(api, security, { ...user('planner', 'viewer'), subject: 'someone else' }));
+    expect(schemaForCaller(api, security, user('viewer', 'planner'))).toBe(
+      schemaForCaller(api, security, { ...user('planner', 'viewer'), subject: 'someone else' }),
+    );
     expect(schemaForCaller(api, security, user('viewer'))).not.toBe(schemaForCaller(api, security, user('planner')));
   });
 });

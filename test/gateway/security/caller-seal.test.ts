@@ -4,7 +4,13 @@ import { BufferedResponse } from '../../../gateway/performance/pooled-fetcher';
 import { subgraphBatchFetcher } from '../../../gateway/performance/subgraph-batcher';
 import { callerSealingFetcher } from '../../../gateway/security/caller-seal';
 import type { Caller } from '../../../platform/caller';
-import { CALLER_HEADER, callerClaims, createRequestCallerVerifier, generateCallerKey, parseCallerKey } from '../../../platform/caller-header';
+import {
+  CALLER_HEADER,
+  callerClaims,
+  createRequestCallerVerifier,
+  generateCallerKey,
+  parseCallerKey,
+} from '../../../platform/caller-header';
 import { memoryNonceStore } from '../../../platform/nonce-store';
 
 const key = generateCallerKey();
@@ -12,7 +18,8 @@ const alice: Caller = { subject: 'alice', kind: 'user', roles: ['planner'], scop
 const bob: Caller = { subject: 'bob', kind: 'user', roles: ['planner'], scopes: [] };
 const URL_CRM = 'http://crm.internal/graphql';
 const ENTITY_QUERY = 'query Q__crm__1($representations:[_Any!]!){_entities(representations:$representations){...on Customer{id name}}}';
-const body = (ids: string[]) => JSON.stringify({ query: ENTITY_QUERY, variables: { representations: ids.map((id) => ({ __typename: 'Customer', id })) } });
+const body = (ids: string[]) =>
+  JSON.stringify({ query: ENTITY_QUERY, variables: { representations: ids.map((id) => ({ __typename: 'Customer', id })) } });
 
 /** The wire: records what would be sent and answers every representation. */
 function wire() {
@@ -20,13 +27,23 @@ function wire() {
   const fetcher: Fetcher = async (url, init = {}) => {
     sent.push({ url, init });
     const reps = (JSON.parse(init.body as string) as { variables: { representations: { id: string }[] } }).variables.representations;
-    return new BufferedResponse(url, 200, 'OK', { 'content-type': 'application/json' }, Buffer.from(JSON.stringify({ data: { _entities: reps.map((r) => ({ id: r.id, name: r.id })) } })));
+    return new BufferedResponse(
+      url,
+      200,
+      'OK',
+      { 'content-type': 'application/json' },
+      Buffer.from(JSON.stringify({ data: { _entities: reps.map((r) => ({ id: r.id, name: r.id })) } })),
+    );
   };
   return { sent, fetcher };
 }
 
 const ask = (fetcher: Fetcher, caller: Caller, requestBody: string) =>
-  fetcher(URL_CRM, { method: 'POST', headers: { 'content-type': 'application/json', [CALLER_HEADER]: callerClaims(caller, 'crm') }, body: requestBody }).then((r) => r.json());
+  fetcher(URL_CRM, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', [CALLER_HEADER]: callerClaims(caller, 'crm') },
+    body: requestBody,
+  }).then((r) => r.json());
 
 describe('sealing the caller header at the last step before the wire', () => {
   it('seals a batch of several fetches over the one body actually sent, for the system named', async () => {

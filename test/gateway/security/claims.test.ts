@@ -15,7 +15,11 @@ describe('strict token claims', () => {
     verify = createTokenVerifier({ issuer: ISSUER, audience: AUDIENCE, jwks: { keys: [jwk] }, maxLifetimeSeconds: 3600 });
     sign = async (claims, options = {}) => {
       const now = Math.floor(Date.now() / 1000);
-      const jwt = new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).setIssuer(ISSUER).setAudience(AUDIENCE).setIssuedAt(options.iat ?? now);
+      const jwt = new SignJWT(claims)
+        .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
+        .setIssuer(ISSUER)
+        .setAudience(AUDIENCE)
+        .setIssuedAt(options.iat ?? now);
       if (options.sub !== null) jwt.setSubject(options.sub ?? 'user-1');
       if (options.exp !== null) jwt.setExpirationTime(options.exp ?? now + 600);
       return jwt.sign(privateKey);
@@ -36,7 +40,11 @@ describe('strict token claims', () => {
   });
 
   it.each([
-    ['an array (a multivalued attribute mapper)', ['V00001', 'V00002'], /claim "supplier_id" must be one non-empty string.*got an array \(\["V00001","V00002"\]\)/],
+    [
+      'an array (a multivalued attribute mapper)',
+      ['V00001', 'V00002'],
+      /claim "supplier_id" must be one non-empty string.*got an array \(\["V00001","V00002"\]\)/,
+    ],
     ['a number', 1, /claim "supplier_id" must be one non-empty string.*got a number \(1\)/],
     ['an empty string', '', /claim "supplier_id" must be one non-empty string.*got a string \(""\)/],
     ['blank', '   ', /claim "supplier_id"/],
@@ -63,7 +71,9 @@ describe('strict token claims', () => {
 
   it('refuses a token that lives longer than the configured maximum', async () => {
     const now = Math.floor(Date.now() / 1000);
-    expect(await refusal(await sign({}, { exp: now + 7200 }))).toMatch(/lives 7200 s \(iat to exp\), longer than the 3600 s this gateway accepts \(TOKEN_MAX_LIFETIME\)/);
+    expect(await refusal(await sign({}, { exp: now + 7200 }))).toMatch(
+      /lives 7200 s \(iat to exp\), longer than the 3600 s this gateway accepts \(TOKEN_MAX_LIFETIME\)/,
+    );
     expect(await verify(await sign({}, { exp: now + 3600 }))).toMatchObject({ ok: true });
   });
 
@@ -71,6 +81,8 @@ describe('strict token claims', () => {
     expect(loadSecurityConfig({}).tokenMaxLifetimeSeconds).toBe(86_400);
     expect(loadSecurityConfig({ TOKEN_MAX_LIFETIME: '8h' }).tokenMaxLifetimeSeconds).toBe(28_800);
     expect(loadSecurityConfig({ TOKEN_MAX_LIFETIME: '900' }).tokenMaxLifetimeSeconds).toBe(900);
-    expect(() => loadSecurityConfig({ TOKEN_MAX_LIFETIME: 'forever' })).toThrow(/TOKEN_MAX_LIFETIME must be a positive duration such as 3600, 90m, 8h or 1d, got "forever"/);
+    expect(() => loadSecurityConfig({ TOKEN_MAX_LIFETIME: 'forever' })).toThrow(
+      /TOKEN_MAX_LIFETIME must be a positive duration such as 3600, 90m, 8h or 1d, got "forever"/,
+    );
   });
 });

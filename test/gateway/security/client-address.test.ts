@@ -3,7 +3,10 @@ import { clientAddressOf, parseTrustedProxies } from '../../../gateway/security/
 import { loadSecurityConfig } from '../../../gateway/security/config';
 
 const request = (remoteAddress: string, forwardedFor?: string) =>
-  ({ socket: { remoteAddress }, headers: forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor } }) as unknown as IncomingMessage;
+  ({
+    socket: { remoteAddress },
+    headers: forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor },
+  }) as unknown as IncomingMessage;
 
 describe('client address', () => {
   it('is the socket peer when no proxy is trusted, whatever X-Forwarded-For claims', () => {
@@ -23,9 +26,14 @@ describe('client address', () => {
   });
 
   it('reads TRUSTED_PROXIES, naming a bad entry', () => {
-    expect(parseTrustedProxies('10.0.0.0/8, fd00::/8 ,192.168.1.7')).toEqual({ ok: true, proxies: ['10.0.0.0/8', 'fd00::/8', '192.168.1.7'] });
+    expect(parseTrustedProxies('10.0.0.0/8, fd00::/8 ,192.168.1.7')).toEqual({
+      ok: true,
+      proxies: ['10.0.0.0/8', 'fd00::/8', '192.168.1.7'],
+    });
     expect(loadSecurityConfig({ TRUSTED_PROXIES: '10.0.0.1' }).trustedProxies).toEqual(['10.0.0.1']);
-    expect(() => loadSecurityConfig({ TRUSTED_PROXIES: '10.0.0.1, proxy.local' })).toThrow(/TRUSTED_PROXIES must list IP addresses or CIDR ranges separated by commas, got "proxy.local"/);
+    expect(() => loadSecurityConfig({ TRUSTED_PROXIES: '10.0.0.1, proxy.local' })).toThrow(
+      /TRUSTED_PROXIES must list IP addresses or CIDR ranges separated by commas, got "proxy.local"/,
+    );
     expect(() => loadSecurityConfig({ TRUSTED_PROXIES: '10.0.0.0/33' })).toThrow(/got "10.0.0.0\/33"/);
   });
 });

@@ -17,7 +17,11 @@ describe('CORS policy from the environment', () => {
   });
 
   it('reads a comma-separated list, normalised, with credentials and max-age', () => {
-    const { policy, problems } = policyOf({ CORS_ORIGINS: ' https://App.Example.com/ , http://127.0.0.1:5173', CORS_CREDENTIALS: 'true', CORS_MAX_AGE: '120' });
+    const { policy, problems } = policyOf({
+      CORS_ORIGINS: ' https://App.Example.com/ , http://127.0.0.1:5173',
+      CORS_CREDENTIALS: 'true',
+      CORS_MAX_AGE: '120',
+    });
     expect(problems).toEqual([]);
     expect(policy).toEqual({ origins: [APP, 'http://127.0.0.1:5173'], credentials: true, maxAgeSeconds: 120 });
     // A list set outside production replaces the loopback default.
@@ -25,9 +29,15 @@ describe('CORS policy from the environment', () => {
   });
 
   it('names every wrong value, quoting a short prefix only', () => {
-    const { problems } = policyOf({ CORS_ORIGINS: `*,https://a.example.com/path,ftp://x,${'h'.repeat(500)}`, CORS_CREDENTIALS: 'yes', CORS_MAX_AGE: '-1' });
+    const { problems } = policyOf({
+      CORS_ORIGINS: `*,https://a.example.com/path,ftp://x,${'h'.repeat(500)}`,
+      CORS_CREDENTIALS: 'yes',
+      CORS_MAX_AGE: '-1',
+    });
     expect(problems).toHaveLength(6);
-    expect(problems[0]).toBe('CORS_ORIGINS must list origins such as https://app.example.com (scheme, host and port only, no "*"), got "*"');
+    expect(problems[0]).toBe(
+      'CORS_ORIGINS must list origins such as https://app.example.com (scheme, host and port only, no "*"), got "*"',
+    );
     expect(problems[1]).toContain('got "https://a.example.com/path"');
     expect(problems[3]).toContain('(500 characters)');
     expect(problems[3]!.length).toBeLessThan(200);
@@ -37,13 +47,15 @@ describe('CORS policy from the environment', () => {
 
   it('makes the gateway refuse to start with a wrong value, and reads INTROSPECTION', () => {
     expect(() => loadSecurityConfig({ AUTH_MODE: 'none', CORS_ORIGINS: 'app.example.com' })).toThrow(/CORS_ORIGINS must list origins/);
-    expect(() => loadSecurityConfig({ AUTH_MODE: 'none', INTROSPECTION: 'maybe' })).toThrow('INTROSPECTION must be "on" (the default) or "off", got "maybe"');
+    expect(() => loadSecurityConfig({ AUTH_MODE: 'none', INTROSPECTION: 'maybe' })).toThrow(
+      'INTROSPECTION must be "on" (the default) or "off", got "maybe"',
+    );
     expect(loadSecurityConfig({ AUTH_MODE: 'none' }).introspection).toBe(true);
     expect(loadSecurityConfig({ AUTH_MODE: 'none', INTROSPECTION: 'OFF' }).introspection).toBe(false);
     expect(loadSecurityConfig({ AUTH_MODE: 'none', NODE_ENV: 'production', CALLER_SIGNING_KEY: 'ab'.repeat(32) }).cors.origins).toEqual([]);
   });
 
-  it('allows a listed origin, the gateway\'s own (by the Host the browser addressed), and loopback in development', () => {
+  it("allows a listed origin, the gateway's own (by the Host the browser addressed), and loopback in development", () => {
     const listed: CorsPolicy = { origins: [APP], credentials: false, maxAgeSeconds: 600 };
     expect(isOriginAllowed(listed, APP, 'graph.example.com')).toBe(true);
     expect(isOriginAllowed(listed, 'https://app.example.com:8443', 'graph.example.com')).toBe(false);
@@ -80,22 +92,33 @@ describe('CORS handler', () => {
   beforeEach(() => (reached = []));
 
   const preflight = (origin: string, path = '/graphql') =>
-    fetch(new URL(path, url), { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' } });
+    fetch(new URL(path, url), {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+    });
 
-  it('answers an allowed origin\'s preflight itself: methods, headers, max-age, Vary: Origin', async () => {
+  it("answers an allowed origin's preflight itself: methods, headers, max-age, Vary: Origin", async () => {
     const response = await preflight(APP);
     expect(response.status).toBe(204);
     expect(response.headers.get('access-control-allow-origin')).toBe(APP);
     expect(response.headers.get('access-control-allow-methods')).toBe('GET,POST,OPTIONS');
     const allowed = response.headers.get('access-control-allow-headers')!.split(',');
-    for (const header of ['authorization', 'content-type', 'x-api-key', 'apollographql-client-name', 'apollographql-client-version', 'traceparent']) expect(allowed).toContain(header);
+    for (const header of [
+      'authorization',
+      'content-type',
+      'x-api-key',
+      'apollographql-client-name',
+      'apollographql-client-version',
+      'traceparent',
+    ])
+      expect(allowed).toContain(header);
     expect(response.headers.get('access-control-max-age')).toBe('600');
     expect(response.headers.get('vary')).toBe('Origin');
     expect(response.headers.get('access-control-allow-credentials')).toBeNull();
     expect(reached).toEqual([]);
   });
 
-  it('refuses another origin\'s preflight with 403 and no CORS headers, quoting a short prefix of it', async () => {
+  it("refuses another origin's preflight with 403 and no CORS headers, quoting a short prefix of it", async () => {
     const response = await preflight(`https://evil.example.com${'x'.repeat(300)}`);
     expect(response.status).toBe(403);
     expect(response.headers.get('access-control-allow-origin')).toBeNull();
@@ -103,7 +126,9 @@ describe('CORS handler', () => {
     expect(response.headers.get('vary')).toBe('Origin');
     const body = (await response.json()) as { errors: { message: string; extensions: { code: string } }[] };
     expect(body.errors[0]!.extensions.code).toBe('FORBIDDEN');
-    expect(body.errors[0]!.message).toMatch(/^the origin "https:\/\/evil\.example\.comx+"… \(324 characters\) may not call this gateway from a browser/);
+    expect(body.errors[0]!.message).toMatch(
+      /^the origin "https:\/\/evil\.example\.comx+"… \(324 characters\) may not call this gateway from a browser/,
+    );
     expect(reached).toEqual([]);
   });
 
@@ -116,7 +141,7 @@ describe('CORS handler', () => {
     expect(reached).toEqual(['POST /graphql']);
   });
 
-  it('serves another origin\'s request without CORS headers (the browser withholds the answer) and says that it varies', async () => {
+  it("serves another origin's request without CORS headers (the browser withholds the answer) and says that it varies", async () => {
     for (const headers of [{ origin: 'https://evil.example.com' }, {}] as Record<string, string>[]) {
       const response = await fetch(url, { method: 'POST', headers });
       expect(response.headers.get('access-control-allow-origin')).toBeNull();
@@ -127,7 +152,9 @@ describe('CORS handler', () => {
 
   it('allows credentials only when configured', async () => {
     expect((await preflight(APP, '/credentials')).headers.get('access-control-allow-credentials')).toBe('true');
-    expect((await fetch(new URL('/credentials', url), { headers: { origin: APP } })).headers.get('access-control-allow-credentials')).toBe('true');
+    expect((await fetch(new URL('/credentials', url), { headers: { origin: APP } })).headers.get('access-control-allow-credentials')).toBe(
+      'true',
+    );
   });
 
   it('passes an OPTIONS request that is no preflight on to its route', async () => {

@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { devTokenHeaders, isLoopbackHost, loadDevIssuer, type DevIssuer } from '../../../gateway/security/dev-issuer';
 
-const request = (host: string | undefined, remoteAddress = '127.0.0.1') => ({ headers: host === undefined ? {} : { host }, socket: { remoteAddress } }) as unknown as IncomingMessage;
+const request = (host: string | undefined, remoteAddress = '127.0.0.1') =>
+  ({ headers: host === undefined ? {} : { host }, socket: { remoteAddress } }) as unknown as IncomingMessage;
 
 describe('the development token on the explorer page', () => {
   let dir: string;

@@ -56,7 +56,9 @@ describe("the issuer's keys through its discovery document", () => {
 
   it('leaves OIDC_JWKS_URL unset unless configured, so that discovery names the keys', () => {
     expect(loadSecurityConfig({ OIDC_ISSUER: issuer.issuer }).jwksUrl).toBeUndefined();
-    expect(loadSecurityConfig({ OIDC_ISSUER: issuer.issuer, OIDC_JWKS_URL: 'https://keys.example/k' }).jwksUrl).toBe('https://keys.example/k');
+    expect(loadSecurityConfig({ OIDC_ISSUER: issuer.issuer, OIDC_JWKS_URL: 'https://keys.example/k' }).jwksUrl).toBe(
+      'https://keys.example/k',
+    );
   });
 
   it('verifies a token with the keys at the jwks_uri its discovery document names, reading the document once', async () => {

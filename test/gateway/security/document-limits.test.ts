@@ -11,7 +11,11 @@ describe('operation limits on the text as it arrives', () => {
 
   it('refuses a document over a limit without validating it (unknown fields and all)', () => {
     const query = `{ ${Array.from({ length: 31 }, (_, i) => `a${i}: nope`).join(' ')} }`;
-    expect(limits.refusal(api, { query })?.extensions).toMatchObject({ code: 'OPERATION_TOO_COMPLEX', limit: 'aliases', http: { status: 400 } });
+    expect(limits.refusal(api, { query })?.extensions).toMatchObject({
+      code: 'OPERATION_TOO_COMPLEX',
+      limit: 'aliases',
+      http: { status: 400 },
+    });
   });
 
   it('measures the operation named in the request, with its variables', () => {

@@ -14,7 +14,11 @@ const OPS_TOKEN = randomBytes(24).toString('hex');
 
 function security(overrides: Partial<GatewaySecurityOptions>): GatewaySecurityOptions {
   return {
-    issuer: { issuer: process.env.OIDC_ISSUER!, audience: process.env.OIDC_AUDIENCE!, jwks: JSON.parse(readFileSync(process.env.OIDC_JWKS_FILE!, 'utf8')) },
+    issuer: {
+      issuer: process.env.OIDC_ISSUER!,
+      audience: process.env.OIDC_AUDIENCE!,
+      jwks: JSON.parse(readFileSync(process.env.OIDC_JWKS_FILE!, 'utf8')),
+    },
     callerKey: process.env.CALLER_SIGNING_KEY!,
     ...overrides,
   };
@@ -22,7 +26,10 @@ function security(overrides: Partial<GatewaySecurityOptions>): GatewaySecurityOp
 
 /** A token from the suite's issuer with claims the development issuer would never write. */
 async function rawToken(claims: Record<string, unknown>): Promise<string> {
-  const stored = JSON.parse(readFileSync(`${process.env.PLANTGRAPH_TEST_ISSUER_DIR}/issuer-key.json`, 'utf8')) as { kid: string; privateJwk: JWK };
+  const stored = JSON.parse(readFileSync(`${process.env.PLANTGRAPH_TEST_ISSUER_DIR}/issuer-key.json`, 'utf8')) as {
+    kid: string;
+    privateJwk: JWK;
+  };
   const key = await importJWK(stored.privateJwk, 'ES256');
   return new SignJWT(claims)
     .setProtectedHeader({ alg: 'ES256', kid: stored.kid })
@@ -47,7 +54,12 @@ describe('the front door of the gateway', () => {
   let supergraph: string;
   const gateways: GatewayServer[] = [];
   const start = async (options: GatewaySecurityOptions) => {
-    const gateway = await createGatewayServer({ supergraph: staticSupergraph(supergraph), subgraphUrls: stack.subgraphUrls, logger: silent, security: options });
+    const gateway = await createGatewayServer({
+      supergraph: staticSupergraph(supergraph),
+      subgraphUrls: stack.subgraphUrls,
+      logger: silent,
+      security: options,
+    });
     gateways.push(gateway);
     return { gateway, url: await listenOnFreePort(gateway.httpServer) };
   };
@@ -62,24 +74,42 @@ describe('the front door of the gateway', () => {
 
   it('answers 401 naming supplier_id when it is an array, and serves the supplier its own orders when it is a string', async () => {
     const { url } = await start(security({}));
-    const multivalued = await postGraphQL(url, PURCHASE_ORDERS, undefined, { authorization: `Bearer ${await rawToken({ supplier_id: ['V00001', 'V00002'], scope: 'partner:supplier' })}` });
+    const multivalued = await postGraphQL(url, PURCHASE_ORDERS, undefined, {
+      authorization: `Bearer ${await rawToken({ supplier_id: ['V00001', 'V00002'], scope: 'partner:supplier' })}`,
+    });
     expect(multivalued.status).toBe(401);
-    expect(multivalued.body.errors![0]).toMatchObject({ extensions: { code: 'UNAUTHENTICATED' }, message: expect.stringMatching(/claim "supplier_id" must be one non-empty string/) });
+    expect(multivalued.body.errors![0]).toMatchObject({
+      extensions: { code: 'UNAUTHENTICATED' },
+      message: expect.stringMatching(/claim "supplier_id" must be one non-empty string/),
+    });
     const numeric = await postGraphQL(url, '{ __typename }', undefined, { authorization: `Bearer ${await rawToken({ supplier_id: 42 })}` });
     expect(numeric.status).toBe(401);
-    const bound = await postGraphQL(url, '{ __typename }', undefined, { authorization: `Bearer ${await rawToken({ supplier_id: 'V00001', scope: 'partner:supplier' })}` });
+    const bound = await postGraphQL(url, '{ __typename }', undefined, {
+      authorization: `Bearer ${await rawToken({ supplier_id: 'V00001', scope: 'partner:supplier' })}`,
+    });
     expect(bound.status).toBe(200);
   });
 
   it('limits /explorer/plan and the authority data with the budget of /graphql: a caller limited on one is limited on the others', async () => {
     const { url } = await start(security({ rateLimit: { perMinute: 3 } }));
     const base = url.replace(/\/graphql$/, '');
-    const auth = { authorization: `Bearer ${await testToken({ roles: ['analyst'], subject: `analyst-${randomBytes(3).toString('hex')}` })}` };
-    const plan = () => fetch(`${base}/explorer/plan`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: JSON.stringify({ query: '{ material(id: "M000001") { id } }' }) });
+    const auth = {
+      authorization: `Bearer ${await testToken({ roles: ['analyst'], subject: `analyst-${randomBytes(3).toString('hex')}` })}`,
+    };
+    const plan = () =>
+      fetch(`${base}/explorer/plan`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...auth },
+        body: JSON.stringify({ query: '{ material(id: "M000001") { id } }' }),
+      });
     expect((await plan()).status).toBe(200);
     expect((await postGraphQL(url, '{ __typename }', undefined, auth)).status).toBe(200);
     expect((await fetch(`${base}/explorer/authority.json`, { headers: auth })).status).toBe(200);
-    for (const response of [await plan(), await fetch(`${base}/explorer/authority.json`, { headers: auth }), await fetch(`${base}/authority`, { headers: auth })]) {
+    for (const response of [
+      await plan(),
+      await fetch(`${base}/explorer/authority.json`, { headers: auth }),
+      await fetch(`${base}/authority`, { headers: auth }),
+    ]) {
       expect(response.status).toBe(429);
       expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
     }
@@ -88,7 +118,9 @@ describe('the front door of the gateway', () => {
     expect(limited.status).toBe(429);
     expect(await refusals('rate_limited')).toBe(rateLimitedBefore + 1);
     // Another user is not touched.
-    const other = { authorization: `Bearer ${await testToken({ roles: ['analyst'], subject: `other-${randomBytes(3).toString('hex')}` })}` };
+    const other = {
+      authorization: `Bearer ${await testToken({ roles: ['analyst'], subject: `other-${randomBytes(3).toString('hex')}` })}`,
+    };
     expect((await fetch(`${base}/explorer/authority.json`, { headers: other })).status).toBe(200);
   });
 
@@ -97,13 +129,21 @@ describe('the front door of the gateway', () => {
     const good = { authorization: `Bearer ${await testToken({ roles: ['planner'] })}` };
     expect((await postGraphQL(url, '{ __typename }', undefined, good)).status).toBe(200);
     const before = { unauthenticated: await refusals('unauthenticated'), limited: await refusals('failed_authentication_limit') };
-    for (let i = 0; i < 3; i++) expect((await postGraphQL(url, '{ __typename }', undefined, { authorization: `Bearer bad-${i}` })).status).toBe(401);
+    for (let i = 0; i < 3; i++)
+      expect((await postGraphQL(url, '{ __typename }', undefined, { authorization: `Bearer bad-${i}` })).status).toBe(401);
     const refused = await postGraphQL(url, '{ __typename }', undefined, { 'x-api-key': `pgk_pk_0123456789ab_${'a'.repeat(43)}` });
-    expect({ unauthenticated: await refusals('unauthenticated'), limited: await refusals('failed_authentication_limit') }).toEqual({ unauthenticated: before.unauthenticated + 3, limited: before.limited + 1 });
+    expect({ unauthenticated: await refusals('unauthenticated'), limited: await refusals('failed_authentication_limit') }).toEqual({
+      unauthenticated: before.unauthenticated + 3,
+      limited: before.limited + 1,
+    });
     expect(refused.status).toBe(429);
     expect(refused.body.errors![0]!.message).toMatch(/too many failed authentications: 3 per 60 s from 127\.0\.0\.1/);
     // The explorer's door is the same door.
-    const plan = await fetch(url.replace('/graphql', '/explorer/plan'), { method: 'POST', headers: { 'content-type': 'application/json', ...good }, body: '{"query":"{ __typename }"}' });
+    const plan = await fetch(url.replace('/graphql', '/explorer/plan'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...good },
+      body: '{"query":"{ __typename }"}',
+    });
     expect(plan.status).toBe(429);
   });
 
@@ -118,7 +158,8 @@ describe('the front door of the gateway', () => {
     // Without a trusted proxy the header is the client's word and is ignored: the socket's address counts.
     const { url: direct } = await start(security({ mode: 'none', rateLimit: { perMinute: 2 } }));
     const statuses = [];
-    for (const address of ['10.0.0.3', '10.0.0.4', '10.0.0.5']) statuses.push((await postGraphQL(direct, '{ __typename }', undefined, { authorization: '', 'x-forwarded-for': address })).status);
+    for (const address of ['10.0.0.3', '10.0.0.4', '10.0.0.5'])
+      statuses.push((await postGraphQL(direct, '{ __typename }', undefined, { authorization: '', 'x-forwarded-for': address })).status);
     expect(statuses).toEqual([200, 200, 429]);
   });
 

@@ -51,7 +51,11 @@ describe('hostile input at the front door', () => {
       logger: silent,
       beforeSend: [(o) => void subgraphQueries.push(o.request.query ?? '')],
       security: {
-        issuer: { issuer: process.env.OIDC_ISSUER!, audience: process.env.OIDC_AUDIENCE!, jwks: JSON.parse(readFileSync(process.env.OIDC_JWKS_FILE!, 'utf8')) },
+        issuer: {
+          issuer: process.env.OIDC_ISSUER!,
+          audience: process.env.OIDC_AUDIENCE!,
+          jwks: JSON.parse(readFileSync(process.env.OIDC_JWKS_FILE!, 'utf8')),
+        },
         callerKey: process.env.CALLER_SIGNING_KEY!,
         partnerDatabase: gatewayDb,
         rateLimit: { perMinute: 10_000 },
@@ -59,7 +63,10 @@ describe('hostile input at the front door', () => {
     });
     url = await listenOnFreePort(gateway.httpServer);
     base = url.replace(/\/graphql$/, '');
-    ({ key: partnerKey } = await createPartnerKey(gatewayDb.db, { supplierId: 'V00001', scopes: defaultPartnerScopes({ supplierId: 'V00001' }) }));
+    ({ key: partnerKey } = await createPartnerKey(gatewayDb.db, {
+      supplierId: 'V00001',
+      scopes: defaultPartnerScopes({ supplierId: 'V00001' }),
+    }));
     user = { authorization: `Bearer ${await testToken({ roles: ['planner'] })}` };
     // Warm: the first request of a gateway plans and compiles what later ones reuse.
     await postGraphQL(url, ORDINARY, undefined, user);
@@ -81,9 +88,11 @@ describe('hostile input at the front door', () => {
   }
 
   const plan = (query: string) =>
-    fetch(`${base}/explorer/plan`, { method: 'POST', headers: { 'content-type': 'application/json', ...user }, body: JSON.stringify({ query }) }).then(
-      async (r) => ({ status: r.status, body: (await r.json()) as any }),
-    );
+    fetch(`${base}/explorer/plan`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...user },
+      body: JSON.stringify({ query }),
+    }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
 
   it('refuses fan-out fragments (1 KB, 2^23 fields) from a user, before any subgraph is asked', async () => {
     const document = fanOutFragments(23);
@@ -111,7 +120,9 @@ describe('hostile input at the front door', () => {
 
   it('refuses variables nested 100,000 levels deep', async () => {
     const { status, body } = await alongside(() =>
-      fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...user }, body: deepVariablesBody(100_000) }).then(async (r) => ({ status: r.status, body: (await r.json()) as any })),
+      fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...user }, body: deepVariablesBody(100_000) }).then(
+        async (r) => ({ status: r.status, body: (await r.json()) as any }),
+      ),
     );
     expect(status).toBe(400);
     expect(body.errors![0]!.message).toMatch(/nests objects and arrays more than \d+ levels deep/);
@@ -143,7 +154,11 @@ describe('hostile input at the front door', () => {
       subgraphUrls: stack.subgraphUrls,
       logger: silent,
       security: {
-        issuer: { issuer: process.env.OIDC_ISSUER!, audience: process.env.OIDC_AUDIENCE!, jwks: JSON.parse(readFileSync(process.env.OIDC_JWKS_FILE!, 'utf8')) },
+        issuer: {
+          issuer: process.env.OIDC_ISSUER!,
+          audience: process.env.OIDC_AUDIENCE!,
+          jwks: JSON.parse(readFileSync(process.env.OIDC_JWKS_FILE!, 'utf8')),
+        },
         callerKey: process.env.CALLER_SIGNING_KEY!,
         hideSchemaDetails: true,
       },
@@ -165,6 +180,8 @@ describe('hostile input at the front door', () => {
     const { status, body } = await alongside(() => postGraphQL(url, document, undefined, user));
     expect(status).toBe(200);
     expect(body.data.material).toEqual({ id: 'M000001', standardCost: null });
-    expect(body.errors).toEqual([expect.objectContaining({ path: ['material', 'standardCost'], extensions: expect.objectContaining({ code: 'FORBIDDEN' }) })]);
+    expect(body.errors).toEqual([
+      expect.objectContaining({ path: ['material', 'standardCost'], extensions: expect.objectContaining({ code: 'FORBIDDEN' }) }),
+    ]);
   });
 });

@@ -44,26 +44,33 @@ describe('operation limits measure what they say', () => {
       const m = measure(q.document, { ...q.variables });
       const document = parse(q.document);
       const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)!;
-      expect({ id: q.id, verdict: checkOperationLimits(api, document, operation, { ...q.variables }) }).toEqual({ id: q.id, verdict: { ok: true, measure: m } });
+      expect({ id: q.id, verdict: checkOperationLimits(api, document, operation, { ...q.variables }) }).toEqual({
+        id: q.id,
+        verdict: { ok: true, measure: m },
+      });
       expect(m.depth).toBeLessThanOrEqual(DEFAULT_LIMITS.maxDepth);
     }
   });
 
   it('counts depth through fragments, aliases everywhere, and root fields after expansion', () => {
-    const m = measure('query { ...Roots } fragment Roots on Query { a: material(id: "M1") { ...M } b: material(id: "M2") { id } } fragment M on Material { id description }');
+    const m = measure(
+      'query { ...Roots } fragment Roots on Query { a: material(id: "M1") { ...M } b: material(id: "M2") { id } } fragment M on Material { id description }',
+    );
     expect(m).toMatchObject({ depth: 2, aliases: 2, rootFields: 2 });
   });
 
   it('multiplies cost by list sizes: a plain root list 100, a connection its first, a plain list inside a row 10', () => {
     expect(measure('{ workCenters(siteId: "S01") { id } }').cost).toBe(DEFAULT_LIMITS.defaultListSize * (1 + 1));
     // myPurchaseOrders 1 + 20 × (number 1 + lines (10 × (1 + orderedQuantity 1)) + 1 for lines itself)
-    expect(measure('{ myPurchaseOrders(first: 20) { nodes { number lines { orderedQuantity } } } }').cost).toBe(1 + 20 * (1 + 1 + DEFAULT_LIMITS.nestedListSize * 2));
+    expect(measure('{ myPurchaseOrders(first: 20) { nodes { number lines { orderedQuantity } } } }').cost).toBe(
+      1 + 20 * (1 + 1 + DEFAULT_LIMITS.nestedListSize * 2),
+    );
     // A nested connection without first counts the default page: 50 work orders × their customer's 50 sales orders.
     const nested = measure('{ workOrders(siteId: "S01") { nodes { id customer { salesOrders { nodes { number } } } } } }');
     expect(nested.cost).toBe(1 + PAGE_SIZE_DEFAULT * (1 + 1 + (1 + (1 + PAGE_SIZE_DEFAULT * 2))));
   });
 
-  it('takes a bound from the arguments, a variable, or the schema\'s default for it', () => {
+  it("takes a bound from the arguments, a variable, or the schema's default for it", () => {
     expect(measure('{ auditsCommands { id } }').cost).toBe(100 * 2);
     expect(measure('{ auditsCommands(limit: 3) { id } }').cost).toBe(3 * 2);
     expect(measure('query ($n: Int!) { auditsCommands(limit: $n) { id } }', { n: 7 }).cost).toBe(7 * 2);
@@ -89,7 +96,9 @@ describe('operation limits measure what they say', () => {
     // 2^41 fields when spread out; measured once per fragment, the walk is a few hundred steps.
     expect(performance.now() - started).toBeLessThan(50);
     expect(verdict).toMatchObject({ ok: false, limit: 'fields', value: 2048 });
-    expect(!verdict.ok && verdict.error.message).toBe('the operation selects at least 2048 fields once its fragments are spread out; at most 2000 are allowed');
+    expect(!verdict.ok && verdict.error.message).toBe(
+      'the operation selects at least 2048 fields once its fragments are spread out; at most 2000 are allowed',
+    );
     expect(measureOperation(api, document, operation).fields).toBe(2 ** 41 + 1);
   });
 
@@ -108,19 +117,29 @@ describe('the cost of a connection is its first', () => {
     expect(measure('{ orders(siteId: "S01") { nodes { id } } }', {}, paged).cost).toBe(1 + PAGE_SIZE_DEFAULT * 2);
     expect(measure('{ orders(siteId: "S01", first: 10) { nodes { id } } }', {}, paged).cost).toBe(1 + 10 * 2);
     // nodes and edges are the same rows: each counts the page, neither multiplies the other.
-    const both = measure('{ orders(siteId: "S01", first: 10) { nodes { id } edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }', {}, paged);
+    const both = measure(
+      '{ orders(siteId: "S01", first: 10) { nodes { id } edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }',
+      {},
+      paged,
+    );
     expect(both.cost).toBe(1 + 10 * 2 + 10 * (1 + 1 + 2) + (1 + 2));
   });
 
   it('multiplies nested connections by each first, and plain lists inside a row by the nested estimate', () => {
-    const nested = measure('{ orders(siteId: "S01", first: 20) { nodes { audits(first: 5) { nodes { id } } lines { quantity } } } }', {}, paged);
+    const nested = measure(
+      '{ orders(siteId: "S01", first: 20) { nodes { audits(first: 5) { nodes { id } } lines { quantity } } } }',
+      {},
+      paged,
+    );
     // 20 orders × (1 + audits (1 + 5 × 2) + lines 10 × 2)
     expect(nested.cost).toBe(1 + 20 * (1 + (1 + 5 * 2) + DEFAULT_LIMITS.nestedListSize * 2));
     // A connection under a plain root list: 1,000 sites × (1 + 50 orders × 2)
-    expect(measure('{ sites { orders { nodes { id } } } }', {}, paged).cost).toBe(DEFAULT_LIMITS.defaultListSize * (1 + 1 + PAGE_SIZE_DEFAULT * 2));
+    expect(measure('{ sites { orders { nodes { id } } } }', {}, paged).cost).toBe(
+      DEFAULT_LIMITS.defaultListSize * (1 + 1 + PAGE_SIZE_DEFAULT * 2),
+    );
   });
 
-  it('reads first from a variable, from the operation\'s default for it, and takes null as the default page', () => {
+  it("reads first from a variable, from the operation's default for it, and takes null as the default page", () => {
     const q = 'query ($n: Int) { orders(siteId: "S01", first: $n) { nodes { id } } }';
     expect(measure(q, { n: 200 }, paged).cost).toBe(1 + 200 * 2);
     expect(measure(q, { n: null }, paged).cost).toBe(1 + PAGE_SIZE_DEFAULT * 2);
@@ -130,14 +149,16 @@ describe('the cost of a connection is its first', () => {
   });
 
   it('measures a fragment on a connection by the first of each place it is spread', () => {
-    const q = '{ a: orders(siteId: "S01", first: 10) { ...Page } b: orders(siteId: "S02", first: 200) { ...Page } } fragment Page on OrderConnection { nodes { id } }';
+    const q =
+      '{ a: orders(siteId: "S01", first: 10) { ...Page } b: orders(siteId: "S02", first: 200) { ...Page } } fragment Page on OrderConnection { nodes { id } }';
     expect(measure(q, {}, paged).cost).toBe(1 + 10 * 2 + (1 + 200 * 2));
     const inline = '{ orders(siteId: "S01", first: 7) { ... on OrderConnection { nodes { id } } } }';
     expect(measure(inline, {}, paged).cost).toBe(1 + 7 * 2);
   });
 
   it(`refuses ${PAGE_SIZE_MAX} rows of ${PAGE_SIZE_MAX} rows and lets 10 of 10 through, on the same selection`, () => {
-    const query = (n: number) => `{ orders(siteId: "S01", first: ${n}) { nodes { id audits(first: ${n}) { nodes { id findings { question severity status } } } } } }`;
+    const query = (n: number) =>
+      `{ orders(siteId: "S01", first: ${n}) { nodes { id audits(first: ${n}) { nodes { id findings { question severity status } } } } } }`;
     // n orders × (id + audits (1 + n × (1 + id + 10 findings × 4)))
     const cost = (n: number) => 1 + n * (1 + 1 + (1 + n * (1 + 1 + DEFAULT_LIMITS.nestedListSize * 4)));
     expect(cost(PAGE_SIZE_MAX)).toBeGreaterThan(DEFAULT_LIMITS.maxCost);

@@ -29,7 +29,11 @@ describe('partner contract: the q06 trusted document, end to end', () => {
       subgraphUrls: stack.subgraphUrls,
       logger: createLogger('test', { LOG_LEVEL: 'silent' }),
       security: {
-        issuer: { issuer: process.env.OIDC_ISSUER!, audience: process.env.OIDC_AUDIENCE!, jwks: JSON.parse(readFileSync(process.env.OIDC_JWKS_FILE!, 'utf8')) },
+        issuer: {
+          issuer: process.env.OIDC_ISSUER!,
+          audience: process.env.OIDC_AUDIENCE!,
+          jwks: JSON.parse(readFileSync(process.env.OIDC_JWKS_FILE!, 'utf8')),
+        },
         callerKey: process.env.CALLER_SIGNING_KEY!,
         partnerDatabase: gatewayDb,
       },
@@ -43,8 +47,8 @@ describe('partner contract: the q06 trusted document, end to end', () => {
   });
 
   async function ownOpenOrders(supplierId: string): Promise<string[]> {
-    const rows = await stack.databases.erp!.database.db
-      .selectFrom('purchaseOrders' as any)
+    const rows = await stack.databases
+      .erp!.database.db.selectFrom('purchaseOrders' as any)
       .select('number' as any)
       .where('supplierId' as any, '=', supplierId)
       .where('status' as any, 'in', ['OPEN', 'PARTIALLY_RECEIVED'])
@@ -102,20 +106,38 @@ describe('partner contract: the q06 trusted document, end to end', () => {
     expect(other.body.errors![0]!.extensions!.code).toBe('TRUSTED_DOCUMENT_REQUIRED');
   });
 
-  it('a supplier key confirms a delivery date on its own purchase order line, and not on another supplier\'s', async () => {
+  it("a supplier key confirms a delivery date on its own purchase order line, and not on another supplier's", async () => {
     const confirm = PARTNER_DOCUMENTS.find((d) => d.name === 'ConfirmPurchaseOrderLine')!.query;
     const erp = stack.databases.erp!.database.db as any;
-    const own = await erp.selectFrom('purchaseOrders').innerJoin('purchaseOrderLines', 'purchaseOrderLines.poNumber', 'purchaseOrders.number')
+    const own = await erp
+      .selectFrom('purchaseOrders')
+      .innerJoin('purchaseOrderLines', 'purchaseOrderLines.poNumber', 'purchaseOrders.number')
       .select(['purchaseOrders.number as number', 'purchaseOrderLines.materialId as materialId'])
-      .where('purchaseOrders.supplierId', '=', 'V00001').where('purchaseOrders.status', '=', 'OPEN').executeTakeFirstOrThrow();
-    const foreign = await erp.selectFrom('purchaseOrders').innerJoin('purchaseOrderLines', 'purchaseOrderLines.poNumber', 'purchaseOrders.number')
+      .where('purchaseOrders.supplierId', '=', 'V00001')
+      .where('purchaseOrders.status', '=', 'OPEN')
+      .executeTakeFirstOrThrow();
+    const foreign = await erp
+      .selectFrom('purchaseOrders')
+      .innerJoin('purchaseOrderLines', 'purchaseOrderLines.poNumber', 'purchaseOrders.number')
       .select(['purchaseOrders.number as number', 'purchaseOrderLines.materialId as materialId'])
-      .where('purchaseOrders.supplierId', '<>', 'V00001').where('purchaseOrders.status', '=', 'OPEN').executeTakeFirstOrThrow();
+      .where('purchaseOrders.supplierId', '<>', 'V00001')
+      .where('purchaseOrders.status', '=', 'OPEN')
+      .executeTakeFirstOrThrow();
     const { key } = await createPartnerKey(gatewayDb.db, { supplierId: 'V00001', scopes: defaultPartnerScopes({ supplierId: 'V00001' }) });
-    const ok = await postGraphQL(url, confirm, { poNumber: own.number, materialId: own.materialId, promisedDate: '2026-12-15' }, { 'x-api-key': key });
+    const ok = await postGraphQL(
+      url,
+      confirm,
+      { poNumber: own.number, materialId: own.materialId, promisedDate: '2026-12-15' },
+      { 'x-api-key': key },
+    );
     expect(ok.body.errors).toBeUndefined();
     expect(ok.body.data.confirmPurchaseOrderLine.lines.find((l: any) => l.material.id === own.materialId).promisedDate).toBe('2026-12-15');
-    const denied = await postGraphQL(url, confirm, { poNumber: foreign.number, materialId: foreign.materialId, promisedDate: '2026-12-15' }, { 'x-api-key': key });
+    const denied = await postGraphQL(
+      url,
+      confirm,
+      { poNumber: foreign.number, materialId: foreign.materialId, promisedDate: '2026-12-15' },
+      { 'x-api-key': key },
+    );
     expect(denied.body.data).toBeNull();
     expect(['FORBIDDEN', 'NOT_FOUND']).toContain(denied.body.errors![0]!.extensions!.code);
   });

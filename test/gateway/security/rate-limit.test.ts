@@ -16,7 +16,11 @@ const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 
 function security(overrides: Partial<GatewaySecurityOptions>): GatewaySecurityOptions {
   return {
-    issuer: { issuer: process.env.OIDC_ISSUER!, audience: process.env.OIDC_AUDIENCE!, jwks: JSON.parse(readFileSync(process.env.OIDC_JWKS_FILE!, 'utf8')) },
+    issuer: {
+      issuer: process.env.OIDC_ISSUER!,
+      audience: process.env.OIDC_AUDIENCE!,
+      jwks: JSON.parse(readFileSync(process.env.OIDC_JWKS_FILE!, 'utf8')),
+    },
     callerKey: process.env.CALLER_SIGNING_KEY!,
     ...overrides,
   };
@@ -43,7 +47,12 @@ describe('rate limits and AUTH_MODE', () => {
   let supergraph: string;
   const gateways: GatewayServer[] = [];
   const start = async (options: GatewaySecurityOptions) => {
-    const gateway = await createGatewayServer({ supergraph: staticSupergraph(supergraph), subgraphUrls: stack.subgraphUrls, logger: createLogger('test', { LOG_LEVEL: 'silent' }), security: options });
+    const gateway = await createGatewayServer({
+      supergraph: staticSupergraph(supergraph),
+      subgraphUrls: stack.subgraphUrls,
+      logger: createLogger('test', { LOG_LEVEL: 'silent' }),
+      security: options,
+    });
     gateways.push(gateway);
     return listenOnFreePort(gateway.httpServer);
   };
@@ -58,10 +67,16 @@ describe('rate limits and AUTH_MODE', () => {
 
   it('limits each caller on its own (memory), with 429 and retry-after', async () => {
     const url = await start(security({ rateLimit: { perMinute: 3 } }));
-    const alice = { authorization: `Bearer ${await testToken({ roles: ['planner'], subject: `alice-${randomBytes(3).toString('hex')}` })}` };
+    const alice = {
+      authorization: `Bearer ${await testToken({ roles: ['planner'], subject: `alice-${randomBytes(3).toString('hex')}` })}`,
+    };
     const bob = { authorization: `Bearer ${await testToken({ roles: ['planner'], subject: `bob-${randomBytes(3).toString('hex')}` })}` };
     for (let i = 0; i < 3; i++) expect((await postGraphQL(url, '{ __typename }', undefined, alice)).status).toBe(200);
-    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...alice }, body: '{"query":"{ __typename }"}' });
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...alice },
+      body: '{"query":"{ __typename }"}',
+    });
     expect(response.status).toBe(429);
     expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(((await response.json()) as any).errors[0].extensions.code).toBe('RATE_LIMITED');
@@ -76,13 +91,16 @@ describe('rate limits and AUTH_MODE', () => {
     }
     const first = await start(security({ rateLimit: { perMinute: 4, redisUrl: REDIS_URL } }));
     const second = await start(security({ rateLimit: { perMinute: 4, redisUrl: REDIS_URL } }));
-    const carol = { authorization: `Bearer ${await testToken({ roles: ['planner'], subject: `carol-${randomBytes(4).toString('hex')}` })}` };
+    const carol = {
+      authorization: `Bearer ${await testToken({ roles: ['planner'], subject: `carol-${randomBytes(4).toString('hex')}` })}`,
+    };
     const statuses: number[] = [];
-    for (const url of [first, second, first, second, first, second]) statuses.push((await postGraphQL(url, '{ __typename }', undefined, carol)).status);
+    for (const url of [first, second, first, second, first, second])
+      statuses.push((await postGraphQL(url, '{ __typename }', undefined, carol)).status);
     expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
   });
 
-  it('verifies tokens against the issuer\'s JWKS URL, and answers 503 while the keys cannot be fetched', async () => {
+  it("verifies tokens against the issuer's JWKS URL, and answers 503 while the keys cannot be fetched", async () => {
     const jwks = readFileSync(process.env.OIDC_JWKS_FILE!, 'utf8');
     let fetched = 0;
     const issuerServer = createServer((_req, res) => {

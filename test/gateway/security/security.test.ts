@@ -26,7 +26,9 @@ function envSecurity(overrides: Partial<GatewaySecurityOptions> = {}): GatewaySe
   };
 }
 
-const bearer = async (roles: string[], extra: Parameters<typeof testToken>[0] = {}) => ({ authorization: `Bearer ${await testToken({ roles, ...extra })}` });
+const bearer = async (roles: string[], extra: Parameters<typeof testToken>[0] = {}) => ({
+  authorization: `Bearer ${await testToken({ roles, ...extra })}`,
+});
 
 describe('gateway security', () => {
   let stack: TestStack;
@@ -49,7 +51,13 @@ describe('gateway security', () => {
       beforeSend: [(o) => void subgraphQueries.push(o.request.query ?? '')],
       security: envSecurity({
         partnerDatabase: gatewayDb,
-        trustedDocuments: [{ name: 'OpenPurchaseOrders', scopes: ['partner:supplier'], query: '{ myPurchaseOrders(status: [OPEN]) { nodes { number status } } }' }],
+        trustedDocuments: [
+          {
+            name: 'OpenPurchaseOrders',
+            scopes: ['partner:supplier'],
+            query: '{ myPurchaseOrders(status: [OPEN]) { nodes { number status } } }',
+          },
+        ],
         rateLimit: { perMinute: 10_000 },
       }),
     });
@@ -87,7 +95,9 @@ describe('gateway security', () => {
       const dir = mkdtempSync(path.join(os.tmpdir(), 'plantgraph-other-issuer-'));
       try {
         const other = await loadDevIssuer(dir, { issuer: process.env.OIDC_ISSUER, audience: process.env.OIDC_AUDIENCE });
-        const { status } = await postGraphQL(url, '{ __typename }', undefined, { authorization: `Bearer ${await other.mint({ roles: ['admin'] })}` });
+        const { status } = await postGraphQL(url, '{ __typename }', undefined, {
+          authorization: `Bearer ${await other.mint({ roles: ['admin'] })}`,
+        });
         expect(status).toBe(401);
       } finally {
         rmSync(dir, { recursive: true, force: true });
@@ -115,7 +125,13 @@ describe('gateway security', () => {
       for (const w of withCustomer) expect(w.customer).toEqual({ id: expect.any(String), creditLimit: null });
       const forbidden = body.errors!.filter((e) => e.extensions!.code === 'FORBIDDEN');
       expect(forbidden).toHaveLength(1);
-      expect(forbidden[0]!.path).toEqual(['workOrders', 'nodes', body.data.workOrders.nodes.indexOf(withCustomer[0]), 'customer', 'creditLimit']);
+      expect(forbidden[0]!.path).toEqual([
+        'workOrders',
+        'nodes',
+        body.data.workOrders.nodes.indexOf(withCustomer[0]),
+        'customer',
+        'creditLimit',
+      ]);
       expect(subgraphQueries.length).toBeGreaterThan(0);
       expect(subgraphQueries.some((q) => q.includes('creditLimit'))).toBe(false);
 
@@ -128,7 +144,8 @@ describe('gateway security', () => {
 
     it('finds forbidden fields in fragments and under aliases, and leaves no trace of what it cut', async () => {
       subgraphQueries.length = 0;
-      const query = 'query { workOrders(siteId: "S01") { nodes { ...WO } } } fragment WO on WorkOrder { id customer { ... on Customer { limit: creditLimit } } }';
+      const query =
+        'query { workOrders(siteId: "S01") { nodes { ...WO } } } fragment WO on WorkOrder { id customer { ... on Customer { limit: creditLimit } } }';
       const { status, body } = await postGraphQL(url, query, undefined, await bearer(['planner']));
       expect(status).toBe(200);
       const withCustomer = body.data.workOrders.nodes.filter((w: any) => w.customer);
@@ -141,9 +158,16 @@ describe('gateway security', () => {
     });
 
     it('nulls only the forbidden Material.standardCost, keeping the rest of the material', async () => {
-      const { body } = await postGraphQL(url, '{ material(id: "M000001") { id standardCost } other: material(id: "M000002") { id } }', undefined, await bearer(['planner']));
+      const { body } = await postGraphQL(
+        url,
+        '{ material(id: "M000001") { id standardCost } other: material(id: "M000002") { id } }',
+        undefined,
+        await bearer(['planner']),
+      );
       expect(body.data).toEqual({ material: { id: 'M000001', standardCost: null }, other: { id: 'M000002' } });
-      expect(body.errors).toEqual([expect.objectContaining({ path: ['material', 'standardCost'], extensions: expect.objectContaining({ code: 'FORBIDDEN' }) })]);
+      expect(body.errors).toEqual([
+        expect.objectContaining({ path: ['material', 'standardCost'], extensions: expect.objectContaining({ code: 'FORBIDDEN' }) }),
+      ]);
       const admin = await postGraphQL(url, '{ material(id: "M000001") { id standardCost } }', undefined, await bearer(['admin']));
       expect(typeof admin.body.data.material.standardCost).toBe('number');
     });
@@ -160,14 +184,21 @@ describe('gateway security', () => {
     it('guards a value derived from the standard cost (countVarianceValue) like the cost itself', async () => {
       const query = '{ countDiscrepancies(siteId: "S01", abcClass: A) { nodes { materialId countVarianceQuantity countVarianceValue } } }';
       const denied = await postGraphQL(url, query, undefined, await bearer(['planner']));
-      const sites = denied.body.data.countDiscrepancies.nodes as { countVarianceQuantity: number | null; countVarianceValue: number | null }[];
+      const sites = denied.body.data.countDiscrepancies.nodes as {
+        countVarianceQuantity: number | null;
+        countVarianceValue: number | null;
+      }[];
       expect(sites.length).toBeGreaterThan(0);
       expect(sites.every((s) => s.countVarianceValue === null)).toBe(true);
       expect(sites.some((s) => typeof s.countVarianceQuantity === 'number')).toBe(true);
       expect(denied.body.errors!.every((e) => e.extensions!.code === 'FORBIDDEN' && e.path!.at(-1) === 'countVarianceValue')).toBe(true);
       const allowed = await postGraphQL(url, query, undefined, await bearer(['finance']));
       expect(allowed.body.errors).toBeUndefined();
-      expect(allowed.body.data.countDiscrepancies.nodes.some((s: { countVarianceValue: number | null }) => typeof s.countVarianceValue === 'number')).toBe(true);
+      expect(
+        allowed.body.data.countDiscrepancies.nodes.some(
+          (s: { countVarianceValue: number | null }) => typeof s.countVarianceValue === 'number',
+        ),
+      ).toBe(true);
     });
   });
 
@@ -192,7 +223,9 @@ describe('gateway security', () => {
 
     it('refuses too many root fields and too many tokens', async () => {
       const roots = Array.from({ length: 11 }, (_, i) => `m${i}: material(id: "M00000${i}") { id }`).join(' ');
-      expect((await postGraphQL(url, `{ ${roots} }`)).body.errors![0]!.extensions).toMatchObject({ limit: expect.stringMatching(/aliases|rootFields/) });
+      expect((await postGraphQL(url, `{ ${roots} }`)).body.errors![0]!.extensions).toMatchObject({
+        limit: expect.stringMatching(/aliases|rootFields/),
+      });
       const tokens = `{ __typename ${'@skip(if: false) '.repeat(4000)}}`;
       const { status, body } = await postGraphQL(url, tokens);
       expect(status).toBe(400);
@@ -215,7 +248,10 @@ describe('gateway security', () => {
     let key: string;
     let keyId: string;
     beforeAll(async () => {
-      ({ key, id: keyId } = await createPartnerKey(gatewayDb.db, { supplierId: 'V00001', scopes: defaultPartnerScopes({ supplierId: 'V00001' }) }));
+      ({ key, id: keyId } = await createPartnerKey(gatewayDb.db, {
+        supplierId: 'V00001',
+        scopes: defaultPartnerScopes({ supplierId: 'V00001' }),
+      }));
     });
 
     it('stores only a hash of the key', async () => {
@@ -226,7 +262,12 @@ describe('gateway security', () => {
     });
 
     it('shows a partner only the partner contract in introspection', async () => {
-      const { status, body } = await postGraphQL(url, '{ __schema { queryType { fields { name } } types { name fields { name } } } }', undefined, { 'x-api-key': key });
+      const { status, body } = await postGraphQL(
+        url,
+        '{ __schema { queryType { fields { name } } types { name fields { name } } } }',
+        undefined,
+        { 'x-api-key': key },
+      );
       expect(status).toBe(200);
       const rootFields = body.data.__schema.queryType.fields.map((f: any) => f.name);
       expect(rootFields).toContain('myPurchaseOrders');
@@ -251,8 +292,20 @@ describe('gateway security', () => {
         const hiddenType = await ask('{ __schema { ... on MaterialSite { bookQuantity } } }');
         const missingType = await ask('{ __schema { ... on MaterialSitz { bookQuantity } } }');
         expect(hiddenType.status).toBe(400);
-        expect(hiddenType.body.errors).toEqual([{ message: 'Unknown type "MaterialSite".', locations: [{ line: 1, column: 21 }], extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }]);
-        expect(missingType.body.errors).toEqual([{ message: 'Unknown type "MaterialSitz".', locations: [{ line: 1, column: 21 }], extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }]);
+        expect(hiddenType.body.errors).toEqual([
+          {
+            message: 'Unknown type "MaterialSite".',
+            locations: [{ line: 1, column: 21 }],
+            extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+          },
+        ]);
+        expect(missingType.body.errors).toEqual([
+          {
+            message: 'Unknown type "MaterialSitz".',
+            locations: [{ line: 1, column: 21 }],
+            extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+          },
+        ]);
         // A typo of a type partners do see gets no suggestion either.
         const typo = await ask('{ __schema { ... on Materia { id } } }');
         expect(typo.body.errors![0]!.message).toBe('Unknown type "Materia".');
@@ -269,7 +322,9 @@ describe('gateway security', () => {
         const other = await postGraphQL(url, '{ myPurchaseOrders { nodes { number } } }', undefined, { 'x-api-key': key });
         expect(other.status).toBe(403);
         expect(other.body.errors![0]!.extensions!.code).toBe('TRUSTED_DOCUMENT_REQUIRED');
-        const trusted = await postGraphQL(url, 'query { myPurchaseOrders(status: [OPEN]) { nodes {\n number\n status } } }', undefined, { 'x-api-key': key });
+        const trusted = await postGraphQL(url, 'query { myPurchaseOrders(status: [OPEN]) { nodes {\n number\n status } } }', undefined, {
+          'x-api-key': key,
+        });
         expect(trusted.status).toBe(200);
         expect(Array.isArray(trusted.body.data.myPurchaseOrders.nodes)).toBe(true);
       }

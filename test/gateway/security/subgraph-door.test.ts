@@ -36,7 +36,10 @@ describe('subgraphs answer only the gateway, one header per system and request',
   });
 
   const raw = (url: string, body: string, headers: Record<string, string>) =>
-    fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
+    fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body }).then(async (r) => ({
+      status: r.status,
+      body: (await r.json()) as any,
+    }));
   const toErp = (body: string, headers: Record<string, string>) => raw(erp, body, headers);
 
   /** A header and body the gateway just sent to the subgraph at `url`. */
@@ -68,7 +71,13 @@ describe('subgraphs answer only the gateway, one header per system and request',
   }
 
   /** The ordinary query answered in full, not much slower than alone, and the refusals cost no SQL. */
-  function expectOrdinaryFast({ alone, ordinary }: { alone: Awaited<ReturnType<typeof ordinaryQuery>>; ordinary: Awaited<ReturnType<typeof ordinaryQuery>> }) {
+  function expectOrdinaryFast({
+    alone,
+    ordinary,
+  }: {
+    alone: Awaited<ReturnType<typeof ordinaryQuery>>;
+    ordinary: Awaited<ReturnType<typeof ordinaryQuery>>;
+  }) {
     expect(ordinary.answer.status).toBe(200);
     expect(ordinary.answer.body.errors).toBeUndefined();
     expect(ordinary.answer.body.data.countTasks.nodes.length).toBeGreaterThan(0);
@@ -83,7 +92,10 @@ describe('subgraphs answer only the gateway, one header per system and request',
       expect(body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
       expect(body.data).toBeUndefined();
     }
-    const entities = JSON.stringify({ query: 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Material { standardCost } } }', variables: { r: [{ __typename: 'Material', id: 'M000001' }] } });
+    const entities = JSON.stringify({
+      query: 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Material { standardCost } } }',
+      variables: { r: [{ __typename: 'Material', id: 'M000001' }] },
+    });
     expect((await toErp(entities, {})).status).toBe(401);
   });
 
@@ -154,13 +166,28 @@ describe('subgraphs answer only the gateway, one header per system and request',
   it('passes the verified caller through, claims intact', () => {
     const key = generateCallerKey();
     const verify = createCallerVerifier({ key, audience: 'erp' });
-    const result = verify(signCaller({ subject: 'partner:pk_1', kind: 'partner', roles: ['partner'], scopes: ['partner:supplier'], supplierId: 'V00001' }, key, { audience: 'erp' }));
-    expect(result).toEqual({ ok: true, caller: { subject: 'partner:pk_1', kind: 'partner', roles: ['partner'], scopes: ['partner:supplier'], supplierId: 'V00001' } });
-    expect(verify(signCaller(TEST_CALLER, key, { audience: 'plantgraph-gateway' }))).toMatchObject({ ok: false, reason: expect.stringMatching(/audience/) });
+    const result = verify(
+      signCaller(
+        { subject: 'partner:pk_1', kind: 'partner', roles: ['partner'], scopes: ['partner:supplier'], supplierId: 'V00001' },
+        key,
+        { audience: 'erp' },
+      ),
+    );
+    expect(result).toEqual({
+      ok: true,
+      caller: { subject: 'partner:pk_1', kind: 'partner', roles: ['partner'], scopes: ['partner:supplier'], supplierId: 'V00001' },
+    });
+    expect(verify(signCaller(TEST_CALLER, key, { audience: 'plantgraph-gateway' }))).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/audience/),
+    });
   });
 
   it('still serves the gateway, which seals every subgraph request', async () => {
-    const { status, body } = await postGraphQL(stack.gatewayUrl, '{ materialSites(siteId: "S01", materialIds: ["M000009"]) { nodes { bookQuantity abcClass material { description } } } }');
+    const { status, body } = await postGraphQL(
+      stack.gatewayUrl,
+      '{ materialSites(siteId: "S01", materialIds: ["M000009"]) { nodes { bookQuantity abcClass material { description } } } }',
+    );
     expect(status).toBe(200);
     expect(body.errors).toBeUndefined();
     expect(body.data.materialSites.nodes).toHaveLength(1);

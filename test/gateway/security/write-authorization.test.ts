@@ -112,7 +112,11 @@ describe('write authorization at the gateway: every mutation declares who may ru
     const { fieldRules } = readAuthorizationRules(parse(supergraph));
     const mutations = Object.keys(schema.getMutationType()!.getFields()).sort();
     expect(mutations).toEqual(Object.keys(EXPECTED).sort());
-    for (const name of mutations) expect({ name, rule: fieldRules.get(`Mutation.${name}`) }).toEqual({ name, rule: { roles: EXPECTED[name]!.roles, scopes: EXPECTED[name]!.scopes ?? [] } });
+    for (const name of mutations)
+      expect({ name, rule: fieldRules.get(`Mutation.${name}`) }).toEqual({
+        name,
+        rule: { roles: EXPECTED[name]!.roles, scopes: EXPECTED[name]!.scopes ?? [] },
+      });
   });
 
   describe.each(Object.entries(EXPECTED))('%s', (name, rule) => {
@@ -126,7 +130,9 @@ describe('write authorization at the gateway: every mutation declares who may ru
     it('is refused to a viewer with FORBIDDEN, and nothing reaches a subgraph', async () => {
       const { status, body } = await run(['viewer']);
       expect(status).toBe(200);
-      expect(body.errors).toEqual([expect.objectContaining({ path: [name], extensions: expect.objectContaining({ code: 'FORBIDDEN', field: `Mutation.${name}` }) })]);
+      expect(body.errors).toEqual([
+        expect.objectContaining({ path: [name], extensions: expect.objectContaining({ code: 'FORBIDDEN', field: `Mutation.${name}` }) }),
+      ]);
       expect(body.errors![0]!.message).toContain(`Mutation.${name}: it needs`);
       expect(sent).toEqual([]);
     });

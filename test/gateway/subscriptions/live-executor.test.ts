@@ -13,7 +13,14 @@ const query = (siteId: string, text = 'query { c: countTask(id: $liveKey_id) { i
   variablesFor: (key) => ({ liveKey_id: key.id }),
 });
 const caller = (subject: string, roles: string[] = ['inventory']): Caller => ({ subject, kind: 'user', roles, scopes: [] });
-const event = (id: string, siteId = 'S01'): ChangeEvent => ({ field: 'countTaskChanged', siteId, key: { id }, system: 'inventory', seq: 1, writtenAt: Date.now() });
+const event = (id: string, siteId = 'S01'): ChangeEvent => ({
+  field: 'countTaskChanged',
+  siteId,
+  key: { id },
+  system: 'inventory',
+  seq: 1,
+  writtenAt: Date.now(),
+});
 const tick = () => new Promise((r) => setTimeout(r, 20));
 
 describe('the live executor: sharing, limits, expiry', () => {
@@ -67,8 +74,12 @@ describe('the live executor: sharing, limits, expiry', () => {
     const received: FormattedExecutionResult[] = [];
     for await (const result of slow.results) received.push(result);
     // Answers already resolved are still readable, in order; the last word is the reason.
-    expect(received.slice(0, -1)).toEqual([{ data: { c: { id: 'CT1' } } }, { data: { c: { id: 'CT2' } } }, { data: { c: { id: 'CT3' } } }].slice(0, received.length - 1));
-    expect(received[received.length - 1]).toEqual({ errors: [expect.objectContaining({ extensions: expect.objectContaining({ code: 'SUBSCRIBER_TOO_SLOW' }) })] });
+    expect(received.slice(0, -1)).toEqual(
+      [{ data: { c: { id: 'CT1' } } }, { data: { c: { id: 'CT2' } } }, { data: { c: { id: 'CT3' } } }].slice(0, received.length - 1),
+    );
+    expect(received[received.length - 1]).toEqual({
+      errors: [expect.objectContaining({ extensions: expect.objectContaining({ code: 'SUBSCRIBER_TOO_SLOW' }) })],
+    });
     expect(executor.size).toBe(0);
   });
 
@@ -77,14 +88,19 @@ describe('the live executor: sharing, limits, expiry', () => {
     await start({ maxEventsPerSecondPerCaller: 2, maxSubscriptionsPerCaller: 1 }, () => now);
     const first = executor.open(query('S01'), { caller: caller('busy') });
     const second = executor.open(query('S01'), { caller: caller('busy') });
-    expect(second).toEqual({ ok: false, error: expect.objectContaining({ extensions: expect.objectContaining({ code: 'RATE_LIMITED' }) }) });
+    expect(second).toEqual({
+      ok: false,
+      error: expect.objectContaining({ extensions: expect.objectContaining({ code: 'RATE_LIMITED' }) }),
+    });
     if (!first.ok) throw new Error('refused');
     for (const id of ['CT1', 'CT2', 'CT3']) await bus.publish(event(id));
     const received: FormattedExecutionResult[] = [];
     for await (const result of first.results) received.push(result);
     // Answers not yet read when it ends are dropped; the last word is the reason.
     expect(received[0]).toEqual({ data: { c: { id: 'CT1' } } });
-    expect(received[received.length - 1]).toEqual({ errors: [expect.objectContaining({ extensions: expect.objectContaining({ code: 'RATE_LIMITED' }) })] });
+    expect(received[received.length - 1]).toEqual({
+      errors: [expect.objectContaining({ extensions: expect.objectContaining({ code: 'RATE_LIMITED' }) })],
+    });
     expect(received.length).toBeLessThanOrEqual(3);
     // The caller's slot is free again.
     expect(executor.open(query('S01'), { caller: caller('busy') }).ok).toBe(true);
@@ -95,7 +111,9 @@ describe('the live executor: sharing, limits, expiry', () => {
     const expiring = executor.open(query('S01'), { caller: caller('brief'), expiresAt: Date.now() + 100 });
     if (!expiring.ok) throw new Error('refused');
     const result = await expiring.results.next();
-    expect(result.value).toEqual({ errors: [expect.objectContaining({ extensions: expect.objectContaining({ code: 'UNAUTHENTICATED' }) })] });
+    expect(result.value).toEqual({
+      errors: [expect.objectContaining({ extensions: expect.objectContaining({ code: 'UNAUTHENTICATED' }) })],
+    });
     expect((await expiring.results.next()).done).toBe(true);
     expect(executor.open(query('S01'), { caller: caller('late'), expiresAt: Date.now() - 1 }).ok).toBe(false);
   });

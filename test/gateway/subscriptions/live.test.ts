@@ -32,7 +32,10 @@ class Inbox {
   async waitFor(what: string, found: (results: Result[]) => boolean, timeoutMs = 20_000): Promise<void> {
     const started = Date.now();
     while (!found(this.results)) {
-      if (this.error || this.completed) throw new Error(`${what}: the subscription ended first (${JSON.stringify(this.error ?? 'complete')}), after ${JSON.stringify(this.results)}`);
+      if (this.error || this.completed)
+        throw new Error(
+          `${what}: the subscription ended first (${JSON.stringify(this.error ?? 'complete')}), after ${JSON.stringify(this.results)}`,
+        );
       if (Date.now() - started > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms; got ${JSON.stringify(this.results)}`);
       await new Promise((r) => setTimeout(r, 25));
     }
@@ -68,7 +71,13 @@ describe('live subscriptions over WebSocket and SSE, each event resolved through
   beforeAll(async () => {
     bus = localChangeBus();
     stack = await startTestStack([erpSystem, inventorySystem, mesSystem, qualitySystem], {
-      live: { bus, config: { limits: { maxSubscriptionsPerCaller: 6, maxEventsPerSecondPerCaller: 200, maxBufferedPerSubscriber: 64 }, channel: 'unused' } },
+      live: {
+        bus,
+        config: {
+          limits: { maxSubscriptionsPerCaller: 6, maxEventsPerSecondPerCaller: 200, maxBufferedPerSubscriber: 64 },
+          channel: 'unused',
+        },
+      },
     });
     const port = new URL(stack.gatewayUrl).port;
     wsUrl = `ws://127.0.0.1:${port}/graphql`;
@@ -97,12 +106,28 @@ describe('live subscriptions over WebSocket and SSE, each event resolved through
 
   async function scheduledTask(): Promise<{ id: string; materialId: string }> {
     const db = stack.databases.inventory!.database.db as any;
-    const task = await db.selectFrom('countTasks').select(['id', 'materialId']).where('status', '=', 'SCHEDULED').where('siteId', '=', 'S01').orderBy('id').limit(1).executeTakeFirstOrThrow();
+    const task = await db
+      .selectFrom('countTasks')
+      .select(['id', 'materialId'])
+      .where('status', '=', 'SCHEDULED')
+      .where('siteId', '=', 'S01')
+      .orderBy('id')
+      .limit(1)
+      .executeTakeFirstOrThrow();
     return task;
   }
 
   const bookOf = async (materialId: string) =>
-    Number((await (stack.databases.erp!.database.db as any).selectFrom('materialSites').select('bookQuantity').where('materialId', '=', materialId).where('siteId', '=', 'S01').executeTakeFirstOrThrow()).bookQuantity);
+    Number(
+      (
+        await (stack.databases.erp!.database.db as any)
+          .selectFrom('materialSites')
+          .select('bookQuantity')
+          .where('materialId', '=', materialId)
+          .where('siteId', '=', 'S01')
+          .executeTakeFirstOrThrow()
+      ).bookQuantity,
+    );
 
   it('delivers COUNTED, then the verdict, with ERP’s book quantity, over both transports', async () => {
     const token = await testToken({ roles: ['admin'] });
@@ -112,23 +137,37 @@ describe('live subscriptions over WebSocket and SSE, each event resolved through
     sse({ authorization: `Bearer ${token}` }).subscribe({ query: COUNT_TASK_CHANGED, variables: { site: 'S01' } }, overSse.sink);
     // Both subscriptions are held before anything changes.
     const started = Date.now();
-    while ((await postGraphQL(stack.gatewayUrl, '{ __typename }')).status !== 200 || Date.now() - started < 500) await new Promise((r) => setTimeout(r, 100));
+    while ((await postGraphQL(stack.gatewayUrl, '{ __typename }')).status !== 200 || Date.now() - started < 500)
+      await new Promise((r) => setTimeout(r, 100));
 
     const task = await scheduledTask();
     const book = await bookOf(task.materialId);
-    const submitted = await postGraphQL(stack.gatewayUrl, 'mutation ($id: ID!, $q: Float!) { submitCount(taskId: $id, countedQuantity: $q, countedBy: "ana.ruiz") { id status } }', { id: task.id, q: book + 1_000 });
+    const submitted = await postGraphQL(
+      stack.gatewayUrl,
+      'mutation ($id: ID!, $q: Float!) { submitCount(taskId: $id, countedQuantity: $q, countedBy: "ana.ruiz") { id status } }',
+      { id: task.id, q: book + 1_000 },
+    );
     expect(submitted.body.errors).toBeUndefined();
     outbox.start();
 
     for (const inbox of [overWs, overSse]) {
-      await inbox.waitFor('COUNTED', (rs) => rs.some((r) => r.data?.countTaskChanged?.id === task.id && r.data.countTaskChanged.status === 'COUNTED'));
-      await inbox.waitFor('the verdict', (rs) => rs.some((r) => r.data?.countTaskChanged?.id === task.id && ['RECOUNT_REQUIRED', 'PENDING_APPROVAL'].includes(r.data.countTaskChanged.status)));
+      await inbox.waitFor('COUNTED', (rs) =>
+        rs.some((r) => r.data?.countTaskChanged?.id === task.id && r.data.countTaskChanged.status === 'COUNTED'),
+      );
+      await inbox.waitFor('the verdict', (rs) =>
+        rs.some(
+          (r) =>
+            r.data?.countTaskChanged?.id === task.id && ['RECOUNT_REQUIRED', 'PENDING_APPROVAL'].includes(r.data.countTaskChanged.status),
+        ),
+      );
       const mine = inbox.results.filter((r) => r.data?.countTaskChanged?.id === task.id);
       expect(mine.map((r) => r.data.countTaskChanged.status)).toEqual(['COUNTED', 'RECOUNT_REQUIRED']);
       for (const result of mine) {
         expect(result.errors).toBeUndefined();
         // From ERP, at the moment of the event: the book quantity ERP's own database holds.
-        expect(result.data.countTaskChanged.materialSite).toEqual(expect.objectContaining({ materialId: task.materialId, bookQuantity: book }));
+        expect(result.data.countTaskChanged.materialSite).toEqual(
+          expect.objectContaining({ materialId: task.materialId, bookQuantity: book }),
+        );
         expect(typeof result.data.countTaskChanged.materialSite.material.description).toBe('string');
       }
     }
@@ -171,7 +210,9 @@ describe('live subscriptions over WebSocket and SSE, each event resolved through
       if (Date.now() - started > 5_000) throw new Error(`no connection_ack: ${JSON.stringify(messages)}`);
       await new Promise((r) => setTimeout(r, 20));
     }
-    socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: 'subscription { workCenterStateChanged(siteId: "S01") { id } }' } }));
+    socket.send(
+      JSON.stringify({ id: '1', type: 'subscribe', payload: { query: 'subscription { workCenterStateChanged(siteId: "S01") { id } }' } }),
+    );
     const [code, reason] = await closed;
     expect(code).toBe(4401);
     expect(reason).toMatch(/expired/);
@@ -196,7 +237,7 @@ describe('live subscriptions over WebSocket and SSE, each event resolved through
     expect(unknown.status).toBe(400);
   });
 
-  it('applies the document limits to a subscription\'s selection before it is held', async () => {
+  it("applies the document limits to a subscription's selection before it is held", async () => {
     const aliases = Array.from({ length: 40 }, (_, i) => `a${i}: id`).join(' ');
     const response = await fetch(stack.gatewayUrl, {
       method: 'POST',
@@ -227,7 +268,13 @@ describe('live subscriptions over WebSocket and SSE, each event resolved through
     sse({ authorization: `Bearer ${token}` }).subscribe({ query }, overSse.sink);
     ws({ authorization: `Bearer ${token}` }).subscribe({ query }, overWs.sink);
     await new Promise((r) => setTimeout(r, 500));
-    const order = await (stack.databases.mes!.database.db as any).selectFrom('workOrders').select(['id']).where('siteId', '=', 'S01').orderBy('id').limit(1).executeTakeFirstOrThrow();
+    const order = await (stack.databases.mes!.database.db as any)
+      .selectFrom('workOrders')
+      .select(['id'])
+      .where('siteId', '=', 'S01')
+      .orderBy('id')
+      .limit(1)
+      .executeTakeFirstOrThrow();
     // MES goes down between writing its change and the gateway reading it: the event is on the bus, MES is not there.
     await stopServerAt(stack, 'mes');
     await bus.publish({ field: 'workOrderProgressed', siteId: 'S01', key: { id: order.id }, system: 'mes', seq: 1, writtenAt: Date.now() });
@@ -236,11 +283,25 @@ describe('live subscriptions over WebSocket and SSE, each event resolved through
       const [result] = inbox.results;
       expect(result!.data.workOrderProgressed).toEqual(expect.objectContaining({ id: order.id, dispatchStatus: null }));
       expect(typeof result!.data.workOrderProgressed.plannedQuantity).toBe('number');
-      expect(result!.errors).toEqual([expect.objectContaining({ path: ['workOrderProgressed'], extensions: expect.objectContaining({ code: 'SUBGRAPH_UNAVAILABLE', system: 'mes' }) })]);
+      expect(result!.errors).toEqual([
+        expect.objectContaining({
+          path: ['workOrderProgressed'],
+          extensions: expect.objectContaining({ code: 'SUBGRAPH_UNAVAILABLE', system: 'mes' }),
+        }),
+      ]);
       // The same read as a query answers the same way.
-      const asQuery = await postGraphQL(stack.gatewayUrl, 'query ($id: ID!) { workOrderProgressed: workOrder(id: $id) { id plannedQuantity dispatchStatus } }', { id: order.id });
+      const asQuery = await postGraphQL(
+        stack.gatewayUrl,
+        'query ($id: ID!) { workOrderProgressed: workOrder(id: $id) { id plannedQuantity dispatchStatus } }',
+        { id: order.id },
+      );
       expect(asQuery.body.data).toEqual(result!.data);
-      expect(asQuery.body.errors).toEqual([expect.objectContaining({ path: ['workOrderProgressed'], extensions: expect.objectContaining({ code: 'SUBGRAPH_UNAVAILABLE', system: 'mes' }) })]);
+      expect(asQuery.body.errors).toEqual([
+        expect.objectContaining({
+          path: ['workOrderProgressed'],
+          extensions: expect.objectContaining({ code: 'SUBGRAPH_UNAVAILABLE', system: 'mes' }),
+        }),
+      ]);
     }
   });
 });

@@ -46,7 +46,16 @@ describe('usage aggregation and labels', () => {
     let dropped = 0;
     const aggregator = new UsageAggregator(60_000, 2, (n) => (dropped += n));
     const use = (at: number, operationName: string, failed = false) =>
-      aggregator.add({ at, clientName: 'c', clientVersion: '', operationName, documentHash: 'h', coordinates: ['Query.order'], failed, durationMs: failed ? 5 : 2 });
+      aggregator.add({
+        at,
+        clientName: 'c',
+        clientVersion: '',
+        operationName,
+        documentHash: 'h',
+        coordinates: ['Query.order'],
+        failed,
+        durationMs: failed ? 5 : 2,
+      });
     use(60_000, 'A');
     use(61_000, 'A', true);
     use(121_000, 'A');

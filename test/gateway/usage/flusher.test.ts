@@ -21,8 +21,26 @@ describe('usage flusher', () => {
     const db = database.db as unknown as Kysely<UsageTables>;
     const registry = new Registry();
     const aggregator = new UsageAggregator(60_000, 100, () => undefined);
-    const flusher = createUsageFlusher({ db, aggregator, metrics: usageMetricsFor(registry, [1]), logger: createLogger('test', { LOG_LEVEL: 'silent' }), flushEveryMs: 3_600_000, retentionMs: 30 * DAY, pruneEveryMs: 0 });
-    const use = (at: number, operationName: string) => aggregator.add({ at, clientName: 'c', clientVersion: '', operationName, documentHash: 'h', coordinates: ['Query.x'], failed: false, durationMs: 1 });
+    const flusher = createUsageFlusher({
+      db,
+      aggregator,
+      metrics: usageMetricsFor(registry, [1]),
+      logger: createLogger('test', { LOG_LEVEL: 'silent' }),
+      flushEveryMs: 3_600_000,
+      retentionMs: 30 * DAY,
+      pruneEveryMs: 0,
+    });
+    const use = (at: number, operationName: string) =>
+      aggregator.add({
+        at,
+        clientName: 'c',
+        clientVersion: '',
+        operationName,
+        documentHash: 'h',
+        coordinates: ['Query.x'],
+        failed: false,
+        durationMs: 1,
+      });
     try {
       const now = Date.now();
       use(now - 40 * DAY, 'Old');

@@ -18,7 +18,11 @@ const DAY = 86_400_000;
 
 function envSecurity(overrides: Partial<GatewaySecurityOptions> = {}): GatewaySecurityOptions {
   return {
-    issuer: { issuer: process.env.OIDC_ISSUER!, audience: process.env.OIDC_AUDIENCE!, jwks: JSON.parse(readFileSync(process.env.OIDC_JWKS_FILE!, 'utf8')) },
+    issuer: {
+      issuer: process.env.OIDC_ISSUER!,
+      audience: process.env.OIDC_AUDIENCE!,
+      jwks: JSON.parse(readFileSync(process.env.OIDC_JWKS_FILE!, 'utf8')),
+    },
     callerKey: process.env.CALLER_SIGNING_KEY!,
     rateLimit: { perMinute: 10_000 },
     ...overrides,
@@ -69,7 +73,11 @@ describe('usage recording at the gateway', () => {
 
   it('sums what two replicas recorded into the same rows: clients, operations, the fields left after the cut', async () => {
     const [a, b] = [await replica(), await replica()];
-    const planner = { authorization: `Bearer ${await testToken({ roles: ['planner'] })}`, 'apollographql-client-name': 'planning-board', 'apollographql-client-version': '2.1' };
+    const planner = {
+      authorization: `Bearer ${await testToken({ roles: ['planner'] })}`,
+      'apollographql-client-name': 'planning-board',
+      'apollographql-client-version': '2.1',
+    };
     const admin = { authorization: `Bearer ${await testToken({ roles: ['admin'] })}` };
     for (let i = 0; i < 3; i++) expect((await postGraphQL(a.url, COST, { id: 'M00001' }, planner)).status).toBe(200);
     for (let i = 0; i < 2; i++) expect((await postGraphQL(b.url, COST_AGAIN, { id: 'M00002' }, planner)).status).toBe(200);
@@ -80,7 +88,14 @@ describe('usage recording at the gateway', () => {
 
     const reader = createDatabase('gateway', gatewayDbUrl, { maxConnections: 1 });
     try {
-      const { rows: operations } = await sql<{ clientName: string; clientVersion: string; operationName: string; hashes: string; count: string; errors: string }>`
+      const { rows: operations } = await sql<{
+        clientName: string;
+        clientVersion: string;
+        operationName: string;
+        hashes: string;
+        count: string;
+        errors: string;
+      }>`
         select client_name, client_version, operation_name, count(distinct document_hash)::text as hashes, sum(count)::text as count, sum(error_count)::text as errors
         from usage_operations group by 1, 2, 3 order by 1, 3`.execute(reader.db);
       expect(operations).toEqual([
@@ -102,7 +117,11 @@ describe('usage recording at the gateway', () => {
         { clientName: 'user', coordinate: 'Query.material', count: '2' },
         { clientName: 'user', coordinate: 'Query.material(id:)', count: '2' },
       ]);
-      const { rows: [bucket] } = await sql<{ aligned: boolean }>`select bool_and(date_trunc('minute', bucket) = bucket) as aligned from usage_operations`.execute(reader.db);
+      const {
+        rows: [bucket],
+      } = await sql<{ aligned: boolean }>`select bool_and(date_trunc('minute', bucket) = bucket) as aligned from usage_operations`.execute(
+        reader.db,
+      );
       expect(bucket!.aligned).toBe(true);
     } finally {
       await reader.close();
@@ -121,7 +140,9 @@ describe('usage recording at the gateway', () => {
     const url = await listenOnFreePort(gateway.httpServer);
     const reader = createDatabase('gateway', gatewayDbUrl, { maxConnections: 1 });
     try {
-      const rows = async () => (await sql<{ n: string }>`select count(*)::text as n from usage_operations where operation_name = 'Unrecorded'`.execute(reader.db)).rows[0]!.n;
+      const rows = async () =>
+        (await sql<{ n: string }>`select count(*)::text as n from usage_operations where operation_name = 'Unrecorded'`.execute(reader.db))
+          .rows[0]!.n;
       expect((await postGraphQL(url, 'query Unrecorded { material(id: "M00001") { id } }')).status).toBe(200);
       await gateway.stop();
       expect(await rows()).toBe('0');
@@ -150,7 +171,8 @@ describe('usage recording at the gateway', () => {
       }
       const deadline = Date.now() + 10_000;
       // The three requests make one record (two if a minute turns between them): lost, and counted.
-      while ((await sample(registry, 'plantgraph_usage_records_dropped_total')) < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      while ((await sample(registry, 'plantgraph_usage_records_dropped_total')) < 1 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 100));
       expect(await sample(registry, 'plantgraph_usage_flush_failures_total')).toBeGreaterThanOrEqual(1);
       expect(await sample(registry, 'plantgraph_usage_records_dropped_total')).toBeGreaterThanOrEqual(1);
       expect(await sample(registry, 'plantgraph_usage_flushes_total')).toBe(0);

@@ -68,7 +68,10 @@ describe('audits paging: audits and WorkCenter.audits', () => {
     // Several audits share a day, so the audit number decides between them.
     const days = await q().selectFrom('audits').select('scheduledFor').distinct().execute();
     expect(days.length).toBeLessThan(expected.length);
-    const { ids, pages, statements } = await pageToEnd((after) => run(AUDITS, { first: 150, after }), (data) => data.audits);
+    const { ids, pages, statements } = await pageToEnd(
+      (after) => run(AUDITS, { first: 150, after }),
+      (data) => data.audits,
+    );
     expect(ids).toEqual(expected);
     expect(pages).toBe(Math.ceil(expected.length / 150));
     expect(statements).toEqual(new Set([1]));
@@ -88,7 +91,10 @@ describe('audits paging: audits and WorkCenter.audits', () => {
         .execute()
     ).map((r) => r.id);
     expect(expected.length).toBeGreaterThan(10);
-    const { ids } = await pageToEnd((after) => run(AUDITS, { ...filter, first: 4, after }), (data) => data.audits);
+    const { ids } = await pageToEnd(
+      (after) => run(AUDITS, { ...filter, first: 4, after }),
+      (data) => data.audits,
+    );
     expect(ids).toEqual(expected);
   });
 
@@ -96,19 +102,41 @@ describe('audits paging: audits and WorkCenter.audits', () => {
     const { data } = await run(AUDITS);
     expect(data.audits.nodes).toHaveLength(PAGE_SIZE_DEFAULT);
     expect(data.audits.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual(data.audits.nodes.map((n: { id: string }) => n.id));
-    expect(data.audits.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false, startCursor: data.audits.edges[0].cursor, endCursor: data.audits.edges[PAGE_SIZE_DEFAULT - 1].cursor });
+    expect(data.audits.pageInfo).toMatchObject({
+      hasNextPage: true,
+      hasPreviousPage: false,
+      startCursor: data.audits.edges[0].cursor,
+      endCursor: data.audits.edges[PAGE_SIZE_DEFAULT - 1].cursor,
+    });
     const none = await run(AUDITS, { workCenterIds: ['WC999'] });
-    expect(none.data.audits).toEqual({ nodes: [], edges: [], pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null } });
+    expect(none.data.audits).toEqual({
+      nodes: [],
+      edges: [],
+      pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null },
+    });
     const unknown = await run(CENTER_AUDITS, centers(['WC999']));
-    expect(unknown.data._entities[0].audits).toEqual({ nodes: [], pageInfo: { hasNextPage: false, hasPreviousPage: false, endCursor: null } });
+    expect(unknown.data._entities[0].audits).toEqual({
+      nodes: [],
+      pageInfo: { hasNextPage: false, hasPreviousPage: false, endCursor: null },
+    });
   });
 
   it("pages a work center's audits of one layer to the end, each once, in date order", async () => {
     const expected = (
-      await q().selectFrom('audits').select('id').where('workCenterId', '=', 'WC007').where('layer', '=', 2).orderBy('scheduledFor').orderBy('id').execute()
+      await q()
+        .selectFrom('audits')
+        .select('id')
+        .where('workCenterId', '=', 'WC007')
+        .where('layer', '=', 2)
+        .orderBy('scheduledFor')
+        .orderBy('id')
+        .execute()
     ).map((r) => r.id);
     expect(expected.length).toBeGreaterThan(6);
-    const { ids, pages } = await pageToEnd((after) => run(CENTER_AUDITS, { ...centers(['WC007']), layer: 2, first: 3, after }), (data) => data._entities[0].audits);
+    const { ids, pages } = await pageToEnd(
+      (after) => run(CENTER_AUDITS, { ...centers(['WC007']), layer: 2, first: 3, after }),
+      (data) => data._entities[0].audits,
+    );
     expect(ids).toEqual(expected);
     expect(pages).toBe(Math.ceil(expected.length / 3));
   });
@@ -123,7 +151,8 @@ describe('audits paging: audits and WorkCenter.audits', () => {
 
   it("refuses a cursor that is not one, and another list's cursor, with BAD_USER_INPUT", async () => {
     const rootCursor = (await run(AUDITS, { first: 1 })).data.audits.pageInfo.endCursor as string;
-    const nestedCursor = (await run(CENTER_AUDITS, { ...centers(['WC001']), first: 1 })).data._entities[0].audits.pageInfo.endCursor as string;
+    const nestedCursor = (await run(CENTER_AUDITS, { ...centers(['WC001']), first: 1 })).data._entities[0].audits.pageInfo
+      .endCursor as string;
     const bad = await run(AUDITS, { after: 'x'.repeat(600) });
     expect(bad.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
     const crossed = await run(AUDITS, { after: nestedCursor });
@@ -150,7 +179,15 @@ describe('audits paging: audits and WorkCenter.audits', () => {
     expect(oneLater.statements).toBe(1);
     expect(allLater.statements).toBe(1);
     const second = (
-      await q().selectFrom('audits').select('id').where('workCenterId', '=', 'WC001').orderBy('scheduledFor').orderBy('id').offset(5).limit(5).execute()
+      await q()
+        .selectFrom('audits')
+        .select('id')
+        .where('workCenterId', '=', 'WC001')
+        .orderBy('scheduledFor')
+        .orderBy('id')
+        .offset(5)
+        .limit(5)
+        .execute()
     ).map((r) => r.id);
     expect(allLater.data._entities[0].audits.nodes.map((n: { id: string }) => n.id)).toEqual(second);
   });

@@ -41,7 +41,9 @@ describe('audits seed and reference resolvers', () => {
     const q = db.database.db;
     const audits = await q.selectFrom('audits').selectAll().execute();
     expect(audits).toHaveLength(1_600);
-    expect(new Set(audits.map((a) => a.workCenterId))).toEqual(new Set(Array.from({ length: 20 }, (_, i) => `WC${String(i + 1).padStart(3, '0')}`)));
+    expect(new Set(audits.map((a) => a.workCenterId))).toEqual(
+      new Set(Array.from({ length: 20 }, (_, i) => `WC${String(i + 1).padStart(3, '0')}`)),
+    );
     expect(new Set(audits.map((a) => a.layer))).toEqual(new Set([1, 2, 3, null]));
     expect(new Set(audits.map((a) => a.status))).toEqual(new Set(['SCHEDULED', 'IN_PROGRESS', 'COMPLETED', 'MISSED']));
     const findings = await q.selectFrom('auditFindings').selectAll().execute();
@@ -54,11 +56,25 @@ describe('audits seed and reference resolvers', () => {
     const audit = audits.find((a) => a.status === 'COMPLETED' && findings.some((f) => f.auditId === a.id))!;
     const answers = await q.selectFrom('auditResponses').selectAll().where('auditId', '=', audit.id).execute();
     expect(audit.conformanceRate).toBeCloseTo(answers.filter((r) => r.conforming).length / answers.length, 4);
-    expect(findings.filter((f) => f.auditId === audit.id).map((f) => f.question).sort()).toEqual(answers.filter((r) => !r.conforming).map((r) => r.question).sort());
+    expect(
+      findings
+        .filter((f) => f.auditId === audit.id)
+        .map((f) => f.question)
+        .sort(),
+    ).toEqual(
+      answers
+        .filter((r) => !r.conforming)
+        .map((r) => r.question)
+        .sort(),
+    );
   });
 
   it('sends as many statements for 10 work centers or audits as for 200, with the values of the database', async () => {
-    const centers = (n: number) => Array.from({ length: n }, (_, i) => ({ __typename: 'WorkCenter', id: `WC${String((i % 20) + 1).padStart(3, '0')}${i >= 20 ? `-${i}` : ''}` }));
+    const centers = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({
+        __typename: 'WorkCenter',
+        id: `WC${String((i % 20) + 1).padStart(3, '0')}${i >= 20 ? `-${i}` : ''}`,
+      }));
     const range = { from: '2026-09-01', to: '2026-09-30' };
     const ten = await entities(centers(10), range);
     const twoHundred = await entities(centers(200), range);
@@ -76,11 +92,19 @@ describe('audits seed and reference resolvers', () => {
       .execute();
     expect(rows.length).toBeGreaterThan(0);
     expect(ten.entities[0].audits.nodes.map((a: { id: string }) => a.id)).toEqual(rows.map((r) => r.id));
-    const layer1 = await db.database.db.selectFrom('audits').select('id').where('workCenterId', '=', 'WC001').where('layer', '=', 1).orderBy('scheduledFor').orderBy('id').execute();
+    const layer1 = await db.database.db
+      .selectFrom('audits')
+      .select('id')
+      .where('workCenterId', '=', 'WC001')
+      .where('layer', '=', 1)
+      .orderBy('scheduledFor')
+      .orderBy('id')
+      .execute();
     expect(layer1.length).toBeLessThanOrEqual(200);
     expect(ten.entities[0].layer1.nodes.map((a: { id: string }) => a.id)).toEqual(layer1.map((r) => r.id));
 
-    const audits = (n: number) => Array.from({ length: n }, (_, i) => ({ __typename: 'Audit', id: `AU${String(1_600 - i * 3).padStart(7, '0')}` }));
+    const audits = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({ __typename: 'Audit', id: `AU${String(1_600 - i * 3).padStart(7, '0')}` }));
     const a10 = await entities(audits(10));
     const a200 = await entities(audits(200));
     expect(a10.statements).toBe(a200.statements);

@@ -30,12 +30,25 @@ describe('audit workflows through the gateway, with escalation to quality', () =
     audits = stack.databases.audits!.database.db;
     quality = stack.databases.quality!.database.db;
     const token = await testToken();
-    relay = createRelay({ system: 'audits', db: audits, gatewayUrl: stack.gatewayUrl, handlers: auditsSystem.outbox!, headers: () => ({ authorization: `Bearer ${token}` }) });
+    relay = createRelay({
+      system: 'audits',
+      db: audits,
+      gatewayUrl: stack.gatewayUrl,
+      handlers: auditsSystem.outbox!,
+      headers: () => ({ authorization: `Bearer ${token}` }),
+    });
   });
   afterAll(() => stack.stop());
 
   async function scheduled(material: string | null = 'M000013') {
-    const { body } = await stack.query(SCHEDULE, { wc: 'WC007', type: 'LAYERED_PROCESS', layer: 2, auditor: 'q.lead', date: '2099-03-01', material });
+    const { body } = await stack.query(SCHEDULE, {
+      wc: 'WC007',
+      type: 'LAYERED_PROCESS',
+      layer: 2,
+      auditor: 'q.lead',
+      date: '2099-03-01',
+      material,
+    });
     expect(body.errors).toBeUndefined();
     return body.data.scheduleAudit.id as string;
   }
@@ -43,7 +56,14 @@ describe('audit workflows through the gateway, with escalation to quality', () =
   it('schedules audits and refuses a layer that does not fit the type', async () => {
     const id = await scheduled();
     const row = await audits.selectFrom('audits').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-    expect(row).toMatchObject({ status: 'SCHEDULED', layer: 2, workCenterId: 'WC007', scheduledFor: '2099-03-01', auditor: 'q.lead', materialId: 'M000013' });
+    expect(row).toMatchObject({
+      status: 'SCHEDULED',
+      layer: 2,
+      workCenterId: 'WC007',
+      scheduledFor: '2099-03-01',
+      auditor: 'q.lead',
+      materialId: 'M000013',
+    });
     expect(id).toMatch(/^AU\d{7}$/);
     expect(Number(id.slice(2))).toBeGreaterThan(1_600);
     const noLayer = await stack.query(SCHEDULE, { wc: 'WC007', type: 'LAYERED_PROCESS', auditor: 'x', date: '2099-03-01' });
@@ -56,7 +76,13 @@ describe('audit workflows through the gateway, with escalation to quality', () =
 
   it('computes the conformance rate, opens findings for nonconforming answers and closes them', async () => {
     const id = await scheduled();
-    const wrong = await stack.query(SUBMIT, { id, r: [{ question: questions[0], conforming: true }, { question: 'Is the coffee hot?', conforming: true }] });
+    const wrong = await stack.query(SUBMIT, {
+      id,
+      r: [
+        { question: questions[0], conforming: true },
+        { question: 'Is the coffee hot?', conforming: true },
+      ],
+    });
     expect(wrong.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'responses[1].question' });
     const noSeverity = await stack.query(SUBMIT, { id, r: [{ question: questions[0], conforming: false }] });
     expect(noSeverity.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'responses[0].severity' });
@@ -78,7 +104,13 @@ describe('audit workflows through the gateway, with escalation to quality', () =
       conformanceRate: 0.5,
       findings: [
         { id: `${id}-03`, question: questions[2], severity: 'MAJOR', status: 'OPEN', countermeasure: null },
-        { id: `${id}-06`, question: questions[5], severity: 'MINOR', status: 'OPEN', countermeasure: 'Parts tagged and moved to the red bin' },
+        {
+          id: `${id}-06`,
+          question: questions[5],
+          severity: 'MINOR',
+          status: 'OPEN',
+          countermeasure: 'Parts tagged and moved to the red bin',
+        },
       ],
     });
     const row = await audits.selectFrom('audits').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
@@ -88,7 +120,11 @@ describe('audit workflows through the gateway, with escalation to quality', () =
     expect(again.body.errors?.[0]?.extensions).toMatchObject({ code: 'INVALID_STATE', status: 'COMPLETED' });
 
     const closed = await stack.query(CLOSE, { a: id, f: `${id}-06`, c: 'Red bin emptied, operator briefed' });
-    expect(closed.body.data.closeFinding).toEqual({ id: `${id}-06`, status: 'CLOSED', countermeasure: 'Red bin emptied, operator briefed' });
+    expect(closed.body.data.closeFinding).toEqual({
+      id: `${id}-06`,
+      status: 'CLOSED',
+      countermeasure: 'Red bin emptied, operator briefed',
+    });
     const reclose = await stack.query(CLOSE, { a: id, f: `${id}-06`, c: 'again' });
     expect(reclose.body.errors?.[0]?.extensions).toMatchObject({ code: 'INVALID_STATE', status: 'CLOSED' });
     const missing = await stack.query(CLOSE, { a: id, f: `${id}-99`, c: 'x' });
@@ -101,7 +137,13 @@ describe('audit workflows through the gateway, with escalation to quality', () =
     const findingId = `${id}-04`;
     const { body } = await stack.query(ESCALATE, { a: id, f: findingId });
     expect(body.errors).toBeUndefined();
-    expect(body.data.escalateFinding).toMatchObject({ id: findingId, status: 'OPEN', escalatedAt: expect.any(String), nonconformance: null, escalation: { status: 'PENDING', targetSystem: 'quality' } });
+    expect(body.data.escalateFinding).toMatchObject({
+      id: findingId,
+      status: 'OPEN',
+      escalatedAt: expect.any(String),
+      nonconformance: null,
+      escalation: { status: 'PENDING', targetSystem: 'quality' },
+    });
     const twice = await stack.query(ESCALATE, { a: id, f: findingId });
     expect(twice.body.errors?.[0]?.extensions).toMatchObject({ code: 'INVALID_STATE', status: 'OPEN' });
 
@@ -114,14 +156,25 @@ describe('audit workflows through the gateway, with escalation to quality', () =
     expect(finding.nonconformanceId).toBe(ncrs[0]!.id);
 
     // The relay sends the command again (as after a crash between delivery and recording it).
-    await audits.updateTable('outboxCommands').set({ status: 'PENDING', deliveredAt: null }).where('subject', '=', `AuditFinding:${findingId}`).execute();
+    await audits
+      .updateTable('outboxCommands')
+      .set({ status: 'PENDING', deliveredAt: null })
+      .where('subject', '=', `AuditFinding:${findingId}`)
+      .execute();
     await relay.drain();
     expect(await quality.selectFrom('nonconformances').select('id').where('sourceFindingId', '=', findingId).execute()).toHaveLength(1);
 
-    const view = await stack.query(`query ($id: ID!) { audit(id: $id) { findings { id nonconformance { id source severity status } escalation { status } } } }`, { id });
+    const view = await stack.query(
+      `query ($id: ID!) { audit(id: $id) { findings { id nonconformance { id source severity status } escalation { status } } } }`,
+      { id },
+    );
     expect(view.body.errors).toBeUndefined();
     expect(view.body.data.audit.findings).toEqual([
-      { id: findingId, nonconformance: { id: ncrs[0]!.id, source: 'AUDIT', severity: 'CRITICAL', status: 'OPEN' }, escalation: { status: 'DELIVERED' } },
+      {
+        id: findingId,
+        nonconformance: { id: ncrs[0]!.id, source: 'AUDIT', severity: 'CRITICAL', status: 'OPEN' },
+        escalation: { status: 'DELIVERED' },
+      },
     ]);
   });
 

@@ -44,7 +44,11 @@ describe('ERP batching: statements for 10 parents equal those for 200', () => {
     const selection = 'id supplier { id name } shippedTo { id creditLimit salesOrders(status: [COMPLETED]) { nodes { number } } }';
     const lots = [...receivedLots, ...shippedLots].map((id) => ({ id }));
     // Both kinds in both requests, so both send the same kinds of statements.
-    const ten = await entities('Lot', [...receivedLots.slice(0, 5), ...shippedLots.slice(0, 5)].map((id) => ({ id })), selection);
+    const ten = await entities(
+      'Lot',
+      [...receivedLots.slice(0, 5), ...shippedLots.slice(0, 5)].map((id) => ({ id })),
+      selection,
+    );
     const many = await entities('Lot', lots.slice(0, 200), selection);
     expect(many.entities.slice(0, 100).every((l) => l.supplier !== null)).toBe(true);
     expect(many.entities.slice(100).every((l) => l.shippedTo.length > 0 && l.supplier === null)).toBe(true);

@@ -21,7 +21,11 @@ export interface InProcessSubgraph<TDatabase> {
 /** A seeded system served in-process, so tests choose the caller the gateway would vouch for. */
 export async function startInProcess<TDatabase>(system: SystemModule<TDatabase, any>): Promise<InProcessSubgraph<TDatabase>> {
   const testDatabase = await createTestDatabase<TDatabase>(system, { seed: true });
-  const apollo = new ApolloServer({ schema: await system.buildSchema(), includeStacktraceInErrorResponses: false, plugins: [ApolloServerPluginInlineTraceDisabled()] });
+  const apollo = new ApolloServer({
+    schema: await system.buildSchema(),
+    includeStacktraceInErrorResponses: false,
+    plugins: [ApolloServerPluginInlineTraceDisabled()],
+  });
   await apollo.start();
   const db = testDatabase.database.db;
   return {

@@ -6,7 +6,13 @@ import { erpSystem } from '../../../subgraphs/erp/server';
 import { ids } from '../../../subgraphs/kit/seed/world';
 import { startInProcess, type InProcessSubgraph } from './harness';
 
-const partner = (supplierId: string): Caller => ({ subject: `partner:key-${supplierId}`, kind: 'partner', roles: [], scopes: ['partner:supplier'], supplierId });
+const partner = (supplierId: string): Caller => ({
+  subject: `partner:key-${supplierId}`,
+  kind: 'partner',
+  roles: [],
+  scopes: ['partner:supplier'],
+  supplierId,
+});
 
 /**
  * ERP's lists that grow with the plant's history page with keyset cursors: every row once, in the
@@ -57,7 +63,13 @@ describe('ERP paging', () => {
       workOrders(siteId: "S01", first: $first, after: $after) { nodes { id dueDate } edges { cursor node { id dueDate } } ${PAGE} }
     }`;
     const { rows, pages } = await pageToEnd(query, { first: 97 }, (d) => d.workOrders);
-    const expected = await erp.db.selectFrom('workOrders').select(['id', 'dueDate']).where('siteId', '=', 'S01').orderBy('dueDate').orderBy('id').execute();
+    const expected = await erp.db
+      .selectFrom('workOrders')
+      .select(['id', 'dueDate'])
+      .where('siteId', '=', 'S01')
+      .orderBy('dueDate')
+      .orderBy('id')
+      .execute();
     expect(expected.length).toBeGreaterThan(200);
     expect(rows).toEqual(expected);
     expect(pages).toBe(Math.ceil(expected.length / 97));
@@ -71,7 +83,13 @@ describe('ERP paging', () => {
     }`;
     // The median due date, so that the filter keeps some orders and drops others.
     const dates = (
-      await erp.db.selectFrom('workOrders').select('dueDate').where('siteId', '=', 'S01').where('orderStatus', 'in', ['RELEASED', 'CREATED']).orderBy('dueDate').execute()
+      await erp.db
+        .selectFrom('workOrders')
+        .select('dueDate')
+        .where('siteId', '=', 'S01')
+        .where('orderStatus', 'in', ['RELEASED', 'CREATED'])
+        .orderBy('dueDate')
+        .execute()
     ).map((r) => r.dueDate);
     const dueBefore = dates[Math.floor(dates.length / 2)]!;
     const { rows } = await pageToEnd(query, { first: 13, dueBefore }, (d) => d.workOrders);
@@ -101,7 +119,12 @@ describe('ERP paging', () => {
       }
     }`;
     const { rows } = await pageToEnd(query, { first: 200 }, (d) => d.materialSites);
-    const expected = await erp.db.selectFrom('materialSites').select(['materialId', 'bookQuantity']).where('siteId', '=', 'S01').orderBy('materialId').execute();
+    const expected = await erp.db
+      .selectFrom('materialSites')
+      .select(['materialId', 'bookQuantity'])
+      .where('siteId', '=', 'S01')
+      .orderBy('materialId')
+      .execute();
     expect(expected.length).toBeGreaterThan(200);
     expect(rows).toEqual(expected);
 
@@ -136,16 +159,26 @@ describe('ERP paging', () => {
     expect(all.rows.map(({ number, status }) => ({ number, status }))).toEqual(expected);
     expect(all.rows.every((r) => r.lines.length > 0)).toBe(true);
 
-    const open = await pageToEnd(query, { first: 1, status: ['OPEN', 'PARTIALLY_RECEIVED'] }, (d) => d.myPurchaseOrders, partner(supplierId));
+    const open = await pageToEnd(
+      query,
+      { first: 1, status: ['OPEN', 'PARTIALLY_RECEIVED'] },
+      (d) => d.myPurchaseOrders,
+      partner(supplierId),
+    );
     expect(open.rows.map(({ number, status }) => ({ number, status }))).toEqual(await own(['OPEN', 'PARTIALLY_RECEIVED']));
   });
 
-  it('Supplier.purchaseOrders and Customer.salesOrders: one parent\'s list once, in order, in pages', async () => {
+  it("Supplier.purchaseOrders and Customer.salesOrders: one parent's list once, in order, in pages", async () => {
     const poQuery = `query ($first: Int, $after: String) {
       supplier(id: "V00005") { purchaseOrders(first: $first, after: $after) { nodes { number } edges { cursor node { number } } ${PAGE} } }
     }`;
     const pos = await pageToEnd(poQuery, { first: 1 }, (d) => d.supplier.purchaseOrders);
-    const expectedPos = await erp.db.selectFrom('purchaseOrders').select('number').where('supplierId', '=', 'V00005').orderBy('number').execute();
+    const expectedPos = await erp.db
+      .selectFrom('purchaseOrders')
+      .select('number')
+      .where('supplierId', '=', 'V00005')
+      .orderBy('number')
+      .execute();
     expect(expectedPos.length).toBeGreaterThan(2);
     expect(pos.rows).toEqual(expectedPos);
 
@@ -174,9 +207,11 @@ describe('ERP paging', () => {
       (page: string) => `{ materialSites(siteId: "S01", ${page}) { nodes { materialId } } }`,
       (page: string) => `{ myPurchaseOrders(${page}) { nodes { number } } }`,
       (page: string) => `{ supplier(id: "V00001") { purchaseOrders(${page}) { nodes { number } } } }`,
-      (page: string) => `{ _entities(representations: [{ __typename: "Customer", id: "C00001" }]) { ... on Customer { salesOrders(${page}) { nodes { number } } } } }`,
+      (page: string) =>
+        `{ _entities(representations: [{ __typename: "Customer", id: "C00001" }]) { ... on Customer { salesOrders(${page}) { nodes { number } } } } }`,
     ];
-    const foreignTo = (i: number) => (i === 1 ? Buffer.from(JSON.stringify(['workOrders', '2026-01-01', 'WO0000001'])).toString('base64url') : foreign);
+    const foreignTo = (i: number) =>
+      i === 1 ? Buffer.from(JSON.stringify(['workOrders', '2026-01-01', 'WO0000001'])).toString('base64url') : foreign;
     for (const [i, field] of fields.entries()) {
       for (const [page, argument] of [
         ['first: 0', 'first'],
@@ -187,7 +222,10 @@ describe('ERP paging', () => {
         [`after: "${foreignTo(i)}"`, 'after'],
       ] as const) {
         const result = await erp.execute(field(page), undefined, i === 2 ? partner('V00001') : undefined);
-        expect([page, result.errors?.[0]?.extensions]).toEqual([page, expect.objectContaining({ code: 'BAD_USER_INPUT', field: argument })]);
+        expect([page, result.errors?.[0]?.extensions]).toEqual([
+          page,
+          expect.objectContaining({ code: 'BAD_USER_INPUT', field: argument }),
+        ]);
       }
     }
   });
@@ -231,11 +269,15 @@ describe('ERP paging', () => {
         const explain = async (query: ReturnType<typeof sql>) =>
           (await sql<{ 'QUERY PLAN': string }>`explain ${query}`.execute(conn)).rows.map((r) => r['QUERY PLAN']).join('\n');
         return {
-          workOrders: await explain(sql`select * from work_orders where site_id = 'S01' and (due_date, id) > ('2026-03-01', 'WO0000100') order by due_date, id limit 51`),
+          workOrders: await explain(
+            sql`select * from work_orders where site_id = 'S01' and (due_date, id) > ('2026-03-01', 'WO0000100') order by due_date, id limit 51`,
+          ),
           released: await explain(
             sql`select * from work_orders where site_id = 'S01' and order_status = 'RELEASED' and (due_date, id) > ('2026-03-01', 'WO0000100') order by due_date, id limit 51`,
           ),
-          purchaseOrders: await explain(sql`select * from purchase_orders where supplier_id = 'V00001' and number > '4500000001' order by number limit 51`),
+          purchaseOrders: await explain(
+            sql`select * from purchase_orders where supplier_id = 'V00001' and number > '4500000001' order by number limit 51`,
+          ),
           salesOrders: await explain(
             sql`select * from sales_orders where customer_id = 'C00001' and (requested_delivery_date, number) > ('2026-01-01', '1') order by requested_delivery_date, number limit 51`,
           ),

@@ -23,7 +23,8 @@ describe('questions through the gateway: ERP and CRM parts', () => {
   afterAll(() => stack?.stop());
 
   it('q01: released work orders of S01 with material (ERP) and make-to-order customer (CRM)', async () => {
-    const { body } = await stack.query(`query ($siteId: ID!) {
+    const { body } = await stack.query(
+      `query ($siteId: ID!) {
       workOrders(siteId: $siteId, status: [RELEASED], first: 200) {
         nodes {
           id dueDate plannedQuantity orderStatus
@@ -32,7 +33,9 @@ describe('questions through the gateway: ERP and CRM parts', () => {
         }
         pageInfo { hasNextPage }
       }
-    }`, { siteId: 'S01' });
+    }`,
+      { siteId: 'S01' },
+    );
     expect(body.errors).toBeUndefined();
     const expected = await erp()
       .selectFrom('workOrders as wo')
@@ -60,13 +63,16 @@ describe('questions through the gateway: ERP and CRM parts', () => {
   });
 
   it('q03: customer 360 joins CRM identity with ERP credit and open sales orders', async () => {
-    const { body } = await stack.query(`query ($id: ID!) {
+    const { body } = await stack.query(
+      `query ($id: ID!) {
       customer(id: $id) {
         name segment accountManager primaryContactName
         creditLimit
         salesOrders(status: [OPEN, IN_DELIVERY]) { nodes { number status requestedDeliveryDate } }
       }
-    }`, { id: 'C00001' });
+    }`,
+      { id: 'C00001' },
+    );
     expect(body.errors).toBeUndefined();
     const profile = await crm().selectFrom('customers').selectAll().where('id', '=', 'C00001').executeTakeFirstOrThrow();
     const credit = await erp().selectFrom('customers').select('creditLimit').where('id', '=', 'C00001').executeTakeFirstOrThrow();
@@ -90,15 +96,24 @@ describe('questions through the gateway: ERP and CRM parts', () => {
   });
 
   it('q07: supplier scorecard (ERP part): name, received quantity in 12 months, open purchase orders', async () => {
-    const { body } = await stack.query(`query ($id: ID!) {
+    const { body } = await stack.query(
+      `query ($id: ID!) {
       supplier(id: $id) { name receivedQuantity12m purchaseOrders(status: [OPEN]) { nodes { number lines { promisedDate receivedQuantity } } } }
-    }`, { id: 'V00001' });
+    }`,
+      { id: 'V00001' },
+    );
     expect(body.errors).toBeUndefined();
     const { rows } = await sql<{ total: number }>`
       select coalesce(sum(gr.quantity), 0)::float8 as total from goods_receipts gr join purchase_orders po on po.number = gr.po_number
       where po.supplier_id = 'V00001' and gr.received_at >= now() - interval '12 months'`.execute(erp());
     expect(rows[0]!.total).toBeGreaterThan(0);
-    const orders = await erp().selectFrom('purchaseOrders').select('number').where('supplierId', '=', 'V00001').where('status', '=', 'OPEN').orderBy('number').execute();
+    const orders = await erp()
+      .selectFrom('purchaseOrders')
+      .select('number')
+      .where('supplierId', '=', 'V00001')
+      .where('status', '=', 'OPEN')
+      .orderBy('number')
+      .execute();
     expect(body.data.supplier.name).toBe(supplierFact(1).name);
     expect(body.data.supplier.receivedQuantity12m).toBe(rows[0]!.total);
     expect(body.data.supplier.purchaseOrders.nodes.map((o: any) => o.number)).toEqual(orders.map((o) => o.number));
@@ -106,13 +121,24 @@ describe('questions through the gateway: ERP and CRM parts', () => {
   });
 
   it('q08: hold impact (ERP and CRM parts): material, its stock, and the customer of the producing order', async () => {
-    const { body } = await stack.query(`query ($materialId: ID!, $siteId: ID!) {
+    const { body } = await stack.query(
+      `query ($materialId: ID!, $siteId: ID!) {
       material(id: $materialId) { description standardCost }
       materialSites(siteId: $siteId, materialIds: [$materialId]) { nodes { bookQuantity blockedQuantity } }
-    }`, { materialId: 'M000001', siteId: 'S01' });
+    }`,
+      { materialId: 'M000001', siteId: 'S01' },
+    );
     expect(body.errors).toBeUndefined();
-    const material = await erp().selectFrom('materials').select(['description', 'standardCost']).where('id', '=', 'M000001').executeTakeFirstOrThrow();
-    const stock = await erp().selectFrom('materialSites').select(['bookQuantity', 'blockedQuantity']).where('materialId', '=', 'M000001').executeTakeFirstOrThrow();
+    const material = await erp()
+      .selectFrom('materials')
+      .select(['description', 'standardCost'])
+      .where('id', '=', 'M000001')
+      .executeTakeFirstOrThrow();
+    const stock = await erp()
+      .selectFrom('materialSites')
+      .select(['bookQuantity', 'blockedQuantity'])
+      .where('materialId', '=', 'M000001')
+      .executeTakeFirstOrThrow();
     expect(body.data).toEqual({ material, materialSites: { nodes: [stock] } });
 
     // A lot of a make-to-order work order: MES lot → ERP work order → CRM customer.
@@ -120,7 +146,10 @@ describe('questions through the gateway: ERP and CRM parts', () => {
     while (!(lotFact(plan, n).kind === 'PRODUCED' && workOrderFact(plan, lotFact(plan, n).workOrder!).customer)) n++;
     const lot = lotFact(plan, n);
     const order = workOrderFact(plan, lot.workOrder!);
-    const traced = await stack.query(`query ($id: ID!) { lot(id: $id) { id producedBy { id dueDate customer { name accountManager } } } }`, { id: lot.id });
+    const traced = await stack.query(
+      `query ($id: ID!) { lot(id: $id) { id producedBy { id dueDate customer { name accountManager } } } }`,
+      { id: lot.id },
+    );
     expect(traced.body.errors).toBeUndefined();
     const customer = customerFact(order.customer!);
     expect(traced.body.data.lot).toEqual({
@@ -130,30 +159,47 @@ describe('questions through the gateway: ERP and CRM parts', () => {
   });
 
   it('q04: lot trace (ERP and CRM parts): suppliers of consumed lots, customers of produced lots', async () => {
-    const { body } = await stack.query(`query ($lotId: ID!) {
+    const { body } = await stack.query(
+      `query ($lotId: ID!) {
       lot(id: $lotId) {
         id material { description }
         backward: genealogy(direction: BACKWARD) { depth consumedLot { id material { description } supplier { id name } } }
         forward: genealogy(direction: FORWARD) { depth producedLot { id shippedTo { id name accountManager } } }
       }
-    }`, { lotId: 'L00000054' });
+    }`,
+      { lotId: 'L00000054' },
+    );
     expect(body.errors).toBeUndefined();
     const lot = body.data.lot;
     expect(lot.backward.length).toBeGreaterThan(0);
     expect(lot.forward.length).toBeGreaterThan(0);
     for (const edge of lot.backward) {
       const fact = lotFact(plan, Number(edge.consumedLot.id.slice(1)));
-      expect(edge.consumedLot.supplier).toEqual(fact.kind === 'RECEIVED' ? { id: ids.supplier(fact.supplier!), name: supplierFact(fact.supplier!).name } : null);
+      expect(edge.consumedLot.supplier).toEqual(
+        fact.kind === 'RECEIVED' ? { id: ids.supplier(fact.supplier!), name: supplierFact(fact.supplier!).name } : null,
+      );
     }
     let shipped = 0;
     for (const edge of lot.forward) {
       const shipment = lotShipmentOf(plan, lotFact(plan, Number(edge.producedLot.id.slice(1))));
-      const expected = shipment ? [{ id: ids.customer(shipment.customer), name: customerFact(shipment.customer).name, accountManager: customerFact(shipment.customer).accountManager }] : [];
+      const expected = shipment
+        ? [
+            {
+              id: ids.customer(shipment.customer),
+              name: customerFact(shipment.customer).name,
+              accountManager: customerFact(shipment.customer).accountManager,
+            },
+          ]
+        : [];
       expect(edge.producedLot.shippedTo).toEqual(expected);
       if (shipment) shipped++;
     }
     expect(shipped).toBeGreaterThan(0);
-    const material = await erp().selectFrom('materials').select('description').where('id', '=', ids.material(lotFact(plan, 54).material)).executeTakeFirstOrThrow();
+    const material = await erp()
+      .selectFrom('materials')
+      .select('description')
+      .where('id', '=', ids.material(lotFact(plan, 54).material))
+      .executeTakeFirstOrThrow();
     expect(lot.material.description).toBe(material.description);
   });
 
@@ -161,11 +207,18 @@ describe('questions through the gateway: ERP and CRM parts', () => {
     const asOf = new Date(`${plan.asOf}T00:00:00Z`).getTime();
     const ask = async (hours: number) => {
       const before = { erp: await dbQueryCount('erp'), crm: await dbQueryCount('crm') };
-      const { body } = await stack.query(`query ($after: DateTime) {
+      const { body } = await stack.query(
+        `query ($after: DateTime) {
         lots(siteId: "S01", createdAfter: $after, first: 200) { nodes { id supplier { id name } shippedTo { id name accountManager creditLimit } } }
-      }`, { after: new Date(asOf - hours * 3_600_000).toISOString() });
+      }`,
+        { after: new Date(asOf - hours * 3_600_000).toISOString() },
+      );
       expect(body.errors).toBeUndefined();
-      return { lots: body.data.lots.nodes as any[], erp: (await dbQueryCount('erp')) - before.erp, crm: (await dbQueryCount('crm')) - before.crm };
+      return {
+        lots: body.data.lots.nodes as any[],
+        erp: (await dbQueryCount('erp')) - before.erp,
+        crm: (await dbQueryCount('crm')) - before.crm,
+      };
     };
     // Lots are spread evenly over 90 days: about 3.7 an hour.
     const few = await ask(12 * 24 + 3);

@@ -16,10 +16,17 @@ describe('ERP seed at scale 1', () => {
 
   it('has 200 suppliers and about 250 open purchase orders, at least one OPEN per supplier', async () => {
     const db = t.database.db;
-    const { count } = await db.selectFrom('suppliers').select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
+    const { count } = await db
+      .selectFrom('suppliers')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .executeTakeFirstOrThrow();
     expect(Number(count)).toBe(200);
     expect((await db.selectFrom('suppliers').select('id').orderBy('id').executeTakeFirstOrThrow()).id).toBe('V00001');
-    const open = await db.selectFrom('purchaseOrders').select(['supplierId', 'status']).where('status', 'in', ['OPEN', 'PARTIALLY_RECEIVED']).execute();
+    const open = await db
+      .selectFrom('purchaseOrders')
+      .select(['supplierId', 'status'])
+      .where('status', 'in', ['OPEN', 'PARTIALLY_RECEIVED'])
+      .execute();
     expect(open.length).toBeGreaterThan(220);
     expect(open.length).toBeLessThan(280);
     expect(new Set(open.filter((o) => o.status === 'OPEN').map((o) => o.supplierId)).size).toBe(200);
@@ -41,7 +48,12 @@ describe('ERP seed at scale 1', () => {
         continue;
       }
       received++;
-      expect(byLot.get(lot.id)).toEqual({ lotId: lot.id, supplierId: ids.supplier(lot.supplier!), materialId: ids.material(lot.material), quantity: lot.quantity });
+      expect(byLot.get(lot.id)).toEqual({
+        lotId: lot.id,
+        supplierId: ids.supplier(lot.supplier!),
+        materialId: ids.material(lot.material),
+        quantity: lot.quantity,
+      });
     }
     expect(rows).toHaveLength(received);
   });
@@ -74,13 +86,17 @@ describe('ERP seed at scale 1', () => {
   });
 
   it('has about 300 open sales orders, at least one per customer', async () => {
-    const open = await t.database.db.selectFrom('salesOrders').select('customerId').where('status', 'in', ['OPEN', 'IN_DELIVERY']).execute();
+    const open = await t.database.db
+      .selectFrom('salesOrders')
+      .select('customerId')
+      .where('status', 'in', ['OPEN', 'IN_DELIVERY'])
+      .execute();
     expect(open).toHaveLength(300);
     expect(new Set(open.map((o) => o.customerId)).size).toBe(150);
   });
 });
 
-describe('ERP seed agrees with quality\'s seeded holds', () => {
+describe("ERP seed agrees with quality's seeded holds", () => {
   let t: TestDatabase<ErpDatabase>;
   const plan = scalePlan(1);
   beforeAll(async () => {

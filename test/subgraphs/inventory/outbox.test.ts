@@ -13,7 +13,8 @@ describe("inventory's outbox in the graph: delivery, parked commands, retry", ()
   let db: Kysely<InventoryDatabase>;
   let server: SubgraphServer;
   let url: string;
-  const gql = async (query: string, variables?: Record<string, unknown>) => (await postGraphQL(url, query, variables)).body as { data: any; errors?: any[] };
+  const gql = async (query: string, variables?: Record<string, unknown>) =>
+    (await postGraphQL(url, query, variables)).body as { data: any; errors?: any[] };
 
   beforeAll(async () => {
     testDb = await createTestDatabase(inventorySystem, { seed: true });
@@ -27,19 +28,49 @@ describe("inventory's outbox in the graph: delivery, parked commands, retry", ()
   });
 
   it('shows a count whose command cannot be delivered as parked, lists it, and retries it', async () => {
-    const { id } = await db.selectFrom('countTasks').select('id').where('status', '=', 'SCHEDULED').orderBy('id').limit(1).executeTakeFirstOrThrow();
-    const submitted = await gql(`mutation ($id: ID!) { submitCount(taskId: $id, countedQuantity: 12, countedBy: "emil.novak") { status delivery { status attempts } } }`, { id });
+    const { id } = await db
+      .selectFrom('countTasks')
+      .select('id')
+      .where('status', '=', 'SCHEDULED')
+      .orderBy('id')
+      .limit(1)
+      .executeTakeFirstOrThrow();
+    const submitted = await gql(
+      `mutation ($id: ID!) { submitCount(taskId: $id, countedQuantity: 12, countedBy: "emil.novak") { status delivery { status attempts } } }`,
+      { id },
+    );
     expect(submitted.data.submitCount).toEqual({ status: 'COUNTED', delivery: { status: 'PENDING', attempts: 0 } });
 
     // Nothing listens on port 9: every attempt fails, and after two the command is parked.
-    const relay = createRelay({ system: 'inventory', db, gatewayUrl: 'http://127.0.0.1:9/graphql', handlers: inventoryOutboxHandlers, maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1 });
+    const relay = createRelay({
+      system: 'inventory',
+      db,
+      gatewayUrl: 'http://127.0.0.1:9/graphql',
+      handlers: inventoryOutboxHandlers,
+      maxAttempts: 2,
+      baseDelayMs: 1,
+      maxDelayMs: 1,
+    });
     await relay.drain();
     await new Promise((r) => setTimeout(r, 20));
     await relay.drain();
 
-    const task = await gql(`query ($id: ID!) { _entities(representations: [{ __typename: "CountTask", id: $id }]) { ... on CountTask { status delivery { id type targetSystem subject status attempts lastError deliveredAt } } } }`, { id });
+    const task = await gql(
+      `query ($id: ID!) { _entities(representations: [{ __typename: "CountTask", id: $id }]) { ... on CountTask { status delivery { id type targetSystem subject status attempts lastError deliveredAt } } } }`,
+      { id },
+    );
     const [entity] = task.data._entities;
-    expect(entity).toMatchObject({ status: 'COUNTED', delivery: { type: 'inventory.judgeCount', targetSystem: 'erp', subject: `CountTask:${id}`, status: 'PARKED', attempts: 2, deliveredAt: null } });
+    expect(entity).toMatchObject({
+      status: 'COUNTED',
+      delivery: {
+        type: 'inventory.judgeCount',
+        targetSystem: 'erp',
+        subject: `CountTask:${id}`,
+        status: 'PARKED',
+        attempts: 2,
+        deliveredAt: null,
+      },
+    });
     expect(entity.delivery.lastError).toMatch(/gateway unreachable/);
 
     const parked = await gql(`{ inventoryCommands { id status } }`);
@@ -47,7 +78,9 @@ describe("inventory's outbox in the graph: delivery, parked commands, retry", ()
     const pending = await gql(`{ inventoryCommands(status: [PENDING, DELIVERED]) { id } }`);
     expect(pending.data.inventoryCommands).toEqual([]);
 
-    const retried = await gql(`mutation ($id: ID!) { retryInventoryCommand(id: $id) { id status attempts lastError } }`, { id: entity.delivery.id });
+    const retried = await gql(`mutation ($id: ID!) { retryInventoryCommand(id: $id) { id status attempts lastError } }`, {
+      id: entity.delivery.id,
+    });
     expect(retried.data.retryInventoryCommand).toMatchObject({ id: entity.delivery.id, status: 'PENDING', attempts: 0 });
     expect(retried.data.retryInventoryCommand.lastError).toMatch(/gateway unreachable/); // kept for whoever looks next
     const row = await db.selectFrom('outboxCommands').selectAll().where('id', '=', entity.delivery.id).executeTakeFirstOrThrow();

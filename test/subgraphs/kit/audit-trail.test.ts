@@ -1,6 +1,12 @@
 import { dbQueryCount } from '../../../platform/metrics';
 import { crmSystem } from '../../../subgraphs/crm/server';
-import { CHANGE_HISTORY_KEYSET, changedFields, createChangeHistoryLoader, entityKey, recordChange } from '../../../subgraphs/kit/audit-trail';
+import {
+  CHANGE_HISTORY_KEYSET,
+  changedFields,
+  createChangeHistoryLoader,
+  entityKey,
+  recordChange,
+} from '../../../subgraphs/kit/audit-trail';
 import { readPage } from '../../../subgraphs/kit/paging';
 import type { Caller } from '../../../platform/caller';
 import { createTestDatabase, type TestDatabase } from '../../support/databases';
@@ -23,7 +29,15 @@ describe('kit audit trail', () => {
   it('records a change and reads the histories of many entities of several types in one statement, newest first', async () => {
     const db = t.database.db;
     await recordChange(db, { caller, operation: 'op1', entityType: 'A', entityId: '1', before: { v: 1 }, after: { v: 2 } });
-    await recordChange(db, { caller, operation: 'op2', entityType: 'A', entityId: '1', reference: 'DOC-9', before: { v: 2 }, after: { v: 3 } });
+    await recordChange(db, {
+      caller,
+      operation: 'op2',
+      entityType: 'A',
+      entityId: '1',
+      reference: 'DOC-9',
+      before: { v: 2 },
+      after: { v: 3 },
+    });
     await recordChange(db, { caller, operation: 'create', entityType: 'B', entityId: '1', before: null, after: { list: [1, 2] } });
 
     const loader = createChangeHistoryLoader(db)(readPage({}, CHANGE_HISTORY_KEYSET));
@@ -40,11 +54,21 @@ describe('kit audit trail', () => {
       ['op2', 'DOC-9', { v: 2 }, { v: 3 }],
       ['op1', null, { v: 1 }, { v: 2 }],
     ]);
-    expect(b).toEqual([expect.objectContaining({ actor: 'service:relay', actorKind: 'service', before: null, after: { list: [1, 2] }, changedFields: ['list'] })]);
+    expect(b).toEqual([
+      expect.objectContaining({
+        actor: 'service:relay',
+        actorKind: 'service',
+        before: null,
+        after: { list: [1, 2] },
+        changedFields: ['list'],
+      }),
+    ]);
     expect(none).toEqual([]);
   });
 
   it('refuses a row without any state', async () => {
-    await expect(recordChange(t.database.db, { caller, operation: 'noop', entityType: 'A', entityId: '3', before: null, after: null })).rejects.toMatchObject({ code: '23514' });
+    await expect(
+      recordChange(t.database.db, { caller, operation: 'noop', entityType: 'A', entityId: '3', before: null, after: null }),
+    ).rejects.toMatchObject({ code: '23514' });
   });
 });

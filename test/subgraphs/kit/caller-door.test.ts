@@ -8,7 +8,10 @@ import { createLogger } from '../../../platform/logger';
 import { registry } from '../../../platform/metrics';
 
 const schema = new GraphQLSchema({
-  query: new GraphQLObjectType({ name: 'Query', fields: { rights: { type: GraphQLString, resolve: (_, __, ctx: { caller: Caller }) => ctx.caller.roles.join('+') } } }),
+  query: new GraphQLObjectType({
+    name: 'Query',
+    fields: { rights: { type: GraphQLString, resolve: (_, __, ctx: { caller: Caller }) => ctx.caller.roles.join('+') } },
+  }),
 });
 const key = generateCallerKey();
 const planner: Caller = { subject: 'u-1', kind: 'user', roles: ['planner'], scopes: [] };
@@ -35,7 +38,10 @@ async function refusals(reason: string): Promise<number> {
 }
 
 const post = (url: string, header: string, body = BODY) =>
-  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', [CALLER_HEADER]: header }, body }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
+  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', [CALLER_HEADER]: header }, body }).then(async (r) => ({
+    status: r.status,
+    body: (await r.json()) as any,
+  }));
 
 describe("a subgraph's door", () => {
   const started: SubgraphServer[] = [];
@@ -75,9 +81,12 @@ describe("a subgraph's door", () => {
   it('binds a GET to its query string', async () => {
     const url = await start(memoryNonceStore());
     const search = `?query=${encodeURIComponent('{ rights }')}`;
-    const get = (query: string, header: string) => fetch(`${url}${query}`, { headers: { [CALLER_HEADER]: header, 'apollo-require-preflight': '1' } }).then((r) => r.status);
+    const get = (query: string, header: string) =>
+      fetch(`${url}${query}`, { headers: { [CALLER_HEADER]: header, 'apollo-require-preflight': '1' } }).then((r) => r.status);
     expect(await get(search, signCaller(planner, key, { audience: 'erp', body: search }))).toBe(200);
-    expect(await get(`?query=${encodeURIComponent('{ __typename }')}`, signCaller(planner, key, { audience: 'erp', body: search }))).toBe(401);
+    expect(await get(`?query=${encodeURIComponent('{ __typename }')}`, signCaller(planner, key, { audience: 'erp', body: search }))).toBe(
+      401,
+    );
   });
 
   it('refuses with 503 while its nonce store cannot be reached, never lets the request pass', async () => {
@@ -85,7 +94,10 @@ describe("a subgraph's door", () => {
     const url = await start(down);
     const { status, body } = await post(url, signCaller(planner, key, { audience: 'erp', body: BODY }));
     expect(status).toBe(503);
-    expect(body.errors[0]).toMatchObject({ message: expect.stringMatching(/nonce store is unreachable/), extensions: { code: 'SERVICE_UNAVAILABLE' } });
+    expect(body.errors[0]).toMatchObject({
+      message: expect.stringMatching(/nonce store is unreachable/),
+      extensions: { code: 'SERVICE_UNAVAILABLE' },
+    });
     expect(body.data).toBeUndefined();
   });
 });

@@ -15,7 +15,10 @@ const schema = new GraphQLSchema({
   query: new GraphQLObjectType<unknown, Context>({
     name: 'Query',
     fields: {
-      rights: { type: GraphQLString, resolve: (_, __, ctx) => `${ctx.caller.kind}:${ctx.caller.roles.join('+')}:${ctx.caller.supplierId ?? '-'}` },
+      rights: {
+        type: GraphQLString,
+        resolve: (_, __, ctx) => `${ctx.caller.kind}:${ctx.caller.roles.join('+')}:${ctx.caller.supplierId ?? '-'}`,
+      },
       who: readSubject,
     },
   }),
@@ -31,7 +34,14 @@ describe('the caller a subgraph resolver sees', () => {
   const lines: { msg: string; err?: { message: string } }[] = [];
   beforeAll(async () => {
     const sink = new Writable({ write: (chunk, _encoding, done) => (lines.push(JSON.parse(String(chunk))), done()) });
-    server = await createSubgraphServer<Context>({ system: 'guarded', schema, callerKey: key, context: async (caller) => ({ caller }), ready: async () => true, logger: pino({ level: 'error' }, sink) });
+    server = await createSubgraphServer<Context>({
+      system: 'guarded',
+      schema,
+      callerKey: key,
+      context: async (caller) => ({ caller }),
+      ready: async () => true,
+      logger: pino({ level: 'error' }, sink),
+    });
     await new Promise<void>((resolve) => server.httpServer.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.httpServer.address() as AddressInfo).port}/graphql`;
   });
@@ -39,13 +49,22 @@ describe('the caller a subgraph resolver sees', () => {
 
   const ask = async (query: string, caller: Caller = alice) => {
     const body = JSON.stringify({ query });
-    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', [CALLER_HEADER]: signCaller(caller, key, { audience: 'guarded', body }) }, body });
-    return (await response.json()) as { data?: Record<string, unknown>; errors?: { message: string; path?: string[]; extensions?: Record<string, unknown> }[] };
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [CALLER_HEADER]: signCaller(caller, key, { audience: 'guarded', body }) },
+      body,
+    });
+    return (await response.json()) as {
+      data?: Record<string, unknown>;
+      errors?: { message: string; path?: string[]; extensions?: Record<string, unknown> }[];
+    };
   };
 
   it("gives a query the caller's rights", async () => {
     expect(await ask('{ rights }')).toEqual({ data: { rights: 'user:planner:-' } });
-    expect(await ask('{ rights }', { subject: 'partner:k1', kind: 'partner', roles: [], scopes: [], supplierId: 'V00001' })).toEqual({ data: { rights: 'partner::V00001' } });
+    expect(await ask('{ rights }', { subject: 'partner:k1', kind: 'partner', roles: [], scopes: [], supplierId: 'V00001' })).toEqual({
+      data: { rights: 'partner::V00001' },
+    });
   });
 
   it('fails a query that reads who the caller is, since callers with the same rights share its answer', async () => {

@@ -9,6 +9,8 @@ describe('a subgraph process configuration', () => {
   });
 
   it('refuses a REDIS_URL that is not a Redis URL, naming the variable and quoting a short prefix', () => {
-    expect(() => loadSubgraphConfig('erp', { ...BASE, REDIS_URL: `localhost:6379${'x'.repeat(200)}` })).toThrow(/erp subgraph: REDIS_URL must be a Redis URL, e\.g\. redis:\/\/127\.0\.0\.1:6379, got "localhost:6379x{46}"$/);
+    expect(() => loadSubgraphConfig('erp', { ...BASE, REDIS_URL: `localhost:6379${'x'.repeat(200)}` })).toThrow(
+      /erp subgraph: REDIS_URL must be a Redis URL, e\.g\. redis:\/\/127\.0\.0\.1:6379, got "localhost:6379x{46}"$/,
+    );
   });
 });

@@ -19,13 +19,27 @@ describe('kit connections', () => {
       { cursor: encodeCursor('testRows', [1, 'a']), node: rows[0] },
       { cursor: encodeCursor('testRows', [2, 'b']), node: rows[1] },
     ]);
-    expect(connection.pageInfo).toEqual({ hasNextPage: true, hasPreviousPage: false, startCursor: encodeCursor('testRows', [1, 'a']), endCursor: encodeCursor('testRows', [2, 'b']) });
-    const last = toConnection(rows.slice(2), readPage({ first: 2, after: connection.pageInfo.endCursor }, keyset), keyset, (row) => row.name);
+    expect(connection.pageInfo).toEqual({
+      hasNextPage: true,
+      hasPreviousPage: false,
+      startCursor: encodeCursor('testRows', [1, 'a']),
+      endCursor: encodeCursor('testRows', [2, 'b']),
+    });
+    const last = toConnection(
+      rows.slice(2),
+      readPage({ first: 2, after: connection.pageInfo.endCursor }, keyset),
+      keyset,
+      (row) => row.name,
+    );
     expect(last.nodes).toEqual(['third']);
     expect(last.edges).toEqual([{ cursor: encodeCursor('testRows', [3, 'c']), node: 'third' }]);
     expect(last.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: true });
     const empty = toConnection([], page, keyset);
-    expect([empty.nodes, empty.edges, empty.pageInfo]).toEqual([[], [], { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null }]);
+    expect([empty.nodes, empty.edges, empty.pageInfo]).toEqual([
+      [],
+      [],
+      { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null },
+    ]);
   });
 
   it('encodes cursors only when edges or page info are read', () => {

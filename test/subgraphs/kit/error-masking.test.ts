@@ -31,7 +31,13 @@ describe('a subgraph masks internal errors and logs them with the request id', (
       },
     });
     const sink = new Writable({ write: (chunk, _encoding, done) => (lines.push(JSON.parse(String(chunk))), done()) });
-    server = await createSubgraphServer({ system: 'test', schema, context: async (caller) => ({ caller }), ready: async () => true, logger: pino({ level: 'info' }, sink) });
+    server = await createSubgraphServer({
+      system: 'test',
+      schema,
+      context: async (caller) => ({ caller }),
+      ready: async () => true,
+      logger: pino({ level: 'info' }, sink),
+    });
     url = await listenOnFreePort(server.httpServer);
   });
   afterAll(() => server.stop());
@@ -40,19 +46,29 @@ describe('a subgraph masks internal errors and logs them with the request id', (
     const { status, body } = await postGraphQL(url, '{ failing fine }', undefined, { 'x-request-id': 'mask-1' });
     expect(status).toBe(200);
     expect(body.data).toEqual({ failing: null, fine: 'fine' });
-    expect(body.errors).toEqual([{ message: INTERNAL_MESSAGE, path: ['failing'], locations: [{ line: 1, column: 3 }], extensions: { code: 'INTERNAL_SERVER_ERROR' } }]);
+    expect(body.errors).toEqual([
+      { message: INTERNAL_MESSAGE, path: ['failing'], locations: [{ line: 1, column: 3 }], extensions: { code: 'INTERNAL_SERVER_ERROR' } },
+    ]);
     expect(JSON.stringify(body)).not.toMatch(/UTF8|quality_holds|22021/);
   });
 
   it('logs the failure with the request id, the path and the database text', () => {
     const line = lines.find((l) => l.msg === 'internal error');
-    expect(line).toMatchObject({ level: 50, requestId: 'mask-1', path: ['failing'], err: expect.objectContaining({ message: expect.stringContaining('0x00'), code: '22021' }) });
+    expect(line).toMatchObject({
+      level: 50,
+      requestId: 'mask-1',
+      path: ['failing'],
+      err: expect.objectContaining({ message: expect.stringContaining('0x00'), code: '22021' }),
+    });
   });
 
   it('passes errors raised on purpose through with their message and code, unlogged', async () => {
     lines.length = 0;
     const { body } = await postGraphQL(url, '{ refused }');
-    expect(body.errors?.[0]).toMatchObject({ message: 'reason: expected a non-empty text, got ""', extensions: { code: 'BAD_USER_INPUT', field: 'reason' } });
+    expect(body.errors?.[0]).toMatchObject({
+      message: 'reason: expected a non-empty text, got ""',
+      extensions: { code: 'BAD_USER_INPUT', field: 'reason' },
+    });
     expect(lines.filter((l) => l.msg === 'internal error')).toEqual([]);
   });
 });

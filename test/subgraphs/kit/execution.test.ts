@@ -4,7 +4,8 @@ import { crmSystem } from '../../../subgraphs/crm/server';
 import { CompiledQueries, compiledExecutor, INTERPRETED, nestsVariables } from '../../../subgraphs/kit/execution';
 
 describe('kit execution: compiled queries, one compilation per query text', () => {
-  const ask = (queries: CompiledQueries, source: string, operationName: string | null = null) => queries.get(source, parse(source), operationName);
+  const ask = (queries: CompiledQueries, source: string, operationName: string | null = null) =>
+    queries.get(source, parse(source), operationName);
 
   it('compiles a text once and answers it again from the cache', async () => {
     const queries = new CompiledQueries(await crmSystem.buildSchema());
@@ -44,15 +45,29 @@ describe('kit execution: compiled queries, one compilation per query text', () =
     const schema = await crmSystem.buildSchema();
     const execute = compiledExecutor(new CompiledQueries(schema));
     const source = 'query Reps($representations: [_Any!]!) { _entities(representations: $representations) { __typename } }';
-    const result = await execute({ source, document: parse(source), operationName: null, context: {}, request: { variables: { representations: [] } } } as never);
+    const result = await execute({
+      source,
+      document: parse(source),
+      operationName: null,
+      context: {},
+      request: { variables: { representations: [] } },
+    } as never);
     expect(result).toEqual({ data: { _entities: [] } });
-    const refused = await execute({ source, document: parse(source), operationName: null, context: {}, request: { variables: {} } } as never);
+    const refused = await execute({
+      source,
+      document: parse(source),
+      operationName: null,
+      context: {},
+      request: { variables: {} },
+    } as never);
     expect(refused.data).toBeUndefined();
     expect(refused.errors?.[0]?.message).toMatch(/\$representations/);
   });
 
   it('leaves a text with a variable inside a list or object literal to graphql-js, which passes the variable to the scalar', async () => {
-    expect(nestsVariables(parse('query ($id: ID!) { _entities(representations: [{ __typename: "Customer", id: $id }]) { __typename } }'))).toBe(true);
+    expect(
+      nestsVariables(parse('query ($id: ID!) { _entities(representations: [{ __typename: "Customer", id: $id }]) { __typename } }')),
+    ).toBe(true);
     expect(nestsVariables(parse('query ($r: [_Any!]!) { _entities(representations: $r) { __typename } }'))).toBe(false);
     expect(nestsVariables(parse('{ _entities(representations: [{ __typename: "Customer", id: "C1" }]) { __typename } }'))).toBe(false);
     const schema = await crmSystem.buildSchema();
@@ -61,7 +76,14 @@ describe('kit execution: compiled queries, one compilation per query text', () =
     expect(ask(queries, source)).toBe(INTERPRETED);
     expect(queries.compilations).toBe(0);
     // An unknown type is refused by @apollo/subgraph after it read the representation with its variable.
-    const result = await compiledExecutor(queries)({ source, document: parse(source), schema, operationName: null, context: {}, request: { variables: { id: 'C1' } } } as never);
+    const result = await compiledExecutor(queries)({
+      source,
+      document: parse(source),
+      schema,
+      operationName: null,
+      context: {},
+      request: { variables: { id: 'C1' } },
+    } as never);
     expect(result.errors?.[0]?.message).toMatch(/Nothing/);
   });
 });

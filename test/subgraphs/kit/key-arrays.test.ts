@@ -35,7 +35,12 @@ describe('kit key arrays: batched lookups bind one array per key column', () => 
 
   it('sends the same statement text for one key and for many, with one parameter per key column', async () => {
     const one = await sending(() => findCustomersByIds(db, ['C00001']));
-    const many = await sending(() => findCustomersByIds(db, Array.from({ length: 500 }, (_, i) => `C${String(i).padStart(5, '0')}`)));
+    const many = await sending(() =>
+      findCustomersByIds(
+        db,
+        Array.from({ length: 500 }, (_, i) => `C${String(i).padStart(5, '0')}`),
+      ),
+    );
     expect(one.statements).toHaveLength(1);
     expect(many.statements).toHaveLength(1);
     expect(many.statements[0]!.sql).toBe(one.statements[0]!.sql);
@@ -43,7 +48,13 @@ describe('kit key arrays: batched lookups bind one array per key column', () => 
 
     // A page of each of many entities: one array per key column, then the page's limit.
     const page = readPage({}, CHANGE_HISTORY_KEYSET);
-    const pairs = await sending(() => findChangesOfEntities(db, Array.from({ length: 300 }, (_, i) => ({ entityType: 'T', entityId: String(i) })), page));
+    const pairs = await sending(() =>
+      findChangesOfEntities(
+        db,
+        Array.from({ length: 300 }, (_, i) => ({ entityType: 'T', entityId: String(i) })),
+        page,
+      ),
+    );
     const pair = await sending(() => findChangesOfEntities(db, [{ entityType: 'T', entityId: '0' }], page));
     expect(pairs.statements[0]!.sql).toBe(pair.statements[0]!.sql);
     expect(pairs.statements[0]!.parameters).toHaveLength(3);
@@ -58,12 +69,21 @@ describe('kit key arrays: batched lookups bind one array per key column', () => 
     for (const entityId of awkward) {
       await recordChange(t.database.db, { caller, operation: 'create', entityType: 'Odd', entityId, before: null, after: { entityId } });
     }
-    const rows = (await findChangesOfEntities(db, [...awkward, 'a'].map((entityId) => ({ entityType: 'Odd', entityId })), readPage({}, CHANGE_HISTORY_KEYSET))).flat();
+    const rows = (
+      await findChangesOfEntities(
+        db,
+        [...awkward, 'a'].map((entityId) => ({ entityType: 'Odd', entityId })),
+        readPage({}, CHANGE_HISTORY_KEYSET),
+      )
+    ).flat();
     expect(rows.map((r) => r.entityId).sort()).toEqual([...awkward].sort());
   });
 
   it('pairs two arrays element by element, typed by their casts', async () => {
-    const { rows } = await sql<{ a: string; b: number }>`select * from ${unnestPairs(textArray(['x', 'y']), intArray([1, 2]))} as k(a, b)`.execute(db);
+    const { rows } = await sql<{
+      a: string;
+      b: number;
+    }>`select * from ${unnestPairs(textArray(['x', 'y']), intArray([1, 2]))} as k(a, b)`.execute(db);
     expect(rows).toEqual([
       { a: 'x', b: 1 },
       { a: 'y', b: 2 },

@@ -7,8 +7,19 @@ describe('loader helpers keep the DataLoader contract', () => {
   });
 
   it('groupByKey returns an array per key, empty for keys without rows', () => {
-    const rows = [{ k: 1, v: 'x' }, { k: 2, v: 'y' }, { k: 1, v: 'z' }];
-    expect(groupByKey([2, 3, 1], (r: { k: number }) => r.k)(rows)).toEqual([[{ k: 2, v: 'y' }], [], [{ k: 1, v: 'x' }, { k: 1, v: 'z' }]]);
+    const rows = [
+      { k: 1, v: 'x' },
+      { k: 2, v: 'y' },
+      { k: 1, v: 'z' },
+    ];
+    expect(groupByKey([2, 3, 1], (r: { k: number }) => r.k)(rows)).toEqual([
+      [{ k: 2, v: 'y' }],
+      [],
+      [
+        { k: 1, v: 'x' },
+        { k: 1, v: 'z' },
+      ],
+    ]);
   });
 
   it('rowLoader batches the keys of one tick into one fetch', async () => {

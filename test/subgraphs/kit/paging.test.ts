@@ -16,7 +16,14 @@ describe('kit paging', () => {
     // Entity E<n> gets n changes, so histories of different lengths share one table.
     for (let n = 1; n <= 12; n++) {
       for (let i = 0; i < n; i++) {
-        await recordChange(db, { caller, operation: `op${i}`, entityType: 'E', entityId: `E${String(n).padStart(2, '0')}`, before: null, after: { i } });
+        await recordChange(db, {
+          caller,
+          operation: `op${i}`,
+          entityType: 'E',
+          entityId: `E${String(n).padStart(2, '0')}`,
+          before: null,
+          after: { i },
+        });
       }
     }
   });
@@ -24,7 +31,11 @@ describe('kit paging', () => {
 
   const rootPage = async (first: number | null, after: string | null) => {
     const page = readPage({ first, after }, keyset);
-    const query = keysetPage(t.database.db.selectFrom('auditTrail').select(['id', 'entityId', 'operation']).where('entityType', '=', 'E'), keyset, page);
+    const query = keysetPage(
+      t.database.db.selectFrom('auditTrail').select(['id', 'entityId', 'operation']).where('entityType', '=', 'E'),
+      keyset,
+      page,
+    );
     return toConnection(await query.execute(), page, keyset);
   };
 
@@ -44,7 +55,11 @@ describe('kit paging', () => {
     expect(seen).toHaveLength(78); // 1 + 2 + … + 12
     expect(new Set(seen).size).toBe(78);
     expect(pages).toBe(12);
-    expect([...seen].sort((a, b) => (a.split('/')[0]! === b.split('/')[0]! ? Number(a.split('/')[1]) - Number(b.split('/')[1]) : a < b ? -1 : 1))).toEqual(seen);
+    expect(
+      [...seen].sort((a, b) =>
+        a.split('/')[0]! === b.split('/')[0]! ? Number(a.split('/')[1]) - Number(b.split('/')[1]) : a < b ? -1 : 1,
+      ),
+    ).toEqual(seen);
   });
 
   it('keeps a cursor stable when rows are inserted before it', async () => {
@@ -101,7 +116,12 @@ describe('kit paging', () => {
   });
 
   it('refuses a cursor of the right list whose values are not what the key columns hold, before any SQL', () => {
-    const dated: Keyset = { list: 'dated', columns: ['day', 'at', 'seq', 'id'], kinds: ['date', 'timestamp', 'integer', 'text'], direction: 'asc' };
+    const dated: Keyset = {
+      list: 'dated',
+      columns: ['day', 'at', 'seq', 'id'],
+      kinds: ['date', 'timestamp', 'integer', 'text'],
+      direction: 'asc',
+    };
     const good = ['2026-02-28', '2026-02-28T08:15:00.123456Z', '42', 'X1'];
     expect(readPage({ after: encodeCursor('dated', good) }, dated).after).toEqual(good);
     for (const bad of [
@@ -112,7 +132,9 @@ describe('kit paging', () => {
       [good[0], good[1], '4 2', good[3]],
       [good[0], good[1], good[2], 7],
     ]) {
-      expect(() => readPage({ after: encodeCursor('dated', bad as (string | number)[]) }, dated)).toThrow(/after: not a cursor; pass the endCursor/);
+      expect(() => readPage({ after: encodeCursor('dated', bad as (string | number)[]) }, dated)).toThrow(
+        /after: not a cursor; pass the endCursor/,
+      );
     }
   });
 

@@ -10,9 +10,33 @@ import { createTestDatabase } from '../../support/databases';
 
 /** Columns that store client text, with the limit the subgraphs check before writing them. */
 const BOUNDED = [
-  [qualitySystem, { 'quality_holds.reason': TEXT_LIMITS.text, 'quality_holds.release_justification': TEXT_LIMITS.text, 'nonconformances.description': TEXT_LIMITS.text, 'capas.root_cause': TEXT_LIMITS.text, 'capas.corrective_action': TEXT_LIMITS.text }],
-  [auditsSystem, { 'audits.auditor': TEXT_LIMITS.name, 'audit_responses.countermeasure': TEXT_LIMITS.text, 'audit_findings.countermeasure': TEXT_LIMITS.text }],
-  [inventorySystem, { 'count_tasks.counted_by': TEXT_LIMITS.name, 'count_tasks.recounted_by': TEXT_LIMITS.name, 'count_tasks.approved_by': TEXT_LIMITS.name, 'count_tasks.rejection_reason': TEXT_LIMITS.text }],
+  [
+    qualitySystem,
+    {
+      'quality_holds.reason': TEXT_LIMITS.text,
+      'quality_holds.release_justification': TEXT_LIMITS.text,
+      'nonconformances.description': TEXT_LIMITS.text,
+      'capas.root_cause': TEXT_LIMITS.text,
+      'capas.corrective_action': TEXT_LIMITS.text,
+    },
+  ],
+  [
+    auditsSystem,
+    {
+      'audits.auditor': TEXT_LIMITS.name,
+      'audit_responses.countermeasure': TEXT_LIMITS.text,
+      'audit_findings.countermeasure': TEXT_LIMITS.text,
+    },
+  ],
+  [
+    inventorySystem,
+    {
+      'count_tasks.counted_by': TEXT_LIMITS.name,
+      'count_tasks.recounted_by': TEXT_LIMITS.name,
+      'count_tasks.approved_by': TEXT_LIMITS.name,
+      'count_tasks.rejection_reason': TEXT_LIMITS.text,
+    },
+  ],
   [mesSystem, { 'work_centers.state_reason_code': TEXT_LIMITS.code }],
   [erpSystem, { 'inventory_adjustments.reason_code': TEXT_LIMITS.code }],
 ] as const;

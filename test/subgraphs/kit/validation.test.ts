@@ -77,7 +77,9 @@ describe('guardTextInputs: every string argument bounded, no control characters,
   it('checks strings inside input objects and lists, naming their path', async () => {
     const ok = { description: 'Leaks', lines: [{ lotId: 'L1', note: 'fine', reasonCode: 'R1' }] };
     expect((await run(REPORT, { i: ok })).data).toEqual({ report: 'reported' });
-    const refused = await run(REPORT, { i: { ...ok, lines: [ok.lines[0], { lotId: 'L2', reasonCode: 'R'.repeat(TEXT_LIMITS.code + 1) }] } });
+    const refused = await run(REPORT, {
+      i: { ...ok, lines: [ok.lines[0], { lotId: 'L2', reasonCode: 'R'.repeat(TEXT_LIMITS.code + 1) }] },
+    });
     expect(refused.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.lines[1].reasonCode' });
     const tooLongLine = await run(REPORT, { i: { ...ok, lines: [{ lotId: 'L2', note: 'n'.repeat(TEXT_LIMITS.line + 1) }] } });
     expect(tooLongLine.extensions).toMatchObject({ field: 'input.lines[0].note' });

@@ -27,7 +27,12 @@ export async function createMesHarness(): Promise<MesHarness> {
     db,
     async run(query, variables, caller = ANONYMOUS) {
       const before = await dbQueryCount('mes');
-      const result = await graphql({ schema, source: query, variableValues: variables, contextValue: mesSystem.createContext(db.database.db, caller) });
+      const result = await graphql({
+        schema,
+        source: query,
+        variableValues: variables,
+        contextValue: mesSystem.createContext(db.database.db, caller),
+      });
       return { data: result.data, errors: result.errors as MesResult['errors'], statements: (await dbQueryCount('mes')) - before };
     },
     drop: () => db.drop(),

@@ -88,7 +88,13 @@ describe('MES through the gateway, with ERP and CRM (q01 and q04)', () => {
       for (const order of orders) {
         expect(order.plannedQuantity).toEqual(expect.any(Number));
         expect(order.material.description).toEqual(expect.any(String));
-        expect(order).toMatchObject({ dispatchStatus: null, goodQuantity: null, scrapQuantity: null, remainingQuantity: null, workCenter: null });
+        expect(order).toMatchObject({
+          dispatchStatus: null,
+          goodQuantity: null,
+          scrapQuantity: null,
+          remainingQuantity: null,
+          workCenter: null,
+        });
       }
       expect(body.errors?.length).toBeGreaterThan(0);
     } finally {
@@ -110,11 +116,19 @@ describe('MES through the gateway, with ERP and CRM (q01 and q04)', () => {
     const lot = body.data.lot;
     const row = await mes().selectFrom('lots').selectAll().where('id', '=', candidate.lotId).executeTakeFirstOrThrow();
     const material = await erp().selectFrom('materials').select('description').where('id', '=', row.materialId).executeTakeFirstOrThrow();
-    expect(lot).toMatchObject({ id: row.id, quantity: row.quantity, createdAt: row.createdAt.toISOString(), lifecycleStatus: row.lifecycleStatus, material });
+    expect(lot).toMatchObject({
+      id: row.id,
+      quantity: row.quantity,
+      createdAt: row.createdAt.toISOString(),
+      lifecycleStatus: row.lifecycleStatus,
+      material,
+    });
 
     const order = await mes().selectFrom('workOrders').selectAll().where('id', '=', row.producedBy!).executeTakeFirstOrThrow();
     const plan = await erp().selectFrom('workOrders').selectAll().where('id', '=', row.producedBy!).executeTakeFirstOrThrow();
-    const center = order.workCenterId ? await mes().selectFrom('workCenters').select('name').where('id', '=', order.workCenterId).executeTakeFirstOrThrow() : null;
+    const center = order.workCenterId
+      ? await mes().selectFrom('workCenters').select('name').where('id', '=', order.workCenterId).executeTakeFirstOrThrow()
+      : null;
     expect(lot.producedBy).toEqual({
       id: order.id,
       dispatchStatus: order.dispatchStatus,
@@ -128,14 +142,21 @@ describe('MES through the gateway, with ERP and CRM (q01 and q04)', () => {
     expect(direct).toHaveLength(inputs.length);
     for (const edge of inputs) {
       const consumed = await mes().selectFrom('lots').select('materialId').where('id', '=', edge.consumedLotId).executeTakeFirstOrThrow();
-      const description = await erp().selectFrom('materials').select('description').where('id', '=', consumed.materialId).executeTakeFirstOrThrow();
+      const description = await erp()
+        .selectFrom('materials')
+        .select('description')
+        .where('id', '=', consumed.materialId)
+        .executeTakeFirstOrThrow();
       expect(direct).toContainEqual({ depth: 1, quantity: edge.quantity, consumedLot: { id: edge.consumedLotId, material: description } });
     }
     expect(lot.backward.some((e: { depth: number }) => e.depth === 2)).toBe(true);
     const uses = await mes().selectFrom('genealogyEdges').select('producedLotId').where('consumedLotId', '=', row.id).execute();
-    expect(lot.forward.filter((e: { depth: number }) => e.depth === 1).map((e: { producedLot: { id: string } }) => e.producedLot.id).sort()).toEqual(
-      uses.map((u) => u.producedLotId).sort(),
-    );
+    expect(
+      lot.forward
+        .filter((e: { depth: number }) => e.depth === 1)
+        .map((e: { producedLot: { id: string } }) => e.producedLot.id)
+        .sort(),
+    ).toEqual(uses.map((u) => u.producedLotId).sort());
   });
 
   it('q04: forward from a received lot, through the lots made from it to the lots made from those', async () => {
@@ -162,7 +183,9 @@ describe('MES through the gateway, with ERP and CRM (q01 and q04)', () => {
   it('records the caller the gateway vouches for as the actor of a mutation', async () => {
     const token = await testToken();
     const subject = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()).sub as string;
-    const { body } = await stack.query(`mutation { setWorkCenterState(id: "WC002", state: CHANGEOVER, reasonCode: "SKU_CHANGE") { state changeHistory { nodes { actor operation } } } }`);
+    const { body } = await stack.query(
+      `mutation { setWorkCenterState(id: "WC002", state: CHANGEOVER, reasonCode: "SKU_CHANGE") { state changeHistory { nodes { actor operation } } } }`,
+    );
     expect(body.errors).toBeUndefined();
     expect(body.data.setWorkCenterState.state).toBe('CHANGEOVER');
     const audit = await mes().selectFrom('auditTrail').selectAll().where('entityId', '=', 'WC002').executeTakeFirstOrThrow();

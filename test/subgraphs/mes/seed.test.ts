@@ -31,7 +31,11 @@ describe('MES seed at scale 1', () => {
     expect(new Set(centers.map((c) => c.siteId))).toEqual(new Set(['S01']));
     expect(new Set(centers.map((c) => c.area)).size).toBeGreaterThanOrEqual(5);
     expect(new Set(centers.map((c) => c.name)).size).toBe(20);
-    expect(centers[4]).toMatchObject({ name: workCenterFact(plan, 5).name, area: workCenterFact(plan, 5).area, state: workCenterFact(plan, 5).state });
+    expect(centers[4]).toMatchObject({
+      name: workCenterFact(plan, 5).name,
+      area: workCenterFact(plan, 5).area,
+      state: workCenterFact(plan, 5).state,
+    });
   });
 
   it('has an execution record for every work order, consistent with ERP status', async () => {
@@ -74,7 +78,10 @@ describe('MES seed at scale 1', () => {
       });
     }
     for (let n = 1; n <= lotCount(plan); n++) edgeCount += lotFact(plan, n).consumed.length;
-    const { count } = await db.database.db.selectFrom('genealogyEdges').select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
+    const { count } = await db.database.db
+      .selectFrom('genealogyEdges')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .executeTakeFirstOrThrow();
     expect(Number(count)).toBe(edgeCount);
     const statuses = new Set(lots.map((l) => l.lifecycleStatus));
     for (const status of ['AVAILABLE', 'SHIPPED', 'IN_PROCESS', 'SCRAPPED']) expect(statuses).toContain(status);
@@ -97,6 +104,11 @@ describe('MES seed at scale 1', () => {
     await refused(d.updateTable('workCenters').set({ name: first.name }).where('id', '=', 'WC002').execute());
     await refused(d.insertInto('genealogyEdges').values({ consumedLotId: 'L00000001', producedLotId: 'L00000001', quantity: 1 }).execute());
     await refused(d.insertInto('genealogyEdges').values({ consumedLotId: 'L00000001', producedLotId: 'L99999999', quantity: 1 }).execute());
-    await refused(d.insertInto('lots').values({ ...(await d.selectFrom('lots').selectAll().where('id', '=', 'L00000002').executeTakeFirstOrThrow()) }).execute());
+    await refused(
+      d
+        .insertInto('lots')
+        .values({ ...(await d.selectFrom('lots').selectAll().where('id', '=', 'L00000002').executeTakeFirstOrThrow()) })
+        .execute(),
+    );
   });
 });

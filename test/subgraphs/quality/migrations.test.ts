@@ -5,7 +5,11 @@ import { qualitySystem } from '../../../subgraphs/quality/server';
 import { createTestDatabase } from '../../support/databases';
 
 async function tables(db: any): Promise<string[]> {
-  const { rows } = await sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = 'public' and table_name not like 'kysely%' order by 1`.execute(db);
+  const { rows } = await sql<{
+    name: string;
+  }>`select table_name as name from information_schema.tables where table_schema = 'public' and table_name not like 'kysely%' order by 1`.execute(
+    db,
+  );
   return rows.map((r) => r.name);
 }
 
@@ -28,18 +32,76 @@ describe('quality and audits migrations', () => {
     const test = await createTestDatabase(qualitySystem);
     try {
       const db = test.database.db;
-      const inspection = { id: 'IN1', inspectionType: 'FINAL', lotId: 'L1', materialId: 'M1', siteId: 'S01', lotQuantity: 5, workOrderId: null, createdAt: new Date(), decidedAt: null };
-      await expect(db.insertInto('inspections').values({ ...inspection, status: 'OPEN', usageDecision: 'ACCEPT', decidedAt: new Date() }).execute()).rejects.toThrow(/inspections_decision_iff_completed/);
-      await expect(db.insertInto('inspections').values({ ...inspection, status: 'COMPLETED', usageDecision: 'ACCEPT' }).execute()).rejects.toThrow(/inspections_decision_has_time/);
-      await expect(db.insertInto('inspections').values({ ...inspection, status: 'DONE', usageDecision: null }).execute()).rejects.toThrow(/check/);
-      await expect(db.insertInto('inspections').values({ ...inspection, status: 'OPEN', usageDecision: null, lotQuantity: -1 }).execute()).rejects.toThrow(/check/);
-      await db.insertInto('inspections').values({ ...inspection, status: 'OPEN', usageDecision: null }).execute();
-      const ncr = { source: 'CUSTOMER_COMPLAINT', severity: 'MAJOR', description: 'x', status: 'OPEN', materialId: 'M1', reportedAt: new Date() };
-      await expect(db.insertInto('nonconformances').values({ ...ncr, id: 'NC1' }).execute()).rejects.toThrow(/nonconformances_complaint_has_customer/);
-      await expect(db.insertInto('nonconformances').values({ ...ncr, id: 'NC1', customerId: 'C1', status: 'CLOSED' }).execute()).rejects.toThrow(/nonconformances_disposition_status/);
+      const inspection = {
+        id: 'IN1',
+        inspectionType: 'FINAL',
+        lotId: 'L1',
+        materialId: 'M1',
+        siteId: 'S01',
+        lotQuantity: 5,
+        workOrderId: null,
+        createdAt: new Date(),
+        decidedAt: null,
+      };
+      await expect(
+        db
+          .insertInto('inspections')
+          .values({ ...inspection, status: 'OPEN', usageDecision: 'ACCEPT', decidedAt: new Date() })
+          .execute(),
+      ).rejects.toThrow(/inspections_decision_iff_completed/);
+      await expect(
+        db
+          .insertInto('inspections')
+          .values({ ...inspection, status: 'COMPLETED', usageDecision: 'ACCEPT' })
+          .execute(),
+      ).rejects.toThrow(/inspections_decision_has_time/);
+      await expect(
+        db
+          .insertInto('inspections')
+          .values({ ...inspection, status: 'DONE', usageDecision: null })
+          .execute(),
+      ).rejects.toThrow(/check/);
+      await expect(
+        db
+          .insertInto('inspections')
+          .values({ ...inspection, status: 'OPEN', usageDecision: null, lotQuantity: -1 })
+          .execute(),
+      ).rejects.toThrow(/check/);
+      await db
+        .insertInto('inspections')
+        .values({ ...inspection, status: 'OPEN', usageDecision: null })
+        .execute();
+      const ncr = {
+        source: 'CUSTOMER_COMPLAINT',
+        severity: 'MAJOR',
+        description: 'x',
+        status: 'OPEN',
+        materialId: 'M1',
+        reportedAt: new Date(),
+      };
+      await expect(
+        db
+          .insertInto('nonconformances')
+          .values({ ...ncr, id: 'NC1' })
+          .execute(),
+      ).rejects.toThrow(/nonconformances_complaint_has_customer/);
+      await expect(
+        db
+          .insertInto('nonconformances')
+          .values({ ...ncr, id: 'NC1', customerId: 'C1', status: 'CLOSED' })
+          .execute(),
+      ).rejects.toThrow(/nonconformances_disposition_status/);
       const hold = { lotId: 'L1', materialId: 'M1', siteId: 'S01', quantity: 5, reason: 'x', placedAt: new Date() };
-      await db.insertInto('qualityHolds').values({ ...hold, id: 'QH1' }).execute();
-      await expect(db.insertInto('qualityHolds').values({ ...hold, id: 'QH2' }).execute()).rejects.toThrow(/quality_holds_one_open_per_lot/);
+      await db
+        .insertInto('qualityHolds')
+        .values({ ...hold, id: 'QH1' })
+        .execute();
+      await expect(
+        db
+          .insertInto('qualityHolds')
+          .values({ ...hold, id: 'QH2' })
+          .execute(),
+      ).rejects.toThrow(/quality_holds_one_open_per_lot/);
     } finally {
       await test.drop();
     }

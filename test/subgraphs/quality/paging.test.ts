@@ -38,7 +38,9 @@ describe('quality paging: inspections, nonconformances, complaints of a customer
     return result.data;
   };
   const entities = async (typename: string, ids: string[], selection: string, variables: Record<string, unknown> = {}) => {
-    const declared = Object.keys(variables).map((name) => `, $${name}: ${name === 'first' ? 'Int' : 'String'}`).join('');
+    const declared = Object.keys(variables)
+      .map((name) => `, $${name}: ${name === 'first' ? 'Int' : 'String'}`)
+      .join('');
     const data = await ok(
       `query ($representations: [_Any!]!${declared}) { _entities(representations: $representations) { ... on ${typename} { id ${selection} } } }`,
       { representations: ids.map((id) => ({ __typename: typename, id })), ...variables },
@@ -53,18 +55,40 @@ describe('quality paging: inspections, nonconformances, complaints of a customer
 
   it('pages the inspections of a site to the end, each once, oldest first (opened, then number), filters kept', async () => {
     const db = quality.db;
-    const expected = await db.selectFrom('inspections').select('id').where('siteId', '=', 'S01').orderBy('createdAt').orderBy('id').execute();
+    const expected = await db
+      .selectFrom('inspections')
+      .select('id')
+      .where('siteId', '=', 'S01')
+      .orderBy('createdAt')
+      .orderBy('id')
+      .execute();
     expect(expected.length).toBeGreaterThan(400);
-    const { nodes, pages } = await pageToEnd(async (after) =>
-      (await ok(`query ($after: String) { inspections(siteId: "S01", first: 200, after: $after) { nodes { id } ${PAGE} } }`, { after })).inspections,
+    const { nodes, pages } = await pageToEnd(
+      async (after) =>
+        (await ok(`query ($after: String) { inspections(siteId: "S01", first: 200, after: $after) { nodes { id } ${PAGE} } }`, { after }))
+          .inspections,
     );
     expect(nodes.map((n) => n.id)).toEqual(expected.map((r) => r.id));
     expect(pages).toBe(Math.ceil(expected.length / 200));
 
-    const completed = await db.selectFrom('inspections').select('id').where('siteId', '=', 'S01').where('status', '=', 'COMPLETED').where('inspectionType', '=', 'RECEIVING').orderBy('createdAt').orderBy('id').execute();
+    const completed = await db
+      .selectFrom('inspections')
+      .select('id')
+      .where('siteId', '=', 'S01')
+      .where('status', '=', 'COMPLETED')
+      .where('inspectionType', '=', 'RECEIVING')
+      .orderBy('createdAt')
+      .orderBy('id')
+      .execute();
     expect(completed.length).toBeGreaterThan(20);
-    const filtered = await pageToEnd(async (after) =>
-      (await ok(`query ($after: String) { inspections(siteId: "S01", status: [COMPLETED], type: RECEIVING, first: 17, after: $after) { nodes { id status inspectionType } ${PAGE} } }`, { after })).inspections,
+    const filtered = await pageToEnd(
+      async (after) =>
+        (
+          await ok(
+            `query ($after: String) { inspections(siteId: "S01", status: [COMPLETED], type: RECEIVING, first: 17, after: $after) { nodes { id status inspectionType } ${PAGE} } }`,
+            { after },
+          )
+        ).inspections,
     );
     expect(filtered.nodes.map((n) => n.id)).toEqual(completed.map((r) => r.id));
     expect(filtered.nodes.every((n) => n.status === 'COMPLETED' && n.inspectionType === 'RECEIVING')).toBe(true);
@@ -76,14 +100,27 @@ describe('quality paging: inspections, nonconformances, complaints of a customer
     const db = quality.db;
     const expected = await db.selectFrom('nonconformances').selectAll().orderBy('reportedAt', 'desc').orderBy('id', 'desc').execute();
     expect(expected.length).toBeGreaterThan(150);
-    const { nodes } = await pageToEnd(async (after) =>
-      (await ok(`query ($after: String) { nonconformances(first: 37, after: $after) { nodes { id reportedAt status } ${PAGE} } }`, { after })).nonconformances,
+    const { nodes } = await pageToEnd(
+      async (after) =>
+        (
+          await ok(`query ($after: String) { nonconformances(first: 37, after: $after) { nodes { id reportedAt status } ${PAGE} } }`, {
+            after,
+          })
+        ).nonconformances,
     );
     expect(nodes).toEqual(expected.map((r) => ({ id: r.id, reportedAt: r.reportedAt.toISOString(), status: r.status })));
-    const open = await pageToEnd(async (after) =>
-      (await ok(`query ($after: String) { nonconformances(status: [OPEN, CONTAINED], source: INSPECTION, first: 5, after: $after) { nodes { id } ${PAGE} } }`, { after })).nonconformances,
+    const open = await pageToEnd(
+      async (after) =>
+        (
+          await ok(
+            `query ($after: String) { nonconformances(status: [OPEN, CONTAINED], source: INSPECTION, first: 5, after: $after) { nodes { id } ${PAGE} } }`,
+            { after },
+          )
+        ).nonconformances,
     );
-    expect(open.nodes.map((n) => n.id)).toEqual(expected.filter((r) => ['OPEN', 'CONTAINED'].includes(r.status) && r.source === 'INSPECTION').map((r) => r.id));
+    expect(open.nodes.map((n) => n.id)).toEqual(
+      expected.filter((r) => ['OPEN', 'CONTAINED'].includes(r.status) && r.source === 'INSPECTION').map((r) => r.id),
+    );
   });
 
   it('pages by the exact instant: rows reported in the same microsecond, or a microsecond apart, each come once and in order', async () => {
@@ -116,10 +153,17 @@ describe('quality paging: inspections, nonconformances, complaints of a customer
       ] as any)
       .execute();
     try {
-      const nested = await pageToEnd(async (after) => (await entities('Customer', ['C99901'], `complaints(first: 1, after: $after) { nodes { id } ${PAGE} }`, { after }))[0].complaints);
+      const nested = await pageToEnd(
+        async (after) =>
+          (await entities('Customer', ['C99901'], `complaints(first: 1, after: $after) { nodes { id } ${PAGE} }`, { after }))[0].complaints,
+      );
       expect(nested.nodes.map((n) => n.id)).toEqual(['NCP0005', 'NCP0004', 'NCP0003', 'NCP0002', 'NCP0001']);
       // In the root list they are the newest; pages of two split the tied three.
-      const root = await pageToEnd(async (after) => (await ok(`query ($after: String) { nonconformances(first: 2, after: $after) { nodes { id } ${PAGE} } }`, { after })).nonconformances);
+      const root = await pageToEnd(
+        async (after) =>
+          (await ok(`query ($after: String) { nonconformances(first: 2, after: $after) { nodes { id } ${PAGE} } }`, { after }))
+            .nonconformances,
+      );
       expect(root.nodes.slice(0, 5).map((n) => n.id)).toEqual(['NCP0005', 'NCP0004', 'NCP0003', 'NCP0002', 'NCP0001']);
       expect(new Set(root.nodes.map((n) => n.id)).size).toBe(root.nodes.length);
     } finally {
@@ -131,31 +175,88 @@ describe('quality paging: inspections, nonconformances, complaints of a customer
     const db = quality.db;
     // Seeded lots have one inspection each: three more (two opened in the same microsecond) make a list to page.
     const [seeded] = await db.selectFrom('inspections').selectAll().where('workOrderId', 'is not', null).orderBy('id').limit(1).execute();
-    const probe = (id: string, createdAt: string) => ({ ...seeded!, id, status: 'OPEN', usageDecision: null, decidedAt: null, createdAt: sql<Date>`${createdAt}::timestamptz` });
+    const probe = (id: string, createdAt: string) => ({
+      ...seeded!,
+      id,
+      status: 'OPEN',
+      usageDecision: null,
+      decidedAt: null,
+      createdAt: sql<Date>`${createdAt}::timestamptz`,
+    });
     await db
       .insertInto('inspections')
-      .values([probe('INP0000001', '2030-01-01 00:00:00.000002+00'), probe('INP0000002', '2030-01-01 00:00:00.000001+00'), probe('INP0000003', '2030-01-01 00:00:00.000001+00')] as any)
+      .values([
+        probe('INP0000001', '2030-01-01 00:00:00.000002+00'),
+        probe('INP0000002', '2030-01-01 00:00:00.000001+00'),
+        probe('INP0000003', '2030-01-01 00:00:00.000001+00'),
+      ] as any)
       .execute();
     const lot = { lotId: seeded!.lotId };
-    const lotRows = await db.selectFrom('inspections').select('id').where('lotId', '=', lot!.lotId).orderBy('createdAt').orderBy('id').execute();
-    const lotPages = await pageToEnd(async (after) => (await entities('Lot', [lot!.lotId], `inspections(first: 1, after: $after) { nodes { id } ${PAGE} }`, { after }))[0].inspections);
+    const lotRows = await db
+      .selectFrom('inspections')
+      .select('id')
+      .where('lotId', '=', lot!.lotId)
+      .orderBy('createdAt')
+      .orderBy('id')
+      .execute();
+    const lotPages = await pageToEnd(
+      async (after) =>
+        (await entities('Lot', [lot!.lotId], `inspections(first: 1, after: $after) { nodes { id } ${PAGE} }`, { after }))[0].inspections,
+    );
     expect(lotPages.nodes.map((n) => n.id)).toEqual(lotRows.map((r) => r.id));
 
     expect(lotPages.nodes.slice(-3).map((n) => n.id)).toEqual(['INP0000002', 'INP0000003', 'INP0000001']);
     const order = { workOrderId: seeded!.workOrderId };
-    const orderRows = await db.selectFrom('inspections').select('id').where('workOrderId', '=', order!.workOrderId).orderBy('createdAt').orderBy('id').execute();
+    const orderRows = await db
+      .selectFrom('inspections')
+      .select('id')
+      .where('workOrderId', '=', order!.workOrderId)
+      .orderBy('createdAt')
+      .orderBy('id')
+      .execute();
     expect(orderRows.length).toBeGreaterThan(3);
-    const orderPages = await pageToEnd(async (after) => (await entities('WorkOrder', [order!.workOrderId!], `inspections(first: 1, after: $after) { nodes { id } ${PAGE} }`, { after }))[0].inspections);
+    const orderPages = await pageToEnd(
+      async (after) =>
+        (await entities('WorkOrder', [order!.workOrderId!], `inspections(first: 1, after: $after) { nodes { id } ${PAGE} }`, { after }))[0]
+          .inspections,
+    );
     expect(orderPages.nodes.map((n) => n.id)).toEqual(orderRows.map((r) => r.id));
 
-    const [customer] = await db.selectFrom('nonconformances').select('customerId').where('source', '=', 'CUSTOMER_COMPLAINT').groupBy('customerId').orderBy((eb) => eb.fn.countAll(), 'desc').orderBy('customerId').limit(1).execute();
-    const complaints = await db.selectFrom('nonconformances').select(['id', 'status']).where('customerId', '=', customer!.customerId).where('source', '=', 'CUSTOMER_COMPLAINT').orderBy('reportedAt', 'desc').orderBy('id', 'desc').execute();
+    const [customer] = await db
+      .selectFrom('nonconformances')
+      .select('customerId')
+      .where('source', '=', 'CUSTOMER_COMPLAINT')
+      .groupBy('customerId')
+      .orderBy((eb) => eb.fn.countAll(), 'desc')
+      .orderBy('customerId')
+      .limit(1)
+      .execute();
+    const complaints = await db
+      .selectFrom('nonconformances')
+      .select(['id', 'status'])
+      .where('customerId', '=', customer!.customerId)
+      .where('source', '=', 'CUSTOMER_COMPLAINT')
+      .orderBy('reportedAt', 'desc')
+      .orderBy('id', 'desc')
+      .execute();
     expect(complaints.length).toBeGreaterThan(1);
-    const all = await pageToEnd(async (after) => (await entities('Customer', [customer!.customerId!], `complaints(first: 1, after: $after) { nodes { id } ${PAGE} }`, { after }))[0].complaints);
+    const all = await pageToEnd(
+      async (after) =>
+        (await entities('Customer', [customer!.customerId!], `complaints(first: 1, after: $after) { nodes { id } ${PAGE} }`, { after }))[0]
+          .complaints,
+    );
     expect(all.nodes.map((n) => n.id)).toEqual(complaints.map((c) => c.id));
     const statuses = [...new Set(complaints.map((c) => c.status))].slice(0, 1);
-    const some = await pageToEnd(async (after) =>
-      (await entities('Customer', [customer!.customerId!], `complaints(status: [${statuses.join(', ')}], first: 1, after: $after) { nodes { id status } ${PAGE} }`, { after }))[0].complaints,
+    const some = await pageToEnd(
+      async (after) =>
+        (
+          await entities(
+            'Customer',
+            [customer!.customerId!],
+            `complaints(status: [${statuses.join(', ')}], first: 1, after: $after) { nodes { id status } ${PAGE} }`,
+            { after },
+          )
+        )[0].complaints,
     );
     expect(some.nodes.map((n) => n.id)).toEqual(complaints.filter((c) => statuses.includes(c.status)).map((c) => c.id));
 
@@ -167,9 +268,28 @@ describe('quality paging: inspections, nonconformances, complaints of a customer
 
   it('sends as many statements for one parent as for 200, and for a later page as for the first', async () => {
     const db = quality.db;
-    const lotIds = (await db.selectFrom('inspections').select('lotId').distinct().orderBy('lotId').limit(200).execute()).map((r) => r.lotId);
-    const orderIds = (await db.selectFrom('inspections').select('workOrderId').distinct().where('workOrderId', 'is not', null).orderBy('workOrderId').limit(200).execute()).map((r) => r.workOrderId!);
-    const customerIds = (await db.selectFrom('nonconformances').select('customerId').distinct().where('customerId', 'is not', null).orderBy('customerId').execute()).map((r) => r.customerId!);
+    const lotIds = (await db.selectFrom('inspections').select('lotId').distinct().orderBy('lotId').limit(200).execute()).map(
+      (r) => r.lotId,
+    );
+    const orderIds = (
+      await db
+        .selectFrom('inspections')
+        .select('workOrderId')
+        .distinct()
+        .where('workOrderId', 'is not', null)
+        .orderBy('workOrderId')
+        .limit(200)
+        .execute()
+    ).map((r) => r.workOrderId!);
+    const customerIds = (
+      await db
+        .selectFrom('nonconformances')
+        .select('customerId')
+        .distinct()
+        .where('customerId', 'is not', null)
+        .orderBy('customerId')
+        .execute()
+    ).map((r) => r.customerId!);
     expect(lotIds).toHaveLength(200);
     expect(orderIds.length).toBeGreaterThan(50);
     expect(customerIds.length).toBeGreaterThan(10);
@@ -188,7 +308,12 @@ describe('quality paging: inspections, nonconformances, complaints of a customer
       const one = await measure(ids.slice(0, 1), null);
       const many = await measure(ids, null);
       const later = await measure(ids.slice(0, 1), one.result[0][field].pageInfo.endCursor);
-      expect({ typename, one: one.statements, many: many.statements, later: later.statements }).toEqual({ typename, one: 1, many: 1, later: 1 });
+      expect({ typename, one: one.statements, many: many.statements, later: later.statements }).toEqual({
+        typename,
+        one: 1,
+        many: 1,
+        later: 1,
+      });
       expect(many.result.filter((parent) => parent[field].nodes.length === 1).length).toBeGreaterThan(Math.min(ids.length, 10));
     }
   });
@@ -199,8 +324,24 @@ describe('quality paging: inspections, nonconformances, complaints of a customer
     const newer = sql`('2100-01-01T00:00:00.000000Z', 'NC999999')`;
     const db = quality.db;
     const lotIds = (await db.selectFrom('inspections').select('lotId').orderBy('lotId').limit(20).execute()).map((r) => r.lotId);
-    const orderIds = (await db.selectFrom('inspections').select('workOrderId').where('workOrderId', 'is not', null).orderBy('workOrderId').limit(20).execute()).map((r) => r.workOrderId!);
-    const customerIds = (await db.selectFrom('nonconformances').select('customerId').where('customerId', 'is not', null).orderBy('customerId').limit(20).execute()).map((r) => r.customerId!);
+    const orderIds = (
+      await db
+        .selectFrom('inspections')
+        .select('workOrderId')
+        .where('workOrderId', 'is not', null)
+        .orderBy('workOrderId')
+        .limit(20)
+        .execute()
+    ).map((r) => r.workOrderId!);
+    const customerIds = (
+      await db
+        .selectFrom('nonconformances')
+        .select('customerId')
+        .where('customerId', 'is not', null)
+        .orderBy('customerId')
+        .limit(20)
+        .execute()
+    ).map((r) => r.customerId!);
     const plans = await db.connection().execute(async (conn) => {
       // Planned on the seeded rows' statistics, as in a running plant (autovacuum analyses after the seed).
       await sql`analyze inspections, nonconformances`.execute(conn);
@@ -215,11 +356,27 @@ describe('quality paging: inspections, nonconformances, complaints of a customer
           explain(sql`select child.* from unnest(${keys}::text[]) as parent(key) cross join lateral (
             select * from ${sql.table(table)} where ${sql.ref(parent)} = parent.key and ${where} order by ${order} limit 51) as child`);
         return {
-          inspections: await explain(sql`select * from inspections where site_id = 'S01' and (created_at, id) > ${after} order by created_at, id limit 51`),
+          inspections: await explain(
+            sql`select * from inspections where site_id = 'S01' and (created_at, id) > ${after} order by created_at, id limit 51`,
+          ),
           lotInspections: await perParent('inspections', 'lot_id', lotIds, sql`(created_at, id) > ${after}`, sql`created_at, id`),
-          workOrderInspections: await perParent('inspections', 'work_order_id', orderIds, sql`(created_at, id) > ${after}`, sql`created_at, id`),
-          nonconformances: await explain(sql`select * from nonconformances where (reported_at, id) < ${newer} order by reported_at desc, id desc limit 51`),
-          complaints: await perParent('nonconformances', 'customer_id', customerIds, sql`source = 'CUSTOMER_COMPLAINT' and (reported_at, id) < ${newer}`, sql`reported_at desc, id desc`),
+          workOrderInspections: await perParent(
+            'inspections',
+            'work_order_id',
+            orderIds,
+            sql`(created_at, id) > ${after}`,
+            sql`created_at, id`,
+          ),
+          nonconformances: await explain(
+            sql`select * from nonconformances where (reported_at, id) < ${newer} order by reported_at desc, id desc limit 51`,
+          ),
+          complaints: await perParent(
+            'nonconformances',
+            'customer_id',
+            customerIds,
+            sql`source = 'CUSTOMER_COMPLAINT' and (reported_at, id) < ${newer}`,
+            sql`reported_at desc, id desc`,
+          ),
         };
       } finally {
         await sql`reset enable_seqscan`.execute(conn);
@@ -240,17 +397,25 @@ describe('quality paging: inspections, nonconformances, complaints of a customer
       expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
       return result.errors![0]!.message;
     };
-    expect(await refused('{ inspections(siteId: "S01", first: 0) { nodes { id } } }')).toMatch(`first: expected 1 to ${PAGE_SIZE_MAX} rows per page, got 0`);
+    expect(await refused('{ inspections(siteId: "S01", first: 0) { nodes { id } } }')).toMatch(
+      `first: expected 1 to ${PAGE_SIZE_MAX} rows per page, got 0`,
+    );
     expect(await refused(`{ nonconformances(first: ${PAGE_SIZE_MAX + 1}) { nodes { id } } }`)).toMatch(/first: expected 1 to/);
     expect(await refused('{ nonconformances(after: "not a cursor!") { nodes { id } } }')).toMatch(/after: not a cursor/);
     // A cursor of another list, even one with the same columns, is refused rather than misread.
     const { nonconformances } = await ok('{ nonconformances(first: 1) { pageInfo { endCursor } } }');
-    expect(await refused('query ($after: String) { inspections(siteId: "S01", after: $after) { nodes { id } } }', { after: nonconformances.pageInfo.endCursor })).toMatch(/after: a cursor of nonconformances/);
+    expect(
+      await refused('query ($after: String) { inspections(siteId: "S01", after: $after) { nodes { id } } }', {
+        after: nonconformances.pageInfo.endCursor,
+      }),
+    ).toMatch(/after: a cursor of nonconformances/);
     // A cursor forged with this list's name but no instant in it is refused before it reaches SQL.
     for (const instant of ['yesterday', '2026-02-30T00:00:00.000000Z', '2026-01-01 00:00:00+00']) {
-      expect(await refused('query ($after: String) { nonconformances(after: $after) { nodes { id } } }', { after: encodeCursor('nonconformances', [instant, 'NC000001']) })).toMatch(
-        /after: not a cursor/,
-      );
+      expect(
+        await refused('query ($after: String) { nonconformances(after: $after) { nodes { id } } }', {
+          after: encodeCursor('nonconformances', [instant, 'NC000001']),
+        }),
+      ).toMatch(/after: not a cursor/);
     }
     const nested = async (typename: string, id: string, selection: string, variables: Record<string, unknown>) => {
       const result = await quality.execute(
@@ -260,9 +425,23 @@ describe('quality paging: inspections, nonconformances, complaints of a customer
       expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
       return result.errors![0]!.message;
     };
-    expect(await nested('Lot', 'L00000001', 'inspections(first: $first, after: $after) { nodes { id } }', { first: -1 })).toMatch(/first: expected 1 to/);
-    expect(await nested('WorkOrder', 'WO0000001', 'inspections(first: $first, after: $after) { nodes { id } }', { after: encodeCursor('Lot.inspections', ['2026-01-01T00:00:00.000000Z', 'IN00000001']) })).toMatch(/after: a cursor of Lot.inspections/);
-    expect(await nested('Customer', 'C00001', 'complaints(first: $first, after: $after) { nodes { id } }', { after: encodeCursor('Customer.complaints', ['only one']) })).toMatch(/after: not a cursor/);
-    expect(await nested('Lot', 'L00000001', 'inspections(first: $first, after: $after) { nodes { id } }', { after: encodeCursor('Lot.inspections', ['soon', 'IN00000001']) })).toMatch(/after: not a cursor/);
+    expect(await nested('Lot', 'L00000001', 'inspections(first: $first, after: $after) { nodes { id } }', { first: -1 })).toMatch(
+      /first: expected 1 to/,
+    );
+    expect(
+      await nested('WorkOrder', 'WO0000001', 'inspections(first: $first, after: $after) { nodes { id } }', {
+        after: encodeCursor('Lot.inspections', ['2026-01-01T00:00:00.000000Z', 'IN00000001']),
+      }),
+    ).toMatch(/after: a cursor of Lot.inspections/);
+    expect(
+      await nested('Customer', 'C00001', 'complaints(first: $first, after: $after) { nodes { id } }', {
+        after: encodeCursor('Customer.complaints', ['only one']),
+      }),
+    ).toMatch(/after: not a cursor/);
+    expect(
+      await nested('Lot', 'L00000001', 'inspections(first: $first, after: $after) { nodes { id } }', {
+        after: encodeCursor('Lot.inspections', ['soon', 'IN00000001']),
+      }),
+    ).toMatch(/after: not a cursor/);
   });
 });

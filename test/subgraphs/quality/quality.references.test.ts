@@ -41,7 +41,10 @@ describe('quality seed and reference resolvers', () => {
 
   it('seeds about 7,600 inspections, holds open and released, and about 180 NCRs of every source', async () => {
     const q = db.database.db;
-    const inspections = await q.selectFrom('inspections').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const inspections = await q
+      .selectFrom('inspections')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(Number(inspections.n)).toBeGreaterThan(7_000);
     expect(Number(inspections.n)).toBeLessThan(8_000);
     const nonconforming = await q.selectFrom('measurements').select('inspectionId').where('conforming', '=', false).execute();
@@ -66,8 +69,16 @@ describe('quality seed and reference resolvers', () => {
 
   it('resolves lots with their status, holds and inspections, and as many statements for 10 lots as for 200', async () => {
     const q = db.database.db;
-    const held = await q.selectFrom('qualityHolds').select('lotId').where('releasedAt', 'is', null).orderBy('lotId').executeTakeFirstOrThrow();
-    const lots = (n: number) => [{ __typename: 'Lot', id: held.lotId }, ...Array.from({ length: n - 1 }, (_, i) => ({ __typename: 'Lot', id: `L${String(7000 - i * 7).padStart(8, '0')}` }))];
+    const held = await q
+      .selectFrom('qualityHolds')
+      .select('lotId')
+      .where('releasedAt', 'is', null)
+      .orderBy('lotId')
+      .executeTakeFirstOrThrow();
+    const lots = (n: number) => [
+      { __typename: 'Lot', id: held.lotId },
+      ...Array.from({ length: n - 1 }, (_, i) => ({ __typename: 'Lot', id: `L${String(7000 - i * 7).padStart(8, '0')}` })),
+    ];
     const ten = await entities(lots(10));
     const twoHundred = await entities(lots(200));
     expect(ten.statements).toBe(twoHundred.statements);
@@ -77,19 +88,35 @@ describe('quality seed and reference resolvers', () => {
     expect(first.qualityStatus).toBe('ON_HOLD');
     const holds = await q.selectFrom('qualityHolds').selectAll().where('lotId', '=', held.lotId).orderBy('placedAt').execute();
     expect(first.holds.map((h: { id: string }) => h.id)).toEqual(holds.map((h) => h.id));
-    const inspections = await q.selectFrom('inspections').selectAll().where('lotId', '=', held.lotId).orderBy('createdAt').orderBy('id').execute();
+    const inspections = await q
+      .selectFrom('inspections')
+      .selectAll()
+      .where('lotId', '=', held.lotId)
+      .orderBy('createdAt')
+      .orderBy('id')
+      .execute();
     expect(first.inspections.nodes.map((i: { id: string }) => i.id)).toEqual(inspections.map((i) => i.id));
     for (const inspection of first.inspections.nodes) {
       const rows = await q.selectFrom('measurements').selectAll().where('inspectionId', '=', inspection.id).orderBy('position').execute();
-      expect(inspection.measurements).toEqual(rows.map((r) => ({ characteristic: r.characteristic, measuredValue: r.measuredValue, conforming: r.conforming })));
+      expect(inspection.measurements).toEqual(
+        rows.map((r) => ({ characteristic: r.characteristic, measuredValue: r.measuredValue, conforming: r.conforming })),
+      );
     }
   });
 
   it('batches materials, work orders, customers, suppliers and nonconformances', async () => {
     const q = db.database.db;
     const heldMaterial = await q.selectFrom('qualityHolds').select('materialId').where('releasedAt', 'is', null).executeTakeFirstOrThrow();
-    const complaint = await q.selectFrom('nonconformances').select('customerId').where('source', '=', 'CUSTOMER_COMPLAINT').executeTakeFirstOrThrow();
-    const supplierNcr = await q.selectFrom('nonconformances').select('supplierId').where('source', '=', 'SUPPLIER').executeTakeFirstOrThrow();
+    const complaint = await q
+      .selectFrom('nonconformances')
+      .select('customerId')
+      .where('source', '=', 'CUSTOMER_COMPLAINT')
+      .executeTakeFirstOrThrow();
+    const supplierNcr = await q
+      .selectFrom('nonconformances')
+      .select('supplierId')
+      .where('source', '=', 'SUPPLIER')
+      .executeTakeFirstOrThrow();
     const ncrIds = (await q.selectFrom('nonconformances').select('id').orderBy('id').execute()).map((r) => r.id);
     const withCapa = await q
       .selectFrom('nonconformances as n')
@@ -102,8 +129,15 @@ describe('quality seed and reference resolvers', () => {
     const lists: Record<string, (i: number) => Record<string, unknown>> = {
       Material: (i) => ({ __typename: 'Material', id: i === 0 ? heldMaterial.materialId : `M${String(i + 1).padStart(6, '0')}` }),
       WorkOrder: (i) => ({ __typename: 'WorkOrder', id: `WO${String(i + 1).padStart(7, '0')}` }),
-      Customer: (i) => ({ __typename: 'Customer', id: i === 0 ? complaint.customerId : i === 1 ? withCapa[0]!.customerId : `C${String(i + 1).padStart(5, '0')}` }),
-      Supplier: (i) => ({ __typename: 'Supplier', id: i === 0 ? supplierNcr.supplierId : `V${String(i + 1).padStart(5, '0')}`, receivedQuantity12m: 50_000 }),
+      Customer: (i) => ({
+        __typename: 'Customer',
+        id: i === 0 ? complaint.customerId : i === 1 ? withCapa[0]!.customerId : `C${String(i + 1).padStart(5, '0')}`,
+      }),
+      Supplier: (i) => ({
+        __typename: 'Supplier',
+        id: i === 0 ? supplierNcr.supplierId : `V${String(i + 1).padStart(5, '0')}`,
+        receivedQuantity12m: 50_000,
+      }),
       Nonconformance: (i) => ({ __typename: 'Nonconformance', id: ncrIds[i % ncrIds.length] }),
     };
     const first: Record<string, any> = {};
@@ -117,18 +151,41 @@ describe('quality seed and reference resolvers', () => {
     }
 
     const material = first.Material;
-    const open = await q.selectFrom('qualityHolds').select('id').where('materialId', '=', heldMaterial.materialId).where('releasedAt', 'is', null).orderBy('placedAt').execute();
+    const open = await q
+      .selectFrom('qualityHolds')
+      .select('id')
+      .where('materialId', '=', heldMaterial.materialId)
+      .where('releasedAt', 'is', null)
+      .orderBy('placedAt')
+      .execute();
     expect(material.activeHolds.map((h: { id: string }) => h.id)).toEqual(open.map((h) => h.id));
 
     const customer = first.Customer;
-    const complaints = await q.selectFrom('nonconformances').selectAll().where('customerId', '=', complaint.customerId).where('source', '=', 'CUSTOMER_COMPLAINT').execute();
+    const complaints = await q
+      .selectFrom('nonconformances')
+      .selectAll()
+      .where('customerId', '=', complaint.customerId)
+      .where('source', '=', 'CUSTOMER_COMPLAINT')
+      .execute();
     expect(customer.complaints.nodes).toHaveLength(complaints.length);
-    expect(customer.open.nodes.map((c: { id: string }) => c.id).sort()).toEqual(complaints.filter((c) => ['OPEN', 'CONTAINED'].includes(c.status)).map((c) => c.id).sort());
+    expect(customer.open.nodes.map((c: { id: string }) => c.id).sort()).toEqual(
+      complaints
+        .filter((c) => ['OPEN', 'CONTAINED'].includes(c.status))
+        .map((c) => c.id)
+        .sort(),
+    );
 
     const supplier = first.Supplier;
     const year = new Date();
     year.setUTCFullYear(year.getUTCFullYear() - 1);
-    const rejected = (await q.selectFrom('nonconformances').selectAll().where('supplierId', '=', supplierNcr.supplierId).where('source', '=', 'SUPPLIER').execute())
+    const rejected = (
+      await q
+        .selectFrom('nonconformances')
+        .selectAll()
+        .where('supplierId', '=', supplierNcr.supplierId)
+        .where('source', '=', 'SUPPLIER')
+        .execute()
+    )
       .filter((n) => n.reportedAt >= year)
       .reduce((sum, n) => sum + (n.nonconformingQuantity ?? 0), 0);
     expect(rejected).toBeGreaterThan(0);

@@ -28,7 +28,14 @@ describe('quality and audits in the cross-system questions', () => {
 
   it('q05: audits per work center (MES to audits), findings with their NCR from quality (audits to quality)', async () => {
     const { data, variables } = await ask('q05');
-    const audits = await db('audits').selectFrom('audits').selectAll().where('scheduledFor', '>=', variables.from).where('scheduledFor', '<=', variables.to).orderBy('scheduledFor').orderBy('id').execute();
+    const audits = await db('audits')
+      .selectFrom('audits')
+      .selectAll()
+      .where('scheduledFor', '>=', variables.from)
+      .where('scheduledFor', '<=', variables.to)
+      .orderBy('scheduledFor')
+      .orderBy('id')
+      .execute();
     const centers = data.workCenters as any[];
     expect(centers.length).toBe(20);
     for (const center of centers) {
@@ -39,11 +46,27 @@ describe('quality and audits in the cross-system questions', () => {
       );
     }
     const findings = centers.flatMap((c) => c.audits.nodes.flatMap((a: any) => a.findings));
-    const inRange = await db('audits').selectFrom('auditFindings').select('id').where('auditId', 'in', audits.map((a: { id: string }) => a.id)).execute();
+    const inRange = await db('audits')
+      .selectFrom('auditFindings')
+      .select('id')
+      .where(
+        'auditId',
+        'in',
+        audits.map((a: { id: string }) => a.id),
+      )
+      .execute();
     expect(findings).toHaveLength(inRange.length);
     const escalated = findings.filter((f: any) => f.nonconformance);
     expect(escalated.length).toBeGreaterThan(0);
-    const ncrs = await db('quality').selectFrom('nonconformances').selectAll().where('id', 'in', escalated.map((f: any) => f.nonconformance.id)).execute();
+    const ncrs = await db('quality')
+      .selectFrom('nonconformances')
+      .selectAll()
+      .where(
+        'id',
+        'in',
+        escalated.map((f: any) => f.nonconformance.id),
+      )
+      .execute();
     const capas = await db('quality').selectFrom('capas').selectAll().execute();
     for (const finding of escalated) {
       const ncr = ncrs.find((n: { id: string }) => n.id === finding.nonconformance.id);
@@ -65,8 +88,19 @@ describe('quality and audits in the cross-system questions', () => {
     const byMaterial = `query ($ids: [ID!]) { materialSites(siteId: "S01", materialIds: $ids, first: 200) { nodes { material { activeHolds { reason lot { id quantity qualityStatus } } } } } }`;
     expect(await measure(byMaterial, { ids: materials(10) })).toBe(await measure(byMaterial, { ids: materials(200) }));
     const lots = `query ($m: ID) { lots(materialId: $m, first: 200) { nodes { id qualityStatus holds { placedAt } inspections { nodes { usageDecision measurements { conforming } } } } } }`;
-    const few = await db('mes').selectFrom('lots').select('materialId').groupBy('materialId').having((eb: any) => eb.fn.countAll(), '>=', 3).orderBy('materialId').executeTakeFirstOrThrow();
-    const many = await db('mes').selectFrom('lots').select('materialId').groupBy('materialId').orderBy((eb: any) => eb.fn.countAll(), 'desc').executeTakeFirstOrThrow();
+    const few = await db('mes')
+      .selectFrom('lots')
+      .select('materialId')
+      .groupBy('materialId')
+      .having((eb: any) => eb.fn.countAll(), '>=', 3)
+      .orderBy('materialId')
+      .executeTakeFirstOrThrow();
+    const many = await db('mes')
+      .selectFrom('lots')
+      .select('materialId')
+      .groupBy('materialId')
+      .orderBy((eb: any) => eb.fn.countAll(), 'desc')
+      .executeTakeFirstOrThrow();
     expect(await measure(lots, { m: few.materialId })).toBe(await measure(lots, { m: many.materialId }));
   });
 
@@ -74,24 +108,50 @@ describe('quality and audits in the cross-system questions', () => {
     const { data } = await ask('q01');
     const orders = data.workOrders.nodes as any[];
     expect(orders).toHaveLength(50);
-    const inspections = await db('quality').selectFrom('inspections').selectAll().where('workOrderId', 'in', orders.map((o) => o.id)).orderBy('createdAt').orderBy('id').execute();
+    const inspections = await db('quality')
+      .selectFrom('inspections')
+      .selectAll()
+      .where(
+        'workOrderId',
+        'in',
+        orders.map((o) => o.id),
+      )
+      .orderBy('createdAt')
+      .orderBy('id')
+      .execute();
     expect(inspections.length).toBeGreaterThan(0);
     for (const order of orders) {
       // The question asks for the first ten inspections of each order, oldest first.
       const expected = inspections.filter((i: { workOrderId: string }) => i.workOrderId === order.id).slice(0, 10);
-      expect(order.inspections.nodes).toEqual(expected.map((i: any) => ({ inspectionType: i.inspectionType, status: i.status, usageDecision: i.usageDecision })));
+      expect(order.inspections.nodes).toEqual(
+        expected.map((i: any) => ({ inspectionType: i.inspectionType, status: i.status, usageDecision: i.usageDecision })),
+      );
     }
   });
 
   it('q09: open NCRs with CAPA, material and supplier from ERP, customer from CRM, lot from MES', async () => {
     const { data } = await ask('q09');
-    const open = await db('quality').selectFrom('nonconformances').selectAll().where('status', 'in', ['OPEN', 'CONTAINED']).orderBy('reportedAt', 'desc').orderBy('id', 'desc').execute();
+    const open = await db('quality')
+      .selectFrom('nonconformances')
+      .selectAll()
+      .where('status', 'in', ['OPEN', 'CONTAINED'])
+      .orderBy('reportedAt', 'desc')
+      .orderBy('id', 'desc')
+      .execute();
     const answer = data.nonconformances.nodes as any[];
     // The first page of 50, newest first.
     expect(answer.map((n) => n.id)).toEqual(open.slice(0, 50).map((n: { id: string }) => n.id));
     expect(data.nonconformances.pageInfo.hasNextPage).toBe(open.length > 50);
     expect(answer.some((n) => n.capa)).toBe(true);
-    const materials = await db('erp').selectFrom('materials').selectAll().where('id', 'in', open.map((n: { materialId: string }) => n.materialId)).execute();
+    const materials = await db('erp')
+      .selectFrom('materials')
+      .selectAll()
+      .where(
+        'id',
+        'in',
+        open.map((n: { materialId: string }) => n.materialId),
+      )
+      .execute();
     for (const ncr of answer) {
       const row = open.find((n: { id: string }) => n.id === ncr.id);
       const material = materials.find((m: { id: string }) => m.id === row.materialId);
@@ -129,7 +189,12 @@ describe('quality and audits in the cross-system questions', () => {
 
   it('q08: the open holds on a material, with the held lots from MES', async () => {
     const { data, variables } = await ask('q08');
-    const open = await db('quality').selectFrom('qualityHolds').selectAll().where('materialId', '=', variables.materialId).where('releasedAt', 'is', null).execute();
+    const open = await db('quality')
+      .selectFrom('qualityHolds')
+      .selectAll()
+      .where('materialId', '=', variables.materialId)
+      .where('releasedAt', 'is', null)
+      .execute();
     expect(open.length).toBeGreaterThan(0);
     expect(data.material.activeHolds.map((h: any) => h.lot.id).sort()).toEqual(open.map((h: { lotId: string }) => h.lotId).sort());
     const lot = await db('mes').selectFrom('lots').selectAll().where('id', '=', open[0].lotId).executeTakeFirstOrThrow();
@@ -140,7 +205,14 @@ describe('quality and audits in the cross-system questions', () => {
     const { data, variables } = await ask('q07');
     const since = new Date();
     since.setUTCFullYear(since.getUTCFullYear() - 1);
-    const rejected = (await db('quality').selectFrom('nonconformances').selectAll().where('supplierId', '=', variables.id).where('source', '=', 'SUPPLIER').execute())
+    const rejected = (
+      await db('quality')
+        .selectFrom('nonconformances')
+        .selectAll()
+        .where('supplierId', '=', variables.id)
+        .where('source', '=', 'SUPPLIER')
+        .execute()
+    )
       .filter((n: { reportedAt: Date }) => n.reportedAt >= since)
       .reduce((sum: number, n: { nonconformingQuantity: number | null }) => sum + (n.nonconformingQuantity ?? 0), 0);
     expect(rejected).toBeGreaterThan(0);
@@ -150,15 +222,34 @@ describe('quality and audits in the cross-system questions', () => {
 
   it('q04: the traced lot with its quality status, holds and inspections, and the status of the lots it consumed', async () => {
     const { data, variables } = await ask('q04');
-    const inspections = await db('quality').selectFrom('inspections').selectAll().where('lotId', '=', variables.lotId).orderBy('createdAt').orderBy('id').execute();
-    expect(data.lot.inspections.nodes.map((i: any) => i.usageDecision)).toEqual(inspections.map((i: { usageDecision: string | null }) => i.usageDecision));
+    const inspections = await db('quality')
+      .selectFrom('inspections')
+      .selectAll()
+      .where('lotId', '=', variables.lotId)
+      .orderBy('createdAt')
+      .orderBy('id')
+      .execute();
+    expect(data.lot.inspections.nodes.map((i: any) => i.usageDecision)).toEqual(
+      inspections.map((i: { usageDecision: string | null }) => i.usageDecision),
+    );
     expect(data.lot.inspections.nodes[0].measurements.length).toBeGreaterThan(0);
     const consumed = data.lot.backward.filter((e: any) => e.depth === 1).map((e: any) => e.consumedLot);
     expect(consumed.length).toBeGreaterThan(0);
-    const held = await db('quality').selectFrom('qualityHolds').selectAll().where('lotId', 'in', consumed.map((l: any) => l.id)).execute();
+    const held = await db('quality')
+      .selectFrom('qualityHolds')
+      .selectAll()
+      .where(
+        'lotId',
+        'in',
+        consumed.map((l: any) => l.id),
+      )
+      .execute();
     expect(held.length).toBeGreaterThan(0);
-    for (const lot of consumed) expect(lot.qualityStatus).toEqual(expect.stringMatching(/^(RELEASED|ON_HOLD|REJECTED|PENDING_INSPECTION)$/));
-    const releasedLot = consumed.find((l: any) => held.some((h: { lotId: string; releasedAt: Date | null }) => h.lotId === l.id && h.releasedAt));
+    for (const lot of consumed)
+      expect(lot.qualityStatus).toEqual(expect.stringMatching(/^(RELEASED|ON_HOLD|REJECTED|PENDING_INSPECTION)$/));
+    const releasedLot = consumed.find((l: any) =>
+      held.some((h: { lotId: string; releasedAt: Date | null }) => h.lotId === l.id && h.releasedAt),
+    );
     expect(releasedLot.qualityStatus).toBe('RELEASED');
   });
 });

@@ -6,7 +6,10 @@ import { findGaugesByIds } from './gauge/gauge.repository';
 /** The gauges system's loaders; created per request. */
 export function createGaugesLoaders(db: Kysely<GaugesDatabase>) {
   return {
-    gauge: rowLoader((ids: readonly string[]) => findGaugesByIds(db, ids), (row) => row.id),
+    gauge: rowLoader(
+      (ids: readonly string[]) => findGaugesByIds(db, ids),
+      (row) => row.id,
+    ),
   };
 }
 

@@ -13,11 +13,28 @@ describe('comparing what quality holds with what ERP blocks', () => {
           { holdId: 'QH3', lotId: 'L9', lotSiteId: 'S02', lotQuantity: 4 },
         ],
       },
-      { materialId: 'M3', siteId: 'S01', blockedQuantity: 0.3, openHolds: [{ holdId: 'QH4', lotId: 'L2', lotSiteId: 'S01', lotQuantity: 0.1 + 0.2 }] },
-      { materialId: 'M1', siteId: 'S01', blockedQuantity: 5, openHolds: [{ holdId: 'QH5', lotId: 'L3', lotSiteId: 'S01', lotQuantity: 2 }] },
-      { materialId: 'M0', siteId: 'S01', blockedQuantity: 0, openHolds: [{ holdId: 'QH6', lotId: 'L4', lotSiteId: 'S01', lotQuantity: null }] },
+      {
+        materialId: 'M3',
+        siteId: 'S01',
+        blockedQuantity: 0.3,
+        openHolds: [{ holdId: 'QH4', lotId: 'L2', lotSiteId: 'S01', lotQuantity: 0.1 + 0.2 }],
+      },
+      {
+        materialId: 'M1',
+        siteId: 'S01',
+        blockedQuantity: 5,
+        openHolds: [{ holdId: 'QH5', lotId: 'L3', lotSiteId: 'S01', lotQuantity: 2 }],
+      },
+      {
+        materialId: 'M0',
+        siteId: 'S01',
+        blockedQuantity: 0,
+        openHolds: [{ holdId: 'QH6', lotId: 'L4', lotSiteId: 'S01', lotQuantity: null }],
+      },
     ]);
-    expect(rows).toEqual([{ materialId: 'M1', siteId: 'S01', heldQuantity: 2, erpBlockedQuantity: 5, difference: -3, openHoldIds: ['QH5'], heldLotIds: ['L3'] }]);
+    expect(rows).toEqual([
+      { materialId: 'M1', siteId: 'S01', heldQuantity: 2, erpBlockedQuantity: 5, difference: -3, openHoldIds: ['QH5'], heldLotIds: ['L3'] },
+    ]);
   });
 });
 

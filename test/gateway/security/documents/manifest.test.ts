@@ -9,7 +9,13 @@ import { documentId, SEEDED_MANIFEST } from '../../../../gateway/security/truste
 const ROOT = path.join(__dirname, '..', '..', '..', '..');
 
 function operation(body: string, overrides: Partial<ManifestOperation> = {}): ManifestOperation {
-  return { id: documentId(body), name: /(?:query|mutation|subscription)\s+(\w+)/.exec(body)?.[1] ?? 'Unnamed', type: body.startsWith('mutation') ? 'mutation' : 'query', body, ...overrides };
+  return {
+    id: documentId(body),
+    name: /(?:query|mutation|subscription)\s+(\w+)/.exec(body)?.[1] ?? 'Unnamed',
+    type: body.startsWith('mutation') ? 'mutation' : 'query',
+    body,
+    ...overrides,
+  };
 }
 
 function manifest(operations: unknown[]): unknown {
@@ -17,18 +23,30 @@ function manifest(operations: unknown[]): unknown {
 }
 
 describe('persisted-query manifest', () => {
-  it('reads the format Apollo\'s and Relay\'s tooling write, ids being the SHA-256 of the bodies', () => {
+  it("reads the format Apollo's and Relay's tooling write, ids being the SHA-256 of the bodies", () => {
     const body = 'query Numbers { myPurchaseOrders { number } }';
     const result = readManifest(manifest([{ id: documentId(body), name: 'Numbers', type: 'query', body }]));
     expect(result).toEqual({ ok: true, operations: [{ id: documentId(body), name: 'Numbers', type: 'query', body }] });
   });
 
   it.each([
-    ['another format', { format: 'relay', version: 1, operations: [] }, 'expected "format": "apollo-persisted-query-manifest", got "relay"'],
+    [
+      'another format',
+      { format: 'relay', version: 1, operations: [] },
+      'expected "format": "apollo-persisted-query-manifest", got "relay"',
+    ],
     ['another version', { format: 'apollo-persisted-query-manifest', version: 2, operations: [] }, 'expected "version": 1, got 2'],
     ['no operations', manifest([]), 'expected "operations" to be a non-empty array'],
-    ['an id that is not the body\'s hash', manifest([{ id: 'abc', name: 'A', type: 'query', body: 'query A { __typename }' }]), `operations[0] (A): "id" must be the SHA-256 of "body" (${documentId('query A { __typename }')}), got "abc"`],
-    ['an unknown type', manifest([{ id: documentId('query A { __typename }'), name: 'A', type: 'fragment', body: 'query A { __typename }' }]), 'operations[0] (A): expected "type" query, mutation or subscription, got "fragment"'],
+    [
+      "an id that is not the body's hash",
+      manifest([{ id: 'abc', name: 'A', type: 'query', body: 'query A { __typename }' }]),
+      `operations[0] (A): "id" must be the SHA-256 of "body" (${documentId('query A { __typename }')}), got "abc"`,
+    ],
+    [
+      'an unknown type',
+      manifest([{ id: documentId('query A { __typename }'), name: 'A', type: 'fragment', body: 'query A { __typename }' }]),
+      'operations[0] (A): expected "type" query, mutation or subscription, got "fragment"',
+    ],
     ['not an object', 'x'.repeat(500), `expected a JSON object, got "${'x'.repeat(39)}…`],
   ])('refuses %s, saying what it expected and what it got', (_case, json, reason) => {
     expect(readManifest(json)).toEqual({ ok: false, reason });
@@ -55,7 +73,9 @@ describe('a published document against the partner contract', () => {
   });
 
   it('refuses a field outside the contract, naming it', () => {
-    expect(contractRefusal(contract, operation('query Materials { materials { id } }'))).toBe('Materials: the partner contract cannot serve it: Cannot query field "materials" on type "Query".');
+    expect(contractRefusal(contract, operation('query Materials { materials { id } }'))).toBe(
+      'Materials: the partner contract cannot serve it: Cannot query field "materials" on type "Query".',
+    );
   });
 
   it('refuses a body that does not match its manifest entry or holds more than one operation', () => {

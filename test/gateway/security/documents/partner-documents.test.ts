@@ -45,7 +45,14 @@ async function within(ms: number, check: () => Promise<boolean>): Promise<number
 
 function manifestFile(dir: string, operations: { name: string; type: string; body: string }[]): string {
   const file = path.join(dir, `manifest-${randomBytes(3).toString('hex')}.json`);
-  writeFileSync(file, JSON.stringify({ format: 'apollo-persisted-query-manifest', version: 1, operations: operations.map((o) => ({ id: documentId(o.body), ...o })) }));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      format: 'apollo-persisted-query-manifest',
+      version: 1,
+      operations: operations.map((o) => ({ id: documentId(o.body), ...o })),
+    }),
+  );
   return file;
 }
 
@@ -75,7 +82,11 @@ describe('partner document registry: publish and revoke reach every replica with
         subgraphUrls: stack.subgraphUrls,
         logger: createLogger('test', { LOG_LEVEL: 'silent' }),
         security: {
-          issuer: { issuer: process.env.OIDC_ISSUER!, audience: process.env.OIDC_AUDIENCE!, jwks: JSON.parse(readFileSync(process.env.OIDC_JWKS_FILE!, 'utf8')) },
+          issuer: {
+            issuer: process.env.OIDC_ISSUER!,
+            audience: process.env.OIDC_AUDIENCE!,
+            jwks: JSON.parse(readFileSync(process.env.OIDC_JWKS_FILE!, 'utf8')),
+          },
           callerKey: process.env.CALLER_SIGNING_KEY!,
           partnerDatabase: await openGatewayDatabase(gatewayDbUrl),
           documentsPollMs: 500,
@@ -101,8 +112,11 @@ describe('partner document registry: publish and revoke reach every replica with
 
   const byText = (url: string, query: string) => postGraphQL(url, query, undefined, { 'x-api-key': partnerKey });
   const byHash = (url: string, sha256Hash: string, headers: Record<string, string> = { 'x-api-key': partnerKey }) =>
-    fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ extensions: { persistedQuery: { version: 1, sha256Hash } } }) })
-      .then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
+    fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ extensions: { persistedQuery: { version: 1, sha256Hash } } }),
+    }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
 
   it('runs a published document by hash and by text on both replicas, and stops it on both once revoked', async () => {
     for (const url of urls) {
@@ -111,7 +125,10 @@ describe('partner document registry: publish and revoke reach every replica with
       expect(before.body.errors![0]!.extensions!.code).toBe('TRUSTED_DOCUMENT_REQUIRED');
     }
 
-    const published = await documents(['publish', manifestFile(dir, [{ name: 'MyOpenPurchaseOrderNumbers', type: 'query', body: NUMBERS }]), '--scope', 'partner:supplier'], env);
+    const published = await documents(
+      ['publish', manifestFile(dir, [{ name: 'MyOpenPurchaseOrderNumbers', type: 'query', body: NUMBERS }]), '--scope', 'partner:supplier'],
+      env,
+    );
     expect(published).toContain(`${documentId(NUMBERS)}\tMyOpenPurchaseOrderNumbers\tquery`);
     const served = async (url: string) => (await byText(url, NUMBERS)).status === 200;
     const reached = await within(5_000, async () => (await Promise.all(urls.map(served))).every(Boolean));
@@ -125,19 +142,35 @@ describe('partner document registry: publish and revoke reach every replica with
       expect(hash.status).toBe(200);
       expect(hash.body.data).toEqual(text.body.data);
     }
-    expect(await documents(['list'], env)).toMatch(new RegExp(`${documentId(NUMBERS)}\\tMyOpenPurchaseOrderNumbers\\tquery\\tpartner:supplier\\t\\S+\\tactive`));
+    expect(await documents(['list'], env)).toMatch(
+      new RegExp(`${documentId(NUMBERS)}\\tMyOpenPurchaseOrderNumbers\\tquery\\tpartner:supplier\\t\\S+\\tactive`),
+    );
 
     expect(await documents(['revoke', 'MyOpenPurchaseOrderNumbers'], env)).toBe(`revoked ${documentId(NUMBERS)}`);
-    const stopped = await within(5_000, async () => (await Promise.all(urls.map(async (url) => (await byHash(url, documentId(NUMBERS))).status === 403))).every(Boolean));
+    const stopped = await within(5_000, async () =>
+      (await Promise.all(urls.map(async (url) => (await byHash(url, documentId(NUMBERS))).status === 403))).every(Boolean),
+    );
     console.log(`a revoke reached both replicas in ${stopped} ms`);
     for (const url of urls) {
       const text = await byText(url, NUMBERS);
       expect(text.status).toBe(403);
       expect(text.body.errors![0]!.extensions!.code).toBe('TRUSTED_DOCUMENT_REQUIRED');
     }
-    expect(await documents(['list'], env)).toMatch(new RegExp(`${documentId(NUMBERS)}\\tMyOpenPurchaseOrderNumbers\\tquery\\tpartner:supplier\\t\\S+\\trevoked `));
+    expect(await documents(['list'], env)).toMatch(
+      new RegExp(`${documentId(NUMBERS)}\\tMyOpenPurchaseOrderNumbers\\tquery\\tpartner:supplier\\t\\S+\\trevoked `),
+    );
     // The seeded documents were never touched.
-    expect((await byHash(urls[0]!, documentId(JSON.parse(readFileSync(path.join(__dirname, '..', '..', '..', '..', 'questions', 'partner-manifest.json'), 'utf8')).operations[0].body))).status).toBe(200);
+    expect(
+      (
+        await byHash(
+          urls[0]!,
+          documentId(
+            JSON.parse(readFileSync(path.join(__dirname, '..', '..', '..', '..', 'questions', 'partner-manifest.json'), 'utf8'))
+              .operations[0].body,
+          ),
+        )
+      ).status,
+    ).toBe(200);
   });
 
   it('refuses at publish a manifest holding a document the contract cannot serve, with the reason, and publishes none of it', async () => {
@@ -154,10 +187,12 @@ describe('partner document registry: publish and revoke reach every replica with
   });
 
   it('refuses a revoke that names no active document', async () => {
-    await expect(documents(['revoke', 'NoSuchDocument'], env)).rejects.toThrow('documents revoke: no active document with id or name "NoSuchDocument"');
+    await expect(documents(['revoke', 'NoSuchDocument'], env)).rejects.toThrow(
+      'documents revoke: no active document with id or name "NoSuchDocument"',
+    );
   });
 
-  it('a user\'s automatic persisted query registered on one replica is found on the other (Redis)', async () => {
+  it("a user's automatic persisted query registered on one replica is found on the other (Redis)", async () => {
     if (!redisUrl) {
       console.warn(`no Redis at ${REDIS_URL}: persisted queries shared across replicas are not tested`);
       return;

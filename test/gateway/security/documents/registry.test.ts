@@ -23,14 +23,23 @@ describe('document registry', () => {
 
   it('starts from the seeded manifest, reloads only when the table changed, and keeps its documents when the database is gone', async () => {
     const seen: (readonly TrustedDocument[])[] = [];
-    const registry = createDocumentRegistry({ db: database.db, logger: createLogger('test', { LOG_LEVEL: 'silent' }), pollMs: 60_000, onChange: (d) => seen.push(d) });
+    const registry = createDocumentRegistry({
+      db: database.db,
+      logger: createLogger('test', { LOG_LEVEL: 'silent' }),
+      pollMs: 60_000,
+      onChange: (d) => seen.push(d),
+    });
     try {
       await registry.refresh();
       expect(seen.map((d) => d.map((x) => x.name))).toEqual([PARTNER_DOCUMENTS.map((d) => d.name).sort()]);
       await registry.refresh();
       expect(seen).toHaveLength(1);
 
-      await publishDocuments(database.db, [{ id: documentId(NUMBERS), name: 'Numbers', type: 'query', body: NUMBERS }], ['partner:customer']);
+      await publishDocuments(
+        database.db,
+        [{ id: documentId(NUMBERS), name: 'Numbers', type: 'query', body: NUMBERS }],
+        ['partner:customer'],
+      );
       await registry.refresh();
       expect(seen[1]!.find((d) => d.name === 'Numbers')).toEqual({ name: 'Numbers', scopes: ['partner:customer'], query: NUMBERS });
 

@@ -54,7 +54,9 @@ describe('CRM customers in pages', () => {
 
   it('keeps the segment filter and the search on every page', async () => {
     const key = await pageToEnd({ first: 7, segment: 'KEY' });
-    expect(key.rows).toEqual(await crm.db.selectFrom('customers').select(['id', 'segment']).where('segment', '=', 'KEY').orderBy('id').execute());
+    expect(key.rows).toEqual(
+      await crm.db.selectFrom('customers').select(['id', 'segment']).where('segment', '=', 'KEY').orderBy('id').execute(),
+    );
     expect(key.pages).toBeGreaterThan(1);
 
     const search = await pageToEnd({ first: 3, search: 'C0001' });
@@ -79,7 +81,9 @@ describe('CRM customers in pages', () => {
     const plan = await crm.db.connection().execute(async (conn) => {
       await sql`set enable_seqscan = off`.execute(conn);
       try {
-        const { rows } = await sql<{ 'QUERY PLAN': string }>`explain select * from customers where id > ${'C00100'} order by id limit 51`.execute(conn);
+        const { rows } = await sql<{
+          'QUERY PLAN': string;
+        }>`explain select * from customers where id > ${'C00100'} order by id limit 51`.execute(conn);
         return rows.map((r) => r['QUERY PLAN']).join('\n');
       } finally {
         await sql`reset enable_seqscan`.execute(conn);

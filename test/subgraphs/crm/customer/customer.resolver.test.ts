@@ -31,7 +31,9 @@ describe('CRM customers', () => {
   });
 
   it('answers customer(id) and null for an unknown id', async () => {
-    const result = await crm.execute(`{ a: customer(id: "C00001") { id name segment countryCode accountManager primaryContactName } b: customer(id: "C99999") { id } }`);
+    const result = await crm.execute(
+      `{ a: customer(id: "C00001") { id name segment countryCode accountManager primaryContactName } b: customer(id: "C99999") { id } }`,
+    );
     expect(result.errors).toBeUndefined();
     const { number: _n, creditLimit: _c, ...expected } = customerFact(1);
     expect(result.data.a).toEqual(expected);
@@ -40,13 +42,24 @@ describe('CRM customers', () => {
 
   it('filters customers by segment, account manager and a literal search', async () => {
     const manager = customerFact(5).accountManager;
-    const result = await crm.execute(`query ($m: String) { customers(segment: KEY, accountManager: $m) { nodes { id segment accountManager } } }`, { m: manager });
-    const expected = await crm.db.selectFrom('customers').select('id').where('segment', '=', 'KEY').where('accountManager', '=', manager).orderBy('id').execute();
+    const result = await crm.execute(
+      `query ($m: String) { customers(segment: KEY, accountManager: $m) { nodes { id segment accountManager } } }`,
+      { m: manager },
+    );
+    const expected = await crm.db
+      .selectFrom('customers')
+      .select('id')
+      .where('segment', '=', 'KEY')
+      .where('accountManager', '=', manager)
+      .orderBy('id')
+      .execute();
     expect(result.errors).toBeUndefined();
     expect(result.data.customers.nodes.map((c: any) => c.id)).toEqual(expected.map((c) => c.id));
 
     const name = customerFact(17).name;
-    const search = await crm.execute(`query ($s: String) { customers(search: $s, first: 200) { nodes { id } } }`, { s: name.slice(-3).toLowerCase() });
+    const search = await crm.execute(`query ($s: String) { customers(search: $s, first: 200) { nodes { id } } }`, {
+      s: name.slice(-3).toLowerCase(),
+    });
     expect(search.data.customers.nodes.map((c: any) => c.id)).toContain('C00017');
     const wildcard = await crm.execute(`{ customers(search: "%") { nodes { id } pageInfo { hasNextPage endCursor } } }`);
     expect(wildcard.data.customers).toEqual({ nodes: [], pageInfo: { hasNextPage: false, endCursor: null } });
@@ -58,7 +71,9 @@ describe('CRM customers', () => {
     const plan = await crm.db.connection().execute(async (conn) => {
       await sql`set enable_seqscan = off`.execute(conn);
       try {
-        const { rows } = await sql<{ 'QUERY PLAN': string }>`explain select * from customers where name ilike ${'%works%'} or id ilike ${'%works%'}`.execute(conn);
+        const { rows } = await sql<{
+          'QUERY PLAN': string;
+        }>`explain select * from customers where name ilike ${'%works%'} or id ilike ${'%works%'}`.execute(conn);
         return rows.map((r) => r['QUERY PLAN']).join('\n');
       } finally {
         await sql`reset enable_seqscan`.execute(conn);
@@ -70,7 +85,11 @@ describe('CRM customers', () => {
 
   it('updates the given attributes only, clears the contact on null, and leaves an audit-trail row', async () => {
     const before = await row('C00010');
-    const result = await crm.execute(UPDATE, { id: 'C00010', input: { segment: 'STRATEGIC', primaryContactName: null, name: '  Renamed Works  ' } }, user('sales-ops'));
+    const result = await crm.execute(
+      UPDATE,
+      { id: 'C00010', input: { segment: 'STRATEGIC', primaryContactName: null, name: '  Renamed Works  ' } },
+      user('sales-ops'),
+    );
     expect(result.errors).toBeUndefined();
     const after = await row('C00010');
     expect(after).toEqual({ ...before, segment: 'STRATEGIC', primaryContactName: null, name: 'Renamed Works' });
@@ -80,7 +99,12 @@ describe('CRM customers', () => {
       operation: 'updateCustomerProfile',
       entityType: 'Customer',
       entityId: 'C00010',
-      before: { name: before.name, segment: before.segment, accountManager: before.accountManager, primaryContactName: before.primaryContactName },
+      before: {
+        name: before.name,
+        segment: before.segment,
+        accountManager: before.accountManager,
+        primaryContactName: before.primaryContactName,
+      },
       after: { name: 'Renamed Works', segment: 'STRATEGIC', accountManager: before.accountManager, primaryContactName: null },
     });
     expect(change.changedFields).toEqual(expect.arrayContaining(['name', 'segment']));

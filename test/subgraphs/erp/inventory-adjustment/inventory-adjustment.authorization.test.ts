@@ -21,8 +21,16 @@ describe('who may post an inventory adjustment', () => {
   let stack: TestStack;
   let erp: Kysely<ErpDatabase>;
   let task: { id: string; materialId: string; siteId: string };
-  const input = (over: Record<string, unknown> = {}) => ({ materialId: task.materialId, siteId: task.siteId, quantityDelta: 1000, reasonCode: 'CYCLE_COUNT', sourceCountTaskId: task.id, ...over });
-  const postings = (taskId: string) => erp.selectFrom('inventoryAdjustments').select('documentNumber').where('sourceCountTaskId', '=', taskId).execute();
+  const input = (over: Record<string, unknown> = {}) => ({
+    materialId: task.materialId,
+    siteId: task.siteId,
+    quantityDelta: 1000,
+    reasonCode: 'CYCLE_COUNT',
+    sourceCountTaskId: task.id,
+    ...over,
+  });
+  const postings = (taskId: string) =>
+    erp.selectFrom('inventoryAdjustments').select('documentNumber').where('sourceCountTaskId', '=', taskId).execute();
   const bearer = async (roles: string[]) => ({ authorization: `Bearer ${await testToken({ roles, subject: `user-${roles.join('-')}` })}` });
 
   beforeAll(async () => {
@@ -36,7 +44,9 @@ describe('who may post an inventory adjustment', () => {
   it('refuses a viewer at the gateway with FORBIDDEN, and ERP posts nothing', async () => {
     const { body } = await postGraphQL(stack.gatewayUrl, POST, { input: input() }, await bearer(['viewer']));
     expect(body.data).toBeNull();
-    expect(body.errors).toEqual([expect.objectContaining({ path: ['postInventoryAdjustment'], extensions: expect.objectContaining({ code: 'FORBIDDEN' }) })]);
+    expect(body.errors).toEqual([
+      expect.objectContaining({ path: ['postInventoryAdjustment'], extensions: expect.objectContaining({ code: 'FORBIDDEN' }) }),
+    ]);
     expect(await postings(task.id)).toEqual([]);
   });
 
@@ -48,7 +58,7 @@ describe('who may post an inventory adjustment', () => {
     expect(await postings(task.id)).toEqual([]);
   });
 
-  it("refuses a valid header of a lesser caller sent straight to ERP with 403, and ERP posts nothing", async () => {
+  it('refuses a valid header of a lesser caller sent straight to ERP with 403, and ERP posts nothing', async () => {
     const body = JSON.stringify({ query: POST, variables: { input: input() } });
     const viewer: Caller = { subject: 'viewer-1', kind: 'user', roles: ['viewer'], scopes: [] };
     const response = await fetch(stack.subgraphUrls.erp!, {
@@ -67,13 +77,23 @@ describe('who may post an inventory adjustment', () => {
     const headers = relayServiceHeaders('inventory', process.env.CALLER_SIGNING_KEY!)();
     const { body } = await postGraphQL(stack.gatewayUrl, POST, { input: input({ quantityDelta: 1 }) }, headers);
     expect(body.data.postInventoryAdjustment).toEqual({ documentNumber: expect.any(String), quantityDelta: 1, valueDelta: null });
-    expect(body.errors).toEqual([expect.objectContaining({ path: ['postInventoryAdjustment', 'valueDelta'], extensions: expect.objectContaining({ code: 'FORBIDDEN' }) })]);
+    expect(body.errors).toEqual([
+      expect.objectContaining({
+        path: ['postInventoryAdjustment', 'valueDelta'],
+        extensions: expect.objectContaining({ code: 'FORBIDDEN' }),
+      }),
+    ]);
     expect(await postings(task.id)).toHaveLength(1);
   });
 
-  it('gives another service (quality\'s relay) no right to post', async () => {
+  it("gives another service (quality's relay) no right to post", async () => {
     const authorization = serviceAuthorization('quality-relay', process.env.CALLER_SIGNING_KEY!, [relayRole('quality')]);
-    const { body } = await postGraphQL(stack.gatewayUrl, POST, { input: input({ sourceCountTaskId: `${task.id}-other` }) }, { authorization });
+    const { body } = await postGraphQL(
+      stack.gatewayUrl,
+      POST,
+      { input: input({ sourceCountTaskId: `${task.id}-other` }) },
+      { authorization },
+    );
     expect(body.errors![0]!.extensions).toMatchObject({ code: 'FORBIDDEN' });
     expect(await postings(`${task.id}-other`)).toEqual([]);
   });

@@ -32,10 +32,14 @@ describe('ERP postInventoryAdjustment', () => {
       .select(['ms.bookQuantity', 'ms.blockedQuantity', 'm.standardCost'])
       .where('ms.materialId', '=', materialId)
       .executeTakeFirstOrThrow();
-  const adjustments = (key: string) =>
-    erp.db.selectFrom('inventoryAdjustments').selectAll().where('sourceCountTaskId', '=', key).execute();
+  const adjustments = (key: string) => erp.db.selectFrom('inventoryAdjustments').selectAll().where('sourceCountTaskId', '=', key).execute();
   const input = (over: Record<string, unknown>) => ({
-    materialId: 'M000011', siteId: 'S01', quantityDelta: -3.5, reasonCode: 'CYCLE_COUNT', sourceCountTaskId: 'CT-1', ...over,
+    materialId: 'M000011',
+    siteId: 'S01',
+    quantityDelta: -3.5,
+    reasonCode: 'CYCLE_COUNT',
+    sourceCountTaskId: 'CT-1',
+    ...over,
   });
 
   it('moves the book by the delta, values it at standard cost, and leaves an audit-trail row', async () => {
@@ -83,7 +87,9 @@ describe('ERP postInventoryAdjustment', () => {
       const repeat = await erp.execute(POST, { input: input({ sourceCountTaskId: 'CT-3', quantityDelta: 1, ...over }) });
       expect(repeat.data).toBeNull();
       expect(repeat.errors![0]!.extensions).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', field: 'sourceCountTaskId' });
-      expect(repeat.errors![0]!.message).toContain(`"CT-3" was posted as document ${first.data.postInventoryAdjustment.documentNumber} with another payload`);
+      expect(repeat.errors![0]!.message).toContain(
+        `"CT-3" was posted as document ${first.data.postInventoryAdjustment.documentNumber} with another payload`,
+      );
     }
     expect((await stock('M000011')).bookQuantity).toBe(book);
     expect(await adjustments('CT-3')).toHaveLength(1);
@@ -101,7 +107,9 @@ describe('ERP postInventoryAdjustment', () => {
   it('posts once when ten requests with the same key arrive at once', async () => {
     const before = await stock('M000012');
     const results = await Promise.all(
-      Array.from({ length: 10 }, () => erp.execute(POST, { input: input({ materialId: 'M000012', quantityDelta: 2, sourceCountTaskId: 'CT-PAR' }) })),
+      Array.from({ length: 10 }, () =>
+        erp.execute(POST, { input: input({ materialId: 'M000012', quantityDelta: 2, sourceCountTaskId: 'CT-PAR' }) }),
+      ),
     );
     for (const r of results) expect(r.errors).toBeUndefined();
     expect(new Set(results.map((r) => r.data.postInventoryAdjustment.documentNumber)).size).toBe(1);
@@ -114,7 +122,9 @@ describe('ERP postInventoryAdjustment', () => {
   it('posts once when one key arrives at once for two material-sites, refuses the other, and moves only that one book', async () => {
     const before = [await stock('M000015'), await stock('M000016')];
     const results = await Promise.all(
-      ['M000015', 'M000016'].map((materialId) => erp.execute(POST, { input: input({ materialId, quantityDelta: 4, sourceCountTaskId: 'CT-TWO' }) })),
+      ['M000015', 'M000016'].map((materialId) =>
+        erp.execute(POST, { input: input({ materialId, quantityDelta: 4, sourceCountTaskId: 'CT-TWO' }) }),
+      ),
     );
     expect(results.filter((r) => r.errors === undefined)).toHaveLength(1);
     expect(results.filter((r) => r.errors?.[0]?.extensions?.code === 'IDEMPOTENCY_KEY_REUSED')).toHaveLength(1);
@@ -126,7 +136,9 @@ describe('ERP postInventoryAdjustment', () => {
 
   it('refuses a delta that would take the book below zero, naming quantityDelta, and writes nothing', async () => {
     const before = await stock('M000013');
-    const result = await erp.execute(POST, { input: input({ materialId: 'M000013', quantityDelta: -(before.bookQuantity + 1), sourceCountTaskId: 'CT-NEG' }) });
+    const result = await erp.execute(POST, {
+      input: input({ materialId: 'M000013', quantityDelta: -(before.bookQuantity + 1), sourceCountTaskId: 'CT-NEG' }),
+    });
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'quantityDelta' });
     expect(result.errors?.[0]?.message).toMatch(/^quantityDelta: /);
     expect((await stock('M000013')).bookQuantity).toBe(before.bookQuantity);
@@ -134,14 +146,25 @@ describe('ERP postInventoryAdjustment', () => {
   });
 
   it('refuses a delta whose book or value the ledger cannot hold, instead of failing in the database', async () => {
-    const cheap = await erp.db.selectFrom('materials').select(['id', 'standardCost']).orderBy('standardCost').orderBy('id').executeTakeFirstOrThrow();
-    const dear = await erp.db.selectFrom('materials').select(['id', 'standardCost']).orderBy('standardCost', 'desc').executeTakeFirstOrThrow();
+    const cheap = await erp.db
+      .selectFrom('materials')
+      .select(['id', 'standardCost'])
+      .orderBy('standardCost')
+      .orderBy('id')
+      .executeTakeFirstOrThrow();
+    const dear = await erp.db
+      .selectFrom('materials')
+      .select(['id', 'standardCost'])
+      .orderBy('standardCost', 'desc')
+      .executeTakeFirstOrThrow();
     const valued = await erp.execute(POST, { input: input({ materialId: dear.id, quantityDelta: 9e11, sourceCountTaskId: 'CT-DEAR' }) });
     expect(valued.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'quantityDelta' });
 
     const results = [];
     for (let i = 0; i < 12; i++) {
-      results.push(await erp.execute(POST, { input: input({ materialId: cheap.id, quantityDelta: 9e11, sourceCountTaskId: `CT-BIG-${i}` }) }));
+      results.push(
+        await erp.execute(POST, { input: input({ materialId: cheap.id, quantityDelta: 9e11, sourceCountTaskId: `CT-BIG-${i}` }) }),
+      );
     }
     expect(results.filter((r) => !r.errors)).toHaveLength(11);
     expect(results[11]!.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'quantityDelta' });
@@ -154,7 +177,9 @@ describe('ERP postInventoryAdjustment', () => {
     [{ materialId: '' }, 'materialId'],
     [{ quantityDelta: 1e15 }, 'quantityDelta'],
   ])('rejects bad input %j naming %s', async (over, field) => {
-    const result = await erp.execute(POST, { input: input({ ...over, sourceCountTaskId: (over as any).sourceCountTaskId ?? `CT-BAD-${field}` }) });
+    const result = await erp.execute(POST, {
+      input: input({ ...over, sourceCountTaskId: (over as any).sourceCountTaskId ?? `CT-BAD-${field}` }),
+    });
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
   });
 

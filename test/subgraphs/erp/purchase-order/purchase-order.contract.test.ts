@@ -30,6 +30,8 @@ describe('ERP in the partner contract: myPurchaseOrders as a connection', () => 
 
   it('keeps out what is not tagged for partners', () => {
     expect(refusal('query Mine { workOrders(siteId: "S01") { nodes { id } } }')).toMatch(/Cannot query field "workOrders"/);
-    expect(refusal('query Mine { myPurchaseOrders { nodes { changeHistory { nodes { actor } } } } }')).toMatch(/Cannot query field "changeHistory"/);
+    expect(refusal('query Mine { myPurchaseOrders { nodes { changeHistory { nodes { actor } } } } }')).toMatch(
+      /Cannot query field "changeHistory"/,
+    );
   });
 });

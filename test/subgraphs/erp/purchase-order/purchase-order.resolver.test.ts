@@ -3,7 +3,13 @@ import { erpSystem } from '../../../../subgraphs/erp/server';
 import type { Caller } from '../../../../platform/caller';
 import { startInProcess, user, type InProcessSubgraph } from '../harness';
 
-const partner = (supplierId: string): Caller => ({ subject: `partner:key-${supplierId}`, kind: 'partner', roles: [], scopes: ['partner:supplier'], supplierId });
+const partner = (supplierId: string): Caller => ({
+  subject: `partner:key-${supplierId}`,
+  kind: 'partner',
+  roles: [],
+  scopes: ['partner:supplier'],
+  supplierId,
+});
 
 const MY_POS = `query ($status: [PurchaseOrderStatus!]) {
   myPurchaseOrders(status: $status, first: 200) {
@@ -26,9 +32,15 @@ describe('ERP purchase orders for partners', () => {
   afterAll(() => erp.stop());
 
   const ordersOf = (supplierId: string, statuses: string[]) =>
-    erp.db.selectFrom('purchaseOrders').selectAll().where('supplierId', '=', supplierId).where('status', 'in', statuses).orderBy('number').execute();
+    erp.db
+      .selectFrom('purchaseOrders')
+      .selectAll()
+      .where('supplierId', '=', supplierId)
+      .where('status', 'in', statuses)
+      .orderBy('number')
+      .execute();
 
-  it('lists only the purchase orders of the caller\'s supplier', async () => {
+  it("lists only the purchase orders of the caller's supplier", async () => {
     const result = await erp.execute(MY_POS, { status: ['OPEN', 'PARTIALLY_RECEIVED'] }, partner('V00007'));
     expect(result.errors).toBeUndefined();
     const expected = await ordersOf('V00007', ['OPEN', 'PARTIALLY_RECEIVED']);
@@ -49,10 +61,20 @@ describe('ERP purchase orders for partners', () => {
 
   it('lets a supplier confirm a date on its own open line, with an audit-trail row', async () => {
     const [order] = await ordersOf('V00003', ['OPEN']);
-    const line = await erp.db.selectFrom('purchaseOrderLines').selectAll().where('poNumber', '=', order!.number).orderBy('lineNumber').executeTakeFirstOrThrow();
+    const line = await erp.db
+      .selectFrom('purchaseOrderLines')
+      .selectAll()
+      .where('poNumber', '=', order!.number)
+      .orderBy('lineNumber')
+      .executeTakeFirstOrThrow();
     const result = await erp.execute(CONFIRM, { po: order!.number, material: line.materialId, date: '2026-12-24' }, partner('V00003'));
     expect(result.errors).toBeUndefined();
-    const stored = await erp.db.selectFrom('purchaseOrderLines').select('promisedDate').where('poNumber', '=', order!.number).where('lineNumber', '=', line.lineNumber).executeTakeFirstOrThrow();
+    const stored = await erp.db
+      .selectFrom('purchaseOrderLines')
+      .select('promisedDate')
+      .where('poNumber', '=', order!.number)
+      .where('lineNumber', '=', line.lineNumber)
+      .executeTakeFirstOrThrow();
     expect(stored.promisedDate).toBe('2026-12-24');
     const confirmed = result.data.confirmPurchaseOrderLine;
     expect(confirmed.lines.find((l: any) => l.material.id === line.materialId).promisedDate).toBe('2026-12-24');
@@ -68,11 +90,19 @@ describe('ERP purchase orders for partners', () => {
     });
   });
 
-  it('refuses another supplier\'s order (FORBIDDEN), unknown orders and lines (NOT_FOUND), closed orders (INVALID_STATE), and writes nothing', async () => {
+  it("refuses another supplier's order (FORBIDDEN), unknown orders and lines (NOT_FOUND), closed orders (INVALID_STATE), and writes nothing", async () => {
     const [other] = await ordersOf('V00004', ['OPEN']);
-    const otherLine = await erp.db.selectFrom('purchaseOrderLines').selectAll().where('poNumber', '=', other!.number).executeTakeFirstOrThrow();
+    const otherLine = await erp.db
+      .selectFrom('purchaseOrderLines')
+      .selectAll()
+      .where('poNumber', '=', other!.number)
+      .executeTakeFirstOrThrow();
     const [closed] = await ordersOf('V00003', ['CLOSED']);
-    const closedLine = await erp.db.selectFrom('purchaseOrderLines').selectAll().where('poNumber', '=', closed!.number).executeTakeFirstOrThrow();
+    const closedLine = await erp.db
+      .selectFrom('purchaseOrderLines')
+      .selectAll()
+      .where('poNumber', '=', closed!.number)
+      .executeTakeFirstOrThrow();
     const [own] = await ordersOf('V00003', ['OPEN']);
     const auditBefore = await erp.db.selectFrom('auditTrail').select('id').execute();
     const cases: [Record<string, unknown>, Caller, string][] = [
@@ -94,7 +124,12 @@ describe('ERP purchase orders for partners', () => {
     expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
 
     expect(await erp.db.selectFrom('auditTrail').select('id').execute()).toHaveLength(auditBefore.length);
-    const otherAfter = await erp.db.selectFrom('purchaseOrderLines').selectAll().where('poNumber', '=', other!.number).where('lineNumber', '=', otherLine.lineNumber).executeTakeFirstOrThrow();
+    const otherAfter = await erp.db
+      .selectFrom('purchaseOrderLines')
+      .selectAll()
+      .where('poNumber', '=', other!.number)
+      .where('lineNumber', '=', otherLine.lineNumber)
+      .executeTakeFirstOrThrow();
     expect(otherAfter.promisedDate).toBe(otherLine.promisedDate);
   });
 });

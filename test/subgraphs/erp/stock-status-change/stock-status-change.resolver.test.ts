@@ -14,15 +14,30 @@ describe('ERP changeStockStatus', () => {
   afterAll(() => erp.stop());
 
   const stock = (materialId: string) =>
-    erp.db.selectFrom('materialSites').select(['bookQuantity', 'blockedQuantity']).where('materialId', '=', materialId).executeTakeFirstOrThrow();
+    erp.db
+      .selectFrom('materialSites')
+      .select(['bookQuantity', 'blockedQuantity'])
+      .where('materialId', '=', materialId)
+      .executeTakeFirstOrThrow();
   const input = (over: Record<string, unknown>) => ({
-    lotId: 'L00000001', materialId: 'M000021', siteId: 'S01', quantity: 5, toStatus: 'BLOCKED', sourceHoldId: 'H-1', ...over,
+    lotId: 'L00000001',
+    materialId: 'M000021',
+    siteId: 'S01',
+    quantity: 5,
+    toStatus: 'BLOCKED',
+    sourceHoldId: 'H-1',
+    ...over,
   });
 
   it('blocks, then releases, the quantity of the material-site, with an audit row for each', async () => {
     const blocked = await erp.execute(CHANGE, { input: input({}) }, user('svc-quality', { kind: 'service' }));
     expect(blocked.errors).toBeUndefined();
-    expect(blocked.data.changeStockStatus).toMatchObject({ toStatus: 'BLOCKED', lotId: 'L00000001', quantity: 5, materialSite: { blockedQuantity: 5 } });
+    expect(blocked.data.changeStockStatus).toMatchObject({
+      toStatus: 'BLOCKED',
+      lotId: 'L00000001',
+      quantity: 5,
+      materialSite: { blockedQuantity: 5 },
+    });
     expect((await stock('M000021')).blockedQuantity).toBe(5);
 
     const released = await erp.execute(CHANGE, { input: input({ toStatus: 'UNRESTRICTED' }) });
@@ -40,7 +55,9 @@ describe('ERP changeStockStatus', () => {
   it('releases at most what the hold blocked', async () => {
     await erp.execute(CHANGE, { input: input({ materialId: 'M000024', sourceHoldId: 'H-PART', quantity: 4 }) });
     await erp.execute(CHANGE, { input: input({ materialId: 'M000024', sourceHoldId: 'H-OTHER', quantity: 6 }) });
-    const released = await erp.execute(CHANGE, { input: input({ materialId: 'M000024', sourceHoldId: 'H-PART', quantity: 9, toStatus: 'UNRESTRICTED' }) });
+    const released = await erp.execute(CHANGE, {
+      input: input({ materialId: 'M000024', sourceHoldId: 'H-PART', quantity: 9, toStatus: 'UNRESTRICTED' }),
+    });
     expect(released.errors).toBeUndefined();
     expect(released.data.changeStockStatus.quantity).toBe(4);
     expect((await stock('M000024')).blockedQuantity).toBe(6);
@@ -48,7 +65,9 @@ describe('ERP changeStockStatus', () => {
 
   it('changes stock once when the same hold and status arrive ten times at once', async () => {
     const results = await Promise.all(
-      Array.from({ length: 10 }, () => erp.execute(CHANGE, { input: input({ materialId: 'M000022', sourceHoldId: 'H-PAR', quantity: 3 }) })),
+      Array.from({ length: 10 }, () =>
+        erp.execute(CHANGE, { input: input({ materialId: 'M000022', sourceHoldId: 'H-PAR', quantity: 3 }) }),
+      ),
     );
     for (const r of results) expect(r.errors).toBeUndefined();
     expect(new Set(results.map((r) => r.data.changeStockStatus.documentNumber)).size).toBe(1);
@@ -73,19 +92,23 @@ describe('ERP changeStockStatus', () => {
 
   it('refuses to block more than the book, naming quantity, and changes nothing', async () => {
     const { bookQuantity } = await stock('M000023');
-    const tooMuch = await erp.execute(CHANGE, { input: input({ materialId: 'M000023', sourceHoldId: 'H-BIG', quantity: bookQuantity + 1 }) });
+    const tooMuch = await erp.execute(CHANGE, {
+      input: input({ materialId: 'M000023', sourceHoldId: 'H-BIG', quantity: bookQuantity + 1 }),
+    });
     expect(tooMuch.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'quantity' });
     expect((await stock('M000023')).blockedQuantity).toBe(0);
     const rows = await erp.db.selectFrom('stockStatusChanges').selectAll().where('sourceHoldId', '=', 'H-BIG').execute();
     expect(rows).toHaveLength(0);
   });
 
-  it("keeps each hold to its own stock whatever order its block and release arrive in", async () => {
+  it('keeps each hold to its own stock whatever order its block and release arrive in', async () => {
     const other = await erp.execute(CHANGE, { input: input({ materialId: 'M000027', sourceHoldId: 'H-STAYS', quantity: 7 }) });
     expect(other.errors).toBeUndefined();
 
     // The release overtook its block: it posts nothing to move, and must not free another hold's stock.
-    const early = await erp.execute(CHANGE, { input: input({ materialId: 'M000027', sourceHoldId: 'H-LATE', quantity: 4, toStatus: 'UNRESTRICTED' }) });
+    const early = await erp.execute(CHANGE, {
+      input: input({ materialId: 'M000027', sourceHoldId: 'H-LATE', quantity: 4, toStatus: 'UNRESTRICTED' }),
+    });
     expect(early.errors).toBeUndefined();
     expect(early.data.changeStockStatus).toMatchObject({ toStatus: 'UNRESTRICTED', quantity: 0, materialSite: { blockedQuantity: 7 } });
     // The block arriving after its release blocks nothing; repeats of either change nothing.
@@ -101,7 +124,9 @@ describe('ERP changeStockStatus', () => {
     // In order, the same hold blocks and releases its quantity.
     await erp.execute(CHANGE, { input: input({ materialId: 'M000027', sourceHoldId: 'H-INORDER', quantity: 2 }) });
     expect((await stock('M000027')).blockedQuantity).toBe(9);
-    await erp.execute(CHANGE, { input: input({ materialId: 'M000027', sourceHoldId: 'H-INORDER', quantity: 2, toStatus: 'UNRESTRICTED' }) });
+    await erp.execute(CHANGE, {
+      input: input({ materialId: 'M000027', sourceHoldId: 'H-INORDER', quantity: 2, toStatus: 'UNRESTRICTED' }),
+    });
     expect((await stock('M000027')).blockedQuantity).toBe(7);
   });
 

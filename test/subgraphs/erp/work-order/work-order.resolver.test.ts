@@ -21,7 +21,11 @@ describe('ERP releaseWorkOrder', () => {
     expect(result.data.releaseWorkOrder).toEqual({
       id,
       orderStatus: 'RELEASED',
-      changeHistory: { nodes: [{ actor: 'planner-7', operation: 'releaseWorkOrder', before: { orderStatus: 'CREATED' }, after: { orderStatus: 'RELEASED' } }] },
+      changeHistory: {
+        nodes: [
+          { actor: 'planner-7', operation: 'releaseWorkOrder', before: { orderStatus: 'CREATED' }, after: { orderStatus: 'RELEASED' } },
+        ],
+      },
     });
     const stored = await erp.db.selectFrom('workOrders').select('orderStatus').where('id', '=', id).executeTakeFirstOrThrow();
     expect(stored.orderStatus).toBe('RELEASED');

@@ -5,13 +5,22 @@ import { inventoryOutboxHandlers, POST_ADJUSTMENT } from '../../../../subgraphs/
 import type { InventoryDatabase } from '../../../../subgraphs/inventory/db';
 
 // The check runs before the task is read: a transaction that fails on any use proves nothing was written.
-const untouchable = new Proxy({}, { get: () => { throw new Error('the transaction was used'); } }) as Transaction<InventoryDatabase>;
+const untouchable = new Proxy(
+  {},
+  {
+    get: () => {
+      throw new Error('the transaction was used');
+    },
+  },
+) as Transaction<InventoryDatabase>;
 
 const command = {
   id: 'c1',
   type: POST_ADJUSTMENT,
   subject: 'CountTask:CT0000042',
-  variables: { input: { materialId: 'M000001', siteId: 'S01', quantityDelta: -2.25, reasonCode: 'CYCLE_COUNT', sourceCountTaskId: 'CT0000042' } },
+  variables: {
+    input: { materialId: 'M000001', siteId: 'S01', quantityDelta: -2.25, reasonCode: 'CYCLE_COUNT', sourceCountTaskId: 'CT0000042' },
+  },
 } as unknown as OutboxCommandRow;
 
 const posting = (over: Record<string, unknown>) => ({
@@ -32,11 +41,17 @@ describe('inventory checks what ERP posted against the adjustment it asked for',
   it.each([
     ['another delta', { quantityDelta: 7 }, 'quantityDelta: asked -2.25, answered 7'],
     ['another task', { sourceCountTaskId: 'CT0000043' }, 'sourceCountTaskId: asked "CT0000042", answered "CT0000043"'],
-    ['another material-site', { materialSite: { materialId: 'M000009', siteId: 'S01' } }, 'materialId: asked "M000001", answered "M000009"'],
+    [
+      'another material-site',
+      { materialSite: { materialId: 'M000009', siteId: 'S01' } },
+      'materialId: asked "M000001", answered "M000009"',
+    ],
   ])('parks the command when ERP answers with %s', async (_name, over, detail) => {
     const delivered = deliver(posting(over));
     await expect(delivered).rejects.toThrow(UnusableResultError);
-    await expect(deliver(posting(over))).rejects.toThrow(`ERP answered document 4900000001 that differs from the adjustment asked: ${detail}`);
+    await expect(deliver(posting(over))).rejects.toThrow(
+      `ERP answered document 4900000001 that differs from the adjustment asked: ${detail}`,
+    );
   });
 
   it('goes on to record a posting that matches (it then reads the task)', async () => {

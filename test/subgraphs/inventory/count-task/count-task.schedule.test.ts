@@ -60,11 +60,17 @@ describe('scheduleCycleCounts (inventory subgraph)', () => {
     expect(returned.map((t) => t.id).sort()).toEqual(onDate.map((t) => t.id).sort());
     expect(returned.every((t) => t.scheduledFor === date)).toBe(true);
 
-    const total = await db.selectFrom('countTasks').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const total = await db
+      .selectFrom('countTasks')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     const again = await schedule(date);
     expect(again.body.errors).toBeUndefined();
     expect(again.body.data.scheduleCycleCounts.map((t: { id: string }) => t.id).sort()).toEqual(returned.map((t) => t.id).sort());
-    const after = await db.selectFrom('countTasks').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const after = await db
+      .selectFrom('countTasks')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(Number(after.n)).toBe(Number(total.n));
   });
 
@@ -78,7 +84,13 @@ describe('scheduleCycleCounts (inventory subgraph)', () => {
     ];
     const expectations: { materialId: string; due: boolean }[] = [];
     for (const { abcClass, days } of cases) {
-      const materials = await db.selectFrom('materialSiteProfiles').select(['materialId', 'binCodes']).where('abcClass', '=', abcClass).orderBy('materialId', 'desc').limit(2).execute();
+      const materials = await db
+        .selectFrom('materialSiteProfiles')
+        .select(['materialId', 'binCodes'])
+        .where('abcClass', '=', abcClass)
+        .orderBy('materialId', 'desc')
+        .limit(2)
+        .execute();
       for (const [i, m] of materials.entries()) {
         const ageDays = i === 0 ? days + 1 : days - 1;
         await db.deleteFrom('countTasks').where('materialId', '=', m.materialId).execute();
@@ -104,7 +116,9 @@ describe('scheduleCycleCounts (inventory subgraph)', () => {
     }
     const { body } = await schedule(date);
     expect(body.errors).toBeUndefined();
-    const scheduled = new Set(body.data.scheduleCycleCounts.map((t: { materialSite: { materialId: string } }) => t.materialSite.materialId));
+    const scheduled = new Set(
+      body.data.scheduleCycleCounts.map((t: { materialSite: { materialId: string } }) => t.materialSite.materialId),
+    );
     for (const { materialId, due } of expectations) expect({ materialId, due: scheduled.has(materialId) }).toEqual({ materialId, due });
   });
 

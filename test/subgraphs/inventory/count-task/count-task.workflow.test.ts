@@ -9,7 +9,8 @@ import type { InventoryDatabase } from '../../../../subgraphs/inventory/db';
 import { inventorySystem } from '../../../../subgraphs/inventory/server';
 import { startTestStack, type TestStack } from '../../../support/stack';
 
-const TASK = 'id status countedQuantity recountQuantity countedBy recountedBy approvedBy erpDocumentNumber rejectionReason delivery { type status attempts lastError deliveredAt }';
+const TASK =
+  'id status countedQuantity recountQuantity countedBy recountedBy approvedBy erpDocumentNumber rejectionReason delivery { type status attempts lastError deliveredAt }';
 
 describe('inventory count workflow through the gateway, with ERP behind the outbox', () => {
   let stack: TestStack;
@@ -17,7 +18,8 @@ describe('inventory count workflow through the gateway, with ERP behind the outb
   let erp: Kysely<ErpDatabase>;
   let relay: Relay;
 
-  const gql = async (query: string, variables?: Record<string, unknown>) => (await stack.query(query, variables)).body as { data?: any; errors: any[] };
+  const gql = async (query: string, variables?: Record<string, unknown>) =>
+    (await stack.query(query, variables)).body as { data?: any; errors: any[] };
   const ok = async (query: string, variables?: Record<string, unknown>) => {
     const body = await gql(query, variables);
     expect(body.errors).toBeUndefined();
@@ -39,7 +41,14 @@ describe('inventory count workflow through the gateway, with ERP behind the outb
     return tasks;
   };
   const book = async (materialId: string) =>
-    (await erp.selectFrom('materialSites').select('bookQuantity').where('materialId', '=', materialId).where('siteId', '=', 'S01').executeTakeFirstOrThrow()).bookQuantity;
+    (
+      await erp
+        .selectFrom('materialSites')
+        .select('bookQuantity')
+        .where('materialId', '=', materialId)
+        .where('siteId', '=', 'S01')
+        .executeTakeFirstOrThrow()
+    ).bookQuantity;
   /** A SCHEDULED seed task of a class, one not used by another test yet. */
   const used = new Set<string>();
   const scheduledTask = async (abcClass: string) => {
@@ -78,13 +87,26 @@ describe('inventory count workflow through the gateway, with ERP behind the outb
     const bookBefore = await book(materialId);
     const counted = Math.round(bookBefore * 1.02 * 1000) / 1000; // B tolerates 3 %
 
-    const submitted = await ok(`mutation ($id: ID!, $q: Float!) { submitCount(taskId: $id, countedQuantity: $q, countedBy: "ana.ruiz") { ${TASK} } }`, { id, q: counted });
-    expect(submitted.submitCount).toMatchObject({ status: 'COUNTED', countedQuantity: counted, countedBy: 'ana.ruiz', delivery: { type: 'inventory.judgeCount', status: 'PENDING', attempts: 0 } });
+    const submitted = await ok(
+      `mutation ($id: ID!, $q: Float!) { submitCount(taskId: $id, countedQuantity: $q, countedBy: "ana.ruiz") { ${TASK} } }`,
+      { id, q: counted },
+    );
+    expect(submitted.submitCount).toMatchObject({
+      status: 'COUNTED',
+      countedQuantity: counted,
+      countedBy: 'ana.ruiz',
+      delivery: { type: 'inventory.judgeCount', status: 'PENDING', attempts: 0 },
+    });
     await relay.drain();
     expect(await task(id)).toMatchObject({ status: 'PENDING_APPROVAL' });
 
     const approved = await ok(`mutation ($id: ID!) { approveCount(taskId: $id, approver: "inventory.controller") { ${TASK} } }`, { id });
-    expect(approved.approveCount).toMatchObject({ status: 'APPROVED', approvedBy: 'inventory.controller', erpDocumentNumber: null, delivery: { status: 'PENDING' } });
+    expect(approved.approveCount).toMatchObject({
+      status: 'APPROVED',
+      approvedBy: 'inventory.controller',
+      erpDocumentNumber: null,
+      delivery: { status: 'PENDING' },
+    });
     expect(await book(materialId)).toBe(bookBefore); // nothing reaches ERP inside the mutation
 
     await relay.drain();
@@ -94,25 +116,50 @@ describe('inventory count workflow through the gateway, with ERP behind the outb
     expect(await book(materialId)).toBeCloseTo(counted, 3);
     const adjustments = await erp.selectFrom('inventoryAdjustments').selectAll().where('sourceCountTaskId', '=', id).execute();
     expect(adjustments).toHaveLength(1);
-    expect(adjustments[0]).toMatchObject({ documentNumber: posted.erpDocumentNumber, materialId, quantityDelta: expect.closeTo(counted - bookBefore, 3), reasonCode: 'CYCLE_COUNT' });
+    expect(adjustments[0]).toMatchObject({
+      documentNumber: posted.erpDocumentNumber,
+      materialId,
+      quantityDelta: expect.closeTo(counted - bookBefore, 3),
+      reasonCode: 'CYCLE_COUNT',
+    });
 
     const mine = (await allCountTasks(['POSTED'], TASK)).find((t: { id: string }) => t.id === id);
-    expect(mine).toMatchObject({ status: 'POSTED', erpDocumentNumber: posted.erpDocumentNumber, delivery: { type: 'inventory.postAdjustment', status: 'DELIVERED', attempts: 1, lastError: null } });
+    expect(mine).toMatchObject({
+      status: 'POSTED',
+      erpDocumentNumber: posted.erpDocumentNumber,
+      delivery: { type: 'inventory.postAdjustment', status: 'DELIVERED', attempts: 1, lastError: null },
+    });
   });
 
   it('asks for a recount outside tolerance, then posts the recount (recount minus book at approval)', async () => {
     const { id, materialId } = await scheduledTask('A');
     const bookBefore = await book(materialId);
-    await ok(`mutation ($id: ID!, $q: Float!) { submitCount(taskId: $id, countedQuantity: $q, countedBy: "ben.okafor") { id } }`, { id, q: Math.round(bookBefore * 1.2) + 5 });
+    await ok(`mutation ($id: ID!, $q: Float!) { submitCount(taskId: $id, countedQuantity: $q, countedBy: "ben.okafor") { id } }`, {
+      id,
+      q: Math.round(bookBefore * 1.2) + 5,
+    });
     await relay.drain();
     expect(await task(id)).toMatchObject({ status: 'RECOUNT_REQUIRED' });
 
     const recount = Math.round(bookBefore * 0.995 * 1000) / 1000;
-    const recounted = await ok(`mutation ($id: ID!, $q: Float!) { submitRecount(taskId: $id, quantity: $q, countedBy: "chen.li") { ${TASK} } }`, { id, q: recount });
-    expect(recounted.submitRecount).toMatchObject({ status: 'PENDING_APPROVAL', recountQuantity: recount, recountedBy: 'chen.li', countedBy: 'ben.okafor' });
+    const recounted = await ok(
+      `mutation ($id: ID!, $q: Float!) { submitRecount(taskId: $id, quantity: $q, countedBy: "chen.li") { ${TASK} } }`,
+      { id, q: recount },
+    );
+    expect(recounted.submitRecount).toMatchObject({
+      status: 'PENDING_APPROVAL',
+      recountQuantity: recount,
+      recountedBy: 'chen.li',
+      countedBy: 'ben.okafor',
+    });
 
     // Another goods movement lands after the count: the adjustment follows the book at approval, not at counting.
-    await erp.updateTable('materialSites').set({ bookQuantity: bookBefore + 10 }).where('materialId', '=', materialId).where('siteId', '=', 'S01').execute();
+    await erp
+      .updateTable('materialSites')
+      .set({ bookQuantity: bookBefore + 10 })
+      .where('materialId', '=', materialId)
+      .where('siteId', '=', 'S01')
+      .execute();
     await ok(`mutation ($id: ID!) { approveCount(taskId: $id, approver: "inventory.controller") { id } }`, { id });
     await relay.drain();
     expect(await task(id)).toMatchObject({ status: 'POSTED' });
@@ -130,11 +177,15 @@ describe('inventory count workflow through the gateway, with ERP behind the outb
     const recount = await gql(`mutation ($id: ID!) { submitRecount(taskId: $id, quantity: 1, countedBy: "x") { id } }`, { id });
     expect(recount.errors[0]).toMatchObject({ extensions: { code: 'INVALID_STATE', status: 'SCHEDULED' } });
     const reject = await gql(`mutation ($id: ID!) { rejectCount(taskId: $id, reason: "wrong bin") { id } }`, { id });
-    expect(reject.errors[0].message).toMatch(/is SCHEDULED; rejectCount needs a task that is COUNTED or RECOUNT_REQUIRED or PENDING_APPROVAL/);
+    expect(reject.errors[0].message).toMatch(
+      /is SCHEDULED; rejectCount needs a task that is COUNTED or RECOUNT_REQUIRED or PENDING_APPROVAL/,
+    );
     expect(await task(id)).toEqual(before);
 
     const posted = await inventory.selectFrom('countTasks').select('id').where('status', '=', 'POSTED').limit(1).executeTakeFirstOrThrow();
-    const again = await gql(`mutation ($id: ID!) { submitCount(taskId: $id, countedQuantity: 3, countedBy: "x") { id } }`, { id: posted.id });
+    const again = await gql(`mutation ($id: ID!) { submitCount(taskId: $id, countedQuantity: 3, countedBy: "x") { id } }`, {
+      id: posted.id,
+    });
     expect(again.errors[0]).toMatchObject({ extensions: { code: 'INVALID_STATE', status: 'POSTED' } });
     expect(again.errors[0].message).toContain('is POSTED');
 
@@ -145,8 +196,15 @@ describe('inventory count workflow through the gateway, with ERP behind the outb
   it('rejects bad input naming the field, with no write and no command', async () => {
     const { id } = await scheduledTask('C');
     const commandsBefore = await inventory.selectFrom('outboxCommands').select('id').execute();
-    for (const [q, by, field] of [[-1, 'ana', 'countedQuantity'], [1e15, 'ana', 'countedQuantity'], [5, '  ', 'countedBy']] as const) {
-      const { status, body } = await stack.query(`mutation ($id: ID!, $q: Float!, $by: String!) { submitCount(taskId: $id, countedQuantity: $q, countedBy: $by) { id } }`, { id, q, by });
+    for (const [q, by, field] of [
+      [-1, 'ana', 'countedQuantity'],
+      [1e15, 'ana', 'countedQuantity'],
+      [5, '  ', 'countedBy'],
+    ] as const) {
+      const { status, body } = await stack.query(
+        `mutation ($id: ID!, $q: Float!, $by: String!) { submitCount(taskId: $id, countedQuantity: $q, countedBy: $by) { id } }`,
+        { id, q, by },
+      );
       expect(status).toBeLessThan(500);
       expect(body.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
       expect(body.errors![0]!.message).toMatch(new RegExp(`^${field}:`));
@@ -164,15 +222,33 @@ describe('inventory count workflow through the gateway, with ERP behind the outb
     expect(rejected.rejectCount).toMatchObject({ status: 'REJECTED', rejectionReason: 'counted the wrong bin' });
     await relay.drain(); // the judgement arrives after the rejection and changes nothing
     expect(await task(id)).toMatchObject({ status: 'REJECTED' });
-    const { materialSite } = await ok(`query ($m: ID!) { materialSite(materialId: $m, siteId: "S01") { lastCount { id } } }`, { m: materialId });
+    const { materialSite } = await ok(`query ($m: ID!) { materialSite(materialId: $m, siteId: "S01") { lastCount { id } } }`, {
+      m: materialId,
+    });
     expect(materialSite.lastCount?.id).not.toBe(id);
   });
 
   it('parks the judgement of a count of a material ERP does not know, and keeps the count', async () => {
-    await inventory.insertInto('materialSiteProfiles').values({ materialId: 'M999999', siteId: 'S01', abcClass: 'C', binCodes: ['Z-01-01'] }).execute();
+    await inventory
+      .insertInto('materialSiteProfiles')
+      .values({ materialId: 'M999999', siteId: 'S01', abcClass: 'C', binCodes: ['Z-01-01'] })
+      .execute();
     await inventory
       .insertInto('countTasks')
-      .values({ id: 'CT-UNKNOWN', materialId: 'M999999', siteId: 'S01', binCode: 'Z-01-01', scheduledFor: '2026-11-20', status: 'SCHEDULED', countedQuantity: null, recountQuantity: null, countedBy: null, countedAt: null, approvedBy: null, erpDocumentNumber: null })
+      .values({
+        id: 'CT-UNKNOWN',
+        materialId: 'M999999',
+        siteId: 'S01',
+        binCode: 'Z-01-01',
+        scheduledFor: '2026-11-20',
+        status: 'SCHEDULED',
+        countedQuantity: null,
+        recountQuantity: null,
+        countedBy: null,
+        countedAt: null,
+        approvedBy: null,
+        erpDocumentNumber: null,
+      })
       .execute();
     await ok(`mutation { submitCount(taskId: "CT-UNKNOWN", countedQuantity: 4, countedBy: "emil.novak") { id } }`);
     await relay.drain();
@@ -180,14 +256,22 @@ describe('inventory count workflow through the gateway, with ERP behind the outb
     expect(countTasks.find((t: { id: string }) => t.id === 'CT-UNKNOWN')).toMatchObject({
       status: 'COUNTED',
       countedQuantity: 4,
-      delivery: { type: 'inventory.judgeCount', status: 'PARKED', attempts: 1, lastError: 'applying the result failed: ERP has no book quantity for M999999 at S01' },
+      delivery: {
+        type: 'inventory.judgeCount',
+        status: 'PARKED',
+        attempts: 1,
+        lastError: 'applying the result failed: ERP has no book quantity for M999999 at S01',
+      },
     });
   });
 
   it('serves delivery with the same number of statements for few and many tasks', async () => {
     const measure = async (status: string) => {
       const before = await dbQueryCount('inventory');
-      const { countTasks } = await ok(`query ($s: [CountStatus!]) { countTasks(siteId: "S01", status: $s, first: 200) { nodes { id delivery { status } materialSite { abcClass } } } }`, { s: [status] });
+      const { countTasks } = await ok(
+        `query ($s: [CountStatus!]) { countTasks(siteId: "S01", status: $s, first: 200) { nodes { id delivery { status } materialSite { abcClass } } } }`,
+        { s: [status] },
+      );
       return { n: countTasks.nodes.length, statements: (await dbQueryCount('inventory')) - before };
     };
     const few = await measure('PENDING_APPROVAL');

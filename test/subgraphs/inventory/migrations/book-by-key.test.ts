@@ -37,11 +37,27 @@ describe('inventory migration 010: undelivered book reads ask for the material-s
   });
 
   it('rewrites pending and parked ones (not delivered ones), which then deliver and judge their count; down restores them', async () => {
-    const tasks = await inventory.selectFrom('countTasks').select(['id', 'materialId']).where('siteId', '=', 'S01').where('status', '=', 'SCHEDULED').orderBy('id').limit(3).execute();
+    const tasks = await inventory
+      .selectFrom('countTasks')
+      .select(['id', 'materialId'])
+      .where('siteId', '=', 'S01')
+      .where('status', '=', 'SCHEDULED')
+      .orderBy('id')
+      .limit(3)
+      .execute();
     const [pending, parked, delivered] = tasks as [(typeof tasks)[0], (typeof tasks)[0], (typeof tasks)[0]];
-    const { bookQuantity } = await erp.selectFrom('materialSites').select('bookQuantity').where('materialId', '=', pending.materialId).where('siteId', '=', 'S01').executeTakeFirstOrThrow();
+    const { bookQuantity } = await erp
+      .selectFrom('materialSites')
+      .select('bookQuantity')
+      .where('materialId', '=', pending.materialId)
+      .where('siteId', '=', 'S01')
+      .executeTakeFirstOrThrow();
     // Counted before the upgrade, exactly on the book: judged, it awaits approval.
-    await inventory.updateTable('countTasks').set({ status: 'COUNTED', countedQuantity: bookQuantity, countedBy: 'before.upgrade', countedAt: new Date() }).where('id', '=', pending.id).execute();
+    await inventory
+      .updateTable('countTasks')
+      .set({ status: 'COUNTED', countedQuantity: bookQuantity, countedBy: 'before.upgrade', countedAt: new Date() })
+      .where('id', '=', pending.id)
+      .execute();
     await inventory
       .insertInto('outboxCommands')
       .values([
@@ -50,14 +66,23 @@ describe('inventory migration 010: undelivered book reads ask for the material-s
         oldCommand(`upgrade:${delivered.id}`, delivered.id, delivered.materialId, 'DELIVERED'),
       ])
       .execute();
-    const commands = () => inventory.selectFrom('outboxCommands').select(['idempotencyKey', 'document', 'variables', 'status']).where('idempotencyKey', 'like', 'upgrade:%').orderBy('idempotencyKey').execute();
+    const commands = () =>
+      inventory
+        .selectFrom('outboxCommands')
+        .select(['idempotencyKey', 'document', 'variables', 'status'])
+        .where('idempotencyKey', 'like', 'upgrade:%')
+        .orderBy('idempotencyKey')
+        .execute();
 
     await bookByKeyMigration.up(inventory);
     const byKey = new Map((await commands()).map((c) => [c.idempotencyKey, c]));
     expect(byKey.get(`upgrade:${pending.id}`)).toMatchObject({ variables: { materialId: pending.materialId, siteId: 'S01' } });
     expect(byKey.get(`upgrade:${pending.id}`)!.document).toMatch(/materialSite\(materialId: \$materialId, siteId: \$siteId\)/);
     expect(byKey.get(`upgrade:${parked.id}`)).toMatchObject({ variables: { materialId: parked.materialId, siteId: 'S01' } });
-    expect(byKey.get(`upgrade:${delivered.id}`)).toMatchObject({ document: LIST_QUERY, variables: { siteId: 'S01', materialIds: [delivered.materialId] } });
+    expect(byKey.get(`upgrade:${delivered.id}`)).toMatchObject({
+      document: LIST_QUERY,
+      variables: { siteId: 'S01', materialIds: [delivered.materialId] },
+    });
 
     // The pending one goes through; the parked one waits for a person to retry it.
     const relay = createRelay({
@@ -71,7 +96,9 @@ describe('inventory migration 010: undelivered book reads ask for the material-s
     });
     await relay.drain();
     expect((await commands()).find((c) => c.idempotencyKey === `upgrade:${pending.id}`)).toMatchObject({ status: 'DELIVERED' });
-    expect(await inventory.selectFrom('countTasks').select('status').where('id', '=', pending.id).executeTakeFirstOrThrow()).toEqual({ status: 'PENDING_APPROVAL' });
+    expect(await inventory.selectFrom('countTasks').select('status').where('id', '=', pending.id).executeTakeFirstOrThrow()).toEqual({
+      status: 'PENDING_APPROVAL',
+    });
     expect((await commands()).find((c) => c.idempotencyKey === `upgrade:${parked.id}`)).toMatchObject({ status: 'PARKED' });
     await bookByKeyMigration.down!(inventory);
     expect((await commands()).find((c) => c.idempotencyKey === `upgrade:${parked.id}`)).toMatchObject({

@@ -39,14 +39,25 @@ const schema = buildSubgraphSchema({
 });
 
 const key = generateCallerKey();
-const user = (roles: string[], scopes: string[] = []): Caller => ({ subject: `user-${roles.join('-') || 'none'}`, kind: 'user', roles, scopes });
+const user = (roles: string[], scopes: string[] = []): Caller => ({
+  subject: `user-${roles.join('-') || 'none'}`,
+  kind: 'user',
+  roles,
+  scopes,
+});
 const relay: Caller = { subject: 'service:inventory-relay', kind: 'service', roles: ['inventory-relay'], scopes: [] };
 
 describe("a subgraph re-checks the @authorized rules of its own schema from the signed caller's rights", () => {
   let server: SubgraphServer;
   let url: string;
   beforeAll(async () => {
-    server = await createSubgraphServer<Context>({ system: 'parts', schema, callerKey: key, context: async (caller) => ({ caller }), ready: async () => true });
+    server = await createSubgraphServer<Context>({
+      system: 'parts',
+      schema,
+      callerKey: key,
+      context: async (caller) => ({ caller }),
+      ready: async () => true,
+    });
     await new Promise<void>((resolve) => server.httpServer.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.httpServer.address() as AddressInfo).port}/graphql`;
   });
@@ -55,8 +66,15 @@ describe("a subgraph re-checks the @authorized rules of its own schema from the 
 
   const ask = async (query: string, caller: Caller, variables?: Record<string, unknown>) => {
     const body = JSON.stringify({ query, variables });
-    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', [CALLER_HEADER]: signCaller(caller, key, { audience: 'parts', body }) }, body });
-    return { status: response.status, body: (await response.json()) as { data?: any; errors?: { message: string; extensions?: Record<string, unknown> }[] } };
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [CALLER_HEADER]: signCaller(caller, key, { audience: 'parts', body }) },
+      body,
+    });
+    return {
+      status: response.status,
+      body: (await response.json()) as { data?: any; errors?: { message: string; extensions?: Record<string, unknown> }[] },
+    };
   };
 
   it('refuses a mutation to a caller whose valid header lacks the rule, with 403 FORBIDDEN, before the resolver runs', async () => {
@@ -87,7 +105,9 @@ describe("a subgraph re-checks the @authorized rules of its own schema from the 
   it('refuses a protected field selected through a fragment, also in a mutation the caller may run', async () => {
     const answer = await ask('mutation { release(id: "P1") { ...F } } fragment F on Part { id cost }', user(['planner']));
     expect(answer.status).toBe(403);
-    expect(answer.body.errors![0]!.message).toBe('not allowed to read Part.cost: it needs role finance, or scope finance:read; the caller has roles planner');
+    expect(answer.body.errors![0]!.message).toBe(
+      'not allowed to read Part.cost: it needs role finance, or scope finance:read; the caller has roles planner',
+    );
     expect(runs).toEqual([]);
     expect((await ask('{ part(id: "P1") { cost } }', user(['viewer'], ['finance:read']))).body).toEqual({ data: { part: { cost: 12.5 } } });
   });

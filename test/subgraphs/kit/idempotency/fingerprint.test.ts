@@ -20,7 +20,10 @@ describe('idempotency fingerprint', () => {
 
 describe('stored outcomes', () => {
   it('come back with their dates as dates, through JSON as the database returns it', () => {
-    const value = { ok: true, value: { id: 'L1', quantity: 2.5, placedAt: new Date('2026-03-04T05:06:07.089Z'), releasedAt: null, tags: [{ at: new Date(0) }] } };
+    const value = {
+      ok: true,
+      value: { id: 'L1', quantity: 2.5, placedAt: new Date('2026-03-04T05:06:07.089Z'), releasedAt: null, tags: [{ at: new Date(0) }] },
+    };
     const stored = JSON.parse(encodeOutcome(value));
     expect(decodeOutcome(stored)).toEqual(value);
     expect(decodeOutcome(JSON.parse(encodeOutcome([value.value])))).toEqual([value.value]);
@@ -32,7 +35,13 @@ describe('answer check', () => {
   it('names each field where an answer differs from the command, ignores fields the answer lacks and rounding', () => {
     const asked = { sourceCountTaskId: 'CT1', materialId: 'M1', siteId: 'S01', quantityDelta: -2.0004, reasonCode: 'CYCLE_COUNT' };
     expect(answerMismatches(asked, { sourceCountTaskId: 'CT1', materialId: 'M1', siteId: 'S01', quantityDelta: -2 })).toEqual([]);
-    const mismatches = answerMismatches(asked, { sourceCountTaskId: 'CT1', materialId: 'M2', siteId: 'S01', quantityDelta: 7, reasonCode: 'CYCLE_COUNT' });
+    const mismatches = answerMismatches(asked, {
+      sourceCountTaskId: 'CT1',
+      materialId: 'M2',
+      siteId: 'S01',
+      quantityDelta: 7,
+      reasonCode: 'CYCLE_COUNT',
+    });
     expect(mismatches.map((m) => m.field)).toEqual(['materialId', 'quantityDelta']);
     expect(describeMismatches(mismatches)).toBe('materialId: asked "M1", answered "M2"; quantityDelta: asked -2.0004, answered 7');
   });

@@ -18,11 +18,22 @@ describe('kit idempotency: a mutation applies once per caller, key and root fiel
   let schema: GraphQLSchema;
   const db = () => database.database.db;
   const run = async (query: string, variables: Record<string, unknown>, key?: string, caller: Caller = ana) => {
-    const result = await graphql({ schema, source: query, variableValues: variables, contextValue: mesSystem.createContext(db(), caller, key) });
-    return { data: result.data as any, errors: result.errors?.map((e) => ({ message: e.message, extensions: e.extensions as Record<string, unknown> })) };
+    const result = await graphql({
+      schema,
+      source: query,
+      variableValues: variables,
+      contextValue: mesSystem.createContext(db(), caller, key),
+    });
+    return {
+      data: result.data as any,
+      errors: result.errors?.map((e) => ({ message: e.message, extensions: e.extensions as Record<string, unknown> })),
+    };
   };
   const changesOf = async (id: string) =>
-    Number((await sql<{ n: string }>`select count(*) as n from audit_trail where entity_type = 'WorkCenter' and entity_id = ${id}`.execute(db())).rows[0]!.n);
+    Number(
+      (await sql<{ n: string }>`select count(*) as n from audit_trail where entity_type = 'WorkCenter' and entity_id = ${id}`.execute(db()))
+        .rows[0]!.n,
+    );
   const keysStored = async () => Number((await sql<{ n: string }>`select count(*) as n from idempotency_keys`.execute(db())).rows[0]!.n);
 
   beforeAll(async () => {
@@ -49,7 +60,11 @@ describe('kit idempotency: a mutation applies once per caller, key and root fiel
     const keys = await keysStored();
     const reused = await run(SET_STATE, { id: 'WC002', state: 'IDLE' }, 'k-reused');
     expect(reused.data).toBeNull();
-    expect(reused.errors![0]!.extensions).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', idempotencyKey: 'k-reused', operation: 'setWorkCenterState' });
+    expect(reused.errors![0]!.extensions).toMatchObject({
+      code: 'IDEMPOTENCY_KEY_REUSED',
+      idempotencyKey: 'k-reused',
+      operation: 'setWorkCenterState',
+    });
     expect(reused.errors![0]!.message).toMatch(/Idempotency-Key "k-reused" was used for setWorkCenterState with another input/);
     expect(await changesOf('WC002')).toBe(1);
     expect(await keysStored()).toBe(keys);
@@ -81,7 +96,9 @@ describe('kit idempotency: a mutation applies once per caller, key and root fiel
   });
 
   it('applies concurrent repeats once, each getting the same answer', async () => {
-    const answers = await Promise.all(Array.from({ length: 6 }, () => run(SET_STATE, { id: 'WC005', state: 'DOWN', reason: 'BREAKDOWN' }, 'k-race')));
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, () => run(SET_STATE, { id: 'WC005', state: 'DOWN', reason: 'BREAKDOWN' }, 'k-race')),
+    );
     expect(answers.every((a) => a.errors === undefined)).toBe(true);
     expect(new Set(answers.map((a) => JSON.stringify(a.data))).size).toBe(1);
     expect(await changesOf('WC005')).toBe(1);
@@ -113,14 +130,24 @@ describe('kit idempotency: a mutation applies once per caller, key and root fiel
   });
 
   it('applies a production report once under its key (reportProduction had no key of its own)', async () => {
-    const order = await db().selectFrom('workOrders').selectAll().where('dispatchStatus', '=', 'READY').orderBy('id').limit(1).executeTakeFirstOrThrow();
+    const order = await db()
+      .selectFrom('workOrders')
+      .selectAll()
+      .where('dispatchStatus', '=', 'READY')
+      .orderBy('id')
+      .limit(1)
+      .executeTakeFirstOrThrow();
     const input = { workOrderId: order.id, workCenterId: order.workCenterId, goodQuantity: 10, scrapQuantity: 0, consumed: [] };
     const REPORT = `mutation ($input: ProductionReportInput!) { reportProduction(input: $input) { id quantity } }`;
     const first = await run(REPORT, { input }, 'k-report');
     expect(first.errors).toBeUndefined();
     const again = await run(REPORT, { input }, 'k-report');
     expect(again).toEqual(first);
-    const lot = await db().selectFrom('lots').select(['quantity']).where('id', '=', first.data.reportProduction.id).executeTakeFirstOrThrow();
+    const lot = await db()
+      .selectFrom('lots')
+      .select(['quantity'])
+      .where('id', '=', first.data.reportProduction.id)
+      .executeTakeFirstOrThrow();
     expect(lot.quantity).toBe(10);
     const changed = await run(REPORT, { input: { ...input, goodQuantity: 11 } }, 'k-report');
     expect(changed.errors![0]!.extensions).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });

@@ -22,9 +22,18 @@ describe('pruning applied idempotency keys', () => {
   const key = (idempotencyKey: string, ageMs: number) =>
     db
       .insertInto('idempotencyKeys')
-      .values({ scope: 'user-1', idempotencyKey, field: 'setWorkCenterState', operation: 'setWorkCenterState', fingerprint: 'f', outcome: '{}', createdAt: new Date(Date.now() - ageMs) })
+      .values({
+        scope: 'user-1',
+        idempotencyKey,
+        field: 'setWorkCenterState',
+        operation: 'setWorkCenterState',
+        fingerprint: 'f',
+        outcome: '{}',
+        createdAt: new Date(Date.now() - ageMs),
+      })
       .execute();
-  const keysLeft = async () => (await db.selectFrom('idempotencyKeys').select('idempotencyKey').orderBy('idempotencyKey').execute()).map((r) => r.idempotencyKey);
+  const keysLeft = async () =>
+    (await db.selectFrom('idempotencyKeys').select('idempotencyKey').orderBy('idempotencyKey').execute()).map((r) => r.idempotencyKey);
 
   it('deletes the keys applied before the cut and keeps the others', async () => {
     await key('eight-days', 8 * DAY);

@@ -18,7 +18,10 @@ interface TestDb {
 
 const appliedMigration: Migration = {
   up: async (db: Kysely<any>) => {
-    await db.schema.createTable('applied').addColumn('key', 'text', (c) => c.primaryKey()).execute();
+    await db.schema
+      .createTable('applied')
+      .addColumn('key', 'text', (c) => c.primaryKey())
+      .execute();
   },
 };
 // The order migration runs on a table that already holds commands, as it does on a deployed system.
@@ -103,14 +106,22 @@ describe('outbox: one subject in order, bulk retry, lost connections', () => {
     await enqueueCommand(db, record('release', 'QualityHold:H1'));
     await enqueueCommand(db, record('other', 'QualityHold:H2'));
     // The block failed and waits a minute; its release is due now.
-    await db.updateTable('outboxCommands').set({ nextAttemptAt: sql<Date>`now() + interval '1 minute'`, attempts: 3 }).where('idempotencyKey', '=', 'block').execute();
+    await db
+      .updateTable('outboxCommands')
+      .set({ nextAttemptAt: sql<Date>`now() + interval '1 minute'`, attempts: 3 })
+      .where('idempotencyKey', '=', 'block')
+      .execute();
 
     const relay = createRelay(options());
     expect(await relay.drain()).toBe(1);
     expect(arrivals()).toEqual(['other']);
     expect((await summarizeOutbox(db)).counts).toEqual({ PENDING: 2, DELIVERED: 1, PARKED: 0 });
 
-    await db.updateTable('outboxCommands').set({ nextAttemptAt: sql<Date>`now()` }).where('idempotencyKey', '=', 'block').execute();
+    await db
+      .updateTable('outboxCommands')
+      .set({ nextAttemptAt: sql<Date>`now()` })
+      .where('idempotencyKey', '=', 'block')
+      .execute();
     expect(await relay.drain()).toBe(2);
     expect(arrivals()).toEqual(['other', 'block', 'release']);
   });
@@ -145,7 +156,11 @@ describe('outbox: one subject in order, bulk retry, lost connections', () => {
   it('sends what waits for a target in backoff as soon as one delivery to it succeeds again', async () => {
     await enqueueCommand(db, record('w1', 'A:1'));
     await enqueueCommand(db, record('w2', 'B:1'));
-    await db.updateTable('outboxCommands').set({ attempts: 4, nextAttemptAt: sql<Date>`now() + interval '1 minute'` }).where('idempotencyKey', '=', 'w2').execute();
+    await db
+      .updateTable('outboxCommands')
+      .set({ attempts: 4, nextAttemptAt: sql<Date>`now() + interval '1 minute'` })
+      .where('idempotencyKey', '=', 'w2')
+      .execute();
     await db.updateTable('outboxCommands').set({ attempts: 4 }).where('idempotencyKey', '=', 'w1').execute();
     expect(await createRelay(options()).drain()).toBe(2);
     expect(arrivals()).toEqual(['w1', 'w2']);
@@ -178,7 +193,8 @@ describe('outbox: one subject in order, bulk retry, lost connections', () => {
       target.delayMs = 400; // the relay holds its transaction open while the target answers
       relay.start();
       // The request has reached the target (which answers in 400 ms): the relay's connection is idle in its transaction.
-      for (let i = 0; i < 200 && !target.headers.some((h) => h['idempotency-key'] === 'cut'); i++) await new Promise((r) => setTimeout(r, 5));
+      for (let i = 0; i < 200 && !target.headers.some((h) => h['idempotency-key'] === 'cut'); i++)
+        await new Promise((r) => setTimeout(r, 5));
       let terminated = 0;
       for (let i = 0; i < 200 && terminated === 0; i++) {
         const { rowCount } = await admin.query(
@@ -211,7 +227,10 @@ describe('outbox: one subject in order, bulk retry, lost connections', () => {
     await enqueueCommand(db, record('g2', 'G:2'));
     await enqueueCommand(db, record('g3', 'G:3'));
     await db.updateTable('outboxCommands').set({ status: 'PARKED' }).where('idempotencyKey', '=', 'g3').execute();
-    await db.updateTable('outboxCommands').set({ nextAttemptAt: sql<Date>`now() + interval '1 hour'` }).execute();
+    await db
+      .updateTable('outboxCommands')
+      .set({ nextAttemptAt: sql<Date>`now() + interval '1 hour'` })
+      .execute();
     const relay = createRelay(options());
     relay.start();
     try {
@@ -235,6 +254,8 @@ describe('outbox: one subject in order, bulk retry, lost connections', () => {
     expect(() => retryBudgetFromEnv({ OUTBOX_MAX_ATTEMPTS: 'many', OUTBOX_RETRY_BASE_MS: '0' })).toThrow(
       'outbox relay: OUTBOX_MAX_ATTEMPTS must be a whole number of at least 1, got "many"; OUTBOX_RETRY_BASE_MS must be a whole number of at least 1, got "0"',
     );
-    expect(() => retryBudgetFromEnv({ OUTBOX_RETRY_BASE_MS: '5000', OUTBOX_RETRY_MAX_MS: '100' })).toThrow(/OUTBOX_RETRY_MAX_MS \(100\) must not be below/);
+    expect(() => retryBudgetFromEnv({ OUTBOX_RETRY_BASE_MS: '5000', OUTBOX_RETRY_MAX_MS: '100' })).toThrow(
+      /OUTBOX_RETRY_MAX_MS \(100\) must not be below/,
+    );
   });
 });

@@ -4,7 +4,13 @@ import { createDatabase, type Database } from '../../../../platform/db/database'
 import { outboxMigration } from '../../../../subgraphs/kit/outbox/outbox.migration';
 import { outboxOrderMigration } from '../../../../subgraphs/kit/outbox/outbox-order.migration';
 import { enqueueCommand, findCommandById, retryParkedCommand, type NewCommand } from '../../../../subgraphs/kit/outbox/outbox.repository';
-import { backoffDelay, createRelay, UnusableResultError, type OutboxHandlers, type RelayOptions } from '../../../../subgraphs/kit/outbox/relay';
+import {
+  backoffDelay,
+  createRelay,
+  UnusableResultError,
+  type OutboxHandlers,
+  type RelayOptions,
+} from '../../../../subgraphs/kit/outbox/relay';
 import type { SystemModule } from '../../../../subgraphs/kit/system';
 import { createTestDatabase, type TestDatabase } from '../../../support/databases';
 import { startRecordingTarget, type RecordingTarget } from './target';
@@ -17,7 +23,11 @@ interface TestDb {
 // The outbox table plus a table the handlers write, to see what commits with a delivery.
 const appliedMigration: Migration = {
   up: async (db: Kysely<any>) => {
-    await db.schema.createTable('applied').addColumn('key', 'text', (c) => c.primaryKey()).addColumn('result', 'integer').execute();
+    await db.schema
+      .createTable('applied')
+      .addColumn('key', 'text', (c) => c.primaryKey())
+      .addColumn('result', 'integer')
+      .execute();
   },
 };
 const outboxTestSystem = {
@@ -40,10 +50,16 @@ const handlers: OutboxHandlers<TestDb> = {
       const key = (command.variables as { key: string }).key;
       if (key.startsWith('explode')) throw new Error(`cannot apply ${key}`);
       if (key.startsWith('unusable')) throw new UnusableResultError(`nothing to apply for ${key}`);
-      await trx.insertInto('applied').values({ key, result: result.record as number }).execute();
+      await trx
+        .insertInto('applied')
+        .values({ key, result: result.record as number })
+        .execute();
     },
     async onParked(trx, command) {
-      await trx.insertInto('applied').values({ key: `parked:${command.idempotencyKey}`, result: -1 }).execute();
+      await trx
+        .insertInto('applied')
+        .values({ key: `parked:${command.idempotencyKey}`, result: -1 })
+        .execute();
     },
   },
 };
@@ -62,8 +78,7 @@ describe('outbox and relay', () => {
     pollIntervalMs: 20,
     ...overrides,
   });
-  const command = (key: string) =>
-    db.selectFrom('outboxCommands').selectAll().where('idempotencyKey', '=', key).executeTakeFirstOrThrow();
+  const command = (key: string) => db.selectFrom('outboxCommands').selectAll().where('idempotencyKey', '=', key).executeTakeFirstOrThrow();
 
   beforeAll(async () => {
     testDb = await createTestDatabase(outboxTestSystem);
@@ -114,7 +129,9 @@ describe('outbox and relay', () => {
 
   it('retries an unreachable target with growing delays, parks it after maxAttempts, and sends it again on retry', async () => {
     await enqueueCommand(db, record('k3'));
-    const down = createRelay(relayOptions({ gatewayUrl: 'http://127.0.0.1:9/graphql', maxAttempts: 3, baseDelayMs: 60_000, maxDelayMs: 600_000 }));
+    const down = createRelay(
+      relayOptions({ gatewayUrl: 'http://127.0.0.1:9/graphql', maxAttempts: 3, baseDelayMs: 60_000, maxDelayMs: 600_000 }),
+    );
     expect(await down.drain()).toBe(1);
     let row = await command('k3');
     expect(row).toMatchObject({ status: 'PENDING', attempts: 1 });
@@ -123,10 +140,16 @@ describe('outbox and relay', () => {
     expect(waitMs).toBeGreaterThan(25_000); // 60 s with jitter down to half
     expect(await down.drain()).toBe(0); // not due yet
 
-    await db.updateTable('outboxCommands').set({ nextAttemptAt: sql<Date>`now()` }).execute();
+    await db
+      .updateTable('outboxCommands')
+      .set({ nextAttemptAt: sql<Date>`now()` })
+      .execute();
     await down.drain();
     expect(await command('k3')).toMatchObject({ status: 'PENDING', attempts: 2 });
-    await db.updateTable('outboxCommands').set({ nextAttemptAt: sql<Date>`now()` }).execute();
+    await db
+      .updateTable('outboxCommands')
+      .set({ nextAttemptAt: sql<Date>`now()` })
+      .execute();
     await down.drain();
     row = await command('k3');
     expect(row).toMatchObject({ status: 'PARKED', attempts: 3 });
@@ -181,7 +204,12 @@ describe('outbox and relay', () => {
     await enqueueCommand(db, record('unusable-1'));
     await createRelay(relayOptions()).drain();
     const row = await command('unusable-1');
-    expect(row).toMatchObject({ status: 'PARKED', attempts: 1, deliveredAt: null, lastError: 'applying the result failed: nothing to apply for unusable-1' });
+    expect(row).toMatchObject({
+      status: 'PARKED',
+      attempts: 1,
+      deliveredAt: null,
+      lastError: 'applying the result failed: nothing to apply for unusable-1',
+    });
     expect(await db.selectFrom('applied').select('key').execute()).toEqual([{ key: 'parked:unusable-1' }]);
   });
 

@@ -71,7 +71,9 @@ async function checksums(db: Kysely<any>): Promise<Record<string, string>> {
       where schemaname = 'public' and tablename not like 'kysely%' order by 1`.execute(trx);
     const out: Record<string, string> = {};
     for (const { name } of tables.rows) {
-      const { rows } = await sql<{ sum: string }>`select count(*) || ' ' || coalesce(md5(string_agg(t::text, ',' order by t::text)), '-') as sum
+      const { rows } = await sql<{
+        sum: string;
+      }>`select count(*) || ' ' || coalesce(md5(string_agg(t::text, ',' order by t::text)), '-') as sum
         from ${sql.id(name)} t`.execute(trx);
       if (!rows[0]!.sum.startsWith('0 ')) out[name] = rows[0]!.sum;
     }
@@ -96,11 +98,13 @@ describe('the bulk-loaded seed', () => {
   const migrated: Record<string, string[]> = {};
 
   beforeAll(async () => {
-    await Promise.all(systems.map(async (system) => {
-      const db = (dbs[system.name] = await createTestDatabase(system));
-      migrated[system.name] = await schemaOf(db.database.db);
-      await bulkLoad(db.database.db, (trx) => system.seed(trx, scalePlan(1), silentProgress));
-    }));
+    await Promise.all(
+      systems.map(async (system) => {
+        const db = (dbs[system.name] = await createTestDatabase(system));
+        migrated[system.name] = await schemaOf(db.database.db);
+        await bulkLoad(db.database.db, (trx) => system.seed(trx, scalePlan(1), silentProgress));
+      }),
+    );
   }, 300_000);
   afterAll(async () => {
     await Promise.all(Object.values(dbs).map((db) => db.drop()));
@@ -126,25 +130,56 @@ describe('bulkLoad', () => {
 
   it('leaves the database empty and its schema whole when the seed fails', async () => {
     const before = await schemaOf(db.database.db);
-    await expect(bulkLoad(db.database.db, async (trx) => {
-      await bulkInsert(trx, 'workCenters', [{ id: 'WC-X', name: 'X', siteId: 'S01', area: 'A', state: 'RUNNING', stateChangedAt: new Date() }]);
-      throw new Error('the seed broke');
-    })).rejects.toThrow('the seed broke');
-    expect(await db.database.db.selectFrom('workCenters' as any).selectAll().execute()).toEqual([]);
+    await expect(
+      bulkLoad(db.database.db, async (trx) => {
+        await bulkInsert(trx, 'workCenters', [
+          { id: 'WC-X', name: 'X', siteId: 'S01', area: 'A', state: 'RUNNING', stateChangedAt: new Date() },
+        ]);
+        throw new Error('the seed broke');
+      }),
+    ).rejects.toThrow('the seed broke');
+    expect(
+      await db.database.db
+        .selectFrom('workCenters' as any)
+        .selectAll()
+        .execute(),
+    ).toEqual([]);
     expect(await schemaOf(db.database.db)).toEqual(before);
   });
 
   it('fails the load when a restored foreign key finds a row without its parent', async () => {
-    await expect(bulkLoad(db.database.db, async (trx) => {
-      await bulkInsert(trx, 'lots', [{ id: 'L1', materialId: 'M000001', siteId: 'S01', quantity: 1, lifecycleStatus: 'AVAILABLE', producedBy: 'WO-NONE', createdAt: new Date() }]);
-    })).rejects.toThrow(/foreign key/);
-    expect(await db.database.db.selectFrom('lots' as any).selectAll().execute()).toEqual([]);
+    await expect(
+      bulkLoad(db.database.db, async (trx) => {
+        await bulkInsert(trx, 'lots', [
+          {
+            id: 'L1',
+            materialId: 'M000001',
+            siteId: 'S01',
+            quantity: 1,
+            lifecycleStatus: 'AVAILABLE',
+            producedBy: 'WO-NONE',
+            createdAt: new Date(),
+          },
+        ]);
+      }),
+    ).rejects.toThrow(/foreign key/);
+    expect(
+      await db.database.db
+        .selectFrom('lots' as any)
+        .selectAll()
+        .execute(),
+    ).toEqual([]);
   });
 });
 
 describe('bulkInsert', () => {
   it('names columns as the databases do', () => {
-    expect(['lineNumber', 'id', 'stateReasonCode', 'fooBAR', 'countryCode'].map(snakeCaseOf))
-      .toEqual(['line_number', 'id', 'state_reason_code', 'foo_bar', 'country_code']);
+    expect(['lineNumber', 'id', 'stateReasonCode', 'fooBAR', 'countryCode'].map(snakeCaseOf)).toEqual([
+      'line_number',
+      'id',
+      'state_reason_code',
+      'foo_bar',
+      'country_code',
+    ]);
   });
 });

@@ -73,7 +73,12 @@ describe('MES Lot.genealogy', () => {
     expect(asKeys(trace)).toEqual(await expectedTrace(mes.db.database.db, deepLot, 'BACKWARD', 20));
     const direct = await mes.db.database.db.selectFrom('genealogyEdges').selectAll().where('producedLotId', '=', deepLot).execute();
     for (const edge of direct) {
-      expect(trace).toContainEqual({ depth: 1, quantity: edge.quantity, consumedLot: { id: edge.consumedLotId }, producedLot: { id: deepLot } });
+      expect(trace).toContainEqual({
+        depth: 1,
+        quantity: edge.quantity,
+        consumedLot: { id: edge.consumedLotId },
+        producedLot: { id: deepLot },
+      });
     }
   });
 
@@ -101,8 +106,19 @@ describe('MES Lot.genealogy', () => {
 
   it('ends on a cycle: each edge of the loop once, at its depth, in both directions', async () => {
     const db = mes.db.database.db;
-    const lot = (id: string) => ({ id, materialId: 'M000001', siteId: 'S01', quantity: 10, lifecycleStatus: 'AVAILABLE', producedBy: null, createdAt: new Date() });
-    await db.insertInto('lots').values([lot('CYC-A'), lot('CYC-B'), lot('CYC-C'), lot('CYC-D')]).execute();
+    const lot = (id: string) => ({
+      id,
+      materialId: 'M000001',
+      siteId: 'S01',
+      quantity: 10,
+      lifecycleStatus: 'AVAILABLE',
+      producedBy: null,
+      createdAt: new Date(),
+    });
+    await db
+      .insertInto('lots')
+      .values([lot('CYC-A'), lot('CYC-B'), lot('CYC-C'), lot('CYC-D')])
+      .execute();
     // A consumed B, B consumed C, C consumed A (the bad data a cycle is), and D consumed A.
     await db
       .insertInto('genealogyEdges')
@@ -128,8 +144,22 @@ describe('MES Lot.genealogy', () => {
       backward: genealogy(direction: BACKWARD) { depth consumedLot { id producedBy { goodQuantity } } }
       forward: genealogy(direction: FORWARD, maxDepth: 3) { depth producedLot { id lifecycleStatus } }
     } } }`;
-    const createdAt = await mes.db.database.db.selectFrom('lots').select('createdAt').where('id', 'like', 'L%').orderBy('createdAt', 'desc').offset(200).limit(1).executeTakeFirstOrThrow();
-    const ten = await mes.db.database.db.selectFrom('lots').select('createdAt').where('id', 'like', 'L%').orderBy('createdAt', 'desc').offset(10).limit(1).executeTakeFirstOrThrow();
+    const createdAt = await mes.db.database.db
+      .selectFrom('lots')
+      .select('createdAt')
+      .where('id', 'like', 'L%')
+      .orderBy('createdAt', 'desc')
+      .offset(200)
+      .limit(1)
+      .executeTakeFirstOrThrow();
+    const ten = await mes.db.database.db
+      .selectFrom('lots')
+      .select('createdAt')
+      .where('id', 'like', 'L%')
+      .orderBy('createdAt', 'desc')
+      .offset(10)
+      .limit(1)
+      .executeTakeFirstOrThrow();
     const few = await mes.run(query, { since: ten.createdAt.toISOString() });
     const many = await mes.run(query, { since: createdAt.createdAt.toISOString() });
     expect(few.errors).toBeUndefined();

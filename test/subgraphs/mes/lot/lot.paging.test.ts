@@ -53,7 +53,9 @@ describe('MES paging: lots and WorkOrder.producedLots', () => {
   afterAll(() => mes.drop());
 
   it('pages lots of a site to the end, each lot once, oldest first then by lot number, one statement a page', async () => {
-    const expected = (await db().selectFrom('lots').select('id').where('siteId', '=', 'S01').orderBy('createdAt').orderBy('id').execute()).map((r) => r.id);
+    const expected = (
+      await db().selectFrom('lots').select('id').where('siteId', '=', 'S01').orderBy('createdAt').orderBy('id').execute()
+    ).map((r) => r.id);
     expect(expected.length).toBeGreaterThan(PAGE_SIZE_MAX * 3);
     const statements: number[] = [];
     const { ids, pages } = await pageToEnd(
@@ -70,7 +72,10 @@ describe('MES paging: lots and WorkOrder.producedLots', () => {
   });
 
   it('orders lots of one instant by lot number and keeps their microseconds in the cursor', async () => {
-    const { ids, pages } = await pageToEnd((after) => mes.run(LOTS, { siteId: 'S77', first: 1, after }), (data) => data.lots);
+    const { ids, pages } = await pageToEnd(
+      (after) => mes.run(LOTS, { siteId: 'S77', first: 1, after }),
+      (data) => data.lots,
+    );
     expect(ids).toEqual(['PG-D', 'PG-A', 'PG-B', 'PG-C']);
     expect(pages).toBe(4);
     const { data } = await mes.run(LOTS, { siteId: 'S77' });
@@ -81,7 +86,12 @@ describe('MES paging: lots and WorkOrder.producedLots', () => {
       '2026-11-15T10:00:00.123Z',
     ]);
     expect(data.lots.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual(ids);
-    expect(data.lots.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: false, startCursor: data.lots.edges[0].cursor, endCursor: data.lots.edges[3].cursor });
+    expect(data.lots.pageInfo).toMatchObject({
+      hasNextPage: false,
+      hasPreviousPage: false,
+      startCursor: data.lots.edges[0].cursor,
+      endCursor: data.lots.edges[3].cursor,
+    });
   });
 
   it('gives the default page without first, and an empty page with null cursors where nothing matches', async () => {
@@ -89,7 +99,11 @@ describe('MES paging: lots and WorkOrder.producedLots', () => {
     expect(data.lots.nodes).toHaveLength(PAGE_SIZE_DEFAULT);
     expect(data.lots.pageInfo.hasNextPage).toBe(true);
     const none = await mes.run(LOTS, { siteId: 'S99' });
-    expect(none.data.lots).toEqual({ nodes: [], edges: [], pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null } });
+    expect(none.data.lots).toEqual({
+      nodes: [],
+      edges: [],
+      pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null },
+    });
   });
 
   it("pages a work order's lots to the end, each once, in the order of its lots", async () => {
@@ -102,7 +116,9 @@ describe('MES paging: lots and WorkOrder.producedLots', () => {
       .orderBy('producedBy')
       .limit(1)
       .executeTakeFirstOrThrow();
-    const expected = (await db().selectFrom('lots').select('id').where('producedBy', '=', busiest.producedBy).orderBy('createdAt').orderBy('id').execute()).map((r) => r.id);
+    const expected = (
+      await db().selectFrom('lots').select('id').where('producedBy', '=', busiest.producedBy).orderBy('createdAt').orderBy('id').execute()
+    ).map((r) => r.id);
     expect(expected.length).toBeGreaterThan(3);
     const { ids, pages } = await pageToEnd(
       (after) => mes.run(PRODUCED, { ...orders([busiest.producedBy!]), first: 2, after }),
@@ -116,14 +132,19 @@ describe('MES paging: lots and WorkOrder.producedLots', () => {
     const idle = await db()
       .selectFrom('workOrders')
       .select('id')
-      .where(({ not, exists, selectFrom }) => not(exists(selectFrom('lots').select('id').whereRef('lots.producedBy', '=', 'workOrders.id'))))
+      .where(({ not, exists, selectFrom }) =>
+        not(exists(selectFrom('lots').select('id').whereRef('lots.producedBy', '=', 'workOrders.id'))),
+      )
       .orderBy('id')
       .limit(1)
       .executeTakeFirstOrThrow();
     const { data, errors } = await mes.run(PRODUCED, orders(['WO9999999', idle.id]));
     expect(errors).toBeUndefined();
     expect(data._entities[0].producedLots).toBeNull();
-    expect(data._entities[1].producedLots).toEqual({ nodes: [], pageInfo: { hasNextPage: false, hasPreviousPage: false, endCursor: null } });
+    expect(data._entities[1].producedLots).toEqual({
+      nodes: [],
+      pageInfo: { hasNextPage: false, hasPreviousPage: false, endCursor: null },
+    });
   });
 
   it.each([0, -1, PAGE_SIZE_MAX + 1])('refuses first: %p on lots and producedLots with BAD_USER_INPUT', async (first) => {
@@ -150,7 +171,14 @@ describe('MES paging: lots and WorkOrder.producedLots', () => {
 
   it('sends as many statements for the lots of 1 work order as of 200, on the first page and on a later one', async () => {
     const producers = (
-      await db().selectFrom('lots').select('producedBy').distinct().where('producedBy', 'is not', null).orderBy('producedBy').limit(200).execute()
+      await db()
+        .selectFrom('lots')
+        .select('producedBy')
+        .distinct()
+        .where('producedBy', 'is not', null)
+        .orderBy('producedBy')
+        .limit(200)
+        .execute()
     ).map((r) => r.producedBy!);
     expect(producers).toHaveLength(200);
     const one = await mes.run(PRODUCED, { ...orders(producers.slice(0, 1)), first: 1 });

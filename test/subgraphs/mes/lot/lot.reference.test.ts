@@ -25,7 +25,11 @@ describe('MES reference resolvers (Lot, WorkOrder, WorkCenter)', () => {
     expect(data._entities.map((e: { id: string }) => e.id)).toEqual(ids);
     expect(statements).toBe(2); // lots, then the work orders that produced them
     const row = await mes.db.database.db.selectFrom('lots').selectAll().where('id', '=', ids[0]!).executeTakeFirstOrThrow();
-    expect(data._entities[0]).toMatchObject({ quantity: row.quantity, material: { id: row.materialId }, producedBy: row.producedBy ? { id: row.producedBy } : null });
+    expect(data._entities[0]).toMatchObject({
+      quantity: row.quantity,
+      material: { id: row.materialId },
+      producedBy: row.producedBy ? { id: row.producedBy } : null,
+    });
   });
 
   it('sends as many statements for 10 lots as for 200, genealogy and edges included', async () => {
@@ -62,7 +66,13 @@ describe('MES reference resolvers (Lot, WorkOrder, WorkCenter)', () => {
       expect(e.goodQuantity).toBe(row.goodQuantity);
       expect(e.remainingQuantity).toBe(Math.max(100 + i - row.goodQuantity, 0));
     });
-    const lots = await mes.db.database.db.selectFrom('lots').select('id').where('producedBy', '=', 'WO0000001').orderBy('createdAt').orderBy('id').execute();
+    const lots = await mes.db.database.db
+      .selectFrom('lots')
+      .select('id')
+      .where('producedBy', '=', 'WO0000001')
+      .orderBy('createdAt')
+      .orderBy('id')
+      .execute();
     expect(many.data._entities[199].producedLots.nodes.map((l: { id: string }) => l.id)).toEqual(lots.map((l) => l.id));
   });
 
@@ -81,14 +91,29 @@ describe('MES reference resolvers (Lot, WorkOrder, WorkCenter)', () => {
   });
 
   it('leaves MES fields null for an order MES has not received, rather than failing', async () => {
-    const { data, errors } = await mes.run(ENTITIES, { representations: [{ __typename: 'WorkOrder', id: 'WO9999999', plannedQuantity: 5 }] });
+    const { data, errors } = await mes.run(ENTITIES, {
+      representations: [{ __typename: 'WorkOrder', id: 'WO9999999', plannedQuantity: 5 }],
+    });
     expect(errors).toBeUndefined();
-    expect(data._entities[0]).toEqual({ id: 'WO9999999', dispatchStatus: null, goodQuantity: null, remainingQuantity: null, workCenter: null, producedLots: null });
+    expect(data._entities[0]).toEqual({
+      id: 'WO9999999',
+      dispatchStatus: null,
+      goodQuantity: null,
+      remainingQuantity: null,
+      workCenter: null,
+      producedLots: null,
+    });
   });
 
   it('answers lots(...) filters from the database', async () => {
     const { data } = await mes.run(`{ lots(materialId: "M000004", first: 200) { nodes { id material { id } } } }`);
-    const rows = await mes.db.database.db.selectFrom('lots').select('id').where('materialId', '=', 'M000004').orderBy('createdAt').orderBy('id').execute();
+    const rows = await mes.db.database.db
+      .selectFrom('lots')
+      .select('id')
+      .where('materialId', '=', 'M000004')
+      .orderBy('createdAt')
+      .orderBy('id')
+      .execute();
     expect(rows.length).toBeLessThan(200);
     expect(data.lots.nodes.map((l: { id: string }) => l.id)).toEqual(rows.map((r) => r.id));
     const since = await mes.run(`{ lots(siteId: "S01", createdAfter: "2026-10-31T12:00:00Z") { nodes { id createdAt } } }`);

@@ -29,7 +29,13 @@ describe('MES reportProduction', () => {
 
   beforeAll(async () => {
     mes = await createMesHarness();
-    const order = await db().selectFrom('workOrders').selectAll().where('dispatchStatus', '=', 'READY').orderBy('id').limit(1).executeTakeFirstOrThrow();
+    const order = await db()
+      .selectFrom('workOrders')
+      .selectAll()
+      .where('dispatchStatus', '=', 'READY')
+      .orderBy('id')
+      .limit(1)
+      .executeTakeFirstOrThrow();
     orderId = order.id;
     centerId = order.workCenterId!;
     // Inputs with a genealogy of their own, so the new lot's trace goes deeper than one level.
@@ -38,7 +44,9 @@ describe('MES reportProduction', () => {
       .select(['id', 'quantity'])
       .where('lifecycleStatus', '=', 'AVAILABLE')
       .where('producedBy', 'is not', null)
-      .where(({ exists, selectFrom }) => exists(selectFrom('genealogyEdges').select('consumedLotId').whereRef('producedLotId', '=', 'lots.id')))
+      .where(({ exists, selectFrom }) =>
+        exists(selectFrom('genealogyEdges').select('consumedLotId').whereRef('producedLotId', '=', 'lots.id')),
+      )
       .where('quantity', '>', 20)
       .orderBy('id')
       .limit(2)
@@ -62,7 +70,13 @@ describe('MES reportProduction', () => {
     const lot = data.reportProduction;
     expect(lot.id).toBe('L00008001');
     expect(lot).toMatchObject({ quantity: 40, lifecycleStatus: 'AVAILABLE', siteId: 'S01' });
-    expect(lot.producedBy).toEqual({ id: orderId, dispatchStatus: 'RUNNING', goodQuantity: 40, scrapQuantity: 2.5, workCenter: { id: centerId } });
+    expect(lot.producedBy).toEqual({
+      id: orderId,
+      dispatchStatus: 'RUNNING',
+      goodQuantity: 40,
+      scrapQuantity: 2.5,
+      workCenter: { id: centerId },
+    });
     const direct = lot.genealogy.filter((e: { depth: number }) => e.depth === 1);
     expect(direct).toEqual(
       expect.arrayContaining([
@@ -73,9 +87,19 @@ describe('MES reportProduction', () => {
     expect(lot.genealogy.some((e: { depth: number }) => e.depth === 2)).toBe(true);
     expect(lot.changeHistory.nodes).toEqual([expect.objectContaining({ actor: 'ana.ruiz', operation: 'reportProduction', before: null })]);
 
-    const stored = await db().selectFrom('lots').selectAll().where('id', 'in', [inputs[0]!.id, inputs[1]!.id, 'L00008001']).orderBy('id').execute();
+    const stored = await db()
+      .selectFrom('lots')
+      .selectAll()
+      .where('id', 'in', [inputs[0]!.id, inputs[1]!.id, 'L00008001'])
+      .orderBy('id')
+      .execute();
     expect(stored.map((l) => l.quantity)).toEqual([0, inputs[1]!.quantity - 5, 40]);
-    const edges = await db().selectFrom('genealogyEdges').selectAll().where('producedLotId', '=', 'L00008001').orderBy('consumedLotId').execute();
+    const edges = await db()
+      .selectFrom('genealogyEdges')
+      .selectAll()
+      .where('producedLotId', '=', 'L00008001')
+      .orderBy('consumedLotId')
+      .execute();
     expect(edges).toEqual([
       { consumedLotId: inputs[0]!.id, producedLotId: 'L00008001', quantity: inputs[0]!.quantity },
       { consumedLotId: inputs[1]!.id, producedLotId: 'L00008001', quantity: 5 },
@@ -91,12 +115,24 @@ describe('MES reportProduction', () => {
 
   it('tops up a named output lot of the same order and adds to an edge reported again', async () => {
     const { data, errors } = await mes.run(REPORT, {
-      input: { workOrderId: orderId, workCenterId: centerId, goodQuantity: 10, scrapQuantity: 0, outputLotId: 'L00008001', consumed: [{ lotId: inputs[1]!.id, quantity: 1 }] },
+      input: {
+        workOrderId: orderId,
+        workCenterId: centerId,
+        goodQuantity: 10,
+        scrapQuantity: 0,
+        outputLotId: 'L00008001',
+        consumed: [{ lotId: inputs[1]!.id, quantity: 1 }],
+      },
     });
     expect(errors).toBeUndefined();
     expect(data.reportProduction.quantity).toBe(50);
     expect(data.reportProduction.producedBy.goodQuantity).toBe(50);
-    const edge = await db().selectFrom('genealogyEdges').selectAll().where('producedLotId', '=', 'L00008001').where('consumedLotId', '=', inputs[1]!.id).executeTakeFirstOrThrow();
+    const edge = await db()
+      .selectFrom('genealogyEdges')
+      .selectAll()
+      .where('producedLotId', '=', 'L00008001')
+      .where('consumedLotId', '=', inputs[1]!.id)
+      .executeTakeFirstOrThrow();
     expect(edge.quantity).toBe(6);
     expect(data.reportProduction.changeHistory.nodes).toHaveLength(2);
   });
@@ -108,17 +144,71 @@ describe('MES reportProduction', () => {
     ['a negative scrap quantity', (b) => ({ ...b, scrapQuantity: -0.5 }), { code: 'BAD_USER_INPUT', field: 'input.scrapQuantity' }],
     ['a quantity the database cannot hold', (b) => ({ ...b, goodQuantity: 1e15 }), { code: 'BAD_USER_INPUT', field: 'input.goodQuantity' }],
     ['nothing to report', (b) => ({ ...b, goodQuantity: 0, scrapQuantity: 0 }), { code: 'BAD_USER_INPUT', field: 'input.goodQuantity' }],
-    ['a negative consumed quantity', (b) => ({ ...b, consumed: [{ lotId: 'L00000001', quantity: -2 }] }), { code: 'BAD_USER_INPUT', field: 'input.consumed[0].quantity' }],
-    ['a lot consumed twice', (b) => ({ ...b, consumed: [{ lotId: 'L00000002', quantity: 1 }, { lotId: 'L00000002', quantity: 1 }] }), { code: 'BAD_USER_INPUT', field: 'input.consumed[1].lotId' }],
-    ['an unknown consumed lot', (b) => ({ ...b, consumed: [{ lotId: 'L00000003', quantity: 1 }, { lotId: 'L99999999', quantity: 1 }] }), { code: 'NOT_FOUND', type: 'Lot', id: 'L99999999' }],
-    ['more than a lot holds', (b) => ({ ...b, consumed: [{ lotId: 'L00000003', quantity: 1 }, { lotId: 'L00000004', quantity: 1e6 }] }), { code: 'BAD_USER_INPUT', field: 'input.consumed[1].quantity' }],
-    ['a fully consumed lot', (b) => ({ ...b, consumed: [{ lotId: 'L00000003', quantity: 1 }, { lotId: 'FIRST_INPUT', quantity: 1 }] }), { code: 'INVALID_STATE' }],
-    ['a malformed output lot number', (b) => ({ ...b, outputLotId: ' drop table lots' }), { code: 'BAD_USER_INPUT', field: 'input.outputLotId' }],
+    [
+      'a negative consumed quantity',
+      (b) => ({ ...b, consumed: [{ lotId: 'L00000001', quantity: -2 }] }),
+      { code: 'BAD_USER_INPUT', field: 'input.consumed[0].quantity' },
+    ],
+    [
+      'a lot consumed twice',
+      (b) => ({
+        ...b,
+        consumed: [
+          { lotId: 'L00000002', quantity: 1 },
+          { lotId: 'L00000002', quantity: 1 },
+        ],
+      }),
+      { code: 'BAD_USER_INPUT', field: 'input.consumed[1].lotId' },
+    ],
+    [
+      'an unknown consumed lot',
+      (b) => ({
+        ...b,
+        consumed: [
+          { lotId: 'L00000003', quantity: 1 },
+          { lotId: 'L99999999', quantity: 1 },
+        ],
+      }),
+      { code: 'NOT_FOUND', type: 'Lot', id: 'L99999999' },
+    ],
+    [
+      'more than a lot holds',
+      (b) => ({
+        ...b,
+        consumed: [
+          { lotId: 'L00000003', quantity: 1 },
+          { lotId: 'L00000004', quantity: 1e6 },
+        ],
+      }),
+      { code: 'BAD_USER_INPUT', field: 'input.consumed[1].quantity' },
+    ],
+    [
+      'a fully consumed lot',
+      (b) => ({
+        ...b,
+        consumed: [
+          { lotId: 'L00000003', quantity: 1 },
+          { lotId: 'FIRST_INPUT', quantity: 1 },
+        ],
+      }),
+      { code: 'INVALID_STATE' },
+    ],
+    [
+      'a malformed output lot number',
+      (b) => ({ ...b, outputLotId: ' drop table lots' }),
+      { code: 'BAD_USER_INPUT', field: 'input.outputLotId' },
+    ],
     ['an output lot of another order', (b) => ({ ...b, outputLotId: 'L00000001' }), { code: 'CONFLICT' }],
   ];
 
   it.each(failures)('refuses %s with its code and writes nothing', async (_name, change, expected) => {
-    const base = { workOrderId: orderId, workCenterId: centerId, goodQuantity: 3, scrapQuantity: 0, consumed: [{ lotId: 'L00000003', quantity: 1 }] };
+    const base = {
+      workOrderId: orderId,
+      workCenterId: centerId,
+      goodQuantity: 3,
+      scrapQuantity: 0,
+      consumed: [{ lotId: 'L00000003', quantity: 1 }],
+    };
     const input = JSON.parse(JSON.stringify(change(base)).replace('FIRST_INPUT', inputs[0]!.id));
     const before = await snapshot();
     const { errors } = await mes.run(REPORT, { input });
@@ -128,8 +218,15 @@ describe('MES reportProduction', () => {
   });
 
   it('refuses to report on a closed order', async () => {
-    const closed = await db().selectFrom('workOrders').selectAll().where('dispatchStatus', '=', 'CLOSED').limit(1).executeTakeFirstOrThrow();
-    const { errors } = await mes.run(REPORT, { input: { workOrderId: closed.id, workCenterId: closed.workCenterId, goodQuantity: 1, scrapQuantity: 0, consumed: [] } });
+    const closed = await db()
+      .selectFrom('workOrders')
+      .selectAll()
+      .where('dispatchStatus', '=', 'CLOSED')
+      .limit(1)
+      .executeTakeFirstOrThrow();
+    const { errors } = await mes.run(REPORT, {
+      input: { workOrderId: closed.id, workCenterId: closed.workCenterId, goodQuantity: 1, scrapQuantity: 0, consumed: [] },
+    });
     expect(errors![0]!.extensions.code).toBe('INVALID_STATE');
     expect(errors![0]!.message).toContain('CLOSED');
   });
@@ -146,7 +243,15 @@ describe('MES reportProduction', () => {
       .executeTakeFirstOrThrow();
     const take = Math.round(lot.quantity * 0.6);
     const report = () =>
-      mes.run(REPORT, { input: { workOrderId: orderId, workCenterId: centerId, goodQuantity: 1, scrapQuantity: 0, consumed: [{ lotId: lot.id, quantity: take }] } });
+      mes.run(REPORT, {
+        input: {
+          workOrderId: orderId,
+          workCenterId: centerId,
+          goodQuantity: 1,
+          scrapQuantity: 0,
+          consumed: [{ lotId: lot.id, quantity: take }],
+        },
+      });
     const results = await Promise.all([report(), report()]);
     const failed = results.filter((r) => r.errors);
     expect(failed).toHaveLength(1);
@@ -157,8 +262,12 @@ describe('MES reportProduction', () => {
 
   it('skips lot numbers already taken by hand', async () => {
     const { rows } = await sql<{ next: string }>`select 'L' || lpad((last_value + 1)::text, 8, '0') as next from lot_numbers`.execute(db());
-    await mes.run(REPORT, { input: { workOrderId: orderId, workCenterId: centerId, goodQuantity: 1, scrapQuantity: 0, outputLotId: rows[0]!.next, consumed: [] } });
-    const { data, errors } = await mes.run(REPORT, { input: { workOrderId: orderId, workCenterId: centerId, goodQuantity: 2, scrapQuantity: 0, consumed: [] } });
+    await mes.run(REPORT, {
+      input: { workOrderId: orderId, workCenterId: centerId, goodQuantity: 1, scrapQuantity: 0, outputLotId: rows[0]!.next, consumed: [] },
+    });
+    const { data, errors } = await mes.run(REPORT, {
+      input: { workOrderId: orderId, workCenterId: centerId, goodQuantity: 2, scrapQuantity: 0, consumed: [] },
+    });
     expect(errors).toBeUndefined();
     expect(data.reportProduction.id > rows[0]!.next).toBe(true);
     expect(data.reportProduction.quantity).toBe(2);

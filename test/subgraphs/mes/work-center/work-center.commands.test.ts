@@ -29,7 +29,12 @@ describe('MES work centers', () => {
     expect(errors).toBeUndefined();
     expect(data.setWorkCenterState).toMatchObject({ id: 'WC004', state: 'DOWN', stateReasonCode: 'BREAKDOWN' });
     expect(data.setWorkCenterState.changeHistory.nodes).toEqual([
-      expect.objectContaining({ actor: 'emil.novak', actorKind: 'user', operation: 'setWorkCenterState', after: expect.objectContaining({ state: 'DOWN', stateReasonCode: 'BREAKDOWN' }) }),
+      expect.objectContaining({
+        actor: 'emil.novak',
+        actorKind: 'user',
+        operation: 'setWorkCenterState',
+        after: expect.objectContaining({ state: 'DOWN', stateReasonCode: 'BREAKDOWN' }),
+      }),
     ]);
     const row = await db().selectFrom('workCenters').selectAll().where('id', '=', 'WC004').executeTakeFirstOrThrow();
     expect(row).toMatchObject({ state: 'DOWN', stateReasonCode: 'BREAKDOWN' });

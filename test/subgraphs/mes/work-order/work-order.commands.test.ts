@@ -11,17 +11,38 @@ describe('MES dispatchWorkOrder', () => {
   const db = () => mes.db.database.db;
   beforeAll(async () => {
     mes = await createMesHarness();
-    await db().insertInto('workCenters').values({ id: 'WC900', name: 'Other plant press', siteId: 'S02', area: 'Forming', state: 'IDLE', stateReasonCode: null, stateChangedAt: new Date() }).execute();
+    await db()
+      .insertInto('workCenters')
+      .values({
+        id: 'WC900',
+        name: 'Other plant press',
+        siteId: 'S02',
+        area: 'Forming',
+        state: 'IDLE',
+        stateReasonCode: null,
+        stateChangedAt: new Date(),
+      })
+      .execute();
   });
   afterAll(() => mes.drop());
 
   it('dispatches a waiting order to a work center of its site, audited as the caller', async () => {
-    const waiting = await db().selectFrom('workOrders').selectAll().where('dispatchStatus', '=', 'WAITING').orderBy('id').limit(1).executeTakeFirstOrThrow();
+    const waiting = await db()
+      .selectFrom('workOrders')
+      .selectAll()
+      .where('dispatchStatus', '=', 'WAITING')
+      .orderBy('id')
+      .limit(1)
+      .executeTakeFirstOrThrow();
     const { data, errors } = await mes.run(DISPATCH, { wo: waiting.id, wc: 'WC007' }, user('dara.kelly'));
     expect(errors).toBeUndefined();
     expect(data.dispatchWorkOrder).toMatchObject({ id: waiting.id, dispatchStatus: 'READY', workCenter: { id: 'WC007' } });
     expect(data.dispatchWorkOrder.executionHistory.nodes).toEqual([
-      expect.objectContaining({ actor: 'dara.kelly', operation: 'dispatchWorkOrder', changedFields: expect.arrayContaining(['dispatchStatus', 'workCenterId']) }),
+      expect.objectContaining({
+        actor: 'dara.kelly',
+        operation: 'dispatchWorkOrder',
+        changedFields: expect.arrayContaining(['dispatchStatus', 'workCenterId']),
+      }),
     ]);
     expect(data.dispatchWorkOrder.executionHistory.nodes[0].before.dispatchStatus).toBe('WAITING');
     const row = await db().selectFrom('workOrders').selectAll().where('id', '=', waiting.id).executeTakeFirstOrThrow();
@@ -29,9 +50,27 @@ describe('MES dispatchWorkOrder', () => {
   });
 
   it('refuses unknown orders and centers (NOT_FOUND), other sites (BAD_USER_INPUT) and running or finished orders (INVALID_STATE), writing nothing', async () => {
-    const running = await db().selectFrom('workOrders').selectAll().where('dispatchStatus', '=', 'RUNNING').orderBy('id').limit(1).executeTakeFirstOrThrow();
-    const closed = await db().selectFrom('workOrders').selectAll().where('dispatchStatus', '=', 'CLOSED').orderBy('id').limit(1).executeTakeFirstOrThrow();
-    const ready = await db().selectFrom('workOrders').selectAll().where('dispatchStatus', '=', 'READY').orderBy('id').limit(1).executeTakeFirstOrThrow();
+    const running = await db()
+      .selectFrom('workOrders')
+      .selectAll()
+      .where('dispatchStatus', '=', 'RUNNING')
+      .orderBy('id')
+      .limit(1)
+      .executeTakeFirstOrThrow();
+    const closed = await db()
+      .selectFrom('workOrders')
+      .selectAll()
+      .where('dispatchStatus', '=', 'CLOSED')
+      .orderBy('id')
+      .limit(1)
+      .executeTakeFirstOrThrow();
+    const ready = await db()
+      .selectFrom('workOrders')
+      .selectAll()
+      .where('dispatchStatus', '=', 'READY')
+      .orderBy('id')
+      .limit(1)
+      .executeTakeFirstOrThrow();
     const auditBefore = await db().selectFrom('auditTrail').select('id').execute();
     const cases: [string, string, Record<string, unknown>][] = [
       ['WO9999999', 'WC001', { code: 'NOT_FOUND', type: 'WorkOrder' }],
@@ -44,9 +83,9 @@ describe('MES dispatchWorkOrder', () => {
       const { errors } = await mes.run(DISPATCH, { wo, wc });
       expect(errors![0]!.extensions).toMatchObject(expected);
     }
-    expect(await db().selectFrom('workOrders').selectAll().where('id', 'in', [running.id, closed.id, ready.id]).orderBy('id').execute()).toEqual(
-      [running, closed, ready].sort((a, b) => a.id.localeCompare(b.id)),
-    );
+    expect(
+      await db().selectFrom('workOrders').selectAll().where('id', 'in', [running.id, closed.id, ready.id]).orderBy('id').execute(),
+    ).toEqual([running, closed, ready].sort((a, b) => a.id.localeCompare(b.id)));
     expect(await db().selectFrom('auditTrail').select('id').execute()).toEqual(auditBefore);
   });
 });

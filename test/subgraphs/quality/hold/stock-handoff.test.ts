@@ -4,7 +4,14 @@ import type { OutboxCommandRow } from '../../../../subgraphs/kit/outbox/outbox.r
 import { BLOCK_STOCK, qualityOutboxHandlers, RELEASE_STOCK } from '../../../../subgraphs/quality/hold/stock-handoff';
 import type { QualityDatabase } from '../../../../subgraphs/quality/db';
 
-const untouchable = new Proxy({}, { get: () => { throw new Error('the transaction was used'); } }) as Transaction<QualityDatabase>;
+const untouchable = new Proxy(
+  {},
+  {
+    get: () => {
+      throw new Error('the transaction was used');
+    },
+  },
+) as Transaction<QualityDatabase>;
 
 const commandOf = (toStatus: string) =>
   ({

@@ -18,7 +18,7 @@ describe('quality in the partner contract: Lot.inspections as a connection', () 
 
   const refusal = (body: string) => contractRefusal(contract, { id: 'test', name: 'Delivered', type: 'query', body });
 
-  it('serves a page of a delivered lot\'s inspections with their nodes, edges and page info', () => {
+  it("serves a page of a delivered lot's inspections with their nodes, edges and page info", () => {
     expect(
       refusal(`query Delivered($after: String) {
         myPurchaseOrders(first: 5) { nodes { lines { receivedLots { id qualityStatus
@@ -33,8 +33,12 @@ describe('quality in the partner contract: Lot.inspections as a connection', () 
   });
 
   it('keeps out what is not tagged for partners', () => {
-    expect(refusal('query Delivered { inspections(siteId: "S01") { nodes { id } } }')).toMatch(/Cannot query field "inspections" on type "Query"/);
-    expect(refusal('query Delivered { myPurchaseOrders { nodes { lines { receivedLots { holds { id } } } } } }')).toMatch(/Cannot query field "holds"/);
+    expect(refusal('query Delivered { inspections(siteId: "S01") { nodes { id } } }')).toMatch(
+      /Cannot query field "inspections" on type "Query"/,
+    );
+    expect(refusal('query Delivered { myPurchaseOrders { nodes { lines { receivedLots { holds { id } } } } } }')).toMatch(
+      /Cannot query field "holds"/,
+    );
     expect(refusal('query Delivered { nonconformances { nodes { id } } }')).toMatch(/Cannot query field "nonconformances"/);
   });
 });

@@ -10,7 +10,9 @@ describe('qualityStatusOf', () => {
   });
 
   it('is PENDING_INSPECTION while an inspection awaits its decision', () => {
-    expect(qualityStatusOf([], [decided('ACCEPT', 1), { status: 'IN_PROGRESS', usageDecision: null, decidedAt: null }])).toBe(QualityStatus.PENDING_INSPECTION);
+    expect(qualityStatusOf([], [decided('ACCEPT', 1), { status: 'IN_PROGRESS', usageDecision: null, decidedAt: null }])).toBe(
+      QualityStatus.PENDING_INSPECTION,
+    );
   });
 
   it('is REJECTED after a rejection, and RELEASED once a hold is released after it', () => {

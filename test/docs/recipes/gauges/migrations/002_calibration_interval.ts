@@ -6,7 +6,12 @@ export const calibrationIntervalMigration: Migration = {
     // A default fills the rows that exist already, so the column can be non-null at once.
     await db.schema
       .alterTable('gauges')
-      .addColumn('calibration_interval_days', 'integer', (c) => c.notNull().defaultTo(180).check(sql`calibration_interval_days between 1 and 3650`))
+      .addColumn('calibration_interval_days', 'integer', (c) =>
+        c
+          .notNull()
+          .defaultTo(180)
+          .check(sql`calibration_interval_days between 1 and 3650`),
+      )
       .execute();
   },
   async down(db: Kysely<any>) {
