@@ -5,31 +5,7 @@ import { inventorySystem } from '../../../subgraphs/inventory/server';
 import { encodeCursor, PAGE_SIZE_MAX } from '../../../subgraphs/kit/paging';
 import { UNPOSTED_COUNTED } from '../../../subgraphs/inventory/enums';
 import { startInProcess, type InProcessSubgraph } from '../erp/harness';
-
-interface Page {
-  nodes: any[];
-  edges: { cursor: string }[];
-  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; endCursor: string | null };
-}
-
-const PAGE = 'edges { cursor } pageInfo { hasNextPage hasPreviousPage endCursor }';
-
-/** Pages a list to its end through `fetch` (which gets the cursor to start after), checking each page's page info. */
-async function pageToEnd(fetch: (after: string | null) => Promise<Page>): Promise<{ nodes: any[]; pages: number }> {
-  const nodes: any[] = [];
-  let after: string | null = null;
-  let pages = 0;
-  for (;;) {
-    const page: Page = await fetch(after);
-    pages += 1;
-    expect(page.pageInfo.hasPreviousPage).toBe(after !== null);
-    expect(page.edges).toHaveLength(page.nodes.length);
-    expect(page.pageInfo.endCursor).toBe(page.edges[page.edges.length - 1]?.cursor ?? null);
-    nodes.push(...page.nodes);
-    if (!page.pageInfo.hasNextPage) return { nodes, pages };
-    after = page.pageInfo.endCursor;
-  }
-}
+import { PAGE_INFO, pageToEnd } from '../../support/paging';
 
 describe('inventory paging: count tasks and the discrepancy worklist', () => {
   let inventory: InProcessSubgraph<InventoryDatabase>;
@@ -58,7 +34,7 @@ describe('inventory paging: count tasks and the discrepancy worklist', () => {
       async (after) =>
         (
           await ok(
-            `query ($after: String) { countTasks(siteId: "S01", first: ${PAGE_SIZE_MAX}, after: $after) { nodes { id scheduledFor } ${PAGE} } }`,
+            `query ($after: String) { countTasks(siteId: "S01", first: ${PAGE_SIZE_MAX}, after: $after) { nodes { id scheduledFor } ${PAGE_INFO} } }`,
             { after },
           )
         ).countTasks,
@@ -79,7 +55,7 @@ describe('inventory paging: count tasks and the discrepancy worklist', () => {
       async (after) =>
         (
           await ok(
-            `query ($after: String) { countTasks(siteId: "S01", status: [SCHEDULED, POSTED], first: 61, after: $after) { nodes { id status } ${PAGE} } }`,
+            `query ($after: String) { countTasks(siteId: "S01", status: [SCHEDULED, POSTED], first: 61, after: $after) { nodes { id status } ${PAGE_INFO} } }`,
             { after },
           )
         ).countTasks,
@@ -117,7 +93,7 @@ describe('inventory paging: count tasks and the discrepancy worklist', () => {
       async (after) =>
         (
           await ok(
-            `query ($after: String) { countDiscrepancies(siteId: "S01", first: 9, after: $after) { nodes { materialId siteId abcClass } ${PAGE} } }`,
+            `query ($after: String) { countDiscrepancies(siteId: "S01", first: 9, after: $after) { nodes { materialId siteId abcClass } ${PAGE_INFO} } }`,
             { after },
           )
         ).countDiscrepancies,
@@ -128,7 +104,7 @@ describe('inventory paging: count tasks and the discrepancy worklist', () => {
       async (after) =>
         (
           await ok(
-            `query ($after: String) { countDiscrepancies(siteId: "S01", abcClass: A, first: 2, after: $after) { nodes { materialId abcClass } ${PAGE} } }`,
+            `query ($after: String) { countDiscrepancies(siteId: "S01", abcClass: A, first: 2, after: $after) { nodes { materialId abcClass } ${PAGE_INFO} } }`,
             { after },
           )
         ).countDiscrepancies,

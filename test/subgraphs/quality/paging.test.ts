@@ -4,31 +4,7 @@ import { qualitySystem } from '../../../subgraphs/quality/server';
 import { encodeCursor, PAGE_SIZE_MAX } from '../../../subgraphs/kit/paging';
 import type { QualityDatabase } from '../../../subgraphs/quality/db';
 import { startInProcess, type InProcessSubgraph } from '../erp/harness';
-
-interface Page {
-  nodes: any[];
-  edges: { cursor: string; node: any }[];
-  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
-}
-
-const PAGE = 'edges { cursor } pageInfo { hasNextPage hasPreviousPage startCursor endCursor }';
-
-/** Pages a list to its end through `fetch` (which gets the cursor to start after), checking each page's page info. */
-async function pageToEnd(fetch: (after: string | null) => Promise<Page>): Promise<{ nodes: any[]; pages: number }> {
-  const nodes: any[] = [];
-  let after: string | null = null;
-  let pages = 0;
-  for (;;) {
-    const page: Page = await fetch(after);
-    pages += 1;
-    expect(page.pageInfo.hasPreviousPage).toBe(after !== null);
-    expect(page.edges).toHaveLength(page.nodes.length);
-    expect(page.pageInfo.endCursor).toBe(page.edges[page.edges.length - 1]?.cursor ?? null);
-    nodes.push(...page.nodes);
-    if (!page.pageInfo.hasNextPage) return { nodes, pages };
-    after = page.pageInfo.endCursor;
-  }
-}
+import { PAGE_INFO, pageToEnd } from '../../support/paging';
 
 describe('quality paging: inspections, nonconformances, complaints of a customer, inspections of a lot and of a work order', () => {
   let quality: InProcessSubgraph<QualityDatabase>;
@@ -65,8 +41,11 @@ describe('quality paging: inspections, nonconformances, complaints of a customer
     expect(expected.length).toBeGreaterThan(400);
     const { nodes, pages } = await pageToEnd(
       async (after) =>
-        (await ok(`query ($after: String) { inspections(siteId: "S01", first: 200, after: $after) { nodes { id } ${PAGE} } }`, { after }))
-          .inspections,
+        (
+          await ok(`query ($after: String) { inspections(siteId: "S01", first: 200, after: $after) { nodes { id } ${PAGE_INFO} } }`, {
+            after,
+          })
+        ).inspections,
     );
     expect(nodes.map((n) => n.id)).toEqual(expected.map((r) => r.id));
     expect(pages).toBe(Math.ceil(expected.length / 200));
@@ -85,7 +64,7 @@ describe('quality paging: inspections, nonconformances, complaints of a customer
       async (after) =>
         (
           await ok(
-            `query ($after: String) { inspections(siteId: "S01", status: [COMPLETED], type: RECEIVING, first: 17, after: $after) { nodes { id status inspectionType } ${PAGE} } }`,
+            `query ($after: String) { inspections(siteId: "S01", status: [COMPLETED], type: RECEIVING, first: 17, after: $after) { nodes { id status inspectionType } ${PAGE_INFO} } }`,
             { after },
           )
         ).inspections,
@@ -103,7 +82,7 @@ describe('quality paging: inspections, nonconformances, complaints of a customer
     const { nodes } = await pageToEnd(
       async (after) =>
         (
-          await ok(`query ($after: String) { nonconformances(first: 37, after: $after) { nodes { id reportedAt status } ${PAGE} } }`, {
+          await ok(`query ($after: String) { nonconformances(first: 37, after: $after) { nodes { id reportedAt status } ${PAGE_INFO} } }`, {
             after,
           })
         ).nonconformances,
@@ -113,7 +92,7 @@ describe('quality paging: inspections, nonconformances, complaints of a customer
       async (after) =>
         (
           await ok(
-            `query ($after: String) { nonconformances(status: [OPEN, CONTAINED], source: INSPECTION, first: 5, after: $after) { nodes { id } ${PAGE} } }`,
+            `query ($after: String) { nonconformances(status: [OPEN, CONTAINED], source: INSPECTION, first: 5, after: $after) { nodes { id } ${PAGE_INFO} } }`,
             { after },
           )
         ).nonconformances,
@@ -155,13 +134,14 @@ describe('quality paging: inspections, nonconformances, complaints of a customer
     try {
       const nested = await pageToEnd(
         async (after) =>
-          (await entities('Customer', ['C99901'], `complaints(first: 1, after: $after) { nodes { id } ${PAGE} }`, { after }))[0].complaints,
+          (await entities('Customer', ['C99901'], `complaints(first: 1, after: $after) { nodes { id } ${PAGE_INFO} }`, { after }))[0]
+            .complaints,
       );
       expect(nested.nodes.map((n) => n.id)).toEqual(['NCP0005', 'NCP0004', 'NCP0003', 'NCP0002', 'NCP0001']);
       // In the root list they are the newest; pages of two split the tied three.
       const root = await pageToEnd(
         async (after) =>
-          (await ok(`query ($after: String) { nonconformances(first: 2, after: $after) { nodes { id } ${PAGE} } }`, { after }))
+          (await ok(`query ($after: String) { nonconformances(first: 2, after: $after) { nodes { id } ${PAGE_INFO} } }`, { after }))
             .nonconformances,
       );
       expect(root.nodes.slice(0, 5).map((n) => n.id)).toEqual(['NCP0005', 'NCP0004', 'NCP0003', 'NCP0002', 'NCP0001']);
@@ -201,7 +181,8 @@ describe('quality paging: inspections, nonconformances, complaints of a customer
       .execute();
     const lotPages = await pageToEnd(
       async (after) =>
-        (await entities('Lot', [lot!.lotId], `inspections(first: 1, after: $after) { nodes { id } ${PAGE} }`, { after }))[0].inspections,
+        (await entities('Lot', [lot!.lotId], `inspections(first: 1, after: $after) { nodes { id } ${PAGE_INFO} }`, { after }))[0]
+          .inspections,
     );
     expect(lotPages.nodes.map((n) => n.id)).toEqual(lotRows.map((r) => r.id));
 
@@ -217,8 +198,11 @@ describe('quality paging: inspections, nonconformances, complaints of a customer
     expect(orderRows.length).toBeGreaterThan(3);
     const orderPages = await pageToEnd(
       async (after) =>
-        (await entities('WorkOrder', [order!.workOrderId!], `inspections(first: 1, after: $after) { nodes { id } ${PAGE} }`, { after }))[0]
-          .inspections,
+        (
+          await entities('WorkOrder', [order!.workOrderId!], `inspections(first: 1, after: $after) { nodes { id } ${PAGE_INFO} }`, {
+            after,
+          })
+        )[0].inspections,
     );
     expect(orderPages.nodes.map((n) => n.id)).toEqual(orderRows.map((r) => r.id));
 
@@ -242,8 +226,11 @@ describe('quality paging: inspections, nonconformances, complaints of a customer
     expect(complaints.length).toBeGreaterThan(1);
     const all = await pageToEnd(
       async (after) =>
-        (await entities('Customer', [customer!.customerId!], `complaints(first: 1, after: $after) { nodes { id } ${PAGE} }`, { after }))[0]
-          .complaints,
+        (
+          await entities('Customer', [customer!.customerId!], `complaints(first: 1, after: $after) { nodes { id } ${PAGE_INFO} }`, {
+            after,
+          })
+        )[0].complaints,
     );
     expect(all.nodes.map((n) => n.id)).toEqual(complaints.map((c) => c.id));
     const statuses = [...new Set(complaints.map((c) => c.status))].slice(0, 1);
@@ -253,7 +240,7 @@ describe('quality paging: inspections, nonconformances, complaints of a customer
           await entities(
             'Customer',
             [customer!.customerId!],
-            `complaints(status: [${statuses.join(', ')}], first: 1, after: $after) { nodes { id status } ${PAGE} }`,
+            `complaints(status: [${statuses.join(', ')}], first: 1, after: $after) { nodes { id status } ${PAGE_INFO} }`,
             { after },
           )
         )[0].complaints,
