@@ -19,6 +19,7 @@ import {
   writeBenchSupergraph,
   type Child,
 } from './processes';
+import { ids, scalePlan } from '../subgraphs/kit/seed/world';
 
 /**
  * The live benchmark: N WebSocket subscribers to `workCenterStateChanged` spread over one, then
@@ -27,7 +28,12 @@ import {
  * `stateChangedAt`, written in the change's transaction) to its arrival at a subscriber (p50,
  * p99), and the gateways' memory per idle subscriber.
  *
- *   npm run bench:live -- [--subscribers 2000] [--rate 50] [--duration 20]
+ *   npm run bench:live -- [--subscribers 2000] [--rate 50] [--duration 20] [--sites 1]
+ *
+ * `--sites N` spreads the subscribers evenly over N sites (as a plant's screens follow their own
+ * site) and the changes over the same sites, so each change reaches subscribers/N of them. The
+ * default, 1, is the worst case: every change reaches every subscriber. More than one site needs
+ * a larger seed world (scale 10 has 4 sites, scale 100 has 40), chosen from the site count.
  *
  * Needs Redis (REDIS_URL, else redis://127.0.0.1:6379). Uses DATABASE_URL's server when set, else an embedded PostgreSQL.
  */
@@ -38,15 +44,20 @@ interface Options {
   rate: number;
   /** Seconds of changes. */
   duration: number;
+  /** Sites the subscribers and the changes are spread over. */
+  sites: number;
 }
 
 interface Run {
   replicas: number;
   subscribers: number;
   changes: number;
+  sites: number;
   delivered: number;
   expected: number;
   eventsPerSecond: number;
+  /** Deliveries the changes call for per second: each change times the subscribers of its site. */
+  expectedPerSecond: number;
   latencyMs: { p50: number; p99: number; max: number };
   memory: { heapPerSubscriberKiB: number; rssPerSubscriberKiB: number; heapBeforeMiB: number; heapAfterMiB: number };
   refusedOrClosed: number;
@@ -56,7 +67,17 @@ interface Run {
   answeredWith: Record<string, number>;
 }
 
-const SUBSCRIPTION = 'subscription { workCenterStateChanged(siteId: "S01") { id state stateReasonCode stateChangedAt } }';
+const SUBSCRIPTION = 'subscription ($site: ID!) { workCenterStateChanged(siteId: $site) { id state stateReasonCode stateChangedAt } }';
+
+/** The seed scales the benchmarks use; the smallest with enough sites is seeded for a spread run. */
+const SCALES = [1, 10, 100];
+
+function scaleFor(sites: number): number {
+  const scale = SCALES.find((s) => scalePlan(s).sites >= sites);
+  if (scale === undefined)
+    throw new Error(`--sites ${sites}: the largest seed world (scale ${SCALES.at(-1)}) has ${scalePlan(SCALES.at(-1)!).sites} sites`);
+  return scale;
+}
 
 function parseArgs(argv: string[]): Options {
   const get = (name: string) => argument(argv, name);
@@ -64,6 +85,7 @@ function parseArgs(argv: string[]): Options {
     subscribers: Number(get('subscribers') ?? 2000),
     rate: Number(get('rate') ?? 50),
     duration: Number(get('duration') ?? 20),
+    sites: Number(get('sites') ?? 1),
   };
   requireWholeNumbers({ ...options });
   return options;
@@ -136,8 +158,13 @@ async function measure(
             : 'error';
       endedBy[key] = (endedBy[key] ?? 0) + 1;
     };
+    const siteIds = Array.from({ length: options.sites }, (_, i) => ids.site(i + 1));
+    // Every replica serves every site: subscriber i goes to replica i mod R and to site (i div R) mod N.
+    const subscribersOf = new Map<string, number>(siteIds.map((id) => [id, 0]));
     for (let i = 0; i < options.subscribers; i++) {
       const gateway = gateways[i % gateways.length]!;
+      const site = siteIds[Math.floor(i / gateways.length) % siteIds.length]!;
+      subscribersOf.set(site, subscribersOf.get(site)! + 1);
       const client = createClient({
         url: gateway.url.replace('http:', 'ws:'),
         webSocketImpl: WebSocket,
@@ -148,7 +175,7 @@ async function measure(
       });
       clients.push(client);
       client.subscribe(
-        { query: SUBSCRIPTION },
+        { query: SUBSCRIPTION, variables: { site } },
         {
           next: (result) => {
             const code = (result.errors?.[0] as { extensions?: { code?: string } } | undefined)?.extensions?.code;
@@ -178,16 +205,21 @@ async function measure(
     const heapAfter = await heap();
     const rssAfter = rss();
 
-    const workCenters = (
-      (await (
+    const workCentersOf = new Map<string, string[]>();
+    for (const site of siteIds) {
+      const answer = (await (
         await fetch(gateways[0]!.url, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ query: '{ workCenters(siteId: "S01") { id } }' }),
+          body: JSON.stringify({ query: 'query ($site: ID!) { workCenters(siteId: $site) { id } }', variables: { site } }),
         })
-      ).json()) as { data: { workCenters: { id: string }[] } }
-    ).data.workCenters.map((w) => w.id);
+      ).json()) as { data?: { workCenters: { id: string }[] } };
+      const centers = answer.data?.workCenters.map((w) => w.id) ?? [];
+      if (centers.length === 0) throw new Error(`site ${site} has no work centers in the seed world`);
+      workCentersOf.set(site, centers);
+    }
     const total = options.rate * options.duration;
+    let expected = 0;
     const sent: Promise<unknown>[] = [];
     const changeStarted = Date.now();
     for (let n = 0; n < total; n++) {
@@ -195,6 +227,10 @@ async function measure(
       const wait = due - Date.now();
       if (wait > 0) await sleep(wait);
       const target = gateways[n % gateways.length]!;
+      // Change n is at site n mod N, on that site's work centers in turn.
+      const site = siteIds[n % siteIds.length]!;
+      const centers = workCentersOf.get(site)!;
+      expected += subscribersOf.get(site)!;
       sent.push(
         fetch(target.url, {
           method: 'POST',
@@ -202,13 +238,16 @@ async function measure(
           body: JSON.stringify({
             query:
               'mutation ($id: ID!, $state: WorkCenterState!, $reason: String) { setWorkCenterState(id: $id, state: $state, reasonCode: $reason) { id } }',
-            variables: { id: workCenters[n % workCenters.length], state: n % 2 ? 'RUNNING' : 'IDLE', reason: `BENCH${n}` },
+            variables: {
+              id: centers[Math.floor(n / siteIds.length) % centers.length],
+              state: n % 2 ? 'RUNNING' : 'IDLE',
+              reason: `BENCH${n}`,
+            },
           }),
         }).then((r) => r.text()),
       );
     }
     await Promise.all(sent);
-    const expected = total * options.subscribers;
     const drainStarted = Date.now();
     while (delivered < expected && Date.now() - drainStarted < 30_000) await sleep(200);
     const seconds = (Date.now() - changeStarted) / 1000;
@@ -217,9 +256,11 @@ async function measure(
       replicas,
       subscribers: options.subscribers,
       changes: total,
+      sites: options.sites,
       delivered,
       expected,
       eventsPerSecond: delivered / seconds,
+      expectedPerSecond: expected / options.duration,
       latencyMs: { p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies[latencies.length - 1] ?? NaN },
       memory: {
         heapPerSubscriberKiB: (heapAfter - heapBefore) / options.subscribers / 1024,
@@ -258,11 +299,12 @@ async function main(): Promise<void> {
     redis.disconnect();
   }
   const base = await freeBasePort();
-  const databaseUrl = benchDatabaseUrl(1);
+  const scale = scaleFor(options.sites);
+  const databaseUrl = benchDatabaseUrl(scale);
   const channel = `plantgraph:changes:bench:${randomBytes(4).toString('hex')}`;
   const callerKey = process.env.CALLER_SIGNING_KEY ?? randomBytes(32).toString('hex');
   process.stderr.write(
-    `live: ${options.subscribers} subscribers, ${options.rate} changes/s for ${options.duration} s; ${databaseUrl ? 'PostgreSQL at DATABASE_URL' : 'embedded PostgreSQL'}, Redis at ${redisUrl}\n`,
+    `live: ${options.subscribers} subscribers over ${options.sites} site(s) (seed scale ${scale}), ${options.rate} changes/s for ${options.duration} s; ${databaseUrl ? 'PostgreSQL at DATABASE_URL' : 'embedded PostgreSQL'}, Redis at ${redisUrl}\n`,
   );
   const children: Child[] = [];
   try {
@@ -271,7 +313,7 @@ async function main(): Promise<void> {
       {
         CALLER_SIGNING_KEY: callerKey,
         BENCH_BASE_PORT: String(base),
-        BENCH_SCALE: '1',
+        BENCH_SCALE: String(scale),
         BENCH_DATABASE_URL: databaseUrl,
         BENCH_LIVE_REDIS_URL: redisUrl,
         CHANGE_EVENTS_CHANNEL: channel,
@@ -307,15 +349,21 @@ async function main(): Promise<void> {
     const markdown = [
       `# Live subscriptions ${date}`,
       '',
-      `${options.subscribers} WebSocket subscribers to \`workCenterStateChanged(siteId: "S01")\` (all on the same site, so every change reaches every subscriber), ${options.rate} changes/s for ${options.duration} s through \`setWorkCenterState\`; change events through Redis. One machine (${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB) shared with other work while it ran: the figures are noisy and compare only with each other.`,
+      `${options.subscribers} WebSocket subscribers to \`workCenterStateChanged(siteId: $site)\`, ${options.rate} changes/s for ${options.duration} s through \`setWorkCenterState\`; change events through Redis. ${
+        options.sites === 1
+          ? 'Worst case: all subscribers on one site (S01), so every change reaches every subscriber'
+          : `Spread: subscribers evenly over ${options.sites} sites (S01…${ids.site(options.sites)}, seed scale ${scale}) and the changes over the same sites, so each change reaches about ${Math.round(options.subscribers / options.sites)} subscribers`
+      }: ${f(runs[0]!.expectedPerSecond, 0)} deliveries/s expected.`,
+      '',
+      `One machine (${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB) shared with other work while it ran: the figures are noisy and compare only with each other.`,
       '',
       "Latency: from the change's `stateChangedAt` (written in its transaction) to its arrival at the subscriber. Memory: the gateways' V8 heap and RSS after the subscriptions opened, less before, per subscriber (all replicas together).",
       '',
-      '| replicas | subscribers | changes | delivered / expected | events/s delivered | p50 ms | p99 ms | max ms | heap KiB / subscriber | RSS KiB / subscriber | answers with errors | ended early, by reason |',
-      '|---|---|---|---|---|---|---|---|---|---|---|---|',
+      '| replicas | subscribers | changes | delivered / expected | deliveries/s expected | events/s delivered | p50 ms | p99 ms | max ms | heap KiB / subscriber | RSS KiB / subscriber | answers with errors | ended early, by reason |',
+      '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
       ...runs.map(
         (r) =>
-          `| ${r.replicas} | ${r.subscribers} | ${r.changes} | ${r.delivered} / ${r.expected} | ${f(r.eventsPerSecond, 0)} | ${r.latencyMs.p50} | ${r.latencyMs.p99} | ${r.latencyMs.max} | ${f(r.memory.heapPerSubscriberKiB)} | ${f(r.memory.rssPerSubscriberKiB)} | ${
+          `| ${r.replicas} | ${r.subscribers} | ${r.changes} | ${r.delivered} / ${r.expected} | ${f(r.expectedPerSecond, 0)} | ${f(r.eventsPerSecond, 0)} | ${r.latencyMs.p50} | ${r.latencyMs.p99} | ${r.latencyMs.max} | ${f(r.memory.heapPerSubscriberKiB)} | ${f(r.memory.rssPerSubscriberKiB)} | ${
             Object.entries(r.answeredWith)
               .map(([k, v]) => `${k}: ${v}`)
               .join(', ') || 0
@@ -328,15 +376,16 @@ async function main(): Promise<void> {
           } |`,
       ),
       '',
-      `Command: \`npm run bench:live -- --subscribers ${options.subscribers} --rate ${options.rate} --duration ${options.duration}\``,
+      `Command: \`npm run bench:live -- --subscribers ${options.subscribers} --rate ${options.rate} --duration ${options.duration} --sites ${options.sites}\``,
       '',
     ].join('\n');
     const dir = path.join(ROOT, 'bench', 'results');
     mkdirSync(dir, { recursive: true });
-    const stamp = date.replace(/[:.]/g, '-');
-    writeFileSync(path.join(dir, `live-${stamp}.md`), markdown);
-    writeFileSync(path.join(dir, `live-${stamp}.json`), JSON.stringify({ date, options, runs }, null, 2));
-    process.stdout.write(`\n${markdown}\nwritten to bench/results/live-${stamp}.md\n`);
+    // The worst case and a spread run are two modes, each keeping its latest result (bench/README.md).
+    const name = `${options.sites === 1 ? 'live' : 'live-spread'}-${date.replace(/[:.]/g, '-')}`;
+    writeFileSync(path.join(dir, `${name}.md`), markdown);
+    writeFileSync(path.join(dir, `${name}.json`), JSON.stringify({ date, options, scale, runs }, null, 2));
+    process.stdout.write(`\n${markdown}\nwritten to bench/results/${name}.md\n`);
   } finally {
     await stopChildren(children);
   }
