@@ -2,18 +2,18 @@ import { dbQueryCount } from '../../../platform/metrics';
 import type { ErpDatabase } from '../../../subgraphs/erp/db';
 import { erpSystem } from '../../../subgraphs/erp/server';
 import { ids } from '../../../subgraphs/kit/seed/world';
-import { startInProcess, type InProcessSubgraph } from './harness';
+import { startSubgraph, type SubgraphHarness } from '../../support/subgraph';
 
 /**
  * Every reference resolver and every per-parent field goes through a loader: the statements a
  * request sends depend on the shape of the query, never on how many parents it has.
  */
 describe('ERP batching: statements for 10 parents equal those for 200', () => {
-  let erp: InProcessSubgraph<ErpDatabase>;
+  let erp: SubgraphHarness<ErpDatabase>;
   let receivedLots: string[];
   let shippedLots: string[];
   beforeAll(async () => {
-    erp = await startInProcess(erpSystem);
+    erp = await startSubgraph(erpSystem);
     receivedLots = (await erp.db.selectFrom('goodsReceipts').select('lotId').orderBy('lotId').limit(100).execute()).map((r) => r.lotId);
     shippedLots = (await erp.db.selectFrom('deliveryLots').select('lotId').orderBy('lotId').limit(100).execute()).map((r) => r.lotId);
   });

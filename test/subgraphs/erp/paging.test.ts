@@ -4,7 +4,7 @@ import { dbQueryCount } from '../../../platform/metrics';
 import type { ErpDatabase } from '../../../subgraphs/erp/db';
 import { erpSystem } from '../../../subgraphs/erp/server';
 import { ids } from '../../../subgraphs/kit/seed/world';
-import { startInProcess, type InProcessSubgraph } from './harness';
+import { startSubgraph, type SubgraphHarness } from '../../support/subgraph';
 
 const partner = (supplierId: string): Caller => ({
   subject: `partner:key-${supplierId}`,
@@ -20,9 +20,9 @@ const partner = (supplierId: string): Caller => ({
  * costs the same statements for one parent as for many, on the first page as on a later one.
  */
 describe('ERP paging', () => {
-  let erp: InProcessSubgraph<ErpDatabase>;
+  let erp: SubgraphHarness<ErpDatabase>;
   beforeAll(async () => {
-    erp = await startInProcess(erpSystem);
+    erp = await startSubgraph(erpSystem);
   });
   afterAll(() => erp.stop());
 

@@ -4,11 +4,11 @@ import type { InventoryDatabase } from '../../../subgraphs/inventory/db';
 import { inventorySystem } from '../../../subgraphs/inventory/server';
 import { encodeCursor, PAGE_SIZE_MAX } from '../../../subgraphs/kit/paging';
 import { UNPOSTED_COUNTED } from '../../../subgraphs/inventory/enums';
-import { startInProcess, type InProcessSubgraph } from '../erp/harness';
+import { startSubgraph, type SubgraphHarness } from '../../support/subgraph';
 import { PAGE_INFO, pageToEnd } from '../../support/paging';
 
 describe('inventory paging: count tasks and the discrepancy worklist', () => {
-  let inventory: InProcessSubgraph<InventoryDatabase>;
+  let inventory: SubgraphHarness<InventoryDatabase>;
   const ok = async (query: string, variables: Record<string, unknown> = {}) => {
     const result = await inventory.execute(query, variables);
     expect(result.errors).toBeUndefined();
@@ -16,7 +16,7 @@ describe('inventory paging: count tasks and the discrepancy worklist', () => {
   };
 
   beforeAll(async () => {
-    inventory = await startInProcess(inventorySystem);
+    inventory = await startSubgraph(inventorySystem);
   });
   afterAll(() => inventory.stop());
 

@@ -3,11 +3,11 @@ import { dbQueryCount } from '../../../platform/metrics';
 import { qualitySystem } from '../../../subgraphs/quality/server';
 import { encodeCursor, PAGE_SIZE_MAX } from '../../../subgraphs/kit/paging';
 import type { QualityDatabase } from '../../../subgraphs/quality/db';
-import { startInProcess, type InProcessSubgraph } from '../erp/harness';
+import { startSubgraph, type SubgraphHarness } from '../../support/subgraph';
 import { PAGE_INFO, pageToEnd } from '../../support/paging';
 
 describe('quality paging: inspections, nonconformances, complaints of a customer, inspections of a lot and of a work order', () => {
-  let quality: InProcessSubgraph<QualityDatabase>;
+  let quality: SubgraphHarness<QualityDatabase>;
   const ok = async (query: string, variables: Record<string, unknown> = {}) => {
     const result = await quality.execute(query, variables);
     expect(result.errors).toBeUndefined();
@@ -25,7 +25,7 @@ describe('quality paging: inspections, nonconformances, complaints of a customer
   };
 
   beforeAll(async () => {
-    quality = await startInProcess(qualitySystem);
+    quality = await startSubgraph(qualitySystem);
   });
   afterAll(() => quality.stop());
 

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { CrmDatabase } from '../../../../subgraphs/crm/db';
 import { crmSystem } from '../../../../subgraphs/crm/server';
-import { startInProcess, type InProcessSubgraph } from '../../erp/harness';
+import { startSubgraph, type SubgraphHarness } from '../../../support/subgraph';
 
 const CUSTOMERS = `query ($first: Int, $after: String, $segment: CustomerSegment, $search: String) {
   customers(segment: $segment, search: $search, first: $first, after: $after) {
@@ -12,9 +12,9 @@ const CUSTOMERS = `query ($first: Int, $after: String, $segment: CustomerSegment
 }`;
 
 describe('CRM customers in pages', () => {
-  let crm: InProcessSubgraph<CrmDatabase>;
+  let crm: SubgraphHarness<CrmDatabase>;
   beforeAll(async () => {
-    crm = await startInProcess(crmSystem);
+    crm = await startSubgraph(crmSystem);
   });
   afterAll(() => crm.stop());
 

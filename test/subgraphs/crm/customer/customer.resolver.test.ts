@@ -4,7 +4,7 @@ import type { CrmDatabase } from '../../../../subgraphs/crm/db';
 import { crmSystem } from '../../../../subgraphs/crm/server';
 import { customerFact } from '../../../../subgraphs/kit/seed/erp-world';
 import { ids } from '../../../../subgraphs/kit/seed/world';
-import { startInProcess, user, type InProcessSubgraph } from '../../erp/harness';
+import { startSubgraph, user, type SubgraphHarness } from '../../../support/subgraph';
 
 const UPDATE = `mutation ($id: ID!, $input: CustomerProfileInput!) {
   updateCustomerProfile(id: $id, input: $input) {
@@ -14,9 +14,9 @@ const UPDATE = `mutation ($id: ID!, $input: CustomerProfileInput!) {
 }`;
 
 describe('CRM customers', () => {
-  let crm: InProcessSubgraph<CrmDatabase>;
+  let crm: SubgraphHarness<CrmDatabase>;
   beforeAll(async () => {
-    crm = await startInProcess(crmSystem);
+    crm = await startSubgraph(crmSystem);
   });
   afterAll(() => crm.stop());
 

@@ -1,6 +1,6 @@
 import { erpSystem } from '../../../../subgraphs/erp/server';
 import type { ErpDatabase } from '../../../../subgraphs/erp/db';
-import { startInProcess, user, type InProcessSubgraph } from '../harness';
+import { startSubgraph, user, type SubgraphHarness } from '../../../support/subgraph';
 
 const POST = `mutation ($input: InventoryAdjustmentInput!) {
   postInventoryAdjustment(input: $input) {
@@ -19,9 +19,9 @@ const HISTORY = `query ($ids: [ID!]) {
 }`;
 
 describe('ERP postInventoryAdjustment', () => {
-  let erp: InProcessSubgraph<ErpDatabase>;
+  let erp: SubgraphHarness<ErpDatabase>;
   beforeAll(async () => {
-    erp = await startInProcess(erpSystem);
+    erp = await startSubgraph(erpSystem);
   });
   afterAll(() => erp.stop());
 

@@ -1,7 +1,7 @@
 import type { ErpDatabase } from '../../../../subgraphs/erp/db';
 import { erpSystem } from '../../../../subgraphs/erp/server';
 import type { Caller } from '../../../../platform/caller';
-import { startInProcess, user, type InProcessSubgraph } from '../harness';
+import { startSubgraph, user, type SubgraphHarness } from '../../../support/subgraph';
 
 const partner = (supplierId: string): Caller => ({
   subject: `partner:key-${supplierId}`,
@@ -25,9 +25,9 @@ const CONFIRM = `mutation ($po: ID!, $material: ID!, $date: Date!) {
 }`;
 
 describe('ERP purchase orders for partners', () => {
-  let erp: InProcessSubgraph<ErpDatabase>;
+  let erp: SubgraphHarness<ErpDatabase>;
   beforeAll(async () => {
-    erp = await startInProcess(erpSystem);
+    erp = await startSubgraph(erpSystem);
   });
   afterAll(() => erp.stop());
 

@@ -1,15 +1,15 @@
 import { erpSystem } from '../../../../subgraphs/erp/server';
 import type { ErpDatabase } from '../../../../subgraphs/erp/db';
-import { startInProcess, user, type InProcessSubgraph } from '../harness';
+import { startSubgraph, user, type SubgraphHarness } from '../../../support/subgraph';
 
 const CHANGE = `mutation ($input: StockStatusChangeInput!) {
   changeStockStatus(input: $input) { documentNumber toStatus postedAt lotId quantity materialSite { blockedQuantity } }
 }`;
 
 describe('ERP changeStockStatus', () => {
-  let erp: InProcessSubgraph<ErpDatabase>;
+  let erp: SubgraphHarness<ErpDatabase>;
   beforeAll(async () => {
-    erp = await startInProcess(erpSystem);
+    erp = await startSubgraph(erpSystem);
   });
   afterAll(() => erp.stop());
 

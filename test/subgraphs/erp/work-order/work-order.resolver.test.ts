@@ -1,13 +1,13 @@
 import type { ErpDatabase } from '../../../../subgraphs/erp/db';
 import { erpSystem } from '../../../../subgraphs/erp/server';
-import { startInProcess, user, type InProcessSubgraph } from '../harness';
+import { startSubgraph, user, type SubgraphHarness } from '../../../support/subgraph';
 
 const RELEASE = `mutation ($id: ID!) { releaseWorkOrder(id: $id) { id orderStatus changeHistory { nodes { actor operation before after } } } }`;
 
 describe('ERP releaseWorkOrder', () => {
-  let erp: InProcessSubgraph<ErpDatabase>;
+  let erp: SubgraphHarness<ErpDatabase>;
   beforeAll(async () => {
-    erp = await startInProcess(erpSystem);
+    erp = await startSubgraph(erpSystem);
   });
   afterAll(() => erp.stop());
 

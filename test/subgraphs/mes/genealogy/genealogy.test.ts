@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { MesDatabase } from '../../../../subgraphs/mes/db';
-import { createMesHarness, type MesHarness } from '../mes-harness';
+import { startSubgraph, type SubgraphHarness } from '../../../support/subgraph';
+import { mesSystem } from '../../../../subgraphs/mes/server';
 
 type Edge = { consumedLotId: string; producedLotId: string; quantity: number };
 
@@ -36,13 +37,13 @@ const asKeys = (edges: { depth: number; consumedLot: { id: string }; producedLot
   edges.map((e) => `${e.consumedLot.id}>${e.producedLot.id}@${e.depth}`).sort();
 
 describe('MES Lot.genealogy', () => {
-  let mes: MesHarness;
+  let mes: SubgraphHarness<MesDatabase>;
   let deepLot: string;
   let receivedLot: string;
 
   beforeAll(async () => {
-    mes = await createMesHarness();
-    const db = mes.db.database.db;
+    mes = await startSubgraph(mesSystem);
+    const db = mes.db;
     // A lot whose inputs have inputs: genealogy two levels deep or more.
     const deep = await db
       .selectFrom('genealogyEdges as top')
@@ -63,15 +64,15 @@ describe('MES Lot.genealogy', () => {
       .executeTakeFirstOrThrow();
     receivedLot = received.consumedLotId;
   });
-  afterAll(() => mes.drop());
+  afterAll(() => mes.stop());
 
   it('traces backward through every level with each edge at its depth, as the edges table says', async () => {
-    const { data, errors } = await mes.run(TRACE, { id: deepLot, direction: 'BACKWARD' });
+    const { data, errors } = await mes.execute(TRACE, { id: deepLot, direction: 'BACKWARD' });
     expect(errors).toBeUndefined();
     const trace = data.lot.genealogy;
     expect(Math.max(...trace.map((e: { depth: number }) => e.depth))).toBeGreaterThanOrEqual(2);
-    expect(asKeys(trace)).toEqual(await expectedTrace(mes.db.database.db, deepLot, 'BACKWARD', 20));
-    const direct = await mes.db.database.db.selectFrom('genealogyEdges').selectAll().where('producedLotId', '=', deepLot).execute();
+    expect(asKeys(trace)).toEqual(await expectedTrace(mes.db, deepLot, 'BACKWARD', 20));
+    const direct = await mes.db.selectFrom('genealogyEdges').selectAll().where('producedLotId', '=', deepLot).execute();
     for (const edge of direct) {
       expect(trace).toContainEqual({
         depth: 1,
@@ -83,21 +84,21 @@ describe('MES Lot.genealogy', () => {
   });
 
   it('traces forward from a received lot to where it went', async () => {
-    const { data, errors } = await mes.run(TRACE, { id: receivedLot, direction: 'FORWARD' });
+    const { data, errors } = await mes.execute(TRACE, { id: receivedLot, direction: 'FORWARD' });
     expect(errors).toBeUndefined();
     expect(data.lot.genealogy.some((e: { depth: number }) => e.depth >= 2)).toBe(true);
-    expect(asKeys(data.lot.genealogy)).toEqual(await expectedTrace(mes.db.database.db, receivedLot, 'FORWARD', 20));
+    expect(asKeys(data.lot.genealogy)).toEqual(await expectedTrace(mes.db, receivedLot, 'FORWARD', 20));
   });
 
   it('stops at maxDepth', async () => {
-    const { data } = await mes.run(TRACE, { id: deepLot, direction: 'BACKWARD', maxDepth: 1 });
+    const { data } = await mes.execute(TRACE, { id: deepLot, direction: 'BACKWARD', maxDepth: 1 });
     expect(data.lot.genealogy.length).toBeGreaterThan(0);
     expect(data.lot.genealogy.every((e: { depth: number }) => e.depth === 1)).toBe(true);
-    expect(asKeys(data.lot.genealogy)).toEqual(await expectedTrace(mes.db.database.db, deepLot, 'BACKWARD', 1));
+    expect(asKeys(data.lot.genealogy)).toEqual(await expectedTrace(mes.db, deepLot, 'BACKWARD', 1));
   });
 
   it.each([0, -3, 51, 1000])('refuses maxDepth %p with BAD_USER_INPUT naming maxDepth', async (maxDepth) => {
-    const { data, errors } = await mes.run(TRACE, { id: deepLot, direction: 'BACKWARD', maxDepth });
+    const { data, errors } = await mes.execute(TRACE, { id: deepLot, direction: 'BACKWARD', maxDepth });
     expect(data.lot).toBeNull();
     expect(errors).toHaveLength(1);
     expect(errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'maxDepth' });
@@ -105,7 +106,7 @@ describe('MES Lot.genealogy', () => {
   });
 
   it('ends on a cycle: each edge of the loop once, at its depth, in both directions', async () => {
-    const db = mes.db.database.db;
+    const db = mes.db;
     const lot = (id: string) => ({
       id,
       materialId: 'M000001',
@@ -129,12 +130,12 @@ describe('MES Lot.genealogy', () => {
         { producedLotId: 'CYC-D', consumedLotId: 'CYC-A', quantity: 4 },
       ])
       .execute();
-    const backward = await mes.run(TRACE, { id: 'CYC-A', direction: 'BACKWARD', maxDepth: 50 });
+    const backward = await mes.execute(TRACE, { id: 'CYC-A', direction: 'BACKWARD', maxDepth: 50 });
     expect(backward.errors).toBeUndefined();
     expect(asKeys(backward.data.lot.genealogy)).toEqual(['CYC-A>CYC-C@3', 'CYC-B>CYC-A@1', 'CYC-C>CYC-B@2']);
-    const forward = await mes.run(TRACE, { id: 'CYC-A', direction: 'FORWARD', maxDepth: 50 });
+    const forward = await mes.execute(TRACE, { id: 'CYC-A', direction: 'FORWARD', maxDepth: 50 });
     expect(asKeys(forward.data.lot.genealogy)).toEqual(['CYC-A>CYC-C@1', 'CYC-A>CYC-D@1', 'CYC-B>CYC-A@3', 'CYC-C>CYC-B@2']);
-    const fromD = await mes.run(TRACE, { id: 'CYC-D', direction: 'BACKWARD', maxDepth: 50 });
+    const fromD = await mes.execute(TRACE, { id: 'CYC-D', direction: 'BACKWARD', maxDepth: 50 });
     expect(asKeys(fromD.data.lot.genealogy)).toEqual(['CYC-A>CYC-D@1', 'CYC-B>CYC-A@2', 'CYC-C>CYC-B@3', 'CYC-A>CYC-C@4'].sort());
   });
 
@@ -144,7 +145,7 @@ describe('MES Lot.genealogy', () => {
       backward: genealogy(direction: BACKWARD) { depth consumedLot { id producedBy { goodQuantity } } }
       forward: genealogy(direction: FORWARD, maxDepth: 3) { depth producedLot { id lifecycleStatus } }
     } } }`;
-    const createdAt = await mes.db.database.db
+    const createdAt = await mes.db
       .selectFrom('lots')
       .select('createdAt')
       .where('id', 'like', 'L%')
@@ -152,7 +153,7 @@ describe('MES Lot.genealogy', () => {
       .offset(200)
       .limit(1)
       .executeTakeFirstOrThrow();
-    const ten = await mes.db.database.db
+    const ten = await mes.db
       .selectFrom('lots')
       .select('createdAt')
       .where('id', 'like', 'L%')
@@ -160,8 +161,8 @@ describe('MES Lot.genealogy', () => {
       .offset(10)
       .limit(1)
       .executeTakeFirstOrThrow();
-    const few = await mes.run(query, { since: ten.createdAt.toISOString() });
-    const many = await mes.run(query, { since: createdAt.createdAt.toISOString() });
+    const few = await mes.execute(query, { since: ten.createdAt.toISOString() });
+    const many = await mes.execute(query, { since: createdAt.createdAt.toISOString() });
     expect(few.errors).toBeUndefined();
     expect(many.errors).toBeUndefined();
     expect(few.data.lots.nodes.length).toBeGreaterThanOrEqual(10);

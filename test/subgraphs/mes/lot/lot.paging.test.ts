@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX } from '../../../../platform/paging';
-import { createMesHarness, type MesHarness, type MesResult } from '../mes-harness';
+import { startSubgraph, type SubgraphHarness, type SubgraphResult } from '../../../support/subgraph';
+import type { MesDatabase } from '../../../../subgraphs/mes/db';
+import { mesSystem } from '../../../../subgraphs/mes/server';
 
 const LOTS = `query ($siteId: ID, $first: Int, $after: String) {
   lots(siteId: $siteId, first: $first, after: $after) {
@@ -19,7 +21,7 @@ const PRODUCED = `query ($representations: [_Any!]!, $first: Int, $after: String
 const orders = (ids: readonly string[]) => ({ representations: ids.map((id) => ({ __typename: 'WorkOrder', id })) });
 
 /** Every page of a list from the first on; `read` picks the connection out of a result. */
-async function pageToEnd(fetch: (after: string | null) => Promise<MesResult>, read: (data: any) => any) {
+async function pageToEnd(fetch: (after: string | null) => Promise<SubgraphResult>, read: (data: any) => any) {
   const ids: string[] = [];
   let after: string | null = null;
   let pages = 0;
@@ -38,10 +40,10 @@ async function pageToEnd(fetch: (after: string | null) => Promise<MesResult>, re
 }
 
 describe('MES paging: lots and WorkOrder.producedLots', () => {
-  let mes: MesHarness;
-  const db = () => mes.db.database.db;
+  let mes: SubgraphHarness<MesDatabase>;
+  const db = () => mes.db;
   beforeAll(async () => {
-    mes = await createMesHarness();
+    mes = await startSubgraph(mesSystem);
     // Lots created in one microsecond: the order must fall back on the lot number, and a cursor
     // must hold the microseconds (a millisecond one would repeat these rows or skip them).
     await sql`insert into lots (id, material_id, site_id, quantity, lifecycle_status, produced_by, created_at) values
@@ -50,7 +52,7 @@ describe('MES paging: lots and WorkOrder.producedLots', () => {
       ('PG-C', 'M000001', 'S77', 1, 'AVAILABLE', null, '2026-11-15 10:00:00.123457+00'),
       ('PG-D', 'M000001', 'S77', 1, 'AVAILABLE', null, '2026-11-15 10:00:00.123+00')`.execute(db());
   });
-  afterAll(() => mes.drop());
+  afterAll(() => mes.stop());
 
   it('pages lots of a site to the end, each lot once, oldest first then by lot number, one statement a page', async () => {
     const expected = (
@@ -60,7 +62,7 @@ describe('MES paging: lots and WorkOrder.producedLots', () => {
     const statements: number[] = [];
     const { ids, pages } = await pageToEnd(
       async (after) => {
-        const result = await mes.run(LOTS, { siteId: 'S01', first: PAGE_SIZE_MAX, after });
+        const result = await mes.execute(LOTS, { siteId: 'S01', first: PAGE_SIZE_MAX, after });
         statements.push(result.statements);
         return result;
       },
@@ -73,12 +75,12 @@ describe('MES paging: lots and WorkOrder.producedLots', () => {
 
   it('orders lots of one instant by lot number and keeps their microseconds in the cursor', async () => {
     const { ids, pages } = await pageToEnd(
-      (after) => mes.run(LOTS, { siteId: 'S77', first: 1, after }),
+      (after) => mes.execute(LOTS, { siteId: 'S77', first: 1, after }),
       (data) => data.lots,
     );
     expect(ids).toEqual(['PG-D', 'PG-A', 'PG-B', 'PG-C']);
     expect(pages).toBe(4);
-    const { data } = await mes.run(LOTS, { siteId: 'S77' });
+    const { data } = await mes.execute(LOTS, { siteId: 'S77' });
     expect(data.lots.nodes.map((n: { createdAt: string }) => n.createdAt)).toEqual([
       '2026-11-15T10:00:00.123Z',
       '2026-11-15T10:00:00.123Z',
@@ -95,10 +97,10 @@ describe('MES paging: lots and WorkOrder.producedLots', () => {
   });
 
   it('gives the default page without first, and an empty page with null cursors where nothing matches', async () => {
-    const { data } = await mes.run(LOTS, {});
+    const { data } = await mes.execute(LOTS, {});
     expect(data.lots.nodes).toHaveLength(PAGE_SIZE_DEFAULT);
     expect(data.lots.pageInfo.hasNextPage).toBe(true);
-    const none = await mes.run(LOTS, { siteId: 'S99' });
+    const none = await mes.execute(LOTS, { siteId: 'S99' });
     expect(none.data.lots).toEqual({
       nodes: [],
       edges: [],
@@ -121,7 +123,7 @@ describe('MES paging: lots and WorkOrder.producedLots', () => {
     ).map((r) => r.id);
     expect(expected.length).toBeGreaterThan(3);
     const { ids, pages } = await pageToEnd(
-      (after) => mes.run(PRODUCED, { ...orders([busiest.producedBy!]), first: 2, after }),
+      (after) => mes.execute(PRODUCED, { ...orders([busiest.producedBy!]), first: 2, after }),
       (data) => data._entities[0].producedLots,
     );
     expect(ids).toEqual(expected);
@@ -138,7 +140,7 @@ describe('MES paging: lots and WorkOrder.producedLots', () => {
       .orderBy('id')
       .limit(1)
       .executeTakeFirstOrThrow();
-    const { data, errors } = await mes.run(PRODUCED, orders(['WO9999999', idle.id]));
+    const { data, errors } = await mes.execute(PRODUCED, orders(['WO9999999', idle.id]));
     expect(errors).toBeUndefined();
     expect(data._entities[0].producedLots).toBeNull();
     expect(data._entities[1].producedLots).toEqual({
@@ -148,10 +150,10 @@ describe('MES paging: lots and WorkOrder.producedLots', () => {
   });
 
   it.each([0, -1, PAGE_SIZE_MAX + 1])('refuses first: %p on lots and producedLots with BAD_USER_INPUT', async (first) => {
-    const root = await mes.run(LOTS, { first });
+    const root = await mes.execute(LOTS, { first });
     expect(root.data).toBeNull();
     expect(root.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
-    const nested = await mes.run(PRODUCED, { ...orders(['WO0000001', 'WO9999999']), first });
+    const nested = await mes.execute(PRODUCED, { ...orders(['WO0000001', 'WO9999999']), first });
     expect(nested.errors!.map((e) => e.extensions)).toEqual([
       expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'first' }),
       expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'first' }),
@@ -159,12 +161,12 @@ describe('MES paging: lots and WorkOrder.producedLots', () => {
   });
 
   it("refuses a cursor that is not one, and another list's cursor, with BAD_USER_INPUT", async () => {
-    const lotsCursor = (await mes.run(LOTS, { first: 1 })).data.lots.pageInfo.endCursor as string;
+    const lotsCursor = (await mes.execute(LOTS, { first: 1 })).data.lots.pageInfo.endCursor as string;
     for (const after of ['nonsense!', Buffer.from('["lots","x"]').toString('base64url')]) {
-      const { errors } = await mes.run(LOTS, { after });
+      const { errors } = await mes.execute(LOTS, { after });
       expect(errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
     }
-    const nested = await mes.run(PRODUCED, { ...orders(['WO0000001']), after: lotsCursor });
+    const nested = await mes.execute(PRODUCED, { ...orders(['WO0000001']), after: lotsCursor });
     expect(nested.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
     expect(nested.errors![0]!.message).toMatch(/a cursor of lots/);
   });
@@ -181,8 +183,8 @@ describe('MES paging: lots and WorkOrder.producedLots', () => {
         .execute()
     ).map((r) => r.producedBy!);
     expect(producers).toHaveLength(200);
-    const one = await mes.run(PRODUCED, { ...orders(producers.slice(0, 1)), first: 1 });
-    const many = await mes.run(PRODUCED, { ...orders(producers), first: 1 });
+    const one = await mes.execute(PRODUCED, { ...orders(producers.slice(0, 1)), first: 1 });
+    const many = await mes.execute(PRODUCED, { ...orders(producers), first: 1 });
     expect(one.errors).toBeUndefined();
     expect(many.errors).toBeUndefined();
     expect(many.data._entities.every((o: any) => o.producedLots.nodes.length === 1)).toBe(true);
@@ -190,8 +192,8 @@ describe('MES paging: lots and WorkOrder.producedLots', () => {
     expect(many.statements).toBe(2); // the orders, then one page of lots for all of them
 
     const after = one.data._entities[0].producedLots.pageInfo.endCursor as string;
-    const oneLater = await mes.run(PRODUCED, { ...orders(producers.slice(0, 1)), first: 1, after });
-    const manyLater = await mes.run(PRODUCED, { ...orders(producers), first: 1, after });
+    const oneLater = await mes.execute(PRODUCED, { ...orders(producers.slice(0, 1)), first: 1, after });
+    const manyLater = await mes.execute(PRODUCED, { ...orders(producers), first: 1, after });
     expect(manyLater.errors).toBeUndefined();
     expect(oneLater.statements).toBe(one.statements);
     expect(manyLater.statements).toBe(one.statements);

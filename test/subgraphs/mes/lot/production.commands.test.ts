@@ -1,5 +1,7 @@
 import { sql } from 'kysely';
-import { createMesHarness, user, type MesHarness } from '../mes-harness';
+import { startSubgraph, user, type SubgraphHarness } from '../../../support/subgraph';
+import type { MesDatabase } from '../../../../subgraphs/mes/db';
+import { mesSystem } from '../../../../subgraphs/mes/server';
 
 const REPORT = `mutation ($input: ProductionReportInput!) {
   reportProduction(input: $input) {
@@ -11,12 +13,12 @@ const REPORT = `mutation ($input: ProductionReportInput!) {
 }`;
 
 describe('MES reportProduction', () => {
-  let mes: MesHarness;
+  let mes: SubgraphHarness<MesDatabase>;
   let orderId: string;
   let centerId: string;
   let inputs: { id: string; quantity: number }[];
 
-  const db = () => mes.db.database.db;
+  const db = () => mes.db;
   // One fingerprint of every row a report may touch: equal fingerprints mean nothing was written.
   const snapshot = async () =>
     (
@@ -28,7 +30,7 @@ describe('MES reportProduction', () => {
     ).rows[0]!.fingerprint;
 
   beforeAll(async () => {
-    mes = await createMesHarness();
+    mes = await startSubgraph(mesSystem);
     const order = await db()
       .selectFrom('workOrders')
       .selectAll()
@@ -52,7 +54,7 @@ describe('MES reportProduction', () => {
       .limit(2)
       .execute();
   });
-  afterAll(() => mes.drop());
+  afterAll(() => mes.stop());
 
   it('creates the output lot, takes the inputs out of their lots, links them and advances the order, audited as the caller', async () => {
     const input = {
@@ -65,7 +67,7 @@ describe('MES reportProduction', () => {
         { lotId: inputs[1]!.id, quantity: 5 },
       ],
     };
-    const { data, errors } = await mes.run(REPORT, { input }, user('ana.ruiz'));
+    const { data, errors } = await mes.execute(REPORT, { input }, user('ana.ruiz', { roles: ['production'] }));
     expect(errors).toBeUndefined();
     const lot = data.reportProduction;
     expect(lot.id).toBe('L00008001');
@@ -109,12 +111,12 @@ describe('MES reportProduction', () => {
       [`Lot:${inputs[0]!.id}`, `Lot:${inputs[1]!.id}`, 'Lot:L00008001', `WorkOrder:${orderId}`].sort(),
     );
     expect(new Set(audit.map((a) => a.actor))).toEqual(new Set(['ana.ruiz']));
-    const history = await mes.run(`{ lot(id: "${inputs[1]!.id}") { changeHistory { nodes { changedFields before after } } } }`);
+    const history = await mes.execute(`{ lot(id: "${inputs[1]!.id}") { changeHistory { nodes { changedFields before after } } } }`);
     expect(history.data.lot.changeHistory.nodes[0].changedFields).toEqual(['quantity']);
   });
 
   it('tops up a named output lot of the same order and adds to an edge reported again', async () => {
-    const { data, errors } = await mes.run(REPORT, {
+    const { data, errors } = await mes.execute(REPORT, {
       input: {
         workOrderId: orderId,
         workCenterId: centerId,
@@ -211,7 +213,7 @@ describe('MES reportProduction', () => {
     };
     const input = JSON.parse(JSON.stringify(change(base)).replace('FIRST_INPUT', inputs[0]!.id));
     const before = await snapshot();
-    const { errors } = await mes.run(REPORT, { input });
+    const { errors } = await mes.execute(REPORT, { input });
     expect(errors).toHaveLength(1);
     expect(errors![0]!.extensions).toMatchObject(expected);
     expect(await snapshot()).toEqual(before);
@@ -224,7 +226,7 @@ describe('MES reportProduction', () => {
       .where('dispatchStatus', '=', 'CLOSED')
       .limit(1)
       .executeTakeFirstOrThrow();
-    const { errors } = await mes.run(REPORT, {
+    const { errors } = await mes.execute(REPORT, {
       input: { workOrderId: closed.id, workCenterId: closed.workCenterId, goodQuantity: 1, scrapQuantity: 0, consumed: [] },
     });
     expect(errors![0]!.extensions.code).toBe('INVALID_STATE');
@@ -243,7 +245,7 @@ describe('MES reportProduction', () => {
       .executeTakeFirstOrThrow();
     const take = Math.round(lot.quantity * 0.6);
     const report = () =>
-      mes.run(REPORT, {
+      mes.execute(REPORT, {
         input: {
           workOrderId: orderId,
           workCenterId: centerId,
@@ -262,10 +264,10 @@ describe('MES reportProduction', () => {
 
   it('skips lot numbers already taken by hand', async () => {
     const { rows } = await sql<{ next: string }>`select 'L' || lpad((last_value + 1)::text, 8, '0') as next from lot_numbers`.execute(db());
-    await mes.run(REPORT, {
+    await mes.execute(REPORT, {
       input: { workOrderId: orderId, workCenterId: centerId, goodQuantity: 1, scrapQuantity: 0, outputLotId: rows[0]!.next, consumed: [] },
     });
-    const { data, errors } = await mes.run(REPORT, {
+    const { data, errors } = await mes.execute(REPORT, {
       input: { workOrderId: orderId, workCenterId: centerId, goodQuantity: 2, scrapQuantity: 0, consumed: [] },
     });
     expect(errors).toBeUndefined();

@@ -1,4 +1,6 @@
-import { createMesHarness, user, type MesHarness } from '../mes-harness';
+import { startSubgraph, user, type SubgraphHarness } from '../../../support/subgraph';
+import type { MesDatabase } from '../../../../subgraphs/mes/db';
+import { mesSystem } from '../../../../subgraphs/mes/server';
 
 const SET_STATE = `mutation ($id: ID!, $state: WorkCenterState!, $reason: String) {
   setWorkCenterState(id: $id, state: $state, reasonCode: $reason) {
@@ -7,25 +9,29 @@ const SET_STATE = `mutation ($id: ID!, $state: WorkCenterState!, $reason: String
 }`;
 
 describe('MES work centers', () => {
-  let mes: MesHarness;
-  const db = () => mes.db.database.db;
+  let mes: SubgraphHarness<MesDatabase>;
+  const db = () => mes.db;
   beforeAll(async () => {
-    mes = await createMesHarness();
+    mes = await startSubgraph(mesSystem);
   });
-  afterAll(() => mes.drop());
+  afterAll(() => mes.stop());
 
   it('lists the work centers of a site, and of one area', async () => {
-    const all = await mes.run(`{ workCenters(siteId: "S01") { id name area state } }`);
+    const all = await mes.execute(`{ workCenters(siteId: "S01") { id name area state } }`);
     expect(all.data.workCenters).toHaveLength(20);
     const area = all.data.workCenters[5].area as string;
-    const some = await mes.run(`query ($area: String) { workCenters(siteId: "S01", area: $area) { id area } }`, { area });
+    const some = await mes.execute(`query ($area: String) { workCenters(siteId: "S01", area: $area) { id area } }`, { area });
     const rows = await db().selectFrom('workCenters').select('id').where('area', '=', area).orderBy('id').execute();
     expect(some.data.workCenters.map((c: { id: string }) => c.id)).toEqual(rows.map((r) => r.id));
-    expect((await mes.run(`{ workCenters(siteId: "S09") { id } }`)).data.workCenters).toEqual([]);
+    expect((await mes.execute(`{ workCenters(siteId: "S09") { id } }`)).data.workCenters).toEqual([]);
   });
 
   it('sets the state with its reason in one audited change', async () => {
-    const { data, errors } = await mes.run(SET_STATE, { id: 'WC004', state: 'DOWN', reason: 'BREAKDOWN' }, user('emil.novak'));
+    const { data, errors } = await mes.execute(
+      SET_STATE,
+      { id: 'WC004', state: 'DOWN', reason: 'BREAKDOWN' },
+      user('emil.novak', { roles: ['production'] }),
+    );
     expect(errors).toBeUndefined();
     expect(data.setWorkCenterState).toMatchObject({ id: 'WC004', state: 'DOWN', stateReasonCode: 'BREAKDOWN' });
     expect(data.setWorkCenterState.changeHistory.nodes).toEqual([
@@ -42,11 +48,11 @@ describe('MES work centers', () => {
 
   it('refuses an unknown work center, a bad state and a bad reason code, changing nothing', async () => {
     const before = await db().selectFrom('workCenters').selectAll().orderBy('id').execute();
-    const unknown = await mes.run(SET_STATE, { id: 'WC999', state: 'IDLE' });
+    const unknown = await mes.execute(SET_STATE, { id: 'WC999', state: 'IDLE' });
     expect(unknown.errors![0]!.extensions).toMatchObject({ code: 'NOT_FOUND', type: 'WorkCenter', id: 'WC999' });
-    const badReason = await mes.run(SET_STATE, { id: 'WC001', state: 'DOWN', reason: '  ' });
+    const badReason = await mes.execute(SET_STATE, { id: 'WC001', state: 'DOWN', reason: '  ' });
     expect(badReason.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'reasonCode' });
-    const badState = await mes.run(SET_STATE, { id: 'WC001', state: 'EXPLODED' });
+    const badState = await mes.execute(SET_STATE, { id: 'WC001', state: 'EXPLODED' });
     // Refused while coercing variables, before any resolver runs (Apollo Server adds the code over HTTP).
     expect(badState.errors![0]!.message).toMatch(/WorkCenterState.*EXPLODED|EXPLODED.*WorkCenterState/);
     expect(await db().selectFrom('workCenters').selectAll().orderBy('id').execute()).toEqual(before);

@@ -1,4 +1,6 @@
-import { createMesHarness, user, type MesHarness } from '../mes-harness';
+import { startSubgraph, user, type SubgraphHarness } from '../../../support/subgraph';
+import type { MesDatabase } from '../../../../subgraphs/mes/db';
+import { mesSystem } from '../../../../subgraphs/mes/server';
 
 const DISPATCH = `mutation ($wo: ID!, $wc: ID!) {
   dispatchWorkOrder(workOrderId: $wo, workCenterId: $wc) {
@@ -7,10 +9,10 @@ const DISPATCH = `mutation ($wo: ID!, $wc: ID!) {
 }`;
 
 describe('MES dispatchWorkOrder', () => {
-  let mes: MesHarness;
-  const db = () => mes.db.database.db;
+  let mes: SubgraphHarness<MesDatabase>;
+  const db = () => mes.db;
   beforeAll(async () => {
-    mes = await createMesHarness();
+    mes = await startSubgraph(mesSystem);
     await db()
       .insertInto('workCenters')
       .values({
@@ -24,7 +26,7 @@ describe('MES dispatchWorkOrder', () => {
       })
       .execute();
   });
-  afterAll(() => mes.drop());
+  afterAll(() => mes.stop());
 
   it('dispatches a waiting order to a work center of its site, audited as the caller', async () => {
     const waiting = await db()
@@ -34,7 +36,7 @@ describe('MES dispatchWorkOrder', () => {
       .orderBy('id')
       .limit(1)
       .executeTakeFirstOrThrow();
-    const { data, errors } = await mes.run(DISPATCH, { wo: waiting.id, wc: 'WC007' }, user('dara.kelly'));
+    const { data, errors } = await mes.execute(DISPATCH, { wo: waiting.id, wc: 'WC007' }, user('dara.kelly', { roles: ['production'] }));
     expect(errors).toBeUndefined();
     expect(data.dispatchWorkOrder).toMatchObject({ id: waiting.id, dispatchStatus: 'READY', workCenter: { id: 'WC007' } });
     expect(data.dispatchWorkOrder.executionHistory.nodes).toEqual([
@@ -80,7 +82,7 @@ describe('MES dispatchWorkOrder', () => {
       [closed.id, 'WC002', { code: 'INVALID_STATE' }],
     ];
     for (const [wo, wc, expected] of cases) {
-      const { errors } = await mes.run(DISPATCH, { wo, wc });
+      const { errors } = await mes.execute(DISPATCH, { wo, wc });
       expect(errors![0]!.extensions).toMatchObject(expected);
     }
     expect(
