@@ -1,7 +1,7 @@
 import { Arg, Args, Ctx, FieldResolver, Float, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { GraphQLResolveInfo } from 'graphql';
 import { idempotent } from '../../kit/idempotency';
-import { userError } from '../../kit/errors';
+import { unwrap } from '../../kit/outcome';
 import { CommandDelivery } from '../../kit/outbox/outbox.type';
 import { DateScalar } from '../../kit/scalars';
 import type { InventoryContext } from '../context';
@@ -14,14 +14,6 @@ import { CountTask, CountTaskConnection } from './count-task.type';
 import * as workflow from './count-task.workflow';
 import { Permit } from '../../kit/authorization';
 import { PageArgs, readPage, toConnection } from '../../kit/paging';
-
-function unwrap<T>(outcome: workflow.Outcome<T>): T {
-  if (outcome.ok) return outcome.value;
-  const extensions: Record<string, unknown> = {};
-  if (outcome.field) extensions.field = outcome.field;
-  if (outcome.status) extensions.status = outcome.status;
-  throw userError(outcome.code, outcome.message, extensions);
-}
 
 @Resolver(() => CountTask)
 export class CountTaskResolver {

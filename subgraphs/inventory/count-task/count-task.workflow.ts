@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { ErrorCode } from '../../kit/errors';
+import { failure, invalid, success, type Failure, type Outcome } from '../../kit/outcome';
 import { findCountPoliciesBySites } from '../count-policy/count-policy.repository';
 import type { InventoryDatabase } from '../db';
 import { CountStatus } from '../enums';
@@ -8,27 +8,16 @@ import { listCountTasks, lockCountTask, scheduleDueCounts, updateCountTask, type
 import { transact } from '../../../platform/db/transact';
 import { preview } from '../../../platform/preview';
 
-/** A workflow step's result: the value, or why the step was refused (for the resolver to report). */
-export type Outcome<T> = { ok: true; value: T } | { ok: false; code: ErrorCode; message: string; field?: string; status?: string };
-
-const refused = (code: ErrorCode, message: string, extra: { field?: string; status?: string } = {}): Outcome<never> => ({
-  ok: false,
-  code,
-  message,
-  ...extra,
-});
-const invalid = (field: string, message: string) => refused('BAD_USER_INPUT', `${field}: ${message}`, { field });
-
 // numeric(16, 3) holds up to 10^13; larger counts are typing errors, not stock.
 const MAX_QUANTITY = 1e12;
 
-function checkQuantity(field: string, value: number): Outcome<never> | null {
+function checkQuantity(field: string, value: number): Failure | null {
   if (!Number.isFinite(value) || value < 0 || value > MAX_QUANTITY)
     return invalid(field, `expected a quantity from 0 to ${MAX_QUANTITY}, got ${value}`);
   return null;
 }
 
-function checkName(field: string, value: string): Outcome<never> | null {
+function checkName(field: string, value: string): Failure | null {
   const trimmed = value.trim();
   if (!trimmed || trimmed.length > 200) return invalid(field, `expected a non-empty name of at most 200 characters, got ${preview(value)}`);
   return null;
@@ -49,17 +38,16 @@ async function step(
 ): Promise<Outcome<CountTaskRow>> {
   return transact(db, async (trx) => {
     const task = await lockCountTask(trx, taskId);
-    if (!task) return refused('NOT_FOUND', `CountTask "${taskId}" does not exist`);
+    if (!task) return failure('NOT_FOUND', `CountTask "${taskId}" does not exist`);
     if (!allowed.includes(task.status as CountStatus)) {
-      return refused(
+      return failure(
         'INVALID_STATE',
         `${action}: count task "${taskId}" is ${task.status}; ${action} needs a task that is ${allowed.join(' or ')}`,
-        {
-          status: task.status,
-        },
+        undefined,
+        { status: task.status },
       );
     }
-    return { ok: true, value: await apply(trx, task) };
+    return success(await apply(trx, task));
   });
 }
 
@@ -67,9 +55,9 @@ async function step(
 export async function scheduleCycleCounts(db: Kysely<InventoryDatabase>, siteId: string, date: string): Promise<Outcome<CountTaskRow[]>> {
   return transact(db, async (trx) => {
     const policies = await findCountPoliciesBySites(trx, [siteId]);
-    if (policies.length === 0) return refused('NOT_FOUND', `Site "${siteId}" has no count policy`, { field: 'siteId' });
+    if (policies.length === 0) return failure('NOT_FOUND', `Site "${siteId}" has no count policy`, 'siteId');
     await scheduleDueCounts(trx, siteId, date);
-    return { ok: true, value: await listCountTasks(trx, { siteId, scheduledFor: date }) };
+    return success(await listCountTasks(trx, { siteId, scheduledFor: date }));
   });
 }
 

@@ -7,7 +7,7 @@ import { badInput } from '../../kit/errors';
 import { DateTimeScalar } from '../../kit/scalars';
 import type { MesContext } from '../context';
 import { TraceDirection } from '../enums';
-import { valueOrThrow } from '../errors';
+import { unwrap } from '../../kit/outcome';
 import { GenealogyEdge } from '../genealogy/genealogy.type';
 import { Material } from '../material/material.type';
 import { workOrderParent, type WorkOrderParent } from '../work-order/work-order.resolver';
@@ -47,7 +47,7 @@ export class LotResolver {
     @Ctx() ctx: MesContext,
     @Info() info: GraphQLResolveInfo,
   ) {
-    const lot = valueOrThrow(await idempotent(ctx, info, { input }, (db) => reportProduction(db, ctx.caller, input)));
+    const lot = unwrap(await idempotent(ctx, info, { input }, (db) => reportProduction(db, ctx.caller, input)));
     ctx.loaders.lot.clearAll();
     ctx.loaders.workOrder.clear(input.workOrderId);
     return lot;

@@ -5,7 +5,8 @@ import { preview } from '../../../platform/preview';
 import type { MesDatabase } from '../db';
 import { CONSUMABLE_LOT, DispatchStatus, LotLifecycleStatus } from '../enums';
 import { addGenealogyEdges } from '../genealogy/genealogy.repository';
-import { fail, inTransaction, ok, quantityProblem, roundQuantity, type Failure, type Outcome } from '../outcome';
+import { failure, inTransaction, invalid, missing, success, type Outcome } from '../../kit/outcome';
+import { quantityProblem, roundQuantity } from '../outcome';
 import { findWorkCentersByIds } from '../work-center/work-center.repository';
 import { lockWorkOrder, updateWorkOrder } from '../work-order/work-order.repository';
 import { insertLot, lockLots, nextLotId, setLotQuantity, type LotRow } from './lot.repository';
@@ -26,23 +27,22 @@ const REPORTABLE: readonly string[] = [DispatchStatus.WAITING, DispatchStatus.RE
 const LOT_ID = /^[A-Za-z0-9][A-Za-z0-9_.\-/]{0,39}$/;
 const OPERATION = 'reportProduction';
 
-const badInput = (field: string, message: string): Failure => ({ code: 'BAD_USER_INPUT', field, message });
-
 /** Checks what can be checked without the database; the report's numbers come back rounded as stored. */
 function validate(report: ProductionReport): Outcome<ProductionReport> {
   const goodQuantity = roundQuantity(report.goodQuantity);
   const scrapQuantity = roundQuantity(report.scrapQuantity);
   const goodProblem = quantityProblem(goodQuantity, 0);
-  if (goodProblem) return fail(badInput('input.goodQuantity', goodProblem));
+  if (goodProblem) return invalid('input.goodQuantity', goodProblem);
   const scrapProblem = quantityProblem(scrapQuantity, 0);
-  if (scrapProblem) return fail(badInput('input.scrapQuantity', scrapProblem));
+  if (scrapProblem) return invalid('input.scrapQuantity', scrapProblem);
   if (goodQuantity + scrapQuantity === 0) {
-    return fail(badInput('input.goodQuantity', 'expected good or scrap quantity above 0, got 0 and 0: nothing to report'));
+    return invalid('input.goodQuantity', 'expected good or scrap quantity above 0, got 0 and 0: nothing to report');
   }
   const outputLotId = report.outputLotId ?? null;
   if (outputLotId !== null && !LOT_ID.test(outputLotId)) {
-    return fail(
-      badInput('input.outputLotId', `expected a lot number of 1 to 40 letters, digits, "_", ".", "-" or "/", got ${preview(outputLotId)}`),
+    return invalid(
+      'input.outputLotId',
+      `expected a lot number of 1 to 40 letters, digits, "_", ".", "-" or "/", got ${preview(outputLotId)}`,
     );
   }
   const seen = new Set<string>();
@@ -50,14 +50,14 @@ function validate(report: ProductionReport): Outcome<ProductionReport> {
   for (const [i, item] of report.consumed.entries()) {
     const quantity = roundQuantity(item.quantity);
     const problem = quantityProblem(quantity, 0, true);
-    if (problem) return fail(badInput(`input.consumed[${i}].quantity`, problem));
+    if (problem) return invalid(`input.consumed[${i}].quantity`, problem);
     if (item.lotId === outputLotId)
-      return fail(badInput(`input.consumed[${i}].lotId`, `a lot cannot consume itself, got the output lot ${item.lotId}`));
-    if (seen.has(item.lotId)) return fail(badInput(`input.consumed[${i}].lotId`, `expected each lot once, got ${item.lotId} again`));
+      return invalid(`input.consumed[${i}].lotId`, `a lot cannot consume itself, got the output lot ${item.lotId}`);
+    if (seen.has(item.lotId)) return invalid(`input.consumed[${i}].lotId`, `expected each lot once, got ${item.lotId} again`);
     seen.add(item.lotId);
     consumed.push({ lotId: item.lotId, quantity });
   }
-  return ok({ ...report, goodQuantity, scrapQuantity, outputLotId, consumed });
+  return success({ ...report, goodQuantity, scrapQuantity, outputLotId, consumed });
 }
 
 async function freshLotId(trx: Transaction<MesDatabase>): Promise<string> {
@@ -79,22 +79,20 @@ export async function reportProduction(db: Kysely<MesDatabase>, caller: Caller, 
   const report = checked.value;
   return inTransaction(db, async (trx) => {
     const order = await lockWorkOrder(trx, report.workOrderId);
-    if (!order) return fail({ code: 'NOT_FOUND', type: 'WorkOrder', id: report.workOrderId });
+    if (!order) return missing('WorkOrder', report.workOrderId);
     const [center] = await findWorkCentersByIds(trx, [report.workCenterId]);
-    if (!center) return fail({ code: 'NOT_FOUND', type: 'WorkCenter', id: report.workCenterId });
+    if (!center) return missing('WorkCenter', report.workCenterId);
     if (center.siteId !== order.siteId) {
-      return fail(
-        badInput(
-          'input.workCenterId',
-          `expected a work center of site ${order.siteId} (where ${order.id} is made), got ${center.id} of site ${center.siteId}`,
-        ),
+      return invalid(
+        'input.workCenterId',
+        `expected a work center of site ${order.siteId} (where ${order.id} is made), got ${center.id} of site ${center.siteId}`,
       );
     }
     if (!REPORTABLE.includes(order.dispatchStatus)) {
-      return fail({
-        code: 'INVALID_STATE',
-        message: `work order ${order.id} is ${order.dispatchStatus}; production can be reported only on ${REPORTABLE.join(', ')} orders`,
-      });
+      return failure(
+        'INVALID_STATE',
+        `work order ${order.id} is ${order.dispatchStatus}; production can be reported only on ${REPORTABLE.join(', ')} orders`,
+      );
     }
 
     const wanted = report.consumed.map((c) => c.lotId);
@@ -104,18 +102,18 @@ export async function reportProduction(db: Kysely<MesDatabase>, caller: Caller, 
     const changes: { before: LotRow | null; after: LotRow }[] = [];
     for (const [i, item] of report.consumed.entries()) {
       const lot = locked.get(item.lotId);
-      if (!lot) return fail({ code: 'NOT_FOUND', type: 'Lot', id: item.lotId });
+      if (!lot) return missing('Lot', item.lotId);
       if (!CONSUMABLE_LOT.includes(lot.lifecycleStatus as LotLifecycleStatus)) {
-        return fail({
-          code: 'INVALID_STATE',
-          message: `lot ${lot.id} is ${lot.lifecycleStatus}; only ${CONSUMABLE_LOT.join(' or ')} lots can be consumed`,
-        });
+        return failure(
+          'INVALID_STATE',
+          `lot ${lot.id} is ${lot.lifecycleStatus}; only ${CONSUMABLE_LOT.join(' or ')} lots can be consumed`,
+        );
       }
       if (lot.siteId !== center.siteId) {
-        return fail(badInput(`input.consumed[${i}].lotId`, `expected a lot at site ${center.siteId}, got ${lot.id} at site ${lot.siteId}`));
+        return invalid(`input.consumed[${i}].lotId`, `expected a lot at site ${center.siteId}, got ${lot.id} at site ${lot.siteId}`);
       }
       if (item.quantity > lot.quantity) {
-        return fail(badInput(`input.consumed[${i}].quantity`, `lot ${lot.id} holds ${lot.quantity}, cannot consume ${item.quantity}`));
+        return invalid(`input.consumed[${i}].quantity`, `lot ${lot.id} holds ${lot.quantity}, cannot consume ${item.quantity}`);
       }
       const left = roundQuantity(lot.quantity - item.quantity);
       const status = left === 0 ? LotLifecycleStatus.CONSUMED : lot.lifecycleStatus;
@@ -127,19 +125,19 @@ export async function reportProduction(db: Kysely<MesDatabase>, caller: Caller, 
     if (existing) {
       if (existing.producedBy !== order.id) {
         const origin = existing.producedBy ? `was produced by ${existing.producedBy}` : 'was received, not produced';
-        return fail({ code: 'CONFLICT', message: `output lot ${existing.id} ${origin}; it cannot take output of ${order.id}` });
+        return failure('CONFLICT', `output lot ${existing.id} ${origin}; it cannot take output of ${order.id}`);
       }
       if (!CONSUMABLE_LOT.includes(existing.lifecycleStatus as LotLifecycleStatus)) {
-        return fail({
-          code: 'INVALID_STATE',
-          message: `output lot ${existing.id} is ${existing.lifecycleStatus}; output can be added only to ${CONSUMABLE_LOT.join(' or ')} lots`,
-        });
+        return failure(
+          'INVALID_STATE',
+          `output lot ${existing.id} is ${existing.lifecycleStatus}; output can be added only to ${CONSUMABLE_LOT.join(' or ')} lots`,
+        );
       }
       output = await setLotQuantity(trx, existing.id, roundQuantity(existing.quantity + report.goodQuantity), existing.lifecycleStatus);
       changes.push({ before: existing, after: output });
     } else {
       if (report.goodQuantity === 0) {
-        return fail(badInput('input.goodQuantity', 'expected a good quantity above 0 to create a new output lot, got 0'));
+        return invalid('input.goodQuantity', 'expected a good quantity above 0 to create a new output lot, got 0');
       }
       output = await insertLot(trx, {
         id: report.outputLotId ?? (await freshLotId(trx)),
@@ -183,6 +181,6 @@ export async function reportProduction(db: Kysely<MesDatabase>, caller: Caller, 
       after: orderAfter,
     });
     await recordChangeEvent(trx, { field: 'workOrderProgressed', siteId: order.siteId, key: { id: order.id } });
-    return ok(output);
+    return success(output);
   });
 }

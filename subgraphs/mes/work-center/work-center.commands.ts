@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { recordChange } from '../../kit/audit-trail';
 import type { Caller } from '../../../platform/caller';
 import type { MesDatabase } from '../db';
-import { fail, inTransaction, ok, type Outcome } from '../outcome';
+import { inTransaction, invalid, missing, success, type Outcome } from '../../kit/outcome';
 import { lockWorkCenter, updateWorkCenterState, type WorkCenterRow } from './work-center.repository';
 import { preview } from '../../../platform/preview';
 import { recordChangeEvent } from '../../kit/events';
@@ -23,18 +23,17 @@ export async function setWorkCenterState(
 ): Promise<Outcome<WorkCenterRow>> {
   const reasonCode = change.reasonCode ?? null;
   if (reasonCode !== null && !REASON_CODE.test(reasonCode)) {
-    return fail({
-      code: 'BAD_USER_INPUT',
-      field: 'reasonCode',
-      message: `expected a code of 1 to 64 letters, digits, "_", ".", ":" or "-" (e.g. "BREAKDOWN"), got ${preview(reasonCode)}`,
-    });
+    return invalid(
+      'reasonCode',
+      `expected a code of 1 to 64 letters, digits, "_", ".", ":" or "-" (e.g. "BREAKDOWN"), got ${preview(reasonCode)}`,
+    );
   }
   return inTransaction(db, async (trx) => {
     const before = await lockWorkCenter(trx, change.id);
-    if (!before) return fail({ code: 'NOT_FOUND', type: 'WorkCenter', id: change.id });
+    if (!before) return missing('WorkCenter', change.id);
     const after = await updateWorkCenterState(trx, change.id, change.state, reasonCode);
     await recordChange(trx, { caller, operation: 'setWorkCenterState', entityType: 'WorkCenter', entityId: after.id, before, after });
     await recordChangeEvent(trx, { field: 'workCenterStateChanged', siteId: after.siteId, key: { id: after.id } });
-    return ok(after);
+    return success(after);
   });
 }

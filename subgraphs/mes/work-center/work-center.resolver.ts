@@ -5,7 +5,7 @@ import { CHANGE_HISTORY_KEYSET, ChangeRecordConnection } from '../../kit/audit-t
 import { PageArgs, readPage } from '../../kit/paging';
 import type { MesContext } from '../context';
 import { WorkCenterState } from '../enums';
-import { valueOrThrow } from '../errors';
+import { unwrap } from '../../kit/outcome';
 import { setWorkCenterState } from './work-center.commands';
 import { listWorkCenters, type WorkCenterRow } from './work-center.repository';
 import { WorkCenter } from './work-center.type';
@@ -32,7 +32,7 @@ export class WorkCenterResolver {
     @Info() info: GraphQLResolveInfo,
   ) {
     const command = { id, state, reasonCode };
-    const row = valueOrThrow(await idempotent(ctx, info, command, (db) => setWorkCenterState(db, ctx.caller, command)));
+    const row = unwrap(await idempotent(ctx, info, command, (db) => setWorkCenterState(db, ctx.caller, command)));
     ctx.loaders.workCenter.clear(id).prime(id, row);
     return row;
   }

@@ -3,7 +3,7 @@ import { recordChange } from '../../kit/audit-trail';
 import type { Caller } from '../../../platform/caller';
 import type { MesDatabase } from '../db';
 import { DispatchStatus } from '../enums';
-import { fail, inTransaction, ok, type Outcome } from '../outcome';
+import { failure, inTransaction, invalid, missing, success, type Outcome } from '../../kit/outcome';
 import { findWorkCentersByIds } from '../work-center/work-center.repository';
 import { lockWorkOrder, updateWorkOrder, type WorkOrderRow } from './work-order.repository';
 import { recordChangeEvent } from '../../kit/events';
@@ -20,26 +20,25 @@ export async function dispatchWorkOrder(
 ): Promise<Outcome<WorkOrderRow>> {
   return inTransaction(db, async (trx) => {
     const before = await lockWorkOrder(trx, workOrderId);
-    if (!before) return fail({ code: 'NOT_FOUND', type: 'WorkOrder', id: workOrderId });
+    if (!before) return missing('WorkOrder', workOrderId);
     const [center] = await findWorkCentersByIds(trx, [workCenterId]);
-    if (!center) return fail({ code: 'NOT_FOUND', type: 'WorkCenter', id: workCenterId });
+    if (!center) return missing('WorkCenter', workCenterId);
     if (center.siteId !== before.siteId) {
-      return fail({
-        code: 'BAD_USER_INPUT',
-        field: 'workCenterId',
-        message: `expected a work center of site ${before.siteId} (where ${workOrderId} is made), got ${workCenterId} of site ${center.siteId}`,
-      });
+      return invalid(
+        'workCenterId',
+        `expected a work center of site ${before.siteId} (where ${workOrderId} is made), got ${workCenterId} of site ${center.siteId}`,
+      );
     }
     if (!DISPATCHABLE.includes(before.dispatchStatus)) {
-      return fail({
-        code: 'INVALID_STATE',
-        message: `work order ${workOrderId} is ${before.dispatchStatus}; only ${DISPATCHABLE.join(', ')} orders can be dispatched`,
-      });
+      return failure(
+        'INVALID_STATE',
+        `work order ${workOrderId} is ${before.dispatchStatus}; only ${DISPATCHABLE.join(', ')} orders can be dispatched`,
+      );
     }
-    if (before.dispatchStatus === DispatchStatus.READY && before.workCenterId === workCenterId) return ok(before);
+    if (before.dispatchStatus === DispatchStatus.READY && before.workCenterId === workCenterId) return success(before);
     const after = await updateWorkOrder(trx, workOrderId, { dispatchStatus: DispatchStatus.READY, workCenterId });
     await recordChange(trx, { caller, operation: 'dispatchWorkOrder', entityType: 'WorkOrder', entityId: workOrderId, before, after });
     await recordChangeEvent(trx, { field: 'workOrderProgressed', siteId: after.siteId, key: { id: workOrderId } });
-    return ok(after);
+    return success(after);
   });
 }

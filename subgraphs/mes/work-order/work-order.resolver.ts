@@ -5,7 +5,7 @@ import { CHANGE_HISTORY_KEYSET, ChangeRecordConnection } from '../../kit/audit-t
 import { PageArgs, readPage } from '../../kit/paging';
 import type { MesContext } from '../context';
 import { DispatchStatus } from '../enums';
-import { valueOrThrow } from '../errors';
+import { unwrap } from '../../kit/outcome';
 import { PRODUCED_LOTS_KEYSET } from '../lot/lot.repository';
 import { LotConnection } from '../lot/lot.type';
 import { WorkCenter } from '../work-center/work-center.type';
@@ -35,7 +35,7 @@ export class WorkOrderResolver {
     @Ctx() ctx: MesContext,
     @Info() info: GraphQLResolveInfo,
   ): Promise<WorkOrderParent> {
-    const row = valueOrThrow(
+    const row = unwrap(
       await idempotent(ctx, info, { workOrderId, workCenterId }, (db) => dispatchWorkOrder(db, ctx.caller, workOrderId, workCenterId)),
     );
     ctx.loaders.workOrder.clear(row.id).prime(row.id, row);
