@@ -1,9 +1,8 @@
-import { graphql, type GraphQLSchema } from 'graphql';
-import { dbQueryCount } from '../../../platform/metrics';
 import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX } from '../../../platform/paging';
 import type { AuditsDatabase } from '../../../subgraphs/audits/db';
 import { auditsSystem } from '../../../subgraphs/audits/server';
-import { createTestDatabase, type TestDatabase } from '../../support/databases';
+import { pageToEnd as pageConnection } from '../../support/paging';
+import { startSubgraph, type SubgraphHarness, type SubgraphResult } from '../../support/subgraph';
 
 const AUDITS = `query ($workCenterIds: [ID!], $status: [AuditStatus!], $from: Date, $first: Int, $after: String) {
   audits(workCenterIds: $workCenterIds, status: $status, from: $from, first: $first, after: $after) {
@@ -22,46 +21,27 @@ const CENTER_AUDITS = `query ($representations: [_Any!]!, $layer: Int, $first: I
 const centers = (ids: readonly string[]) => ({ representations: ids.map((id) => ({ __typename: 'WorkCenter', id })) });
 const centerId = (n: number) => `WC${String(n).padStart(3, '0')}`;
 
-interface Result {
-  data: any;
-  errors: readonly { message: string; extensions: Record<string, unknown> }[] | undefined;
-  statements: number;
-}
-
 describe('audits paging: audits and WorkCenter.audits', () => {
-  let db: TestDatabase<AuditsDatabase>;
-  let schema: GraphQLSchema;
-  const q = () => db.database.db;
+  let audits: SubgraphHarness<AuditsDatabase>;
+  const q = () => audits.db;
+  const run = (source: string, variables: Record<string, unknown> = {}) => audits.execute(source, variables);
 
-  async function run(source: string, variableValues: Record<string, unknown> = {}): Promise<Result> {
-    const before = await dbQueryCount('audits');
-    const result = await graphql({ schema, source, variableValues, contextValue: auditsSystem.createContext(db.database.db) });
-    return { data: result.data, errors: result.errors as Result['errors'], statements: (await dbQueryCount('audits')) - before };
-  }
-
-  async function pageToEnd(fetch: (after: string | null) => Promise<Result>, read: (data: any) => any) {
-    const ids: string[] = [];
+  /** Every page of a list from the first on, through the shared pager; `read` picks the connection out of a result. */
+  async function pageToEnd(fetch: (after: string | null) => Promise<SubgraphResult>, read: (data: any) => any) {
     const statements = new Set<number>();
-    let after: string | null = null;
-    for (let pages = 1; ; pages++) {
-      // A cursor that repeats rows would page forever.
-      if (pages > 1_000) throw new Error(`still paging after ${pages} pages`);
+    const { nodes, pages } = await pageConnection(async (after) => {
       const result = await fetch(after);
       expect(result.errors).toBeUndefined();
       statements.add(result.statements);
-      const connection = read(result.data);
-      expect(connection.pageInfo.hasPreviousPage).toBe(after !== null);
-      ids.push(...connection.nodes.map((n: { id: string }) => n.id));
-      if (!connection.pageInfo.hasNextPage) return { ids, pages, statements };
-      after = connection.pageInfo.endCursor;
-    }
+      return read(result.data);
+    });
+    return { ids: nodes.map((n: { id: string }) => n.id), pages, statements };
   }
 
   beforeAll(async () => {
-    db = await createTestDatabase(auditsSystem, { seed: true });
-    schema = await auditsSystem.buildSchema();
+    audits = await startSubgraph(auditsSystem);
   });
-  afterAll(() => db.drop());
+  afterAll(() => audits.stop());
 
   it('pages every audit to the end, each once, in date order then by audit number, one statement a page', async () => {
     const expected = (await q().selectFrom('audits').select('id').orderBy('scheduledFor').orderBy('id').execute()).map((r) => r.id);

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX } from '../../../../platform/paging';
+import { pageToEnd as pageConnection } from '../../../support/paging';
 import { startSubgraph, type SubgraphHarness, type SubgraphResult } from '../../../support/subgraph';
 import type { MesDatabase } from '../../../../subgraphs/mes/db';
 import { mesSystem } from '../../../../subgraphs/mes/server';
@@ -20,23 +21,14 @@ const PRODUCED = `query ($representations: [_Any!]!, $first: Int, $after: String
 
 const orders = (ids: readonly string[]) => ({ representations: ids.map((id) => ({ __typename: 'WorkOrder', id })) });
 
-/** Every page of a list from the first on; `read` picks the connection out of a result. */
+/** Every page of a list from the first on, through the shared pager; `read` picks the connection out of a result. */
 async function pageToEnd(fetch: (after: string | null) => Promise<SubgraphResult>, read: (data: any) => any) {
-  const ids: string[] = [];
-  let after: string | null = null;
-  let pages = 0;
-  for (;;) {
+  const { nodes, pages } = await pageConnection(async (after) => {
     const result = await fetch(after);
     expect(result.errors).toBeUndefined();
-    const connection = read(result.data);
-    pages += 1;
-    // A cursor that repeats rows would page forever.
-    if (pages > 1_000) throw new Error(`still paging after ${pages} pages`);
-    expect(connection.pageInfo.hasPreviousPage).toBe(after !== null);
-    ids.push(...connection.nodes.map((n: { id: string }) => n.id));
-    if (!connection.pageInfo.hasNextPage) return { ids, pages };
-    after = connection.pageInfo.endCursor;
-  }
+    return read(result.data);
+  });
+  return { ids: nodes.map((n: { id: string }) => n.id), pages };
 }
 
 describe('MES paging: lots and WorkOrder.producedLots', () => {
