@@ -4,6 +4,7 @@ import { dbQueryCount } from '../../../platform/metrics';
 import type { ErpDatabase } from '../../../subgraphs/erp/db';
 import { erpSystem } from '../../../subgraphs/erp/server';
 import { ids } from '../../../subgraphs/kit/seed/world';
+import { pageToEnd as pageConnection } from '../../support/paging';
 import { startSubgraph, type SubgraphHarness } from '../../support/subgraph';
 
 const partner = (supplierId: string): Caller => ({
@@ -36,24 +37,15 @@ describe('ERP paging', () => {
     connectionOf: (data: any) => any,
     caller?: Caller,
   ): Promise<{ rows: any[]; pages: number }> {
-    const rows: any[] = [];
-    let after: string | null = null;
-    let pages = 0;
-    for (;;) {
+    const { nodes, pages } = await pageConnection(async (after) => {
       const result = await erp.execute(query, { ...variables, after }, caller);
       expect(result.errors).toBeUndefined();
       const connection = connectionOf(result.data);
-      pages += 1;
       expect(connection.edges.map((e: any) => e.node)).toEqual(connection.nodes);
-      expect(connection.pageInfo.hasPreviousPage).toBe(after !== null);
-      expect(connection.pageInfo.startCursor).toBe(connection.edges[0]?.cursor ?? null);
-      expect(connection.pageInfo.endCursor).toBe(connection.edges.at(-1)?.cursor ?? null);
-      rows.push(...connection.nodes);
-      if (!connection.pageInfo.hasNextPage) break;
-      expect(connection.nodes).toHaveLength(variables.first as number);
-      after = connection.pageInfo.endCursor;
-    }
-    return { rows, pages };
+      if (connection.pageInfo.hasNextPage) expect(connection.nodes).toHaveLength(variables.first as number);
+      return connection;
+    });
+    return { rows: nodes, pages };
   }
 
   const PAGE = 'pageInfo { hasNextPage hasPreviousPage startCursor endCursor }';

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { CrmDatabase } from '../../../../subgraphs/crm/db';
 import { crmSystem } from '../../../../subgraphs/crm/server';
+import { pageToEnd as pageConnection } from '../../../support/paging';
 import { startSubgraph, type SubgraphHarness } from '../../../support/subgraph';
 
 const CUSTOMERS = `query ($first: Int, $after: String, $segment: CustomerSegment, $search: String) {
@@ -19,14 +20,10 @@ describe('CRM customers in pages', () => {
   afterAll(() => crm.stop());
 
   async function pageToEnd(variables: Record<string, unknown>) {
-    const rows: { id: string; segment: string }[] = [];
-    let after: string | null = null;
-    let pages = 0;
-    for (;;) {
+    const { nodes, pages } = await pageConnection(async (after) => {
       const result = await crm.execute(CUSTOMERS, { ...variables, after });
       expect(result.errors).toBeUndefined();
       const page = result.data.customers;
-      pages += 1;
       expect(page.edges.map((e: any) => e.node)).toEqual(page.nodes);
       expect(page.pageInfo).toEqual({
         hasNextPage: page.pageInfo.hasNextPage,
@@ -34,11 +31,10 @@ describe('CRM customers in pages', () => {
         startCursor: page.edges[0]?.cursor ?? null,
         endCursor: page.edges.at(-1)?.cursor ?? null,
       });
-      rows.push(...page.nodes);
-      if (!page.pageInfo.hasNextPage) return { rows, pages };
-      expect(page.nodes).toHaveLength(variables.first as number);
-      after = page.pageInfo.endCursor;
-    }
+      if (page.pageInfo.hasNextPage) expect(page.nodes).toHaveLength(variables.first as number);
+      return page;
+    });
+    return { rows: nodes as { id: string; segment: string }[], pages };
   }
 
   it('pages every customer once, by id, and 50 to a page when first is not given', async () => {
