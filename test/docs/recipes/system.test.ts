@@ -1,13 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { printSubgraphSchema } from '@apollo/subgraph';
 import { composeSubgraphs, type SubgraphSource } from '../../../cli/compose';
-import { ANONYMOUS } from '../../../platform/caller';
-import { dbQueryCount } from '../../../platform/metrics';
 import { AUTHORITY, SYSTEM_NAMES, type AuthorityRules } from '../../../platform/systems';
-import { createTestDatabase, type TestDatabase } from '../../support/databases';
+import { startSubgraph, type SubgraphHarness } from '../../support/subgraph';
 import type { GaugesDatabase } from './gauges/db';
 import { gaugesSystem } from './gauges/server';
 
@@ -51,26 +47,12 @@ describe('recipes: a system, an entity and a field added with the kit', () => {
   });
 
   describe('served from its own database', () => {
-    let database: TestDatabase<GaugesDatabase>;
-    let apollo: ApolloServer;
+    let gauges: SubgraphHarness<GaugesDatabase>;
     beforeAll(async () => {
-      database = await createTestDatabase(gaugesSystem, { seed: true });
-      apollo = new ApolloServer({ schema: await gaugesSystem.buildSchema(), plugins: [ApolloServerPluginInlineTraceDisabled()] });
-      await apollo.start();
+      gauges = await startSubgraph(gaugesSystem);
     });
-    afterAll(async () => {
-      await apollo?.stop();
-      await database?.drop();
-    });
-
-    async function execute(query: string, variables?: Record<string, unknown>) {
-      const response = await apollo.executeOperation(
-        { query, variables },
-        { contextValue: gaugesSystem.createContext(database.database.db, ANONYMOUS) },
-      );
-      if (response.body.kind !== 'single') throw new Error('expected a single result');
-      return response.body.singleResult as { data?: any; errors?: unknown[] };
-    }
+    afterAll(() => gauges?.stop());
+    const execute = (query: string, variables?: Record<string, unknown>) => gauges.execute(query, variables);
 
     it('serves the added field from its column', async () => {
       const result = await execute('{ gauge(id: "G0002") { id name calibrationIntervalDays } missing: gauge(id: "G9999") { id } }');
@@ -80,7 +62,6 @@ describe('recipes: a system, an entity and a field added with the kit', () => {
 
     it('answers 200 representations with one SQL statement, in the order asked', async () => {
       const ids = Array.from({ length: 200 }, (_, i) => `G${String(200 - i).padStart(4, '0')}`);
-      const before = await dbQueryCount(gaugesSystem.name);
       const result = await execute(
         'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Gauge { id calibrationIntervalDays } } }',
         {
@@ -89,7 +70,7 @@ describe('recipes: a system, an entity and a field added with the kit', () => {
       );
       expect(result.errors).toBeUndefined();
       expect(result.data._entities.map((g: { id: string }) => g.id)).toEqual(ids);
-      expect((await dbQueryCount(gaugesSystem.name)) - before).toBe(1);
+      expect(result.statements).toBe(1);
     });
   });
 });
