@@ -17,8 +17,16 @@ export interface SubgraphResult<T = any> {
 export interface SubgraphHarness<TDatabase> {
   readonly db: Kysely<TDatabase>;
   readonly testDatabase: TestDatabase<TDatabase>;
-  /** Runs an operation in-process with the per-request context a request of `caller` gets. */
-  execute<T = any>(query: string, variables?: Record<string, unknown>, caller?: Caller): Promise<SubgraphResult<T>>;
+  /**
+   * Runs an operation in-process with the per-request context a request of `caller` gets;
+   * `idempotencyKey` stands for the request's Idempotency-Key header.
+   */
+  execute<T = any>(
+    query: string,
+    variables?: Record<string, unknown>,
+    caller?: Caller,
+    options?: { idempotencyKey?: string },
+  ): Promise<SubgraphResult<T>>;
   /** Stops the server and drops its database. */
   stop(): Promise<void>;
 }
@@ -47,9 +55,10 @@ export async function startSubgraph<TDatabase>(
   return {
     db,
     testDatabase,
-    async execute(query, variables, caller = ANONYMOUS) {
+    async execute(query, variables, caller = ANONYMOUS, { idempotencyKey } = {}) {
       const before = await dbQueryCount(system.name);
-      const response = await apollo.executeOperation({ query, variables }, { contextValue: system.createContext(db, caller) });
+      const contextValue = system.createContext(db, caller, idempotencyKey);
+      const response = await apollo.executeOperation({ query, variables }, { contextValue });
       if (response.body.kind !== 'single') throw new Error('expected a single result');
       const statements = (await dbQueryCount(system.name)) - before;
       return { ...(response.body.singleResult as Omit<SubgraphResult, 'statements'>), statements };

@@ -1,10 +1,9 @@
-import { graphql, type GraphQLSchema } from 'graphql';
 import { sql } from 'kysely';
 import type { Caller } from '../../../../platform/caller';
 import { dbQueryCount } from '../../../../platform/metrics';
 import type { MesDatabase } from '../../../../subgraphs/mes/db';
 import { mesSystem } from '../../../../subgraphs/mes/server';
-import { createTestDatabase, type TestDatabase } from '../../../support/databases';
+import { startSubgraph, type SubgraphHarness } from '../../../support/subgraph';
 
 const SET_STATE = `mutation ($id: ID!, $state: WorkCenterState!, $reason: String) {
   setWorkCenterState(id: $id, state: $state, reasonCode: $reason) { id state stateReasonCode }
@@ -14,20 +13,12 @@ const user = (subject: string): Caller => ({ subject, kind: 'user', roles: ['pro
 const ana = user('ana.ruiz');
 
 describe('kit idempotency: a mutation applies once per caller, key and root field', () => {
-  let database: TestDatabase<MesDatabase>;
-  let schema: GraphQLSchema;
-  const db = () => database.database.db;
+  let mes: SubgraphHarness<MesDatabase>;
+  const db = () => mes.db;
   const run = async (query: string, variables: Record<string, unknown>, key?: string, caller: Caller = ana) => {
-    const result = await graphql({
-      schema,
-      source: query,
-      variableValues: variables,
-      contextValue: mesSystem.createContext(db(), caller, key),
-    });
-    return {
-      data: result.data as any,
-      errors: result.errors?.map((e) => ({ message: e.message, extensions: e.extensions as Record<string, unknown> })),
-    };
+    const result = await mes.execute(query, variables, caller, { idempotencyKey: key });
+    // Statements differ between a first call and its repeat; the answers are compared without them.
+    return { data: result.data, errors: result.errors?.map((e) => ({ message: e.message, extensions: e.extensions })) };
   };
   const changesOf = async (id: string) =>
     Number(
@@ -37,10 +28,9 @@ describe('kit idempotency: a mutation applies once per caller, key and root fiel
   const keysStored = async () => Number((await sql<{ n: string }>`select count(*) as n from idempotency_keys`.execute(db())).rows[0]!.n);
 
   beforeAll(async () => {
-    database = await createTestDatabase(mesSystem, { seed: true });
-    schema = await mesSystem.buildSchema();
+    mes = await startSubgraph(mesSystem);
   });
-  afterAll(() => database.drop());
+  afterAll(() => mes.stop());
 
   it('returns the first outcome to a repeat with the same key and input, and writes nothing more', async () => {
     const first = await run(SET_STATE, { id: 'WC001', state: 'DOWN', reason: 'BREAKDOWN' }, 'k-repeat');
