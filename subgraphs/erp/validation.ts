@@ -1,16 +1,11 @@
+import { MAX_QUANTITY, roundQuantity } from '../kit/numbers';
 import { invalid, type Failure } from '../kit/outcome';
-
-/** Upper bound of a quantity in one posting. */
-export const MAX_QUANTITY = 1e12;
 
 /** Upper bound of stock figures (numeric(16, 3) columns hold less than 1e13). */
 export const MAX_STOCK = 1e13 - 1;
 
 /** Upper bound of values in company currency (numeric(16, 2) columns hold less than 1e14). */
 export const MAX_VALUE = 1e14 - 1;
-
-/** Rounds to the book's precision (three decimals), so float noise from callers does not matter. */
-export const toBookPrecision = (value: number) => Math.round(value * 1000) / 1000;
 
 /** A required identifier: present, not blank, at most 100 characters. */
 export function checkId(field: string, value: string): Failure | null {
@@ -23,7 +18,7 @@ export function checkId(field: string, value: string): Failure | null {
 export function checkQuantity(field: string, value: number, { positive }: { positive: boolean }): Failure | null {
   if (!Number.isFinite(value) || Math.abs(value) >= MAX_QUANTITY)
     return invalid(field, `expected a quantity below ${MAX_QUANTITY}, got ${value}`);
-  if (positive && toBookPrecision(value) <= 0) return invalid(field, `expected a quantity greater than 0, got ${value}`);
+  if (positive && roundQuantity(value) <= 0) return invalid(field, `expected a quantity greater than 0, got ${value}`);
   return null;
 }
 

@@ -7,6 +7,7 @@ import { completeAudit, insertAudit, insertResponses, lockAudit, type AuditRow, 
 import { transact } from '../../../platform/db/transact';
 import { preview } from '../../../platform/preview';
 import { requireMaterial } from '../../kit/material-numbers';
+import { roundTo } from '../../kit/numbers';
 
 const text = (field: string, value: string | null | undefined): string => {
   const trimmed = (value ?? '').trim();
@@ -114,6 +115,6 @@ export async function submitAuditResponses(
       }));
     await insertFindings(trx, findings);
     const conforming = rows.filter((r) => r.conforming).length;
-    return completeAudit(trx, auditId, Math.round((conforming / rows.length) * 10_000) / 10_000, rows.length, now);
+    return completeAudit(trx, auditId, roundTo(conforming / rows.length, 4), rows.length, now);
   });
 }

@@ -5,7 +5,7 @@ import type { ErpDatabase } from '../db';
 import { lockMaterialSite, updateMaterialSiteStock } from '../material-site/material-site.repository';
 import { failure, invalid, success, type Outcome } from '../../kit/outcome';
 import { createKeyedReplay } from '../business-key';
-import { checkId, checkQuantity, firstFailure, MAX_STOCK, MAX_VALUE, toBookPrecision } from '../validation';
+import { checkId, checkQuantity, firstFailure, MAX_STOCK, MAX_VALUE } from '../validation';
 import {
   findAdjustmentBySource,
   insertAdjustmentOnce,
@@ -14,6 +14,7 @@ import {
 } from './inventory-adjustment.repository';
 import { transact } from '../../../platform/db/transact';
 import { preview } from '../../../platform/preview';
+import { roundMoney, roundQuantity } from '../../kit/numbers';
 
 export interface InventoryAdjustmentCommand {
   materialId: string;
@@ -53,11 +54,11 @@ export async function postInventoryAdjustment(
     operation: 'postInventoryAdjustment',
     keyField: 'sourceCountTaskId',
     key: input.sourceCountTaskId,
-    command: { ...input, quantityDelta: toBookPrecision(input.quantityDelta) },
+    command: { ...input, quantityDelta: roundQuantity(input.quantityDelta) },
     matchesRow: (row) =>
       row.materialId === input.materialId &&
       row.siteId === input.siteId &&
-      row.quantityDelta === toBookPrecision(input.quantityDelta) &&
+      row.quantityDelta === roundQuantity(input.quantityDelta) &&
       row.reasonCode === input.reasonCode,
   });
   const earlier = await findAdjustmentBySource(db, input.sourceCountTaskId);
@@ -71,8 +72,8 @@ export async function postInventoryAdjustment(
     if (committed) return replay(committed);
     if (!site) return failure('NOT_FOUND', `MaterialSite "${input.materialId}" at site "${input.siteId}" does not exist`);
 
-    const delta = toBookPrecision(input.quantityDelta);
-    const book = toBookPrecision(site.bookQuantity + delta);
+    const delta = roundQuantity(input.quantityDelta);
+    const book = roundQuantity(site.bookQuantity + delta);
     if (book < 0) {
       return invalid(
         'quantityDelta',
@@ -86,7 +87,7 @@ export async function postInventoryAdjustment(
       );
     }
 
-    const value = Math.round(delta * site.standardCost * 100) / 100;
+    const value = roundMoney(delta * site.standardCost);
     if (book > MAX_STOCK || Math.abs(value) > MAX_VALUE) {
       return invalid('quantityDelta', `a delta of ${delta} would take the book to ${book} (value ${value}), beyond what the books hold`);
     }

@@ -7,10 +7,11 @@ import { nextMaterialDocumentNumber } from '../inventory-adjustment/inventory-ad
 import { lockMaterialSite, updateMaterialSiteStock } from '../material-site/material-site.repository';
 import { failure, invalid, success, type Outcome } from '../../kit/outcome';
 import { createKeyedReplay } from '../business-key';
-import { checkId, checkQuantity, firstFailure, toBookPrecision } from '../validation';
+import { checkId, checkQuantity, firstFailure } from '../validation';
 import { findStockStatusChangeBySource, insertStockStatusChangeOnce, type StockStatusChangeRow } from './stock-status-change.repository';
 import { transact } from '../../../platform/db/transact';
 import { recordChangeEvent } from '../../kit/events';
+import { roundQuantity } from '../../kit/numbers';
 
 export interface StockStatusChangeCommand {
   lotId: string;
@@ -54,7 +55,7 @@ export async function changeStockStatus(
     operation: 'changeStockStatus',
     keyField: 'sourceHoldId',
     key: input.sourceHoldId,
-    command: { ...input, quantity: toBookPrecision(input.quantity) },
+    command: { ...input, quantity: roundQuantity(input.quantity) },
     matchesRow: (row) => row.lotId === input.lotId && row.materialId === input.materialId && row.siteId === input.siteId,
   });
   const earlier = await findStockStatusChangeBySource(db, input.sourceHoldId, input.toStatus);
@@ -81,10 +82,10 @@ export async function changeStockStatus(
     }
     // Block: the full quantity, unless the hold is already released. Release: what the hold blocked
     // (at most what is asked; a hold whose lot was larger than the book blocked only the book).
-    const quantity = toBookPrecision(
+    const quantity = roundQuantity(
       blocking ? (counterpart ? 0 : input.quantity) : counterpart ? Math.min(input.quantity, counterpart.quantity) : 0,
     );
-    const blocked = toBookPrecision(site.blockedQuantity + (blocking ? quantity : -quantity));
+    const blocked = roundQuantity(site.blockedQuantity + (blocking ? quantity : -quantity));
     if (blocking && blocked > site.bookQuantity) {
       return invalid(
         'quantity',

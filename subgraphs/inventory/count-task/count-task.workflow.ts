@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { failure, invalid, success, type Failure, type Outcome } from '../../kit/outcome';
+import { MAX_QUANTITY, roundQuantity } from '../../kit/numbers';
 import { findCountPoliciesBySites } from '../count-policy/count-policy.repository';
 import type { InventoryDatabase } from '../db';
 import { CountStatus } from '../enums';
@@ -7,9 +8,6 @@ import { enqueueJudgeCount, enqueueReadBookToPost } from './count-task.commands'
 import { listCountTasks, lockCountTask, scheduleDueCounts, updateCountTask, type CountTaskRow } from './count-task.repository';
 import { transact } from '../../../platform/db/transact';
 import { preview } from '../../../platform/preview';
-
-// numeric(16, 3) holds up to 10^13; larger counts are typing errors, not stock.
-const MAX_QUANTITY = 1e12;
 
 function checkQuantity(field: string, value: number): Failure | null {
   if (!Number.isFinite(value) || value < 0 || value > MAX_QUANTITY)
@@ -22,8 +20,6 @@ function checkName(field: string, value: string): Failure | null {
   if (!trimmed || trimmed.length > 200) return invalid(field, `expected a non-empty name of at most 200 characters, got ${preview(value)}`);
   return null;
 }
-
-const round3 = (n: number) => Math.round(n * 1000) / 1000;
 
 /**
  * Runs one step of a task's life in one transaction: lock the task, check that its status allows
@@ -73,7 +69,7 @@ export async function submitCount(
   return step(db, taskId, 'submitCount', [CountStatus.SCHEDULED], async (trx, task) => {
     const counted = await updateCountTask(trx, task.id, {
       status: CountStatus.COUNTED,
-      countedQuantity: round3(countedQuantity),
+      countedQuantity: roundQuantity(countedQuantity),
       countedBy: countedBy.trim(),
       countedAt: new Date(),
     });
@@ -94,7 +90,7 @@ export async function submitRecount(
   return step(db, taskId, 'submitRecount', [CountStatus.RECOUNT_REQUIRED], (trx, task) =>
     updateCountTask(trx, task.id, {
       status: CountStatus.PENDING_APPROVAL,
-      recountQuantity: round3(quantity),
+      recountQuantity: roundQuantity(quantity),
       recountedBy: countedBy.trim(),
       recountedAt: new Date(),
     }),

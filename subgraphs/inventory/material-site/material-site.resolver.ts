@@ -6,6 +6,7 @@ import { AbcClass } from '../enums';
 import { COUNT_DISCREPANCIES_KEYSET, pageDiscrepancies } from './material-site.repository';
 import { MaterialSite, MaterialSiteConnection } from './material-site.type';
 import { effectiveCount, isWithinTolerance, varianceQuantity } from './variance';
+import { roundMoney } from '../../kit/numbers';
 
 /** What inventory resolves a material-site from: its key, its profile, and ERP's values when required. */
 export interface MaterialSiteParent {
@@ -57,7 +58,7 @@ export class MaterialSiteResolver {
     const variance = await this.variance(site, ctx);
     const cost = site.material?.standardCost;
     if (variance === null || cost === undefined || cost === null) return null;
-    return Math.round(variance * cost * 100) / 100;
+    return roundMoney(variance * cost);
   }
 
   private async variance(site: MaterialSiteParent, ctx: InventoryContext): Promise<number | null> {

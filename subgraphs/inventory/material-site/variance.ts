@@ -1,3 +1,5 @@
+import { roundQuantity } from '../../kit/numbers';
+
 /** The counted quantity that stands for a task: the recount when there is one. */
 export function effectiveCount(task: { countedQuantity: number | null; recountQuantity: number | null }): number | null {
   return task.recountQuantity ?? task.countedQuantity;
@@ -6,7 +8,7 @@ export function effectiveCount(task: { countedQuantity: number | null; recountQu
 /** Counted minus book; null when there is no count. */
 export function varianceQuantity(counted: number | null, book: number): number | null {
   if (counted === null) return null;
-  return Math.round((counted - book) * 1000) / 1000;
+  return roundQuantity(counted - book);
 }
 
 /** |variance| / book within the tolerance (percent); a zero book tolerates only a zero count. */

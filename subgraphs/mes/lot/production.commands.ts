@@ -6,7 +6,7 @@ import type { MesDatabase } from '../db';
 import { CONSUMABLE_LOT, DispatchStatus, LotLifecycleStatus } from '../enums';
 import { addGenealogyEdges } from '../genealogy/genealogy.repository';
 import { failure, inTransaction, invalid, missing, success, type Outcome } from '../../kit/outcome';
-import { quantityProblem, roundQuantity } from '../outcome';
+import { quantityProblem, roundQuantity } from '../../kit/numbers';
 import { findWorkCentersByIds } from '../work-center/work-center.repository';
 import { lockWorkOrder, updateWorkOrder } from '../work-order/work-order.repository';
 import { insertLot, lockLots, nextLotId, setLotQuantity, type LotRow } from './lot.repository';

@@ -6,6 +6,7 @@ import { PageArgs, readPage } from '../../kit/paging';
 import type { MesContext } from '../context';
 import { DispatchStatus } from '../enums';
 import { unwrap } from '../../kit/outcome';
+import { roundQuantity } from '../../kit/numbers';
 import { PRODUCED_LOTS_KEYSET } from '../lot/lot.repository';
 import { LotConnection } from '../lot/lot.type';
 import { WorkCenter } from '../work-center/work-center.type';
@@ -61,7 +62,7 @@ export class WorkOrderResolver {
   remainingQuantity(@Root() order: WorkOrderParent) {
     // The gateway sends ERP's plannedQuantity with the representation (@requires); MES keeps no copy.
     if (!order.execution || order.plannedQuantity === undefined || order.plannedQuantity === null) return null;
-    return Math.max(Math.round((order.plannedQuantity - order.execution.goodQuantity) * 1000) / 1000, 0);
+    return Math.max(roundQuantity(order.plannedQuantity - order.execution.goodQuantity), 0);
   }
 
   @FieldResolver(() => WorkCenter, { nullable: true })
