@@ -21,8 +21,3 @@ export function checkQuantity(field: string, value: number, { positive }: { posi
   if (positive && roundQuantity(value) <= 0) return invalid(field, `expected a quantity greater than 0, got ${value}`);
   return null;
 }
-
-/** The first failure of a list of checks, if any. */
-export function firstFailure(...checks: (Failure | null)[]): Failure | null {
-  return checks.find((c): c is Failure => c !== null) ?? null;
-}

@@ -32,6 +32,11 @@ export const invalid = (field: string, message: string): Failure => failure('BAD
 export const missing = (type: string, id: string): Failure =>
   failure('NOT_FOUND', `${type} "${id}" does not exist`, undefined, { type, id });
 
+/** The first failure of a list of checks, if any. */
+export function firstFailure(...checks: (Failure | null)[]): Failure | null {
+  return checks.find((c): c is Failure => c !== null) ?? null;
+}
+
 /** The value of a successful outcome, or the failure as a client-facing GraphQLError. */
 export function unwrap<T>(outcome: Outcome<T>): T {
   if (outcome.ok) return outcome.value;

@@ -10,6 +10,7 @@ import {
   type GraphQLInputType,
   type GraphQLSchema,
 } from 'graphql';
+import { preview } from '../../platform/preview';
 import { badInput } from './errors';
 
 /**
@@ -93,6 +94,18 @@ export function checkText(field: string, kind: TextKind, value: string): void {
       `expected well-formed Unicode, got a lone surrogate U+${lone[0].charCodeAt(0).toString(16).toUpperCase()} at UTF-16 position ${lone.index + 1}`,
     );
   }
+}
+
+/** The trimmed text, or a BAD_USER_INPUT naming the field when it is absent or blank. */
+export function requireText(field: string, value: string | null | undefined): string {
+  const text = (value ?? '').trim();
+  if (!text) throw badInput(field, `expected a non-empty text, got ${preview(value ?? null)}`);
+  return text;
+}
+
+/** The trimmed text, or null when it is absent or blank: an optional field left empty. */
+export function optionalText(value: string | null | undefined): string | null {
+  return value?.trim() || null;
 }
 
 function carriesText(type: GraphQLInputType, seen = new Set<string>()): boolean {

@@ -1,12 +1,4 @@
 import { badInput } from '../kit/errors';
-import { preview } from '../../platform/preview';
-
-/** The trimmed text, or a BAD_USER_INPUT naming the field when it is blank. */
-export function requireText(field: string, value: string | null | undefined): string {
-  const text = (value ?? '').trim();
-  if (!text) throw badInput(field, `expected a non-empty text, got ${preview(value ?? null)}`);
-  return text;
-}
 
 /** The largest magnitude the numeric columns store (16 digits, 4 of them decimals). */
 export const MAX_STORABLE = 999_999_999_999;

@@ -8,12 +8,7 @@ import { transact } from '../../../platform/db/transact';
 import { preview } from '../../../platform/preview';
 import { requireMaterial } from '../../kit/material-numbers';
 import { roundTo } from '../../kit/numbers';
-
-const text = (field: string, value: string | null | undefined): string => {
-  const trimmed = (value ?? '').trim();
-  if (!trimmed) throw badInput(field, `expected a non-empty text, got ${preview(value ?? null)}`);
-  return trimmed;
-};
+import { optionalText, requireText } from '../../kit/validation';
 
 export interface ScheduleValues {
   workCenterId: string;
@@ -26,8 +21,8 @@ export interface ScheduleValues {
 
 /** Schedules an audit on a day from today on; a layered process audit needs its layer (1 to 3), other types have none. */
 export async function scheduleAudit(db: Kysely<AuditsDatabase>, values: ScheduleValues, now = new Date()): Promise<AuditRow> {
-  const workCenterId = text('workCenterId', values.workCenterId);
-  const auditor = text('auditor', values.auditor);
+  const workCenterId = requireText('workCenterId', values.workCenterId);
+  const auditor = requireText('auditor', values.auditor);
   const lpa = values.auditType === 'LAYERED_PROCESS';
   const layer = values.layer ?? null;
   if (lpa && (layer === null || !Number.isInteger(layer) || layer < 1 || layer > 3)) {
@@ -38,7 +33,7 @@ export async function scheduleAudit(db: Kysely<AuditsDatabase>, values: Schedule
   const today = now.toISOString().slice(0, 10);
   if (values.date < today) throw badInput('date', `expected today (${today}) or later, got ${values.date}`);
   const checklist = CHECKLISTS[values.auditType as AuditKind];
-  const materialId = values.materialId?.trim() || null;
+  const materialId = optionalText(values.materialId);
   if (materialId) await requireMaterial(db, 'materialId', materialId);
   return insertAudit(db, {
     auditType: values.auditType,
@@ -95,7 +90,7 @@ export async function submitAuditResponses(
         position,
         conforming: r.conforming,
         severity: r.severity ?? null,
-        countermeasure: r.countermeasure?.trim() || null,
+        countermeasure: optionalText(r.countermeasure),
       };
     });
     await insertResponses(trx, rows);

@@ -3,6 +3,7 @@ import { badInput, notFound, userError } from '../../kit/errors';
 import { lockAudit } from '../audit/audit.repository';
 import type { AuditsDatabase } from '../db';
 import { enqueueEscalation } from './escalation-handoff';
+import { optionalText } from '../../kit/validation';
 import { closeFindingRow, lockFinding, markEscalated, type FindingRow } from './finding.repository';
 import { transact } from '../../../platform/db/transact';
 import { preview } from '../../../platform/preview';
@@ -54,7 +55,7 @@ export async function escalateFinding(
       const ncr = finding.nonconformanceId ? `NCR ${finding.nonconformanceId}` : 'its NCR is being created';
       throw userError('INVALID_STATE', `finding "${findingId}" is OPEN and escalated already (${ncr})`, { status: finding.status });
     }
-    const given = materialId?.trim() || null;
+    const given = optionalText(materialId);
     if (given) await requireMaterial(trx, 'materialId', given);
     const material = given || audit.materialId;
     if (!material) throw badInput('materialId', `audit "${auditId}" names no material; give the material the finding concerns`);

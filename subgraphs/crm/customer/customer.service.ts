@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { recordChange } from '../../kit/audit-trail';
 import type { Caller } from '../../../platform/caller';
 import { failure, invalid, success, type Failure, type Outcome } from '../../kit/outcome';
+import { TEXT_LIMITS } from '../../kit/validation';
 import type { CrmDatabase } from '../db';
 import type { CustomerSegment } from '../enums';
 import { lockCustomer, updateCustomer, type CustomerRow } from './customer.repository';
@@ -28,8 +29,8 @@ function text(field: string, value: string, max: number): Failure | string {
 function changesOf(input: CustomerProfileChange): Failure | Changes {
   const changes: Changes = {};
   const required = [
-    ['name', 200],
-    ['accountManager', 100],
+    ['name', TEXT_LIMITS.line],
+    ['accountManager', TEXT_LIMITS.name],
   ] as const;
   for (const [field, max] of required) {
     const value = input[field];
@@ -43,7 +44,7 @@ function changesOf(input: CustomerProfileChange): Failure | Changes {
   if (input.segment !== undefined) changes.segment = input.segment;
   if (input.primaryContactName === null) changes.primaryContactName = null;
   else if (input.primaryContactName !== undefined) {
-    const checked = text('primaryContactName', input.primaryContactName, 200);
+    const checked = text('primaryContactName', input.primaryContactName, TEXT_LIMITS.line);
     if (typeof checked !== 'string') return checked;
     changes.primaryContactName = checked;
   }

@@ -3,9 +3,9 @@ import { entityKey, recordChange } from '../../kit/audit-trail';
 import type { Caller } from '../../../platform/caller';
 import type { ErpDatabase } from '../db';
 import { lockMaterialSite, updateMaterialSiteStock } from '../material-site/material-site.repository';
-import { failure, invalid, success, type Outcome } from '../../kit/outcome';
+import { failure, firstFailure, invalid, success, type Outcome } from '../../kit/outcome';
 import { createKeyedReplay } from '../business-key';
-import { checkId, checkQuantity, firstFailure, MAX_STOCK, MAX_VALUE } from '../validation';
+import { checkId, checkQuantity, MAX_STOCK, MAX_VALUE } from '../validation';
 import {
   findAdjustmentBySource,
   insertAdjustmentOnce,

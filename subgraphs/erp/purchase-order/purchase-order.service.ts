@@ -2,8 +2,8 @@ import type { Kysely } from 'kysely';
 import { recordChange } from '../../kit/audit-trail';
 import type { Caller } from '../../../platform/caller';
 import type { ErpDatabase } from '../db';
-import { failure, invalid, success, type Outcome } from '../../kit/outcome';
-import { checkId, firstFailure } from '../validation';
+import { failure, firstFailure, invalid, success, type Outcome } from '../../kit/outcome';
+import { checkId } from '../validation';
 import { findLineByMaterial, lockPurchaseOrder, setPromisedDate, type PurchaseOrderRow } from './purchase-order.repository';
 import { transact } from '../../../platform/db/transact';
 

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { failure, invalid, success, type Failure, type Outcome } from '../../kit/outcome';
 import { MAX_QUANTITY, roundQuantity } from '../../kit/numbers';
+import { TEXT_LIMITS } from '../../kit/validation';
 import { findCountPoliciesBySites } from '../count-policy/count-policy.repository';
 import type { InventoryDatabase } from '../db';
 import { CountStatus } from '../enums';
@@ -17,7 +18,8 @@ function checkQuantity(field: string, value: number): Failure | null {
 
 function checkName(field: string, value: string): Failure | null {
   const trimmed = value.trim();
-  if (!trimmed || trimmed.length > 200) return invalid(field, `expected a non-empty name of at most 200 characters, got ${preview(value)}`);
+  if (!trimmed || trimmed.length > TEXT_LIMITS.line)
+    return invalid(field, `expected a non-empty name of at most ${TEXT_LIMITS.line} characters, got ${preview(value)}`);
   return null;
 }
 
@@ -114,8 +116,8 @@ export async function approveCount(db: Kysely<InventoryDatabase>, taskId: string
 
 /** Rejects a count that has not been approved; the material becomes due for counting again. */
 export async function rejectCount(db: Kysely<InventoryDatabase>, taskId: string, reason: string): Promise<Outcome<CountTaskRow>> {
-  if (!reason.trim() || reason.length > 2_000)
-    return invalid('reason', `expected a non-empty reason of at most 2000 characters, got ${preview(reason)}`);
+  if (!reason.trim() || reason.length > TEXT_LIMITS.text)
+    return invalid('reason', `expected a non-empty reason of at most ${TEXT_LIMITS.text} characters, got ${preview(reason)}`);
   return step(db, taskId, 'rejectCount', [CountStatus.COUNTED, CountStatus.RECOUNT_REQUIRED, CountStatus.PENDING_APPROVAL], (trx, task) =>
     updateCountTask(trx, task.id, { status: CountStatus.REJECTED, rejectionReason: reason.trim() }),
   );

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { notFound, userError } from '../../kit/errors';
 import type { QualityDatabase } from '../db';
 import { findLatestInspectionOfLot } from '../inspection/inspection.repository';
-import { requireText } from '../validation';
+import { requireText } from '../../kit/validation';
 import { findOpenHoldOfLot, insertHold, lockHold, releaseHold, type HoldRow } from './hold.repository';
 import { enqueueStockStatusChange } from './stock-handoff';
 import { transact } from '../../../platform/db/transact';

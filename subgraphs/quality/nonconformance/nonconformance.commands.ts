@@ -4,7 +4,8 @@ import type { QualityDatabase } from '../db';
 import { findLatestInspectionOfLot } from '../inspection/inspection.repository';
 import { requireMaterial } from '../../kit/material-numbers';
 import { preview } from '../../../platform/preview';
-import { requireNonNegative, requireText } from '../validation';
+import { requireNonNegative } from '../validation';
+import { optionalText, requireText } from '../../kit/validation';
 import {
   findCapasByNonconformances,
   findNonconformanceByFinding,
@@ -29,8 +30,6 @@ export interface NonconformanceValues {
   nonconformingQuantity?: number | null;
   sourceFindingId?: string | null;
 }
-
-const optional = (value: string | null | undefined) => (value && value.trim() ? value.trim() : null);
 
 /**
  * The NCR a finding already made answers a repeat of the escalation only when the repeat asks the
@@ -63,9 +62,9 @@ export async function createNonconformance(
 ): Promise<NonconformanceRow> {
   const description = requireText('input.description', input.description);
   const materialId = requireText('input.materialId', input.materialId);
-  const customerId = optional(input.customerId);
-  const supplierId = optional(input.supplierId);
-  const findingId = optional(input.sourceFindingId);
+  const customerId = optionalText(input.customerId);
+  const supplierId = optionalText(input.supplierId);
+  const findingId = optionalText(input.sourceFindingId);
   if (input.source === 'CUSTOMER_COMPLAINT' && !customerId)
     throw badInput('input.customerId', 'a CUSTOMER_COMPLAINT names the customer who complained');
   if (input.source === 'SUPPLIER' && !supplierId) throw badInput('input.supplierId', 'a SUPPLIER nonconformance names the supplier');
@@ -80,7 +79,7 @@ export async function createNonconformance(
     severity: input.severity,
     description,
     materialId,
-    lotId: optional(input.lotId),
+    lotId: optionalText(input.lotId),
     customerId,
     supplierId,
     nonconformingQuantity: quantity,
@@ -91,7 +90,7 @@ export async function createNonconformance(
       const existing = await findNonconformanceByFinding(trx, findingId);
       if (existing) return sameEscalation(existing, asked);
     }
-    await requireKnownMaterial(trx, materialId, optional(input.lotId));
+    await requireKnownMaterial(trx, materialId, optionalText(input.lotId));
     const created = await insertNonconformance(trx, { ...asked, status: 'OPEN', inspectionId: null, reportedAt: now });
     // Two deliveries of one escalation racing: the unique finding id let the first one in.
     return created ?? sameEscalation((await findNonconformanceByFinding(trx, findingId!))!, asked);
@@ -162,7 +161,7 @@ export async function openCapa(
     }
     return insertCapa(trx, {
       nonconformanceId,
-      rootCause: optional(input.rootCause),
+      rootCause: optionalText(input.rootCause),
       correctiveAction,
       dueDate: input.dueDate,
       status: 'OPEN',
