@@ -3,7 +3,7 @@ import 'reflect-metadata';
 import type { SystemModule } from '../kit/system';
 import { createAuditsContext, type AuditsContext } from './context';
 import type { AuditsDatabase } from './db';
-import { auditsOutboxHandlers } from './finding/escalation-handoff';
+import { auditsOutboxHandlers } from './finding/escalation.handoff';
 import { auditsMigrations } from './migrations';
 import { buildAuditsSchema } from './schema';
 import { seedAudits } from './seed';

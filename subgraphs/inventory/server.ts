@@ -1,5 +1,5 @@
 import type { SystemModule } from '../kit/system';
-import { inventoryOutboxHandlers } from './count-task/count-task.commands';
+import { inventoryOutboxHandlers } from './count-task/count-task.handoff';
 import { createInventoryContext, type InventoryContext } from './context';
 import type { InventoryDatabase } from './db';
 import { inventoryMigrations } from './migrations';

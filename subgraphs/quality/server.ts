@@ -3,7 +3,7 @@ import 'reflect-metadata';
 import type { SystemModule } from '../kit/system';
 import { createQualityContext, type QualityContext } from './context';
 import type { QualityDatabase } from './db';
-import { qualityOutboxHandlers } from './hold/stock-handoff';
+import { qualityOutboxHandlers } from './hold/stock.handoff';
 import { qualityMigrations } from './migrations';
 import { buildQualitySchema } from './schema';
 import { seedQuality } from './seed';

@@ -11,7 +11,7 @@ import { createRelay, type Relay } from '../../subgraphs/kit/outbox/relay';
 import { relayServiceHeaders } from '../../subgraphs/kit/outbox/system-relay';
 import type { SubgraphServer } from '../../subgraphs/kit/server';
 import { createSystemServer } from '../../subgraphs/kit/system';
-import { inventoryOutboxHandlers } from '../../subgraphs/inventory/count-task/count-task.commands';
+import { inventoryOutboxHandlers } from '../../subgraphs/inventory/count-task/count-task.handoff';
 import type { InventoryDatabase } from '../../subgraphs/inventory/db';
 import { inventorySystem } from '../../subgraphs/inventory/server';
 import { createTestDatabase, type TestDatabase } from '../support/databases';

@@ -8,7 +8,7 @@ import { AuditStatus, AuditType } from '../enums';
 import { AuditFinding } from '../finding/finding.type';
 import { Material } from '../material/material.type';
 import { WorkCenter } from '../work-center/work-center.type';
-import { scheduleAudit, submitAuditResponses } from './audit.commands';
+import { scheduleAudit, submitAuditResponses } from './audit.use-cases';
 import { AuditResponseInput } from './audit.input';
 import { AUDITS_KEYSET, listAudits, type AuditRow } from './audit.repository';
 import { Audit, AuditConnection } from './audit.type';

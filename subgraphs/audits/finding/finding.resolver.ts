@@ -4,7 +4,7 @@ import { idempotent } from '../../kit/idempotency';
 import { CommandDelivery } from '../../kit/outbox';
 import type { AuditsContext } from '../context';
 import { Nonconformance } from '../nonconformance/nonconformance.type';
-import { closeFinding, escalateFinding } from './finding.commands';
+import { closeFinding, escalateFinding } from './finding.use-cases';
 import type { FindingRow } from './finding.repository';
 import { AuditFinding } from './finding.type';
 import { Permit } from '../../kit/authorization';

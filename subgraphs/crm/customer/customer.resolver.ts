@@ -8,7 +8,7 @@ import { unwrap } from '../../kit/outcome';
 import type { CrmContext } from '../context';
 import { CustomerSegment } from '../enums';
 import { CUSTOMERS_KEYSET, listCustomers, type CustomerRow } from './customer.repository';
-import { updateCustomerProfile } from './customer.service';
+import { updateCustomerProfile } from './customer.use-cases';
 import { Customer, CustomerConnection, CustomerProfileInput } from './customer.type';
 import { Permit } from '../../kit/authorization';
 

@@ -5,7 +5,7 @@ import type { ErpContext } from '../context';
 import { MaterialSite } from '../material-site/material-site.type';
 import { unwrap } from '../../kit/outcome';
 import type { InventoryAdjustmentRow } from './inventory-adjustment.repository';
-import { postInventoryAdjustment } from './inventory-adjustment.service';
+import { postInventoryAdjustment } from './inventory-adjustment.use-cases';
 import { InventoryAdjustment, InventoryAdjustmentInput } from './inventory-adjustment.type';
 import { Permit } from '../../kit/authorization';
 

@@ -8,7 +8,7 @@ import type { ErpContext } from '../context';
 import { PurchaseOrderStatus } from '../enums';
 import { unwrap } from '../../kit/outcome';
 import { listPurchaseOrdersOfSupplier, MY_PURCHASE_ORDERS_KEYSET, type PurchaseOrderRow } from './purchase-order.repository';
-import { callerSupplier, confirmPurchaseOrderLine } from './purchase-order.service';
+import { callerSupplier, confirmPurchaseOrderLine } from './purchase-order.use-cases';
 import { PurchaseOrder, PurchaseOrderConnection, PurchaseOrderLine } from './purchase-order.type';
 import { Permit } from '../../kit/authorization';
 

@@ -5,7 +5,7 @@ import type { ErpContext } from '../context';
 import { MaterialSite } from '../material-site/material-site.type';
 import { unwrap } from '../../kit/outcome';
 import type { StockStatusChangeRow } from './stock-status-change.repository';
-import { changeStockStatus } from './stock-status-change.service';
+import { changeStockStatus } from './stock-status-change.use-cases';
 import { StockStatusChange, StockStatusChangeInput } from './stock-status-change.type';
 import { Permit } from '../../kit/authorization';
 

@@ -11,7 +11,7 @@ import { Material } from '../material/material.type';
 import { unwrap } from '../../kit/outcome';
 import type { WorkOrderRow } from './work-order.repository';
 import { listWorkOrders, WORK_ORDERS_KEYSET } from './work-order.repository';
-import { releaseWorkOrder } from './work-order.service';
+import { releaseWorkOrder } from './work-order.use-cases';
 import { WorkOrder, WorkOrderConnection } from './work-order.type';
 import { Permit } from '../../kit/authorization';
 

@@ -8,10 +8,10 @@ import type { InventoryContext } from '../context';
 import { CountStatus } from '../enums';
 import { resolveMaterialSite } from '../material-site/material-site.reference';
 import { MaterialSite } from '../material-site/material-site.type';
-import { countTaskSubject } from './count-task.commands';
+import { countTaskSubject } from './count-task.handoff';
 import { COUNT_TASKS_KEYSET, pageCountTasks, type CountTaskRow } from './count-task.repository';
 import { CountTask, CountTaskConnection } from './count-task.type';
-import * as workflow from './count-task.workflow';
+import * as workflow from './count-task.use-cases';
 import { Permit } from '../../kit/authorization';
 import { PageArgs, readPage, toConnection } from '../../kit/paging';
 

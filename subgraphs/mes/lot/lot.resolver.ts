@@ -14,7 +14,7 @@ import { workOrderParent, type WorkOrderParent } from '../work-order/work-order.
 import { WorkOrder } from '../work-order/work-order.type';
 import { fromPagedLot, listLots, LOTS_KEYSET, type LotRow } from './lot.repository';
 import { Lot, LotConnection } from './lot.type';
-import { reportProduction } from './production.commands';
+import { reportProduction } from './production.use-cases';
 import { ProductionReportInput } from './production.input';
 import { Permit } from '../../kit/authorization';
 

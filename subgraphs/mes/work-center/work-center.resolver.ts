@@ -6,7 +6,7 @@ import { PageArgs, readPage } from '../../kit/paging';
 import type { MesContext } from '../context';
 import { WorkCenterState } from '../enums';
 import { unwrap } from '../../kit/outcome';
-import { setWorkCenterState } from './work-center.commands';
+import { setWorkCenterState } from './work-center.use-cases';
 import { listWorkCenters, type WorkCenterRow } from './work-center.repository';
 import { WorkCenter } from './work-center.type';
 import { Permit } from '../../kit/authorization';

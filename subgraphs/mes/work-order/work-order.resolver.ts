@@ -10,7 +10,7 @@ import { roundQuantity } from '../../kit/numbers';
 import { PRODUCED_LOTS_KEYSET } from '../lot/lot.repository';
 import { LotConnection } from '../lot/lot.type';
 import { WorkCenter } from '../work-center/work-center.type';
-import { dispatchWorkOrder } from './work-order.commands';
+import { dispatchWorkOrder } from './work-order.use-cases';
 import type { WorkOrderRow } from './work-order.repository';
 import { WorkOrder } from './work-order.type';
 import { Permit } from '../../kit/authorization';

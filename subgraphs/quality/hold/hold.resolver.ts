@@ -4,7 +4,7 @@ import { idempotent } from '../../kit/idempotency';
 import { CommandDelivery } from '../../kit/outbox';
 import type { QualityContext } from '../context';
 import { Lot } from '../lot/lot.type';
-import { placeQualityHold, releaseQualityHold } from './hold.commands';
+import { placeQualityHold, releaseQualityHold } from './hold.use-cases';
 import type { HoldRow } from './hold.repository';
 import { QualityHold } from './hold.type';
 import { Permit } from '../../kit/authorization';

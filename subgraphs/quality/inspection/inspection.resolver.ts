@@ -5,7 +5,7 @@ import type { QualityContext } from '../context';
 import { InspectionStatus, InspectionType, UsageDecision } from '../enums';
 import { WorkOrder } from '../work-order/work-order.type';
 import { Lot } from '../lot/lot.type';
-import { makeUsageDecision, recordMeasurements } from './inspection.commands';
+import { makeUsageDecision, recordMeasurements } from './inspection.use-cases';
 import { INSPECTIONS_KEYSET, pageInspections, type InspectionRow } from './inspection.repository';
 import { Inspection, InspectionConnection } from './inspection.type';
 import { MeasurementInput } from './measurement.input';

@@ -8,7 +8,7 @@ import { Lot } from '../lot/lot.type';
 import { Material } from '../material/material.type';
 import { Supplier } from '../supplier/supplier.type';
 import { Capa } from './capa.type';
-import { createNonconformance, dispositionNonconformance, openCapa } from './nonconformance.commands';
+import { createNonconformance, dispositionNonconformance, openCapa } from './nonconformance.use-cases';
 import { CapaInput, NonconformanceInput } from './nonconformance.input';
 import { NONCONFORMANCES_KEYSET, pageNonconformances, type NonconformanceRow } from './nonconformance.repository';
 import { Nonconformance, NonconformanceConnection } from './nonconformance.type';

@@ -5,7 +5,7 @@ import WebSocket from 'ws';
 import { localChangeBus, type ChangeBus } from '../../../platform/change-bus';
 import { erpSystem } from '../../../subgraphs/erp/server';
 import { inventorySystem } from '../../../subgraphs/inventory/server';
-import { inventoryOutboxHandlers } from '../../../subgraphs/inventory/count-task/count-task.commands';
+import { inventoryOutboxHandlers } from '../../../subgraphs/inventory/count-task/count-task.handoff';
 import { mesSystem } from '../../../subgraphs/mes/server';
 import { qualitySystem } from '../../../subgraphs/quality/server';
 import { startChangeRelay, type ChangeRelay } from '../../../subgraphs/kit/events';

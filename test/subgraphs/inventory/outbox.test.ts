@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { createRelay } from '../../../subgraphs/kit/outbox/relay';
 import { createSystemServer } from '../../../subgraphs/kit/system';
 import type { SubgraphServer } from '../../../subgraphs/kit/server';
-import { inventoryOutboxHandlers } from '../../../subgraphs/inventory/count-task/count-task.commands';
+import { inventoryOutboxHandlers } from '../../../subgraphs/inventory/count-task/count-task.handoff';
 import type { InventoryDatabase } from '../../../subgraphs/inventory/db';
 import { inventorySystem } from '../../../subgraphs/inventory/server';
 import { createTestDatabase, type TestDatabase } from '../../support/databases';

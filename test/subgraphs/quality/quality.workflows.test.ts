@@ -5,7 +5,7 @@ import { qualitySystem } from '../../../subgraphs/quality/server';
 import { startTestStack, testToken, type TestStack } from '../../support/stack';
 import type { GraphQLError } from 'graphql';
 import { sql, type Kysely } from 'kysely';
-import { placeQualityHold } from '../../../subgraphs/quality/hold/hold.commands';
+import { placeQualityHold } from '../../../subgraphs/quality/hold/hold.use-cases';
 
 const RECORD = `mutation ($id: ID!, $m: [MeasurementInput!]!) {
   recordMeasurements(inspectionId: $id, measurements: $m) { id status measurements { characteristic lowerLimit upperLimit measuredValue conforming } }

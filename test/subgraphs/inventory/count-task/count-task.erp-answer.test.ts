@@ -1,7 +1,7 @@
 import type { Transaction } from 'kysely';
 import { UnusableResultError } from '../../../../subgraphs/kit/outbox/relay';
 import type { OutboxCommandRow } from '../../../../subgraphs/kit/outbox/outbox.repository';
-import { inventoryOutboxHandlers, POST_ADJUSTMENT } from '../../../../subgraphs/inventory/count-task/count-task.commands';
+import { inventoryOutboxHandlers, POST_ADJUSTMENT } from '../../../../subgraphs/inventory/count-task/count-task.handoff';
 import type { InventoryDatabase } from '../../../../subgraphs/inventory/db';
 
 // The check runs before the task is read: a transaction that fails on any use proves nothing was written.

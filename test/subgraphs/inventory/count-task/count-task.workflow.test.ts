@@ -4,7 +4,7 @@ import type { ErpDatabase } from '../../../../subgraphs/erp/db';
 import { erpSystem } from '../../../../subgraphs/erp/server';
 import { createRelay, type Relay } from '../../../../subgraphs/kit/outbox/relay';
 import { relayServiceHeaders } from '../../../../subgraphs/kit/outbox/system-relay';
-import { inventoryOutboxHandlers } from '../../../../subgraphs/inventory/count-task/count-task.commands';
+import { inventoryOutboxHandlers } from '../../../../subgraphs/inventory/count-task/count-task.handoff';
 import type { InventoryDatabase } from '../../../../subgraphs/inventory/db';
 import { inventorySystem } from '../../../../subgraphs/inventory/server';
 import { startTestStack, type TestStack } from '../../../support/stack';

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { ErpDatabase } from '../../../../subgraphs/erp/db';
 import { erpSystem } from '../../../../subgraphs/erp/server';
-import { inventoryOutboxHandlers } from '../../../../subgraphs/inventory/count-task/count-task.commands';
+import { inventoryOutboxHandlers } from '../../../../subgraphs/inventory/count-task/count-task.handoff';
 import type { InventoryDatabase } from '../../../../subgraphs/inventory/db';
 import { bookByKeyMigration } from '../../../../subgraphs/inventory/migrations/010_book_by_key';
 import { inventorySystem } from '../../../../subgraphs/inventory/server';

@@ -1,7 +1,7 @@
 import type { Transaction } from 'kysely';
 import { UnusableResultError } from '../../../../subgraphs/kit/outbox/relay';
 import type { OutboxCommandRow } from '../../../../subgraphs/kit/outbox/outbox.repository';
-import { BLOCK_STOCK, qualityOutboxHandlers, RELEASE_STOCK } from '../../../../subgraphs/quality/hold/stock-handoff';
+import { BLOCK_STOCK, qualityOutboxHandlers, RELEASE_STOCK } from '../../../../subgraphs/quality/hold/stock.handoff';
 import type { QualityDatabase } from '../../../../subgraphs/quality/db';
 
 const untouchable = new Proxy(

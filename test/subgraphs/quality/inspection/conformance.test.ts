@@ -1,4 +1,4 @@
-import { isConforming } from '../../../../subgraphs/quality/inspection/inspection.commands';
+import { isConforming } from '../../../../subgraphs/quality/inspection/inspection.use-cases';
 
 describe('isConforming', () => {
   const twoSided = { isAttribute: false, lowerLimit: 99.8, upperLimit: 100.2 };

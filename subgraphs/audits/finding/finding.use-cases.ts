@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { badInput, notFound, userError } from '../../kit/errors';
 import { lockAudit } from '../audit/audit.repository';
 import type { AuditsDatabase } from '../db';
-import { enqueueEscalation } from './escalation-handoff';
+import { enqueueEscalation } from './escalation.handoff';
 import { optionalText } from '../../kit/validation';
 import { closeFindingRow, lockFinding, markEscalated, type FindingRow } from './finding.repository';
 import { transact } from '../../../platform/db/transact';

@@ -5,7 +5,7 @@ import { TEXT_LIMITS } from '../../kit/validation';
 import { findCountPoliciesBySites } from '../count-policy/count-policy.repository';
 import type { InventoryDatabase } from '../db';
 import { CountStatus } from '../enums';
-import { enqueueJudgeCount, enqueueReadBookToPost } from './count-task.commands';
+import { enqueueJudgeCount, enqueueReadBookToPost } from './count-task.handoff';
 import { listCountTasks, lockCountTask, scheduleDueCounts, updateCountTask, type CountTaskRow } from './count-task.repository';
 import { transact } from '../../../platform/db/transact';
 import { preview } from '../../../platform/preview';

@@ -4,7 +4,7 @@ import type { QualityDatabase } from '../db';
 import { findLatestInspectionOfLot } from '../inspection/inspection.repository';
 import { requireText } from '../../kit/validation';
 import { findOpenHoldOfLot, insertHold, lockHold, releaseHold, type HoldRow } from './hold.repository';
-import { enqueueStockStatusChange } from './stock-handoff';
+import { enqueueStockStatusChange } from './stock.handoff';
 import { transact } from '../../../platform/db/transact';
 import { recordChangeEvent } from '../../kit/events';
 

@@ -3,7 +3,7 @@ import { badInput, notFound, userError } from '../../kit/errors';
 import type { QualityDatabase } from '../db';
 import { UNDECIDED } from '../enums';
 import { findOpenHoldOfLot, insertHold } from '../hold/hold.repository';
-import { enqueueStockStatusChange } from '../hold/stock-handoff';
+import { enqueueStockStatusChange } from '../hold/stock.handoff';
 import { insertNonconformance } from '../nonconformance/nonconformance.repository';
 import { MAX_STORABLE } from '../validation';
 import {
