@@ -1,13 +1,11 @@
-import type DataLoader from 'dataloader';
 import type { Kysely } from 'kysely';
 import { groupLoader, rowLoader } from '../kit/loaders';
 import { findLatestCommandsBySubjects } from '../kit/outbox';
-import { pageLoaders, toConnection, type Connection, type Page } from '../kit/paging';
+import { filteredPageLoaders, toConnection } from '../kit/paging';
 import {
   findAuditPagesByWorkCenters,
   findAuditsByIds,
   WORK_CENTER_AUDITS_KEYSET,
-  type AuditRow,
   type WorkCenterAuditFilter,
 } from './audit/audit.repository';
 import type { AuditsDatabase } from './db';
@@ -15,9 +13,6 @@ import { findFindingsByAudits } from './finding/finding.repository';
 
 /** Audits' loaders, created per request. */
 export function createAuditsLoaders(db: Kysely<AuditsDatabase>) {
-  // One set of page loaders per distinct filter of WorkCenter.audits, so every work center of a
-  // list asking for the same page shares one statement however many there are.
-  const byFilter = new Map<string, (page: Page) => DataLoader<string, Connection<AuditRow>>>();
   return {
     audit: rowLoader(
       (ids: readonly string[]) => findAuditsByIds(db, ids),
@@ -31,19 +26,14 @@ export function createAuditsLoaders(db: Kysely<AuditsDatabase>) {
       (subjects: readonly string[]) => findLatestCommandsBySubjects(db, subjects),
       (row) => row.subject!,
     ),
-    auditsByWorkCenter(filter: WorkCenterAuditFilter): (page: Page) => DataLoader<string, Connection<AuditRow>> {
-      const key = JSON.stringify([filter.from ?? null, filter.to ?? null, filter.layer ?? null]);
-      let loaders = byFilter.get(key);
-      if (!loaders) {
-        loaders = pageLoaders(async (workCenterIds: readonly string[], page) =>
-          (await findAuditPagesByWorkCenters(db, workCenterIds, filter, page)).map((rows) =>
-            toConnection(rows, page, WORK_CENTER_AUDITS_KEYSET),
-          ),
-        );
-        byFilter.set(key, loaders);
-      }
-      return loaders;
-    },
+    // Every work center of a list asking for the same filter and page shares one statement.
+    auditsByWorkCenter: filteredPageLoaders(
+      (filter: WorkCenterAuditFilter) => JSON.stringify([filter.from ?? null, filter.to ?? null, filter.layer ?? null]),
+      async (workCenterIds: readonly string[], page, filter) =>
+        (await findAuditPagesByWorkCenters(db, workCenterIds, filter, page)).map((rows) =>
+          toConnection(rows, page, WORK_CENTER_AUDITS_KEYSET),
+        ),
+    ),
   };
 }
 

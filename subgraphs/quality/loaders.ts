@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { Kysely } from 'kysely';
 import { groupLoader, rowLoader } from '../kit/loaders';
 import { findLatestCommandsBySubjects } from '../kit/outbox';
-import { pageLoaders, toConnection, type Page } from '../kit/paging';
+import { filteredPageLoaders, pageLoaders, toConnection, type Page } from '../kit/paging';
 import type { QualityDatabase } from './db';
 import { findHoldsByLots, findOpenHoldsByMaterials } from './hold/hold.repository';
 import {
@@ -35,19 +35,13 @@ export function scorecardWindowStart(now: Date = new Date()): Date {
  * customer asking for the same statuses and the same page at one level of a query is one statement.
  */
 function createComplaintPageLoaders(db: Kysely<QualityDatabase>) {
-  const byStatus = new Map<string, ReturnType<typeof complaintPages>>();
-  const complaintPages = (status: readonly string[] | null) =>
-    pageLoaders(async (customerIds: readonly string[], page: Page) =>
+  return filteredPageLoaders(
+    (status: readonly string[] | null) => (status ? [...new Set(status)].sort().join(',') : '*'),
+    async (customerIds: readonly string[], page: Page, status) =>
       (await pageComplaintsByCustomers(db, customerIds, status, page)).map((rows) =>
         toConnection(rows, page, CUSTOMER_COMPLAINTS_KEYSET, nonconformanceOfPage),
       ),
-    );
-  return (status: readonly string[] | null) => {
-    const key = status ? [...new Set(status)].sort().join(',') : '*';
-    let loaders = byStatus.get(key);
-    if (!loaders) byStatus.set(key, (loaders = complaintPages(status)));
-    return loaders;
-  };
+  );
 }
 
 /** Quality's loaders, created per request. */

@@ -10,4 +10,4 @@ export { PageArgs, readPage, PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, type Keyset, type
 export { timestampKey, withInstant } from './timestamp';
 export { PageInfo, connectionOf, toConnection, cursorOf, PAGING_FEDERATION_IMPORTS, type Connection, type Edge } from './connection';
 export { keysetPage, pagesByParent, pagesByCompositeParent } from './keyset';
-export { pageLoaders } from './loaders';
+export { filteredPageLoaders, pageLoaders } from './loaders';

@@ -21,3 +21,21 @@ export function pageLoaders<K, V>(
     return loader;
   };
 }
+
+/**
+ * `pageLoaders` for a nested list that also takes filter arguments: one set of page loaders per
+ * distinct filter (`filterKey` says when two filters are the same), so every parent asking for
+ * the same filter and page at one level of a query is in one batch.
+ */
+export function filteredPageLoaders<F, K, V>(
+  filterKey: (filter: F) => string,
+  load: (keys: readonly K[], page: Page, filter: F) => Promise<V[]>,
+): (filter: F) => (page: Page) => DataLoader<K, V, unknown> {
+  const byFilter = new Map<string, (page: Page) => DataLoader<K, V, unknown>>();
+  return (filter) => {
+    const key = filterKey(filter);
+    let loaders = byFilter.get(key);
+    if (!loaders) byFilter.set(key, (loaders = pageLoaders<K, V>((keys, page) => load(keys, page, filter))));
+    return loaders;
+  };
+}
