@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { Kysely } from 'kysely';
 import { createChangeHistoryLoader } from '../kit/audit-trail';
 import { compositeRowLoader, groupLoader, rowLoader } from '../kit/loaders';
-import { pageLoaders, toConnection, type Connection, type Keyset, type Page } from '../kit/paging';
+import { filteredPageLoaders, toConnection, type Keyset, type Page } from '../kit/paging';
 import type { ErpDatabase } from './db';
 import { findCustomersByIds } from './customer/customer.repository';
 import { findCustomersOfLots, findSuppliersOfLots } from './lot/lot.repository';
@@ -25,41 +25,22 @@ import { CUSTOMER_SALES_ORDERS_KEYSET, pageSalesOrdersOfCustomers } from './sale
 import { findSuppliersByIds, sumReceivedLast12Months } from './supplier/supplier.repository';
 import { findWorkOrdersByIds } from './work-order/work-order.repository';
 
-/** A parent's id and the status filter of a list field (null: every status). */
-export interface FilteredKey {
-  id: string;
-  statuses: readonly string[] | null;
-}
-
+/** One key per distinct status filter of a list field (null: every status). */
 const statusFilter = (statuses: readonly string[] | null) => (statuses ? [...new Set(statuses)].sort().join(',') : '*');
-const filteredKey = (k: FilteredKey) => `${k.id}\u0000${statusFilter(k.statuses)}`;
 
 /**
  * Pages of a nested list under a status filter: the parents asking for the same page with the
- * same filter are one statement, so a level of a query costs one statement per distinct filter,
- * whatever the number of parents and wherever the page is.
+ * same filter are one statement, whatever their number and wherever the page is; an empty filter
+ * asks nothing.
  */
-function filteredPageLoader<R extends object>(
+function statusPageLoaders<R extends object>(
   fetch: (ids: readonly string[], statuses: readonly string[] | null, page: Page) => Promise<R[][]>,
   keyset: Keyset,
 ) {
-  return pageLoaders<FilteredKey, Connection<R>>(async (keys, page) => {
-    const filters = new Map<string, { statuses: readonly string[] | null; ids: string[] }>();
-    for (const key of keys) {
-      const filter = statusFilter(key.statuses);
-      const entry = filters.get(filter) ?? { statuses: key.statuses, ids: [] };
-      entry.ids.push(key.id);
-      filters.set(filter, entry);
-    }
-    const pages = new Map<string, R[]>();
-    await Promise.all(
-      [...filters.values()].map(async ({ statuses, ids }) => {
-        const rows = statuses && statuses.length === 0 ? ids.map(() => []) : await fetch(ids, statuses, page);
-        ids.forEach((id, i) => pages.set(filteredKey({ id, statuses }), rows[i]!));
-      }),
-    );
-    return keys.map((key) => toConnection(pages.get(filteredKey(key)) ?? [], page, keyset));
-  }, filteredKey);
+  return filteredPageLoaders(statusFilter, async (ids: readonly string[], page, statuses: readonly string[] | null) => {
+    const pages = statuses && statuses.length === 0 ? ids.map(() => []) : await fetch(ids, statuses, page);
+    return pages.map((rows) => toConnection(rows, page, keyset));
+  });
 }
 
 const lineKey = (k: PurchaseOrderLineKey) => `${k.poNumber}\u0000${k.lineNumber}`;
@@ -88,7 +69,7 @@ export function createErpLoaders(db: Kysely<ErpDatabase>) {
       const sums = new Map((await sumReceivedLast12Months(db, ids)).map((r) => [r.supplierId, Number(r.quantity)] as const));
       return ids.map((id) => sums.get(id) ?? 0);
     }),
-    purchaseOrdersOfSupplier: filteredPageLoader(
+    purchaseOrdersOfSupplier: statusPageLoaders(
       (ids, statuses, page) => pagePurchaseOrdersOfSuppliers(db, ids, statuses, page),
       SUPPLIER_PURCHASE_ORDERS_KEYSET,
     ),
@@ -109,7 +90,7 @@ export function createErpLoaders(db: Kysely<ErpDatabase>) {
       },
       { cacheKeyFn: lineKey },
     ),
-    salesOrdersOfCustomer: filteredPageLoader(
+    salesOrdersOfCustomer: statusPageLoaders(
       (ids, statuses, page) => pageSalesOrdersOfCustomers(db, ids, statuses, page),
       CUSTOMER_SALES_ORDERS_KEYSET,
     ),

@@ -21,6 +21,6 @@ export class CustomerResolver {
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: ErpContext,
   ) {
-    return ctx.loaders.salesOrdersOfCustomer(readPage(page, CUSTOMER_SALES_ORDERS_KEYSET)).load({ id: customer.id, statuses: status });
+    return ctx.loaders.salesOrdersOfCustomer(status)(readPage(page, CUSTOMER_SALES_ORDERS_KEYSET)).load(customer.id);
   }
 }

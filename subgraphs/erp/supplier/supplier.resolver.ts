@@ -26,8 +26,6 @@ export class SupplierResolver {
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: ErpContext,
   ) {
-    return ctx.loaders
-      .purchaseOrdersOfSupplier(readPage(page, SUPPLIER_PURCHASE_ORDERS_KEYSET))
-      .load({ id: supplier.id, statuses: status });
+    return ctx.loaders.purchaseOrdersOfSupplier(status)(readPage(page, SUPPLIER_PURCHASE_ORDERS_KEYSET)).load(supplier.id);
   }
 }
