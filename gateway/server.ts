@@ -24,6 +24,7 @@ import { createGatewayPerformance, loadPerformanceConfig, type PerformanceConfig
 import { shortenMessage } from '../platform/preview';
 import { createGatewayUsage, loadUsageConfig, type UsageOptions } from './usage';
 import { createGatewayLive, type GatewayLive, type GatewayLiveOptions } from './subscriptions';
+import { refuseUpgradeFromOrigin } from './subscriptions/live-door';
 
 export interface GatewayOptions {
   /** Path of the supergraph file (watched), or a ready-made supergraph manager. */
@@ -198,7 +199,10 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     ),
   );
   httpServer.keepAliveTimeout = 65_000;
-  httpServer.on('upgrade', (req, socket, head) => live.handleUpgrade(req, socket, head));
+  // Browsers apply no CORS to WebSockets: a page's upgrade is held to the origins CORS admits.
+  httpServer.on('upgrade', (req, socket, head) => {
+    if (!refuseUpgradeFromOrigin(req, socket, securityOptions.cors)) live.handleUpgrade(req, socket, head);
+  });
   const opsServer = createOpsServer(ops.ops);
 
   return {

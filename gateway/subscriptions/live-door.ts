@@ -1,10 +1,14 @@
 import { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { decodeJwt } from 'jose';
 import { GraphQLError } from 'graphql';
 import type { Caller } from '../../platform/caller';
+import { preview } from '../../platform/preview';
 import { callerOf, type SecurityContext } from '../security/caller';
+import { isOriginAllowed, type CorsPolicy } from '../security/cors';
 import type { LiveCaller } from './live-executor';
+import { liveMetrics } from './live-metrics';
 
 /** The credentials of a live connection: the headers of its HTTP request, or those a WebSocket client sends in `connection_init`. */
 export type Credentials = Readonly<Record<string, string>>;
@@ -87,4 +91,34 @@ export async function admit(door: FrontDoor, socket: Socket, credentials: Creden
 /** The HTTP status a door refusal carries, 400 when it names none. */
 export function statusOf(err: GraphQLError): number {
   return (err.extensions.http as { status?: number } | undefined)?.status ?? 400;
+}
+
+/** The policy of a gateway given none: its own origin only (as its CORS handler's default). */
+const OWN_ORIGIN_ONLY: CorsPolicy = { origins: [], credentials: false, maxAgeSeconds: 600 };
+
+/**
+ * Refuses a WebSocket upgrade from a browser page whose origin the gateway's CORS policy does not
+ * admit (its own origin, `CORS_ORIGINS`, loopback pages outside production), with 403 before any
+ * WebSocket exists; returns whether it refused. Browsers apply no CORS to WebSockets: without this
+ * check a page on any site could open a live connection carrying whatever the browser or a proxy
+ * adds by itself (cookies a proxy turns into a token, client certificates). Clients outside a
+ * browser send no `Origin` and are not concerned.
+ */
+export function refuseUpgradeFromOrigin(req: IncomingMessage, socket: Duplex, policy: CorsPolicy = OWN_ORIGIN_ONLY): boolean {
+  const origin = req.headers.origin;
+  if (origin === undefined || isOriginAllowed(policy, origin, req.headers.host)) return false;
+  liveMetrics.refused.inc({ reason: 'origin' });
+  const body = JSON.stringify({
+    errors: [
+      {
+        message: `the origin ${preview(origin)} may not open a live connection to this gateway; its operator lists allowed origins in CORS_ORIGINS`,
+        extensions: { code: 'FORBIDDEN' },
+      },
+    ],
+  });
+  socket.end(
+    'HTTP/1.1 403 Forbidden\r\ncontent-type: application/json; charset=utf-8\r\nvary: Origin\r\nconnection: close\r\n' +
+      `content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+  return true;
 }
