@@ -46,6 +46,11 @@ export interface Side {
   p99: number;
   errors: number;
   cpuMsPerRequest: number;
+  /** CPU time of the subgraphs' process per request: what this side's way of asking costs the systems. */
+  subgraphCpuMsPerRequest: number;
+  /** The gateway's resident memory during the round (MiB): mean and peak of the samples. */
+  rssMeanMiB: number;
+  rssPeakMiB: number;
 }
 
 export interface Round {
@@ -81,6 +86,10 @@ const medianSide = (sides: Side[]): Side => ({
   // Errors are summed: one erroneous round matters whatever the others did.
   errors: sides.reduce((sum, s) => sum + s.errors, 0),
   cpuMsPerRequest: medianOf(sides.map((s) => s.cpuMsPerRequest)),
+  subgraphCpuMsPerRequest: medianOf(sides.map((s) => s.subgraphCpuMsPerRequest)),
+  rssMeanMiB: medianOf(sides.map((s) => s.rssMeanMiB)),
+  // The peak is the largest of any round: a memory bound holds or fails on its worst round.
+  rssPeakMiB: Math.max(...sides.map((s) => s.rssPeakMiB)),
 });
 
 /**
@@ -111,18 +120,19 @@ const describeEnv = (env: Readonly<Record<string, string>>) =>
 /** The markdown table of an A/B run: one line per workload. */
 export function abTable(rows: readonly { scale: number; workload: string; rounds: readonly Round[] }[]): string {
   const header =
-    '| scale | workload | A req/s | B req/s | ratio A/B, median (min–max) | ratio A/B per round | A p50/p99 ms | B p50/p99 ms | p99 A/B, median | p99 A/B per round | A CPU ms/req | B CPU ms/req | errors A/B |';
+    '| scale | workload | A req/s | B req/s | ratio A/B, median (min–max) | ratio A/B per round | A p50/p99 ms | B p50/p99 ms | p99 A/B, median | p99 A/B per round | A CPU ms/req | B CPU ms/req | subgraphs CPU ms/req A/B | RSS MiB mean/peak A / B | errors A/B |';
   const lines = rows.map((r) => {
     const s = summarise(r.rounds);
-    return `| ${r.scale} | ${r.workload} | ${fmt(s.a.throughput)} | ${fmt(s.b.throughput)} | ${fmt(s.medianRatio, 3)} (${fmt(s.minRatio, 3)}–${fmt(s.maxRatio, 3)}) | ${s.ratios.map((x) => fmt(x, 3)).join(', ')} | ${fmt(s.a.p50)}/${fmt(s.a.p99)} | ${fmt(s.b.p50)}/${fmt(s.b.p99)} | ${fmt(s.medianP99Ratio, 3)} | ${s.p99Ratios.map((x) => fmt(x, 2)).join(', ')} | ${fmt(s.a.cpuMsPerRequest, 2)} | ${fmt(s.b.cpuMsPerRequest, 2)} | ${s.a.errors}/${s.b.errors} |`;
+    return `| ${r.scale} | ${r.workload} | ${fmt(s.a.throughput)} | ${fmt(s.b.throughput)} | ${fmt(s.medianRatio, 3)} (${fmt(s.minRatio, 3)}–${fmt(s.maxRatio, 3)}) | ${s.ratios.map((x) => fmt(x, 3)).join(', ')} | ${fmt(s.a.p50)}/${fmt(s.a.p99)} | ${fmt(s.b.p50)}/${fmt(s.b.p99)} | ${fmt(s.medianP99Ratio, 3)} | ${s.p99Ratios.map((x) => fmt(x, 2)).join(', ')} | ${fmt(s.a.cpuMsPerRequest, 2)} | ${fmt(s.b.cpuMsPerRequest, 2)} | ${fmt(s.a.subgraphCpuMsPerRequest, 2)}/${fmt(s.b.subgraphCpuMsPerRequest, 2)} | ${fmt(s.a.rssMeanMiB, 0)}/${fmt(s.a.rssPeakMiB, 0)} / ${fmt(s.b.rssMeanMiB, 0)}/${fmt(s.b.rssPeakMiB, 0)} | ${s.a.errors}/${s.b.errors} |`;
   });
-  return [header, '|' + '---|'.repeat(13), ...lines].join('\n');
+  return [header, '|' + '---|'.repeat(15), ...lines].join('\n');
 }
 
 /** The header lines saying what A and B were. */
 export function abHeading(oursEnv: Readonly<Record<string, string>>, againstEnv: Readonly<Record<string, string>>): string {
   return (
     `A/B of this gateway against itself: A with ${describeEnv(oursEnv)}, B the same with ${describeEnv(againstEnv)}, both serving the same subgraphs to the same load, rounds interleaved, A first in odd rounds and B first in even ones.\n` +
-    "ratio A/B = A's throughput over B's in the same round; req/s, p50, p99 and CPU are medians over the rounds, errors their sum."
+    "ratio A/B = A's throughput over B's in the same round; req/s, p50, p99, CPU and mean RSS are medians over the rounds, the RSS peak the largest of any round, errors their sum.\n" +
+    "RSS = the gateway process's resident memory (VmRSS from /proc) sampled every 250 ms while the load ran."
   );
 }

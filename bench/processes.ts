@@ -141,3 +141,52 @@ export function writeBenchSupergraph(base: number, name: string): string {
   writeFileSync(file, supergraph);
   return file;
 }
+
+/** A process's resident memory over a stretch of time, in MiB. */
+export interface RssSummary {
+  /** Mean of the samples. */
+  meanMiB: number;
+  /** Largest sample. */
+  peakMiB: number;
+  samples: number;
+}
+
+/** Resident set size of a process now, in MiB (`VmRSS` of /proc/<pid>/status); undefined once it has exited. */
+export function rssMiB(pid: number): number | undefined {
+  let status: string;
+  try {
+    status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const kib = /^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1];
+  return kib === undefined ? undefined : Number(kib) / 1024;
+}
+
+/**
+ * Samples a process's resident memory every `everyMs` until `stop()`, which takes one last sample
+ * and returns the mean and the peak. (The kernel's own peak, `VmHWM`, counts from the process's
+ * start: it could not tell one workload from the one before.)
+ */
+export function sampleRss(pid: number, everyMs = 250): { stop(): RssSummary } {
+  const samples: number[] = [];
+  const take = () => {
+    const value = rssMiB(pid);
+    if (value !== undefined) samples.push(value);
+  };
+  take();
+  const timer = setInterval(take, everyMs);
+  timer.unref();
+  return {
+    stop() {
+      clearInterval(timer);
+      take();
+      if (samples.length === 0) return { meanMiB: NaN, peakMiB: NaN, samples: 0 };
+      return {
+        meanMiB: samples.reduce((a, b) => a + b, 0) / samples.length,
+        peakMiB: Math.max(...samples),
+        samples: samples.length,
+      };
+    },
+  };
+}

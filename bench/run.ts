@@ -16,6 +16,7 @@ import {
   freeBasePort,
   requireWholeNumbers,
   ROOT,
+  sampleRss,
   scrapeMetrics,
   startScript,
   stopChildren,
@@ -214,6 +215,10 @@ interface Measurement {
   overheadMsPerRequest: number | null;
   /** Median of the gateway's own time over the responses, from each one's `Server-Timing` header (ours only). */
   overheadP50Ms: number | null;
+  /** The gateway process's resident memory during the round (VmRSS from /proc, sampled every 250 ms): mean, MiB. */
+  rssMeanMiB: number;
+  /** The largest of those samples, MiB. */
+  rssPeakMiB: number;
 }
 
 /** Sums and counts of the gateway's wait/overhead histograms, read from its `/metrics`. */
@@ -266,6 +271,7 @@ async function measure(
     if (own) ownTimes.push(Number(own[1]));
   };
   const draw = load.bodies ? poolDrawer(load.bodies) : null;
+  const rss = sampleRss(target.pid);
   // Connection i is caller i mod N, its header set once when autocannon sets the connection up.
   // (A request's `context` would not do: autocannon resets it each time a connection starts
   // over at the first request of the list.)
@@ -282,6 +288,7 @@ async function measure(
         }
       : {}),
   });
+  const memory = rss.stop();
   const cpuAfter = cpuMs(target.pid);
   const subgraphCpuAfter = cpuMs(subgraphs.pid);
   const after = (await (await fetch(statsUrl)).json()) as Stats;
@@ -301,6 +308,8 @@ async function measure(
     waitMsPerRequest: timesBefore && timesAfter ? ((timesAfter.wait - timesBefore.wait) * 1000) / answered : null,
     overheadMsPerRequest: timesBefore && timesAfter ? ((timesAfter.overhead - timesBefore.overhead) * 1000) / answered : null,
     overheadP50Ms: median(ownTimes),
+    rssMeanMiB: memory.meanMiB,
+    rssPeakMiB: memory.peakMiB,
   };
 }
 
@@ -322,6 +331,8 @@ function combine(ms: Measurement[]): Measurement {
     waitMsPerRequest: ms[0]!.waitMsPerRequest === null ? null : mean(ms.map((m) => m.waitMsPerRequest!)),
     overheadMsPerRequest: ms[0]!.overheadMsPerRequest === null ? null : mean(ms.map((m) => m.overheadMsPerRequest!)),
     overheadP50Ms: ms.some((m) => m.overheadP50Ms === null) ? null : mean(ms.map((m) => m.overheadP50Ms!)),
+    rssMeanMiB: mean(ms.map((m) => m.rssMeanMiB)),
+    rssPeakMiB: Math.max(...ms.map((m) => m.rssPeakMiB)),
   };
 }
 
@@ -357,14 +368,14 @@ const fmt = (n: number, digits = 1) => n.toFixed(digits);
 
 function table(rows: Row[]): string {
   const header =
-    '| scale | workload | ours req/s | vanilla req/s | ratio | ours p50/p99 ms | vanilla p50/p99 ms | alone: fetches, SQL ours / vanilla | under load: fetches/req ours/vanilla | under load: SQL/req ours/vanilla | ours CPU ms/req | vanilla CPU ms/req | subgraphs CPU ms/req ours/vanilla | ours wait / overhead ms/req (means) | ours overhead p50 ms | overhead p50 % of p50 | errors ours/vanilla |';
+    '| scale | workload | ours req/s | vanilla req/s | ratio | ours p50/p99 ms | vanilla p50/p99 ms | alone: fetches, SQL ours / vanilla | under load: fetches/req ours/vanilla | under load: SQL/req ours/vanilla | ours CPU ms/req | vanilla CPU ms/req | subgraphs CPU ms/req ours/vanilla | ours wait / overhead ms/req (means) | ours overhead p50 ms | overhead p50 % of p50 | gateway RSS MiB mean/peak ours / vanilla | errors ours/vanilla |';
   const lines = rows.map((r) => {
     const overhead = r.ours.overheadMsPerRequest;
     const ownP50 = r.ours.overheadP50Ms;
     const share = ownP50 !== null && r.ours.p50 > 0 ? `${fmt((100 * ownP50) / r.ours.p50)} %` : 'n/a';
-    return `| ${r.scale} | ${r.workload} | ${fmt(r.ours.throughput)} | ${fmt(r.vanilla.throughput)} | ${fmt(r.ratio, 2)}× | ${fmt(r.ours.p50)}/${fmt(r.ours.p99)} | ${fmt(r.vanilla.p50)}/${fmt(r.vanilla.p99)} | ${fmt(r.alone.ours.fetches)}, ${fmt(r.alone.ours.sql)} / ${fmt(r.alone.vanilla.fetches)}, ${fmt(r.alone.vanilla.sql)} | ${fmt(r.ours.fetchesPerRequest, 2)}/${fmt(r.vanilla.fetchesPerRequest, 2)} | ${fmt(r.ours.sqlPerRequest, 2)}/${fmt(r.vanilla.sqlPerRequest, 2)} | ${fmt(r.ours.cpuMsPerRequest, 2)} | ${fmt(r.vanilla.cpuMsPerRequest, 2)} | ${fmt(r.ours.subgraphCpuMsPerRequest, 2)}/${fmt(r.vanilla.subgraphCpuMsPerRequest, 2)} | ${r.ours.waitMsPerRequest === null ? 'n/a' : fmt(r.ours.waitMsPerRequest)} / ${overhead === null ? 'n/a' : fmt(overhead)} | ${ownP50 === null ? 'n/a' : fmt(ownP50, 2)} | ${share} | ${r.ours.errors}/${r.vanilla.errors} |`;
+    return `| ${r.scale} | ${r.workload} | ${fmt(r.ours.throughput)} | ${fmt(r.vanilla.throughput)} | ${fmt(r.ratio, 2)}× | ${fmt(r.ours.p50)}/${fmt(r.ours.p99)} | ${fmt(r.vanilla.p50)}/${fmt(r.vanilla.p99)} | ${fmt(r.alone.ours.fetches)}, ${fmt(r.alone.ours.sql)} / ${fmt(r.alone.vanilla.fetches)}, ${fmt(r.alone.vanilla.sql)} | ${fmt(r.ours.fetchesPerRequest, 2)}/${fmt(r.vanilla.fetchesPerRequest, 2)} | ${fmt(r.ours.sqlPerRequest, 2)}/${fmt(r.vanilla.sqlPerRequest, 2)} | ${fmt(r.ours.cpuMsPerRequest, 2)} | ${fmt(r.vanilla.cpuMsPerRequest, 2)} | ${fmt(r.ours.subgraphCpuMsPerRequest, 2)}/${fmt(r.vanilla.subgraphCpuMsPerRequest, 2)} | ${r.ours.waitMsPerRequest === null ? 'n/a' : fmt(r.ours.waitMsPerRequest)} / ${overhead === null ? 'n/a' : fmt(overhead)} | ${ownP50 === null ? 'n/a' : fmt(ownP50, 2)} | ${share} | ${fmt(r.ours.rssMeanMiB, 0)}/${fmt(r.ours.rssPeakMiB, 0)} / ${fmt(r.vanilla.rssMeanMiB, 0)}/${fmt(r.vanilla.rssPeakMiB, 0)} | ${r.ours.errors}/${r.vanilla.errors} |`;
   });
-  return [header, '|' + '---|'.repeat(17), ...lines].join('\n');
+  return [header, '|' + '---|'.repeat(18), ...lines].join('\n');
 }
 
 /** The environment of this gateway beyond `--env`: authentication as the load mode asks. */
@@ -648,7 +659,7 @@ async function main(): Promise<void> {
               .map(([k, v]) => `${k}=${v}`)
               .join(' ')}`
           : ''
-      }.\nload (callers ${options.callers}, rights ${options.rights}, vary ${options.vary ? 'on' : 'off'}): ${describeLoad(options)}.${poolLine}\nwait = time the gateway had a subgraph fetch in flight; overhead = the gateway's own time per operation (Apollo request pipeline start to response, minus wait; HTTP parsing and queueing on a busy event loop are not in it): the mean per request from its /metrics, and the median over the responses from each one's Server-Timing header, as a share of the p50 latency the load generator saw.\nalone = one request sent by itself to each gateway, with the fixed variables; under load = per completed request during the rounds (requests still in flight when a round ends add fetches but not completions, so slow gateways are overstated).\n\n${table(rows)}\n`;
+      }.\nload (callers ${options.callers}, rights ${options.rights}, vary ${options.vary ? 'on' : 'off'}): ${describeLoad(options)}.${poolLine}\nwait = time the gateway had a subgraph fetch in flight; overhead = the gateway's own time per operation (Apollo request pipeline start to response, minus wait; HTTP parsing and queueing on a busy event loop are not in it): the mean per request from its /metrics, and the median over the responses from each one's Server-Timing header, as a share of the p50 latency the load generator saw.\nalone = one request sent by itself to each gateway, with the fixed variables; under load = per completed request during the rounds (requests still in flight when a round ends add fetches but not completions, so slow gateways are overstated).\ngateway RSS = each gateway process's resident memory (VmRSS from /proc) sampled every 250 ms while the load ran: the mean over the rounds of each round's mean, and the largest sample of any round.\n\n${table(rows)}\n`;
   process.stdout.write(`\n${markdown}`);
   const dir = path.join(ROOT, 'bench', 'results');
   mkdirSync(dir, { recursive: true });

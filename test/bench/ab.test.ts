@@ -1,6 +1,15 @@
 import { abTable, parseAgainstEnv, parseEnvList, summarise, type Side } from '../../bench/ab';
 
-const side = (throughput: number, p99: number): Side => ({ throughput, p50: p99 / 2, p99, errors: 0, cpuMsPerRequest: 2 });
+const side = (throughput: number, p99: number, rssPeakMiB = 120): Side => ({
+  throughput,
+  p50: p99 / 2,
+  p99,
+  errors: 0,
+  cpuMsPerRequest: 2,
+  subgraphCpuMsPerRequest: 10,
+  rssMeanMiB: 100,
+  rssPeakMiB,
+});
 
 describe('bench --env and --against-env', () => {
   it('reads K=V pairs, values may hold = and be empty', () => {
@@ -54,8 +63,26 @@ describe('A/B summary', () => {
     expect(s.b.p99).toBe(100);
   });
 
+  it("reports the gateway's memory: the median of the rounds' means, the largest peak of any round", () => {
+    const s = summarise([
+      { a: side(100, 100, 150), b: side(100, 100) },
+      { a: side(100, 100, 390), b: side(100, 100) },
+      { a: side(100, 100, 140), b: side(100, 100) },
+    ]);
+    expect(s.a.rssMeanMiB).toBe(100);
+    expect(s.a.rssPeakMiB).toBe(390);
+    expect(s.b.rssPeakMiB).toBe(120);
+    expect(s.a.subgraphCpuMsPerRequest).toBe(10);
+  });
+
   it('prints one line per workload with every round', () => {
     const table = abTable([{ scale: 1, workload: 'mix', rounds }]);
     expect(table).toContain('| 1 | mix | 100.0 | 100.0 | 1.000 (0.900–3.000) | 1.000, 0.900, 3.000 |');
+    expect(table).toContain('| 2.00 | 2.00 | 10.00/10.00 | 100/120 / 100/120 | 0/0 |');
+    // Every line has as many cells as the header.
+    const cells = (line: string) => line.split('|').length;
+    const [header, rule, line] = table.split('\n');
+    expect(cells(rule!)).toBe(cells(header!));
+    expect(cells(line!)).toBe(cells(header!));
   });
 });
