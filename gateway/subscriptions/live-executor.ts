@@ -61,14 +61,59 @@ export interface LiveExecutor {
   stop(): Promise<void>;
 }
 
-interface Subscriber {
+/**
+ * Fields whose subscribers want each entity's latest state: an answer not yet sent is replaced by
+ * a newer answer about the same entity (docs/subscriptions.md, "A subscriber that falls behind").
+ * `countTaskChanged` is not among them: every status a count passes through matters to its screen.
+ */
+export const LATEST_STATE_FIELDS: ReadonlySet<string> = new Set([
+  'workCenterStateChanged',
+  'workOrderProgressed',
+  'qualityHoldChanged',
+  'stockStatusChanged',
+]);
+
+/** One event's answer, running or done, for the subscribers of a group. */
+interface Entry {
+  readonly event: ChangeEvent;
+  /** Its position among the events of its group, so that a subscriber gets only events offered after it opened. */
+  readonly seq: number;
+  readonly answer: Promise<FormattedExecutionResult>;
+}
+
+/** An answer handed to a subscriber and not yet taken by its transport. */
+interface Ready {
+  readonly result: FormattedExecutionResult;
+  /** The entity it is about (field and key), for replacing it with a newer answer of a latest-state field. */
+  readonly entity: string;
+}
+
+/**
+ * The subscribers of one field and site with the same query, variables and rights: they get the
+ * same answers, so each event runs once for the group and its answer is handed to all of them at once.
+ */
+interface Group {
+  readonly topic: string;
+  readonly shareKey: string;
   readonly eventQuery: EventQuery;
+  readonly members: Set<Subscriber>;
+  /** Answers of events in arrival order, running or not yet handed out. */
+  readonly queue: Entry[];
+  /** Events offered to the group so far. */
+  dispatched: number;
+  draining: boolean;
+}
+
+interface Subscriber {
   readonly holder: LiveCaller;
   readonly callerKey: string;
-  /** Subscribers with the same query, variables and rights get the same answer: one execution serves them all. */
-  readonly shareKey: string;
-  /** Takes an event with its answer (run at most once per share key); false when the subscriber was ended instead. */
-  offer(event: ChangeEvent, answer: () => Promise<FormattedExecutionResult>): boolean;
+  readonly group: Group;
+  /** The first event (group sequence) this subscriber gets. */
+  readonly from: number;
+  /** Admits the next event of its group, or ends the subscriber (rate limit, too slow) and returns false. */
+  admit(): boolean;
+  /** Hands it an answer of its group. */
+  deliver(result: FormattedExecutionResult, entity: string): void;
   end(final?: GraphQLError): void;
 }
 
@@ -81,11 +126,16 @@ const callerKeyOf = (caller: Caller) => `${caller.kind}:${caller.subject}`;
 const rightsOf = (caller: Caller) =>
   JSON.stringify([caller.kind, [...caller.roles].sort(), [...caller.scopes].sort(), caller.supplierId ?? null, caller.customerId ?? null]);
 
+const entityOf = (event: ChangeEvent) => `${event.field} ${JSON.stringify(event.key)}`;
+
 /**
  * The gateway's subscription executor. `@apollo/gateway` executes no subscriptions, so each one
  * is held here and each event is resolved as an ordinary query (the subscriber's selection on the
  * changed entity, by key) through `execute`: the query plan, field authorization, the partner
  * contract, row rules, provenance and partial answers are those of queries.
+ *
+ * Subscribers with the same query, variables and rights form a group: an event runs once per
+ * group, and its answer is handed to every member in one pass, in the order the events arrived.
  */
 export function createLiveExecutor(options: {
   bus: ChangeBus;
@@ -97,8 +147,8 @@ export function createLiveExecutor(options: {
   const limits = { ...DEFAULT_LIVE_LIMITS, ...options.limits };
   const now = options.now ?? Date.now;
   const { bus, execute, logger } = options;
-  // Subscribers by "field site", so an event reaches only those who asked for it.
-  const byTopic = new Map<string, Set<Subscriber>>();
+  // Groups by "field site", so an event reaches only those who asked for it, then by share key.
+  const byTopic = new Map<string, Map<string, Group>>();
   const openPerCaller = new Map<string, number>();
   const eventsPerCaller = new Map<string, { second: number; count: number }>();
   let unsubscribe: (() => Promise<void>) | undefined;
@@ -106,8 +156,7 @@ export function createLiveExecutor(options: {
 
   const topic = (field: string, siteId: string) => `${field} ${siteId}`;
 
-  function admitEvent(callerKey: string): boolean {
-    const second = Math.floor(now() / 1000);
+  function admitEvent(callerKey: string, second: number): boolean {
     const window = eventsPerCaller.get(callerKey);
     if (!window || window.second !== second) {
       eventsPerCaller.set(callerKey, { second, count: 1 });
@@ -117,7 +166,7 @@ export function createLiveExecutor(options: {
     return window.count <= limits.maxEventsPerSecondPerCaller;
   }
 
-  /** Runs one event's query for a subscriber; failures become an error answer, never a rejection. */
+  /** Runs one event's query for a group; failures become an error answer, never a rejection. */
   async function answer(eventQuery: EventQuery, caller: Caller, event: ChangeEvent): Promise<FormattedExecutionResult> {
     liveMetrics.executions.inc();
     try {
@@ -131,19 +180,73 @@ export function createLiveExecutor(options: {
     }
   }
 
-  function dispatch(event: ChangeEvent): void {
-    const subscribers = byTopic.get(topic(event.field, event.siteId));
-    liveMetrics.eventsReceived.inc();
-    if (!subscribers) return;
-    // Each distinct (query, variables, rights) runs once for this event, at its arrival.
-    const shared = new Map<string, Promise<FormattedExecutionResult>>();
-    for (const subscriber of [...subscribers]) {
-      subscriber.offer(event, () => {
-        let pending = shared.get(subscriber.shareKey);
-        if (!pending) shared.set(subscriber.shareKey, (pending = answer(subscriber.eventQuery, subscriber.holder.caller, event)));
-        return pending;
-      });
+  /** Events of a group offered to a subscriber and not yet answered. */
+  const runningFor = (subscriber: Subscriber) => {
+    const { queue, dispatched } = subscriber.group;
+    return queue.length === 0 ? 0 : dispatched - Math.max(subscriber.from, queue[0]!.seq);
+  };
+
+  /** Hands each answer of a group, in arrival order, to every member that was there when its event came. */
+  async function drain(group: Group): Promise<void> {
+    if (group.draining) return;
+    group.draining = true;
+    try {
+      while (group.queue.length > 0) {
+        const entry = group.queue[0]!;
+        const result = await entry.answer;
+        group.queue.shift();
+        const seconds = Math.max(0, now() - entry.event.writtenAt) / 1000;
+        const entity = entityOf(entry.event);
+        let handed = 0;
+        for (const subscriber of group.members) {
+          if (subscriber.from > entry.seq) continue;
+          subscriber.deliver(result, entity);
+          liveMetrics.commitToResolved.observe(seconds);
+          handed += 1;
+        }
+        if (handed > 0) liveMetrics.delivered.inc(handed);
+      }
+    } finally {
+      group.draining = false;
     }
+  }
+
+  function dispatch(event: ChangeEvent): void {
+    const groups = byTopic.get(topic(event.field, event.siteId));
+    liveMetrics.eventsReceived.inc();
+    if (!groups) return;
+    for (const group of [...groups.values()]) {
+      // Each group runs this event once, at its arrival, as the first member still admitted.
+      let runAs: Caller | undefined;
+      for (const subscriber of [...group.members]) if (subscriber.admit()) runAs ??= subscriber.holder.caller;
+      if (!runAs) continue;
+      group.queue.push({ event, seq: group.dispatched, answer: answer(group.eventQuery, runAs, event) });
+      group.dispatched += 1;
+      void drain(group);
+    }
+  }
+
+  function groupFor(eventQuery: EventQuery, caller: Caller): Group {
+    const key = topic(eventQuery.field, eventQuery.siteId);
+    let groups = byTopic.get(key);
+    if (!groups) byTopic.set(key, (groups = new Map()));
+    const shareKey = `${rightsOf(caller)}\n${eventQuery.operationName ?? ''}\n${JSON.stringify(eventQuery.variables)}\n${eventQuery.query}`;
+    let group = groups.get(shareKey);
+    if (!group) {
+      group = { topic: key, shareKey, eventQuery, members: new Set(), queue: [], dispatched: 0, draining: false };
+      groups.set(shareKey, group);
+    }
+    return group;
+  }
+
+  function leave(subscriber: Subscriber): void {
+    const { group } = subscriber;
+    group.members.delete(subscriber);
+    if (group.members.size > 0) return;
+    const groups = byTopic.get(group.topic);
+    // A group whose answers are still running keeps them; a new subscriber starts a new group.
+    groups?.delete(group.shareKey);
+    if (groups?.size === 0) byTopic.delete(group.topic);
   }
 
   function open(eventQuery: EventQuery, holder: LiveCaller): OpenResult {
@@ -164,31 +267,28 @@ export function createLiveExecutor(options: {
       return { ok: false, error: gatewayError('UNAUTHENTICATED', 401, 'the token has expired; connect again with a fresh one') };
     }
 
-    // Answers of events wait here in arrival order (each already running); `ready` holds those not yet read.
-    const events: { event: ChangeEvent; answer: Promise<FormattedExecutionResult> }[] = [];
-    const ready: FormattedExecutionResult[] = [];
+    // Answers handed to this subscriber and not yet read, in order.
+    const ready: Ready[] = [];
+    const latestState = LATEST_STATE_FIELDS.has(eventQuery.field);
     let waiting: ((result: IteratorResult<FormattedExecutionResult, void>) => void) | undefined;
-    let resolving = false;
     let ended = false;
-    let finalError: GraphQLError | undefined;
     let expiry: NodeJS.Timeout | undefined;
 
-    const deliver = (result: FormattedExecutionResult) => {
-      if (waiting) {
-        const w = waiting;
-        waiting = undefined;
-        w({ value: result, done: false });
-      } else ready.push(result);
+    const hand = (result: FormattedExecutionResult) => {
+      const w = waiting;
+      waiting = undefined;
+      w!({ value: result, done: false });
     };
 
+    const group = groupFor(eventQuery, holder.caller);
     const subscriber: Subscriber = {
-      eventQuery,
       holder,
       callerKey,
-      shareKey: `${rightsOf(holder.caller)}\n${eventQuery.operationName ?? ''}\n${JSON.stringify(eventQuery.variables)}\n${eventQuery.query}`,
-      offer(event, answerOf) {
+      group,
+      from: group.dispatched,
+      admit() {
         if (ended) return false;
-        if (!admitEvent(callerKey)) {
+        if (!admitEvent(callerKey, Math.floor(now() / 1000))) {
           liveMetrics.ended.inc({ reason: 'rate_limited' });
           subscriber.end(
             gatewayError(
@@ -199,31 +299,39 @@ export function createLiveExecutor(options: {
           );
           return false;
         }
-        if (events.length + ready.length >= limits.maxBufferedPerSubscriber) {
+        const behind = runningFor(subscriber) + ready.length;
+        if (behind >= limits.maxBufferedPerSubscriber) {
           liveMetrics.ended.inc({ reason: 'too_slow' });
           const error = gatewayError(
             'SUBSCRIBER_TOO_SLOW',
             503,
-            `${events.length + ready.length} events were waiting for this subscriber, the most kept (LIVE_BUFFER=${limits.maxBufferedPerSubscriber}); it was disconnected`,
+            `${behind} events were waiting for this subscriber, the most kept (LIVE_BUFFER=${limits.maxBufferedPerSubscriber}); it was disconnected`,
           );
           subscriber.end(error);
           // A subscriber this far behind would read the refusal last, if ever: its connection goes now.
           holder.disconnect?.(`SUBSCRIBER_TOO_SLOW: more than ${limits.maxBufferedPerSubscriber} events waiting`);
           return false;
         }
-        events.push({ event, answer: answerOf() });
-        void drain();
         return true;
+      },
+      deliver(result, entity) {
+        if (ended) return;
+        if (waiting) return hand(result);
+        if (latestState) {
+          // The entity's newer state replaces the one not yet sent; it goes in the order of its own change.
+          const stale = ready.findIndex((r) => r.entity === entity);
+          if (stale !== -1) {
+            ready.splice(stale, 1);
+            liveMetrics.superseded.inc();
+          }
+        }
+        ready.push({ result, entity });
       },
       end(final) {
         if (ended) return;
         ended = true;
-        finalError = final;
-        events.length = 0;
         if (expiry) clearTimeout(expiry);
-        const set = byTopic.get(topic(eventQuery.field, eventQuery.siteId));
-        set?.delete(subscriber);
-        if (set?.size === 0) byTopic.delete(topic(eventQuery.field, eventQuery.siteId));
+        leave(subscriber);
         const left = (openPerCaller.get(callerKey) ?? 1) - 1;
         if (left > 0) openPerCaller.set(callerKey, left);
         else {
@@ -232,8 +340,10 @@ export function createLiveExecutor(options: {
         }
         size -= 1;
         liveMetrics.open.dec();
-        if (final) deliver({ errors: [final.toJSON()] });
-        if (waiting && !final) {
+        if (final) {
+          if (waiting) hand({ errors: [final.toJSON()] });
+          else ready.push({ result: { errors: [final.toJSON()] }, entity: '' });
+        } else if (waiting) {
           const w = waiting;
           waiting = undefined;
           w({ value: undefined, done: true });
@@ -241,27 +351,7 @@ export function createLiveExecutor(options: {
       },
     };
 
-    async function drain(): Promise<void> {
-      if (resolving) return;
-      resolving = true;
-      try {
-        while (!ended && events.length > 0) {
-          const { event, answer: pending } = events[0]!;
-          const result = await pending;
-          events.shift();
-          if (ended) break;
-          liveMetrics.delivered.inc();
-          liveMetrics.commitToResolved.observe(Math.max(0, now() - event.writtenAt) / 1000);
-          deliver(result);
-        }
-      } finally {
-        resolving = false;
-      }
-    }
-
-    let set = byTopic.get(topic(eventQuery.field, eventQuery.siteId));
-    if (!set) byTopic.set(topic(eventQuery.field, eventQuery.siteId), (set = new Set()));
-    set.add(subscriber);
+    group.members.add(subscriber);
     openPerCaller.set(callerKey, held + 1);
     size += 1;
     liveMetrics.open.inc();
@@ -282,11 +372,8 @@ export function createLiveExecutor(options: {
     const results: AsyncGenerator<FormattedExecutionResult, void, undefined> = {
       next() {
         const value = ready.shift();
-        if (value) return Promise.resolve({ value, done: false });
-        if (ended) {
-          if (finalError) finalError = undefined;
-          return Promise.resolve({ value: undefined, done: true });
-        }
+        if (value) return Promise.resolve({ value: value.result, done: false });
+        if (ended) return Promise.resolve({ value: undefined, done: true });
         return new Promise((resolve) => (waiting = resolve));
       },
       return() {
@@ -316,7 +403,8 @@ export function createLiveExecutor(options: {
     async stop() {
       await unsubscribe?.();
       unsubscribe = undefined;
-      for (const set of [...byTopic.values()]) for (const subscriber of [...set]) subscriber.end();
+      for (const groups of [...byTopic.values()])
+        for (const group of [...groups.values()]) for (const subscriber of [...group.members]) subscriber.end();
     },
   };
 }

@@ -29,6 +29,11 @@ export const liveMetrics = {
     help: 'Event answers resolved for subscribers (one per subscriber and event)',
     registers: [registry],
   }),
+  superseded: new Counter({
+    name: 'plantgraph_live_superseded_total',
+    help: 'Answers of latest-state fields replaced, before they were sent, by a newer answer about the same entity',
+    registers: [registry],
+  }),
   refused: new Counter({
     name: 'plantgraph_live_refused_total',
     help: 'Subscriptions refused when opened, by reason',

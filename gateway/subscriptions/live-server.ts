@@ -13,8 +13,8 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { createHandler as createSseHandler } from 'graphql-sse';
-import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { CloseCode, handleProtocols, makeServer } from 'graphql-ws';
+import { WebSocket, WebSocketServer } from 'ws';
 import type { Logger } from '../../platform/logger';
 import { gatewayError } from '../security/errors';
 import { eventQueryOf } from './event-query';
@@ -57,6 +57,8 @@ export interface LiveServer {
   handleSse(req: IncomingMessage, res: ServerResponse): Promise<void>;
   /** Takes a WebSocket upgrade of the endpoint (graphql-transport-ws); refuses any other. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** Bytes written to WebSockets and not yet sent: what slow readers hold in this gateway's memory. */
+  unsentBytes(): number;
   /** Completes every subscription, then closes every WebSocket with 1001. */
   stop(): Promise<void>;
 }
@@ -64,6 +66,13 @@ export interface LiveServer {
 type Prepared =
   | { ok: true; results: AsyncGenerator<FormattedExecutionResult, void, undefined>; document: DocumentNode; schema: GraphQLSchema }
   | { ok: false; errors: GraphQLError[]; status: number };
+
+/**
+ * Bytes a WebSocket may hold unsent before its next message waits for them to be written. Below
+ * it, messages are queued without waiting, so that those written in the same tick leave in one
+ * write; above it the subscriber's answers wait in its bounded buffer (`LIVE_BUFFER`) instead.
+ */
+export const WS_SEND_BUFFER_BYTES = 64 * 1024;
 
 const refused = (error: GraphQLError): Prepared => ({ ok: false, errors: [error], status: statusOf(error) });
 
@@ -132,80 +141,146 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
 
   // ---- GraphQL over WebSocket ----
   type Extra = {
+    socket: WebSocket;
+    request: IncomingMessage;
     holder?: LiveCaller;
     credentials?: Credentials;
     expiry?: NodeJS.Timeout;
   };
-  const wss = new WebSocketServer({ noServer: true, maxPayload: maxBodyBytes });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: maxBodyBytes, handleProtocols });
+  wss.on('error', (err) => logger.error({ err }, 'live WebSocket server error'));
   const closeSocket = (socket: WebSocket, code: number, reason: string) => {
     socket.close(code, reasonOf(reason));
     // A peer that reads nothing never answers the close frame.
     setTimeout(() => socket.terminate(), 2_000).unref();
   };
-  const ws = useServer<Record<string, unknown> | undefined, Extra>(
-    {
-      connectionInitWaitTimeout: 10_000,
-      onConnect: async (ctx) => {
-        const credentials = credentialsOf(ctx.connectionParams ?? undefined, ctx.extra.request.headers);
-        try {
-          ctx.extra.holder = await admit(door, ctx.extra.request.socket as Socket, credentials);
-        } catch (err) {
-          if (!(err instanceof GraphQLError)) throw err;
-          liveMetrics.refused.inc({ reason: String(err.extensions.code ?? 'refused').toLowerCase() });
-          closeSocket(ctx.extra.socket, closeCodeOf(statusOf(err)), `${err.extensions.code}: ${err.message}`);
-          return false;
-        }
-        ctx.extra.credentials = credentials;
-        const expiresAt = ctx.extra.holder.expiresAt;
-        if (expiresAt !== undefined) {
-          // A moment after the executor ends the subscriptions, so that their reason is sent first.
-          const closeAt = expiresAt + 250;
-          ctx.extra.expiry = setTimeout(
-            () => closeSocket(ctx.extra.socket, 4401, 'UNAUTHENTICATED: the token has expired; connect again with a fresh one'),
-            Math.max(0, Math.min(closeAt - Date.now(), 2 ** 31 - 1)),
-          );
-          ctx.extra.expiry.unref();
-        }
-        liveMetrics.connections.inc({ transport: 'websocket' });
-        return true;
-      },
-      onSubscribe: async (ctx, _id, payload) => {
-        const prepared = await prepare(
-          ctx.extra.request.socket as Socket,
-          ctx.extra.credentials ?? {},
-          {
-            query: payload.query,
-            operationName: payload.operationName ?? undefined,
-            variables: payload.variables ?? undefined,
-          },
-          (reason) => closeSocket(ctx.extra.socket, 4503, reason),
+  // graphql-ws's protocol on this gateway's own WebSocket glue (what graphql-ws/use/ws does, but
+  // for how messages are written: see `accept`).
+  const protocol = makeServer<Record<string, unknown> | undefined, Extra>({
+    connectionInitWaitTimeout: 10_000,
+    onConnect: async (ctx) => {
+      const credentials = credentialsOf(ctx.connectionParams ?? undefined, ctx.extra.request.headers);
+      try {
+        ctx.extra.holder = await admit(door, ctx.extra.request.socket as Socket, credentials);
+      } catch (err) {
+        if (!(err instanceof GraphQLError)) throw err;
+        liveMetrics.refused.inc({ reason: String(err.extensions.code ?? 'refused').toLowerCase() });
+        closeSocket(ctx.extra.socket, closeCodeOf(statusOf(err)), `${err.extensions.code}: ${err.message}`);
+        return false;
+      }
+      ctx.extra.credentials = credentials;
+      const expiresAt = ctx.extra.holder.expiresAt;
+      if (expiresAt !== undefined) {
+        // A moment after the executor ends the subscriptions, so that their reason is sent first.
+        const closeAt = expiresAt + 250;
+        ctx.extra.expiry = setTimeout(
+          () => closeSocket(ctx.extra.socket, 4401, 'UNAUTHENTICATED: the token has expired; connect again with a fresh one'),
+          Math.max(0, Math.min(closeAt - Date.now(), 2 ** 31 - 1)),
         );
-        if (!prepared.ok) return prepared.errors;
-        const args: ExecutionArgs = {
-          schema: prepared.schema,
-          document: prepared.document,
-          operationName: payload.operationName,
-          variableValues: payload.variables,
-          contextValue: { results: prepared.results },
-        };
-        return args;
-      },
-      subscribe: (args) => (args.contextValue as { results: AsyncGenerator<FormattedExecutionResult> }).results as never,
-      // Answers come formatted from the gateway's pipeline (plain errors, not GraphQLError instances): sent as they are.
-      onNext: (_ctx, _id, _payload, _args, result) => result as FormattedExecutionResult,
-      execute: () => ({
-        errors: [
-          gatewayError('BAD_REQUEST', 400, `only subscriptions are served over WebSocket; send queries and mutations with POST ${path}`),
-        ],
-      }),
-      onClose: (ctx) => {
-        if (ctx.extra.expiry) clearTimeout(ctx.extra.expiry);
-        if (ctx.extra.holder) liveMetrics.connections.dec({ transport: 'websocket' });
-      },
+        ctx.extra.expiry.unref();
+      }
+      liveMetrics.connections.inc({ transport: 'websocket' });
+      return true;
     },
-    wss,
-    options.keepAliveMs ?? 12_000,
-  );
+    onSubscribe: async (ctx, _id, payload) => {
+      const prepared = await prepare(
+        ctx.extra.request.socket as Socket,
+        ctx.extra.credentials ?? {},
+        {
+          query: payload.query,
+          operationName: payload.operationName ?? undefined,
+          variables: payload.variables ?? undefined,
+        },
+        (reason) => closeSocket(ctx.extra.socket, 4503, reason),
+      );
+      if (!prepared.ok) return prepared.errors;
+      const args: ExecutionArgs = {
+        schema: prepared.schema,
+        document: prepared.document,
+        operationName: payload.operationName,
+        variableValues: payload.variables,
+        contextValue: { results: prepared.results },
+      };
+      return args;
+    },
+    subscribe: (args) => (args.contextValue as { results: AsyncGenerator<FormattedExecutionResult> }).results as never,
+    // Answers come formatted from the gateway's pipeline (plain errors, not GraphQLError instances): sent as they are.
+    onNext: (_ctx, _id, _payload, _args, result) => result as FormattedExecutionResult,
+    execute: () => ({
+      errors: [
+        gatewayError('BAD_REQUEST', 400, `only subscriptions are served over WebSocket; send queries and mutations with POST ${path}`),
+      ],
+    }),
+    onClose: (ctx) => {
+      if (ctx.extra.expiry) clearTimeout(ctx.extra.expiry);
+      if (ctx.extra.holder) liveMetrics.connections.dec({ transport: 'websocket' });
+    },
+  });
+
+  // One timer pings every connection; one that has not answered the previous ping is cut.
+  const keepAliveMs = options.keepAliveMs ?? 12_000;
+  const unanswered = new WeakSet<WebSocket>();
+  const keepAlive =
+    keepAliveMs > 0 && Number.isFinite(keepAliveMs)
+      ? setInterval(() => {
+          for (const client of wss.clients) {
+            if (unanswered.has(client)) {
+              client.terminate();
+              continue;
+            }
+            if (client.readyState !== WebSocket.OPEN) continue;
+            unanswered.add(client);
+            client.ping();
+          }
+        }, keepAliveMs)
+      : undefined;
+  keepAlive?.unref();
+
+  function accept(client: WebSocket, request: IncomingMessage, raw: Duplex): void {
+    // Messages sent in one tick (an event's answers reach every subscriber in one pass, and a
+    // subscriber behind gets several) leave the socket in one write when the tick ends.
+    let corked = false;
+    const uncork = () => {
+      corked = false;
+      raw.uncork();
+    };
+    const closed = protocol.opened(
+      {
+        protocol: client.protocol,
+        send: (data) => {
+          if (client.readyState !== WebSocket.OPEN) return;
+          if (!corked) {
+            corked = true;
+            raw.cork();
+            process.nextTick(uncork);
+          }
+          if (client.bufferedAmount < WS_SEND_BUFFER_BYTES) {
+            client.send(data);
+            return;
+          }
+          // A peer that reads slowly: the next message waits for this one to be written.
+          return new Promise<void>((resolve) => client.send(data, () => resolve()));
+        },
+        close: (code, reason) => client.close(code, reason),
+        onMessage: (handle) =>
+          client.on('message', async (data) => {
+            try {
+              await handle(String(data));
+            } catch (err) {
+              logger.error({ err }, 'live WebSocket message failed');
+              client.close(CloseCode.InternalServerError, 'Internal server error');
+            }
+          }),
+      },
+      { socket: client, request },
+    );
+    client.on('pong', () => unanswered.delete(client));
+    client.once('error', (err) => {
+      logger.warn({ err: err.message }, 'live WebSocket error');
+      client.close(CloseCode.InternalServerError, 'Internal server error');
+    });
+    client.once('close', (code, reason) => void closed(code, String(reason)));
+  }
 
   // ---- GraphQL over SSE (distinct connections) ----
   const sse = createSseHandler<IncomingMessage, { res: ServerResponse }>({
@@ -315,14 +390,20 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
         socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
         return;
       }
-      wss.handleUpgrade(req, socket, head, (client) => wss.emit('connection', client, req));
+      wss.handleUpgrade(req, socket, head, (client) => accept(client, req, socket));
+    },
+    unsentBytes() {
+      let bytes = 0;
+      for (const client of wss.clients) bytes += client.bufferedAmount;
+      return bytes;
     },
     async stop() {
       await executor.stop();
       // Let graphql-ws send the complete messages the ended subscriptions produced before the sockets close.
       await new Promise((resolve) => setImmediate(resolve));
+      if (keepAlive) clearInterval(keepAlive);
       for (const client of wss.clients) closeSocket(client, 1001, 'the gateway is shutting down; reconnect to another replica');
-      await ws.dispose();
+      await new Promise((resolve) => wss.close(resolve));
     },
   };
 }

@@ -128,3 +128,74 @@ describe('the live executor: sharing, limits, expiry', () => {
     expect(executor.size).toBe(0);
   });
 });
+
+describe('the live executor: groups and subscribers that fall behind', () => {
+  let bus: ChangeBus;
+  let executor: LiveExecutor;
+  let runs: string[];
+  let gate: Promise<void> = Promise.resolve();
+  const execute: EventExecutor = async (request) => {
+    const id = String(request.variables.liveKey_id);
+    runs.push(id);
+    const run = runs.length;
+    await gate;
+    return { data: { c: { id, run } } };
+  };
+  const stateQuery = (siteId: string): EventQuery => ({ ...query(siteId), field: 'workCenterStateChanged' });
+  const stateEvent = (id: string): ChangeEvent => ({ ...event(id), field: 'workCenterStateChanged', system: 'mes' });
+  const read = async (results: AsyncGenerator<FormattedExecutionResult, void, undefined>, count: number) => {
+    const got: unknown[] = [];
+    for (let i = 0; i < count; i++) got.push((await results.next()).value);
+    return got;
+  };
+
+  beforeEach(async () => {
+    runs = [];
+    gate = Promise.resolve();
+    bus = localChangeBus();
+    executor = createLiveExecutor({ bus, execute });
+    await executor.start();
+  });
+  afterEach(async () => {
+    await executor.stop();
+    await bus.close();
+  });
+
+  it('hands an event only to the subscribers open when it came, running it once for the group', async () => {
+    let open!: () => void;
+    gate = new Promise((resolve) => (open = resolve));
+    const first = executor.open(query('S01'), { caller: caller('ana') });
+    await bus.publish(event('CT1'));
+    const late = executor.open(query('S01'), { caller: caller('bob') });
+    await bus.publish(event('CT2'));
+    if (!first.ok || !late.ok) throw new Error('refused');
+    open();
+    expect(await read(first.results, 2)).toEqual([{ data: { c: { id: 'CT1', run: 1 } } }, { data: { c: { id: 'CT2', run: 2 } } }]);
+    expect(await read(late.results, 1)).toEqual([{ data: { c: { id: 'CT2', run: 2 } } }]);
+    expect(runs).toEqual(['CT1', 'CT2']);
+  });
+
+  it("gives a subscriber behind on a latest-state field each entity's newest answer once, in the order of the changes", async () => {
+    const screen = executor.open(stateQuery('S01'), { caller: caller('ana') });
+    if (!screen.ok) throw new Error('refused');
+    for (const id of ['WC1', 'WC2', 'WC1', 'WC3', 'WC2']) await bus.publish(stateEvent(id));
+    await tick();
+    expect(await read(screen.results, 3)).toEqual([
+      { data: { c: { id: 'WC1', run: 3 } } },
+      { data: { c: { id: 'WC3', run: 4 } } },
+      { data: { c: { id: 'WC2', run: 5 } } },
+    ]);
+    // Caught up: the next change is handed as it comes.
+    const next = screen.results.next();
+    await bus.publish(stateEvent('WC1'));
+    expect((await next).value).toEqual({ data: { c: { id: 'WC1', run: 6 } } });
+  });
+
+  it('keeps every answer of countTaskChanged for a subscriber behind: each status of a count matters', async () => {
+    const counter = executor.open(query('S01'), { caller: caller('ana') });
+    if (!counter.ok) throw new Error('refused');
+    for (const id of ['CT1', 'CT1', 'CT1']) await bus.publish(event(id));
+    await tick();
+    expect(await read(counter.results, 3)).toEqual([1, 2, 3].map((run) => ({ data: { c: { id: 'CT1', run } } })));
+  });
+});
