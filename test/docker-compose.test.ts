@@ -2,6 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadGatewayConfig } from '../gateway/config';
 import { loadSecurityConfig } from '../gateway/security/config';
+import { loadLiveConfig } from '../gateway/subscriptions';
+import { DEFAULT_CHANGE_CHANNEL } from '../platform/change-bus';
 import { SYSTEM_NAMES, systemPort } from '../platform/systems';
 import { loadSubgraphConfig } from '../subgraphs/kit/config';
 import { imageEnvironment, isReadByCode } from './support/environment';
@@ -98,6 +100,25 @@ describe('docker-compose.yml: the production topology', () => {
       expect(parseInt(service.stop_grace_period!, 10) * 1000).toBeGreaterThan(Number(env.SHUTDOWN_GRACE_MS));
     }
     expect(hostPorts.size).toBe(gateways.length);
+  });
+
+  it('delivers change events from every system to every gateway, and lets a gateway end its live subscriptions before Docker kills it', () => {
+    for (const [name, service] of gateways) {
+      const env = processEnv(service);
+      const live = loadLiveConfig(env);
+      expect(live.redisUrl).toBe('redis://redis:6379');
+      for (const system of SYSTEM_NAMES) {
+        const subgraph = processEnv(services[system]!);
+        expect(subgraph.REDIS_URL).toBe(live.redisUrl);
+        expect(`${system}: ${subgraph.CHANGE_EVENTS_CHANNEL || DEFAULT_CHANGE_CHANNEL}`).toBe(`${system}: ${live.channel}`);
+      }
+      // Every variable the live configuration reads can be set from the operator's environment.
+      for (const variable of ['LIVE_MAX_SUBSCRIPTIONS', 'LIVE_MAX_EVENTS_PER_SECOND', 'LIVE_BUFFER', 'CHANGE_EVENTS_CHANNEL'])
+        expect(`${name}: ${String(service.environment?.[variable] ?? 'unset')}`).toMatch(new RegExp(`^${name}: \\$\\{${variable}:-`));
+      // On SIGTERM: subscriptions complete, each WebSocket is closed (a silent peer is cut after
+      // 2 s), then requests in flight drain for SHUTDOWN_GRACE_MS; Docker's grace outlasts all three.
+      expect(parseInt(service.stop_grace_period!, 10) * 1000).toBeGreaterThan(2_000 + Number(env.SHUTDOWN_GRACE_MS));
+    }
   });
 
   it('passes only environment variables that the code reads', () => {

@@ -3,10 +3,12 @@ import path from 'node:path';
 import type * as apps from 'kubernetes-models/apps/v1';
 import * as autoscaling from 'kubernetes-models/autoscaling/v2';
 import type * as core from 'kubernetes-models/v1';
-import type * as networking from 'kubernetes-models/networking.k8s.io/v1';
+import * as networking from 'kubernetes-models/networking.k8s.io/v1';
 import * as policy from 'kubernetes-models/policy/v1';
 import { loadGatewayConfig, parseShutdownGrace } from '../gateway/config';
 import { loadSecurityConfig } from '../gateway/security/config';
+import { loadLiveConfig } from '../gateway/subscriptions';
+import { DEFAULT_CHANGE_CHANNEL } from '../platform/change-bus';
 import { SYSTEM_NAMES, SYSTEMS, systemPort, type SystemName } from '../platform/systems';
 import { loadSubgraphConfig } from '../subgraphs/kit/config';
 import { GATEWAY_LOADERS, isPerSystemOverride, isReadByCode, subgraphLoaders, variablesRead } from './support/environment';
@@ -29,6 +31,11 @@ import {
 const ROOT = path.join(__dirname, '..');
 
 /** Variables the configuration modules read that production leaves unset on purpose. */
+/** The gateway's live heartbeat (WebSocket ping, SSE comment), in seconds: docs/subscriptions.md. */
+const LIVE_HEARTBEAT_S = 12;
+/** How long the gateway waits for a WebSocket peer to answer its close before cutting it, when stopping (live-server.ts). */
+const WEBSOCKET_CLOSE_WAIT_MS = 2_000;
+
 const LEFT_UNSET: Record<string, string> = {
   DATA_DIR: 'holds the development issuer and signing key; production takes both from the issuer and the Secret',
   OIDC_JWKS_FILE: 'a key file for offline development; production fetches the issuer keys',
@@ -144,6 +151,46 @@ describe('k8s/: the production topology across many hosts', () => {
     }
   });
 
+  it("ends live subscriptions and drains requests within the gateway's grace period, its replicas listening where the systems publish", () => {
+    const env = processEnv('gateway');
+    const { pauseMs, graceMs } = stopBudget('gateway');
+    // On SIGTERM the gateway completes every subscription, closes each WebSocket (cutting a silent
+    // peer after WEBSOCKET_CLOSE_WAIT_MS), then drains requests in flight for SHUTDOWN_GRACE_MS.
+    expect(graceMs).toBeGreaterThan(pauseMs + WEBSOCKET_CLOSE_WAIT_MS + parseShutdownGrace(env));
+    const live = loadLiveConfig(env);
+    expect(live.redisUrl).toBe('redis://redis:6379');
+    for (const system of SYSTEM_NAMES) {
+      const subgraph = processEnv(system);
+      expect(subgraph.REDIS_URL).toBe(live.redisUrl);
+      expect(subgraph.CHANGE_EVENTS_CHANNEL || DEFAULT_CHANGE_CHANNEL).toBe(live.channel);
+    }
+  });
+
+  it('exposes the gateway through an Ingress that carries WebSocket upgrades and unbuffered SSE, with no session affinity', () => {
+    const ingress = find<networking.Ingress>(networking.Ingress, 'gateway');
+    const annotations = ingress.metadata!.annotations ?? {};
+    expect(ingress.spec!.ingressClassName).toBe('nginx');
+    // One path for everything the gateway serves: /graphql's upgrades and streams go where its queries go.
+    const paths = ingress.spec!.rules!.flatMap((rule) => rule.http!.paths);
+    expect(paths).toHaveLength(1);
+    expect(paths[0]).toMatchObject({ path: '/', pathType: 'Prefix' });
+    const backend = paths[0]!.backend.service!;
+    expect(backend.name).toBe('gateway');
+    const port = service('gateway').spec!.ports!.find((p) => p.name === backend.port!.name || p.port === backend.port!.number);
+    expect(port?.port).toBe(Number(processEnv('gateway').PORT));
+    // A quiet stream must outlast the proxy's wait for a byte: heartbeats come every 12 s.
+    for (const timeout of ['proxy-read-timeout', 'proxy-send-timeout']) {
+      expect(Number(annotations[`nginx.ingress.kubernetes.io/${timeout}`])).toBeGreaterThanOrEqual(10 * LIVE_HEARTBEAT_S);
+    }
+    expect(annotations['nginx.ingress.kubernetes.io/proxy-buffering']).toBe('off');
+    expect(annotations['nginx.ingress.kubernetes.io/proxy-http-version']).toBe('1.1');
+    // TLS for every host it serves (https:// and wss://).
+    expect(ingress.spec!.tls!.flatMap((t) => t.hosts ?? []).sort()).toEqual(ingress.spec!.rules!.map((r) => r.host).sort());
+    // Any replica serves any live connection: each SSE subscription is one request, each WebSocket one connection.
+    expect(Object.keys(annotations).filter((name) => /affinity|upstream-hash-by/.test(name))).toEqual([]);
+    expect(service('gateway').spec!.sessionAffinity ?? 'None').toBe('None');
+  });
+
   it('runs every process as a non-root user on a read-only root filesystem, with resource requests and a memory limit', () => {
     for (const name of ['gateway', ...SYSTEM_NAMES]) {
       const pod = deployment(name).spec!.template.spec!;
@@ -185,7 +232,7 @@ describe('k8s/: the production topology across many hosts', () => {
 
   it('provides every variable the configuration modules read, and only variables the code reads', () => {
     const processes = [
-      { name: 'gateway', loaders: GATEWAY_LOADERS },
+      { name: 'gateway', loaders: [...GATEWAY_LOADERS, loadLiveConfig] },
       ...SYSTEM_NAMES.map((system) => ({ name: system, loaders: subgraphLoaders(system) })),
     ];
     for (const { name, loaders } of processes) {
