@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Migration } from 'kysely';
-import { badInput } from './errors';
+import { invalid, type Failure } from './outcome';
 import { preview } from '../../platform/preview';
 import { chunks, ids, type ScalePlan } from './seed/world';
 import { TEXT_LIMITS } from './validation';
@@ -42,10 +42,9 @@ export async function materialExists(db: AnyMaterialsDb, id: string): Promise<bo
   return (await materials(db).selectFrom('materials').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
 }
 
-/** The material number, or a BAD_USER_INPUT naming the field when ERP has no such material. */
-export async function requireMaterial(db: AnyMaterialsDb, field: string, id: string): Promise<string> {
-  if (!(await materialExists(db, id))) throw badInput(field, `expected a material number ERP has, got ${preview(id)}`);
-  return id;
+/** A BAD_USER_INPUT failure naming the field when ERP has no such material, else null. */
+export async function unknownMaterial(db: AnyMaterialsDb, field: string, id: string): Promise<Failure | null> {
+  return (await materialExists(db, id)) ? null : invalid(field, `expected a material number ERP has, got ${preview(id)}`);
 }
 
 /** Adds material numbers to the list (the seed, and whatever later tells the system of new materials). */

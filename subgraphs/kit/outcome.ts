@@ -28,6 +28,9 @@ export const failure = (code: ErrorCode, message: string, field?: string, extens
 /** A bad input naming its field, as every mutation reports it. */
 export const invalid = (field: string, message: string): Failure => failure('BAD_USER_INPUT', `${field}: ${message}`, field);
 
+/** A bad input naming its field when a check found a problem (e.g. `quantityProblem`'s answer), else null. */
+export const invalidIf = (field: string, problem: string | null): Failure | null => (problem === null ? null : invalid(field, problem));
+
 /** An entity that does not exist, worded and tagged as `notFound` in errors.ts. */
 export const missing = (type: string, id: string): Failure =>
   failure('NOT_FOUND', `${type} "${id}" does not exist`, undefined, { type, id });

@@ -12,6 +12,7 @@ import {
 } from 'graphql';
 import { preview } from '../../platform/preview';
 import { badInput } from './errors';
+import { invalid, success, type Failure, type Outcome } from './outcome';
 
 /**
  * Longest text, in characters, each kind of string input may carry. The columns that store such
@@ -96,11 +97,17 @@ export function checkText(field: string, kind: TextKind, value: string): void {
   }
 }
 
-/** The trimmed text, or a BAD_USER_INPUT naming the field when it is absent or blank. */
-export function requireText(field: string, value: string | null | undefined): string {
-  const text = (value ?? '').trim();
-  if (!text) throw badInput(field, `expected a non-empty text, got ${preview(value ?? null)}`);
-  return text;
+/**
+ * The failure of a required text that is absent or blank, or null. For identifiers, which are
+ * checked as sent (a padded id is another id, not the same one trimmed).
+ */
+export function blankText(field: string, value: string | null | undefined): Failure | null {
+  return value?.trim() ? null : invalid(field, `expected a non-empty text, got ${preview(value ?? null)}`);
+}
+
+/** The trimmed text, or a BAD_USER_INPUT failure naming the field when it is absent or blank. */
+export function requireText(field: string, value: string | null | undefined): Outcome<string> {
+  return blankText(field, value) ?? success(value!.trim());
 }
 
 /** The trimmed text, or null when it is absent or blank: an optional field left empty. */

@@ -296,10 +296,10 @@ describe('hand-off to ERP through faults: terminated PostgreSQL backends, ERP do
     proxy.delayMs = 150; // deliveries are in flight, each relay holding its transaction, when the backends go
     const holds = [];
     for (const lot of lots) {
-      const hold = await placeQualityHold(quality, lot.lotId, 'Fault test: suspect batch');
+      const hold = unwrapOk(await placeQualityHold(quality, lot.lotId, 'Fault test: suspect batch'));
       holds.push(hold);
       // Half the holds are released at once: block and release wait in the outbox together.
-      if (holds.length % 2 === 0) await releaseQualityHold(quality, hold.id, 'Fault test: re-inspected, fine');
+      if (holds.length % 2 === 0) unwrapOk(await releaseQualityHold(quality, hold.id, 'Fault test: re-inspected, fine'));
     }
     for (const c of counts) unwrapOk(await approveCount(inventory, c.id, 'inventory.controller'));
 
@@ -343,7 +343,7 @@ describe('hand-off to ERP through faults: terminated PostgreSQL backends, ERP do
     for (const c of counts) expect(await book(c.materialId)).toBeCloseTo(c.counted, 3);
     figures.terminatedBackends = { ...result, backendsTerminated: terminated, drainAfterFaultsMs: drainMs };
     // Leave the lots as they were for the next test: release the holds still open.
-    for (const hold of open) await releaseQualityHold(quality, hold.id, 'Fault test: done');
+    for (const hold of open) unwrapOk(await releaseQualityHold(quality, hold.id, 'Fault test: done'));
     await waitUntil('the releases', allDelivered);
   }, 150_000);
 
@@ -354,17 +354,17 @@ describe('hand-off to ERP through faults: terminated PostgreSQL backends, ERP do
     const all = [...lotsBefore, ...lotsDuring];
     const before = new Map(await Promise.all(all.map(async (l) => [l.lotId, await blocked(l.materialId, l.siteId)] as const)));
     const early = [];
-    for (const lot of lotsBefore) early.push(await placeQualityHold(quality, lot.lotId, 'Fault test: before the outage'));
+    for (const lot of lotsBefore) early.push(unwrapOk(await placeQualityHold(quality, lot.lotId, 'Fault test: before the outage')));
     await waitUntil('the early blocks', allDelivered);
 
     await erpProcess.stop();
     const outageStarted = Date.now();
-    for (const hold of early) await releaseQualityHold(quality, hold.id, 'Fault test: released while ERP is down');
+    for (const hold of early) unwrapOk(await releaseQualityHold(quality, hold.id, 'Fault test: released while ERP is down'));
     const during = [];
     for (const [i, lot] of lotsDuring.entries()) {
-      const hold = await placeQualityHold(quality, lot.lotId, 'Fault test: during the outage');
+      const hold = unwrapOk(await placeQualityHold(quality, lot.lotId, 'Fault test: during the outage'));
       during.push(hold);
-      if (i % 2 === 0) await releaseQualityHold(quality, hold.id, 'Fault test: placed and released while ERP is down');
+      if (i % 2 === 0) unwrapOk(await releaseQualityHold(quality, hold.id, 'Fault test: placed and released while ERP is down'));
     }
     for (const c of counts) unwrapOk(await approveCount(inventory, c.id, 'inventory.controller'));
     while (Date.now() - outageStarted < ERP_DOWN_MS) {

@@ -1,6 +1,7 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { GraphQLResolveInfo } from 'graphql';
 import { idempotent } from '../../kit/idempotency';
+import { unwrap } from '../../kit/outcome';
 import { PageArgs, readPage, toConnection } from '../../kit/paging';
 import { DateScalar } from '../../kit/scalars';
 import type { AuditsContext } from '../context';
@@ -51,7 +52,7 @@ export class AuditResolver {
 
   @Permit({ roles: ['auditor'] })
   @Mutation(() => Audit)
-  scheduleAudit(
+  async scheduleAudit(
     @Arg('workCenterId', () => ID) workCenterId: string,
     @Arg('auditType', () => AuditType) auditType: AuditType,
     @Arg('layer', () => Int, { nullable: true }) layer: number | null,
@@ -63,17 +64,17 @@ export class AuditResolver {
     @Info() info: GraphQLResolveInfo,
   ) {
     const command = { workCenterId, auditType, layer, auditor, date, materialId };
-    return idempotent(ctx, info, command, (db) => scheduleAudit(db, command));
+    return unwrap(await idempotent(ctx, info, command, (db) => scheduleAudit(db, command)));
   }
 
   @Permit({ roles: ['auditor'] })
   @Mutation(() => Audit, { description: 'Completes the audit: computes conformanceRate and opens a finding for each nonconforming answer' })
-  submitAuditResponses(
+  async submitAuditResponses(
     @Arg('auditId', () => ID) auditId: string,
     @Arg('responses', () => [AuditResponseInput]) responses: AuditResponseInput[],
     @Ctx() ctx: AuditsContext,
     @Info() info: GraphQLResolveInfo,
   ) {
-    return idempotent(ctx, info, { auditId, responses }, (db) => submitAuditResponses(db, auditId, responses));
+    return unwrap(await idempotent(ctx, info, { auditId, responses }, (db) => submitAuditResponses(db, auditId, responses)));
   }
 }

@@ -1,6 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Info, Mutation, Resolver, Root } from 'type-graphql';
 import type { GraphQLResolveInfo } from 'graphql';
 import { idempotent } from '../../kit/idempotency';
+import { unwrap } from '../../kit/outcome';
 import { CommandDelivery } from '../../kit/outbox';
 import type { AuditsContext } from '../context';
 import { Nonconformance } from '../nonconformance/nonconformance.type';
@@ -23,21 +24,23 @@ export class AuditFindingResolver {
 
   @Permit({ roles: ['auditor'] })
   @Mutation(() => AuditFinding)
-  closeFinding(
+  async closeFinding(
     @Arg('auditId', () => ID) auditId: string,
     @Arg('findingId', () => ID) findingId: string,
     @Arg('countermeasure', () => String) countermeasure: string,
     @Ctx() ctx: AuditsContext,
     @Info() info: GraphQLResolveInfo,
   ) {
-    return idempotent(ctx, info, { auditId, findingId, countermeasure }, (db) => closeFinding(db, auditId, findingId, countermeasure));
+    return unwrap(
+      await idempotent(ctx, info, { auditId, findingId, countermeasure }, (db) => closeFinding(db, auditId, findingId, countermeasure)),
+    );
   }
 
   @Permit({ roles: ['auditor'] })
   @Mutation(() => AuditFinding, {
     description: 'Creates a quality NCR (source AUDIT) through the outbox and links it to the finding once quality has it.',
   })
-  escalateFinding(
+  async escalateFinding(
     @Arg('auditId', () => ID) auditId: string,
     @Arg('findingId', () => ID) findingId: string,
     @Arg('materialId', () => ID, { nullable: true, description: 'The material the NCR names when the audit names none' })
@@ -45,6 +48,8 @@ export class AuditFindingResolver {
     @Ctx() ctx: AuditsContext,
     @Info() info: GraphQLResolveInfo,
   ) {
-    return idempotent(ctx, info, { auditId, findingId, materialId }, (db) => escalateFinding(db, auditId, findingId, materialId));
+    return unwrap(
+      await idempotent(ctx, info, { auditId, findingId, materialId }, (db) => escalateFinding(db, auditId, findingId, materialId)),
+    );
   }
 }

@@ -1,24 +1,28 @@
 import type { Kysely } from 'kysely';
-import { badInput, notFound, userError } from '../../kit/errors';
-import { lockAudit } from '../audit/audit.repository';
+import { lockAudit, type AuditRow } from '../audit/audit.repository';
 import type { AuditsDatabase } from '../db';
 import { enqueueEscalation } from './escalation.handoff';
-import { optionalText } from '../../kit/validation';
+import { optionalText, requireText } from '../../kit/validation';
 import { closeFindingRow, lockFinding, markEscalated, type FindingRow } from './finding.repository';
-import { transact } from '../../../platform/db/transact';
-import { preview } from '../../../platform/preview';
-import { requireMaterial } from '../../kit/material-numbers';
+import { unknownMaterial } from '../../kit/material-numbers';
+import { failure, inTransaction, invalid, missing, success, type Outcome } from '../../kit/outcome';
 
-async function lockOpenFinding(trx: Kysely<AuditsDatabase>, auditId: string, findingId: string, action: string) {
+async function lockOpenFinding(
+  trx: Kysely<AuditsDatabase>,
+  auditId: string,
+  findingId: string,
+  action: string,
+): Promise<Outcome<{ audit: AuditRow; finding: FindingRow }>> {
   const audit = await lockAudit(trx, auditId);
-  if (!audit) throw notFound('Audit', auditId);
+  if (!audit) return missing('Audit', auditId);
   const finding = await lockFinding(trx, auditId, findingId);
-  if (!finding) throw notFound('AuditFinding', findingId);
-  if (finding.status !== 'OPEN')
-    throw userError('INVALID_STATE', `finding "${findingId}" is ${finding.status}; only an OPEN finding can be ${action}`, {
+  if (!finding) return missing('AuditFinding', findingId);
+  if (finding.status !== 'OPEN') {
+    return failure('INVALID_STATE', `finding "${findingId}" is ${finding.status}; only an OPEN finding can be ${action}`, undefined, {
       status: finding.status,
     });
-  return { audit, finding };
+  }
+  return success({ audit, finding });
 }
 
 /** Closes an open finding with the countermeasure taken. */
@@ -28,12 +32,13 @@ export async function closeFinding(
   findingId: string,
   countermeasure: string,
   now = new Date(),
-): Promise<FindingRow> {
-  const action = countermeasure?.trim();
-  if (!action) throw badInput('countermeasure', `expected a non-empty text, got ${preview(countermeasure ?? null)}`);
-  return transact(db, async (trx) => {
-    await lockOpenFinding(trx, auditId, findingId, 'closed');
-    return closeFindingRow(trx, findingId, action, now);
+): Promise<Outcome<FindingRow>> {
+  const action = requireText('countermeasure', countermeasure);
+  if (!action.ok) return action;
+  return inTransaction(db, async (trx) => {
+    const open = await lockOpenFinding(trx, auditId, findingId, 'closed');
+    if (!open.ok) return open;
+    return success(await closeFindingRow(trx, findingId, action.value, now));
   });
 }
 
@@ -48,19 +53,24 @@ export async function escalateFinding(
   findingId: string,
   materialId?: string | null,
   now = new Date(),
-): Promise<FindingRow> {
-  return transact(db, async (trx) => {
-    const { audit, finding } = await lockOpenFinding(trx, auditId, findingId, 'escalated');
+): Promise<Outcome<FindingRow>> {
+  return inTransaction(db, async (trx) => {
+    const open = await lockOpenFinding(trx, auditId, findingId, 'escalated');
+    if (!open.ok) return open;
+    const { audit, finding } = open.value;
     if (finding.escalatedAt) {
       const ncr = finding.nonconformanceId ? `NCR ${finding.nonconformanceId}` : 'its NCR is being created';
-      throw userError('INVALID_STATE', `finding "${findingId}" is OPEN and escalated already (${ncr})`, { status: finding.status });
+      return failure('INVALID_STATE', `finding "${findingId}" is OPEN and escalated already (${ncr})`, undefined, {
+        status: finding.status,
+      });
     }
     const given = optionalText(materialId);
-    if (given) await requireMaterial(trx, 'materialId', given);
+    const unknown = given ? await unknownMaterial(trx, 'materialId', given) : null;
+    if (unknown) return unknown;
     const material = given || audit.materialId;
-    if (!material) throw badInput('materialId', `audit "${auditId}" names no material; give the material the finding concerns`);
+    if (!material) return invalid('materialId', `audit "${auditId}" names no material; give the material the finding concerns`);
     const escalated = await markEscalated(trx, findingId, now);
     await enqueueEscalation(trx, audit, escalated, material);
-    return escalated;
+    return success(escalated);
   });
 }

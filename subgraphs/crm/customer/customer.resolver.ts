@@ -3,7 +3,6 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { idempotent } from '../../kit/idempotency';
 import { CHANGE_HISTORY_KEYSET, ChangeRecordConnection } from '../../kit/audit-trail';
 import { PageArgs, readPage, toConnection } from '../../kit/paging';
-import { badInput } from '../../kit/errors';
 import { unwrap } from '../../kit/outcome';
 import type { CrmContext } from '../context';
 import { CustomerSegment } from '../enums';
@@ -29,7 +28,6 @@ export class CustomerResolver {
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: CrmContext,
   ) {
-    if (search != null && search.length > 100) throw badInput('search', `expected at most 100 characters, got ${search.length}`);
     const checked = readPage(page, CUSTOMERS_KEYSET);
     return toConnection(
       await listCustomers(ctx.db, { segment, accountManager, search: search?.trim() || null }, checked),

@@ -3,18 +3,17 @@ import { entityKey, recordChange } from '../../kit/audit-trail';
 import type { Caller } from '../../../platform/caller';
 import type { ErpDatabase } from '../db';
 import { lockMaterialSite, updateMaterialSiteStock } from '../material-site/material-site.repository';
-import { failure, firstFailure, invalid, success, type Outcome } from '../../kit/outcome';
+import { failure, firstFailure, inTransaction, invalid, invalidIf, success, type Outcome } from '../../kit/outcome';
 import { createKeyedReplay } from '../business-key';
-import { checkId, checkQuantity, MAX_STOCK, MAX_VALUE } from '../validation';
+import { blankText } from '../../kit/validation';
 import {
   findAdjustmentBySource,
   insertAdjustmentOnce,
   nextMaterialDocumentNumber,
   type InventoryAdjustmentRow,
 } from './inventory-adjustment.repository';
-import { transact } from '../../../platform/db/transact';
 import { preview } from '../../../platform/preview';
-import { roundMoney, roundQuantity } from '../../kit/numbers';
+import { quantityChangeProblem, roundMoney, roundQuantity, storableMoney, storableQuantity } from '../../kit/numbers';
 
 export interface InventoryAdjustmentCommand {
   materialId: string;
@@ -28,13 +27,13 @@ const REASON_CODE = /^[A-Z][A-Z0-9_]{0,39}$/;
 
 function validate(input: InventoryAdjustmentCommand) {
   return firstFailure(
-    checkId('materialId', input.materialId),
-    checkId('siteId', input.siteId),
-    checkQuantity('quantityDelta', input.quantityDelta, { positive: false }),
+    blankText('materialId', input.materialId),
+    blankText('siteId', input.siteId),
+    invalidIf('quantityDelta', quantityChangeProblem(input.quantityDelta)),
     REASON_CODE.test(input.reasonCode)
       ? null
       : invalid('reasonCode', `expected an upper-case code such as CYCLE_COUNT, got ${preview(input.reasonCode)}`),
-    checkId('sourceCountTaskId', input.sourceCountTaskId),
+    blankText('sourceCountTaskId', input.sourceCountTaskId),
   );
 }
 
@@ -64,7 +63,7 @@ export async function postInventoryAdjustment(
   const earlier = await findAdjustmentBySource(db, input.sourceCountTaskId);
   if (earlier) return replay(earlier);
 
-  return transact(db, async (trx) => {
+  return inTransaction(db, async (trx) => {
     const key = { materialId: input.materialId, siteId: input.siteId };
     // The row lock serialises postings to one material-site, repeats of one key included.
     const site = await lockMaterialSite(trx, key);
@@ -88,7 +87,7 @@ export async function postInventoryAdjustment(
     }
 
     const value = roundMoney(delta * site.standardCost);
-    if (book > MAX_STOCK || Math.abs(value) > MAX_VALUE) {
+    if (!storableQuantity(book) || !storableMoney(value)) {
       return invalid('quantityDelta', `a delta of ${delta} would take the book to ${book} (value ${value}), beyond what the books hold`);
     }
 

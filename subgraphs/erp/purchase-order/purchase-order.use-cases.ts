@@ -2,10 +2,9 @@ import type { Kysely } from 'kysely';
 import { recordChange } from '../../kit/audit-trail';
 import type { Caller } from '../../../platform/caller';
 import type { ErpDatabase } from '../db';
-import { failure, firstFailure, invalid, success, type Outcome } from '../../kit/outcome';
-import { checkId } from '../validation';
+import { failure, firstFailure, inTransaction, invalid, missing, success, type Outcome } from '../../kit/outcome';
+import { blankText } from '../../kit/validation';
 import { findLineByMaterial, lockPurchaseOrder, setPromisedDate, type PurchaseOrderRow } from './purchase-order.repository';
-import { transact } from '../../../platform/db/transact';
 
 const CONFIRMABLE = ['OPEN', 'PARTIALLY_RECEIVED'];
 
@@ -30,12 +29,12 @@ export async function confirmPurchaseOrderLine(
 ): Promise<Outcome<PurchaseOrderRow>> {
   const supplier = callerSupplier(caller);
   if (!supplier.ok) return supplier;
-  const bad = firstFailure(checkId('poNumber', input.poNumber), checkId('materialId', input.materialId));
+  const bad = firstFailure(blankText('poNumber', input.poNumber), blankText('materialId', input.materialId));
   if (bad) return bad;
 
-  return transact(db, async (trx): Promise<Outcome<PurchaseOrderRow>> => {
+  return inTransaction(db, async (trx): Promise<Outcome<PurchaseOrderRow>> => {
     const order = await lockPurchaseOrder(trx, input.poNumber);
-    if (!order) return failure('NOT_FOUND', `PurchaseOrder "${input.poNumber}" does not exist`);
+    if (!order) return missing('PurchaseOrder', input.poNumber);
     if (order.supplierId !== supplier.value) {
       return failure('FORBIDDEN', `PurchaseOrder "${input.poNumber}" belongs to another supplier than the caller's (${supplier.value})`);
     }

@@ -5,13 +5,12 @@ import type { ErpDatabase } from '../db';
 import { StockStatus } from '../enums';
 import { nextMaterialDocumentNumber } from '../inventory-adjustment/inventory-adjustment.repository';
 import { lockMaterialSite, updateMaterialSiteStock } from '../material-site/material-site.repository';
-import { failure, firstFailure, invalid, success, type Outcome } from '../../kit/outcome';
+import { failure, firstFailure, inTransaction, invalid, invalidIf, success, type Outcome } from '../../kit/outcome';
 import { createKeyedReplay } from '../business-key';
-import { checkId, checkQuantity } from '../validation';
+import { blankText } from '../../kit/validation';
 import { findStockStatusChangeBySource, insertStockStatusChangeOnce, type StockStatusChangeRow } from './stock-status-change.repository';
-import { transact } from '../../../platform/db/transact';
 import { recordChangeEvent } from '../../kit/events';
-import { roundQuantity } from '../../kit/numbers';
+import { quantityProblem, roundQuantity } from '../../kit/numbers';
 
 export interface StockStatusChangeCommand {
   lotId: string;
@@ -24,15 +23,15 @@ export interface StockStatusChangeCommand {
 
 function validate(input: StockStatusChangeCommand) {
   return firstFailure(
-    checkId('lotId', input.lotId),
-    checkId('materialId', input.materialId),
-    checkId('siteId', input.siteId),
-    checkQuantity('quantity', input.quantity, { positive: true }),
+    blankText('lotId', input.lotId),
+    blankText('materialId', input.materialId),
+    blankText('siteId', input.siteId),
+    invalidIf('quantity', quantityProblem(roundQuantity(input.quantity), 0, true)),
     // ERP keeps blocked stock per material-site; quality-inspection stock is not managed as its own figure.
     input.toStatus === StockStatus.QUALITY_INSPECTION
       ? invalid('toStatus', 'expected BLOCKED (place a hold) or UNRESTRICTED (release it), got QUALITY_INSPECTION')
       : null,
-    checkId('sourceHoldId', input.sourceHoldId),
+    blankText('sourceHoldId', input.sourceHoldId),
   );
 }
 
@@ -61,7 +60,7 @@ export async function changeStockStatus(
   const earlier = await findStockStatusChangeBySource(db, input.sourceHoldId, input.toStatus);
   if (earlier) return replay(earlier);
 
-  return transact(db, async (trx) => {
+  return inTransaction(db, async (trx) => {
     const key = { materialId: input.materialId, siteId: input.siteId };
     const site = await lockMaterialSite(trx, key);
     const committed = await findStockStatusChangeBySource(trx, input.sourceHoldId, input.toStatus);

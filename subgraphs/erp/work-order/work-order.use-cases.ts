@@ -3,18 +3,17 @@ import { recordChange } from '../../kit/audit-trail';
 import type { Caller } from '../../../platform/caller';
 import type { ErpDatabase } from '../db';
 import { ErpOrderStatus } from '../enums';
-import { failure, success, type Outcome } from '../../kit/outcome';
-import { checkId } from '../validation';
+import { failure, inTransaction, missing, success, type Outcome } from '../../kit/outcome';
+import { blankText } from '../../kit/validation';
 import { lockWorkOrder, setWorkOrderStatus, type WorkOrderRow } from './work-order.repository';
-import { transact } from '../../../platform/db/transact';
 
 /** Releases a created production order for execution (CREATED → RELEASED). */
 export async function releaseWorkOrder(db: Kysely<ErpDatabase>, caller: Caller, id: string): Promise<Outcome<WorkOrderRow>> {
-  const bad = checkId('id', id);
+  const bad = blankText('id', id);
   if (bad) return bad;
-  return transact(db, async (trx): Promise<Outcome<WorkOrderRow>> => {
+  return inTransaction(db, async (trx): Promise<Outcome<WorkOrderRow>> => {
     const order = await lockWorkOrder(trx, id);
-    if (!order) return failure('NOT_FOUND', `WorkOrder "${id}" does not exist`);
+    if (!order) return missing('WorkOrder', id);
     if (order.orderStatus !== ErpOrderStatus.CREATED) {
       return failure('INVALID_STATE', `WorkOrder "${id}" is ${order.orderStatus}; only a CREATED order can be released`);
     }

@@ -2,6 +2,7 @@ import { Arg, Ctx, FieldResolver, ID, Info, Mutation, Resolver, Root } from 'typ
 import type { GraphQLResolveInfo } from 'graphql';
 import { idempotent } from '../../kit/idempotency';
 import { CommandDelivery } from '../../kit/outbox';
+import { unwrap } from '../../kit/outcome';
 import type { QualityContext } from '../context';
 import { Lot } from '../lot/lot.type';
 import { placeQualityHold, releaseQualityHold } from './hold.use-cases';
@@ -26,23 +27,23 @@ export class QualityHoldResolver {
 
   @Permit({ roles: ['quality'] })
   @Mutation(() => QualityHold, { description: 'Holds a lot quality has an inspection lot for; ERP blocks its stock (through the outbox)' })
-  placeQualityHold(
+  async placeQualityHold(
     @Arg('lotId', () => ID) lotId: string,
     @Arg('reason', () => String) reason: string,
     @Ctx() ctx: QualityContext,
     @Info() info: GraphQLResolveInfo,
   ) {
-    return idempotent(ctx, info, { lotId, reason }, (db) => placeQualityHold(db, lotId, reason));
+    return unwrap(await idempotent(ctx, info, { lotId, reason }, (db) => placeQualityHold(db, lotId, reason)));
   }
 
   @Permit({ roles: ['quality'] })
   @Mutation(() => QualityHold, { description: 'Releases a hold; ERP moves the lot stock back to UNRESTRICTED (through the outbox)' })
-  releaseQualityHold(
+  async releaseQualityHold(
     @Arg('holdId', () => ID) holdId: string,
     @Arg('justification', () => String) justification: string,
     @Ctx() ctx: QualityContext,
     @Info() info: GraphQLResolveInfo,
   ) {
-    return idempotent(ctx, info, { holdId, justification }, (db) => releaseQualityHold(db, holdId, justification));
+    return unwrap(await idempotent(ctx, info, { holdId, justification }, (db) => releaseQualityHold(db, holdId, justification)));
   }
 }

@@ -1,6 +1,7 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { GraphQLResolveInfo } from 'graphql';
 import { idempotent } from '../../kit/idempotency';
+import { unwrap } from '../../kit/outcome';
 import type { QualityContext } from '../context';
 import { InspectionStatus, InspectionType, UsageDecision } from '../enums';
 import { WorkOrder } from '../work-order/work-order.type';
@@ -50,25 +51,25 @@ export class InspectionResolver {
 
   @Permit({ roles: ['quality'] })
   @Mutation(() => Inspection, { description: 'Records results; conformance is computed from the plan characteristic limits' })
-  recordMeasurements(
+  async recordMeasurements(
     @Arg('inspectionId', () => ID) inspectionId: string,
     @Arg('measurements', () => [MeasurementInput]) measurements: MeasurementInput[],
     @Ctx() ctx: QualityContext,
     @Info() info: GraphQLResolveInfo,
   ) {
-    return idempotent(ctx, info, { inspectionId, measurements }, (db) => recordMeasurements(db, inspectionId, measurements));
+    return unwrap(await idempotent(ctx, info, { inspectionId, measurements }, (db) => recordMeasurements(db, inspectionId, measurements)));
   }
 
   @Permit({ roles: ['quality'] })
   @Mutation(() => Inspection, {
     description: 'REJECT places a hold, opens an NCR and calls erp.changeStockStatus(BLOCKED) through the outbox.',
   })
-  makeUsageDecision(
+  async makeUsageDecision(
     @Arg('inspectionId', () => ID) inspectionId: string,
     @Arg('decision', () => UsageDecision) decision: UsageDecision,
     @Ctx() ctx: QualityContext,
     @Info() info: GraphQLResolveInfo,
   ) {
-    return idempotent(ctx, info, { inspectionId, decision }, (db) => makeUsageDecision(db, inspectionId, decision));
+    return unwrap(await idempotent(ctx, info, { inspectionId, decision }, (db) => makeUsageDecision(db, inspectionId, decision)));
   }
 }

@@ -1,11 +1,11 @@
 import type { Kysely } from 'kysely';
-import { badInput, notFound, userError } from '../../kit/errors';
+import { failure, inTransaction, invalid, missing, success, type Outcome } from '../../kit/outcome';
+import { measurementProblem } from '../../kit/numbers';
 import type { QualityDatabase } from '../db';
 import { UNDECIDED } from '../enums';
 import { findOpenHoldOfLot, insertHold } from '../hold/hold.repository';
 import { enqueueStockStatusChange } from '../hold/stock.handoff';
 import { insertNonconformance } from '../nonconformance/nonconformance.repository';
-import { MAX_STORABLE } from '../validation';
 import {
   findMeasurementsByInspections,
   findPlanCharacteristics,
@@ -16,7 +16,6 @@ import {
   type MeasurementRow,
   type PlanCharacteristicRow,
 } from './inspection.repository';
-import { transact } from '../../../platform/db/transact';
 import { preview } from '../../../platform/preview';
 
 export interface MeasurementValue {
@@ -35,15 +34,61 @@ export function isConforming(
   return (plan.lowerLimit === null || v >= plan.lowerLimit) && (plan.upperLimit === null || v <= plan.upperLimit);
 }
 
-async function lockUndecided(trx: Kysely<QualityDatabase>, id: string, action: string): Promise<InspectionRow> {
+async function lockUndecided(trx: Kysely<QualityDatabase>, id: string, action: string): Promise<Outcome<InspectionRow>> {
   const inspection = await lockInspection(trx, id);
-  if (!inspection) throw notFound('Inspection', id);
+  if (!inspection) return missing('Inspection', id);
   if (!UNDECIDED.includes(inspection.status)) {
-    throw userError('INVALID_STATE', `inspection "${id}" is ${inspection.status}; ${action} only while it is OPEN or IN_PROGRESS`, {
-      status: inspection.status,
-    });
+    return failure(
+      'INVALID_STATE',
+      `inspection "${id}" is ${inspection.status}; ${action} only while it is OPEN or IN_PROGRESS`,
+      undefined,
+      {
+        status: inspection.status,
+      },
+    );
   }
-  return inspection;
+  return success(inspection);
+}
+
+/** The row of one result checked against its plan characteristic, or why it does not fit. */
+function measurementRow(
+  inspection: InspectionRow,
+  characteristic: PlanCharacteristicRow,
+  value: MeasurementValue,
+  field: string,
+  now: Date,
+): Outcome<MeasurementRow> {
+  if (characteristic.isAttribute) {
+    if (typeof value.attributeOk !== 'boolean')
+      return invalid(
+        `${field}.attributeOk`,
+        `"${value.characteristic}" is an attribute characteristic: expected attributeOk true or false, got ${JSON.stringify(value.attributeOk ?? null)}`,
+      );
+    if (value.measuredValue !== null && value.measuredValue !== undefined)
+      return invalid(
+        `${field}.measuredValue`,
+        `"${value.characteristic}" is an attribute characteristic: expected no measuredValue, got ${value.measuredValue}`,
+      );
+  } else {
+    const problem = measurementProblem(value.measuredValue);
+    if (problem) return invalid(`${field}.measuredValue`, `"${value.characteristic}" is a variable characteristic: ${problem}`);
+    if (value.attributeOk !== null && value.attributeOk !== undefined)
+      return invalid(
+        `${field}.attributeOk`,
+        `"${value.characteristic}" is a variable characteristic: expected no attributeOk, got ${value.attributeOk}`,
+      );
+  }
+  return success({
+    inspectionId: inspection.id,
+    characteristic: characteristic.characteristic,
+    lowerLimit: characteristic.lowerLimit,
+    upperLimit: characteristic.upperLimit,
+    measuredValue: characteristic.isAttribute ? null : value.measuredValue!,
+    attributeOk: characteristic.isAttribute ? value.attributeOk! : null,
+    conforming: isConforming(characteristic, value),
+    position: characteristic.position,
+    measuredAt: now,
+  });
 }
 
 /** Records results against the inspection plan's limits; the inspection moves to IN_PROGRESS. */
@@ -52,66 +97,33 @@ export async function recordMeasurements(
   inspectionId: string,
   values: readonly MeasurementValue[],
   now = new Date(),
-): Promise<InspectionRow> {
-  if (values.length === 0) throw badInput('measurements', 'expected at least one measurement, got none');
-  return transact(db, async (trx) => {
-    const inspection = await lockUndecided(trx, inspectionId, 'results can be recorded');
+): Promise<Outcome<InspectionRow>> {
+  if (values.length === 0) return invalid('measurements', 'expected at least one measurement, got none');
+  return inTransaction(db, async (trx) => {
+    const locked = await lockUndecided(trx, inspectionId, 'results can be recorded');
+    if (!locked.ok) return locked;
+    const inspection = locked.value;
     const plan = await findPlanCharacteristics(trx, inspection.inspectionType);
     const byName = new Map(plan.map((c) => [c.characteristic, c] as const));
     const seen = new Set<string>();
-    const rows: MeasurementRow[] = values.map((value, i) => {
+    const rows: MeasurementRow[] = [];
+    for (const [i, value] of values.entries()) {
       const field = `measurements[${i}]`;
       const characteristic = byName.get(value.characteristic);
       if (!characteristic) {
-        throw badInput(
+        return invalid(
           `${field}.characteristic`,
           `expected a characteristic of the ${inspection.inspectionType} plan (${plan.map((c) => c.characteristic).join(', ')}), got ${preview(value.characteristic)}`,
         );
       }
-      if (seen.has(value.characteristic)) throw badInput(`${field}.characteristic`, `"${value.characteristic}" is given twice`);
+      if (seen.has(value.characteristic)) return invalid(`${field}.characteristic`, `"${value.characteristic}" is given twice`);
       seen.add(value.characteristic);
-      if (characteristic.isAttribute) {
-        if (typeof value.attributeOk !== 'boolean')
-          throw badInput(
-            `${field}.attributeOk`,
-            `"${value.characteristic}" is an attribute characteristic: expected attributeOk true or false, got ${JSON.stringify(value.attributeOk ?? null)}`,
-          );
-        if (value.measuredValue !== null && value.measuredValue !== undefined)
-          throw badInput(
-            `${field}.measuredValue`,
-            `"${value.characteristic}" is an attribute characteristic: expected no measuredValue, got ${value.measuredValue}`,
-          );
-      } else {
-        if (
-          typeof value.measuredValue !== 'number' ||
-          !Number.isFinite(value.measuredValue) ||
-          Math.abs(value.measuredValue) > MAX_STORABLE
-        ) {
-          throw badInput(
-            `${field}.measuredValue`,
-            `"${value.characteristic}" is a variable characteristic: expected a measured value within ±${MAX_STORABLE}, got ${JSON.stringify(value.measuredValue ?? null)}`,
-          );
-        }
-        if (value.attributeOk !== null && value.attributeOk !== undefined)
-          throw badInput(
-            `${field}.attributeOk`,
-            `"${value.characteristic}" is a variable characteristic: expected no attributeOk, got ${value.attributeOk}`,
-          );
-      }
-      return {
-        inspectionId,
-        characteristic: characteristic.characteristic,
-        lowerLimit: characteristic.lowerLimit,
-        upperLimit: characteristic.upperLimit,
-        measuredValue: characteristic.isAttribute ? null : value.measuredValue!,
-        attributeOk: characteristic.isAttribute ? value.attributeOk! : null,
-        conforming: isConforming(characteristic, value),
-        position: characteristic.position,
-        measuredAt: now,
-      };
-    });
+      const row = measurementRow(inspection, characteristic, value, field, now);
+      if (!row.ok) return row;
+      rows.push(row.value);
+    }
     await upsertMeasurements(trx, rows);
-    return inspection.status === 'OPEN' ? updateInspection(trx, inspectionId, { status: 'IN_PROGRESS' }) : inspection;
+    return success(inspection.status === 'OPEN' ? await updateInspection(trx, inspectionId, { status: 'IN_PROGRESS' }) : inspection);
   });
 }
 
@@ -125,22 +137,25 @@ export async function makeUsageDecision(
   inspectionId: string,
   decision: string,
   now = new Date(),
-): Promise<InspectionRow> {
-  return transact(db, async (trx) => {
-    const inspection = await lockUndecided(trx, inspectionId, 'a usage decision can be made');
+): Promise<Outcome<InspectionRow>> {
+  return inTransaction(db, async (trx) => {
+    const locked = await lockUndecided(trx, inspectionId, 'a usage decision can be made');
+    if (!locked.ok) return locked;
+    const inspection = locked.value;
     const plan = await findPlanCharacteristics(trx, inspection.inspectionType);
     const results = await findMeasurementsByInspections(trx, [inspectionId]);
     const recorded = new Set(results.map((m) => m.characteristic));
-    const missing = plan.filter((c) => !recorded.has(c.characteristic)).map((c) => c.characteristic);
-    if (missing.length) {
-      throw userError(
+    const unrecorded = plan.filter((c) => !recorded.has(c.characteristic)).map((c) => c.characteristic);
+    if (unrecorded.length) {
+      return failure(
         'INVALID_STATE',
-        `inspection "${inspectionId}" is ${inspection.status} with no result for ${missing.join(', ')}; record every characteristic before the usage decision`,
+        `inspection "${inspectionId}" is ${inspection.status} with no result for ${unrecorded.join(', ')}; record every characteristic before the usage decision`,
+        undefined,
         { status: inspection.status },
       );
     }
     const decided = await updateInspection(trx, inspectionId, { status: 'COMPLETED', usageDecision: decision, decidedAt: now });
-    if (decision !== 'REJECT') return decided;
+    if (decision !== 'REJECT') return success(decided);
 
     const failed = results.filter((m) => !m.conforming).map((m) => m.characteristic);
     const finding = failed.length ? `nonconforming ${failed.join(', ')}` : 'rejected without a nonconforming result';
@@ -171,6 +186,6 @@ export async function makeUsageDecision(
       sourceFindingId: null,
       reportedAt: now,
     });
-    return decided;
+    return success(decided);
   });
 }

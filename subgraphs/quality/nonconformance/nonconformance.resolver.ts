@@ -1,6 +1,7 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { GraphQLResolveInfo } from 'graphql';
 import { idempotent } from '../../kit/idempotency';
+import { unwrap } from '../../kit/outcome';
 import type { QualityContext } from '../context';
 import { Customer } from '../customer/customer.type';
 import { Disposition, NcSource, NcStatus, Severity } from '../enums';
@@ -67,33 +68,33 @@ export class NonconformanceResolver {
 
   @Permit({ roles: ['quality', 'audits-relay'] })
   @Mutation(() => Nonconformance)
-  createNonconformance(
+  async createNonconformance(
     @Arg('input', () => NonconformanceInput) input: NonconformanceInput,
     @Ctx() ctx: QualityContext,
     @Info() info: GraphQLResolveInfo,
   ) {
-    return idempotent(ctx, info, { input }, (db) => createNonconformance(db, input));
+    return unwrap(await idempotent(ctx, info, { input }, (db) => createNonconformance(db, input)));
   }
 
   @Permit({ roles: ['quality'] })
   @Mutation(() => Nonconformance, { description: 'Records the MRB disposition of an OPEN or CONTAINED NCR' })
-  dispositionNonconformance(
+  async dispositionNonconformance(
     @Arg('id', () => ID) id: string,
     @Arg('disposition', () => Disposition) disposition: Disposition,
     @Ctx() ctx: QualityContext,
     @Info() info: GraphQLResolveInfo,
   ) {
-    return idempotent(ctx, info, { id, disposition }, (db) => dispositionNonconformance(db, id, disposition));
+    return unwrap(await idempotent(ctx, info, { id, disposition }, (db) => dispositionNonconformance(db, id, disposition)));
   }
 
   @Permit({ roles: ['quality'] })
   @Mutation(() => Capa)
-  openCapa(
+  async openCapa(
     @Arg('nonconformanceId', () => ID) nonconformanceId: string,
     @Arg('input', () => CapaInput) input: CapaInput,
     @Ctx() ctx: QualityContext,
     @Info() info: GraphQLResolveInfo,
   ) {
-    return idempotent(ctx, info, { nonconformanceId, input }, (db) => openCapa(db, nonconformanceId, input));
+    return unwrap(await idempotent(ctx, info, { nonconformanceId, input }, (db) => openCapa(db, nonconformanceId, input)));
   }
 }

@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely';
-import { badInput, notFound, userError } from '../../kit/errors';
 import type { QualityDatabase } from '../db';
 import { findLatestInspectionOfLot } from '../inspection/inspection.repository';
-import { requireMaterial } from '../../kit/material-numbers';
+import { unknownMaterial } from '../../kit/material-numbers';
+import { quantityProblem, roundQuantity } from '../../kit/numbers';
+import { failure, firstFailure, inTransaction, invalid, invalidIf, missing, success, type Failure, type Outcome } from '../../kit/outcome';
 import { preview } from '../../../platform/preview';
-import { requireNonNegative } from '../validation';
 import { optionalText, requireText } from '../../kit/validation';
 import {
   findCapasByNonconformances,
@@ -17,7 +17,6 @@ import {
   type NewNonconformance,
   type NonconformanceRow,
 } from './nonconformance.repository';
-import { transact } from '../../../platform/db/transact';
 
 export interface NonconformanceValues {
   source: string;
@@ -39,15 +38,16 @@ export interface NonconformanceValues {
 function sameEscalation(
   existing: NonconformanceRow,
   asked: Omit<NewNonconformance, 'status' | 'inspectionId' | 'reportedAt'>,
-): NonconformanceRow {
+): Outcome<NonconformanceRow> {
   // Quantities are stored to three decimals: a difference below half of the last one is rounding.
   const same = (a: unknown, b: unknown) => (typeof a === 'number' && typeof b === 'number' ? Math.abs(a - b) <= 0.0005 : a === b);
   const differing = (Object.keys(asked) as (keyof typeof asked)[]).filter((field) => !same(asked[field] ?? null, existing[field] ?? null));
-  if (!differing.length) return existing;
-  throw userError(
+  if (!differing.length) return success(existing);
+  return failure(
     'IDEMPOTENCY_KEY_REUSED',
     `input.sourceFindingId: finding ${preview(existing.sourceFindingId ?? '')} was escalated as ${existing.id} with another ${differing.join(', ')}; a repeat must send the same input`,
-    { field: 'input.sourceFindingId', nonconformanceId: existing.id },
+    'input.sourceFindingId',
+    { nonconformanceId: existing.id },
   );
 }
 
@@ -59,51 +59,60 @@ export async function createNonconformance(
   db: Kysely<QualityDatabase>,
   input: NonconformanceValues,
   now = new Date(),
-): Promise<NonconformanceRow> {
+): Promise<Outcome<NonconformanceRow>> {
   const description = requireText('input.description', input.description);
+  if (!description.ok) return description;
   const materialId = requireText('input.materialId', input.materialId);
+  if (!materialId.ok) return materialId;
   const customerId = optionalText(input.customerId);
   const supplierId = optionalText(input.supplierId);
   const findingId = optionalText(input.sourceFindingId);
-  if (input.source === 'CUSTOMER_COMPLAINT' && !customerId)
-    throw badInput('input.customerId', 'a CUSTOMER_COMPLAINT names the customer who complained');
-  if (input.source === 'SUPPLIER' && !supplierId) throw badInput('input.supplierId', 'a SUPPLIER nonconformance names the supplier');
-  if (findingId && input.source !== 'AUDIT')
-    throw badInput('input.sourceFindingId', `only an AUDIT nonconformance comes from an audit finding, got source ${input.source}`);
   const quantity =
-    input.nonconformingQuantity === null || input.nonconformingQuantity === undefined
-      ? null
-      : requireNonNegative('input.nonconformingQuantity', input.nonconformingQuantity);
+    input.nonconformingQuantity === null || input.nonconformingQuantity === undefined ? null : roundQuantity(input.nonconformingQuantity);
+  const bad = firstFailure(
+    input.source === 'CUSTOMER_COMPLAINT' && !customerId
+      ? invalid('input.customerId', 'a CUSTOMER_COMPLAINT names the customer who complained')
+      : null,
+    input.source === 'SUPPLIER' && !supplierId ? invalid('input.supplierId', 'a SUPPLIER nonconformance names the supplier') : null,
+    findingId && input.source !== 'AUDIT'
+      ? invalid('input.sourceFindingId', `only an AUDIT nonconformance comes from an audit finding, got source ${input.source}`)
+      : null,
+    quantity === null ? null : invalidIf('input.nonconformingQuantity', quantityProblem(quantity, 0)),
+  );
+  if (bad) return bad;
   const asked = {
     source: input.source,
     severity: input.severity,
-    description,
-    materialId,
+    description: description.value,
+    materialId: materialId.value,
     lotId: optionalText(input.lotId),
     customerId,
     supplierId,
     nonconformingQuantity: quantity,
     sourceFindingId: findingId,
   };
-  return transact(db, async (trx) => {
+  return inTransaction(db, async (trx) => {
     if (findingId) {
       const existing = await findNonconformanceByFinding(trx, findingId);
       if (existing) return sameEscalation(existing, asked);
     }
-    await requireKnownMaterial(trx, materialId, optionalText(input.lotId));
+    const unknown = await unknownMaterialOrLot(trx, asked.materialId, asked.lotId);
+    if (unknown) return unknown;
     const created = await insertNonconformance(trx, { ...asked, status: 'OPEN', inspectionId: null, reportedAt: now });
     // Two deliveries of one escalation racing: the unique finding id let the first one in.
-    return created ?? sameEscalation((await findNonconformanceByFinding(trx, findingId!))!, asked);
+    return created ? success(created) : sameEscalation((await findNonconformanceByFinding(trx, findingId!))!, asked);
   });
 }
 
 /** Refuses a material ERP does not have, and a lot quality inspected as another material. */
-async function requireKnownMaterial(db: Kysely<QualityDatabase>, materialId: string, lotId: string | null): Promise<void> {
-  await requireMaterial(db, 'input.materialId', materialId);
+async function unknownMaterialOrLot(db: Kysely<QualityDatabase>, materialId: string, lotId: string | null): Promise<Failure | null> {
+  const unknown = await unknownMaterial(db, 'input.materialId', materialId);
+  if (unknown) return unknown;
   const inspected = lotId ? await findLatestInspectionOfLot(db, lotId) : undefined;
   if (inspected && inspected.materialId !== materialId) {
-    throw badInput('input.materialId', `lot ${preview(lotId)} is of material ${inspected.materialId}, got ${preview(materialId)}`);
+    return invalid('input.materialId', `lot ${preview(lotId)} is of material ${inspected.materialId}, got ${preview(materialId)}`);
   }
+  return null;
 }
 
 /** Records the MRB disposition of an OPEN or CONTAINED NCR. */
@@ -112,19 +121,24 @@ export async function dispositionNonconformance(
   id: string,
   disposition: string,
   now = new Date(),
-): Promise<NonconformanceRow> {
-  return transact(db, async (trx) => {
+): Promise<Outcome<NonconformanceRow>> {
+  return inTransaction(db, async (trx) => {
     const ncr = await lockNonconformance(trx, id);
-    if (!ncr) throw notFound('Nonconformance', id);
+    if (!ncr) return missing('Nonconformance', id);
     if (ncr.status !== 'OPEN' && ncr.status !== 'CONTAINED') {
-      throw userError('INVALID_STATE', `nonconformance "${id}" is ${ncr.status}; only an OPEN or CONTAINED one can be dispositioned`, {
-        status: ncr.status,
-      });
+      return failure(
+        'INVALID_STATE',
+        `nonconformance "${id}" is ${ncr.status}; only an OPEN or CONTAINED one can be dispositioned`,
+        undefined,
+        {
+          status: ncr.status,
+        },
+      );
     }
     if (disposition === 'RETURN_TO_SUPPLIER' && !ncr.supplierId) {
-      throw badInput('disposition', `RETURN_TO_SUPPLIER needs a nonconformance with a supplier; "${id}" has none`);
+      return invalid('disposition', `RETURN_TO_SUPPLIER needs a nonconformance with a supplier; "${id}" has none`);
     }
-    return setDisposition(trx, id, disposition, now);
+    return success(await setDisposition(trx, id, disposition, now));
   });
 }
 
@@ -140,32 +154,39 @@ export async function openCapa(
   nonconformanceId: string,
   input: CapaValues,
   now = new Date(),
-): Promise<CapaRow> {
+): Promise<Outcome<CapaRow>> {
   const correctiveAction = requireText('input.correctiveAction', input.correctiveAction);
-  return transact(db, async (trx) => {
+  if (!correctiveAction.ok) return correctiveAction;
+  return inTransaction(db, async (trx) => {
     const ncr = await lockNonconformance(trx, nonconformanceId);
-    if (!ncr) throw notFound('Nonconformance', nonconformanceId);
-    if (ncr.status === 'CLOSED')
-      throw userError('INVALID_STATE', `nonconformance "${nonconformanceId}" is CLOSED; a CAPA is opened on an NCR that is not closed`, {
-        status: ncr.status,
-      });
+    if (!ncr) return missing('Nonconformance', nonconformanceId);
+    if (ncr.status === 'CLOSED') {
+      return failure(
+        'INVALID_STATE',
+        `nonconformance "${nonconformanceId}" is CLOSED; a CAPA is opened on an NCR that is not closed`,
+        undefined,
+        { status: ncr.status },
+      );
+    }
     const reported = ncr.reportedAt.toISOString().slice(0, 10);
     if (input.dueDate < reported)
-      throw badInput('input.dueDate', `expected a date on or after the NCR was reported (${reported}), got ${input.dueDate}`);
+      return invalid('input.dueDate', `expected a date on or after the NCR was reported (${reported}), got ${input.dueDate}`);
     const [existing] = await findCapasByNonconformances(trx, [nonconformanceId]);
     if (existing) {
-      throw userError('INVALID_STATE', `nonconformance "${nonconformanceId}" has a CAPA already (status ${existing.status})`, {
+      return failure('INVALID_STATE', `nonconformance "${nonconformanceId}" has a CAPA already (status ${existing.status})`, undefined, {
         status: ncr.status,
         capaStatus: existing.status,
       });
     }
-    return insertCapa(trx, {
-      nonconformanceId,
-      rootCause: optionalText(input.rootCause),
-      correctiveAction,
-      dueDate: input.dueDate,
-      status: 'OPEN',
-      openedAt: now,
-    });
+    return success(
+      await insertCapa(trx, {
+        nonconformanceId,
+        rootCause: optionalText(input.rootCause),
+        correctiveAction: correctiveAction.value,
+        dueDate: input.dueDate,
+        status: 'OPEN',
+        openedAt: now,
+      }),
+    );
   });
 }

@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { failure, invalid, missing, success, unwrap } from '../../../subgraphs/kit/outcome';
+import { failure, firstFailure, invalid, invalidIf, missing, success, unwrap } from '../../../subgraphs/kit/outcome';
 
 function thrown(fn: () => unknown): GraphQLError {
   try {
@@ -30,5 +30,16 @@ describe('kit outcome', () => {
   it('carries extra extensions beside the code', () => {
     const err = thrown(() => unwrap(failure('INVALID_STATE', 'not now', undefined, { status: 'POSTED' })));
     expect(err.extensions).toEqual({ code: 'INVALID_STATE', status: 'POSTED' });
+  });
+
+  it("turns a check's problem into a bad input naming the field, and no problem into null", () => {
+    expect(invalidIf('quantity', null)).toBeNull();
+    expect(invalidIf('quantity', 'expected a quantity > 0, got 0')).toEqual(invalid('quantity', 'expected a quantity > 0, got 0'));
+  });
+
+  it('firstFailure answers the first failed check, in the order given', () => {
+    expect(firstFailure(null, null)).toBeNull();
+    const first = invalid('a', 'first');
+    expect(firstFailure(null, first, invalid('b', 'second'))).toBe(first);
   });
 });

@@ -125,6 +125,20 @@ describe('CRM customers', () => {
     expect(await row('C00011')).toEqual(before);
   });
 
+  it('bounds text by characters, as the columns count them, once and before the resolver', async () => {
+    const search = `query ($s: String) { customers(search: $s) { nodes { id } } }`;
+    const long = await crm.execute(search, { s: 'x'.repeat(101) });
+    expect(long.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'search' });
+    // 100 characters of two UTF-16 units each are 100 characters.
+    const emoji = await crm.execute(search, { s: '\u{1F3ED}'.repeat(100) });
+    expect(emoji.errors).toBeUndefined();
+    expect(emoji.data.customers.nodes).toEqual([]);
+    const name = '\u{1F3ED}'.repeat(150);
+    const renamed = await crm.execute(UPDATE, { id: 'C00012', input: { name } });
+    expect(renamed.errors).toBeUndefined();
+    expect((await row('C00012')).name).toBe(name);
+  });
+
   it('answers NOT_FOUND for an unknown customer', async () => {
     const result = await crm.execute(UPDATE, { id: 'C99999', input: { name: 'Nobody' } });
     expect(result.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');

@@ -183,6 +183,19 @@ describe('ERP postInventoryAdjustment', () => {
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
   });
 
+  it('names the bound of a quantity change, either sign, and of a blank identifier', async () => {
+    const over = await erp.execute(POST, { input: input({ quantityDelta: -1e15, sourceCountTaskId: 'CT-BOUND' }) });
+    expect(over.errors?.[0]?.message).toBe(
+      'quantityDelta: expected a quantity from -1000000000000 to 1000000000000, got -1000000000000000',
+    );
+    const blank = await erp.execute(POST, { input: input({ siteId: ' ', sourceCountTaskId: 'CT-BLANK' }) });
+    expect(blank.errors?.[0]).toMatchObject({
+      message: 'siteId: expected a non-empty text, got " "',
+      extensions: { code: 'BAD_USER_INPUT', field: 'siteId' },
+    });
+    expect(await adjustments('CT-BOUND')).toHaveLength(0);
+  });
+
   it('answers NOT_FOUND for a material-site that does not exist', async () => {
     const result = await erp.execute(POST, { input: input({ materialId: 'M999999', sourceCountTaskId: 'CT-NF' }) });
     expect(result.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
