@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import Redis from 'ioredis';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
@@ -12,10 +13,11 @@ import {
   freeBasePort,
   requireWholeNumbers,
   ROOT,
+  rssMiB,
   scrapeMetrics,
-  startScript as start,
+  startBenchGateway,
+  startBenchSubgraphs,
   stopChildren,
-  waitForHttp,
   writeBenchSupergraph,
   type Child,
 } from './processes';
@@ -28,12 +30,16 @@ import { ids, scalePlan } from '../subgraphs/kit/seed/world';
  * `stateChangedAt`, written in the change's transaction) to its arrival at a subscriber (p50,
  * p99), and the gateways' memory per idle subscriber.
  *
- *   npm run bench:live -- [--subscribers 2000] [--rate 50] [--duration 20] [--sites 1]
+ *   npm run bench:live -- [--subscribers 2000] [--rate 50] [--duration 20] [--sites 1] [--client-threads 2]
  *
  * `--sites N` spreads the subscribers evenly over N sites (as a plant's screens follow their own
  * site) and the changes over the same sites, so each change reaches subscribers/N of them. The
  * default, 1, is the worst case: every change reaches every subscriber. More than one site needs
  * a larger seed world (scale 10 has 4 sites, scale 100 has 40), chosen from the site count.
+ *
+ * The subscribers are graphql-ws clients, as Apollo Client's `GraphQLWsLink` uses, spread over
+ * `--client-threads` worker threads: thousands of clients reading one event each would otherwise
+ * queue behind one another in one event loop and be counted as the gateway's latency.
  *
  * Needs Redis (REDIS_URL, else redis://127.0.0.1:6379). Uses DATABASE_URL's server when set, else an embedded PostgreSQL.
  */
@@ -46,6 +52,8 @@ interface Options {
   duration: number;
   /** Sites the subscribers and the changes are spread over. */
   sites: number;
+  /** Worker threads the subscribers' clients run on. */
+  clientThreads: number;
 }
 
 interface Run {
@@ -63,9 +71,47 @@ interface Run {
   refusedOrClosed: number;
   /** Why subscriptions ended early: a WebSocket close code and reason, or an error code. */
   endedBy: Record<string, number>;
-  /** Answers that carried errors, by the first error's code (a system that did not answer in time, for one). */
+  /** Answers that carried errors, by the first error's code and reason (a system that did not answer in time, for one). */
+  answeredWith: Record<string, number>;
+  /** What the gateways counted: events received, executions run, answers replaced by newer ones before they were sent. */
+  gateway: { eventsReceived: number; executions: number; superseded: number };
+  /** CPU seconds each side used from the first change to the last answer: who was busy. */
+  cpu: { wallSeconds: number; gatewaysSeconds: number; subgraphsSeconds: number; clientsSeconds: number };
+}
+
+/** One subscriber of a client thread: the gateway it connects to and the site it follows. */
+interface Assignment {
+  url: string;
+  site: string;
+}
+
+interface ClientsData {
+  assignments: Assignment[];
+  /** Connections a thread opens before it waits 100 ms. */
+  batch: number;
+}
+
+/** What a client thread has counted: progress while the run goes, its report when told to finish. */
+interface ClientsProgress {
+  type: 'progress';
+  /** Every answer, with or without the change's fields (a system that did not answer in time leaves them null). */
+  arrived: number;
+  lastArrival: number;
+}
+interface ClientsReport {
+  type: 'report';
+  arrived: number;
+  lastArrival: number;
+  /** Answers that carried the change's fields. */
+  delivered: number;
+  /** Milliseconds from each delivered change's commit to its arrival. */
+  latencies: Float64Array;
+  ended: number;
+  endedBy: Record<string, number>;
   answeredWith: Record<string, number>;
 }
+type FromClients = ClientsProgress | ClientsReport;
+type ToClients = { type: 'finish' };
 
 const SUBSCRIPTION = 'subscription ($site: ID!) { workCenterStateChanged(siteId: $site) { id state stateReasonCode stateChangedAt } }';
 
@@ -86,24 +132,27 @@ function parseArgs(argv: string[]): Options {
     rate: Number(get('rate') ?? 50),
     duration: Number(get('duration') ?? 20),
     sites: Number(get('sites') ?? 1),
+    clientThreads: Number(get('client-threads') ?? 2),
   };
   requireWholeNumbers({ ...options });
   return options;
 }
 
-function rssBytes(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
-    .split('\n')
-    .find((l) => l.startsWith('VmRSS:'));
-  return Number(line?.replace(/\D+/g, '') ?? 0) * 1024;
+/** CPU time a process has used so far, in seconds (user and system, from /proc/<pid>/stat). */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name, which may hold spaces: state is field 3, utime 14, stime 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
 }
+const CLOCK_TICKS = 100;
 
 async function metric(url: string, name: string): Promise<number> {
   const line = (await scrapeMetrics(url)).split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
   return Number(line?.split(' ').pop() ?? 0);
 }
 
-const percentile = (sorted: number[], p: number) =>
+const percentile = (sorted: ArrayLike<number>, p: number) =>
   sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : NaN;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -113,16 +162,16 @@ async function measure(
   base: number,
   env: Record<string, string | undefined>,
   supergraphPath: string,
+  subgraphsPid: number,
 ): Promise<Run> {
   const children: Child[] = [];
-  const clients: Client[] = [];
+  const workers: Worker[] = [];
   try {
     const gateways: { url: string; metrics: string; child: Child }[] = [];
     for (let i = 0; i < replicas; i++) {
       const port = base + 20 + i;
-      const child = await start('gateway/main.js', { ...env, PORT: String(port), SUPERGRAPH_PATH: supergraphPath }, null);
+      const child = await startBenchGateway(port, { ...env, SUPERGRAPH_PATH: supergraphPath });
       children.push(child);
-      await waitForHttp(`http://127.0.0.1:${port}/health`);
       gateways.push({ url: `http://127.0.0.1:${port}/graphql`, metrics: `http://127.0.0.1:${port}/metrics`, child });
     }
     const heap = async () => {
@@ -130,7 +179,7 @@ async function measure(
       for (const g of gateways) total += await metric(g.metrics, 'plantgraph_process_nodejs_heap_size_used_bytes');
       return total;
     };
-    const rss = () => gateways.reduce((sum, g) => sum + rssBytes(g.child.process.pid!), 0);
+    const rss = () => gateways.reduce((sum, g) => sum + (rssMiB(g.child.process.pid!) ?? NaN) * 1024 * 1024, 0);
     // Warm each gateway (plans, pools) before the baseline.
     for (const g of gateways)
       await fetch(g.url, {
@@ -142,62 +191,40 @@ async function measure(
     const heapBefore = await heap();
     const rssBefore = rss();
 
-    const latencies: number[] = [];
-    let delivered = 0;
-    // Every answer, with or without the change's fields (a system that did not answer in time leaves them null).
-    let arrived = 0;
-    let lastArrival = 0;
-    let ended = 0;
-    const endedBy: Record<string, number> = {};
-    const answeredWith: Record<string, number> = {};
-    const endedWith = (why: unknown) => {
-      ended += 1;
-      const close = why as { code?: number; reason?: string };
-      const key =
-        why === 'complete'
-          ? 'complete'
-          : typeof close?.code === 'number'
-            ? `close ${close.code} ${String(close.reason ?? '').split(':')[0]}`.trim()
-            : 'error';
-      endedBy[key] = (endedBy[key] ?? 0) + 1;
-    };
     const siteIds = Array.from({ length: options.sites }, (_, i) => ids.site(i + 1));
-    // Every replica serves every site: subscriber i goes to replica i mod R and to site (i div R) mod N.
+    // Every replica serves every site: subscriber i goes to replica i mod R and to site (i div R) mod N,
+    // and its client runs on thread i mod T.
     const subscribersOf = new Map<string, number>(siteIds.map((id) => [id, 0]));
+    const threads = Math.min(options.clientThreads, options.subscribers);
+    const assignments: Assignment[][] = Array.from({ length: threads }, () => []);
     for (let i = 0; i < options.subscribers; i++) {
       const gateway = gateways[i % gateways.length]!;
       const site = siteIds[Math.floor(i / gateways.length) % siteIds.length]!;
       subscribersOf.set(site, subscribersOf.get(site)! + 1);
-      const client = createClient({
-        url: gateway.url.replace('http:', 'ws:'),
-        webSocketImpl: WebSocket,
-        retryAttempts: 0,
-        lazy: false,
-        keepAlive: 0,
-        onNonLazyError: () => undefined,
-      });
-      clients.push(client);
-      client.subscribe(
-        { query: SUBSCRIPTION, variables: { site } },
-        {
-          next: (result) => {
-            const code = (result.errors?.[0] as { extensions?: { code?: string } } | undefined)?.extensions?.code;
-            arrived += 1;
-            lastArrival = Date.now();
-            if (code) answeredWith[code] = (answeredWith[code] ?? 0) + 1;
-            const changed = (result.data as { workCenterStateChanged?: { stateReasonCode?: string; stateChangedAt?: string } } | undefined)
-              ?.workCenterStateChanged;
-            if (!changed?.stateReasonCode?.startsWith('BENCH')) return;
-            delivered += 1;
-            latencies.push(Date.now() - Date.parse(changed.stateChangedAt!));
-          },
-          error: endedWith,
-          complete: () => endedWith('complete'),
-        },
-      );
-      // Connections are opened in batches, as screens come up, not in one burst.
-      if (i % 200 === 199) await sleep(100);
+      assignments[i % threads]!.push({ url: gateway.url.replace('http:', 'ws:'), site });
     }
+    // Connections are opened in batches, as screens come up, not in one burst: 200 every 100 ms in all.
+    const batch = Math.max(1, Math.ceil(200 / threads));
+    const progress = assignments.map(() => ({ arrived: 0, lastArrival: 0 }));
+    const reports = assignments.map((mine, k) => {
+      const worker = new Worker(__filename, { workerData: { assignments: mine, batch } satisfies ClientsData });
+      workers.push(worker);
+      return new Promise<ClientsReport>((resolve, reject) => {
+        worker.on('message', (message: FromClients) => {
+          if (message.type === 'progress') progress[k] = message;
+          else resolve(message);
+        });
+        worker.once('error', reject);
+        worker.once('exit', (code) => reject(new Error(`client thread ${k} exited (${code}) before its report`)));
+      });
+    });
+    // A thread that fails stops the run at once rather than at the end.
+    const failed = Promise.race(reports).then(
+      () => new Promise<never>(() => undefined),
+      (err: unknown) => Promise.reject(err),
+    );
+    failed.catch(() => undefined);
+    const arrived = () => progress.reduce((sum, p) => sum + p.arrived, 0);
     const started = Date.now();
     for (;;) {
       let open = 0;
@@ -226,6 +253,12 @@ async function measure(
     const total = options.rate * options.duration;
     let expected = 0;
     const sent: Promise<unknown>[] = [];
+    const cpu = () => ({
+      gateways: gateways.reduce((sum, g) => sum + cpuSeconds(g.child.process.pid!), 0),
+      subgraphs: cpuSeconds(subgraphsPid),
+      clients: (process.cpuUsage().user + process.cpuUsage().system) / 1e6,
+    });
+    const cpuBefore = cpu();
     const changeStarted = Date.now();
     for (let n = 0; n < total; n++) {
       const due = changeStarted + (n * 1000) / options.rate;
@@ -252,12 +285,36 @@ async function measure(
         }).then((r) => r.text()),
       );
     }
-    await Promise.all(sent);
+    await Promise.race([Promise.all(sent), failed]);
+    const counted = async () => {
+      const totals = { eventsReceived: 0, executions: 0, superseded: 0 };
+      for (const g of gateways) {
+        totals.eventsReceived += await metric(g.metrics, 'plantgraph_live_events_received_total');
+        totals.executions += await metric(g.metrics, 'plantgraph_live_executions_total');
+        totals.superseded += await metric(g.metrics, 'plantgraph_live_superseded_total');
+      }
+      return totals;
+    };
+    // Every answer arrived, or was replaced by a newer one about the same work center before it was sent.
     const drainStarted = Date.now();
-    while (arrived < expected && Date.now() - drainStarted < 30_000) await sleep(200);
+    while (Date.now() - drainStarted < 30_000) {
+      if (arrived() >= expected || arrived() + (await counted()).superseded >= expected) break;
+      await Promise.race([sleep(500), failed]);
+    }
+    const cpuAfter = cpu();
+    const cpuWall = (Date.now() - changeStarted) / 1000;
+    const gatewayCounts = await counted();
+    for (const worker of workers) worker.postMessage({ type: 'finish' } satisfies ToClients);
+    const done = await Promise.race([Promise.all(reports), failed]);
     // Up to the last arrival, not the end of the wait: a run whose answers all came is not charged the idle rest.
-    const seconds = (Math.max(lastArrival, changeStarted + options.duration * 1000) - changeStarted) / 1000;
-    latencies.sort((a, b) => a - b);
+    const seconds = (Math.max(...done.map((d) => d.lastArrival), changeStarted + options.duration * 1000) - changeStarted) / 1000;
+    const latencies = Float64Array.from(done.flatMap((d) => Array.from(d.latencies))).sort();
+    const delivered = done.reduce((sum, d) => sum + d.delivered, 0);
+    const sum = (pick: (d: ClientsReport) => Record<string, number>) => {
+      const total: Record<string, number> = {};
+      for (const d of done) for (const [k, v] of Object.entries(pick(d))) total[k] = (total[k] ?? 0) + v;
+      return total;
+    };
     return {
       replicas,
       subscribers: options.subscribers,
@@ -274,9 +331,16 @@ async function measure(
         heapBeforeMiB: heapBefore / 1024 / 1024,
         heapAfterMiB: heapAfter / 1024 / 1024,
       },
-      refusedOrClosed: ended,
-      endedBy,
-      answeredWith,
+      refusedOrClosed: done.reduce((n, d) => n + d.ended, 0),
+      endedBy: sum((d) => d.endedBy),
+      answeredWith: sum((d) => d.answeredWith),
+      gateway: gatewayCounts,
+      cpu: {
+        wallSeconds: cpuWall,
+        gatewaysSeconds: cpuAfter.gateways - cpuBefore.gateways,
+        subgraphsSeconds: cpuAfter.subgraphs - cpuBefore.subgraphs,
+        clientsSeconds: cpuAfter.clients - cpuBefore.clients,
+      },
     };
   } catch (err) {
     for (const child of children)
@@ -284,8 +348,86 @@ async function measure(
         process.stderr.write(`a gateway exited (${child.process.exitCode}):\n${child.output().slice(-4_000)}\n`);
     throw err;
   } finally {
-    await Promise.all(clients.map((c) => c.dispose()));
+    await Promise.all(workers.map((w) => w.terminate()));
     await stopChildren(children);
+  }
+}
+
+/** A client thread: opens its subscribers, counts what they receive, and reports when told to finish. */
+async function runClients(data: ClientsData): Promise<void> {
+  const port = parentPort!;
+  const clients: Client[] = [];
+  const latencies: number[] = [];
+  let delivered = 0;
+  let arrived = 0;
+  let lastArrival = 0;
+  let ended = 0;
+  const endedBy: Record<string, number> = {};
+  const answeredWith: Record<string, number> = {};
+  const endedWith = (why: unknown) => {
+    ended += 1;
+    const close = why as { code?: number; reason?: string };
+    const key =
+      why === 'complete'
+        ? 'complete'
+        : typeof close?.code === 'number'
+          ? `close ${close.code} ${String(close.reason ?? '').split(':')[0]}`.trim()
+          : 'error';
+    endedBy[key] = (endedBy[key] ?? 0) + 1;
+  };
+  const ticker = setInterval(() => port.postMessage({ type: 'progress', arrived, lastArrival } satisfies FromClients), 200);
+  port.on('message', (message: ToClients) => {
+    if (message.type !== 'finish') return;
+    clearInterval(ticker);
+    // Counted before the clients are disposed: their own completion is not an end the gateway chose.
+    const values = Float64Array.from(latencies);
+    const report: ClientsReport = {
+      type: 'report',
+      arrived,
+      lastArrival,
+      delivered,
+      latencies: values,
+      ended,
+      endedBy: { ...endedBy },
+      answeredWith,
+    };
+    void Promise.all(clients.map((c) => c.dispose())).then(() => {
+      port.postMessage(report, [values.buffer]);
+      port.close();
+    });
+  });
+  for (const [i, { url, site }] of data.assignments.entries()) {
+    const client = createClient({
+      url,
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      lazy: false,
+      keepAlive: 0,
+      onNonLazyError: () => undefined,
+    });
+    clients.push(client);
+    client.subscribe(
+      { query: SUBSCRIPTION, variables: { site } },
+      {
+        next: (result) => {
+          const error = result.errors?.[0] as { extensions?: { code?: string; reason?: string } } | undefined;
+          arrived += 1;
+          lastArrival = Date.now();
+          if (error?.extensions?.code) {
+            const key = error.extensions.reason ? `${error.extensions.code} (${error.extensions.reason})` : error.extensions.code;
+            answeredWith[key] = (answeredWith[key] ?? 0) + 1;
+          }
+          const changed = (result.data as { workCenterStateChanged?: { stateReasonCode?: string; stateChangedAt?: string } } | undefined)
+            ?.workCenterStateChanged;
+          if (!changed?.stateReasonCode?.startsWith('BENCH')) return;
+          delivered += 1;
+          latencies.push(lastArrival - Date.parse(changed.stateChangedAt!));
+        },
+        error: endedWith,
+        complete: () => endedWith('complete'),
+      },
+    );
+    if (i % data.batch === data.batch - 1) await sleep(100);
   }
 }
 
@@ -314,18 +456,13 @@ async function main(): Promise<void> {
   );
   const children: Child[] = [];
   try {
-    const subgraphs = await start(
-      'bench/subgraphs-process.js',
-      {
-        CALLER_SIGNING_KEY: callerKey,
-        BENCH_BASE_PORT: String(base),
-        BENCH_SCALE: String(scale),
-        BENCH_DATABASE_URL: databaseUrl,
-        BENCH_LIVE_REDIS_URL: redisUrl,
-        CHANGE_EVENTS_CHANNEL: channel,
-      },
-      /subgraphs ready/,
-    );
+    const subgraphs = await startBenchSubgraphs({
+      base,
+      scale,
+      callerKey,
+      databaseUrl,
+      env: { BENCH_LIVE_REDIS_URL: redisUrl, CHANGE_EVENTS_CHANNEL: channel },
+    });
     children.push(subgraphs);
     const supergraphPath = writeBenchSupergraph(base, 'live-supergraph');
     // Authentication off (logged by the gateway): the benchmark measures fan-out, not token checks.
@@ -344,10 +481,10 @@ async function main(): Promise<void> {
     };
     const runs: Run[] = [];
     for (const replicas of [1, 2]) {
-      const run = await measure(options, replicas, base, env, supergraphPath);
+      const run = await measure(options, replicas, base, env, supergraphPath, subgraphs.process.pid!);
       runs.push(run);
       process.stderr.write(
-        `   ${replicas} replica(s): ${run.delivered}/${run.expected} delivered, ${run.eventsPerSecond.toFixed(0)} events/s, p50 ${run.latencyMs.p50} ms, p99 ${run.latencyMs.p99} ms, heap/subscriber ${run.memory.heapPerSubscriberKiB.toFixed(1)} KiB\n`,
+        `   ${replicas} replica(s): ${run.delivered}/${run.expected} delivered, ${run.eventsPerSecond.toFixed(0)} events/s, p50 ${run.latencyMs.p50} ms, p99 ${run.latencyMs.p99} ms, heap/subscriber ${run.memory.heapPerSubscriberKiB.toFixed(1)} KiB, ${run.gateway.eventsReceived} events / ${run.gateway.executions} executions, ${run.gateway.superseded} superseded, errors ${JSON.stringify(run.answeredWith)}, ended ${JSON.stringify(run.endedBy)}, CPU s gateways ${run.cpu.gatewaysSeconds.toFixed(1)} subgraphs ${run.cpu.subgraphsSeconds.toFixed(1)} clients ${run.cpu.clientsSeconds.toFixed(1)} in ${run.cpu.wallSeconds.toFixed(1)} s\n`,
       );
     }
     const date = new Date().toISOString();
@@ -363,13 +500,15 @@ async function main(): Promise<void> {
       '',
       `One machine (${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB) shared with other work while it ran: the figures are noisy and compare only with each other.`,
       '',
-      "Latency: from the change's `stateChangedAt` (written in its transaction) to its arrival at the subscriber. Memory: the gateways' V8 heap and RSS after the subscriptions opened, less before, per subscriber (all replicas together). Delivered: answers that carry the change's fields; answers with errors are counted apart. Events/s: delivered over the time from the first change to the last answer.",
+      `Latency: from the change's \`stateChangedAt\` (written in its transaction) to its arrival at the subscriber. Memory: the gateways' V8 heap and RSS after the subscriptions opened, less before, per subscriber (all replicas together). Delivered: answers that carry the change's fields; answers with errors are counted apart. Events/s: delivered over the time from the first change to the last answer. Executions: event queries the gateways ran for the events they received (one per event and group of subscribers sharing a query, variables and rights). Superseded: answers replaced, before they were sent, by a newer answer about the same work center (a subscriber behind gets each work center's latest state). CPU: seconds of CPU the gateways, the subgraphs' process and the benchmark's own process (the clients, on its worker threads) used from the first change to the end of the wait for answers (PostgreSQL and Redis not counted); the machine has ${os.cpus().length} cores.`,
       '',
-      '| replicas | subscribers | changes | delivered / expected | deliveries/s expected | events/s delivered | p50 ms | p99 ms | max ms | heap KiB / subscriber | RSS KiB / subscriber | answers with errors | ended early, by reason |',
-      '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+      `The subscribers' clients ran on ${Math.min(options.clientThreads, options.subscribers)} worker thread(s) of the benchmark's process.`,
+      '',
+      '| replicas | subscribers | changes | delivered / expected | deliveries/s expected | events/s delivered | p50 ms | p99 ms | max ms | heap KiB / subscriber | RSS KiB / subscriber | events received / executions | superseded | answers with errors | ended early, by reason | CPU s: gateways / subgraphs / clients, in wall s |',
+      '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
       ...runs.map(
         (r) =>
-          `| ${r.replicas} | ${r.subscribers} | ${r.changes} | ${r.delivered} / ${r.expected} | ${f(r.expectedPerSecond, 0)} | ${f(r.eventsPerSecond, 0)} | ${r.latencyMs.p50} | ${r.latencyMs.p99} | ${r.latencyMs.max} | ${f(r.memory.heapPerSubscriberKiB)} | ${f(r.memory.rssPerSubscriberKiB)} | ${
+          `| ${r.replicas} | ${r.subscribers} | ${r.changes} | ${r.delivered} / ${r.expected} | ${f(r.expectedPerSecond, 0)} | ${f(r.eventsPerSecond, 0)} | ${r.latencyMs.p50} | ${r.latencyMs.p99} | ${r.latencyMs.max} | ${f(r.memory.heapPerSubscriberKiB)} | ${f(r.memory.rssPerSubscriberKiB)} | ${r.gateway.eventsReceived} / ${r.gateway.executions} | ${r.gateway.superseded} | ${
             Object.entries(r.answeredWith)
               .map(([k, v]) => `${k}: ${v}`)
               .join(', ') || 0
@@ -379,10 +518,10 @@ async function main(): Promise<void> {
                   .map(([k, v]) => `${k}: ${v}`)
                   .join(', ')})`
               : ''
-          } |`,
+          } | ${f(r.cpu.gatewaysSeconds)} / ${f(r.cpu.subgraphsSeconds)} / ${f(r.cpu.clientsSeconds)} in ${f(r.cpu.wallSeconds)} |`,
       ),
       '',
-      `Command: \`npm run bench:live -- --subscribers ${options.subscribers} --rate ${options.rate} --duration ${options.duration} --sites ${options.sites}\``,
+      `Command: \`npm run bench:live -- --subscribers ${options.subscribers} --rate ${options.rate} --duration ${options.duration} --sites ${options.sites} --client-threads ${options.clientThreads}\``,
       '',
     ].join('\n');
     const dir = path.join(ROOT, 'bench', 'results');
@@ -397,7 +536,11 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err) => {
-  process.stderr.write(`${(err as Error).stack ?? err}\n`);
-  process.exit(1);
-});
+if (isMainThread) {
+  main().catch((err) => {
+    process.stderr.write(`${(err as Error).stack ?? err}\n`);
+    process.exit(1);
+  });
+} else {
+  void runClients(workerData as ClientsData);
+}

@@ -113,6 +113,45 @@ export async function waitForHttp(url: string, timeoutMs = 60_000): Promise<void
   }
 }
 
+/** The benchmark's six subgraphs in one process (`bench/subgraphs-process.ts`), seeded at `scale` on first use; resolves once they serve. */
+export function startBenchSubgraphs(options: {
+  base: number;
+  scale: number;
+  /** The key the gateways sign the caller header with (`CALLER_SIGNING_KEY`). */
+  callerKey: string;
+  /** `BENCH_DATABASE_URL`; undefined for an embedded PostgreSQL. */
+  databaseUrl: string | undefined;
+  /** More of the process's environment (the live benchmark's Redis and channel). */
+  env?: Record<string, string | undefined>;
+  /** Copy its seed progress to our stderr. */
+  echo?: boolean;
+}): Promise<Child> {
+  return startScript(
+    'bench/subgraphs-process.js',
+    {
+      CALLER_SIGNING_KEY: options.callerKey,
+      BENCH_BASE_PORT: String(options.base),
+      BENCH_SCALE: String(options.scale),
+      BENCH_DATABASE_URL: options.databaseUrl,
+      ...options.env,
+    },
+    /subgraphs ready/,
+    { echo: options.echo },
+  );
+}
+
+/** This project's gateway (`dist/gateway/main.js`) on `port`; resolves once its `/health` answers, and stops it if it never does. */
+export async function startBenchGateway(port: number, env: Record<string, string | undefined>): Promise<Child> {
+  const child = await startScript('gateway/main.js', { ...env, PORT: String(port) }, null);
+  try {
+    await waitForHttp(`http://127.0.0.1:${port}/health`);
+  } catch (err) {
+    await stopChildren([child]);
+    throw new Error(`${(err as Error).message}; the gateway said:\n${child.output().slice(-4_000)}`, { cause: err });
+  }
+  return child;
+}
+
 /** A base port whose whole block (subgraphs, PostgreSQL, stats, gateways: base … base+21) is free. */
 export function freeBasePort(): Promise<number> {
   return freePortBlock(Array.from({ length: 22 }, (_, i) => i));

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { loadQuestions, type Question } from '../questions';
@@ -10,10 +10,11 @@ import {
   freeBasePort,
   requireWholeNumbers,
   ROOT,
+  rssMiB,
   scrapeMetrics,
-  startScript as start,
+  startBenchGateway,
+  startBenchSubgraphs,
   stopChildren,
-  waitForHttp,
   writeBenchSupergraph,
   type Child,
 } from './processes';
@@ -48,14 +49,6 @@ function parseArgs(argv: string[]): Options {
   };
   requireWholeNumbers({ ...options });
   return options;
-}
-
-/** Resident set size of a process, in MiB, from /proc. */
-function rssMiB(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
-    .split('\n')
-    .find((l) => l.startsWith('VmRSS:'));
-  return Number(line?.replace(/\D+/g, '') ?? 0) / 1024;
 }
 
 /** The gateway's V8 heap in use, in MiB, from its own `/metrics`. */
@@ -119,11 +112,7 @@ async function main(): Promise<void> {
   // The gateway signs the caller of each subgraph request with this key; the subgraphs check it.
   const callerKey = process.env.CALLER_SIGNING_KEY ?? randomBytes(32).toString('hex');
   try {
-    const subgraphs = await start(
-      'bench/subgraphs-process.js',
-      { CALLER_SIGNING_KEY: callerKey, BENCH_BASE_PORT: String(base), BENCH_SCALE: String(options.scale), BENCH_DATABASE_URL: databaseUrl },
-      /subgraphs ready/,
-    );
+    const subgraphs = await startBenchSubgraphs({ base, scale: options.scale, callerKey, databaseUrl });
     children.push(subgraphs);
 
     const supergraphPath = writeBenchSupergraph(base, 'soak-supergraph');
@@ -131,23 +120,17 @@ async function main(): Promise<void> {
     const gatewayPort = base + 20;
     // Authentication off (logged by the gateway) and no rate limit worth the name: the soak
     // measures the data path, not token checks or throttling.
-    const gateway = await start(
-      'gateway/main.js',
-      {
-        PORT: String(gatewayPort),
-        SUPERGRAPH_PATH: supergraphPath,
-        AUTH_MODE: 'none',
-        NODE_ENV: 'production',
-        CALLER_SIGNING_KEY: callerKey,
-        RATE_LIMIT_PER_MINUTE: '1000000000',
-        OPS_TOKEN: BENCH_OPS_TOKEN,
-      },
-      null,
-    );
+    const gateway = await startBenchGateway(gatewayPort, {
+      SUPERGRAPH_PATH: supergraphPath,
+      AUTH_MODE: 'none',
+      NODE_ENV: 'production',
+      CALLER_SIGNING_KEY: callerKey,
+      RATE_LIMIT_PER_MINUTE: '1000000000',
+      OPS_TOKEN: BENCH_OPS_TOKEN,
+    });
     children.push(gateway);
     const url = `http://127.0.0.1:${gatewayPort}/graphql`;
     const metricsUrl = `http://127.0.0.1:${gatewayPort}/metrics`;
-    await waitForHttp(`http://127.0.0.1:${gatewayPort}/health`);
 
     const runnable: Question[] = [];
     for (const q of loadQuestions()) {
@@ -169,9 +152,9 @@ async function main(): Promise<void> {
     const takeSample = async () => {
       samples.push({
         t: (Date.now() - started) / 1000,
-        gatewayRssMiB: rssMiB(gateway.process.pid!),
+        gatewayRssMiB: rssMiB(gateway.process.pid!) ?? NaN,
         gatewayHeapMiB: await heapMiB(metricsUrl),
-        subgraphsRssMiB: rssMiB(subgraphs.process.pid!),
+        subgraphsRssMiB: rssMiB(subgraphs.process.pid!) ?? NaN,
       });
       const s = samples[samples.length - 1]!;
       process.stderr.write(
