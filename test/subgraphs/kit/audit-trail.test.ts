@@ -28,7 +28,20 @@ describe('kit audit trail', () => {
 
   it('records a change and reads the histories of many entities of several types in one statement, newest first', async () => {
     const db = t.database.db;
-    await recordChange(db, { caller, operation: 'op1', entityType: 'A', entityId: '1', before: { v: 1 }, after: { v: 2 } });
+    const written = await recordChange(db, { caller, operation: 'op1', entityType: 'A', entityId: '1', before: { v: 1 }, after: { v: 2 } });
+    // The written row comes back as read: its position, its time, the states parsed.
+    expect(written).toEqual({
+      id: expect.any(Number),
+      occurredAt: expect.any(Date),
+      actor: 'service:relay',
+      actorKind: 'service',
+      operation: 'op1',
+      entityType: 'A',
+      entityId: '1',
+      reference: null,
+      before: { v: 1 },
+      after: { v: 2 },
+    });
     await recordChange(db, {
       caller,
       operation: 'op2',
