@@ -8,27 +8,37 @@ import type { GatewayDatabase } from '../gateway/security/partners/partner-key.r
 import { gatewayDatabaseUrl, openGatewayDatabase } from '../gateway/security/partners/store';
 import { parsePort } from '../gateway/config';
 
+/** Where `npm start` keeps its embedded PostgreSQL's data, and the port it serves it on. */
+const embeddedDataDir = (env: NodeJS.ProcessEnv) => path.join(path.resolve(env.DATA_DIR || '.data'), 'pg');
+const embeddedPort = (env: NodeJS.ProcessEnv) => parsePort(env, 'PG_PORT', parsePort(env, 'PORT', 4000) + PG_PORT_OFFSET);
+
+/**
+ * The gateway database's URL when there is one to reach without starting anything: on
+ * `GATEWAY_DATABASE_URL`, on `DATABASE_URL`'s server, or in the embedded PostgreSQL `npm start`
+ * runs, while it is running; undefined otherwise.
+ */
+export function runningGatewayDatabaseUrl(env: NodeJS.ProcessEnv): string | undefined {
+  if (env.GATEWAY_DATABASE_URL) return env.GATEWAY_DATABASE_URL;
+  if (env.DATABASE_URL) return gatewayDatabaseUrl(env.DATABASE_URL);
+  if (!existsSync(path.join(embeddedDataDir(env), 'postmaster.pid'))) return undefined;
+  // `npm start` is running: use its PostgreSQL rather than start a second one on the same data.
+  return gatewayDatabaseUrl(withDatabase(embeddedServerUrl(embeddedPort(env)), 'plantgraph'));
+}
+
 /**
  * Runs `work` on the gateway database, which lives beside the systems' databases: on
  * `GATEWAY_DATABASE_URL`, on `DATABASE_URL`'s server, or in the embedded PostgreSQL (the one
- * `npm start` runs, when it is running).
+ * `npm start` runs when it is running, else one started for `work` and stopped after it).
  */
 export async function withGatewayDatabase<T>(
   env: NodeJS.ProcessEnv,
   work: (database: Database<GatewayDatabase>) => Promise<T>,
 ): Promise<T> {
-  let url = env.GATEWAY_DATABASE_URL || (env.DATABASE_URL ? gatewayDatabaseUrl(env.DATABASE_URL) : undefined);
+  let url = runningGatewayDatabaseUrl(env);
   let embedded: Awaited<ReturnType<typeof startEmbeddedPostgres>> | undefined;
   if (!url) {
-    const dataDir = path.join(path.resolve(env.DATA_DIR || '.data'), 'pg');
-    const pgPort = parsePort(env, 'PG_PORT', parsePort(env, 'PORT', 4000) + PG_PORT_OFFSET);
-    if (existsSync(path.join(dataDir, 'postmaster.pid'))) {
-      // `npm start` is running: use its PostgreSQL rather than start a second one on the same data.
-      url = gatewayDatabaseUrl(withDatabase(embeddedServerUrl(pgPort), 'plantgraph'));
-    } else {
-      embedded = await startEmbeddedPostgres({ dataDir, port: pgPort });
-      url = gatewayDatabaseUrl(withDatabase(embedded.url, 'plantgraph'));
-    }
+    embedded = await startEmbeddedPostgres({ dataDir: embeddedDataDir(env), port: embeddedPort(env) });
+    url = gatewayDatabaseUrl(withDatabase(embedded.url, 'plantgraph'));
   }
   try {
     const database = await openGatewayDatabase(url);

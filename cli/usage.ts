@@ -8,6 +8,7 @@ import {
   operationUsage,
   type FieldUsageRow,
   type OperationUsageRow,
+  usageTablesOf,
   type UsageTables,
 } from '../gateway/usage/usage.repository';
 import type { Kysely } from 'kysely';
@@ -115,7 +116,7 @@ export async function usage(args: string[], env: NodeJS.ProcessEnv = process.env
   }
   const since = new Date(now.getTime() - periodMs);
   const report = await withGatewayDatabase(env, (database) =>
-    usageReport(database.db as unknown as Kysely<UsageTables>, { period, since, field, client, supergraphSdl }),
+    usageReport(usageTablesOf(database.db), { period, since, field, client, supergraphSdl }),
   );
   return args.includes('--json') ? JSON.stringify(report, null, 2) : formatUsageReport(report);
 }

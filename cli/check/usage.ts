@@ -1,26 +1,19 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { sql, type Kysely } from 'kysely';
 import { parse, type GraphQLSchema } from 'graphql';
-import { PG_PORT_OFFSET } from '../../platform/systems';
-import { parsePort } from '../../gateway/config';
 import { activeDocuments } from '../../gateway/security/documents/document.repository';
-import { gatewayDatabaseUrl, openGatewayDatabase } from '../../gateway/security/partners/store';
+import { openGatewayDatabase } from '../../gateway/security/partners/store';
 import { selectedCoordinates } from '../../gateway/usage/coordinates';
-import type { UsageTables } from '../../gateway/usage/usage.repository';
-import { withDatabase } from '../../platform/db/database';
-import { embeddedServerUrl } from '../../platform/db/embedded';
+import {
+  anyFieldUsage,
+  coordinateUseSince,
+  usageTablesOf,
+  type CoordinateUseRow,
+  type UsageTables,
+} from '../../gateway/usage/usage.repository';
+import type { Kysely } from 'kysely';
+import { runningGatewayDatabaseUrl } from '../gateway-database';
 
-/** One client's recorded use of one coordinate. */
-export interface CoordinateUse {
-  readonly coordinate: string;
-  readonly clientName: string;
-  readonly clientVersion: string;
-  /** Requests inside the window. */
-  readonly count: number;
-  readonly errorCount: number;
-  readonly lastSeen: Date;
-}
+/** One client's recorded use of one coordinate: requests and errors inside the window, and its last use ever. */
+export type CoordinateUse = CoordinateUseRow;
 
 /** A published, unrevoked partner document and the coordinates it selects. */
 export interface DocumentUse {
@@ -36,48 +29,17 @@ export interface UsageEvidence {
   readonly unknown: string | null;
 }
 
-/**
- * The gateway database's URL as `plantgraph partner` and `documents` find it, except that the
- * check never starts an embedded PostgreSQL of its own: an empty new one would vouch for nothing.
- */
-export function usageDatabaseUrl(env: NodeJS.ProcessEnv): string | undefined {
-  if (env.GATEWAY_DATABASE_URL) return env.GATEWAY_DATABASE_URL;
-  if (env.DATABASE_URL) return gatewayDatabaseUrl(env.DATABASE_URL);
-  const dataDir = path.join(path.resolve(env.DATA_DIR || '.data'), 'pg');
-  if (!existsSync(path.join(dataDir, 'postmaster.pid'))) return undefined;
-  const pgPort = parsePort(env, 'PG_PORT', parsePort(env, 'PORT', 4000) + PG_PORT_OFFSET);
-  return gatewayDatabaseUrl(withDatabase(embeddedServerUrl(pgPort), 'plantgraph'));
-}
-
 /** Each client's use of each coordinate: counts inside the window, and its last use ever (to say when an unused field was last read). */
 export async function readFieldUsage(db: Kysely<UsageTables>, since: Date): Promise<CoordinateUse[] | 'empty'> {
-  const any = await db.selectFrom('usageFields').select('coordinate').limit(1).executeTakeFirst();
-  if (!any) return 'empty';
-  const rows = await db
-    .selectFrom('usageFields')
-    .select([
-      'coordinate',
-      'clientName',
-      'clientVersion',
-      sql<string | null>`sum(count) filter (where bucket >= ${since})`.as('count'),
-      sql<string | null>`sum(error_count) filter (where bucket >= ${since})`.as('errorCount'),
-      sql<Date>`max(last_seen)`.as('lastSeen'),
-    ])
-    .groupBy(['coordinate', 'clientName', 'clientVersion'])
-    .execute();
-  return rows.map((r) => ({
-    coordinate: r.coordinate,
-    clientName: r.clientName,
-    clientVersion: r.clientVersion,
-    count: Number(r.count ?? 0),
-    errorCount: Number(r.errorCount ?? 0),
-    lastSeen: new Date(r.lastSeen),
-  }));
+  if (!(await anyFieldUsage(db))) return 'empty';
+  return coordinateUseSince(db, since);
 }
 
 /** The usage the check weighs breaking changes against; whatever cannot be read is named in `unknown`. */
 export async function gatherUsage(env: NodeJS.ProcessEnv, since: Date, deployed: GraphQLSchema): Promise<UsageEvidence> {
-  const url = usageDatabaseUrl(env);
+  // Never an embedded PostgreSQL of its own, as `plantgraph partner` and `documents` would start:
+  // an empty new one would vouch for nothing.
+  const url = runningGatewayDatabaseUrl(env);
   if (!url)
     return { uses: [], documents: [], unknown: 'no gateway database: set GATEWAY_DATABASE_URL (or DATABASE_URL), or run "npm start"' };
   let database;
@@ -98,8 +60,7 @@ export async function gatherUsage(env: NodeJS.ProcessEnv, since: Date, deployed:
     }));
     let uses: CoordinateUse[] | 'empty';
     try {
-      // The usage tables are the gateway database's too (migration 003_usage), typed apart by their repository.
-      uses = await readFieldUsage(database.db as unknown as Kysely<UsageTables>, since);
+      uses = await readFieldUsage(usageTablesOf(database.db), since);
     } catch (err) {
       return { uses: [], documents, unknown: `recorded usage cannot be read (${(err as Error).message.slice(0, 200)})` };
     }

@@ -8,7 +8,7 @@ import { UsageAggregator } from './aggregator';
 import type { UsageConfig } from './config';
 import { createUsageFlusher, type UsageFlusher } from './flusher';
 import { usageMetricsFor } from './usage.metrics';
-import type { UsageTables } from './usage.repository';
+import { usageTablesOf } from './usage.repository';
 
 export { loadUsageConfig, type UsageConfig } from './config';
 
@@ -55,7 +55,7 @@ export function createGatewayUsage(options: UsageOptions, logger: Logger): Gatew
   if (options.enabled && options.database) {
     aggregator = new UsageAggregator(options.bucketMs ?? 60_000, options.maxRecords ?? 10_000, (n) => metrics.dropped.inc(n));
     flusher = createUsageFlusher({
-      db: options.database as Kysely<UsageTables>,
+      db: usageTablesOf(options.database),
       aggregator,
       metrics,
       logger,

@@ -28,6 +28,14 @@ export interface UsageTables {
   };
 }
 
+/**
+ * A gateway database handle seen through its usage tables (migration 003_usage), which are typed
+ * apart from the security tables the handle is typed with.
+ */
+export function usageTablesOf(db: Kysely<any>): Kysely<UsageTables> {
+  return db as Kysely<UsageTables>;
+}
+
 /** Rows per INSERT statement: well under PostgreSQL's 65535 parameters. */
 const CHUNK = 1_000;
 
@@ -239,4 +247,49 @@ export async function readUsageSlices(db: Kysely<UsageTables>, filter: { since: 
   if (filter.field !== undefined) query = query.where(ofField(filter.field));
   const rows = await query.execute();
   return rows.map((r) => ({ ...r, count: Number(r.count), errorCount: Number(r.errorCount), lastSeen: new Date(r.lastSeen) }));
+}
+
+/** Whether any use of a field was ever recorded (an empty table says usage recording never ran). */
+export async function anyFieldUsage(db: Kysely<UsageTables>): Promise<boolean> {
+  const any = await db.selectFrom('usageFields').select('coordinate').limit(1).executeTakeFirst();
+  return any !== undefined;
+}
+
+/** One client version's use of one coordinate. */
+export interface CoordinateUseRow {
+  readonly coordinate: string;
+  readonly clientName: string;
+  readonly clientVersion: string;
+  /** Requests inside the window. */
+  readonly count: number;
+  readonly errorCount: number;
+  /** The last use ever, inside the window or before it. */
+  readonly lastSeen: Date;
+}
+
+/**
+ * Each client version's use of each coordinate ever recorded: counts since `since`, and its last
+ * use ever (to say when a field unused in the window was last read), in one statement.
+ */
+export async function coordinateUseSince(db: Kysely<UsageTables>, since: Date): Promise<CoordinateUseRow[]> {
+  const rows = await db
+    .selectFrom('usageFields')
+    .select([
+      'coordinate',
+      'clientName',
+      'clientVersion',
+      sql<string | null>`sum(count) filter (where bucket >= ${since})`.as('count'),
+      sql<string | null>`sum(error_count) filter (where bucket >= ${since})`.as('errorCount'),
+      sql<Date>`max(last_seen)`.as('lastSeen'),
+    ])
+    .groupBy(['coordinate', 'clientName', 'clientVersion'])
+    .execute();
+  return rows.map((r) => ({
+    coordinate: r.coordinate,
+    clientName: r.clientName,
+    clientVersion: r.clientVersion,
+    count: Number(r.count ?? 0),
+    errorCount: Number(r.errorCount ?? 0),
+    lastSeen: new Date(r.lastSeen),
+  }));
 }
