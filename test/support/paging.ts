@@ -1,3 +1,6 @@
+import type { Caller } from '../../platform/caller';
+import type { SubgraphResult } from './subgraph';
+
 /** One page of a connection as tests select it (`nodes` plus PAGE_INFO). */
 export interface ConnectionPage {
   nodes: any[];
@@ -29,4 +32,36 @@ export async function pageToEnd(fetch: (after: string | null) => Promise<Connect
     if (!page.pageInfo.hasNextPage) return { nodes, pages };
     after = page.pageInfo.endCursor;
   }
+}
+
+/** What `pageQuery` runs an operation on: a subgraph harness (test/support/subgraph.ts). */
+interface Executes {
+  execute(query: string, variables?: Record<string, unknown>, caller?: Caller): Promise<SubgraphResult>;
+}
+
+/**
+ * Pages one operation of a subgraph harness to its end through `pageToEnd`: runs `query` with
+ * `variables` and the cursor as `$after`, each answer without errors; `read` picks the connection
+ * out of the data. Gives the nodes, their ids, the pages and the SQL statements of each page.
+ */
+export async function pageQuery(
+  subgraph: Executes,
+  query: string,
+  variables: Record<string, unknown>,
+  read: (data: any) => ConnectionPage,
+  caller?: Caller,
+): Promise<{ nodes: any[]; ids: string[]; pages: number; statements: number[] }> {
+  const statements: number[] = [];
+  const { nodes, pages } = await pageToEnd(async (after) => {
+    const result = await subgraph.execute(query, { ...variables, after }, caller);
+    expect(result.errors).toBeUndefined();
+    statements.push(result.statements);
+    return read(result.data);
+  });
+  return { nodes, ids: nodes.map((node: { id?: string }) => node.id!), pages, statements };
+}
+
+/** `$representations` for `_entities`: the entities of one type with these `id`s. */
+export function representations(typename: string, ids: readonly string[]): { representations: { __typename: string; id: string }[] } {
+  return { representations: ids.map((id) => ({ __typename: typename, id })) };
 }

@@ -5,7 +5,7 @@ import { inventorySystem } from '../../../subgraphs/inventory/server';
 import { encodeCursor, PAGE_SIZE_MAX } from '../../../subgraphs/kit/paging';
 import { UNPOSTED_COUNTED } from '../../../subgraphs/inventory/enums';
 import { startSubgraph, type SubgraphHarness } from '../../support/subgraph';
-import { PAGE_INFO, pageToEnd } from '../../support/paging';
+import { PAGE_INFO, pageQuery } from '../../support/paging';
 
 describe('inventory paging: count tasks and the discrepancy worklist', () => {
   let inventory: SubgraphHarness<InventoryDatabase>;
@@ -30,14 +30,11 @@ describe('inventory paging: count tasks and the discrepancy worklist', () => {
       .orderBy('id')
       .execute();
     expect(expected.length).toBeGreaterThan(600);
-    const { nodes, pages } = await pageToEnd(
-      async (after) =>
-        (
-          await ok(
-            `query ($after: String) { countTasks(siteId: "S01", first: ${PAGE_SIZE_MAX}, after: $after) { nodes { id scheduledFor } ${PAGE_INFO} } }`,
-            { after },
-          )
-        ).countTasks,
+    const { nodes, pages } = await pageQuery(
+      inventory,
+      `query ($after: String) { countTasks(siteId: "S01", first: ${PAGE_SIZE_MAX}, after: $after) { nodes { id scheduledFor } ${PAGE_INFO} } }`,
+      {},
+      (data) => data.countTasks,
     );
     expect(nodes).toEqual(expected);
     expect(pages).toBe(Math.ceil(expected.length / PAGE_SIZE_MAX));
@@ -51,14 +48,11 @@ describe('inventory paging: count tasks and the discrepancy worklist', () => {
       .orderBy('scheduledFor')
       .orderBy('id')
       .execute();
-    const filtered = await pageToEnd(
-      async (after) =>
-        (
-          await ok(
-            `query ($after: String) { countTasks(siteId: "S01", status: [SCHEDULED, POSTED], first: 61, after: $after) { nodes { id status } ${PAGE_INFO} } }`,
-            { after },
-          )
-        ).countTasks,
+    const filtered = await pageQuery(
+      inventory,
+      `query ($after: String) { countTasks(siteId: "S01", status: [SCHEDULED, POSTED], first: 61, after: $after) { nodes { id status } ${PAGE_INFO} } }`,
+      {},
+      (data) => data.countTasks,
     );
     expect(filtered.nodes.map((n) => n.id)).toEqual(scheduled.map((r) => r.id));
     expect(filtered.pages).toBeGreaterThan(2);
@@ -89,25 +83,19 @@ describe('inventory paging: count tasks and the discrepancy worklist', () => {
       .orderBy('materialId')
       .execute();
     expect(unposted.length).toBeGreaterThan(10);
-    const { nodes } = await pageToEnd(
-      async (after) =>
-        (
-          await ok(
-            `query ($after: String) { countDiscrepancies(siteId: "S01", first: 9, after: $after) { nodes { materialId siteId abcClass } ${PAGE_INFO} } }`,
-            { after },
-          )
-        ).countDiscrepancies,
+    const { nodes } = await pageQuery(
+      inventory,
+      `query ($after: String) { countDiscrepancies(siteId: "S01", first: 9, after: $after) { nodes { materialId siteId abcClass } ${PAGE_INFO} } }`,
+      {},
+      (data) => data.countDiscrepancies,
     );
     expect(nodes.map((n) => n.materialId)).toEqual(unposted.map((r) => r.materialId));
     expect(nodes.every((n) => n.siteId === 'S01')).toBe(true);
-    const classA = await pageToEnd(
-      async (after) =>
-        (
-          await ok(
-            `query ($after: String) { countDiscrepancies(siteId: "S01", abcClass: A, first: 2, after: $after) { nodes { materialId abcClass } ${PAGE_INFO} } }`,
-            { after },
-          )
-        ).countDiscrepancies,
+    const classA = await pageQuery(
+      inventory,
+      `query ($after: String) { countDiscrepancies(siteId: "S01", abcClass: A, first: 2, after: $after) { nodes { materialId abcClass } ${PAGE_INFO} } }`,
+      {},
+      (data) => data.countDiscrepancies,
     );
     expect(classA.nodes.map((n) => n.materialId)).toEqual(nodes.filter((n) => n.abcClass === 'A').map((n) => n.materialId));
   });

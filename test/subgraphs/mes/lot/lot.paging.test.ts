@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX } from '../../../../platform/paging';
-import { pageToEnd as pageConnection } from '../../../support/paging';
-import { startSubgraph, type SubgraphHarness, type SubgraphResult } from '../../../support/subgraph';
+import { pageQuery, representations } from '../../../support/paging';
+import { startSubgraph, type SubgraphHarness } from '../../../support/subgraph';
 import type { MesDatabase } from '../../../../subgraphs/mes/db';
 import { mesSystem } from '../../../../subgraphs/mes/server';
 
@@ -19,17 +19,7 @@ const PRODUCED = `query ($representations: [_Any!]!, $first: Int, $after: String
   }
 }`;
 
-const orders = (ids: readonly string[]) => ({ representations: ids.map((id) => ({ __typename: 'WorkOrder', id })) });
-
-/** Every page of a list from the first on, through the shared pager; `read` picks the connection out of a result. */
-async function pageToEnd(fetch: (after: string | null) => Promise<SubgraphResult>, read: (data: any) => any) {
-  const { nodes, pages } = await pageConnection(async (after) => {
-    const result = await fetch(after);
-    expect(result.errors).toBeUndefined();
-    return read(result.data);
-  });
-  return { ids: nodes.map((n: { id: string }) => n.id), pages };
-}
+const orders = (ids: readonly string[]) => representations('WorkOrder', ids);
 
 describe('MES paging: lots and WorkOrder.producedLots', () => {
   let mes: SubgraphHarness<MesDatabase>;
@@ -51,25 +41,14 @@ describe('MES paging: lots and WorkOrder.producedLots', () => {
       await db().selectFrom('lots').select('id').where('siteId', '=', 'S01').orderBy('createdAt').orderBy('id').execute()
     ).map((r) => r.id);
     expect(expected.length).toBeGreaterThan(PAGE_SIZE_MAX * 3);
-    const statements: number[] = [];
-    const { ids, pages } = await pageToEnd(
-      async (after) => {
-        const result = await mes.execute(LOTS, { siteId: 'S01', first: PAGE_SIZE_MAX, after });
-        statements.push(result.statements);
-        return result;
-      },
-      (data) => data.lots,
-    );
+    const { ids, pages, statements } = await pageQuery(mes, LOTS, { siteId: 'S01', first: PAGE_SIZE_MAX }, (data) => data.lots);
     expect(ids).toEqual(expected);
     expect(pages).toBe(Math.ceil(expected.length / PAGE_SIZE_MAX));
     expect(new Set(statements)).toEqual(new Set([1]));
   });
 
   it('orders lots of one instant by lot number and keeps their microseconds in the cursor', async () => {
-    const { ids, pages } = await pageToEnd(
-      (after) => mes.execute(LOTS, { siteId: 'S77', first: 1, after }),
-      (data) => data.lots,
-    );
+    const { ids, pages } = await pageQuery(mes, LOTS, { siteId: 'S77', first: 1 }, (data) => data.lots);
     expect(ids).toEqual(['PG-D', 'PG-A', 'PG-B', 'PG-C']);
     expect(pages).toBe(4);
     const { data } = await mes.execute(LOTS, { siteId: 'S77' });
@@ -114,8 +93,10 @@ describe('MES paging: lots and WorkOrder.producedLots', () => {
       await db().selectFrom('lots').select('id').where('producedBy', '=', busiest.producedBy).orderBy('createdAt').orderBy('id').execute()
     ).map((r) => r.id);
     expect(expected.length).toBeGreaterThan(3);
-    const { ids, pages } = await pageToEnd(
-      (after) => mes.execute(PRODUCED, { ...orders([busiest.producedBy!]), first: 2, after }),
+    const { ids, pages } = await pageQuery(
+      mes,
+      PRODUCED,
+      { ...orders([busiest.producedBy!]), first: 2 },
       (data) => data._entities[0].producedLots,
     );
     expect(ids).toEqual(expected);
