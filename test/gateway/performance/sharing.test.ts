@@ -1,31 +1,17 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { Writable } from 'node:stream';
 import { composeServices } from '@apollo/composition';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { parse } from 'graphql';
-import pino from 'pino';
 import { loadPerformanceConfig, type PerformanceConfig } from '../../../gateway/performance';
 import { createGatewayTracing, type GatewayTracing } from '../../../gateway/observability/tracing';
 import { createGatewayServer, type GatewayServer } from '../../../gateway/server';
 import { createGraphQLHttpHandler, memberRequestIdsOf, MEMBER_REQUEST_IDS_HEADER } from '../../../platform/http';
 import { registry } from '../../../platform/metrics';
+import { capturingLogger, type LogLine } from '../../support/logs';
 import { listenOnFreePort, staticSupergraph, testToken } from '../../support/stack';
-
-type Line = Record<string, any>;
-
-/** A pino logger whose lines land in `lines`. */
-function capturingLogger(lines: Line[]) {
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      for (const text of String(chunk).split('\n')) if (text) lines.push(JSON.parse(text));
-      done();
-    },
-  });
-  return pino({ level: 'info' }, sink);
-}
 
 async function metric(name: string, labels: Record<string, string> = {}): Promise<number> {
   const values = (await registry.getSingleMetric(name)!.get()).values;
@@ -38,7 +24,7 @@ const typeDefs = parse(`
 `);
 
 describe('observable sharing: merged and batched requests stay findable by every member', () => {
-  const subgraphLog: Line[] = [];
+  const subgraphLog: LogLine[] = [];
   const exporter = new InMemorySpanExporter();
   let tracing: GatewayTracing;
   let subgraphApollo: ApolloServer;
@@ -60,7 +46,11 @@ describe('observable sharing: merged and batched requests stay findable by every
       plugins: [ApolloServerPluginInlineTraceDisabled()],
     });
     await subgraphApollo.start();
-    const handler = createGraphQLHttpHandler({ apollo: subgraphApollo, context: async () => ({}), logger: capturingLogger(subgraphLog) });
+    const handler = createGraphQLHttpHandler({
+      apollo: subgraphApollo,
+      context: async () => ({}),
+      logger: capturingLogger({ level: 'info', lines: subgraphLog }).logger,
+    });
     subgraph = createServer((req, res) => void handler(req, res));
     subgraphUrl = await listenOnFreePort(subgraph);
     supergraphSdl = composeServices([{ name: 'plant', url: subgraphUrl, typeDefs }]).supergraphSdl!;
@@ -75,10 +65,10 @@ describe('observable sharing: merged and batched requests stay findable by every
   });
 
   /** A gateway over the stand-in subgraph with these performance switches; its log lines land in `log`. */
-  async function gatewayWith(performance: Partial<PerformanceConfig>, log: Line[]) {
+  async function gatewayWith(performance: Partial<PerformanceConfig>, log: LogLine[]) {
     const gateway = await createGatewayServer({
       supergraph: staticSupergraph(supergraphSdl),
-      logger: capturingLogger(log),
+      logger: capturingLogger({ level: 'info', lines: log }).logger,
       tracing,
       performance: { ...loadPerformanceConfig({}), ...performance },
     });
@@ -97,10 +87,10 @@ describe('observable sharing: merged and batched requests stay findable by every
       }).then((r) => r.json());
   }
 
-  const operationLine = (log: Line[], requestId: string) => log.find((l) => l.msg === 'graphql operation' && l.requestId === requestId);
+  const operationLine = (log: LogLine[], requestId: string) => log.find((l) => l.msg === 'graphql operation' && l.requestId === requestId);
 
   it('a batched request names every member in the subgraph log; each member says it was batched', async () => {
-    const log: Line[] = [];
+    const log: LogLine[] = [];
     const ask = await gatewayWith({ batch: true, batchConcurrency: 1, dedup: false, operationDedup: false }, log);
     const batchesBefore = await metric('plantgraph_subgraph_batches_total', { system: 'plant' });
     const sizesBefore = await metric('plantgraph_subgraph_batch_size', { system: 'plant' });
@@ -135,7 +125,7 @@ describe('observable sharing: merged and batched requests stay findable by every
   });
 
   it('a query merged at the front door names the request it shared in its own log line', async () => {
-    const log: Line[] = [];
+    const log: LogLine[] = [];
     const ask = await gatewayWith({ operationDedup: true }, log);
     const before = await metric('plantgraph_gateway_operations_merged_total');
     const linesBefore = subgraphLog.length;
@@ -150,7 +140,7 @@ describe('observable sharing: merged and batched requests stay findable by every
   });
 
   it('a subgraph fetch answered by one in flight names the request that carried it, with a linked span', async () => {
-    const log: Line[] = [];
+    const log: LogLine[] = [];
     const ask = await gatewayWith({ operationDedup: false, dedup: true, batch: false }, log);
     const before = await metric('plantgraph_subgraph_fetches_merged_total', { system: 'plant' });
     exporter.reset();

@@ -1,64 +1,17 @@
-import { createServer, type Server } from 'node:http';
-import { Writable } from 'node:stream';
-import { composeServices } from '@apollo/composition';
-import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
-import { buildSubgraphSchema } from '@apollo/subgraph';
-import { parse } from 'graphql';
-import pino from 'pino';
-import { createGatewayServer, type GatewayServer } from '../../../gateway/server';
-import { createGraphQLHttpHandler } from '../../../platform/http';
-import { listenOnFreePort, staticSupergraph, testToken } from '../../support/stack';
-
-/** A pino logger whose JSON lines the test reads back. */
-function capturingLogger(name: string) {
-  const lines: Record<string, any>[] = [];
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      for (const line of chunk.toString().split('\n')) if (line.trim()) lines.push(JSON.parse(line));
-      done();
-    },
-  });
-  return { logger: pino({ name, level: 'debug' }, stream), lines };
-}
+import { capturingLogger } from '../../support/logs';
+import { startPlantGateway, type PlantGateway } from '../../support/plant-gateway';
 
 describe('request ids and JSON logs from the gateway to a subgraph', () => {
-  const gatewayLog = capturingLogger('gateway');
-  const subgraphLog = capturingLogger('plant');
-  let subgraphApollo: ApolloServer;
-  let subgraph: Server;
-  let gateway: GatewayServer;
-  let url: string;
+  const gatewayLog = capturingLogger({ name: 'gateway' });
+  const subgraphLog = capturingLogger({ name: 'plant' });
+  let plant: PlantGateway;
 
   beforeAll(async () => {
-    const typeDefs = parse(`
-      extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
-      type Query { plant: String }
-    `);
-    subgraphApollo = new ApolloServer({
-      schema: buildSubgraphSchema({ typeDefs, resolvers: { Query: { plant: () => 'S01' } } }),
-      stopOnTerminationSignals: false,
-      plugins: [ApolloServerPluginInlineTraceDisabled()],
-    });
-    await subgraphApollo.start();
-    subgraph = createServer(createGraphQLHttpHandler({ apollo: subgraphApollo, context: async () => ({}), logger: subgraphLog.logger }));
-    const subgraphUrl = await listenOnFreePort(subgraph);
-    const composed = composeServices([{ name: 'plant', url: subgraphUrl, typeDefs }]);
-    gateway = await createGatewayServer({ supergraph: staticSupergraph(composed.supergraphSdl!), logger: gatewayLog.logger });
-    url = await listenOnFreePort(gateway.httpServer);
+    plant = await startPlantGateway({ subgraphLogger: subgraphLog.logger, gateway: { logger: gatewayLog.logger } });
   });
-  afterAll(async () => {
-    await gateway.stop();
-    subgraph.close();
-    await subgraphApollo.stop();
-  });
+  afterAll(() => plant.stop());
 
-  const ask = async (headers: Record<string, string> = {}) =>
-    fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${await testToken()}`, ...headers },
-      body: JSON.stringify({ query: 'query Where { plant }' }),
-    });
+  const ask = (headers: Record<string, string> = {}) => plant.request('query Where { plant }', headers);
 
   it('carries the client request id to the subgraph and logs it on both sides', async () => {
     const response = await ask({ 'x-request-id': 'trace-me-42' });

@@ -1,13 +1,5 @@
-import { createServer, type Server } from 'node:http';
-import { composeServices } from '@apollo/composition';
-import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
-import { buildSubgraphSchema } from '@apollo/subgraph';
-import { parse } from 'graphql';
-import { createGatewayServer, type GatewayServer } from '../../../gateway/server';
-import { createGraphQLHttpHandler } from '../../../platform/http';
-import { createLogger } from '../../../platform/logger';
-import { listenOnFreePort, opsHeaders, postGraphQL, staticSupergraph } from '../../support/stack';
+import { opsHeaders, postGraphQL } from '../../support/stack';
+import { startPlantGateway, type PlantGateway } from '../../support/plant-gateway';
 
 /** Reads one sample of the Prometheus text exposition. */
 function sample(text: string, name: string, labels: Record<string, string>): number {
@@ -17,44 +9,20 @@ function sample(text: string, name: string, labels: Record<string, string>): num
 }
 
 describe('gateway metrics on /metrics', () => {
-  let subgraphApollo: ApolloServer;
-  let subgraph: Server;
-  let gateway: GatewayServer;
-  let url: string;
+  let plant: PlantGateway;
 
   beforeAll(async () => {
-    const typeDefs = parse(`
-      extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
-      type Query { plant: String }
-    `);
-    subgraphApollo = new ApolloServer({
-      schema: buildSubgraphSchema({ typeDefs, resolvers: { Query: { plant: () => 'S01' } } }),
-      stopOnTerminationSignals: false,
-      plugins: [ApolloServerPluginInlineTraceDisabled()],
-    });
-    await subgraphApollo.start();
-    subgraph = createServer(createGraphQLHttpHandler({ apollo: subgraphApollo, context: async () => ({}) }));
-    const subgraphUrl = await listenOnFreePort(subgraph);
-    const composed = composeServices([{ name: 'metered', url: subgraphUrl, typeDefs }]);
-    gateway = await createGatewayServer({
-      supergraph: staticSupergraph(composed.supergraphSdl!),
-      logger: createLogger('test', { LOG_LEVEL: 'silent' }),
-    });
-    url = await listenOnFreePort(gateway.httpServer);
+    plant = await startPlantGateway({ name: 'metered' });
   });
-  afterAll(async () => {
-    await gateway.stop();
-    subgraph.close();
-    await subgraphApollo.stop();
-  });
+  afterAll(() => plant.stop());
 
-  const scrape = async () => (await fetch(url.replace('/graphql', '/metrics'), { headers: opsHeaders() })).text();
+  const scrape = async () => (await fetch(plant.url.replace('/graphql', '/metrics'), { headers: opsHeaders() })).text();
 
   it('counts requests by outcome, times operations and subgraph fetches, and shows breaker state', async () => {
     const before = await scrape();
-    await postGraphQL(url, '{ plant }');
-    await postGraphQL(url, '{ plant }');
-    await postGraphQL(url, '{ nowhere }');
+    await postGraphQL(plant.url, '{ plant }');
+    await postGraphQL(plant.url, '{ plant }');
+    await postGraphQL(plant.url, '{ nowhere }');
     const after = await scrape();
 
     const delta = (name: string, labels: Record<string, string>) => sample(after, name, labels) - sample(before, name, labels);
