@@ -7,10 +7,9 @@ import {
   type ObjectTypeExtensionNode,
   type InterfaceTypeDefinitionNode,
   type InterfaceTypeExtensionNode,
-  type TypeNode,
 } from 'graphql';
 import { isSystemName, reservedOwner, SYSTEMS, type AuthorityRules } from '../../platform/systems';
-import { topLevelFields, type SupergraphModel } from './supergraph';
+import { namedType, topLevelFields, type SupergraphModel } from './supergraph';
 
 /** A subgraph as the guards see it: its name in the registry and its SDL. */
 export interface GuardedSubgraph {
@@ -81,10 +80,6 @@ function compositeTypes(document: DocumentNode): CompositeNode[] {
       d.kind === Kind.INTERFACE_TYPE_DEFINITION ||
       d.kind === Kind.INTERFACE_TYPE_EXTENSION,
   );
-}
-
-function namedType(type: TypeNode): string {
-  return type.kind === Kind.NAMED_TYPE ? type.name.value : namedType(type.type);
 }
 
 interface IndexedSubgraph {

@@ -1,8 +1,9 @@
-import { Kind, parse, type DocumentNode, type SelectionSetNode, type TypeNode } from 'graphql';
+import { Kind, parse, type DocumentNode, type SelectionSetNode } from 'graphql';
 import { ADMIN_ROLE, describeRules, type AuthorizationRule } from '../../platform/authorization';
 import { isKnownRole, RELAY_ROLES, USER_ROLES } from '../../platform/roles';
 import { readAuthorizationRules } from '../../gateway/security/supergraph-rules';
 import type { AuthorityMap } from './map';
+import { namedType } from './supergraph';
 
 /** One field of the API schema under `@authorized` rules: a mutation, or a field a caller reads. */
 export interface GuardedField {
@@ -52,10 +53,6 @@ export function checkGuardedFields(guarded: readonly GuardedField[]): string[] {
     }
   }
   return errors;
-}
-
-function namedType(type: TypeNode): string {
-  return type.kind === Kind.NAMED_TYPE ? type.name.value : namedType(type.type);
 }
 
 /** `Type.field` of every field a `@requires` selection reads, starting at the type that requires it. */

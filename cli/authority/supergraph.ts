@@ -70,7 +70,8 @@ function argument(directive: ConstDirectiveNode, name: string): unknown {
   }
 }
 
-function namedType(type: TypeNode): string {
+/** The named type under a type's list and non-null wrappers (`[Lot!]!` → `Lot`). */
+export function namedType(type: TypeNode): string {
   return type.kind === Kind.NAMED_TYPE ? type.name.value : namedType(type.type);
 }
 
