@@ -312,19 +312,34 @@
     field.description = (description ? description : 'No description.') + '\n\n' + lines.join('\n\n');
   }
 
-  // The kind of the operation a request runs: the one named, else the document's only one.
-  function operationKind(query, operationName) {
+  // The operations a document holds, each with its kind and name (null when anonymous).
+  function operationsOf(query) {
     var text = String(query || '').replace(/#[^\n]*/g, '');
     var found = [];
     var pattern = /(^|[}\s])(query|mutation|subscription)\b\s*([_A-Za-z][_0-9A-Za-z]*)?/g;
     var match;
     while ((match = pattern.exec(text))) found.push({ kind: match[2], name: match[3] || null });
-    if (operationName) {
-      var named = found.filter(function (op) {
-        return op.name === operationName;
-      })[0];
-      return named ? named.kind : 'query';
-    }
+    return found;
+  }
+
+  // GraphiQL may still name the tab's previous operation after the document was replaced (an
+  // anonymous one typed over a named one): a name the document does not hold is not sent.
+  function knownOperationName(query, operationName) {
+    if (!operationName) return operationName;
+    return operationsOf(query).some(function (op) {
+      return op.name === operationName;
+    })
+      ? operationName
+      : null;
+  }
+
+  // The kind of the operation a request runs: the one named, else the document's only one.
+  function operationKind(query, operationName) {
+    var found = operationsOf(query);
+    var named = found.filter(function (op) {
+      return op.name === operationName;
+    })[0];
+    if (operationName && named) return named.kind;
     return found.length === 1 ? found[0].kind : 'query';
   }
 
@@ -340,6 +355,7 @@
       if (waiting) {
         var w = waiting;
         waiting = null;
+        if (item.done) finished = true;
         w(item);
       } else queue.push(item);
     }
@@ -353,7 +369,14 @@
       })
       .then(function (response) {
         if (!response.ok || !/text\/event-stream/.test(response.headers.get('content-type') || '')) {
-          return response.json().then(function (body) {
+          // The gateway's refusal is GraphQL JSON; a proxy's error page is shown by its status.
+          return response.text().then(function (text) {
+            var body;
+            try {
+              body = JSON.parse(text);
+            } catch (err) {
+              body = { errors: [{ message: 'HTTP ' + response.status + ': ' + text.slice(0, 200) }] };
+            }
             push({ value: body, done: false });
             push({ done: true });
           });
@@ -393,15 +416,26 @@
       });
     var iterator = {
       next: function () {
-        if (queue.length) return Promise.resolve(queue.shift());
+        if (queue.length) {
+          var item = queue.shift();
+          if (item.done) finished = true;
+          return Promise.resolve(item);
+        }
         if (finished) return Promise.resolve({ done: true });
         return new Promise(function (resolve) {
           waiting = resolve;
         });
       },
+      // GraphiQL's stop: the stream is closed (the gateway then frees the subscription) and the
+      // pending read ends, so nothing waits for an event that will not come.
       return: function () {
         finished = true;
         controller.abort();
+        if (waiting) {
+          var w = waiting;
+          waiting = null;
+          w({ done: true });
+        }
         return Promise.resolve({ done: true });
       },
     };
@@ -411,10 +445,52 @@
     return iterator;
   }
 
+  // The Sources panel follows a running subscription: since when, how many answers, the last one's
+  // time and errors, and the systems each answer comes from (the plan of its selection).
+  function followed(iterator, params) {
+    var ticket = {};
+    store.set({
+      answer: { status: 'live', ticket: ticket, operationName: params.operationName || null, at: new Date(), events: 0, errors: 0 },
+    });
+    function update(change) {
+      var current = store.get().answer;
+      if (current && current.ticket === ticket) store.set({ answer: Object.assign({}, current, change(current)) });
+    }
+    requestPlan(params.query, params.operationName).then(function (plan) {
+      update(function () {
+        return { plan: plan };
+      });
+    });
+    var ended = function () {
+      return { status: 'ended' };
+    };
+    var wrapped = {
+      next: function () {
+        return iterator.next().then(function (item) {
+          if (item.done) update(ended);
+          else
+            update(function (current) {
+              return { events: current.events + 1, lastAt: new Date(), errors: ((item.value && item.value.errors) || []).length };
+            });
+          return item;
+        });
+      },
+      return: function () {
+        update(ended);
+        return iterator.return();
+      },
+    };
+    wrapped[Symbol.asyncIterator] = function () {
+      return wrapped;
+    };
+    return wrapped;
+  }
+
   function fetcher(params, options) {
+    params = Object.assign({}, params, { operationName: knownOperationName(params.query, params.operationName) });
     if (operationKind(params.query, params.operationName) === 'subscription') {
       editorHeaders = (options && options.headers) || {};
-      return subscribe(params);
+      return followed(subscribe(params), params);
     }
     var given = (options && options.headers) || {};
     var changed = JSON.stringify(given) !== JSON.stringify(editorHeaders);
@@ -607,9 +683,40 @@
     );
   }
 
+  function LiveAnswerView(props) {
+    var answer = props.answer;
+    var systems = answer.plan && answer.plan.status === 'ready' ? answer.plan.plan.systems : null;
+    var live = answer.status === 'live';
+    return h(
+      'div',
+      { 'data-testid': 'live-answer', 'data-state': answer.status, 'data-events': String(answer.events) },
+      h(
+        'p',
+        null,
+        h('strong', null, answer.operationName || 'Anonymous subscription'),
+        (live ? ' live since ' : ' followed from ') + answer.at.toLocaleTimeString() + (live ? '' : ', now stopped') + ': ',
+        plural(answer.events, 'answer'),
+        answer.lastAt ? ', the last at ' + answer.lastAt.toLocaleTimeString() : '',
+        answer.errors ? h('span', { className: 'pg-warn' }, ' — ' + plural(answer.errors, 'error') + ' in the last') : null,
+      ),
+      systems
+        ? h(
+            'p',
+            null,
+            'Each answered by ',
+            systems.map(function (name, i) {
+              return h(React.Fragment, { key: name }, i ? ', ' : '', h(SystemChip, { name: name }));
+            }),
+            ', read when the change happens.',
+          )
+        : null,
+    );
+  }
+
   function AnswerView(props) {
     var answer = props.answer;
     if (!answer) return h('p', { className: 'pg-muted' }, 'Run an operation to see where its answer came from.');
+    if (answer.status === 'live' || answer.status === 'ended') return h(LiveAnswerView, { answer: answer });
     if (answer.status === 'running') return h('p', { className: 'pg-muted' }, 'Running ' + (answer.operationName || 'the operation') + '…');
     if (answer.status === 'failed') return h('p', { className: 'pg-warn' }, 'No answer from the gateway: ' + answer.message);
     var systems = answer.plan && answer.plan.status === 'ready' ? answer.plan.plan.systems : null;
