@@ -1,15 +1,19 @@
-import { CamelCasePlugin, Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { dbQueriesTotal } from '../metrics';
 import { StartupError } from '../listen';
 import { createLogger, type Logger } from '../logger';
+import { CamelCaseColumns, camelCasePool } from './camel-case';
 import { dbConnectionErrorsTotal } from './connection-metrics';
+import { timestamptzParser } from './timestamps';
 
 // NUMERIC and BIGINT come back as JavaScript numbers: quantities here stay far below 2^53.
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 // DATE stays the "YYYY-MM-DD" string it is, never a local-midnight Date.
 pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
+// TIMESTAMPTZ: the same Date as pg's parser makes, read without regular expressions (timestamps.ts).
+pg.types.setTypeParser(pg.types.builtins.TIMESTAMPTZ, timestamptzParser(pg.types.getTypeParser(pg.types.builtins.TIMESTAMPTZ)));
 
 export interface Database<T> {
   readonly system: string;
@@ -44,9 +48,12 @@ export function createDatabase<T>(system: string, url: string, options: Database
   });
   watchConnections(system, pool, options.logger);
   const counter = dbQueriesTotal.labels(system);
+  // camelCase in the code, snake_case in the database; pg builds the rows under their camelCase
+  // names, with no second copy of each row (camel-case.ts).
+  const columns = new CamelCaseColumns();
   const db = new Kysely<T>({
-    dialect: new PostgresDialect({ pool }),
-    plugins: [new CamelCasePlugin()],
+    dialect: new PostgresDialect({ pool: camelCasePool(pool, columns) }),
+    plugins: [columns],
     log: () => counter.inc(),
   });
   return {
