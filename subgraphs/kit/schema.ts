@@ -71,6 +71,78 @@ function plainFieldsResolveByDefault(): void {
   }
 }
 
+type Resolve = (root: unknown, args: unknown, context: unknown, info: unknown) => unknown;
+
+/**
+ * The `@FieldResolver` methods of `resolverClasses` that take only their row (`@Root()`), the
+ * context (`@Ctx()`) and the resolve info (`@Info()`), as resolvers that call the method directly:
+ * type-graphql's wrapper allocates its resolver data, looks the class's instance up in its
+ * container, sorts and maps the parameters and checks them for promises on every call, and such
+ * fields run once per row of a list (an audit's findings, a finding's NCR, a work order's material).
+ * The method gets the same values in the same order. Methods with arguments (`@Arg`, `@Args`:
+ * type-graphql converts them to class instances), middleware, auth-checker roles, or a root typed
+ * by a class (type-graphql copies the row into an instance of it) keep type-graphql's wrapper.
+ */
+function directFieldResolvers(resolverClasses: readonly Function[]): Map<string, Map<string, Resolve>> {
+  const storage = getMetadataStorage();
+  const direct = new Map<string, Map<string, Resolve>>();
+  for (const fieldResolver of storage.fieldResolvers) {
+    const target = fieldResolver.target;
+    if (fieldResolver.kind !== 'external' || !resolverClasses.includes(target)) continue;
+    const { methodName } = fieldResolver;
+    const resolverClass = storage.resolverClasses.find((r) => r.target === target);
+    // An inherited resolver's parameters are declared on its base class: keep type-graphql's wrapper.
+    if (!resolverClass || resolverClass.superResolver) continue;
+    const objectClass = resolverClass.getObjectType?.();
+    const typeName = storage.objectTypes.find((t) => t.target === objectClass)?.name;
+    if (!typeName) continue;
+    const guarded =
+      storage.middlewares.some((m) => m.target === target && m.fieldName === methodName) ||
+      storage.resolverMiddlewares.some((m) => m.target === target) ||
+      storage.authorizedFields.some((a) => a.target === target && a.fieldName === methodName) ||
+      storage.authorizedResolver.some((a) => a.target === target);
+    if (guarded) continue;
+    const params = storage.params.filter((p) => p.target === target && p.methodName === methodName).sort((a, b) => a.index - b.index);
+    const kinds: ('root' | 'context' | 'info')[] = [];
+    for (const param of params as { kind: string; propertyName?: string; getType?: () => unknown }[]) {
+      if (param.kind === 'root' && !param.propertyName && (!param.getType || param.getType() === Object)) kinds.push('root');
+      else if (param.kind === 'context' && !param.propertyName) kinds.push('context');
+      else if (param.kind === 'info') kinds.push('info');
+      else break;
+    }
+    if (kinds.length !== params.length) continue;
+    const instance = new (target as new () => Record<string, (...values: unknown[]) => unknown>)();
+    const method = instance[methodName];
+    // Every parameter of the method is decorated, or type-graphql would pass fewer values than it takes.
+    if (typeof method !== 'function' || method.length > params.length) continue;
+    const pick = (kind: string, root: unknown, context: unknown, info: unknown) =>
+      kind === 'root' ? root : kind === 'context' ? context : info;
+    const [first, second, third] = kinds;
+    let resolve: Resolve;
+    switch (kinds.length) {
+      case 0:
+        resolve = () => method.call(instance);
+        break;
+      case 1:
+        resolve = (root, _args, context, info) => method.call(instance, pick(first!, root, context, info));
+        break;
+      case 2:
+        resolve = (root, _args, context, info) =>
+          method.call(instance, pick(first!, root, context, info), pick(second!, root, context, info));
+        break;
+      case 3:
+        resolve = (root, _args, context, info) =>
+          method.call(instance, pick(first!, root, context, info), pick(second!, root, context, info), pick(third!, root, context, info));
+        break;
+      default:
+        continue;
+    }
+    if (!direct.has(typeName)) direct.set(typeName, new Map());
+    direct.get(typeName)!.set(fieldResolver.schemaName, resolve);
+  }
+  return direct;
+}
+
 /**
  * Builds a Federation 2 subgraph schema from type-graphql classes: type-graphql builds the
  * types and resolvers, `@apollo/subgraph` adds `_service`, `_entities` and the federation link.
@@ -89,6 +161,11 @@ export async function buildSubgraph<TContext>(options: SubgraphSchemaOptions<TCo
   });
   const sdl = printSchemaWithDirectives(typeSchema);
   const resolvers: Record<string, any> = createResolversMap(typeSchema);
+  for (const [typeName, fields] of directFieldResolvers(options.resolvers)) {
+    for (const [fieldName, resolve] of fields) {
+      if (typeof resolvers[typeName]?.[fieldName] === 'function') resolvers[typeName][fieldName] = resolve;
+    }
+  }
   for (const [typeName, reference] of Object.entries(options.referenceResolvers ?? {})) {
     resolvers[typeName] = { ...(resolvers[typeName] ?? {}), ...reference };
   }

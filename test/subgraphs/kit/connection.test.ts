@@ -72,3 +72,18 @@ describe('kit schema: plain fields resolve by default', () => {
     expect(connection.getFields().nodes!.resolve).toBeUndefined();
   });
 });
+
+describe('kit schema: field resolvers of the row, context and info alone are called directly', () => {
+  it("calls them without type-graphql's wrapper, with the values type-graphql would pass", async () => {
+    const schema = await auditsSystem.buildSchema();
+    const audit = (schema.getType('Audit') as GraphQLObjectType).getFields();
+    const loaded: unknown[] = [];
+    const context = { loaders: { findingsByAudit: { load: (id: string) => (loaded.push(id), [`finding of ${id}`]) } } };
+    const findings = audit.findings!.resolve!;
+    expect(String(findings)).not.toContain('getInstance');
+    expect(findings({ id: 'AU0000001' }, {}, context, {} as never)).toEqual(['finding of AU0000001']);
+    expect(loaded).toEqual(['AU0000001']);
+    expect(audit.workCenter!.resolve!({ workCenterId: 'WC-1' }, {}, context, {} as never)).toEqual({ id: 'WC-1' });
+    expect(audit.material!.resolve!({ materialId: null }, {}, context, {} as never)).toBeNull();
+  });
+});
