@@ -3,6 +3,27 @@ import { keysetPage, pagesByParent, type Keyset, type Page } from '../../kit/pag
 import type { AuditsDatabase } from '../db';
 
 export type AuditRow = AuditsDatabase['audits'];
+
+/**
+ * The columns the Audit type is served from: its fields and the keys of its references. The
+ * completion record (`questionsChecked`, `completedAt`) is the use cases' only (they lock and read
+ * whole rows): a work center's page of a thousand audits does not parse a timestamp per row for it.
+ */
+export const SERVED_AUDIT_COLUMNS = [
+  'id',
+  'auditType',
+  'layer',
+  'checklistName',
+  'workCenterId',
+  'materialId',
+  'auditor',
+  'scheduledFor',
+  'status',
+  'conformanceRate',
+] as const;
+
+/** An audit as the graph serves it. */
+export type ServedAuditRow = Pick<AuditRow, (typeof SERVED_AUDIT_COLUMNS)[number]>;
 export type ResponseRow = AuditsDatabase['auditResponses'];
 
 export interface AuditFilter {
@@ -25,15 +46,15 @@ export const AUDITS_KEYSET: Keyset = { list: 'audits', columns: BY_DATE, kinds: 
 /** A work center's `audits` page in the same order. */
 export const WORK_CENTER_AUDITS_KEYSET: Keyset = { list: 'WorkCenter.audits', columns: BY_DATE, kinds: ['date', 'text'], direction: 'asc' };
 
-export function findAuditsByIds(db: Kysely<AuditsDatabase>, ids: readonly string[]): Promise<AuditRow[]> {
+export function findAuditsByIds(db: Kysely<AuditsDatabase>, ids: readonly string[]): Promise<ServedAuditRow[]> {
   return db
     .selectFrom('audits')
-    .selectAll()
+    .select(SERVED_AUDIT_COLUMNS)
     .where('id', '=', (eb) => eb.fn.any(eb.val(ids)))
     .execute();
 }
 
-type AuditQuery = SelectQueryBuilder<AuditsDatabase, 'audits', AuditRow>;
+type AuditQuery = SelectQueryBuilder<AuditsDatabase, 'audits', ServedAuditRow>;
 
 /** Adds the date (inclusive) and layer filters. */
 function withDatesAndLayer(query: AuditQuery, filter: WorkCenterAuditFilter): AuditQuery {
@@ -44,8 +65,8 @@ function withDatesAndLayer(query: AuditQuery, filter: WorkCenterAuditFilter): Au
 }
 
 /** One page of the audits matching a filter (dates inclusive), in date order. */
-export function listAudits(db: Kysely<AuditsDatabase>, filter: AuditFilter, page: Page): Promise<AuditRow[]> {
-  let query: AuditQuery = db.selectFrom('audits').selectAll();
+export function listAudits(db: Kysely<AuditsDatabase>, filter: AuditFilter, page: Page): Promise<ServedAuditRow[]> {
+  let query: AuditQuery = db.selectFrom('audits').select(SERVED_AUDIT_COLUMNS);
   const { workCenterIds, status } = filter;
   if (workCenterIds) {
     if (workCenterIds.length === 0) return Promise.resolve([]);
@@ -64,9 +85,9 @@ export function findAuditPagesByWorkCenters(
   workCenterIds: readonly string[],
   filter: WorkCenterAuditFilter,
   page: Page,
-): Promise<AuditRow[][]> {
+): Promise<ServedAuditRow[][]> {
   return pagesByParent(db, workCenterIds, WORK_CENTER_AUDITS_KEYSET, page, (workCenterId: Expression<string>) =>
-    withDatesAndLayer(db.selectFrom('audits').selectAll().where('workCenterId', '=', workCenterId), filter),
+    withDatesAndLayer(db.selectFrom('audits').select(SERVED_AUDIT_COLUMNS).where('workCenterId', '=', workCenterId), filter),
   );
 }
 

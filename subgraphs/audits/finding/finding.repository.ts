@@ -3,10 +3,28 @@ import type { AuditsDatabase } from '../db';
 
 export type FindingRow = AuditsDatabase['auditFindings'];
 
-export function findFindingsByAudits(db: Kysely<AuditsDatabase>, auditIds: readonly string[]): Promise<FindingRow[]> {
+/**
+ * The columns the AuditFinding type is served from: its fields, the audit it groups under, the NCR
+ * it references. When it was opened and closed (`createdAt`, `closedAt`) only the use cases read.
+ */
+export const SERVED_FINDING_COLUMNS = [
+  'id',
+  'auditId',
+  'question',
+  'severity',
+  'countermeasure',
+  'status',
+  'escalatedAt',
+  'nonconformanceId',
+] as const;
+
+/** A finding as the graph serves it. */
+export type ServedFindingRow = Pick<FindingRow, (typeof SERVED_FINDING_COLUMNS)[number]>;
+
+export function findFindingsByAudits(db: Kysely<AuditsDatabase>, auditIds: readonly string[]): Promise<ServedFindingRow[]> {
   return db
     .selectFrom('auditFindings')
-    .selectAll()
+    .select(SERVED_FINDING_COLUMNS)
     .where('auditId', '=', (eb) => eb.fn.any(eb.val(auditIds)))
     .orderBy('auditId')
     .orderBy('id')
