@@ -380,6 +380,14 @@ export const VARIABLES: readonly Variable[] = Object.freeze([
     readBy: GATEWAYS,
     meaning: 'requests in flight to one subgraph before batchable fetches wait and gather',
   },
+  {
+    name: 'SUBGRAPH_BATCH_ALIASES',
+    default: 'roots',
+    topic: 'Fetch path',
+    readBy: GATEWAYS,
+    meaning:
+      'which fetches asked with other variables go as aliased fields of one request: `roots` (root queries), `all` (entity fetches too), `off` ([performance.md](performance.md#q05-at-scale-10))',
+  },
   // Usage recording
   {
     name: 'USAGE',

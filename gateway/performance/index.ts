@@ -2,7 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { Fetcher } from '@apollo/utils.fetcher';
 import { StartupError } from '../../platform/listen';
 import { dedupFetcher } from './dedup';
-import { subgraphBatchFetcher } from './subgraph-batcher';
+import { subgraphBatchFetcher, type BatchAliases } from './subgraph-batcher';
 import { createPooledFetcher } from './pooled-fetcher';
 import { operationMergePlugin } from '../plugins/operation-merge.plugin';
 import { asksForProvenance } from '../plugins/provenance.plugin';
@@ -21,6 +21,8 @@ export interface PerformanceConfig {
   readonly batch: boolean;
   /** `SUBGRAPH_BATCH_CONCURRENCY`: requests in flight to one subgraph before batchable fetches wait and gather (default 8). */
   readonly batchConcurrency: number;
+  /** `SUBGRAPH_BATCH_ALIASES`: which fetches asked with other variables go as aliased fields of one document: `roots` (default), `all` (entity fetches too), `off`. */
+  readonly batchAliases: BatchAliases;
 }
 
 function onOff(env: NodeJS.ProcessEnv, name: string, fallback: 'on' | 'off'): boolean {
@@ -36,7 +38,19 @@ function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): nu
   return value;
 }
 
-/** Reads `SUBGRAPH_CONNECTIONS`, `SUBGRAPH_DEDUP`, `OPERATION_DEDUP`, `SUBGRAPH_BATCH` and `SUBGRAPH_BATCH_CONCURRENCY`, naming the variable when one is wrong. */
+const BATCH_ALIASES: readonly BatchAliases[] = ['roots', 'all', 'off'];
+
+function batchAliases(env: NodeJS.ProcessEnv): BatchAliases {
+  const raw = (env.SUBGRAPH_BATCH_ALIASES || 'roots').toLowerCase();
+  if (!(BATCH_ALIASES as readonly string[]).includes(raw))
+    throw new StartupError(`SUBGRAPH_BATCH_ALIASES must be one of ${BATCH_ALIASES.join(', ')}, got "${env.SUBGRAPH_BATCH_ALIASES}"`);
+  return raw as BatchAliases;
+}
+
+/**
+ * Reads `SUBGRAPH_CONNECTIONS`, `SUBGRAPH_DEDUP`, `OPERATION_DEDUP`, `SUBGRAPH_BATCH`, `SUBGRAPH_BATCH_CONCURRENCY` and
+ * `SUBGRAPH_BATCH_ALIASES`, naming the variable when one is wrong.
+ */
 export function loadPerformanceConfig(env: NodeJS.ProcessEnv = process.env): PerformanceConfig {
   return Object.freeze({
     connectionsPerSubgraph: wholeNumber(env, 'SUBGRAPH_CONNECTIONS', 64),
@@ -44,6 +58,7 @@ export function loadPerformanceConfig(env: NodeJS.ProcessEnv = process.env): Per
     operationDedup: onOff(env, 'OPERATION_DEDUP', 'on'),
     batch: onOff(env, 'SUBGRAPH_BATCH', 'on'),
     batchConcurrency: wholeNumber(env, 'SUBGRAPH_BATCH_CONCURRENCY', 8),
+    batchAliases: batchAliases(env),
   });
 }
 
@@ -91,7 +106,9 @@ export function createGatewayPerformance(config: PerformanceConfig): GatewayPerf
     },
     merge: config.dedup ? (inner) => dedupFetcher(inner, { onMerged: sharing.fetchMerged }).fetcher : undefined,
     batch: config.batch
-      ? (inner) => subgraphBatchFetcher(inner, { concurrency: config.batchConcurrency, onBatch: sharing.batch }).fetcher
+      ? (inner) =>
+          subgraphBatchFetcher(inner, { concurrency: config.batchConcurrency, aliases: config.batchAliases, onBatch: sharing.batch })
+            .fetcher
       : undefined,
     operationMerge: merge?.plugin,
     sharingOf: (requestId) => sharing.notes.take(requestId),

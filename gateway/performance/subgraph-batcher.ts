@@ -15,6 +15,9 @@ export interface SubgraphBatchStats {
   queued: number;
 }
 
+/** `SUBGRAPH_BATCH_ALIASES`: which fetches asked with other variables are combined as aliased fields. */
+export type BatchAliases = 'all' | 'roots' | 'off';
+
 export interface SubgraphBatchOptions {
   /**
    * Most representations in one entity request; a batch that reaches it is closed.
@@ -33,6 +36,20 @@ export interface SubgraphBatchOptions {
    * @default 8
    */
   concurrency?: number;
+  /**
+   * Which fetches asked with other variables may go as one document of aliased fields
+   * (root-batch.ts): `roots`, root queries only; `all`, also entity fetches whose other variables
+   * (field arguments beside `representations`) differ; `off`, none (root queries are then not
+   * batched, entity fetches only with the same other variables). Entity fetches with the same
+   * other variables always go as one `_entities` request, their representations concatenated.
+   *
+   * Aliasing copies the operation's selection once per member, and a subgraph that compiles its
+   * queries (graphql-jit) runs every copy as code of its own, a new text for every member count:
+   * on entity fetches answering many rows each (q05's audits, about 1,300 per member) the copies
+   * cost the subgraph more CPU per member than separate requests (docs/performance.md).
+   * @default 'roots'
+   */
+  aliases?: BatchAliases;
   /**
    * Query texts whose batchability is remembered.
    * @default 2000
@@ -167,6 +184,7 @@ export function subgraphBatchFetcher(inner: Fetcher, options: SubgraphBatchOptio
   const maxOperations = options.maxOperations ?? 32;
   const concurrency = options.concurrency ?? 8;
   const maxTemplates = options.maxTemplates ?? 2000;
+  const aliases = options.aliases ?? 'roots';
   const stats: SubgraphBatchStats = { requests: 0, sent: 0, queued: 0 };
   const subgraphs = new Map<string, Subgraph>();
   const templates = new Map<string, RootBatchTemplate | null>();
@@ -252,7 +270,7 @@ export function subgraphBatchFetcher(inner: Fetcher, options: SubgraphBatchOptio
       sendEntities(url, members);
       return;
     }
-    const template = templateOf(members[0]!.body.query);
+    const template = aliases === 'all' ? templateOf(members[0]!.body.query) : undefined;
     if (template) {
       sendRoots(url, members, template);
       return;
@@ -367,7 +385,7 @@ export function subgraphBatchFetcher(inner: Fetcher, options: SubgraphBatchOptio
       representations = given as unknown[];
       others = JSON.stringify(rest);
     } else {
-      template = templateOf(body.query);
+      template = aliases === 'off' ? undefined : templateOf(body.query);
       if (!template) return send(url, init);
       kind = 'root';
     }

@@ -307,12 +307,48 @@ describe('batching concurrent root queries', () => {
     expect(JSON.stringify(target.received[0])).toBe(lone);
   });
 
-  it('combines entity fetches whose other variables differ as aliased fields, each its own entities', async () => {
+  const ENTITIES_WITH_ARGUMENT =
+    'query Q__crm__1($representations:[_Any!]!,$upper:Boolean){_entities(representations:$representations){...on Customer{id name(upper:$upper)}}}';
+  const entities = (ids: string[], upper: boolean) =>
+    JSON.stringify({
+      query: ENTITIES_WITH_ARGUMENT,
+      variables: { representations: ids.map((id) => ({ __typename: 'Customer', id })), upper },
+    });
+
+  it('by default sends entity fetches whose other variables differ as one request per variables, representations concatenated', async () => {
     const batch = subgraphBatchFetcher(pool.fetcher);
-    const query =
-      'query Q__crm__1($representations:[_Any!]!,$upper:Boolean){_entities(representations:$representations){...on Customer{id name(upper:$upper)}}}';
-    const entities = (ids: string[], upper: boolean) =>
-      JSON.stringify({ query, variables: { representations: ids.map((id) => ({ __typename: 'Customer', id })), upper } });
+    const [lower, upper, lowerToo] = await Promise.all([
+      ask(batch.fetcher, alice, entities(['C1'], false)),
+      ask(batch.fetcher, alice, entities(['C2', 'C3'], true)),
+      ask(batch.fetcher, bob, entities(['C4'], false)),
+    ]);
+    // One copy of the selection per request: no aliased `_entities` fields.
+    expect(target.received.map((r) => r.query)).toEqual([ENTITIES_WITH_ARGUMENT, ENTITIES_WITH_ARGUMENT]);
+    // Two requests on two sockets: the order they arrive in is not the order they left in.
+    const seen = target.received.map((r) => [r.variables.upper, (r.variables.representations as { id: string }[]).map((x) => x.id)]);
+    expect(seen.sort((a, b) => Number(a[0]) - Number(b[0]))).toEqual([
+      [false, ['C1', 'C4']],
+      [true, ['C2', 'C3']],
+    ]);
+    expect(lower.body).toEqual({ data: { _entities: [{ id: 'C1', name: 'name of C1' }] } });
+    expect(upper.body.data._entities.map((e: { name: string }) => e.name)).toEqual(['NAME OF C2', 'NAME OF C3']);
+    expect(lowerToo.body).toEqual({ data: { _entities: [{ id: 'C4', name: 'name of C4' }] } });
+    expect(batch.stats).toEqual({ requests: 3, sent: 2, queued: 0 });
+  });
+
+  it('with `aliases: off` sends root queries with other variables one by one, and still concatenates entity fetches', async () => {
+    const batch = subgraphBatchFetcher(pool.fetcher, { aliases: 'off' });
+    const answers = await Promise.all(['C1', 'C2'].map((id) => ask(batch.fetcher, alice, rootBody(CUSTOMER_QUERY, { id }))));
+    expect(target.received.map((r) => r.variables.id).sort()).toEqual(['C1', 'C2']);
+    expect(answers.map((a) => a.body.data.customer.id)).toEqual(['C1', 'C2']);
+    target.received.length = 0;
+    await Promise.all([ask(batch.fetcher, alice, entities(['C1'], false)), ask(batch.fetcher, alice, entities(['C2'], false))]);
+    expect(target.received).toHaveLength(1);
+    expect(target.received[0]!.query).toBe(ENTITIES_WITH_ARGUMENT);
+  });
+
+  it('with `aliases: all` combines entity fetches whose other variables differ as aliased fields, each its own entities', async () => {
+    const batch = subgraphBatchFetcher(pool.fetcher, { aliases: 'all' });
     const [lower, upper, lowerToo] = await Promise.all([
       ask(batch.fetcher, alice, entities(['C1'], false)),
       ask(batch.fetcher, alice, entities(['C2', 'C3'], true)),
