@@ -178,6 +178,7 @@ describeWithBrowser("the explorer's live browser test")('the explorer runs a sub
     // The Sources panel follows it: two answers so far, each from inventory and ERP.
     const live = page.locator('[data-testid=live-answer]');
     await page.locator('[data-testid=live-answer][data-state=live][data-events="2"]').waitFor({ timeout: 15_000 });
+    expect(await live.locator('strong').innerText()).toBe('CounterWorklist');
     expect(
       await eventually(
         () => live.locator('[data-system]').evaluateAll((chips) => chips.map((c) => c.getAttribute('data-system'))),

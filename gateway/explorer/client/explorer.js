@@ -449,8 +449,10 @@
   // time and errors, and the systems each answer comes from (the plan of its selection).
   function followed(iterator, params) {
     var ticket = {};
+    var operations = operationsOf(params.query);
+    var name = params.operationName || (operations.length === 1 ? operations[0].name : null);
     store.set({
-      answer: { status: 'live', ticket: ticket, operationName: params.operationName || null, at: new Date(), events: 0, errors: 0 },
+      answer: { status: 'live', ticket: ticket, operationName: name, at: new Date(), events: 0, errors: 0 },
     });
     function update(change) {
       var current = store.get().answer;
