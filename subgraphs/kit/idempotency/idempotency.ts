@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Caller } from '../../../platform/caller';
 import { IDEMPOTENCY_KEY_HEADER } from '../../../platform/idempotency';
 import { userError } from '../errors';
+import type { Outcome } from '../outcome';
 import { fingerprintOf } from './fingerprint';
 import type { IdempotencyDatabase } from './idempotency.db';
 import { claimKey, findKey, storeOutcome, type IdempotencyKeyId } from './idempotency.repository';
@@ -47,6 +48,16 @@ class FailedOutcome {
 const isFailure = (value: unknown) => typeof value === 'object' && value !== null && (value as { ok?: unknown }).ok === false;
 
 /**
+ * A stored result as an Outcome. Use cases that once threw their failures stored their value
+ * bare; such a key, repeated within IDEMPOTENCY_RETENTION after they came to return an Outcome,
+ * answers the value it stored.
+ */
+function storedOutcome<T>(stored: unknown): Outcome<T> {
+  const ok = typeof stored === 'object' && stored !== null ? (stored as { ok?: unknown }).ok : undefined;
+  return ok === true ? (stored as Outcome<T>) : { ok: true, value: stored as T };
+}
+
+/**
  * Runs a mutation once per caller, key and root field. Without a key, `work` just runs. With one,
  * `work` runs in a transaction that first claims the key and then stores the result beside the
  * fingerprint of the field's name and input: a repeat with the same input returns that stored
@@ -58,8 +69,8 @@ export async function idempotent<DB, T>(
   ctx: IdempotentContext<DB>,
   info: Pick<GraphQLResolveInfo, 'fieldName' | 'path'>,
   input: Record<string, unknown>,
-  work: (db: Kysely<DB>) => Promise<T>,
-): Promise<T> {
+  work: (db: Kysely<DB>) => Promise<Outcome<T>>,
+): Promise<Outcome<T>> {
   const key = ctx.idempotencyKey;
   if (key === undefined) return work(ctx.db);
   checkKey(key);
@@ -78,7 +89,7 @@ export async function idempotent<DB, T>(
             { idempotencyKey: shortKey(key), operation: earlier.operation },
           );
         }
-        return decodeOutcome(earlier.outcome) as T;
+        return storedOutcome<T>(decodeOutcome(earlier.outcome));
       }
       const value = await work(trx);
       if (isFailure(value)) throw new FailedOutcome(value);
@@ -86,7 +97,7 @@ export async function idempotent<DB, T>(
       return value;
     });
   } catch (err) {
-    if (err instanceof FailedOutcome) return err.value as T;
+    if (err instanceof FailedOutcome) return err.value as Outcome<T>;
     throw err;
   }
 }

@@ -77,6 +77,17 @@ describe('kit idempotency: a mutation applies once per caller, key and root fiel
     expect(await changesOf('WC003')).toBe(3);
   });
 
+  it('answers a repeat whose result was stored bare, before its use case returned an Outcome', async () => {
+    const first = await run(SET_STATE, { id: 'WC008', state: 'DOWN', reason: 'BREAKDOWN' }, 'k-legacy');
+    expect(first.errors).toBeUndefined();
+    // As a throwing use case stored it: the value alone, without { ok, value } around it.
+    const rewritten = await sql`update idempotency_keys set outcome = outcome->'value' where idempotency_key = 'k-legacy'`.execute(db());
+    expect(Number(rewritten.numAffectedRows)).toBe(1);
+    const repeat = await run(SET_STATE, { id: 'WC008', state: 'DOWN', reason: 'BREAKDOWN' }, 'k-legacy');
+    expect(repeat).toEqual(first);
+    expect(await changesOf('WC008')).toBe(1);
+  });
+
   it('keeps no outcome of a failed attempt: the key may be used again', async () => {
     const failed = await run(SET_STATE, { id: 'WC004', state: 'DOWN', reason: '  ' }, 'k-failed');
     expect(failed.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'reasonCode' });
