@@ -384,5 +384,21 @@ describe('live subscriptions in production: tokens from a real OpenID provider, 
     const allowed = await preflight(APP_ORIGIN);
     expect(allowed.status).toBe(204);
     expect(allowed.headers.get('access-control-allow-origin')).toBe(APP_ORIGIN);
+    // The stream itself: readable by an admitted origin's page, by no other (no Access-Control-Allow-Origin).
+    const stream = (origin: string) =>
+      fetch(gatewayUrl, {
+        method: 'POST',
+        headers: { origin, accept: 'text/event-stream', 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query: WORK_CENTER_CHANGED }),
+      });
+    for (const [origin, readable] of [
+      [APP_ORIGIN, APP_ORIGIN],
+      [OTHER_ORIGIN, null],
+    ] as const) {
+      const response = await stream(origin);
+      expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+      expect(response.headers.get('access-control-allow-origin')).toBe(readable);
+      await response.body?.cancel();
+    }
   }, 60_000);
 });
