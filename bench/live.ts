@@ -75,6 +75,12 @@ interface Run {
   answeredWith: Record<string, number>;
   /** What the gateways counted: events received, executions run, answers replaced by newer ones before they were sent. */
   gateway: { eventsReceived: number; executions: number; superseded: number };
+  /** Client connections made again after a reset or a drop (not a close the gateway chose). */
+  reconnects: number;
+  /** Changes whose mutation answered with an error, by code. */
+  changesFailed: Record<string, number>;
+  /** The gateways' event-loop delay while the changes went (the worst of per-second samples of each gateway's p99 and max). */
+  loopDelayMs: { p99: number; max: number };
   /** CPU seconds each side used from the first change to the last answer: who was busy. */
   cpu: { wallSeconds: number; gatewaysSeconds: number; subgraphsSeconds: number; clientsSeconds: number };
 }
@@ -94,12 +100,16 @@ interface ClientsData {
 /** What a client thread has counted: progress while the run goes, its report when told to finish. */
 interface ClientsProgress {
   type: 'progress';
+  /** Subscriptions that ended, by reason (the gateway refused or closed them). */
+  endedBy: Record<string, number>;
   /** Every answer, with or without the change's fields (a system that did not answer in time leaves them null). */
   arrived: number;
   lastArrival: number;
 }
 interface ClientsReport {
   type: 'report';
+  /** Connections made again after the machine reset or dropped them. */
+  reconnects: number;
   arrived: number;
   lastArrival: number;
   /** Answers that carried the change's fields. */
@@ -205,7 +215,7 @@ async function measure(
     }
     // Connections are opened in batches, as screens come up, not in one burst: 200 every 100 ms in all.
     const batch = Math.max(1, Math.ceil(200 / threads));
-    const progress = assignments.map(() => ({ arrived: 0, lastArrival: 0 }));
+    const progress: Omit<ClientsProgress, 'type'>[] = assignments.map(() => ({ arrived: 0, lastArrival: 0, endedBy: {} }));
     const reports = assignments.map((mine, k) => {
       const worker = new Worker(__filename, { workerData: { assignments: mine, batch } satisfies ClientsData });
       workers.push(worker);
@@ -230,7 +240,10 @@ async function measure(
       let open = 0;
       for (const g of gateways) open += await metric(g.metrics, 'plantgraph_live_subscriptions');
       if (open >= options.subscribers) break;
-      if (Date.now() - started > 120_000) throw new Error(`only ${open} of ${options.subscribers} subscriptions open after 120 s`);
+      if (Date.now() - started > 120_000) {
+        const endedBy = progress.flatMap((p) => Object.entries(p.endedBy).map(([k, v]) => `${k}: ${v}`));
+        throw new Error(`only ${open} of ${options.subscribers} subscriptions open after 120 s; ended: ${endedBy.join(', ') || 'none'}`);
+      }
       await sleep(250);
     }
     await sleep(2_000);
@@ -252,6 +265,8 @@ async function measure(
     }
     const total = options.rate * options.duration;
     let expected = 0;
+    // Changes whose mutation answered with an error (a system that did not answer in time, for one): their event may never come.
+    const changesFailed: Record<string, number> = {};
     const sent: Promise<unknown>[] = [];
     const cpu = () => ({
       gateways: gateways.reduce((sum, g) => sum + cpuSeconds(g.child.process.pid!), 0),
@@ -259,6 +274,23 @@ async function measure(
       clients: (process.cpuUsage().user + process.cpuUsage().system) / 1e6,
     });
     const cpuBefore = cpu();
+    // prom-client resets its event-loop histogram at each scrape: a sample each second covers the second before it.
+    const loopDelayMs = { p99: 0, max: 0 };
+    const sampleLoop = async () => {
+      for (const g of gateways) {
+        loopDelayMs.p99 = Math.max(
+          loopDelayMs.p99,
+          1000 * (await metric(g.metrics, 'plantgraph_process_nodejs_eventloop_lag_p99_seconds')),
+        );
+        loopDelayMs.max = Math.max(
+          loopDelayMs.max,
+          1000 * (await metric(g.metrics, 'plantgraph_process_nodejs_eventloop_lag_max_seconds')),
+        );
+      }
+    };
+    await sampleLoop();
+    loopDelayMs.p99 = loopDelayMs.max = 0;
+    const loopSampler = setInterval(() => void sampleLoop().catch(() => undefined), 1_000);
     const changeStarted = Date.now();
     for (let n = 0; n < total; n++) {
       const due = changeStarted + (n * 1000) / options.rate;
@@ -282,7 +314,12 @@ async function measure(
               reason: `BENCH${n}`,
             },
           }),
-        }).then((r) => r.text()),
+        })
+          .then((r) => r.json() as Promise<{ errors?: { extensions?: { code?: string } }[] }>)
+          .then((answer) => {
+            const code = answer.errors?.[0]?.extensions?.code;
+            if (code) changesFailed[code] = (changesFailed[code] ?? 0) + 1;
+          }),
       );
     }
     await Promise.race([Promise.all(sent), failed]);
@@ -296,11 +333,18 @@ async function measure(
       return totals;
     };
     // Every answer arrived, or was replaced by a newer one about the same work center before it was sent.
+    // Or nothing came for 5 s, when a change failed and its event will not come.
     const drainStarted = Date.now();
+    let seen = -1;
+    let quietSince = Date.now();
     while (Date.now() - drainStarted < 30_000) {
-      if (arrived() >= expected || arrived() + (await counted()).superseded >= expected) break;
+      const now = arrived();
+      if (now >= expected || now + (await counted()).superseded >= expected) break;
+      if (now !== seen) [seen, quietSince] = [now, Date.now()];
+      else if (Object.keys(changesFailed).length > 0 && Date.now() - quietSince > 5_000) break;
       await Promise.race([sleep(500), failed]);
     }
+    clearInterval(loopSampler);
     const cpuAfter = cpu();
     const cpuWall = (Date.now() - changeStarted) / 1000;
     const gatewayCounts = await counted();
@@ -335,6 +379,9 @@ async function measure(
       endedBy: sum((d) => d.endedBy),
       answeredWith: sum((d) => d.answeredWith),
       gateway: gatewayCounts,
+      reconnects: done.reduce((n, d) => n + d.reconnects, 0),
+      changesFailed,
+      loopDelayMs,
       cpu: {
         wallSeconds: cpuWall,
         gatewaysSeconds: cpuAfter.gateways - cpuBefore.gateways,
@@ -344,8 +391,9 @@ async function measure(
     };
   } catch (err) {
     for (const child of children)
-      if (child.process.exitCode !== null)
-        process.stderr.write(`a gateway exited (${child.process.exitCode}):\n${child.output().slice(-4_000)}\n`);
+      process.stderr.write(
+        `${child.process.exitCode === null ? 'a gateway said' : `a gateway exited (${child.process.exitCode})`}:\n${child.output().slice(-4_000)}\n`,
+      );
     throw err;
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
@@ -362,20 +410,24 @@ async function runClients(data: ClientsData): Promise<void> {
   let arrived = 0;
   let lastArrival = 0;
   let ended = 0;
+  let reconnects = 0;
   const endedBy: Record<string, number> = {};
   const answeredWith: Record<string, number> = {};
   const endedWith = (why: unknown) => {
     ended += 1;
     const close = why as { code?: number; reason?: string };
+    const refusal = Array.isArray(why) ? (why[0] as { message?: string; extensions?: { code?: string } } | undefined) : undefined;
     const key =
       why === 'complete'
         ? 'complete'
         : typeof close?.code === 'number'
           ? `close ${close.code} ${String(close.reason ?? '').split(':')[0]}`.trim()
-          : 'error';
+          : refusal
+            ? `refused ${refusal.extensions?.code ?? ''}: ${String(refusal.message).slice(0, 80)}`
+            : `error ${String((why as Error)?.message ?? why).slice(0, 80)}`;
     endedBy[key] = (endedBy[key] ?? 0) + 1;
   };
-  const ticker = setInterval(() => port.postMessage({ type: 'progress', arrived, lastArrival } satisfies FromClients), 200);
+  const ticker = setInterval(() => port.postMessage({ type: 'progress', arrived, lastArrival, endedBy } satisfies FromClients), 200);
   port.on('message', (message: ToClients) => {
     if (message.type !== 'finish') return;
     clearInterval(ticker);
@@ -383,6 +435,7 @@ async function runClients(data: ClientsData): Promise<void> {
     const values = Float64Array.from(latencies);
     const report: ClientsReport = {
       type: 'report',
+      reconnects,
       arrived,
       lastArrival,
       delivered,
@@ -400,7 +453,11 @@ async function runClients(data: ClientsData): Promise<void> {
     const client = createClient({
       url,
       webSocketImpl: WebSocket,
-      retryAttempts: 0,
+      // A connection the loaded machine reset or dropped is tried again, as a screen's client would;
+      // a close the gateway chose (4xxx: too slow, refused) is counted, not retried.
+      retryAttempts: 5,
+      shouldRetry: (why) => !(typeof (why as { code?: unknown })?.code === 'number' && (why as { code: number }).code >= 4000),
+      on: { connected: (_socket, _payload, wasRetry) => void (wasRetry && (reconnects += 1)) },
       lazy: false,
       keepAlive: 0,
       onNonLazyError: () => undefined,
@@ -484,7 +541,7 @@ async function main(): Promise<void> {
       const run = await measure(options, replicas, base, env, supergraphPath, subgraphs.process.pid!);
       runs.push(run);
       process.stderr.write(
-        `   ${replicas} replica(s): ${run.delivered}/${run.expected} delivered, ${run.eventsPerSecond.toFixed(0)} events/s, p50 ${run.latencyMs.p50} ms, p99 ${run.latencyMs.p99} ms, heap/subscriber ${run.memory.heapPerSubscriberKiB.toFixed(1)} KiB, ${run.gateway.eventsReceived} events / ${run.gateway.executions} executions, ${run.gateway.superseded} superseded, errors ${JSON.stringify(run.answeredWith)}, ended ${JSON.stringify(run.endedBy)}, CPU s gateways ${run.cpu.gatewaysSeconds.toFixed(1)} subgraphs ${run.cpu.subgraphsSeconds.toFixed(1)} clients ${run.cpu.clientsSeconds.toFixed(1)} in ${run.cpu.wallSeconds.toFixed(1)} s\n`,
+        `   ${replicas} replica(s): ${run.delivered}/${run.expected} delivered, ${run.eventsPerSecond.toFixed(0)} events/s, p50 ${run.latencyMs.p50} ms, p99 ${run.latencyMs.p99} ms, heap/subscriber ${run.memory.heapPerSubscriberKiB.toFixed(1)} KiB, ${run.gateway.eventsReceived} events / ${run.gateway.executions} executions, ${run.gateway.superseded} superseded, errors ${JSON.stringify(run.answeredWith)}, failed changes ${JSON.stringify(run.changesFailed)}, reconnects ${run.reconnects}, ended ${JSON.stringify(run.endedBy)}, loop delay p99 ${run.loopDelayMs.p99.toFixed(0)} ms max ${run.loopDelayMs.max.toFixed(0)} ms, CPU s gateways ${run.cpu.gatewaysSeconds.toFixed(1)} subgraphs ${run.cpu.subgraphsSeconds.toFixed(1)} clients ${run.cpu.clientsSeconds.toFixed(1)} in ${run.cpu.wallSeconds.toFixed(1)} s\n`,
       );
     }
     const date = new Date().toISOString();
@@ -504,12 +561,16 @@ async function main(): Promise<void> {
       '',
       `The subscribers' clients ran on ${Math.min(options.clientThreads, options.subscribers)} worker thread(s) of the benchmark's process.`,
       '',
-      '| replicas | subscribers | changes | delivered / expected | deliveries/s expected | events/s delivered | p50 ms | p99 ms | max ms | heap KiB / subscriber | RSS KiB / subscriber | events received / executions | superseded | answers with errors | ended early, by reason | CPU s: gateways / subgraphs / clients, in wall s |',
-      '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+      '| replicas | subscribers | changes | delivered / expected | deliveries/s expected | events/s delivered | p50 ms | p99 ms | max ms | heap KiB / subscriber | RSS KiB / subscriber | events received / executions | superseded | answers with errors | changes that failed | ended early, by reason | reconnects | gateway event-loop delay p99 / max ms | CPU s: gateways / subgraphs / clients, in wall s |',
+      '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
       ...runs.map(
         (r) =>
           `| ${r.replicas} | ${r.subscribers} | ${r.changes} | ${r.delivered} / ${r.expected} | ${f(r.expectedPerSecond, 0)} | ${f(r.eventsPerSecond, 0)} | ${r.latencyMs.p50} | ${r.latencyMs.p99} | ${r.latencyMs.max} | ${f(r.memory.heapPerSubscriberKiB)} | ${f(r.memory.rssPerSubscriberKiB)} | ${r.gateway.eventsReceived} / ${r.gateway.executions} | ${r.gateway.superseded} | ${
             Object.entries(r.answeredWith)
+              .map(([k, v]) => `${k}: ${v}`)
+              .join(', ') || 0
+          } | ${
+            Object.entries(r.changesFailed)
               .map(([k, v]) => `${k}: ${v}`)
               .join(', ') || 0
           } | ${r.refusedOrClosed}${
@@ -518,7 +579,7 @@ async function main(): Promise<void> {
                   .map(([k, v]) => `${k}: ${v}`)
                   .join(', ')})`
               : ''
-          } | ${f(r.cpu.gatewaysSeconds)} / ${f(r.cpu.subgraphsSeconds)} / ${f(r.cpu.clientsSeconds)} in ${f(r.cpu.wallSeconds)} |`,
+          } | ${r.reconnects} | ${f(r.loopDelayMs.p99, 0)} / ${f(r.loopDelayMs.max, 0)} | ${f(r.cpu.gatewaysSeconds)} / ${f(r.cpu.subgraphsSeconds)} / ${f(r.cpu.clientsSeconds)} in ${f(r.cpu.wallSeconds)} |`,
       ),
       '',
       `Command: \`npm run bench:live -- --subscribers ${options.subscribers} --rate ${options.rate} --duration ${options.duration} --sites ${options.sites} --client-threads ${options.clientThreads}\``,
