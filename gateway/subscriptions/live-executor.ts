@@ -20,7 +20,9 @@ export interface LiveLimits {
    */
   maxEventsPerSecondPerCaller: number;
   /**
-   * Events waiting for one subscriber (to be read or sent); past it the subscriber is too slow and is ended with `SUBSCRIBER_TOO_SLOW`.
+   * Answers waiting for one subscriber to read them (resolved, not yet sent); past it the subscriber
+   * is too slow and is ended with `SUBSCRIBER_TOO_SLOW`. Events still being resolved do not count:
+   * they wait for a system, whose timeouts bound them, not for the subscriber.
    * @default 64 (`LIVE_BUFFER`)
    */
   maxBufferedPerSubscriber: number;
@@ -110,10 +112,10 @@ interface Subscriber {
   readonly group: Group;
   /** The first event (group sequence) this subscriber gets. */
   readonly from: number;
-  /** Admits the next event of its group, or ends the subscriber (rate limit, too slow) and returns false. */
+  /** Admits the next event of its group, or ends the subscriber (rate limit) and returns false. */
   admit(): boolean;
-  /** Hands it an answer of its group. */
-  deliver(result: FormattedExecutionResult, entity: string): void;
+  /** Hands it an answer of its group, or ends it if too many already wait for it (too slow). */
+  deliver(result: FormattedExecutionResult, entity: string): boolean;
   end(final?: GraphQLError): void;
 }
 
@@ -180,12 +182,6 @@ export function createLiveExecutor(options: {
     }
   }
 
-  /** Events of a group offered to a subscriber and not yet answered. */
-  const runningFor = (subscriber: Subscriber) => {
-    const { queue, dispatched } = subscriber.group;
-    return queue.length === 0 ? 0 : dispatched - Math.max(subscriber.from, queue[0]!.seq);
-  };
-
   /** Hands each answer of a group, in arrival order, to every member that was there when its event came. */
   async function drain(group: Group): Promise<void> {
     if (group.draining) return;
@@ -200,7 +196,7 @@ export function createLiveExecutor(options: {
         let handed = 0;
         for (const subscriber of group.members) {
           if (subscriber.from > entry.seq) continue;
-          subscriber.deliver(result, entity);
+          if (!subscriber.deliver(result, entity)) continue;
           liveMetrics.commitToResolved.observe(seconds);
           handed += 1;
         }
@@ -299,24 +295,14 @@ export function createLiveExecutor(options: {
           );
           return false;
         }
-        const behind = runningFor(subscriber) + ready.length;
-        if (behind >= limits.maxBufferedPerSubscriber) {
-          liveMetrics.ended.inc({ reason: 'too_slow' });
-          const error = gatewayError(
-            'SUBSCRIBER_TOO_SLOW',
-            503,
-            `${behind} events were waiting for this subscriber, the most kept (LIVE_BUFFER=${limits.maxBufferedPerSubscriber}); it was disconnected`,
-          );
-          subscriber.end(error);
-          // A subscriber this far behind would read the refusal last, if ever: its connection goes now.
-          holder.disconnect?.(`SUBSCRIBER_TOO_SLOW: more than ${limits.maxBufferedPerSubscriber} events waiting`);
-          return false;
-        }
         return true;
       },
       deliver(result, entity) {
-        if (ended) return;
-        if (waiting) return hand(result);
+        if (ended) return false;
+        if (waiting) {
+          hand(result);
+          return true;
+        }
         if (latestState) {
           // The entity's newer state replaces the one not yet sent; it goes in the order of its own change.
           const stale = ready.findIndex((r) => r.entity === entity);
@@ -325,7 +311,23 @@ export function createLiveExecutor(options: {
             liveMetrics.superseded.inc();
           }
         }
+        // Only answers waiting for the subscriber to take them count: events still being resolved
+        // wait for a system, not for the subscriber (the subgraph timeouts bound how long).
+        if (ready.length >= limits.maxBufferedPerSubscriber) {
+          liveMetrics.ended.inc({ reason: 'too_slow' });
+          subscriber.end(
+            gatewayError(
+              'SUBSCRIBER_TOO_SLOW',
+              503,
+              `${ready.length} answers were waiting for this subscriber to read them, the most kept (LIVE_BUFFER=${limits.maxBufferedPerSubscriber}); it was disconnected`,
+            ),
+          );
+          // A subscriber this far behind would read the refusal last, if ever: its connection goes now.
+          holder.disconnect?.(`SUBSCRIBER_TOO_SLOW: more than ${limits.maxBufferedPerSubscriber} answers waiting`);
+          return false;
+        }
         ready.push({ result, entity });
+        return true;
       },
       end(final) {
         if (ended) return;

@@ -70,7 +70,7 @@ describe('the live executor: sharing, limits, expiry', () => {
     if (!slow.ok) throw new Error('refused');
     for (const id of ['CT1', 'CT2', 'CT3', 'CT4']) await bus.publish(event(id));
     await tick();
-    expect(reasons).toEqual(['SUBSCRIBER_TOO_SLOW: more than 3 events waiting']);
+    expect(reasons).toEqual(['SUBSCRIBER_TOO_SLOW: more than 3 answers waiting']);
     const received: FormattedExecutionResult[] = [];
     for await (const result of slow.results) received.push(result);
     // Answers already resolved are still readable, in order; the last word is the reason.
@@ -173,6 +173,23 @@ describe('the live executor: groups and subscribers that fall behind', () => {
     expect(await read(first.results, 2)).toEqual([{ data: { c: { id: 'CT1', run: 1 } } }, { data: { c: { id: 'CT2', run: 2 } } }]);
     expect(await read(late.results, 1)).toEqual([{ data: { c: { id: 'CT2', run: 2 } } }]);
     expect(runs).toEqual(['CT1', 'CT2']);
+  });
+
+  it('does not count events a slow system is still resolving against the subscriber: they wait for the system, not for it', async () => {
+    await executor.stop();
+    executor = createLiveExecutor({ bus, execute, limits: { maxBufferedPerSubscriber: 3 } });
+    await executor.start();
+    let open!: () => void;
+    gate = new Promise((resolve) => (open = resolve));
+    const reasons: string[] = [];
+    const counter = executor.open(query('S01'), { caller: caller('ana'), disconnect: (reason) => reasons.push(reason) });
+    if (!counter.ok) throw new Error('refused');
+    const reading = read(counter.results, 10);
+    for (let n = 1; n <= 10; n++) await bus.publish(event(`CT${n}`));
+    await tick();
+    expect(reasons).toEqual([]);
+    open();
+    expect(await reading).toEqual(Array.from({ length: 10 }, (_, i) => ({ data: { c: { id: `CT${i + 1}`, run: i + 1 } } })));
   });
 
   it("gives a subscriber behind on a latest-state field each entity's newest answer once, in the order of the changes", async () => {
