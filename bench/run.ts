@@ -219,17 +219,33 @@ interface Measurement {
   rssMeanMiB: number;
   /** The largest of those samples, MiB. */
   rssPeakMiB: number;
+  /**
+   * Where that memory is, as the gateway reports it at the end of the round (ours only): V8's heap
+   * in use and reserved, and memory outside the heap (buffers), MiB.
+   */
+  heap: { usedMiB: number; totalMiB: number; externalMiB: number } | null;
 }
 
 /** Sums and counts of the gateway's wait/overhead histograms, read from its `/metrics`. */
-async function gatewayTimes(metricsUrl: string | undefined): Promise<{ wait: number; overhead: number; count: number } | null> {
+async function gatewayTimes(metricsUrl: string | undefined): Promise<{
+  wait: number;
+  overhead: number;
+  count: number;
+  heapUsedMiB: number;
+  heapTotalMiB: number;
+  externalMiB: number;
+} | null> {
   if (!metricsUrl) return null;
   const text = await scrapeMetrics(metricsUrl);
   const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+  const mib = (name: string) => value(name) / (1024 * 1024);
   return {
     wait: value('plantgraph_gateway_subgraph_wait_seconds_sum'),
     overhead: value('plantgraph_gateway_overhead_seconds_sum'),
     count: value('plantgraph_gateway_overhead_seconds_count'),
+    heapUsedMiB: mib('plantgraph_process_nodejs_heap_size_used_bytes'),
+    heapTotalMiB: mib('plantgraph_process_nodejs_heap_size_total_bytes'),
+    externalMiB: mib('plantgraph_process_nodejs_external_memory_bytes'),
   };
 }
 
@@ -310,6 +326,7 @@ async function measure(
     overheadP50Ms: median(ownTimes),
     rssMeanMiB: memory.meanMiB,
     rssPeakMiB: memory.peakMiB,
+    heap: timesAfter ? { usedMiB: timesAfter.heapUsedMiB, totalMiB: timesAfter.heapTotalMiB, externalMiB: timesAfter.externalMiB } : null,
   };
 }
 
@@ -333,6 +350,8 @@ function combine(ms: Measurement[]): Measurement {
     overheadP50Ms: ms.some((m) => m.overheadP50Ms === null) ? null : mean(ms.map((m) => m.overheadP50Ms!)),
     rssMeanMiB: mean(ms.map((m) => m.rssMeanMiB)),
     rssPeakMiB: Math.max(...ms.map((m) => m.rssPeakMiB)),
+    // The last round's: memory that stays is what the next workload starts from.
+    heap: ms[ms.length - 1]!.heap,
   };
 }
 
@@ -368,14 +387,14 @@ const fmt = (n: number, digits = 1) => n.toFixed(digits);
 
 function table(rows: Row[]): string {
   const header =
-    '| scale | workload | ours req/s | vanilla req/s | ratio | ours p50/p99 ms | vanilla p50/p99 ms | alone: fetches, SQL ours / vanilla | under load: fetches/req ours/vanilla | under load: SQL/req ours/vanilla | ours CPU ms/req | vanilla CPU ms/req | subgraphs CPU ms/req ours/vanilla | ours wait / overhead ms/req (means) | ours overhead p50 ms | overhead p50 % of p50 | gateway RSS MiB mean/peak ours / vanilla | errors ours/vanilla |';
+    '| scale | workload | ours req/s | vanilla req/s | ratio | ours p50/p99 ms | vanilla p50/p99 ms | alone: fetches, SQL ours / vanilla | under load: fetches/req ours/vanilla | under load: SQL/req ours/vanilla | ours CPU ms/req | vanilla CPU ms/req | subgraphs CPU ms/req ours/vanilla | ours wait / overhead ms/req (means) | ours overhead p50 ms | overhead p50 % of p50 | gateway RSS MiB mean/peak ours / vanilla | ours heap used/total, external MiB | errors ours/vanilla |';
   const lines = rows.map((r) => {
     const overhead = r.ours.overheadMsPerRequest;
     const ownP50 = r.ours.overheadP50Ms;
     const share = ownP50 !== null && r.ours.p50 > 0 ? `${fmt((100 * ownP50) / r.ours.p50)} %` : 'n/a';
-    return `| ${r.scale} | ${r.workload} | ${fmt(r.ours.throughput)} | ${fmt(r.vanilla.throughput)} | ${fmt(r.ratio, 2)}× | ${fmt(r.ours.p50)}/${fmt(r.ours.p99)} | ${fmt(r.vanilla.p50)}/${fmt(r.vanilla.p99)} | ${fmt(r.alone.ours.fetches)}, ${fmt(r.alone.ours.sql)} / ${fmt(r.alone.vanilla.fetches)}, ${fmt(r.alone.vanilla.sql)} | ${fmt(r.ours.fetchesPerRequest, 2)}/${fmt(r.vanilla.fetchesPerRequest, 2)} | ${fmt(r.ours.sqlPerRequest, 2)}/${fmt(r.vanilla.sqlPerRequest, 2)} | ${fmt(r.ours.cpuMsPerRequest, 2)} | ${fmt(r.vanilla.cpuMsPerRequest, 2)} | ${fmt(r.ours.subgraphCpuMsPerRequest, 2)}/${fmt(r.vanilla.subgraphCpuMsPerRequest, 2)} | ${r.ours.waitMsPerRequest === null ? 'n/a' : fmt(r.ours.waitMsPerRequest)} / ${overhead === null ? 'n/a' : fmt(overhead)} | ${ownP50 === null ? 'n/a' : fmt(ownP50, 2)} | ${share} | ${fmt(r.ours.rssMeanMiB, 0)}/${fmt(r.ours.rssPeakMiB, 0)} / ${fmt(r.vanilla.rssMeanMiB, 0)}/${fmt(r.vanilla.rssPeakMiB, 0)} | ${r.ours.errors}/${r.vanilla.errors} |`;
+    return `| ${r.scale} | ${r.workload} | ${fmt(r.ours.throughput)} | ${fmt(r.vanilla.throughput)} | ${fmt(r.ratio, 2)}× | ${fmt(r.ours.p50)}/${fmt(r.ours.p99)} | ${fmt(r.vanilla.p50)}/${fmt(r.vanilla.p99)} | ${fmt(r.alone.ours.fetches)}, ${fmt(r.alone.ours.sql)} / ${fmt(r.alone.vanilla.fetches)}, ${fmt(r.alone.vanilla.sql)} | ${fmt(r.ours.fetchesPerRequest, 2)}/${fmt(r.vanilla.fetchesPerRequest, 2)} | ${fmt(r.ours.sqlPerRequest, 2)}/${fmt(r.vanilla.sqlPerRequest, 2)} | ${fmt(r.ours.cpuMsPerRequest, 2)} | ${fmt(r.vanilla.cpuMsPerRequest, 2)} | ${fmt(r.ours.subgraphCpuMsPerRequest, 2)}/${fmt(r.vanilla.subgraphCpuMsPerRequest, 2)} | ${r.ours.waitMsPerRequest === null ? 'n/a' : fmt(r.ours.waitMsPerRequest)} / ${overhead === null ? 'n/a' : fmt(overhead)} | ${ownP50 === null ? 'n/a' : fmt(ownP50, 2)} | ${share} | ${fmt(r.ours.rssMeanMiB, 0)}/${fmt(r.ours.rssPeakMiB, 0)} / ${fmt(r.vanilla.rssMeanMiB, 0)}/${fmt(r.vanilla.rssPeakMiB, 0)} | ${r.ours.heap ? `${fmt(r.ours.heap.usedMiB, 0)}/${fmt(r.ours.heap.totalMiB, 0)}, ${fmt(r.ours.heap.externalMiB, 0)}` : 'n/a'} | ${r.ours.errors}/${r.vanilla.errors} |`;
   });
-  return [header, '|' + '---|'.repeat(18), ...lines].join('\n');
+  return [header, '|' + '---|'.repeat(19), ...lines].join('\n');
 }
 
 /** The environment of this gateway beyond `--env`: authentication as the load mode asks. */
@@ -659,7 +678,7 @@ async function main(): Promise<void> {
               .map(([k, v]) => `${k}=${v}`)
               .join(' ')}`
           : ''
-      }.\nload (callers ${options.callers}, rights ${options.rights}, vary ${options.vary ? 'on' : 'off'}): ${describeLoad(options)}.${poolLine}\nwait = time the gateway had a subgraph fetch in flight; overhead = the gateway's own time per operation (Apollo request pipeline start to response, minus wait; HTTP parsing and queueing on a busy event loop are not in it): the mean per request from its /metrics, and the median over the responses from each one's Server-Timing header, as a share of the p50 latency the load generator saw.\nalone = one request sent by itself to each gateway, with the fixed variables; under load = per completed request during the rounds (requests still in flight when a round ends add fetches but not completions, so slow gateways are overstated).\ngateway RSS = each gateway process's resident memory (VmRSS from /proc) sampled every 250 ms while the load ran: the mean over the rounds of each round's mean, and the largest sample of any round.\n\n${table(rows)}\n`;
+      }.\nload (callers ${options.callers}, rights ${options.rights}, vary ${options.vary ? 'on' : 'off'}): ${describeLoad(options)}.${poolLine}\nwait = time the gateway had a subgraph fetch in flight; overhead = the gateway's own time per operation (Apollo request pipeline start to response, minus wait; HTTP parsing and queueing on a busy event loop are not in it): the mean per request from its /metrics, and the median over the responses from each one's Server-Timing header, as a share of the p50 latency the load generator saw.\nalone = one request sent by itself to each gateway, with the fixed variables; under load = per completed request during the rounds (requests still in flight when a round ends add fetches but not completions, so slow gateways are overstated).\ngateway RSS = each gateway process's resident memory (VmRSS from /proc) sampled every 250 ms while the load ran: the mean over the rounds of each round's mean, and the largest sample of any round; ours heap = V8's heap in use and reserved, and memory outside it, from its /metrics at the end of the last round.\n\n${table(rows)}\n`;
   process.stdout.write(`\n${markdown}`);
   const dir = path.join(ROOT, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
