@@ -157,9 +157,13 @@ function cpuSeconds(pid: number): number {
 }
 const CLOCK_TICKS = 100;
 
-async function metric(url: string, name: string): Promise<number> {
-  const line = (await scrapeMetrics(url)).split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
+function valueIn(metrics: string, name: string): number {
+  const line = metrics.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
   return Number(line?.split(' ').pop() ?? 0);
+}
+
+async function metric(url: string, name: string): Promise<number> {
+  return valueIn(await scrapeMetrics(url), name);
 }
 
 const percentile = (sorted: ArrayLike<number>, p: number) =>
@@ -278,14 +282,10 @@ async function measure(
     const loopDelayMs = { p99: 0, max: 0 };
     const sampleLoop = async () => {
       for (const g of gateways) {
-        loopDelayMs.p99 = Math.max(
-          loopDelayMs.p99,
-          1000 * (await metric(g.metrics, 'plantgraph_process_nodejs_eventloop_lag_p99_seconds')),
-        );
-        loopDelayMs.max = Math.max(
-          loopDelayMs.max,
-          1000 * (await metric(g.metrics, 'plantgraph_process_nodejs_eventloop_lag_max_seconds')),
-        );
+        // Both from one scrape: the next one starts a new histogram.
+        const text = await scrapeMetrics(g.metrics);
+        loopDelayMs.p99 = Math.max(loopDelayMs.p99, 1000 * valueIn(text, 'plantgraph_process_nodejs_eventloop_lag_p99_seconds'));
+        loopDelayMs.max = Math.max(loopDelayMs.max, 1000 * valueIn(text, 'plantgraph_process_nodejs_eventloop_lag_max_seconds'));
       }
     };
     await sampleLoop();
