@@ -97,7 +97,7 @@ describe('live subscriptions on real processes: two gateway replicas sharing Red
         USAGE: 'off',
       });
       processes.push(proc);
-      const [, url] = await proc.waitFor(/"url":"(http:\/\/127\.0\.0\.1:\d+\/graphql)","msg":"gateway listening"/);
+      const [, url] = await proc.waitFor(/"url":"(http:\/\/127\.0\.0\.1:\d+\/graphql)"[^\n]*"msg":"gateway listening"/);
       gateways.push({ proc, url: url! });
     }
   }, 120_000);
