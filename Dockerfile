@@ -25,4 +25,5 @@ USER node
 EXPOSE 4000 4001 4002 4003 4004 4005 4006
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+process.env.PORT+'/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-CMD ["node", "dist/gateway/main.js"]
+# The gateway's heap bound, as in k8s/gateway.yaml and docker-compose.yml (docs/performance.md, "Memory").
+CMD ["node", "--max-old-space-size=256", "dist/gateway/main.js"]

@@ -1,5 +1,6 @@
 import { appendFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { PerformanceObserver, constants, type PerformanceEntry } from 'node:perf_hooks';
 import v8 from 'node:v8';
 
 /**
@@ -11,6 +12,9 @@ import v8 from 'node:v8';
  * with `--expose-gc` and `MEMORY_PROBE_GC=<seconds>`, it forces a full collection that often and
  * writes the same figures just after it (`"afterGc": true`): what is left then is what the
  * process holds on to; the rest of a sample was garbage not yet collected.
+ *
+ * `MEMORY_PROBE_V8_FLAGS` sets V8 flags that NODE_OPTIONS does not take (`--heap-growing-percent=…`)
+ * before the process loads anything else, to measure them the same way.
  *
  * Summarise the lines with `node dist/bench/memory-probe.js <file>…`.
  */
@@ -26,9 +30,24 @@ interface Sample {
   externalMiB: number;
   arrayBuffersMiB: number;
   heapLimitMiB: number;
+  /** Milliseconds spent in collections since the probe started: young generation (scavenges) and full (mark-compact). */
+  gcMinorMs: number;
+  gcMajorMs: number;
 }
 
 const MiB = 1024 * 1024;
+
+const gcTime = { minor: 0, major: 0 };
+
+function observeGc(): void {
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const kind = (entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind;
+      if (kind === constants.NODE_PERFORMANCE_GC_MINOR) gcTime.minor += entry.duration;
+      else gcTime.major += entry.duration;
+    }
+  }).observe({ entryTypes: ['gc'] });
+}
 
 function sample(started: number, afterGc: boolean): Sample {
   const m = process.memoryUsage();
@@ -44,12 +63,15 @@ function sample(started: number, afterGc: boolean): Sample {
     externalMiB: m.external / MiB,
     arrayBuffersMiB: m.arrayBuffers / MiB,
     heapLimitMiB: v8.getHeapStatistics().heap_size_limit / MiB,
+    gcMinorMs: gcTime.minor,
+    gcMajorMs: gcTime.major,
   };
 }
 
 function startProbe(dir: string): void {
   const file = path.join(dir, `memory-${process.pid}.jsonl`);
   const started = Date.now();
+  observeGc();
   const write = (s: Sample) => appendFileSync(file, `${JSON.stringify(s)}\n`);
   setInterval(() => write(sample(started, false)), 1_000).unref();
   const gcEvery = Number(process.env.MEMORY_PROBE_GC ?? 0);
@@ -79,12 +101,20 @@ function summarise(files: string[]): void {
         const mean = values.reduce((a, b) => a + b, 0) / values.length;
         return `${k} mean ${mean.toFixed(0)} p50 ${quantile(values, 0.5).toFixed(0)} max ${values[values.length - 1]!.toFixed(0)}`;
       });
+      const last = of[of.length - 1]!;
+      const gc = afterGc
+        ? ''
+        : `; GC ms per second: scavenges ${((last.gcMinorMs ?? 0) / last.t).toFixed(1)}, other ${((last.gcMajorMs ?? 0) / last.t).toFixed(1)}`;
       process.stdout.write(
-        `${path.basename(file)} ${afterGc ? 'after forced GC' : 'every second'} (${of.length} samples, heap limit ${of[0]!.heapLimitMiB.toFixed(0)} MiB): ${figures.join('; ')}\n`,
+        `${path.basename(file)} ${afterGc ? 'after forced GC' : 'every second'} (${of.length} samples, heap limit ${of[0]!.heapLimitMiB.toFixed(0)} MiB): ${figures.join('; ')}${gc}\n`,
       );
     }
   }
 }
 
 if (require.main === module) summarise(process.argv.slice(2));
-else if (process.env.MEMORY_PROBE_DIR) startProbe(process.env.MEMORY_PROBE_DIR);
+else {
+  // V8 flags that NODE_OPTIONS refuses (`--heap-growing-percent`), to try them under the benchmark.
+  if (process.env.MEMORY_PROBE_V8_FLAGS) v8.setFlagsFromString(process.env.MEMORY_PROBE_V8_FLAGS);
+  if (process.env.MEMORY_PROBE_DIR) startProbe(process.env.MEMORY_PROBE_DIR);
+}

@@ -3,6 +3,7 @@ import { createLogger } from '../platform/logger';
 import { loadGatewayConfig } from './config';
 import { createGatewayTracing } from './observability/tracing';
 import { createGatewayServer } from './server';
+import { heapBound, tuneBoundedHeap } from './heap-bound';
 import { explorerSignInFromConfig } from './explorer/sign-in';
 import { loadSecurityConfig } from './security/config';
 import { gatewayDatabaseUrl } from './security/partners/store';
@@ -10,6 +11,8 @@ import { resolveSecurity } from './security/setup';
 
 /** The gateway alone: `PORT`, `HOST`, `SUPERGRAPH_PATH`, `<SYSTEM>_URL`. */
 async function main(): Promise<void> {
+  // Before the supergraph and the caches fill the heap.
+  const heapTuned = tuneBoundedHeap();
   const logger = createLogger('gateway');
   const config = loadGatewayConfig();
   // Security is configured before anything listens: production without an issuer stops here.
@@ -30,7 +33,12 @@ async function main(): Promise<void> {
     usage: config.usage,
   });
   const port = await listen(server.httpServer, config.port, config.host, 'gateway');
-  logger.info({ url: `http://${config.host}:${port}/graphql` }, 'gateway listening');
+  const heap = heapBound();
+  logger.info(
+    { url: `http://${config.host}:${port}/graphql`, heapLimitMiB: heap.heapLimitMiB, containerLimitMiB: heap.containerLimitMiB, heapTuned },
+    'gateway listening',
+  );
+  if (heap.problem) logger.warn({ heapLimitMiB: heap.heapLimitMiB, containerLimitMiB: heap.containerLimitMiB }, heap.problem);
   if (config.ops) {
     const opsPort = await listen(server.opsServer, config.ops.port, config.ops.host, 'gateway ops listener');
     logger.info({ url: `http://${config.ops.host}:${opsPort}/metrics` }, 'ops listener: /health, /ready and /metrics');
