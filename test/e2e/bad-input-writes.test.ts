@@ -23,8 +23,8 @@ describe('bad input to writes and reads of all six systems, through the gateway'
     Number(
       (
         await stack.databases
-          .quality!.database.db.selectFrom(table as any)
-          .select((eb: any) => eb.fn.countAll().as('n'))
+          .quality!.database.db.selectFrom(table)
+          .select((eb) => eb.fn.countAll().as('n'))
           .executeTakeFirstOrThrow()
       ).n,
     );
@@ -107,7 +107,7 @@ describe('bad input to writes and reads of all six systems, through the gateway'
       (
         await audits
           .selectFrom('audits')
-          .select((eb: any) => eb.fn.countAll().as('n'))
+          .select((eb) => eb.fn.countAll().as('n'))
           .executeTakeFirstOrThrow()
       ).n,
     );
@@ -123,7 +123,7 @@ describe('bad input to writes and reads of all six systems, through the gateway'
         (
           await audits
             .selectFrom('audits')
-            .select((eb: any) => eb.fn.countAll().as('n'))
+            .select((eb) => eb.fn.countAll().as('n'))
             .executeTakeFirstOrThrow()
         ).n,
       ),

@@ -3,6 +3,9 @@ import { loadQuestions, type Question } from '../../questions';
 import { implementedSystems } from '../../subgraphs/catalog';
 import { postGraphQL, startTestStack, testToken, type TestStack } from '../support/stack';
 
+/** One page of a question's root list, as every question selects it. */
+type RootListPage = { nodes: unknown[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+
 /**
  * The ten questions the graph exists to answer, each asked whole through the gateway over all
  * six systems with the seed's identifiers, and checked against the systems' own databases.
@@ -36,7 +39,7 @@ describe('the ten cross-system questions, end to end', () => {
     const rows: any[] = [];
     let after: string | null = null;
     do {
-      const page = (await ask(id, headers, { after }))[list];
+      const page: RootListPage = (await ask(id, headers, { after }))[list];
       expect(page.nodes.length).toBeLessThanOrEqual(first);
       rows.push(...page.nodes);
       after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;

@@ -149,7 +149,7 @@ describe('observable sharing: merged and batched requests stay findable by every
     await Promise.all([first, ask('f-2', 'SHARED')]);
 
     expect(operationLine(log, 'f-1')).toMatchObject({ merged: false, batched: 0 });
-    expect(operationLine(log, 'f-1').fetchesMerged).toBeUndefined();
+    expect(operationLine(log, 'f-1')?.fetchesMerged).toBeUndefined();
     expect(operationLine(log, 'f-2')).toMatchObject({ merged: false, fetchesMerged: 1, sharedWith: ['f-1'] });
     expect((await metric('plantgraph_subgraph_fetches_merged_total', { system: 'plant' })) - before).toBe(1);
     const span = exporter.getFinishedSpans().find((s) => s.name === 'subgraph fetch merged');

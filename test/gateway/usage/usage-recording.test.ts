@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
-import { Registry } from 'prom-client';
+import { Registry, type MetricValueWithName } from 'prom-client';
 import { composeGraph } from '../../../cli/compose';
 import { createGatewayServer, type GatewayServer } from '../../../gateway/server';
 import type { GatewaySecurityOptions } from '../../../gateway/security';
@@ -33,7 +33,8 @@ function envSecurity(overrides: Partial<GatewaySecurityOptions> = {}): GatewaySe
 async function sample(registry: Registry, name: string, labels: Record<string, string> = {}): Promise<number> {
   const metric = registry.getSingleMetric(name.replace(/_count$/, ''));
   if (!metric) return 0;
-  const { values } = await metric.get();
+  // Histograms give each sample its metricName (name_bucket, name_sum, name_count); the other kinds give none.
+  const values: MetricValueWithName<string>[] = (await metric.get()).values;
   return values
     .filter((v) => (v.metricName ?? name) === name && Object.entries(labels).every(([k, l]) => v.labels[k] === l))
     .reduce((sum, v) => sum + v.value, 0);

@@ -1,7 +1,10 @@
 import { dbQueryCount } from '../../../../platform/metrics';
 import { erpSystem } from '../../../../subgraphs/erp/server';
 import { inventorySystem } from '../../../../subgraphs/inventory/server';
-import { startTestStack, type TestStack } from '../../../support/stack';
+import { startTestStack, type GraphQLResponse, type TestStack } from '../../../support/stack';
+
+/** One page of `materialSites` as the foundation query selects it. */
+type SitesPage = { nodes: unknown[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
 
 describe('inventory MaterialSite fields that @require ERP values, through the gateway', () => {
   let stack: TestStack;
@@ -43,14 +46,15 @@ describe('inventory MaterialSite fields that @require ERP values, through the ga
     const sites: any[] = [];
     let after: string | null = null;
     do {
-      const { body } = await stack.query(
+      const { body }: GraphQLResponse<{ materialSites: SitesPage }> = await stack.query(
         `query ($after: String) { materialSites(siteId: "S01", first: 200, after: $after) {
           nodes { bookQuantity material { description } abcClass countVarianceQuantity } pageInfo { hasNextPage endCursor } } }`,
         { after },
       );
       expect(body.errors).toBeUndefined();
-      sites.push(...body.data.materialSites.nodes);
-      after = body.data.materialSites.pageInfo.hasNextPage ? body.data.materialSites.pageInfo.endCursor : null;
+      const page: SitesPage = body.data!.materialSites;
+      sites.push(...page.nodes);
+      after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
     } while (after);
     expect(sites).toHaveLength(3000);
     const counted = sites.filter((s: { countVarianceQuantity: number | null }) => s.countVarianceQuantity !== null);

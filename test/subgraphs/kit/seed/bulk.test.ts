@@ -9,6 +9,7 @@ import { bulkInsert, snakeCaseOf } from '../../../../subgraphs/kit/seed/bulk';
 import { bulkLoad } from '../../../../subgraphs/kit/seed/load';
 import { silentProgress } from '../../../../subgraphs/kit/seed/progress';
 import { scalePlan } from '../../../../subgraphs/kit/seed/world';
+import type { SystemModule } from '../../../../subgraphs/kit/system';
 import { createTestDatabase, type TestDatabase } from '../../../support/databases';
 
 /**
@@ -93,7 +94,7 @@ async function schemaOf(db: Kysely<any>): Promise<string[]> {
 }
 
 describe('the bulk-loaded seed', () => {
-  const systems = [erpSystem, mesSystem, crmSystem, inventorySystem, qualitySystem, auditsSystem] as const;
+  const systems: readonly SystemModule[] = [erpSystem, mesSystem, crmSystem, inventorySystem, qualitySystem, auditsSystem];
   const dbs: Record<string, TestDatabase> = {};
   const migrated: Record<string, string[]> = {};
 

@@ -4,6 +4,7 @@ import { erpSystem } from '../../../../subgraphs/erp/server';
 import { inventorySystem } from '../../../../subgraphs/inventory/server';
 import { mesSystem } from '../../../../subgraphs/mes/server';
 import { qualitySystem } from '../../../../subgraphs/quality/server';
+import type { SystemModule } from '../../../../subgraphs/kit/system';
 import { createTestDatabase, type TestDatabase } from '../../../support/databases';
 
 /**
@@ -11,7 +12,7 @@ import { createTestDatabase, type TestDatabase } from '../../../support/database
  * each test names a rule and lists the rows that break it (none, or the first few).
  */
 describe('the seed at scale 1 is one consistent plant', () => {
-  const systems = [erpSystem, mesSystem, crmSystem, inventorySystem, qualitySystem, auditsSystem] as const;
+  const systems: readonly SystemModule[] = [erpSystem, mesSystem, crmSystem, inventorySystem, qualitySystem, auditsSystem];
   const dbs: Record<string, TestDatabase> = {};
   const rows: Record<string, any[]> = {};
 
