@@ -74,6 +74,13 @@ type Prepared =
  */
 export const WS_SEND_BUFFER_BYTES = 64 * 1024;
 
+/**
+ * Messages written without waiting, over all connections, before the next ones wait for the
+ * event loop to turn: subscribers behind take several answers each, and without a turn their
+ * writes would keep the loop from reading the systems' answers (and timing them out).
+ */
+export const WS_BURST_MESSAGES = 2_000;
+
 const refused = (error: GraphQLError): Prepared => ({ ok: false, errors: [error], status: statusOf(error) });
 
 /** The WebSocket close code for a refusal with an HTTP status (graphql-ws uses 4401 and 4403 alike). */
@@ -236,6 +243,17 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
       : undefined;
   keepAlive?.unref();
 
+  let burst = 0;
+  let turn: Promise<void> | undefined;
+  const nextTurn = () =>
+    (turn ??= new Promise<void>((resolve) =>
+      setImmediate(() => {
+        burst = 0;
+        turn = undefined;
+        resolve();
+      }),
+    ));
+
   function accept(client: WebSocket, request: IncomingMessage, raw: Duplex): void {
     // Messages sent in one tick (an event's answers reach every subscriber in one pass, and a
     // subscriber behind gets several) leave the socket in one write when the tick ends.
@@ -256,7 +274,9 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
           }
           if (client.bufferedAmount < WS_SEND_BUFFER_BYTES) {
             client.send(data);
-            return;
+            // The count starts again at the next turn of the loop; past the burst, wait for it.
+            if (burst++ === 0) void nextTurn();
+            return burst > WS_BURST_MESSAGES ? nextTurn() : undefined;
           }
           // A peer that reads slowly: the next message waits for this one to be written.
           return new Promise<void>((resolve) => client.send(data, () => resolve()));
