@@ -33,13 +33,29 @@ describe('observable sharing: merged and batched requests stay findable by every
   let supergraphSdl: string;
   let token: string;
   const gateways: GatewayServer[] = [];
+  // Ids the stand-in subgraph has begun to resolve, and answers it holds back until a test lets them go.
+  const arrivals: string[] = [];
+  const holds = new Map<string, Promise<void>>();
+  /** Waits, a few ms at a time, until `done` holds (at most 10 s). */
+  const until = async (done: () => boolean | Promise<boolean>) => {
+    for (const start = Date.now(); !(await done());) {
+      if (Date.now() - start > 10_000) throw new Error('waited 10 s in vain');
+      await new Promise((r) => setTimeout(r, 2));
+    }
+  };
 
   beforeAll(async () => {
     subgraphApollo = new ApolloServer({
       schema: buildSubgraphSchema({
         typeDefs,
         resolvers: {
-          Query: { plant: async (_: unknown, { id }: { id: string }) => (await new Promise((r) => setTimeout(r, 60)), `plant ${id}`) },
+          Query: {
+            plant: async (_: unknown, { id }: { id: string }) => {
+              arrivals.push(id);
+              await (holds.get(id) ?? new Promise((r) => setTimeout(r, 60)));
+              return `plant ${id}`;
+            },
+          },
         },
       }),
       stopOnTerminationSignals: false,
@@ -144,9 +160,16 @@ describe('observable sharing: merged and batched requests stay findable by every
     const ask = await gatewayWith({ operationDedup: false, dedup: true, batch: false }, log);
     const before = await metric('plantgraph_subgraph_fetches_merged_total', { system: 'plant' });
     exporter.reset();
+    // f-1's fetch is held at the subgraph until f-2 has joined it, however slow the machine.
+    let release!: () => void;
+    holds.set('SHARED', new Promise<void>((r) => (release = r)));
     const first = ask('f-1', 'SHARED');
-    await new Promise((r) => setTimeout(r, 15));
-    await Promise.all([first, ask('f-2', 'SHARED')]);
+    await until(() => arrivals.includes('SHARED'));
+    const second = ask('f-2', 'SHARED');
+    await until(async () => (await metric('plantgraph_subgraph_fetches_merged_total', { system: 'plant' })) > before);
+    release();
+    await Promise.all([first, second]);
+    expect(arrivals.filter((id) => id === 'SHARED')).toHaveLength(1);
 
     expect(operationLine(log, 'f-1')).toMatchObject({ merged: false, batched: 0 });
     expect(operationLine(log, 'f-1')?.fetchesMerged).toBeUndefined();
