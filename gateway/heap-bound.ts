@@ -19,7 +19,7 @@ export const GATEWAY_OLD_SPACE_MIB = 256;
  * in percent, for a bounded heap. V8 lets a heap grow up to 4× its live size between full
  * collections when its bound is 2 GiB or more (on x64), but only 1.3× when the bound is 256 MiB:
  * under the gateway's load (each request's garbage promoted while requests overlap), that meant
- * a full collection every few hundred milliseconds and 10–40 % more CPU per request. 3× keeps a
+ * far more full collections and 9–41 % more CPU per request. 3× keeps a
  * live set of about 70 MiB collected at about 210 MiB, within the bound.
  */
 export const BOUNDED_HEAP_GROWING_PERCENT = 200;
