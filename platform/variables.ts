@@ -447,7 +447,7 @@ export const VARIABLES: readonly Variable[] = Object.freeze([
     default: '64',
     topic: 'Live subscriptions',
     readBy: GATEWAYS,
-    meaning: 'events that may wait for one subscriber; past it the subscriber is disconnected with `SUBSCRIBER_TOO_SLOW`',
+    meaning: 'answers that may wait for one subscriber to read them; past it the subscriber is disconnected with `SUBSCRIBER_TOO_SLOW`',
   },
   {
     name: 'CHANGE_EVENTS_CHANNEL',

@@ -376,7 +376,10 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
           raw: req,
           context: { res },
         });
-        res.writeHead(init.status, init.statusText, init.headers as Record<string, string>);
+        const headers = { ...(init.headers as Record<string, string>) };
+        // nginx buffers responses unless told otherwise; a stream of events must go out as it comes.
+        if (body && typeof body !== 'string') headers['x-accel-buffering'] = 'no';
+        res.writeHead(init.status, init.statusText, headers);
         if (!body || typeof body === 'string') {
           res.end(body ?? undefined);
           return;

@@ -398,6 +398,8 @@ describe('live subscriptions in production: tokens from a real OpenID provider, 
       const response = await stream(origin);
       expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
       expect(response.headers.get('access-control-allow-origin')).toBe(readable);
+      // A proxy (nginx) must pass each event on as it comes, not gather the stream in a buffer.
+      expect(response.headers.get('x-accel-buffering')).toBe('no');
       await response.body?.cancel();
     }
   }, 60_000);
