@@ -10,14 +10,18 @@ interface RunOptions {
   vary?: boolean;
   partner?: string | null;
   againstEnv?: Record<string, string> | null;
+  /** bench:live's `--sites`. */
+  sites?: number;
 }
 
 /** The mode a result belongs to: its benchmark, and for the main one who asks (bench/README.md, "Load modes"). */
 function modeOf(file: string): string {
   // Other benchmarks name their results <benchmark>-<time> (shaping-…, soak-…): one mode each.
   const kind = /^([a-z][a-z-]*)-\d{4}-/.exec(file)?.[1];
-  if (kind) return kind;
   const { options } = JSON.parse(readFileSync(path.join(RESULTS, file), 'utf8')) as { options: RunOptions };
+  // A spread live run is a mode per number of sites (how many subscribers each change reaches).
+  if (kind === 'live-spread') return `${kind}, ${options.sites} sites`;
+  if (kind) return kind;
   const callers = (options.callers ?? 1) > 1 ? 'users' : 'one caller';
   // An A/B of one setting (--against-env) is a mode of its own per setting and load.
   const ab = options.againstEnv
