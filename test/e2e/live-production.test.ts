@@ -19,6 +19,7 @@ import { startChangeRelay, type ChangeRelay } from '../../subgraphs/kit/events';
 import { testServerUrl } from '../support/databases';
 import { runNode, type NodeProcess } from '../support/processes';
 import { postGraphQL, startTestStack, type TestStack } from '../support/stack';
+import { Inbox } from '../support/inbox';
 
 const AUDIENCE = 'urn:plantgraph:gateway';
 const CLIENT_ID = 'plant-screens';
@@ -30,29 +31,6 @@ const APP_ORIGIN = 'https://screens.plant.example';
 const OTHER_ORIGIN = 'https://elsewhere.example';
 
 const WORK_CENTER_CHANGED = 'subscription { workCenterStateChanged(siteId: "S01") { id state stateReasonCode } }';
-
-type Result = { data?: any; errors?: { message: string; extensions?: Record<string, unknown> }[] };
-
-class Inbox {
-  readonly results: Result[] = [];
-  error: unknown;
-  completed = false;
-  readonly sink = {
-    next: (value: unknown) => void this.results.push(value as Result),
-    error: (err: unknown) => void (this.error = err),
-    complete: () => void (this.completed = true),
-  };
-  async until(what: string, done: () => boolean, timeoutMs = 20_000): Promise<void> {
-    const started = Date.now();
-    while (!done()) {
-      if (Date.now() - started > timeoutMs)
-        throw new Error(
-          `${what}: not within ${timeoutMs} ms; got ${JSON.stringify({ results: this.results, error: this.error, completed: this.completed })}`,
-        );
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  }
-}
 
 const openSubscriptions = async () => (await liveMetrics.open.get()).values[0]?.value ?? 0;
 

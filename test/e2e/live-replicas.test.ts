@@ -14,6 +14,7 @@ import { mesSystem } from '../../subgraphs/mes/server';
 import { createTestDatabase, type TestDatabase } from '../support/databases';
 import { runNode, startSubgraphProcess, type NodeProcess } from '../support/processes';
 import { postGraphQL, testToken } from '../support/stack';
+import { Inbox } from '../support/inbox';
 
 const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 
@@ -27,29 +28,6 @@ async function redisAvailable(): Promise<boolean> {
     return false;
   } finally {
     redis.disconnect();
-  }
-}
-
-type Result = { data?: any; errors?: unknown[] };
-
-class Inbox {
-  readonly results: Result[] = [];
-  error: unknown;
-  completed = false;
-  readonly sink = {
-    next: (value: unknown) => void this.results.push(value as Result),
-    error: (err: unknown) => void (this.error = err),
-    complete: () => void (this.completed = true),
-  };
-  async until(what: string, done: () => boolean, timeoutMs = 20_000): Promise<void> {
-    const started = Date.now();
-    while (!done()) {
-      if (Date.now() - started > timeoutMs)
-        throw new Error(
-          `${what}: not within ${timeoutMs} ms; got ${JSON.stringify({ results: this.results, error: this.error, completed: this.completed })}`,
-        );
-      await new Promise((r) => setTimeout(r, 25));
-    }
   }
 }
 

@@ -12,42 +12,11 @@ import { startChangeRelay, type ChangeRelay } from '../../../subgraphs/kit/event
 import { createRelay, type Relay } from '../../../subgraphs/kit/outbox/relay';
 import { relayServiceHeaders } from '../../../subgraphs/kit/outbox/system-relay';
 import { postGraphQL, startTestStack, testToken, type TestStack } from '../../support/stack';
+import { Inbox } from '../../support/inbox';
 
 const COUNT_TASK_CHANGED = `subscription Counter($site: ID!) {
   countTaskChanged(siteId: $site) { id status materialSite { materialId bookQuantity material { description } } }
 }`;
-
-type Result = { data?: any; errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[] };
-
-/** Collects what one subscription receives, and waits for what a test expects. */
-class Inbox {
-  readonly results: Result[] = [];
-  error: unknown;
-  completed = false;
-  readonly sink = {
-    next: (value: unknown) => void this.results.push(value as Result),
-    error: (err: unknown) => void (this.error = err),
-    complete: () => void (this.completed = true),
-  };
-  async waitFor(what: string, found: (results: Result[]) => boolean, timeoutMs = 20_000): Promise<void> {
-    const started = Date.now();
-    while (!found(this.results)) {
-      if (this.error || this.completed)
-        throw new Error(
-          `${what}: the subscription ended first (${JSON.stringify(this.error ?? 'complete')}), after ${JSON.stringify(this.results)}`,
-        );
-      if (Date.now() - started > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms; got ${JSON.stringify(this.results)}`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  }
-  async ended(timeoutMs = 10_000): Promise<void> {
-    const started = Date.now();
-    while (!this.error && !this.completed) {
-      if (Date.now() - started > timeoutMs) throw new Error(`the subscription did not end within ${timeoutMs} ms`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  }
-}
 
 describe('live subscriptions over WebSocket and SSE, each event resolved through the gateway', () => {
   let stack: TestStack;
