@@ -2,14 +2,8 @@ import type { Kysely } from 'kysely';
 import type { AuditsDatabase } from '../../../../subgraphs/audits/db';
 import { auditsSystem } from '../../../../subgraphs/audits/server';
 import { CHECKLISTS } from '../../../../subgraphs/kit/seed/quality-world';
+import { SCHEDULE, scheduledAudit, SUBMIT } from '../audit-operations';
 import { startTestStack, type TestStack } from '../../../support/stack';
-
-const SCHEDULE = `mutation ($wc: ID!, $type: AuditType!, $layer: Int, $auditor: String!, $date: Date!, $material: ID) {
-  scheduleAudit(workCenterId: $wc, auditType: $type, layer: $layer, auditor: $auditor, date: $date, materialId: $material) { id status layer checklistName workCenter { id } }
-}`;
-const SUBMIT = `mutation ($id: ID!, $r: [AuditResponseInput!]!) {
-  submitAuditResponses(auditId: $id, responses: $r) { id status conformanceRate findings { id question severity status countermeasure } }
-}`;
 
 describe('audits through the gateway: scheduled, answered and completed with their findings', () => {
   let stack: TestStack;
@@ -22,18 +16,7 @@ describe('audits through the gateway: scheduled, answered and completed with the
   });
   afterAll(() => stack.stop());
 
-  async function scheduled(material: string | null = 'M000013') {
-    const { body } = await stack.query(SCHEDULE, {
-      wc: 'WC007',
-      type: 'LAYERED_PROCESS',
-      layer: 2,
-      auditor: 'q.lead',
-      date: '2099-03-01',
-      material,
-    });
-    expect(body.errors).toBeUndefined();
-    return body.data.scheduleAudit.id as string;
-  }
+  const scheduled = (material?: string | null) => scheduledAudit(stack, material);
 
   it('schedules audits and refuses a layer that does not fit the type', async () => {
     const id = await scheduled();

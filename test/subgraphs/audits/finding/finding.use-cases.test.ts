@@ -6,14 +6,9 @@ import { CHECKLISTS } from '../../../../subgraphs/kit/seed/quality-world';
 import { createRelay, type Relay } from '../../../../subgraphs/kit/outbox';
 import type { QualityDatabase } from '../../../../subgraphs/quality/db';
 import { qualitySystem } from '../../../../subgraphs/quality/server';
+import { scheduledAudit, SUBMIT } from '../audit-operations';
 import { startTestStack, testToken, type TestStack } from '../../../support/stack';
 
-const SCHEDULE = `mutation ($wc: ID!, $type: AuditType!, $layer: Int, $auditor: String!, $date: Date!, $material: ID) {
-  scheduleAudit(workCenterId: $wc, auditType: $type, layer: $layer, auditor: $auditor, date: $date, materialId: $material) { id status layer checklistName workCenter { id } }
-}`;
-const SUBMIT = `mutation ($id: ID!, $r: [AuditResponseInput!]!) {
-  submitAuditResponses(auditId: $id, responses: $r) { id status conformanceRate findings { id question severity status countermeasure } }
-}`;
 const ESCALATE = `mutation ($a: ID!, $f: ID!, $m: ID) { escalateFinding(auditId: $a, findingId: $f, materialId: $m) { id status escalatedAt nonconformance { id } escalation { status targetSystem } } }`;
 const CLOSE = `mutation ($a: ID!, $f: ID!, $c: String!) { closeFinding(auditId: $a, findingId: $f, countermeasure: $c) { id status countermeasure } }`;
 
@@ -40,18 +35,7 @@ describe('audit findings through the gateway: closed, or escalated to quality as
   });
   afterAll(() => stack.stop());
 
-  async function scheduled(material: string | null = 'M000013') {
-    const { body } = await stack.query(SCHEDULE, {
-      wc: 'WC007',
-      type: 'LAYERED_PROCESS',
-      layer: 2,
-      auditor: 'q.lead',
-      date: '2099-03-01',
-      material,
-    });
-    expect(body.errors).toBeUndefined();
-    return body.data.scheduleAudit.id as string;
-  }
+  const scheduled = (material?: string | null) => scheduledAudit(stack, material);
 
   /** A completed audit with a finding for each question answered nonconforming. */
   async function completed(answers: readonly { question: string; severity: string; countermeasure?: string }[], material?: string | null) {
