@@ -117,12 +117,16 @@ describe('live subscriptions over WebSocket and SSE, each event resolved through
       { id: task.id, q: book + 1_000 },
     );
     expect(submitted.body.errors).toBeUndefined();
-    outbox.start();
-
+    // The hand-off to ERP runs once COUNTED has arrived: an event is resolved when it is delivered,
+    // so a verdict committed before that would already show in COUNTED's event (docs/subscriptions.md).
     for (const inbox of [overWs, overSse]) {
       await inbox.waitFor('COUNTED', (rs) =>
         rs.some((r) => r.data?.countTaskChanged?.id === task.id && r.data.countTaskChanged.status === 'COUNTED'),
       );
+    }
+    outbox.start();
+
+    for (const inbox of [overWs, overSse]) {
       await inbox.waitFor('the verdict', (rs) =>
         rs.some(
           (r) =>
