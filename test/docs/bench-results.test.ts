@@ -12,9 +12,11 @@ interface RunOptions {
   againstEnv?: Record<string, string> | null;
   /** bench:live's `--sites`. */
   sites?: number;
+  /** The seed scales a run measured (`--scales`). */
+  scales?: number[];
 }
 
-/** The mode a result belongs to: its benchmark, and for the main one who asks (bench/README.md, "Load modes"). */
+/** The mode a result belongs to: its benchmark, and for the main one who asks (bench/README.md, "Load modes") and whether at scale 100. */
 function modeOf(file: string): string {
   // Other benchmarks name their results <benchmark>-<time> (shaping-…, soak-…): one mode each.
   const kind = /^([a-z][a-z-]*)-\d{4}-/.exec(file)?.[1];
@@ -37,6 +39,8 @@ function modeOf(file: string): string {
     callers,
     `rights ${options.rights ?? 'same'}`,
     options.vary ? 'varied' : 'fixed',
+    // Scale 100 (a realistic plant, minutes to seed) is measured apart from the everyday scales.
+    ...(options.scales?.includes(100) ? ['scale 100'] : []),
   ].join(', ');
 }
 
