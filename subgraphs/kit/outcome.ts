@@ -35,6 +35,9 @@ export const invalidIf = (field: string, problem: string | null): Failure | null
 export const missing = (type: string, id: string): Failure =>
   failure('NOT_FOUND', `${type} "${id}" does not exist`, undefined, { type, id });
 
+/** A step the entity's status does not allow, tagged with that status (INVALID_STATE). */
+export const invalidState = (message: string, status: string): Failure => failure('INVALID_STATE', message, undefined, { status });
+
 /** The first failure of a list of checks, if any. */
 export function firstFailure(...checks: (Failure | null)[]): Failure | null {
   return checks.find((c): c is Failure => c !== null) ?? null;

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { failure, firstFailure, inTransaction, invalid, missing, success, type Outcome } from '../../kit/outcome';
+import { firstFailure, inTransaction, invalid, invalidState, missing, type Outcome, success } from '../../kit/outcome';
 import { CHECKLISTS, qualityIds, type AuditKind } from '../../kit/seed/quality-world';
 import type { AuditsDatabase } from '../db';
 import { insertFindings, type FindingRow } from '../finding/finding.repository';
@@ -76,14 +76,7 @@ export async function submitAuditResponses(
     const audit = await lockAudit(trx, auditId);
     if (!audit) return missing('Audit', auditId);
     if (audit.status !== 'SCHEDULED' && audit.status !== 'IN_PROGRESS') {
-      return failure(
-        'INVALID_STATE',
-        `audit "${auditId}" is ${audit.status}; answers are taken while it is SCHEDULED or IN_PROGRESS`,
-        undefined,
-        {
-          status: audit.status,
-        },
-      );
+      return invalidState(`audit "${auditId}" is ${audit.status}; answers are taken while it is SCHEDULED or IN_PROGRESS`, audit.status);
     }
     const questions = CHECKLISTS[audit.auditType as AuditKind].questions;
     const seen = new Set<string>();

@@ -5,7 +5,7 @@ import { enqueueEscalation } from './escalation.handoff';
 import { optionalText, requireText } from '../../kit/validation';
 import { closeFindingRow, lockFinding, markEscalated, type FindingRow } from './finding.repository';
 import { unknownMaterial } from '../../kit/material-numbers';
-import { failure, inTransaction, invalid, missing, success, type Outcome } from '../../kit/outcome';
+import { inTransaction, invalid, invalidState, missing, type Outcome, success } from '../../kit/outcome';
 
 async function lockOpenFinding(
   trx: Kysely<AuditsDatabase>,
@@ -18,9 +18,7 @@ async function lockOpenFinding(
   const finding = await lockFinding(trx, auditId, findingId);
   if (!finding) return missing('AuditFinding', findingId);
   if (finding.status !== 'OPEN') {
-    return failure('INVALID_STATE', `finding "${findingId}" is ${finding.status}; only an OPEN finding can be ${action}`, undefined, {
-      status: finding.status,
-    });
+    return invalidState(`finding "${findingId}" is ${finding.status}; only an OPEN finding can be ${action}`, finding.status);
   }
   return success({ audit, finding });
 }
@@ -60,9 +58,7 @@ export async function escalateFinding(
     const { audit, finding } = open.value;
     if (finding.escalatedAt) {
       const ncr = finding.nonconformanceId ? `NCR ${finding.nonconformanceId}` : 'its NCR is being created';
-      return failure('INVALID_STATE', `finding "${findingId}" is OPEN and escalated already (${ncr})`, undefined, {
-        status: finding.status,
-      });
+      return invalidState(`finding "${findingId}" is OPEN and escalated already (${ncr})`, finding.status);
     }
     const given = optionalText(materialId);
     const unknown = given ? await unknownMaterial(trx, 'materialId', given) : null;

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { failure, invalid, success, type Failure, type Outcome } from '../../kit/outcome';
+import { failure, type Failure, invalid, invalidState, type Outcome, success } from '../../kit/outcome';
 import { MAX_QUANTITY, roundQuantity } from '../../kit/numbers';
 import { TEXT_LIMITS } from '../../kit/validation';
 import { findCountPoliciesBySites } from '../count-policy/count-policy.repository';
@@ -38,11 +38,9 @@ async function step(
     const task = await lockCountTask(trx, taskId);
     if (!task) return failure('NOT_FOUND', `CountTask "${taskId}" does not exist`);
     if (!allowed.includes(task.status as CountStatus)) {
-      return failure(
-        'INVALID_STATE',
+      return invalidState(
         `${action}: count task "${taskId}" is ${task.status}; ${action} needs a task that is ${allowed.join(' or ')}`,
-        undefined,
-        { status: task.status },
+        task.status,
       );
     }
     return success(await apply(trx, task));

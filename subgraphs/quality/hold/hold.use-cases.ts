@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { failure, inTransaction, missing, success, type Outcome } from '../../kit/outcome';
+import { failure, inTransaction, invalidState, missing, type Outcome, success } from '../../kit/outcome';
 import type { QualityDatabase } from '../db';
 import { findLatestInspectionOfLot } from '../inspection/inspection.repository';
 import { requireText } from '../../kit/validation';
@@ -63,11 +63,9 @@ export async function releaseQualityHold(
     const hold = await lockHold(trx, holdId);
     if (!hold) return missing('QualityHold', holdId);
     if (hold.releasedAt) {
-      return failure(
-        'INVALID_STATE',
+      return invalidState(
         `hold "${holdId}" is RELEASED (since ${hold.releasedAt.toISOString()}); only an open hold can be released`,
-        undefined,
-        { status: 'RELEASED' },
+        'RELEASED',
       );
     }
     const released = await releaseHold(trx, holdId, text.value, now < hold.placedAt ? hold.placedAt : now);

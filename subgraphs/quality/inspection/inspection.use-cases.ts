@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { failure, inTransaction, invalid, missing, success, type Outcome } from '../../kit/outcome';
+import { inTransaction, invalid, invalidState, missing, type Outcome, success } from '../../kit/outcome';
 import { measurementProblem } from '../../kit/numbers';
 import type { QualityDatabase } from '../db';
 import { UNDECIDED } from '../enums';
@@ -38,14 +38,7 @@ async function lockUndecided(trx: Kysely<QualityDatabase>, id: string, action: s
   const inspection = await lockInspection(trx, id);
   if (!inspection) return missing('Inspection', id);
   if (!UNDECIDED.includes(inspection.status)) {
-    return failure(
-      'INVALID_STATE',
-      `inspection "${id}" is ${inspection.status}; ${action} only while it is OPEN or IN_PROGRESS`,
-      undefined,
-      {
-        status: inspection.status,
-      },
-    );
+    return invalidState(`inspection "${id}" is ${inspection.status}; ${action} only while it is OPEN or IN_PROGRESS`, inspection.status);
   }
   return success(inspection);
 }
@@ -147,11 +140,9 @@ export async function makeUsageDecision(
     const recorded = new Set(results.map((m) => m.characteristic));
     const unrecorded = plan.filter((c) => !recorded.has(c.characteristic)).map((c) => c.characteristic);
     if (unrecorded.length) {
-      return failure(
-        'INVALID_STATE',
+      return invalidState(
         `inspection "${inspectionId}" is ${inspection.status} with no result for ${unrecorded.join(', ')}; record every characteristic before the usage decision`,
-        undefined,
-        { status: inspection.status },
+        inspection.status,
       );
     }
     const decided = await updateInspection(trx, inspectionId, { status: 'COMPLETED', usageDecision: decision, decidedAt: now });

@@ -3,7 +3,18 @@ import type { QualityDatabase } from '../db';
 import { findLatestInspectionOfLot } from '../inspection/inspection.repository';
 import { unknownMaterial } from '../../kit/material-numbers';
 import { quantityProblem, roundQuantity } from '../../kit/numbers';
-import { failure, firstFailure, inTransaction, invalid, invalidIf, missing, success, type Failure, type Outcome } from '../../kit/outcome';
+import {
+  failure,
+  type Failure,
+  firstFailure,
+  inTransaction,
+  invalid,
+  invalidIf,
+  invalidState,
+  missing,
+  type Outcome,
+  success,
+} from '../../kit/outcome';
 import { preview } from '../../../platform/preview';
 import { optionalText, requireText } from '../../kit/validation';
 import {
@@ -126,14 +137,7 @@ export async function dispositionNonconformance(
     const ncr = await lockNonconformance(trx, id);
     if (!ncr) return missing('Nonconformance', id);
     if (ncr.status !== 'OPEN' && ncr.status !== 'CONTAINED') {
-      return failure(
-        'INVALID_STATE',
-        `nonconformance "${id}" is ${ncr.status}; only an OPEN or CONTAINED one can be dispositioned`,
-        undefined,
-        {
-          status: ncr.status,
-        },
-      );
+      return invalidState(`nonconformance "${id}" is ${ncr.status}; only an OPEN or CONTAINED one can be dispositioned`, ncr.status);
     }
     if (disposition === 'RETURN_TO_SUPPLIER' && !ncr.supplierId) {
       return invalid('disposition', `RETURN_TO_SUPPLIER needs a nonconformance with a supplier; "${id}" has none`);
@@ -161,12 +165,7 @@ export async function openCapa(
     const ncr = await lockNonconformance(trx, nonconformanceId);
     if (!ncr) return missing('Nonconformance', nonconformanceId);
     if (ncr.status === 'CLOSED') {
-      return failure(
-        'INVALID_STATE',
-        `nonconformance "${nonconformanceId}" is CLOSED; a CAPA is opened on an NCR that is not closed`,
-        undefined,
-        { status: ncr.status },
-      );
+      return invalidState(`nonconformance "${nonconformanceId}" is CLOSED; a CAPA is opened on an NCR that is not closed`, ncr.status);
     }
     const reported = ncr.reportedAt.toISOString().slice(0, 10);
     if (input.dueDate < reported)
