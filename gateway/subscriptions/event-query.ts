@@ -39,9 +39,20 @@ export interface EventQuery {
   readonly operationName: string | undefined;
   /** The subscriber's variables the query still uses. */
   readonly variables: Readonly<Record<string, unknown>>;
-  /** The query's variables for an event's key, e.g. `{ id: "CT0000001" }` → `{ liveKey_id: "CT0000001" }`. */
-  variablesFor(key: Readonly<Record<string, string>>): Record<string, unknown>;
+  /**
+   * The query's variables for an event: its key, e.g. `{ id: "CT0000001" }` → `{ liveKey_id: "CT0000001" }`,
+   * and, where the query field by key takes `asOfChange`, the event's change number, so that the
+   * owner answers for the entity as the change left it.
+   */
+  variablesFor(event: { readonly key: Readonly<Record<string, string>>; readonly seq: number }): Record<string, unknown>;
 }
+
+/**
+ * The argument of a query field by key that reads its entity as of a change. Only the system that
+ * writes a live field's events may take it on that field's query by key (their change numbers are
+ * its own); a test of the composed schema holds every live field to that.
+ */
+export const AS_OF_CHANGE_ARG = 'asOfChange';
 
 export type EventQueryResult = { ok: true; eventQuery: EventQuery } | { ok: false; message: string; errors?: readonly GraphQLError[] };
 
@@ -130,9 +141,9 @@ export function eventQueryOf(
       query: print({ kind: Kind.DOCUMENT, definitions: [query, ...fragments] }),
       operationName: operation.name?.value,
       variables,
-      variablesFor: (key) => {
+      variablesFor: ({ key, seq }) => {
         const values: Record<string, unknown> = { ...variables };
-        for (const arg of keyArgs) values[KEY_PREFIX + arg.name] = key[arg.name];
+        for (const arg of keyArgs) values[KEY_PREFIX + arg.name] = arg.name === AS_OF_CHANGE_ARG ? String(seq) : key[arg.name];
         return values;
       },
     },

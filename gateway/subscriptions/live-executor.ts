@@ -173,7 +173,7 @@ export function createLiveExecutor(options: {
     liveMetrics.executions.inc();
     try {
       return await execute(
-        { query: eventQuery.query, variables: eventQuery.variablesFor(event.key), operationName: eventQuery.operationName },
+        { query: eventQuery.query, variables: eventQuery.variablesFor(event), operationName: eventQuery.operationName },
         caller,
       );
     } catch (err) {

@@ -1,4 +1,5 @@
 import { changeEventsMigration } from '../../kit/events/change-events.migration';
+import { changeStatesMigration } from '../../kit/events/change-states.migration';
 import type { Migrations } from '../../../platform/db/migrate';
 import { coreMigration } from './001_core';
 import { postingsMigration } from './002_postings';
@@ -18,4 +19,5 @@ export const erpMigrations: Migrations = {
   '007_text_limits': erpTextLimitsMigration,
   '008_change_events': changeEventsMigration,
   '009_paging_indexes': pagingIndexesMigration,
+  '010_change_states': changeStatesMigration,
 };

@@ -123,6 +123,7 @@ export async function changeStockStatus(
       field: 'stockStatusChanged',
       siteId: input.siteId,
       key: { materialId: input.materialId, siteId: input.siteId },
+      table: 'material_sites',
     });
     return success(posted);
   });

@@ -89,7 +89,8 @@ export async function updateCountTask(
   patch: Updateable<InventoryDatabase['countTasks']>,
 ): Promise<CountTaskRow> {
   const row = await trx.updateTable('countTasks').set(patch).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
-  if (patch.status !== undefined) await recordChangeEvent(trx, { field: 'countTaskChanged', siteId: row.siteId, key: { id: row.id } });
+  if (patch.status !== undefined)
+    await recordChangeEvent(trx, { field: 'countTaskChanged', siteId: row.siteId, key: { id: row.id }, table: 'count_tasks' });
   return row;
 }
 

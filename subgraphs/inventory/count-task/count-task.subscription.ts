@@ -1,14 +1,27 @@
 import { Arg, Ctx, ID, Query, Resolver, Root, Subscription } from 'type-graphql';
-import { servedByGateway } from '../../kit/events';
+import { AS_OF_CHANGE_DESCRIPTION, entityAsOfChange, servedByGateway } from '../../kit/events';
 import type { InventoryContext } from '../context';
+import type { CountTaskRow } from './count-task.repository';
 import { CountTask } from './count-task.type';
 
 /** A count task by key, and the live field announcing each change of its status (run by the gateway). */
 @Resolver(() => CountTask)
 export class CountTaskSubscriptionResolver {
   @Query(() => CountTask, { nullable: true, description: 'A count task by id' })
-  countTask(@Arg('id', () => ID) id: string, @Ctx() ctx: InventoryContext) {
-    return ctx.loaders.countTask.load(id);
+  countTask(
+    @Arg('id', () => ID) id: string,
+    @Arg('asOfChange', () => ID, { nullable: true, description: AS_OF_CHANGE_DESCRIPTION }) asOfChange: string | null | undefined,
+    @Ctx() ctx: InventoryContext,
+  ) {
+    if (asOfChange == null) return ctx.loaders.countTask.load(id);
+    return entityAsOfChange<CountTaskRow>(ctx.db, {
+      field: 'countTaskChanged',
+      table: 'count_tasks',
+      change: asOfChange,
+      type: 'CountTask',
+      id,
+      matches: (row) => row.id === id,
+    });
   }
 
   @Subscription(() => CountTask, {

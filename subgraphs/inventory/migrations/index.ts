@@ -1,4 +1,5 @@
 import { changeEventsMigration } from '../../kit/events/change-events.migration';
+import { changeStatesMigration } from '../../kit/events/change-states.migration';
 import type { Migrations } from '../../../platform/db/migrate';
 import { countingMigration } from './001_counting';
 import { inventoryOutboxMigration } from './002_outbox';
@@ -20,4 +21,5 @@ export const inventoryMigrations: Migrations = {
   '008_change_events': changeEventsMigration,
   '009_paging_indexes': inventoryPagingIndexesMigration,
   '010_book_by_key': bookByKeyMigration,
+  '011_change_states': changeStatesMigration,
 };

@@ -8,6 +8,10 @@ export interface ChangeEventsDatabase {
     siteId: string;
     entityKey: Record<string, string>;
     writtenAt: Generated<Date>;
+    /** The changed row as the transaction left it (`to_jsonb` of the owner's row), when the event names its table. */
+    state: unknown;
+    /** When the relay published it; published events are kept a while so that they can be read as of their change. */
+    publishedAt: Date | null;
   };
 }
 
@@ -22,6 +26,20 @@ export interface NewChangeEvent {
   siteId: string;
   /** Arguments of the query field that reads the entity by key. */
   key: Record<string, string>;
+  /**
+   * The owner's table holding the entity, its columns named as the key's fields in snake_case.
+   * The row as this transaction leaves it is kept with the event, so that the owner can answer
+   * for the entity as of the change (`asOfChange`) however soon a later change follows.
+   */
+  table?: string;
+}
+
+const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
+const snakeCase = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+function identifier(name: string): string {
+  if (!IDENTIFIER.test(name)) throw new Error(`change events: "${name}" is not a plain lower-case SQL identifier`);
+  return name;
 }
 
 /**
@@ -29,25 +47,69 @@ export interface NewChangeEvent {
  * an event exists if and only if the change committed.
  */
 export async function recordChangeEvent(trx: Kysely<any>, event: NewChangeEvent): Promise<void> {
-  await events(trx)
-    .insertInto('changeEvents')
-    .values({ field: event.field, siteId: event.siteId, entityKey: JSON.stringify(event.key) as any })
-    .execute();
-  await sql`select pg_notify(${CHANGE_EVENTS_NOTIFY_CHANNEL}, '')`.execute(trx);
+  const state = event.table
+    ? sql`(select to_jsonb(t) from ${sql.table(identifier(event.table))} as t where ${sql.join(
+        Object.entries(event.key).map(([name, value]) => sql`${sql.ref(`t.${identifier(snakeCase(name))}`)} = ${value}`),
+        sql` and `,
+      )})`
+    : sql`null`;
+  await sql`
+    with recorded as (
+      insert into change_events (field, site_id, entity_key, state)
+      values (${event.field}, ${event.siteId}, ${JSON.stringify(event.key)}::jsonb, ${state})
+    )
+    select pg_notify(${CHANGE_EVENTS_NOTIFY_CHANNEL}, '')`.execute(trx);
 }
 
 /** The oldest unpublished events, locked for this transaction; other relays skip them. */
 export function claimChangeEvents(trx: Kysely<any>, limit: number) {
-  return events(trx).selectFrom('changeEvents').selectAll().orderBy('seq').limit(limit).forUpdate().skipLocked().execute();
+  return events(trx)
+    .selectFrom('changeEvents')
+    .select(['seq', 'field', 'siteId', 'entityKey', 'writtenAt'])
+    .where('publishedAt', 'is', null)
+    .orderBy('seq')
+    .limit(limit)
+    .forUpdate()
+    .skipLocked()
+    .execute();
 }
 
-/** Removes published events. */
-export async function deleteChangeEvents(trx: Kysely<any>, seqs: readonly number[]): Promise<void> {
+/** Marks events published; they stay readable as of their change until `pruneChangeEvents` removes them. */
+export async function markChangeEventsPublished(trx: Kysely<any>, seqs: readonly number[]): Promise<void> {
   if (seqs.length === 0) return;
   await events(trx)
-    .deleteFrom('changeEvents')
+    .updateTable('changeEvents')
+    .set({ publishedAt: sql`now()` as any })
     .where('seq', '=', (eb) => eb.fn.any(eb.val(seqs)))
     .execute();
+}
+
+/** Removes events published more than `keepMs` ago; returns how many. */
+export async function pruneChangeEvents(db: Kysely<any>, keepMs: number): Promise<number> {
+  const result = await events(db)
+    .deleteFrom('changeEvents')
+    .where('publishedAt', '<', sql<Date>`now() - make_interval(secs => ${keepMs / 1000})`)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/**
+ * The rows that events of `field` kept (`NewChangeEvent.table`), typed as rows of `table` by the
+ * database itself (`jsonb_populate_record`), so that they parse exactly as the table's own rows;
+ * each with `asOfChange`, the event's sequence number as text. Events no longer kept are absent.
+ */
+export async function findStatesAsOfChanges<Row>(
+  db: Kysely<any>,
+  field: string,
+  table: string,
+  seqs: readonly string[],
+): Promise<(Row & { asOfChange: string })[]> {
+  const { rows } = await sql<Row & { asOfChange: string }>`
+    select e.seq::text as as_of_change, r.*
+    from change_events as e
+    cross join lateral jsonb_populate_record(null::${sql.table(identifier(table))}, e.state) as r
+    where e.field = ${field} and e.state is not null and e.seq = any(${seqs}::bigint[])`.execute(db);
+  return rows;
 }
 
 /** Whether the database has the change events table (systems without live fields have none). */

@@ -4,7 +4,13 @@ import type { ChangeBus } from '../../../platform/change-bus';
 import type { Database } from '../../../platform/db/database';
 import type { Logger } from '../../../platform/logger';
 import { registry } from '../../../platform/metrics';
-import { CHANGE_EVENTS_NOTIFY_CHANNEL, claimChangeEvents, deleteChangeEvents, hasChangeEventsTable } from './change-events.repository';
+import {
+  CHANGE_EVENTS_NOTIFY_CHANNEL,
+  claimChangeEvents,
+  hasChangeEventsTable,
+  markChangeEventsPublished,
+  pruneChangeEvents,
+} from './change-events.repository';
 
 const publishedTotal = new Counter({
   name: 'plantgraph_change_events_published_total',
@@ -35,15 +41,25 @@ export interface ChangeRelayOptions {
    * @default 500
    */
   batchSize?: number;
+  /**
+   * How long a published event is kept, with the row it recorded, for reading the entity as of
+   * the change (`asOfChange`); an event is resolved within milliseconds of publishing, so this
+   * is a margin for a gateway that waited on a slow system, not a history.
+   * @default 900_000 (15 minutes)
+   */
+  keepMs?: number;
 }
+
+/** How often published events past `keepMs` are removed. */
+const PRUNE_EVERY_MS = 10_000;
 
 export interface ChangeRelay {
   stop(): Promise<void>;
 }
 
 /**
- * Publishes a system's committed change events to the bus, oldest first, and deletes them once
- * published. It wakes on the NOTIFY each writing transaction sends at commit, and reads the table
+ * Publishes a system's committed change events to the bus, oldest first, marks them published,
+ * and removes them `keepMs` later. It wakes on the NOTIFY each writing transaction sends at commit, and reads the table
  * every `pollMs` anyway. Replicas of a system share the table; locked rows are skipped, so each
  * event is published by one of them.
  */
@@ -51,6 +67,8 @@ export function startChangeRelay(options: ChangeRelayOptions): ChangeRelay {
   const { system, database, bus, logger } = options;
   const pollMs = options.pollMs ?? 1_000;
   const batchSize = options.batchSize ?? 500;
+  const keepMs = options.keepMs ?? 900_000;
+  let prunedAt = 0;
   let stopped = false;
   let wake: (() => void) | undefined;
   let pending = false;
@@ -102,14 +120,18 @@ export function startChangeRelay(options: ChangeRelayOptions): ChangeRelay {
             writtenAt: new Date(row.writtenAt).getTime(),
           });
         }
-        await deleteChangeEvents(
+        await markChangeEventsPublished(
           trx,
           rows.map((r) => Number(r.seq)),
         );
         return rows.length;
       });
       publishedTotal.labels(system).inc(count);
-      if (count < batchSize) return;
+      if (count < batchSize) break;
+    }
+    if (Date.now() - prunedAt >= PRUNE_EVERY_MS) {
+      await pruneChangeEvents(database.db, keepMs);
+      prunedAt = Date.now();
     }
   }
 

@@ -2,3 +2,5 @@ export { changeEventsMigration } from './change-events.migration';
 export { recordChangeEvent, type ChangeEventsDatabase, type NewChangeEvent } from './change-events.repository';
 export { startChangeRelay, type ChangeRelay, type ChangeRelayOptions } from './change-relay';
 export { servedByGateway } from './live-fields';
+export { AS_OF_CHANGE_DESCRIPTION, entityAsOfChange, type EntityAsOfChange } from './as-of-change';
+export { changeStatesMigration } from './change-states.migration';

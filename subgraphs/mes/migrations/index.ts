@@ -1,4 +1,5 @@
 import { changeEventsMigration } from '../../kit/events/change-events.migration';
+import { changeStatesMigration } from '../../kit/events/change-states.migration';
 import { auditTrailMigration } from '../../kit/audit-trail';
 import type { Migrations } from '../../../platform/db/migrate';
 import { executionMigration } from './001_execution';
@@ -14,4 +15,5 @@ export const mesMigrations: Migrations = {
   '004_text_limits': mesTextLimitsMigration,
   '005_change_events': changeEventsMigration,
   '006_paging_indexes': mesPagingIndexesMigration,
+  '007_change_states': changeStatesMigration,
 };

@@ -1,14 +1,27 @@
 import { Arg, Ctx, ID, Query, Resolver, Root, Subscription } from 'type-graphql';
-import { servedByGateway } from '../../kit/events';
+import { AS_OF_CHANGE_DESCRIPTION, entityAsOfChange, servedByGateway } from '../../kit/events';
 import type { MesContext } from '../context';
+import type { WorkCenterRow } from './work-center.repository';
 import { WorkCenter } from './work-center.type';
 
 /** A work center by key, and the live field announcing its state changes (run by the gateway). */
 @Resolver(() => WorkCenter)
 export class WorkCenterSubscriptionResolver {
   @Query(() => WorkCenter, { nullable: true, description: 'A work center by id' })
-  workCenter(@Arg('id', () => ID) id: string, @Ctx() ctx: MesContext) {
-    return ctx.loaders.workCenter.load(id);
+  workCenter(
+    @Arg('id', () => ID) id: string,
+    @Arg('asOfChange', () => ID, { nullable: true, description: AS_OF_CHANGE_DESCRIPTION }) asOfChange: string | null | undefined,
+    @Ctx() ctx: MesContext,
+  ) {
+    if (asOfChange == null) return ctx.loaders.workCenter.load(id);
+    return entityAsOfChange<WorkCenterRow>(ctx.db, {
+      field: 'workCenterStateChanged',
+      table: 'work_centers',
+      change: asOfChange,
+      type: 'WorkCenter',
+      id,
+      matches: (row) => row.id === id,
+    });
   }
 
   @Subscription(() => WorkCenter, {

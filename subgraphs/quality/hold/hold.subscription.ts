@@ -1,15 +1,27 @@
 import { Arg, Ctx, ID, Query, Resolver, Root, Subscription } from 'type-graphql';
-import { servedByGateway } from '../../kit/events';
+import { AS_OF_CHANGE_DESCRIPTION, entityAsOfChange, servedByGateway } from '../../kit/events';
 import type { QualityContext } from '../context';
-import { findHoldById } from './hold.repository';
+import { findHoldById, type HoldRow } from './hold.repository';
 import { QualityHold } from './hold.type';
 
 /** A quality hold by key, and the live field announcing holds placed or released (run by the gateway). */
 @Resolver(() => QualityHold)
 export class QualityHoldSubscriptionResolver {
   @Query(() => QualityHold, { nullable: true, description: 'A quality hold by id' })
-  async qualityHold(@Arg('id', () => ID) id: string, @Ctx() ctx: QualityContext) {
-    return (await findHoldById(ctx.db, id)) ?? null;
+  async qualityHold(
+    @Arg('id', () => ID) id: string,
+    @Arg('asOfChange', () => ID, { nullable: true, description: AS_OF_CHANGE_DESCRIPTION }) asOfChange: string | null | undefined,
+    @Ctx() ctx: QualityContext,
+  ) {
+    if (asOfChange == null) return (await findHoldById(ctx.db, id)) ?? null;
+    return entityAsOfChange<HoldRow>(ctx.db, {
+      field: 'qualityHoldChanged',
+      table: 'quality_holds',
+      change: asOfChange,
+      type: 'QualityHold',
+      id,
+      matches: (row) => row.id === id,
+    });
   }
 
   @Subscription(() => QualityHold, {

@@ -45,7 +45,7 @@ export async function placeQualityHold(
     });
     if (!hold) return onHold((await findOpenHoldOfLot(trx, id.value))?.id ?? 'placed concurrently');
     await enqueueStockStatusChange(trx, hold, 'BLOCKED');
-    await recordChangeEvent(trx, { field: 'qualityHoldChanged', siteId: hold.siteId, key: { id: hold.id } });
+    await recordChangeEvent(trx, { field: 'qualityHoldChanged', siteId: hold.siteId, key: { id: hold.id }, table: 'quality_holds' });
     return success(hold);
   });
 }
@@ -70,7 +70,12 @@ export async function releaseQualityHold(
     }
     const released = await releaseHold(trx, holdId, text.value, now < hold.placedAt ? hold.placedAt : now);
     await enqueueStockStatusChange(trx, released, 'UNRESTRICTED');
-    await recordChangeEvent(trx, { field: 'qualityHoldChanged', siteId: released.siteId, key: { id: released.id } });
+    await recordChangeEvent(trx, {
+      field: 'qualityHoldChanged',
+      siteId: released.siteId,
+      key: { id: released.id },
+      table: 'quality_holds',
+    });
     return success(released);
   });
 }

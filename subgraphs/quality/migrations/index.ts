@@ -1,4 +1,5 @@
 import { changeEventsMigration } from '../../kit/events/change-events.migration';
+import { changeStatesMigration } from '../../kit/events/change-states.migration';
 import type { Migrations } from '../../../platform/db/migrate';
 import { outboxMigration, outboxOrderMigration } from '../../kit/outbox';
 import { qualityMigration } from './001_quality';
@@ -19,4 +20,5 @@ export const qualityMigrations: Migrations = {
   '008_text_limits': qualityTextLimitsMigration,
   '009_change_events': changeEventsMigration,
   '010_paging_indexes': qualityPagingIndexesMigration,
+  '011_change_states': changeStatesMigration,
 };

@@ -10,7 +10,7 @@ const query = (siteId: string, text = 'query { c: countTask(id: $liveKey_id) { i
   query: text,
   operationName: undefined,
   variables: {},
-  variablesFor: (key) => ({ liveKey_id: key.id }),
+  variablesFor: ({ key }) => ({ liveKey_id: key.id }),
 });
 const caller = (subject: string, roles: string[] = ['inventory']): Caller => ({ subject, kind: 'user', roles, scopes: [] });
 const event = (id: string, siteId = 'S01'): ChangeEvent => ({
