@@ -9,7 +9,11 @@ import Redis from 'ioredis';
 export interface ChangeEvent {
   /** The subscription field the change feeds, e.g. `countTaskChanged`. */
   readonly field: string;
-  readonly siteId: string;
+  /**
+   * What the live field's one argument selects: the site (`siteId`) for the plant's fields, the
+   * supplier (`supplierId`) for `purchaseOrderChanged`. A subscriber hears the events of its scope.
+   */
+  readonly scope: string;
   /** The arguments of the query field that reads the entity by key, e.g. `{ id: "CT0000001" }`. */
   readonly key: Readonly<Record<string, string>>;
   /** The system whose transaction wrote the change. */
@@ -37,7 +41,7 @@ export const DEFAULT_CHANGE_CHANNEL = 'plantgraph:changes';
 function isChangeEvent(value: unknown): value is ChangeEvent {
   const event = value as Partial<ChangeEvent> | null;
   return (
-    !!event && typeof event.field === 'string' && typeof event.siteId === 'string' && typeof event.key === 'object' && event.key !== null
+    !!event && typeof event.field === 'string' && typeof event.scope === 'string' && typeof event.key === 'object' && event.key !== null
   );
 }
 

@@ -26,14 +26,19 @@ export const LIVE_FIELDS: Readonly<Record<string, string>> = Object.freeze({
   countTaskChanged: 'countTask',
   qualityHoldChanged: 'qualityHold',
   stockStatusChanged: 'materialSite',
+  purchaseOrderChanged: 'purchaseOrder',
 });
 
 /** A subscription turned into the query each of its events runs. */
 export interface EventQuery {
   /** The live field subscribed to, e.g. `countTaskChanged`. */
   readonly field: string;
-  /** The site whose changes the subscriber wants. */
-  readonly siteId: string;
+  /** The live field's one argument, which selects whose changes the subscriber hears: `siteId` or `supplierId`. */
+  readonly scopeArgument: string;
+  /** Its value: the site, or the supplier. */
+  readonly scope: string;
+  /** The key of the changed entity in each answer (the subscription's alias or field name). */
+  readonly responseKey: string;
   /** The query: the subscriber's selection on the entity read by key, under the subscription's response key. */
   readonly query: string;
   readonly operationName: string | undefined;
@@ -96,7 +101,9 @@ export function eventQueryOf(
   }
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], inputs);
   if (coerced.errors) return { ok: false, message: coerced.errors[0]!.message, errors: coerced.errors };
-  const siteId = String(getArgumentValues(liveDef, root, coerced.coerced).siteId);
+  // Every live field has one argument, its scope: \`siteId\`, or \`supplierId\` for a supplier's field.
+  const [scopeArg] = liveDef.args;
+  const scope = String(getArgumentValues(liveDef, root, coerced.coerced)[scopeArg!.name]);
 
   const keyArgs = queryDef.args;
   const field: FieldNode = {
@@ -115,7 +122,7 @@ export function eventQueryOf(
     type: typeNode(getNamedType(arg.type)!, isNonNullType(arg.type)),
   }));
 
-  // The siteId argument is gone: variables only it used would fail validation as unused.
+  // The scope's argument is gone: variables only it used would fail validation as unused.
   const fragments = document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION);
   const used = new Set<string>();
   const collect = { Variable: (node: { name: { value: string } }) => void used.add(node.name.value) };
@@ -137,7 +144,9 @@ export function eventQueryOf(
     ok: true,
     eventQuery: {
       field: root.name.value,
-      siteId,
+      scopeArgument: scopeArg!.name,
+      scope,
+      responseKey: field.alias!.value,
       query: print({ kind: Kind.DOCUMENT, definitions: [query, ...fragments] }),
       operationName: operation.name?.value,
       variables,

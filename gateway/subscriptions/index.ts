@@ -3,6 +3,7 @@ import type { ApolloServer } from '@apollo/server';
 import type { FormattedExecutionResult, GraphQLSchema } from 'graphql';
 import { createChangeBus, type ChangeBus } from '../../platform/change-bus';
 import type { Logger } from '../../platform/logger';
+import { LIVE_EVENT_QUERY } from '../plugins/persisted-documents.plugin';
 import { loadLiveConfig, type LiveConfig } from './config';
 import type { FrontDoor } from './live-door';
 import { createLiveExecutor, type LiveExecutor } from './live-executor';
@@ -52,7 +53,7 @@ export function createGatewayLive(gateway: ApolloGateway, door: FrontDoor, logge
     logger,
     execute: async (request, caller): Promise<FormattedExecutionResult> => {
       if (!apollo) throw new Error('the gateway is not started');
-      const response = await apollo.executeOperation(request, { contextValue: { caller } });
+      const response = await apollo.executeOperation(request, { contextValue: { caller, [LIVE_EVENT_QUERY]: true } });
       return response.body.kind === 'single'
         ? response.body.singleResult
         : { errors: [{ message: 'incremental delivery is not served to subscribers' }] };

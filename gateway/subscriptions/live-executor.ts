@@ -2,7 +2,9 @@ import { GraphQLError, type FormattedExecutionResult } from 'graphql';
 import type { ChangeBus, ChangeEvent } from '../../platform/change-bus';
 import type { Caller } from '../../platform/caller';
 import type { Logger } from '../../platform/logger';
+import { preview } from '../../platform/preview';
 import { gatewayError } from '../security/errors';
+import { isPartnerCaller } from '../security/caller';
 import type { EventQuery } from './event-query';
 import { liveMetrics } from './live-metrics';
 
@@ -73,7 +75,30 @@ export const LATEST_STATE_FIELDS: ReadonlySet<string> = new Set([
   'workOrderProgressed',
   'qualityHoldChanged',
   'stockStatusChanged',
+  'purchaseOrderChanged',
 ]);
+
+/**
+ * The scopes a caller held to the partner contract is bound to: such a caller may follow only its
+ * own (a supplier its own purchase orders); the plant's users follow any.
+ */
+const BOUND_SCOPES: Readonly<Record<string, (caller: Caller) => string | undefined>> = {
+  supplierId: (caller) => caller.supplierId,
+};
+
+/**
+ * Whether an answer is about an entity its callers may not see: the entity itself null with
+ * FORBIDDEN (a row rule of its owner, e.g. another supplier's order). Such an answer is withheld:
+ * telling a subscriber that something it may not see changed would already say too much.
+ */
+function isWithheld(result: FormattedExecutionResult, responseKey: string): boolean {
+  if (result.data?.[responseKey] !== null) return false;
+  return (
+    result.errors?.some(
+      (e) => e.path?.length === 1 && e.path[0] === responseKey && (e.extensions as { code?: unknown } | undefined)?.code === 'FORBIDDEN',
+    ) ?? false
+  );
+}
 
 /** One event's answer, running or done, for the subscribers of a group. */
 interface Entry {
@@ -156,7 +181,7 @@ export function createLiveExecutor(options: {
   let unsubscribe: (() => Promise<void>) | undefined;
   let size = 0;
 
-  const topic = (field: string, siteId: string) => `${field} ${siteId}`;
+  const topic = (field: string, scope: string) => `${field} ${scope}`;
 
   function admitEvent(callerKey: string, second: number): boolean {
     const window = eventsPerCaller.get(callerKey);
@@ -191,6 +216,10 @@ export function createLiveExecutor(options: {
         const entry = group.queue[0]!;
         const result = await entry.answer;
         group.queue.shift();
+        if (isWithheld(result, group.eventQuery.responseKey)) {
+          liveMetrics.withheld.inc();
+          continue;
+        }
         const seconds = Math.max(0, now() - entry.event.writtenAt) / 1000;
         const entity = entityOf(entry.event);
         let handed = 0;
@@ -208,7 +237,7 @@ export function createLiveExecutor(options: {
   }
 
   function dispatch(event: ChangeEvent): void {
-    const groups = byTopic.get(topic(event.field, event.siteId));
+    const groups = byTopic.get(topic(event.field, event.scope));
     liveMetrics.eventsReceived.inc();
     if (!groups) return;
     for (const group of [...groups.values()]) {
@@ -223,7 +252,7 @@ export function createLiveExecutor(options: {
   }
 
   function groupFor(eventQuery: EventQuery, caller: Caller): Group {
-    const key = topic(eventQuery.field, eventQuery.siteId);
+    const key = topic(eventQuery.field, eventQuery.scope);
     let groups = byTopic.get(key);
     if (!groups) byTopic.set(key, (groups = new Map()));
     const shareKey = `${rightsOf(caller)}\n${eventQuery.operationName ?? ''}\n${JSON.stringify(eventQuery.variables)}\n${eventQuery.query}`;
@@ -256,6 +285,21 @@ export function createLiveExecutor(options: {
           'RATE_LIMITED',
           429,
           `this caller holds ${held} subscriptions on this gateway, the most allowed (LIVE_MAX_SUBSCRIPTIONS=${limits.maxSubscriptionsPerCaller}); complete one first`,
+        ),
+      };
+    }
+    const boundTo = BOUND_SCOPES[eventQuery.scopeArgument];
+    if (boundTo && isPartnerCaller(holder.caller) && boundTo(holder.caller) !== eventQuery.scope) {
+      liveMetrics.refused.inc({ reason: 'scope' });
+      const own = boundTo(holder.caller);
+      return {
+        ok: false,
+        error: gatewayError(
+          'FORBIDDEN',
+          403,
+          own
+            ? `${eventQuery.field}(${eventQuery.scopeArgument}: ${preview(eventQuery.scope)}): a caller bound to ${eventQuery.scopeArgument} "${own}" follows only its own; expected "${own}"`
+            : `${eventQuery.field}: this caller is held to the partner contract and bound to no ${eventQuery.scopeArgument}; it cannot follow one`,
         ),
       };
     }

@@ -34,6 +34,11 @@ export const liveMetrics = {
     help: 'Answers of latest-state fields replaced, before they were sent, by a newer answer about the same entity',
     registers: [registry],
   }),
+  withheld: new Counter({
+    name: 'plantgraph_live_withheld_total',
+    help: "Event answers not handed to a group because the changed entity is outside the callers' row rules (FORBIDDEN on the entity itself)",
+    registers: [registry],
+  }),
   refused: new Counter({
     name: 'plantgraph_live_refused_total',
     help: 'Subscriptions refused when opened, by reason',

@@ -10,6 +10,7 @@ import { lotReference } from './lot/lot.reference';
 import { LotResolver } from './lot/lot.resolver';
 import { PurchaseOrderLineResolver } from './purchase-order/purchase-order-line.resolver';
 import { PurchaseOrderResolver } from './purchase-order/purchase-order.resolver';
+import { PurchaseOrderSubscriptionResolver } from './purchase-order/purchase-order.subscription';
 import { supplierReference } from './supplier/supplier.reference';
 import { SupplierResolver } from './supplier/supplier.resolver';
 import { materialReference } from './material/material.reference';
@@ -32,6 +33,7 @@ export function buildErpSchema() {
       StockStatusChangeResolver,
       SupplierResolver,
       PurchaseOrderResolver,
+      PurchaseOrderSubscriptionResolver,
       PurchaseOrderLineResolver,
       CustomerResolver,
       LotResolver,

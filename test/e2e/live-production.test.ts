@@ -1,5 +1,7 @@
 import 'reflect-metadata';
 import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { createClient as createSseClient, type Client as SseClient } from 'graphql-sse';
 import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
 import WebSocket from 'ws';
@@ -147,6 +149,7 @@ describe('live subscriptions in production: tokens from a real OpenID provider, 
   let security: GatewaySecurityOptions;
   let bus: ChangeBus;
   let relay: ChangeRelay;
+  let erpRelay: ChangeRelay;
   let gatewayUrl: string;
   let wsUrl: string;
   const gatewayDbName = `t_${randomBytes(4).toString('hex')}_gateway`;
@@ -194,6 +197,7 @@ describe('live subscriptions in production: tokens from a real OpenID provider, 
     gatewayUrl = stack.gatewayUrl;
     wsUrl = gatewayUrl.replace(/^http:/, 'ws:');
     relay = startChangeRelay({ system: 'mes', database: stack.databases.mes!.database, bus, pollMs: 200 });
+    erpRelay = startChangeRelay({ system: 'erp', database: stack.databases.erp!.database, bus, pollMs: 200 });
   }, 180_000);
 
   afterEach(async () => {
@@ -204,6 +208,7 @@ describe('live subscriptions in production: tokens from a real OpenID provider, 
 
   afterAll(async () => {
     await relay?.stop();
+    await erpRelay?.stop();
     // The gateway closes the gateway database with its security.
     await stack?.stop();
     await bus?.close();
@@ -331,6 +336,90 @@ describe('live subscriptions in production: tokens from a real OpenID provider, 
     const refused = await init(unknown.socket, { 'x-api-key': `${key.slice(0, -4)}AAAA` });
     expect(refused).toMatchObject({ ack: false, code: 4401 });
     expect(refused.reason).toMatch(/^UNAUTHENTICATED/);
+  }, 60_000);
+
+  it("follows a supplier's own purchase orders with its partner key and the trusted subscription, over both transports, and never another supplier's", async () => {
+    const manifest = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'questions', 'partner-manifest.json'), 'utf8')) as {
+      operations: { name: string; body: string; id: string }[];
+    };
+    const changedDocument = manifest.operations.find((o) => o.name === 'MyPurchaseOrderChanged')!;
+    const confirmDocument = manifest.operations.find((o) => o.name === 'ConfirmPurchaseOrderLine')!;
+    const erp = stack.databases.erp!.database.db as any;
+    const suppliers = ['V00001', 'V00002'] as const;
+    const keys: Record<string, string> = {};
+    for (const supplierId of suppliers) {
+      keys[supplierId] = (
+        await createPartnerKey(security.partnerDatabase!.db, { supplierId, scopes: defaultPartnerScopes({ supplierId }) })
+      ).key;
+    }
+    const ordersOf = async (supplierId: string) =>
+      new Set<string>(
+        (await erp.selectFrom('purchaseOrders').select('number').where('supplierId', '=', supplierId).execute()).map(
+          (r: { number: string }) => r.number,
+        ),
+      );
+    const own = { V00001: await ordersOf('V00001'), V00002: await ordersOf('V00002') };
+
+    // V00001 over WebSocket, V00002 over SSE; each sends the published text, as a partner's client does.
+    const inboxes = { V00001: new Inbox(), V00002: new Inbox() };
+    const ws = createWsClient({ url: wsUrl, webSocketImpl: WebSocket, connectionParams: { 'x-api-key': keys.V00001! }, retryAttempts: 0 });
+    const sse = createSseClient({ url: gatewayUrl, headers: { 'x-api-key': keys.V00002! }, retryAttempts: 0 });
+    clients.push(ws, sse);
+    ws.subscribe({ query: changedDocument.body, variables: { supplierId: 'V00001' } }, inboxes.V00001.sink);
+    sse.subscribe({ query: changedDocument.body, variables: { supplierId: 'V00002' } }, inboxes.V00002.sink);
+    // Following another supplier is refused when asked, over either transport.
+    const prying = new Inbox();
+    ws.subscribe({ query: changedDocument.body, variables: { supplierId: 'V00002' } }, prying.sink);
+    await prying.until('the refusal', () => prying.error !== undefined);
+    expect((prying.error as { extensions: { code: string } }[])[0]!.extensions.code).toBe('FORBIDDEN');
+    const pryingOverSse = await fetch(gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', 'x-api-key': keys.V00002! },
+      body: JSON.stringify({ query: changedDocument.body, variables: { supplierId: 'V00001' } }),
+    });
+    expect(pryingOverSse.status).toBe(403);
+    expect(await pryingOverSse.text()).toMatch(/FORBIDDEN/);
+    expect(await until(openSubscriptions, (n) => n === 2)).toBe(2);
+
+    // Each supplier confirms a date on one line of one of its open orders.
+    const confirmed: Record<string, string> = {};
+    for (const supplierId of suppliers) {
+      const line = await erp
+        .selectFrom('purchaseOrderLines as l')
+        .innerJoin('purchaseOrders as o', 'o.number', 'l.poNumber')
+        .select(['l.poNumber', 'l.materialId', 'o.orderDate'])
+        .where('o.supplierId', '=', supplierId)
+        .where('o.status', 'in', ['OPEN', 'PARTIALLY_RECEIVED'])
+        .orderBy('l.poNumber')
+        .limit(1)
+        .executeTakeFirstOrThrow();
+      const promisedDate = '2027-03-15';
+      const response = await postGraphQL(
+        gatewayUrl,
+        confirmDocument.body,
+        { poNumber: line.poNumber, materialId: line.materialId, promisedDate },
+        { 'x-api-key': keys[supplierId]! },
+      );
+      expect(response.body.errors).toBeUndefined();
+      confirmed[supplierId] = line.poNumber;
+    }
+
+    for (const supplierId of suppliers) {
+      const inbox = inboxes[supplierId];
+      await inbox.until(`${supplierId}'s change`, () =>
+        inbox.results.some((r) => r.data?.purchaseOrderChanged?.number === confirmed[supplierId]),
+      );
+      for (const result of inbox.results) {
+        expect(result.errors).toBeUndefined();
+        expect(own[supplierId].has(result.data.purchaseOrderChanged.number)).toBe(true);
+      }
+      const mine = inbox.results.find((r) => r.data.purchaseOrderChanged.number === confirmed[supplierId])!;
+      expect(mine.data.purchaseOrderChanged.lines.some((l: { promisedDate: string | null }) => l.promisedDate === '2027-03-15')).toBe(true);
+    }
+    // The other supplier's change has been published too: a moment more, and still nothing of it.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(inboxes.V00001.results.some((r) => r.data.purchaseOrderChanged.number === confirmed.V00002)).toBe(false);
+    expect(inboxes.V00002.results.some((r) => r.data.purchaseOrderChanged.number === confirmed.V00001)).toBe(false);
   }, 60_000);
 
   it('refuses a WebSocket upgrade from a browser origin CORS does not admit; admits CORS_ORIGINS, its own origin and clients without Origin', async () => {

@@ -77,6 +77,11 @@ export function findReceiptsOfLines(db: Kysely<ErpDatabase>, keys: readonly Purc
     .execute();
 }
 
+/** A purchase order by number. */
+export function findPurchaseOrderByNumber(db: Kysely<ErpDatabase>, number: string): Promise<PurchaseOrderRow | undefined> {
+  return db.selectFrom('purchaseOrders').selectAll().where('number', '=', number).executeTakeFirst();
+}
+
 /** Locks a purchase order for the rest of the transaction. */
 export function lockPurchaseOrder(db: Kysely<ErpDatabase>, number: string): Promise<PurchaseOrderRow | undefined> {
   return db.selectFrom('purchaseOrders').selectAll().where('number', '=', number).forUpdate().executeTakeFirst();

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { recordChange } from '../../kit/audit-trail';
+import { recordChangeEvent } from '../../kit/events';
 import type { Caller } from '../../../platform/caller';
 import type { ErpDatabase } from '../db';
 import { failure, firstFailure, inTransaction, invalid, missing, success, type Outcome } from '../../kit/outcome';
@@ -13,6 +14,23 @@ export function callerSupplier(caller: Caller): Outcome<string> {
   return caller.supplierId
     ? success(caller.supplierId)
     : failure('FORBIDDEN', 'purchase orders of "my" supplier need a caller bound to a supplier (claim supplier_id); this caller has none');
+}
+
+/**
+ * The row rule of a purchase order: a caller bound to a supplier reads its own orders only, and a
+ * caller held to the partner contract without a supplier (a customer's) reads none; the plant's
+ * users read every order.
+ */
+export function readableBy(caller: Caller, order: PurchaseOrderRow): Outcome<PurchaseOrderRow> {
+  if (caller.supplierId) {
+    return order.supplierId === caller.supplierId
+      ? success(order)
+      : failure('FORBIDDEN', `PurchaseOrder "${order.number}" belongs to another supplier than the caller's (${caller.supplierId})`);
+  }
+  if (caller.kind === 'partner' || caller.customerId) {
+    return failure('FORBIDDEN', 'purchase orders are read by the plant and by the supplier they are placed with; this caller is neither');
+  }
+  return success(order);
 }
 
 export interface ConfirmLineCommand {
@@ -58,6 +76,12 @@ export async function confirmPurchaseOrderLine(
       reference: `${order.number}/${line.lineNumber}`,
       before: { lineNumber: line.lineNumber, materialId: line.materialId, promisedDate: line.promisedDate },
       after: { lineNumber: updated.lineNumber, materialId: updated.materialId, promisedDate: updated.promisedDate },
+    });
+    await recordChangeEvent(trx, {
+      field: 'purchaseOrderChanged',
+      scope: order.supplierId,
+      key: { number: order.number },
+      table: 'purchase_orders',
     });
     return success(order);
   });

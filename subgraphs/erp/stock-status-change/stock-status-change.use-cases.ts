@@ -121,7 +121,7 @@ export async function changeStockStatus(
     });
     await recordChangeEvent(trx, {
       field: 'stockStatusChanged',
-      siteId: input.siteId,
+      scope: input.siteId,
       key: { materialId: input.materialId, siteId: input.siteId },
       table: 'material_sites',
     });

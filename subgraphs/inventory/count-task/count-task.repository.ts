@@ -90,7 +90,7 @@ export async function updateCountTask(
 ): Promise<CountTaskRow> {
   const row = await trx.updateTable('countTasks').set(patch).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
   if (patch.status !== undefined)
-    await recordChangeEvent(trx, { field: 'countTaskChanged', siteId: row.siteId, key: { id: row.id }, table: 'count_tasks' });
+    await recordChangeEvent(trx, { field: 'countTaskChanged', scope: row.siteId, key: { id: row.id }, table: 'count_tasks' });
   return row;
 }
 

@@ -5,7 +5,7 @@ export interface ChangeEventsDatabase {
   changeEvents: {
     seq: Generated<number>;
     field: string;
-    siteId: string;
+    scope: string;
     entityKey: Record<string, string>;
     writtenAt: Generated<Date>;
     /** The changed row as the transaction left it (`to_jsonb` of the owner's row), when the event names its table. */
@@ -23,7 +23,8 @@ const events = (db: Kysely<any>) => db as unknown as Kysely<ChangeEventsDatabase
 export interface NewChangeEvent {
   /** The subscription field it feeds, e.g. `countTaskChanged`. */
   field: string;
-  siteId: string;
+  /** What the live field's argument selects: the site, or the supplier for a supplier's field. */
+  scope: string;
   /** Arguments of the query field that reads the entity by key. */
   key: Record<string, string>;
   /**
@@ -55,8 +56,8 @@ export async function recordChangeEvent(trx: Kysely<any>, event: NewChangeEvent)
     : sql`null`;
   await sql`
     with recorded as (
-      insert into change_events (field, site_id, entity_key, state)
-      values (${event.field}, ${event.siteId}, ${JSON.stringify(event.key)}::jsonb, ${state})
+      insert into change_events (field, scope, entity_key, state)
+      values (${event.field}, ${event.scope}, ${JSON.stringify(event.key)}::jsonb, ${state})
     )
     select pg_notify(${CHANGE_EVENTS_NOTIFY_CHANNEL}, '')`.execute(trx);
 }
@@ -65,7 +66,7 @@ export async function recordChangeEvent(trx: Kysely<any>, event: NewChangeEvent)
 export function claimChangeEvents(trx: Kysely<any>, limit: number) {
   return events(trx)
     .selectFrom('changeEvents')
-    .select(['seq', 'field', 'siteId', 'entityKey', 'writtenAt'])
+    .select(['seq', 'field', 'scope', 'entityKey', 'writtenAt'])
     .where('publishedAt', 'is', null)
     .orderBy('seq')
     .limit(limit)

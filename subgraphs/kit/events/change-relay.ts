@@ -113,7 +113,7 @@ export function startChangeRelay(options: ChangeRelayOptions): ChangeRelay {
         for (const row of rows) {
           await bus.publish({
             field: row.field,
-            siteId: row.siteId,
+            scope: row.scope,
             key: row.entityKey,
             system,
             seq: Number(row.seq),

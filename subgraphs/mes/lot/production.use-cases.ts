@@ -180,7 +180,7 @@ export async function reportProduction(db: Kysely<MesDatabase>, caller: Caller, 
       before: order,
       after: orderAfter,
     });
-    await recordChangeEvent(trx, { field: 'workOrderProgressed', siteId: order.siteId, key: { id: order.id } });
+    await recordChangeEvent(trx, { field: 'workOrderProgressed', scope: order.siteId, key: { id: order.id } });
     return success(output);
   });
 }

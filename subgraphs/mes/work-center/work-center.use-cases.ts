@@ -33,7 +33,7 @@ export async function setWorkCenterState(
     if (!before) return missing('WorkCenter', change.id);
     const after = await updateWorkCenterState(trx, change.id, change.state, reasonCode);
     await recordChange(trx, { caller, operation: 'setWorkCenterState', entityType: 'WorkCenter', entityId: after.id, before, after });
-    await recordChangeEvent(trx, { field: 'workCenterStateChanged', siteId: after.siteId, key: { id: after.id }, table: 'work_centers' });
+    await recordChangeEvent(trx, { field: 'workCenterStateChanged', scope: after.siteId, key: { id: after.id }, table: 'work_centers' });
     return success(after);
   });
 }

@@ -38,7 +38,7 @@ export async function dispatchWorkOrder(
     if (before.dispatchStatus === DispatchStatus.READY && before.workCenterId === workCenterId) return success(before);
     const after = await updateWorkOrder(trx, workOrderId, { dispatchStatus: DispatchStatus.READY, workCenterId });
     await recordChange(trx, { caller, operation: 'dispatchWorkOrder', entityType: 'WorkOrder', entityId: workOrderId, before, after });
-    await recordChangeEvent(trx, { field: 'workOrderProgressed', siteId: after.siteId, key: { id: workOrderId } });
+    await recordChangeEvent(trx, { field: 'workOrderProgressed', scope: after.siteId, key: { id: workOrderId } });
     return success(after);
   });
 }

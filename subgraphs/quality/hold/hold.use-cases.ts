@@ -45,7 +45,7 @@ export async function placeQualityHold(
     });
     if (!hold) return onHold((await findOpenHoldOfLot(trx, id.value))?.id ?? 'placed concurrently');
     await enqueueStockStatusChange(trx, hold, 'BLOCKED');
-    await recordChangeEvent(trx, { field: 'qualityHoldChanged', siteId: hold.siteId, key: { id: hold.id }, table: 'quality_holds' });
+    await recordChangeEvent(trx, { field: 'qualityHoldChanged', scope: hold.siteId, key: { id: hold.id }, table: 'quality_holds' });
     return success(hold);
   });
 }
@@ -72,7 +72,7 @@ export async function releaseQualityHold(
     await enqueueStockStatusChange(trx, released, 'UNRESTRICTED');
     await recordChangeEvent(trx, {
       field: 'qualityHoldChanged',
-      siteId: released.siteId,
+      scope: released.siteId,
       key: { id: released.id },
       table: 'quality_holds',
     });

@@ -31,7 +31,13 @@ describe('the query each live event runs', () => {
       expect({ live, owner: ownerOf(subscription[live]!) }).toEqual({ live, owner: ownerOf(queryField) });
     }
     // workOrderProgressed is written by MES and read through ERP's workOrder: as it is when resolved.
-    expect(asOf.sort()).toEqual(['countTaskChanged', 'qualityHoldChanged', 'stockStatusChanged', 'workCenterStateChanged']);
+    expect(asOf.sort()).toEqual([
+      'countTaskChanged',
+      'purchaseOrderChanged',
+      'qualityHoldChanged',
+      'stockStatusChanged',
+      'workCenterStateChanged',
+    ]);
   });
 
   it('passes the event’s change number as asOfChange, and its key, as variables', () => {
@@ -46,6 +52,6 @@ describe('the query each live event runs', () => {
       ),
     );
     expect(made.eventQuery.variablesFor({ key: { id: 'CT-1' }, seq: 42 })).toEqual({ liveKey_id: 'CT-1', liveKey_asOfChange: '42' });
-    expect(made.eventQuery.siteId).toBe('S01');
+    expect(made.eventQuery.scope).toBe('S01');
   });
 });

@@ -6,7 +6,9 @@ import type { EventQuery } from '../../../gateway/subscriptions/event-query';
 
 const query = (siteId: string, text = 'query { c: countTask(id: $liveKey_id) { id } }'): EventQuery => ({
   field: 'countTaskChanged',
-  siteId,
+  scopeArgument: 'siteId',
+  scope: siteId,
+  responseKey: 'c',
   query: text,
   operationName: undefined,
   variables: {},
@@ -15,7 +17,7 @@ const query = (siteId: string, text = 'query { c: countTask(id: $liveKey_id) { i
 const caller = (subject: string, roles: string[] = ['inventory']): Caller => ({ subject, kind: 'user', roles, scopes: [] });
 const event = (id: string, siteId = 'S01'): ChangeEvent => ({
   field: 'countTaskChanged',
-  siteId,
+  scope: siteId,
   key: { id },
   system: 'inventory',
   seq: 1,
@@ -126,6 +128,46 @@ describe('the live executor: sharing, limits, expiry', () => {
     await executor.stop();
     expect(await next).toEqual({ value: undefined, done: true });
     expect(executor.size).toBe(0);
+  });
+
+  it('withholds an answer about an entity its callers may not see (FORBIDDEN on the entity itself), and delivers the next', async () => {
+    runs = [];
+    bus = localChangeBus();
+    executor = createLiveExecutor({
+      bus,
+      execute: async (request) =>
+        request.variables.liveKey_id === 'PO-OTHER'
+          ? { data: { c: null }, errors: [{ message: 'belongs to another supplier', path: ['c'], extensions: { code: 'FORBIDDEN' } }] }
+          : { data: { c: { id: request.variables.liveKey_id } } },
+    });
+    await executor.start();
+    const supplier = executor.open(query('V00001'), { caller: { ...caller('V00001', []), kind: 'partner', supplierId: 'V00001' } });
+    if (!supplier.ok) throw new Error('refused');
+    await bus.publish({ ...event('PO-OTHER'), scope: 'V00001' });
+    await bus.publish({ ...event('PO-OWN'), scope: 'V00001' });
+    expect((await supplier.results.next()).value).toEqual({ data: { c: { id: 'PO-OWN' } } });
+  });
+
+  it('refuses a partner following a supplier it is not bound to, and lets the plant follow any', async () => {
+    await start();
+    const ofSupplier = (supplierId: string): EventQuery => ({
+      ...query(supplierId),
+      field: 'purchaseOrderChanged',
+      scopeArgument: 'supplierId',
+    });
+    const partner = { ...caller('key-1', []), kind: 'partner' as const, supplierId: 'V00001' };
+    const prying = executor.open(ofSupplier('V00002'), { caller: partner });
+    expect(prying.ok).toBe(false);
+    if (!prying.ok) {
+      expect(prying.error.extensions.code).toBe('FORBIDDEN');
+      expect(prying.error.message).toBe(
+        'purchaseOrderChanged(supplierId: "V00002"): a caller bound to supplierId "V00001" follows only its own; expected "V00001"',
+      );
+    }
+    const customer = executor.open(ofSupplier('V00001'), { caller: { ...caller('cust', []), customerId: 'C00001' } });
+    expect(customer.ok).toBe(false);
+    expect(executor.open(ofSupplier('V00001'), { caller: partner }).ok).toBe(true);
+    expect(executor.open(ofSupplier('V00002'), { caller: caller('buyer', ['buyer']) }).ok).toBe(true);
   });
 });
 

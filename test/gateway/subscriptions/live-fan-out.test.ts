@@ -22,7 +22,7 @@ const planner: Caller = { subject: 'pia', kind: 'user', roles: ['planner'], scop
 let seq = 0;
 const change = (id: string, siteId = 'S01'): ChangeEvent => ({
   field: 'workCenterStateChanged',
-  siteId,
+  scope: siteId,
   key: { id },
   system: 'mes',
   seq: ++seq,

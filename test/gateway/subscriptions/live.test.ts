@@ -258,7 +258,7 @@ describe('live subscriptions over WebSocket and SSE, each event resolved through
       .executeTakeFirstOrThrow();
     // MES goes down between writing its change and the gateway reading it: the event is on the bus, MES is not there.
     await stopServerAt(stack, 'mes');
-    await bus.publish({ field: 'workOrderProgressed', siteId: 'S01', key: { id: order.id }, system: 'mes', seq: 1, writtenAt: Date.now() });
+    await bus.publish({ field: 'workOrderProgressed', scope: 'S01', key: { id: order.id }, system: 'mes', seq: 1, writtenAt: Date.now() });
     for (const inbox of [overSse, overWs]) {
       await inbox.waitFor('the event', (rs) => rs.length > 0);
       const [result] = inbox.results;
