@@ -18,21 +18,9 @@ import { createTestDatabase, type TestDatabase } from '../support/databases';
 import { Inbox } from '../support/inbox';
 import { ROOT, runNode, startSubgraphProcess, type NodeProcess } from '../support/processes';
 import { postGraphQL, testToken } from '../support/stack';
+import { TEST_REDIS_URL, testRedis } from '../support/redis';
 
-const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
-
-async function redisAvailable(): Promise<boolean> {
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 2_000 });
-  try {
-    await redis.connect();
-    await redis.ping();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    redis.disconnect();
-  }
-}
+const REDIS_URL = TEST_REDIS_URL;
 
 const COUNT_TASK_CHANGED = `subscription Counter($site: ID!) {
   countTaskChanged(siteId: $site) { id status materialSite { materialId bookQuantity material { description } } }
@@ -54,15 +42,14 @@ describe('live flows on real processes: a count handed to ERP, suppliers followi
   const clients: (WsClient | SseClient)[] = [];
 
   beforeAll(async () => {
-    available = await redisAvailable();
-    if (!available) {
-      if (process.env.REDIS_URL) throw new Error(`REDIS_URL is set but ${REDIS_URL} does not answer`);
-      return;
-    }
+    available = (await testRedis('live flows across processes')) !== undefined;
+    if (!available) return;
     dir = mkdtempSync(path.join(os.tmpdir(), 'plantgraph-live-flows-'));
     const supergraph = path.join(dir, 'supergraph.graphql');
     writeFileSync(supergraph, (await composeGraph([erpSystem, inventorySystem, mesSystem])).files['supergraph.graphql']!);
-    for (const system of [erpSystem, inventorySystem, mesSystem]) databases[system.name] = await createTestDatabase(system, { seed: true });
+    databases.erp = await createTestDatabase(erpSystem, { seed: true });
+    databases.inventory = await createTestDatabase(inventorySystem, { seed: true });
+    databases.mes = await createTestDatabase(mesSystem, { seed: true });
     const port = await freePortBlock([0]);
     gatewayUrl = `http://127.0.0.1:${port}/graphql`;
     const shared = { REDIS_URL, CHANGE_EVENTS_CHANNEL: channel };
@@ -125,7 +112,7 @@ describe('live flows on real processes: a count handed to ERP, suppliers followi
   const held = () => new Promise((r) => setTimeout(r, 1_000));
 
   it('delivers COUNTED, then RECOUNT_REQUIRED, with ERP’s book quantity, over WebSocket and SSE', async () => {
-    if (!available) return void console.warn(`no Redis at ${REDIS_URL}: live flows across processes are not tested`);
+    if (!available) return;
     const token = await testToken({ roles: ['admin'] });
     const overWs = new Inbox();
     const overSse = new Inbox();

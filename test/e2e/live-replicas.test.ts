@@ -3,7 +3,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import Redis from 'ioredis';
 import { createClient as createSseClient } from 'graphql-sse';
 import { createClient as createWsClient } from 'graphql-ws';
 import WebSocket from 'ws';
@@ -15,21 +14,9 @@ import { createTestDatabase, type TestDatabase } from '../support/databases';
 import { runNode, startSubgraphProcess, type NodeProcess } from '../support/processes';
 import { postGraphQL, testToken } from '../support/stack';
 import { Inbox } from '../support/inbox';
+import { TEST_REDIS_URL, testRedis } from '../support/redis';
 
-const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
-
-async function redisAvailable(): Promise<boolean> {
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 2_000 });
-  try {
-    await redis.connect();
-    await redis.ping();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    redis.disconnect();
-  }
-}
+const REDIS_URL = TEST_REDIS_URL;
 
 const WORK_CENTER_CHANGED = 'subscription { workCenterStateChanged(siteId: "S01") { id state stateReasonCode } }';
 
@@ -43,11 +30,8 @@ describe('live subscriptions on real processes: two gateway replicas sharing Red
   const gateways: { proc: NodeProcess; url: string }[] = [];
 
   beforeAll(async () => {
-    available = await redisAvailable();
-    if (!available) {
-      if (process.env.REDIS_URL) throw new Error(`REDIS_URL is set but ${REDIS_URL} does not answer`);
-      return;
-    }
+    available = (await testRedis('fan-out across replicas')) !== undefined;
+    if (!available) return;
     dir = mkdtempSync(path.join(os.tmpdir(), 'plantgraph-live-'));
     const supergraph = path.join(dir, 'supergraph.graphql');
     writeFileSync(supergraph, (await composeGraph([erpSystem, mesSystem])).files['supergraph.graphql']!);
@@ -88,10 +72,7 @@ describe('live subscriptions on real processes: two gateway replicas sharing Red
   });
 
   it('delivers a work center’s change on both replicas (WebSocket on one, SSE on the other), then completes cleanly when a replica stops', async () => {
-    if (!available) {
-      console.warn(`no Redis at ${REDIS_URL}: fan-out across replicas is not tested`);
-      return;
-    }
+    if (!available) return;
     const token = await testToken({ roles: ['admin'] });
     const [a, b] = gateways as [(typeof gateways)[0], (typeof gateways)[0]];
     const overWs = new Inbox();

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import Redis from 'ioredis';
 import { createGatewayServer, type GatewayServer } from '../../../gateway/server';
 import type { GatewaySecurityOptions } from '../../../gateway/security';
 import { createLogger } from '../../../platform/logger';
@@ -11,8 +10,9 @@ import { composeGraph } from '../../../cli/compose';
 import { createDatabase } from '../../../platform/db/database';
 import type { GatewayDatabase } from '../../../gateway/security/partners/partner-key.repository';
 import { listenOnFreePort, postGraphQL, startTestStack, staticSupergraph, testToken, type TestStack } from '../../support/stack';
+import { TEST_REDIS_URL, testRedis } from '../../support/redis';
 
-const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
+const REDIS_URL = TEST_REDIS_URL;
 
 function security(overrides: Partial<GatewaySecurityOptions>): GatewaySecurityOptions {
   return {
@@ -28,19 +28,6 @@ function security(overrides: Partial<GatewaySecurityOptions>): GatewaySecurityOp
 
 /** A port nothing listens on, below the ephemeral range so that no outgoing socket takes it meanwhile. */
 const closedPort = () => freePortBlock([0]);
-
-async function redisAvailable(): Promise<boolean> {
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 2_000 });
-  try {
-    await redis.connect();
-    await redis.ping();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    redis.disconnect();
-  }
-}
 
 describe('rate limits and AUTH_MODE', () => {
   let stack: TestStack;
@@ -84,11 +71,7 @@ describe('rate limits and AUTH_MODE', () => {
   });
 
   it('shares the count across two gateway replicas through Redis', async () => {
-    if (!(await redisAvailable())) {
-      if (process.env.REDIS_URL) throw new Error(`REDIS_URL is set but ${REDIS_URL} does not answer`);
-      console.warn(`no Redis at ${REDIS_URL}: the shared rate limit is not tested`);
-      return;
-    }
+    if (!(await testRedis('the shared rate limit'))) return;
     const first = await start(security({ rateLimit: { perMinute: 4, redisUrl: REDIS_URL } }));
     const second = await start(security({ rateLimit: { perMinute: 4, redisUrl: REDIS_URL } }));
     const carol = {

@@ -1,21 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
 import { memoryRateLimitStore, createRateLimiter, redisRateLimitStore, type RateLimitStore } from '../../../gateway/security/rate-limit';
+import { TEST_REDIS_URL, testRedis } from '../../support/redis';
 
-const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
+const REDIS_URL = TEST_REDIS_URL;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function redisAvailable(): Promise<boolean> {
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 2_000 });
-  try {
-    await redis.connect();
-    return (await redis.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    redis.disconnect();
-  }
-}
 
 describe('sliding-window rate limits', () => {
   afterEach(() => jest.restoreAllMocks());
@@ -72,11 +61,7 @@ describe('sliding-window rate limits', () => {
     let redis: Redis | undefined;
     let store: RateLimitStore;
     beforeAll(async () => {
-      if (!(await redisAvailable())) {
-        if (process.env.REDIS_URL) throw new Error(`REDIS_URL is set but ${REDIS_URL} does not answer`);
-        console.warn(`no Redis at ${REDIS_URL}: the Redis sliding window is not tested`);
-        return;
-      }
+      if (!(await testRedis('the Redis sliding window'))) return;
       redis = new Redis(REDIS_URL);
       store = redisRateLimitStore(redis, `plantgraph:test:${randomBytes(4).toString('hex')}:`);
     });

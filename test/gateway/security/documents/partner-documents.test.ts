@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import Redis from 'ioredis';
 import { documents } from '../../../../cli/documents';
 import { composeGraph } from '../../../../cli/compose';
 import { createGatewayServer, type GatewayServer } from '../../../../gateway/server';
@@ -15,23 +14,10 @@ import { qualitySystem } from '../../../../subgraphs/quality/server';
 import { dropDatabases, withDatabase } from '../../../../platform/db/database';
 import { testServerUrl } from '../../../support/databases';
 import { listenOnFreePort, postGraphQL, startTestStack, staticSupergraph, testToken, type TestStack } from '../../../support/stack';
+import { testRedis } from '../../../support/redis';
 
-const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 const NUMBERS = 'query MyOpenPurchaseOrderNumbers {\n  myPurchaseOrders(status: [OPEN]) { nodes { number status } }\n}';
 const OUTSIDE = 'query EveryMaterial {\n  materials { id description }\n}';
-
-async function redisAvailable(): Promise<boolean> {
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 2_000 });
-  try {
-    await redis.connect();
-    await redis.ping();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    redis.disconnect();
-  }
-}
 
 /** Waits until `check` holds, for at most `ms`; returns how long it took. */
 async function within(ms: number, check: () => Promise<boolean>): Promise<number> {
@@ -73,8 +59,7 @@ describe('partner document registry: publish and revoke reach every replica with
     dir = mkdtempSync(path.join(tmpdir(), 'plantgraph-documents-'));
     writeFileSync(path.join(dir, 'supergraph.graphql'), supergraph);
     env = { GATEWAY_DATABASE_URL: gatewayDbUrl, SUPERGRAPH_PATH: path.join(dir, 'supergraph.graphql') };
-    redisUrl = (await redisAvailable()) ? REDIS_URL : undefined;
-    if (!redisUrl && process.env.REDIS_URL) throw new Error(`REDIS_URL is set but ${REDIS_URL} does not answer`);
+    redisUrl = await testRedis('sharing persisted queries between replicas');
     // Two replicas, each with its own connection to the one gateway database (and the one Redis).
     for (let i = 0; i < 2; i++) {
       const gateway = await createGatewayServer({
@@ -193,10 +178,7 @@ describe('partner document registry: publish and revoke reach every replica with
   });
 
   it("a user's automatic persisted query registered on one replica is found on the other (Redis)", async () => {
-    if (!redisUrl) {
-      console.warn(`no Redis at ${REDIS_URL}: persisted queries shared across replicas are not tested`);
-      return;
-    }
+    if (!redisUrl) return;
     const authorization = `Bearer ${await testToken({ roles: ['planner'] })}`;
     const query = `{ material(id: "M000001") { id } __typename ${randomBytes(4).toString('hex').replace(/\d/g, 'x')}: __typename }`;
     const sha256Hash = documentId(query);
