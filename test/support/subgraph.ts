@@ -74,3 +74,8 @@ export async function startSubgraph<TDatabase>(
 export function user(subject: string, extra: Partial<Caller> = {}): Caller {
   return { subject, kind: 'user', roles: [], scopes: [], ...extra };
 }
+
+/** A supplier's partner system, as the gateway passes its key's caller: bound to the supplier, scope `partner:supplier`. */
+export function supplierPartner(supplierId: string): Caller {
+  return { subject: `partner:key-${supplierId}`, kind: 'partner', roles: [], scopes: ['partner:supplier'], supplierId };
+}

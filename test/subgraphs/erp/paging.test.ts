@@ -1,19 +1,11 @@
-import { sql } from 'kysely';
 import type { Caller } from '../../../platform/caller';
+import { sql } from 'kysely';
 import { dbQueryCount } from '../../../platform/metrics';
 import type { ErpDatabase } from '../../../subgraphs/erp/db';
 import { erpSystem } from '../../../subgraphs/erp/server';
 import { ids } from '../../../subgraphs/kit/seed/world';
 import { pageToEnd as pageConnection } from '../../support/paging';
-import { startSubgraph, type SubgraphHarness } from '../../support/subgraph';
-
-const partner = (supplierId: string): Caller => ({
-  subject: `partner:key-${supplierId}`,
-  kind: 'partner',
-  roles: [],
-  scopes: ['partner:supplier'],
-  supplierId,
-});
+import { startSubgraph, supplierPartner, type SubgraphHarness } from '../../support/subgraph';
 
 /**
  * ERP's lists that grow with the plant's history page with keyset cursors: every row once, in the
@@ -145,7 +137,7 @@ describe('ERP paging', () => {
       if (statuses) q = q.where('status', 'in', statuses);
       return q.orderBy('number').execute();
     };
-    const all = await pageToEnd(query, { first: 1 }, (d) => d.myPurchaseOrders, partner(supplierId));
+    const all = await pageToEnd(query, { first: 1 }, (d) => d.myPurchaseOrders, supplierPartner(supplierId));
     const expected = await own();
     expect(all.pages).toBeGreaterThan(2);
     expect(all.rows.map(({ number, status }) => ({ number, status }))).toEqual(expected);
@@ -155,7 +147,7 @@ describe('ERP paging', () => {
       query,
       { first: 1, status: ['OPEN', 'PARTIALLY_RECEIVED'] },
       (d) => d.myPurchaseOrders,
-      partner(supplierId),
+      supplierPartner(supplierId),
     );
     expect(open.rows.map(({ number, status }) => ({ number, status }))).toEqual(await own(['OPEN', 'PARTIALLY_RECEIVED']));
   });
@@ -213,7 +205,7 @@ describe('ERP paging', () => {
         ['after: "W1sibm8iXQ"', 'after'],
         [`after: "${foreignTo(i)}"`, 'after'],
       ] as const) {
-        const result = await erp.execute(field(page), undefined, i === 2 ? partner('V00001') : undefined);
+        const result = await erp.execute(field(page), undefined, i === 2 ? supplierPartner('V00001') : undefined);
         expect([page, result.errors?.[0]?.extensions]).toEqual([
           page,
           expect.objectContaining({ code: 'BAD_USER_INPUT', field: argument }),

@@ -1,15 +1,7 @@
+import type { Caller } from '../../../../platform/caller';
 import type { ErpDatabase } from '../../../../subgraphs/erp/db';
 import { erpSystem } from '../../../../subgraphs/erp/server';
-import type { Caller } from '../../../../platform/caller';
-import { startSubgraph, user, type SubgraphHarness } from '../../../support/subgraph';
-
-const partner = (supplierId: string): Caller => ({
-  subject: `partner:key-${supplierId}`,
-  kind: 'partner',
-  roles: [],
-  scopes: ['partner:supplier'],
-  supplierId,
-});
+import { startSubgraph, user, supplierPartner, type SubgraphHarness } from '../../../support/subgraph';
 
 const MY_POS = `query ($status: [PurchaseOrderStatus!]) {
   myPurchaseOrders(status: $status, first: 200) {
@@ -41,13 +33,13 @@ describe('ERP purchase orders for partners', () => {
       .execute();
 
   it("lists only the purchase orders of the caller's supplier", async () => {
-    const result = await erp.execute(MY_POS, { status: ['OPEN', 'PARTIALLY_RECEIVED'] }, partner('V00007'));
+    const result = await erp.execute(MY_POS, { status: ['OPEN', 'PARTIALLY_RECEIVED'] }, supplierPartner('V00007'));
     expect(result.errors).toBeUndefined();
     const expected = await ordersOf('V00007', ['OPEN', 'PARTIALLY_RECEIVED']);
     expect(expected.length).toBeGreaterThan(0);
     expect(result.data.myPurchaseOrders.nodes.map((o: any) => o.number)).toEqual(expected.map((o) => o.number));
     expect(result.data.myPurchaseOrders.pageInfo.hasNextPage).toBe(false);
-    const all = await erp.execute(MY_POS, {}, partner('V00007'));
+    const all = await erp.execute(MY_POS, {}, supplierPartner('V00007'));
     const everything = await erp.db.selectFrom('purchaseOrders').select('number').where('supplierId', '=', 'V00007').execute();
     expect(everything.length).toBeLessThanOrEqual(200);
     expect(all.data.myPurchaseOrders.nodes).toHaveLength(everything.length);
@@ -67,7 +59,11 @@ describe('ERP purchase orders for partners', () => {
       .where('poNumber', '=', order!.number)
       .orderBy('lineNumber')
       .executeTakeFirstOrThrow();
-    const result = await erp.execute(CONFIRM, { po: order!.number, material: line.materialId, date: '2026-12-24' }, partner('V00003'));
+    const result = await erp.execute(
+      CONFIRM,
+      { po: order!.number, material: line.materialId, date: '2026-12-24' },
+      supplierPartner('V00003'),
+    );
     expect(result.errors).toBeUndefined();
     const stored = await erp.db
       .selectFrom('purchaseOrderLines')
@@ -106,21 +102,29 @@ describe('ERP purchase orders for partners', () => {
     const [own] = await ordersOf('V00003', ['OPEN']);
     const auditBefore = await erp.db.selectFrom('auditTrail').select('id').execute();
     const cases: [Record<string, unknown>, Caller, string][] = [
-      [{ po: other!.number, material: otherLine.materialId, date: '2026-12-01' }, partner('V00003'), 'FORBIDDEN'],
+      [{ po: other!.number, material: otherLine.materialId, date: '2026-12-01' }, supplierPartner('V00003'), 'FORBIDDEN'],
       [{ po: other!.number, material: otherLine.materialId, date: '2026-12-01' }, user('u-1'), 'FORBIDDEN'],
-      [{ po: '4599999999', material: 'M000001', date: '2026-12-01' }, partner('V00003'), 'NOT_FOUND'],
-      [{ po: own!.number, material: 'M999999', date: '2026-12-01' }, partner('V00003'), 'NOT_FOUND'],
-      [{ po: closed!.number, material: closedLine.materialId, date: '2026-12-01' }, partner('V00003'), 'INVALID_STATE'],
-      [{ po: own!.number, material: 'M000001', date: '1999-01-01' }, partner('V00003'), 'NOT_FOUND'],
+      [{ po: '4599999999', material: 'M000001', date: '2026-12-01' }, supplierPartner('V00003'), 'NOT_FOUND'],
+      [{ po: own!.number, material: 'M999999', date: '2026-12-01' }, supplierPartner('V00003'), 'NOT_FOUND'],
+      [{ po: closed!.number, material: closedLine.materialId, date: '2026-12-01' }, supplierPartner('V00003'), 'INVALID_STATE'],
+      [{ po: own!.number, material: 'M000001', date: '1999-01-01' }, supplierPartner('V00003'), 'NOT_FOUND'],
     ];
     for (const [variables, caller, code] of cases) {
       const result = await erp.execute(CONFIRM, variables, caller);
       expect([variables, result.errors?.[0]?.extensions?.code]).toEqual([variables, code]);
     }
     const ownLine = await erp.db.selectFrom('purchaseOrderLines').selectAll().where('poNumber', '=', own!.number).executeTakeFirstOrThrow();
-    const early = await erp.execute(CONFIRM, { po: own!.number, material: ownLine.materialId, date: '2020-01-01' }, partner('V00003'));
+    const early = await erp.execute(
+      CONFIRM,
+      { po: own!.number, material: ownLine.materialId, date: '2020-01-01' },
+      supplierPartner('V00003'),
+    );
     expect(early.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'promisedDate' });
-    const bad = await erp.execute(CONFIRM, { po: own!.number, material: ownLine.materialId, date: '2026-02-30' }, partner('V00003'));
+    const bad = await erp.execute(
+      CONFIRM,
+      { po: own!.number, material: ownLine.materialId, date: '2026-02-30' },
+      supplierPartner('V00003'),
+    );
     expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
 
     expect(await erp.db.selectFrom('auditTrail').select('id').execute()).toHaveLength(auditBefore.length);
