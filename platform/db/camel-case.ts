@@ -7,6 +7,7 @@ import {
   type UnknownRow,
 } from 'kysely';
 import pg from 'pg';
+import { withArrayLiterals } from './array-parameters';
 
 /**
  * camelCase in the code, snake_case in the database, with no second pass over the rows.
@@ -95,7 +96,7 @@ function camelCaseClient(client: pg.PoolClient, columns: CamelCaseColumns): Post
       if (typeof textOrCursor !== 'string') return client.query(textOrCursor as never);
       return new Promise((resolve, reject) => {
         client.query(
-          camelCaseQuery(columns, textOrCursor, parameters ?? [], (error, result) => {
+          camelCaseQuery(columns, textOrCursor, withArrayLiterals(parameters ?? []), (error, result) => {
             if (error) return reject(error);
             try {
               mapNestedJson(columns, result);
