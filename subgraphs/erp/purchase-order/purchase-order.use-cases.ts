@@ -3,7 +3,7 @@ import { recordChange } from '../../kit/audit-trail';
 import { recordChangeEvent } from '../../kit/events';
 import type { Caller } from '../../../platform/caller';
 import type { ErpDatabase } from '../db';
-import { failure, firstFailure, inTransaction, invalid, missing, success, type Outcome } from '../../kit/outcome';
+import { failure, firstFailure, inTransaction, invalid, missing, success, type Outcome, invalidState } from '../../kit/outcome';
 import { blankText } from '../../kit/validation';
 import { findLineByMaterial, lockPurchaseOrder, setPromisedDate, type PurchaseOrderRow } from './purchase-order.repository';
 
@@ -53,13 +53,12 @@ export async function confirmPurchaseOrderLine(
   return inTransaction(db, async (trx): Promise<Outcome<PurchaseOrderRow>> => {
     const order = await lockPurchaseOrder(trx, input.poNumber);
     if (!order) return missing('PurchaseOrder', input.poNumber);
-    if (order.supplierId !== supplier.value) {
-      return failure('FORBIDDEN', `PurchaseOrder "${input.poNumber}" belongs to another supplier than the caller's (${supplier.value})`);
-    }
+    const readable = readableBy(caller, order);
+    if (!readable.ok) return readable;
     if (!CONFIRMABLE.includes(order.status)) {
-      return failure(
-        'INVALID_STATE',
+      return invalidState(
         `PurchaseOrder "${input.poNumber}" is ${order.status}; only OPEN or PARTIALLY_RECEIVED orders take a promised date`,
+        order.status,
       );
     }
     const line = await findLineByMaterial(trx, input.poNumber, input.materialId);

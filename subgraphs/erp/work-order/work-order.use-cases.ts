@@ -3,7 +3,7 @@ import { recordChange } from '../../kit/audit-trail';
 import type { Caller } from '../../../platform/caller';
 import type { ErpDatabase } from '../db';
 import { ErpOrderStatus } from '../enums';
-import { failure, inTransaction, missing, success, type Outcome } from '../../kit/outcome';
+import { inTransaction, missing, success, type Outcome, invalidState } from '../../kit/outcome';
 import { blankText } from '../../kit/validation';
 import { lockWorkOrder, setWorkOrderStatus, type WorkOrderRow } from './work-order.repository';
 
@@ -15,7 +15,7 @@ export async function releaseWorkOrder(db: Kysely<ErpDatabase>, caller: Caller, 
     const order = await lockWorkOrder(trx, id);
     if (!order) return missing('WorkOrder', id);
     if (order.orderStatus !== ErpOrderStatus.CREATED) {
-      return failure('INVALID_STATE', `WorkOrder "${id}" is ${order.orderStatus}; only a CREATED order can be released`);
+      return invalidState(`WorkOrder "${id}" is ${order.orderStatus}; only a CREATED order can be released`, order.orderStatus);
     }
     const released = await setWorkOrderStatus(trx, id, ErpOrderStatus.RELEASED);
     await recordChange(trx, {

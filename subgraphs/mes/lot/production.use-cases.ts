@@ -5,7 +5,7 @@ import { preview } from '../../../platform/preview';
 import type { MesDatabase } from '../db';
 import { CONSUMABLE_LOT, DispatchStatus, LotLifecycleStatus } from '../enums';
 import { addGenealogyEdges } from '../genealogy/genealogy.repository';
-import { failure, inTransaction, invalid, missing, success, type Outcome } from '../../kit/outcome';
+import { failure, inTransaction, invalid, missing, success, type Outcome, invalidState } from '../../kit/outcome';
 import { quantityProblem, roundQuantity } from '../../kit/numbers';
 import { findWorkCentersByIds } from '../work-center/work-center.repository';
 import { lockWorkOrder, updateWorkOrder } from '../work-order/work-order.repository';
@@ -89,9 +89,9 @@ export async function reportProduction(db: Kysely<MesDatabase>, caller: Caller, 
       );
     }
     if (!REPORTABLE.includes(order.dispatchStatus)) {
-      return failure(
-        'INVALID_STATE',
+      return invalidState(
         `work order ${order.id} is ${order.dispatchStatus}; production can be reported only on ${REPORTABLE.join(', ')} orders`,
+        order.dispatchStatus,
       );
     }
 
@@ -104,9 +104,9 @@ export async function reportProduction(db: Kysely<MesDatabase>, caller: Caller, 
       const lot = locked.get(item.lotId);
       if (!lot) return missing('Lot', item.lotId);
       if (!CONSUMABLE_LOT.includes(lot.lifecycleStatus as LotLifecycleStatus)) {
-        return failure(
-          'INVALID_STATE',
+        return invalidState(
           `lot ${lot.id} is ${lot.lifecycleStatus}; only ${CONSUMABLE_LOT.join(' or ')} lots can be consumed`,
+          lot.lifecycleStatus,
         );
       }
       if (lot.siteId !== center.siteId) {
@@ -128,9 +128,9 @@ export async function reportProduction(db: Kysely<MesDatabase>, caller: Caller, 
         return failure('CONFLICT', `output lot ${existing.id} ${origin}; it cannot take output of ${order.id}`);
       }
       if (!CONSUMABLE_LOT.includes(existing.lifecycleStatus as LotLifecycleStatus)) {
-        return failure(
-          'INVALID_STATE',
+        return invalidState(
           `output lot ${existing.id} is ${existing.lifecycleStatus}; output can be added only to ${CONSUMABLE_LOT.join(' or ')} lots`,
+          existing.lifecycleStatus,
         );
       }
       output = await setLotQuantity(trx, existing.id, roundQuantity(existing.quantity + report.goodQuantity), existing.lifecycleStatus);

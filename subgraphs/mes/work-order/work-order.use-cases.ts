@@ -3,7 +3,7 @@ import { recordChange } from '../../kit/audit-trail';
 import type { Caller } from '../../../platform/caller';
 import type { MesDatabase } from '../db';
 import { DispatchStatus } from '../enums';
-import { failure, inTransaction, invalid, missing, success, type Outcome } from '../../kit/outcome';
+import { inTransaction, invalid, missing, success, type Outcome, invalidState } from '../../kit/outcome';
 import { findWorkCentersByIds } from '../work-center/work-center.repository';
 import { lockWorkOrder, updateWorkOrder, type WorkOrderRow } from './work-order.repository';
 import { recordChangeEvent } from '../../kit/events';
@@ -30,9 +30,9 @@ export async function dispatchWorkOrder(
       );
     }
     if (!DISPATCHABLE.includes(before.dispatchStatus)) {
-      return failure(
-        'INVALID_STATE',
+      return invalidState(
         `work order ${workOrderId} is ${before.dispatchStatus}; only ${DISPATCHABLE.join(', ')} orders can be dispatched`,
+        before.dispatchStatus,
       );
     }
     if (before.dispatchStatus === DispatchStatus.READY && before.workCenterId === workCenterId) return success(before);

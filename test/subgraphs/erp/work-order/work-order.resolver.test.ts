@@ -34,7 +34,7 @@ describe('ERP releaseWorkOrder', () => {
   it('refuses an order that is not CREATED with INVALID_STATE naming its status, and unknown ids with NOT_FOUND', async () => {
     const { id } = await firstWith('CLOSED');
     const closed = await erp.execute(RELEASE, { id });
-    expect(closed.errors?.[0]?.extensions?.code).toBe('INVALID_STATE');
+    expect(closed.errors?.[0]?.extensions).toEqual(expect.objectContaining({ code: 'INVALID_STATE', status: 'CLOSED' }));
     expect(closed.errors?.[0]?.message).toContain('CLOSED');
     const unknown = await erp.execute(RELEASE, { id: 'WO9999999' });
     expect(unknown.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');

@@ -78,8 +78,8 @@ describe('MES dispatchWorkOrder', () => {
       ['WO9999999', 'WC001', { code: 'NOT_FOUND', type: 'WorkOrder' }],
       [ready.id, 'WC999', { code: 'NOT_FOUND', type: 'WorkCenter' }],
       [ready.id, 'WC900', { code: 'BAD_USER_INPUT', field: 'workCenterId' }],
-      [running.id, 'WC002', { code: 'INVALID_STATE' }],
-      [closed.id, 'WC002', { code: 'INVALID_STATE' }],
+      [running.id, 'WC002', { code: 'INVALID_STATE', status: running.dispatchStatus }],
+      [closed.id, 'WC002', { code: 'INVALID_STATE', status: closed.dispatchStatus }],
     ];
     for (const [wo, wc, expected] of cases) {
       const { errors } = await mes.execute(DISPATCH, { wo, wc });
