@@ -5,6 +5,7 @@ import { StartupError } from '../listen';
 import { createLogger, type Logger } from '../logger';
 import { CamelCaseColumns, camelCasePool } from './camel-case';
 import { dbConnectionErrorsTotal } from './connection-metrics';
+import { readRowTextInOnePass } from './row-text';
 import { timestamptzParser } from './timestamps';
 
 // NUMERIC and BIGINT come back as JavaScript numbers: quantities here stay far below 2^53.
@@ -14,6 +15,8 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
 // TIMESTAMPTZ: the same Date as pg's parser makes, read without regular expressions (timestamps.ts).
 pg.types.setTypeParser(pg.types.builtins.TIMESTAMPTZ, timestamptzParser(pg.types.getTypeParser(pg.types.builtins.TIMESTAMPTZ)));
+// Each row's values are decoded in one call instead of one call per value (row-text.ts).
+readRowTextInOnePass();
 
 export interface Database<T> {
   readonly system: string;
