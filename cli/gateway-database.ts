@@ -1,8 +1,7 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Database } from '../platform/db/database';
 import { withDatabase } from '../platform/db/database';
-import { embeddedServerUrl, startEmbeddedPostgres } from '../platform/db/embedded';
+import { runningEmbeddedServerUrl, startEmbeddedPostgres } from '../platform/db/embedded';
 import { PG_PORT_OFFSET } from '../platform/systems';
 import type { GatewayDatabase } from '../gateway/security/partners/partner-key.repository';
 import { gatewayDatabaseUrl, openGatewayDatabase } from '../gateway/security/partners/store';
@@ -20,9 +19,8 @@ const embeddedPort = (env: NodeJS.ProcessEnv) => parsePort(env, 'PG_PORT', parse
 export function runningGatewayDatabaseUrl(env: NodeJS.ProcessEnv): string | undefined {
   if (env.GATEWAY_DATABASE_URL) return env.GATEWAY_DATABASE_URL;
   if (env.DATABASE_URL) return gatewayDatabaseUrl(env.DATABASE_URL);
-  if (!existsSync(path.join(embeddedDataDir(env), 'postmaster.pid'))) return undefined;
-  // `npm start` is running: use its PostgreSQL rather than start a second one on the same data.
-  return gatewayDatabaseUrl(withDatabase(embeddedServerUrl(embeddedPort(env)), 'plantgraph'));
+  const running = runningEmbeddedServerUrl(embeddedDataDir(env), embeddedPort(env));
+  return running && gatewayDatabaseUrl(withDatabase(running, 'plantgraph'));
 }
 
 /**

@@ -1,10 +1,9 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { StartupError } from '../platform/listen';
 import { isSystemName } from '../platform/systems';
 import { implementedSystems } from '../subgraphs/catalog';
 import { createDatabase, withDatabase, type Database } from '../platform/db/database';
-import { embeddedServerUrl } from '../platform/db/embedded';
+import { runningEmbeddedServerUrl } from '../platform/db/embedded';
 import {
   listCommands,
   retryParkedCommands,
@@ -54,10 +53,8 @@ async function openOutboxes(
     return { databases: new Map([[systems[0]!, database]]), close: () => database.close() };
   }
   const config = loadStartConfig(env);
-  let databaseUrl = config.databaseUrl;
-  // `npm start` is running: use its PostgreSQL rather than start a second one on the same data.
-  if (!databaseUrl && existsSync(path.join(config.dataDir, 'pg', 'postmaster.pid')))
-    databaseUrl = withDatabase(embeddedServerUrl(config.pgPort), 'plantgraph');
+  const running = runningEmbeddedServerUrl(path.join(config.dataDir, 'pg'), config.pgPort);
+  const databaseUrl = config.databaseUrl ?? (running && withDatabase(running, 'plantgraph'));
   const modules = implementedSystems().filter((s) => systems.includes(s.name));
   if (databaseUrl) {
     const databases = new Map(

