@@ -40,6 +40,11 @@ export interface LiveServerOptions {
    */
   keepAliveMs?: number;
   /**
+   * Messages written without waiting, over all WebSocket connections, in one turn of the event loop.
+   * @default WS_BURST_MESSAGES
+   */
+  burstMessages?: number;
+  /**
    * Largest subscribe message or SSE request body.
    * @default 1_048_576
    */
@@ -80,6 +85,31 @@ export const WS_SEND_BUFFER_BYTES = 64 * 1024;
  * writes would keep the loop from reading the systems' answers (and timing them out).
  */
 export const WS_BURST_MESSAGES = 2_000;
+
+/**
+ * Counts messages written without waiting in one turn of the event loop. `sent` is called after
+ * each such write: undefined while the turn's burst is within `limit`, else a promise of the next
+ * turn (one for all writers), when the count starts again.
+ */
+export function burstGate(limit: number = WS_BURST_MESSAGES): { sent(): Promise<void> | undefined } {
+  let burst = 0;
+  let turn: Promise<void> | undefined;
+  const nextTurn = () =>
+    (turn ??= new Promise<void>((resolve) =>
+      setImmediate(() => {
+        burst = 0;
+        turn = undefined;
+        resolve();
+      }),
+    ));
+  return {
+    sent() {
+      // The count starts again at the next turn of the loop; past the burst, wait for it.
+      if (burst++ === 0) void nextTurn();
+      return burst > limit ? nextTurn() : undefined;
+    },
+  };
+}
 
 const refused = (error: GraphQLError): Prepared => ({ ok: false, errors: [error], status: statusOf(error) });
 
@@ -243,16 +273,7 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
       : undefined;
   keepAlive?.unref();
 
-  let burst = 0;
-  let turn: Promise<void> | undefined;
-  const nextTurn = () =>
-    (turn ??= new Promise<void>((resolve) =>
-      setImmediate(() => {
-        burst = 0;
-        turn = undefined;
-        resolve();
-      }),
-    ));
+  const burst = burstGate(options.burstMessages);
 
   function accept(client: WebSocket, request: IncomingMessage, raw: Duplex): void {
     // Messages sent in one tick (an event's answers reach every subscriber in one pass, and a
@@ -274,9 +295,7 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
           }
           if (client.bufferedAmount < WS_SEND_BUFFER_BYTES) {
             client.send(data);
-            // The count starts again at the next turn of the loop; past the burst, wait for it.
-            if (burst++ === 0) void nextTurn();
-            return burst > WS_BURST_MESSAGES ? nextTurn() : undefined;
+            return burst.sent();
           }
           // A peer that reads slowly: the next message waits for this one to be written.
           return new Promise<void>((resolve) => client.send(data, () => resolve()));
