@@ -19,6 +19,10 @@ import { Inbox } from '../support/inbox';
 import { ROOT, runNode, startSubgraphProcess, type NodeProcess } from '../support/processes';
 import { postGraphQL, testToken } from '../support/stack';
 import { TEST_REDIS_URL, testRedis } from '../support/redis';
+import { bookQuantityOf, openOrderLineOf, scheduledCountTasks } from '../support/plant-rows';
+import type { Kysely } from 'kysely';
+import type { ErpDatabase } from '../../subgraphs/erp/db';
+import type { InventoryDatabase } from '../../subgraphs/inventory/db';
 
 const REDIS_URL = TEST_REDIS_URL;
 
@@ -120,24 +124,8 @@ describe('live flows on real processes: a count handed to ERP, suppliers followi
     sse(token).subscribe({ query: COUNT_TASK_CHANGED, variables: { site: 'S01' } }, overSse.sink);
     await held();
 
-    const task = await (databases.inventory!.database.db as any)
-      .selectFrom('countTasks')
-      .select(['id', 'materialId'])
-      .where('status', '=', 'SCHEDULED')
-      .where('siteId', '=', 'S01')
-      .orderBy('id')
-      .limit(1)
-      .executeTakeFirstOrThrow();
-    const book = Number(
-      (
-        await (databases.erp!.database.db as any)
-          .selectFrom('materialSites')
-          .select('bookQuantity')
-          .where('materialId', '=', task.materialId)
-          .where('siteId', '=', 'S01')
-          .executeTakeFirstOrThrow()
-      ).bookQuantity,
-    );
+    const [task] = await scheduledCountTasks(databases.inventory!.database.db as Kysely<InventoryDatabase>, 'S01');
+    const book = await bookQuantityOf(databases.erp!.database.db as Kysely<ErpDatabase>, task!.materialId, 'S01');
     const submitted = await postGraphQL(
       gatewayUrl,
       'mutation ($id: ID!, $q: Float!) { submitCount(taskId: $id, countedQuantity: $q, countedBy: "ana.ruiz") { id status } }',
@@ -181,15 +169,7 @@ describe('live flows on real processes: a count handed to ERP, suppliers followi
 
     const confirmed: Record<string, string> = {};
     for (const supplierId of suppliers) {
-      const line = await erp
-        .selectFrom('purchaseOrderLines as l')
-        .innerJoin('purchaseOrders as o', 'o.number', 'l.poNumber')
-        .select(['l.poNumber', 'l.materialId'])
-        .where('o.supplierId', '=', supplierId)
-        .where('o.status', 'in', ['OPEN', 'PARTIALLY_RECEIVED'])
-        .orderBy('l.poNumber')
-        .limit(1)
-        .executeTakeFirstOrThrow();
+      const line = await openOrderLineOf(erp, supplierId);
       const response = await postGraphQL(
         gatewayUrl,
         bodyOf('ConfirmPurchaseOrderLine'),

@@ -22,6 +22,7 @@ import { testServerUrl } from '../support/databases';
 import { runNode, type NodeProcess } from '../support/processes';
 import { postGraphQL, startTestStack, type TestStack } from '../support/stack';
 import { Inbox } from '../support/inbox';
+import { openOrderLineOf } from '../support/plant-rows';
 
 const AUDIENCE = 'urn:plantgraph:gateway';
 const CLIENT_ID = 'plant-screens';
@@ -384,15 +385,7 @@ describe('live subscriptions in production: tokens from a real OpenID provider, 
     // Each supplier confirms a date on one line of one of its open orders.
     const confirmed: Record<string, string> = {};
     for (const supplierId of suppliers) {
-      const line = await erp
-        .selectFrom('purchaseOrderLines as l')
-        .innerJoin('purchaseOrders as o', 'o.number', 'l.poNumber')
-        .select(['l.poNumber', 'l.materialId', 'o.orderDate'])
-        .where('o.supplierId', '=', supplierId)
-        .where('o.status', 'in', ['OPEN', 'PARTIALLY_RECEIVED'])
-        .orderBy('l.poNumber')
-        .limit(1)
-        .executeTakeFirstOrThrow();
+      const line = await openOrderLineOf(erp, supplierId);
       const promisedDate = '2027-03-15';
       const response = await postGraphQL(
         gatewayUrl,

@@ -13,6 +13,10 @@ import { createRelay, type Relay } from '../../../subgraphs/kit/outbox/relay';
 import { relayServiceHeaders } from '../../../subgraphs/kit/outbox/system-relay';
 import { postGraphQL, startTestStack, testToken, type TestStack } from '../../support/stack';
 import { Inbox } from '../../support/inbox';
+import { bookQuantityOf, scheduledCountTasks } from '../../support/plant-rows';
+import type { Kysely } from 'kysely';
+import type { ErpDatabase } from '../../../subgraphs/erp/db';
+import type { InventoryDatabase } from '../../../subgraphs/inventory/db';
 
 const COUNT_TASK_CHANGED = `subscription Counter($site: ID!) {
   countTaskChanged(siteId: $site) { id status materialSite { materialId bookQuantity material { description } } }
@@ -77,31 +81,6 @@ describe('live subscriptions over WebSocket and SSE, each event resolved through
     await bus?.close();
   });
 
-  async function scheduledTask(): Promise<{ id: string; materialId: string }> {
-    const db = stack.databases.inventory!.database.db as any;
-    const task = await db
-      .selectFrom('countTasks')
-      .select(['id', 'materialId'])
-      .where('status', '=', 'SCHEDULED')
-      .where('siteId', '=', 'S01')
-      .orderBy('id')
-      .limit(1)
-      .executeTakeFirstOrThrow();
-    return task;
-  }
-
-  const bookOf = async (materialId: string) =>
-    Number(
-      (
-        await (stack.databases.erp!.database.db as any)
-          .selectFrom('materialSites')
-          .select('bookQuantity')
-          .where('materialId', '=', materialId)
-          .where('siteId', '=', 'S01')
-          .executeTakeFirstOrThrow()
-      ).bookQuantity,
-    );
-
   it('delivers COUNTED, then the verdict, each as its change committed, with ERP’s book quantity, over both transports', async () => {
     const token = await testToken({ roles: ['admin'] });
     const overWs = new Inbox();
@@ -113,8 +92,8 @@ describe('live subscriptions over WebSocket and SSE, each event resolved through
     while ((await postGraphQL(stack.gatewayUrl, '{ __typename }')).status !== 200 || Date.now() - started < 500)
       await new Promise((r) => setTimeout(r, 100));
 
-    const task = await scheduledTask();
-    const book = await bookOf(task.materialId);
+    const [task] = await scheduledCountTasks(stack.databases.inventory!.database.db as Kysely<InventoryDatabase>, 'S01');
+    const book = await bookQuantityOf(stack.databases.erp!.database.db as Kysely<ErpDatabase>, task!.materialId, 'S01');
     // Both changes commit before the gateway hears of either: COUNTED, then the hand-off's verdict.
     let open!: () => void;
     gate = new Promise((resolve) => (open = resolve));

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { ErpDatabase } from '../../../../subgraphs/erp/db';
 import { erpSystem } from '../../../../subgraphs/erp/server';
 import { startSubgraph, user, supplierPartner, type SubgraphHarness } from '../../../support/subgraph';
+import { openOrderLineOf } from '../../../support/plant-rows';
 
 const ORDER =
   'query ($number: ID!, $change: ID) { purchaseOrder(number: $number, asOfChange: $change) { number status lines { promisedDate } } }';
@@ -16,16 +17,10 @@ describe('a purchase order by number, and the change events of confirmed dates, 
   });
   afterAll(() => erp.stop());
 
-  const openOrderOf = (supplierId: string) =>
-    erp.db
-      .selectFrom('purchaseOrderLines as l')
-      .innerJoin('purchaseOrders as o', 'o.number', 'l.poNumber')
-      .select(['o.number', 'l.materialId'])
-      .where('o.supplierId', '=', supplierId)
-      .where('o.status', 'in', ['OPEN', 'PARTIALLY_RECEIVED'])
-      .orderBy('o.number')
-      .limit(1)
-      .executeTakeFirstOrThrow();
+  const openOrderOf = async (supplierId: string) => {
+    const line = await openOrderLineOf(erp.db, supplierId);
+    return { number: line.poNumber, materialId: line.materialId };
+  };
 
   it('answers a supplier its own order and FORBIDDEN for another’s; a customer’s caller none; the plant’s users every one', async () => {
     const own = await openOrderOf('V00001');
