@@ -3,6 +3,7 @@ import type { ChangeBus, ChangeEvent } from '../../platform/change-bus';
 import type { Caller } from '../../platform/caller';
 import type { Logger } from '../../platform/logger';
 import { preview } from '../../platform/preview';
+import { rightsOf } from '../../platform/sharing';
 import { gatewayError } from '../security/errors';
 import { isPartnerCaller } from '../security/caller';
 import type { EventQuery } from './event-query';
@@ -145,13 +146,6 @@ interface Subscriber {
 }
 
 const callerKeyOf = (caller: Caller) => `${caller.kind}:${caller.subject}`;
-
-/**
- * What an answer may depend on (caller.ts: rights, never identity): the kind, roles, scopes and
- * the supplier or customer a caller is bound to.
- */
-const rightsOf = (caller: Caller) =>
-  JSON.stringify([caller.kind, [...caller.roles].sort(), [...caller.scopes].sort(), caller.supplierId ?? null, caller.customerId ?? null]);
 
 const entityOf = (event: ChangeEvent) => `${event.field} ${JSON.stringify(event.key)}`;
 
