@@ -178,7 +178,13 @@ describe('batching concurrent entity fetches', () => {
  * error for an id starting with `bad`, `strict(id)` is non-null (a bad id nulls the whole answer),
  * `customers(limit: Int)` lists. It records every body it received.
  */
-function executingSubgraph(): { server: Server; received: { query: string; variables: Record<string, unknown> }[]; url: () => string } {
+function executingSubgraph(): {
+  server: Server;
+  received: { query: string; variables: Record<string, unknown> }[];
+  url: () => string;
+  /** Holds every answer until the returned function is called (a request kept in flight as long as a test needs). */
+  hold: () => () => void;
+} {
   const schema = buildSchema(`
     scalar _Any
     type Customer { id: ID! name(upper: Boolean): String }
@@ -195,10 +201,12 @@ function executingSubgraph(): { server: Server; received: { query: string; varia
     _entities: ({ representations }: { representations: { id: string }[] }) => representations.map((r) => customer(r)),
   };
   const received: { query: string; variables: Record<string, unknown> }[] = [];
+  let held: Promise<void> = Promise.resolve();
   const server = createServer((req, res) => {
     let text = '';
     req.on('data', (chunk) => (text += chunk));
     req.on('end', async () => {
+      await held;
       const body = JSON.parse(text) as { query: string; variables: Record<string, unknown> };
       received.push(body);
       const document = parse(body.query);
@@ -212,7 +220,16 @@ function executingSubgraph(): { server: Server; received: { query: string; varia
       }, 20).unref();
     });
   });
-  return { server, received, url: () => `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql` };
+  return {
+    server,
+    received,
+    url: () => `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`,
+    hold: () => {
+      let release!: () => void;
+      held = new Promise((resolve) => (release = resolve));
+      return release;
+    },
+  };
 }
 
 const CUSTOMER_QUERY = 'query Q__crm__0($id:ID!){customer(id:$id){id name}}';
@@ -370,6 +387,8 @@ describe('batching concurrent root queries', () => {
 
   it('while a subgraph has `concurrency` requests in flight, gathers new fetches and sends them as one when one is answered', async () => {
     const batch = subgraphBatchFetcher(pool.fetcher, { concurrency: 1 });
+    // The first stays in flight until all are asked, however late a loaded machine runs the timers.
+    const release = target.hold();
     const first = ask(batch.fetcher, alice, rootBody(CUSTOMER_QUERY, { id: 'C1' }));
     // Asked on later turns, while the first is in flight.
     await new Promise((resolve) => setTimeout(resolve, 5));
@@ -379,6 +398,7 @@ describe('batching concurrent root queries', () => {
       ask(batch.fetcher, bob, rootBody(CUSTOMER_QUERY, { id: 'C3' })),
       ask(batch.fetcher, alice, rootBody(CUSTOMER_QUERY, { id: 'C4' })),
     );
+    release();
     const answers = await Promise.all([first, ...later]);
     expect(target.received.map((r) => Object.values(r.variables))).toEqual([['C1'], ['C2', 'C3', 'C4']]);
     expect(answers.map((a) => a.body.data.customer.id)).toEqual(['C1', 'C2', 'C3', 'C4']);
