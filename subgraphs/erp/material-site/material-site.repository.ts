@@ -2,6 +2,10 @@ import type { Kysely } from 'kysely';
 import { textArray, unnestPairs } from '../../../platform/db/key-arrays';
 import { keysetPage, type Keyset, type Page } from '../../kit/paging';
 import type { ErpDatabase } from '../db';
+import type { ChangeStream } from '../../kit/events';
+
+/** Stock of a material-site blocked or released, as live events that keep the changed row (`asOfChange`). */
+export const STOCK_STATUS_CHANGES: ChangeStream = { field: 'stockStatusChanged', table: 'material_sites' };
 
 export type MaterialSiteRow = ErpDatabase['materialSites'];
 export interface MaterialSiteKey {

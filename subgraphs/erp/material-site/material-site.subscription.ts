@@ -1,7 +1,7 @@
 import { Arg, Ctx, ID, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { AS_OF_CHANGE_DESCRIPTION, entityAsOfChange, servedByGateway } from '../../kit/events';
 import type { ErpContext } from '../context';
-import type { MaterialSiteRow } from './material-site.repository';
+import { STOCK_STATUS_CHANGES, type MaterialSiteRow } from './material-site.repository';
 import { MaterialSite } from './material-site.type';
 
 /** A material-site by key, and the live field announcing stock blocked or released there (run by the gateway). */
@@ -16,8 +16,7 @@ export class MaterialSiteSubscriptionResolver {
   ) {
     if (asOfChange == null) return ctx.loaders.materialSite.load({ materialId, siteId });
     return entityAsOfChange<MaterialSiteRow>(ctx.db, {
-      field: 'stockStatusChanged',
-      table: 'material_sites',
+      stream: STOCK_STATUS_CHANGES,
       change: asOfChange,
       type: 'MaterialSite',
       id: `${materialId}@${siteId}`,

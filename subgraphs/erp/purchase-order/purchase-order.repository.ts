@@ -2,6 +2,10 @@ import type { Expression, Kysely } from 'kysely';
 import { intArray, textArray, unnestPairs } from '../../../platform/db/key-arrays';
 import { keysetPage, pagesByParent, type Keyset, type Page } from '../../kit/paging';
 import type { ErpDatabase } from '../db';
+import type { ChangeStream } from '../../kit/events';
+
+/** Delivery dates confirmed on a supplier's orders, as live events that keep the changed row (`asOfChange`). */
+export const PURCHASE_ORDER_CHANGES: ChangeStream = { field: 'purchaseOrderChanged', table: 'purchase_orders' };
 
 export type PurchaseOrderRow = ErpDatabase['purchaseOrders'];
 export type PurchaseOrderLineRow = ErpDatabase['purchaseOrderLines'];

@@ -2,7 +2,7 @@ import { Arg, Ctx, Directive, ID, Query, Resolver, Root, Subscription } from 'ty
 import { AS_OF_CHANGE_DESCRIPTION, entityAsOfChange, servedByGateway } from '../../kit/events';
 import { unwrap } from '../../kit/outcome';
 import type { ErpContext } from '../context';
-import { findPurchaseOrderByNumber, type PurchaseOrderRow } from './purchase-order.repository';
+import { findPurchaseOrderByNumber, PURCHASE_ORDER_CHANGES, type PurchaseOrderRow } from './purchase-order.repository';
 import { PurchaseOrder } from './purchase-order.type';
 import { readableBy } from './purchase-order.use-cases';
 
@@ -27,8 +27,7 @@ export class PurchaseOrderSubscriptionResolver {
       asOfChange == null
         ? await findPurchaseOrderByNumber(ctx.db, number)
         : await entityAsOfChange<PurchaseOrderRow>(ctx.db, {
-            field: 'purchaseOrderChanged',
-            table: 'purchase_orders',
+            stream: PURCHASE_ORDER_CHANGES,
             change: asOfChange,
             type: 'PurchaseOrder',
             id: number,

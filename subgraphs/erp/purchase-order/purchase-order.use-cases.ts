@@ -5,7 +5,13 @@ import type { Caller } from '../../../platform/caller';
 import type { ErpDatabase } from '../db';
 import { failure, firstFailure, inTransaction, invalid, missing, success, type Outcome, invalidState } from '../../kit/outcome';
 import { blankText } from '../../kit/validation';
-import { findLineByMaterial, lockPurchaseOrder, setPromisedDate, type PurchaseOrderRow } from './purchase-order.repository';
+import {
+  findLineByMaterial,
+  lockPurchaseOrder,
+  PURCHASE_ORDER_CHANGES,
+  setPromisedDate,
+  type PurchaseOrderRow,
+} from './purchase-order.repository';
 
 const CONFIRMABLE = ['OPEN', 'PARTIALLY_RECEIVED'];
 
@@ -76,12 +82,7 @@ export async function confirmPurchaseOrderLine(
       before: { lineNumber: line.lineNumber, materialId: line.materialId, promisedDate: line.promisedDate },
       after: { lineNumber: updated.lineNumber, materialId: updated.materialId, promisedDate: updated.promisedDate },
     });
-    await recordChangeEvent(trx, {
-      field: 'purchaseOrderChanged',
-      scope: order.supplierId,
-      key: { number: order.number },
-      table: 'purchase_orders',
-    });
+    await recordChangeEvent(trx, { ...PURCHASE_ORDER_CHANGES, scope: order.supplierId, key: { number: order.number } });
     return success(order);
   });
 }

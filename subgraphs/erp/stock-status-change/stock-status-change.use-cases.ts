@@ -4,7 +4,7 @@ import type { Caller } from '../../../platform/caller';
 import type { ErpDatabase } from '../db';
 import { StockStatus } from '../enums';
 import { nextMaterialDocumentNumber } from '../inventory-adjustment/inventory-adjustment.repository';
-import { lockMaterialSite, updateMaterialSiteStock } from '../material-site/material-site.repository';
+import { lockMaterialSite, STOCK_STATUS_CHANGES, updateMaterialSiteStock } from '../material-site/material-site.repository';
 import { failure, firstFailure, inTransaction, invalid, invalidIf, success, type Outcome } from '../../kit/outcome';
 import { createKeyedReplay } from '../business-key';
 import { blankText } from '../../kit/validation';
@@ -120,10 +120,9 @@ export async function changeStockStatus(
       after: { bookQuantity: after.bookQuantity, blockedQuantity: after.blockedQuantity },
     });
     await recordChangeEvent(trx, {
-      field: 'stockStatusChanged',
+      ...STOCK_STATUS_CHANGES,
       scope: input.siteId,
       key: { materialId: input.materialId, siteId: input.siteId },
-      table: 'material_sites',
     });
     return success(posted);
   });

@@ -5,7 +5,10 @@ import type { MaterialSiteKey } from '../material-site/material-site.repository'
 // The keyset functions alone: a repository needs none of the kit's GraphQL types.
 import { keysetPage } from '../../kit/paging/keyset';
 import type { Keyset, Page } from '../../kit/paging';
-import { recordChangeEvent } from '../../kit/events';
+import { recordChangeEvent, type ChangeStream } from '../../kit/events';
+
+/** A count task's status changes, as live events that keep the changed row (`asOfChange`). */
+export const COUNT_TASK_CHANGES: ChangeStream = { field: 'countTaskChanged', table: 'count_tasks' };
 
 export type CountTaskRow = Selectable<InventoryDatabase['countTasks']>;
 
@@ -89,8 +92,7 @@ export async function updateCountTask(
   patch: Updateable<InventoryDatabase['countTasks']>,
 ): Promise<CountTaskRow> {
   const row = await trx.updateTable('countTasks').set(patch).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
-  if (patch.status !== undefined)
-    await recordChangeEvent(trx, { field: 'countTaskChanged', scope: row.siteId, key: { id: row.id }, table: 'count_tasks' });
+  if (patch.status !== undefined) await recordChangeEvent(trx, { ...COUNT_TASK_CHANGES, scope: row.siteId, key: { id: row.id } });
   return row;
 }
 

@@ -1,7 +1,7 @@
 import { Arg, Ctx, ID, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { AS_OF_CHANGE_DESCRIPTION, entityAsOfChange, servedByGateway } from '../../kit/events';
 import type { InventoryContext } from '../context';
-import type { CountTaskRow } from './count-task.repository';
+import { COUNT_TASK_CHANGES, type CountTaskRow } from './count-task.repository';
 import { CountTask } from './count-task.type';
 
 /** A count task by key, and the live field announcing each change of its status (run by the gateway). */
@@ -15,8 +15,7 @@ export class CountTaskSubscriptionResolver {
   ) {
     if (asOfChange == null) return ctx.loaders.countTask.load(id);
     return entityAsOfChange<CountTaskRow>(ctx.db, {
-      field: 'countTaskChanged',
-      table: 'count_tasks',
+      stream: COUNT_TASK_CHANGES,
       change: asOfChange,
       type: 'CountTask',
       id,

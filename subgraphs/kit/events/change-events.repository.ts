@@ -1,4 +1,5 @@
 import { sql, type Generated, type Kysely } from 'kysely';
+import { snakeCaseOf } from '../seed/bulk';
 
 /** The table a system adds with `changeEventsMigration`. */
 export interface ChangeEventsDatabase {
@@ -20,6 +21,25 @@ export const CHANGE_EVENTS_NOTIFY_CHANNEL = 'plantgraph_change_events';
 
 const events = (db: Kysely<any>) => db as unknown as Kysely<ChangeEventsDatabase>;
 
+/**
+ * How long a published event is kept with the row it recorded, for reading the entity as of the
+ * change (`asOfChange`): an event is resolved within milliseconds of publishing, so this is a
+ * margin for a gateway that waited on a slow system, not a history.
+ */
+export const CHANGE_KEPT_MS = 15 * 60_000;
+
+/**
+ * A live field whose events keep the changed row, and the owner's table the row comes from: named
+ * once per entity, beside its repository, so that the writer of its events and the reader of its
+ * rows (`entityAsOfChange`) agree.
+ */
+export interface ChangeStream {
+  /** The subscription field its events feed, e.g. `countTaskChanged`. */
+  readonly field: string;
+  /** The owner's table holding the entity, its columns named as the key's fields in snake_case. */
+  readonly table: string;
+}
+
 export interface NewChangeEvent {
   /** The subscription field it feeds, e.g. `countTaskChanged`. */
   field: string;
@@ -28,15 +48,14 @@ export interface NewChangeEvent {
   /** Arguments of the query field that reads the entity by key. */
   key: Record<string, string>;
   /**
-   * The owner's table holding the entity, its columns named as the key's fields in snake_case.
-   * The row as this transaction leaves it is kept with the event, so that the owner can answer
-   * for the entity as of the change (`asOfChange`) however soon a later change follows.
+   * The owner's table holding the entity (`ChangeStream.table`). The row as this transaction
+   * leaves it is kept with the event, so that the owner can answer for the entity as of the change
+   * (`asOfChange`) however soon a later change follows.
    */
   table?: string;
 }
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
-const snakeCase = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 function identifier(name: string): string {
   if (!IDENTIFIER.test(name)) throw new Error(`change events: "${name}" is not a plain lower-case SQL identifier`);
@@ -50,7 +69,7 @@ function identifier(name: string): string {
 export async function recordChangeEvent(trx: Kysely<any>, event: NewChangeEvent): Promise<void> {
   const state = event.table
     ? sql`(select to_jsonb(t) from ${sql.table(identifier(event.table))} as t where ${sql.join(
-        Object.entries(event.key).map(([name, value]) => sql`${sql.ref(`t.${identifier(snakeCase(name))}`)} = ${value}`),
+        Object.entries(event.key).map(([name, value]) => sql`${sql.ref(`t.${identifier(snakeCaseOf(name))}`)} = ${value}`),
         sql` and `,
       )})`
     : sql`null`;
@@ -95,22 +114,17 @@ export async function pruneChangeEvents(db: Kysely<any>, keepMs: number): Promis
 }
 
 /**
- * The rows that events of `field` kept (`NewChangeEvent.table`), typed as rows of `table` by the
- * database itself (`jsonb_populate_record`), so that they parse exactly as the table's own rows;
- * each with `asOfChange`, the event's sequence number as text. Events no longer kept are absent.
+ * The row that event `seq` of a stream kept, typed as a row of the stream's table by the database
+ * itself (`jsonb_populate_record`), so that it parses exactly as the table's own rows; undefined
+ * when no such event is kept.
  */
-export async function findStatesAsOfChanges<Row>(
-  db: Kysely<any>,
-  field: string,
-  table: string,
-  seqs: readonly string[],
-): Promise<(Row & { asOfChange: string })[]> {
-  const { rows } = await sql<Row & { asOfChange: string }>`
-    select e.seq::text as as_of_change, r.*
+export async function findStateAsOfChange<Row>(db: Kysely<any>, stream: ChangeStream, seq: string): Promise<Row | undefined> {
+  const { rows } = await sql<Row>`
+    select r.*
     from change_events as e
-    cross join lateral jsonb_populate_record(null::${sql.table(identifier(table))}, e.state) as r
-    where e.field = ${field} and e.state is not null and e.seq = any(${seqs}::bigint[])`.execute(db);
-  return rows;
+    cross join lateral jsonb_populate_record(null::${sql.table(identifier(stream.table))}, e.state) as r
+    where e.seq = ${seq}::bigint and e.field = ${stream.field} and e.state is not null`.execute(db);
+  return rows[0];
 }
 
 /** Whether the database has the change events table (systems without live fields have none). */

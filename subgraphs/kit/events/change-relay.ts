@@ -6,6 +6,7 @@ import type { Logger } from '../../../platform/logger';
 import { registry } from '../../../platform/metrics';
 import {
   CHANGE_EVENTS_NOTIFY_CHANNEL,
+  CHANGE_KEPT_MS,
   claimChangeEvents,
   hasChangeEventsTable,
   markChangeEventsPublished,
@@ -43,9 +44,8 @@ export interface ChangeRelayOptions {
   batchSize?: number;
   /**
    * How long a published event is kept, with the row it recorded, for reading the entity as of
-   * the change (`asOfChange`); an event is resolved within milliseconds of publishing, so this
-   * is a margin for a gateway that waited on a slow system, not a history.
-   * @default 900_000 (15 minutes)
+   * the change (`asOfChange`).
+   * @default CHANGE_KEPT_MS (15 minutes)
    */
   keepMs?: number;
 }
@@ -67,7 +67,7 @@ export function startChangeRelay(options: ChangeRelayOptions): ChangeRelay {
   const { system, database, bus, logger } = options;
   const pollMs = options.pollMs ?? 1_000;
   const batchSize = options.batchSize ?? 500;
-  const keepMs = options.keepMs ?? 900_000;
+  const keepMs = options.keepMs ?? CHANGE_KEPT_MS;
   let prunedAt = 0;
   let stopped = false;
   let wake: (() => void) | undefined;

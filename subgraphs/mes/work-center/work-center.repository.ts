@@ -1,5 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { MesDatabase } from '../db';
+import type { ChangeStream } from '../../kit/events';
+
+/** A work center's state changes, as live events that keep the changed row (`asOfChange`). */
+export const WORK_CENTER_CHANGES: ChangeStream = { field: 'workCenterStateChanged', table: 'work_centers' };
 
 export type WorkCenterRow = MesDatabase['workCenters'];
 

@@ -1,7 +1,7 @@
 import { Arg, Ctx, ID, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { AS_OF_CHANGE_DESCRIPTION, entityAsOfChange, servedByGateway } from '../../kit/events';
 import type { MesContext } from '../context';
-import type { WorkCenterRow } from './work-center.repository';
+import { WORK_CENTER_CHANGES, type WorkCenterRow } from './work-center.repository';
 import { WorkCenter } from './work-center.type';
 
 /** A work center by key, and the live field announcing its state changes (run by the gateway). */
@@ -15,8 +15,7 @@ export class WorkCenterSubscriptionResolver {
   ) {
     if (asOfChange == null) return ctx.loaders.workCenter.load(id);
     return entityAsOfChange<WorkCenterRow>(ctx.db, {
-      field: 'workCenterStateChanged',
-      table: 'work_centers',
+      stream: WORK_CENTER_CHANGES,
       change: asOfChange,
       type: 'WorkCenter',
       id,

@@ -3,7 +3,7 @@ import { recordChange } from '../../kit/audit-trail';
 import type { Caller } from '../../../platform/caller';
 import type { MesDatabase } from '../db';
 import { inTransaction, invalid, missing, success, type Outcome } from '../../kit/outcome';
-import { lockWorkCenter, updateWorkCenterState, type WorkCenterRow } from './work-center.repository';
+import { lockWorkCenter, updateWorkCenterState, WORK_CENTER_CHANGES, type WorkCenterRow } from './work-center.repository';
 import { preview } from '../../../platform/preview';
 import { recordChangeEvent } from '../../kit/events';
 
@@ -33,7 +33,7 @@ export async function setWorkCenterState(
     if (!before) return missing('WorkCenter', change.id);
     const after = await updateWorkCenterState(trx, change.id, change.state, reasonCode);
     await recordChange(trx, { caller, operation: 'setWorkCenterState', entityType: 'WorkCenter', entityId: after.id, before, after });
-    await recordChangeEvent(trx, { field: 'workCenterStateChanged', scope: after.siteId, key: { id: after.id }, table: 'work_centers' });
+    await recordChangeEvent(trx, { ...WORK_CENTER_CHANGES, scope: after.siteId, key: { id: after.id } });
     return success(after);
   });
 }

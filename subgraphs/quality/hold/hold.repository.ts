@@ -1,5 +1,9 @@
 import { sql, type Kysely } from 'kysely';
 import type { QualityDatabase } from '../db';
+import type { ChangeStream } from '../../kit/events';
+
+/** Holds placed and released, as live events that keep the changed row (`asOfChange`). */
+export const HOLD_CHANGES: ChangeStream = { field: 'qualityHoldChanged', table: 'quality_holds' };
 
 export type HoldRow = QualityDatabase['qualityHolds'];
 export type NewHold = Omit<HoldRow, 'id' | 'releasedAt' | 'releaseJustification' | 'erpBlockDocument' | 'erpReleaseDocument'>;

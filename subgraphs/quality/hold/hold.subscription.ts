@@ -1,7 +1,7 @@
 import { Arg, Ctx, ID, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { AS_OF_CHANGE_DESCRIPTION, entityAsOfChange, servedByGateway } from '../../kit/events';
 import type { QualityContext } from '../context';
-import { findHoldById, type HoldRow } from './hold.repository';
+import { findHoldById, HOLD_CHANGES, type HoldRow } from './hold.repository';
 import { QualityHold } from './hold.type';
 
 /** A quality hold by key, and the live field announcing holds placed or released (run by the gateway). */
@@ -15,8 +15,7 @@ export class QualityHoldSubscriptionResolver {
   ) {
     if (asOfChange == null) return (await findHoldById(ctx.db, id)) ?? null;
     return entityAsOfChange<HoldRow>(ctx.db, {
-      field: 'qualityHoldChanged',
-      table: 'quality_holds',
+      stream: HOLD_CHANGES,
       change: asOfChange,
       type: 'QualityHold',
       id,

@@ -3,7 +3,7 @@ import { failure, inTransaction, invalidState, missing, type Outcome, success } 
 import type { QualityDatabase } from '../db';
 import { findLatestInspectionOfLot } from '../inspection/inspection.repository';
 import { requireText } from '../../kit/validation';
-import { findOpenHoldOfLot, insertHold, lockHold, releaseHold, type HoldRow } from './hold.repository';
+import { findOpenHoldOfLot, HOLD_CHANGES, insertHold, lockHold, releaseHold, type HoldRow } from './hold.repository';
 import { enqueueStockStatusChange } from './stock.handoff';
 import { recordChangeEvent } from '../../kit/events';
 
@@ -45,7 +45,7 @@ export async function placeQualityHold(
     });
     if (!hold) return onHold((await findOpenHoldOfLot(trx, id.value))?.id ?? 'placed concurrently');
     await enqueueStockStatusChange(trx, hold, 'BLOCKED');
-    await recordChangeEvent(trx, { field: 'qualityHoldChanged', scope: hold.siteId, key: { id: hold.id }, table: 'quality_holds' });
+    await recordChangeEvent(trx, { ...HOLD_CHANGES, scope: hold.siteId, key: { id: hold.id } });
     return success(hold);
   });
 }
@@ -70,12 +70,7 @@ export async function releaseQualityHold(
     }
     const released = await releaseHold(trx, holdId, text.value, now < hold.placedAt ? hold.placedAt : now);
     await enqueueStockStatusChange(trx, released, 'UNRESTRICTED');
-    await recordChangeEvent(trx, {
-      field: 'qualityHoldChanged',
-      scope: released.siteId,
-      key: { id: released.id },
-      table: 'quality_holds',
-    });
+    await recordChangeEvent(trx, { ...HOLD_CHANGES, scope: released.siteId, key: { id: released.id } });
     return success(released);
   });
 }
