@@ -19,7 +19,8 @@ import { Inbox } from '../support/inbox';
 import { ROOT, runNode, startSubgraphProcess, type NodeProcess } from '../support/processes';
 import { postGraphQL, testToken } from '../support/stack';
 import { TEST_REDIS_URL, testRedis } from '../support/redis';
-import { bookQuantityOf, openOrderLineOf, scheduledCountTasks } from '../support/plant-rows';
+import { bookQuantityOf, firstWorkOrderOf, openOrderLineOf, scheduledCountTasks } from '../support/plant-rows';
+import type { MesDatabase } from '../../subgraphs/mes/db';
 import type { Kysely } from 'kysely';
 import type { ErpDatabase } from '../../subgraphs/erp/db';
 import type { InventoryDatabase } from '../../subgraphs/inventory/db';
@@ -206,13 +207,7 @@ describe('live flows on real processes: a count handed to ERP, suppliers followi
     ws(token).subscribe({ query }, overWs.sink);
     sse(token).subscribe({ query }, overSse.sink);
     await held();
-    const order = await (databases.mes!.database.db as any)
-      .selectFrom('workOrders')
-      .select(['id'])
-      .where('siteId', '=', 'S01')
-      .orderBy('id')
-      .limit(1)
-      .executeTakeFirstOrThrow();
+    const order = await firstWorkOrderOf(databases.mes!.database.db as Kysely<MesDatabase>, 'S01');
     // MES published its change and went down before the gateway read the order's MES fields.
     await mes.stop('SIGKILL');
     const event: ChangeEvent = {

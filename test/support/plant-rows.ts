@@ -1,10 +1,12 @@
 import type { Kysely } from 'kysely';
 import type { ErpDatabase } from '../../subgraphs/erp/db';
 import type { InventoryDatabase } from '../../subgraphs/inventory/db';
+import type { MesDatabase } from '../../subgraphs/mes/db';
 
 /**
  * Rows of the seed world that tests act on, read straight from a system's database: the first
- * SCHEDULED counts of a site, a material's book quantity, a line of a supplier's open order.
+ * SCHEDULED counts of a site, a material's book quantity, a line of a supplier's open order, the
+ * first work order of a site.
  */
 
 /** The first `limit` SCHEDULED count tasks of a site, by id. */
@@ -41,4 +43,9 @@ export function openOrderLineOf(erp: Kysely<ErpDatabase>, supplierId: string) {
     .orderBy('l.poNumber')
     .limit(1)
     .executeTakeFirstOrThrow();
+}
+
+/** The first work order of a site in MES, by id. */
+export function firstWorkOrderOf(mes: Kysely<MesDatabase>, siteId: string) {
+  return mes.selectFrom('workOrders').select(['id']).where('siteId', '=', siteId).orderBy('id').limit(1).executeTakeFirstOrThrow();
 }

@@ -13,7 +13,8 @@ import { createRelay, type Relay } from '../../../subgraphs/kit/outbox/relay';
 import { relayServiceHeaders } from '../../../subgraphs/kit/outbox/system-relay';
 import { postGraphQL, startTestStack, testToken, type TestStack } from '../../support/stack';
 import { Inbox } from '../../support/inbox';
-import { bookQuantityOf, scheduledCountTasks } from '../../support/plant-rows';
+import { bookQuantityOf, firstWorkOrderOf, scheduledCountTasks } from '../../support/plant-rows';
+import type { MesDatabase } from '../../../subgraphs/mes/db';
 import type { Kysely } from 'kysely';
 import type { ErpDatabase } from '../../../subgraphs/erp/db';
 import type { InventoryDatabase } from '../../../subgraphs/inventory/db';
@@ -228,13 +229,7 @@ describe('live subscriptions over WebSocket and SSE, each event resolved through
     sse({ authorization: `Bearer ${token}` }).subscribe({ query }, overSse.sink);
     ws({ authorization: `Bearer ${token}` }).subscribe({ query }, overWs.sink);
     await new Promise((r) => setTimeout(r, 500));
-    const order = await (stack.databases.mes!.database.db as any)
-      .selectFrom('workOrders')
-      .select(['id'])
-      .where('siteId', '=', 'S01')
-      .orderBy('id')
-      .limit(1)
-      .executeTakeFirstOrThrow();
+    const order = await firstWorkOrderOf(stack.databases.mes!.database.db as Kysely<MesDatabase>, 'S01');
     // MES goes down between writing its change and the gateway reading it: the event is on the bus, MES is not there.
     await stopServerAt(stack, 'mes');
     await bus.publish({ field: 'workOrderProgressed', scope: 'S01', key: { id: order.id }, system: 'mes', seq: 1, writtenAt: Date.now() });
