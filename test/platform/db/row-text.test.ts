@@ -84,8 +84,10 @@ describe('row text read in one pass', () => {
       await sql`select id, 'note ' || id as note, day::text as day from items where label = 'plain'`.execute(database.db);
       const utf8 = toString.mock.calls.filter(([encoding]) => encoding === 'utf-8' || encoding === 'utf8').length;
       const latin1 = toString.mock.calls.filter(([encoding]) => encoding === 'latin1').length;
-      // One per row, and the one byte of the ready-for-query message.
-      expect(latin1).toBe(501);
+      // One per row (500 rows of 3 values: 1,500 by value), and a few for the other messages the
+      // connection reads meanwhile (ready-for-query; a parameter status the server may send).
+      expect(latin1).toBeGreaterThanOrEqual(500);
+      expect(latin1).toBeLessThan(520);
       expect(utf8).toBeLessThan(20);
     } finally {
       toString.mockRestore();
