@@ -111,6 +111,79 @@ export function burstGate(limit: number = WS_BURST_MESSAGES): { sent(): Promise<
   };
 }
 
+/** What a WebSocket subscription's answers need past graphql-ws's `onSubscribe`: its id, its answers, its connection. */
+interface AnswerContext {
+  readonly id: string;
+  readonly results: AsyncGenerator<FormattedExecutionResult, void, undefined>;
+  readonly send: (data: string) => Promise<void> | undefined;
+}
+
+/**
+ * Answers as JSON, each written once: the live executor hands one answer object to every member
+ * of a group, so thousands of subscribers share one serialization.
+ */
+const answerJson = new WeakMap<FormattedExecutionResult, string>();
+
+function jsonOf(result: FormattedExecutionResult): string {
+  let json = answerJson.get(result);
+  if (json === undefined) answerJson.set(result, (json = JSON.stringify(result)));
+  return json;
+}
+
+/**
+ * Sends a subscription's answers as `next` messages of the graphql-transport-ws protocol, each
+ * the answer's shared JSON inside the subscription's own envelope, instead of letting graphql-ws
+ * copy and serialize every answer for every subscriber. graphql-ws gets an iterable that yields
+ * nothing and ends when the answers end, so it still sends `complete` after the last answer; its
+ * `return()` (the client's `complete`, a closed connection) ends the answers.
+ */
+export function sendAnswers(
+  id: string,
+  results: AsyncGenerator<FormattedExecutionResult, void, undefined>,
+  send: (data: string) => Promise<void> | undefined,
+  logger?: Logger,
+): AsyncGenerator<never, void, undefined> {
+  const envelope = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
+  const end: IteratorResult<never, void> = { value: undefined, done: true };
+  let ended = false;
+  let release: ((result: IteratorResult<never, void>) => void) | undefined;
+  const finish = () => {
+    ended = true;
+    release?.(end);
+    release = undefined;
+  };
+  void (async () => {
+    try {
+      for await (const result of results) {
+        if (ended) break;
+        const written = send(`${envelope}${jsonOf(result)}}`);
+        if (written) await written;
+      }
+    } catch (err) {
+      logger?.error({ err }, 'live answers could not be sent');
+    } finally {
+      finish();
+    }
+  })();
+  const held: AsyncGenerator<never, void, undefined> = {
+    next: () => (ended ? Promise.resolve(end) : new Promise((resolve) => (release = resolve))),
+    async return() {
+      finish();
+      await results.return(undefined);
+      return end;
+    },
+    async throw(err: unknown) {
+      finish();
+      await results.return(undefined);
+      throw err;
+    },
+    [Symbol.asyncIterator]() {
+      return held;
+    },
+  };
+  return held;
+}
+
 const refused = (error: GraphQLError): Prepared => ({ ok: false, errors: [error], status: statusOf(error) });
 
 /** The WebSocket close code for a refusal with an HTTP status (graphql-ws uses 4401 and 4403 alike). */
@@ -180,6 +253,8 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
   type Extra = {
     socket: WebSocket;
     request: IncomingMessage;
+    /** Writes one message to the connection (see `accept`). */
+    send: (data: string) => Promise<void> | undefined;
     holder?: LiveCaller;
     credentials?: Credentials;
     expiry?: NodeJS.Timeout;
@@ -219,7 +294,7 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
       liveMetrics.connections.inc({ transport: 'websocket' });
       return true;
     },
-    onSubscribe: async (ctx, _id, payload) => {
+    onSubscribe: async (ctx, id, payload) => {
       const prepared = await prepare(
         ctx.extra.request.socket as Socket,
         ctx.extra.credentials ?? {},
@@ -231,18 +306,20 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
         (reason) => closeSocket(ctx.extra.socket, 4503, reason),
       );
       if (!prepared.ok) return prepared.errors;
+      const context: AnswerContext = { id, results: prepared.results, send: ctx.extra.send };
       const args: ExecutionArgs = {
         schema: prepared.schema,
         document: prepared.document,
         operationName: payload.operationName,
         variableValues: payload.variables,
-        contextValue: { results: prepared.results },
+        contextValue: context,
       };
       return args;
     },
-    subscribe: (args) => (args.contextValue as { results: AsyncGenerator<FormattedExecutionResult> }).results as never,
-    // Answers come formatted from the gateway's pipeline (plain errors, not GraphQLError instances): sent as they are.
-    onNext: (_ctx, _id, _payload, _args, result) => result as FormattedExecutionResult,
+    subscribe: (args) => {
+      const { id, results, send } = args.contextValue as AnswerContext;
+      return sendAnswers(id, results, send, logger) as never;
+    },
     execute: () => ({
       errors: [
         gatewayError('BAD_REQUEST', 400, `only subscriptions are served over WebSocket; send queries and mutations with POST ${path}`),
@@ -283,23 +360,24 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
       corked = false;
       raw.uncork();
     };
+    const send = (data: string): Promise<void> | undefined => {
+      if (client.readyState !== WebSocket.OPEN) return;
+      if (!corked) {
+        corked = true;
+        raw.cork();
+        process.nextTick(uncork);
+      }
+      if (client.bufferedAmount < WS_SEND_BUFFER_BYTES) {
+        client.send(data);
+        return burst.sent();
+      }
+      // A peer that reads slowly: the next message waits for this one to be written.
+      return new Promise<void>((resolve) => client.send(data, () => resolve()));
+    };
     const closed = protocol.opened(
       {
         protocol: client.protocol,
-        send: (data) => {
-          if (client.readyState !== WebSocket.OPEN) return;
-          if (!corked) {
-            corked = true;
-            raw.cork();
-            process.nextTick(uncork);
-          }
-          if (client.bufferedAmount < WS_SEND_BUFFER_BYTES) {
-            client.send(data);
-            return burst.sent();
-          }
-          // A peer that reads slowly: the next message waits for this one to be written.
-          return new Promise<void>((resolve) => client.send(data, () => resolve()));
-        },
+        send,
         close: (code, reason) => client.close(code, reason),
         onMessage: (handle) =>
           client.on('message', async (data) => {
@@ -311,7 +389,7 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
             }
           }),
       },
-      { socket: client, request },
+      { socket: client, request, send },
     );
     client.on('pong', () => unanswered.delete(client));
     client.once('error', (err) => {
