@@ -353,8 +353,9 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
   const burst = burstGate(options.burstMessages);
 
   function accept(client: WebSocket, request: IncomingMessage, raw: Duplex): void {
-    // Messages sent in one tick (an event's answers reach every subscriber in one pass, and a
-    // subscriber behind gets several) leave the socket in one write when the tick ends.
+    // Messages sent in one turn of the event loop leave the socket in one write at its end: the
+    // answers of every event resolved in that turn, not only of one (a write costs a system call
+    // and a wake-up of the reader, and a gateway behind resolves several events per turn).
     let corked = false;
     const uncork = () => {
       corked = false;
@@ -365,7 +366,7 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
       if (!corked) {
         corked = true;
         raw.cork();
-        process.nextTick(uncork);
+        setImmediate(uncork);
       }
       if (client.bufferedAmount < WS_SEND_BUFFER_BYTES) {
         client.send(data);
