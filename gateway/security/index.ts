@@ -28,6 +28,7 @@ import { createTokenVerifier, type IssuerOptions } from './jwt';
 import type { GatewayDatabase } from './partners/partner-key.repository';
 import { createPartnerKeyAuthenticator } from './partners/store';
 import { readSupergraphSecurity, type SupergraphSecurity } from './supergraph-rules';
+import { ADMIN_ONLY, callerForwarder } from './forwarded-rights';
 import { PARTNER_DOCUMENTS, type TrustedDocument } from './trusted-documents';
 import { createApqStore } from './documents/apq-cache';
 import { createDocumentRegistry } from './documents/registry';
@@ -124,7 +125,10 @@ export interface GatewaySecurity {
   readonly cors: CorsHandler;
   /** Automatic persisted queries (in Redis when configured), the trusted documents known by hash from the start. */
   readonly persistedQueries: { cache: KeyValueCache<string> };
-  /** Puts the request's caller, addressed to `system`, into the header every subgraph demands; sealed by `sealCaller`. */
+  /**
+   * Puts the request's caller, addressed to `system`, into the header every subgraph demands; sealed by `sealCaller`.
+   * Its roles and scopes are cut to those the current supergraph's rules name (forwarded-rights.ts).
+   */
   signCallerFor(system: string): SendHook;
   /** Wraps the last fetcher before the wire: seals each caller header over the body actually sent (caller-seal.ts). */
   sealCaller(inner: Fetcher): Fetcher;
@@ -145,6 +149,8 @@ export function createGatewaySecurity(options: GatewaySecurityOptions, logger: L
 
   let rules: SupergraphSecurity | undefined;
   let apiSchema: GraphQLSchema | undefined;
+  // What subgraphs are told of a caller: the roles and scopes the current supergraph's rules name.
+  let forwarded = callerForwarder(ADMIN_ONLY);
   const signingKey = parseCallerKey(options.callerKey);
   const redis = options.rateLimit?.redisUrl ? new Redis(options.rateLimit.redisUrl, { maxRetriesPerRequest: 1 }) : undefined;
   redis?.on('error', (err) => logger.warn({ err: err.message }, 'rate limit store: Redis error'));
@@ -276,7 +282,7 @@ export function createGatewaySecurity(options: GatewaySecurityOptions, logger: L
         processOptions.kind === 'incoming operation'
           ? (callerOf(processOptions.context) ?? UNAUTHENTICATED_CALLER)
           : serviceCaller('gateway');
-      processOptions.request.http?.headers.set(CALLER_HEADER, callerClaims(caller, system));
+      processOptions.request.http?.headers.set(CALLER_HEADER, callerClaims(forwarded(caller), system));
     },
     sealCaller: (inner) => callerSealingFetcher(inner, signingKey),
     routes,
@@ -286,6 +292,7 @@ export function createGatewaySecurity(options: GatewaySecurityOptions, logger: L
         apiSchema = schema;
         try {
           rules = readSupergraphSecurity(coreSupergraphSdl, schema);
+          forwarded = callerForwarder(rules.namedRights);
         } catch (err) {
           logger.error(
             { err: (err as Error).message },

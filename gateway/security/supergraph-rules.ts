@@ -13,6 +13,7 @@ import {
   type ObjectTypeExtensionNode,
 } from 'graphql';
 import { ruleOfDirectives as ruleOf, type AuthorizationRule } from '../../platform/authorization';
+import { namedRightsOf, type NamedRights } from './forwarded-rights';
 
 export { describeRule, isAllowed, type AuthorizationRule } from '../../platform/authorization';
 
@@ -24,6 +25,8 @@ export interface SupergraphSecurity {
   readonly typeRules: ReadonlyMap<string, AuthorizationRule>;
   /** The API schema cut down to the `partner` contract; null when nothing at the root is tagged. */
   readonly partnerSchema: GraphQLSchema | null;
+  /** The roles and scopes these rules name, and the admin role: all the gateway tells subgraphs of (forwarded-rights.ts). */
+  readonly namedRights: NamedRights;
 }
 
 function stringValues(node: ConstValueNode | undefined): string[] {
@@ -97,7 +100,12 @@ export function readSupergraphSecurity(supergraphSdl: string, apiSchema: GraphQL
       for (const name of names) taggedFields.add(`${typeName}.${name}`);
     }
   }
-  return { fieldRules, typeRules, partnerSchema: contractSchema(apiSchema, taggedTypes, taggedFields) };
+  return {
+    fieldRules,
+    typeRules,
+    partnerSchema: contractSchema(apiSchema, taggedTypes, taggedFields),
+    namedRights: namedRightsOf([...fieldRules.values(), ...typeRules.values()]),
+  };
 }
 
 /** The top-level field names of a `@key(fields: …)` selection ("id", "materialId siteId", "id org { id }"). */
