@@ -10,7 +10,11 @@ import { ROOT } from './processes';
  * public key set in a file this gateway reads, and one user token per caller.
  */
 
-/** `--rights`: `same` gives every caller the same roles; `distinct` adds a scope of its own to each. */
+/**
+ * `--rights`: `same` gives every caller the same roles; `distinct` adds to each a scope of its own
+ * that no rule names, so the gateway cannot merge their queries at the front door, while the
+ * subgraphs, told only the rights some rule names, see the same rights and fetches can be shared.
+ */
 export type Rights = 'same' | 'distinct';
 
 /**
@@ -29,7 +33,7 @@ export interface BenchCallers {
   dispose(): void;
 }
 
-/** The scopes of caller `n` (1-based): one naming the caller when rights are distinct, none otherwise. */
+/** The scopes of caller `n` (1-based): one naming the caller, which no rule names, when rights are distinct; none otherwise. */
 function scopesOf(n: number, rights: Rights): string[] {
   return rights === 'distinct' ? [`bench:user-${n}`] : [];
 }

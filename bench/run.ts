@@ -36,8 +36,10 @@ import {
  *
  * By default all load comes from one anonymous caller asking each question with its fixed
  * variables. `--callers N` makes it N authenticated users (this gateway under AUTH_MODE=jwt),
- * `--rights distinct` gives each of them rights of its own, `--vary` draws every request's
- * variables from pools of real values: workloads where merging identical requests cannot help.
+ * `--rights distinct` gives each of them a scope of its own that no rule names (so the subgraphs
+ * see the same rights and fetches can be shared, but queries at the front door cannot), `--vary`
+ * draws every request's variables from pools of real values: workloads where merging identical
+ * requests helps less.
  * `--partner <supplier>` measures the partner question (q06) instead, asked by users of that
  * supplier through this gateway's partner contract; the vanilla gateway signs the same supplier.
  * `--against-env K=V` puts a second instance of this gateway, with those variables on top of
@@ -637,7 +639,7 @@ function describeCallers(options: Options): string {
   if (options.callers === 1) return 'one anonymous caller (this gateway with AUTH_MODE=none)';
   const rights =
     options.rights === 'distinct'
-      ? `rights distinct: roles ${BENCH_ROLES.join(', ')} and a scope of its own each, so no two callers have the same rights`
+      ? `rights distinct: roles ${BENCH_ROLES.join(', ')} and a scope of its own each that no rule names, so the subgraphs see the same rights and fetches can be shared`
       : `rights same: roles ${BENCH_ROLES.join(', ')} for all`;
   return `${options.callers} callers with tokens of their own (this gateway with AUTH_MODE=jwt), connection i being caller i mod ${options.callers}; ${rights}`;
 }
