@@ -40,10 +40,10 @@ export interface LiveServerOptions {
    */
   keepAliveMs?: number;
   /**
-   * Messages written without waiting, over all WebSocket connections, in one turn of the event loop.
-   * @default WS_BURST_MESSAGES
+   * WebSocket connections written to without waiting in one turn of the event loop.
+   * @default WS_BURST_WRITES
    */
-  burstMessages?: number;
+  burstWrites?: number;
   /**
    * Largest subscribe message or SSE request body.
    * @default 1_048_576
@@ -74,24 +74,29 @@ type Prepared =
 
 /**
  * Bytes a WebSocket may hold unsent before its next message waits for them to be written. Below
- * it, messages are queued without waiting, so that those written in the same tick leave in one
+ * it, messages are queued without waiting, so that those written in the same turn leave in one
  * write; above it the subscriber's answers wait in its bounded buffer (`LIVE_BUFFER`) instead.
  */
 export const WS_SEND_BUFFER_BYTES = 64 * 1024;
 
 /**
- * Messages written without waiting, over all connections, before the next ones wait for the
- * event loop to turn: subscribers behind take several answers each, and without a turn their
- * writes would keep the loop from reading the systems' answers (and timing them out).
+ * Connections written to without waiting in one turn of the event loop, before the next ones wait
+ * for the loop to turn: without a turn, the writes of an event reaching thousands of subscribers
+ * would keep the loop from reading the systems' answers (and timing them out). A connection's
+ * further messages in the same turn join its one write and are not counted: what costs is the
+ * write (a system call and a wake-up of the reader), and the answers a subscriber may have waiting
+ * are bounded (`LIVE_BUFFER`, `WS_SEND_BUFFER_BYTES`). Counting messages instead kept a gateway
+ * that fell behind from catching up: the answers of a second event in the turn waited for the
+ * next one and left in a write of their own.
  */
-export const WS_BURST_MESSAGES = 2_000;
+export const WS_BURST_WRITES = 2_000;
 
 /**
- * Counts messages written without waiting in one turn of the event loop. `sent` is called after
- * each such write: undefined while the turn's burst is within `limit`, else a promise of the next
- * turn (one for all writers), when the count starts again.
+ * Counts writes made without waiting in one turn of the event loop. `sent` is called after each:
+ * undefined while the turn's burst is within `limit`, else a promise of the next turn (one for
+ * all writers), when the count starts again.
  */
-export function burstGate(limit: number = WS_BURST_MESSAGES): { sent(): Promise<void> | undefined } {
+export function burstGate(limit: number = WS_BURST_WRITES): { sent(): Promise<void> | undefined } {
   let burst = 0;
   let turn: Promise<void> | undefined;
   const nextTurn = () =>
@@ -350,7 +355,7 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
       : undefined;
   keepAlive?.unref();
 
-  const burst = burstGate(options.burstMessages);
+  const burst = burstGate(options.burstWrites);
 
   function accept(client: WebSocket, request: IncomingMessage, raw: Duplex): void {
     // Messages sent in one turn of the event loop leave the socket in one write at its end: the
@@ -363,14 +368,15 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
     };
     const send = (data: string): Promise<void> | undefined => {
       if (client.readyState !== WebSocket.OPEN) return;
-      if (!corked) {
+      const opensWrite = !corked;
+      if (opensWrite) {
         corked = true;
         raw.cork();
         setImmediate(uncork);
       }
       if (client.bufferedAmount < WS_SEND_BUFFER_BYTES) {
         client.send(data);
-        return burst.sent();
+        return opensWrite ? burst.sent() : undefined;
       }
       // A peer that reads slowly: the next message waits for this one to be written.
       return new Promise<void>((resolve) => client.send(data, () => resolve()));

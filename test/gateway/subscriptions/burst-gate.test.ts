@@ -1,4 +1,4 @@
-import { burstGate, WS_BURST_MESSAGES } from '../../../gateway/subscriptions/live-server';
+import { burstGate, WS_BURST_WRITES } from '../../../gateway/subscriptions/live-server';
 
 describe('the burst gate of live WebSocket writes', () => {
   it('lets the limit through in one turn of the event loop, then makes every writer wait for the next turn, where the count starts again', async () => {
@@ -30,10 +30,10 @@ describe('the burst gate of live WebSocket writes', () => {
     expect(gate.sent()).toBeInstanceOf(Promise);
   });
 
-  it('allows 2,000 messages a turn by default', () => {
+  it('allows 2,000 writes a turn by default', () => {
     const gate = burstGate();
-    for (let i = 0; i < WS_BURST_MESSAGES; i++) expect(gate.sent()).toBeUndefined();
+    for (let i = 0; i < WS_BURST_WRITES; i++) expect(gate.sent()).toBeUndefined();
     expect(gate.sent()).toBeInstanceOf(Promise);
-    expect(WS_BURST_MESSAGES).toBe(2_000);
+    expect(WS_BURST_WRITES).toBe(2_000);
   });
 });

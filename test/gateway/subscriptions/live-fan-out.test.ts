@@ -151,3 +151,49 @@ describe('live fan-out over WebSocket: one execution per event and group, answer
     expect(stalled.closed).toEqual({ code: 4503, reason: expect.stringContaining('SUBSCRIBER_TOO_SLOW') });
   }, 60_000);
 });
+
+describe('live writes over WebSocket: the answers a connection gets in one turn of the event loop leave in one write', () => {
+  it('sends the answers of events resolved together in one write, counted once toward the burst of the turn', async () => {
+    const bus = localChangeBus();
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const executor = createLiveExecutor({
+      bus,
+      execute: async (request) => {
+        await held;
+        return { data: { workCenterStateChanged: { id: request.variables.liveKey_id, state: 'RUNNING', note: null } } };
+      },
+    });
+    await executor.start();
+    // One write a turn over all connections: were each message counted, the second answer would
+    // wait for the next turn and leave in a write of its own.
+    const live = createLiveServer({
+      door: async () => ({ caller: planner }),
+      schema: () => schema,
+      executor,
+      logger: createLogger('test', { LOG_LEVEL: 'silent' }),
+      burstWrites: 1,
+    });
+    const http = createServer((_req, res) => res.writeHead(404).end());
+    http.on('upgrade', (req, socket, head) => live.handleUpgrade(req, socket, head));
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    const client = await RawClient.connect(`ws://127.0.0.1:${(http.address() as AddressInfo).port}/graphql`);
+    try {
+      client.subscribe('s', 'S01');
+      while (executor.size < 1) await new Promise((r) => setTimeout(r, 10));
+      const chunks: Buffer[] = [];
+      (client.socket as unknown as { _socket: NodeJS.EventEmitter })._socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+      for (const id of ['WC1', 'WC2', 'WC3']) await bus.publish(change(id));
+      await new Promise((r) => setTimeout(r, 50));
+      release();
+      await client.until('three answers', () => client.nexts('s').length === 3);
+      expect(client.nexts('s').map((r) => (r.data as any).workCenterStateChanged.id)).toEqual(['WC1', 'WC2', 'WC3']);
+      expect(chunks).toHaveLength(1);
+    } finally {
+      client.socket.terminate();
+      await live.stop();
+      await new Promise((resolve) => http.close(resolve));
+      await bus.close();
+    }
+  });
+});
