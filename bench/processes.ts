@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { GATEWAY_OLD_SPACE_MIB } from '../gateway/heap-bound';
 import { freePortBlock } from '../platform/ports';
 import { SYSTEM_NAMES, systemPort } from '../platform/systems';
 
@@ -140,9 +141,18 @@ export function startBenchSubgraphs(options: {
   );
 }
 
-/** This project's gateway (`dist/gateway/main.js`) on `port`; resolves once its `/health` answers, and stops it if it never does. */
+/**
+ * This gateway's heap bound as every deployment sets it (the Dockerfile, docker-compose.yml,
+ * k8s/gateway.yaml): the benchmarks measure the gateway as it is shipped, its memory included.
+ * An `NODE_OPTIONS` of the run's own (`--env NODE_OPTIONS=…`) replaces it.
+ */
+export const DEPLOYED_GATEWAY_ENV: Readonly<Record<string, string>> = Object.freeze({
+  NODE_OPTIONS: `--max-old-space-size=${GATEWAY_OLD_SPACE_MIB}`,
+});
+
+/** This project's gateway (`dist/gateway/main.js`) on `port`, bounded as deployed; resolves once its `/health` answers, and stops it if it never does. */
 export async function startBenchGateway(port: number, env: Record<string, string | undefined>): Promise<Child> {
-  const child = await startScript('gateway/main.js', { ...env, PORT: String(port) }, null);
+  const child = await startScript('gateway/main.js', { ...DEPLOYED_GATEWAY_ENV, ...env, PORT: String(port) }, null);
   try {
     await waitForHttp(`http://127.0.0.1:${port}/health`);
   } catch (err) {

@@ -13,6 +13,7 @@ import {
   argument,
   BENCH_OPS_TOKEN,
   benchDatabaseUrl,
+  DEPLOYED_GATEWAY_ENV,
   freeBasePort,
   requireWholeNumbers,
   ROOT,
@@ -516,6 +517,7 @@ async function benchScale(scale: number, options: Options, callers: BenchCallers
       // The vanilla gateway waits on a subgraph without limit; on a loaded machine the default 3 s
       // would turn slow answers into fast SUBGRAPH_UNAVAILABLE ones and flatter the figures.
       SUBGRAPH_TIMEOUT_MS: '60000',
+      ...DEPLOYED_GATEWAY_ENV,
       ...options.oursEnv,
     };
     if (options.partner !== null) await publishPartnerQuestions(process.env.DATABASE_URL);
