@@ -1,16 +1,12 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { Fetcher, FetcherRequestInit } from '@apollo/utils.fetcher';
 import { composeGraph } from '../../../cli/compose';
 import { ADMIN_ONLY, callerForwarder, forwardedCaller, namedRightsOf } from '../../../gateway/security/forwarded-rights';
-import { createGatewayServer, type GatewayServer } from '../../../gateway/server';
 import type { Caller } from '../../../platform/caller';
 import { CALLER_HEADER } from '../../../platform/caller-header';
-import { createLogger } from '../../../platform/logger';
 import { erpSystem } from '../../../subgraphs/erp/server';
 import { inventorySystem } from '../../../subgraphs/inventory/server';
-import { listenOnFreePort, postGraphQL, startTestStack, testToken, type TestStack } from '../../support/stack';
+import { startReloadingGateway, type ReloadingGateway } from '../../support/reloading-gateway';
+import { postGraphQL, startTestStack, testToken, type TestStack } from '../../support/stack';
 
 describe('the rights named by rules', () => {
   const named = namedRightsOf([
@@ -61,13 +57,8 @@ function claimsOf(header: string): { sub: string; kind: string; roles: string[];
 
 describe('what the gateway tells subgraphs of a caller, following its supergraph', () => {
   let stack: TestStack;
-  let gateway: GatewayServer;
-  let url: string;
-  let dir: string;
-  let file: string;
+  let served: ReloadingGateway | undefined;
   let full: string;
-  let reloads: ((result: { ok: boolean }) => void)[] = [];
-  const nextReload = () => new Promise<{ ok: boolean }>((resolve) => reloads.push(resolve));
   /** Every request the gateway sent to a subgraph, with the header it sealed. */
   const hops: { url: string; init: FetcherRequestInit }[] = [];
 
@@ -78,30 +69,15 @@ describe('what the gateway tells subgraphs of a caller, following its supergraph
     const older = full.replace(/ @authorized\(roles: \["counter"\]\)/g, '');
     expect(older.length).toBeLessThan(full.length);
     expect(older).not.toContain('"counter"');
-    dir = mkdtempSync(path.join(os.tmpdir(), 'plantgraph-rights-'));
-    file = path.join(dir, 'supergraph.graphql');
-    writeFileSync(file, older);
     const wiretap: Fetcher = (target, init) => {
       hops.push({ url: target, init: init! });
       return (globalThis.fetch as unknown as Fetcher)(target, init);
     };
-    gateway = await createGatewayServer({
-      supergraph: file,
-      subgraphUrls: stack.subgraphUrls,
-      fetcher: wiretap,
-      logger: createLogger('test', { LOG_LEVEL: 'silent' }),
-      onSupergraphReload: (result) => {
-        const waiting = reloads;
-        reloads = [];
-        waiting.forEach((resolve) => resolve(result));
-      },
-    });
-    url = await listenOnFreePort(gateway.httpServer);
+    served = await startReloadingGateway(stack, older, { fetcher: wiretap });
   });
   afterAll(async () => {
-    await gateway?.stop();
+    await served?.stop();
     await stack?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   const as = async (subject: string, roles: string[], scopes: string[] = []) => ({
@@ -110,7 +86,7 @@ describe('what the gateway tells subgraphs of a caller, following its supergraph
   /** Asks as a caller; returns the answer and the claims of each header sent, by system. */
   async function ask(headers: Record<string, string>, query: string, variables?: Record<string, unknown>) {
     hops.length = 0;
-    const answer = await postGraphQL(url, query, variables, headers);
+    const answer = await postGraphQL(served!.url, query, variables, headers);
     const sent = (system: 'erp' | 'inventory') =>
       hops.filter((h) => h.url === stack.subgraphUrls[system]).map((h) => claimsOf(h.init.headers![CALLER_HEADER]!));
     return { answer, erp: sent('erp'), inventory: sent('inventory') };
@@ -174,9 +150,7 @@ describe('what the gateway tells subgraphs of a caller, following its supergraph
   });
 
   it('forwards a role once a new supergraph names it', async () => {
-    const reloaded = nextReload();
-    writeFileSync(file, full);
-    expect((await reloaded).ok).toBe(true);
+    expect((await served!.publish(full)).ok).toBe(true);
     const counter = await as('rights-counter', ['counter', 'offline_access']);
     const { answer, inventory } = await ask(counter, SUBMIT);
     expect(inventory).toHaveLength(1);
