@@ -96,7 +96,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
   const security = createGatewaySecurity(securityOptions, logger);
   const provenance = createProvenanceTracker();
   const health = new SubgraphHealth(options.reliability ?? loadReliabilityConfig({}), logger);
-  const fetchPath = createGatewayPerformance(options.performance ?? loadPerformanceConfig());
+  const fetchPath = createGatewayPerformance(options.performance ?? loadPerformanceConfig(), { rightsOf: security.sharedRightsOf });
   // A fetcher given by the caller replaces the pool and every step above it but the seal.
   const chain = fetchChain({
     performance: options.fetcher ? undefined : fetchPath,
@@ -130,7 +130,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
   gateway.onSchemaLoadOrUpdate(({ apiSchema }) => enforceScalars(apiSchema));
   security.attach(gateway);
   // Before the gateway starts, so that subscriptions are checked against its first schema too.
-  const live = createGatewayLive(gateway, (req) => security.context(req), logger, options.live);
+  const live = createGatewayLive(gateway, (req) => security.context(req), logger, { ...options.live, rightsOf: security.sharedRightsOf });
   // Subscribed before the gateway starts, so that the explorer sees the first supergraph too.
   const explorer = createExplorer({
     gateway,

@@ -1,6 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Fetcher } from '@apollo/utils.fetcher';
 import { StartupError } from '../../platform/listen';
+import type { Caller } from '../../platform/caller';
 import { dedupFetcher } from './dedup';
 import { subgraphBatchFetcher, type BatchAliases } from './subgraph-batcher';
 import { createPooledFetcher } from './pooled-fetcher';
@@ -90,13 +91,20 @@ export interface GatewayPerformance {
  * Builds the fetch path's mechanisms (gateway/pipelines.ts orders them), and makes the gateways of
  * this process shape answers with the planned shaper (gateway/apollo-internals/result-shaping.ts).
  */
-export function createGatewayPerformance(config: PerformanceConfig): GatewayPerformance {
+export function createGatewayPerformance(
+  config: PerformanceConfig,
+  options: { rightsOf?: (caller: Caller | undefined) => string } = {},
+): GatewayPerformance {
   installResultShaping('planned');
   const pool = createPooledFetcher({ connectionsPerOrigin: config.connectionsPerSubgraph });
   const sharing = new SharingObserver();
   // A request asking for provenance reads its own fetches, so it always executes itself.
   const merge = config.operationDedup
-    ? operationMergePlugin({ excluded: (request) => asksForProvenance(request), onMerged: sharing.operationMerged })
+    ? operationMergePlugin({
+        excluded: (request) => asksForProvenance(request),
+        onMerged: sharing.operationMerged,
+        rightsOf: options.rightsOf,
+      })
     : undefined;
   return {
     pool: pool.fetcher,

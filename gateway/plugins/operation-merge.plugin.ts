@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { ApolloServerPlugin, BaseContext, GraphQLRequest } from '@apollo/server';
 import { waitClockOf } from '../performance/subgraph-wait';
+import type { Caller } from '../../platform/caller';
 import { rightsOf } from '../../platform/sharing';
 import { callerOf } from '../security/caller';
 import { REQUEST_ID_HEADER } from '../../platform/http';
@@ -8,6 +9,12 @@ import { REQUEST_ID_HEADER } from '../../platform/http';
 export interface OperationMergeOptions {
   /** Requests that must run on their own (the provenance plugin's, which reads the request's own fetches). */
   excluded?: (request: GraphQLRequest) => boolean;
+  /**
+   * The rights a caller's answer may depend on, as a canonical string; queries merge only between
+   * callers with equal strings.
+   * @default rightsOf (platform/sharing.ts): every role and scope
+   */
+  rightsOf?: (caller: Caller | undefined) => string;
   /** Told of every query answered by another's result, with both request ids (metrics, log notes). */
   onMerged?: (requestId: string | undefined, leaderId: string | undefined) => void;
 }
@@ -49,6 +56,7 @@ export function operationMergePlugin<TContext extends BaseContext>(
 ): { plugin: ApolloServerPlugin<TContext>; stats: OperationMergeStats } {
   const inFlight = new Map<string, { shared: Promise<Shared>; followers: number; requestId: string | undefined }>();
   const stats: OperationMergeStats = { executed: 0, merged: 0 };
+  const rightsKey = options.rightsOf ?? rightsOf;
   const plugin: ApolloServerPlugin<TContext> = {
     async requestDidStart({ request }) {
       if (options.excluded?.(request)) return;
@@ -73,7 +81,7 @@ export function operationMergePlugin<TContext extends BaseContext>(
       return {
         async responseForOperation(ctx) {
           if (ctx.operation?.operation !== 'query' || !ctx.queryHash) return null;
-          const key = `${rightsOf(callerOf(ctx.contextValue))}\n${ctx.queryHash}\n${ctx.operationName ?? ''}\n${JSON.stringify(ctx.request.variables ?? {})}`;
+          const key = `${rightsKey(callerOf(ctx.contextValue))}\n${ctx.queryHash}\n${ctx.operationName ?? ''}\n${JSON.stringify(ctx.request.variables ?? {})}`;
           const pending = inFlight.get(key);
           if (pending) {
             pending.followers += 1;

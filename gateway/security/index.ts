@@ -20,6 +20,7 @@ import { memoryRateLimitStore, createRateLimiter, redisRateLimitStore } from './
 import type { SendHook } from '../subgraph-data-source';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import type { Caller } from '../../platform/caller';
+import { rightsOf } from '../../platform/sharing';
 import type { AccessResult } from '../explorer/access';
 import { callerOf, isPartnerCaller, UNAUTHENTICATED_CALLER, type SecurityContext } from './caller';
 import { clientAddressOf } from './client-address';
@@ -130,6 +131,14 @@ export interface GatewaySecurity {
    * Its roles and scopes are cut to those the current supergraph's rules name (forwarded-rights.ts).
    */
   signCallerFor(system: string): SendHook;
+  /**
+   * The rights a caller's answers may depend on, as a canonical string: `rightsOf` of the caller
+   * as subgraphs are told of it (forwarded-rights.ts). Everything the gateway itself decides by
+   * roles and scopes (field authorization, introspection, the partner contract) goes by the same
+   * rules, so callers with equal strings may share a query's answer at the front door and a live
+   * event's answer.
+   */
+  sharedRightsOf(caller: Caller | undefined): string;
   /** Wraps the last fetcher before the wire: seals each caller header over the body actually sent (caller-seal.ts). */
   sealCaller(inner: Fetcher): Fetcher;
   readonly routes: Record<string, Route>;
@@ -277,6 +286,7 @@ export function createGatewaySecurity(options: GatewaySecurityOptions, logger: L
       }
       return { ok: true };
     },
+    sharedRightsOf: (caller) => rightsOf(caller && forwarded(caller)),
     signCallerFor: (system) => (processOptions) => {
       const caller =
         processOptions.kind === 'incoming operation'

@@ -2,6 +2,7 @@ import type { ApolloGateway } from '@apollo/gateway';
 import type { ApolloServer } from '@apollo/server';
 import type { FormattedExecutionResult, GraphQLSchema } from 'graphql';
 import { createChangeBus, type ChangeBus } from '../../platform/change-bus';
+import type { Caller } from '../../platform/caller';
 import type { Logger } from '../../platform/logger';
 import { LIVE_EVENT_QUERY } from '../plugins/persisted-documents.plugin';
 import { loadLiveConfig, type LiveConfig } from './config';
@@ -20,6 +21,12 @@ export interface GatewayLiveOptions {
   config?: LiveConfig;
   /** The change bus; one is created from `config` when absent, and closed with the gateway. */
   bus?: ChangeBus;
+  /**
+   * The rights a subscriber's answers may depend on, as a canonical string: subscribers share an
+   * event's execution only with equal strings.
+   * @default rightsOf (platform/sharing.ts): every role and scope
+   */
+  rightsOf?: (caller: Caller | undefined) => string;
 }
 
 export interface GatewayLive extends Pick<LiveServer, 'isSse' | 'handleSse' | 'handleUpgrade'> {
@@ -50,6 +57,7 @@ export function createGatewayLive(gateway: ApolloGateway, door: FrontDoor, logge
   const executor = createLiveExecutor({
     bus,
     limits: config.limits,
+    rightsOf: options.rightsOf,
     logger,
     execute: async (request, caller): Promise<FormattedExecutionResult> => {
       if (!apollo) throw new Error('the gateway is not started');

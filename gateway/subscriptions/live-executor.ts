@@ -164,9 +164,12 @@ export function createLiveExecutor(options: {
   limits?: Partial<LiveLimits>;
   logger?: Logger;
   now?: () => number;
+  /** The rights a caller's answers may depend on; @default rightsOf (platform/sharing.ts) */
+  rightsOf?: (caller: Caller | undefined) => string;
 }): LiveExecutor {
   const limits = { ...DEFAULT_LIVE_LIMITS, ...options.limits };
   const now = options.now ?? Date.now;
+  const rightsKey = options.rightsOf ?? rightsOf;
   const { bus, execute, logger } = options;
   // Groups by "field site", so an event reaches only those who asked for it, then by share key.
   const byTopic = new Map<string, Map<string, Group>>();
@@ -249,7 +252,7 @@ export function createLiveExecutor(options: {
     const key = topic(eventQuery.field, eventQuery.scope);
     let groups = byTopic.get(key);
     if (!groups) byTopic.set(key, (groups = new Map()));
-    const shareKey = `${rightsOf(caller)}\n${eventQuery.operationName ?? ''}\n${JSON.stringify(eventQuery.variables)}\n${eventQuery.query}`;
+    const shareKey = `${rightsKey(caller)}\n${eventQuery.operationName ?? ''}\n${JSON.stringify(eventQuery.variables)}\n${eventQuery.query}`;
     let group = groups.get(shareKey);
     if (!group) {
       group = { topic: key, shareKey, eventQuery, members: new Set(), queue: [], dispatched: 0, draining: false };

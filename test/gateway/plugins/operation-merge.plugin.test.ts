@@ -62,6 +62,18 @@ describe('merging identical queries in flight', () => {
     await apollo.stop();
   });
 
+  it('merges the queries of callers whose rights strings are equal under the rightsOf it is given', async () => {
+    // As the gateway gives it: the rights subgraphs are told of, here the roles without the scopes.
+    const merge = operationMergePlugin({ rightsOf: (who) => JSON.stringify([who?.kind, who?.roles]) });
+    const { apollo, runs, ask } = server([merge.plugin]);
+    await apollo.start();
+    const scoped = (subject: string, scopes: string[]): Caller => ({ ...planner(subject), scopes });
+    await Promise.all([ask(scoped('alice', ['user:alice']), ORDER, { id: 'O1' }), ask(scoped('bob', ['user:bob']), ORDER, { id: 'O1' })]);
+    expect(runs).toEqual(['O1']);
+    expect(merge.stats).toEqual({ executed: 1, merged: 1 });
+    await apollo.stop();
+  });
+
   it('does not share a result with errors: the waiting queries execute on their own', async () => {
     const merge = operationMergePlugin();
     const { apollo, runs, ask } = server([merge.plugin]);

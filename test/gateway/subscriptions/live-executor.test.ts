@@ -65,6 +65,26 @@ describe('the live executor: sharing, limits, expiry', () => {
     expect(executor.size).toBe(3);
   });
 
+  it('groups subscribers by the rights string it is given: those equal in it share one run per event', async () => {
+    runs = [];
+    bus = localChangeBus();
+    // As the gateway gives it: the rights subgraphs are told of, here the roles without the scopes.
+    executor = createLiveExecutor({ bus, execute, rightsOf: (who) => JSON.stringify([who?.kind, who?.roles]) });
+    await executor.start();
+    const scoped = (subject: string, scopes: string[], roles = ['inventory']): Caller => ({ ...caller(subject, roles), scopes });
+    const opened = [
+      executor.open(query('S01'), { caller: scoped('ana', ['user:ana']) }),
+      executor.open(query('S01'), { caller: scoped('bob', ['user:bob', 'profile']) }),
+      executor.open(query('S01'), { caller: scoped('pia', ['user:pia'], ['planner']) }),
+    ];
+    await bus.publish(event('CT1'));
+    for (const o of opened) {
+      if (!o.ok) throw new Error('refused');
+      expect((await o.results.next()).value).toEqual({ data: { c: { id: 'CT1' } } });
+    }
+    expect(runs.map((r) => r.subject).sort()).toEqual(['ana', 'pia']);
+  });
+
   it('disconnects a subscriber that lets more events wait than its buffer holds, with a reason', async () => {
     await start({ maxBufferedPerSubscriber: 3 });
     const reasons: string[] = [];
