@@ -30,11 +30,27 @@ export class CamelCaseColumns extends CamelCasePlugin {
     return this.camelCase(name);
   }
 
+  /** The column a property is stored in (`lineNumber` → `line_number`), as the plugin names it in statements. */
+  columnOf(property: string): string {
+    return this.snakeCase(property);
+  }
+
   /** A `json` or `jsonb` value with the keys of its objects camel-cased, as the plugin maps nested objects. */
   nestedValue(value: unknown): unknown {
     if (Array.isArray(value)) return value.map((item) => (isJsonObject(item) ? this.mapRow(item) : item));
     return isJsonObject(value) ? this.mapRow(value) : value;
   }
+}
+
+const NAMING = new CamelCaseColumns();
+
+/**
+ * The column name the databases' camelCase mapping gives a property (`lineNumber` →
+ * `line_number`, `fooBAR` → `foo_bar`), for SQL that names columns itself: raw statements, JSON
+ * keys that must be a table's own column names.
+ */
+export function snakeCaseOf(property: string): string {
+  return NAMING.columnOf(property);
 }
 
 /** A parsed JSON value that is an object (JSON parsing makes only plain objects). */

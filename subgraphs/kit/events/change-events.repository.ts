@@ -1,5 +1,5 @@
 import { sql, type Generated, type Kysely } from 'kysely';
-import { snakeCaseOf } from '../seed/bulk';
+import { snakeCaseOf } from '../../../platform/db/camel-case';
 
 /** The table a system adds with `changeEventsMigration`. */
 export interface ChangeEventsDatabase {

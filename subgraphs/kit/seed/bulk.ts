@@ -1,24 +1,9 @@
 import { sql, type Kysely } from 'kysely';
+import { snakeCaseOf } from '../../../platform/db/camel-case';
 import type { Progress } from './progress';
 
 /** Rows per statement: one JSON document of a few megabytes that the server turns into rows. */
 export const BULK_BATCH = 20_000;
-
-/**
- * The column name the databases' CamelCasePlugin maps a property to (`lineNumber` →
- * `line_number`, `fooBAR` → `foo_bar`): the JSON keys must be the table's own column names.
- */
-export function snakeCaseOf(name: string): string {
-  let out = name.charAt(0).toLowerCase();
-  for (let i = 1; i < name.length; i++) {
-    const char = name[i]!;
-    const upper = char.toUpperCase() !== char.toLowerCase() && char === char.toUpperCase();
-    const prev = name[i - 1]!;
-    const prevUpper = prev.toUpperCase() !== prev.toLowerCase() && prev === prev.toUpperCase();
-    out += upper && !prevUpper ? `_${char.toLowerCase()}` : char.toLowerCase();
-  }
-  return out;
-}
 
 /**
  * Inserts seed rows in large batches: each batch travels as one JSON parameter and PostgreSQL
