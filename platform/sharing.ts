@@ -19,6 +19,13 @@ import { REQUEST_ID_HEADER } from './http';
 export const ANSWER_NEUTRAL_HEADERS: readonly string[] = Object.freeze([REQUEST_ID_HEADER, 'traceparent', 'tracestate', 'content-length']);
 
 /**
+ * How callers are told apart for sharing: equal strings, equal answers to the same query. The
+ * gateway passes one that reads only the rights its rules name (`sharedRightsOf`); `rightsOf`
+ * reads them all.
+ */
+export type RightsKey = (caller: Caller | undefined) => string;
+
+/**
  * The rights a caller has, as a canonical string: what a query's answer may depend on. Equal
  * strings, equal answers to the same query.
  */

@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Fetcher } from '@apollo/utils.fetcher';
 import { StartupError } from '../../platform/listen';
-import type { Caller } from '../../platform/caller';
+import type { RightsKey } from '../../platform/sharing';
 import { dedupFetcher } from './dedup';
 import { subgraphBatchFetcher, type BatchAliases } from './subgraph-batcher';
 import { createPooledFetcher } from './pooled-fetcher';
@@ -91,10 +91,7 @@ export interface GatewayPerformance {
  * Builds the fetch path's mechanisms (gateway/pipelines.ts orders them), and makes the gateways of
  * this process shape answers with the planned shaper (gateway/apollo-internals/result-shaping.ts).
  */
-export function createGatewayPerformance(
-  config: PerformanceConfig,
-  options: { rightsOf?: (caller: Caller | undefined) => string } = {},
-): GatewayPerformance {
+export function createGatewayPerformance(config: PerformanceConfig, options: { rightsOf?: RightsKey } = {}): GatewayPerformance {
   installResultShaping('planned');
   const pool = createPooledFetcher({ connectionsPerOrigin: config.connectionsPerSubgraph });
   const sharing = new SharingObserver();

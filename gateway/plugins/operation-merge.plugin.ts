@@ -1,8 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { ApolloServerPlugin, BaseContext, GraphQLRequest } from '@apollo/server';
 import { waitClockOf } from '../performance/subgraph-wait';
-import type { Caller } from '../../platform/caller';
-import { rightsOf } from '../../platform/sharing';
+import { rightsOf, type RightsKey } from '../../platform/sharing';
 import { callerOf } from '../security/caller';
 import { REQUEST_ID_HEADER } from '../../platform/http';
 
@@ -10,11 +9,10 @@ export interface OperationMergeOptions {
   /** Requests that must run on their own (the provenance plugin's, which reads the request's own fetches). */
   excluded?: (request: GraphQLRequest) => boolean;
   /**
-   * The rights a caller's answer may depend on, as a canonical string; queries merge only between
-   * callers with equal strings.
+   * Queries merge only between callers with equal keys.
    * @default rightsOf (platform/sharing.ts): every role and scope
    */
-  rightsOf?: (caller: Caller | undefined) => string;
+  rightsOf?: RightsKey;
   /** Told of every query answered by another's result, with both request ids (metrics, log notes). */
   onMerged?: (requestId: string | undefined, leaderId: string | undefined) => void;
 }

@@ -20,7 +20,7 @@ import { memoryRateLimitStore, createRateLimiter, redisRateLimitStore } from './
 import type { SendHook } from '../subgraph-data-source';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import type { Caller } from '../../platform/caller';
-import { rightsOf } from '../../platform/sharing';
+import { rightsOf, type RightsKey } from '../../platform/sharing';
 import type { AccessResult } from '../explorer/access';
 import { callerOf, isPartnerCaller, UNAUTHENTICATED_CALLER, type SecurityContext } from './caller';
 import { clientAddressOf } from './client-address';
@@ -138,7 +138,7 @@ export interface GatewaySecurity {
    * rules, so callers with equal strings may share a query's answer at the front door and a live
    * event's answer.
    */
-  sharedRightsOf(caller: Caller | undefined): string;
+  readonly sharedRightsOf: RightsKey;
   /** Wraps the last fetcher before the wire: seals each caller header over the body actually sent (caller-seal.ts). */
   sealCaller(inner: Fetcher): Fetcher;
   readonly routes: Record<string, Route>;

@@ -2,8 +2,8 @@ import type { ApolloGateway } from '@apollo/gateway';
 import type { ApolloServer } from '@apollo/server';
 import type { FormattedExecutionResult, GraphQLSchema } from 'graphql';
 import { createChangeBus, type ChangeBus } from '../../platform/change-bus';
-import type { Caller } from '../../platform/caller';
 import type { Logger } from '../../platform/logger';
+import type { RightsKey } from '../../platform/sharing';
 import { LIVE_EVENT_QUERY } from '../plugins/persisted-documents.plugin';
 import { loadLiveConfig, type LiveConfig } from './config';
 import type { FrontDoor } from './live-door';
@@ -22,11 +22,10 @@ export interface GatewayLiveOptions {
   /** The change bus; one is created from `config` when absent, and closed with the gateway. */
   bus?: ChangeBus;
   /**
-   * The rights a subscriber's answers may depend on, as a canonical string: subscribers share an
-   * event's execution only with equal strings.
+   * Subscribers share an event's execution only with equal keys.
    * @default rightsOf (platform/sharing.ts): every role and scope
    */
-  rightsOf?: (caller: Caller | undefined) => string;
+  rightsOf?: RightsKey;
 }
 
 export interface GatewayLive extends Pick<LiveServer, 'isSse' | 'handleSse' | 'handleUpgrade'> {

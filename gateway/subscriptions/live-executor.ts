@@ -3,7 +3,7 @@ import type { ChangeBus, ChangeEvent } from '../../platform/change-bus';
 import type { Caller } from '../../platform/caller';
 import type { Logger } from '../../platform/logger';
 import { preview } from '../../platform/preview';
-import { rightsOf } from '../../platform/sharing';
+import { rightsOf, type RightsKey } from '../../platform/sharing';
 import { gatewayError } from '../security/errors';
 import { isPartnerCaller } from '../security/caller';
 import type { EventQuery } from './event-query';
@@ -164,8 +164,8 @@ export function createLiveExecutor(options: {
   limits?: Partial<LiveLimits>;
   logger?: Logger;
   now?: () => number;
-  /** The rights a caller's answers may depend on; @default rightsOf (platform/sharing.ts) */
-  rightsOf?: (caller: Caller | undefined) => string;
+  /** Subscribers share an event's run only with equal keys; @default rightsOf (platform/sharing.ts) */
+  rightsOf?: RightsKey;
 }): LiveExecutor {
   const limits = { ...DEFAULT_LIVE_LIMITS, ...options.limits };
   const now = options.now ?? Date.now;
