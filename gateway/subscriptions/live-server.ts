@@ -116,11 +116,17 @@ export function burstGate(limit: number = WS_BURST_WRITES): { sent(): Promise<vo
   };
 }
 
+/**
+ * Writes one message to a WebSocket connection (`accept`): undefined when the next may follow at
+ * once, else a promise of when it may.
+ */
+type Send = (data: string) => Promise<void> | undefined;
+
 /** What a WebSocket subscription's answers need past graphql-ws's `onSubscribe`: its id, its answers, its connection. */
 interface AnswerContext {
   readonly id: string;
   readonly results: AsyncGenerator<FormattedExecutionResult, void, undefined>;
-  readonly send: (data: string) => Promise<void> | undefined;
+  readonly send: Send;
 }
 
 /**
@@ -145,7 +151,7 @@ function jsonOf(result: FormattedExecutionResult): string {
 export function sendAnswers(
   id: string,
   results: AsyncGenerator<FormattedExecutionResult, void, undefined>,
-  send: (data: string) => Promise<void> | undefined,
+  send: Send,
   logger?: Logger,
 ): AsyncGenerator<never, void, undefined> {
   const envelope = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
@@ -258,8 +264,7 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
   type Extra = {
     socket: WebSocket;
     request: IncomingMessage;
-    /** Writes one message to the connection (see `accept`). */
-    send: (data: string) => Promise<void> | undefined;
+    send: Send;
     holder?: LiveCaller;
     credentials?: Credentials;
     expiry?: NodeJS.Timeout;
@@ -366,7 +371,7 @@ export function createLiveServer(options: LiveServerOptions): LiveServer {
       corked = false;
       raw.uncork();
     };
-    const send = (data: string): Promise<void> | undefined => {
+    const send: Send = (data) => {
       if (client.readyState !== WebSocket.OPEN) return;
       const opensWrite = !corked;
       if (opensWrite) {
